@@ -1,0 +1,9 @@
+//! betagouv-export: work in progress, see the crate README.
+//!
+//! ```
+//! assert_eq!(betagouv_export::CRATE_NAME, "betagouv-export");
+//! ```
+#![deny(missing_docs)]
+
+/// The crate's name, as published.
+pub const CRATE_NAME: &str = "betagouv-export";

@@ -1,0 +1,53 @@
+//! The portfolio of a State start-up incubator, and what it looked like on any date.
+//!
+//! beta.gouv.fr-style incubators build public digital services ("start-ups
+//! d'État") that go through phases (investigation, construction, acceleration,
+//! consolidation, hand-over or stop). This crate is the domain model the other
+//! `betagouv-*` crates build on: [`Startup`]s with their [`Phase`]s, [`Member`]s
+//! with their [`Mission`]s, [`Incubator`]s and [`Organisation`]s, all held by a
+//! [`Portfolio`]. It does no I/O: readers live in `betagouv-content`.
+//!
+//! Phase names are kept as written, with their [`Vocabulary`] era, and
+//! classified into a [`Stage`] (see the [`phase`] module for the table).
+//! [`Snapshot`] gives the portfolio at a date; [`Portfolio::validate`] reports
+//! every problem as a [`Diagnostic`]; [`builtin`] holds the 2016 dataset.
+//!
+//! ```
+//! use betagouv_portfolio::{builtin, Snapshot, SnapshotOptions, Stage};
+//!
+//! let portfolio = builtin::portfolio_2016();
+//! let snap = Snapshot::compute(&portfolio, builtin::as_of_2016(), &SnapshotOptions::default());
+//! assert_eq!(snap.startups.total, 27);
+//! assert_eq!(snap.startups.by_stage.get(Stage::Incubating), 25);
+//! assert_eq!(snap.members.active, 27);
+//! println!("{}", serde_json::to_string_pretty(&snap)?);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! Time travel rules (current phase, active member) and the site's historical
+//! rules ([`PhaseRule::LastListed`], [`PhaseRule::LatestStart`]) are documented
+//! on [`Startup::phase_at`] and [`Member::status_at`].
+#![deny(missing_docs)]
+
+pub mod builtin;
+pub mod date;
+pub mod diagnostic;
+pub mod id;
+pub mod member;
+pub mod org;
+pub mod phase;
+pub mod portfolio;
+pub mod snapshot;
+pub mod startup;
+pub mod value;
+
+pub use date::RecordDate;
+pub use diagnostic::{Diagnostic, Location, ProblemCounts, RecordKind, Severity};
+pub use id::{IdError, IncubatorId, MemberId, OrganisationId, StartupId};
+pub use member::{Member, MemberShape, Mission};
+pub use org::{Incubator, Organisation};
+pub use phase::{Phase, PhaseField, PhaseRule, Stage, Vocabulary};
+pub use portfolio::Portfolio;
+pub use snapshot::{Snapshot, SnapshotOptions};
+pub use startup::{Event, Links, Sponsor, Startup};
+pub use value::{Extra, Value};

@@ -1,0 +1,409 @@
+//! Phases, their vocabulary eras, and the stage each name means.
+//!
+//! Phase names are kept as written. What a name *means* depends on the
+//! vocabulary of its era, so every name is classified into a [`Stage`] through
+//! a [`Vocabulary`], decided for a whole folder (see [`Vocabulary::detect`]) and
+//! overridable by the caller.
+//!
+//! | vocabulary | incubating | in_handover | taken_over | stopped |
+//! |---|---|---|---|---|
+//! | [`Vocabulary::V2016`] (`status`, 2016 to 2018-06) | investigation, construction, consolidation | passation | success | retirement, death |
+//! | [`Vocabulary::V2018`] (`status`, 2018-06 to 2020-04) | investigation, construction, acceleration, consolidation | | | death |
+//! | [`Vocabulary::V2020`] (`status` then `phases`, 2020-04 to 2026-05) | investigation, construction, acceleration | consolidation, transfert, transfer | success | alumni, death |
+//! | [`Vocabulary::V2026`] (`phases`, since 2026-05) | investigation, construction, acceleration | consolidation, perennisation | transfere, opere | abandon, abandon-investigation |
+//!
+//! A name the vocabulary does not define is [`Stage::Unknown`] (kept, flagged).
+//! Known limits: in the 2020 list `consolidation` was renamed `transfert` in
+//! 2020-06, so a 2020 `consolidation` is read as a hand-over; the 2026
+//! migration relabelled names by hand (some 2020-2026 `alumni` became
+//! `transfere`), so the same start-up can change stage between two snapshots
+//! without any real change; `success` in the 2020 list covers both services
+//! taken over by an administration and services kept running by the network.
+//!
+//! ```
+//! use betagouv_portfolio::{Stage, Vocabulary};
+//! assert_eq!(Vocabulary::V2016.stage_of("consolidation"), Stage::Incubating);
+//! assert_eq!(Vocabulary::V2026.stage_of("consolidation"), Stage::InHandover);
+//! assert_eq!(Vocabulary::V2020.stage_of("alumni"), Stage::Stopped);
+//! assert_eq!(Vocabulary::V2020.stage_of("Alpha"), Stage::Unknown);
+//! ```
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+
+use crate::date::RecordDate;
+
+/// Where a phase came from in its record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PhaseField {
+    /// A `status` scalar (with the record's `start`), 2016 to 2020-07.
+    Status,
+    /// A `phases` list, since 2020-07.
+    Phases,
+}
+
+/// One phase of a start-up, as written.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Phase {
+    /// The name as written (`construction`, `transfere`, ...).
+    pub name: String,
+    /// Start, when given.
+    pub start: Option<RecordDate>,
+    /// End, when given.
+    pub end: Option<RecordDate>,
+    /// Free-text comment, when given.
+    pub comment: Option<String>,
+}
+
+impl Phase {
+    /// A phase with a name and an exact start.
+    ///
+    /// ```
+    /// use betagouv_portfolio::Phase;
+    /// let p = Phase::new("construction", chrono::NaiveDate::from_ymd_opt(2016, 1, 1));
+    /// assert_eq!(p.name, "construction");
+    /// ```
+    #[must_use]
+    pub fn new(name: impl Into<String>, start: Option<chrono::NaiveDate>) -> Self {
+        Self {
+            name: name.into(),
+            start: start.map(RecordDate::Exact),
+            end: None,
+            comment: None,
+        }
+    }
+}
+
+/// What a phase means for the portfolio. The keys are fixed and always present in outputs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Stage {
+    /// Being built by the incubator (investigation, construction, acceleration...).
+    Incubating,
+    /// Being handed over to an administration.
+    InHandover,
+    /// Taken over ("repris") or run for good.
+    TakenOver,
+    /// Stopped or abandoned.
+    Stopped,
+    /// No phase had started at the date.
+    NotStarted,
+    /// A name the vocabulary does not define.
+    Unknown,
+}
+
+impl Stage {
+    /// All stages, in output order.
+    pub const ALL: [Stage; 6] = [
+        Stage::Incubating,
+        Stage::InHandover,
+        Stage::TakenOver,
+        Stage::Stopped,
+        Stage::NotStarted,
+        Stage::Unknown,
+    ];
+
+    /// The stable key (`incubating`, `in_handover`, ...).
+    #[must_use]
+    pub fn key(self) -> &'static str {
+        match self {
+            Stage::Incubating => "incubating",
+            Stage::InHandover => "in_handover",
+            Stage::TakenOver => "taken_over",
+            Stage::Stopped => "stopped",
+            Stage::NotStarted => "not_started",
+            Stage::Unknown => "unknown",
+        }
+    }
+
+    /// Whether a start-up at this stage is *active* (incubating or in hand-over).
+    #[must_use]
+    pub fn is_active(self) -> bool {
+        matches!(self, Stage::Incubating | Stage::InHandover)
+    }
+}
+
+impl fmt::Display for Stage {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.key())
+    }
+}
+
+/// Error of [`Stage::from_str`] and [`Vocabulary::from_str`].
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown {what} {value:?}; expected one of {expected}")]
+pub struct ParseKeyError {
+    what: &'static str,
+    value: String,
+    expected: &'static str,
+}
+
+impl FromStr for Stage {
+    type Err = ParseKeyError;
+    fn from_str(s: &str) -> Result<Self, ParseKeyError> {
+        Stage::ALL
+            .into_iter()
+            .find(|st| st.key() == s)
+            .ok_or_else(|| ParseKeyError {
+                what: "stage",
+                value: s.to_owned(),
+                expected: "incubating, in_handover, taken_over, stopped, not_started, unknown",
+            })
+    }
+}
+
+/// A phase vocabulary era.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum Vocabulary {
+    /// `status` values from 2016 to 2018-06.
+    #[serde(rename = "2016")]
+    V2016,
+    /// `status` values from 2018-06 to 2020-04.
+    #[serde(rename = "2018")]
+    V2018,
+    /// `status` then `phases` names from 2020-04 to 2026-05.
+    #[serde(rename = "2020")]
+    V2020,
+    /// `phases` names since 2026-05.
+    #[serde(rename = "2026")]
+    V2026,
+}
+
+impl Vocabulary {
+    /// All vocabularies, oldest first.
+    pub const ALL: [Vocabulary; 4] = [
+        Vocabulary::V2016,
+        Vocabulary::V2018,
+        Vocabulary::V2020,
+        Vocabulary::V2026,
+    ];
+
+    /// The key used in files and outputs: `2016`, `2018`, `2020`, `2026`.
+    #[must_use]
+    pub fn key(self) -> &'static str {
+        match self {
+            Vocabulary::V2016 => "2016",
+            Vocabulary::V2018 => "2018",
+            Vocabulary::V2020 => "2020",
+            Vocabulary::V2026 => "2026",
+        }
+    }
+
+    /// The names this vocabulary defines, with their stage.
+    #[must_use]
+    pub fn names(self) -> &'static [(&'static str, Stage)] {
+        use Stage::{InHandover, Incubating, Stopped, TakenOver};
+        match self {
+            Vocabulary::V2016 => &[
+                ("investigation", Incubating),
+                ("construction", Incubating),
+                ("consolidation", Incubating),
+                ("passation", InHandover),
+                ("success", TakenOver),
+                ("retirement", Stopped),
+                ("death", Stopped),
+            ],
+            Vocabulary::V2018 => &[
+                ("investigation", Incubating),
+                ("construction", Incubating),
+                ("acceleration", Incubating),
+                ("consolidation", Incubating),
+                ("death", Stopped),
+            ],
+            Vocabulary::V2020 => &[
+                ("investigation", Incubating),
+                ("construction", Incubating),
+                ("acceleration", Incubating),
+                ("consolidation", InHandover),
+                ("transfert", InHandover),
+                ("transfer", InHandover),
+                ("success", TakenOver),
+                ("alumni", Stopped),
+                ("death", Stopped),
+            ],
+            Vocabulary::V2026 => &[
+                ("investigation", Incubating),
+                ("construction", Incubating),
+                ("acceleration", Incubating),
+                ("consolidation", InHandover),
+                ("perennisation", InHandover),
+                ("transfere", TakenOver),
+                ("opere", TakenOver),
+                ("abandon", Stopped),
+                ("abandon-investigation", Stopped),
+            ],
+        }
+    }
+
+    /// The stage `name` means in this vocabulary; [`Stage::Unknown`] when it does not
+    /// define it. Names are compared exactly (a capitalised `Consolidation` is unknown).
+    #[must_use]
+    pub fn stage_of(self, name: &str) -> Stage {
+        self.names()
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map_or(Stage::Unknown, |(_, s)| *s)
+    }
+
+    /// Decides the vocabulary of a folder from the phase names of its records.
+    ///
+    /// `records` yields, for each start-up, where its phases came from and their
+    /// names. Records using `status`: any `alumni` or `transfert`, or `acceleration`
+    /// together with `success`, means the 2020 list; otherwise `acceleration`
+    /// means the 2018 list; otherwise the 2016 list. Records using `phases`: any of
+    /// `opere`, `transfere`, `abandon`, `abandon-investigation`, `perennisation`,
+    /// `consolidation` means the 2026 list; otherwise the 2020 list. When a folder
+    /// mixes both fields, the `phases` records decide. An empty folder is 2026.
+    ///
+    /// ```
+    /// use betagouv_portfolio::{PhaseField, Vocabulary};
+    /// let v = Vocabulary::detect([(PhaseField::Status, vec!["construction", "passation"])]);
+    /// assert_eq!(v, Vocabulary::V2016);
+    /// let v = Vocabulary::detect([(PhaseField::Phases, vec!["construction", "alumni"])]);
+    /// assert_eq!(v, Vocabulary::V2020);
+    /// ```
+    pub fn detect<'a, I, N>(records: I) -> Vocabulary
+    where
+        I: IntoIterator<Item = (PhaseField, N)>,
+        N: IntoIterator<Item = &'a str>,
+    {
+        let (mut any_status, mut any_phases) = (false, false);
+        let (mut s_2020, mut s_accel, mut s_success) = (false, false, false);
+        let mut p_2026 = false;
+        for (field, names) in records {
+            for name in names {
+                match field {
+                    PhaseField::Status => {
+                        any_status = true;
+                        match name {
+                            "alumni" | "transfert" => s_2020 = true,
+                            "acceleration" => s_accel = true,
+                            "success" => s_success = true,
+                            _ => {}
+                        }
+                    }
+                    PhaseField::Phases => {
+                        any_phases = true;
+                        if matches!(
+                            name,
+                            "opere"
+                                | "transfere"
+                                | "abandon"
+                                | "abandon-investigation"
+                                | "perennisation"
+                                | "consolidation"
+                        ) {
+                            p_2026 = true;
+                        }
+                    }
+                }
+            }
+        }
+        if any_phases {
+            if p_2026 {
+                Vocabulary::V2026
+            } else {
+                Vocabulary::V2020
+            }
+        } else if any_status {
+            if s_2020 || (s_accel && s_success) {
+                Vocabulary::V2020
+            } else if s_accel {
+                Vocabulary::V2018
+            } else {
+                Vocabulary::V2016
+            }
+        } else {
+            Vocabulary::V2026
+        }
+    }
+}
+
+impl fmt::Display for Vocabulary {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.key())
+    }
+}
+
+impl FromStr for Vocabulary {
+    type Err = ParseKeyError;
+    fn from_str(s: &str) -> Result<Self, ParseKeyError> {
+        Vocabulary::ALL
+            .into_iter()
+            .find(|v| v.key() == s)
+            .ok_or_else(|| ParseKeyError {
+                what: "vocabulary",
+                value: s.to_owned(),
+                expected: "2016, 2018, 2020, 2026",
+            })
+    }
+}
+
+/// How the current phase of a start-up is chosen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PhaseRule {
+    /// The phase with the latest start on or before the date (ties: the later one in the
+    /// list; undated phases ignored). For `status` records, the status, counted as started
+    /// when its `start` is missing or partial. This is the library's rule.
+    #[default]
+    AtDate,
+    /// The last phase in file order, whatever the dates: the site's rule from 2020-07 to 2026-05.
+    LastListed,
+    /// The phase with the greatest start, whatever the date (a planned phase counts): the
+    /// site's rule since 2026-05.
+    LatestStart,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn table_of_the_issue() {
+        use Stage::*;
+        let cases = [
+            (Vocabulary::V2016, "consolidation", Incubating),
+            (Vocabulary::V2016, "passation", InHandover),
+            (Vocabulary::V2016, "success", TakenOver),
+            (Vocabulary::V2016, "retirement", Stopped),
+            (Vocabulary::V2016, "acceleration", Unknown),
+            (Vocabulary::V2018, "acceleration", Incubating),
+            (Vocabulary::V2018, "success", Unknown),
+            (Vocabulary::V2020, "transfer", InHandover),
+            (Vocabulary::V2020, "success", TakenOver),
+            (Vocabulary::V2026, "opere", TakenOver),
+            (Vocabulary::V2026, "abandon-investigation", Stopped),
+            (Vocabulary::V2026, "alumni", Unknown),
+        ];
+        for (v, n, s) in cases {
+            assert_eq!(v.stage_of(n), s, "{v} {n}");
+        }
+    }
+
+    #[test]
+    fn detection_rules() {
+        use PhaseField::{Phases, Status};
+        let d = |f, n: &[&'static str]| Vocabulary::detect([(f, n.to_vec())]);
+        assert_eq!(d(Status, &["acceleration", "success"]), Vocabulary::V2020);
+        assert_eq!(d(Status, &["acceleration"]), Vocabulary::V2018);
+        assert_eq!(d(Status, &["transfert"]), Vocabulary::V2020);
+        assert_eq!(d(Status, &["success", "death"]), Vocabulary::V2016);
+        assert_eq!(d(Phases, &["consolidation"]), Vocabulary::V2026);
+        assert_eq!(d(Phases, &["success", "transfer"]), Vocabulary::V2020);
+    }
+
+    #[test]
+    fn keys_parse_back() {
+        for s in Stage::ALL {
+            assert_eq!(s.key().parse::<Stage>(), Ok(s));
+        }
+        for v in Vocabulary::ALL {
+            assert_eq!(v.key().parse::<Vocabulary>(), Ok(v));
+        }
+        assert!("x".parse::<Stage>().is_err());
+    }
+}

@@ -1,0 +1,228 @@
+//! The portfolio at a date: counts by stage and phase, active members, references.
+//!
+//! ```
+//! use betagouv_portfolio::{builtin, snapshot::{Snapshot, SnapshotOptions}};
+//! use chrono::NaiveDate;
+//! let p = builtin::portfolio_2016();
+//! let at = NaiveDate::from_ymd_opt(2016, 12, 31).unwrap();
+//! let s = Snapshot::compute(&p, at, &SnapshotOptions::default());
+//! assert_eq!(s.startups.total, 27);
+//! assert_eq!((s.startups.taken_over, s.startups.in_handover), (1, 1));
+//! assert_eq!(s.members.active, 27);
+//! assert_eq!(s.owners, 14);
+//! ```
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use crate::date::month_ends;
+use crate::diagnostic::{Diagnostic, ProblemCounts};
+use crate::member::Member;
+use crate::phase::{PhaseRule, Stage};
+use crate::portfolio::Portfolio;
+
+/// Key used in `active_by_status` for an active member whose mission has no status.
+pub const NO_STATUS: &str = "unspecified";
+
+/// Knobs of a snapshot.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SnapshotOptions {
+    /// How the current phase is chosen (default: [`PhaseRule::AtDate`]).
+    pub phase_rule: PhaseRule,
+}
+
+/// Start-ups counted by stage; every key is always present.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StageCounts {
+    /// `incubating`.
+    pub incubating: usize,
+    /// `in_handover`.
+    pub in_handover: usize,
+    /// `taken_over`.
+    pub taken_over: usize,
+    /// `stopped`.
+    pub stopped: usize,
+    /// `not_started`.
+    pub not_started: usize,
+    /// `unknown`.
+    pub unknown: usize,
+}
+
+impl StageCounts {
+    /// The count of `stage`.
+    #[must_use]
+    pub fn get(&self, stage: Stage) -> usize {
+        match stage {
+            Stage::Incubating => self.incubating,
+            Stage::InHandover => self.in_handover,
+            Stage::TakenOver => self.taken_over,
+            Stage::Stopped => self.stopped,
+            Stage::NotStarted => self.not_started,
+            Stage::Unknown => self.unknown,
+        }
+    }
+
+    fn slot(&mut self, stage: Stage) -> &mut usize {
+        match stage {
+            Stage::Incubating => &mut self.incubating,
+            Stage::InHandover => &mut self.in_handover,
+            Stage::TakenOver => &mut self.taken_over,
+            Stage::Stopped => &mut self.stopped,
+            Stage::NotStarted => &mut self.not_started,
+            Stage::Unknown => &mut self.unknown,
+        }
+    }
+
+    /// The sum over all stages.
+    #[must_use]
+    pub fn total(&self) -> usize {
+        Stage::ALL.iter().map(|s| self.get(*s)).sum()
+    }
+}
+
+/// Start-up counts of a snapshot.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StartupCounts {
+    /// All start-up records.
+    pub total: usize,
+    /// By stage at the date.
+    pub by_stage: StageCounts,
+    /// By current phase name as written (start-ups not started at the date are absent).
+    pub by_phase: BTreeMap<String, usize>,
+    /// Taken over at the date (same as `by_stage.taken_over`).
+    pub taken_over: usize,
+    /// In hand-over at the date (same as `by_stage.in_handover`).
+    pub in_handover: usize,
+}
+
+/// Member counts of a snapshot.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MemberCounts {
+    /// Members with a mission covering the date.
+    pub active: usize,
+    /// Active members by the status of their latest-starting active mission, as written
+    /// ([`NO_STATUS`] when that mission has none).
+    pub active_by_status: BTreeMap<String, usize>,
+}
+
+/// The portfolio at a date. Its JSON form is a contract: every key is always present.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Snapshot {
+    /// The date.
+    pub as_of: NaiveDate,
+    /// Start-ups.
+    pub startups: StartupCounts,
+    /// Members.
+    pub members: MemberCounts,
+    /// Distinct incubator ids referenced by start-ups.
+    pub incubators: usize,
+    /// Distinct sponsor ids (organisations) or names (inline sponsors) referenced by start-ups.
+    pub sponsors: usize,
+    /// Distinct `owner` strings of start-ups.
+    pub owners: usize,
+    /// Problems found: the portfolio's own validation, plus what the caller adds.
+    pub problems: ProblemCounts,
+}
+
+impl Snapshot {
+    /// Computes the snapshot of `portfolio` at `at`. `problems` counts the diagnostics
+    /// of [`Portfolio::validate`]; add an importer's with [`Snapshot::add_problems`].
+    #[must_use]
+    pub fn compute(portfolio: &Portfolio, at: NaiveDate, options: &SnapshotOptions) -> Self {
+        let mut startups = StartupCounts {
+            total: portfolio.startups.len(),
+            ..StartupCounts::default()
+        };
+        for s in &portfolio.startups {
+            let phase = s.phase_at(at, options.phase_rule);
+            let stage = phase.map_or(Stage::NotStarted, |p| {
+                portfolio.vocabulary.stage_of(&p.name)
+            });
+            *startups.by_stage.slot(stage) += 1;
+            if let Some(p) = phase {
+                *startups.by_phase.entry(p.name.clone()).or_default() += 1;
+            }
+        }
+        startups.taken_over = startups.by_stage.taken_over;
+        startups.in_handover = startups.by_stage.in_handover;
+        Self {
+            as_of: at,
+            startups,
+            members: member_counts(&portfolio.members, at),
+            incubators: portfolio.referenced_incubators().len(),
+            sponsors: portfolio.referenced_sponsors().len(),
+            owners: portfolio.owners().len(),
+            problems: ProblemCounts::count(&portfolio.validate()),
+        }
+    }
+
+    /// Adds `diagnostics` (e.g. an importer's) to `problems`.
+    pub fn add_problems<'a>(&mut self, diagnostics: impl IntoIterator<Item = &'a Diagnostic>) {
+        let c = ProblemCounts::count(diagnostics);
+        self.problems.errors += c.errors;
+        self.problems.warnings += c.warnings;
+    }
+}
+
+fn member_counts(members: &[Member], at: NaiveDate) -> MemberCounts {
+    let mut c = MemberCounts::default();
+    for m in members {
+        if let Some(mission) = m.mission_at(at) {
+            c.active += 1;
+            let status = mission.status.as_deref().unwrap_or(NO_STATUS);
+            *c.active_by_status.entry(status.to_owned()).or_default() += 1;
+        }
+    }
+    c
+}
+
+/// One month of a time series.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SeriesPoint {
+    /// The month's last day, at which the counts are taken.
+    pub date: NaiveDate,
+    /// Active start-ups (stage incubating or in hand-over).
+    pub active_startups: usize,
+    /// Active members.
+    pub active_members: usize,
+}
+
+/// Active start-ups and members at the end of each month from `from` to `to` (inclusive).
+///
+/// ```
+/// use betagouv_portfolio::{builtin, snapshot::{monthly_series, SnapshotOptions}};
+/// use chrono::NaiveDate;
+/// let p = builtin::portfolio_2016();
+/// let d = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+/// let s = monthly_series(&p, d(2016, 1, 1), d(2016, 12, 31), &SnapshotOptions::default());
+/// assert_eq!(s.len(), 12);
+/// assert_eq!(s[11].active_members, 27);
+/// ```
+#[must_use]
+pub fn monthly_series(
+    portfolio: &Portfolio,
+    from: NaiveDate,
+    to: NaiveDate,
+    options: &SnapshotOptions,
+) -> Vec<SeriesPoint> {
+    month_ends(from, to)
+        .map(|date| SeriesPoint {
+            date,
+            active_startups: portfolio
+                .startups
+                .iter()
+                .filter(|s| {
+                    s.stage_at(date, portfolio.vocabulary, options.phase_rule)
+                        .is_active()
+                })
+                .count(),
+            active_members: portfolio
+                .members
+                .iter()
+                .filter(|m| m.is_active_at(date))
+                .count(),
+        })
+        .collect()
+}

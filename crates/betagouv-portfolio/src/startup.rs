@@ -1,0 +1,279 @@
+//! Start-ups d'État: the services the incubator builds.
+//!
+//! ```
+//! use betagouv_portfolio::{Phase, PhaseRule, Startup, StartupId, Vocabulary, Stage};
+//! use chrono::NaiveDate;
+//! let d = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+//! let mut s = Startup::new(StartupId::new("la-bonne-boite")?, "La Bonne Boîte");
+//! s.phases = vec![
+//!     Phase::new("investigation", Some(d(2015, 1, 1))),
+//!     Phase::new("construction", Some(d(2015, 6, 1))),
+//! ];
+//! assert_eq!(s.phase_at(d(2015, 3, 1), PhaseRule::AtDate).map(|p| p.name.as_str()), Some("investigation"));
+//! assert_eq!(s.stage_at(d(2014, 1, 1), Vocabulary::V2020, PhaseRule::AtDate), Stage::NotStarted);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use crate::date::RecordDate;
+use crate::id::{IncubatorId, OrganisationId, StartupId};
+use crate::phase::{Phase, PhaseField, PhaseRule, Stage, Vocabulary};
+use crate::value::Extra;
+
+/// A sponsor of a start-up.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "source")]
+pub enum Sponsor {
+    /// A reference to an organisation record (`/organisations/<id>` in files since 2022-03).
+    Organisation {
+        /// The organisation id, prefix removed.
+        id: OrganisationId,
+    },
+    /// An inline sponsor mapping (files from 2020-10 to 2022-03).
+    Inline {
+        /// `name`.
+        name: String,
+        /// `acronym`.
+        acronym: Option<String>,
+        /// `type` (e.g. `administration-centrale`).
+        kind: Option<String>,
+        /// `domaine_ministeriel`.
+        domaine_ministeriel: Option<String>,
+    },
+}
+
+impl Sponsor {
+    /// The key sponsors are counted by: the organisation id, or the inline sponsor's name.
+    #[must_use]
+    pub fn key(&self) -> &str {
+        match self {
+            Sponsor::Organisation { id } => id.as_str(),
+            Sponsor::Inline { name, .. } => name,
+        }
+    }
+}
+
+/// A dated event of a start-up (`national_impact`, `product_launch`, `fast`, ...).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Event {
+    /// The name as written.
+    pub name: String,
+    /// The date, when given.
+    pub date: Option<RecordDate>,
+    /// Free-text comment.
+    pub comment: Option<String>,
+}
+
+/// A start-up's links.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Links {
+    /// The service (`link`).
+    pub site: Option<String>,
+    /// Source code (`repository`).
+    pub repository: Option<String>,
+    /// Whether a public stats page exists at `<site>/stats` (`stats`).
+    pub stats: Option<bool>,
+    /// Explicit stats page (`stats_url`).
+    pub stats_url: Option<String>,
+    /// Public budget page (`budget_url`).
+    pub budget_url: Option<String>,
+    /// Impact page (`impact_url`).
+    pub impact_url: Option<String>,
+}
+
+/// A start-up d'État.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Startup {
+    /// The id (file name without `.md`).
+    pub id: StartupId,
+    /// Product name (`title`).
+    pub name: String,
+    /// One-sentence pitch (`mission`).
+    pub pitch: String,
+    /// Main incubator (`incubator`), since 2018.
+    pub incubator: Option<IncubatorId>,
+    /// Co-incubation list (`incubators`), since 2026-08.
+    pub incubators: Vec<IncubatorId>,
+    /// Sponsors.
+    pub sponsors: Vec<Sponsor>,
+    /// Where the phases came from.
+    pub phase_field: PhaseField,
+    /// Phases in file order. A `status` record has one phase: its status and `start`.
+    pub phases: Vec<Phase>,
+    /// End of the start-up (`end`, 2018-2020 `status` records).
+    pub end: Option<RecordDate>,
+    /// Links.
+    pub links: Links,
+    /// Contact e-mail (`contact`).
+    pub contact: Option<String>,
+    /// Themes (`thematiques`).
+    pub themes: Vec<String>,
+    /// User types (`usertypes`).
+    pub user_types: Vec<String>,
+    /// Technologies (`techno`).
+    pub techno: Vec<String>,
+    /// Events.
+    pub events: Vec<Event>,
+    /// Sponsoring administration as free text (`owner`, 2016-2022 records).
+    pub owner: Option<String>,
+    /// Keys the model does not know, in file order.
+    pub extra: Extra,
+    /// Markdown body.
+    pub body: String,
+}
+
+impl Startup {
+    /// A start-up with a name and nothing else (phases from a `phases` list).
+    #[must_use]
+    pub fn new(id: StartupId, name: impl Into<String>) -> Self {
+        Self {
+            id,
+            name: name.into(),
+            pitch: String::new(),
+            incubator: None,
+            incubators: Vec::new(),
+            sponsors: Vec::new(),
+            phase_field: PhaseField::Phases,
+            phases: Vec::new(),
+            end: None,
+            links: Links::default(),
+            contact: None,
+            themes: Vec::new(),
+            user_types: Vec::new(),
+            techno: Vec::new(),
+            events: Vec::new(),
+            owner: None,
+            extra: Extra::default(),
+            body: String::new(),
+        }
+    }
+
+    /// The current phase at `date` under `rule`; `None` when no phase has started
+    /// (or there is none).
+    ///
+    /// [`PhaseRule::AtDate`]: the phase with the latest exact start on or before
+    /// `date` (ties: the later one in the list; undated phases ignored). For a
+    /// `status` record, its status when `start` is on or before `date`, or missing,
+    /// partial or unreadable (counted as started, flagged by validation).
+    #[must_use]
+    pub fn phase_at(&self, date: NaiveDate, rule: PhaseRule) -> Option<&Phase> {
+        match rule {
+            PhaseRule::LastListed => self.phases.last(),
+            PhaseRule::LatestStart => latest_by_start(&self.phases, |_| true),
+            PhaseRule::AtDate => match self.phase_field {
+                PhaseField::Status => self.phases.last().filter(|p| match &p.start {
+                    Some(RecordDate::Exact(s)) => *s <= date,
+                    _ => true,
+                }),
+                PhaseField::Phases => latest_by_start(&self.phases, |s| s <= date),
+            },
+        }
+    }
+
+    /// The stage at `date`: the stage of [`Startup::phase_at`] in `vocabulary`, or
+    /// [`Stage::NotStarted`] when no phase has started.
+    #[must_use]
+    pub fn stage_at(&self, date: NaiveDate, vocabulary: Vocabulary, rule: PhaseRule) -> Stage {
+        self.phase_at(date, rule)
+            .map_or(Stage::NotStarted, |p| vocabulary.stage_of(&p.name))
+    }
+
+    /// The earliest exact phase start, if any.
+    #[must_use]
+    pub fn first_start(&self) -> Option<NaiveDate> {
+        self.phases
+            .iter()
+            .filter_map(|p| p.start.as_ref().and_then(RecordDate::exact))
+            .min()
+    }
+
+    /// The start-up's incubator ids: `incubators` when given, else `incubator`.
+    pub fn incubator_ids(&self) -> impl Iterator<Item = &IncubatorId> {
+        let list = if self.incubators.is_empty() {
+            self.incubator.as_slice()
+        } else {
+            self.incubators.as_slice()
+        };
+        list.iter()
+    }
+}
+
+/// The phase with the greatest exact start accepted by `keep` (ties: the later in the list).
+fn latest_by_start(phases: &[Phase], keep: impl Fn(NaiveDate) -> bool) -> Option<&Phase> {
+    let mut best: Option<(NaiveDate, &Phase)> = None;
+    for p in phases {
+        if let Some(s) = p.start.as_ref().and_then(RecordDate::exact)
+            && keep(s)
+            && best.is_none_or(|(b, _)| s >= b)
+        {
+            best = Some((s, p));
+        }
+    }
+    best.map(|(_, p)| p)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    fn startup(phases: Vec<Phase>) -> Startup {
+        let mut s = Startup::new(StartupId::new("x").unwrap(), "X");
+        s.phases = phases;
+        s
+    }
+
+    #[test]
+    fn rules_differ_on_real_quirks() {
+        // Out of order, with an undated last item and a planned phase.
+        let s = startup(vec![
+            Phase::new("construction", Some(d(2020, 1, 1))),
+            Phase::new("investigation", Some(d(2019, 1, 1))),
+            Phase::new("acceleration", Some(d(2030, 1, 1))),
+            Phase::new("alumni", None),
+        ]);
+        let at = d(2021, 1, 1);
+        let name = |r| s.phase_at(at, r).map(|p| p.name.clone());
+        assert_eq!(name(PhaseRule::AtDate).as_deref(), Some("construction"));
+        assert_eq!(name(PhaseRule::LastListed).as_deref(), Some("alumni"));
+        assert_eq!(
+            name(PhaseRule::LatestStart).as_deref(),
+            Some("acceleration")
+        );
+    }
+
+    #[test]
+    fn ties_take_the_later_item() {
+        let s = startup(vec![
+            Phase::new("construction", Some(d(2020, 1, 1))),
+            Phase::new("acceleration", Some(d(2020, 1, 1))),
+        ]);
+        let p = s.phase_at(d(2020, 1, 1), PhaseRule::AtDate);
+        assert_eq!(p.map(|p| p.name.as_str()), Some("acceleration"));
+    }
+
+    #[test]
+    fn status_records_with_partial_start_count_as_started() {
+        let mut s = startup(vec![Phase {
+            name: "consolidation".into(),
+            start: Some(RecordDate::parse("2015-01")),
+            end: None,
+            comment: None,
+        }]);
+        s.phase_field = PhaseField::Status;
+        assert_eq!(
+            s.stage_at(d(2000, 1, 1), Vocabulary::V2016, PhaseRule::AtDate),
+            Stage::Incubating
+        );
+        s.phases[0].start = Some(RecordDate::Exact(d(2016, 6, 1)));
+        assert_eq!(
+            s.stage_at(d(2016, 5, 31), Vocabulary::V2016, PhaseRule::AtDate),
+            Stage::NotStarted
+        );
+    }
+}

@@ -1,0 +1,40 @@
+//! Subcommands. Each module owns one subcommand: its clap arguments and its `run`.
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+pub(crate) mod impact;
+pub(crate) mod portfolio;
+pub(crate) mod report;
+
+/// Boxed error used by the binary only.
+pub(crate) type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
+
+/// The portfolio, impact, budget and annual report of a State start-up incubator.
+#[derive(Debug, Parser)]
+#[command(name = "betagouv", version, about, long_about = None)]
+pub(crate) struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// The annual report (built-in 2016 dataset by default).
+    Report(report::ReportArgs),
+    /// The portfolio at a date.
+    #[command(subcommand)]
+    Portfolio(portfolio::PortfolioCommand),
+    /// Impact statistics: cohort comparisons, power, encouragement designs, survival.
+    #[command(subcommand)]
+    Impact(impact::ImpactCommand),
+}
+
+pub(crate) fn run(cli: Cli) -> Result<ExitCode, BoxError> {
+    match cli.command {
+        Command::Report(args) => report::run(args),
+        Command::Portfolio(c) => portfolio::run(c),
+        Command::Impact(c) => impact::run(c),
+    }
+}

@@ -1,0 +1,66 @@
+//! Helpers shared by the workspace's cross-crate and real-data tests.
+//!
+//! Convention: a test that needs the shared real data or an external tool
+//! calls [`shared_data`] or [`require_tool`]. Without `BETAGOUV_REQUIRE_EXTERNAL`
+//! in the environment, a missing folder or tool makes the test skip with a
+//! note on stderr; with it, the test fails.
+#![deny(missing_docs)]
+#![allow(clippy::print_stderr)]
+
+use std::path::PathBuf;
+
+/// Whether external data and tools are required (`BETAGOUV_REQUIRE_EXTERNAL` set and not empty).
+#[must_use]
+pub fn external_required() -> bool {
+    std::env::var_os("BETAGOUV_REQUIRE_EXTERNAL").is_some_and(|v| !v.is_empty())
+}
+
+/// The shared data folder (`BETAGOUV_SHARED_DATA`) joined with `relative`, if it exists.
+///
+/// Returns `None` (after printing a skip note) when the variable is unset or the
+/// folder is missing and external data is not required.
+///
+/// # Panics
+///
+/// When `BETAGOUV_REQUIRE_EXTERNAL` is set and the folder is missing: the test fails.
+#[must_use]
+pub fn shared_data(relative: &str) -> Option<PathBuf> {
+    let found = std::env::var_os("BETAGOUV_SHARED_DATA")
+        .map(|base| PathBuf::from(base).join(relative))
+        .filter(|p| p.exists());
+    match found {
+        Some(p) => Some(p),
+        None if external_required() => panic!(
+            "BETAGOUV_REQUIRE_EXTERNAL is set but BETAGOUV_SHARED_DATA/{relative} is missing"
+        ),
+        None => {
+            eprintln!(
+                "note: skipped, set BETAGOUV_SHARED_DATA to the absolute path of shared/data to run (needs {relative})"
+            );
+            None
+        }
+    }
+}
+
+/// Whether the external program `name` answers `name --version` (or `args`).
+///
+/// Returns `false` (after printing a skip note) when it is missing and external
+/// tools are not required.
+///
+/// # Panics
+///
+/// When `BETAGOUV_REQUIRE_EXTERNAL` is set and the tool is missing: the test fails.
+#[must_use]
+pub fn require_tool(name: &str, args: &[&str]) -> bool {
+    let ok = std::process::Command::new(name)
+        .args(if args.is_empty() { &["--version"][..] } else { args })
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !ok {
+        if external_required() {
+            panic!("BETAGOUV_REQUIRE_EXTERNAL is set but the tool `{name}` is not available");
+        }
+        eprintln!("note: skipped, the external tool `{name}` is not installed");
+    }
+    ok
+}
