@@ -4,6 +4,8 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+pub(crate) mod budget;
+pub(crate) mod content;
 pub(crate) mod impact;
 pub(crate) mod portfolio;
 pub(crate) mod report;
@@ -26,6 +28,12 @@ enum Command {
     /// The portfolio at a date.
     #[command(subcommand)]
     Portfolio(portfolio::PortfolioCommand),
+    /// Content repository folders: check, upgrade.
+    #[command(subcommand)]
+    Content(content::ContentCommand),
+    /// Budget and funding accounts: report, journal, check.
+    #[command(subcommand)]
+    Budget(budget::BudgetCommand),
     /// Impact statistics: cohort comparisons, power, encouragement designs, survival.
     #[command(subcommand)]
     Impact(impact::ImpactCommand),
@@ -35,6 +43,8 @@ pub(crate) fn run(cli: Cli) -> Result<ExitCode, BoxError> {
     match cli.command {
         Command::Report(args) => report::run(args),
         Command::Portfolio(c) => portfolio::run(c),
+        Command::Content(c) => content::run(c),
+        Command::Budget(c) => budget::run(c),
         Command::Impact(c) => impact::run(c),
     }
 }
