@@ -157,10 +157,15 @@ impl Startup {
     /// `date` (ties: the later one in the list; undated phases ignored). For a
     /// `status` record, its status when `start` is on or before `date`, or missing,
     /// partial or unreadable (counted as started, flagged by validation).
+    ///
+    /// [`PhaseRule::LastListed`] and [`PhaseRule::LatestStart`] ignore `date`; on a `status`
+    /// record both give the status.
     #[must_use]
     pub fn phase_at(&self, date: NaiveDate, rule: PhaseRule) -> Option<&Phase> {
         match rule {
             PhaseRule::LastListed => self.phases.last(),
+            // A `status` record has one phase, its status, whatever its start says.
+            PhaseRule::LatestStart if self.phase_field == PhaseField::Status => self.phases.last(),
             PhaseRule::LatestStart => latest_by_start(&self.phases, |_| true),
             PhaseRule::AtDate => match self.phase_field {
                 PhaseField::Status => self.phases.last().filter(|p| match &p.start {

@@ -80,12 +80,18 @@ pub(crate) fn snapshot(
         println!("{}", serde_json::to_string_pretty(&snap)?);
         return Ok(ExitCode::SUCCESS);
     }
-    println!("Portfolio at {} ({} vocabulary)", snap.as_of, portfolio.vocabulary);
+    println!(
+        "Portfolio at {} ({} vocabulary)",
+        snap.as_of, portfolio.vocabulary
+    );
     let mut t = Table::new();
     t.load_style(UTF8_FULL_CONDENSED);
     t.set_header(["start-ups by stage", "count"]);
     for s in Stage::ALL {
-        t.add_row([s.key().to_owned(), snap.startups.by_stage.get(s).to_string()]);
+        t.add_row([
+            s.key().to_owned(),
+            snap.startups.by_stage.get(s).to_string(),
+        ]);
     }
     t.add_row(["total".to_owned(), snap.startups.total.to_string()]);
     println!("{t}");
@@ -113,9 +119,7 @@ pub(crate) fn snapshot(
         snap.problems.errors, snap.problems.warnings
     );
     if args.series {
-        let from = at
-            .checked_sub_months(chrono::Months::new(11))
-            .unwrap_or(at);
+        let from = at.checked_sub_months(chrono::Months::new(11)).unwrap_or(at);
         let mut t = Table::new();
         t.load_style(UTF8_FULL_CONDENSED);
         t.set_header(["month end", "active start-ups", "active members"]);

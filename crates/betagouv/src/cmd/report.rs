@@ -34,7 +34,11 @@ pub(crate) fn run(_args: ReportArgs) -> Result<ExitCode, BoxError> {
         ("dont en passation", s.startups.in_handover, "in_handover"),
         ("porteurs distincts (owner)", s.owners, "partners"),
     ] {
-        t.add_row([label.to_owned(), computed.to_string(), published(key).to_owned()]);
+        t.add_row([
+            label.to_owned(),
+            computed.to_string(),
+            published(key).to_owned(),
+        ]);
     }
     println!("{t}");
     Ok(ExitCode::SUCCESS)

@@ -1,0 +1,188 @@
+//! Property tests: counts sum, phase at D agrees with the timeline, active members are
+//! exactly those with a covering mission.
+
+use betagouv_portfolio::snapshot::{Snapshot, SnapshotOptions, monthly_series};
+use betagouv_portfolio::{
+    Member, MemberId, Mission, Phase, PhaseField, PhaseRule, Portfolio, RecordDate, Startup,
+    StartupId, Vocabulary,
+};
+use chrono::NaiveDate;
+use proptest::prelude::*;
+
+fn day(n: i64) -> NaiveDate {
+    NaiveDate::from_ymd_opt(2015, 1, 1).unwrap() + chrono::Duration::days(n)
+}
+
+fn record_date() -> impl Strategy<Value = Option<RecordDate>> {
+    prop_oneof![
+        6 => (0i64..3000).prop_map(|n| Some(RecordDate::Exact(day(n)))),
+        1 => Just(None),
+        1 => Just(Some(RecordDate::Partial("2015-01".into()))),
+        1 => Just(Some(RecordDate::Invalid("hier".into()))),
+    ]
+}
+
+fn phase() -> impl Strategy<Value = Phase> {
+    let names = prop_oneof![
+        Just("investigation"),
+        Just("construction"),
+        Just("acceleration"),
+        Just("consolidation"),
+        Just("transfer"),
+        Just("success"),
+        Just("alumni"),
+        Just("opere"),
+        Just("abandon"),
+        Just("passation"),
+        Just("Bizarre"),
+    ];
+    (names, record_date(), record_date()).prop_map(|(n, start, end)| Phase {
+        name: n.to_owned(),
+        start,
+        end,
+        comment: None,
+    })
+}
+
+fn startup(i: usize) -> impl Strategy<Value = Startup> {
+    (prop::collection::vec(phase(), 0..5), any::<bool>()).prop_map(move |(phases, status)| {
+        let mut s = Startup::new(StartupId::new(format!("s{i}")).unwrap(), "S");
+        s.phase_field = if status {
+            PhaseField::Status
+        } else {
+            PhaseField::Phases
+        };
+        s.phases = if status {
+            phases.into_iter().take(1).collect()
+        } else {
+            phases
+        };
+        s
+    })
+}
+
+fn mission() -> impl Strategy<Value = Mission> {
+    let status = prop_oneof![
+        Just(None),
+        Just(Some("admin")),
+        Just(Some("service")),
+        Just(Some("independent"))
+    ];
+    (record_date(), record_date(), status).prop_map(|(start, end, st)| Mission {
+        start,
+        end,
+        status: st.map(str::to_owned),
+        employer: None,
+        startups: Vec::new(),
+    })
+}
+
+fn portfolio() -> impl Strategy<Value = Portfolio> {
+    let vocab = prop_oneof![
+        Just(Vocabulary::V2016),
+        Just(Vocabulary::V2018),
+        Just(Vocabulary::V2020),
+        Just(Vocabulary::V2026)
+    ];
+    let startups = (0usize..12).prop_flat_map(|n| (0..n).map(startup).collect::<Vec<_>>());
+    let members = prop::collection::vec(prop::collection::vec(mission(), 0..4), 0..12);
+    (vocab, startups, members).prop_map(|(v, startups, members)| {
+        let mut p = Portfolio::new(v);
+        p.startups = startups;
+        p.members = members
+            .into_iter()
+            .enumerate()
+            .map(|(i, missions)| {
+                let mut m = Member::new(MemberId::new(format!("m{i}")).unwrap(), "M");
+                m.missions = missions;
+                m
+            })
+            .collect();
+        p
+    })
+}
+
+fn rule() -> impl Strategy<Value = PhaseRule> {
+    prop_oneof![
+        Just(PhaseRule::AtDate),
+        Just(PhaseRule::LastListed),
+        Just(PhaseRule::LatestStart)
+    ]
+}
+
+/// Independent restatement of "covers": exact start <= d, and no exact end before d.
+fn covering(m: &Mission, d: NaiveDate) -> bool {
+    let start_ok = match &m.start {
+        Some(RecordDate::Exact(s)) => *s <= d,
+        _ => false,
+    };
+    let end_ok = !matches!(&m.end, Some(RecordDate::Exact(e)) if *e < d);
+    start_ok && end_ok
+}
+
+proptest! {
+    #[test]
+    fn snapshot_counts_sum_to_the_total(p in portfolio(), at in 0i64..3000, rule in rule()) {
+        let s = Snapshot::compute(&p, day(at), &SnapshotOptions { phase_rule: rule });
+        prop_assert_eq!(s.startups.total, p.startups.len());
+        prop_assert_eq!(s.startups.by_stage.total(), s.startups.total);
+        prop_assert_eq!(
+            s.startups.by_phase.values().sum::<usize>(),
+            s.startups.total - s.startups.by_stage.not_started
+        );
+        prop_assert_eq!(s.members.active_by_status.values().sum::<usize>(), s.members.active);
+        prop_assert_eq!(s.startups.taken_over, s.startups.by_stage.taken_over);
+        prop_assert_eq!(s.startups.in_handover, s.startups.by_stage.in_handover);
+    }
+
+    #[test]
+    fn phase_at_agrees_with_the_timeline(p in portfolio(), at in 0i64..3000) {
+        let d = day(at);
+        for s in p.startups.iter().filter(|s| s.phase_field == PhaseField::Phases) {
+            let dated: Vec<(usize, NaiveDate)> = s.phases.iter().enumerate()
+                .filter_map(|(i, ph)| ph.start.as_ref().and_then(RecordDate::exact).map(|st| (i, st)))
+                .collect();
+            let got = s.phase_at(d, PhaseRule::AtDate);
+            match got {
+                None => prop_assert!(dated.iter().all(|(_, st)| *st > d)),
+                Some(ph) => {
+                    let st = ph.start.as_ref().and_then(RecordDate::exact).unwrap();
+                    prop_assert!(st <= d);
+                    // No phase started later than it and on or before d.
+                    prop_assert!(dated.iter().all(|(_, o)| *o <= st || *o > d));
+                    // Ties: it is the last listed among those with its start.
+                    let last_tie = dated.iter().filter(|(_, o)| *o == st).map(|(i, _)| *i).max();
+                    prop_assert!(std::ptr::eq(ph, &s.phases[last_tie.unwrap()]));
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn active_members_are_those_with_a_covering_mission(p in portfolio(), at in 0i64..3000) {
+        let d = day(at);
+        let s = Snapshot::compute(&p, d, &SnapshotOptions::default());
+        let expected = p.members.iter().filter(|m| m.missions.iter().any(|mi| covering(mi, d))).count();
+        prop_assert_eq!(s.members.active, expected);
+        for m in &p.members {
+            prop_assert_eq!(m.is_active_at(d), m.missions.iter().any(|mi| covering(mi, d)));
+        }
+    }
+
+    #[test]
+    fn series_agrees_with_snapshots(p in portfolio(), from in 0i64..2500, len in 0i64..400) {
+        let opts = SnapshotOptions::default();
+        let series = monthly_series(&p, day(from), day(from + len), &opts);
+        for pt in series {
+            let s = Snapshot::compute(&p, pt.date, &opts);
+            prop_assert_eq!(pt.active_members, s.members.active);
+            prop_assert_eq!(pt.active_startups, s.startups.by_stage.incubating + s.startups.by_stage.in_handover);
+        }
+    }
+
+    #[test]
+    fn validation_never_panics_and_is_sorted(p in portfolio()) {
+        let d = p.validate();
+        prop_assert!(d.windows(2).all(|w| w[0].record <= w[1].record));
+    }
+}
