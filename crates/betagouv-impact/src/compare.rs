@@ -1,0 +1,409 @@
+//! Two cohorts: differences, ratios, effect sizes and tests.
+
+use serde::Serialize;
+
+use crate::error::{Result, check_alpha};
+use crate::proportion::{Counts, Interval, ProportionCiMethod, ProportionCis, ci_unchecked};
+use crate::special::{chi2_sf, norm_sf, z_crit};
+
+/// One arm as reported by [`compare`].
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct ArmSummary {
+    /// Successes.
+    pub successes: u64,
+    /// Sample size.
+    pub n: u64,
+    /// `successes / n`.
+    pub proportion: f64,
+    /// The five one-proportion intervals.
+    pub ci: ProportionCis,
+}
+
+/// Intervals for the difference `p_t − p_c`.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct DifferenceCis {
+    /// Wald (unpooled, not clipped, as statsmodels `method="wald"`).
+    pub wald: Interval,
+    /// Newcombe's hybrid score (method 10; statsmodels `"newcomb"`).
+    pub newcombe: Interval,
+    /// Agresti-Caffo (one success and one failure added per arm; not clipped).
+    pub agresti_caffo: Interval,
+}
+
+/// The difference of proportions.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Difference {
+    /// `p_t − p_c`, a fraction (0.021 for 2.1 points).
+    pub estimate: f64,
+    /// Intervals.
+    pub ci: DifferenceCis,
+}
+
+/// Risk ratio `p_t / p_c`.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct RiskRatio {
+    /// `None` when `p_c = 0`.
+    pub estimate: Option<f64>,
+    /// Katz log interval; `None` when a success count is 0.
+    pub ci_katz: Option<Interval>,
+}
+
+/// Odds ratio `odds_t / odds_c` (the sample odds ratio).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct OddsRatio {
+    /// `None` when its denominator `x_c·(n_t − x_t)` is 0.
+    pub estimate: Option<f64>,
+    /// Woolf logit interval; `None` when a cell is 0.
+    pub ci_woolf: Option<Interval>,
+}
+
+/// A test statistic with its two-sided p-value.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct TestResult {
+    /// The statistic (z, or X²).
+    pub statistic: f64,
+    /// Two-sided p-value.
+    pub p_value: f64,
+}
+
+/// Fisher's exact test.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct FisherResult {
+    /// Two-sided p-value (sum of the table probabilities not above the observed one).
+    pub p_value: f64,
+}
+
+/// The four tests of [`compare`]; `None` where undefined.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Tests {
+    /// Pooled two-proportion z-test (score test); `None` when the pooled
+    /// variance is 0 (no success or no failure at all).
+    pub z_pooled: Option<TestResult>,
+    /// Pearson chi-square, 1 df, no continuity correction; `None` when an
+    /// expected count is 0.
+    pub chi2: Option<TestResult>,
+    /// Pearson chi-square with Yates' correction (scipy's: each `|O−E|`
+    /// reduced by `min(½, |O−E|)`); `None` when an expected count is 0.
+    pub chi2_yates: Option<TestResult>,
+    /// Fisher's exact test, two-sided.
+    pub fisher_exact: FisherResult,
+}
+
+/// Everything about two cohorts, as printed by `betagouv impact compare`.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Comparison {
+    /// Treated (encouraged) arm.
+    pub treated: ArmSummary,
+    /// Control arm.
+    pub control: ArmSummary,
+    /// `p_t − p_c`.
+    pub difference: Difference,
+    /// `p_t/p_c − 1`; `None` when `p_c = 0`.
+    pub relative_lift: Option<f64>,
+    /// Risk ratio.
+    pub risk_ratio: RiskRatio,
+    /// Odds ratio.
+    pub odds_ratio: OddsRatio,
+    /// Cohen's h, `2·asin(√p_t) − 2·asin(√p_c)`.
+    pub cohen_h: f64,
+    /// Tests of `p_t = p_c`.
+    pub tests: Tests,
+}
+
+/// Compares two cohorts at level `1 − alpha`.
+///
+/// # Errors
+/// [`crate::Error::InvalidAlpha`] unless `0 < alpha < 1`.
+///
+/// ```
+/// use betagouv_impact::{Counts, compare};
+/// // La Bonne Boîte, 2016: 22.1 % against 20 % of 100,000 job seekers.
+/// let c = compare(Counts::new("treated", 22_100, 100_000)?, Counts::new("control", 20_000, 100_000)?, 0.05)?;
+/// assert!((c.difference.estimate - 0.021).abs() < 1e-12);
+/// assert!((c.relative_lift.unwrap_or(0.0) - 0.105).abs() < 1e-12);
+/// assert!(c.tests.fisher_exact.p_value < 1e-20);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn compare(treated: Counts, control: Counts, alpha: f64) -> Result<Comparison> {
+    check_alpha(alpha)?;
+    let z = z_crit(alpha);
+    let arm = |c: Counts| -> Result<ArmSummary> {
+        Ok(ArmSummary {
+            successes: c.successes(),
+            n: c.n(),
+            proportion: c.proportion(),
+            ci: ProportionCis::new(c, alpha)?,
+        })
+    };
+    let (pt, pc) = (treated.proportion(), control.proportion());
+    let (nt, nc) = (treated.n() as f64, control.n() as f64);
+    let (xt, xc) = (treated.successes() as f64, control.successes() as f64);
+    let d = pt - pc;
+
+    let wald = {
+        let se = (pt * (1.0 - pt) / nt + pc * (1.0 - pc) / nc).sqrt();
+        Interval {
+            lower: d - z * se,
+            upper: d + z * se,
+        }
+    };
+    let newcombe = {
+        let wt = ci_unchecked(treated, alpha, ProportionCiMethod::Wilson);
+        let wc = ci_unchecked(control, alpha, ProportionCiMethod::Wilson);
+        let dl = ((pt - wt.lower).powi(2) + (wc.upper - pc).powi(2)).sqrt();
+        let du = ((wt.upper - pt).powi(2) + (pc - wc.lower).powi(2)).sqrt();
+        Interval {
+            lower: d - dl,
+            upper: d + du,
+        }
+    };
+    let agresti_caffo = {
+        let (nt2, nc2) = (nt + 2.0, nc + 2.0);
+        let (at, ac) = ((xt + 1.0) / nt2, (xc + 1.0) / nc2);
+        let dd = at - ac;
+        let se = (at * (1.0 - at) / nt2 + ac * (1.0 - ac) / nc2).sqrt();
+        Interval {
+            lower: dd - z * se,
+            upper: dd + z * se,
+        }
+    };
+
+    let rr = (control.successes() > 0).then(|| pt / pc);
+    let ci_katz = (treated.successes() > 0 && control.successes() > 0)
+        .then(|| {
+            let (Some(r), se) = (rr, (1.0 / xt - 1.0 / nt + 1.0 / xc - 1.0 / nc).sqrt()) else {
+                return None;
+            };
+            let se = se.max(0.0);
+            Interval {
+                lower: (r.ln() - z * se).exp(),
+                upper: (r.ln() + z * se).exp(),
+            }
+            .finite()
+        })
+        .flatten();
+
+    let (a, b) = (xt, nt - xt);
+    let (c, dcell) = (xc, nc - xc);
+    let or = (c * b > 0.0).then(|| (a / b) / (c / dcell));
+    let ci_woolf = (a > 0.0 && b > 0.0 && c > 0.0 && dcell > 0.0)
+        .then(|| {
+            let or = or?;
+            let se = (1.0 / a + 1.0 / b + 1.0 / c + 1.0 / dcell).sqrt();
+            Interval {
+                lower: (or.ln() - z * se).exp(),
+                upper: (or.ln() + z * se).exp(),
+            }
+            .finite()
+        })
+        .flatten();
+
+    let cohen_h = 2.0 * pt.sqrt().asin() - 2.0 * pc.sqrt().asin();
+
+    Ok(Comparison {
+        treated: arm(treated)?,
+        control: arm(control)?,
+        difference: Difference {
+            estimate: d,
+            ci: DifferenceCis {
+                wald,
+                newcombe,
+                agresti_caffo,
+            },
+        },
+        relative_lift: rr.map(|r| r - 1.0),
+        risk_ratio: RiskRatio {
+            estimate: rr,
+            ci_katz,
+        },
+        odds_ratio: OddsRatio {
+            estimate: or,
+            ci_woolf,
+        },
+        cohen_h,
+        tests: Tests {
+            z_pooled: z_pooled(treated, control),
+            chi2: chi_square(treated, control, false),
+            chi2_yates: chi_square(treated, control, true),
+            fisher_exact: FisherResult {
+                p_value: fisher_exact(treated, control),
+            },
+        },
+    })
+}
+
+/// Pooled two-proportion z-test; `None` when the pooled variance is 0.
+#[must_use]
+pub fn z_pooled(treated: Counts, control: Counts) -> Option<TestResult> {
+    let (nt, nc) = (treated.n() as f64, control.n() as f64);
+    let pbar = (treated.successes() + control.successes()) as f64 / (nt + nc);
+    let var = pbar * (1.0 - pbar) * (1.0 / nt + 1.0 / nc);
+    if var.is_nan() || var <= 0.0 {
+        return None;
+    }
+    let z = (treated.proportion() - control.proportion()) / var.sqrt();
+    Some(TestResult {
+        statistic: z,
+        p_value: 2.0 * norm_sf(z.abs()),
+    })
+}
+
+/// Pearson's chi-square test of the 2×2 table (1 df), with Yates' correction
+/// when `yates` is true; `None` when an expected count is 0.
+#[must_use]
+pub fn chi_square(treated: Counts, control: Counts, yates: bool) -> Option<TestResult> {
+    let obs = [
+        [treated.successes() as f64, treated.failures() as f64],
+        [control.successes() as f64, control.failures() as f64],
+    ];
+    let rows = [treated.n() as f64, control.n() as f64];
+    let cols = [obs[0][0] + obs[1][0], obs[0][1] + obs[1][1]];
+    let total = rows[0] + rows[1];
+    let mut stat = 0.0;
+    for i in 0..2 {
+        for j in 0..2 {
+            let e = rows[i] * cols[j] / total;
+            if e <= 0.0 {
+                return None;
+            }
+            let mut diff = (obs[i][j] - e).abs();
+            if yates {
+                diff -= diff.min(0.5);
+            }
+            stat += diff * diff / e;
+        }
+    }
+    Some(TestResult {
+        statistic: stat,
+        p_value: chi2_sf(stat, 1.0),
+    })
+}
+
+/// Relative tolerance under which two table probabilities count as equal in
+/// Fisher's two-sided test (R uses 1e-7; scipy 1e-14).
+const FISHER_TIE_TOLERANCE: f64 = 1e-7;
+
+/// Fisher's exact test, two-sided: the sum of the hypergeometric
+/// probabilities of all tables with the observed margins whose probability is
+/// at most the observed one (times `1 + 1e-7`). In [0, 1].
+///
+/// Probabilities are computed by walking from the mode with the exact ratio
+/// `P(k+1)/P(k)` in log space, so there is no `ln Γ` cancellation at large N.
+#[must_use]
+pub fn fisher_exact(treated: Counts, control: Counts) -> f64 {
+    // Table [[a, r1 − a], [c1 − a, ...]]: r1 = n_t, c1 = total successes.
+    let r1 = treated.n() as f64;
+    let c1 = (treated.successes() + control.successes()) as f64;
+    let total = (treated.n() + control.n()) as f64;
+    let c2 = total - c1;
+    let a_obs = treated.successes() as f64;
+    let lo = (r1 - c2).max(0.0);
+    let hi = r1.min(c1);
+    if hi <= lo {
+        return 1.0;
+    }
+    // ln P(k+1) − ln P(k)
+    let step_up = |k: f64| (((r1 - k) * (c1 - k)) / ((k + 1.0) * (c2 - r1 + k + 1.0))).ln();
+    let mode = (((r1 + 1.0) * (c1 + 1.0)) / (total + 2.0))
+        .floor()
+        .clamp(lo, hi);
+    // ln P(a_obs) − ln P(mode)
+    let mut lw_obs = 0.0;
+    if a_obs > mode {
+        let mut k = mode;
+        while k < a_obs {
+            lw_obs += step_up(k);
+            k += 1.0;
+        }
+    } else {
+        let mut k = mode;
+        while k > a_obs {
+            lw_obs -= step_up(k - 1.0);
+            k -= 1.0;
+        }
+    }
+    let threshold = lw_obs + FISHER_TIE_TOLERANCE.ln_1p();
+    // Sums of exp(lw) over all k (normaliser) and exp(lw − lw_obs) over the
+    // tables not more probable than the observed one.
+    let mut sum_all = 1.0;
+    let mut sum_tail = if 0.0 <= threshold {
+        (-lw_obs).exp()
+    } else {
+        0.0
+    };
+    for dir in [1.0, -1.0] {
+        let mut k = mode;
+        let mut lw = 0.0;
+        loop {
+            if (dir > 0.0 && k >= hi) || (dir < 0.0 && k <= lo) {
+                break;
+            }
+            if dir > 0.0 {
+                lw += step_up(k);
+                k += 1.0;
+            } else {
+                lw -= step_up(k - 1.0);
+                k -= 1.0;
+            }
+            let w = lw.exp();
+            sum_all += w;
+            if lw <= threshold {
+                let t = (lw - lw_obs).exp();
+                sum_tail += t;
+                // Log-concave: the remaining terms decrease geometrically.
+                if t <= 1e-18 * sum_tail && w <= 1e-18 * sum_all {
+                    break;
+                }
+            }
+        }
+    }
+    let p = (lw_obs + sum_tail.ln() - sum_all.ln()).exp();
+    p.clamp(0.0, 1.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn counts(x: u64, n: u64) -> Counts {
+        Counts::new("test", x, n).expect("valid counts")
+    }
+
+    #[test]
+    fn fisher_small_tables() {
+        // scipy.stats.fisher_exact([[3, 1], [1, 3]]) -> 0.48571428571428527
+        assert!(
+            (fisher_exact(counts(3, 4), counts(1, 4)) - 0.485_714_285_714_285_27).abs() < 1e-14
+        );
+        // [[8, 2], [1, 5]] -> 0.034965034965034975
+        assert!(
+            (fisher_exact(counts(8, 10), counts(1, 6)) - 0.034_965_034_965_034_975).abs() < 1e-15
+        );
+        assert_eq!(fisher_exact(counts(0, 5), counts(0, 7)), 1.0);
+        assert_eq!(fisher_exact(counts(2, 4), counts(2, 4)), 1.0);
+    }
+
+    #[test]
+    fn undefined_is_none() {
+        let c = compare(counts(0, 10), counts(0, 12), 0.05).expect("compare");
+        assert!(c.tests.z_pooled.is_none());
+        assert!(c.tests.chi2.is_none());
+        assert!(c.relative_lift.is_none());
+        assert!(c.odds_ratio.estimate.is_none());
+        assert_eq!(c.tests.fisher_exact.p_value, 1.0);
+        let c = compare(counts(0, 10), counts(3, 12), 0.05).expect("compare");
+        assert_eq!(c.risk_ratio.estimate, Some(0.0));
+        assert!(c.risk_ratio.ci_katz.is_none());
+        assert_eq!(c.odds_ratio.estimate, Some(0.0));
+        assert!(c.odds_ratio.ci_woolf.is_none());
+    }
+
+    #[test]
+    fn z_squared_is_pearson() {
+        let (t, c) = (counts(221, 1000), counts(200, 1000));
+        let z = z_pooled(t, c).expect("defined");
+        let x2 = chi_square(t, c, false).expect("defined");
+        assert!((z.statistic.powi(2) - x2.statistic).abs() < 1e-12 * x2.statistic);
+        assert!((z.p_value - x2.p_value).abs() < 1e-14);
+    }
+}

@@ -1,0 +1,197 @@
+//! Encouragement designs: intent-to-treat, first stage and the complier
+//! average causal effect (Wald / IV estimator) with its delta-method SE.
+
+use serde::Serialize;
+
+use crate::error::{Error, Result, check_alpha};
+use crate::proportion::Interval;
+use crate::special::z_crit;
+
+/// Counts of one arm of an encouragement design.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct EncouragementArm {
+    n: u64,
+    users: u64,
+    successes: u64,
+    successes_among_users: u64,
+}
+
+impl EncouragementArm {
+    /// Validated counts: `n` people, of whom `users` used the service,
+    /// `successes` had the outcome, `successes_among_users` both.
+    ///
+    /// # Errors
+    /// [`Error::EmptySample`] when `n = 0`; [`Error::InconsistentCounts`] when
+    /// `users > n`, `successes > n`, `successes_among_users` exceeds `users`
+    /// or `successes`, or the successes among non-users exceed the non-users.
+    pub fn new(
+        what: &str,
+        n: u64,
+        users: u64,
+        successes: u64,
+        successes_among_users: u64,
+    ) -> Result<Self> {
+        let bad = |detail| {
+            Err(Error::InconsistentCounts {
+                what: what.to_owned(),
+                detail,
+            })
+        };
+        if n == 0 {
+            return Err(Error::EmptySample {
+                what: what.to_owned(),
+            });
+        }
+        if users > n {
+            return bad("users exceed n");
+        }
+        if successes > n {
+            return bad("successes exceed n");
+        }
+        if successes_among_users > users {
+            return bad("successes among users exceed users");
+        }
+        if successes_among_users > successes {
+            return bad("successes among users exceed successes");
+        }
+        if successes - successes_among_users > n - users {
+            return bad("successes among non-users exceed non-users");
+        }
+        Ok(Self {
+            n,
+            users,
+            successes,
+            successes_among_users,
+        })
+    }
+
+    /// Arm size.
+    #[must_use]
+    pub fn n(&self) -> u64 {
+        self.n
+    }
+
+    fn rates(&self) -> (f64, f64, f64) {
+        let n = self.n as f64;
+        (
+            self.successes as f64 / n,
+            self.users as f64 / n,
+            self.successes_among_users as f64 / n,
+        )
+    }
+}
+
+/// An estimate with its standard error and Wald interval.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Estimate {
+    /// Point estimate.
+    pub estimate: f64,
+    /// Standard error.
+    pub se: f64,
+    /// `estimate ± z·se`.
+    pub ci: Interval,
+}
+
+/// The first stage: extra take-up caused by the encouragement.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct FirstStage {
+    /// `p_D(t) − p_D(c)`.
+    pub estimate: f64,
+    /// Its standard error.
+    pub se: f64,
+}
+
+/// Result of [`encouragement`].
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Encouragement {
+    /// Intent-to-treat effect `p_Y(t) − p_Y(c)` (unpooled SE).
+    pub itt: Estimate,
+    /// Take-up difference.
+    pub first_stage: FirstStage,
+    /// `itt / first_stage`, with the delta-method SE including the
+    /// covariance of outcome and take-up (equal to the HC0 SE of
+    /// just-identified 2SLS); `None` when the first stage is 0.
+    pub cace: Option<Estimate>,
+}
+
+/// ITT, first stage and CACE at level `1 − alpha`. Plug-in variances use
+/// the divisor n.
+///
+/// # Errors
+/// [`Error::InvalidAlpha`] unless `0 < alpha < 1`.
+///
+/// ```
+/// use betagouv_impact::{EncouragementArm, encouragement};
+/// let t = EncouragementArm::new("treated", 1000, 300, 250, 90)?;
+/// let c = EncouragementArm::new("control", 1000, 100, 200, 25)?;
+/// let e = encouragement(t, c, 0.05)?;
+/// assert!((e.cace.map(|c| c.estimate).unwrap_or(0.0) - 0.25).abs() < 1e-12);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn encouragement(
+    treated: EncouragementArm,
+    control: EncouragementArm,
+    alpha: f64,
+) -> Result<Encouragement> {
+    check_alpha(alpha)?;
+    let z = z_crit(alpha);
+    let (yt, dt, ydt) = treated.rates();
+    let (yc, dc, ydc) = control.rates();
+    let (nt, nc) = (treated.n as f64, control.n as f64);
+    let itt = yt - yc;
+    let v_itt = yt * (1.0 - yt) / nt + yc * (1.0 - yc) / nc;
+    let fs = dt - dc;
+    let v_fs = dt * (1.0 - dt) / nt + dc * (1.0 - dc) / nc;
+    let cov = (ydt - yt * dt) / nt + (ydc - yc * dc) / nc;
+    let se_itt = v_itt.max(0.0).sqrt();
+    let cace = (fs != 0.0).then(|| {
+        let beta = itt / fs;
+        let var = ((v_itt - 2.0 * beta * cov + beta * beta * v_fs) / (fs * fs)).max(0.0);
+        let se = var.sqrt();
+        Estimate {
+            estimate: beta,
+            se,
+            ci: Interval {
+                lower: beta - z * se,
+                upper: beta + z * se,
+            },
+        }
+    });
+    Ok(Encouragement {
+        itt: Estimate {
+            estimate: itt,
+            se: se_itt,
+            ci: Interval {
+                lower: itt - z * se_itt,
+                upper: itt + z * se_itt,
+            },
+        },
+        first_stage: FirstStage {
+            estimate: fs,
+            se: v_fs.max(0.0).sqrt(),
+        },
+        cace,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn validation() {
+        assert!(EncouragementArm::new("t", 10, 11, 0, 0).is_err());
+        assert!(EncouragementArm::new("t", 10, 2, 5, 3).is_err());
+        assert!(EncouragementArm::new("t", 10, 2, 9, 0).is_err());
+        assert!(EncouragementArm::new("t", 0, 0, 0, 0).is_err());
+        assert!(EncouragementArm::new("t", 10, 2, 9, 1).is_ok());
+    }
+
+    #[test]
+    fn zero_first_stage() {
+        let a = EncouragementArm::new("t", 100, 10, 20, 5).expect("valid");
+        let e = encouragement(a, a, 0.05).expect("ok");
+        assert!(e.cace.is_none());
+        assert_eq!(e.itt.estimate, 0.0);
+    }
+}

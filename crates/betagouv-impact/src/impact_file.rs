@@ -1,0 +1,328 @@
+//! The impact file: each start-up's evaluations and KPIs, in TOML.
+//!
+//! The format is documented with examples in `docs/impact.md`.
+
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use crate::compare::{Comparison, compare};
+use crate::error::{Error, Result};
+use crate::kpi::{Period, Rate};
+use crate::proportion::Counts;
+
+/// A whole impact file.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ImpactFile {
+    /// Start-ups, in file order.
+    #[serde(default)]
+    pub startup: Vec<StartupImpact>,
+}
+
+/// The evaluations and KPIs of one start-up.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StartupImpact {
+    /// Start-up id (slug), e.g. `la-bonne-boite`.
+    pub id: String,
+    /// Cohort evaluations.
+    #[serde(default)]
+    pub evaluation: Vec<Evaluation>,
+    /// Usage KPIs.
+    #[serde(default)]
+    pub kpi: Vec<Kpi>,
+}
+
+/// How the two cohorts were formed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
+pub enum EvaluationDesign {
+    /// Randomised assignment to the service.
+    Randomized,
+    /// Randomised (or as good as random) encouragement to use the service:
+    /// the contrast is an intent-to-treat effect.
+    Encouragement,
+    /// Observational comparison of two cohorts.
+    Observational,
+}
+
+/// One arm of an evaluation.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, try_from = "RawArm")]
+pub struct Arm {
+    /// Free label (e.g. "encouraged").
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+    /// Cohort size.
+    pub n: u64,
+    /// People with the outcome.
+    pub successes: u64,
+    /// People who used the service (encouragement designs).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub users: Option<u64>,
+    /// People who used the service and had the outcome.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub successes_among_users: Option<u64>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawArm {
+    label: Option<String>,
+    n: u64,
+    successes: u64,
+    users: Option<u64>,
+    successes_among_users: Option<u64>,
+}
+
+impl TryFrom<RawArm> for Arm {
+    type Error = Error;
+    fn try_from(r: RawArm) -> Result<Self> {
+        let what = r.label.as_deref().unwrap_or("arm");
+        Counts::new(what, r.successes, r.n)?;
+        match (r.users, r.successes_among_users) {
+            (Some(u), Some(s)) => {
+                crate::encouragement::EncouragementArm::new(what, r.n, u, r.successes, s)?;
+            }
+            (Some(u), None) if u > r.n => {
+                return Err(Error::InconsistentCounts {
+                    what: what.to_owned(),
+                    detail: "users exceed n",
+                });
+            }
+            (None, Some(_)) => {
+                return Err(Error::InconsistentCounts {
+                    what: what.to_owned(),
+                    detail: "successes_among_users needs users",
+                });
+            }
+            _ => {}
+        }
+        Ok(Arm {
+            label: r.label,
+            n: r.n,
+            successes: r.successes,
+            users: r.users,
+            successes_among_users: r.successes_among_users,
+        })
+    }
+}
+
+impl Arm {
+    /// The arm's validated counts.
+    ///
+    /// # Errors
+    /// Never for an arm read from a file (validated on reading).
+    pub fn counts(&self) -> Result<Counts> {
+        Counts::new(
+            self.label.as_deref().unwrap_or("arm"),
+            self.successes,
+            self.n,
+        )
+    }
+}
+
+/// A comparison of two cohorts on a binary outcome.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Evaluation {
+    /// Id, unique within the start-up.
+    pub id: String,
+    /// How the cohorts were formed.
+    pub design: EvaluationDesign,
+    /// What counts as a success.
+    pub outcome: String,
+    /// Horizon of the outcome, in days (e.g. 150 for "within 5 months").
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub horizon_days: Option<u32>,
+    /// Where the figures come from.
+    pub source: String,
+    /// Free remark.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    /// Treated or encouraged cohort.
+    pub treated: Arm,
+    /// Control cohort.
+    pub control: Arm,
+}
+
+impl Evaluation {
+    /// Compares the two arms (see [`compare`]).
+    ///
+    /// # Errors
+    /// [`Error::InvalidAlpha`] unless `0 < alpha < 1`.
+    pub fn compare(&self, alpha: f64) -> Result<Comparison> {
+        compare(self.treated.counts()?, self.control.counts()?, alpha)
+    }
+}
+
+/// How a published figure relates to the true value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
+pub enum Bound {
+    /// The figure is the value.
+    #[default]
+    Exact,
+    /// "More than" the figure.
+    MoreThan,
+    /// "About" the figure.
+    About,
+}
+
+/// A usage KPI: a count, per period or cumulative.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Kpi {
+    /// What is counted (people, not sessions, where possible).
+    pub metric: String,
+    /// The count.
+    pub value: f64,
+    /// Per which period; absent for a stock or cumulative count.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub period: Option<Period>,
+    /// How the figure relates to the true value.
+    #[serde(default)]
+    pub bound: Bound,
+    /// Year of the figure.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub year: Option<i32>,
+    /// Where the figure comes from.
+    pub source: String,
+}
+
+impl Kpi {
+    /// The KPI as a [`Rate`], when it has a period.
+    #[must_use]
+    pub fn rate(&self) -> Option<Rate> {
+        self.period.map(|period| Rate {
+            value: self.value,
+            period,
+        })
+    }
+}
+
+/// 1-based line and column (in characters) of a byte offset.
+fn line_column(text: &str, offset: usize) -> (usize, usize) {
+    let offset = offset.min(text.len());
+    let mut start = offset;
+    while !text.is_char_boundary(start) {
+        start -= 1;
+    }
+    let before = &text[..start];
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    (line, before[line_start..].chars().count() + 1)
+}
+
+impl ImpactFile {
+    /// Parses an impact file. `path` is only used in error messages.
+    ///
+    /// # Errors
+    /// [`Error::ImpactFile`] with the line and column of the problem: TOML
+    /// syntax, unknown keys, wrong types, inconsistent counts.
+    ///
+    /// ```
+    /// let text = r#"
+    /// [[startup]]
+    /// id = "la-bonne-boite"
+    /// [[startup.evaluation]]
+    /// id = "cohorts"
+    /// design = "encouragement"
+    /// outcome = "returned to work within 5 months"
+    /// source = "2016 report"
+    /// treated = { n = 100000, successes = 22100 }
+    /// control = { n = 100000, successes = 20000 }
+    /// "#;
+    /// let file = betagouv_impact::ImpactFile::parse(text, None)?;
+    /// assert_eq!(file.startup[0].evaluation[0].treated.successes, 22_100);
+    /// let bad = text.replace("22100", "122100");
+    /// let err = betagouv_impact::ImpactFile::parse(&bad, None).err().map(|e| e.to_string());
+    /// assert!(err.is_some_and(|e| e.starts_with("<impact file>:9:")));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn parse(text: &str, path: Option<&Path>) -> Result<Self> {
+        toml::from_str(text).map_err(|e: toml::de::Error| {
+            let (line, column) = e.span().map_or((1, 1), |s| line_column(text, s.start));
+            Error::ImpactFile {
+                path: path.map(Path::to_path_buf),
+                line,
+                column,
+                message: e.message().trim_end().to_owned(),
+            }
+        })
+    }
+
+    /// The start-up with this id.
+    #[must_use]
+    pub fn startup(&self, id: &str) -> Option<&StartupImpact> {
+        self.startup.iter().find(|s| s.id == id)
+    }
+}
+
+/// The TOML text of the built-in 2016 dataset's impact part.
+pub const BUILTIN_2016_TOML: &str = include_str!("../data/builtin-2016.toml");
+
+/// The impact part of the built-in 2016 dataset: La Bonne Boîte's two
+/// cohorts and the usage KPIs of the 2016 activity report.
+///
+/// ```
+/// let f = betagouv_impact::builtin_2016();
+/// let lbb = f.startup("la-bonne-boite").map(|s| &s.evaluation[0]);
+/// assert_eq!(lbb.map(|e| (e.treated.successes, e.control.successes)), Some((22_100, 20_000)));
+/// ```
+#[must_use]
+pub fn builtin_2016() -> ImpactFile {
+    // The embedded text is parsed in this crate's tests, so this never
+    // falls back to the empty default.
+    ImpactFile::parse(BUILTIN_2016_TOML, None).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builtin_parses() {
+        let f = ImpactFile::parse(BUILTIN_2016_TOML, None).expect("builtin parses");
+        let ids: Vec<_> = f.startup.iter().map(|s| s.id.as_str()).collect();
+        assert_eq!(
+            ids,
+            [
+                "la-bonne-boite",
+                "mes-aides",
+                "api-entreprise",
+                "marches-publics-simplifies",
+                "le-taxi"
+            ]
+        );
+        let e = &f.startup[0].evaluation[0];
+        assert_eq!(e.horizon_days, Some(150));
+        assert_eq!((e.treated.n, e.control.n), (100_000, 100_000));
+        assert_eq!(f.startup[4].kpi.len(), 3);
+        assert_eq!(
+            f.startup("api-entreprise")
+                .and_then(|s| s.kpi[0].rate())
+                .map(|r| r.per(Period::Year)),
+            Some(7_200_000.0)
+        );
+    }
+
+    #[test]
+    fn located_errors() {
+        let err = |t: &str| {
+            ImpactFile::parse(t, Some(Path::new("impact.toml")))
+                .err()
+                .map(|e| e.to_string())
+        };
+        let e = err("[[startup]]\nid = \"x\"\nfoo = 1\n").unwrap_or_default();
+        assert!(e.starts_with("impact.toml:3:1: unknown field `foo`"), "{e}");
+        let e = err("[[startup]]\nid = \"x\"\n[[startup.kpi]]\nmetric = \"m\"\nvalue = \"a\"\nsource = \"s\"\n").unwrap_or_default();
+        assert!(e.starts_with("impact.toml:5:9:"), "{e}");
+        let e = err("[[startup]\n").unwrap_or_default();
+        assert!(e.starts_with("impact.toml:1:"), "{e}");
+        assert_eq!(line_column("ab\ncdé\nf", 7), (2, 4));
+    }
+}

@@ -1,0 +1,354 @@
+//! Planning: power, sample size and minimum detectable effect of the
+//! two-sided comparison of two proportions.
+//!
+//! Conventions: `ratio` is `k = n_c / n_t` (control size over treated size),
+//! sizes `n` are the treated arm's. Both tails of the two-sided test are
+//! counted (R's `power.prop.test(strict = TRUE)`).
+
+use serde::Serialize;
+
+use crate::error::{Error, Result, check_alpha};
+use crate::special::{norm_cdf, norm_sf, z_crit};
+
+/// Which power approximation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum PowerMethod {
+    /// Normal approximation, pooled variance under H0 and unpooled under H1
+    /// (Fleiss; statsmodels `power_proportions_2indep`).
+    NormalPooled,
+    /// Arcsine transform with Cohen's h (statsmodels `NormalIndPower` with
+    /// `proportion_effectsize`; R `pwr.2p2n.test`).
+    Arcsine,
+}
+
+/// A design: rates, allocation and level.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Design {
+    /// Expected control rate, in (0, 1).
+    pub control_rate: f64,
+    /// `n_c / n_t`, > 0.
+    pub ratio: f64,
+    /// Two-sided level, in (0, 1).
+    pub alpha: f64,
+}
+
+impl Design {
+    fn check(&self) -> Result<()> {
+        check_alpha(self.alpha)?;
+        check_rate("control rate", self.control_rate)?;
+        if !(self.ratio > 0.0 && self.ratio.is_finite()) {
+            return Err(Error::InvalidParameter {
+                name: "ratio",
+                expected: "a finite number > 0",
+                value: self.ratio,
+            });
+        }
+        Ok(())
+    }
+}
+
+fn check_rate(name: &'static str, p: f64) -> Result<()> {
+    if p > 0.0 && p < 1.0 {
+        Ok(())
+    } else {
+        Err(Error::InvalidParameter {
+            name,
+            expected: "strictly between 0 and 1",
+            value: p,
+        })
+    }
+}
+
+fn check_power(power: f64) -> Result<()> {
+    if power > 0.0 && power < 1.0 {
+        Ok(())
+    } else {
+        Err(Error::InvalidParameter {
+            name: "power",
+            expected: "strictly between 0 and 1",
+            value: power,
+        })
+    }
+}
+
+fn check_n(n: f64) -> Result<()> {
+    if n > 0.0 && n.is_finite() {
+        Ok(())
+    } else {
+        Err(Error::InvalidParameter {
+            name: "n per arm",
+            expected: "a finite number > 0",
+            value: n,
+        })
+    }
+}
+
+fn power_unchecked(design: &Design, treated_rate: f64, n_t: f64, method: PowerMethod) -> f64 {
+    let (pc, pt, k) = (design.control_rate, treated_rate, design.ratio);
+    let z = z_crit(design.alpha);
+    match method {
+        PowerMethod::NormalPooled => {
+            let d = pt - pc;
+            let pbar = (pt + k * pc) / (1.0 + k);
+            let s0 = (pbar * (1.0 - pbar) * (1.0 + 1.0 / k)).sqrt();
+            let s1 = (pt * (1.0 - pt) + pc * (1.0 - pc) / k).sqrt();
+            let shift = d * n_t.sqrt() / s1;
+            norm_sf(z * s0 / s1 - shift) + norm_cdf(-z * s0 / s1 - shift)
+        }
+        PowerMethod::Arcsine => {
+            let h = 2.0 * pt.sqrt().asin() - 2.0 * pc.sqrt().asin();
+            let n_eff = n_t * k / (1.0 + k);
+            arcsine_power_of(h.abs() * n_eff.sqrt(), z)
+        }
+    }
+}
+
+fn arcsine_power_of(x: f64, z: f64) -> f64 {
+    norm_sf(z - x) + norm_cdf(-z - x)
+}
+
+/// Power of the two-sided test with `n_t` treated units and `ratio·n_t` controls.
+///
+/// # Errors
+/// [`Error::InvalidAlpha`] or [`Error::InvalidParameter`] when a rate is not
+/// in (0, 1), `ratio` or `n_t` is not positive.
+///
+/// ```
+/// use betagouv_impact::{Design, PowerMethod, power};
+/// let d = Design { control_rate: 0.20, ratio: 1.0, alpha: 0.05 };
+/// let p = power(&d, 0.221, 100_000.0, PowerMethod::NormalPooled)?;
+/// assert!(p > 0.999);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn power(design: &Design, treated_rate: f64, n_t: f64, method: PowerMethod) -> Result<f64> {
+    design.check()?;
+    check_rate("treated rate", treated_rate)?;
+    check_n(n_t)?;
+    Ok(power_unchecked(design, treated_rate, n_t, method))
+}
+
+/// Arm sizes reaching a target power.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct SampleSize {
+    /// Smallest treated-arm size whose power reaches the target.
+    pub n_treated: u64,
+    /// `ceil(n_treated × ratio)`.
+    pub n_control: u64,
+}
+
+/// Smallest treated-arm size whose two-sided power (both tails) reaches
+/// `target_power`; the power is evaluated with `n_c = ratio·n_t`.
+///
+/// Returns `None` when the rates are equal (no size is enough) or the size
+/// would exceed 10^15.
+///
+/// # Errors
+/// As [`power`], and when `target_power` is not in (0, 1).
+pub fn sample_size(
+    design: &Design,
+    treated_rate: f64,
+    target_power: f64,
+    method: PowerMethod,
+) -> Result<Option<SampleSize>> {
+    design.check()?;
+    check_rate("treated rate", treated_rate)?;
+    check_power(target_power)?;
+    let (pc, pt, k) = (design.control_rate, treated_rate, design.ratio);
+    if pt == pc {
+        return Ok(None);
+    }
+    let za = z_crit(design.alpha);
+    let zb = crate::special::norm_isf(1.0 - target_power);
+    // Closed form (one tail) as a starting point.
+    let start = match method {
+        PowerMethod::NormalPooled => {
+            let pbar = (pt + k * pc) / (1.0 + k);
+            let s0 = (pbar * (1.0 - pbar) * (1.0 + 1.0 / k)).sqrt();
+            let s1 = (pt * (1.0 - pt) + pc * (1.0 - pc) / k).sqrt();
+            ((za * s0 + zb * s1) / (pt - pc)).powi(2)
+        }
+        PowerMethod::Arcsine => {
+            let h = 2.0 * pt.sqrt().asin() - 2.0 * pc.sqrt().asin();
+            ((za + zb) / h).powi(2) * (1.0 + k) / k
+        }
+    };
+    const MAX_N: f64 = 1e15;
+    if !start.is_finite() || start > MAX_N {
+        return Ok(None);
+    }
+    let reaches = |n: f64| power_unchecked(design, pt, n, method) >= target_power;
+    let n = start.ceil().max(1.0);
+    // Power increases with n. The closed form is within a few units of the
+    // answer; bracket it by doubling steps (lo does not reach, hi does; lo = 0
+    // stands for "no size"), then bisect on integers.
+    let (mut lo, mut hi);
+    if reaches(n) {
+        hi = n;
+        let mut step = 1.0;
+        loop {
+            let l = hi - step;
+            if l < 1.0 {
+                lo = 0.0;
+                break;
+            }
+            if !reaches(l) {
+                lo = l;
+                break;
+            }
+            hi = l;
+            step *= 2.0;
+        }
+    } else {
+        lo = n;
+        let mut step = 1.0;
+        loop {
+            let h = lo + step;
+            if h > MAX_N {
+                return Ok(None);
+            }
+            if reaches(h) {
+                hi = h;
+                break;
+            }
+            lo = h;
+            step *= 2.0;
+        }
+    }
+    while hi - lo > 1.0 {
+        let mid = ((lo + hi) / 2.0).floor();
+        if reaches(mid) {
+            hi = mid;
+        } else {
+            lo = mid;
+        }
+    }
+    let n = hi;
+    // n is an integer-valued float below 1e15: the casts are exact.
+    let n_treated = n as u64;
+    let n_control = (n * k).ceil() as u64;
+    Ok(Some(SampleSize {
+        n_treated,
+        n_control,
+    }))
+}
+
+/// Minimum detectable effect: the smallest increase `Δ = p_t − p_c > 0` whose
+/// two-sided power with `n_t` treated units reaches `target_power`.
+///
+/// Returns `None` when even `p_t → 1` does not reach the target.
+///
+/// # Errors
+/// As [`sample_size`], and when `n_t` is not positive.
+pub fn mde(
+    design: &Design,
+    n_t: f64,
+    target_power: f64,
+    method: PowerMethod,
+) -> Result<Option<f64>> {
+    design.check()?;
+    check_n(n_t)?;
+    check_power(target_power)?;
+    let pc = design.control_rate;
+    if target_power <= design.alpha {
+        // Power at Δ = 0 is alpha; a smaller target is reached by any Δ.
+        return Ok(Some(0.0));
+    }
+    match method {
+        PowerMethod::NormalPooled => {
+            let f = |d: f64| power_unchecked(design, pc + d, n_t, method) - target_power;
+            let (mut lo, mut hi) = (0.0, 1.0 - pc);
+            // Evaluate just below p_t = 1 (the formula needs p_t < 1).
+            let top = hi * (1.0 - 1e-15);
+            if f(top) < 0.0 {
+                return Ok(None);
+            }
+            hi = top;
+            for _ in 0..200 {
+                let mid = 0.5 * (lo + hi);
+                if mid <= lo || mid >= hi {
+                    break;
+                }
+                if f(mid) >= 0.0 {
+                    hi = mid;
+                } else {
+                    lo = mid;
+                }
+            }
+            Ok(Some(0.5 * (lo + hi)))
+        }
+        PowerMethod::Arcsine => {
+            let z = z_crit(design.alpha);
+            let g = |x: f64| arcsine_power_of(x, z) - target_power;
+            let (mut lo, mut hi) = (0.0, z + 40.0);
+            for _ in 0..200 {
+                let mid = 0.5 * (lo + hi);
+                if mid <= lo || mid >= hi {
+                    break;
+                }
+                if g(mid) >= 0.0 {
+                    hi = mid;
+                } else {
+                    lo = mid;
+                }
+            }
+            let x = 0.5 * (lo + hi);
+            let n_eff = n_t * design.ratio / (1.0 + design.ratio);
+            let h = x / n_eff.sqrt();
+            let angle = pc.sqrt().asin() + h / 2.0;
+            if angle >= std::f64::consts::FRAC_PI_2 {
+                return Ok(None);
+            }
+            Ok(Some(angle.sin().powi(2) - pc))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const D: Design = Design {
+        control_rate: 0.20,
+        ratio: 1.0,
+        alpha: 0.05,
+    };
+
+    #[test]
+    fn sample_size_is_smallest() {
+        for method in [PowerMethod::NormalPooled, PowerMethod::Arcsine] {
+            let s = sample_size(&D, 0.221, 0.8, method)
+                .expect("ok")
+                .expect("some");
+            let n = s.n_treated as f64;
+            assert!(power(&D, 0.221, n, method).expect("ok") >= 0.8);
+            assert!(power(&D, 0.221, n - 1.0, method).expect("ok") < 0.8);
+            assert_eq!(s.n_control, s.n_treated);
+        }
+        assert_eq!(
+            sample_size(&D, 0.2, 0.8, PowerMethod::Arcsine).expect("ok"),
+            None
+        );
+    }
+
+    #[test]
+    fn mde_reaches_power() {
+        for method in [PowerMethod::NormalPooled, PowerMethod::Arcsine] {
+            let m = mde(&D, 10_000.0, 0.8, method).expect("ok").expect("some");
+            let p = power(&D, 0.2 + m, 10_000.0, method).expect("ok");
+            assert!((p - 0.8).abs() < 1e-9, "{p}");
+        }
+        assert_eq!(
+            mde(&D, 1.0, 0.999_999, PowerMethod::NormalPooled).expect("ok"),
+            None
+        );
+    }
+
+    #[test]
+    fn bad_parameters() {
+        assert!(power(&D, 1.0, 10.0, PowerMethod::Arcsine).is_err());
+        assert!(power(&D, 0.3, 0.0, PowerMethod::Arcsine).is_err());
+        let bad = Design { ratio: 0.0, ..D };
+        assert!(power(&bad, 0.3, 10.0, PowerMethod::Arcsine).is_err());
+    }
+}
