@@ -1,15 +1,439 @@
 //! `betagouv impact ...` (owned by the impact work).
+//!
+//! With `--json`, each subcommand prints one JSON object whose keys are a
+//! contract (see docs/impact.md); without it, a short human summary.
 
+use std::collections::BTreeMap;
+use std::fs::File;
+use std::io::BufReader;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use clap::Subcommand;
+use betagouv_impact::{
+    Comparison, Counts, Design, EncouragementArm, Interval, PowerMethod, aggregate_cohort_csv,
+    compare, encouragement, mde, power, read_survival_csv, sample_size, summarize_survival,
+};
+use clap::{Args, Subcommand};
+use serde_json::{Value, json};
 
 use super::BoxError;
 
 /// Impact subcommands.
 #[derive(Debug, Subcommand)]
-pub(crate) enum ImpactCommand {}
+pub(crate) enum ImpactCommand {
+    /// Compare two cohorts given as SUCCESSES/N (intervals, lift, ratios, tests).
+    Compare(CompareArgs),
+    /// Power of the two-sided test, or the arm sizes reaching a target power.
+    Power(PowerArgs),
+    /// Minimum detectable increase of the proportion.
+    Mde(MdeArgs),
+    /// Encouragement design: ITT, first stage and CACE (complier effect).
+    Encouragement(EncouragementArgs),
+    /// Kaplan-Meier curves per group from a CSV of durations, and the log-rank test.
+    Survival(SurvivalArgs),
+    /// Stream individual rows of a CSV into two cohorts, then compare them.
+    Cohort(CohortArgs),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct CompareArgs {
+    /// Treated (encouraged) cohort as SUCCESSES/N, e.g. 22100/100000.
+    #[arg(long, value_name = "SUCCESSES/N")]
+    treated: String,
+    /// Control cohort as SUCCESSES/N.
+    #[arg(long, value_name = "SUCCESSES/N")]
+    control: String,
+    /// Two-sided level (0.05 for 95 % intervals).
+    #[arg(long, default_value_t = 0.05)]
+    alpha: f64,
+    /// Print the JSON contract.
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("goal").required(true).args(["n_per_arm", "power"])))]
+pub(crate) struct PowerArgs {
+    /// Expected control rate (a fraction).
+    #[arg(long)]
+    control_rate: f64,
+    /// Expected treated rate (a fraction).
+    #[arg(long)]
+    treated_rate: f64,
+    /// Treated arm size: print the power.
+    #[arg(long)]
+    n_per_arm: Option<f64>,
+    /// Target power: print the smallest arm sizes reaching it.
+    #[arg(long)]
+    power: Option<f64>,
+    /// Control size over treated size.
+    #[arg(long, default_value_t = 1.0)]
+    ratio: f64,
+    /// Two-sided level.
+    #[arg(long, default_value_t = 0.05)]
+    alpha: f64,
+    /// Print the JSON contract.
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct MdeArgs {
+    /// Expected control rate (a fraction).
+    #[arg(long)]
+    control_rate: f64,
+    /// Treated arm size.
+    #[arg(long)]
+    n_per_arm: f64,
+    /// Target power.
+    #[arg(long)]
+    power: f64,
+    /// Control size over treated size.
+    #[arg(long, default_value_t = 1.0)]
+    ratio: f64,
+    /// Two-sided level.
+    #[arg(long, default_value_t = 0.05)]
+    alpha: f64,
+    /// Print the JSON contract.
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct EncouragementArgs {
+    /// Encouraged arm as N,USERS,SUCCESSES,SUCCESSES_AMONG_USERS.
+    #[arg(long, value_name = "N,USERS,SUCCESSES,SUCCESSES_AMONG_USERS")]
+    treated: String,
+    /// Control arm, same format.
+    #[arg(long, value_name = "N,USERS,SUCCESSES,SUCCESSES_AMONG_USERS")]
+    control: String,
+    /// Two-sided level.
+    #[arg(long, default_value_t = 0.05)]
+    alpha: f64,
+    /// Print the JSON contract.
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct SurvivalArgs {
+    /// CSV file with a header row.
+    file: PathBuf,
+    /// Column holding the group (cohort) name.
+    #[arg(long)]
+    group_column: String,
+    /// Column holding the duration (e.g. days).
+    #[arg(long)]
+    duration_column: String,
+    /// Column holding the event flag (1 = returned to work, 0 = censored).
+    #[arg(long)]
+    event_column: String,
+    /// Horizons at which to report the curves, e.g. 30,90,150.
+    #[arg(long, value_delimiter = ',', value_name = "T1,T2,...")]
+    at: Vec<f64>,
+    /// Two-sided level.
+    #[arg(long, default_value_t = 0.05)]
+    alpha: f64,
+    /// Print the JSON contract.
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct CohortArgs {
+    /// CSV file with a header row, one row per person.
+    file: PathBuf,
+    /// Column holding the cohort name.
+    #[arg(long)]
+    group_column: String,
+    /// Column holding the 0/1 outcome.
+    #[arg(long)]
+    outcome_column: String,
+    /// Cohort name of the treated (encouraged) arm.
+    #[arg(long)]
+    treated: String,
+    /// Cohort name of the control arm.
+    #[arg(long)]
+    control: String,
+    /// Two-sided level.
+    #[arg(long, default_value_t = 0.05)]
+    alpha: f64,
+    /// Print the JSON contract.
+    #[arg(long)]
+    json: bool,
+}
 
 pub(crate) fn run(command: ImpactCommand) -> Result<ExitCode, BoxError> {
-    match command {}
+    match command {
+        ImpactCommand::Compare(a) => {
+            let treated = parse_fraction("--treated", &a.treated)?;
+            let control = parse_fraction("--control", &a.control)?;
+            print_comparison(&compare(treated, control, a.alpha)?, a.alpha, a.json)?;
+        }
+        ImpactCommand::Cohort(a) => {
+            let file = open(&a.file)?;
+            let stats = aggregate_cohort_csv(file, &a.group_column, &a.outcome_column)
+                .map_err(|e| format!("{}: {e}", a.file.display()))?;
+            let arm = |name: &str, flag: &str| -> Result<Counts, BoxError> {
+                let c = stats.get(name).ok_or_else(|| {
+                    format!(
+                        "{}: no row has {:?} = {name:?} ({flag})",
+                        a.file.display(),
+                        a.group_column
+                    )
+                })?;
+                Ok(c.to_counts(name)?)
+            };
+            let (treated, control) = (arm(&a.treated, "--treated")?, arm(&a.control, "--control")?);
+            print_comparison(&compare(treated, control, a.alpha)?, a.alpha, a.json)?;
+        }
+        ImpactCommand::Power(a) => run_power(&a)?,
+        ImpactCommand::Mde(a) => {
+            let design = Design {
+                control_rate: a.control_rate,
+                ratio: a.ratio,
+                alpha: a.alpha,
+            };
+            let n = mde(&design, a.n_per_arm, a.power, PowerMethod::NormalPooled)?;
+            let s = mde(&design, a.n_per_arm, a.power, PowerMethod::Arcsine)?;
+            let v = json!({"mde": {"normal_pooled": n, "arcsine": s}});
+            if a.json {
+                println!("{v}");
+            } else {
+                let show = |m: Option<f64>| {
+                    m.map_or_else(
+                        || "not reachable".to_owned(),
+                        |m| {
+                            format!(
+                                "+{:.3} pts ({:+.2} % relative)",
+                                100.0 * m,
+                                100.0 * m / a.control_rate
+                            )
+                        },
+                    )
+                };
+                println!(
+                    "Minimum detectable increase over {:.2} % with n = {} treated (ratio {}), power {}, alpha {}:",
+                    100.0 * a.control_rate,
+                    a.n_per_arm,
+                    a.ratio,
+                    a.power,
+                    a.alpha
+                );
+                println!("  normal (pooled H0 variance): {}", show(n));
+                println!("  arcsine (Cohen's h):         {}", show(s));
+            }
+        }
+        ImpactCommand::Encouragement(a) => {
+            let treated = parse_arm("--treated", &a.treated)?;
+            let control = parse_arm("--control", &a.control)?;
+            let e = encouragement(treated, control, a.alpha)?;
+            if a.json {
+                println!("{}", serde_json::to_string(&e)?);
+            } else {
+                println!(
+                    "ITT (encouragement effect): {:+.3} pts, SE {:.3}, CI {}",
+                    100.0 * e.itt.estimate,
+                    100.0 * e.itt.se,
+                    pts(e.itt.ci)
+                );
+                println!(
+                    "First stage (extra take-up): {:+.3} pts, SE {:.3}",
+                    100.0 * e.first_stage.estimate,
+                    100.0 * e.first_stage.se
+                );
+                match e.cace {
+                    Some(c) => println!(
+                        "CACE (effect on compliers): {:+.3} pts, SE {:.3}, CI {}",
+                        100.0 * c.estimate,
+                        100.0 * c.se,
+                        pts(c.ci)
+                    ),
+                    None => println!("CACE: undefined (the first stage is 0)"),
+                }
+            }
+        }
+        ImpactCommand::Survival(a) => {
+            let file = open(&a.file)?;
+            let groups =
+                read_survival_csv(file, &a.group_column, &a.duration_column, &a.event_column)
+                    .map_err(|e| format!("{}: {e}", a.file.display()))?;
+            let summary = summarize_survival(&groups, &a.at, a.alpha)?;
+            if a.json {
+                println!("{}", serde_json::to_string(&summary)?);
+            } else {
+                for (name, g) in &summary.groups {
+                    let median = g
+                        .median
+                        .map_or_else(|| "not reached".to_owned(), |m| m.to_string());
+                    println!(
+                        "{name}: n = {}, events = {}, median = {median}",
+                        g.n, g.events
+                    );
+                    for p in &g.at {
+                        let ci = p.ci.map_or_else(
+                            || "undefined".to_owned(),
+                            |c| format!("[{:.4}, {:.4}]", c.lower, c.upper),
+                        );
+                        println!(
+                            "  t = {}: S = {:.4} (CI {ci}), returned by t = {:.2} %",
+                            p.t,
+                            p.survival,
+                            100.0 * p.cumulative_incidence
+                        );
+                    }
+                }
+                match summary.logrank {
+                    Some(t) => println!("log-rank: X² = {:.4}, p = {:.4e}", t.statistic, t.p_value),
+                    None => println!("log-rank: undefined"),
+                }
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn run_power(a: &PowerArgs) -> Result<(), BoxError> {
+    let design = Design {
+        control_rate: a.control_rate,
+        ratio: a.ratio,
+        alpha: a.alpha,
+    };
+    let methods = [
+        ("normal_pooled", PowerMethod::NormalPooled),
+        ("arcsine", PowerMethod::Arcsine),
+    ];
+    let v = if let Some(n) = a.n_per_arm {
+        let mut p = BTreeMap::new();
+        for (key, m) in methods {
+            p.insert(key, power(&design, a.treated_rate, n, m)?);
+        }
+        json!({"power": p})
+    } else {
+        let target = a.power.unwrap_or(0.8);
+        let (mut nt, mut nc) = (BTreeMap::new(), BTreeMap::new());
+        for (key, m) in methods {
+            let s = sample_size(&design, a.treated_rate, target, m)?;
+            nt.insert(key, s.map(|s| s.n_treated));
+            nc.insert(key, s.map(|s| s.n_control));
+        }
+        json!({"n_per_arm": nt, "n_control": nc})
+    };
+    if a.json {
+        println!("{v}");
+    } else {
+        print_power_text(&v);
+    }
+    Ok(())
+}
+
+fn print_power_text(v: &Value) {
+    if let Some(p) = v.get("power") {
+        println!("Power of the two-sided test (both tails):");
+        println!("  normal (pooled H0 variance): {}", p["normal_pooled"]);
+        println!("  arcsine (Cohen's h):         {}", p["arcsine"]);
+    } else {
+        println!("Smallest arm sizes reaching the target power (treated / control):");
+        for key in ["normal_pooled", "arcsine"] {
+            println!("  {key}: {} / {}", v["n_per_arm"][key], v["n_control"][key]);
+        }
+    }
+}
+
+fn open(path: &Path) -> Result<BufReader<File>, BoxError> {
+    let f = File::open(path).map_err(|e| format!("cannot open {}: {e}", path.display()))?;
+    Ok(BufReader::with_capacity(1 << 16, f))
+}
+
+fn parse_count(flag: &str, what: &str, s: &str) -> Result<u64, BoxError> {
+    s.trim()
+        .parse()
+        .map_err(|_| format!("{flag}: {what} must be a non-negative integer, got {s:?}").into())
+}
+
+fn parse_fraction(flag: &str, s: &str) -> Result<Counts, BoxError> {
+    let (x, n) = s
+        .split_once('/')
+        .ok_or_else(|| format!("{flag}: expected SUCCESSES/N, got {s:?}"))?;
+    let x = parse_count(flag, "SUCCESSES", x)?;
+    let n = parse_count(flag, "N", n)?;
+    Ok(Counts::new(flag.trim_start_matches('-'), x, n)?)
+}
+
+fn parse_arm(flag: &str, s: &str) -> Result<EncouragementArm, BoxError> {
+    let parts: Vec<&str> = s.split(',').collect();
+    let [n, u, y, yu] = parts.as_slice() else {
+        return Err(
+            format!("{flag}: expected N,USERS,SUCCESSES,SUCCESSES_AMONG_USERS, got {s:?}").into(),
+        );
+    };
+    Ok(EncouragementArm::new(
+        flag.trim_start_matches('-'),
+        parse_count(flag, "N", n)?,
+        parse_count(flag, "USERS", u)?,
+        parse_count(flag, "SUCCESSES", y)?,
+        parse_count(flag, "SUCCESSES_AMONG_USERS", yu)?,
+    )?)
+}
+
+fn pct(x: f64) -> String {
+    format!("{:.2} %", 100.0 * x)
+}
+
+fn pts(ci: Interval) -> String {
+    format!("[{:+.3}, {:+.3}] pts", 100.0 * ci.lower, 100.0 * ci.upper)
+}
+
+fn opt(x: Option<f64>, f: impl Fn(f64) -> String) -> String {
+    x.map_or_else(|| "undefined".to_owned(), f)
+}
+
+fn print_comparison(c: &Comparison, alpha: f64, json_out: bool) -> Result<(), BoxError> {
+    if json_out {
+        println!("{}", serde_json::to_string(c)?);
+        return Ok(());
+    }
+    let level = format!("{:.4}", 100.0 * (1.0 - alpha))
+        .trim_end_matches('0')
+        .trim_end_matches('.')
+        .to_owned();
+    for (name, arm) in [("treated", &c.treated), ("control", &c.control)] {
+        let w = arm.ci.wilson;
+        println!(
+            "{name}: {}/{} = {} (Wilson {level} % CI [{}, {}])",
+            arm.successes,
+            arm.n,
+            pct(arm.proportion),
+            pct(w.lower),
+            pct(w.upper)
+        );
+    }
+    let d = c.difference.estimate;
+    println!(
+        "difference: {:+.3} pts (Newcombe {level} % CI {}), i.e. {} relative to the control rate of {}",
+        100.0 * d,
+        pts(c.difference.ci.newcombe),
+        opt(c.relative_lift, |l| format!("{:+.2} %", 100.0 * l)),
+        pct(c.control.proportion)
+    );
+    println!(
+        "risk ratio: {} ; odds ratio: {} ; Cohen's h: {:.4}",
+        opt(c.risk_ratio.estimate, |r| format!("{r:.4}")),
+        opt(c.odds_ratio.estimate, |r| format!("{r:.4}")),
+        c.cohen_h
+    );
+    let test = |t: Option<betagouv_impact::TestResult>| {
+        t.map_or_else(
+            || "undefined".to_owned(),
+            |t| format!("{:.4} (p = {:.3e})", t.statistic, t.p_value),
+        )
+    };
+    println!("pooled z: {}", test(c.tests.z_pooled));
+    println!(
+        "chi-square: {} ; with Yates: {}",
+        test(c.tests.chi2),
+        test(c.tests.chi2_yates)
+    );
+    println!("Fisher exact: p = {:.3e}", c.tests.fisher_exact.p_value);
+    Ok(())
 }
