@@ -1,9 +1,54 @@
-//! betagouv-funding: work in progress, see the crate README.
+//! Exact money and budget accounting of a State start-up incubator.
+//!
+//! An incubator of "Startups d'État" runs on its own programme credits plus
+//! what partner administrations put in. This crate keeps those accounts
+//! exactly and answers the questions people ask of them:
+//!
+//! - [`money`]: [`Money`] (exact decimal, at most 2 decimals, explicit
+//!   [`Currency`]), rounding to the cent half away from zero, VAT by date;
+//! - [`allocation`]: largest-remainder splits that always sum to the total;
+//! - [`model`]: fiscal years, budget lines and credits (AE/CP), partner
+//!   agreements (conventions) and tranches, framework contracts, purchase
+//!   orders (bons de commande), deliveries (service fait), payments, claims;
+//! - [`file`]: the human-editable TOML budget file, with located errors;
+//! - [`check`]: the domain invariants as [`betagouv_portfolio::Diagnostic`]s;
+//! - [`ledger`] and [`post`]: a double-entry ledger built from the budget;
+//! - [`report`]: resources by year and source, partner share, costs per
+//!   start-up, phase and stage, burn rate and runway, AE/CP consumption;
+//! - [`builtin`]: the 2016 budget of the annual report.
+//!
+//! No floating point is used for money anywhere; functions never panic on
+//! input data.
 //!
 //! ```
-//! assert_eq!(betagouv_funding::CRATE_NAME, "betagouv-funding");
+//! use betagouv_funding::{builtin, check, post, report};
+//!
+//! let budget = builtin::builtin_2016()?;
+//! assert!(check::check(&budget, None).is_empty());
+//! let (ledger, problems) = post::to_ledger(&budget, None);
+//! assert!(problems.is_empty());
+//! assert_eq!(ledger.transactions().len(), 2);
+//!
+//! let r = report::report(&budget, None, &report::ReportOptions::for_year(2016));
+//! assert_eq!(r.by_source.incubator.amount().to_string(), "932115.00");
+//! assert_eq!(r.by_source.partners.amount().to_string(), "1151920.00");
+//! assert_eq!(r.partner_share.map(|s| s.to_string()).as_deref(), Some("0.5527"));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 #![deny(missing_docs)]
 
-/// The crate's name, as published.
-pub const CRATE_NAME: &str = "betagouv-funding";
+pub mod allocation;
+pub mod builtin;
+pub mod check;
+pub mod error;
+pub mod file;
+pub mod flows;
+pub mod ledger;
+pub mod model;
+pub mod money;
+pub mod post;
+pub mod report;
+pub mod synthetic;
+
+pub use error::{Error, Result};
+pub use money::{Currency, Money};

@@ -1,0 +1,611 @@
+//! Checks of a [`Budget`] against the domain invariants. Every breach is a
+//! [`Diagnostic`] (never a panic), located in the budget file when the record
+//! came from one.
+//!
+//! Rules (stable ids): `duplicate-id`, `unknown-reference`, `unknown-startup`,
+//! `currency-mismatch`, `overflow`, `ae-exceeded`, `cp-exceeded`,
+//! `no-credits`, `delivery-exceeds-order`, `payment-exceeds-delivery`,
+//! `date-order`, `delivery-after-close`, `agreement-overfunded`,
+//! `agreement-overcommitted`, `order-after-deadline`, `contract-ceiling`,
+//! `carry-over-cap`, `vat-rate`, `empty-order`, `source-partner`.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use betagouv_portfolio::{Diagnostic, Portfolio, Severity};
+use rust_decimal::Decimal;
+
+use crate::error::Error;
+use crate::flows::{delivery_totals, payment_parts};
+use crate::model::{Budget, FiscalYear, RecordType};
+use crate::money::{Money, vat_rate_on};
+
+struct Out<'a> {
+    budget: &'a Budget,
+    diags: Vec<Diagnostic>,
+}
+
+impl Out<'_> {
+    fn push(&mut self, severity: Severity, rule: &str, rt: RecordType, id: &str, msg: String) {
+        let mut d = Diagnostic::new(severity, rule, format!("{} {id}: {msg}", rt.name()));
+        if let Some(loc) = self.budget.origins.get(&(rt, id.to_owned())) {
+            d = d.at(loc.file.clone(), loc.line, loc.column);
+        }
+        self.diags.push(d);
+    }
+    fn error(&mut self, rule: &str, rt: RecordType, id: &str, msg: String) {
+        self.push(Severity::Error, rule, rt, id, msg);
+    }
+    fn warning(&mut self, rule: &str, rt: RecordType, id: &str, msg: String) {
+        self.push(Severity::Warning, rule, rt, id, msg);
+    }
+    fn overflow(&mut self, rt: RecordType, id: &str, e: &Error) {
+        self.error(
+            "overflow",
+            rt,
+            id,
+            format!("amounts cannot be combined: {e}"),
+        );
+    }
+}
+
+/// Sums `items`, reporting an overflow on the record and returning `None`.
+fn sum(out: &mut Out<'_>, rt: RecordType, id: &str, items: &[Money]) -> Option<Money> {
+    match Money::sum(items, out.budget.currency) {
+        Ok(m) => Some(m),
+        Err(e) => {
+            out.overflow(rt, id, &e);
+            None
+        }
+    }
+}
+
+/// Checks `budget`; with a `portfolio`, start-up ids are checked against it.
+///
+/// Returns diagnostics sorted by location then message order of discovery.
+#[must_use]
+pub fn check(budget: &Budget, portfolio: Option<&Portfolio>) -> Vec<Diagnostic> {
+    let mut out = Out {
+        budget,
+        diags: Vec::new(),
+    };
+    duplicates(&mut out);
+    currencies(&mut out);
+    references(&mut out, portfolio);
+    credits(&mut out);
+    orders(&mut out);
+    agreements(&mut out);
+    out.diags
+}
+
+fn duplicates(out: &mut Out<'_>) {
+    let b = out.budget;
+    let lists: [(RecordType, Vec<String>); 9] = [
+        (
+            RecordType::Organization,
+            b.organizations.iter().map(|x| x.id.clone()).collect(),
+        ),
+        (
+            RecordType::Line,
+            b.lines.iter().map(|x| x.id.clone()).collect(),
+        ),
+        (
+            RecordType::Credits,
+            b.credits
+                .iter()
+                .map(|c| format!("{}/{}", c.line, c.year))
+                .collect(),
+        ),
+        (
+            RecordType::Resource,
+            b.resources.iter().map(|x| x.id.clone()).collect(),
+        ),
+        (
+            RecordType::Agreement,
+            b.agreements.iter().map(|x| x.id.clone()).collect(),
+        ),
+        (
+            RecordType::Contract,
+            b.contracts.iter().map(|x| x.id.clone()).collect(),
+        ),
+        (
+            RecordType::Order,
+            b.orders.iter().map(|x| x.id.clone()).collect(),
+        ),
+        (
+            RecordType::Delivery,
+            b.deliveries.iter().map(|x| x.id.clone()).collect(),
+        ),
+        (
+            RecordType::Payment,
+            b.payments.iter().map(|x| x.id.clone()).collect(),
+        ),
+    ];
+    for (rt, ids) in lists {
+        let mut seen = BTreeSet::new();
+        for id in ids {
+            if !seen.insert(id.clone()) {
+                out.error(
+                    "duplicate-id",
+                    rt,
+                    &id,
+                    "the id is used twice; ids must be unique".into(),
+                );
+            }
+        }
+    }
+}
+
+fn currencies(out: &mut Out<'_>) {
+    let b = out.budget;
+    let c = b.currency;
+    let mut bad: Vec<(RecordType, String)> = Vec::new();
+    let mut see = |rt, id: &str, m: &Money| {
+        if m.currency() != c {
+            bad.push((rt, id.to_owned()));
+        }
+    };
+    for r in &b.resources {
+        see(RecordType::Resource, &r.id, &r.amount);
+    }
+    for a in &b.agreements {
+        see(RecordType::Agreement, &a.id, &a.amount);
+        for t in &a.tranches {
+            see(RecordType::Agreement, &a.id, &t.amount);
+            see(RecordType::Agreement, &a.id, &t.received());
+        }
+    }
+    for o in &b.orders {
+        for l in &o.lines {
+            see(RecordType::Order, &o.id, &l.daily_rate_net);
+        }
+    }
+    for d in &b.deliveries {
+        see(RecordType::Delivery, &d.id, &d.amount_net);
+    }
+    for p in &b.payments {
+        see(RecordType::Payment, &p.id, &p.amount_gross);
+    }
+    for (rt, id) in bad {
+        out.error("currency-mismatch", rt, &id, format!("amount not in {c}"));
+    }
+}
+
+fn references(out: &mut Out<'_>, portfolio: Option<&Portfolio>) {
+    let b = out.budget;
+    let orgs: BTreeSet<&str> = b.organizations.iter().map(|o| o.id.as_str()).collect();
+    let lines: BTreeSet<&str> = b.lines.iter().map(|o| o.id.as_str()).collect();
+    let agreements: BTreeSet<&str> = b.agreements.iter().map(|o| o.id.as_str()).collect();
+    let contracts: BTreeSet<&str> = b.contracts.iter().map(|o| o.id.as_str()).collect();
+    let orders: BTreeSet<&str> = b.orders.iter().map(|o| o.id.as_str()).collect();
+    let deliveries: BTreeSet<&str> = b.deliveries.iter().map(|o| o.id.as_str()).collect();
+    let mut missing: Vec<(RecordType, String, &str, String)> = Vec::new();
+    let mut need = |set: &BTreeSet<&str>, rt, id: &str, what: &'static str, value: &str| {
+        if !set.contains(value) {
+            missing.push((rt, id.to_owned(), what, value.to_owned()));
+        }
+    };
+    for c in &b.credits {
+        need(
+            &lines,
+            RecordType::Credits,
+            &format!("{}/{}", c.line, c.year),
+            "line",
+            &c.line,
+        );
+    }
+    for r in &b.resources {
+        if let Some(p) = &r.partner {
+            need(&orgs, RecordType::Resource, &r.id, "organization", p);
+        }
+        if let Some(l) = &r.line {
+            need(&lines, RecordType::Resource, &r.id, "line", l);
+        }
+    }
+    for a in &b.agreements {
+        need(
+            &orgs,
+            RecordType::Agreement,
+            &a.id,
+            "organization",
+            &a.partner,
+        );
+    }
+    for o in &b.orders {
+        need(
+            &contracts,
+            RecordType::Order,
+            &o.id,
+            "contract",
+            &o.contract,
+        );
+        if let Some(l) = &o.line {
+            need(&lines, RecordType::Order, &o.id, "line", l);
+        }
+        if let Some(a) = &o.agreement {
+            need(&agreements, RecordType::Order, &o.id, "agreement", a);
+        }
+    }
+    for d in &b.deliveries {
+        need(&orders, RecordType::Delivery, &d.id, "order", &d.order);
+    }
+    for p in &b.payments {
+        for d in &p.deliveries {
+            need(&deliveries, RecordType::Payment, &p.id, "delivery", d);
+        }
+    }
+    for (rt, id, what, value) in missing {
+        out.error(
+            "unknown-reference",
+            rt,
+            &id,
+            format!("no {what} with id `{value}`"),
+        );
+    }
+    for r in &b.resources {
+        if r.partner.is_some() && r.source == crate::model::SourceKind::Incubator {
+            out.warning(
+                "source-partner",
+                RecordType::Resource,
+                &r.id,
+                "an `incubator` resource names a partner; use source = \"partners\"".into(),
+            );
+        }
+    }
+    for p in &b.payments {
+        if p.deliveries.is_empty() {
+            out.error(
+                "unknown-reference",
+                RecordType::Payment,
+                &p.id,
+                "pays no delivery".into(),
+            );
+        }
+    }
+    if let Some(pf) = portfolio {
+        let mut unknown: Vec<(RecordType, String, String)> = Vec::new();
+        for o in &b.orders {
+            if let Some(s) = &o.startup
+                && pf.startup(s).is_none()
+            {
+                unknown.push((RecordType::Order, o.id.clone(), s.clone()));
+            }
+        }
+        for a in &b.agreements {
+            for s in &a.startups {
+                if pf.startup(s).is_none() {
+                    unknown.push((RecordType::Agreement, a.id.clone(), s.clone()));
+                }
+            }
+        }
+        for (rt, id, s) in unknown {
+            out.warning(
+                "unknown-startup",
+                rt,
+                &id,
+                format!(
+                    "start-up `{s}` is not in the portfolio; its costs are counted as unphased"
+                ),
+            );
+        }
+    }
+}
+
+fn credits(out: &mut Out<'_>) {
+    let b = out.budget;
+    // AE consumed per (line, year): gross of orders issued in the year.
+    let mut ae: BTreeMap<(String, FiscalYear), Vec<Money>> = BTreeMap::new();
+    let mut cp: BTreeMap<(String, FiscalYear), Vec<Money>> = BTreeMap::new();
+    let mut overflows = Vec::new();
+    for o in &b.orders {
+        let Some(line) = &o.line else { continue };
+        match o.totals(b.currency) {
+            Ok(t) => ae
+                .entry((line.clone(), FiscalYear::of(o.issued_on)))
+                .or_default()
+                .push(t.gross),
+            Err(e) => overflows.push((RecordType::Order, o.id.clone(), e)),
+        }
+    }
+    for p in &b.payments {
+        match payment_parts(b, p) {
+            Ok(parts) => {
+                for part in parts {
+                    if let Some(line) = &part.order.line {
+                        cp.entry((line.clone(), FiscalYear::of(p.paid_on)))
+                            .or_default()
+                            .push(part.amount);
+                    }
+                }
+            }
+            Err(e) => overflows.push((RecordType::Payment, p.id.clone(), e)),
+        }
+    }
+    for (rt, id, e) in overflows {
+        out.overflow(rt, &id, &e);
+    }
+    for (kind, consumed) in [("AE", ae), ("CP", cp)] {
+        for ((line, year), items) in consumed {
+            let id = format!("{line}/{year}");
+            let Some(total) = sum(out, RecordType::Credits, &id, &items) else {
+                continue;
+            };
+            let Some(c) = b.credits.iter().find(|c| c.line == line && c.year == year) else {
+                out.warning("no-credits", RecordType::Line, &line,
+                    format!("{kind} consumed in {year} ({total}) but no credits are recorded for the year"));
+                continue;
+            };
+            let avail = if kind == "AE" {
+                c.ae_available()
+            } else {
+                c.cp_available()
+            };
+            match avail {
+                Ok(a) if total.amount() > a.amount() => {
+                    let rule = if kind == "AE" {
+                        "ae-exceeded"
+                    } else {
+                        "cp-exceeded"
+                    };
+                    out.error(
+                        rule,
+                        RecordType::Credits,
+                        &id,
+                        format!("{kind} consumed {total} exceeds {kind} available {a}"),
+                    );
+                }
+                Ok(_) => {}
+                Err(e) => out.overflow(RecordType::Credits, &id, &e),
+            }
+        }
+    }
+    // Carry-over cap: CP carried in above 3 % of the previous year's initial CP.
+    for c in &b.credits {
+        if c.cp_carried_over_in.is_zero() {
+            continue;
+        }
+        let prev = b
+            .credits
+            .iter()
+            .find(|p| p.line == c.line && p.year.0 + 1 == c.year.0);
+        if let Some(p) = prev {
+            let cap = p.cp_initial.amount() * Decimal::new(3, 2);
+            if c.cp_carried_over_in.amount() > cap {
+                out.warning("carry-over-cap", RecordType::Credits, &format!("{}/{}", c.line, c.year),
+                    format!("CP carried over {} exceed 3 % of the previous initial CP ({}); a finance law can lift the cap", c.cp_carried_over_in, p.cp_initial));
+            }
+        }
+    }
+}
+
+fn orders(out: &mut Out<'_>) {
+    let b = out.budget;
+    let mut delivered: BTreeMap<&str, (Vec<Money>, Vec<Money>)> = BTreeMap::new();
+    let mut problems: Vec<(Severity, &str, RecordType, String, String)> = Vec::new();
+    for o in &b.orders {
+        if o.lines.is_empty() {
+            problems.push((
+                Severity::Warning,
+                "empty-order",
+                RecordType::Order,
+                o.id.clone(),
+                "has no lines".into(),
+            ));
+        }
+        if !o.vat_rate.is_zero() && vat_rate_on(o.issued_on) != Some(o.vat_rate) {
+            problems.push((
+                Severity::Warning,
+                "vat-rate",
+                RecordType::Order,
+                o.id.clone(),
+                format!(
+                    "VAT rate {} is neither 0 nor the standard rate on {}",
+                    o.vat_rate, o.issued_on
+                ),
+            ));
+        }
+        if let Some(c) = b.contracts.iter().find(|c| c.id == o.contract)
+            && (o.issued_on < c.start || c.end.is_some_and(|e| o.issued_on > e))
+        {
+            problems.push((
+                Severity::Error,
+                "date-order",
+                RecordType::Order,
+                o.id.clone(),
+                format!("issued on {} outside contract {} dates", o.issued_on, c.id),
+            ));
+        }
+    }
+    for d in &b.deliveries {
+        let Ok(Some((t, o))) = delivery_totals(b, d) else {
+            continue;
+        };
+        let e = delivered.entry(o.id.as_str()).or_default();
+        e.0.push(t.net);
+        e.1.push(t.gross);
+        if d.period_end < d.period_start {
+            problems.push((
+                Severity::Error,
+                "date-order",
+                RecordType::Delivery,
+                d.id.clone(),
+                format!(
+                    "period ends {} before it starts {}",
+                    d.period_end, d.period_start
+                ),
+            ));
+        }
+        if d.period_start < o.issued_on {
+            problems.push((
+                Severity::Error,
+                "date-order",
+                RecordType::Delivery,
+                d.id.clone(),
+                format!(
+                    "work starts {} before order {} was issued {}",
+                    d.period_start, o.id, o.issued_on
+                ),
+            ));
+        }
+        if let Some(closed) = o.closed_on
+            && d.period_end > closed
+        {
+            problems.push((
+                Severity::Error,
+                "delivery-after-close",
+                RecordType::Delivery,
+                d.id.clone(),
+                format!(
+                    "period ends {} after order {} was closed {}",
+                    d.period_end, o.id, closed
+                ),
+            ));
+        }
+    }
+    let mut paid: BTreeMap<&str, (Vec<Money>, bool)> = BTreeMap::new();
+    for p in &b.payments {
+        let Ok(parts) = payment_parts(b, p) else {
+            continue;
+        };
+        for part in &parts {
+            let e = paid.entry(part.order.id.as_str()).or_default();
+            e.0.push(part.amount);
+            e.1 |= p.advance;
+            if !p.advance && p.paid_on < part.delivery.period_end {
+                problems.push((
+                    Severity::Error,
+                    "date-order",
+                    RecordType::Payment,
+                    p.id.clone(),
+                    format!(
+                        "paid {} before the end of delivery {} ({})",
+                        p.paid_on, part.delivery.id, part.delivery.period_end
+                    ),
+                ));
+            }
+        }
+    }
+    for (sev, rule, rt, id, msg) in problems {
+        out.push(sev, rule, rt, &id, msg);
+    }
+    for o in &b.orders {
+        let Ok(t) = o.totals(b.currency) else {
+            continue;
+        };
+        let (nets, grosses) = delivered.get(o.id.as_str()).cloned().unwrap_or_default();
+        let Some(net) = sum(out, RecordType::Order, &o.id, &nets) else {
+            continue;
+        };
+        let Some(gross) = sum(out, RecordType::Order, &o.id, &grosses) else {
+            continue;
+        };
+        if net.amount() > t.net.amount() {
+            out.error(
+                "delivery-exceeds-order",
+                RecordType::Order,
+                &o.id,
+                format!("service fait {net} (net) exceeds the order {} (net)", t.net),
+            );
+        }
+        let (pays, advance) = paid.get(o.id.as_str()).cloned().unwrap_or_default();
+        let Some(p) = sum(out, RecordType::Order, &o.id, &pays) else {
+            continue;
+        };
+        if p.amount() > gross.amount() && !advance {
+            out.error(
+                "payment-exceeds-delivery",
+                RecordType::Order,
+                &o.id,
+                format!("payments {p} exceed service fait {gross} (gross)"),
+            );
+        }
+        if p.amount() > t.gross.amount() {
+            out.error(
+                "payment-exceeds-delivery",
+                RecordType::Order,
+                &o.id,
+                format!("payments {p} exceed the order {} (gross)", t.gross),
+            );
+        }
+    }
+    for c in &b.contracts {
+        let Some(ceiling) = c.ceiling else { continue };
+        let grosses: Vec<Money> = b
+            .orders
+            .iter()
+            .filter(|o| o.contract == c.id)
+            .filter_map(|o| o.totals(b.currency).ok())
+            .map(|t| t.gross)
+            .collect();
+        let Some(total) = sum(out, RecordType::Contract, &c.id, &grosses) else {
+            continue;
+        };
+        if total.amount() > ceiling.amount() {
+            out.error(
+                "contract-ceiling",
+                RecordType::Contract,
+                &c.id,
+                format!("orders {total} exceed the ceiling {ceiling}"),
+            );
+        }
+    }
+}
+
+fn agreements(out: &mut Out<'_>) {
+    let b = out.budget;
+    for a in &b.agreements {
+        let received: Vec<Money> = a
+            .tranches
+            .iter()
+            .map(crate::model::Tranche::received)
+            .collect();
+        if let Some(r) = sum(out, RecordType::Agreement, &a.id, &received)
+            && r.amount() > a.amount.amount()
+            && !a.overfunding_allowed
+        {
+            out.error(
+                "agreement-overfunded",
+                RecordType::Agreement,
+                &a.id,
+                format!("received {r} exceeds the amount {}", a.amount),
+            );
+        }
+        let funded: Vec<_> = b
+            .orders
+            .iter()
+            .filter(|o| o.agreement.as_deref() == Some(a.id.as_str()))
+            .collect();
+        let grosses: Vec<Money> = funded
+            .iter()
+            .filter_map(|o| o.totals(b.currency).ok())
+            .map(|t| t.gross)
+            .collect();
+        if let Some(g) = sum(out, RecordType::Agreement, &a.id, &grosses)
+            && g.amount() > a.amount.amount()
+        {
+            out.error(
+                "agreement-overcommitted",
+                RecordType::Agreement,
+                &a.id,
+                format!("orders funded by it {g} exceed its amount {}", a.amount),
+            );
+        }
+        if let Some(deadline) = a.engagement_deadline {
+            let late: Vec<(String, chrono::NaiveDate)> = funded
+                .iter()
+                .filter(|o| o.issued_on > deadline)
+                .map(|o| (o.id.clone(), o.issued_on))
+                .collect();
+            for (id, on) in late {
+                out.error(
+                    "order-after-deadline",
+                    RecordType::Order,
+                    &id,
+                    format!(
+                        "issued {on} after the engagement deadline {deadline} of agreement {}",
+                        a.id
+                    ),
+                );
+            }
+        }
+    }
+}

@@ -1,0 +1,589 @@
+//! The budget dataset: fiscal years, budget lines and credits (AE/CP),
+//! organisations, resources, partner agreements, framework contracts,
+//! purchase orders, deliveries (service fait), payments and published claims.
+//!
+//! Types are plain structs with public fields: any value can be built, and
+//! [`crate::check::check`] reports what breaks the domain rules as diagnostics.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use betagouv_portfolio::Location;
+use chrono::{Datelike, NaiveDate};
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+use crate::error::Result;
+use crate::money::{Currency, Money, Totals};
+
+/// A fiscal year (exercice): 1 January to 31 December.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct FiscalYear(pub i32);
+
+impl FiscalYear {
+    /// The fiscal year of `date`.
+    #[must_use]
+    pub fn of(date: NaiveDate) -> Self {
+        Self(date.year())
+    }
+
+    /// 1 January of the year (`None` out of chrono's range).
+    #[must_use]
+    pub fn first_day(self) -> Option<NaiveDate> {
+        NaiveDate::from_ymd_opt(self.0, 1, 1)
+    }
+
+    /// 1 January of the next year: the exclusive end.
+    #[must_use]
+    pub fn end_exclusive(self) -> Option<NaiveDate> {
+        NaiveDate::from_ymd_opt(self.0.checked_add(1)?, 1, 1)
+    }
+
+    /// Whether `date` falls in the year.
+    #[must_use]
+    pub fn contains(self, date: NaiveDate) -> bool {
+        date.year() == self.0
+    }
+}
+
+impl fmt::Display for FiscalYear {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.0)
+    }
+}
+
+/// Kind of organisation.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
+)]
+#[serde(rename_all = "kebab-case")]
+pub enum OrganizationKind {
+    /// Ministry or central directorate.
+    CentralAdministration,
+    /// Deconcentrated State service (préfecture, Direccte, SGAR...).
+    DeconcentratedService,
+    /// State operator (Pôle emploi, IGN, Anah...).
+    StateOperator,
+    /// Social security body (CNAV, CNSA...).
+    SocialSecurity,
+    /// Local authority.
+    LocalAuthority,
+    /// Anything else.
+    #[default]
+    Other,
+}
+
+/// A funder: the incubator's own funder or a partner administration.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Organization {
+    /// Stable id (also an account segment).
+    pub id: String,
+    /// Name.
+    pub name: String,
+    /// Kind.
+    pub kind: OrganizationKind,
+    /// Role: the incubator's own funder or a partner.
+    pub role: Role,
+}
+
+/// Role of an organisation in the budget.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
+)]
+#[serde(rename_all = "kebab-case")]
+pub enum Role {
+    /// A partner administration that co-finances start-ups.
+    #[default]
+    Partner,
+    /// The funder of the incubator's own credits.
+    Own,
+}
+
+/// Nature of expense (LOLF titre).
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
+)]
+#[serde(rename_all = "kebab-case")]
+pub enum Title {
+    /// Titre 2, personnel.
+    Staff,
+    /// Titre 3, fonctionnement.
+    #[default]
+    Operating,
+    /// Titre 5, investissement.
+    Investment,
+    /// Titre 6, intervention.
+    Intervention,
+}
+
+/// A budget line of the LOLF nomenclature.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BudgetLine {
+    /// Stable id (`p129-t3`).
+    pub id: String,
+    /// Programme number (`129`).
+    pub programme: String,
+    /// Action, if known.
+    pub action: Option<String>,
+    /// Sub-action, if known.
+    pub sub_action: Option<String>,
+    /// Nature of expense.
+    pub title: Title,
+}
+
+/// Credits of a budget line for a fiscal year (all gross).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Credits {
+    /// Budget line id.
+    pub line: String,
+    /// Fiscal year.
+    pub year: FiscalYear,
+    /// Initial commitment authorisations (AE).
+    pub ae_initial: Money,
+    /// Initial payment credits (CP).
+    pub cp_initial: Money,
+    /// AE carried over from the previous year.
+    pub ae_carried_over_in: Money,
+    /// CP carried over from the previous year.
+    pub cp_carried_over_in: Money,
+    /// Transfers in (AE and CP alike).
+    pub transfers_in: Money,
+    /// Transfers out (AE and CP alike).
+    pub transfers_out: Money,
+    /// Pooled funds attached (fonds de concours; AE and CP alike).
+    pub pooled_funds: Money,
+}
+
+impl Credits {
+    /// AE available: initial + carried over + transfers in − out + pooled funds.
+    ///
+    /// # Errors
+    /// Overflow or currency mismatch.
+    pub fn ae_available(&self) -> Result<Money> {
+        self.ae_initial
+            .checked_add(self.ae_carried_over_in)?
+            .checked_add(self.transfers_in)?
+            .checked_sub(self.transfers_out)?
+            .checked_add(self.pooled_funds)
+    }
+
+    /// CP available, same formula with CP.
+    ///
+    /// # Errors
+    /// Overflow or currency mismatch.
+    pub fn cp_available(&self) -> Result<Money> {
+        self.cp_initial
+            .checked_add(self.cp_carried_over_in)?
+            .checked_add(self.transfers_in)?
+            .checked_sub(self.transfers_out)?
+            .checked_add(self.pooled_funds)
+    }
+}
+
+/// Where a resource comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SourceKind {
+    /// The incubator's own programme credits.
+    Incubator,
+    /// Partner administrations.
+    Partners,
+}
+
+impl SourceKind {
+    /// The report key (`incubator`, `partners`).
+    #[must_use]
+    pub fn key(self) -> &'static str {
+        match self {
+            SourceKind::Incubator => "incubator",
+            SourceKind::Partners => "partners",
+        }
+    }
+}
+
+/// A recorded resource: money the incubator can spend in a year (gross).
+///
+/// Partner money that goes through an [`Agreement`] is recorded by the agreement
+/// itself; a resource is for lump sums (own credits, partner funds known only
+/// as a total, as in 2016).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Resource {
+    /// Stable id.
+    pub id: String,
+    /// Date it is recorded on (its fiscal year is the resource's year).
+    pub date: NaiveDate,
+    /// Source.
+    pub source: SourceKind,
+    /// The partner, when one is known (partners only).
+    pub partner: Option<String>,
+    /// The budget line it opens credits on, if any.
+    pub line: Option<String>,
+    /// Amount (gross).
+    pub amount: Money,
+    /// Free note.
+    pub note: Option<String>,
+}
+
+/// How a partner's money reaches the incubator.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
+)]
+#[serde(rename_all = "kebab-case")]
+pub enum AgreementKind {
+    /// Délégation de gestion.
+    DelegatedManagement,
+    /// Fonds de concours: credits open only for money received.
+    #[default]
+    PooledFund,
+    /// Refacturation.
+    Rebilling,
+    /// Transfert de crédits.
+    CreditTransfer,
+    /// Subvention.
+    Grant,
+}
+
+/// A tranche of an agreement.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Tranche {
+    /// Due date.
+    pub due_on: NaiveDate,
+    /// Amount due (gross).
+    pub amount: Money,
+    /// Date received, if received.
+    pub received_on: Option<NaiveDate>,
+    /// Amount received (defaults to `amount` when `received_on` is set).
+    pub received_amount: Option<Money>,
+}
+
+impl Tranche {
+    /// The amount actually received (zero when not received).
+    #[must_use]
+    pub fn received(&self) -> Money {
+        match (self.received_on, self.received_amount) {
+            (Some(_), Some(m)) => m,
+            (Some(_), None) => self.amount,
+            (None, _) => Money::zero(self.amount.currency()),
+        }
+    }
+}
+
+/// A partner agreement (convention de partenariat / de financement).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Agreement {
+    /// Stable id (`conv-2016-01`).
+    pub id: String,
+    /// Partner organisation id.
+    pub partner: String,
+    /// Kind.
+    pub kind: AgreementKind,
+    /// Start-ups it finances.
+    pub startups: Vec<String>,
+    /// Amount (gross).
+    pub amount: Money,
+    /// Signature date: the partner's income is recorded then.
+    pub signed_on: NaiveDate,
+    /// No purchase order may be funded by it after this date.
+    pub engagement_deadline: Option<NaiveDate>,
+    /// Tranches.
+    pub tranches: Vec<Tranche>,
+    /// Whether receiving more than `amount` is allowed.
+    pub overfunding_allowed: bool,
+}
+
+/// A framework contract (accord-cadre) and its holder.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FrameworkContract {
+    /// Stable id.
+    pub id: String,
+    /// Holder (supplier id).
+    pub holder: String,
+    /// Start.
+    pub start: NaiveDate,
+    /// End.
+    pub end: Option<NaiveDate>,
+    /// Ceiling (gross), if any.
+    pub ceiling: Option<Money>,
+}
+
+/// Category of expense, for cost reports.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
+)]
+#[serde(rename_all = "kebab-case")]
+pub enum Category {
+    /// Development.
+    #[default]
+    Development,
+    /// Deployment, business development.
+    Deployment,
+    /// Design.
+    Design,
+    /// Coaching.
+    Coaching,
+    /// Hosting.
+    Hosting,
+    /// Software.
+    Software,
+    /// Travel.
+    Travel,
+}
+
+impl Category {
+    /// The kebab-case key (also the account segment).
+    #[must_use]
+    pub fn key(self) -> &'static str {
+        match self {
+            Category::Development => "development",
+            Category::Deployment => "deployment",
+            Category::Design => "design",
+            Category::Coaching => "coaching",
+            Category::Hosting => "hosting",
+            Category::Software => "software",
+            Category::Travel => "travel",
+        }
+    }
+}
+
+/// A line of a purchase order: days × daily rate excluding VAT.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PoLine {
+    /// Profile (`developer`, `coach`...).
+    pub profile: String,
+    /// Days (at most 2 decimals).
+    pub days: Decimal,
+    /// Daily rate excluding VAT (TJM HT).
+    pub daily_rate_net: Money,
+}
+
+impl PoLine {
+    /// Line net: `round(days × daily rate)`.
+    ///
+    /// # Errors
+    /// Overflow.
+    pub fn net(&self) -> Result<Money> {
+        self.daily_rate_net.mul_rounded(self.days)
+    }
+}
+
+/// A purchase order (bon de commande) on a framework contract: a commitment.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PurchaseOrder {
+    /// Id (Chorus number).
+    pub id: String,
+    /// Framework contract id.
+    pub contract: String,
+    /// Supplier id (defaults to the contract holder in files).
+    pub supplier: String,
+    /// Start-up id it pays for, if any.
+    pub startup: Option<String>,
+    /// Budget line it consumes AE/CP on.
+    pub line: Option<String>,
+    /// Agreement funding it; `None` = the incubator's own budget.
+    pub agreement: Option<String>,
+    /// Issue date: AE consumed then.
+    pub issued_on: NaiveDate,
+    /// Lines.
+    pub lines: Vec<PoLine>,
+    /// VAT rate (e.g. `0.20`; 0 for VAT-exempt suppliers).
+    pub vat_rate: Decimal,
+    /// Category of the expense.
+    pub category: Category,
+    /// Closing date, if closed: no delivery may end after it.
+    pub closed_on: Option<NaiveDate>,
+}
+
+impl PurchaseOrder {
+    /// Net, VAT and gross of the order (VAT on the sum of line nets).
+    ///
+    /// # Errors
+    /// Overflow.
+    pub fn totals(&self, currency: Currency) -> Result<Totals> {
+        let nets = self
+            .lines
+            .iter()
+            .map(PoLine::net)
+            .collect::<Result<Vec<_>>>()?;
+        Totals::of(&nets, self.vat_rate, currency)
+    }
+}
+
+/// Service rendered (service fait) on a purchase order for a period.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Delivery {
+    /// Stable id.
+    pub id: String,
+    /// Purchase order id.
+    pub order: String,
+    /// Period start.
+    pub period_start: NaiveDate,
+    /// Period end: the date of the expense (phase attribution).
+    pub period_end: NaiveDate,
+    /// Amount excluding VAT.
+    pub amount_net: Money,
+    /// Whether it is a partial delivery.
+    pub partial: bool,
+}
+
+/// A payment of one or more deliveries (consumes CP).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Payment {
+    /// Stable id.
+    pub id: String,
+    /// Deliveries paid.
+    pub deliveries: Vec<String>,
+    /// Payment date.
+    pub paid_on: NaiveDate,
+    /// Amount including VAT.
+    pub amount_gross: Money,
+    /// An advance: allowed before service fait.
+    pub advance: bool,
+}
+
+/// Unit of a published claim.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ClaimUnit {
+    /// Euros.
+    Euros,
+    /// Percent.
+    Percent,
+    /// A count.
+    Count,
+}
+
+/// A figure as published (not a record): checked against the records.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Claim {
+    /// Key: `budget_total`, `budget_partners`, `budget_own`, `partner_share`, `partners`.
+    pub key: String,
+    /// Fiscal year.
+    pub year: FiscalYear,
+    /// Published value (exact decimal).
+    pub value: Decimal,
+    /// Unit.
+    pub unit: ClaimUnit,
+    /// Where it was published.
+    pub source: String,
+}
+
+/// Kinds of record, for locations and diagnostics.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum RecordType {
+    /// An organisation.
+    Organization,
+    /// A budget line.
+    Line,
+    /// Credits of a line and year (id `line/year`).
+    Credits,
+    /// A resource.
+    Resource,
+    /// An agreement.
+    Agreement,
+    /// A framework contract.
+    Contract,
+    /// A purchase order.
+    Order,
+    /// A delivery.
+    Delivery,
+    /// A payment.
+    Payment,
+    /// A claim (id `key/year`).
+    Claim,
+}
+
+impl RecordType {
+    /// The singular name used in messages.
+    #[must_use]
+    pub fn name(self) -> &'static str {
+        match self {
+            RecordType::Organization => "organization",
+            RecordType::Line => "line",
+            RecordType::Credits => "credits",
+            RecordType::Resource => "resource",
+            RecordType::Agreement => "agreement",
+            RecordType::Contract => "contract",
+            RecordType::Order => "order",
+            RecordType::Delivery => "delivery",
+            RecordType::Payment => "payment",
+            RecordType::Claim => "claim",
+        }
+    }
+}
+
+/// The whole budget dataset of an incubator.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+pub struct Budget {
+    /// Currency of every amount.
+    pub currency: Currency,
+    /// Incubator name, for reports.
+    pub incubator: Option<String>,
+    /// Organisations (funders).
+    pub organizations: Vec<Organization>,
+    /// Budget lines.
+    pub lines: Vec<BudgetLine>,
+    /// Credits per line and year.
+    pub credits: Vec<Credits>,
+    /// Resources.
+    pub resources: Vec<Resource>,
+    /// Partner agreements.
+    pub agreements: Vec<Agreement>,
+    /// Framework contracts.
+    pub contracts: Vec<FrameworkContract>,
+    /// Purchase orders.
+    pub orders: Vec<PurchaseOrder>,
+    /// Deliveries.
+    pub deliveries: Vec<Delivery>,
+    /// Payments.
+    pub payments: Vec<Payment>,
+    /// Published claims.
+    pub claims: Vec<Claim>,
+    /// Where each record was read (filled by the file reader).
+    #[serde(skip)]
+    pub origins: BTreeMap<(RecordType, String), Location>,
+}
+
+impl Budget {
+    /// An empty budget in euros.
+    #[must_use]
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The order with id `id`.
+    #[must_use]
+    pub fn order(&self, id: &str) -> Option<&PurchaseOrder> {
+        self.orders.iter().find(|o| o.id == id)
+    }
+
+    /// The delivery with id `id`.
+    #[must_use]
+    pub fn delivery(&self, id: &str) -> Option<&Delivery> {
+        self.deliveries.iter().find(|d| d.id == id)
+    }
+
+    /// The organisation with id `id`.
+    #[must_use]
+    pub fn organization(&self, id: &str) -> Option<&Organization> {
+        self.organizations.iter().find(|o| o.id == id)
+    }
+
+    /// Fiscal years mentioned by any dated record, sorted.
+    #[must_use]
+    pub fn years(&self) -> Vec<FiscalYear> {
+        let mut y: Vec<FiscalYear> = self
+            .resources
+            .iter()
+            .map(|r| FiscalYear::of(r.date))
+            .chain(self.agreements.iter().map(|a| FiscalYear::of(a.signed_on)))
+            .chain(self.orders.iter().map(|o| FiscalYear::of(o.issued_on)))
+            .chain(self.payments.iter().map(|p| FiscalYear::of(p.paid_on)))
+            .chain(self.credits.iter().map(|c| c.year))
+            .collect();
+        y.sort();
+        y.dedup();
+        y
+    }
+}

@@ -1,0 +1,250 @@
+//! From a [`Budget`] to a double-entry [`Ledger`] (funding-domain.md §6).
+//!
+//! | event | debit | credit |
+//! |---|---|---|
+//! | own credits (resource) | `assets:treasury` | `income:own-budget:<line or "credits">` |
+//! | partner funds (resource) | `assets:treasury` | `income:partners:<partner or "unspecified">` |
+//! | agreement signed | `assets:receivables:<agreement>` | `income:partners:<partner>` |
+//! | tranche received | `assets:treasury` | `assets:receivables:<agreement>` (balance asserted) |
+//! | service fait | `expenses:startups:<startup>:<phase>:<category>` (net) and `…:vat` | `liabilities:suppliers:<supplier>` (gross) |
+//! | payment | `liabilities:suppliers:<supplier>` (balance asserted) | `assets:treasury` |
+//!
+//! Ids become segments through [`crate::ledger::account_segment`]; an order
+//! with no start-up is booked under `expenses:startups:shared`.
+
+use std::collections::{BTreeMap, HashMap};
+
+use betagouv_portfolio::{Diagnostic, Portfolio, Severity};
+
+use crate::error::Result;
+use crate::flows::{attribution, delivery_totals, payment_parts};
+use crate::ledger::{Account, Ledger, Posting, Transaction};
+use crate::model::{Budget, SourceKind};
+use crate::money::Money;
+
+fn account(top: &str, ids: &[&str]) -> Result<Account> {
+    Account::from_segments(top, ids)
+}
+
+/// Treasury account.
+///
+/// # Errors
+/// Never in practice (the name is constant).
+pub fn treasury() -> Result<Account> {
+    Account::new("assets:treasury")
+}
+
+/// Builds the money ledger of `budget`. Records that cannot be booked (unknown
+/// order, overflow) are skipped with a diagnostic; [`crate::check::check`]
+/// reports the rule breaches themselves.
+///
+/// Balance assertions are set on the supplier account after each payment and
+/// on the agreement receivable after each tranche, with the running balance in
+/// export order (date, then transaction id).
+#[must_use]
+pub fn to_ledger(budget: &Budget, portfolio: Option<&Portfolio>) -> (Ledger, Vec<Diagnostic>) {
+    let mut txs: Vec<Transaction> = Vec::new();
+    let mut diags = Vec::new();
+    let mut skip = |what: String, e: &dyn std::fmt::Display| {
+        diags.push(Diagnostic::new(
+            Severity::Error,
+            "not-booked",
+            format!("{what}: not booked: {e}"),
+        ));
+    };
+    let Ok(cash) = treasury() else {
+        return (Ledger::new(budget.currency), diags);
+    };
+    for r in &budget.resources {
+        let income = match r.source {
+            SourceKind::Incubator => account(
+                "income",
+                &["own-budget", r.line.as_deref().unwrap_or("credits")],
+            ),
+            SourceKind::Partners => account(
+                "income",
+                &["partners", r.partner.as_deref().unwrap_or("unspecified")],
+            ),
+        };
+        match income {
+            Ok(income) => {
+                let desc = match r.source {
+                    SourceKind::Incubator => format!("Own credits {}", r.id),
+                    SourceKind::Partners => format!("Partner funds {}", r.id),
+                };
+                let mut t = Transaction::new(r.date, format!("res:{}", r.id), desc)
+                    .tag("resource", r.id.clone())
+                    .with(Posting::new(cash.clone(), r.amount))
+                    .with(Posting::new(income, r.amount.negated()));
+                if let Some(p) = &r.partner {
+                    t = t.tag("partner", p.clone());
+                }
+                txs.push(t);
+            }
+            Err(e) => skip(format!("resource {}", r.id), &e),
+        }
+    }
+    for a in &budget.agreements {
+        let (Ok(recv), Ok(income)) = (
+            account("assets", &["receivables", &a.id]),
+            account("income", &["partners", &a.partner]),
+        ) else {
+            skip(format!("agreement {}", a.id), &"invalid account");
+            continue;
+        };
+        let name = budget
+            .organization(&a.partner)
+            .map_or(a.partner.as_str(), |o| o.name.as_str());
+        txs.push(
+            Transaction::new(
+                a.signed_on,
+                format!("agr:{}", a.id),
+                format!("Agreement {} signed with {name}", a.id),
+            )
+            .tag("agreement", a.id.clone())
+            .tag("partner", a.partner.clone())
+            .with(Posting::new(recv.clone(), a.amount))
+            .with(Posting::new(income, a.amount.negated())),
+        );
+        for (i, tr) in a.tranches.iter().enumerate() {
+            let (Some(on), received) = (tr.received_on, tr.received()) else {
+                continue;
+            };
+            txs.push(
+                Transaction::new(
+                    on,
+                    format!("agr:{}:t{:03}", a.id, i + 1),
+                    format!("Tranche {} of {} received", i + 1, a.id),
+                )
+                .tag("agreement", a.id.clone())
+                .with(Posting::new(cash.clone(), received))
+                .with(
+                    Posting::new(recv.clone(), received.negated())
+                        .asserting(Money::zero(budget.currency)),
+                ),
+            );
+        }
+    }
+    for d in &budget.deliveries {
+        let (t, o) = match delivery_totals(budget, d) {
+            Ok(Some(x)) => x,
+            Ok(None) => {
+                skip(
+                    format!("delivery {}", d.id),
+                    &format!("unknown order {}", d.order),
+                );
+                continue;
+            }
+            Err(e) => {
+                skip(format!("delivery {}", d.id), &e);
+                continue;
+            }
+        };
+        let (phase, _) = attribution(portfolio, o.startup.as_deref(), d.period_end);
+        let startup = o.startup.as_deref().unwrap_or("shared");
+        let accounts = (
+            account("expenses", &["startups", startup, &phase, o.category.key()]),
+            account("expenses", &["startups", startup, &phase, "vat"]),
+            account("liabilities", &["suppliers", &o.supplier]),
+        );
+        let (Ok(exp), Ok(vat), Ok(sup)) = accounts else {
+            skip(format!("delivery {}", d.id), &"invalid account");
+            continue;
+        };
+        let mut tx = Transaction::new(
+            d.period_end,
+            format!("del:{}", d.id),
+            format!("Service fait {} {}", o.id, d.id),
+        )
+        .tag("po", o.id.clone())
+        .tag("delivery", d.id.clone())
+        .tag("phase", phase.clone())
+        .with(Posting::new(exp, t.net));
+        if let Some(s) = &o.startup {
+            tx = tx.tag("startup", s.clone());
+        }
+        if !t.vat.is_zero() {
+            tx = tx.with(Posting::new(vat, t.vat));
+        }
+        txs.push(tx.with(Posting::new(sup, t.gross.negated())));
+    }
+    for p in &budget.payments {
+        let parts = match payment_parts(budget, p) {
+            Ok(parts) if !parts.is_empty() => parts,
+            Ok(_) => {
+                skip(format!("payment {}", p.id), &"no known delivery");
+                continue;
+            }
+            Err(e) => {
+                skip(format!("payment {}", p.id), &e);
+                continue;
+            }
+        };
+        let mut by_supplier: BTreeMap<&str, Vec<Money>> = BTreeMap::new();
+        for part in &parts {
+            by_supplier
+                .entry(part.order.supplier.as_str())
+                .or_default()
+                .push(part.amount);
+        }
+        let mut tx = Transaction::new(
+            p.paid_on,
+            format!("pay:{}", p.id),
+            format!("Payment {}", p.id),
+        )
+        .tag("payment", p.id.clone());
+        let mut pos: Vec<&str> = parts.iter().map(|x| x.order.id.as_str()).collect();
+        pos.dedup();
+        for po in pos {
+            tx = tx.tag("po", po.to_owned());
+        }
+        let mut ok = true;
+        for (s, amounts) in by_supplier {
+            match (
+                account("liabilities", &["suppliers", s]),
+                Money::sum(&amounts, budget.currency),
+            ) {
+                (Ok(a), Ok(m)) => {
+                    tx = tx.with(Posting::new(a, m).asserting(Money::zero(budget.currency)))
+                }
+                _ => ok = false,
+            }
+        }
+        if ok {
+            txs.push(tx.with(Posting::new(cash.clone(), p.amount_gross.negated())));
+        } else {
+            skip(format!("payment {}", p.id), &"invalid account or overflow");
+        }
+    }
+    // Export order, then running balances for the asserted postings.
+    txs.sort_by(|a, b| (a.date, &a.id).cmp(&(b.date, &b.id)));
+    let mut running: HashMap<Account, i128> = HashMap::new();
+    for t in &mut txs {
+        for p in &mut t.postings {
+            let bal = running.entry(p.account.clone()).or_default();
+            *bal += i128::from(p.amount.cents());
+            if p.assertion.is_some() {
+                let cents = i64::try_from(*bal).ok();
+                p.assertion = cents.and_then(|c| Money::from_cents(c, budget.currency).ok());
+            }
+        }
+    }
+    let mut ledger = Ledger::new(budget.currency);
+    for t in &txs {
+        for p in &t.postings {
+            ledger.declare(p.account.clone());
+        }
+    }
+    ledger.declare(cash);
+    for t in txs {
+        let id = t.id.clone();
+        if let Err(e) = ledger.push(t) {
+            diags.push(Diagnostic::new(
+                Severity::Error,
+                "not-booked",
+                format!("transaction {id}: {e}"),
+            ));
+        }
+    }
+    (ledger, diags)
+}

@@ -1,0 +1,659 @@
+//! Reports: resources by fiscal year and source, partner share, costs per
+//! start-up, phase and stage, burn rate and runway, AE/CP consumption, and
+//! the consumption of each order and agreement; claims checked against them.
+//!
+//! Resources come from the ledger's income accounts (reports are functions of
+//! the ledger, so the exported journal gives the same totals); costs come from
+//! payments (gross, by payment date) attributed to the phase at the end of the
+//! delivery period they pay.
+
+use std::collections::BTreeMap;
+
+use betagouv_portfolio::{Portfolio, Stage};
+use chrono::{Datelike, Months, NaiveDate};
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+use crate::check::check;
+use crate::flows::{UNPHASED, attribution, delivery_totals, payment_parts};
+use crate::ledger::Ledger;
+use crate::model::{Budget, ClaimUnit, FiscalYear, Role};
+use crate::money::{Currency, Money, round_cents, round_ratio};
+use crate::post::to_ledger;
+
+/// Knobs of [`report`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ReportOptions {
+    /// The fiscal year.
+    pub year: FiscalYear,
+    /// Date of the burn-rate window end; 31 December of the year when `None`.
+    pub as_of: Option<NaiveDate>,
+    /// Full months in the burn-rate window (at least 1).
+    pub burn_months: u32,
+}
+
+impl ReportOptions {
+    /// Options for `year` with a 3-month burn window ending 31 December.
+    #[must_use]
+    pub fn for_year(year: i32) -> Self {
+        Self {
+            year: FiscalYear(year),
+            as_of: None,
+            burn_months: 3,
+        }
+    }
+}
+
+/// Resources of the year by source.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct BySource {
+    /// The incubator's own credits.
+    pub incubator: Money,
+    /// Partner administrations.
+    pub partners: Money,
+}
+
+/// Spending of the year (gross).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Spending {
+    /// Orders issued in the year (AE engaged).
+    pub engaged: Money,
+    /// Service fait with a period ending in the year.
+    pub delivered: Money,
+    /// Payments made in the year (CP consumed).
+    pub paid: Money,
+    /// Orders of any year not yet paid at 31 December (restes à payer).
+    pub outstanding: Money,
+}
+
+/// Cost of one start-up in one phase and category (service fait of the year).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CostLine {
+    /// Start-up id (`shared` when the order names none).
+    pub startup: String,
+    /// Phase at the end of the delivery period, or `unphased`.
+    pub phase: String,
+    /// Category.
+    pub category: String,
+    /// Excluding VAT.
+    pub net: Money,
+    /// Including VAT.
+    pub gross: Money,
+}
+
+/// AE/CP of one budget line in the year.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CreditUse {
+    /// Budget line id.
+    pub line: String,
+    /// AE available.
+    pub ae_available: Money,
+    /// AE consumed (orders issued).
+    pub ae_consumed: Money,
+    /// AE consumed / available, 4 decimals; `None` when nothing is available.
+    pub ae_rate: Option<Decimal>,
+    /// CP available.
+    pub cp_available: Money,
+    /// CP consumed (payments).
+    pub cp_consumed: Money,
+    /// CP consumed / available, 4 decimals.
+    pub cp_rate: Option<Decimal>,
+}
+
+/// Consumption of one purchase order (all years up to the report's end).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct OrderUse {
+    /// Order id.
+    pub id: String,
+    /// Start-up.
+    pub startup: Option<String>,
+    /// Gross amount (AE engaged).
+    pub total: Money,
+    /// Service fait (gross).
+    pub delivered: Money,
+    /// Paid (gross).
+    pub paid: Money,
+    /// Left to pay: total − paid.
+    pub remaining: Money,
+    /// Closed by the report's end.
+    pub closed: bool,
+}
+
+/// Consumption of one agreement (all years up to the report's end).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AgreementUse {
+    /// Agreement id.
+    pub id: String,
+    /// Partner id.
+    pub partner: String,
+    /// Amount.
+    pub amount: Money,
+    /// Received.
+    pub received: Money,
+    /// Orders funded by it (gross).
+    pub engaged: Money,
+    /// Payments on those orders.
+    pub paid: Money,
+    /// Left to commit: amount − engaged.
+    pub remaining: Money,
+    /// Engagement deadline.
+    pub deadline: Option<NaiveDate>,
+}
+
+/// Burn rate and runway.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Burn {
+    /// Window: full months ending at `window_end` (exclusive).
+    pub months: u32,
+    /// First day of the window.
+    pub window_start: NaiveDate,
+    /// Day after the window.
+    pub window_end: NaiveDate,
+    /// Gross payments in the window / months, rounded to the cent.
+    pub monthly: Money,
+    /// What `available` means.
+    pub available_basis: &'static str,
+    /// Resources of the year minus payments of the year up to the window end.
+    pub available: Money,
+    /// `available / monthly`, 2 decimals; `None` when the burn is zero.
+    pub runway_months: Option<Decimal>,
+}
+
+/// Outcome of comparing a published figure with the records.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ClaimStatus {
+    /// Equal to the computed value.
+    Consistent,
+    /// Different from the computed value.
+    Differs,
+    /// Nothing to compute it from.
+    NotComputable,
+}
+
+/// A published figure beside the computed one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ClaimCheck {
+    /// Claim key.
+    pub key: String,
+    /// Published value.
+    pub published: Decimal,
+    /// Computed value.
+    pub computed: Option<Decimal>,
+    /// Outcome.
+    pub status: ClaimStatus,
+    /// What the comparison can and cannot say.
+    pub note: String,
+}
+
+/// Everything [`report`] computes for one fiscal year. JSON keys are a contract.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct YearReport {
+    /// The fiscal year.
+    pub year: i32,
+    /// Currency of every amount.
+    pub currency: Currency,
+    /// Resources of the year (gross).
+    pub total: Money,
+    /// Resources by source.
+    pub by_source: BySource,
+    /// Partner resources by partner account segment (`unspecified` when not known).
+    pub by_partner: BTreeMap<String, Money>,
+    /// Partners / total, 4 decimals; `None` when the total is zero.
+    pub partner_share: Option<Decimal>,
+    /// Gross payments of the year by start-up.
+    pub by_startup: BTreeMap<String, Money>,
+    /// Gross payments of the year by stage at the delivery date: the six stage keys and `unphased`.
+    pub by_stage: BTreeMap<String, Money>,
+    /// Gross payments of the year by phase name (and `unphased`).
+    pub by_phase: BTreeMap<String, Money>,
+    /// Gross payments of the year on orders naming no start-up.
+    pub shared: Money,
+    /// Service fait of the year by start-up, phase and category.
+    pub costs: Vec<CostLine>,
+    /// Spending of the year.
+    pub spending: Spending,
+    /// AE/CP per budget line.
+    pub credits: Vec<CreditUse>,
+    /// Orders.
+    pub orders: Vec<OrderUse>,
+    /// Agreements.
+    pub agreements: Vec<AgreementUse>,
+    /// Burn rate and runway.
+    pub burn: Burn,
+    /// `spending-records` when payments exist for the year, else `resources-only`.
+    pub evidence: &'static str,
+    /// Published claims of the year checked against the records.
+    pub claims: Vec<ClaimCheck>,
+    /// Errors and warnings found by [`check`].
+    pub problems: betagouv_portfolio::ProblemCounts,
+}
+
+struct Acc {
+    currency: Currency,
+}
+
+impl Acc {
+    /// Adds `m` to `slot`, saturating the impossible overflow into a no-op
+    /// (amounts are bounded and [`check`] reports overflows).
+    fn add(&self, slot: &mut Money, m: Money) {
+        if let Ok(s) = slot.checked_add(m) {
+            *slot = s;
+        }
+    }
+    fn zero(&self) -> Money {
+        Money::zero(self.currency)
+    }
+    fn add_key(&self, map: &mut BTreeMap<String, Money>, key: &str, m: Money) {
+        let slot = map.entry(key.to_owned()).or_insert_with(|| self.zero());
+        self.add(slot, m);
+    }
+}
+
+fn ratio(part: Money, whole: Money) -> Option<Decimal> {
+    if whole.is_zero() {
+        return None;
+    }
+    part.amount()
+        .checked_div(whole.amount())
+        .map(|r| round_ratio(r, 4))
+}
+
+/// Resources of `year` from the ledger's income accounts: `(incubator, partners, by partner)`.
+#[must_use]
+pub fn resources_from_ledger(
+    ledger: &Ledger,
+    year: FiscalYear,
+) -> (Money, Money, BTreeMap<String, Money>) {
+    let acc = Acc {
+        currency: ledger.currency(),
+    };
+    let (mut own, mut partners, mut by) = (acc.zero(), acc.zero(), BTreeMap::new());
+    for (account, m) in ledger.balances(year.first_day(), year.end_exclusive()) {
+        let income = m.negated();
+        let mut seg = account.as_str().split(':');
+        match (seg.next(), seg.next(), seg.next()) {
+            (Some("income"), Some("own-budget"), _) => acc.add(&mut own, income),
+            (Some("income"), Some("partners"), p) => {
+                acc.add(&mut partners, income);
+                acc.add_key(&mut by, p.unwrap_or("unspecified"), income);
+            }
+            _ => {}
+        }
+    }
+    (own, partners, by)
+}
+
+/// The report of `options.year` for `budget`, with start-up phases from `portfolio`.
+#[must_use]
+pub fn report(
+    budget: &Budget,
+    portfolio: Option<&Portfolio>,
+    options: &ReportOptions,
+) -> YearReport {
+    let acc = Acc {
+        currency: budget.currency,
+    };
+    let year = options.year;
+    let (ledger, _) = to_ledger(budget, portfolio);
+    let (own, partners, by_partner) = resources_from_ledger(&ledger, year);
+    let mut total = own;
+    acc.add(&mut total, partners);
+    let end_excl = year.end_exclusive().unwrap_or(NaiveDate::MAX);
+
+    // Payments of the year, attributed.
+    let mut by_startup = BTreeMap::new();
+    let mut by_stage: BTreeMap<String, Money> = Stage::ALL
+        .iter()
+        .map(|s| s.key())
+        .chain([UNPHASED])
+        .map(|k| (k.to_owned(), acc.zero()))
+        .collect();
+    let mut by_phase = BTreeMap::new();
+    let mut shared = acc.zero();
+    let mut paid_year = acc.zero();
+    let mut paid_by_order: BTreeMap<&str, Money> = BTreeMap::new();
+    let mut paid_dates: Vec<(NaiveDate, Money)> = Vec::new();
+    for p in &budget.payments {
+        let Ok(parts) = payment_parts(budget, p) else {
+            continue;
+        };
+        for part in parts {
+            if p.paid_on < end_excl {
+                let slot = paid_by_order
+                    .entry(part.order.id.as_str())
+                    .or_insert_with(|| acc.zero());
+                acc.add(slot, part.amount);
+                paid_dates.push((p.paid_on, part.amount));
+            }
+            if !year.contains(p.paid_on) {
+                continue;
+            }
+            acc.add(&mut paid_year, part.amount);
+            let startup = part.order.startup.as_deref();
+            let (phase, stage) = attribution(portfolio, startup, part.delivery.period_end);
+            match startup {
+                Some(s) => acc.add_key(&mut by_startup, s, part.amount),
+                None => acc.add(&mut shared, part.amount),
+            }
+            acc.add_key(&mut by_stage, stage, part.amount);
+            acc.add_key(&mut by_phase, &phase, part.amount);
+        }
+    }
+
+    // Service fait of the year by start-up, phase, category.
+    let mut costs: BTreeMap<(String, String, String), (Money, Money)> = BTreeMap::new();
+    let mut delivered_year = acc.zero();
+    let mut delivered_by_order: BTreeMap<&str, Money> = BTreeMap::new();
+    for d in &budget.deliveries {
+        let Ok(Some((t, o))) = delivery_totals(budget, d) else {
+            continue;
+        };
+        if d.period_end < end_excl {
+            let slot = delivered_by_order
+                .entry(o.id.as_str())
+                .or_insert_with(|| acc.zero());
+            acc.add(slot, t.gross);
+        }
+        if !year.contains(d.period_end) {
+            continue;
+        }
+        acc.add(&mut delivered_year, t.gross);
+        let (phase, _) = attribution(portfolio, o.startup.as_deref(), d.period_end);
+        let key = (
+            o.startup.clone().unwrap_or_else(|| "shared".to_owned()),
+            phase,
+            o.category.key().to_owned(),
+        );
+        let e = costs.entry(key).or_insert_with(|| (acc.zero(), acc.zero()));
+        acc.add(&mut e.0, t.net);
+        acc.add(&mut e.1, t.gross);
+    }
+    let costs = costs
+        .into_iter()
+        .map(|((startup, phase, category), (net, gross))| CostLine {
+            startup,
+            phase,
+            category,
+            net,
+            gross,
+        })
+        .collect();
+
+    // Orders: AE engaged in the year, per-order consumption, outstanding.
+    let mut engaged_year = acc.zero();
+    let mut outstanding = acc.zero();
+    let mut orders = Vec::new();
+    let mut ae_by_line: BTreeMap<&str, Money> = BTreeMap::new();
+    for o in budget.orders.iter().filter(|o| o.issued_on < end_excl) {
+        let Ok(t) = o.totals(budget.currency) else {
+            continue;
+        };
+        if year.contains(o.issued_on) {
+            acc.add(&mut engaged_year, t.gross);
+            if let Some(l) = &o.line {
+                let slot = ae_by_line.entry(l.as_str()).or_insert_with(|| acc.zero());
+                acc.add(slot, t.gross);
+            }
+        }
+        let paid = paid_by_order
+            .get(o.id.as_str())
+            .copied()
+            .unwrap_or(acc.zero());
+        let delivered = delivered_by_order
+            .get(o.id.as_str())
+            .copied()
+            .unwrap_or(acc.zero());
+        let remaining = t.gross.checked_sub(paid).unwrap_or(acc.zero());
+        acc.add(&mut outstanding, remaining);
+        orders.push(OrderUse {
+            id: o.id.clone(),
+            startup: o.startup.clone(),
+            total: t.gross,
+            delivered,
+            paid,
+            remaining,
+            closed: o.closed_on.is_some_and(|c| c < end_excl),
+        });
+    }
+
+    // CP by line: payments of the year.
+    let mut cp_by_line: BTreeMap<&str, Money> = BTreeMap::new();
+    for p in budget.payments.iter().filter(|p| year.contains(p.paid_on)) {
+        let Ok(parts) = payment_parts(budget, p) else {
+            continue;
+        };
+        for part in parts {
+            if let Some(l) = &part.order.line {
+                let slot = cp_by_line.entry(l.as_str()).or_insert_with(|| acc.zero());
+                acc.add(slot, part.amount);
+            }
+        }
+    }
+    let credits = budget
+        .credits
+        .iter()
+        .filter(|c| c.year == year)
+        .map(|c| {
+            let ae_available = c.ae_available().unwrap_or(acc.zero());
+            let cp_available = c.cp_available().unwrap_or(acc.zero());
+            let ae_consumed = ae_by_line
+                .get(c.line.as_str())
+                .copied()
+                .unwrap_or(acc.zero());
+            let cp_consumed = cp_by_line
+                .get(c.line.as_str())
+                .copied()
+                .unwrap_or(acc.zero());
+            CreditUse {
+                line: c.line.clone(),
+                ae_rate: ratio(ae_consumed, ae_available),
+                cp_rate: ratio(cp_consumed, cp_available),
+                ae_available,
+                ae_consumed,
+                cp_available,
+                cp_consumed,
+            }
+        })
+        .collect();
+
+    // Agreements.
+    let agreements = budget
+        .agreements
+        .iter()
+        .filter(|a| a.signed_on < end_excl)
+        .map(|a| {
+            let mut received = acc.zero();
+            for t in &a.tranches {
+                if t.received_on.is_some_and(|d| d < end_excl) {
+                    acc.add(&mut received, t.received());
+                }
+            }
+            let (mut engaged, mut paid) = (acc.zero(), acc.zero());
+            for o in orders.iter() {
+                let funded =
+                    budget.order(&o.id).and_then(|x| x.agreement.as_deref()) == Some(a.id.as_str());
+                if funded {
+                    acc.add(&mut engaged, o.total);
+                    acc.add(&mut paid, o.paid);
+                }
+            }
+            AgreementUse {
+                id: a.id.clone(),
+                partner: a.partner.clone(),
+                amount: a.amount,
+                received,
+                remaining: a.amount.checked_sub(engaged).unwrap_or(acc.zero()),
+                engaged,
+                paid,
+                deadline: a.engagement_deadline,
+            }
+        })
+        .collect();
+
+    let burn = burn(&acc, options, total, &paid_dates);
+    let has_spending = budget.payments.iter().any(|p| year.contains(p.paid_on));
+    let claims = claims(budget, year, own, partners, total);
+    YearReport {
+        year: year.0,
+        currency: budget.currency,
+        total,
+        by_source: BySource {
+            incubator: own,
+            partners,
+        },
+        by_partner,
+        partner_share: ratio(partners, total),
+        by_startup,
+        by_stage,
+        by_phase,
+        shared,
+        costs,
+        spending: Spending {
+            engaged: engaged_year,
+            delivered: delivered_year,
+            paid: paid_year,
+            outstanding,
+        },
+        credits,
+        orders,
+        agreements,
+        burn,
+        evidence: if has_spending {
+            "spending-records"
+        } else {
+            "resources-only"
+        },
+        claims,
+        problems: betagouv_portfolio::ProblemCounts::count(&check(budget, portfolio)),
+    }
+}
+
+fn burn(acc: &Acc, options: &ReportOptions, resources: Money, paid: &[(NaiveDate, Money)]) -> Burn {
+    let year = options.year;
+    let as_of = options
+        .as_of
+        .or_else(|| NaiveDate::from_ymd_opt(year.0, 12, 31))
+        .unwrap_or(NaiveDate::MIN);
+    let month_start = as_of.with_day(1).unwrap_or(as_of);
+    let next_month = month_start
+        .checked_add_months(Months::new(1))
+        .unwrap_or(as_of);
+    // The month of `as_of` counts only when `as_of` is its last day.
+    let window_end = if as_of.succ_opt() == Some(next_month) {
+        next_month
+    } else {
+        month_start
+    };
+    let months = options.burn_months.max(1);
+    let window_start = window_end
+        .checked_sub_months(Months::new(months))
+        .unwrap_or(window_end);
+    let mut in_window = acc.zero();
+    let mut paid_year = acc.zero();
+    for (d, m) in paid {
+        if *d >= window_start && *d < window_end {
+            acc.add(&mut in_window, *m);
+        }
+        if year.contains(*d) && *d < window_end {
+            acc.add(&mut paid_year, *m);
+        }
+    }
+    let monthly = Money::rounded(in_window.amount() / Decimal::from(months), acc.currency)
+        .unwrap_or(acc.zero());
+    let available = resources.checked_sub(paid_year).unwrap_or(acc.zero());
+    let runway_months = if monthly.is_zero() {
+        None
+    } else {
+        available
+            .amount()
+            .checked_div(monthly.amount())
+            .map(round_cents)
+    };
+    Burn {
+        months,
+        window_start,
+        window_end,
+        monthly,
+        available_basis: "resources of the year minus gross payments of the year",
+        available,
+        runway_months,
+    }
+}
+
+fn claims(
+    budget: &Budget,
+    year: FiscalYear,
+    own: Money,
+    partners: Money,
+    total: Money,
+) -> Vec<ClaimCheck> {
+    let partner_orgs = budget
+        .organizations
+        .iter()
+        .filter(|o| o.role == Role::Partner)
+        .count();
+    let has_spending = budget.payments.iter().any(|p| year.contains(p.paid_on));
+    let basis = if has_spending {
+        "computed from the recorded resources of the year"
+    } else {
+        "computed from the recorded resources of the year; no spending records exist, so the figures are consistent with each other but not proven by records"
+    };
+    let mut out = Vec::new();
+    let published = |key: &str| {
+        budget
+            .claims
+            .iter()
+            .find(|c| c.year == year && c.key == key)
+            .map(|c| c.value)
+    };
+    for c in budget.claims.iter().filter(|c| c.year == year) {
+        let computed = match (c.key.as_str(), c.unit) {
+            ("budget_total", ClaimUnit::Euros) => Some(total.amount()),
+            ("budget_partners", ClaimUnit::Euros) => Some(partners.amount()),
+            ("budget_own", ClaimUnit::Euros) => Some(own.amount()),
+            ("partner_share", ClaimUnit::Percent) => ratio(partners, total)
+                .and_then(|_| partners.amount().checked_mul(Decimal::ONE_HUNDRED))
+                .and_then(|x| x.checked_div(total.amount()))
+                .map(|x| round_ratio(x, 2)),
+            ("partners", ClaimUnit::Count) => Some(Decimal::from(partner_orgs)),
+            _ => None,
+        };
+        let note = match c.key.as_str() {
+            "partners" => format!("{partner_orgs} partner organisations are recorded by name"),
+            _ => basis.to_owned(),
+        };
+        out.push(check_claim(&c.key, c.value, computed, note));
+    }
+    let implied = published("budget_total").zip(published("budget_partners"));
+    if let Some(own_published) = implied.and_then(|(t, p)| t.checked_sub(p)) {
+        out.push(check_claim(
+            "budget_own_implied",
+            own_published,
+            Some(own.amount()),
+            "published total minus published partner funds, against the recorded own credits"
+                .to_owned(),
+        ));
+    }
+    out
+}
+
+fn check_claim(
+    key: &str,
+    published: Decimal,
+    computed: Option<Decimal>,
+    note: String,
+) -> ClaimCheck {
+    let status = match computed {
+        None => ClaimStatus::NotComputable,
+        Some(c) if c == published => ClaimStatus::Consistent,
+        Some(_) => ClaimStatus::Differs,
+    };
+    ClaimCheck {
+        key: key.to_owned(),
+        published,
+        computed,
+        status,
+        note,
+    }
+}
