@@ -5,5 +5,7 @@
 //! ```
 #![deny(missing_docs)]
 
+pub mod journal;
+
 /// The crate's name, as published.
 pub const CRATE_NAME: &str = "betagouv-export";
