@@ -1,0 +1,3 @@
+//! Format notes: what the reader accepts, what the writer produces, and our
+//! `vocabulary` extension.
+#![doc = include_str!("format.md")]

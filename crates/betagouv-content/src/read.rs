@@ -1,0 +1,668 @@
+//! Reading files and folders into a portfolio, with an import report.
+
+use std::fmt;
+use std::io::Read as _;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use betagouv_portfolio::{
+    Diagnostic, Incubator, IncubatorId, Member, MemberId, Organisation, OrganisationId, Portfolio,
+    RecordKind, Severity, Startup, StartupId, Vocabulary,
+};
+
+use crate::error::{Error, Result};
+use crate::layout::{Layout, detect_layout};
+use crate::record::{self, Ctx};
+use crate::split::{EnvelopeError, decode, split};
+use crate::yaml::{self, YamlError, YamlLimits};
+
+/// Default largest file read: 16 MiB.
+pub const DEFAULT_MAX_FILE_SIZE: u64 = 16 * 1024 * 1024;
+
+/// Called after each file with (files done, files in all).
+pub type Progress = Arc<dyn Fn(usize, usize) + Send + Sync>;
+
+/// Knobs of a read.
+#[derive(Clone)]
+pub struct ReadOptions {
+    /// The phase vocabulary to use, instead of the one recorded in the files or detected.
+    pub vocabulary: Option<Vocabulary>,
+    /// Files larger than this many bytes are not read (reported). Default 16 MiB.
+    pub max_file_size: u64,
+    /// YAML limits (nesting depth, node budget against alias bombs).
+    pub yaml: YamlLimits,
+    /// Worker threads (default 2; 1 reads on the calling thread).
+    pub threads: usize,
+    /// Progress callback, if any.
+    pub progress: Option<Progress>,
+}
+
+impl Default for ReadOptions {
+    fn default() -> Self {
+        Self {
+            vocabulary: None,
+            max_file_size: DEFAULT_MAX_FILE_SIZE,
+            yaml: YamlLimits::default(),
+            threads: 2,
+            progress: None,
+        }
+    }
+}
+
+impl fmt::Debug for ReadOptions {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ReadOptions")
+            .field("vocabulary", &self.vocabulary)
+            .field("max_file_size", &self.max_file_size)
+            .field("yaml", &self.yaml)
+            .field("threads", &self.threads)
+            .field("progress", &self.progress.is_some())
+            .finish()
+    }
+}
+
+/// One record of any kind.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum AnyRecord {
+    /// A start-up.
+    Startup(Startup),
+    /// A member.
+    Member(Member),
+    /// An incubator.
+    Incubator(Incubator),
+    /// An organisation.
+    Organisation(Organisation),
+}
+
+/// What the reader learnt about one file beyond its record.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SourceInfo {
+    /// Top-level keys in file order (duplicates once).
+    pub keys: Vec<String>,
+    /// Whether the file name ends in `.md`.
+    pub markdown: bool,
+    /// Whether a BOM was removed.
+    pub bom: bool,
+    /// Whether CRLF line endings were normalised.
+    pub crlf: bool,
+    /// Whether some date field was a quoted string (`'2019-01-10'`).
+    pub quoted_dates: bool,
+    /// The `vocabulary` key, when the file has one (our extension).
+    pub vocabulary: Option<Vocabulary>,
+    /// The line of the file where the YAML starts (1-based).
+    pub yaml_line: usize,
+}
+
+/// One file read: its record (or none, when it could not be read) and its problems.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileRead {
+    /// The record, when the file could be read.
+    pub record: Option<AnyRecord>,
+    /// What the reader learnt about the file.
+    pub source: SourceInfo,
+    /// Problems, located.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// What became of one file in a folder read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileReport {
+    /// The file.
+    pub path: PathBuf,
+    /// The collection it is in.
+    pub kind: RecordKind,
+    /// The index of its record in the portfolio's list of that kind; `None` when the file
+    /// is an error of the import report (see the diagnostics for that path).
+    pub index: Option<usize>,
+    /// What the reader learnt about the file.
+    pub source: SourceInfo,
+}
+
+/// Where the folder's phase vocabulary came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum VocabularySource {
+    /// Given by the caller.
+    Option,
+    /// The `vocabulary` key of the start-up files.
+    Recorded,
+    /// Detected from the phase names ([`Vocabulary::detect`]).
+    Detected,
+}
+
+/// A folder read: the portfolio, every file's fate, and every problem.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Import {
+    /// The folder's layout.
+    pub layout: Layout,
+    /// The records.
+    pub portfolio: Portfolio,
+    /// Where the vocabulary came from.
+    pub vocabulary_source: VocabularySource,
+    /// Every file of every collection, in read order (collection, then file name).
+    pub files: Vec<FileReport>,
+    /// Every problem found while reading, in file order.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Import {
+    /// Files that gave no record.
+    pub fn failed_files(&self) -> impl Iterator<Item = &FileReport> {
+        self.files.iter().filter(|f| f.index.is_none())
+    }
+
+    /// The file report of record `index` of `kind`.
+    #[must_use]
+    pub fn file_of(&self, kind: RecordKind, index: usize) -> Option<&FileReport> {
+        self.files
+            .iter()
+            .find(|f| f.kind == kind && f.index == Some(index))
+    }
+}
+
+fn diag(
+    sev: Severity,
+    rule: &str,
+    path: &Path,
+    line: usize,
+    col: usize,
+    msg: String,
+) -> Diagnostic {
+    Diagnostic::new(sev, rule, msg).at(path, line, col)
+}
+
+/// The record id of a file: its name without `.md`.
+#[must_use]
+pub fn file_id(path: &Path) -> Option<&str> {
+    let name = path.file_name()?.to_str()?;
+    Some(name.strip_suffix(".md").unwrap_or(name))
+}
+
+/// Reads one file's bytes as a record of `kind`. Never panics; every problem is a
+/// diagnostic located in `path` (which is only used for ids and messages).
+#[must_use]
+pub fn read_bytes(kind: RecordKind, path: &Path, bytes: &[u8], options: &ReadOptions) -> FileRead {
+    let mut out = FileRead {
+        record: None,
+        source: SourceInfo {
+            markdown: path.extension().is_some_and(|e| e == "md"),
+            ..SourceInfo::default()
+        },
+        diagnostics: Vec::new(),
+    };
+    let d = &mut out.diagnostics;
+    let id_text = match file_id(path) {
+        Some(id) => id.to_owned(),
+        None => {
+            d.push(diag(
+                Severity::Error,
+                "invalid-id",
+                path,
+                0,
+                0,
+                "the file name is not UTF-8, so it cannot be a record id; rename the file".into(),
+            ));
+            return out;
+        }
+    };
+    if !out.source.markdown {
+        d.push(diag(
+            Severity::Warning,
+            "not-markdown",
+            path,
+            0,
+            0,
+            "the file name does not end in `.md`: the site reads it but the repository's checks skip it; rename it".into(),
+        ));
+    }
+    let decoded = match decode(bytes) {
+        Ok(x) => x,
+        Err(e) => {
+            d.push(diag(
+                Severity::Error,
+                "invalid-utf8",
+                path,
+                e.line,
+                e.column,
+                "the file is not UTF-8 text; re-save it as UTF-8 (or remove it if it is not a record)".into(),
+            ));
+            return out;
+        }
+    };
+    out.source.bom = decoded.bom;
+    if decoded.bom {
+        d.push(diag(
+            Severity::Warning,
+            "bom",
+            path,
+            1,
+            1,
+            "the file starts with a byte-order mark; remove it".into(),
+        ));
+    }
+    if let Some(line) = decoded.crlf_line {
+        out.source.crlf = true;
+        d.push(diag(
+            Severity::Warning,
+            "crlf",
+            path,
+            line,
+            0,
+            "the file has Windows (CRLF) line endings, read as LF; convert it to LF".into(),
+        ));
+    }
+    let env = match split(&decoded.text) {
+        Ok(e) => e,
+        Err(e) => {
+            let (rule, line) = match e {
+                EnvelopeError::Missing { line } => ("missing-front-matter", line),
+                EnvelopeError::Unterminated { line } => ("unterminated-front-matter", line),
+            };
+            let msg = match e {
+                EnvelopeError::Missing { .. } => "the file does not start with a `---` line, so it has no front matter; add one, or move the file out of the collection".to_owned(),
+                EnvelopeError::Unterminated { .. } => "the front matter opened here is never closed; add a `---` line after the YAML".to_owned(),
+            };
+            d.push(diag(Severity::Error, rule, path, line, 1, msg));
+            return out;
+        }
+    };
+    out.source.yaml_line = env.yaml_line;
+    if env.blank_lines_before > 0 {
+        d.push(diag(
+            Severity::Warning,
+            "blank-before-front-matter",
+            path,
+            1,
+            1,
+            format!(
+                "{} blank line(s) before the opening `---`: the site then sees no front matter; remove them",
+                env.blank_lines_before
+            ),
+        ));
+    }
+    let offset = env.yaml_line - 1;
+    let parsed = match yaml::parse(env.yaml, options.yaml) {
+        Ok(p) => p,
+        Err(e) => {
+            let (rule, line, col, msg) = match e {
+                YamlError::Syntax { message, line, col } => (
+                    "yaml-syntax",
+                    line,
+                    col,
+                    format!("invalid YAML: {message}; fix the front matter"),
+                ),
+                YamlError::Limit { message, line, col } => (
+                    "yaml-limit",
+                    line,
+                    col,
+                    format!("the front matter goes over a safety limit: {message}"),
+                ),
+                YamlError::NotMapping { found, line, col } => (
+                    "front-matter-not-mapping",
+                    line,
+                    col,
+                    format!("the front matter is a {found}, not a mapping of keys"),
+                ),
+            };
+            d.push(diag(Severity::Error, rule, path, line + offset, col, msg));
+            return out;
+        }
+    };
+    if let Some(line) = parsed.tab_line {
+        d.push(diag(
+            Severity::Warning,
+            "tab-in-yaml",
+            path,
+            line + offset,
+            0,
+            "a tab after a key or value had to be read as a space; replace tabs by spaces".into(),
+        ));
+    }
+    for dup in &parsed.duplicates {
+        d.push(diag(
+            Severity::Warning,
+            "duplicate-key",
+            path,
+            dup.line + offset,
+            dup.col,
+            format!(
+                "key `{}` is written twice (first on line {}); the last value is kept: remove one",
+                dup.key,
+                dup.first_line + offset
+            ),
+        ));
+    }
+    for (line, col) in &parsed.complex_keys {
+        d.push(diag(
+            Severity::Warning,
+            "complex-key",
+            path,
+            line + offset,
+            *col,
+            "a mapping key is not a text; kept as its written form".into(),
+        ));
+    }
+    out.source.keys = parsed.entries.iter().map(|e| e.key.clone()).collect();
+    let bad_id = |d: &mut Vec<Diagnostic>, e: betagouv_portfolio::IdError| {
+        d.push(diag(
+            Severity::Error,
+            "invalid-id",
+            path,
+            0,
+            0,
+            format!("the file name cannot be a record id ({e}); rename the file"),
+        ));
+    };
+    let mut ctx = Ctx {
+        file: path,
+        offset,
+        kind,
+        id: &id_text,
+        diags: std::mem::take(d),
+        quoted_dates: false,
+    };
+    let entries = &parsed.entries;
+    let record = match kind {
+        RecordKind::Startup => match StartupId::new(id_text.clone()) {
+            Ok(id) => {
+                let r = record::startup(&mut ctx, id, entries);
+                out.source.vocabulary = r.vocabulary;
+                Some(AnyRecord::Startup(r.record))
+            }
+            Err(e) => {
+                bad_id(&mut ctx.diags, e);
+                None
+            }
+        },
+        RecordKind::Member => match MemberId::new(id_text.clone()) {
+            Ok(id) => {
+                let r = record::member(&mut ctx, id, entries);
+                out.source.vocabulary = r.vocabulary;
+                Some(AnyRecord::Member(r.record))
+            }
+            Err(e) => {
+                bad_id(&mut ctx.diags, e);
+                None
+            }
+        },
+        RecordKind::Incubator => match IncubatorId::new(id_text.clone()) {
+            Ok(id) => Some(AnyRecord::Incubator(record::incubator(
+                &mut ctx, id, entries,
+            ))),
+            Err(e) => {
+                bad_id(&mut ctx.diags, e);
+                None
+            }
+        },
+        RecordKind::Organisation => match OrganisationId::new(id_text.clone()) {
+            Ok(id) => Some(AnyRecord::Organisation(record::organisation(
+                &mut ctx, id, entries,
+            ))),
+            Err(e) => {
+                bad_id(&mut ctx.diags, e);
+                None
+            }
+        },
+    };
+    out.source.quoted_dates = ctx.quoted_dates;
+    out.diagnostics = ctx.diags;
+    out.record = record.map(|mut r| {
+        let body = env.body.to_owned();
+        match &mut r {
+            AnyRecord::Startup(x) => x.body = body,
+            AnyRecord::Member(x) => x.body = body,
+            AnyRecord::Incubator(x) => x.body = body,
+            AnyRecord::Organisation(x) => x.body = body,
+        }
+        r
+    });
+    out
+}
+
+/// Reads one file from disk (size limit first, then [`read_bytes`]).
+#[must_use]
+pub fn read_file(kind: RecordKind, path: &Path, options: &ReadOptions) -> FileRead {
+    let fail = |rule: &str, msg: String| FileRead {
+        record: None,
+        source: SourceInfo {
+            markdown: path.extension().is_some_and(|e| e == "md"),
+            ..SourceInfo::default()
+        },
+        diagnostics: vec![diag(Severity::Error, rule, path, 0, 0, msg)],
+    };
+    let file = match std::fs::File::open(path) {
+        Ok(f) => f,
+        Err(e) => {
+            return fail(
+                "unreadable-file",
+                format!("the file cannot be read ({e}); check its permissions"),
+            );
+        }
+    };
+    let len = file.metadata().map(|m| m.len()).unwrap_or(0);
+    let too_big = |n: u64| {
+        fail(
+            "file-too-large",
+            format!(
+                "the file has {n} bytes, over the {} byte limit; it is not read (raise the limit if it is a real record)",
+                options.max_file_size
+            ),
+        )
+    };
+    if len > options.max_file_size {
+        return too_big(len);
+    }
+    let mut bytes = Vec::with_capacity(usize::try_from(len).unwrap_or(0));
+    if let Err(e) = file
+        .take(options.max_file_size.saturating_add(1))
+        .read_to_end(&mut bytes)
+    {
+        return fail(
+            "unreadable-file",
+            format!("the file cannot be read ({e}); check its permissions"),
+        );
+    }
+    if bytes.len() as u64 > options.max_file_size {
+        return too_big(bytes.len() as u64);
+    }
+    read_bytes(kind, path, &bytes, options)
+}
+
+/// Lists the files of one collection folder, sorted by name; symlinks pointing
+/// outside the folder, sub-folders and special files are reported, not followed.
+fn list_collection(dir: &Path, diags: &mut Vec<Diagnostic>) -> Result<Vec<PathBuf>> {
+    let canon = dir.canonicalize().map_err(|e| Error::io(dir, e))?;
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(dir).map_err(|e| Error::io(dir, e))? {
+        let entry = entry.map_err(|e| Error::io(dir, e))?;
+        let path = entry.path();
+        let ft = match entry.file_type() {
+            Ok(t) => t,
+            Err(e) => {
+                diags.push(diag(
+                    Severity::Error,
+                    "unreadable-file",
+                    &path,
+                    0,
+                    0,
+                    format!("cannot inspect the entry ({e})"),
+                ));
+                continue;
+            }
+        };
+        if ft.is_file() {
+            files.push(path);
+        } else if ft.is_symlink() {
+            match path.canonicalize() {
+                Ok(t) if t.starts_with(&canon) && t.is_file() => files.push(path),
+                Ok(t) => diags.push(diag(
+                    Severity::Error,
+                    "symlink-outside",
+                    &path,
+                    0,
+                    0,
+                    format!("symbolic link to {}, outside the collection folder or not a file: not followed; replace it by the file", t.display()),
+                )),
+                Err(e) => diags.push(diag(
+                    Severity::Error,
+                    "symlink-outside",
+                    &path,
+                    0,
+                    0,
+                    format!("broken symbolic link ({e}): not followed; remove it"),
+                )),
+            }
+        } else if ft.is_dir() {
+            diags.push(diag(
+                Severity::Warning,
+                "subfolder-ignored",
+                &path,
+                0,
+                0,
+                "a folder inside a collection is not read; move its files up or remove it".into(),
+            ));
+        } else {
+            diags.push(diag(
+                Severity::Warning,
+                "not-regular-file",
+                &path,
+                0,
+                0,
+                "not a regular file; not read".into(),
+            ));
+        }
+    }
+    files.sort();
+    Ok(files)
+}
+
+/// Runs `f` on every job with up to `threads` threads, keeping the jobs' order.
+pub(crate) fn parallel_map<J: Sync, R: Send>(
+    jobs: &[J],
+    threads: usize,
+    progress: Option<&Progress>,
+    f: impl Fn(&J) -> R + Sync,
+) -> Vec<R> {
+    let total = jobs.len();
+    let threads = threads.clamp(1, total.max(1));
+    let next = AtomicUsize::new(0);
+    let done = AtomicUsize::new(0);
+    let work = || {
+        let mut out = Vec::new();
+        loop {
+            let i = next.fetch_add(1, Ordering::Relaxed);
+            let Some(job) = jobs.get(i) else { break };
+            out.push((i, f(job)));
+            let n = done.fetch_add(1, Ordering::Relaxed) + 1;
+            if let Some(p) = progress {
+                p(n, total);
+            }
+        }
+        out
+    };
+    let mut all: Vec<(usize, R)> = if threads == 1 {
+        work()
+    } else {
+        std::thread::scope(|s| {
+            let handles: Vec<_> = (0..threads).map(|_| s.spawn(work)).collect();
+            // A worker only panics if `f` does; `f` never panics on any input.
+            handles
+                .into_iter()
+                .flat_map(|h| h.join().unwrap_or_default())
+                .collect()
+        })
+    };
+    all.sort_by_key(|(i, _)| *i);
+    all.into_iter().map(|(_, r)| r).collect()
+}
+
+/// Reads a content folder of any era into a portfolio, reporting every file and problem.
+///
+/// # Errors
+///
+/// [`Error::UnknownLayout`] when `root` holds no collection, [`Error::Io`] when a
+/// collection folder cannot be listed. Problems of single files never fail the read.
+pub fn read_folder(root: &Path, options: &ReadOptions) -> Result<Import> {
+    let layout = detect_layout(root)?;
+    let mut diagnostics = Vec::new();
+    let mut jobs = Vec::new();
+    for c in &layout.collections {
+        for f in list_collection(&c.dir, &mut diagnostics)? {
+            jobs.push((c.kind, f));
+        }
+    }
+    let results = parallel_map(
+        &jobs,
+        options.threads,
+        options.progress.as_ref(),
+        |(kind, path)| read_file(*kind, path, options),
+    );
+    let mut portfolio = Portfolio::new(Vocabulary::V2026);
+    let mut files = Vec::with_capacity(jobs.len());
+    let mut recorded: Vec<Vocabulary> = Vec::new();
+    for ((kind, path), r) in jobs.into_iter().zip(results) {
+        diagnostics.extend(r.diagnostics);
+        let index = match r.record {
+            None => None,
+            Some(AnyRecord::Startup(s)) => {
+                if let Some(v) = r.source.vocabulary {
+                    recorded.push(v);
+                }
+                portfolio.startups.push(s);
+                Some(portfolio.startups.len() - 1)
+            }
+            Some(AnyRecord::Member(m)) => {
+                portfolio.members.push(m);
+                Some(portfolio.members.len() - 1)
+            }
+            Some(AnyRecord::Incubator(i)) => {
+                portfolio.incubators.push(i);
+                Some(portfolio.incubators.len() - 1)
+            }
+            Some(AnyRecord::Organisation(o)) => {
+                portfolio.organisations.push(o);
+                Some(portfolio.organisations.len() - 1)
+            }
+        };
+        files.push(FileReport {
+            path,
+            kind,
+            index,
+            source: r.source,
+        });
+    }
+    let (vocabulary, vocabulary_source) = if let Some(v) = options.vocabulary {
+        (v, VocabularySource::Option)
+    } else if let Some(first) = recorded.first().copied() {
+        let mut counts = std::collections::BTreeMap::new();
+        for v in &recorded {
+            *counts.entry(*v).or_insert(0usize) += 1;
+        }
+        let best = counts
+            .iter()
+            .max_by_key(|(_, n)| **n)
+            .map_or(first, |(v, _)| *v);
+        if counts.len() > 1 || recorded.len() < portfolio.startups.len() {
+            diagnostics.push(Diagnostic::new(
+                Severity::Warning,
+                "vocabulary-conflict",
+                format!(
+                    "start-up files record different `vocabulary` values or some record none; using {best} (the most common)"
+                ),
+            ).at(root, 0, 0));
+        }
+        (best, VocabularySource::Recorded)
+    } else {
+        (portfolio.detect_vocabulary(), VocabularySource::Detected)
+    };
+    portfolio.vocabulary = vocabulary;
+    Ok(Import {
+        layout,
+        portfolio,
+        vocabulary_source,
+        files,
+        diagnostics,
+    })
+}

@@ -1,0 +1,586 @@
+//! Front-matter trees to portfolio records.
+//!
+//! Known keys fill the model's fields; every other key goes to the record's
+//! `extra` map with its value, type and order. A known key whose value has a shape
+//! the model cannot hold (a list where text is expected, an id with a `/`...) is
+//! kept whole in `extra` under its own name and reported (`field-type`), so that
+//! writing the record back gives the same file content.
+
+use std::path::Path;
+use std::str::FromStr;
+
+use betagouv_portfolio::{
+    Diagnostic, Event, Extra, Incubator, IncubatorId, Member, MemberId, MemberShape, Mission,
+    Organisation, OrganisationId, Phase, PhaseField, RecordDate, RecordKind, Severity, Sponsor,
+    Startup, StartupId, Vocabulary,
+};
+
+use crate::yaml::{Entry, Kind, Node, Style};
+
+/// Key of our `vocabulary` extension (see the crate docs).
+pub const VOCABULARY_KEY: &str = "vocabulary";
+
+/// Collects located diagnostics for one file.
+pub(crate) struct Ctx<'a> {
+    pub(crate) file: &'a Path,
+    /// Add to 1-based YAML lines to get file lines.
+    pub(crate) offset: usize,
+    pub(crate) kind: RecordKind,
+    pub(crate) id: &'a str,
+    pub(crate) diags: Vec<Diagnostic>,
+    /// Whether a date field was written as a quoted string.
+    pub(crate) quoted_dates: bool,
+}
+
+impl Ctx<'_> {
+    pub(crate) fn push(
+        &mut self,
+        severity: Severity,
+        rule: &str,
+        line: usize,
+        col: usize,
+        msg: String,
+    ) {
+        let line = if line == 0 { 0 } else { line + self.offset };
+        self.diags.push(
+            Diagnostic::new(severity, rule, msg)
+                .for_record(self.kind, self.id)
+                .at(self.file, line, col),
+        );
+    }
+
+    fn wrong(&mut self, e: &Entry, expected: &str) {
+        self.push(
+            Severity::Warning,
+            "field-type",
+            e.line,
+            e.col,
+            format!(
+                "`{}` should be {expected} but is a {}; kept as written among the unknown keys",
+                e.key,
+                e.value.to_value().type_name()
+            ),
+        );
+    }
+}
+
+fn text(n: &Node) -> Option<Option<String>> {
+    match &n.kind {
+        Kind::Scalar(s, _) => Some((!n.is_absent()).then(|| s.clone())),
+        _ => None,
+    }
+}
+
+fn date(n: &Node, quoted: &mut bool) -> Option<Option<RecordDate>> {
+    match &n.kind {
+        Kind::Scalar(s, style) => {
+            if n.is_absent() {
+                return Some(None);
+            }
+            let d = RecordDate::parse(s);
+            if *style != Style::Plain && d.exact().is_some() {
+                *quoted = true;
+            }
+            Some(Some(d))
+        }
+        _ => None,
+    }
+}
+
+fn boolean(n: &Node) -> Option<Option<bool>> {
+    if n.is_absent() {
+        return Some(None);
+    }
+    match &n.kind {
+        Kind::Scalar(s, Style::Plain) => match crate::scalar::resolve_plain(s) {
+            betagouv_portfolio::Value::Bool(b) => Some(Some(b)),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+fn list<T>(n: &Node, item: impl Fn(&Node) -> Option<T>) -> Option<Vec<T>> {
+    if n.is_absent() {
+        return Some(Vec::new());
+    }
+    match &n.kind {
+        Kind::Seq(items) => items.iter().map(item).collect(),
+        _ => None,
+    }
+}
+
+fn text_item(n: &Node) -> Option<String> {
+    text(n).flatten()
+}
+
+fn id_item<T: FromStr>(n: &Node) -> Option<T> {
+    text(n).flatten().and_then(|s| s.parse().ok())
+}
+
+fn id_opt<T: FromStr>(n: &Node) -> Option<Option<T>> {
+    match text(n)? {
+        None => Some(None),
+        Some(s) => s.parse().ok().map(Some),
+    }
+}
+
+/// Entries of a mapping item of a list (phase, mission, event), or `None` when not a mapping.
+fn item_entries(n: &Node) -> Option<&[Entry]> {
+    match &n.kind {
+        Kind::Map(e) => Some(e),
+        _ => None,
+    }
+}
+
+/// Reads the keys of a list item: known keys through `f`, others reported.
+fn item_fields(
+    ctx: &mut Ctx<'_>,
+    what: &str,
+    entries: &[Entry],
+    known: &[&str],
+    mut f: impl FnMut(&mut Ctx<'_>, &Entry) -> bool,
+) {
+    for e in entries {
+        if !known.contains(&e.key.as_str()) {
+            ctx.push(
+                Severity::Warning,
+                "unmodelled-key",
+                e.line,
+                e.col,
+                format!(
+                    "key `{}` of a {what} is not part of the model and is not kept",
+                    e.key
+                ),
+            );
+        } else if !f(ctx, e) {
+            ctx.push(
+                Severity::Warning,
+                "field-type",
+                e.line,
+                e.col,
+                format!(
+                    "`{}` of a {what} has an unexpected {}; ignored",
+                    e.key,
+                    e.value.to_value().type_name()
+                ),
+            );
+        }
+    }
+}
+
+/// Result of reading one file's front matter.
+pub(crate) struct Read<T> {
+    pub(crate) record: T,
+    pub(crate) vocabulary: Option<Vocabulary>,
+}
+
+fn vocabulary(ctx: &mut Ctx<'_>, e: &Entry) -> Option<Vocabulary> {
+    let v = text(&e.value).flatten().and_then(|s| s.parse().ok());
+    if v.is_none() {
+        ctx.push(
+            Severity::Warning,
+            "invalid-vocabulary",
+            e.value.line,
+            e.value.col,
+            format!(
+                "`vocabulary` must be one of 2016, 2018, 2020, 2026, not {:?}; ignored",
+                e.value.to_value()
+            ),
+        );
+    }
+    v
+}
+
+pub(crate) fn startup(ctx: &mut Ctx<'_>, id: StartupId, entries: &[Entry]) -> Read<Startup> {
+    let mut s = Startup::new(id, "");
+    let mut extra = Extra::default();
+    let mut voc = None;
+    let has_phases = entries
+        .iter()
+        .any(|e| e.key == "phases" && matches!(e.value.kind, Kind::Seq(_)));
+    let has_status = !has_phases
+        && entries
+            .iter()
+            .any(|e| e.key == "status" && text(&e.value).flatten().is_some());
+    let mut status: Option<String> = None;
+    let mut start: Option<RecordDate> = None;
+    let mut quoted = false;
+    for e in entries {
+        let v = &e.value;
+        let ok = match e.key.as_str() {
+            "title" => text(v).map(|t| s.name = t.unwrap_or_default()).is_some(),
+            "mission" => text(v).map(|t| s.pitch = t.unwrap_or_default()).is_some(),
+            "incubator" => id_opt(v).map(|t| s.incubator = t).is_some(),
+            "incubators" => list(v, id_item).map(|t| s.incubators = t).is_some(),
+            "sponsors" => list(v, sponsor).map(|t| s.sponsors = t).is_some(),
+            "status" if has_status => text(v).map(|t| status = t).is_some(),
+            "start" if has_status => date(v, &mut quoted).map(|t| start = t).is_some(),
+            "phases" if has_phases => {
+                let Kind::Seq(items) = &v.kind else { continue };
+                s.phases = items
+                    .iter()
+                    .filter_map(|i| phase(ctx, i, &mut quoted))
+                    .collect();
+                true
+            }
+            "end" => date(v, &mut quoted).map(|t| s.end = t).is_some(),
+            "link" => text(v).map(|t| s.links.site = t).is_some(),
+            "repository" => text(v).map(|t| s.links.repository = t).is_some(),
+            "stats" => boolean(v).map(|t| s.links.stats = t).is_some(),
+            "stats_url" => text(v).map(|t| s.links.stats_url = t).is_some(),
+            "budget_url" => text(v).map(|t| s.links.budget_url = t).is_some(),
+            "impact_url" => text(v).map(|t| s.links.impact_url = t).is_some(),
+            "contact" => text(v).map(|t| s.contact = t).is_some(),
+            "thematiques" => list(v, text_item).map(|t| s.themes = t).is_some(),
+            "usertypes" => list(v, text_item).map(|t| s.user_types = t).is_some(),
+            "techno" => list(v, text_item).map(|t| s.techno = t).is_some(),
+            "events" => match &v.kind {
+                Kind::Seq(items) => {
+                    s.events = items
+                        .iter()
+                        .filter_map(|i| event(ctx, i, &mut quoted))
+                        .collect();
+                    true
+                }
+                _ => v.is_absent(),
+            },
+            "owner" => text(v).map(|t| s.owner = t).is_some(),
+            VOCABULARY_KEY => {
+                voc = vocabulary(ctx, e);
+                true
+            }
+            _ => {
+                extra.insert(e.key.clone(), v.to_value());
+                true
+            }
+        };
+        if !ok {
+            ctx.wrong(e, expected(&e.key));
+            extra.insert(e.key.clone(), v.to_value());
+        }
+    }
+    if has_status {
+        s.phase_field = PhaseField::Status;
+        s.phases = status
+            .map(|name| Phase {
+                name,
+                start,
+                end: None,
+                comment: None,
+            })
+            .into_iter()
+            .collect();
+    }
+    ctx.quoted_dates |= quoted;
+    s.extra = extra;
+    Read {
+        record: s,
+        vocabulary: voc,
+    }
+}
+
+fn expected(key: &str) -> &'static str {
+    match key {
+        "incubator" | "highlighted_startups" => "an id",
+        "incubators" | "startups" | "previously" => "a list of ids",
+        "sponsors" => "a list of `/organisations/<id>` texts or sponsor mappings",
+        "start" | "end" => "a date",
+        "stats" | "hidden" => "a boolean",
+        "phases" | "missions" | "events" => "a list of mappings",
+        "thematiques" | "usertypes" | "techno" | "competences" | "teams" | "badges" => {
+            "a list of texts"
+        }
+        _ => "a text",
+    }
+}
+
+fn sponsor(n: &Node) -> Option<Sponsor> {
+    match &n.kind {
+        Kind::Scalar(..) => {
+            let t = text(n).flatten()?;
+            let id = t.strip_prefix("/organisations/").unwrap_or(&t);
+            OrganisationId::new(id)
+                .ok()
+                .map(|id| Sponsor::Organisation { id })
+        }
+        Kind::Map(entries) => {
+            let mut name = None;
+            let (mut acronym, mut kind, mut dm) = (None, None, None);
+            for e in entries {
+                let t = text(&e.value)?;
+                match e.key.as_str() {
+                    "name" => name = t,
+                    "acronym" => acronym = t,
+                    "type" => kind = t,
+                    "domaine_ministeriel" => dm = t,
+                    _ => return None,
+                }
+            }
+            Some(Sponsor::Inline {
+                name: name?,
+                acronym,
+                kind,
+                domaine_ministeriel: dm,
+            })
+        }
+        Kind::Seq(_) => None,
+    }
+}
+
+fn phase(ctx: &mut Ctx<'_>, n: &Node, quoted: &mut bool) -> Option<Phase> {
+    let Some(entries) = item_entries(n) else {
+        ctx.push(
+            Severity::Warning,
+            "field-type",
+            n.line,
+            n.col,
+            format!(
+                "a phase should be a mapping, not a {}; ignored",
+                n.to_value().type_name()
+            ),
+        );
+        return None;
+    };
+    let mut p = Phase {
+        name: String::new(),
+        start: None,
+        end: None,
+        comment: None,
+    };
+    item_fields(
+        ctx,
+        "phase",
+        entries,
+        &["name", "start", "end", "comment"],
+        |_, e| match e.key.as_str() {
+            "name" => text(&e.value)
+                .map(|t| p.name = t.unwrap_or_default())
+                .is_some(),
+            "start" => date(&e.value, quoted).map(|t| p.start = t).is_some(),
+            "end" => date(&e.value, quoted).map(|t| p.end = t).is_some(),
+            _ => text(&e.value).map(|t| p.comment = t).is_some(),
+        },
+    );
+    Some(p)
+}
+
+fn event(ctx: &mut Ctx<'_>, n: &Node, quoted: &mut bool) -> Option<Event> {
+    let Some(entries) = item_entries(n) else {
+        ctx.push(
+            Severity::Warning,
+            "field-type",
+            n.line,
+            n.col,
+            format!(
+                "an event should be a mapping, not a {}; ignored",
+                n.to_value().type_name()
+            ),
+        );
+        return None;
+    };
+    let mut ev = Event {
+        name: String::new(),
+        date: None,
+        comment: None,
+    };
+    item_fields(
+        ctx,
+        "event",
+        entries,
+        &["name", "date", "comment"],
+        |_, e| match e.key.as_str() {
+            "name" => text(&e.value)
+                .map(|t| ev.name = t.unwrap_or_default())
+                .is_some(),
+            "date" => date(&e.value, quoted).map(|t| ev.date = t).is_some(),
+            _ => text(&e.value).map(|t| ev.comment = t).is_some(),
+        },
+    );
+    Some(ev)
+}
+
+fn mission(ctx: &mut Ctx<'_>, n: &Node, quoted: &mut bool) -> Option<Mission> {
+    let Some(entries) = item_entries(n) else {
+        ctx.push(
+            Severity::Warning,
+            "field-type",
+            n.line,
+            n.col,
+            format!(
+                "a mission should be a mapping, not a {}; ignored",
+                n.to_value().type_name()
+            ),
+        );
+        return None;
+    };
+    let mut m = Mission::new(None, None, None);
+    item_fields(
+        ctx,
+        "mission",
+        entries,
+        &["start", "end", "status", "employer", "startups"],
+        |_, e| match e.key.as_str() {
+            "start" => date(&e.value, quoted).map(|t| m.start = t).is_some(),
+            "end" => date(&e.value, quoted).map(|t| m.end = t).is_some(),
+            "status" => text(&e.value).map(|t| m.status = t).is_some(),
+            "employer" => text(&e.value).map(|t| m.employer = t).is_some(),
+            _ => list(&e.value, id_item).map(|t| m.startups = t).is_some(),
+        },
+    );
+    Some(m)
+}
+
+/// Splits a flat (2016-2019) `employer` into mission status and employer.
+#[must_use]
+pub fn split_employer(raw: &str) -> (Option<String>, Option<String>) {
+    let ne = |s: &str| {
+        let t = s.trim();
+        (!t.is_empty()).then(|| t.to_owned())
+    };
+    match raw.split_once('/') {
+        Some((s, e)) => (ne(s), ne(e)),
+        None => (ne(raw), None),
+    }
+}
+
+pub(crate) fn member(ctx: &mut Ctx<'_>, id: MemberId, entries: &[Entry]) -> Read<Member> {
+    let mut m = Member::new(id, "");
+    let mut extra = Extra::default();
+    let has_missions = entries.iter().any(|e| e.key == "missions");
+    let mut quoted = false;
+    let mut flat = Mission::new(None, None, None);
+    let mut flat_any = false;
+    let mut voc = None;
+    for e in entries {
+        let v = &e.value;
+        let ok = match e.key.as_str() {
+            "fullname" => text(v)
+                .map(|t| m.fullname = t.unwrap_or_default())
+                .is_some(),
+            "role" => text(v).map(|t| m.role = t.unwrap_or_default()).is_some(),
+            "domaine" => text(v).map(|t| m.domaine = t).is_some(),
+            "missions" => match &v.kind {
+                Kind::Seq(items) => {
+                    m.missions = items
+                        .iter()
+                        .filter_map(|i| mission(ctx, i, &mut quoted))
+                        .collect();
+                    true
+                }
+                _ => false,
+            },
+            "start" if !has_missions => date(v, &mut quoted)
+                .map(|t| {
+                    flat_any |= t.is_some();
+                    flat.start = t;
+                })
+                .is_some(),
+            "end" if !has_missions => date(v, &mut quoted)
+                .map(|t| {
+                    flat_any |= t.is_some();
+                    flat.end = t;
+                })
+                .is_some(),
+            "employer" if !has_missions => text(v)
+                .map(|t| {
+                    if let Some(raw) = t {
+                        let (st, em) = split_employer(&raw);
+                        flat_any |= st.is_some() || em.is_some();
+                        flat.status = st;
+                        flat.employer = em;
+                    }
+                })
+                .is_some(),
+            "startups" => list(v, id_item).map(|t| m.startups = t).is_some(),
+            "previously" => list(v, id_item).map(|t| m.previously = t).is_some(),
+            "competences" => list(v, text_item).map(|t| m.competences = t).is_some(),
+            "memberType" => text(v).map(|t| m.member_type = t).is_some(),
+            "teams" => list(v, text_item).map(|t| m.teams = t).is_some(),
+            "incubator" => id_opt(v).map(|t| m.incubator = t).is_some(),
+            "badges" => list(v, text_item).map(|t| m.badges = t).is_some(),
+            VOCABULARY_KEY => {
+                voc = vocabulary(ctx, e);
+                true
+            }
+            _ => {
+                extra.insert(e.key.clone(), v.to_value());
+                true
+            }
+        };
+        if !ok {
+            ctx.wrong(e, expected(&e.key));
+            extra.insert(e.key.clone(), v.to_value());
+        }
+    }
+    if has_missions && m.missions.is_empty() && extra.get("missions").is_some() {
+        // `missions` kept raw: the member has no readable mission.
+    }
+    if !has_missions {
+        m.shape = MemberShape::Flat;
+        if flat_any {
+            m.missions.push(flat);
+        }
+    }
+    ctx.quoted_dates |= quoted;
+    m.extra = extra;
+    Read {
+        record: m,
+        vocabulary: voc,
+    }
+}
+
+pub(crate) fn incubator(ctx: &mut Ctx<'_>, id: IncubatorId, entries: &[Entry]) -> Incubator {
+    let mut i = Incubator::new(id, "");
+    for e in entries {
+        let v = &e.value;
+        let ok = match e.key.as_str() {
+            "title" => text(v).map(|t| i.title = t.unwrap_or_default()).is_some(),
+            "owner" => text(v).map(|t| i.owner = t).is_some(),
+            "contact" => text(v).map(|t| i.contact = t).is_some(),
+            "address" => text(v).map(|t| i.address = t).is_some(),
+            "website" => text(v).map(|t| i.website = t).is_some(),
+            "github" => text(v).map(|t| i.github = t).is_some(),
+            "short_description" => text(v).map(|t| i.short_description = t).is_some(),
+            "highlighted_startups" => list(v, id_item)
+                .map(|t| i.highlighted_startups = t)
+                .is_some(),
+            "hidden" => boolean(v).map(|t| i.hidden = t.unwrap_or(false)).is_some(),
+            _ => {
+                i.extra.insert(e.key.clone(), v.to_value());
+                true
+            }
+        };
+        if !ok {
+            ctx.wrong(e, expected(&e.key));
+            i.extra.insert(e.key.clone(), v.to_value());
+        }
+    }
+    i
+}
+
+pub(crate) fn organisation(
+    ctx: &mut Ctx<'_>,
+    id: OrganisationId,
+    entries: &[Entry],
+) -> Organisation {
+    let mut o = Organisation::new(id, "");
+    for e in entries {
+        let v = &e.value;
+        let ok = match e.key.as_str() {
+            "name" => text(v).map(|t| o.name = t.unwrap_or_default()).is_some(),
+            "acronym" => text(v).map(|t| o.acronym = t).is_some(),
+            "type" => text(v).map(|t| o.kind = t).is_some(),
+            "domaine_ministeriel" => text(v).map(|t| o.domaine_ministeriel = t).is_some(),
+            _ => {
+                o.extra.insert(e.key.clone(), v.to_value());
+                true
+            }
+        };
+        if !ok {
+            ctx.wrong(e, expected(&e.key));
+            o.extra.insert(e.key.clone(), v.to_value());
+        }
+    }
+    o
+}

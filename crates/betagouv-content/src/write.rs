@@ -1,0 +1,597 @@
+//! Writing a portfolio as content files in the current layout, with our own YAML emitter.
+//!
+//! Output is deterministic: keys in a fixed order (modelled keys first, in the
+//! order the current files use, then unknown keys in their own order), two-space
+//! indentation, lists as block sequences, plain scalars where they read back
+//! as the same value and type, single quotes otherwise, double quotes with
+//! escapes for control characters and line breaks. Start-up files carry our
+//! `vocabulary` key (see [`crate::format`]).
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use betagouv_portfolio::{
+    Diagnostic, Incubator, Member, MemberShape, Organisation, PhaseField, Portfolio, RecordDate,
+    RecordKind, Severity, Sponsor, Startup, Value, Vocabulary,
+};
+
+use crate::error::{Error, Result};
+use crate::record::VOCABULARY_KEY;
+use crate::scalar::{is_number, resolve_plain};
+
+/// Knobs of a write.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WriteOptions {
+    /// Write our `vocabulary` key in start-up files (default `true`).
+    pub record_vocabulary: bool,
+    /// Replace files that already exist (default `false`: an existing file is an error).
+    pub overwrite: bool,
+}
+
+impl Default for WriteOptions {
+    fn default() -> Self {
+        Self {
+            record_vocabulary: true,
+            overwrite: false,
+        }
+    }
+}
+
+/// What a write did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct WriteReport {
+    /// Files written, in write order.
+    pub files: Vec<PathBuf>,
+    /// Records that could not be written exactly as modelled (see each message).
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Whether `s` can be written as a plain scalar and read back as the same text.
+fn plain_ok(s: &str) -> bool {
+    let Some(first) = s.chars().next() else {
+        return false;
+    };
+    let last = s.chars().next_back().unwrap_or(first);
+    if "-?:,[]{}#&*!|>'\"%@`".contains(first) || first.is_whitespace() {
+        return false;
+    }
+    if last.is_whitespace() || last == ':' {
+        return false;
+    }
+    if s.contains(": ") || s.contains(" #") || s.contains(":\t") {
+        return false;
+    }
+    if s.chars().any(needs_escape) {
+        return false;
+    }
+    matches!(resolve_plain(s), Value::String(_))
+}
+
+fn needs_escape(c: char) -> bool {
+    c.is_control() || matches!(c, '\u{85}' | '\u{2028}' | '\u{2029}' | '\u{FEFF}')
+}
+
+/// Writes `s` as a YAML scalar that reads back as the text `s`.
+fn text(out: &mut String, s: &str) {
+    if plain_ok(s) {
+        out.push_str(s);
+    } else if !s.chars().any(needs_escape) {
+        out.push('\'');
+        out.push_str(&s.replace('\'', "''"));
+        out.push('\'');
+    } else {
+        out.push('"');
+        for c in s.chars() {
+            match c {
+                '\\' => out.push_str("\\\\"),
+                '"' => out.push_str("\\\""),
+                '\n' => out.push_str("\\n"),
+                '\t' => out.push_str("\\t"),
+                '\r' => out.push_str("\\r"),
+                c if needs_escape(c) => {
+                    let _ = write!(out, "\\u{:04X}", u32::from(c));
+                }
+                c => out.push(c),
+            }
+        }
+        out.push('"');
+    }
+}
+
+fn inline(out: &mut String, v: &Value) -> bool {
+    match v {
+        Value::Null => out.push_str("null"),
+        Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        Value::Number(n) if is_number(n) => out.push_str(n),
+        Value::Number(n) | Value::String(n) => text(out, n),
+        Value::Date(d) => {
+            let _ = write!(out, "{}", d.format("%Y-%m-%d"));
+        }
+        Value::Seq(items) if items.is_empty() => out.push_str("[]"),
+        Value::Map(entries) if entries.is_empty() => out.push_str("{}"),
+        _ => return false,
+    }
+    true
+}
+
+fn pad(out: &mut String, n: usize) {
+    out.extend(std::iter::repeat_n(' ', n));
+}
+
+/// After `key:` at column `indent`.
+fn after_key(out: &mut String, indent: usize, v: &Value) {
+    let mut s = String::new();
+    if inline(&mut s, v) {
+        out.push(' ');
+        out.push_str(&s);
+        out.push('\n');
+        return;
+    }
+    out.push('\n');
+    match v {
+        Value::Seq(items) => {
+            for item in items {
+                pad(out, indent + 2);
+                out.push_str("- ");
+                in_item(out, indent + 4, item);
+            }
+        }
+        Value::Map(entries) => {
+            for (k, v) in entries {
+                pad(out, indent + 2);
+                text(out, k);
+                out.push(':');
+                after_key(out, indent + 2, v);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// After `- ` whose content starts at column `indent`.
+fn in_item(out: &mut String, indent: usize, v: &Value) {
+    if inline(out, v) {
+        out.push('\n');
+        return;
+    }
+    match v {
+        Value::Seq(items) => {
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    pad(out, indent);
+                }
+                out.push_str("- ");
+                in_item(out, indent + 2, item);
+            }
+        }
+        Value::Map(entries) => {
+            for (i, (k, v)) in entries.iter().enumerate() {
+                if i > 0 {
+                    pad(out, indent);
+                }
+                text(out, k);
+                out.push(':');
+                after_key(out, indent, v);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Emits a front matter (without fences) from ordered top-level entries.
+#[must_use]
+pub fn emit_yaml(entries: &[(String, Value)]) -> String {
+    let mut out = String::new();
+    for (k, v) in entries {
+        text(&mut out, k);
+        out.push(':');
+        after_key(&mut out, 0, v);
+    }
+    out
+}
+
+/// Ordered top-level entries of a record, with the unknown keys last.
+#[derive(Default)]
+struct Entries {
+    list: Vec<(String, Value)>,
+}
+
+impl Entries {
+    fn put(&mut self, k: &str, v: Value) {
+        self.list.push((k.to_owned(), v));
+    }
+    fn text(&mut self, k: &str, v: Option<&str>) {
+        if let Some(v) = v {
+            self.put(k, Value::String(v.to_owned()));
+        }
+    }
+    fn date(&mut self, k: &str, d: Option<&RecordDate>) {
+        if let Some(d) = d {
+            self.put(k, date_value(d));
+        }
+    }
+    fn texts<'a>(&mut self, k: &str, v: impl ExactSizeIterator<Item = &'a str>) {
+        if v.len() > 0 {
+            self.put(
+                k,
+                Value::Seq(v.map(|s| Value::String(s.to_owned())).collect()),
+            );
+        }
+    }
+    fn extra(
+        &mut self,
+        extra: &betagouv_portfolio::Extra,
+        kind: RecordKind,
+        id: &str,
+        diags: &mut Vec<Diagnostic>,
+    ) {
+        for (k, v) in extra.iter() {
+            if self.list.iter().any(|(x, _)| x == k) {
+                diags.push(
+                    Diagnostic::new(
+                        Severity::Warning,
+                        "extra-key-shadowed",
+                        format!("unknown key `{k}` has the name of a modelled field that is set; not written"),
+                    )
+                    .for_record(kind, id),
+                );
+            } else {
+                self.list.push((k.to_owned(), v.clone()));
+            }
+        }
+    }
+    fn file(self, body: &str) -> String {
+        let mut out = String::with_capacity(256 + body.len());
+        out.push_str("---\n");
+        out.push_str(&emit_yaml(&self.list));
+        out.push_str("---\n");
+        out.push_str(body);
+        out
+    }
+}
+
+fn date_value(d: &RecordDate) -> Value {
+    match d {
+        RecordDate::Exact(d) => Value::Date(*d),
+        RecordDate::Partial(s) | RecordDate::Invalid(s) => Value::String(s.clone()),
+    }
+}
+
+fn opt_map(pairs: Vec<(&str, Option<Value>)>) -> Value {
+    Value::Map(
+        pairs
+            .into_iter()
+            .filter_map(|(k, v)| v.map(|v| (k.to_owned(), v)))
+            .collect(),
+    )
+}
+
+/// The file text of a start-up. `vocabulary` is written as our `vocabulary` key when given.
+#[must_use]
+pub fn startup_file(
+    s: &Startup,
+    vocabulary: Option<Vocabulary>,
+    diags: &mut Vec<Diagnostic>,
+) -> String {
+    let mut e = Entries::default();
+    let id = s.id.as_str();
+    e.put("title", Value::String(s.name.clone()));
+    e.put("mission", Value::String(s.pitch.clone()));
+    e.text("incubator", s.incubator.as_ref().map(|i| i.as_str()));
+    e.texts("incubators", s.incubators.iter().map(|i| i.as_str()));
+    e.text("contact", s.contact.as_deref());
+    e.text("link", s.links.site.as_deref());
+    e.text("repository", s.links.repository.as_deref());
+    if let Some(b) = s.links.stats {
+        e.put("stats", Value::Bool(b));
+    }
+    e.text("stats_url", s.links.stats_url.as_deref());
+    e.text("budget_url", s.links.budget_url.as_deref());
+    e.text("impact_url", s.links.impact_url.as_deref());
+    let status_ok = s.phase_field == PhaseField::Status
+        && s.phases.len() == 1
+        && s.phases[0].end.is_none()
+        && s.phases[0].comment.is_none();
+    if status_ok {
+        e.put("status", Value::String(s.phases[0].name.clone()));
+        e.date("start", s.phases[0].start.as_ref());
+    } else {
+        if s.phase_field == PhaseField::Status {
+            diags.push(
+                Diagnostic::new(
+                    Severity::Warning,
+                    "status-written-as-phases",
+                    "a `status` start-up without exactly one phase (or with a phase end or comment) is written with a `phases` list",
+                )
+                .for_record(RecordKind::Startup, id),
+            );
+        }
+        if !s.phases.is_empty() {
+            let items = s
+                .phases
+                .iter()
+                .map(|p| {
+                    opt_map(vec![
+                        ("name", Some(Value::String(p.name.clone()))),
+                        ("start", p.start.as_ref().map(date_value)),
+                        ("end", p.end.as_ref().map(date_value)),
+                        ("comment", p.comment.clone().map(Value::String)),
+                    ])
+                })
+                .collect();
+            e.put("phases", Value::Seq(items));
+        }
+    }
+    e.date("end", s.end.as_ref());
+    if !s.events.is_empty() {
+        let items = s
+            .events
+            .iter()
+            .map(|ev| {
+                opt_map(vec![
+                    ("name", Some(Value::String(ev.name.clone()))),
+                    ("date", ev.date.as_ref().map(date_value)),
+                    ("comment", ev.comment.clone().map(Value::String)),
+                ])
+            })
+            .collect();
+        e.put("events", Value::Seq(items));
+    }
+    if !s.sponsors.is_empty() {
+        let items = s
+            .sponsors
+            .iter()
+            .map(|sp| match sp {
+                Sponsor::Organisation { id } => Value::String(format!("/organisations/{id}")),
+                Sponsor::Inline {
+                    name,
+                    acronym,
+                    kind,
+                    domaine_ministeriel,
+                } => opt_map(vec![
+                    ("name", Some(Value::String(name.clone()))),
+                    ("acronym", acronym.clone().map(Value::String)),
+                    ("type", kind.clone().map(Value::String)),
+                    (
+                        "domaine_ministeriel",
+                        domaine_ministeriel.clone().map(Value::String),
+                    ),
+                ]),
+            })
+            .collect();
+        e.put("sponsors", Value::Seq(items));
+    }
+    e.text("owner", s.owner.as_deref());
+    e.texts("thematiques", s.themes.iter().map(String::as_str));
+    e.texts("usertypes", s.user_types.iter().map(String::as_str));
+    e.texts("techno", s.techno.iter().map(String::as_str));
+    if let Some(v) = vocabulary {
+        e.put(VOCABULARY_KEY, Value::String(v.key().to_owned()));
+    }
+    e.extra(&s.extra, RecordKind::Startup, id, diags);
+    e.file(&s.body)
+}
+
+fn mission_value(m: &betagouv_portfolio::Mission) -> Value {
+    opt_map(vec![
+        ("start", m.start.as_ref().map(date_value)),
+        ("end", m.end.as_ref().map(date_value)),
+        ("status", m.status.clone().map(Value::String)),
+        ("employer", m.employer.clone().map(Value::String)),
+        (
+            "startups",
+            (!m.startups.is_empty()).then(|| {
+                Value::Seq(
+                    m.startups
+                        .iter()
+                        .map(|s| Value::String(s.as_str().to_owned()))
+                        .collect(),
+                )
+            }),
+        ),
+    ])
+}
+
+/// The file text of a member.
+#[must_use]
+pub fn member_file(m: &Member, diags: &mut Vec<Diagnostic>) -> String {
+    let mut e = Entries::default();
+    let id = m.id.as_str();
+    e.put("fullname", Value::String(m.fullname.clone()));
+    e.put("role", Value::String(m.role.clone()));
+    e.text("domaine", m.domaine.as_deref());
+    e.text("memberType", m.member_type.as_deref());
+    e.text("incubator", m.incubator.as_ref().map(|i| i.as_str()));
+    let flat_ok = m.shape == MemberShape::Flat
+        && m.missions.len() <= 1
+        && m.missions.iter().all(|x| x.startups.is_empty());
+    if flat_ok {
+        if let Some(x) = m.missions.first() {
+            e.date("start", x.start.as_ref());
+            e.date("end", x.end.as_ref());
+            let employer = match (&x.status, &x.employer) {
+                (Some(s), Some(emp)) => Some(format!("{s}/{emp}")),
+                (Some(s), None) => Some(s.clone()),
+                (None, Some(emp)) => Some(format!("/{emp}")),
+                (None, None) => None,
+            };
+            e.text("employer", employer.as_deref());
+        }
+    } else {
+        if m.shape == MemberShape::Flat {
+            diags.push(
+                Diagnostic::new(
+                    Severity::Warning,
+                    "flat-written-as-missions",
+                    "a member with top-level start/end/employer but several missions (or mission start-ups) is written with a `missions` list",
+                )
+                .for_record(RecordKind::Member, id),
+            );
+        }
+        e.put(
+            "missions",
+            Value::Seq(m.missions.iter().map(mission_value).collect()),
+        );
+    }
+    e.texts("startups", m.startups.iter().map(|s| s.as_str()));
+    e.texts("previously", m.previously.iter().map(|s| s.as_str()));
+    e.texts("competences", m.competences.iter().map(String::as_str));
+    e.texts("teams", m.teams.iter().map(String::as_str));
+    e.texts("badges", m.badges.iter().map(String::as_str));
+    e.extra(&m.extra, RecordKind::Member, id, diags);
+    e.file(&m.body)
+}
+
+/// The file text of an incubator.
+#[must_use]
+pub fn incubator_file(i: &Incubator, diags: &mut Vec<Diagnostic>) -> String {
+    let mut e = Entries::default();
+    e.put("title", Value::String(i.title.clone()));
+    e.text("owner", i.owner.as_deref());
+    e.text("contact", i.contact.as_deref());
+    e.text("address", i.address.as_deref());
+    e.text("website", i.website.as_deref());
+    e.text("github", i.github.as_deref());
+    e.text("short_description", i.short_description.as_deref());
+    e.texts(
+        "highlighted_startups",
+        i.highlighted_startups.iter().map(|s| s.as_str()),
+    );
+    if i.hidden {
+        e.put("hidden", Value::Bool(true));
+    }
+    e.extra(&i.extra, RecordKind::Incubator, i.id.as_str(), diags);
+    e.file(&i.body)
+}
+
+/// The file text of an organisation.
+#[must_use]
+pub fn organisation_file(o: &Organisation, diags: &mut Vec<Diagnostic>) -> String {
+    let mut e = Entries::default();
+    e.put("name", Value::String(o.name.clone()));
+    e.text("acronym", o.acronym.as_deref());
+    e.text("type", o.kind.as_deref());
+    e.text("domaine_ministeriel", o.domaine_ministeriel.as_deref());
+    e.extra(&o.extra, RecordKind::Organisation, o.id.as_str(), diags);
+    e.file(&o.body)
+}
+
+/// Writes `portfolio` under `out` in the current layout (`content/_startups`,
+/// `content/_authors`, `content/_incubators`, `content/_organisations`), one
+/// `<id>.md` file per record. Collections without records get no folder.
+///
+/// # Errors
+///
+/// [`Error::Io`] on a write failure or an existing file (unless
+/// [`WriteOptions::overwrite`]); [`Error::DuplicateOutput`] when two records share an id.
+pub fn write_portfolio(
+    portfolio: &Portfolio,
+    out: &Path,
+    options: &WriteOptions,
+) -> Result<WriteReport> {
+    let mut report = WriteReport::default();
+    let vocabulary = options.record_vocabulary.then_some(portfolio.vocabulary);
+    let mut files: Vec<(PathBuf, String)> = Vec::new();
+    let content = out.join("content");
+    for s in &portfolio.startups {
+        let text = startup_file(s, vocabulary, &mut report.diagnostics);
+        files.push((content.join("_startups").join(format!("{}.md", s.id)), text));
+    }
+    for m in &portfolio.members {
+        let text = member_file(m, &mut report.diagnostics);
+        files.push((content.join("_authors").join(format!("{}.md", m.id)), text));
+    }
+    for i in &portfolio.incubators {
+        let text = incubator_file(i, &mut report.diagnostics);
+        files.push((
+            content.join("_incubators").join(format!("{}.md", i.id)),
+            text,
+        ));
+    }
+    for o in &portfolio.organisations {
+        let text = organisation_file(o, &mut report.diagnostics);
+        files.push((
+            content.join("_organisations").join(format!("{}.md", o.id)),
+            text,
+        ));
+    }
+    let mut seen = std::collections::HashSet::new();
+    for (path, _) in &files {
+        if !seen.insert(path.clone()) {
+            return Err(Error::DuplicateOutput { path: path.clone() });
+        }
+    }
+    for (path, text) in files {
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+        }
+        let mut open = std::fs::OpenOptions::new();
+        open.write(true);
+        if options.overwrite {
+            open.create(true).truncate(true);
+        } else {
+            open.create_new(true);
+        }
+        let mut f = open.open(&path).map_err(|e| Error::io(&path, e))?;
+        std::io::Write::write_all(&mut f, text.as_bytes()).map_err(|e| Error::io(&path, e))?;
+        report.files.push(path);
+    }
+    Ok(report)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scalars() {
+        let mut s = String::new();
+        for t in [
+            "a",
+            "2020-01-01",
+            "12",
+            "true",
+            "",
+            " x",
+            "a: b",
+            "it's",
+            "l1\nl2",
+            "-x",
+            "null",
+            "é",
+        ] {
+            s.clear();
+            text(&mut s, t);
+            let yaml = format!("k: {s}\n");
+            let p = crate::yaml::parse(&yaml, crate::yaml::YamlLimits::default()).unwrap();
+            assert_eq!(
+                p.entries[0].value.to_value(),
+                Value::String(t.to_owned()),
+                "{yaml}"
+            );
+        }
+    }
+
+    #[test]
+    fn nested() {
+        let v = Value::Seq(vec![
+            Value::Map(vec![
+                (
+                    "a".into(),
+                    Value::Seq(vec![
+                        Value::Seq(vec![Value::Null, Value::Bool(true)]),
+                        Value::Map(vec![]),
+                    ]),
+                ),
+                (
+                    "b".into(),
+                    Value::Map(vec![("c".into(), Value::Number("1.5".into()))]),
+                ),
+            ]),
+            Value::Seq(vec![]),
+        ]);
+        let yaml = emit_yaml(&[("k".into(), v.clone())]);
+        let p = crate::yaml::parse(&yaml, crate::yaml::YamlLimits::default()).unwrap();
+        assert_eq!(p.entries[0].value.to_value(), v, "{yaml}");
+    }
+}

@@ -1,0 +1,525 @@
+//! YAML front matter to a located tree, with limits, on the `granit-parser` event
+//! parser that `serde-saphyr` ships.
+//!
+//! The tree keeps every node's line and column, each scalar's style (plain,
+//! quoted, block) and mappings in file order. Duplicate keys keep the last value
+//! in the first key's place and are reported. Aliases are expanded under a node
+//! budget (alias bombs stop with a limit error); nesting deeper than the limit
+//! stops too. Tabs after values, which some YAML scanners refuse, are retried
+//! with tabs outside quotes replaced by spaces.
+
+use std::collections::HashMap;
+
+use betagouv_portfolio::Value;
+use serde_saphyr::granit_parser::{ErrorKind, Event, Options, Parser, ScalarStyle};
+
+use crate::scalar::resolve_plain;
+
+/// Limits of the YAML loader.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct YamlLimits {
+    /// Deepest nesting of sequences and mappings (default 64).
+    pub max_depth: usize,
+    /// Most nodes in one front matter, aliases expanded (default 100,000).
+    pub max_nodes: usize,
+}
+
+impl Default for YamlLimits {
+    fn default() -> Self {
+        Self {
+            max_depth: 64,
+            max_nodes: 100_000,
+        }
+    }
+}
+
+/// How a scalar was written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Style {
+    Plain,
+    Quoted,
+    Block,
+}
+
+/// A node with its position (1-based line and column in the YAML text).
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Node {
+    pub(crate) kind: Kind,
+    pub(crate) line: usize,
+    pub(crate) col: usize,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Kind {
+    Scalar(String, Style),
+    Seq(Vec<Node>),
+    Map(Vec<Entry>),
+}
+
+/// A mapping entry with its key's position.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Entry {
+    pub(crate) key: String,
+    pub(crate) line: usize,
+    pub(crate) col: usize,
+    pub(crate) value: Node,
+}
+
+impl Node {
+    /// The value, with plain scalars resolved.
+    pub(crate) fn to_value(&self) -> Value {
+        match &self.kind {
+            Kind::Scalar(s, Style::Plain) => resolve_plain(s),
+            Kind::Scalar(s, _) => Value::String(s.clone()),
+            Kind::Seq(items) => Value::Seq(items.iter().map(Node::to_value).collect()),
+            Kind::Map(entries) => Value::Map(
+                entries
+                    .iter()
+                    .map(|e| (e.key.clone(), e.value.to_value()))
+                    .collect(),
+            ),
+        }
+    }
+
+    /// Whether the node is null or the empty text (`''`): absent for optional fields.
+    pub(crate) fn is_absent(&self) -> bool {
+        match &self.kind {
+            Kind::Scalar(s, Style::Plain) => matches!(resolve_plain(s), Value::Null),
+            Kind::Scalar(s, Style::Quoted) => s.is_empty(),
+            _ => false,
+        }
+    }
+}
+
+/// A key written twice in one mapping.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Duplicate {
+    pub(crate) key: String,
+    pub(crate) line: usize,
+    pub(crate) col: usize,
+    pub(crate) first_line: usize,
+}
+
+/// A parsed front matter.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub(crate) struct Parsed {
+    /// Top-level entries (empty when the front matter is empty).
+    pub(crate) entries: Vec<Entry>,
+    pub(crate) duplicates: Vec<Duplicate>,
+    /// Where a tab had to be replaced for the parser to accept the text.
+    pub(crate) tab_line: Option<usize>,
+    /// A mapping key that is not a scalar (kept as its YAML-like text).
+    pub(crate) complex_keys: Vec<(usize, usize)>,
+}
+
+/// Why YAML could not be loaded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum YamlError {
+    Syntax {
+        message: String,
+        line: usize,
+        col: usize,
+    },
+    Limit {
+        message: String,
+        line: usize,
+        col: usize,
+    },
+    NotMapping {
+        found: &'static str,
+        line: usize,
+        col: usize,
+    },
+}
+
+/// Parses `yaml` into its top-level mapping.
+pub(crate) fn parse(yaml: &str, limits: YamlLimits) -> Result<Parsed, YamlError> {
+    let mut r = parse_tabs(yaml, limits);
+    if let Ok(p) = &mut r
+        && p.tab_line.is_none()
+        && yaml.contains('\t')
+    {
+        p.tab_line = replace_tabs(yaml).1;
+    }
+    r
+}
+
+fn parse_tabs(yaml: &str, limits: YamlLimits) -> Result<Parsed, YamlError> {
+    match parse_once(yaml, limits) {
+        Err(YamlError::Syntax { .. }) if yaml.contains('\t') => {
+            let (fixed, first) = replace_tabs(yaml);
+            match (first, parse_once(&fixed, limits)) {
+                (Some(line), Ok(mut p)) => {
+                    p.tab_line = Some(line);
+                    Ok(p)
+                }
+                _ => parse_once(yaml, limits),
+            }
+        }
+        other => other,
+    }
+}
+
+/// Replaces tabs outside quoted scalars and comments by spaces; returns the text and
+/// the first line where one was replaced.
+fn replace_tabs(yaml: &str) -> (String, Option<usize>) {
+    let mut out = String::with_capacity(yaml.len());
+    let mut first = None;
+    for (n, line) in yaml.split_inclusive('\n').enumerate() {
+        let mut quote: Option<char> = None;
+        let mut prev = ' ';
+        let mut comment = false;
+        let mut chars = line.chars().peekable();
+        while let Some(c) = chars.next() {
+            let mut emit = c;
+            if comment {
+            } else if let Some(q) = quote {
+                if q == '"' && c == '\\' {
+                    out.push(c);
+                    if let Some(n) = chars.next() {
+                        out.push(n);
+                    }
+                    prev = 'x';
+                    continue;
+                }
+                if c == q {
+                    if q == '\'' && chars.peek() == Some(&'\'') {
+                        out.push(c);
+                        chars.next();
+                        out.push('\'');
+                        continue;
+                    }
+                    quote = None;
+                }
+            } else if (c == '\'' || c == '"')
+                && matches!(prev, ' ' | '\t' | ':' | '-' | '[' | '{' | ',')
+            {
+                quote = Some(c);
+            } else if c == '#' && matches!(prev, ' ' | '\t') {
+                comment = true;
+            } else if c == '\t' {
+                emit = ' ';
+                first.get_or_insert(n + 1);
+            }
+            out.push(emit);
+            prev = c;
+        }
+    }
+    (out, first)
+}
+
+enum Frame {
+    Seq {
+        items: Vec<Node>,
+        line: usize,
+        col: usize,
+        anchor: usize,
+    },
+    Map {
+        entries: Vec<Entry>,
+        key: Option<(String, usize, usize)>,
+        line: usize,
+        col: usize,
+        anchor: usize,
+    },
+}
+
+fn count(node: &Node, budget: usize) -> usize {
+    let mut n = 1;
+    let mut stack = vec![node];
+    while let Some(x) = stack.pop() {
+        if n > budget {
+            break;
+        }
+        match &x.kind {
+            Kind::Scalar(..) => {}
+            Kind::Seq(items) => {
+                n += items.len();
+                stack.extend(items);
+            }
+            Kind::Map(entries) => {
+                n += entries.len();
+                stack.extend(entries.iter().map(|e| &e.value));
+            }
+        }
+    }
+    n
+}
+
+fn parse_once(yaml: &str, limits: YamlLimits) -> Result<Parsed, YamlError> {
+    let mut options = Options::default();
+    options.set_emit_comments(false);
+    options.block_nesting_limit = limits.max_depth.saturating_add(1);
+    options.flow_nesting_limit = limits.max_depth.saturating_add(1);
+    let parser = Parser::new_from_str_with_options(yaml, options);
+    let mut stack: Vec<Frame> = Vec::new();
+    let mut anchors: HashMap<usize, (Node, usize)> = HashMap::new();
+    let mut parsed = Parsed::default();
+    let mut root: Option<Node> = None;
+    let mut nodes = 0usize;
+    let mut in_doc = false;
+    let mut docs = 0;
+
+    for item in parser {
+        let (event, span) = match item {
+            Ok(x) => x,
+            Err(e) => {
+                let m = e.marker();
+                let message = e.info().to_owned();
+                let (line, col) = (m.line(), m.col() + 1);
+                let limit = matches!(
+                    e.kind(),
+                    ErrorKind::RecursionLimitExceeded
+                        | ErrorKind::InputByteLimitExceeded { .. }
+                        | ErrorKind::DirectiveByteLimitExceeded { .. }
+                );
+                return Err(if limit {
+                    YamlError::Limit { message, line, col }
+                } else {
+                    YamlError::Syntax { message, line, col }
+                });
+            }
+        };
+        let (line, col) = (span.start.line().max(1), span.start.col() + 1);
+        let done: Option<(Node, usize)> = match event {
+            Event::StreamStart | Event::StreamEnd => None,
+            Event::DocumentStart(..) => {
+                docs += 1;
+                if docs > 1 {
+                    break;
+                }
+                in_doc = true;
+                None
+            }
+            Event::DocumentEnd => {
+                in_doc = false;
+                None
+            }
+            Event::Scalar(text, style, anchor, tag) => {
+                let tagged_str = tag
+                    .as_ref()
+                    .is_some_and(|t| t.is_yaml_core_schema_tag("str"));
+                let style = match style {
+                    ScalarStyle::Plain if !tagged_str => Style::Plain,
+                    ScalarStyle::Literal | ScalarStyle::Folded => Style::Block,
+                    _ => Style::Quoted,
+                };
+                nodes += 1;
+                Some((
+                    Node {
+                        kind: Kind::Scalar(text.into_owned(), style),
+                        line,
+                        col,
+                    },
+                    anchor,
+                ))
+            }
+            Event::Alias(id) => match anchors.get(&id) {
+                Some((node, size)) => {
+                    nodes = nodes.saturating_add(*size);
+                    if nodes > limits.max_nodes {
+                        return Err(YamlError::Limit {
+                            message: format!(
+                                "aliases expand to more than {} nodes (alias bomb?)",
+                                limits.max_nodes
+                            ),
+                            line,
+                            col,
+                        });
+                    }
+                    let mut n = node.clone();
+                    n.line = line;
+                    n.col = col;
+                    Some((n, 0))
+                }
+                None => {
+                    return Err(YamlError::Syntax {
+                        message: "alias to an unknown anchor".into(),
+                        line,
+                        col,
+                    });
+                }
+            },
+            Event::SequenceStart(_, anchor, _) => {
+                stack.push(Frame::Seq {
+                    items: Vec::new(),
+                    line,
+                    col,
+                    anchor,
+                });
+                nodes += 1;
+                None
+            }
+            Event::MappingStart(_, anchor, _) => {
+                stack.push(Frame::Map {
+                    entries: Vec::new(),
+                    key: None,
+                    line,
+                    col,
+                    anchor,
+                });
+                nodes += 1;
+                None
+            }
+            Event::SequenceEnd | Event::MappingEnd => match stack.pop() {
+                Some(Frame::Seq {
+                    items,
+                    line,
+                    col,
+                    anchor,
+                }) => Some((
+                    Node {
+                        kind: Kind::Seq(items),
+                        line,
+                        col,
+                    },
+                    anchor,
+                )),
+                Some(Frame::Map {
+                    entries,
+                    line,
+                    col,
+                    anchor,
+                    ..
+                }) => Some((
+                    Node {
+                        kind: Kind::Map(entries),
+                        line,
+                        col,
+                    },
+                    anchor,
+                )),
+                None => None,
+            },
+            _ => None,
+        };
+        if stack.len() > limits.max_depth {
+            return Err(YamlError::Limit {
+                message: format!("nesting deeper than {} levels", limits.max_depth),
+                line,
+                col,
+            });
+        }
+        if nodes > limits.max_nodes {
+            return Err(YamlError::Limit {
+                message: format!("more than {} nodes", limits.max_nodes),
+                line,
+                col,
+            });
+        }
+        let Some((node, anchor)) = done else {
+            continue;
+        };
+        if anchor != 0 {
+            let size = count(&node, limits.max_nodes.saturating_add(1));
+            anchors.insert(anchor, (node.clone(), size));
+        }
+        match stack.last_mut() {
+            None => {
+                if in_doc || root.is_none() {
+                    root = Some(node);
+                }
+            }
+            Some(Frame::Seq { items, .. }) => items.push(node),
+            Some(Frame::Map { entries, key, .. }) => match key.take() {
+                None => {
+                    let text = match &node.kind {
+                        Kind::Scalar(s, _) => s.clone(),
+                        _ => {
+                            parsed.complex_keys.push((node.line, node.col));
+                            format!("{:?}", node.to_value())
+                        }
+                    };
+                    *key = Some((text, node.line, node.col));
+                }
+                Some((k, kl, kc)) => {
+                    if let Some(prev) = entries.iter_mut().find(|e| e.key == k) {
+                        parsed.duplicates.push(Duplicate {
+                            key: k,
+                            line: kl,
+                            col: kc,
+                            first_line: prev.line,
+                        });
+                        prev.value = node;
+                    } else {
+                        entries.push(Entry {
+                            key: k,
+                            line: kl,
+                            col: kc,
+                            value: node,
+                        });
+                    }
+                }
+            },
+        }
+    }
+    match root {
+        None => Ok(parsed),
+        Some(Node {
+            kind: Kind::Map(entries),
+            ..
+        }) => {
+            parsed.entries = entries;
+            Ok(parsed)
+        }
+        Some(n) if n.is_absent() => Ok(parsed),
+        Some(n) => Err(YamlError::NotMapping {
+            found: n.to_value().type_name(),
+            line: n.line,
+            col: n.col,
+        }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn p(s: &str) -> Result<Parsed, YamlError> {
+        parse(s, YamlLimits::default())
+    }
+
+    #[test]
+    fn tree_and_positions() {
+        let r = p("a: 1\nb:\n  - x: '2020-01-01'\n    y: 2020-01-01\n").unwrap();
+        assert_eq!(r.entries[1].line, 2);
+        let v = r.entries[1].value.to_value();
+        let Value::Seq(items) = v else { panic!() };
+        let Value::Map(m) = &items[0] else { panic!() };
+        assert_eq!(m[0].1, Value::String("2020-01-01".into()));
+        assert!(matches!(m[1].1, Value::Date(_)));
+    }
+
+    #[test]
+    fn duplicates_last_wins_in_place() {
+        let r = p("a: 1\nb: 2\na: 3\n").unwrap();
+        assert_eq!(r.entries.len(), 2);
+        assert_eq!(r.entries[0].value.to_value(), Value::Number("3".into()));
+        assert_eq!(r.duplicates[0].line, 3);
+        assert_eq!(r.duplicates[0].first_line, 1);
+    }
+
+    #[test]
+    fn tabs_after_values() {
+        let r = p("a: x\t\nb:\tfoo\t\nc: 'q\t'\n").unwrap();
+        assert_eq!(r.entries[0].value.to_value(), Value::String("x".into()));
+        assert_eq!(r.entries[1].value.to_value(), Value::String("foo".into()));
+        assert_eq!(r.entries[2].value.to_value(), Value::String("q\t".into()));
+    }
+
+    #[test]
+    fn limits() {
+        let deep = format!("a: {}1{}\n", "[".repeat(10_000), "]".repeat(10_000));
+        assert!(matches!(p(&deep), Err(YamlError::Limit { .. })));
+        let mut bomb = String::from("a: &a [x, x, x, x, x, x, x, x, x, x]\n");
+        for i in 0..9u8 {
+            let prev = (b'a' + i) as char;
+            let cur = (b'b' + i) as char;
+            bomb.push_str(&format!("{cur}: &{cur} [*{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}]\n"));
+        }
+        assert!(matches!(p(&bomb), Err(YamlError::Limit { .. })));
+        assert!(matches!(p("- a\n"), Err(YamlError::NotMapping { .. })));
+        assert!(matches!(p("github: @x\n"), Err(YamlError::Syntax { .. })));
+        assert!(p("").unwrap().entries.is_empty());
+    }
+}
