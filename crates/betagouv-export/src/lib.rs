@@ -1,11 +1,395 @@
-//! betagouv-export: work in progress, see the crate README.
+//! Open-data exports of an incubator portfolio that existing clients accept.
+//!
+//! Administrations and the public read the portfolio with the tools they already
+//! have. This crate writes a [`betagouv_portfolio::Portfolio`] (plus budget lines and
+//! impact figures when given, see [`Dataset`]) as:
+//!
+//! - [`Format::ApiJson`]: `startups.json`, `authors.json`, `incubators.json` and
+//!   `sponsors.json` in the shapes of the beta.gouv.fr public API v2.5 ([`api`]);
+//! - [`Format::Json`]: the complete model with its generated JSON Schema ([`json`]);
+//! - [`Format::Csv`]: one CSV file per table and a `datapackage.json` with a Table
+//!   Schema per resource, primary and foreign keys included ([`csv`], [`tables`]);
+//! - [`Format::Sqlite`]: one database with the same tables, keys, indexes and a
+//!   `meta` table (feature `sqlite`);
+//! - [`Format::Xlsx`]: one workbook, a sheet per table, typed cells (feature `xlsx`).
+//!
+//! Output is deterministic (rows sorted by id, generation time from
+//! [`ExportOptions::generated_at`], never the clock), written under a temporary name
+//! and renamed into place (no partial output), and an existing output is refused
+//! unless [`ExportOptions::force`] is set. Problems of the data never stop an export:
+//! dangling references become NULL keys with the value kept in a `*_raw` column, and
+//! come back as diagnostics in the [`Report`].
 //!
 //! ```
-//! assert_eq!(betagouv_export::CRATE_NAME, "betagouv-export");
+//! use betagouv_export::{export, Dataset, ExportOptions, Format};
+//! use betagouv_portfolio::builtin;
+//!
+//! let portfolio = builtin::portfolio_2016();
+//! let dir = tempfile::tempdir()?;
+//! let out = dir.path().join("csv");
+//! let options = ExportOptions::new(builtin::as_of_2016(), "builtin:2016");
+//! let report = export(&Dataset::new(&portfolio), Format::Csv, &out, &options)?;
+//! assert_eq!(report.rows["startup"], 27);
+//! assert!(out.join("datapackage.json").exists());
+//! // A second export to the same place is refused without `force`.
+//! assert!(export(&Dataset::new(&portfolio), Format::Csv, &out, &options).is_err());
+//! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
+//!
+//! # Crate features
+//!
+//! - `sqlite` (off by default): the [`Format::Sqlite`] writer, through `rusqlite` with
+//!   a bundled SQLite.
+//! - `xlsx` (off by default): the [`Format::Xlsx`] writer, through `rust_xlsxwriter`.
+//!
+//! Without them, a service that needs only JSON or CSV compiles neither; asking for
+//! a disabled format returns [`Error::FeatureDisabled`]. The `betagouv` command line
+//! enables both.
 #![deny(missing_docs)]
 
+pub mod api;
+pub mod csv;
+mod error;
 pub mod journal;
+pub mod json;
+mod output;
+#[cfg(feature = "sqlite")]
+pub mod sqlite;
+pub mod tables;
+#[cfg(feature = "xlsx")]
+pub mod xlsx;
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+
+use chrono::{DateTime, NaiveDate, Utc};
+
+use betagouv_portfolio::{Diagnostic, Portfolio};
+
+pub use error::{Error, Result};
+pub use tables::{BudgetLine, Cell, ImpactMetric, Table};
 
 /// The crate's name, as published.
 pub const CRATE_NAME: &str = "betagouv-export";
+
+/// Version of the tabular export schema (tables, columns, keys); `PRAGMA user_version`
+/// of the SQLite export and `schema_version` in its `meta` table.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// What to export: a portfolio, and optionally budget lines and impact figures.
+#[derive(Debug, Clone, Copy)]
+pub struct Dataset<'a> {
+    /// The portfolio.
+    pub portfolio: &'a Portfolio,
+    /// Budget lines (the `budget_line` table), when a budget file was given.
+    pub budget_lines: Option<&'a [BudgetLine]>,
+    /// Impact figures (the `impact_metric` table), when an impact file was given.
+    pub impact_metrics: Option<&'a [ImpactMetric]>,
+}
+
+impl<'a> Dataset<'a> {
+    /// A dataset with only a portfolio.
+    #[must_use]
+    pub fn new(portfolio: &'a Portfolio) -> Self {
+        Self {
+            portfolio,
+            budget_lines: None,
+            impact_metrics: None,
+        }
+    }
+}
+
+/// An export format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum Format {
+    /// The beta.gouv.fr public API v2.5 files (a folder).
+    ApiJson,
+    /// The complete model and its JSON Schema (a folder).
+    Json,
+    /// CSV files and `datapackage.json` (a folder).
+    Csv,
+    /// One SQLite database file (feature `sqlite`).
+    Sqlite,
+    /// One XLSX workbook (feature `xlsx`).
+    Xlsx,
+}
+
+impl Format {
+    /// Every format.
+    pub const ALL: [Format; 5] = [
+        Format::ApiJson,
+        Format::Json,
+        Format::Csv,
+        Format::Sqlite,
+        Format::Xlsx,
+    ];
+
+    /// The name used on the command line: `api-json`, `json`, `csv`, `sqlite`, `xlsx`.
+    #[must_use]
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::ApiJson => "api-json",
+            Format::Json => "json",
+            Format::Csv => "csv",
+            Format::Sqlite => "sqlite",
+            Format::Xlsx => "xlsx",
+        }
+    }
+
+    /// Whether the output is a folder (`api-json`, `json`, `csv`) rather than one file.
+    #[must_use]
+    pub fn is_folder(self) -> bool {
+        matches!(self, Format::ApiJson | Format::Json | Format::Csv)
+    }
+
+    /// Whether this build of the crate can write the format (its feature is enabled).
+    #[must_use]
+    pub fn is_available(self) -> bool {
+        !matches!(
+            (self, cfg!(feature = "sqlite"), cfg!(feature = "xlsx")),
+            (Format::Sqlite, false, _) | (Format::Xlsx, _, false)
+        )
+    }
+}
+
+impl fmt::Display for Format {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// Error of [`Format::from_str`].
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown export format {0:?}; expected api-json, json, csv, sqlite or xlsx")]
+pub struct UnknownFormat(pub String);
+
+impl FromStr for Format {
+    type Err = UnknownFormat;
+    fn from_str(s: &str) -> std::result::Result<Self, UnknownFormat> {
+        Format::ALL
+            .into_iter()
+            .find(|f| f.name() == s)
+            .ok_or_else(|| UnknownFormat(s.to_owned()))
+    }
+}
+
+/// Options of an export.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExportOptions {
+    /// The date the date-dependent columns (current phase, active member) are computed at.
+    pub at: NaiveDate,
+    /// Generation time written in the outputs' metadata. Give a fixed value to get
+    /// byte-identical outputs; [`ExportOptions::new`] uses `at` at midnight UTC.
+    pub generated_at: DateTime<Utc>,
+    /// Where the data came from (a folder, `builtin:2016`, ...).
+    pub source: String,
+    /// Commit or hash of the inputs, when known.
+    pub source_revision: Option<String>,
+    /// Licence of the exported data (datapackage `licenses`, SQLite `meta`, JSON `meta`).
+    pub licence: csv::Licence,
+    /// Replace an existing output.
+    pub force: bool,
+}
+
+impl ExportOptions {
+    /// Options for data as of `at`, from `source`; generated at `at` 00:00 UTC, no
+    /// revision, Licence Ouverte 2.0, no overwrite.
+    #[must_use]
+    pub fn new(at: NaiveDate, source: impl Into<String>) -> Self {
+        Self {
+            at,
+            generated_at: at.and_time(chrono::NaiveTime::MIN).and_utc(),
+            source: source.into(),
+            source_revision: None,
+            licence: csv::Licence::default(),
+            force: false,
+        }
+    }
+
+    /// `generated_at` as RFC 3339 UTC (`2025-12-31T00:00:00Z`).
+    #[must_use]
+    pub fn generated_at_text(&self) -> String {
+        self.generated_at.format("%Y-%m-%dT%H:%M:%SZ").to_string()
+    }
+
+    /// The key/value pairs of the SQLite `meta` table (and the workbook's `meta` sheet),
+    /// sorted by key: `as_of`, `generated_at`, `generator`, `licence`, `schema_version`,
+    /// `source`, `source_revision` (`unknown` when not given).
+    #[must_use]
+    pub fn meta_rows(&self) -> Vec<(&'static str, String)> {
+        vec![
+            ("as_of", self.at.format("%Y-%m-%d").to_string()),
+            ("generated_at", self.generated_at_text()),
+            ("generator", Self::generator()),
+            ("licence", self.licence.name.clone()),
+            ("schema_version", SCHEMA_VERSION.to_string()),
+            ("source", self.source.clone()),
+            (
+                "source_revision",
+                self.source_revision
+                    .clone()
+                    .unwrap_or_else(|| "unknown".into()),
+            ),
+        ]
+    }
+
+    /// `generator`: crate name and version.
+    #[must_use]
+    pub fn generator() -> String {
+        format!("{CRATE_NAME} {}", env!("CARGO_PKG_VERSION"))
+    }
+}
+
+/// What an export wrote.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Report {
+    /// The output path.
+    pub path: PathBuf,
+    /// Files written, relative to `path` for folder formats (empty for one-file formats).
+    pub files: Vec<PathBuf>,
+    /// Rows per table (tabular formats) or records per file (API JSON).
+    pub rows: BTreeMap<String, usize>,
+    /// Problems of the data met while exporting (dangling references, duplicate ids).
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// A step of a running export, for progress display.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Progress<'a> {
+    /// Steps done so far.
+    pub done: usize,
+    /// Steps in all.
+    pub total: usize,
+    /// What was just done (a table or file name).
+    pub label: &'a str,
+}
+
+/// Exports `dataset` as `format` to `out` (a folder for `api-json`, `json` and `csv`,
+/// a file otherwise).
+///
+/// # Errors
+///
+/// [`Error::OutputExists`] when `out` exists and `options.force` is not set;
+/// [`Error::FeatureDisabled`] for a format whose feature is off; I/O and format
+/// errors while writing. On error nothing is left at `out` (an existing output is
+/// kept as it was).
+pub fn export(
+    dataset: &Dataset<'_>,
+    format: Format,
+    out: &Path,
+    options: &ExportOptions,
+) -> Result<Report> {
+    export_with_progress(dataset, format, out, options, &mut |_| {})
+}
+
+/// [`export`], calling `progress` after each table or file.
+///
+/// # Errors
+///
+/// As [`export`].
+pub fn export_with_progress(
+    dataset: &Dataset<'_>,
+    format: Format,
+    out: &Path,
+    options: &ExportOptions,
+    progress: &mut dyn FnMut(Progress<'_>),
+) -> Result<Report> {
+    let mut report = Report {
+        path: out.to_path_buf(),
+        ..Report::default()
+    };
+    match format {
+        Format::ApiJson => {
+            let files = api::ApiFiles::build(dataset.portfolio);
+            report.rows = files.counts();
+            output::write_dir(out, options.force, |dir| {
+                report.files = files.write(dir, progress)?;
+                Ok(())
+            })?;
+        }
+        Format::Json => {
+            output::write_dir(out, options.force, |dir| {
+                report.files = json::write(dataset, options, dir)?;
+                progress(Progress {
+                    done: 1,
+                    total: 1,
+                    label: json::DATA_FILE,
+                });
+                Ok(())
+            })?;
+            report.rows = json::counts(dataset);
+        }
+        Format::Csv => {
+            let (tables, diagnostics) = tables::build(dataset, options.at);
+            report.diagnostics = diagnostics;
+            report.rows = row_counts(&tables);
+            output::write_dir(out, options.force, |dir| {
+                report.files = csv::write(&tables, options, dir, progress)?;
+                Ok(())
+            })?;
+        }
+        Format::Sqlite => {
+            #[cfg(feature = "sqlite")]
+            {
+                let (tables, diagnostics) = tables::build(dataset, options.at);
+                report.diagnostics = diagnostics;
+                report.rows = row_counts(&tables);
+                output::write_file(out, options.force, |tmp| {
+                    sqlite::write(&tables, options, tmp, progress)
+                })?;
+            }
+            #[cfg(not(feature = "sqlite"))]
+            return Err(Error::FeatureDisabled {
+                format: "sqlite",
+                feature: "sqlite",
+            });
+        }
+        Format::Xlsx => {
+            #[cfg(feature = "xlsx")]
+            {
+                let (tables, diagnostics) = tables::build(dataset, options.at);
+                report.diagnostics = diagnostics;
+                report.rows = row_counts(&tables);
+                output::write_file(out, options.force, |tmp| {
+                    xlsx::write(&tables, options, tmp, progress)
+                })?;
+            }
+            #[cfg(not(feature = "xlsx"))]
+            return Err(Error::FeatureDisabled {
+                format: "xlsx",
+                feature: "xlsx",
+            });
+        }
+    }
+    Ok(report)
+}
+
+fn row_counts(tables: &[Table]) -> BTreeMap<String, usize> {
+    tables
+        .iter()
+        .map(|t| (t.name.to_owned(), t.rows.len()))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_round_trip_their_names() {
+        for f in Format::ALL {
+            assert_eq!(f.name().parse::<Format>(), Ok(f));
+        }
+        assert!("yaml".parse::<Format>().is_err());
+    }
+
+    #[test]
+    fn options_are_reproducible() {
+        let o = ExportOptions::new(NaiveDate::from_ymd_opt(2025, 12, 31).unwrap(), "x");
+        assert_eq!(o.generated_at_text(), "2025-12-31T00:00:00Z");
+    }
+}
