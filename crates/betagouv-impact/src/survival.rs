@@ -54,16 +54,87 @@ impl SurvivalTable {
     /// # Errors
     /// [`Error::InvalidParameter`] for a negative or non-finite duration.
     pub fn from_records<I: IntoIterator<Item = (f64, bool)>>(records: I) -> Result<Self> {
-        let mut v: Vec<(f64, bool)> = Vec::new();
-        for (t, e) in records {
+        // Count whole-number durations (e.g. days) directly in an array;
+        // fall back to sorting at the first other value.
+        let mut counts: Vec<(u64, u64)> = Vec::new();
+        let mut iter = records.into_iter();
+        for (t, e) in iter.by_ref() {
             check_time(t)?;
-            v.push((t, e));
+            if t.fract() != 0.0 || t >= 4_194_304.0 {
+                let mut v = Self::counts_to_rows(&counts).flatten_records();
+                v.push((t, e));
+                for (t, e) in iter {
+                    check_time(t)?;
+                    v.push((t, e));
+                }
+                return Ok(Self::from_vec(v));
+            }
+            // 0 <= t < 2^22 and whole: the cast is exact.
+            let i = t as usize;
+            if i >= counts.len() {
+                counts.resize(i + 1, (0, 0));
+            }
+            if e {
+                counts[i].0 += 1;
+            } else {
+                counts[i].1 += 1;
+            }
         }
-        Ok(Self::from_vec(v))
+        Ok(Self::counts_to_rows(&counts))
+    }
+
+    fn counts_to_rows(counts: &[(u64, u64)]) -> Self {
+        let rows = counts
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| c.0 + c.1 > 0)
+            .map(|(t, c)| TimeRow {
+                time: t as f64,
+                events: c.0,
+                censored: c.1,
+            })
+            .collect();
+        Self { rows }
+    }
+
+    fn flatten_records(&self) -> Vec<(f64, bool)> {
+        let mut v = Vec::new();
+        for r in &self.rows {
+            v.extend(std::iter::repeat_n((r.time, true), r.events as usize));
+            v.extend(std::iter::repeat_n((r.time, false), r.censored as usize));
+        }
+        v
     }
 
     /// Same as [`SurvivalTable::from_records`] for already validated records.
     pub(crate) fn from_vec(mut v: Vec<(f64, bool)>) -> Self {
+        // Fast path: whole-number durations below 2^22 (e.g. days) are
+        // counted in an array, in linear time.
+        const LIMIT: f64 = 4_194_304.0;
+        let max = v.iter().fold(0.0_f64, |m, r| m.max(r.0));
+        if max < LIMIT && v.iter().all(|r| r.0.fract() == 0.0) {
+            // max < 2^22: the cast is exact and the vector small.
+            let mut counts = vec![(0u64, 0u64); max as usize + 1];
+            for &(t, e) in &v {
+                let c = &mut counts[t as usize];
+                if e {
+                    c.0 += 1;
+                } else {
+                    c.1 += 1;
+                }
+            }
+            let rows = counts
+                .iter()
+                .enumerate()
+                .filter(|(_, c)| c.0 + c.1 > 0)
+                .map(|(t, c)| TimeRow {
+                    time: t as f64,
+                    events: c.0,
+                    censored: c.1,
+                })
+                .collect();
+            return Self { rows };
+        }
         // -0.0 and 0.0 are one time.
         for r in &mut v {
             r.0 += 0.0;
