@@ -81,6 +81,8 @@ pub enum AnyRecord {
 pub struct SourceInfo {
     /// Top-level keys in file order (duplicates once).
     pub keys: Vec<String>,
+    /// The file line of each of `keys`.
+    pub key_lines: Vec<usize>,
     /// Whether the file name ends in `.md`.
     pub markdown: bool,
     /// Whether a BOM was removed.
@@ -147,6 +149,15 @@ pub struct Import {
     pub diagnostics: Vec<Diagnostic>,
 }
 
+impl SourceInfo {
+    /// The file line of top-level key `key`, when present.
+    #[must_use]
+    pub fn line_of(&self, key: &str) -> Option<usize> {
+        let i = self.keys.iter().position(|k| k == key)?;
+        self.key_lines.get(i).copied()
+    }
+}
+
 impl Import {
     /// Files that gave no record.
     pub fn failed_files(&self) -> impl Iterator<Item = &FileReport> {
@@ -184,6 +195,23 @@ pub fn file_id(path: &Path) -> Option<&str> {
 /// diagnostic located in `path` (which is only used for ids and messages).
 #[must_use]
 pub fn read_bytes(kind: RecordKind, path: &Path, bytes: &[u8], options: &ReadOptions) -> FileRead {
+    let mut r = read_bytes_inner(kind, path, bytes, options);
+    if let Some(id) = file_id(path) {
+        for d in &mut r.diagnostics {
+            if d.record.is_none() {
+                d.record = Some((kind, id.to_owned()));
+            }
+        }
+    }
+    r
+}
+
+fn read_bytes_inner(
+    kind: RecordKind,
+    path: &Path,
+    bytes: &[u8],
+    options: &ReadOptions,
+) -> FileRead {
     let mut out = FileRead {
         record: None,
         source: SourceInfo {
@@ -345,6 +373,7 @@ pub fn read_bytes(kind: RecordKind, path: &Path, bytes: &[u8], options: &ReadOpt
         ));
     }
     out.source.keys = parsed.entries.iter().map(|e| e.key.clone()).collect();
+    out.source.key_lines = parsed.entries.iter().map(|e| e.line + offset).collect();
     let bad_id = |d: &mut Vec<Diagnostic>, e: betagouv_portfolio::IdError| {
         d.push(diag(
             Severity::Error,

@@ -1,6 +1,7 @@
 //! Integration tests of betagouv-content (one test binary).
 
 mod bad_input;
+mod check;
 mod real_data;
 mod round_trip;
 
