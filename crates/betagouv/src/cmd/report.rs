@@ -1,45 +1,180 @@
-//! `betagouv report`: until the report crate lands, the key figures of the built-in
-//! dataset beside the published ones.
+//! `betagouv report`: the annual report, computed from the records and checked
+//! against the published figures.
+//!
+//! Defaults: the built-in 2016 dataset (portfolio, budget, impact), French, text on
+//! the terminal (colour only when stdout is a terminal).
 
+use std::io::IsTerminal;
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use betagouv_portfolio::builtin;
-use betagouv_portfolio::snapshot::{Snapshot, SnapshotOptions};
-use clap::Args;
-use comfy_table::{Table, presets::UTF8_FULL_CONDENSED};
+use betagouv_report::impact::ImpactOptions;
+use betagouv_report::{Format, Inputs, Lang, RenderOptions, Report, ReportOptions};
+use chrono::NaiveDate;
+use clap::{Args, ValueEnum};
 
 use super::BoxError;
 
-#[derive(Debug, Args)]
-pub(crate) struct ReportArgs {}
+/// Output format, as named on the command line.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub(crate) enum FormatArg {
+    /// Plain text for a terminal.
+    Text,
+    /// Markdown for a blog post.
+    Markdown,
+    /// One self-contained HTML file (inline SVG charts).
+    Html,
+    /// JSON of the whole report model.
+    Json,
+}
 
-pub(crate) fn run(_args: ReportArgs) -> Result<ExitCode, BoxError> {
-    let p = builtin::portfolio_2016();
-    let at = builtin::as_of_2016();
-    let s = Snapshot::compute(&p, at, &SnapshotOptions::default());
-    let published = |key: &str| {
-        builtin::published_2016()
-            .iter()
-            .find(|c| c.key == key)
-            .map_or("", |c| c.value)
-    };
-    println!("beta.gouv.fr — chiffres clés 2016 (jeu de données intégré, au {at})");
-    let mut t = Table::new();
-    t.load_style(UTF8_FULL_CONDENSED);
-    t.set_header(["chiffre", "calculé", "publié"]);
-    for (label, computed, key) in [
-        ("membres actifs", s.members.active, "people"),
-        ("services", s.startups.total, "services"),
-        ("dont repris", s.startups.taken_over, "taken_over"),
-        ("dont en passation", s.startups.in_handover, "in_handover"),
-        ("porteurs distincts (owner)", s.owners, "partners"),
-    ] {
-        t.add_row([
-            label.to_owned(),
-            computed.to_string(),
-            published(key).to_owned(),
-        ]);
+impl From<FormatArg> for Format {
+    fn from(f: FormatArg) -> Self {
+        match f {
+            FormatArg::Text => Format::Text,
+            FormatArg::Markdown => Format::Markdown,
+            FormatArg::Html => Format::Html,
+            FormatArg::Json => Format::Json,
+        }
     }
-    println!("{t}");
+}
+
+/// Language, as named on the command line.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub(crate) enum LangArg {
+    /// French.
+    Fr,
+    /// English.
+    En,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ReportArgs {
+    /// Year of the report (default: 2016, the built-in dataset's year, or the year of --at).
+    #[arg(long)]
+    year: Option<i32>,
+    /// Content folder to read the portfolio from (needs betagouv-content's reader).
+    #[arg(long, value_name = "DIR", requires = "at")]
+    content: Option<PathBuf>,
+    /// Date of the figures (YYYY-MM-DD); default 31 December of the year.
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    at: Option<NaiveDate>,
+    /// Budget file (TOML, betagouv-funding format); default: the built-in 2016 budget
+    /// for the built-in dataset.
+    #[arg(long, value_name = "FILE")]
+    budget: Option<PathBuf>,
+    /// Impact file (TOML, betagouv-impact format); default: the built-in 2016 impact
+    /// data for the built-in dataset.
+    #[arg(long, value_name = "FILE")]
+    impact: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "text")]
+    format: FormatArg,
+    /// Language of the report.
+    #[arg(long, value_enum, default_value = "fr")]
+    lang: LangArg,
+    /// Write to this file instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    out: Option<PathBuf>,
+}
+
+pub(crate) fn run(args: ReportArgs) -> Result<ExitCode, BoxError> {
+    let lang = match args.lang {
+        LangArg::Fr => Lang::Fr,
+        LangArg::En => Lang::En,
+    };
+    if let Some(dir) = &args.content {
+        return Err(format!(
+            "--content {}: reading a content folder is not available yet (betagouv-content has no reader to a Portfolio)",
+            dir.display()
+        )
+        .into());
+    }
+    let portfolio = builtin::portfolio_2016();
+    let year = args
+        .year
+        .or_else(|| args.at.map(|d| chrono::Datelike::year(&d)))
+        .unwrap_or(2016);
+    let builtin_year = year == 2016;
+
+    let budget = match &args.budget {
+        Some(path) => {
+            let b = betagouv_funding::file::read_budget(path)?;
+            Some((b, path.display().to_string()))
+        }
+        None if builtin_year => Some((
+            betagouv_funding::builtin::builtin_2016()?,
+            match lang {
+                Lang::Fr => "budget 2016 intégré (betagouv-funding)".to_owned(),
+                Lang::En => "built-in 2016 budget (betagouv-funding)".to_owned(),
+            },
+        )),
+        None => None,
+    };
+    let budget_data = budget.as_ref().map(|(b, source)| {
+        betagouv_report::budget::from_funding(b, Some(&portfolio), year, source)
+    });
+
+    let impact_file = match &args.impact {
+        Some(path) => {
+            let text = std::fs::read_to_string(path)
+                .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+            Some((
+                betagouv_impact::ImpactFile::parse(&text, Some(path))?,
+                path.display().to_string(),
+            ))
+        }
+        None if builtin_year => Some((
+            betagouv_impact::builtin_2016(),
+            match lang {
+                Lang::Fr => "données d'impact 2016 intégrées (betagouv-impact)".to_owned(),
+                Lang::En => "built-in 2016 impact data (betagouv-impact)".to_owned(),
+            },
+        )),
+        None => None,
+    };
+    let impact = match &impact_file {
+        Some((f, source)) => Some(betagouv_report::impact::section(
+            f,
+            Some(&portfolio),
+            source,
+            ImpactOptions::default(),
+        )?),
+        None => None,
+    };
+
+    let source = match lang {
+        Lang::Fr => "jeu de données 2016 intégré (betagouv-portfolio)",
+        Lang::En => "built-in 2016 dataset (betagouv-portfolio)",
+    };
+    let inputs = Inputs {
+        published: if builtin_year {
+            builtin::published_2016()
+        } else {
+            &[]
+        },
+        budget: budget_data.as_ref(),
+        impact: impact.as_ref(),
+        ..Inputs::new(&portfolio, source)
+    };
+    let options = ReportOptions {
+        year,
+        as_of: args.at,
+        lang,
+        ..ReportOptions::default()
+    };
+    let report = Report::compute(&inputs, &options)?;
+    let format = Format::from(args.format);
+    let color = args.out.is_none()
+        && format == Format::Text
+        && std::io::stdout().is_terminal()
+        && std::env::var_os("NO_COLOR").is_none();
+    let text = betagouv_report::render(&report, format, RenderOptions { color })?;
+    match &args.out {
+        Some(path) => std::fs::write(path, text)
+            .map_err(|e| format!("cannot write {}: {e}", path.display()))?,
+        None => print!("{text}"),
+    }
     Ok(ExitCode::SUCCESS)
 }

@@ -1,0 +1,394 @@
+//! The claims check: every published figure against the figure computed from the
+//! records, with a [`Verdict`].
+//!
+//! Rules:
+//! - counts (`people`, `services`, `taken_over`, `in_handover`, `partners`) are
+//!   compared exactly;
+//! - points and percents of a service are compared at the published precision
+//!   (the number of decimals written: "+2" is compared with the computed value rounded
+//!   half away from zero to an integer);
+//! - euros: when the budget rests on records, compared exactly; when it only restates
+//!   published figures, the verdict is `consistent` if they add up (own credits +
+//!   partner funds = total) and `differs` otherwise;
+//! - anything else, or a figure whose data is missing, is `not_computable` with why.
+//!
+//! JSON: `{"claim", "label", "unit", "published", "computed", "verdict", "note"}`;
+//! `published` is the figure as published, `computed` the computed figure in machine
+//! format (decimal point) or `null`.
+
+use betagouv_portfolio::builtin::{ClaimUnit, PublishedClaim};
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+use crate::budget::BudgetSection;
+use crate::impact::{EvaluationRow, ImpactSection, loose_id};
+use crate::lang::Lang;
+use crate::num;
+
+/// The verdict on one published figure.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Verdict {
+    /// Equal at the published precision.
+    Matches,
+    /// Different (both values are given).
+    Differs,
+    /// The published figures agree with each other, but no records prove them.
+    Consistent,
+    /// Cannot be computed from the data (the note says why).
+    NotComputable,
+}
+
+impl Verdict {
+    /// The stable key (`matches`, `differs`, `consistent`, `not_computable`).
+    #[must_use]
+    pub fn key(self) -> &'static str {
+        match self {
+            Verdict::Matches => "matches",
+            Verdict::Differs => "differs",
+            Verdict::Consistent => "consistent",
+            Verdict::NotComputable => "not_computable",
+        }
+    }
+
+    /// The label in `lang`.
+    #[must_use]
+    pub fn label(self, lang: Lang) -> &'static str {
+        let l = lang.labels();
+        match self {
+            Verdict::Matches => l.verdict_matches,
+            Verdict::Differs => l.verdict_differs,
+            Verdict::Consistent => l.verdict_consistent,
+            Verdict::NotComputable => l.verdict_not_computable,
+        }
+    }
+}
+
+/// One published figure, checked.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ClaimCheck {
+    /// The claim's key (`people`, `services`, `lbb_points`, ...).
+    pub claim: String,
+    /// The published wording, in the report's language.
+    pub label: String,
+    /// `count`, `euros`, `points` or `percent`.
+    pub unit: &'static str,
+    /// The value as published (`54`, `2084035`, `+2`).
+    pub published: String,
+    /// The computed value (machine format), when computable.
+    pub computed: Option<String>,
+    /// The verdict.
+    pub verdict: Verdict,
+    /// What was computed and how, or why it could not be.
+    pub note: String,
+}
+
+/// The computed figures the claims are checked against.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Facts<'a> {
+    pub(crate) members: usize,
+    pub(crate) services: usize,
+    pub(crate) taken_over: usize,
+    pub(crate) in_handover: usize,
+    pub(crate) partners: usize,
+    pub(crate) partners_by_owner: bool,
+    pub(crate) budget: Option<&'a BudgetSection>,
+    pub(crate) impact: Option<&'a ImpactSection>,
+}
+
+fn fr_en(lang: Lang, fr: String, en: String) -> String {
+    match lang {
+        Lang::Fr => fr,
+        Lang::En => en,
+    }
+}
+
+/// Decimals written in a published value (`+2` → 0, `55.27` → 2).
+fn precision(published: &str) -> usize {
+    published.split_once('.').map_or(0, |(_, f)| f.len())
+}
+
+fn count_claim(published: &str, computed: usize) -> (Option<String>, Verdict) {
+    let verdict = match published.trim_start_matches('+').parse::<usize>() {
+        Ok(p) if p == computed => Verdict::Matches,
+        Ok(_) => Verdict::Differs,
+        Err(_) => Verdict::NotComputable,
+    };
+    (Some(computed.to_string()), verdict)
+}
+
+fn real_claim(published: &str, computed: f64) -> (Option<String>, Verdict) {
+    let dp = precision(published);
+    let verdict = match published.parse::<f64>() {
+        Ok(p) => {
+            let rounded = num::round_half_away(computed, dp);
+            if (rounded - p).abs() < 0.5 * 10f64.powi(-i32::try_from(dp).unwrap_or(0)) {
+                Verdict::Matches
+            } else {
+                Verdict::Differs
+            }
+        }
+        Err(_) => Verdict::NotComputable,
+    };
+    // The computed value is shown one decimal finer than published.
+    let shown = num::signed(computed, dp + 1, Lang::En);
+    (Some(shown), verdict)
+}
+
+fn evaluation<'a>(impact: Option<&'a ImpactSection>, startup: &str) -> Option<&'a EvaluationRow> {
+    let key = loose_id(startup);
+    impact?
+        .evaluations
+        .iter()
+        .find(|e| loose_id(&e.startup) == key)
+}
+
+/// Checks every published claim against the facts.
+pub(crate) fn check(published: &[PublishedClaim], f: &Facts<'_>, lang: Lang) -> Vec<ClaimCheck> {
+    published.iter().map(|c| check_one(c, f, lang)).collect()
+}
+
+fn check_one(c: &PublishedClaim, f: &Facts<'_>, lang: Lang) -> ClaimCheck {
+    let unit = crate::model::unit_key(c.unit);
+    let (computed, verdict, note) = match (c.key, c.unit) {
+        ("people", _) => {
+            let (v, verdict) = count_claim(c.value, f.members);
+            let note = fr_en(
+                lang,
+                format!(
+                    "{} membres actifs (une mission couvre la date) ; le rapport compte les personnes impliquées dans la communauté, sans définition",
+                    f.members
+                ),
+                format!(
+                    "{} active members (a mission covers the date); the report counts people involved in the community, without a definition",
+                    f.members
+                ),
+            );
+            (v, verdict, note)
+        }
+        ("services", _) => {
+            let (v, verdict) = count_claim(c.value, f.services);
+            let note = fr_en(
+                lang,
+                format!("{} fiches start-up commencées à la date", f.services),
+                format!("{} start-up records started at the date", f.services),
+            );
+            (v, verdict, note)
+        }
+        ("taken_over", _) | ("in_handover", _) => {
+            let n = if c.key == "taken_over" {
+                f.taken_over
+            } else {
+                f.in_handover
+            };
+            let (v, verdict) = count_claim(c.value, n);
+            let note = fr_en(
+                lang,
+                format!("{n} fiche(s) dont la phase en cours a cette étape à la date"),
+                format!("{n} record(s) whose current phase is at this stage at the date"),
+            );
+            (v, verdict, note)
+        }
+        ("partners", _) => {
+            let (v, verdict) = count_claim(c.value, f.partners);
+            let what = if f.partners_by_owner {
+                fr_en(
+                    lang,
+                    "porteurs distincts (champ owner, texte libre)".into(),
+                    "distinct owners (owner field, free text)".into(),
+                )
+            } else {
+                fr_en(
+                    lang,
+                    "sponsors distincts".into(),
+                    "distinct sponsors".into(),
+                )
+            };
+            (v, verdict, format!("{} {what}", f.partners))
+        }
+        (_, ClaimUnit::Euros) => euros_claim(c, f.budget, lang),
+        (_, ClaimUnit::Points | ClaimUnit::Percent) => {
+            let startup = c.startup.unwrap_or_default();
+            match evaluation(f.impact, startup) {
+                None => (
+                    None,
+                    Verdict::NotComputable,
+                    fr_en(
+                        lang,
+                        format!("aucune évaluation de « {startup} » dans les données d'impact"),
+                        format!("no evaluation of \"{startup}\" in the impact data"),
+                    ),
+                ),
+                Some(e) => {
+                    let value = if c.unit == ClaimUnit::Points {
+                        Some(e.difference_points)
+                    } else {
+                        e.relative_percent
+                    };
+                    match value {
+                        None => (
+                            None,
+                            Verdict::NotComputable,
+                            fr_en(
+                                lang,
+                                "taux de la cohorte témoin nul".into(),
+                                "the control rate is zero".into(),
+                            ),
+                        ),
+                        Some(x) => {
+                            let (v, verdict) = real_claim(c.value, x);
+                            let note = impact_note(e, c.unit, lang);
+                            (v, verdict, note)
+                        }
+                    }
+                }
+            }
+        }
+        _ => (
+            None,
+            Verdict::NotComputable,
+            fr_en(
+                lang,
+                "aucune règle de calcul pour ce chiffre".into(),
+                "no rule computes this figure".into(),
+            ),
+        ),
+    };
+    ClaimCheck {
+        claim: c.key.to_owned(),
+        label: match lang {
+            Lang::Fr => c.label_fr,
+            Lang::En => c.label_en,
+        }
+        .to_owned(),
+        unit,
+        published: c.value.to_owned(),
+        computed,
+        verdict,
+        note,
+    }
+}
+
+fn impact_note(e: &EvaluationRow, unit: ClaimUnit, lang: Lang) -> String {
+    let t = num::fixed(e.treated.rate_percent, 1, lang);
+    let ctl = num::fixed(e.control.rate_percent, 1, lang);
+    let lo = num::fixed(e.ci_lower_points, 1, lang);
+    let hi = num::fixed(e.ci_upper_points, 1, lang);
+    let d = num::signed(e.difference_points, 1, lang);
+    match (unit, lang) {
+        (ClaimUnit::Points, Lang::Fr) => format!(
+            "{t} % contre {ctl} % : {d} points (IC 95 % [{lo} ; {hi}]) ; publié arrondi à l'entier"
+        ),
+        (ClaimUnit::Points, Lang::En) => format!(
+            "{t} % against {ctl} %: {d} points (95 % CI [{lo}, {hi}]); published rounded to an integer"
+        ),
+        (_, Lang::Fr) => format!(
+            "{d} points rapportés au taux témoin de {ctl} % ; +12 % supposerait un taux de {} %",
+            num::fixed(e.control.rate_percent * 1.12, 1, lang)
+        ),
+        (_, Lang::En) => format!(
+            "{d} points relative to the control rate of {ctl} %; +12 % would need a rate of {} %",
+            num::fixed(e.control.rate_percent * 1.12, 1, lang)
+        ),
+    }
+}
+
+fn euros_claim(
+    c: &PublishedClaim,
+    budget: Option<&BudgetSection>,
+    lang: Lang,
+) -> (Option<String>, Verdict, String) {
+    let Some(b) = budget else {
+        return (
+            None,
+            Verdict::NotComputable,
+            fr_en(
+                lang,
+                "aucune donnée budgétaire".into(),
+                "no budget data".into(),
+            ),
+        );
+    };
+    let computed = match c.key {
+        "budget_total" => b.total,
+        "budget_partners" => b.partners,
+        _ => {
+            return (
+                None,
+                Verdict::NotComputable,
+                fr_en(
+                    lang,
+                    "aucune règle de calcul pour ce montant".into(),
+                    "no rule computes this amount".into(),
+                ),
+            );
+        }
+    };
+    let published = c.value.parse::<Decimal>().ok();
+    let equal = published == Some(computed);
+    let sum = format!(
+        "{} + {} = {}",
+        num::euros(b.own, lang),
+        num::euros(b.partners, lang),
+        num::euros(b.total, lang)
+    );
+    let (verdict, note) = if b.published_only {
+        (
+            if equal {
+                Verdict::Consistent
+            } else {
+                Verdict::Differs
+            },
+            fr_en(
+                lang,
+                format!(
+                    "crédits propres + fonds des partenaires : {sum} ; montants repris du rapport, aucune pièce ne les prouve"
+                ),
+                format!(
+                    "own credits + partner funds: {sum}; amounts restated from the report, no records prove them"
+                ),
+            ),
+        )
+    } else {
+        (
+            if equal {
+                Verdict::Matches
+            } else {
+                Verdict::Differs
+            },
+            fr_en(
+                lang,
+                format!("somme des ressources enregistrées : {sum}"),
+                format!("sum of the recorded resources: {sum}"),
+            ),
+        )
+    };
+    (Some(computed.normalize().to_string()), verdict, note)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn precision_of_published_values() {
+        assert_eq!(precision("+2"), 0);
+        assert_eq!(precision("55.27"), 2);
+    }
+
+    #[test]
+    fn reals_compare_at_the_published_precision() {
+        assert_eq!(real_claim("+2", 2.1).1, Verdict::Matches);
+        assert_eq!(real_claim("+2", 2.5).1, Verdict::Differs);
+        assert_eq!(real_claim("+12", 10.5).1, Verdict::Differs);
+        assert_eq!(real_claim("+10.5", 10.5).1, Verdict::Matches);
+        assert_eq!(real_claim("+2", 2.1).0.as_deref(), Some("+2.1"));
+        assert_eq!(real_claim("x", 1.0).1, Verdict::NotComputable);
+    }
+
+    #[test]
+    fn counts_compare_exactly() {
+        assert_eq!(count_claim("54", 27).1, Verdict::Differs);
+        assert_eq!(count_claim("27", 27).1, Verdict::Matches);
+    }
+}

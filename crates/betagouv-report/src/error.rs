@@ -1,0 +1,37 @@
+//! The crate's error type.
+
+/// What can go wrong when computing or writing a report.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// A language code other than `fr` or `en`.
+    #[error("unknown language {value:?}; expected fr or en")]
+    UnknownLanguage {
+        /// The code as given.
+        value: String,
+    },
+    /// An output format name other than `text`, `markdown`, `html` or `json`.
+    #[error("unknown format {value:?}; expected text, markdown, html or json")]
+    UnknownFormat {
+        /// The name as given.
+        value: String,
+    },
+    /// A report year whose 31 December is not a valid date.
+    #[error("year {year} is out of range")]
+    YearOutOfRange {
+        /// The year.
+        year: i32,
+    },
+    /// An evaluation of the impact data could not be compared.
+    #[error("cannot compare the cohorts of an evaluation")]
+    Impact(#[source] betagouv_impact::Error),
+    /// The report model could not be written as JSON.
+    #[error("cannot write the report as JSON")]
+    Json(#[source] serde_json::Error),
+    /// Writing the output failed.
+    #[error("cannot write the report")]
+    Fmt(#[source] std::fmt::Error),
+}
+
+/// The crate's result type.
+pub type Result<T> = std::result::Result<T, Error>;

@@ -1,0 +1,266 @@
+//! The impact section: each evaluation with its interval, test and minimum
+//! detectable effect, and the usage KPIs.
+//!
+//! The statistics come from `betagouv-impact`; this module only holds the figures
+//! the report shows (rates and differences in percent and percentage points).
+
+use serde::Serialize;
+
+/// One cohort of an evaluation.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ArmRow {
+    /// The cohort's label.
+    pub label: String,
+    /// Cohort size.
+    pub n: u64,
+    /// People with the outcome.
+    pub successes: u64,
+    /// Rate in percent.
+    pub rate_percent: f64,
+    /// Lower bound of the rate's 95 % Wilson interval, in percent.
+    pub ci_lower_percent: f64,
+    /// Upper bound, in percent.
+    pub ci_upper_percent: f64,
+}
+
+/// One evaluation of a service, as the report shows it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct EvaluationRow {
+    /// The start-up id in the impact file.
+    pub startup: String,
+    /// The service's name when the portfolio knows it.
+    pub startup_name: Option<String>,
+    /// The evaluation id.
+    pub id: String,
+    /// How the cohorts were formed (`encouragement`, `randomized`, `observational`).
+    pub design: String,
+    /// What counts as a success.
+    pub outcome: String,
+    /// Where the figures come from.
+    pub source: String,
+    /// Remark of the impact file.
+    pub note: Option<String>,
+    /// Treated (or encouraged) cohort.
+    pub treated: ArmRow,
+    /// Control cohort.
+    pub control: ArmRow,
+    /// Difference of rates, in percentage points.
+    pub difference_points: f64,
+    /// Newcombe (Wilson score) interval of the difference, in points.
+    pub ci_lower_points: f64,
+    /// Upper bound, in points.
+    pub ci_upper_points: f64,
+    /// Confidence level (0.95).
+    pub confidence: f64,
+    /// Relative lift over the control rate, in percent; `None` when the control rate is 0.
+    pub relative_percent: Option<f64>,
+    /// Two-sided p-value of the pooled z test; `None` when undefined.
+    pub p_value: Option<f64>,
+    /// The smallest difference the cohort sizes detect with the given power, in points;
+    /// `None` when not reachable.
+    pub mde_points: Option<f64>,
+    /// The same relative to the control rate, in percent.
+    pub mde_relative_percent: Option<f64>,
+    /// Power used for the minimum detectable effect (0.8).
+    pub power: f64,
+}
+
+/// One usage KPI.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct KpiRow {
+    /// The start-up id in the impact file.
+    pub startup: String,
+    /// The service's name when the portfolio knows it.
+    pub startup_name: Option<String>,
+    /// What is counted.
+    pub metric: String,
+    /// The count.
+    pub value: f64,
+    /// Per which period (`day`, `week`, `month`, `year`), if any.
+    pub period: Option<String>,
+    /// `exact`, `more-than` or `about`.
+    pub bound: String,
+    /// Year of the figure.
+    pub year: Option<i32>,
+    /// Where the figure comes from.
+    pub source: String,
+}
+
+/// The impact section of a report.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ImpactSection {
+    /// Where the data comes from.
+    pub source: String,
+    /// Evaluations, in file order.
+    pub evaluations: Vec<EvaluationRow>,
+    /// Usage KPIs, in file order.
+    pub kpis: Vec<KpiRow>,
+}
+
+/// Ids compared loosely: lowercase ASCII letters and digits only, so that
+/// `la-bonne-boite` (impact file) and `labonneboite` (2016 content file) match.
+#[must_use]
+pub fn loose_id(id: &str) -> String {
+    id.chars()
+        .filter(char::is_ascii_alphanumeric)
+        .map(|c| c.to_ascii_lowercase())
+        .collect()
+}
+
+/// Options of [`section`].
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ImpactOptions {
+    /// Two-sided level of intervals and tests (0.05).
+    pub alpha: f64,
+    /// Power of the minimum detectable effect (0.8).
+    pub power: f64,
+}
+
+impl Default for ImpactOptions {
+    fn default() -> Self {
+        Self {
+            alpha: 0.05,
+            power: 0.8,
+        }
+    }
+}
+
+fn period_key(p: betagouv_impact::Period) -> &'static str {
+    use betagouv_impact::Period;
+    match p {
+        Period::Day => "day",
+        Period::Week => "week",
+        Period::Month => "month",
+        Period::Quarter => "quarter",
+        Period::Year => "year",
+        _ => "period",
+    }
+}
+
+fn bound_key(b: betagouv_impact::Bound) -> &'static str {
+    use betagouv_impact::Bound;
+    match b {
+        Bound::MoreThan => "more-than",
+        Bound::About => "about",
+        _ => "exact",
+    }
+}
+
+/// The impact section from an impact file read by `betagouv-impact`: every evaluation
+/// compared (Wilson intervals of each rate, Newcombe interval of the difference,
+/// pooled z test, minimum detectable effect by the pooled normal power formula), and
+/// every KPI. Service names come from `portfolio` when an id matches loosely.
+///
+/// # Errors
+/// [`crate::Error::Impact`] when an evaluation cannot be compared (invalid counts or
+/// options).
+///
+/// ```
+/// use betagouv_report::impact::{section, ImpactOptions};
+/// let p = betagouv_portfolio::builtin::portfolio_2016();
+/// let s = section(&betagouv_impact::builtin_2016(), Some(&p), "built-in", ImpactOptions::default())?;
+/// let lbb = &s.evaluations[0];
+/// assert!((lbb.difference_points - 2.1).abs() < 1e-9);
+/// assert_eq!(lbb.startup_name.as_deref(), Some("La Bonne Boîte"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn section(
+    file: &betagouv_impact::ImpactFile,
+    portfolio: Option<&betagouv_portfolio::Portfolio>,
+    source: &str,
+    options: ImpactOptions,
+) -> crate::Result<ImpactSection> {
+    use betagouv_impact::{Design, PowerMethod, mde};
+    let name = |id: &str| -> Option<String> {
+        let key = loose_id(id);
+        portfolio?
+            .startups
+            .iter()
+            .find(|s| loose_id(s.id.as_str()) == key)
+            .map(|s| s.name.clone())
+    };
+    let mut evaluations = Vec::new();
+    let mut kpis = Vec::new();
+    for s in &file.startup {
+        let startup_name = name(&s.id);
+        for e in &s.evaluation {
+            let c = e.compare(options.alpha).map_err(crate::Error::Impact)?;
+            let arm =
+                |a: &betagouv_impact::ArmSummary, label: &Option<String>, dflt: &str| ArmRow {
+                    label: label.clone().unwrap_or_else(|| dflt.to_owned()),
+                    n: a.n,
+                    successes: a.successes,
+                    rate_percent: a.proportion * 100.0,
+                    ci_lower_percent: a.ci.wilson.lower * 100.0,
+                    ci_upper_percent: a.ci.wilson.upper * 100.0,
+                };
+            let treated = arm(&c.treated, &e.treated.label, "treated");
+            let control = arm(&c.control, &e.control.label, "control");
+            let n_t = c.treated.n as f64;
+            let design = Design {
+                control_rate: c.control.proportion,
+                ratio: c.control.n as f64 / n_t.max(1.0),
+                alpha: options.alpha,
+            };
+            // An undefined MDE (control rate 0 or 1, ...) is shown as missing, not an error.
+            let mde_points = mde(&design, n_t, options.power, PowerMethod::NormalPooled)
+                .ok()
+                .flatten()
+                .map(|d| d * 100.0);
+            let mde_relative_percent = mde_points
+                .filter(|_| c.control.proportion > 0.0)
+                .map(|m| m / c.control.proportion);
+            evaluations.push(EvaluationRow {
+                startup: s.id.clone(),
+                startup_name: startup_name.clone(),
+                id: e.id.clone(),
+                design: serde_json::to_value(e.design)
+                    .ok()
+                    .and_then(|v| v.as_str().map(str::to_owned))
+                    .unwrap_or_default(),
+                outcome: e.outcome.clone(),
+                source: e.source.clone(),
+                note: e.note.clone(),
+                treated,
+                control,
+                difference_points: c.difference.estimate * 100.0,
+                ci_lower_points: c.difference.ci.newcombe.lower * 100.0,
+                ci_upper_points: c.difference.ci.newcombe.upper * 100.0,
+                confidence: 1.0 - options.alpha,
+                relative_percent: c.relative_lift.map(|x| x * 100.0),
+                p_value: c.tests.z_pooled.map(|t| t.p_value),
+                mde_points,
+                mde_relative_percent,
+                power: options.power,
+            });
+        }
+        for k in &s.kpi {
+            kpis.push(KpiRow {
+                startup: s.id.clone(),
+                startup_name: startup_name.clone(),
+                metric: k.metric.clone(),
+                value: k.value,
+                period: k.period.map(|p| period_key(p).to_owned()),
+                bound: bound_key(k.bound).to_owned(),
+                year: k.year,
+                source: k.source.clone(),
+            });
+        }
+    }
+    Ok(ImpactSection {
+        source: source.to_owned(),
+        evaluations,
+        kpis,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn loose_ids() {
+        assert_eq!(loose_id("la-bonne-boite"), loose_id("labonneboite"));
+        assert_ne!(loose_id("le-taxi"), loose_id("taxi"));
+    }
+}

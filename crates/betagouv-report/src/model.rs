@@ -1,0 +1,905 @@
+//! The report model: every figure of the report, computed from the records.
+//!
+//! [`Report::compute`] is the one entry point; renderers only read a [`Report`].
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use betagouv_portfolio::builtin::{ClaimUnit, PublishedClaim};
+use betagouv_portfolio::snapshot::{Snapshot, SnapshotOptions, StageCounts};
+use betagouv_portfolio::{
+    Diagnostic, PhaseField, Portfolio, ProblemCounts, RecordDate, Stage, Startup, Vocabulary,
+};
+use chrono::{Datelike, Months, NaiveDate};
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+use crate::budget::{self, BudgetData, BudgetOptions, BudgetSection};
+use crate::claims::{self, ClaimCheck};
+use crate::error::{Error, Result};
+use crate::impact::ImpactSection;
+use crate::lang::Lang;
+
+/// A section that may not be computable from the data given.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "status", rename_all = "snake_case")]
+pub enum Section<T> {
+    /// Computed from the data.
+    Computed(T),
+    /// Not computable, with why.
+    NotComputable {
+        /// Why (in the report's language).
+        reason: String,
+    },
+}
+
+impl<T> Section<T> {
+    /// The computed value, if any.
+    #[must_use]
+    pub fn computed(&self) -> Option<&T> {
+        match self {
+            Section::Computed(t) => Some(t),
+            Section::NotComputable { .. } => None,
+        }
+    }
+}
+
+/// A quantity with its unit. JSON: `{"unit": "count", "value": 27}`; euros and percents
+/// are exact decimals written as strings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(tag = "unit", content = "value", rename_all = "snake_case")]
+pub enum Quantity {
+    /// A count.
+    Count(i64),
+    /// Euros.
+    Euros(#[serde(with = "rust_decimal::serde::str")] Decimal),
+    /// A percentage (2 decimals).
+    Percent(#[serde(with = "rust_decimal::serde::str")] Decimal),
+}
+
+/// One part of a key figure's breakdown.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Part {
+    /// Stable key as written in the records (`admin`, `independent`...).
+    pub key: String,
+    /// Label in the report's language.
+    pub label: String,
+    /// Count.
+    pub count: usize,
+}
+
+/// One key figure ("tile").
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct KeyFigure {
+    /// Stable key: `members`, `budget_total`, `budget_partners`, `partner_share`,
+    /// `services`, `taken_over`, `in_handover`, `stopped`, `partners`.
+    pub key: &'static str,
+    /// Label in the report's language.
+    pub label: String,
+    /// The value at the report date; `None` when not computable.
+    pub value: Option<Quantity>,
+    /// The value one year earlier, when the data allows.
+    pub previous: Option<Quantity>,
+    /// `value - previous`, same unit.
+    pub change: Option<Quantity>,
+    /// Breakdown (members by status).
+    pub breakdown: Vec<Part>,
+    /// Definition of the figure, or why it is not computable.
+    pub note: String,
+}
+
+/// A count by stage.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct StageCount {
+    /// The stage.
+    pub stage: Stage,
+    /// Its label.
+    pub label: String,
+    /// Count.
+    pub count: usize,
+}
+
+/// A count by current phase name.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PhaseCount {
+    /// The phase name as written.
+    pub phase: String,
+    /// Its stage in the portfolio's vocabulary.
+    pub stage: Stage,
+    /// Count.
+    pub count: usize,
+}
+
+/// Services of one incubator by stage.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct IncubatorRow {
+    /// The incubator id; `None` for services without one.
+    pub id: Option<String>,
+    /// Its title (or the id, or "not given").
+    pub label: String,
+    /// Counts by stage.
+    pub by_stage: StageCounts,
+    /// Total.
+    pub total: usize,
+}
+
+/// One phase of a service on the timeline.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Span {
+    /// Phase name as written.
+    pub phase: String,
+    /// Its stage.
+    pub stage: Stage,
+    /// Start used for drawing (first day of a partial date).
+    pub start: NaiveDate,
+    /// Start as written.
+    pub start_as_written: String,
+    /// Whether the start is a partial date (`2015-01`).
+    pub approximate: bool,
+    /// End used for drawing: the phase's end, the next phase's start, or the report date.
+    pub end: NaiveDate,
+    /// Whether the phase was still going on at the report date.
+    pub ongoing: bool,
+}
+
+/// One service on the timeline.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TimelineRow {
+    /// Start-up id.
+    pub id: String,
+    /// Name.
+    pub name: String,
+    /// Stage at the report date.
+    pub stage: Stage,
+    /// Phases started by the report date, oldest first (undated phases are left out).
+    pub spans: Vec<Span>,
+}
+
+/// One step of the funnel.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FunnelStep {
+    /// The stage.
+    pub stage: Stage,
+    /// Its label.
+    pub label: String,
+    /// Services that reached it (or a later one) by the report date.
+    pub reached: usize,
+}
+
+/// The phase funnel.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Funnel {
+    /// Incubating, in hand-over, taken over.
+    pub steps: Vec<FunnelStep>,
+    /// Services that reached a stopped phase.
+    pub stopped: usize,
+    /// Whether some records keep only their current status (earlier phases unknown).
+    pub status_records: bool,
+}
+
+/// A service that started during the report year.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Entry {
+    /// Start-up id.
+    pub id: String,
+    /// Name.
+    pub name: String,
+    /// First phase start.
+    pub date: NaiveDate,
+}
+
+/// The portfolio section.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PortfolioSection {
+    /// Start-up records.
+    pub records: usize,
+    /// By stage (the six stages, in order).
+    pub by_stage: Vec<StageCount>,
+    /// By current phase as written.
+    pub by_phase: Vec<PhaseCount>,
+    /// By incubator, sorted by id (services without incubator last).
+    pub by_incubator: Vec<IncubatorRow>,
+    /// Timeline, sorted by first start then id.
+    pub timeline: Vec<TimelineRow>,
+    /// Funnel.
+    pub funnel: Funnel,
+    /// Services whose first phase started during the year, by date.
+    pub entries: Vec<Entry>,
+}
+
+/// What the report was computed from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Sources {
+    /// The portfolio (e.g. "built-in 2016 dataset" or a folder).
+    pub portfolio: String,
+    /// The budget, when given.
+    pub budget: Option<String>,
+    /// The impact data, when given.
+    pub impact: Option<String>,
+}
+
+/// The whole report. Its JSON is the model other tools read.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Report {
+    /// The report's year.
+    pub year: i32,
+    /// Date of the figures.
+    pub as_of: NaiveDate,
+    /// Date of the previous year's figures (one year before `as_of`).
+    pub previous_as_of: NaiveDate,
+    /// Language of labels and notes.
+    pub lang: Lang,
+    /// The phase vocabulary of the records.
+    pub vocabulary: Vocabulary,
+    /// What the report was computed from.
+    pub sources: Sources,
+    /// Key figures.
+    pub key_figures: Vec<KeyFigure>,
+    /// Portfolio.
+    pub portfolio: PortfolioSection,
+    /// Budget.
+    pub budget: Section<BudgetSection>,
+    /// Impact.
+    pub impact: Section<ImpactSection>,
+    /// Check of the published figures.
+    pub claims: Vec<ClaimCheck>,
+    /// Problems found in the records (validation plus the importer's).
+    pub problems: ProblemCounts,
+}
+
+/// What a report is computed from.
+#[derive(Debug, Clone, Copy)]
+pub struct Inputs<'a> {
+    /// The records.
+    pub portfolio: &'a Portfolio,
+    /// Where they come from, for the report's sources.
+    pub portfolio_source: &'a str,
+    /// The importer's diagnostics, added to the problem counts.
+    pub diagnostics: &'a [Diagnostic],
+    /// The figures the report published (empty when there was no published report).
+    pub published: &'a [PublishedClaim],
+    /// The year's budget, when there is one.
+    pub budget: Option<&'a BudgetData>,
+    /// The impact section, computed by the caller from an impact file, when there is one.
+    pub impact: Option<&'a ImpactSection>,
+}
+
+impl<'a> Inputs<'a> {
+    /// Inputs with a portfolio only.
+    #[must_use]
+    pub fn new(portfolio: &'a Portfolio, portfolio_source: &'a str) -> Self {
+        Self {
+            portfolio,
+            portfolio_source,
+            diagnostics: &[],
+            published: &[],
+            budget: None,
+            impact: None,
+        }
+    }
+}
+
+/// Options of [`Report::compute`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReportOptions {
+    /// The report's year.
+    pub year: i32,
+    /// Date of the figures; 31 December of `year` when `None`.
+    pub as_of: Option<NaiveDate>,
+    /// Language of labels and notes.
+    pub lang: Lang,
+    /// Snapshot knobs (phase rule).
+    pub snapshot: SnapshotOptions,
+    /// Why the budget section is not computable when no budget is given (default: "no
+    /// budget data given").
+    pub budget_missing: Option<String>,
+    /// Why the impact section is not computable when no impact data is given.
+    pub impact_missing: Option<String>,
+}
+
+impl Default for ReportOptions {
+    fn default() -> Self {
+        Self {
+            year: 2016,
+            as_of: None,
+            lang: Lang::Fr,
+            snapshot: SnapshotOptions::default(),
+            budget_missing: None,
+            impact_missing: None,
+        }
+    }
+}
+
+/// The first day of a record date, exact or partial (`2015-01` → 2015-01-01).
+#[must_use]
+pub fn drawing_date(d: &RecordDate) -> Option<NaiveDate> {
+    match d {
+        RecordDate::Exact(x) => Some(*x),
+        RecordDate::Partial(s) => {
+            let y = s.get(0..4)?.parse().ok()?;
+            let m = s.get(5..7).map_or(Some(1), |m| m.parse().ok())?;
+            NaiveDate::from_ymd_opt(y, m, 1)
+        }
+        RecordDate::Invalid(_) => None,
+    }
+}
+
+/// Whether `s` had started (some phase current) at `at`.
+fn started(s: &Startup, at: NaiveDate, options: &SnapshotOptions) -> bool {
+    s.phase_at(at, options.phase_rule).is_some()
+}
+
+fn stage_counts(p: &Portfolio, at: NaiveDate, o: &SnapshotOptions) -> StageCounts {
+    let mut c = StageCounts::default();
+    for s in &p.startups {
+        match s.stage_at(at, p.vocabulary, o.phase_rule) {
+            Stage::Incubating => c.incubating += 1,
+            Stage::InHandover => c.in_handover += 1,
+            Stage::TakenOver => c.taken_over += 1,
+            Stage::Stopped => c.stopped += 1,
+            Stage::NotStarted => c.not_started += 1,
+            Stage::Unknown => c.unknown += 1,
+        }
+    }
+    c
+}
+
+/// The partners at `at`: distinct owners of started services, or, when no record has
+/// an owner, distinct sponsors. Returns the count and whether owners were used.
+fn partners_at(p: &Portfolio, at: NaiveDate, o: &SnapshotOptions) -> (usize, bool) {
+    let live: Vec<&Startup> = p.startups.iter().filter(|s| started(s, at, o)).collect();
+    let owners: BTreeSet<&str> = live
+        .iter()
+        .filter_map(|s| s.owner.as_deref())
+        .filter(|o| !o.trim().is_empty())
+        .collect();
+    if p.owners().is_empty() {
+        let sponsors: BTreeSet<&str> = live
+            .iter()
+            .flat_map(|s| s.sponsors.iter().map(|sp| sp.key()))
+            .collect();
+        (sponsors.len(), false)
+    } else {
+        (owners.len(), true)
+    }
+}
+
+fn count_change(now: usize, before: usize) -> (Option<Quantity>, Option<Quantity>) {
+    let n = i64::try_from(now).unwrap_or(i64::MAX);
+    let b = i64::try_from(before).unwrap_or(i64::MAX);
+    (Some(Quantity::Count(b)), Some(Quantity::Count(n - b)))
+}
+
+fn count(n: usize) -> Quantity {
+    Quantity::Count(i64::try_from(n).unwrap_or(i64::MAX))
+}
+
+impl Report {
+    /// Computes the report of `options.year` from `inputs`.
+    ///
+    /// Key figures of the previous year are taken from the same records one year
+    /// before the report date (records of services removed since are not there).
+    ///
+    /// # Errors
+    /// [`Error::YearOutOfRange`] when 31 December of the year is not a date.
+    ///
+    /// ```
+    /// use betagouv_portfolio::builtin;
+    /// use betagouv_report::{Inputs, Report, ReportOptions};
+    /// let p = builtin::portfolio_2016();
+    /// let report = Report::compute(&Inputs::new(&p, "built-in"), &ReportOptions::default())?;
+    /// assert_eq!(report.portfolio.records, 27);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn compute(inputs: &Inputs<'_>, options: &ReportOptions) -> Result<Report> {
+        let year = options.year;
+        let as_of = match options.as_of {
+            Some(d) => d,
+            None => NaiveDate::from_ymd_opt(year, 12, 31).ok_or(Error::YearOutOfRange { year })?,
+        };
+        let previous_as_of = as_of
+            .checked_sub_months(Months::new(12))
+            .ok_or(Error::YearOutOfRange { year })?;
+        let lang = options.lang;
+        let l = lang.labels();
+        let p = inputs.portfolio;
+        let o = &options.snapshot;
+
+        let mut snap = Snapshot::compute(p, as_of, o);
+        snap.add_problems(inputs.diagnostics);
+        let prev_snap = Snapshot::compute(p, previous_as_of, o);
+        let now = stage_counts(p, as_of, o);
+        let before = stage_counts(p, previous_as_of, o);
+        let services = now.total() - now.not_started;
+        let services_before = before.total() - before.not_started;
+
+        let budget = match inputs.budget {
+            Some(b) => Section::Computed(budget::section(
+                b,
+                p,
+                as_of,
+                BudgetOptions {
+                    phase_rule: o.phase_rule,
+                },
+            )),
+            None => Section::NotComputable {
+                reason: options
+                    .budget_missing
+                    .clone()
+                    .unwrap_or_else(|| no_budget(lang).to_owned()),
+            },
+        };
+        let impact = match inputs.impact {
+            Some(i) => Section::Computed(i.clone()),
+            None => Section::NotComputable {
+                reason: options
+                    .impact_missing
+                    .clone()
+                    .unwrap_or_else(|| no_impact(lang).to_owned()),
+            },
+        };
+
+        let mut key_figures = Vec::new();
+        let breakdown = snap
+            .members
+            .active_by_status
+            .iter()
+            .map(|(k, v)| Part {
+                key: k.clone(),
+                label: lang.member_status(k).to_owned(),
+                count: *v,
+            })
+            .collect();
+        let (prev, change) = count_change(snap.members.active, prev_snap.members.active);
+        key_figures.push(KeyFigure {
+            key: "members",
+            label: l.members.to_owned(),
+            value: Some(count(snap.members.active)),
+            previous: prev,
+            change,
+            breakdown,
+            note: l.members_note.to_owned(),
+        });
+        match budget.computed() {
+            Some(b) => {
+                key_figures.push(KeyFigure {
+                    key: "budget_total",
+                    label: l.budget_total.to_owned(),
+                    value: Some(Quantity::Euros(b.total)),
+                    previous: None,
+                    change: None,
+                    breakdown: Vec::new(),
+                    note: b.source.clone(),
+                });
+                key_figures.push(KeyFigure {
+                    key: "budget_partners",
+                    label: l.budget_partners.to_owned(),
+                    value: Some(Quantity::Euros(b.partners)),
+                    previous: None,
+                    change: None,
+                    breakdown: Vec::new(),
+                    note: b.source.clone(),
+                });
+                key_figures.push(KeyFigure {
+                    key: "partner_share",
+                    label: l.partner_share.to_owned(),
+                    value: b.partner_share_percent.map(Quantity::Percent),
+                    previous: None,
+                    change: None,
+                    breakdown: Vec::new(),
+                    note: b.source.clone(),
+                });
+            }
+            None => {
+                for (key, label) in [
+                    ("budget_total", l.budget_total),
+                    ("budget_partners", l.budget_partners),
+                ] {
+                    key_figures.push(KeyFigure {
+                        key,
+                        label: label.to_owned(),
+                        value: None,
+                        previous: None,
+                        change: None,
+                        breakdown: Vec::new(),
+                        note: match &budget {
+                            Section::NotComputable { reason } => reason.clone(),
+                            Section::Computed(_) => String::new(),
+                        },
+                    });
+                }
+            }
+        }
+        for (key, label, a, b, note) in [
+            (
+                "services",
+                l.services,
+                services,
+                services_before,
+                l.services_note,
+            ),
+            (
+                "taken_over",
+                l.taken_over,
+                now.taken_over,
+                before.taken_over,
+                "",
+            ),
+            (
+                "in_handover",
+                l.in_handover,
+                now.in_handover,
+                before.in_handover,
+                "",
+            ),
+            ("stopped", l.stopped, now.stopped, before.stopped, ""),
+        ] {
+            let (prev, change) = count_change(a, b);
+            key_figures.push(KeyFigure {
+                key,
+                label: label.to_owned(),
+                value: Some(count(a)),
+                previous: prev,
+                change,
+                breakdown: Vec::new(),
+                note: note.to_owned(),
+            });
+        }
+        let (partners, by_owner) = partners_at(p, as_of, o);
+        let (partners_before, _) = partners_at(p, previous_as_of, o);
+        let (prev, change) = count_change(partners, partners_before);
+        key_figures.push(KeyFigure {
+            key: "partners",
+            label: l.partners.to_owned(),
+            value: Some(count(partners)),
+            previous: prev,
+            change,
+            breakdown: Vec::new(),
+            note: if by_owner {
+                l.partners_note_owners
+            } else {
+                l.partners_note_sponsors
+            }
+            .to_owned(),
+        });
+
+        let portfolio = portfolio_section(p, as_of, year, lang, o, now);
+        let facts = claims::Facts {
+            members: snap.members.active,
+            services,
+            taken_over: now.taken_over,
+            in_handover: now.in_handover,
+            partners,
+            partners_by_owner: by_owner,
+            budget: budget.computed(),
+            impact: impact.computed(),
+        };
+        let claims = claims::check(inputs.published, &facts, lang);
+
+        Ok(Report {
+            year,
+            as_of,
+            previous_as_of,
+            lang,
+            vocabulary: p.vocabulary,
+            sources: Sources {
+                portfolio: inputs.portfolio_source.to_owned(),
+                budget: inputs.budget.map(|b| b.source.clone()),
+                impact: inputs.impact.map(|i| i.source.clone()),
+            },
+            key_figures,
+            portfolio,
+            budget,
+            impact,
+            claims,
+            problems: snap.problems,
+        })
+    }
+
+    /// The key figure with this key.
+    #[must_use]
+    pub fn key_figure(&self, key: &str) -> Option<&KeyFigure> {
+        self.key_figures.iter().find(|k| k.key == key)
+    }
+
+    /// The claim check with this key.
+    #[must_use]
+    pub fn claim(&self, key: &str) -> Option<&ClaimCheck> {
+        self.claims.iter().find(|c| c.claim == key)
+    }
+}
+
+fn no_budget(lang: Lang) -> &'static str {
+    match lang {
+        Lang::Fr => "aucune donnée budgétaire fournie",
+        Lang::En => "no budget data given",
+    }
+}
+
+fn no_impact(lang: Lang) -> &'static str {
+    match lang {
+        Lang::Fr => "aucune donnée d'impact fournie",
+        Lang::En => "no impact data given",
+    }
+}
+
+fn portfolio_section(
+    p: &Portfolio,
+    as_of: NaiveDate,
+    year: i32,
+    lang: Lang,
+    o: &SnapshotOptions,
+    now: StageCounts,
+) -> PortfolioSection {
+    let by_stage = Stage::ALL
+        .iter()
+        .map(|s| StageCount {
+            stage: *s,
+            label: lang.stage(*s).to_owned(),
+            count: now.get(*s),
+        })
+        .collect();
+
+    let mut phases: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut incubators: BTreeMap<Option<&str>, StageCounts> = BTreeMap::new();
+    for s in &p.startups {
+        if let Some(ph) = s.phase_at(as_of, o.phase_rule) {
+            *phases.entry(ph.name.as_str()).or_default() += 1;
+        }
+        let stage = s.stage_at(as_of, p.vocabulary, o.phase_rule);
+        let ids: Vec<Option<&str>> = {
+            let v: Vec<_> = s.incubator_ids().map(|i| Some(i.as_str())).collect();
+            if v.is_empty() { vec![None] } else { v }
+        };
+        for id in ids {
+            let c = incubators.entry(id).or_default();
+            match stage {
+                Stage::Incubating => c.incubating += 1,
+                Stage::InHandover => c.in_handover += 1,
+                Stage::TakenOver => c.taken_over += 1,
+                Stage::Stopped => c.stopped += 1,
+                Stage::NotStarted => c.not_started += 1,
+                Stage::Unknown => c.unknown += 1,
+            }
+        }
+    }
+    let by_phase = phases
+        .into_iter()
+        .map(|(name, count)| PhaseCount {
+            phase: name.to_owned(),
+            stage: p.vocabulary.stage_of(name),
+            count,
+        })
+        .collect();
+    let mut by_incubator: Vec<IncubatorRow> = incubators
+        .into_iter()
+        .map(|(id, c)| IncubatorRow {
+            id: id.map(str::to_owned),
+            label: match id {
+                Some(id) => p
+                    .incubators
+                    .iter()
+                    .find(|i| i.id.as_str() == id)
+                    .map_or_else(|| id.to_owned(), |i| i.title.clone()),
+                None => lang.labels().no_incubator.to_owned(),
+            },
+            total: c.total(),
+            by_stage: c,
+        })
+        .collect();
+    // Services without incubator last.
+    by_incubator.sort_by(|a, b| (a.id.is_none(), &a.id).cmp(&(b.id.is_none(), &b.id)));
+
+    let mut timeline: Vec<TimelineRow> = p
+        .startups
+        .iter()
+        .map(|s| timeline_row(s, p.vocabulary, as_of, o))
+        .filter(|r| !r.spans.is_empty())
+        .collect();
+    timeline.sort_by(|a, b| {
+        (a.spans.first().map(|s| s.start), &a.id).cmp(&(b.spans.first().map(|s| s.start), &b.id))
+    });
+
+    let mut reached = [0usize; 3];
+    let mut stopped = 0;
+    let mut status_records = false;
+    for s in &p.startups {
+        status_records |= s.phase_field == PhaseField::Status;
+        let stages: Vec<Stage> = match s.phase_field {
+            PhaseField::Status => s
+                .phase_at(as_of, o.phase_rule)
+                .map(|ph| p.vocabulary.stage_of(&ph.name))
+                .into_iter()
+                .collect(),
+            PhaseField::Phases => s
+                .phases
+                .iter()
+                .filter(|ph| {
+                    ph.start
+                        .as_ref()
+                        .and_then(RecordDate::exact)
+                        .is_some_and(|d| d <= as_of)
+                })
+                .map(|ph| p.vocabulary.stage_of(&ph.name))
+                .collect(),
+        };
+        let rank = stages
+            .iter()
+            .filter_map(|st| match st {
+                Stage::Incubating => Some(0),
+                Stage::InHandover => Some(1),
+                Stage::TakenOver => Some(2),
+                _ => None,
+            })
+            .max();
+        if let Some(r) = rank {
+            for slot in reached.iter_mut().take(r + 1) {
+                *slot += 1;
+            }
+        }
+        if stages.contains(&Stage::Stopped) {
+            stopped += 1;
+        }
+    }
+    let funnel = Funnel {
+        steps: [Stage::Incubating, Stage::InHandover, Stage::TakenOver]
+            .iter()
+            .zip(reached)
+            .map(|(s, n)| FunnelStep {
+                stage: *s,
+                label: lang.stage(*s).to_owned(),
+                reached: n,
+            })
+            .collect(),
+        stopped,
+        status_records,
+    };
+
+    let mut entries: Vec<Entry> = p
+        .startups
+        .iter()
+        .filter_map(|s| {
+            let first = s
+                .phases
+                .iter()
+                .filter_map(|ph| ph.start.as_ref().and_then(RecordDate::exact))
+                .min()?;
+            (first.year() == year && first <= as_of).then(|| Entry {
+                id: s.id.as_str().to_owned(),
+                name: s.name.clone(),
+                date: first,
+            })
+        })
+        .collect();
+    entries.sort_by(|a, b| (a.date, &a.id).cmp(&(b.date, &b.id)));
+
+    PortfolioSection {
+        records: p.startups.len(),
+        by_stage,
+        by_phase,
+        by_incubator,
+        timeline,
+        funnel,
+        entries,
+    }
+}
+
+fn timeline_row(
+    s: &Startup,
+    vocabulary: Vocabulary,
+    as_of: NaiveDate,
+    o: &SnapshotOptions,
+) -> TimelineRow {
+    let mut dated: Vec<(NaiveDate, bool, &betagouv_portfolio::Phase)> = s
+        .phases
+        .iter()
+        .filter_map(|ph| {
+            let start = ph.start.as_ref()?;
+            Some((drawing_date(start)?, start.is_partial(), ph))
+        })
+        .filter(|(d, _, _)| *d <= as_of)
+        .collect();
+    dated.sort_by_key(|(d, _, _)| *d);
+    let mut spans = Vec::with_capacity(dated.len());
+    for (i, (start, approximate, ph)) in dated.iter().enumerate() {
+        let next = dated.get(i + 1).map(|(d, _, _)| *d);
+        let own_end = ph
+            .end
+            .as_ref()
+            .and_then(RecordDate::exact)
+            .filter(|e| *e <= as_of);
+        let (end, ongoing) = match (own_end, next) {
+            (Some(e), _) => (e, false),
+            (None, Some(n)) => (n, false),
+            (None, None) => (as_of, true),
+        };
+        spans.push(Span {
+            phase: ph.name.clone(),
+            stage: vocabulary.stage_of(&ph.name),
+            start: *start,
+            start_as_written: ph
+                .start
+                .as_ref()
+                .map(ToString::to_string)
+                .unwrap_or_default(),
+            approximate: *approximate,
+            end: end.max(*start),
+            ongoing,
+        });
+    }
+    TimelineRow {
+        id: s.id.as_str().to_owned(),
+        name: s.name.clone(),
+        stage: s.stage_at(as_of, vocabulary, o.phase_rule),
+        spans,
+    }
+}
+
+/// The published claim's unit as a short key (`count`, `euros`, `points`, `percent`).
+#[must_use]
+pub fn unit_key(unit: ClaimUnit) -> &'static str {
+    match unit {
+        ClaimUnit::Count => "count",
+        ClaimUnit::Euros => "euros",
+        ClaimUnit::Points => "points",
+        ClaimUnit::Percent => "percent",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use betagouv_portfolio::builtin;
+
+    fn report() -> Report {
+        let p = builtin::portfolio_2016();
+        let inputs = Inputs {
+            published: builtin::published_2016(),
+            ..Inputs::new(&p, "built-in")
+        };
+        Report::compute(&inputs, &ReportOptions::default()).expect("2016 is a valid year")
+    }
+
+    #[test]
+    fn key_figures_2016() {
+        let r = report();
+        let v = |k: &str| r.key_figure(k).and_then(|f| f.value);
+        assert_eq!(v("members"), Some(Quantity::Count(27)));
+        assert_eq!(v("services"), Some(Quantity::Count(27)));
+        assert_eq!(v("taken_over"), Some(Quantity::Count(1)));
+        assert_eq!(v("in_handover"), Some(Quantity::Count(1)));
+        assert_eq!(v("partners"), Some(Quantity::Count(14)));
+        assert_eq!(v("budget_total"), None);
+        assert_eq!(
+            r.previous_as_of,
+            NaiveDate::from_ymd_opt(2015, 12, 31).unwrap()
+        );
+        assert!(
+            r.key_figure("members")
+                .is_some_and(|f| f.previous.is_some())
+        );
+    }
+
+    #[test]
+    fn funnel_and_timeline() {
+        let r = report();
+        let reached: Vec<usize> = r.portfolio.funnel.steps.iter().map(|s| s.reached).collect();
+        assert_eq!(reached, [27, 2, 1]);
+        assert!(r.portfolio.funnel.status_records);
+        assert_eq!(r.portfolio.timeline.len(), 27);
+        let oa = r.portfolio.timeline.iter().find(|t| t.id == "openacademie");
+        assert!(oa.is_some_and(|t| t.spans[0].approximate));
+        assert_eq!(r.portfolio.by_incubator.len(), 1);
+        assert!(r.portfolio.entries.iter().all(|e| e.date.year() == 2016));
+    }
+
+    #[test]
+    fn partial_dates_draw_from_the_first_day() {
+        let d = drawing_date(&RecordDate::parse("2015-03"));
+        assert_eq!(d, NaiveDate::from_ymd_opt(2015, 3, 1));
+        assert_eq!(
+            drawing_date(&RecordDate::parse("2015")),
+            NaiveDate::from_ymd_opt(2015, 1, 1)
+        );
+        assert_eq!(drawing_date(&RecordDate::parse("x")), None);
+    }
+}

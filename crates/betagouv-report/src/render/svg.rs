@@ -1,0 +1,473 @@
+//! Hand-written, deterministic, accessible SVG charts.
+//!
+//! Every chart is an `<svg role="img" aria-labelledby="…">` with a `<title>` and a
+//! `<desc>`; bars are labelled directly with their value, series also differ by a
+//! pattern, so colour is never the only signal. Colours are those of the State
+//! design system that reach 3:1 on white.
+//!
+//! ```
+//! use betagouv_report::render::svg::{hbar, Bar};
+//! let s = hbar("c1", "Services", "Two bars", &[
+//!     Bar { label: "a".into(), value: 2.0, text: "2".into(), fill: "#000091" },
+//!     Bar { label: "b".into(), value: 1.0, text: "1".into(), fill: "#000091" },
+//! ]);
+//! assert!(s.starts_with("<svg") && s.contains("role=\"img\"") && s.contains("<title id=\"c1-title\">Services</title>"));
+//! ```
+
+use std::fmt::Write;
+
+use betagouv_portfolio::Stage;
+use chrono::{Datelike, NaiveDate};
+
+/// Blue France (DSFR).
+pub const BLUE_FRANCE: &str = "#000091";
+/// Text colour (DSFR).
+pub const TEXT: &str = "#161616";
+/// Secondary text colour (DSFR).
+pub const TEXT_MUTED: &str = "#666666";
+/// Red Marianne (DSFR).
+pub const RED_MARIANNE: &str = "#E1000F";
+
+/// The colour of a stage (all reach 3:1 on white).
+#[must_use]
+pub fn stage_color(stage: Stage) -> &'static str {
+    match stage {
+        Stage::Incubating => BLUE_FRANCE,
+        Stage::InHandover => "#B478F1",
+        Stage::TakenOver => "#298641",
+        Stage::Stopped => "#E91719",
+        Stage::NotStarted => TEXT_MUTED,
+        Stage::Unknown => "#29598F",
+    }
+}
+
+/// Escapes text for HTML and SVG (`& < > " '`).
+#[must_use]
+pub fn esc(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Formats a coordinate with at most one decimal, deterministically.
+fn c(x: f64) -> String {
+    let r = (x * 10.0).round() / 10.0;
+    if r.fract() == 0.0 {
+        format!("{r:.0}")
+    } else {
+        format!("{r:.1}")
+    }
+}
+
+fn open(out: &mut String, id: &str, title: &str, desc: &str, w: f64, h: f64) {
+    let _ = write!(
+        out,
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" id=\"{id}\" role=\"img\" aria-labelledby=\"{id}-title {id}-desc\" viewBox=\"0 0 {} {}\" width=\"100%\" font-family=\"Arial, sans-serif\" font-size=\"13\"><title id=\"{id}-title\">{}</title><desc id=\"{id}-desc\">{}</desc>",
+        c(w),
+        c(h),
+        esc(title),
+        esc(desc)
+    );
+}
+
+/// One bar of [`hbar`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct Bar {
+    /// Category label, written left of the bar.
+    pub label: String,
+    /// Value (bars start at zero).
+    pub value: f64,
+    /// The value as written right of the bar.
+    pub text: String,
+    /// Fill colour.
+    pub fill: &'static str,
+}
+
+const LABEL_W: f64 = 230.0;
+const CHART_W: f64 = 720.0;
+const ROW_H: f64 = 26.0;
+
+/// Horizontal bars with long labels, zero-based, each labelled with its value.
+#[must_use]
+pub fn hbar(id: &str, title: &str, desc: &str, bars: &[Bar]) -> String {
+    let max = bars.iter().map(|b| b.value).fold(0.0_f64, f64::max);
+    let scale = if max > 0.0 {
+        (CHART_W - LABEL_W - 90.0) / max
+    } else {
+        0.0
+    };
+    let h = ROW_H * bars.len() as f64 + 10.0;
+    let mut out = String::new();
+    open(&mut out, id, title, desc, CHART_W, h);
+    let _ = write!(
+        out,
+        "<line x1=\"{x}\" y1=\"0\" x2=\"{x}\" y2=\"{}\" stroke=\"{TEXT}\" stroke-width=\"1\"/>",
+        c(h - 5.0),
+        x = c(LABEL_W)
+    );
+    for (i, b) in bars.iter().enumerate() {
+        let y = 5.0 + ROW_H * i as f64;
+        let w = (b.value * scale).max(0.0);
+        let _ = write!(
+            out,
+            "<text x=\"{}\" y=\"{}\" text-anchor=\"end\" fill=\"{TEXT}\">{}</text><rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"{}\"/><text x=\"{}\" y=\"{}\" fill=\"{TEXT}\" font-weight=\"bold\">{}</text>",
+            c(LABEL_W - 8.0),
+            c(y + 16.0),
+            esc(&b.label),
+            c(LABEL_W),
+            c(y + 3.0),
+            c(w),
+            c(ROW_H - 8.0),
+            b.fill,
+            c(LABEL_W + w + 6.0),
+            c(y + 16.0),
+            esc(&b.text)
+        );
+    }
+    out.push_str("</svg>");
+    out
+}
+
+/// One series of [`stacked_hbar`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct Series {
+    /// Name, shown in the legend.
+    pub name: String,
+    /// Stage, for its colour and pattern.
+    pub stage: Stage,
+}
+
+fn pattern_defs(out: &mut String, id: &str, stages: &[Stage]) {
+    out.push_str("<defs>");
+    for s in stages {
+        let color = stage_color(*s);
+        let mark = match s {
+            Stage::Incubating => String::new(),
+            Stage::InHandover => {
+                "<path d=\"M0,6 L6,0\" stroke=\"#fff\" stroke-width=\"1.5\"/>".to_owned()
+            }
+            Stage::TakenOver => "<circle cx=\"3\" cy=\"3\" r=\"1.2\" fill=\"#fff\"/>".to_owned(),
+            Stage::Stopped => {
+                "<path d=\"M0,3 L6,3\" stroke=\"#fff\" stroke-width=\"1.5\"/>".to_owned()
+            }
+            Stage::NotStarted | Stage::Unknown => {
+                "<path d=\"M3,0 L3,6\" stroke=\"#fff\" stroke-width=\"1.5\"/>".to_owned()
+            }
+        };
+        let _ = write!(
+            out,
+            "<pattern id=\"{id}-p-{}\" patternUnits=\"userSpaceOnUse\" width=\"6\" height=\"6\"><rect width=\"6\" height=\"6\" fill=\"{color}\"/>{mark}</pattern>",
+            s.key()
+        );
+    }
+    out.push_str("</defs>");
+}
+
+fn legend(out: &mut String, id: &str, series: &[Series], y: f64) {
+    let mut x = LABEL_W;
+    for s in series {
+        let _ = write!(
+            out,
+            "<rect x=\"{}\" y=\"{}\" width=\"14\" height=\"14\" fill=\"url(#{id}-p-{})\" stroke=\"{TEXT}\" stroke-width=\"0.5\"/><text x=\"{}\" y=\"{}\" fill=\"{TEXT}\">{}</text>",
+            c(x),
+            c(y),
+            s.stage.key(),
+            c(x + 19.0),
+            c(y + 12.0),
+            esc(&s.name)
+        );
+        x += 28.0 + 7.5 * s.name.chars().count() as f64;
+    }
+}
+
+/// Stacked horizontal bars: one row per category, one segment per series (with a
+/// pattern and a legend); each row ends with its total.
+#[must_use]
+pub fn stacked_hbar(
+    id: &str,
+    title: &str,
+    desc: &str,
+    series: &[Series],
+    rows: &[(String, Vec<f64>)],
+) -> String {
+    let max = rows
+        .iter()
+        .map(|(_, v)| v.iter().sum::<f64>())
+        .fold(0.0_f64, f64::max);
+    let scale = if max > 0.0 {
+        (CHART_W - LABEL_W - 60.0) / max
+    } else {
+        0.0
+    };
+    let h = ROW_H * rows.len() as f64 + 40.0;
+    let mut out = String::new();
+    open(&mut out, id, title, desc, CHART_W, h);
+    let stages: Vec<Stage> = series.iter().map(|s| s.stage).collect();
+    pattern_defs(&mut out, id, &stages);
+    for (i, (label, values)) in rows.iter().enumerate() {
+        let y = 5.0 + ROW_H * i as f64;
+        let _ = write!(
+            out,
+            "<text x=\"{}\" y=\"{}\" text-anchor=\"end\" fill=\"{TEXT}\">{}</text>",
+            c(LABEL_W - 8.0),
+            c(y + 16.0),
+            esc(label)
+        );
+        let mut x = LABEL_W;
+        for (s, v) in series.iter().zip(values) {
+            if *v <= 0.0 {
+                continue;
+            }
+            let w = v * scale;
+            let _ = write!(
+                out,
+                "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"url(#{id}-p-{})\" stroke=\"#fff\" stroke-width=\"1\"><title>{}: {}</title></rect>",
+                c(x),
+                c(y + 3.0),
+                c(w),
+                c(ROW_H - 8.0),
+                s.stage.key(),
+                esc(&s.name),
+                v
+            );
+            x += w;
+        }
+        let total: f64 = values.iter().sum();
+        let _ = write!(
+            out,
+            "<text x=\"{}\" y=\"{}\" fill=\"{TEXT}\" font-weight=\"bold\">{}</text>",
+            c(x + 6.0),
+            c(y + 16.0),
+            total
+        );
+    }
+    legend(&mut out, id, series, h - 24.0);
+    out.push_str("</svg>");
+    out
+}
+
+/// One row of [`timeline`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct TimelineBar {
+    /// The service's name.
+    pub label: String,
+    /// Segments: start, end, stage.
+    pub segments: Vec<(NaiveDate, NaiveDate, Stage)>,
+    /// Text written after the last segment (current phase).
+    pub tail: String,
+}
+
+/// A Gantt chart of phases: one row per service, one segment per phase, a year axis.
+#[must_use]
+pub fn timeline(
+    id: &str,
+    title: &str,
+    desc: &str,
+    series: &[Series],
+    rows: &[TimelineBar],
+    to: NaiveDate,
+) -> String {
+    let row_h = 18.0;
+    let from = rows
+        .iter()
+        .flat_map(|r| r.segments.iter().map(|s| s.0))
+        .min()
+        .unwrap_or(to);
+    let first_year = from.year();
+    let last_year = to.year() + 1;
+    let x0 = NaiveDate::from_ymd_opt(first_year, 1, 1).unwrap_or(from);
+    let x1 = NaiveDate::from_ymd_opt(last_year, 1, 1).unwrap_or(to);
+    let days = (x1 - x0).num_days().max(1) as f64;
+    let plot_w = CHART_W - LABEL_W - 110.0;
+    let xd = |d: NaiveDate| LABEL_W + (d - x0).num_days() as f64 / days * plot_w;
+    let top = 24.0;
+    let h = top + row_h * rows.len() as f64 + 40.0;
+    let mut out = String::new();
+    open(&mut out, id, title, desc, CHART_W, h);
+    let stages: Vec<Stage> = series.iter().map(|s| s.stage).collect();
+    pattern_defs(&mut out, id, &stages);
+    for y in first_year..=last_year {
+        if let Some(d) = NaiveDate::from_ymd_opt(y, 1, 1) {
+            let x = xd(d);
+            let _ = write!(
+                out,
+                "<line x1=\"{x}\" y1=\"{}\" x2=\"{x}\" y2=\"{}\" stroke=\"#929292\" stroke-width=\"0.5\"/><text x=\"{x}\" y=\"14\" text-anchor=\"middle\" fill=\"{TEXT}\">{y}</text>",
+                c(top - 4.0),
+                c(top + row_h * rows.len() as f64),
+                x = c(x)
+            );
+        }
+    }
+    for (i, r) in rows.iter().enumerate() {
+        let y = top + row_h * i as f64;
+        let _ = write!(
+            out,
+            "<text x=\"{}\" y=\"{}\" text-anchor=\"end\" fill=\"{TEXT}\" font-size=\"12\">{}</text>",
+            c(LABEL_W - 8.0),
+            c(y + 13.0),
+            esc(&r.label)
+        );
+        let mut last_x = LABEL_W;
+        for (s, e, stage) in &r.segments {
+            let xa = xd(*s);
+            let xb = xd(*e).max(xa + 2.0);
+            let _ = write!(
+                out,
+                "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"url(#{id}-p-{})\"/>",
+                c(xa),
+                c(y + 3.0),
+                c(xb - xa),
+                c(row_h - 6.0),
+                stage.key()
+            );
+            last_x = xb;
+        }
+        let _ = write!(
+            out,
+            "<text x=\"{}\" y=\"{}\" fill=\"{TEXT}\" font-size=\"11\">{}</text>",
+            c(last_x + 4.0),
+            c(y + 13.0),
+            esc(&r.tail)
+        );
+    }
+    legend(&mut out, id, series, h - 24.0);
+    out.push_str("</svg>");
+    out
+}
+
+/// One point of [`error_bars`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct ErrorPoint {
+    /// Label.
+    pub label: String,
+    /// Estimate.
+    pub value: f64,
+    /// Lower bound.
+    pub lower: f64,
+    /// Upper bound.
+    pub upper: f64,
+    /// Text written right of the point.
+    pub text: String,
+}
+
+/// Points with error bars on a zero-based axis (`unit` is appended to tick labels).
+#[must_use]
+pub fn error_bars(id: &str, title: &str, desc: &str, points: &[ErrorPoint], unit: &str) -> String {
+    let max = points.iter().map(|p| p.upper).fold(0.0_f64, f64::max);
+    let step = nice_step(max / 5.0);
+    let top_value = (max / step).ceil() * step;
+    let plot_w = CHART_W - LABEL_W - 190.0;
+    let scale = if top_value > 0.0 {
+        plot_w / top_value
+    } else {
+        0.0
+    };
+    let row_h = 34.0;
+    let h = row_h * points.len() as f64 + 30.0;
+    let mut out = String::new();
+    open(&mut out, id, title, desc, CHART_W, h);
+    let axis_y = row_h * points.len() as f64 + 4.0;
+    let mut t = 0.0;
+    while t <= top_value + step / 2.0 {
+        let x = LABEL_W + t * scale;
+        let _ = write!(
+            out,
+            "<line x1=\"{x}\" y1=\"0\" x2=\"{x}\" y2=\"{}\" stroke=\"#929292\" stroke-width=\"0.5\"/><text x=\"{x}\" y=\"{}\" text-anchor=\"middle\" fill=\"{TEXT}\" font-size=\"11\">{}{}</text>",
+            c(axis_y),
+            c(axis_y + 16.0),
+            c(t),
+            esc(unit),
+            x = c(x)
+        );
+        t += step;
+    }
+    for (i, p) in points.iter().enumerate() {
+        let y = row_h * i as f64 + row_h / 2.0;
+        let (xl, xv, xu) = (
+            LABEL_W + p.lower * scale,
+            LABEL_W + p.value * scale,
+            LABEL_W + p.upper * scale,
+        );
+        let _ = write!(
+            out,
+            "<text x=\"{}\" y=\"{}\" text-anchor=\"end\" fill=\"{TEXT}\">{}</text><line x1=\"{}\" y1=\"{y}\" x2=\"{}\" y2=\"{y}\" stroke=\"{TEXT}\" stroke-width=\"2\"/><line x1=\"{xl}\" y1=\"{}\" x2=\"{xl}\" y2=\"{}\" stroke=\"{TEXT}\" stroke-width=\"2\"/><line x1=\"{xu}\" y1=\"{}\" x2=\"{xu}\" y2=\"{}\" stroke=\"{TEXT}\" stroke-width=\"2\"/><circle cx=\"{}\" cy=\"{y}\" r=\"5\" fill=\"{BLUE_FRANCE}\"/><text x=\"{}\" y=\"{}\" fill=\"{TEXT}\" font-weight=\"bold\">{}</text>",
+            c(LABEL_W - 8.0),
+            c(y + 4.0),
+            esc(&p.label),
+            c(xl),
+            c(xu),
+            c(y - 6.0),
+            c(y + 6.0),
+            c(y - 6.0),
+            c(y + 6.0),
+            c(xv),
+            c(xu + 10.0),
+            c(y + 4.0),
+            esc(&p.text),
+            y = c(y),
+            xl = c(xl),
+            xu = c(xu),
+        );
+    }
+    out.push_str("</svg>");
+    out
+}
+
+/// A round step (1, 2 or 5 times a power of ten) at least `raw`.
+fn nice_step(raw: f64) -> f64 {
+    if raw <= 0.0 || !raw.is_finite() {
+        return 1.0;
+    }
+    let mag = 10f64.powf(raw.log10().floor());
+    for m in [1.0, 2.0, 5.0, 10.0] {
+        if m * mag >= raw {
+            return m * mag;
+        }
+    }
+    10.0 * mag
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes() {
+        assert_eq!(
+            esc("a<b & \"c\" 'd'"),
+            "a&lt;b &amp; &quot;c&quot; &#39;d&#39;"
+        );
+    }
+
+    #[test]
+    fn steps_are_round() {
+        assert_eq!(nice_step(4.4), 5.0);
+        assert_eq!(nice_step(0.3), 0.5);
+        assert_eq!(nice_step(0.0), 1.0);
+        assert_eq!(nice_step(12.0), 20.0);
+    }
+
+    #[test]
+    fn coordinates_are_short() {
+        assert_eq!(c(1.0), "1");
+        assert_eq!(c(1.26), "1.3");
+    }
+
+    #[test]
+    fn empty_charts_do_not_panic() {
+        assert!(hbar("a", "t", "d", &[]).ends_with("</svg>"));
+        assert!(stacked_hbar("b", "t", "d", &[], &[]).ends_with("</svg>"));
+        let d = NaiveDate::from_ymd_opt(2016, 12, 31).unwrap_or_default();
+        assert!(timeline("c", "t", "d", &[], &[], d).ends_with("</svg>"));
+        assert!(error_bars("e", "t", "d", &[], " %").ends_with("</svg>"));
+    }
+}

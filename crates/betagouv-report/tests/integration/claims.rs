@@ -1,0 +1,90 @@
+//! The claims check on the built-in 2016 dataset at 2016-12-31 (issue 7's table).
+
+use betagouv_report::{Lang, Verdict};
+
+use crate::common::report_2016;
+
+#[track_caller]
+fn check(key: &str, published: &str, computed: &str, verdict: Verdict) {
+    let r = report_2016(Lang::En);
+    let c = r.claim(key).unwrap_or_else(|| panic!("claim {key} is checked"));
+    assert_eq!(
+        (c.published.as_str(), c.computed.as_deref(), c.verdict),
+        (published, Some(computed), verdict),
+        "{key}: {}",
+        c.note
+    );
+}
+
+#[test]
+fn services() {
+    check("services", "33", "27", Verdict::Differs);
+}
+
+#[test]
+fn taken_over() {
+    check("taken_over", "8", "1", Verdict::Differs);
+}
+
+#[test]
+fn in_handover() {
+    check("in_handover", "3", "1", Verdict::Differs);
+}
+
+#[test]
+fn people() {
+    check("people", "54", "27", Verdict::Differs);
+}
+
+#[test]
+fn partners() {
+    check("partners", "15", "14", Verdict::Differs);
+}
+
+#[test]
+fn la_bonne_boite_points_match_at_the_published_precision() {
+    check("lbb_points", "+2", "+2.1", Verdict::Matches);
+}
+
+#[test]
+fn la_bonne_boite_relative_differs() {
+    check("lbb_relative", "+12", "+10.5", Verdict::Differs);
+}
+
+#[test]
+fn budget_total_is_consistent() {
+    check("budget_total", "2084035", "2084035", Verdict::Consistent);
+}
+
+#[test]
+fn every_published_claim_is_checked_in_json() {
+    let r = report_2016(Lang::Fr);
+    let json: serde_json::Value =
+        serde_json::from_str(&betagouv_report::render::json(&r).expect("json")).expect("valid");
+    let claims = json["claims"].as_array().expect("claims array");
+    assert_eq!(
+        claims.len(),
+        betagouv_portfolio::builtin::published_2016().len()
+    );
+    for c in claims {
+        for k in ["claim", "published", "computed", "verdict", "note"] {
+            assert!(c.get(k).is_some(), "{k} in {c}");
+        }
+    }
+}
+
+#[test]
+fn without_budget_or_impact_the_sections_say_why() {
+    let d = crate::common::data();
+    let inputs = betagouv_report::Inputs {
+        published: betagouv_portfolio::builtin::published_2016(),
+        ..betagouv_report::Inputs::new(&d.portfolio, "t")
+    };
+    let r = betagouv_report::Report::compute(&inputs, &Default::default()).expect("computes");
+    for key in ["budget_total", "lbb_points", "lbb_relative"] {
+        let c = r.claim(key).expect("checked");
+        assert_eq!((c.verdict, c.computed.as_deref()), (Verdict::NotComputable, None));
+        assert!(!c.note.is_empty());
+    }
+    assert!(r.budget.computed().is_none() && r.impact.computed().is_none());
+}

@@ -1,0 +1,7 @@
+//! Integration tests of betagouv-report: the 2016 report, its claims, its outputs,
+//! and the HTML rendered in a real browser.
+
+mod browser;
+mod claims;
+mod common;
+mod outputs;

@@ -1,0 +1,45 @@
+//! What users see: text, Markdown, SVG and HTML of the 2016 report.
+
+use betagouv_report::{Format, Lang, RenderOptions, render};
+
+use crate::common::report_2016;
+
+fn out(format: Format, lang: Lang) -> String {
+    render(&report_2016(lang), format, RenderOptions::default()).expect("renders")
+}
+
+#[test]
+fn text_has_no_colour_unless_asked() {
+    let r = report_2016(Lang::Fr);
+    let plain = render(&r, Format::Text, RenderOptions { color: false }).expect("renders");
+    assert!(!plain.contains('\u{1b}'));
+    let coloured = render(&r, Format::Text, RenderOptions { color: true }).expect("renders");
+    assert!(coloured.contains("\u{1b}["));
+}
+
+#[test]
+fn html_is_self_contained_and_accessible() {
+    let html = out(Format::Html, Lang::Fr);
+    assert!(html.starts_with("<!DOCTYPE html>\n<html lang=\"fr\">"));
+    assert_eq!(html.matches("<h1>").count(), 1);
+    for forbidden in ["<script", "<link", "src=\"http", "href=\"http", "url(http", "@import"] {
+        assert!(!html.contains(forbidden), "{forbidden}");
+    }
+    let svgs = html.matches("<svg ").count();
+    assert!(svgs >= 5, "{svgs} charts");
+    assert_eq!(html.matches("role=\"img\"").count(), svgs);
+    assert_eq!(html.matches("<desc id=").count(), svgs);
+    assert_eq!(html.matches("<figure>").count(), svgs);
+    assert!(html.matches("<table>").count() >= svgs);
+    assert!(html.contains("@media print"));
+    assert!(html.contains("2\u{a0}084\u{a0}035\u{a0}€"));
+}
+
+#[test]
+fn english_labels() {
+    let html = out(Format::Html, Lang::En);
+    assert!(html.contains("<html lang=\"en\">") && html.contains("Annual report 2016"));
+    let md = out(Format::Markdown, Lang::En);
+    assert!(md.starts_with("# Annual report 2016"));
+    assert!(md.contains("| services in the portfolio | 33 | 27 | **differs** |"));
+}
