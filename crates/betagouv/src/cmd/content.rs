@@ -1,15 +1,202 @@
-//! `betagouv content ...`.
+//! `betagouv content ...`: check and upgrade content repository folders.
 
+use std::collections::HashMap;
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::{Arc, OnceLock};
 
-use clap::Subcommand;
+use betagouv_content::check::{CheckOptions, check_folder};
+use betagouv_content::read::{Progress, ReadOptions};
+use betagouv_content::upgrade::upgrade;
+use betagouv_portfolio::{Diagnostic, Severity};
+use clap::{Args, Subcommand};
+use indicatif::{ProgressBar, ProgressStyle};
 
 use super::BoxError;
 
 /// Content subcommands.
 #[derive(Debug, Subcommand)]
-pub(crate) enum ContentCommand {}
+pub(crate) enum ContentCommand {
+    /// Check a content folder against the repository's rules of its era, plus ours.
+    /// Exit status 1 when errors remain.
+    Check(CheckArgs),
+    /// Rewrite an old-layout folder (2016-2020) in the current layout.
+    Upgrade(UpgradeArgs),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct CheckArgs {
+    /// The content folder (repository root, `content/`, or one collection folder).
+    dir: PathBuf,
+    /// Do not report this rule (repeatable), e.g. `--skip member-file-name`.
+    #[arg(long, value_name = "RULE")]
+    skip: Vec<String>,
+    /// Print `{"errors", "warnings", "diagnostics": [...]}` as JSON.
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct UpgradeArgs {
+    /// The old folder.
+    old: PathBuf,
+    /// Where to write the upgraded folder (must not hold the files already).
+    #[arg(long, value_name = "NEW_DIR")]
+    out: PathBuf,
+}
+
+/// Read options with a progress bar on stderr when it is a terminal; nothing on a pipe.
+pub(crate) fn read_options() -> (ReadOptions, Option<Arc<OnceLock<ProgressBar>>>) {
+    let mut options = ReadOptions::default();
+    if !std::io::stderr().is_terminal() {
+        return (options, None);
+    }
+    let cell: Arc<OnceLock<ProgressBar>> = Arc::new(OnceLock::new());
+    let c = Arc::clone(&cell);
+    let progress: Progress = Arc::new(move |done, total| {
+        let bar = c.get_or_init(|| {
+            let b = ProgressBar::new(total as u64);
+            if let Ok(style) = ProgressStyle::with_template("reading {bar:40} {pos}/{len} files") {
+                b.set_style(style);
+            }
+            b
+        });
+        bar.set_position(done as u64);
+    });
+    options.progress = Some(progress);
+    (options, Some(cell))
+}
+
+pub(crate) fn finish(bar: Option<Arc<OnceLock<ProgressBar>>>) {
+    if let Some(b) = bar.as_ref().and_then(|c| c.get()) {
+        b.finish_and_clear();
+    }
+}
 
 pub(crate) fn run(command: ContentCommand) -> Result<ExitCode, BoxError> {
-    match command {}
+    match command {
+        ContentCommand::Check(args) => check(&args),
+        ContentCommand::Upgrade(args) => {
+            let (options, bar) = read_options();
+            let up = upgrade(&args.old, &args.out, &options);
+            finish(bar);
+            let up = up?;
+            println!(
+                "wrote {} files to {} (vocabulary {})",
+                up.written.files.len(),
+                args.out.display(),
+                up.import.portfolio.vocabulary
+            );
+            let failed = up.import.failed_files().count();
+            if failed > 0 {
+                println!(
+                    "{failed} files of the old folder gave no record (see `betagouv content check`)"
+                );
+            }
+            if !up.undated.is_empty() {
+                println!(
+                    "{} start-ups cannot be dated once upgraded (no full start date):",
+                    up.undated.len()
+                );
+                for d in &up.undated {
+                    println!("  {d}");
+                }
+            }
+            for d in &up.written.diagnostics {
+                println!("{d}");
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+fn check(args: &CheckArgs) -> Result<ExitCode, BoxError> {
+    let (read, bar) = read_options();
+    let options = CheckOptions {
+        read,
+        rules: None,
+        skip: args.skip.clone(),
+    };
+    let report = check_folder(&args.dir, &options);
+    finish(bar);
+    let report = report?;
+    if args.json {
+        let diagnostics: Vec<_> = report
+            .diagnostics
+            .iter()
+            .map(|d| {
+                let (file, line, column) = d.location.as_ref().map_or((String::new(), 0, 0), |l| {
+                    (l.file.display().to_string(), l.line, l.column)
+                });
+                serde_json::json!({
+                    "severity": d.severity,
+                    "rule": d.rule,
+                    "file": file,
+                    "line": line,
+                    "column": column,
+                    "message": d.message,
+                })
+            })
+            .collect();
+        let out = serde_json::json!({
+            "errors": report.counts.errors,
+            "warnings": report.counts.warnings,
+            "diagnostics": diagnostics,
+        });
+        println!("{}", serde_json::to_string_pretty(&out)?);
+    } else {
+        let snippets = std::io::stdout().is_terminal();
+        let mut cache: HashMap<PathBuf, Vec<String>> = HashMap::new();
+        for d in &report.diagnostics {
+            println!("{d}");
+            if snippets {
+                snippet(d, &mut cache);
+            }
+        }
+        println!(
+            "{} errors, {} warnings ({:?} rules)",
+            report.counts.errors, report.counts.warnings, report.rules
+        );
+    }
+    Ok(if report.counts.errors > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn lines(path: &Path) -> Vec<String> {
+    std::fs::read(path)
+        .map(|b| {
+            String::from_utf8_lossy(&b)
+                .lines()
+                .map(str::to_owned)
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn snippet(d: &Diagnostic, cache: &mut HashMap<PathBuf, Vec<String>>) {
+    let Some(loc) = &d.location else { return };
+    if loc.line == 0 {
+        return;
+    }
+    let text = cache
+        .entry(loc.file.clone())
+        .or_insert_with(|| lines(&loc.file));
+    let Some(line) = text.get(loc.line - 1) else {
+        return;
+    };
+    let width = loc.line.to_string().len();
+    println!("{:width$} |", "");
+    println!("{} | {}", loc.line, line.trim_end_matches('\r'));
+    if loc.column > 0 {
+        let mark = if d.severity == Severity::Error {
+            '^'
+        } else {
+            '-'
+        };
+        println!("{:width$} | {}{}", "", " ".repeat(loc.column - 1), mark);
+    }
 }

@@ -40,7 +40,10 @@ impl From<RuleArg> for PhaseRule {
 
 #[derive(Debug, Args)]
 pub(crate) struct SnapshotArgs {
-    /// Date of the snapshot (YYYY-MM-DD); 2016-12-31 on the built-in dataset.
+    /// Read the portfolio from this content folder instead of the built-in 2016 dataset.
+    #[arg(long, value_name = "DIR")]
+    content: Option<std::path::PathBuf>,
+    /// Date of the snapshot (YYYY-MM-DD); 2016-12-31 on the built-in dataset, today with --content.
     #[arg(long, value_name = "YYYY-MM-DD")]
     at: Option<NaiveDate>,
     /// Print the JSON contract instead of a table.
@@ -56,6 +59,15 @@ pub(crate) struct SnapshotArgs {
 
 pub(crate) fn run(command: PortfolioCommand) -> Result<ExitCode, BoxError> {
     match command {
+        PortfolioCommand::Snapshot(args) if args.content.is_some() => {
+            let dir = args.content.clone().unwrap_or_default();
+            let (options, bar) = super::content::read_options();
+            let import = betagouv_content::read_folder(&dir, &options);
+            super::content::finish(bar);
+            let import = import?;
+            let at = args.at.unwrap_or_else(|| chrono::Local::now().date_naive());
+            snapshot(&import.portfolio, at, &args, &import.diagnostics)
+        }
         PortfolioCommand::Snapshot(args) => {
             let portfolio = builtin::portfolio_2016();
             let at = args.at.unwrap_or_else(builtin::as_of_2016);
