@@ -33,7 +33,8 @@ h1{font-size:2rem;margin:.25rem 0;color:#161616}
 nav{padding:.5rem 2rem;background:#F6F6F6}
 nav ol{margin:0;padding-left:1.2rem;columns:2}
 nav a{color:#000091}
-main{padding:0 2rem 2rem;max-width:1200px}
+main{padding:0 2rem 2rem}
+.pair>div{overflow-x:auto}
 h2{color:#000091;border-bottom:2px solid #000091;padding-bottom:.2rem;margin-top:2rem}
 h3{margin-top:1.5rem}
 .tiles{list-style:none;padding:0;display:grid;grid-template-columns:repeat(auto-fill,minmax(210px,1fr));gap:.75rem}
@@ -42,10 +43,10 @@ h3{margin-top:1.5rem}
 .tile .label{margin:0;font-weight:bold}
 .tile .change,.tile .note{margin:.25rem 0 0;color:#666;font-size:.85rem}
 .tile.na .value{font-size:1.1rem;color:#666}
-.pair{display:grid;grid-template-columns:minmax(0,3fr) minmax(0,2fr);gap:1.5rem;align-items:start}
+.pair{display:grid;grid-template-columns:minmax(0,1fr) minmax(0,1fr);gap:1.5rem;align-items:start}
 .pair.wide{grid-template-columns:1fr}
 figure{margin:0}
-figcaption{font-weight:bold;margin-bottom:.25rem}
+figcaption{color:#3a3a3a;margin-bottom:.25rem}
 table{border-collapse:collapse;width:100%;font-size:.9rem}
 caption{text-align:left;font-weight:bold;padding:.25rem 0}
 th,td{border:1px solid #ccc;padding:.25rem .5rem;text-align:left;vertical-align:top}
@@ -132,6 +133,7 @@ fn row(o: &mut String, head: &str, cells: &[String]) -> std::fmt::Result {
 }
 
 fn figure(o: &mut String, caption: &str, svg: &str, table: &str, wide: bool) {
+    // The caption repeats the chart's description (its heading is the h3 above).
     let _ = write!(
         o,
         "<div class=\"pair{}\"><figure><figcaption>{}</figcaption>{svg}</figure><div>{table}</div></div>",
@@ -251,7 +253,7 @@ fn write_page(r: &Report) -> std::result::Result<String, std::fmt::Error> {
     row(&mut tb, l.total, &[num::count(r.portfolio.records, lang)])?;
     tb.push_str("</tbody></table>");
     write!(o, "<h3>{}</h3>", esc(l.by_stage))?;
-    figure(&mut o, l.by_stage, &chart, &tb, false);
+    figure(&mut o, l.by_stage_desc, &chart, &tb, false);
 
     let series: Vec<Series> = STAGES_SHOWN
         .iter()
@@ -296,7 +298,7 @@ fn write_page(r: &Report) -> std::result::Result<String, std::fmt::Error> {
     }
     tb.push_str("</tbody></table>");
     write!(o, "<h3>{}</h3>", esc(l.by_incubator))?;
-    figure(&mut o, l.by_incubator, &chart, &tb, false);
+    figure(&mut o, l.by_incubator_desc, &chart, &tb, false);
 
     // Funnel.
     let mut bars: Vec<Bar> = r
@@ -328,7 +330,7 @@ fn write_page(r: &Report) -> std::result::Result<String, std::fmt::Error> {
         write!(tb, "<p>{}</p>", esc(l.funnel_note))?;
     }
     write!(o, "<h3>{}</h3>", esc(l.funnel))?;
-    figure(&mut o, l.funnel, &chart, &tb, false);
+    figure(&mut o, l.funnel_desc, &chart, &tb, false);
 
     // Timeline.
     let bars: Vec<TimelineBar> = r
@@ -388,7 +390,7 @@ fn write_page(r: &Report) -> std::result::Result<String, std::fmt::Error> {
     }
     tb.push_str("</tbody></table>");
     write!(o, "<h3>{}</h3>", esc(l.timeline))?;
-    figure(&mut o, l.timeline, &chart, &tb, true);
+    figure(&mut o, l.timeline_desc, &chart, &tb, true);
 
     write!(o, "<h3>{}</h3>", esc(l.entries))?;
     if r.portfolio.entries.is_empty() {
@@ -424,7 +426,7 @@ fn write_page(r: &Report) -> std::result::Result<String, std::fmt::Error> {
                 .by_source
                 .iter()
                 .map(|a| Bar {
-                    label: a.key.clone(),
+                    label: super::source_label(&a.key, lang),
                     value: a.amount.to_string().parse().unwrap_or(0.0),
                     text: num::euros(a.amount, lang),
                     fill: match a.kind {
@@ -436,8 +438,8 @@ fn write_page(r: &Report) -> std::result::Result<String, std::fmt::Error> {
             let chart = svg::hbar("c-budget", l.by_source, l.by_source_desc, &bars);
             let mut tb = String::new();
             table_open(&mut tb, l.data_table, &[l.source, l.amount])?;
-            for (a, bar) in b.by_source.iter().zip(&bars) {
-                row(&mut tb, &a.key, std::slice::from_ref(&bar.text))?;
+            for bar in &bars {
+                row(&mut tb, &bar.label, std::slice::from_ref(&bar.text))?;
             }
             row(&mut tb, l.total, &[num::euros(b.total, lang)])?;
             tb.push_str("</tbody></table>");
@@ -450,7 +452,7 @@ fn write_page(r: &Report) -> std::result::Result<String, std::fmt::Error> {
                 )?;
             }
             write!(o, "<h3>{}</h3>", esc(l.by_source))?;
-            figure(&mut o, l.by_source, &chart, &tb, false);
+            figure(&mut o, l.by_source_desc, &chart, &tb, false);
             for (caption, rows) in [
                 (l.by_startup, &b.by_startup),
                 (l.by_phase_budget, &b.by_stage),
@@ -461,7 +463,11 @@ fn write_page(r: &Report) -> std::result::Result<String, std::fmt::Error> {
                 write!(o, "<h3>{}</h3>", esc(caption))?;
                 table_open(&mut o, caption, &[l.service, l.amount])?;
                 for a in rows {
-                    row(&mut o, &a.key, &[num::euros(a.amount, lang)])?;
+                    row(
+                        &mut o,
+                        &super::source_label(&a.key, lang),
+                        &[num::euros(a.amount, lang)],
+                    )?;
                 }
                 o.push_str("</tbody></table>");
             }
@@ -562,7 +568,7 @@ fn write_page(r: &Report) -> std::result::Result<String, std::fmt::Error> {
                     dl(l.note, note.clone());
                 }
                 tb.push_str("</dl>");
-                figure(&mut o, l.evaluation, &chart, &tb, false);
+                figure(&mut o, l.evaluation_desc, &chart, &tb, false);
                 o.push_str("</div>");
             }
             if !i.kpis.is_empty() {
@@ -631,5 +637,9 @@ fn write_page(r: &Report) -> std::result::Result<String, std::fmt::Error> {
         esc(l.as_of),
         esc(&date(r.as_of, lang))
     )?;
+    // French puts a space before a colon, English does not.
+    if lang == Lang::En {
+        o = o.replace(" : ", ": ");
+    }
     Ok(o)
 }

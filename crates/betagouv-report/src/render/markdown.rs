@@ -32,7 +32,19 @@ fn table(o: &mut String, header: &[&str], rows: &[Vec<String>]) -> std::fmt::Res
         header
             .iter()
             .enumerate()
-            .map(|(i, _)| if i == 0 { "---|" } else { "---:|" })
+            .map(|(i, _)| {
+                let numeric = i > 0
+                    && !rows.is_empty()
+                    && rows.iter().all(|r| {
+                        r.get(i).is_none_or(|c| {
+                            c.is_empty()
+                                || c.chars()
+                                    .next()
+                                    .is_some_and(|ch| ch.is_ascii_digit() || "+-–€<".contains(ch))
+                        })
+                    });
+                if numeric { "---:|" } else { "---|" }
+            })
             .collect::<String>()
     )?;
     for r in rows {
@@ -180,7 +192,12 @@ fn write_md(r: &Report) -> std::result::Result<String, std::fmt::Error> {
             let rows: Vec<Vec<String>> = b
                 .by_source
                 .iter()
-                .map(|a| vec![a.key.clone(), num::euros(a.amount, lang)])
+                .map(|a| {
+                    vec![
+                        super::source_label(&a.key, lang),
+                        num::euros(a.amount, lang),
+                    ]
+                })
                 .collect();
             table(&mut o, &[l.source, l.amount], &rows)?;
             if let Some(s) = b.partner_share_percent {
@@ -274,5 +291,9 @@ fn write_md(r: &Report) -> std::result::Result<String, std::fmt::Error> {
     writeln!(o, "## {}\n", l.method)?;
     writeln!(o, "{}\n", l.method_text)?;
     writeln!(o, "{} : {}.", l.problems, super::problems(r))?;
+    // French puts a space before a colon, English does not.
+    if lang == crate::Lang::En {
+        o = o.replace(" : ", ": ");
+    }
     Ok(o)
 }

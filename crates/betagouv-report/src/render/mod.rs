@@ -172,3 +172,18 @@ pub fn problems(report: &Report) -> String {
         ),
     }
 }
+
+/// The label of a budget row key: stage keys and `unspecified` are translated, other
+/// keys (funder names, start-up ids) are returned as they are.
+#[must_use]
+pub fn source_label(key: &str, lang: Lang) -> String {
+    if key == "unspecified" {
+        return match lang {
+            Lang::Fr => "partenaires (répartition non publiée)",
+            Lang::En => "partners (split not published)",
+        }
+        .to_owned();
+    }
+    key.parse::<betagouv_portfolio::Stage>()
+        .map_or_else(|_| key.to_owned(), |s| lang.stage(s).to_owned())
+}

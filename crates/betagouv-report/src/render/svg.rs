@@ -58,6 +58,17 @@ pub fn esc(s: &str) -> String {
     out
 }
 
+/// `s` cut to `max` characters with an ellipsis (the full text stays in the data table).
+fn clip(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        s.to_owned()
+    } else {
+        let mut t: String = s.chars().take(max.saturating_sub(1)).collect();
+        t.push('…');
+        t
+    }
+}
+
 /// Formats a coordinate with at most one decimal, deterministically.
 fn c(x: f64) -> String {
     let r = (x * 10.0).round() / 10.0;
@@ -122,7 +133,7 @@ pub fn hbar(id: &str, title: &str, desc: &str, bars: &[Bar]) -> String {
             "<text x=\"{}\" y=\"{}\" text-anchor=\"end\" fill=\"{TEXT}\">{}</text><rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"{}\"/><text x=\"{}\" y=\"{}\" fill=\"{TEXT}\" font-weight=\"bold\">{}</text>",
             c(LABEL_W - 8.0),
             c(y + 16.0),
-            esc(&b.label),
+            esc(&clip(&b.label, 30)),
             c(LABEL_W),
             c(y + 3.0),
             c(w),
@@ -220,7 +231,7 @@ pub fn stacked_hbar(
             "<text x=\"{}\" y=\"{}\" text-anchor=\"end\" fill=\"{TEXT}\">{}</text>",
             c(LABEL_W - 8.0),
             c(y + 16.0),
-            esc(label)
+            esc(&clip(label, 30))
         );
         let mut x = LABEL_W;
         for (s, v) in series.iter().zip(values) {
@@ -314,7 +325,7 @@ pub fn timeline(
             "<text x=\"{}\" y=\"{}\" text-anchor=\"end\" fill=\"{TEXT}\" font-size=\"12\">{}</text>",
             c(LABEL_W - 8.0),
             c(y + 13.0),
-            esc(&r.label)
+            esc(&clip(&r.label, 34))
         );
         let mut last_x = LABEL_W;
         for (s, e, stage) in &r.segments {
@@ -454,6 +465,12 @@ mod tests {
         assert_eq!(nice_step(0.3), 0.5);
         assert_eq!(nice_step(0.0), 1.0);
         assert_eq!(nice_step(12.0), 20.0);
+    }
+
+    #[test]
+    fn long_labels_are_clipped() {
+        assert_eq!(clip("abcdef", 4), "abc…");
+        assert_eq!(clip("abc", 4), "abc");
     }
 
     #[test]

@@ -212,7 +212,12 @@ fn write_report(r: &Report, st: &Style) -> std::result::Result<String, std::fmt:
             let rows: Vec<Vec<String>> = b
                 .by_source
                 .iter()
-                .map(|a| vec![a.key.clone(), num::euros(a.amount, lang)])
+                .map(|a| {
+                    vec![
+                        super::source_label(&a.key, lang),
+                        num::euros(a.amount, lang),
+                    ]
+                })
                 .collect();
             table(&mut o, &[l.source, l.amount], &rows)?;
             if let Some(s) = b.partner_share_percent {
@@ -227,7 +232,12 @@ fn write_report(r: &Report, st: &Style) -> std::result::Result<String, std::fmt:
                 let rows: Vec<Vec<String>> = b
                     .by_startup
                     .iter()
-                    .map(|a| vec![a.key.clone(), num::euros(a.amount, lang)])
+                    .map(|a| {
+                        vec![
+                            super::source_label(&a.key, lang),
+                            num::euros(a.amount, lang),
+                        ]
+                    })
                     .collect();
                 table(&mut o, &[l.service, l.amount], &rows)?;
             }

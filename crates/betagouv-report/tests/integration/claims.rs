@@ -7,7 +7,9 @@ use crate::common::report_2016;
 #[track_caller]
 fn check(key: &str, published: &str, computed: &str, verdict: Verdict) {
     let r = report_2016(Lang::En);
-    let c = r.claim(key).unwrap_or_else(|| panic!("claim {key} is checked"));
+    let c = r
+        .claim(key)
+        .unwrap_or_else(|| panic!("claim {key} is checked"));
     assert_eq!(
         (c.published.as_str(), c.computed.as_deref(), c.verdict),
         (published, Some(computed), verdict),
@@ -83,7 +85,10 @@ fn without_budget_or_impact_the_sections_say_why() {
     let r = betagouv_report::Report::compute(&inputs, &Default::default()).expect("computes");
     for key in ["budget_total", "lbb_points", "lbb_relative"] {
         let c = r.claim(key).expect("checked");
-        assert_eq!((c.verdict, c.computed.as_deref()), (Verdict::NotComputable, None));
+        assert_eq!(
+            (c.verdict, c.computed.as_deref()),
+            (Verdict::NotComputable, None)
+        );
         assert!(!c.note.is_empty());
     }
     assert!(r.budget.computed().is_none() && r.impact.computed().is_none());

@@ -22,7 +22,14 @@ fn html_is_self_contained_and_accessible() {
     let html = out(Format::Html, Lang::Fr);
     assert!(html.starts_with("<!DOCTYPE html>\n<html lang=\"fr\">"));
     assert_eq!(html.matches("<h1>").count(), 1);
-    for forbidden in ["<script", "<link", "src=\"http", "href=\"http", "url(http", "@import"] {
+    for forbidden in [
+        "<script",
+        "<link",
+        "src=\"http",
+        "href=\"http",
+        "url(http",
+        "@import",
+    ] {
         assert!(!html.contains(forbidden), "{forbidden}");
     }
     let svgs = html.matches("<svg ").count();
@@ -42,4 +49,59 @@ fn english_labels() {
     let md = out(Format::Markdown, Lang::En);
     assert!(md.starts_with("# Annual report 2016"));
     assert!(md.contains("| services in the portfolio | 33 | 27 | **differs** |"));
+}
+
+#[test]
+fn text_snapshot() {
+    insta::assert_snapshot!("text_fr", out(Format::Text, Lang::Fr));
+}
+
+#[test]
+fn markdown_snapshot() {
+    insta::assert_snapshot!("markdown_fr", out(Format::Markdown, Lang::Fr));
+}
+
+#[test]
+fn markdown_en_snapshot() {
+    insta::assert_snapshot!("markdown_en", out(Format::Markdown, Lang::En));
+}
+
+#[test]
+fn svg_snapshots() {
+    let html = out(Format::Html, Lang::Fr);
+    for id in ["c-stage", "c-funnel", "c-timeline", "c-impact-0"] {
+        let start = html
+            .find(&format!(
+                "<svg xmlns=\"http://www.w3.org/2000/svg\" id=\"{id}\""
+            ))
+            .unwrap_or_else(|| panic!("chart {id}"));
+        let end = start + html[start..].find("</svg>").expect("closed") + "</svg>".len();
+        // One element per line so that snapshot diffs stay readable.
+        let svg = html[start..end].replace("><", ">\n<");
+        insta::assert_snapshot!(format!("svg_{id}"), svg);
+    }
+}
+
+#[test]
+fn json_has_every_section() {
+    let r = report_2016(Lang::Fr);
+    let v: serde_json::Value =
+        serde_json::from_str(&betagouv_report::render::json(&r).expect("json")).expect("valid");
+    for k in [
+        "year",
+        "as_of",
+        "key_figures",
+        "portfolio",
+        "budget",
+        "impact",
+        "claims",
+        "problems",
+    ] {
+        assert!(v.get(k).is_some(), "{k}");
+    }
+    assert_eq!(v["budget"]["status"], "computed");
+    assert_eq!(v["budget"]["total"], "2084035.00");
+    assert_eq!(v["budget"]["partner_share_percent"], "55.27");
+    assert_eq!(v["impact"]["status"], "computed");
+    assert_eq!(v["key_figures"][0]["value"]["unit"], "count");
 }
