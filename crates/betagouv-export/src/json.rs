@@ -71,11 +71,13 @@ fn strip_nulls(v: &mut Value) {
 
 fn budget_json(l: &BudgetLine) -> Value {
     json!({
-        "year": l.year,
+        "transaction_id": l.transaction_id,
+        "seq": l.seq,
+        "date": l.date.format("%Y-%m-%d").to_string(),
+        "description": l.description,
+        "account": l.account,
         "startup_id": l.startup_id,
-        "kind": l.kind,
-        "source": l.source,
-        "label": l.label,
+        "partner": l.partner,
         "amount_eur": l.amount_eur.to_string(),
     })
 }
@@ -84,10 +86,10 @@ fn impact_json(m: &ImpactMetric) -> Value {
     json!({
         "startup_id": m.startup_id,
         "metric": m.metric,
-        "period_start": m.period_start.map(|d| d.format("%Y-%m-%d").to_string()),
-        "period_end": m.period_end.map(|d| d.format("%Y-%m-%d").to_string()),
         "value": m.value.to_string(),
-        "unit": m.unit,
+        "period": m.period,
+        "bound": m.bound,
+        "year": m.year,
         "source": m.source,
     })
 }
@@ -370,20 +372,22 @@ pub fn schema() -> Value {
             ("organisations", array(r("organisation")), true),
         ]),
         "budget_line": object(vec![
-            ("year", int(), true),
-            ("startup_id", id(), false),
-            ("kind", string(), true),
-            ("source", string(), false),
-            ("label", string(), false),
+            ("transaction_id", string(), true),
+            ("seq", int(), true),
+            ("date", date(), true),
+            ("description", string(), true),
+            ("account", string(), true),
+            ("startup_id", string(), false),
+            ("partner", string(), false),
             ("amount_eur", decimal(), true),
         ]),
         "impact_metric": object(vec![
-            ("startup_id", id(), true),
+            ("startup_id", string(), true),
             ("metric", string(), true),
-            ("period_start", date(), false),
-            ("period_end", date(), false),
             ("value", decimal(), true),
-            ("unit", string(), false),
+            ("period", string(), false),
+            ("bound", string(), false),
+            ("year", int(), false),
             ("source", string(), false),
         ]),
         "meta": object(vec![
@@ -555,20 +559,22 @@ mod tests {
     fn schema_matches_a_fully_populated_model() {
         let p = full();
         let budget = [BudgetLine {
-            year: 2016,
+            transaction_id: "t1".into(),
+            seq: 1,
+            date: NaiveDate::from_ymd_opt(2016, 1, 1).unwrap(),
+            description: "d".into(),
+            account: "income:partners".into(),
             startup_id: Some("s".into()),
-            kind: "funding".into(),
-            source: Some("x".into()),
-            label: Some("l".into()),
+            partner: Some("p".into()),
             amount_eur: rust_decimal::Decimal::new(115192000, 2),
         }];
         let impact = [ImpactMetric {
             startup_id: "s".into(),
             metric: "users".into(),
-            period_start: Some(NaiveDate::from_ymd_opt(2016, 1, 1).unwrap()),
-            period_end: Some(NaiveDate::from_ymd_opt(2016, 12, 31).unwrap()),
             value: rust_decimal::Decimal::new(12, 0),
-            unit: Some("people".into()),
+            period: Some("month".into()),
+            bound: Some("exact".into()),
+            year: Some(2016),
             source: Some("s".into()),
         }];
         let mut options = ExportOptions::new(NaiveDate::from_ymd_opt(2020, 1, 2).unwrap(), "test");

@@ -165,39 +165,82 @@ impl Table {
     }
 }
 
-/// One budget line, for the `budget_line` table: an amount of money for a start-up
-/// (or the incubator as a whole) and a year, from a source.
+/// One posting of the budget ledger, for the `budget_line` table: the same postings
+/// the hledger journal holds (see [`budget_lines`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BudgetLine {
-    /// The year the line belongs to.
-    pub year: i32,
-    /// The start-up, when the line is for one (`None`: the incubator as a whole).
+    /// Stable id of the transaction (funding or spending event).
+    pub transaction_id: String,
+    /// Position of the posting in its transaction, from 1.
+    pub seq: usize,
+    /// Date of the transaction.
+    pub date: NaiveDate,
+    /// Description of the transaction.
+    pub description: String,
+    /// Account (`income:…`, `expenses:startups:<slug>:…`, `assets:…`).
+    pub account: String,
+    /// The start-up the transaction is for (its `startup` tag), when any.
     pub startup_id: Option<String>,
-    /// What kind of line: `funding`, `spending`, ...
-    pub kind: String,
-    /// Who gives the money (funding) or what it is spent on (spending).
-    pub source: Option<String>,
-    /// Free description.
-    pub label: Option<String>,
-    /// Amount in euros, exact (at most 2 decimals).
+    /// The partner (its `partner` tag), when any.
+    pub partner: Option<String>,
+    /// Amount in euros, exact (positive = debit).
     pub amount_eur: Decimal,
 }
 
-/// One impact figure, for the `impact_metric` table.
+/// The postings of `ledger` as budget lines, in journal order (date, then transaction
+/// id, then posting order).
+///
+/// ```
+/// use betagouv_export::tables::budget_lines;
+/// use betagouv_funding::{builtin, post};
+///
+/// let (ledger, _) = post::to_ledger(&builtin::builtin_2016()?, None);
+/// let lines = budget_lines(&ledger);
+/// let total: rust_decimal::Decimal = lines.iter().map(|l| l.amount_eur).sum();
+/// assert!(total.is_zero()); // every transaction balances
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[must_use]
+pub fn budget_lines(ledger: &betagouv_funding::ledger::Ledger) -> Vec<BudgetLine> {
+    let tag = |t: &betagouv_funding::ledger::Transaction, k: &str| {
+        t.tags
+            .iter()
+            .find(|(key, _)| key == k)
+            .map(|(_, v)| v.clone())
+    };
+    let mut out = Vec::new();
+    for t in ledger.sorted() {
+        for (i, p) in t.postings.iter().enumerate() {
+            out.push(BudgetLine {
+                transaction_id: t.id.clone(),
+                seq: i + 1,
+                date: t.date,
+                description: t.description.clone(),
+                account: p.account.as_str().to_owned(),
+                startup_id: tag(t, "startup"),
+                partner: tag(t, "partner"),
+                amount_eur: p.amount.amount(),
+            });
+        }
+    }
+    out
+}
+
+/// One impact figure (a KPI of the impact file), for the `impact_metric` table.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ImpactMetric {
-    /// The start-up.
+    /// The start-up id, as given in the impact file.
     pub startup_id: String,
-    /// Metric name (`users`, `completion_rate`, ...).
+    /// What is counted (`users`, ...).
     pub metric: String,
-    /// Start of the period measured, when known.
-    pub period_start: Option<NaiveDate>,
-    /// End of the period measured (or the date of the figure).
-    pub period_end: Option<NaiveDate>,
-    /// The value, exact.
+    /// The value, exact as written.
     pub value: Decimal,
-    /// Unit (`people`, `percent`, `eur`, ...).
-    pub unit: Option<String>,
+    /// Per which period (`month`, `year`, ...), absent for a stock or cumulative count.
+    pub period: Option<String>,
+    /// How the figure relates to the true value (`exact`, `lower`, ...).
+    pub bound: Option<String>,
+    /// Year of the figure.
+    pub year: Option<i32>,
     /// Where the figure comes from (URL or text).
     pub source: Option<String>,
 }
@@ -1008,31 +1051,30 @@ fn member_tables(members: &[&Member], at: NaiveDate, ctx: &mut Ctx<'_>) -> [Tabl
 }
 
 fn budget_table(lines: &[BudgetLine], ctx: &mut Ctx<'_>) -> Table {
-    let mut sorted: Vec<(usize, &BudgetLine)> = lines.iter().enumerate().collect();
-    // Stable order: year, start-up, then input order.
-    sorted
-        .sort_by(|(ia, a), (ib, b)| (a.year, &a.startup_id, ia).cmp(&(b.year, &b.startup_id, ib)));
-    let mut counters: BTreeMap<i32, usize> = BTreeMap::new();
+    let mut sorted: Vec<&BudgetLine> = lines.iter().collect();
+    sorted.sort_by(|a, b| (&a.transaction_id, a.seq).cmp(&(&b.transaction_id, b.seq)));
+    sorted.dedup_by(|b, a| (&a.transaction_id, a.seq) == (&b.transaction_id, b.seq));
     let rows = sorted
         .into_iter()
-        .map(|(_, l)| {
-            let n = counters.entry(l.year).or_default();
-            *n += 1;
-            let who = l.startup_id.clone().unwrap_or_default();
+        .map(|l| {
             let (k, raw) = ctx.reference(
                 Target::Startup,
                 l.startup_id.as_deref(),
-                (RecordKind::Startup, who.as_str()),
+                (
+                    RecordKind::Startup,
+                    l.startup_id.as_deref().unwrap_or_default(),
+                ),
                 "budget line start-up",
             );
             vec![
-                Cell::Integer(i64::from(l.year)),
-                seq(*n - 1),
+                Cell::Text(l.transaction_id.clone()),
+                Cell::Integer(i64::try_from(l.seq).unwrap_or(i64::MAX)),
+                Cell::Date(l.date),
+                Cell::Text(l.description.clone()),
+                Cell::Text(l.account.clone()),
                 k,
                 raw,
-                Cell::Text(l.kind.clone()),
-                Cell::text(l.source.as_deref()),
-                Cell::text(l.label.as_deref()),
+                Cell::text(l.partner.as_deref()),
                 Cell::Number(l.amount_eur),
             ]
         })
@@ -1040,26 +1082,35 @@ fn budget_table(lines: &[BudgetLine], ctx: &mut Ctx<'_>) -> Table {
     Table {
         name: "budget_line",
         title: "Budget lines",
-        description: "One row per budget line (funding or spending) of a year.",
+        description: "One row per posting of the budget ledger (the postings of the hledger journal): funding and spending events, balanced per transaction.",
         fields: vec![
-            key("year", I, "year"),
-            key("seq", I, "position within the year, from 1"),
+            key("transaction_id", S, "stable id of the transaction"),
+            key(
+                "seq",
+                I,
+                "position of the posting in its transaction, from 1",
+            ),
+            f("date", D, "date of the transaction"),
+            f("description", S, "description of the transaction"),
+            f(
+                "account",
+                S,
+                "account (income:..., expenses:startups:<slug>:..., assets:...)",
+            ),
             f(
                 "startup_id",
                 S,
-                "start-up, when the line is for one that has a record",
+                "start-up the transaction is for, when it has a record",
             ),
             f("startup_raw", S, RAW),
-            f("kind", S, "funding or spending"),
-            f("source", S, "who funds, or what is paid"),
-            f("label", S, "description"),
+            f("partner", S, "partner organisation, when any"),
             f(
                 "montant_eur",
                 N,
-                "amount in euros, decimal point, at most 2 decimals",
+                "amount in euros (positive = debit), decimal point, 2 decimals",
             ),
         ],
-        primary_key: &["year", "seq"],
+        primary_key: &["transaction_id", "seq"],
         foreign_keys: vec![ForeignKey {
             fields: &["startup_id"],
             resource: "startup",
@@ -1090,10 +1141,10 @@ fn impact_table(metrics: &[ImpactMetric], ctx: &mut Ctx<'_>) -> Table {
                 k,
                 raw,
                 Cell::Text(m.metric.clone()),
-                m.period_start.map_or(Cell::Null, Cell::Date),
-                m.period_end.map_or(Cell::Null, Cell::Date),
                 Cell::Number(m.value),
-                Cell::text(m.unit.as_deref()),
+                Cell::text(m.period.as_deref()),
+                Cell::text(m.bound.as_deref()),
+                m.year.map_or(Cell::Null, |y| Cell::Integer(i64::from(y))),
                 Cell::text(m.source.as_deref()),
             ]
         })
@@ -1101,21 +1152,21 @@ fn impact_table(metrics: &[ImpactMetric], ctx: &mut Ctx<'_>) -> Table {
     Table {
         name: "impact_metric",
         title: "Impact metrics",
-        description: "One row per impact figure of a start-up.",
+        description: "One row per KPI of a start-up in the impact file.",
         fields: vec![
             key("startup_key", S, "start-up id as given in the impact file"),
             key("seq", I, "position among the start-up's figures, from 1"),
             f("startup_id", S, "start-up, when it has a record"),
             f("startup_raw", S, RAW),
-            f("metric", S, "metric name"),
-            f("period_start", D, "start of the period measured"),
+            f("metric", S, "what is counted"),
+            f("value", N, "the figure, decimal point"),
             f(
-                "period_end",
-                D,
-                "end of the period measured, or date of the figure",
+                "period",
+                S,
+                "per which period; empty for a stock or cumulative count",
             ),
-            f("value", N, "value, decimal point"),
-            f("unit", S, "unit"),
+            f("bound", S, "how the figure relates to the true value"),
+            f("year", I, "year of the figure"),
             f("source", S, "source (URL or text)"),
         ],
         primary_key: &["startup_key", "seq"],

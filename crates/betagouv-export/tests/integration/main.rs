@@ -1,1 +1,13 @@
-//! Integration tests of betagouv-export.
+//! Integration tests of betagouv-export: real clients read our exports.
+//!
+//! Tests that need the shared data (`BETAGOUV_SHARED_DATA`) or an external tool
+//! (`frictionless`, `sqlite3`, python `jsonschema`) skip with a note unless
+//! `BETAGOUV_REQUIRE_EXTERNAL` is set, as everywhere in the workspace.
+#![allow(clippy::print_stderr, clippy::unwrap_used)]
+
+mod api_samples;
+mod clients;
+mod common;
+mod generated;
+#[cfg(feature = "xlsx")]
+mod xlsx_readback;

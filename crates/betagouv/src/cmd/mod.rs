@@ -6,6 +6,7 @@ use clap::{Parser, Subcommand};
 
 pub(crate) mod budget;
 pub(crate) mod content;
+pub(crate) mod export;
 pub(crate) mod impact;
 pub(crate) mod portfolio;
 pub(crate) mod report;
@@ -37,6 +38,8 @@ enum Command {
     /// Impact statistics: cohort comparisons, power, encouragement designs, survival.
     #[command(subcommand)]
     Impact(impact::ImpactCommand),
+    /// Open-data exports: API JSON, JSON + schema, CSV + datapackage, SQLite, XLSX.
+    Export(export::ExportArgs),
 }
 
 pub(crate) fn run(cli: Cli) -> Result<ExitCode, BoxError> {
@@ -46,5 +49,6 @@ pub(crate) fn run(cli: Cli) -> Result<ExitCode, BoxError> {
         Command::Content(c) => content::run(c),
         Command::Budget(c) => budget::run(c),
         Command::Impact(c) => impact::run(c),
+        Command::Export(args) => export::run(args),
     }
 }
