@@ -1,1 +1,5 @@
-//! Integration tests.
+//! Integration tests of betagouv-funding: invariants by property tests, the
+//! budget file, reports.
+
+mod invariants;
+mod reports;

@@ -1,0 +1,124 @@
+//! Reports on the built-in 2016 budget and on a small file.
+
+use std::path::Path;
+
+use betagouv_funding::builtin::builtin_2016;
+use betagouv_funding::file::parse_budget;
+use betagouv_funding::report::{ClaimStatus, ReportOptions, report};
+use betagouv_portfolio::builtin::portfolio_2016;
+
+#[test]
+fn builtin_2016_figures_and_claims() {
+    let b = builtin_2016().unwrap();
+    let r = report(&b, Some(&portfolio_2016()), &ReportOptions::for_year(2016));
+    assert_eq!(r.total.amount().to_string(), "2084035.00");
+    assert_eq!(r.by_source.incubator.amount().to_string(), "932115.00");
+    assert_eq!(r.by_source.partners.amount().to_string(), "1151920.00");
+    assert_eq!(r.partner_share.unwrap().to_string(), "0.5527");
+    assert!(r.by_startup.is_empty());
+    assert_eq!(r.by_stage.len(), 7);
+    assert!(r.by_stage.values().all(|m| m.is_zero()));
+    assert_eq!(r.evidence, "resources-only");
+    let status = |k: &str| r.claims.iter().find(|c| c.key == k).map(|c| c.status);
+    assert_eq!(status("budget_total"), Some(ClaimStatus::Consistent));
+    assert_eq!(status("partner_share"), Some(ClaimStatus::Consistent));
+    assert_eq!(status("budget_own_implied"), Some(ClaimStatus::Consistent));
+    // 12 partners are named of the 15 published.
+    assert_eq!(status("partners"), Some(ClaimStatus::Differs));
+    assert!(r.burn.runway_months.is_none());
+    let other = report(&b, None, &ReportOptions::for_year(2017));
+    assert!(other.total.is_zero() && other.partner_share.is_none());
+}
+
+const FILE: &str = r#"
+[[organizations]]
+id = "pole-emploi"
+name = "Pôle emploi"
+
+[[lines]]
+id = "p129"
+programme = "129"
+
+[[credits]]
+line = "p129"
+year = 2016
+ae_initial = "20000.00"
+cp_initial = "10000.00"
+
+[[resources]]
+id = "own"
+date = 2016-01-04
+source = "incubator"
+amount = "30000.00"
+
+[[agreements]]
+id = "conv"
+partner = "pole-emploi"
+amount = "10000.00"
+signed_on = 2016-01-10
+engagement_deadline = 2016-06-30
+tranches = [{ due_on = 2016-02-01, amount = "10000.00", received_on = 2016-02-03 }]
+
+[[contracts]]
+id = "ac"
+holder = "holder-x"
+start = 2015-01-01
+
+[[orders]]
+id = "BC-1"
+contract = "ac"
+startup = "mes-aides"
+line = "p129"
+agreement = "conv"
+issued_on = 2016-07-01
+lines = [{ profile = "dev", days = 20, daily_rate_net = "500.00" }]
+
+[[deliveries]]
+id = "SF-1"
+order = "BC-1"
+period_start = 2016-07-01
+period_end = 2016-09-30
+amount_net = "9000.00"
+
+[[payments]]
+id = "PAY-1"
+deliveries = ["SF-1"]
+paid_on = 2016-10-15
+amount_gross = "10800.00"
+"#;
+
+#[test]
+fn spending_report_and_breaches() {
+    let b = parse_budget(FILE, Path::new("b.toml")).unwrap();
+    let p = portfolio_2016();
+    let r = report(&b, Some(&p), &ReportOptions::for_year(2016));
+    assert_eq!(r.total.amount().to_string(), "40000.00");
+    assert_eq!(r.partner_share.unwrap().to_string(), "0.2500");
+    assert_eq!(r.by_startup["mes-aides"].amount().to_string(), "10800.00");
+    assert_eq!(r.by_stage["incubating"].amount().to_string(), "10800.00");
+    assert_eq!(r.by_phase["consolidation"].amount().to_string(), "10800.00");
+    assert_eq!(r.spending.engaged.amount().to_string(), "12000.00");
+    assert_eq!(r.spending.outstanding.amount().to_string(), "1200.00");
+    // Burn: 10800 over Oct-Dec / 3 = 3600; available 40000 - 10800 = 29200.
+    assert_eq!(r.burn.monthly.amount().to_string(), "3600.00");
+    assert_eq!(r.burn.runway_months.unwrap().to_string(), "8.11");
+    let credit = &r.credits[0];
+    assert_eq!(credit.ae_rate.unwrap().to_string(), "0.6000");
+    assert_eq!(credit.cp_rate.unwrap().to_string(), "1.0800");
+    let a = &r.agreements[0];
+    assert_eq!(
+        (a.engaged.cents(), a.paid.cents(), a.remaining.cents()),
+        (1_200_000, 1_080_000, -200_000)
+    );
+    let diags = betagouv_funding::check::check(&b, Some(&p));
+    let rules: Vec<&str> = diags.iter().map(|d| d.rule.as_str()).collect();
+    assert!(rules.contains(&"cp-exceeded"), "{rules:?}");
+    assert!(rules.contains(&"agreement-overcommitted"), "{rules:?}");
+    assert!(rules.contains(&"order-after-deadline"), "{rules:?}");
+    // Diagnostics point into the file.
+    let d = diags
+        .iter()
+        .find(|d| d.rule == "order-after-deadline")
+        .unwrap();
+    assert_eq!(d.location.as_ref().map(|l| l.line), Some(35));
+}
