@@ -78,12 +78,12 @@ fn html_and_markdown_to_a_file() {
 }
 
 #[test]
-fn content_folder_is_not_available_yet() {
+fn missing_content_folder_is_a_usage_error() {
     let out = Command::cargo_bin("betagouv")
         .expect("binary")
         .args(["report", "--content", "/nonexistent", "--at", "2025-01-01"])
         .output()
         .expect("runs");
     assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("not available yet"));
+    assert!(!out.stderr.is_empty());
 }

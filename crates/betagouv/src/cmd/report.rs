@@ -54,7 +54,7 @@ pub(crate) struct ReportArgs {
     /// Year of the report (default: 2016, the built-in dataset's year, or the year of --at).
     #[arg(long)]
     year: Option<i32>,
-    /// Content folder to read the portfolio from (needs betagouv-content's reader).
+    /// Content folder to read the portfolio from (betagouv-content's reader).
     #[arg(long, value_name = "DIR", requires = "at")]
     content: Option<PathBuf>,
     /// Date of the figures (YYYY-MM-DD); default 31 December of the year.
@@ -84,19 +84,23 @@ pub(crate) fn run(args: ReportArgs) -> Result<ExitCode, BoxError> {
         LangArg::Fr => Lang::Fr,
         LangArg::En => Lang::En,
     };
-    if let Some(dir) = &args.content {
-        return Err(format!(
-            "--content {}: reading a content folder is not available yet (betagouv-content has no reader to a Portfolio)",
-            dir.display()
-        )
-        .into());
-    }
-    let portfolio = builtin::portfolio_2016();
+    let (portfolio, diagnostics, content_source) = match &args.content {
+        Some(dir) => {
+            let import =
+                betagouv_content::read_folder(dir, &betagouv_content::ReadOptions::default())?;
+            (
+                import.portfolio,
+                import.diagnostics,
+                Some(dir.display().to_string()),
+            )
+        }
+        None => (builtin::portfolio_2016(), Vec::new(), None),
+    };
     let year = args
         .year
         .or_else(|| args.at.map(|d| chrono::Datelike::year(&d)))
         .unwrap_or(2016);
-    let builtin_year = year == 2016;
+    let builtin_year = year == 2016 && content_source.is_none();
 
     let budget = match &args.budget {
         Some(path) => {
@@ -144,10 +148,13 @@ pub(crate) fn run(args: ReportArgs) -> Result<ExitCode, BoxError> {
         None => None,
     };
 
-    let source = match lang {
-        Lang::Fr => "jeu de données 2016 intégré (betagouv-portfolio)",
-        Lang::En => "built-in 2016 dataset (betagouv-portfolio)",
-    };
+    let source = content_source.unwrap_or_else(|| {
+        match lang {
+            Lang::Fr => "jeu de données 2016 intégré (betagouv-portfolio)",
+            Lang::En => "built-in 2016 dataset (betagouv-portfolio)",
+        }
+        .to_owned()
+    });
     let inputs = Inputs {
         published: if builtin_year {
             builtin::published_2016()
@@ -156,7 +163,8 @@ pub(crate) fn run(args: ReportArgs) -> Result<ExitCode, BoxError> {
         },
         budget: budget_data.as_ref(),
         impact: impact.as_ref(),
-        ..Inputs::new(&portfolio, source)
+        diagnostics: &diagnostics,
+        ..Inputs::new(&portfolio, &source)
     };
     let options = ReportOptions {
         year,
