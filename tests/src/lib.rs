@@ -53,7 +53,11 @@ pub fn shared_data(relative: &str) -> Option<PathBuf> {
 #[must_use]
 pub fn require_tool(name: &str, args: &[&str]) -> bool {
     let ok = std::process::Command::new(name)
-        .args(if args.is_empty() { &["--version"][..] } else { args })
+        .args(if args.is_empty() {
+            &["--version"][..]
+        } else {
+            args
+        })
         .output()
         .is_ok_and(|o| o.status.success());
     if !ok {
