@@ -23,5 +23,32 @@ fn bench(c: &mut Criterion) {
     });
 }
 
-criterion_group!(benches, bench);
+/// The 2025 shared snapshot (`BETAGOUV_SHARED_DATA/betagouv-content/2025-12-31`), read
+/// once; the HTML report (compute + render) is measured. Skipped when the data is absent.
+fn bench_2025(c: &mut Criterion) {
+    let Some(base) = std::env::var_os("BETAGOUV_SHARED_DATA") else {
+        return;
+    };
+    let dir = std::path::Path::new(&base).join("betagouv-content/2025-12-31");
+    let Ok(import) = betagouv_content::read_folder(&dir, &betagouv_content::ReadOptions::default())
+    else {
+        return;
+    };
+    let inputs = Inputs {
+        diagnostics: &import.diagnostics,
+        ..Inputs::new(&import.portfolio, "2025-12-31")
+    };
+    let options = ReportOptions {
+        year: 2025,
+        ..ReportOptions::default()
+    };
+    c.bench_function("report_2025_html", |b| {
+        b.iter(|| {
+            Report::compute(&inputs, &options)
+                .and_then(|r| render(&r, Format::Html, RenderOptions::default()))
+        })
+    });
+}
+
+criterion_group!(benches, bench, bench_2025);
 criterion_main!(benches);
