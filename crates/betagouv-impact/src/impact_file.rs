@@ -24,7 +24,7 @@ pub struct ImpactFile {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct StartupImpact {
-    /// Start-up id (slug), e.g. `la-bonne-boite`.
+    /// Start-up id (slug), e.g. `labonneboite`.
     pub id: String,
     /// Cohort evaluations.
     #[serde(default)]
@@ -55,6 +55,9 @@ pub struct Arm {
     /// Free label (e.g. "encouraged").
     #[serde(skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
+    /// The label in French, for French reports.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub label_fr: Option<String>,
     /// Cohort size.
     pub n: u64,
     /// People with the outcome.
@@ -71,6 +74,7 @@ pub struct Arm {
 #[serde(deny_unknown_fields)]
 struct RawArm {
     label: Option<String>,
+    label_fr: Option<String>,
     n: u64,
     successes: u64,
     users: Option<u64>,
@@ -102,6 +106,7 @@ impl TryFrom<RawArm> for Arm {
         }
         Ok(Arm {
             label: r.label,
+            label_fr: r.label_fr,
             n: r.n,
             successes: r.successes,
             users: r.users,
@@ -134,6 +139,9 @@ pub struct Evaluation {
     pub design: EvaluationDesign,
     /// What counts as a success.
     pub outcome: String,
+    /// The outcome in French, for French reports.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub outcome_fr: Option<String>,
     /// Horizon of the outcome, in days (e.g. 150 for "within 5 months").
     #[serde(skip_serializing_if = "Option::is_none")]
     pub horizon_days: Option<u32>,
@@ -178,6 +186,9 @@ pub enum Bound {
 pub struct Kpi {
     /// What is counted (people, not sessions, where possible).
     pub metric: String,
+    /// The metric in French, for French reports.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub metric_fr: Option<String>,
     /// The count.
     pub value: f64,
     /// Per which period; absent for a stock or cumulative count.
@@ -227,7 +238,7 @@ impl ImpactFile {
     /// ```
     /// let text = r#"
     /// [[startup]]
-    /// id = "la-bonne-boite"
+    /// id = "labonneboite"
     /// [[startup.evaluation]]
     /// id = "cohorts"
     /// design = "encouragement"
@@ -270,7 +281,7 @@ pub const BUILTIN_2016_TOML: &str = include_str!("../data/builtin-2016.toml");
 ///
 /// ```
 /// let f = betagouv_impact::builtin_2016();
-/// let lbb = f.startup("la-bonne-boite").map(|s| &s.evaluation[0]);
+/// let lbb = f.startup("labonneboite").map(|s| &s.evaluation[0]);
 /// assert_eq!(lbb.map(|e| (e.treated.successes, e.control.successes)), Some((22_100, 20_000)));
 /// ```
 #[must_use]
@@ -290,13 +301,7 @@ mod tests {
         let ids: Vec<_> = f.startup.iter().map(|s| s.id.as_str()).collect();
         assert_eq!(
             ids,
-            [
-                "la-bonne-boite",
-                "mes-aides",
-                "api-entreprise",
-                "marches-publics-simplifies",
-                "le-taxi"
-            ]
+            ["labonneboite", "mes-aides", "api-entreprise", "mps", "taxi"]
         );
         let e = &f.startup[0].evaluation[0];
         assert_eq!(e.horizon_days, Some(150));

@@ -11,6 +11,8 @@ use serde::Serialize;
 pub struct ArmRow {
     /// The cohort's label.
     pub label: String,
+    /// The cohort's label in French, when the impact file gives one.
+    pub label_fr: Option<String>,
     /// Cohort size.
     pub n: u64,
     /// People with the outcome.
@@ -36,6 +38,8 @@ pub struct EvaluationRow {
     pub design: String,
     /// What counts as a success.
     pub outcome: String,
+    /// The same in French, when the impact file gives it.
+    pub outcome_fr: Option<String>,
     /// Where the figures come from.
     pub source: String,
     /// Remark of the impact file.
@@ -74,6 +78,8 @@ pub struct KpiRow {
     pub startup_name: Option<String>,
     /// What is counted.
     pub metric: String,
+    /// The same in French, when the impact file gives it.
+    pub metric_fr: Option<String>,
     /// The count.
     pub value: f64,
     /// Per which period (`day`, `week`, `month`, `year`), if any.
@@ -186,16 +192,17 @@ pub fn section(
         for e in &s.evaluation {
             let c = e.compare(options.alpha).map_err(crate::Error::Impact)?;
             let arm =
-                |a: &betagouv_impact::ArmSummary, label: &Option<String>, dflt: &str| ArmRow {
-                    label: label.clone().unwrap_or_else(|| dflt.to_owned()),
+                |a: &betagouv_impact::ArmSummary, arm: &betagouv_impact::Arm, dflt: &str| ArmRow {
+                    label: arm.label.clone().unwrap_or_else(|| dflt.to_owned()),
+                    label_fr: arm.label_fr.clone(),
                     n: a.n,
                     successes: a.successes,
                     rate_percent: a.proportion * 100.0,
                     ci_lower_percent: a.ci.wilson.lower * 100.0,
                     ci_upper_percent: a.ci.wilson.upper * 100.0,
                 };
-            let treated = arm(&c.treated, &e.treated.label, "treated");
-            let control = arm(&c.control, &e.control.label, "control");
+            let treated = arm(&c.treated, &e.treated, "treated");
+            let control = arm(&c.control, &e.control, "control");
             let n_t = c.treated.n as f64;
             let design = Design {
                 control_rate: c.control.proportion,
@@ -219,6 +226,7 @@ pub fn section(
                     .and_then(|v| v.as_str().map(str::to_owned))
                     .unwrap_or_default(),
                 outcome: e.outcome.clone(),
+                outcome_fr: e.outcome_fr.clone(),
                 source: e.source.clone(),
                 note: e.note.clone(),
                 treated,
@@ -239,6 +247,7 @@ pub fn section(
                 startup: s.id.clone(),
                 startup_name: startup_name.clone(),
                 metric: k.metric.clone(),
+                metric_fr: k.metric_fr.clone(),
                 value: k.value,
                 period: k.period.map(|p| period_key(p).to_owned()),
                 bound: bound_key(k.bound).to_owned(),

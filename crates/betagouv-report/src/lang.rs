@@ -40,6 +40,15 @@ impl Lang {
         }
     }
 
+    /// `fr` when this is French and a French text is given, else `en`.
+    #[must_use]
+    pub fn pick<'a>(self, en: &'a str, fr: Option<&'a str>) -> &'a str {
+        match (self, fr) {
+            (Lang::Fr, Some(fr)) => fr,
+            _ => en,
+        }
+    }
+
     /// Every label in this language.
     #[must_use]
     pub fn labels(self) -> &'static Labels {

@@ -494,13 +494,13 @@ fn write_page(r: &Report) -> std::result::Result<String, std::fmt::Error> {
                     "<div class=\"card\"><h3>{} — {}</h3><p>{}</p>",
                     esc(name),
                     esc(l.evaluation),
-                    esc(&e.outcome)
+                    esc(lang.pick(&e.outcome, e.outcome_fr.as_deref()))
                 )?;
                 let pct = |x: f64| format!("{} %", num::fixed(x, 1, lang));
                 let points = [&e.treated, &e.control]
                     .iter()
                     .map(|a| ErrorPoint {
-                        label: a.label.clone(),
+                        label: lang.pick(&a.label, a.label_fr.as_deref()).to_owned(),
                         value: a.rate_percent,
                         lower: a.ci_lower_percent,
                         upper: a.ci_upper_percent,
@@ -524,7 +524,7 @@ fn write_page(r: &Report) -> std::result::Result<String, std::fmt::Error> {
                     write!(
                         tb,
                         "<tr><th scope=\"row\">{}</th><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">[{} ; {}]</td></tr>",
-                        esc(&a.label),
+                        esc(lang.pick(&a.label, a.label_fr.as_deref())),
                         esc(&num::int(i64::try_from(a.n).unwrap_or(i64::MAX), lang)),
                         esc(&pct(a.rate_percent)),
                         esc(&num::fixed(a.ci_lower_percent, 2, lang)),
@@ -579,7 +579,7 @@ fn write_page(r: &Report) -> std::result::Result<String, std::fmt::Error> {
                         o,
                         "<tr><th scope=\"row\">{}</th><td>{}</td><td class=\"n\">{}</td><td>{}</td></tr>",
                         esc(k.startup_name.as_deref().unwrap_or(&k.startup)),
-                        esc(&k.metric),
+                        esc(lang.pick(&k.metric, k.metric_fr.as_deref())),
                         esc(&kpi_value(k, lang)),
                         esc(&k.source)
                     )?;

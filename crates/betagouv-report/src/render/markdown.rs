@@ -218,12 +218,12 @@ fn write_md(r: &Report) -> std::result::Result<String, std::fmt::Error> {
             for e in &i.evaluations {
                 let name = e.startup_name.as_deref().unwrap_or(&e.startup);
                 writeln!(o, "### {name} — {}\n", l.evaluation)?;
-                writeln!(o, "{}.\n", e.outcome)?;
+                writeln!(o, "{}.\n", lang.pick(&e.outcome, e.outcome_fr.as_deref()))?;
                 let rows: Vec<Vec<String>> = [&e.treated, &e.control]
                     .iter()
                     .map(|a| {
                         vec![
-                            a.label.clone(),
+                            lang.pick(&a.label, a.label_fr.as_deref()).to_owned(),
                             num::int(i64::try_from(a.n).unwrap_or(i64::MAX), lang),
                             format!("{} %", num::fixed(a.rate_percent, 1, lang)),
                         ]
@@ -257,7 +257,7 @@ fn write_md(r: &Report) -> std::result::Result<String, std::fmt::Error> {
                     .map(|k| {
                         vec![
                             k.startup_name.clone().unwrap_or_else(|| k.startup.clone()),
-                            k.metric.clone(),
+                            lang.pick(&k.metric, k.metric_fr.as_deref()).to_owned(),
                             super::html::kpi_value(k, lang),
                         ]
                     })

@@ -253,15 +253,19 @@ fn write_report(r: &Report, st: &Style) -> std::result::Result<String, std::fmt:
         Section::Computed(i) => {
             for e in &i.evaluations {
                 let name = e.startup_name.as_deref().unwrap_or(&e.startup);
-                writeln!(o, "  {name} — {}", e.outcome)?;
+                writeln!(
+                    o,
+                    "  {name} — {}",
+                    lang.pick(&e.outcome, e.outcome_fr.as_deref())
+                )?;
                 writeln!(
                     o,
                     "    {} {} % ({} {}) · {} {} % ({} {})",
-                    e.treated.label,
+                    lang.pick(&e.treated.label, e.treated.label_fr.as_deref()),
                     num::fixed(e.treated.rate_percent, 1, lang),
                     l.cohort_size,
                     num::int(i64::try_from(e.treated.n).unwrap_or(i64::MAX), lang),
-                    e.control.label,
+                    lang.pick(&e.control.label, e.control.label_fr.as_deref()),
                     num::fixed(e.control.rate_percent, 1, lang),
                     l.cohort_size,
                     num::int(i64::try_from(e.control.n).unwrap_or(i64::MAX), lang),
@@ -301,7 +305,7 @@ fn write_report(r: &Report, st: &Style) -> std::result::Result<String, std::fmt:
                     .map(|k| {
                         vec![
                             k.startup_name.clone().unwrap_or_else(|| k.startup.clone()),
-                            k.metric.clone(),
+                            lang.pick(&k.metric, k.metric_fr.as_deref()).to_owned(),
                             super::html::kpi_value(k, lang),
                         ]
                     })
