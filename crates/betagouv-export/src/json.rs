@@ -69,7 +69,7 @@ fn strip_nulls(v: &mut Value) {
     }
 }
 
-fn budget_json(l: &BudgetLine) -> Value {
+pub(crate) fn budget_json(l: &BudgetLine) -> Value {
     json!({
         "transaction_id": l.transaction_id,
         "seq": l.seq,
@@ -82,7 +82,7 @@ fn budget_json(l: &BudgetLine) -> Value {
     })
 }
 
-fn impact_json(m: &ImpactMetric) -> Value {
+pub(crate) fn impact_json(m: &ImpactMetric) -> Value {
     json!({
         "startup_id": m.startup_id,
         "metric": m.metric,

@@ -368,6 +368,51 @@ pub fn export_with_progress(
     Ok(report)
 }
 
+/// FNV-1a (64 bits): a tiny, stable, non-cryptographic digest.
+struct Fnv(u64);
+
+impl std::io::Write for Fnv {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        for &b in buf {
+            self.0 ^= u64::from(b);
+            self.0 = self.0.wrapping_mul(0x0100_0000_01b3);
+        }
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// A digest of the data to export, `fnv1a64:<16 hex digits>`: FNV-1a over the JSON of
+/// the portfolio (records sorted by id) and of the budget and impact rows. The same
+/// data gives the same digest whatever the file order; use it as
+/// [`ExportOptions::source_revision`] when no commit is known.
+///
+/// ```
+/// use betagouv_export::{input_digest, Dataset};
+/// use betagouv_portfolio::builtin;
+/// let p = builtin::portfolio_2016();
+/// let d = input_digest(&Dataset::new(&p));
+/// assert!(d.starts_with("fnv1a64:") && d.len() == 24);
+/// let mut q = p.clone();
+/// q.startups.reverse();
+/// assert_eq!(input_digest(&Dataset::new(&q)), d);
+/// ```
+#[must_use]
+pub fn input_digest(dataset: &Dataset<'_>) -> String {
+    let mut h = Fnv(0xcbf2_9ce4_8422_2325);
+    // Writing into the hasher cannot fail.
+    let _ = serde_json::to_writer(&mut h, &json::sorted_portfolio(dataset.portfolio));
+    for l in dataset.budget_lines.unwrap_or_default() {
+        let _ = serde_json::to_writer(&mut h, &json::budget_json(l));
+    }
+    for m in dataset.impact_metrics.unwrap_or_default() {
+        let _ = serde_json::to_writer(&mut h, &json::impact_json(m));
+    }
+    format!("fnv1a64:{:016x}", h.0)
+}
+
 fn row_counts(tables: &[Table]) -> BTreeMap<String, usize> {
     tables
         .iter()

@@ -9,5 +9,6 @@ mod api_samples;
 mod clients;
 mod common;
 mod generated;
+mod snapshots;
 #[cfg(feature = "xlsx")]
 mod xlsx_readback;

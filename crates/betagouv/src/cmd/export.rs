@@ -81,6 +81,9 @@ pub(crate) struct ExportArgs {
     /// UTC by default, so that the same inputs give the same output.
     #[arg(long, value_name = "RFC3339")]
     generated_at: Option<DateTime<Utc>>,
+    /// Commit of the content written in the metadata; a digest of the data by default.
+    #[arg(long, value_name = "REV")]
+    source_revision: Option<String>,
     /// Licence of the exported data; cc-by-nc-sa-4.0 for a content folder, etalab-2.0
     /// for the built-in dataset by default.
     #[arg(long, value_enum)]
@@ -186,6 +189,10 @@ pub(crate) fn run(args: ExportArgs) -> Result<ExitCode, BoxError> {
         None => default_licence,
     };
     options.force = args.force;
+    options.source_revision = Some(
+        args.source_revision
+            .unwrap_or_else(|| betagouv_export::input_digest(&dataset)),
+    );
 
     let bar = progress_bar(format.name());
     let mut on_progress = |p: Progress<'_>| {
