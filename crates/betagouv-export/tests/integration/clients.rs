@@ -257,3 +257,39 @@ fn sqlite_without_its_feature_is_an_error() {
         betagouv_export::Error::FeatureDisabled { .. }
     ));
 }
+
+#[test]
+fn the_2016_snapshot_passes_frictionless_and_sqlite3() {
+    // The other era: `status` records, a partial date (`2015-01`), free-text owners.
+    let Some(dir) = betagouv_tests::shared_data("betagouv-content/2016-12-31") else {
+        return;
+    };
+    let import =
+        betagouv_content::read::read_folder(&dir, &betagouv_content::read::ReadOptions::default())
+            .unwrap();
+    let options = ExportOptions::new(
+        builtin::as_of_2016(),
+        "shared/data/betagouv-content/2016-12-31",
+    );
+    if betagouv_tests::require_tool("frictionless", &["--version"]) {
+        frictionless_valid(&import.portfolio, &options);
+    }
+    #[cfg(feature = "sqlite")]
+    if betagouv_tests::require_tool("sqlite3", &["--version"]) {
+        let (_tmp, db, report) = export_tmp(&import.portfolio, Format::Sqlite, &options);
+        let db = db.to_str().unwrap();
+        assert_eq!(
+            run("sqlite3", &[db, "PRAGMA integrity_check;"], None)
+                .1
+                .trim(),
+            "ok"
+        );
+        assert_eq!(
+            run("sqlite3", &[db, "PRAGMA foreign_key_check;"], None).1,
+            ""
+        );
+        assert_eq!(report.rows["startup"], import.portfolio.startups.len());
+        let partial = run("sqlite3", &[db, "SELECT count(*) FROM startup_phase WHERE start_date IS NULL AND start_raw IS NOT NULL;"], None).1;
+        assert_ne!(partial.trim(), "0", "the partial date goes to start_raw");
+    }
+}
