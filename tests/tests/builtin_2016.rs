@@ -6,16 +6,17 @@ use betagouv_portfolio::snapshot::{Snapshot, SnapshotOptions};
 use betagouv_portfolio::{Startup, builtin};
 use betagouv_tests::shared_data;
 
-fn facts(
-    s: &Startup,
-) -> (
+/// Id, name, phases (name, start as written), owner, link, repository.
+type Facts = (
     String,
     String,
     Vec<(String, Option<String>)>,
     Option<String>,
     Option<String>,
     Option<String>,
-) {
+);
+
+fn facts(s: &Startup) -> Facts {
     (
         s.id.to_string(),
         s.name.clone(),
