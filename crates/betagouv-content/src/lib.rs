@@ -41,7 +41,7 @@
 //! ```
 //!
 //! Format notes, including our `vocabulary` front-matter key, are in the
-//! [`format`] module. The YAML loader is the `granit-parser` event parser that
+//! [`mod@format`] module. The YAML loader is the `granit-parser` event parser that
 //! `serde-saphyr` ships, with our own limits (nesting depth, alias expansion
 //! budget, file size) and our own emitter for writing.
 #![deny(missing_docs)]

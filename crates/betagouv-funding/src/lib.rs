@@ -10,7 +10,7 @@
 //! - [`model`]: fiscal years, budget lines and credits (AE/CP), partner
 //!   agreements (conventions) and tranches, framework contracts, purchase
 //!   orders (bons de commande), deliveries (service fait), payments, claims;
-//! - [`file`]: the human-editable TOML budget file, with located errors;
+//! - [`mod@file`]: the human-editable TOML budget file, with located errors;
 //! - [`check`]: the domain invariants as [`betagouv_portfolio::Diagnostic`]s;
 //! - [`ledger`] and [`post`]: a double-entry ledger built from the budget;
 //! - [`report`]: resources by year and source, partner share, costs per
