@@ -5,13 +5,15 @@
 //! crate reads any of them into [`betagouv_portfolio`] types ([`read::read_folder`]),
 //! checks them against the repository's own rules of their era plus ours
 //! ([`check::check_folder`]), writes a portfolio back in the current layout
-//! ([`write::write_portfolio`]) and upgrades old folders ([`upgrade::upgrade`]).
+//! ([`write::write_portfolio`], or [`write::write_import`] to keep each file's key
+//! order) and upgrades old folders ([`upgrade::upgrade`]).
 //!
 //! Reading never stops on a bad file: every file is either a record or an error
 //! of the import report ([`read::Import`]), and every problem is a located
 //! [`Diagnostic`](betagouv_portfolio::Diagnostic) with a stable rule id.
 //! Unknown keys are kept, in order, with their values and types
-//! ([`betagouv_portfolio::Extra`]).
+//! ([`betagouv_portfolio::Extra`]), on records and inside phase, mission and event
+//! items.
 //!
 //! ```
 //! use betagouv_content::read::{ReadOptions, read_folder};

@@ -8,7 +8,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use betagouv_portfolio::{
     Diagnostic, Incubator, IncubatorId, Member, MemberId, Organisation, OrganisationId, Portfolio,
-    RecordKind, Severity, Startup, StartupId, Vocabulary,
+    RecordKind, Severity, Startup, StartupId, Value, Vocabulary,
 };
 
 use crate::error::{Error, Result};
@@ -95,6 +95,15 @@ pub struct SourceInfo {
     pub vocabulary: Option<Vocabulary>,
     /// The line of the file where the YAML starts (1-based).
     pub yaml_line: usize,
+    /// Key order of the mapping items of the lists read as items, per list key
+    /// (`phases`, `events`, `missions`), one key list per item in file order
+    /// (duplicates once). Items that are not mappings are not listed, so the lists
+    /// line up with the record's phases, events or missions.
+    pub item_keys: Vec<(String, Vec<Vec<String>>)>,
+    /// Top-level keys a modelled field read as absent or empty (`''`, `null`, an empty
+    /// value, `[]`), with their value: the record cannot tell them from missing keys,
+    /// so [`write_import`](crate::write::write_import) writes them back from here.
+    pub empty_keys: Vec<(String, Value)>,
 }
 
 /// One file read: its record (or none, when it could not be read) and its problems.
@@ -391,6 +400,7 @@ fn read_bytes_inner(
         id: &id_text,
         diags: std::mem::take(d),
         quoted_dates: false,
+        empty_keys: Vec::new(),
     };
     let entries = &parsed.entries;
     let record = match kind {
@@ -398,6 +408,7 @@ fn read_bytes_inner(
             Ok(id) => {
                 let r = record::startup(&mut ctx, id, entries);
                 out.source.vocabulary = r.vocabulary;
+                out.source.item_keys = r.item_keys;
                 Some(AnyRecord::Startup(r.record))
             }
             Err(e) => {
@@ -409,6 +420,7 @@ fn read_bytes_inner(
             Ok(id) => {
                 let r = record::member(&mut ctx, id, entries);
                 out.source.vocabulary = r.vocabulary;
+                out.source.item_keys = r.item_keys;
                 Some(AnyRecord::Member(r.record))
             }
             Err(e) => {
@@ -436,6 +448,7 @@ fn read_bytes_inner(
         },
     };
     out.source.quoted_dates = ctx.quoted_dates;
+    out.source.empty_keys = std::mem::take(&mut ctx.empty_keys);
     out.diagnostics = ctx.diags;
     out.record = record.map(|mut r| {
         let body = env.body.to_owned();

@@ -4,7 +4,9 @@
 //! `extra` map with its value, type and order. A known key whose value has a shape
 //! the model cannot hold (a list where text is expected, an id with a `/`...) is
 //! kept whole in `extra` under its own name and reported (`field-type`), so that
-//! writing the record back gives the same file content.
+//! writing the record back gives the same file content. Mapping items of the
+//! `phases`, `missions` and `events` lists follow the same rules with their own
+//! `extra` map (unknown item keys are kept silently, like unknown top-level keys).
 
 use std::path::Path;
 use std::str::FromStr;
@@ -30,6 +32,8 @@ pub(crate) struct Ctx<'a> {
     pub(crate) diags: Vec<Diagnostic>,
     /// Whether a date field was written as a quoted string.
     pub(crate) quoted_dates: bool,
+    /// Top-level keys read by a modelled field as absent or empty, with their value.
+    pub(crate) empty_keys: Vec<(String, betagouv_portfolio::Value)>,
 }
 
 impl Ctx<'_> {
@@ -47,6 +51,16 @@ impl Ctx<'_> {
                 .for_record(self.kind, self.id)
                 .at(self.file, line, col),
         );
+    }
+
+    /// Notes a top-level key a modelled field took as absent or empty (`''`, `null`, `[]`):
+    /// the record does not hold it, so the source info keeps it for `write_import`.
+    fn note_empty(&mut self, e: &Entry) {
+        let empty =
+            e.value.is_absent() || matches!(&e.value.kind, Kind::Seq(items) if items.is_empty());
+        if empty {
+            self.empty_keys.push((e.key.clone(), e.value.to_value()));
+        }
     }
 
     fn wrong(&mut self, e: &Entry, expected: &str) {
@@ -133,46 +147,54 @@ fn item_entries(n: &Node) -> Option<&[Entry]> {
     }
 }
 
-/// Reads the keys of a list item: known keys through `f`, others reported.
+/// Reads the keys of a list item: known keys through `f`; unknown keys, and known keys
+/// whose value has a shape `f` cannot take, go to `extra` with their value, type and
+/// order (the latter reported as `field-type`).
 fn item_fields(
     ctx: &mut Ctx<'_>,
     what: &str,
     entries: &[Entry],
     known: &[&str],
-    mut f: impl FnMut(&mut Ctx<'_>, &Entry) -> bool,
+    extra: &mut Extra,
+    mut f: impl FnMut(&Entry) -> bool,
 ) {
     for e in entries {
         if !known.contains(&e.key.as_str()) {
-            ctx.push(
-                Severity::Warning,
-                "unmodelled-key",
-                e.line,
-                e.col,
-                format!(
-                    "key `{}` of a {what} is not part of the model and is not kept",
-                    e.key
-                ),
-            );
-        } else if !f(ctx, e) {
+            extra.insert(e.key.clone(), e.value.to_value());
+        } else if !f(e) {
             ctx.push(
                 Severity::Warning,
                 "field-type",
                 e.line,
                 e.col,
                 format!(
-                    "`{}` of a {what} has an unexpected {}; ignored",
+                    "`{}` of a {what} has an unexpected {}; kept as written among the item's unknown keys",
                     e.key,
                     e.value.to_value().type_name()
                 ),
             );
+            extra.insert(e.key.clone(), e.value.to_value());
         }
     }
+}
+
+/// The key order of every mapping item of a list, in file order (the items the reader
+/// turns into phases, missions or events).
+fn item_key_orders(items: &[Node]) -> Vec<Vec<String>> {
+    items
+        .iter()
+        .filter_map(item_entries)
+        .map(|es| es.iter().map(|e| e.key.clone()).collect())
+        .collect()
 }
 
 /// Result of reading one file's front matter.
 pub(crate) struct Read<T> {
     pub(crate) record: T,
     pub(crate) vocabulary: Option<Vocabulary>,
+    /// Key order of the mapping items of each list read as items (`phases`, `events`,
+    /// `missions`), in file order.
+    pub(crate) item_keys: Vec<(String, Vec<Vec<String>>)>,
 }
 
 fn vocabulary(ctx: &mut Ctx<'_>, e: &Entry) -> Option<Vocabulary> {
@@ -195,6 +217,7 @@ fn vocabulary(ctx: &mut Ctx<'_>, e: &Entry) -> Option<Vocabulary> {
 pub(crate) fn startup(ctx: &mut Ctx<'_>, id: StartupId, entries: &[Entry]) -> Read<Startup> {
     let mut s = Startup::new(id, "");
     let mut extra = Extra::default();
+    let mut item_keys = Vec::new();
     let mut voc = None;
     let has_phases = entries
         .iter()
@@ -218,6 +241,7 @@ pub(crate) fn startup(ctx: &mut Ctx<'_>, id: StartupId, entries: &[Entry]) -> Re
             "start" if has_status => date(v, &mut quoted).map(|t| start = t).is_some(),
             "phases" if has_phases => {
                 let Kind::Seq(items) = &v.kind else { continue };
+                item_keys.push((e.key.clone(), item_key_orders(items)));
                 s.phases = items
                     .iter()
                     .filter_map(|i| phase(ctx, i, &mut quoted))
@@ -237,6 +261,7 @@ pub(crate) fn startup(ctx: &mut Ctx<'_>, id: StartupId, entries: &[Entry]) -> Re
             "techno" => list(v, text_item).map(|t| s.techno = t).is_some(),
             "events" => match &v.kind {
                 Kind::Seq(items) => {
+                    item_keys.push((e.key.clone(), item_key_orders(items)));
                     s.events = items
                         .iter()
                         .filter_map(|i| event(ctx, i, &mut quoted))
@@ -258,6 +283,8 @@ pub(crate) fn startup(ctx: &mut Ctx<'_>, id: StartupId, entries: &[Entry]) -> Re
         if !ok {
             ctx.wrong(e, expected(&e.key));
             extra.insert(e.key.clone(), v.to_value());
+        } else if extra.get(&e.key).is_none() {
+            ctx.note_empty(e);
         }
     }
     if has_status {
@@ -268,6 +295,7 @@ pub(crate) fn startup(ctx: &mut Ctx<'_>, id: StartupId, entries: &[Entry]) -> Re
                 start,
                 end: None,
                 comment: None,
+                extra: Extra::default(),
             })
             .into_iter()
             .collect();
@@ -277,6 +305,7 @@ pub(crate) fn startup(ctx: &mut Ctx<'_>, id: StartupId, entries: &[Entry]) -> Re
     Read {
         record: s,
         vocabulary: voc,
+        item_keys,
     }
 }
 
@@ -347,13 +376,16 @@ fn phase(ctx: &mut Ctx<'_>, n: &Node, quoted: &mut bool) -> Option<Phase> {
         start: None,
         end: None,
         comment: None,
+        extra: Extra::default(),
     };
+    let mut extra = Extra::default();
     item_fields(
         ctx,
         "phase",
         entries,
         &["name", "start", "end", "comment"],
-        |_, e| match e.key.as_str() {
+        &mut extra,
+        |e| match e.key.as_str() {
             "name" => text(&e.value)
                 .map(|t| p.name = t.unwrap_or_default())
                 .is_some(),
@@ -362,6 +394,7 @@ fn phase(ctx: &mut Ctx<'_>, n: &Node, quoted: &mut bool) -> Option<Phase> {
             _ => text(&e.value).map(|t| p.comment = t).is_some(),
         },
     );
+    p.extra = extra;
     Some(p)
 }
 
@@ -379,17 +412,15 @@ fn event(ctx: &mut Ctx<'_>, n: &Node, quoted: &mut bool) -> Option<Event> {
         );
         return None;
     };
-    let mut ev = Event {
-        name: String::new(),
-        date: None,
-        comment: None,
-    };
+    let mut ev = Event::new("", None);
+    let mut extra = Extra::default();
     item_fields(
         ctx,
         "event",
         entries,
         &["name", "date", "comment"],
-        |_, e| match e.key.as_str() {
+        &mut extra,
+        |e| match e.key.as_str() {
             "name" => text(&e.value)
                 .map(|t| ev.name = t.unwrap_or_default())
                 .is_some(),
@@ -397,6 +428,7 @@ fn event(ctx: &mut Ctx<'_>, n: &Node, quoted: &mut bool) -> Option<Event> {
             _ => text(&e.value).map(|t| ev.comment = t).is_some(),
         },
     );
+    ev.extra = extra;
     Some(ev)
 }
 
@@ -415,12 +447,14 @@ fn mission(ctx: &mut Ctx<'_>, n: &Node, quoted: &mut bool) -> Option<Mission> {
         return None;
     };
     let mut m = Mission::new(None, None, None);
+    let mut extra = Extra::default();
     item_fields(
         ctx,
         "mission",
         entries,
         &["start", "end", "status", "employer", "startups"],
-        |_, e| match e.key.as_str() {
+        &mut extra,
+        |e| match e.key.as_str() {
             "start" => date(&e.value, quoted).map(|t| m.start = t).is_some(),
             "end" => date(&e.value, quoted).map(|t| m.end = t).is_some(),
             "status" => text(&e.value).map(|t| m.status = t).is_some(),
@@ -428,6 +462,7 @@ fn mission(ctx: &mut Ctx<'_>, n: &Node, quoted: &mut bool) -> Option<Mission> {
             _ => list(&e.value, id_item).map(|t| m.startups = t).is_some(),
         },
     );
+    m.extra = extra;
     Some(m)
 }
 
@@ -447,6 +482,7 @@ pub fn split_employer(raw: &str) -> (Option<String>, Option<String>) {
 pub(crate) fn member(ctx: &mut Ctx<'_>, id: MemberId, entries: &[Entry]) -> Read<Member> {
     let mut m = Member::new(id, "");
     let mut extra = Extra::default();
+    let mut item_keys = Vec::new();
     let has_missions = entries.iter().any(|e| e.key == "missions");
     let mut quoted = false;
     let mut flat = Mission::new(None, None, None);
@@ -462,6 +498,7 @@ pub(crate) fn member(ctx: &mut Ctx<'_>, id: MemberId, entries: &[Entry]) -> Read
             "domaine" => text(v).map(|t| m.domaine = t).is_some(),
             "missions" => match &v.kind {
                 Kind::Seq(items) => {
+                    item_keys.push((e.key.clone(), item_key_orders(items)));
                     m.missions = items
                         .iter()
                         .filter_map(|i| mission(ctx, i, &mut quoted))
@@ -511,6 +548,8 @@ pub(crate) fn member(ctx: &mut Ctx<'_>, id: MemberId, entries: &[Entry]) -> Read
         if !ok {
             ctx.wrong(e, expected(&e.key));
             extra.insert(e.key.clone(), v.to_value());
+        } else if extra.get(&e.key).is_none() {
+            ctx.note_empty(e);
         }
     }
     if has_missions && m.missions.is_empty() && extra.get("missions").is_some() {
@@ -527,6 +566,7 @@ pub(crate) fn member(ctx: &mut Ctx<'_>, id: MemberId, entries: &[Entry]) -> Read
     Read {
         record: m,
         vocabulary: voc,
+        item_keys,
     }
 }
 
@@ -554,6 +594,8 @@ pub(crate) fn incubator(ctx: &mut Ctx<'_>, id: IncubatorId, entries: &[Entry]) -
         if !ok {
             ctx.wrong(e, expected(&e.key));
             i.extra.insert(e.key.clone(), v.to_value());
+        } else if i.extra.get(&e.key).is_none() {
+            ctx.note_empty(e);
         }
     }
     i
@@ -580,6 +622,8 @@ pub(crate) fn organisation(
         if !ok {
             ctx.wrong(e, expected(&e.key));
             o.extra.insert(e.key.clone(), v.to_value());
+        } else if o.extra.get(&e.key).is_none() {
+            ctx.note_empty(e);
         }
     }
     o

@@ -1,21 +1,28 @@
 //! Writing a portfolio as content files in the current layout, with our own YAML emitter.
 //!
-//! Output is deterministic: keys in a fixed order (modelled keys first, in the
-//! order the current files use, then unknown keys in their own order), two-space
-//! indentation, lists as block sequences, plain scalars where they read back
-//! as the same value and type, single quotes otherwise, double quotes with
-//! escapes for control characters and line breaks. Start-up files carry our
-//! `vocabulary` key (see [`crate::format`]).
+//! Output is deterministic: two-space indentation, lists as block sequences,
+//! plain scalars where they read back as the same value and type, single quotes
+//! otherwise, double quotes with escapes for control characters and line breaks.
+//! Start-up files carry our `vocabulary` key (see [`crate::format`]).
+//!
+//! Key order: [`write_portfolio`] (and the `*_file` functions) use a fixed order,
+//! modelled keys first, in the order the current files use, then unknown keys in
+//! their own order; the same holds inside phase, mission and event items.
+//! [`write_import`] writes every record that came from a file in the key order of
+//! that file ([`SourceInfo::keys`], [`SourceInfo::item_keys`]): known and unknown
+//! keys interleaved as read. A key the file did not have (our `vocabulary` key, a
+//! field set since) comes right after the key it follows in the fixed order.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use betagouv_portfolio::{
-    Diagnostic, Incubator, Member, MemberShape, Organisation, PhaseField, Portfolio, RecordDate,
-    RecordKind, Severity, Sponsor, Startup, Value, Vocabulary,
+    Diagnostic, Event, Extra, Incubator, Member, MemberShape, Mission, Organisation, Phase,
+    PhaseField, Portfolio, RecordDate, RecordKind, Severity, Sponsor, Startup, Value, Vocabulary,
 };
 
 use crate::error::{Error, Result};
+use crate::read::{Import, SourceInfo};
 use crate::record::VOCABULARY_KEY;
 use crate::scalar::{is_number, resolve_plain};
 
@@ -222,29 +229,18 @@ impl Entries {
             );
         }
     }
-    fn extra(
-        &mut self,
-        extra: &betagouv_portfolio::Extra,
-        kind: RecordKind,
-        id: &str,
-        diags: &mut Vec<Diagnostic>,
-    ) {
-        for (k, v) in extra.iter() {
-            if self.list.iter().any(|(x, _)| x == k) {
-                diags.push(
-                    Diagnostic::new(
-                        Severity::Warning,
-                        "extra-key-shadowed",
-                        format!("unknown key `{k}` has the name of a modelled field that is set; not written"),
-                    )
-                    .for_record(kind, id),
-                );
-            } else {
-                self.list.push((k.to_owned(), v.clone()));
+    fn extra(&mut self, extra: &Extra, who: Who<'_>, diags: &mut Vec<Diagnostic>) {
+        push_extra(&mut self.list, extra, "", who, diags);
+    }
+    fn file(mut self, body: &str, order: Order<'_>) -> String {
+        for (k, v) in order.empty {
+            if !self.list.iter().any(|(x, _)| x == k) {
+                self.list.push((k.clone(), v.clone()));
             }
         }
-    }
-    fn file(self, body: &str) -> String {
+        if let Some(keys) = order.keys {
+            reorder(&mut self.list, keys);
+        }
         let mut out = String::with_capacity(256 + body.len());
         out.push_str("---\n");
         out.push_str(&emit_yaml(&self.list));
@@ -252,6 +248,161 @@ impl Entries {
         out.push_str(body);
         out
     }
+}
+
+/// The record a diagnostic of the writer is about.
+#[derive(Clone, Copy)]
+struct Who<'a> {
+    kind: RecordKind,
+    id: &'a str,
+}
+
+/// Appends the unknown keys `extra` to the ordered entries `list` of one mapping (a
+/// record, or a list item when `what` names it). A key already in `list` with an empty
+/// text (a required text the reader could not take, kept among the unknown keys) is
+/// replaced in place; any other key already there is not written (`extra-key-shadowed`).
+fn push_extra(
+    list: &mut Vec<(String, Value)>,
+    extra: &Extra,
+    what: &str,
+    who: Who<'_>,
+    diags: &mut Vec<Diagnostic>,
+) {
+    for (k, v) in extra.iter() {
+        match list.iter_mut().find(|(x, _)| x == k) {
+            Some(slot) if matches!(&slot.1, Value::String(t) if t.is_empty()) => {
+                slot.1 = v.clone();
+            }
+            Some(_) => {
+                let of = if what.is_empty() {
+                    String::new()
+                } else {
+                    format!(" of a {what}")
+                };
+                diags.push(
+                    Diagnostic::new(
+                        Severity::Warning,
+                        "extra-key-shadowed",
+                        format!("unknown key `{k}`{of} has the name of a modelled field that is set; not written"),
+                    )
+                    .for_record(who.kind, who.id),
+                );
+            }
+            None => list.push((k.to_owned(), v.clone())),
+        }
+    }
+}
+
+/// Puts the entries of `list` in the order of `keys` (a file's key order). An entry
+/// whose key is not in `keys` comes right after the entry it follows in `list` (first
+/// when none of those is in `keys`). Deterministic: a stable sort on unique ranks.
+fn reorder(list: &mut Vec<(String, Value)>, keys: &[String]) {
+    // Rank: (position in `keys` of the entry or of the last entry before it found there,
+    // whether the entry itself is missing from `keys`, its index in `list`).
+    type Rank = (Option<usize>, bool, usize);
+    let mut anchor: Option<usize> = None;
+    let mut ranked: Vec<(Rank, (String, Value))> = list
+        .drain(..)
+        .enumerate()
+        .map(|(i, entry)| match keys.iter().position(|k| *k == entry.0) {
+            Some(p) => {
+                anchor = Some(p);
+                ((Some(p), false, i), entry)
+            }
+            None => ((anchor, true, i), entry),
+        })
+        .collect();
+    ranked.sort_by_key(|(rank, _)| *rank);
+    list.extend(ranked.into_iter().map(|(_, entry)| entry));
+}
+
+/// Key orders of a record as read (none for a new record: the fixed order).
+#[derive(Clone, Copy, Default)]
+struct Order<'a> {
+    keys: Option<&'a [String]>,
+    items: &'a [(String, Vec<Vec<String>>)],
+    empty: &'a [(String, Value)],
+}
+
+impl<'a> Order<'a> {
+    fn of(source: Option<&'a SourceInfo>) -> Self {
+        source.map_or_else(Self::default, |s| Self {
+            keys: Some(&s.keys),
+            items: &s.item_keys,
+            empty: &s.empty_keys,
+        })
+    }
+
+    /// The key order of item `i` of list `list`, when the file had that item.
+    fn item(&self, list: &str, i: usize) -> Option<&'a [String]> {
+        self.items
+            .iter()
+            .find(|(k, _)| k == list)
+            .and_then(|(_, items)| items.get(i))
+            .map(Vec::as_slice)
+    }
+}
+
+/// One item of a list (phase, mission, event): modelled pairs, then its unknown keys, in
+/// the item's order as read when known.
+fn item_value(
+    pairs: Vec<(&str, Option<Value>)>,
+    extra: &Extra,
+    what: &str,
+    order: Option<&[String]>,
+    who: Who<'_>,
+    diags: &mut Vec<Diagnostic>,
+) -> Value {
+    let mut list: Vec<(String, Value)> = pairs
+        .into_iter()
+        .filter_map(|(k, v)| v.map(|v| (k.to_owned(), v)))
+        .collect();
+    push_extra(&mut list, extra, what, who, diags);
+    if let Some(keys) = order {
+        reorder(&mut list, keys);
+    }
+    Value::Map(list)
+}
+
+fn phase_value(
+    p: &Phase,
+    order: Option<&[String]>,
+    who: Who<'_>,
+    diags: &mut Vec<Diagnostic>,
+) -> Value {
+    item_value(
+        vec![
+            ("name", Some(Value::String(p.name.clone()))),
+            ("start", p.start.as_ref().map(date_value)),
+            ("end", p.end.as_ref().map(date_value)),
+            ("comment", p.comment.clone().map(Value::String)),
+        ],
+        &p.extra,
+        "phase",
+        order,
+        who,
+        diags,
+    )
+}
+
+fn event_value(
+    ev: &Event,
+    order: Option<&[String]>,
+    who: Who<'_>,
+    diags: &mut Vec<Diagnostic>,
+) -> Value {
+    item_value(
+        vec![
+            ("name", Some(Value::String(ev.name.clone()))),
+            ("date", ev.date.as_ref().map(date_value)),
+            ("comment", ev.comment.clone().map(Value::String)),
+        ],
+        &ev.extra,
+        "event",
+        order,
+        who,
+        diags,
+    )
 }
 
 fn date_value(d: &RecordDate) -> Value {
@@ -270,15 +421,29 @@ fn opt_map(pairs: Vec<(&str, Option<Value>)>) -> Value {
     )
 }
 
-/// The file text of a start-up. `vocabulary` is written as our `vocabulary` key when given.
+/// The file text of a start-up, keys in the fixed order. `vocabulary` is written as our
+/// `vocabulary` key when given.
 #[must_use]
 pub fn startup_file(
     s: &Startup,
     vocabulary: Option<Vocabulary>,
     diags: &mut Vec<Diagnostic>,
 ) -> String {
+    startup_text(s, vocabulary, Order::default(), diags)
+}
+
+fn startup_text(
+    s: &Startup,
+    vocabulary: Option<Vocabulary>,
+    order: Order<'_>,
+    diags: &mut Vec<Diagnostic>,
+) -> String {
     let mut e = Entries::default();
     let id = s.id.as_str();
+    let who = Who {
+        kind: RecordKind::Startup,
+        id,
+    };
     e.put("title", Value::String(s.name.clone()));
     e.put("mission", Value::String(s.pitch.clone()));
     e.text("incubator", s.incubator.as_ref().map(|i| i.as_str()));
@@ -295,7 +460,8 @@ pub fn startup_file(
     let status_ok = s.phase_field == PhaseField::Status
         && s.phases.len() == 1
         && s.phases[0].end.is_none()
-        && s.phases[0].comment.is_none();
+        && s.phases[0].comment.is_none()
+        && s.phases[0].extra.is_empty();
     if status_ok {
         e.put("status", Value::String(s.phases[0].name.clone()));
         e.date("start", s.phases[0].start.as_ref());
@@ -305,7 +471,7 @@ pub fn startup_file(
                 Diagnostic::new(
                     Severity::Warning,
                     "status-written-as-phases",
-                    "a `status` start-up without exactly one phase (or with a phase end or comment) is written with a `phases` list",
+                    "a `status` start-up without exactly one phase (or with a phase end, comment or unknown key) is written with a `phases` list",
                 )
                 .for_record(RecordKind::Startup, id),
             );
@@ -314,14 +480,8 @@ pub fn startup_file(
             let items = s
                 .phases
                 .iter()
-                .map(|p| {
-                    opt_map(vec![
-                        ("name", Some(Value::String(p.name.clone()))),
-                        ("start", p.start.as_ref().map(date_value)),
-                        ("end", p.end.as_ref().map(date_value)),
-                        ("comment", p.comment.clone().map(Value::String)),
-                    ])
-                })
+                .enumerate()
+                .map(|(i, p)| phase_value(p, order.item("phases", i), who, diags))
                 .collect();
             e.put("phases", Value::Seq(items));
         }
@@ -331,13 +491,8 @@ pub fn startup_file(
         let items = s
             .events
             .iter()
-            .map(|ev| {
-                opt_map(vec![
-                    ("name", Some(Value::String(ev.name.clone()))),
-                    ("date", ev.date.as_ref().map(date_value)),
-                    ("comment", ev.comment.clone().map(Value::String)),
-                ])
-            })
+            .enumerate()
+            .map(|(i, ev)| event_value(ev, order.item("events", i), who, diags))
             .collect();
         e.put("events", Value::Seq(items));
     }
@@ -372,12 +527,17 @@ pub fn startup_file(
     if let Some(v) = vocabulary {
         e.put(VOCABULARY_KEY, Value::String(v.key().to_owned()));
     }
-    e.extra(&s.extra, RecordKind::Startup, id, diags);
-    e.file(&s.body)
+    e.extra(&s.extra, who, diags);
+    e.file(&s.body, order)
 }
 
-fn mission_value(m: &betagouv_portfolio::Mission) -> Value {
-    opt_map(vec![
+fn mission_value(
+    m: &Mission,
+    order: Option<&[String]>,
+    who: Who<'_>,
+    diags: &mut Vec<Diagnostic>,
+) -> Value {
+    let pairs = vec![
         ("start", m.start.as_ref().map(date_value)),
         ("end", m.end.as_ref().map(date_value)),
         ("status", m.status.clone().map(Value::String)),
@@ -393,14 +553,23 @@ fn mission_value(m: &betagouv_portfolio::Mission) -> Value {
                 )
             }),
         ),
-    ])
+    ];
+    item_value(pairs, &m.extra, "mission", order, who, diags)
 }
 
-/// The file text of a member.
+/// The file text of a member, keys in the fixed order.
 #[must_use]
 pub fn member_file(m: &Member, diags: &mut Vec<Diagnostic>) -> String {
+    member_text(m, Order::default(), diags)
+}
+
+fn member_text(m: &Member, order: Order<'_>, diags: &mut Vec<Diagnostic>) -> String {
     let mut e = Entries::default();
     let id = m.id.as_str();
+    let who = Who {
+        kind: RecordKind::Member,
+        id,
+    };
     e.put("fullname", Value::String(m.fullname.clone()));
     e.put("role", Value::String(m.role.clone()));
     e.text("domaine", m.domaine.as_deref());
@@ -408,7 +577,9 @@ pub fn member_file(m: &Member, diags: &mut Vec<Diagnostic>) -> String {
     e.text("incubator", m.incubator.as_ref().map(|i| i.as_str()));
     let flat_ok = m.shape == MemberShape::Flat
         && m.missions.len() <= 1
-        && m.missions.iter().all(|x| x.startups.is_empty());
+        && m.missions
+            .iter()
+            .all(|x| x.startups.is_empty() && x.extra.is_empty());
     if flat_ok {
         if let Some(x) = m.missions.first() {
             e.date("start", x.start.as_ref());
@@ -427,28 +598,35 @@ pub fn member_file(m: &Member, diags: &mut Vec<Diagnostic>) -> String {
                 Diagnostic::new(
                     Severity::Warning,
                     "flat-written-as-missions",
-                    "a member with top-level start/end/employer but several missions (or mission start-ups) is written with a `missions` list",
+                    "a member with top-level start/end/employer but several missions (or mission start-ups or unknown mission keys) is written with a `missions` list",
                 )
                 .for_record(RecordKind::Member, id),
             );
         }
-        e.put(
-            "missions",
-            Value::Seq(m.missions.iter().map(mission_value).collect()),
-        );
+        let items = m
+            .missions
+            .iter()
+            .enumerate()
+            .map(|(i, x)| mission_value(x, order.item("missions", i), who, diags))
+            .collect();
+        e.put("missions", Value::Seq(items));
     }
     e.texts("startups", m.startups.iter().map(|s| s.as_str()));
     e.texts("previously", m.previously.iter().map(|s| s.as_str()));
     e.texts("competences", m.competences.iter().map(String::as_str));
     e.texts("teams", m.teams.iter().map(String::as_str));
     e.texts("badges", m.badges.iter().map(String::as_str));
-    e.extra(&m.extra, RecordKind::Member, id, diags);
-    e.file(&m.body)
+    e.extra(&m.extra, who, diags);
+    e.file(&m.body, order)
 }
 
-/// The file text of an incubator.
+/// The file text of an incubator, keys in the fixed order.
 #[must_use]
 pub fn incubator_file(i: &Incubator, diags: &mut Vec<Diagnostic>) -> String {
+    incubator_text(i, Order::default(), diags)
+}
+
+fn incubator_text(i: &Incubator, order: Order<'_>, diags: &mut Vec<Diagnostic>) -> String {
     let mut e = Entries::default();
     e.put("title", Value::String(i.title.clone()));
     e.text("owner", i.owner.as_deref());
@@ -464,25 +642,38 @@ pub fn incubator_file(i: &Incubator, diags: &mut Vec<Diagnostic>) -> String {
     if i.hidden {
         e.put("hidden", Value::Bool(true));
     }
-    e.extra(&i.extra, RecordKind::Incubator, i.id.as_str(), diags);
-    e.file(&i.body)
+    let who = Who {
+        kind: RecordKind::Incubator,
+        id: i.id.as_str(),
+    };
+    e.extra(&i.extra, who, diags);
+    e.file(&i.body, order)
 }
 
-/// The file text of an organisation.
+/// The file text of an organisation, keys in the fixed order.
 #[must_use]
 pub fn organisation_file(o: &Organisation, diags: &mut Vec<Diagnostic>) -> String {
+    organisation_text(o, Order::default(), diags)
+}
+
+fn organisation_text(o: &Organisation, order: Order<'_>, diags: &mut Vec<Diagnostic>) -> String {
     let mut e = Entries::default();
     e.put("name", Value::String(o.name.clone()));
     e.text("acronym", o.acronym.as_deref());
     e.text("type", o.kind.as_deref());
     e.text("domaine_ministeriel", o.domaine_ministeriel.as_deref());
-    e.extra(&o.extra, RecordKind::Organisation, o.id.as_str(), diags);
-    e.file(&o.body)
+    let who = Who {
+        kind: RecordKind::Organisation,
+        id: o.id.as_str(),
+    };
+    e.extra(&o.extra, who, diags);
+    e.file(&o.body, order)
 }
 
 /// Writes `portfolio` under `out` in the current layout (`content/_startups`,
 /// `content/_authors`, `content/_incubators`, `content/_organisations`), one
-/// `<id>.md` file per record. Collections without records get no folder.
+/// `<id>.md` file per record, keys in the fixed order. Collections without records
+/// get no folder.
 ///
 /// # Errors
 ///
@@ -493,27 +684,87 @@ pub fn write_portfolio(
     out: &Path,
     options: &WriteOptions,
 ) -> Result<WriteReport> {
+    write_records(portfolio, &Sources::default(), out, options)
+}
+
+/// Writes the records of `import` like [`write_portfolio`], but each record that came
+/// from a file keeps the key order of that file: top-level keys and the keys of its
+/// phase, mission and event items, known and unknown interleaved as read (see the
+/// module docs for keys the file did not have). Records added to
+/// `import.portfolio` since the read (no [`FileReport`](crate::read::FileReport)) get
+/// the fixed order. Output is deterministic.
+///
+/// With [`WriteOptions::record_vocabulary`] off, a file read from a content folder
+/// in the current layout and written in the plain style of this writer is re-emitted
+/// byte for byte (after CRLF normalisation); the format notes say what else differs.
+///
+/// # Errors
+///
+/// As [`write_portfolio`].
+pub fn write_import(import: &Import, out: &Path, options: &WriteOptions) -> Result<WriteReport> {
+    let p = &import.portfolio;
+    let mut sources = Sources {
+        startups: vec![None; p.startups.len()],
+        members: vec![None; p.members.len()],
+        incubators: vec![None; p.incubators.len()],
+        organisations: vec![None; p.organisations.len()],
+    };
+    for f in &import.files {
+        let Some(i) = f.index else { continue };
+        let list = match f.kind {
+            RecordKind::Startup => &mut sources.startups,
+            RecordKind::Member => &mut sources.members,
+            RecordKind::Incubator => &mut sources.incubators,
+            RecordKind::Organisation => &mut sources.organisations,
+        };
+        if let Some(slot) = list.get_mut(i) {
+            *slot = Some(&f.source);
+        }
+    }
+    write_records(p, &sources, out, options)
+}
+
+/// The source of each record, by kind and index (missing: a new record).
+#[derive(Default)]
+struct Sources<'a> {
+    startups: Vec<Option<&'a SourceInfo>>,
+    members: Vec<Option<&'a SourceInfo>>,
+    incubators: Vec<Option<&'a SourceInfo>>,
+    organisations: Vec<Option<&'a SourceInfo>>,
+}
+
+fn order_at<'a>(list: &[Option<&'a SourceInfo>], i: usize) -> Order<'a> {
+    Order::of(list.get(i).copied().flatten())
+}
+
+fn write_records(
+    portfolio: &Portfolio,
+    sources: &Sources<'_>,
+    out: &Path,
+    options: &WriteOptions,
+) -> Result<WriteReport> {
     let mut report = WriteReport::default();
     let vocabulary = options.record_vocabulary.then_some(portfolio.vocabulary);
     let mut files: Vec<(PathBuf, String)> = Vec::new();
     let content = out.join("content");
-    for s in &portfolio.startups {
-        let text = startup_file(s, vocabulary, &mut report.diagnostics);
+    let d = &mut report.diagnostics;
+    for (n, s) in portfolio.startups.iter().enumerate() {
+        let text = startup_text(s, vocabulary, order_at(&sources.startups, n), d);
         files.push((content.join("_startups").join(format!("{}.md", s.id)), text));
     }
-    for m in &portfolio.members {
-        let text = member_file(m, &mut report.diagnostics);
+    for (n, m) in portfolio.members.iter().enumerate() {
+        let text = member_text(m, order_at(&sources.members, n), d);
         files.push((content.join("_authors").join(format!("{}.md", m.id)), text));
     }
-    for i in &portfolio.incubators {
-        let text = incubator_file(i, &mut report.diagnostics);
+    for (n, i) in portfolio.incubators.iter().enumerate() {
+        let text = incubator_text(i, order_at(&sources.incubators, n), d);
         files.push((
             content.join("_incubators").join(format!("{}.md", i.id)),
             text,
         ));
     }
-    for o in &portfolio.organisations {
-        let text = organisation_file(o, &mut report.diagnostics);
+    for (n, o) in portfolio.organisations.iter().enumerate() {
+        let text = organisation_text(o, order_at(&sources.organisations, n), d);
         files.push((
             content.join("_organisations").join(format!("{}.md", o.id)),
             text,

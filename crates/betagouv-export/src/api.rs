@@ -613,7 +613,8 @@ mod erased {
 mod tests {
     use super::*;
     use betagouv_portfolio::{
-        Event, Incubator, IncubatorId, OrganisationId, Phase, Sponsor, StartupId, Value, Vocabulary,
+        Event, Extra, Incubator, IncubatorId, OrganisationId, Phase, Sponsor, StartupId, Value,
+        Vocabulary,
     };
     use chrono::NaiveDate;
     use serde_json::json;
@@ -635,6 +636,7 @@ mod tests {
             name: "fast".into(),
             date: Some(RecordDate::parse("2024-01-01")),
             comment: None,
+            extra: Extra::default(),
         }];
         s.sponsors = vec![Sponsor::Organisation {
             id: OrganisationId::new("dgitm").unwrap(),

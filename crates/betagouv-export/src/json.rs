@@ -273,11 +273,13 @@ pub fn schema() -> Value {
             ("start", r("record_date"), false),
             ("end", r("record_date"), false),
             ("comment", string(), false),
+            ("extra", r("extra"), true),
         ]),
         "event": object(vec![
             ("name", string(), true),
             ("date", r("record_date"), false),
             ("comment", string(), false),
+            ("extra", r("extra"), true),
         ]),
         "sponsor": one_of(vec![
             object(vec![("source", constant("organisation"), true), ("id", id(), true)]),
@@ -323,6 +325,7 @@ pub fn schema() -> Value {
             ("status", string(), false),
             ("employer", string(), false),
             ("startups", array(id()), true),
+            ("extra", r("extra"), true),
         ]),
         "member": object(vec![
             ("id", id(), true),
@@ -447,6 +450,9 @@ mod tests {
             start: Some(RecordDate::Exact(d)),
             end: Some(RecordDate::parse("2015-01")),
             comment: Some("c".into()),
+            extra: [("k".to_owned(), V::String("v".into()))]
+                .into_iter()
+                .collect(),
         }];
         s.end = Some(RecordDate::parse("hier"));
         s.links.site = Some("l".into());
@@ -463,6 +469,7 @@ mod tests {
             name: "e".into(),
             date: Some(RecordDate::Exact(d)),
             comment: Some("c".into()),
+            extra: [("k".to_owned(), V::Date(d))].into_iter().collect(),
         }];
         s.owner = Some("o".into());
         s.extra.insert("n", V::Null);
@@ -479,6 +486,8 @@ mod tests {
         let mut mi = Mission::new(Some(d), Some(d), Some("admin"));
         mi.employer = Some("e".into());
         mi.startups = vec![StartupId::new("s").unwrap()];
+        mi.extra
+            .insert("k", V::Map(vec![("n".into(), V::Number("1".into()))]));
         m.missions = vec![mi];
         m.startups = vec![StartupId::new("s").unwrap()];
         m.previously = vec![StartupId::new("s").unwrap()];

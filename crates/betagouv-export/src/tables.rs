@@ -1183,8 +1183,8 @@ fn impact_table(metrics: &[ImpactMetric], ctx: &mut Ctx<'_>) -> Table {
 mod tests {
     use super::*;
     use betagouv_portfolio::{
-        Incubator, IncubatorId, MemberId, Mission, Organisation, OrganisationId, Phase, StartupId,
-        Vocabulary, builtin,
+        Extra, Incubator, IncubatorId, MemberId, Mission, Organisation, OrganisationId, Phase,
+        StartupId, Vocabulary, builtin,
     };
 
     #[test]
@@ -1230,6 +1230,7 @@ mod tests {
             start: Some(RecordDate::parse("2015-01")),
             end: None,
             comment: None,
+            extra: Extra::default(),
         });
         p.startups.push(s);
         let mut m = Member::new(MemberId::new("m").unwrap(), "M");

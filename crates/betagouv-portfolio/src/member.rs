@@ -44,10 +44,15 @@ pub struct Mission {
     pub employer: Option<String>,
     /// Start-ups worked on (since 2024).
     pub startups: Vec<StartupId>,
+    /// Keys of the mission item the model does not know, with their value, type and file
+    /// order (empty for flat records and new missions). Writers put them back after the
+    /// modelled keys. Missing in older JSON: read as empty.
+    #[serde(default)]
+    pub extra: Extra,
 }
 
 impl Mission {
-    /// A mission with exact dates and a status.
+    /// A mission with exact dates and a status (no employer, start-up or unknown key).
     #[must_use]
     pub fn new(start: Option<NaiveDate>, end: Option<NaiveDate>, status: Option<&str>) -> Self {
         Self {
@@ -56,6 +61,7 @@ impl Mission {
             status: status.map(str::to_owned),
             employer: None,
             startups: Vec::new(),
+            extra: Extra::default(),
         }
     }
 

@@ -34,6 +34,7 @@ use std::str::FromStr;
 use serde::{Deserialize, Serialize};
 
 use crate::date::RecordDate;
+use crate::value::Extra;
 
 /// Where a phase came from in its record.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -56,10 +57,15 @@ pub struct Phase {
     pub end: Option<RecordDate>,
     /// Free-text comment, when given.
     pub comment: Option<String>,
+    /// Keys of the phase item the model does not know, with their value, type and file
+    /// order (empty for `status` records and new phases). Writers put them back after
+    /// the modelled keys. Missing in older JSON: read as empty.
+    #[serde(default)]
+    pub extra: Extra,
 }
 
 impl Phase {
-    /// A phase with a name and an exact start.
+    /// A phase with a name and an exact start (no end, comment or unknown key).
     ///
     /// ```
     /// use betagouv_portfolio::Phase;
@@ -73,6 +79,7 @@ impl Phase {
             start: start.map(RecordDate::Exact),
             end: None,
             comment: None,
+            extra: Extra::default(),
         }
     }
 }

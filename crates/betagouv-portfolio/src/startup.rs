@@ -64,6 +64,31 @@ pub struct Event {
     pub date: Option<RecordDate>,
     /// Free-text comment.
     pub comment: Option<String>,
+    /// Keys of the event item the model does not know, with their value, type and file
+    /// order (empty for new events). Writers put them back after the modelled keys.
+    /// Missing in older JSON: read as empty.
+    #[serde(default)]
+    pub extra: Extra,
+}
+
+impl Event {
+    /// An event with a name and an exact date (no comment or unknown key).
+    ///
+    /// ```
+    /// use betagouv_portfolio::Event;
+    /// let e = Event::new("national_impact", chrono::NaiveDate::from_ymd_opt(2020, 5, 1));
+    /// assert_eq!(e.name, "national_impact");
+    /// assert!(e.extra.is_empty());
+    /// ```
+    #[must_use]
+    pub fn new(name: impl Into<String>, date: Option<NaiveDate>) -> Self {
+        Self {
+            name: name.into(),
+            date: date.map(RecordDate::Exact),
+            comment: None,
+            extra: Extra::default(),
+        }
+    }
 }
 
 /// A start-up's links.
@@ -269,6 +294,7 @@ mod tests {
             start: Some(RecordDate::parse("2015-01")),
             end: None,
             comment: None,
+            extra: Extra::default(),
         }]);
         s.phase_field = PhaseField::Status;
         assert_eq!(

@@ -66,6 +66,12 @@ fn extra() -> impl Strategy<Value = Extra> {
         .prop_map(|m| m.into_iter().collect())
 }
 
+/// Unknown keys of a phase, mission or event item: none most of the time, else a few
+/// keys with nested values (lists of mappings, dates, numbers as written).
+fn item_extra() -> impl Strategy<Value = Extra> {
+    prop_oneof![2 => Just(Extra::default()), 1 => extra()]
+}
+
 fn body() -> impl Strategy<Value = String> {
     "[^\r]{0,40}"
 }
@@ -81,6 +87,7 @@ fn startup(i: usize) -> impl Strategy<Value = Startup> {
             option::of(date()),
             option::of(date()),
             option::of(text()),
+            item_extra(),
         ),
         0..4,
     );
@@ -103,7 +110,15 @@ fn startup(i: usize) -> impl Strategy<Value = Startup> {
         (
             texts(),
             texts(),
-            vec((any_text(), option::of(date()), option::of(text())), 0..3),
+            vec(
+                (
+                    any_text(),
+                    option::of(date()),
+                    option::of(text()),
+                    item_extra(),
+                ),
+                0..3,
+            ),
         ),
         (option::of(text()), vec("[a-z]{1,5}", 0..3), extra(), body()),
         (option::of(text()), option::of(text()), option::of(text())),
@@ -120,15 +135,17 @@ fn startup(i: usize) -> impl Strategy<Value = Startup> {
                     start: status.1,
                     end: None,
                     comment: None,
+                    extra: Extra::default(),
                 }];
             } else {
                 s.phases = phases
                     .into_iter()
-                    .map(|(name, start, end, comment)| Phase {
+                    .map(|(name, start, end, comment, extra)| Phase {
                         name,
                         start,
                         end,
                         comment,
+                        extra,
                     })
                     .collect();
             }
@@ -136,10 +153,11 @@ fn startup(i: usize) -> impl Strategy<Value = Startup> {
             (s.themes, s.techno, _) = (c.0, c.1, ());
             s.events =
                 c.2.into_iter()
-                    .map(|(name, date, comment)| Event {
+                    .map(|(name, date, comment, extra)| Event {
                         name,
                         date,
                         comment,
+                        extra,
                     })
                     .collect();
             s.owner = d.0;
@@ -168,6 +186,7 @@ fn member(i: usize) -> impl Strategy<Value = Member> {
         option::of(text()),
         option::of(text()),
         vec("[a-z]{1,5}", 0..3),
+        item_extra(),
     );
     let flat = (
         option::of(date()),
@@ -207,12 +226,13 @@ fn member(i: usize) -> impl Strategy<Value = Member> {
                         status,
                         employer,
                         startups: Vec::new(),
+                        extra: Extra::default(),
                     }];
                 }
             } else {
                 m.missions = missions
                     .into_iter()
-                    .map(|(start, end, status, employer, startups)| Mission {
+                    .map(|(start, end, status, employer, startups, extra)| Mission {
                         start,
                         end,
                         status,
@@ -221,6 +241,7 @@ fn member(i: usize) -> impl Strategy<Value = Member> {
                             .into_iter()
                             .map(|s| StartupId::new(s).unwrap())
                             .collect(),
+                        extra,
                     })
                     .collect();
             }

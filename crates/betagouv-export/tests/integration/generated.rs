@@ -4,8 +4,8 @@
 use betagouv_export::tables::{self, Cell};
 use betagouv_export::{Dataset, ExportOptions, Format};
 use betagouv_portfolio::{
-    Event, Incubator, IncubatorId, Member, MemberId, Mission, Organisation, OrganisationId, Phase,
-    Portfolio, RecordDate, Sponsor, Startup, StartupId, Vocabulary,
+    Event, Extra, Incubator, IncubatorId, Member, MemberId, Mission, Organisation, OrganisationId,
+    Phase, Portfolio, RecordDate, Sponsor, Startup, StartupId, Vocabulary,
 };
 use proptest::prelude::*;
 
@@ -43,9 +43,10 @@ prop_compose! {
                 start: match d { 0 => None, 1 => Some(RecordDate::parse("2015-01")), _ => Some(RecordDate::Exact(date(2016, 1, u32::from(d)))) },
                 end: None,
                 comment: Some("c, \"d\"".into()),
+                extra: Extra::default(),
             }).collect();
             s.sponsors = sponsors.into_iter().map(|o| Sponsor::Organisation { id: OrganisationId::new(o).unwrap() }).collect();
-            s.events = vec![Event { name: "fast".into(), date: None, comment: None }];
+            s.events = vec![Event::new("fast", None)];
             p.startups.push(s);
         }
         for (mid, name, missions) in members {

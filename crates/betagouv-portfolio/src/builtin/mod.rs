@@ -26,6 +26,7 @@ use crate::member::{Member, MemberShape, Mission};
 use crate::phase::{Phase, PhaseField, Vocabulary};
 use crate::portfolio::Portfolio;
 use crate::startup::{Links, Startup};
+use crate::value::Extra;
 
 /// The date the built-in dataset describes: 2016-12-31.
 #[must_use]
@@ -59,6 +60,7 @@ pub fn portfolio_2016() -> Portfolio {
             start: date(r.start),
             end: None,
             comment: None,
+            extra: Extra::default(),
         }];
         s.owner = text(r.owner);
         s.links = Links {
@@ -86,6 +88,7 @@ pub fn portfolio_2016() -> Portfolio {
                 status,
                 employer,
                 startups: Vec::new(),
+                extra: Extra::default(),
             });
         }
         p.members.push(m);

@@ -3,7 +3,7 @@
 
 use betagouv_portfolio::snapshot::{Snapshot, SnapshotOptions, monthly_series};
 use betagouv_portfolio::{
-    Member, MemberId, Mission, Phase, PhaseField, PhaseRule, Portfolio, RecordDate, Startup,
+    Extra, Member, MemberId, Mission, Phase, PhaseField, PhaseRule, Portfolio, RecordDate, Startup,
     StartupId, Vocabulary,
 };
 use chrono::NaiveDate;
@@ -41,6 +41,7 @@ fn phase() -> impl Strategy<Value = Phase> {
         start,
         end,
         comment: None,
+        extra: Extra::default(),
     })
 }
 
@@ -74,6 +75,7 @@ fn mission() -> impl Strategy<Value = Mission> {
         status: st.map(str::to_owned),
         employer: None,
         startups: Vec::new(),
+        extra: Extra::default(),
     })
 }
 
