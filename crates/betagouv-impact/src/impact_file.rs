@@ -26,6 +26,9 @@ pub struct ImpactFile {
 pub struct StartupImpact {
     /// Start-up id (slug), e.g. `labonneboite`.
     pub id: String,
+    /// The service's name, for services the portfolio does not hold.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     /// Cohort evaluations.
     #[serde(default)]
     pub evaluation: Vec<Evaluation>,

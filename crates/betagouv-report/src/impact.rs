@@ -188,7 +188,7 @@ pub fn section(
     let mut evaluations = Vec::new();
     let mut kpis = Vec::new();
     for s in &file.startup {
-        let startup_name = name(&s.id);
+        let startup_name = name(&s.id).or_else(|| s.name.clone());
         for e in &s.evaluation {
             let c = e.compare(options.alpha).map_err(crate::Error::Impact)?;
             let arm =
