@@ -4,6 +4,7 @@
 //! |---|---|---|
 //! | [`RuleSet::Build2016`] (spec §9.1) | `_startup/` + `_author/` | `employer-required`, `start-required` (members); `owner-required`, `unknown-status` (start-ups); `member-file-name` |
 //! | [`RuleSet::Schema2017`] (§9.2) | `_authors/`, or `content/` with `status` records | `field-required` (`fullname`, `role`, `status`, `start`, `contact`), `contact-format`, `employer-status`, `start-required`, `mission-start-required`, `mission-status`; `member-file-name` |
+//! | [`RuleSet::Schema2020`] (§9.2, 2020-07 to 2024) | `content/` with `phases` and inline `sponsors` mappings or start-up `owner` (2020-2022 keys) | `field-required` (`incubator`, `contact`), `contact-format`, `phases-required`, `unknown-phase-name`, `phase-start-required` (phases other than `alumni`/`success`), `phase-end-not-after-start`, `unknown-event-name`, `unknown-sponsor` (`/organisations/<id>` texts only), `missions-required`, `mission-start-required`, `mission-end-required`, `quoted-date`, `mission-status`, `mission-end-not-after-start`, `unknown-domaine`; `member-file-name` |
 //! | [`RuleSet::Current`] (§9.3) | `content/` with `phases` | `field-required` (`incubator`, `contact`), `missions-required`, `mission-start-required`, `mission-end-required`, `quoted-date`, `mission-end-not-after-start`, `unknown-startup`, `duplicate-reference`, `unknown-domaine`, `duplicate-competence`, `unknown-sponsor`, `incubators-list`, `phases-required`, `phase-start-required`, `duplicate-phase-name`, `phase-end-not-after-start`, `event-date-required`, `member-file-name` |
 //!
 //! Ours: every import diagnostic (with `duplicate-key` raised to an error, as the
@@ -30,6 +31,10 @@ pub enum RuleSet {
     Build2016,
     /// 2017-03 to 2024-05: schema files checked in CI (§9.2).
     Schema2017,
+    /// 2020-07 to 2024: the schema files of the `phases` era and the 2022 CI script
+    /// (§9.2): inline sponsors, undated terminal phases, repeated phase names and
+    /// dangling start-up references were all accepted.
+    Schema2020,
     /// Since 2024-02: today's CI checks (§9.3).
     Current,
 }
@@ -71,6 +76,25 @@ pub const DOMAINES: [&str; 11] = [
     "Autre",
 ];
 
+/// The phase names of the 2020-2024 schema, in the site's order (spec §3.1, E4).
+pub const PHASE_NAMES_2020: [&str; 6] = [
+    "success",
+    "transfer",
+    "acceleration",
+    "construction",
+    "investigation",
+    "alumni",
+];
+
+/// The event names of the 2020-2024 schema (spec §9.2).
+pub const EVENT_NAMES_2020: [&str; 5] = [
+    "product_launch",
+    "committee",
+    "other",
+    "national_impact",
+    "end",
+];
+
 /// Whether a member file name follows the repository's rule: letters a-z, `_`, `-`,
 /// `.`, then `.`, then the same, then `.md`.
 #[must_use]
@@ -105,7 +129,19 @@ pub fn rule_set_of(import: &Import) -> RuleSet {
                 .members
                 .iter()
                 .any(|m| m.shape == betagouv_portfolio::MemberShape::Missions);
-            if phases || (p.startups.is_empty() && missions && p.vocabulary >= Vocabulary::V2020) {
+            // Inline sponsor mappings and the free-text `owner` were dropped in 2022-03:
+            // a `phases` folder with them is from the schema era.
+            let old_keys = p.startups.iter().any(|s| {
+                s.owner.is_some()
+                    || s.sponsors
+                        .iter()
+                        .any(|x| matches!(x, Sponsor::Inline { .. }))
+            });
+            if phases && old_keys {
+                RuleSet::Schema2020
+            } else if phases
+                || (p.startups.is_empty() && missions && p.vocabulary >= Vocabulary::V2020)
+            {
                 RuleSet::Current
             } else {
                 RuleSet::Schema2017
@@ -294,6 +330,114 @@ pub fn check_import(import: &Import, rules: RuleSet, skip: &[String]) -> Vec<Dia
                     req(&mut out, "incubator", s.incubator.is_some());
                 }
             }
+            RuleSet::Schema2020 => {
+                req(&mut out, "incubator", s.incubator.is_some());
+                req(&mut out, "contact", s.contact.is_some());
+                if let Some(c) = &s.contact
+                    && !c.contains('@')
+                {
+                    out.push(
+                        RecordKind::Startup,
+                        id,
+                        file,
+                        line("contact"),
+                        "contact-format",
+                        format!("contact `{c}` must be an e-mail address"),
+                    );
+                }
+                if src.quoted_dates {
+                    out.push(
+                        RecordKind::Startup,
+                        id,
+                        file,
+                        None,
+                        "quoted-date",
+                        "a date is written as a quoted text; write it as a plain YYYY-MM-DD date"
+                            .into(),
+                    );
+                }
+                for sp in &s.sponsors {
+                    if let Sponsor::Organisation { id: o } = sp
+                        && !md_orgs.contains(o.as_str())
+                    {
+                        out.push(
+                            RecordKind::Startup,
+                            id,
+                            file,
+                            line("sponsors"),
+                            "unknown-sponsor",
+                            format!(
+                                "sponsor `/organisations/{o}` has no `{o}.md` organisation file"
+                            ),
+                        );
+                    }
+                }
+                if s.phases.is_empty() {
+                    out.push(
+                        RecordKind::Startup,
+                        id,
+                        file,
+                        None,
+                        "phases-required",
+                        "the start-up has no `phases`; add at least one phase".into(),
+                    );
+                }
+                for ph in &s.phases {
+                    if PHASE_NAMES_2020.iter().all(|n| *n != ph.name) {
+                        out.push(
+                            RecordKind::Startup,
+                            id,
+                            file,
+                            line("phases"),
+                            "unknown-phase-name",
+                            format!(
+                                "phase `{}` is not one of {}",
+                                ph.name,
+                                PHASE_NAMES_2020.join(", ")
+                            ),
+                        );
+                    }
+                    let terminal = matches!(ph.name.as_str(), "alumni" | "success");
+                    if !terminal && exact(ph.start.as_ref()).is_none() {
+                        out.push(
+                            RecordKind::Startup,
+                            id,
+                            file,
+                            line("phases"),
+                            "phase-start-required",
+                            format!("phase `{}` has no YYYY-MM-DD start date; add it", ph.name),
+                        );
+                    }
+                    if let (Some(a), Some(b)) = (exact(ph.start.as_ref()), exact(ph.end.as_ref()))
+                        && b <= a
+                    {
+                        out.push(
+                            RecordKind::Startup,
+                            id,
+                            file,
+                            line("phases"),
+                            "phase-end-not-after-start",
+                            format!("phase `{}` ends on {b}, not after its start {a}", ph.name),
+                        );
+                    }
+                }
+                for ev in &s.events {
+                    if !EVENT_NAMES_2020.contains(&ev.name.as_str()) {
+                        out.push(
+                            RecordKind::Startup,
+                            id,
+                            file,
+                            line("events"),
+                            "unknown-event-name",
+                            format!(
+                                "event `{}` is not one of {}",
+                                ev.name,
+                                EVENT_NAMES_2020.join(", ")
+                            ),
+                        );
+                    }
+                }
+            }
             RuleSet::Current => {
                 req(&mut out, "incubator", s.incubator.is_some());
                 req(&mut out, "contact", s.contact.is_some());
@@ -460,6 +604,82 @@ pub fn check_import(import: &Import, rules: RuleSet, skip: &[String]) -> Vec<Dia
                     }
                 }
             }
+            RuleSet::Schema2020 => {
+                if flat {
+                    out.push(
+                        RecordKind::Member,
+                        id,
+                        file,
+                        None,
+                        "missions-required",
+                        "the member has no `missions` list; add one".into(),
+                    );
+                }
+                if src.quoted_dates {
+                    out.push(
+                        RecordKind::Member,
+                        id,
+                        file,
+                        line("missions"),
+                        "quoted-date",
+                        "a date is written as a quoted text; write it as a plain YYYY-MM-DD date"
+                            .into(),
+                    );
+                }
+                for (n, x) in m.missions.iter().enumerate() {
+                    let n = n + 1;
+                    let at = line("missions");
+                    if x.start.is_none() {
+                        out.push(
+                            RecordKind::Member,
+                            id,
+                            file,
+                            at,
+                            "mission-start-required",
+                            format!("mission {n} has no start date; add it"),
+                        );
+                    }
+                    if x.end.is_none() {
+                        out.push(
+                            RecordKind::Member,
+                            id,
+                            file,
+                            at,
+                            "mission-end-required",
+                            format!("mission {n} has no end date; add it"),
+                        );
+                    }
+                    if let Some(st) = x.status.as_deref()
+                        && !matches!(st, "service" | "independent" | "admin")
+                    {
+                        out.push(RecordKind::Member, id, file, at, "mission-status", format!("mission {n} status must be service, independent or admin, not `{st}`"));
+                    }
+                    if let (Some(a), Some(b)) = (exact(x.start.as_ref()), exact(x.end.as_ref()))
+                        && b <= a
+                    {
+                        out.push(
+                            RecordKind::Member,
+                            id,
+                            file,
+                            at,
+                            "mission-end-not-after-start",
+                            format!("mission {n} ends on {b}, not after its start {a}"),
+                        );
+                    }
+                }
+                if let Some(d) = &m.domaine
+                    && !DOMAINES.contains(&d.as_str())
+                {
+                    out.push(
+                        RecordKind::Member,
+                        id,
+                        file,
+                        line("domaine"),
+                        "unknown-domaine",
+                        format!("domaine `{d}` is not one of {}", DOMAINES.join(", ")),
+                    );
+                }
+            }
             RuleSet::Current => {
                 if flat {
                     out.push(
@@ -622,4 +842,72 @@ pub fn check_folder(root: &Path, options: &CheckOptions) -> Result<CheckReport> 
         diagnostics,
         counts,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check(files: &[(&str, &str)]) -> CheckReport {
+        let t = tempfile::tempdir().unwrap();
+        for (rel, text) in files {
+            let path = t.path().join(rel);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        }
+        check_folder(t.path(), &CheckOptions::default()).unwrap()
+    }
+
+    fn rules(r: &CheckReport) -> Vec<&str> {
+        let mut v: Vec<_> = r
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .map(|d| d.rule.as_str())
+            .collect();
+        v.sort_unstable();
+        v
+    }
+
+    #[test]
+    fn a_2021_phases_folder_gets_the_rules_of_its_era() {
+        // Inline sponsors (2020-10 to 2022-03): the 2020-2024 schema, not today's checks.
+        // An undated terminal phase, a repeated name, an event without date and a
+        // dangling `previously` were accepted then; an unknown phase or event name, an
+        // undated `construction`, a `dinsic` mission and a quoted date were not.
+        let r = check(&[
+            (
+                "content/_startups/a.md",
+                "---\ntitle: A\nmission: m\nincubator: dinum\ncontact: a@b.fr\nphases:\n  - name: construction\n    start: 2020-01-01\n  - name: construction\n    start: 2021-01-01\n  - name: alumni\nevents:\n  - name: committee\nsponsors:\n  - name: Pôle emploi\n---\n",
+            ),
+            (
+                "content/_startups/b.md",
+                "---\ntitle: B\nmission: m\nincubator: dinum\ncontact: b@b.fr\nphases:\n  - name: Construction\n  - name: success\n    start: 2021-01-01\n    end: 2020-01-01\nevents:\n  - name: fast\n    date: 2021-01-01\n---\n",
+            ),
+            (
+                "content/_authors/a.b.md",
+                "---\nfullname: A\nrole: r\nmissions:\n  - start: '2020-01-01'\n    end: 2020-06-01\n    status: dinsic\npreviously:\n  - zz\n---\n",
+            ),
+        ]);
+        assert_eq!(r.rules, RuleSet::Schema2020);
+        assert_eq!(
+            rules(&r),
+            [
+                "mission-status",
+                "phase-end-before-start",
+                "phase-end-not-after-start",
+                "phase-start-required",
+                "quoted-date",
+                "unknown-event-name",
+                "unknown-phase-name",
+            ]
+        );
+        // Without the 2020-2022 keys the folder gets today's rules.
+        let r = check(&[(
+            "content/_startups/a.md",
+            "---\ntitle: A\nmission: m\nincubator: dinum\ncontact: a@b.fr\nphases:\n  - name: alumni\n---\n",
+        )]);
+        assert_eq!(r.rules, RuleSet::Current);
+        assert_eq!(rules(&r), ["phase-start-required"]);
+    }
 }

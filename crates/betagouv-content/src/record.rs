@@ -466,6 +466,71 @@ fn mission(ctx: &mut Ctx<'_>, n: &Node, quoted: &mut bool) -> Option<Mission> {
     Some(m)
 }
 
+/// Reads a legacy member `startups` list (2017-2024): ids, and from late 2017 to 2018-11
+/// one-key items `{<id>: inactive}`, which name a past start-up (what `previously` says
+/// since 2018-11). Gives (current, past), or `None` when an item is neither.
+fn legacy_startups(n: &Node) -> Option<(Vec<StartupId>, Vec<StartupId>)> {
+    if n.is_absent() {
+        return Some((Vec::new(), Vec::new()));
+    }
+    let Kind::Seq(items) = &n.kind else {
+        return None;
+    };
+    let (mut active, mut past) = (Vec::new(), Vec::new());
+    for item in items {
+        match &item.kind {
+            Kind::Map(es) => match es.as_slice() {
+                [e] if text(&e.value).flatten().as_deref() == Some("inactive") => {
+                    past.push(e.key.parse().ok()?);
+                }
+                _ => return None,
+            },
+            _ => active.push(id_item(item)?),
+        }
+    }
+    Some((active, past))
+}
+
+/// One item of the 2017-03 member `contracts` list, `{start, end, employer}` with a flat
+/// `status/company` employer, as a mission.
+fn contract(ctx: &mut Ctx<'_>, n: &Node, quoted: &mut bool) -> Option<Mission> {
+    let Some(entries) = item_entries(n) else {
+        ctx.push(
+            Severity::Warning,
+            "field-type",
+            n.line,
+            n.col,
+            format!(
+                "a contract should be a mapping, not a {}; ignored",
+                n.to_value().type_name()
+            ),
+        );
+        return None;
+    };
+    let mut m = Mission::new(None, None, None);
+    let mut extra = Extra::default();
+    item_fields(
+        ctx,
+        "contract",
+        entries,
+        &["start", "end", "employer"],
+        &mut extra,
+        |e| match e.key.as_str() {
+            "start" => date(&e.value, quoted).map(|t| m.start = t).is_some(),
+            "end" => date(&e.value, quoted).map(|t| m.end = t).is_some(),
+            _ => text(&e.value)
+                .map(|t| {
+                    if let Some(raw) = t {
+                        (m.status, m.employer) = split_employer(&raw);
+                    }
+                })
+                .is_some(),
+        },
+    );
+    m.extra = extra;
+    Some(m)
+}
+
 /// Splits a flat (2016-2019) `employer` into mission status and employer.
 #[must_use]
 pub fn split_employer(raw: &str) -> (Option<String>, Option<String>) {
@@ -488,6 +553,8 @@ pub(crate) fn member(ctx: &mut Ctx<'_>, id: MemberId, entries: &[Entry]) -> Read
     let mut flat = Mission::new(None, None, None);
     let mut flat_any = false;
     let mut voc = None;
+    let mut inactive = Vec::new();
+    let mut contracts: Vec<Mission> = Vec::new();
     for e in entries {
         let v = &e.value;
         let ok = match e.key.as_str() {
@@ -529,8 +596,24 @@ pub(crate) fn member(ctx: &mut Ctx<'_>, id: MemberId, entries: &[Entry]) -> Read
                     }
                 })
                 .is_some(),
-            "startups" => list(v, id_item).map(|t| m.startups = t).is_some(),
+            "startups" => legacy_startups(v)
+                .map(|(active, past)| {
+                    m.startups = active;
+                    inactive = past;
+                })
+                .is_some(),
             "previously" => list(v, id_item).map(|t| m.previously = t).is_some(),
+            "contracts" if !has_missions => match &v.kind {
+                Kind::Seq(items) => {
+                    item_keys.push((e.key.clone(), item_key_orders(items)));
+                    contracts = items
+                        .iter()
+                        .filter_map(|i| contract(ctx, i, &mut quoted))
+                        .collect();
+                    true
+                }
+                _ => false,
+            },
             "competences" => list(v, text_item).map(|t| m.competences = t).is_some(),
             "memberType" => text(v).map(|t| m.member_type = t).is_some(),
             "teams" => list(v, text_item).map(|t| m.teams = t).is_some(),
@@ -555,10 +638,16 @@ pub(crate) fn member(ctx: &mut Ctx<'_>, id: MemberId, entries: &[Entry]) -> Read
     if has_missions && m.missions.is_empty() && extra.get("missions").is_some() {
         // `missions` kept raw: the member has no readable mission.
     }
+    m.previously.extend(inactive);
     if !has_missions {
         m.shape = MemberShape::Flat;
         if flat_any {
             m.missions.push(flat);
+        }
+        if !contracts.is_empty() {
+            // The 2017-03 `contracts` list: a list of missions, written back as `missions`.
+            m.shape = MemberShape::Missions;
+            m.missions.extend(contracts);
         }
     }
     ctx.quoted_dates |= quoted;
@@ -627,4 +716,68 @@ pub(crate) fn organisation(
         }
     }
     o
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use betagouv_portfolio::{MemberShape, RecordKind};
+
+    use crate::read::{AnyRecord, ReadOptions, read_bytes};
+
+    fn member(text: &str) -> (betagouv_portfolio::Member, Vec<String>) {
+        let r = read_bytes(
+            RecordKind::Member,
+            Path::new("a.b.md"),
+            text.as_bytes(),
+            &ReadOptions::default(),
+        );
+        let rules = r.diagnostics.iter().map(|d| d.rule.clone()).collect();
+        match r.record {
+            Some(AnyRecord::Member(m)) => (m, rules),
+            other => panic!("not a member: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn inactive_startup_items_are_past_startups() {
+        // Late 2017 to 2018-11: `{<id>: inactive}` items in the legacy `startups` list.
+        let (m, rules) = member(
+            "---\nfullname: A\nrole: r\nstart: 2017-05-01\nemployer: independent/octo # x\nstartups:\n  - a\n  - b: inactive\n---\n",
+        );
+        assert!(rules.is_empty(), "{rules:?}");
+        let ids = |v: &[betagouv_portfolio::StartupId]| {
+            v.iter().map(|s| s.as_str().to_owned()).collect::<Vec<_>>()
+        };
+        assert_eq!(ids(&m.startups), ["a"]);
+        assert_eq!(ids(&m.previously), ["b"]);
+        assert!(m.extra.is_empty());
+        assert_eq!(m.missions[0].employer.as_deref(), Some("octo"));
+        // Any other mapping item is not a reference: kept whole, reported.
+        let (m, rules) = member("---\nfullname: A\nrole: r\nstartups:\n  - b: active\n---\n");
+        assert_eq!(rules, ["field-type"]);
+        assert!(m.startups.is_empty() && m.extra.get("startups").is_some());
+    }
+
+    #[test]
+    fn contracts_list_is_read_as_missions() {
+        // 2017-03-03 to 2017-03-16: `contracts` replaced the flat start/end/employer.
+        let (m, rules) = member(
+            "---\nfullname: A\nrole: r\ncontracts:\n  - start: 2016-06-01\n    end: 2016-12-31\n    employer: independent/octo\n  - start: 2017-01-01\n    employer: admin/sgmap\n    note: x\n---\n",
+        );
+        assert!(rules.is_empty(), "{rules:?}");
+        assert_eq!(m.shape, MemberShape::Missions);
+        assert_eq!(m.missions.len(), 2);
+        assert_eq!(m.missions[0].status.as_deref(), Some("independent"));
+        assert_eq!(m.missions[1].employer.as_deref(), Some("sgmap"));
+        assert!(m.missions[1].end.is_none());
+        assert!(m.missions[1].extra.get("note").is_some());
+        assert!(m.extra.is_empty());
+        // Beside a `missions` list, `contracts` is an unknown key.
+        let (m, _) = member(
+            "---\nfullname: A\nrole: r\nmissions: []\ncontracts:\n  - start: 2016-06-01\n---\n",
+        );
+        assert!(m.missions.is_empty() && m.extra.get("contracts").is_some());
+    }
 }

@@ -2,6 +2,7 @@
 
 mod bad_input;
 mod check;
+mod eras;
 mod lossless;
 mod prop_round_trip;
 mod real_data;
