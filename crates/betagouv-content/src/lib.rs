@@ -50,6 +50,7 @@
 
 pub mod check;
 pub mod error;
+mod fast;
 pub mod format;
 pub mod layout;
 pub mod read;

@@ -576,7 +576,8 @@ fn list_collection(dir: &Path, diags: &mut Vec<Diagnostic>) -> Result<Vec<PathBu
             ));
         }
     }
-    files.sort();
+    // Same order as sorting the paths (one folder), without comparing every component.
+    files.sort_unstable_by(|a, b| a.file_name().cmp(&b.file_name()));
     Ok(files)
 }
 

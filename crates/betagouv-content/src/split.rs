@@ -60,7 +60,13 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded<'_>, Utf8Error> {
             return Err(Utf8Error { line, column });
         }
     };
-    match text.find("\r\n") {
+    // Looking for a `\r` first is a memchr; most files have none.
+    let crlf = if text.contains('\r') {
+        text.find("\r\n")
+    } else {
+        None
+    };
+    match crlf {
         None => Ok(Decoded {
             text: Cow::Borrowed(text),
             bom,

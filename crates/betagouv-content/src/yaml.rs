@@ -132,8 +132,17 @@ pub(crate) enum YamlError {
     },
 }
 
-/// Parses `yaml` into its top-level mapping.
+/// Parses `yaml` into its top-level mapping: the fast path for the plain subset
+/// ([`crate::fast`]), else the full parser.
 pub(crate) fn parse(yaml: &str, limits: YamlLimits) -> Result<Parsed, YamlError> {
+    match crate::fast::parse(yaml, limits) {
+        Some(p) => Ok(p),
+        None => parse_full(yaml, limits),
+    }
+}
+
+/// Parses `yaml` with the full parser (the reference the fast path is tested against).
+pub(crate) fn parse_full(yaml: &str, limits: YamlLimits) -> Result<Parsed, YamlError> {
     let mut r = parse_tabs(yaml, limits);
     if let Ok(p) = &mut r
         && p.tab_line.is_none()
