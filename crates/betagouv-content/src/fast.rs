@@ -9,6 +9,8 @@
 //! limit) makes it decline with `None`, and the caller runs the full parser. The
 //! equivalence is tested on every file of the shared snapshots and by proptest.
 
+use std::borrow::Cow;
+
 use crate::yaml::{Duplicate, Entry, Kind, Node, Parsed, Style, YamlLimits};
 
 /// Largest front matter the fast path reads (bytes).
@@ -35,7 +37,7 @@ struct Fast<'a> {
 }
 
 /// Parses `yaml` when it is in the plain subset; `None` when the full parser must.
-pub(crate) fn parse(yaml: &str, limits: YamlLimits) -> Option<Parsed> {
+pub(crate) fn parse(yaml: &str, limits: YamlLimits) -> Option<Parsed<'_>> {
     if yaml.len() > MAX_LEN || !printable(yaml) {
         return None;
     }
@@ -126,12 +128,18 @@ fn clean_tail(tail: &str) -> bool {
 }
 
 /// A one-line scalar at the start of `text` (nothing but a comment after it).
-fn scalar(text: &str) -> Option<(String, Style)> {
+fn scalar(text: &str) -> Option<(Cow<'_, str>, Style)> {
     let b = text.as_bytes();
     match *b.first()? {
         b'\'' => {
+            let body = &text[1..];
+            let i = body.find('\'')?;
+            if !body[i + 1..].starts_with('\'') {
+                return clean_tail(&body[i + 1..])
+                    .then_some((Cow::Borrowed(&body[..i]), Style::Quoted));
+            }
             let mut out = String::new();
-            let mut rest = &text[1..];
+            let mut rest = body;
             loop {
                 let i = rest.find('\'')?;
                 out.push_str(&rest[..i]);
@@ -143,13 +151,13 @@ fn scalar(text: &str) -> Option<(String, Style)> {
                     break;
                 }
             }
-            clean_tail(rest).then_some((out, Style::Quoted))
+            clean_tail(rest).then_some((Cow::Owned(out), Style::Quoted))
         }
         b'"' => {
             let rest = &text[1..];
             let i = rest.find(['"', '\\'])?;
             (rest.as_bytes()[i] == b'"' && clean_tail(&rest[i + 1..]))
-                .then(|| (rest[..i].to_owned(), Style::Quoted))
+                .then_some((Cow::Borrowed(&rest[..i]), Style::Quoted))
         }
         b'-' if b.get(1).is_none_or(|&c| c == b' ') => None,
         b'?' | b':' | b',' | b'[' | b']' | b'{' | b'}' | b'#' | b'&' | b'*' | b'!' | b'|'
@@ -160,7 +168,7 @@ fn scalar(text: &str) -> Option<(String, Style)> {
             if value.ends_with(':') || value.contains(": ") {
                 return None;
             }
-            Some((value.to_owned(), Style::Plain))
+            Some((Cow::Borrowed(value), Style::Plain))
         }
     }
 }
@@ -176,14 +184,14 @@ impl<'a> Fast<'a> {
     }
 
     /// A block mapping whose keys are at `indent`; the current line is its first key.
-    fn map(&mut self, indent: usize) -> Option<Node> {
+    fn map(&mut self, indent: usize) -> Option<Node<'a>> {
         let first = self.peek()?;
         self.count()?;
         self.depth += 1;
         if self.depth > self.max_depth {
             return None;
         }
-        let mut entries: Vec<Entry> = Vec::new();
+        let mut entries: Vec<Entry<'a>> = Vec::new();
         while let Some(l) = self.peek() {
             if l.indent < indent {
                 break;
@@ -196,10 +204,9 @@ impl<'a> Fast<'a> {
             self.pos += 1;
             let colon = indent + key.len();
             let value = self.value(l.no, colon, rest, indent, true)?;
-            let key = key.to_owned();
             if let Some(prev) = entries.iter_mut().find(|e| e.key == key) {
                 self.duplicates.push(Duplicate {
-                    key,
+                    key: key.to_owned(),
                     line: l.no,
                     col: indent + 1,
                     first_line: prev.line,
@@ -207,7 +214,7 @@ impl<'a> Fast<'a> {
                 prev.value = value;
             } else {
                 entries.push(Entry {
-                    key,
+                    key: Cow::Borrowed(key),
                     line: l.no,
                     col: indent + 1,
                     value,
@@ -229,10 +236,10 @@ impl<'a> Fast<'a> {
         &mut self,
         no: usize,
         at: usize,
-        rest: &str,
+        rest: &'a str,
         indent: usize,
         in_map: bool,
-    ) -> Option<Node> {
+    ) -> Option<Node<'a>> {
         let text = rest.trim_start_matches(' ');
         let col = at + 1 + rest.len() - text.len() + 1;
         for (empty, kind) in [("[]", Kind::Seq(Vec::new())), ("{}", Kind::Map(Vec::new()))] {
@@ -268,7 +275,7 @@ impl<'a> Fast<'a> {
             _ if in_map => {
                 self.count()?;
                 Some(Node {
-                    kind: Kind::Scalar("~".to_owned(), Style::Plain),
+                    kind: Kind::Scalar(Cow::Borrowed("~"), Style::Plain),
                     line: no,
                     col: at + 1,
                 })
@@ -280,7 +287,7 @@ impl<'a> Fast<'a> {
     }
 
     /// A block sequence whose dashes are at `indent`; the current line is its first entry.
-    fn seq(&mut self, indent: usize) -> Option<Node> {
+    fn seq(&mut self, indent: usize) -> Option<Node<'a>> {
         let first = self.peek()?;
         self.count()?;
         self.depth += 1;

@@ -381,7 +381,11 @@ fn read_bytes_inner(
             "a mapping key is not a text; kept as its written form".into(),
         ));
     }
-    out.source.keys = parsed.entries.iter().map(|e| e.key.clone()).collect();
+    out.source.keys = parsed
+        .entries
+        .iter()
+        .map(|e| e.key.as_ref().to_owned())
+        .collect();
     out.source.key_lines = parsed.entries.iter().map(|e| e.line + offset).collect();
     let bad_id = |d: &mut Vec<Diagnostic>, e: betagouv_portfolio::IdError| {
         d.push(diag(
@@ -576,8 +580,13 @@ fn list_collection(dir: &Path, diags: &mut Vec<Diagnostic>) -> Result<Vec<PathBu
             ));
         }
     }
-    // Same order as sorting the paths (one folder), without comparing every component.
-    files.sort_unstable_by(|a, b| a.file_name().cmp(&b.file_name()));
+    // Same order as sorting the paths: every path is `dir` joined with one name, so
+    // comparing the whole paths' bytes compares the names, without parsing components.
+    files.sort_unstable_by(|a, b| {
+        a.as_os_str()
+            .as_encoded_bytes()
+            .cmp(b.as_os_str().as_encoded_bytes())
+    });
     Ok(files)
 }
 

@@ -59,7 +59,8 @@ impl Ctx<'_> {
         let empty =
             e.value.is_absent() || matches!(&e.value.kind, Kind::Seq(items) if items.is_empty());
         if empty {
-            self.empty_keys.push((e.key.clone(), e.value.to_value()));
+            self.empty_keys
+                .push((e.key.as_ref().to_owned(), e.value.to_value()));
         }
     }
 
@@ -79,8 +80,13 @@ impl Ctx<'_> {
 }
 
 fn text(n: &Node) -> Option<Option<String>> {
+    text_ref(n).map(|t| t.map(str::to_owned))
+}
+
+/// [`text`] without copying the text.
+fn text_ref<'n>(n: &'n Node<'_>) -> Option<Option<&'n str>> {
     match &n.kind {
-        Kind::Scalar(s, _) => Some((!n.is_absent()).then(|| s.clone())),
+        Kind::Scalar(s, _) => Some((!n.is_absent()).then_some(s.as_ref())),
         _ => None,
     }
 }
@@ -129,18 +135,18 @@ fn text_item(n: &Node) -> Option<String> {
 }
 
 fn id_item<T: FromStr>(n: &Node) -> Option<T> {
-    text(n).flatten().and_then(|s| s.parse().ok())
+    text_ref(n).flatten().and_then(|s| s.parse().ok())
 }
 
 fn id_opt<T: FromStr>(n: &Node) -> Option<Option<T>> {
-    match text(n)? {
+    match text_ref(n)? {
         None => Some(None),
         Some(s) => s.parse().ok().map(Some),
     }
 }
 
 /// Entries of a mapping item of a list (phase, mission, event), or `None` when not a mapping.
-fn item_entries(n: &Node) -> Option<&[Entry]> {
+fn item_entries<'n, 'a>(n: &'n Node<'a>) -> Option<&'n [Entry<'a>]> {
     match &n.kind {
         Kind::Map(e) => Some(e),
         _ => None,
@@ -159,8 +165,8 @@ fn item_fields(
     mut f: impl FnMut(&Entry) -> bool,
 ) {
     for e in entries {
-        if !known.contains(&e.key.as_str()) {
-            extra.insert(e.key.clone(), e.value.to_value());
+        if !known.contains(&e.key.as_ref()) {
+            extra.insert(e.key.as_ref().to_owned(), e.value.to_value());
         } else if !f(e) {
             ctx.push(
                 Severity::Warning,
@@ -173,7 +179,7 @@ fn item_fields(
                     e.value.to_value().type_name()
                 ),
             );
-            extra.insert(e.key.clone(), e.value.to_value());
+            extra.insert(e.key.as_ref().to_owned(), e.value.to_value());
         }
     }
 }
@@ -184,7 +190,7 @@ fn item_key_orders(items: &[Node]) -> Vec<Vec<String>> {
     items
         .iter()
         .filter_map(item_entries)
-        .map(|es| es.iter().map(|e| e.key.clone()).collect())
+        .map(|es| es.iter().map(|e| e.key.as_ref().to_owned()).collect())
         .collect()
 }
 
@@ -231,7 +237,7 @@ pub(crate) fn startup(ctx: &mut Ctx<'_>, id: StartupId, entries: &[Entry]) -> Re
     let mut quoted = false;
     for e in entries {
         let v = &e.value;
-        let ok = match e.key.as_str() {
+        let ok = match e.key.as_ref() {
             "title" => text(v).map(|t| s.name = t.unwrap_or_default()).is_some(),
             "mission" => text(v).map(|t| s.pitch = t.unwrap_or_default()).is_some(),
             "incubator" => id_opt(v).map(|t| s.incubator = t).is_some(),
@@ -241,7 +247,7 @@ pub(crate) fn startup(ctx: &mut Ctx<'_>, id: StartupId, entries: &[Entry]) -> Re
             "start" if has_status => date(v, &mut quoted).map(|t| start = t).is_some(),
             "phases" if has_phases => {
                 let Kind::Seq(items) = &v.kind else { continue };
-                item_keys.push((e.key.clone(), item_key_orders(items)));
+                item_keys.push((e.key.as_ref().to_owned(), item_key_orders(items)));
                 s.phases = items
                     .iter()
                     .filter_map(|i| phase(ctx, i, &mut quoted))
@@ -261,7 +267,7 @@ pub(crate) fn startup(ctx: &mut Ctx<'_>, id: StartupId, entries: &[Entry]) -> Re
             "techno" => list(v, text_item).map(|t| s.techno = t).is_some(),
             "events" => match &v.kind {
                 Kind::Seq(items) => {
-                    item_keys.push((e.key.clone(), item_key_orders(items)));
+                    item_keys.push((e.key.as_ref().to_owned(), item_key_orders(items)));
                     s.events = items
                         .iter()
                         .filter_map(|i| event(ctx, i, &mut quoted))
@@ -276,13 +282,13 @@ pub(crate) fn startup(ctx: &mut Ctx<'_>, id: StartupId, entries: &[Entry]) -> Re
                 true
             }
             _ => {
-                extra.insert(e.key.clone(), v.to_value());
+                extra.insert(e.key.as_ref().to_owned(), v.to_value());
                 true
             }
         };
         if !ok {
             ctx.wrong(e, expected(&e.key));
-            extra.insert(e.key.clone(), v.to_value());
+            extra.insert(e.key.as_ref().to_owned(), v.to_value());
         } else if extra.get(&e.key).is_none() {
             ctx.note_empty(e);
         }
@@ -327,8 +333,8 @@ fn expected(key: &str) -> &'static str {
 fn sponsor(n: &Node) -> Option<Sponsor> {
     match &n.kind {
         Kind::Scalar(..) => {
-            let t = text(n).flatten()?;
-            let id = t.strip_prefix("/organisations/").unwrap_or(&t);
+            let t = text_ref(n).flatten()?;
+            let id = t.strip_prefix("/organisations/").unwrap_or(t);
             OrganisationId::new(id)
                 .ok()
                 .map(|id| Sponsor::Organisation { id })
@@ -338,7 +344,7 @@ fn sponsor(n: &Node) -> Option<Sponsor> {
             let (mut acronym, mut kind, mut dm) = (None, None, None);
             for e in entries {
                 let t = text(&e.value)?;
-                match e.key.as_str() {
+                match e.key.as_ref() {
                     "name" => name = t,
                     "acronym" => acronym = t,
                     "type" => kind = t,
@@ -385,7 +391,7 @@ fn phase(ctx: &mut Ctx<'_>, n: &Node, quoted: &mut bool) -> Option<Phase> {
         entries,
         &["name", "start", "end", "comment"],
         &mut extra,
-        |e| match e.key.as_str() {
+        |e| match e.key.as_ref() {
             "name" => text(&e.value)
                 .map(|t| p.name = t.unwrap_or_default())
                 .is_some(),
@@ -420,7 +426,7 @@ fn event(ctx: &mut Ctx<'_>, n: &Node, quoted: &mut bool) -> Option<Event> {
         entries,
         &["name", "date", "comment"],
         &mut extra,
-        |e| match e.key.as_str() {
+        |e| match e.key.as_ref() {
             "name" => text(&e.value)
                 .map(|t| ev.name = t.unwrap_or_default())
                 .is_some(),
@@ -454,7 +460,7 @@ fn mission(ctx: &mut Ctx<'_>, n: &Node, quoted: &mut bool) -> Option<Mission> {
         entries,
         &["start", "end", "status", "employer", "startups"],
         &mut extra,
-        |e| match e.key.as_str() {
+        |e| match e.key.as_ref() {
             "start" => date(&e.value, quoted).map(|t| m.start = t).is_some(),
             "end" => date(&e.value, quoted).map(|t| m.end = t).is_some(),
             "status" => text(&e.value).map(|t| m.status = t).is_some(),
@@ -515,7 +521,7 @@ fn contract(ctx: &mut Ctx<'_>, n: &Node, quoted: &mut bool) -> Option<Mission> {
         entries,
         &["start", "end", "employer"],
         &mut extra,
-        |e| match e.key.as_str() {
+        |e| match e.key.as_ref() {
             "start" => date(&e.value, quoted).map(|t| m.start = t).is_some(),
             "end" => date(&e.value, quoted).map(|t| m.end = t).is_some(),
             _ => text(&e.value)
@@ -557,7 +563,7 @@ pub(crate) fn member(ctx: &mut Ctx<'_>, id: MemberId, entries: &[Entry]) -> Read
     let mut contracts: Vec<Mission> = Vec::new();
     for e in entries {
         let v = &e.value;
-        let ok = match e.key.as_str() {
+        let ok = match e.key.as_ref() {
             "fullname" => text(v)
                 .map(|t| m.fullname = t.unwrap_or_default())
                 .is_some(),
@@ -565,7 +571,7 @@ pub(crate) fn member(ctx: &mut Ctx<'_>, id: MemberId, entries: &[Entry]) -> Read
             "domaine" => text(v).map(|t| m.domaine = t).is_some(),
             "missions" => match &v.kind {
                 Kind::Seq(items) => {
-                    item_keys.push((e.key.clone(), item_key_orders(items)));
+                    item_keys.push((e.key.as_ref().to_owned(), item_key_orders(items)));
                     m.missions = items
                         .iter()
                         .filter_map(|i| mission(ctx, i, &mut quoted))
@@ -586,10 +592,10 @@ pub(crate) fn member(ctx: &mut Ctx<'_>, id: MemberId, entries: &[Entry]) -> Read
                     flat.end = t;
                 })
                 .is_some(),
-            "employer" if !has_missions => text(v)
+            "employer" if !has_missions => text_ref(v)
                 .map(|t| {
                     if let Some(raw) = t {
-                        let (st, em) = split_employer(&raw);
+                        let (st, em) = split_employer(raw);
                         flat_any |= st.is_some() || em.is_some();
                         flat.status = st;
                         flat.employer = em;
@@ -605,7 +611,7 @@ pub(crate) fn member(ctx: &mut Ctx<'_>, id: MemberId, entries: &[Entry]) -> Read
             "previously" => list(v, id_item).map(|t| m.previously = t).is_some(),
             "contracts" if !has_missions => match &v.kind {
                 Kind::Seq(items) => {
-                    item_keys.push((e.key.clone(), item_key_orders(items)));
+                    item_keys.push((e.key.as_ref().to_owned(), item_key_orders(items)));
                     contracts = items
                         .iter()
                         .filter_map(|i| contract(ctx, i, &mut quoted))
@@ -624,13 +630,13 @@ pub(crate) fn member(ctx: &mut Ctx<'_>, id: MemberId, entries: &[Entry]) -> Read
                 true
             }
             _ => {
-                extra.insert(e.key.clone(), v.to_value());
+                extra.insert(e.key.as_ref().to_owned(), v.to_value());
                 true
             }
         };
         if !ok {
             ctx.wrong(e, expected(&e.key));
-            extra.insert(e.key.clone(), v.to_value());
+            extra.insert(e.key.as_ref().to_owned(), v.to_value());
         } else if extra.get(&e.key).is_none() {
             ctx.note_empty(e);
         }
@@ -663,7 +669,7 @@ pub(crate) fn incubator(ctx: &mut Ctx<'_>, id: IncubatorId, entries: &[Entry]) -
     let mut i = Incubator::new(id, "");
     for e in entries {
         let v = &e.value;
-        let ok = match e.key.as_str() {
+        let ok = match e.key.as_ref() {
             "title" => text(v).map(|t| i.title = t.unwrap_or_default()).is_some(),
             "owner" => text(v).map(|t| i.owner = t).is_some(),
             "contact" => text(v).map(|t| i.contact = t).is_some(),
@@ -676,13 +682,13 @@ pub(crate) fn incubator(ctx: &mut Ctx<'_>, id: IncubatorId, entries: &[Entry]) -
                 .is_some(),
             "hidden" => boolean(v).map(|t| i.hidden = t.unwrap_or(false)).is_some(),
             _ => {
-                i.extra.insert(e.key.clone(), v.to_value());
+                i.extra.insert(e.key.as_ref().to_owned(), v.to_value());
                 true
             }
         };
         if !ok {
             ctx.wrong(e, expected(&e.key));
-            i.extra.insert(e.key.clone(), v.to_value());
+            i.extra.insert(e.key.as_ref().to_owned(), v.to_value());
         } else if i.extra.get(&e.key).is_none() {
             ctx.note_empty(e);
         }
@@ -698,19 +704,19 @@ pub(crate) fn organisation(
     let mut o = Organisation::new(id, "");
     for e in entries {
         let v = &e.value;
-        let ok = match e.key.as_str() {
+        let ok = match e.key.as_ref() {
             "name" => text(v).map(|t| o.name = t.unwrap_or_default()).is_some(),
             "acronym" => text(v).map(|t| o.acronym = t).is_some(),
             "type" => text(v).map(|t| o.kind = t).is_some(),
             "domaine_ministeriel" => text(v).map(|t| o.domaine_ministeriel = t).is_some(),
             _ => {
-                o.extra.insert(e.key.clone(), v.to_value());
+                o.extra.insert(e.key.as_ref().to_owned(), v.to_value());
                 true
             }
         };
         if !ok {
             ctx.wrong(e, expected(&e.key));
-            o.extra.insert(e.key.clone(), v.to_value());
+            o.extra.insert(e.key.as_ref().to_owned(), v.to_value());
         } else if o.extra.get(&e.key).is_none() {
             ctx.note_empty(e);
         }

@@ -13,8 +13,10 @@ use betagouv_portfolio::date::parse_iso_date;
 /// The value a plain scalar resolves to.
 #[must_use]
 pub fn resolve_plain(s: &str) -> Value {
+    if is_null(s) {
+        return Value::Null;
+    }
     match s {
-        "" | "~" | "null" | "Null" | "NULL" => return Value::Null,
         "true" | "True" | "TRUE" => return Value::Bool(true),
         "false" | "False" | "FALSE" => return Value::Bool(false),
         _ => {}
@@ -26,6 +28,11 @@ pub fn resolve_plain(s: &str) -> Value {
         return Value::Date(d);
     }
     Value::String(s.to_owned())
+}
+
+/// Whether a plain scalar is null (what [`resolve_plain`] reads as [`Value::Null`]).
+pub(crate) fn is_null(s: &str) -> bool {
+    matches!(s, "" | "~" | "null" | "Null" | "NULL")
 }
 
 /// Whether a plain scalar is a number (integer or float of the core schema).

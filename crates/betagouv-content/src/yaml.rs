@@ -8,6 +8,7 @@
 //! stops too. Tabs after values, which some YAML scanners refuse, are retried
 //! with tabs outside quotes replaced by spaces.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use betagouv_portfolio::Value;
@@ -43,39 +44,40 @@ pub(crate) enum Style {
 
 /// A node with its position (1-based line and column in the YAML text).
 #[derive(Debug, Clone, PartialEq)]
-pub(crate) struct Node {
-    pub(crate) kind: Kind,
+pub(crate) struct Node<'a> {
+    pub(crate) kind: Kind<'a>,
     pub(crate) line: usize,
     pub(crate) col: usize,
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub(crate) enum Kind {
-    Scalar(String, Style),
-    Seq(Vec<Node>),
-    Map(Vec<Entry>),
+pub(crate) enum Kind<'a> {
+    /// The text, borrowed from the YAML text when it is written there as is.
+    Scalar(Cow<'a, str>, Style),
+    Seq(Vec<Node<'a>>),
+    Map(Vec<Entry<'a>>),
 }
 
 /// A mapping entry with its key's position.
 #[derive(Debug, Clone, PartialEq)]
-pub(crate) struct Entry {
-    pub(crate) key: String,
+pub(crate) struct Entry<'a> {
+    pub(crate) key: Cow<'a, str>,
     pub(crate) line: usize,
     pub(crate) col: usize,
-    pub(crate) value: Node,
+    pub(crate) value: Node<'a>,
 }
 
-impl Node {
+impl Node<'_> {
     /// The value, with plain scalars resolved.
     pub(crate) fn to_value(&self) -> Value {
         match &self.kind {
             Kind::Scalar(s, Style::Plain) => resolve_plain(s),
-            Kind::Scalar(s, _) => Value::String(s.clone()),
+            Kind::Scalar(s, _) => Value::String(s.as_ref().to_owned()),
             Kind::Seq(items) => Value::Seq(items.iter().map(Node::to_value).collect()),
             Kind::Map(entries) => Value::Map(
                 entries
                     .iter()
-                    .map(|e| (e.key.clone(), e.value.to_value()))
+                    .map(|e| (e.key.as_ref().to_owned(), e.value.to_value()))
                     .collect(),
             ),
         }
@@ -84,7 +86,7 @@ impl Node {
     /// Whether the node is null or the empty text (`''`): absent for optional fields.
     pub(crate) fn is_absent(&self) -> bool {
         match &self.kind {
-            Kind::Scalar(s, Style::Plain) => matches!(resolve_plain(s), Value::Null),
+            Kind::Scalar(s, Style::Plain) => crate::scalar::is_null(s),
             Kind::Scalar(s, Style::Quoted) => s.is_empty(),
             _ => false,
         }
@@ -102,9 +104,9 @@ pub(crate) struct Duplicate {
 
 /// A parsed front matter.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub(crate) struct Parsed {
+pub(crate) struct Parsed<'a> {
     /// Top-level entries (empty when the front matter is empty).
-    pub(crate) entries: Vec<Entry>,
+    pub(crate) entries: Vec<Entry<'a>>,
     pub(crate) duplicates: Vec<Duplicate>,
     /// Where a tab had to be replaced for the parser to accept the text.
     pub(crate) tab_line: Option<usize>,
@@ -134,7 +136,7 @@ pub(crate) enum YamlError {
 
 /// Parses `yaml` into its top-level mapping: the fast path for the plain subset
 /// ([`crate::fast`]), else the full parser.
-pub(crate) fn parse(yaml: &str, limits: YamlLimits) -> Result<Parsed, YamlError> {
+pub(crate) fn parse(yaml: &str, limits: YamlLimits) -> Result<Parsed<'_>, YamlError> {
     match crate::fast::parse(yaml, limits) {
         Some(p) => Ok(p),
         None => parse_full(yaml, limits),
@@ -142,7 +144,7 @@ pub(crate) fn parse(yaml: &str, limits: YamlLimits) -> Result<Parsed, YamlError>
 }
 
 /// Parses `yaml` with the full parser (the reference the fast path is tested against).
-pub(crate) fn parse_full(yaml: &str, limits: YamlLimits) -> Result<Parsed, YamlError> {
+pub(crate) fn parse_full(yaml: &str, limits: YamlLimits) -> Result<Parsed<'_>, YamlError> {
     let mut r = parse_tabs(yaml, limits);
     if let Ok(p) = &mut r
         && p.tab_line.is_none()
@@ -153,7 +155,7 @@ pub(crate) fn parse_full(yaml: &str, limits: YamlLimits) -> Result<Parsed, YamlE
     r
 }
 
-fn parse_tabs(yaml: &str, limits: YamlLimits) -> Result<Parsed, YamlError> {
+fn parse_tabs(yaml: &str, limits: YamlLimits) -> Result<Parsed<'static>, YamlError> {
     match parse_once(yaml, limits) {
         Err(YamlError::Syntax { .. }) if yaml.contains('\t') => {
             let (fixed, first) = replace_tabs(yaml);
@@ -219,21 +221,21 @@ fn replace_tabs(yaml: &str) -> (String, Option<usize>) {
 
 enum Frame {
     Seq {
-        items: Vec<Node>,
+        items: Vec<Node<'static>>,
         line: usize,
         col: usize,
         anchor: usize,
     },
     Map {
-        entries: Vec<Entry>,
-        key: Option<(String, usize, usize)>,
+        entries: Vec<Entry<'static>>,
+        key: Option<(Cow<'static, str>, usize, usize)>,
         line: usize,
         col: usize,
         anchor: usize,
     },
 }
 
-fn count(node: &Node, budget: usize) -> usize {
+fn count(node: &Node<'_>, budget: usize) -> usize {
     let mut n = 1;
     let mut stack = vec![node];
     while let Some(x) = stack.pop() {
@@ -255,16 +257,16 @@ fn count(node: &Node, budget: usize) -> usize {
     n
 }
 
-fn parse_once(yaml: &str, limits: YamlLimits) -> Result<Parsed, YamlError> {
+fn parse_once(yaml: &str, limits: YamlLimits) -> Result<Parsed<'static>, YamlError> {
     let mut options = Options::default();
     options.set_emit_comments(false);
     options.block_nesting_limit = limits.max_depth.saturating_add(1);
     options.flow_nesting_limit = limits.max_depth.saturating_add(1);
     let parser = Parser::new_from_str_with_options(yaml, options);
     let mut stack: Vec<Frame> = Vec::new();
-    let mut anchors: HashMap<usize, (Node, usize)> = HashMap::new();
+    let mut anchors: HashMap<usize, (Node<'static>, usize)> = HashMap::new();
     let mut parsed = Parsed::default();
-    let mut root: Option<Node> = None;
+    let mut root: Option<Node<'static>> = None;
     let mut nodes = 0usize;
     let mut in_doc = false;
     let mut docs = 0;
@@ -290,7 +292,7 @@ fn parse_once(yaml: &str, limits: YamlLimits) -> Result<Parsed, YamlError> {
             }
         };
         let (line, col) = (span.start.line().max(1), span.start.col() + 1);
-        let done: Option<(Node, usize)> = match event {
+        let done: Option<(Node<'static>, usize)> = match event {
             Event::StreamStart | Event::StreamEnd => None,
             Event::DocumentStart(..) => {
                 docs += 1;
@@ -316,7 +318,7 @@ fn parse_once(yaml: &str, limits: YamlLimits) -> Result<Parsed, YamlError> {
                 nodes += 1;
                 Some((
                     Node {
-                        kind: Kind::Scalar(text.into_owned(), style),
+                        kind: Kind::Scalar(Cow::Owned(text.into_owned()), style),
                         line,
                         col,
                     },
@@ -436,7 +438,7 @@ fn parse_once(yaml: &str, limits: YamlLimits) -> Result<Parsed, YamlError> {
                         Kind::Scalar(s, _) => s.clone(),
                         _ => {
                             parsed.complex_keys.push((node.line, node.col));
-                            format!("{:?}", node.to_value())
+                            Cow::Owned(format!("{:?}", node.to_value()))
                         }
                     };
                     *key = Some((text, node.line, node.col));
@@ -444,7 +446,7 @@ fn parse_once(yaml: &str, limits: YamlLimits) -> Result<Parsed, YamlError> {
                 Some((k, kl, kc)) => {
                     if let Some(prev) = entries.iter_mut().find(|e| e.key == k) {
                         parsed.duplicates.push(Duplicate {
-                            key: k,
+                            key: k.into_owned(),
                             line: kl,
                             col: kc,
                             first_line: prev.line,
@@ -484,7 +486,7 @@ fn parse_once(yaml: &str, limits: YamlLimits) -> Result<Parsed, YamlError> {
 mod tests {
     use super::*;
 
-    fn p(s: &str) -> Result<Parsed, YamlError> {
+    fn p(s: &str) -> Result<Parsed<'_>, YamlError> {
         parse(s, YamlLimits::default())
     }
 

@@ -150,7 +150,11 @@ impl Portfolio {
                     );
                 }
                 for (what, d) in [("start", &p.start), ("end", &p.end)] {
-                    date_problem(d.as_ref(), &format!("phase `{}` {what}", p.name), &mut push);
+                    date_problem(
+                        d.as_ref(),
+                        format_args!("phase `{}` {what}", p.name),
+                        &mut push,
+                    );
                 }
                 if s.phase_field == PhaseField::Status && p.start.is_none() {
                     push(
@@ -179,7 +183,7 @@ impl Portfolio {
             for e in &s.events {
                 date_problem(
                     e.date.as_ref(),
-                    &format!("event `{}` date", e.name),
+                    format_args!("event `{}` date", e.name),
                     &mut push,
                 );
             }
@@ -232,7 +236,7 @@ impl Portfolio {
                     );
                 }
                 for (what, d) in [("start", &mi.start), ("end", &mi.end)] {
-                    date_problem(d.as_ref(), &format!("mission {n} {what}"), &mut push);
+                    date_problem(d.as_ref(), format_args!("mission {n} {what}"), &mut push);
                 }
                 if let (Some(RecordDate::Exact(a)), Some(RecordDate::Exact(b))) =
                     (&mi.start, &mi.end)
@@ -352,7 +356,12 @@ fn duplicates<'a>(ids: impl Iterator<Item = &'a str>, kind: RecordKind, out: &mu
     }
 }
 
-fn date_problem(d: Option<&RecordDate>, what: &str, push: &mut impl FnMut(Severity, &str, String)) {
+/// `what` is only formatted when there is a problem (most dates have none).
+fn date_problem(
+    d: Option<&RecordDate>,
+    what: std::fmt::Arguments<'_>,
+    push: &mut impl FnMut(Severity, &str, String),
+) {
     match d {
         Some(RecordDate::Partial(s)) => push(
             Severity::Warning,
