@@ -19,9 +19,10 @@
 //!
 //! let portfolio = builtin::portfolio_2016();
 //! let (tables, _diagnostics) = tables::build(&Dataset::new(&portfolio), builtin::as_of_2016());
-//! let startup = tables.iter().find(|t| t.name == "startup").unwrap();
+//! let startup = tables.iter().find(|t| t.name == "startup").ok_or("no startup table")?;
 //! assert_eq!(startup.rows.len(), 27);
 //! assert_eq!(startup.primary_key, ["id"]);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
 use std::collections::{BTreeMap, HashSet};

@@ -136,9 +136,10 @@ pub fn month_end(d: NaiveDate) -> NaiveDate {
 /// ```
 /// use betagouv_portfolio::date::month_ends;
 /// use chrono::NaiveDate;
-/// let d = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
-/// let v: Vec<_> = month_ends(d(2016, 11, 15), d(2017, 1, 2)).collect();
-/// assert_eq!(v, [d(2016, 11, 30), d(2016, 12, 31), d(2017, 1, 31)]);
+/// let d = |s: &str| s.parse::<NaiveDate>();
+/// let v: Vec<_> = month_ends(d("2016-11-15")?, d("2017-01-02")?).collect();
+/// assert_eq!(v, [d("2016-11-30")?, d("2016-12-31")?, d("2017-01-31")?]);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn month_ends(from: NaiveDate, to: NaiveDate) -> impl Iterator<Item = NaiveDate> {
     let last = month_start(to);

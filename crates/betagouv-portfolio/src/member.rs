@@ -3,12 +3,12 @@
 //! ```
 //! use betagouv_portfolio::{Member, MemberId, Mission};
 //! use chrono::NaiveDate;
-//! let d = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+//! let d = |s: &str| s.parse::<NaiveDate>();
 //! let mut m = Member::new(MemberId::new("ada.lovelace")?, "Ada Lovelace");
-//! m.missions.push(Mission::new(Some(d(2016, 1, 1)), Some(d(2016, 12, 31)), Some("independent")));
-//! assert!(m.is_active_at(d(2016, 12, 31)));
-//! assert!(!m.is_active_at(d(2017, 1, 1)));
-//! assert_eq!(m.status_at(d(2016, 6, 1)), Some("independent"));
+//! m.missions.push(Mission::new(Some(d("2016-01-01")?), Some(d("2016-12-31")?), Some("independent")));
+//! assert!(m.is_active_at(d("2016-12-31")?));
+//! assert!(!m.is_active_at(d("2017-01-01")?));
+//! assert_eq!(m.status_at(d("2016-06-01")?), Some("independent"));
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 

@@ -4,12 +4,13 @@
 //! use betagouv_portfolio::{builtin, snapshot::{Snapshot, SnapshotOptions}};
 //! use chrono::NaiveDate;
 //! let p = builtin::portfolio_2016();
-//! let at = NaiveDate::from_ymd_opt(2016, 12, 31).unwrap();
+//! let at: NaiveDate = "2016-12-31".parse()?;
 //! let s = Snapshot::compute(&p, at, &SnapshotOptions::default());
 //! assert_eq!(s.startups.total, 27);
 //! assert_eq!((s.startups.taken_over, s.startups.in_handover), (1, 1));
 //! assert_eq!(s.members.active, 27);
 //! assert_eq!(s.owners, 14);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
 use std::collections::BTreeMap;
@@ -195,10 +196,11 @@ pub struct SeriesPoint {
 /// use betagouv_portfolio::{builtin, snapshot::{monthly_series, SnapshotOptions}};
 /// use chrono::NaiveDate;
 /// let p = builtin::portfolio_2016();
-/// let d = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
-/// let s = monthly_series(&p, d(2016, 1, 1), d(2016, 12, 31), &SnapshotOptions::default());
+/// let d = |s: &str| s.parse::<NaiveDate>();
+/// let s = monthly_series(&p, d("2016-01-01")?, d("2016-12-31")?, &SnapshotOptions::default());
 /// assert_eq!(s.len(), 12);
 /// assert_eq!(s[11].active_members, 27);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[must_use]
 pub fn monthly_series(

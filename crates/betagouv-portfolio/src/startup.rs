@@ -3,14 +3,14 @@
 //! ```
 //! use betagouv_portfolio::{Phase, PhaseRule, Startup, StartupId, Vocabulary, Stage};
 //! use chrono::NaiveDate;
-//! let d = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+//! let d = |s: &str| s.parse::<NaiveDate>();
 //! let mut s = Startup::new(StartupId::new("la-bonne-boite")?, "La Bonne Boîte");
 //! s.phases = vec![
-//!     Phase::new("investigation", Some(d(2015, 1, 1))),
-//!     Phase::new("construction", Some(d(2015, 6, 1))),
+//!     Phase::new("investigation", Some(d("2015-01-01")?)),
+//!     Phase::new("construction", Some(d("2015-06-01")?)),
 //! ];
-//! assert_eq!(s.phase_at(d(2015, 3, 1), PhaseRule::AtDate).map(|p| p.name.as_str()), Some("investigation"));
-//! assert_eq!(s.stage_at(d(2014, 1, 1), Vocabulary::V2020, PhaseRule::AtDate), Stage::NotStarted);
+//! assert_eq!(s.phase_at(d("2015-03-01")?, PhaseRule::AtDate).map(|p| p.name.as_str()), Some("investigation"));
+//! assert_eq!(s.stage_at(d("2014-01-01")?, Vocabulary::V2020, PhaseRule::AtDate), Stage::NotStarted);
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
