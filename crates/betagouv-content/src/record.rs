@@ -153,6 +153,25 @@ fn item_entries<'n, 'a>(n: &'n Node<'a>) -> Option<&'n [Entry<'a>]> {
     }
 }
 
+/// The entries of a list item that must be a mapping; otherwise a `field-type` warning
+/// naming `what` (with its article, e.g. "a phase") and `None`: the item is ignored.
+fn mapping_item<'n, 'a>(ctx: &mut Ctx<'_>, n: &'n Node<'a>, what: &str) -> Option<&'n [Entry<'a>]> {
+    let entries = item_entries(n);
+    if entries.is_none() {
+        ctx.push(
+            Severity::Warning,
+            "field-type",
+            n.line,
+            n.col,
+            format!(
+                "{what} should be a mapping, not a {}; ignored",
+                n.to_value().type_name()
+            ),
+        );
+    }
+    entries
+}
+
 /// Reads the keys of a list item: known keys through `f`; unknown keys, and known keys
 /// whose value has a shape `f` cannot take, go to `extra` with their value, type and
 /// order (the latter reported as `field-type`).
@@ -364,19 +383,7 @@ fn sponsor(n: &Node) -> Option<Sponsor> {
 }
 
 fn phase(ctx: &mut Ctx<'_>, n: &Node, quoted: &mut bool) -> Option<Phase> {
-    let Some(entries) = item_entries(n) else {
-        ctx.push(
-            Severity::Warning,
-            "field-type",
-            n.line,
-            n.col,
-            format!(
-                "a phase should be a mapping, not a {}; ignored",
-                n.to_value().type_name()
-            ),
-        );
-        return None;
-    };
+    let entries = mapping_item(ctx, n, "a phase")?;
     let mut p = Phase {
         name: String::new(),
         start: None,
@@ -405,19 +412,7 @@ fn phase(ctx: &mut Ctx<'_>, n: &Node, quoted: &mut bool) -> Option<Phase> {
 }
 
 fn event(ctx: &mut Ctx<'_>, n: &Node, quoted: &mut bool) -> Option<Event> {
-    let Some(entries) = item_entries(n) else {
-        ctx.push(
-            Severity::Warning,
-            "field-type",
-            n.line,
-            n.col,
-            format!(
-                "an event should be a mapping, not a {}; ignored",
-                n.to_value().type_name()
-            ),
-        );
-        return None;
-    };
+    let entries = mapping_item(ctx, n, "an event")?;
     let mut ev = Event::new("", None);
     let mut extra = Extra::default();
     item_fields(
@@ -439,19 +434,7 @@ fn event(ctx: &mut Ctx<'_>, n: &Node, quoted: &mut bool) -> Option<Event> {
 }
 
 fn mission(ctx: &mut Ctx<'_>, n: &Node, quoted: &mut bool) -> Option<Mission> {
-    let Some(entries) = item_entries(n) else {
-        ctx.push(
-            Severity::Warning,
-            "field-type",
-            n.line,
-            n.col,
-            format!(
-                "a mission should be a mapping, not a {}; ignored",
-                n.to_value().type_name()
-            ),
-        );
-        return None;
-    };
+    let entries = mapping_item(ctx, n, "a mission")?;
     let mut m = Mission::new(None, None, None);
     let mut extra = Extra::default();
     item_fields(
@@ -500,19 +483,7 @@ fn legacy_startups(n: &Node) -> Option<(Vec<StartupId>, Vec<StartupId>)> {
 /// One item of the 2017-03 member `contracts` list, `{start, end, employer}` with a flat
 /// `status/company` employer, as a mission.
 fn contract(ctx: &mut Ctx<'_>, n: &Node, quoted: &mut bool) -> Option<Mission> {
-    let Some(entries) = item_entries(n) else {
-        ctx.push(
-            Severity::Warning,
-            "field-type",
-            n.line,
-            n.col,
-            format!(
-                "a contract should be a mapping, not a {}; ignored",
-                n.to_value().type_name()
-            ),
-        );
-        return None;
-    };
+    let entries = mapping_item(ctx, n, "a contract")?;
     let mut m = Mission::new(None, None, None);
     let mut extra = Extra::default();
     item_fields(
