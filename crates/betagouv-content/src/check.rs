@@ -605,50 +605,11 @@ pub fn check_import(import: &Import, rules: RuleSet, skip: &[String]) -> Vec<Dia
                 }
             }
             RuleSet::Schema2020 => {
-                if flat {
-                    out.push(
-                        RecordKind::Member,
-                        id,
-                        file,
-                        None,
-                        "missions-required",
-                        "the member has no `missions` list; add one".into(),
-                    );
-                }
-                if src.quoted_dates {
-                    out.push(
-                        RecordKind::Member,
-                        id,
-                        file,
-                        line("missions"),
-                        "quoted-date",
-                        "a date is written as a quoted text; write it as a plain YYYY-MM-DD date"
-                            .into(),
-                    );
-                }
+                missions_list_rules(&mut out, id, file, flat, src.quoted_dates, line("missions"));
                 for (n, x) in m.missions.iter().enumerate() {
                     let n = n + 1;
                     let at = line("missions");
-                    if x.start.is_none() {
-                        out.push(
-                            RecordKind::Member,
-                            id,
-                            file,
-                            at,
-                            "mission-start-required",
-                            format!("mission {n} has no start date; add it"),
-                        );
-                    }
-                    if x.end.is_none() {
-                        out.push(
-                            RecordKind::Member,
-                            id,
-                            file,
-                            at,
-                            "mission-end-required",
-                            format!("mission {n} has no end date; add it"),
-                        );
-                    }
+                    mission_dates_required(&mut out, id, file, at, n, x);
                     if let Some(st) = x.status.as_deref()
                         && !matches!(st, "service" | "independent" | "admin")
                     {
@@ -667,63 +628,13 @@ pub fn check_import(import: &Import, rules: RuleSet, skip: &[String]) -> Vec<Dia
                         );
                     }
                 }
-                if let Some(d) = &m.domaine
-                    && !DOMAINES.contains(&d.as_str())
-                {
-                    out.push(
-                        RecordKind::Member,
-                        id,
-                        file,
-                        line("domaine"),
-                        "unknown-domaine",
-                        format!("domaine `{d}` is not one of {}", DOMAINES.join(", ")),
-                    );
-                }
+                domaine_rule(&mut out, id, file, line("domaine"), m.domaine.as_deref());
             }
             RuleSet::Current => {
-                if flat {
-                    out.push(
-                        RecordKind::Member,
-                        id,
-                        file,
-                        None,
-                        "missions-required",
-                        "the member has no `missions` list; add one".into(),
-                    );
-                }
-                if src.quoted_dates {
-                    out.push(
-                        RecordKind::Member,
-                        id,
-                        file,
-                        line("missions"),
-                        "quoted-date",
-                        "a date is written as a quoted text; write it as a plain YYYY-MM-DD date"
-                            .into(),
-                    );
-                }
+                missions_list_rules(&mut out, id, file, flat, src.quoted_dates, line("missions"));
                 for (n, x) in m.missions.iter().enumerate() {
                     let n = n + 1;
-                    if x.start.is_none() {
-                        out.push(
-                            RecordKind::Member,
-                            id,
-                            file,
-                            line("missions"),
-                            "mission-start-required",
-                            format!("mission {n} has no start date; add it"),
-                        );
-                    }
-                    if x.end.is_none() {
-                        out.push(
-                            RecordKind::Member,
-                            id,
-                            file,
-                            line("missions"),
-                            "mission-end-required",
-                            format!("mission {n} has no end date; add it"),
-                        );
-                    }
+                    mission_dates_required(&mut out, id, file, line("missions"), n, x);
                     if let (Some(a), Some(b)) = (exact(x.start.as_ref()), exact(x.end.as_ref()))
                         && a == b
                     {
@@ -757,18 +668,7 @@ pub fn check_import(import: &Import, rules: RuleSet, skip: &[String]) -> Vec<Dia
                     m.previously.iter().map(|s| s.as_str()),
                     &md_startups,
                 );
-                if let Some(d) = &m.domaine
-                    && !DOMAINES.contains(&d.as_str())
-                {
-                    out.push(
-                        RecordKind::Member,
-                        id,
-                        file,
-                        line("domaine"),
-                        "unknown-domaine",
-                        format!("domaine `{d}` is not one of {}", DOMAINES.join(", ")),
-                    );
-                }
+                domaine_rule(&mut out, id, file, line("domaine"), m.domaine.as_deref());
                 let mut seen = HashSet::new();
                 if m.competences.iter().any(|c| !seen.insert(c)) {
                     out.push(
@@ -842,6 +742,90 @@ pub fn check_folder(root: &Path, options: &CheckOptions) -> Result<CheckReport> 
         diagnostics,
         counts,
     })
+}
+
+/// Member rules of the `missions` era (2019-04 on): a `missions` list, dates not quoted.
+fn missions_list_rules(
+    out: &mut Out<'_>,
+    id: &str,
+    file: &Path,
+    flat: bool,
+    quoted_dates: bool,
+    at: Option<usize>,
+) {
+    if flat {
+        out.push(
+            RecordKind::Member,
+            id,
+            file,
+            None,
+            "missions-required",
+            "the member has no `missions` list; add one".into(),
+        );
+    }
+    if quoted_dates {
+        out.push(
+            RecordKind::Member,
+            id,
+            file,
+            at,
+            "quoted-date",
+            "a date is written as a quoted text; write it as a plain YYYY-MM-DD date".into(),
+        );
+    }
+}
+
+/// Mission `n` (from 1) must have a start and an end.
+fn mission_dates_required(
+    out: &mut Out<'_>,
+    id: &str,
+    file: &Path,
+    at: Option<usize>,
+    n: usize,
+    x: &betagouv_portfolio::Mission,
+) {
+    if x.start.is_none() {
+        out.push(
+            RecordKind::Member,
+            id,
+            file,
+            at,
+            "mission-start-required",
+            format!("mission {n} has no start date; add it"),
+        );
+    }
+    if x.end.is_none() {
+        out.push(
+            RecordKind::Member,
+            id,
+            file,
+            at,
+            "mission-end-required",
+            format!("mission {n} has no end date; add it"),
+        );
+    }
+}
+
+/// `domaine`, when given, is one of the known values.
+fn domaine_rule(
+    out: &mut Out<'_>,
+    id: &str,
+    file: &Path,
+    at: Option<usize>,
+    domaine: Option<&str>,
+) {
+    if let Some(d) = domaine
+        && !DOMAINES.contains(&d)
+    {
+        out.push(
+            RecordKind::Member,
+            id,
+            file,
+            at,
+            "unknown-domaine",
+            format!("domaine `{d}` is not one of {}", DOMAINES.join(", ")),
+        );
+    }
 }
 
 #[cfg(test)]
