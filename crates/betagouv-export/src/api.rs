@@ -584,17 +584,34 @@ impl ApiFiles {
             files.push(PathBuf::from(name));
             progress(Progress {
                 done: files.len(),
-                total: 4,
+                total: FILES.len(),
                 label: name,
             });
             Ok(())
         };
-        put("startups.json", &self.startups)?;
-        put("authors.json", &self.authors)?;
-        put("incubators.json", &self.incubators)?;
-        put("sponsors.json", &self.sponsors)?;
+        let [startups, authors, incubators, sponsors] = FILES;
+        put(startups, &self.startups)?;
+        put(authors, &self.authors)?;
+        put(incubators, &self.incubators)?;
+        put(sponsors, &self.sponsors)?;
         Ok(files)
     }
+}
+
+/// The files of an API folder, in write order: everything [`ApiFiles::write`] puts
+/// in its folder.
+pub const FILES: [&str; 4] = [
+    "startups.json",
+    "authors.json",
+    "incubators.json",
+    "sponsors.json",
+];
+
+/// Whether an API folder holds the entry at `relative` ([`FILES`]): the names a
+/// forced export may replace.
+#[must_use]
+pub fn writes(relative: &Path, is_dir: bool) -> bool {
+    !is_dir && FILES.iter().any(|f| relative == Path::new(f))
 }
 
 mod erased {

@@ -190,6 +190,39 @@ pub fn datapackage(tables: &[Table], options: &ExportOptions) -> Value {
     })
 }
 
+/// Every table a csv folder may hold (those of [`crate::tables::build`], with budget
+/// lines and impact figures).
+pub const TABLES: [&str; 11] = [
+    "incubator",
+    "organisation",
+    "startup",
+    "startup_phase",
+    "startup_event",
+    "startup_sponsor",
+    "member",
+    "mission",
+    "mission_startup",
+    "budget_line",
+    "impact_metric",
+];
+
+/// Whether a csv folder holds the entry at `relative`: `datapackage.json` and
+/// `<table>.csv` for a table of [`TABLES`], all that [`write`] puts in its folder;
+/// the names a forced export may replace.
+#[must_use]
+pub fn writes(relative: &Path, is_dir: bool) -> bool {
+    if is_dir || relative.components().count() != 1 {
+        return false;
+    }
+    let Some(name) = relative.to_str() else {
+        return false;
+    };
+    name == DATAPACKAGE
+        || name
+            .strip_suffix(".csv")
+            .is_some_and(|t| TABLES.contains(&t))
+}
+
 /// Writes one `<table>.csv` per table and `datapackage.json` into the folder `dir`,
 /// and returns the file names written.
 ///

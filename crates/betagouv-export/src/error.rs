@@ -9,7 +9,7 @@ use std::path::PathBuf;
 #[non_exhaustive]
 pub enum Error {
     /// The output path exists and overwriting was not allowed.
-    #[error("{path}: already exists (use force to overwrite)")]
+    #[error("{path}: already exists (use --force to replace it)")]
     OutputExists {
         /// The output path.
         path: PathBuf,
@@ -61,6 +61,11 @@ pub enum Error {
         #[source]
         source: rust_xlsxwriter::XlsxError,
     },
+    /// The output was refused by the output policy (it overlaps an input, it is not
+    /// of a kind that may be replaced, it holds entries the format does not write,
+    /// its parent folder is missing) or could not be put in place.
+    #[error(transparent)]
+    Output(betagouv_output::Error),
     /// The format was not compiled in (enable the cargo feature of the same name).
     #[error("the {format} format needs the `{feature}` cargo feature of betagouv-export")]
     FeatureDisabled {
@@ -76,6 +81,15 @@ impl Error {
         Self::Io {
             path: path.into(),
             source,
+        }
+    }
+}
+
+impl From<betagouv_output::Error> for Error {
+    fn from(e: betagouv_output::Error) -> Self {
+        match e {
+            betagouv_output::Error::Exists { path } => Self::OutputExists { path },
+            e => Self::Output(e),
         }
     }
 }

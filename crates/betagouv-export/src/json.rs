@@ -156,6 +156,14 @@ pub fn counts(dataset: &Dataset<'_>) -> BTreeMap<String, usize> {
     m
 }
 
+/// Whether a json folder holds the entry at `relative` ([`DATA_FILE`] and
+/// [`SCHEMA_FILE`], all that [`write`] puts in its folder): the names a forced
+/// export may replace.
+#[must_use]
+pub fn writes(relative: &Path, is_dir: bool) -> bool {
+    !is_dir && (relative == Path::new(DATA_FILE) || relative == Path::new(SCHEMA_FILE))
+}
+
 /// Writes `portfolio.json` and `portfolio.schema.json` into `dir`.
 ///
 /// # Errors

@@ -16,7 +16,11 @@
 //! Output is deterministic (rows sorted by id, generation time from
 //! [`ExportOptions::generated_at`], never the clock), written under a temporary name
 //! and renamed into place (no partial output), and an existing output is refused
-//! unless [`ExportOptions::force`] is set. Problems of the data never stop an export:
+//! unless [`ExportOptions::force`] is set. Outputs follow the output policy of
+//! `betagouv-output`: an output that is, contains or is inside one of
+//! [`ExportOptions::inputs`] is refused, and with `force` a folder output replaces
+//! only a folder that holds nothing but the names its format writes
+//! ([`api::writes`], [`json::writes`], [`csv::writes`]). Problems of the data never stop an export:
 //! dangling references become NULL keys with the value kept in a `*_raw` column, and
 //! come back as diagnostics in the [`Report`].
 //!
@@ -190,8 +194,12 @@ pub struct ExportOptions {
     pub source_revision: Option<String>,
     /// Licence of the exported data (datapackage `licenses`, SQLite `meta`, JSON `meta`).
     pub licence: csv::Licence,
-    /// Replace an existing output.
+    /// Replace an existing output (a regular file for `sqlite` and `xlsx`, a folder
+    /// holding only the format's names otherwise).
     pub force: bool,
+    /// The paths the data was read from (content folder, budget file, impact file):
+    /// the output may not be, contain or be inside any of them.
+    pub inputs: Vec<PathBuf>,
 }
 
 impl ExportOptions {
@@ -206,6 +214,7 @@ impl ExportOptions {
             source_revision: None,
             licence: csv::Licence::default(),
             force: false,
+            inputs: Vec::new(),
         }
     }
 
@@ -268,12 +277,24 @@ pub struct Progress<'a> {
     pub label: &'a str,
 }
 
+/// Checks, without writing, that `format` may be written at `out` with `options`
+/// (overlap with [`ExportOptions::inputs`], parent folder, an existing output): call
+/// it before reading large inputs to fail early. [`export`] checks again.
+///
+/// # Errors
+///
+/// [`Error::OutputExists`] and [`Error::Output`].
+pub fn check_output(format: Format, out: &Path, options: &ExportOptions) -> Result<()> {
+    Ok(output::output(format, out, options).check()?)
+}
+
 /// Exports `dataset` as `format` to `out` (a folder for `api-json`, `json` and `csv`,
 /// a file otherwise).
 ///
 /// # Errors
 ///
 /// [`Error::OutputExists`] when `out` exists and `options.force` is not set;
+/// [`Error::Output`] when the output policy refuses `out` (see [`check_output`]);
 /// [`Error::FeatureDisabled`] for a format whose feature is off; I/O and format
 /// errors while writing. On error nothing is left at `out` (an existing output is
 /// kept as it was).
@@ -306,13 +327,13 @@ pub fn export_with_progress(
         Format::ApiJson => {
             let files = api::ApiFiles::build(dataset.portfolio);
             report.rows = files.counts();
-            output::write_dir(out, options.force, |dir| {
+            output::write_dir(format, out, options, |dir| {
                 report.files = files.write(dir, progress)?;
                 Ok(())
             })?;
         }
         Format::Json => {
-            output::write_dir(out, options.force, |dir| {
+            output::write_dir(format, out, options, |dir| {
                 report.files = json::write(dataset, options, dir)?;
                 progress(Progress {
                     done: 1,
@@ -327,7 +348,7 @@ pub fn export_with_progress(
             let (tables, diagnostics) = tables::build(dataset, options.at);
             report.diagnostics = diagnostics;
             report.rows = row_counts(&tables);
-            output::write_dir(out, options.force, |dir| {
+            output::write_dir(format, out, options, |dir| {
                 report.files = csv::write(&tables, options, dir, progress)?;
                 Ok(())
             })?;
@@ -338,8 +359,8 @@ pub fn export_with_progress(
                 let (tables, diagnostics) = tables::build(dataset, options.at);
                 report.diagnostics = diagnostics;
                 report.rows = row_counts(&tables);
-                output::write_file(out, options.force, |tmp| {
-                    sqlite::write(&tables, options, tmp, progress)
+                output::write_file(format, out, options, |tmp| {
+                    sqlite::write(&tables, options, tmp.path(), progress)
                 })?;
             }
             #[cfg(not(feature = "sqlite"))]
@@ -354,8 +375,8 @@ pub fn export_with_progress(
                 let (tables, diagnostics) = tables::build(dataset, options.at);
                 report.diagnostics = diagnostics;
                 report.rows = row_counts(&tables);
-                output::write_file(out, options.force, |tmp| {
-                    xlsx::write(&tables, options, tmp, progress)
+                output::write_file(format, out, options, |tmp| {
+                    xlsx::write_to(&tables, options, tmp.file_mut(), progress)
                 })?;
             }
             #[cfg(not(feature = "xlsx"))]

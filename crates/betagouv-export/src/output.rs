@@ -1,127 +1,106 @@
-//! Writing outputs without ever leaving a partial one behind.
+//! Writing outputs through the output policy of `betagouv-output`: never over an
+//! input, never over unrelated data, never a partial output.
 //!
-//! Every output is written under a temporary name in the destination's folder and
-//! renamed into place once complete. An existing destination is refused unless
-//! `force` is set.
+//! Each folder format declares the names it writes beside its writer
+//! ([`crate::api::writes`], [`crate::json::writes`], [`crate::csv::writes`]); a
+//! folder output is replaced with `force` only when it holds nothing else.
 
-use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
+
+use betagouv_output::{FolderNames, Output, TempFile};
 
 use crate::error::{Error, Result};
+use crate::{ExportOptions, Format};
 
-fn parent_of(out: &Path) -> PathBuf {
-    match out.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
+/// The names written by a folder format.
+fn names(format: Format) -> FolderNames {
+    match format {
+        Format::ApiJson => FolderNames {
+            what: "an api-json export",
+            accepts: crate::api::writes,
+        },
+        Format::Json => FolderNames {
+            what: "a json export",
+            accepts: crate::json::writes,
+        },
+        _ => FolderNames {
+            what: "a csv export",
+            accepts: crate::csv::writes,
+        },
     }
 }
 
-fn check_target(out: &Path, force: bool) -> Result<()> {
-    if fs::symlink_metadata(out).is_ok() && !force {
-        return Err(Error::OutputExists {
-            path: out.to_path_buf(),
-        });
-    }
-    Ok(())
+/// The output of `format` at `out`, with the options' inputs and `force`.
+pub(crate) fn output(format: Format, out: &Path, options: &ExportOptions) -> Output {
+    let o = if format.is_folder() {
+        Output::folder(out, names(format))
+    } else {
+        Output::file(out)
+    };
+    o.force(options.force)
+        .inputs(options.inputs.iter().cloned())
 }
 
-fn remove_any(path: &Path) -> Result<()> {
-    match fs::symlink_metadata(path) {
-        Ok(m) if m.is_dir() => fs::remove_dir_all(path).map_err(|e| Error::io(path, e)),
-        Ok(_) => fs::remove_file(path).map_err(|e| Error::io(path, e)),
-        Err(_) => Ok(()),
-    }
-}
-
-/// Writes the file `out` through `write`, which receives a temporary path in the same
-/// folder; the temporary file is renamed to `out` only when `write` succeeds.
+/// Writes the file `out` through `write`, which receives a temporary file in the
+/// same folder; it is renamed to `out` only when `write` succeeds.
 #[cfg_attr(not(any(feature = "sqlite", feature = "xlsx")), allow(dead_code))]
 pub(crate) fn write_file(
+    format: Format,
     out: &Path,
-    force: bool,
-    write: impl FnOnce(&Path) -> Result<()>,
+    options: &ExportOptions,
+    write: impl FnOnce(&mut TempFile) -> Result<()>,
 ) -> Result<()> {
-    check_target(out, force)?;
-    let parent = parent_of(out);
-    let tmp = tempfile::Builder::new()
-        .prefix(".betagouv-export-")
-        .tempfile_in(&parent)
-        .map_err(|e| Error::io(&parent, e))?;
-    write(tmp.path())?;
-    if fs::symlink_metadata(out).is_ok_and(|m| m.is_dir()) {
-        remove_any(out)?;
-    }
-    tmp.persist(out).map_err(|e| Error::io(out, e.error))?;
-    Ok(())
+    output(format, out, options).write_file::<Error>(write)
 }
 
 /// Writes the folder `out` through `write`, which receives a temporary folder in the
-/// same parent; it is renamed to `out` only when `write` succeeds. With `force`, an
-/// existing `out` is replaced.
+/// same parent; it is renamed to `out` only when `write` succeeds.
 pub(crate) fn write_dir(
+    format: Format,
     out: &Path,
-    force: bool,
+    options: &ExportOptions,
     write: impl FnOnce(&Path) -> Result<()>,
 ) -> Result<()> {
-    check_target(out, force)?;
-    let parent = parent_of(out);
-    let tmp = tempfile::Builder::new()
-        .prefix(".betagouv-export-")
-        .tempdir_in(&parent)
-        .map_err(|e| Error::io(&parent, e))?;
-    write(tmp.path())?;
-    let new = tmp.keep();
-    if fs::symlink_metadata(out).is_ok() {
-        // Move the old output aside first, so that a failure leaves it in place.
-        let old = tempfile::Builder::new()
-            .prefix(".betagouv-export-old-")
-            .tempdir_in(&parent)
-            .map_err(|e| Error::io(&parent, e))?
-            .keep();
-        let aside = old.join("old");
-        fs::rename(out, &aside).map_err(|e| Error::io(out, e))?;
-        if let Err(e) = fs::rename(&new, out) {
-            let _ = fs::rename(&aside, out);
-            let _ = fs::remove_dir_all(&new);
-            return Err(Error::io(out, e));
-        }
-        remove_any(&old)?;
-    } else if let Err(e) = fs::rename(&new, out) {
-        let _ = fs::remove_dir_all(&new);
-        return Err(Error::io(out, e));
-    }
-    Ok(())
+    output(format, out, options).write_folder::<Error>(write)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::fs;
+
+    fn options(force: bool) -> ExportOptions {
+        let mut o = ExportOptions::new(
+            chrono::NaiveDate::from_ymd_opt(2016, 12, 31).unwrap(),
+            "test",
+        );
+        o.force = force;
+        o
+    }
 
     #[test]
     fn refuses_then_replaces() {
         let dir = tempfile::tempdir().unwrap();
-        let out = dir.path().join("x.txt");
-        write_file(&out, false, |p| {
-            fs::write(p, "a").map_err(|e| Error::io(p, e))
-        })
-        .unwrap();
-        let again = write_file(&out, false, |p| {
-            fs::write(p, "b").map_err(|e| Error::io(p, e))
-        });
+        let out = dir.path().join("x.db");
+        let put = |text: &'static str| {
+            move |tmp: &mut TempFile| {
+                fs::write(tmp.path(), text).map_err(|e| Error::io(tmp.path(), e))
+            }
+        };
+        write_file(Format::Sqlite, &out, &options(false), put("a")).unwrap();
+        let again = write_file(Format::Sqlite, &out, &options(false), put("b"));
         assert!(matches!(again, Err(Error::OutputExists { .. })));
-        write_file(&out, true, |p| {
-            fs::write(p, "b").map_err(|e| Error::io(p, e))
-        })
-        .unwrap();
+        write_file(Format::Sqlite, &out, &options(true), put("b")).unwrap();
         assert_eq!(fs::read_to_string(&out).unwrap(), "b");
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
     }
 
     #[test]
     fn failed_write_leaves_nothing() {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("d");
-        let r = write_dir(&out, false, |p| {
-            fs::write(p.join("a"), "a").map_err(|e| Error::io(p, e))?;
+        let r = write_dir(Format::Csv, &out, &options(false), |p| {
+            fs::write(p.join("startup.csv"), "a").map_err(|e| Error::io(p, e))?;
             Err(Error::io(p, std::io::Error::other("boom")))
         });
         assert!(r.is_err());
@@ -129,16 +108,101 @@ mod tests {
     }
 
     #[test]
-    fn dir_is_replaced_with_force() {
+    fn dir_is_replaced_with_force_only_when_it_holds_the_format_names() {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("d");
         let put = |name: &'static str| {
             move |p: &Path| fs::write(p.join(name), name).map_err(|e| Error::io(p, e))
         };
-        write_dir(&out, false, put("a")).unwrap();
-        assert!(write_dir(&out, false, put("b")).is_err());
-        write_dir(&out, true, put("b")).unwrap();
-        assert!(!out.join("a").exists() && out.join("b").exists());
+        write_dir(Format::Csv, &out, &options(false), put("startup.csv")).unwrap();
+        assert!(write_dir(Format::Csv, &out, &options(false), put("member.csv")).is_err());
+        write_dir(Format::Csv, &out, &options(true), put("member.csv")).unwrap();
+        assert!(!out.join("startup.csv").exists() && out.join("member.csv").exists());
         assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
+        // Not a csv export: refused, untouched.
+        fs::write(out.join("thesis.odt"), "keep").unwrap();
+        let err = write_dir(Format::Csv, &out, &options(true), put("x.csv")).unwrap_err();
+        assert!(err.to_string().contains("thesis.odt"), "{err}");
+        assert!(out.join("thesis.odt").exists() && out.join("member.csv").exists());
+        // An api-json folder is not a json export.
+        let api = dir.path().join("api");
+        write_dir(Format::ApiJson, &api, &options(false), put("startups.json")).unwrap();
+        assert!(write_dir(Format::Json, &api, &options(true), put("portfolio.json")).is_err());
+        assert!(api.join("startups.json").exists());
+    }
+
+    /// What each folder writer puts in its folder is exactly what its names accept,
+    /// with and without budget and impact tables; other formats' names are not.
+    #[test]
+    fn writers_and_names_agree() {
+        let p = betagouv_portfolio::builtin::portfolio_2016();
+        let with_all = crate::Dataset {
+            portfolio: &p,
+            budget_lines: Some(&[]),
+            impact_metrics: Some(&[]),
+        };
+        let dir = tempfile::tempdir().unwrap();
+        let mut seen_tables = 0;
+        for format in [Format::ApiJson, Format::Json, Format::Csv] {
+            for (n, dataset) in [crate::Dataset::new(&p), with_all].iter().enumerate() {
+                let out = dir.path().join(format!("{format}-{n}"));
+                let report = crate::export(dataset, format, &out, &options(false)).unwrap();
+                let mut names: Vec<_> = fs::read_dir(&out)
+                    .unwrap()
+                    .map(|e| e.unwrap().file_name())
+                    .collect();
+                names.sort();
+                let mut files: Vec<_> = report
+                    .files
+                    .iter()
+                    .map(|f| f.clone().into_os_string())
+                    .collect();
+                files.sort();
+                assert_eq!(names, files, "{format}");
+                for name in &names {
+                    let rel = Path::new(name);
+                    assert!(
+                        (super::names(format).accepts)(rel, false),
+                        "{format}: {rel:?}"
+                    );
+                    assert!(
+                        !(super::names(format).accepts)(rel, true),
+                        "{format}: {rel:?}"
+                    );
+                    for other in [Format::ApiJson, Format::Json, Format::Csv] {
+                        if other != format {
+                            assert!(
+                                !(super::names(other).accepts)(rel, false),
+                                "{other}: {rel:?}"
+                            );
+                        }
+                    }
+                }
+                if format == Format::Csv {
+                    seen_tables = seen_tables.max(names.len() - 1);
+                }
+            }
+        }
+        assert_eq!(seen_tables, crate::csv::TABLES.len());
+    }
+
+    #[test]
+    fn inputs_are_never_outputs() {
+        let dir = tempfile::tempdir().unwrap();
+        let budget = dir.path().join("budget.toml");
+        fs::write(&budget, "keep").unwrap();
+        let mut o = options(true);
+        o.inputs = vec![budget.clone(), dir.path().join("content")];
+        let err = write_file(Format::Sqlite, &budget, &o, |_| Ok(())).unwrap_err();
+        assert!(matches!(err, Error::Output(_)), "{err}");
+        let err = write_dir(
+            Format::Csv,
+            &dir.path().join("content/../content"),
+            &o,
+            |_| Ok(()),
+        )
+        .unwrap_err();
+        assert!(err.to_string().contains("content"), "{err}");
+        assert_eq!(fs::read_to_string(&budget).unwrap(), "keep");
     }
 }

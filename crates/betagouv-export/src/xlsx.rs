@@ -133,6 +133,45 @@ pub fn write(
     path: &Path,
     progress: &mut dyn FnMut(Progress<'_>),
 ) -> Result<()> {
+    let total = tables.len() + 1;
+    let mut wb = workbook(tables, options, progress)?;
+    wb.save(path).map_err(xerr("save"))?;
+    progress(Progress {
+        done: total,
+        total,
+        label: "save",
+    });
+    Ok(())
+}
+
+/// Writes `tables` as a workbook to `writer` (an open file, a buffer).
+///
+/// # Errors
+///
+/// [`Error::Xlsx`] when the workbook cannot be written.
+pub fn write_to<W: std::io::Write + std::io::Seek + Send>(
+    tables: &[Table],
+    options: &ExportOptions,
+    writer: W,
+    progress: &mut dyn FnMut(Progress<'_>),
+) -> Result<()> {
+    let total = tables.len() + 1;
+    let mut wb = workbook(tables, options, progress)?;
+    wb.save_to_writer(writer).map_err(xerr("save"))?;
+    progress(Progress {
+        done: total,
+        total,
+        label: "save",
+    });
+    Ok(())
+}
+
+/// The workbook of `tables`, a sheet per table then `meta`.
+fn workbook(
+    tables: &[Table],
+    options: &ExportOptions,
+    progress: &mut dyn FnMut(Progress<'_>),
+) -> Result<Workbook> {
     let mut wb = Workbook::new();
     let formats = Formats {
         header: Format::new().set_bold(),
@@ -174,11 +213,5 @@ pub fn write(
         .set_author(ExportOptions::generator())
         .set_creation_datetime(&created);
     wb.set_properties(&props);
-    wb.save(path).map_err(xerr("save"))?;
-    progress(Progress {
-        done: total,
-        total,
-        label: "save",
-    });
-    Ok(())
+    Ok(wb)
 }
