@@ -30,6 +30,10 @@ pub enum Error {
         /// The file.
         path: PathBuf,
     },
+    /// The output policy refused the output (it overlaps the input, exists without
+    /// force, holds entries that an upgrade does not write, has no parent folder).
+    #[error(transparent)]
+    Output(#[from] betagouv_output::Error),
     /// The output folder exists and is not empty.
     #[error("{path}: the output folder exists and is not empty")]
     OutputNotEmpty {

@@ -9,13 +9,15 @@
 
 use std::path::Path;
 
+use betagouv_output::{FolderNames, Output};
+
 use betagouv_portfolio::{
     Diagnostic, MemberShape, PhaseField, Portfolio, RecordDate, RecordKind, Severity,
 };
 
 use crate::error::Result;
 use crate::read::{Import, ReadOptions, read_folder};
-use crate::write::{WriteOptions, WriteReport, write_portfolio};
+use crate::write::{WriteOptions, WriteReport, write_portfolio, writes};
 
 /// The portfolio in the current shapes, with a warning (`upgrade-undated`) per
 /// start-up whose status had no full start date.
@@ -64,15 +66,69 @@ pub struct Upgrade {
     pub undated: Vec<Diagnostic>,
 }
 
-/// Reads `old`, upgrades it and writes it under `new` in the current layout.
+/// The output of an upgrade of `old` to `new`: a folder that may not be, contain or
+/// be inside `old`, replaced with `force` only when it holds nothing but what an
+/// upgrade writes ([`crate::write::writes`]).
+#[must_use]
+pub fn output(old: &Path, new: &Path, force: bool) -> Output {
+    Output::folder(
+        new,
+        FolderNames {
+            what: "a content upgrade",
+            accepts: writes,
+        },
+    )
+    .force(force)
+    .input(old)
+}
+
+/// Reads `old`, upgrades it and writes it as the new folder `new` in the current
+/// layout (never over an existing `new`).
 ///
 /// # Errors
 ///
-/// Those of [`read_folder`] and [`write_portfolio`].
+/// As [`upgrade_with`].
 pub fn upgrade(old: &Path, new: &Path, options: &ReadOptions) -> Result<Upgrade> {
+    upgrade_with(old, new, options, false)
+}
+
+/// Reads `old`, upgrades it and writes it as the folder `new` in the current layout,
+/// through the output policy ([`output`]): `new` is written in a temporary folder
+/// beside it and renamed into place when complete; with `force`, an existing `new`
+/// that holds only upgrade output is replaced.
+///
+/// ```
+/// use betagouv_content::upgrade::upgrade_with;
+/// use betagouv_content::ReadOptions;
+/// let dir = tempfile::tempdir()?;
+/// let old = dir.path().join("old");
+/// std::fs::create_dir_all(old.join("content/_startups"))?;
+/// // Never inside its input.
+/// assert!(upgrade_with(&old, &old.join("new"), &ReadOptions::default(), true).is_err());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+///
+/// # Errors
+///
+/// [`Error::Output`](crate::Error::Output) when the policy refuses `new`; those of
+/// [`read_folder`] and [`write_portfolio`].
+pub fn upgrade_with(old: &Path, new: &Path, options: &ReadOptions, force: bool) -> Result<Upgrade> {
+    let out = output(old, new, force);
+    out.check()?;
     let import = read_folder(old, options)?;
     let (p, undated) = upgrade_portfolio(&import.portfolio);
-    let written = write_portfolio(&p, new, &WriteOptions::default())?;
+    let mut written = WriteReport::default();
+    out.write_folder(|tmp| {
+        let mut w = write_portfolio(&p, tmp, &WriteOptions::default())?;
+        // Name the files where they end up, not in the temporary.
+        for f in &mut w.files {
+            if let Ok(rel) = f.strip_prefix(tmp) {
+                *f = new.join(rel);
+            }
+        }
+        written = w;
+        Ok::<(), crate::Error>(())
+    })?;
     Ok(Upgrade {
         import,
         written,

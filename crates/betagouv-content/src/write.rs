@@ -778,7 +778,7 @@ fn write_records(
     }
     for (path, text) in files {
         if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+            create_below(out, dir)?;
         }
         let mut open = std::fs::OpenOptions::new();
         open.write(true);
@@ -794,9 +794,77 @@ fn write_records(
     Ok(report)
 }
 
+/// The collection folders under `content/` that [`write_portfolio`] writes.
+pub const COLLECTIONS: [&str; 4] = ["_startups", "_authors", "_incubators", "_organisations"];
+
+/// Whether [`write_portfolio`] (and [`write_import`]) writes the entry at `relative`
+/// in its output folder: `content`, `content/<collection>` ([`COLLECTIONS`]) and
+/// `content/<collection>/<id>.md`. These are the names that a forced
+/// `content upgrade` may replace.
+#[must_use]
+pub fn writes(relative: &Path, is_dir: bool) -> bool {
+    let parts: Vec<_> = relative.components().map(|c| c.as_os_str()).collect();
+    match parts.as_slice() {
+        [c] => is_dir && *c == "content",
+        [c, k] => is_dir && *c == "content" && COLLECTIONS.iter().any(|n| k == n),
+        [c, k, f] => {
+            !is_dir
+                && *c == "content"
+                && COLLECTIONS.iter().any(|n| k == n)
+                && Path::new(f).extension().is_some_and(|e| e == "md")
+        }
+        _ => false,
+    }
+}
+
+/// Creates `dir` and the folders between `out` and it, never `out` itself nor
+/// anything above it: when `out` (a temporary being written) is removed by an
+/// interrupt, the writer fails instead of creating it again.
+fn create_below(out: &Path, dir: &Path) -> Result<()> {
+    let Ok(rel) = dir.strip_prefix(out) else {
+        return std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e));
+    };
+    let mut at = out.to_path_buf();
+    for c in rel.components() {
+        at.push(c);
+        match std::fs::create_dir(&at) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && at.is_dir() => {}
+            Err(e) => return Err(Error::io(&at, e)),
+        }
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn written_names_are_those_declared() {
+        let p = betagouv_portfolio::builtin::portfolio_2016();
+        let dir = std::env::temp_dir().join(format!("betagouv-write-names-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir(&dir).unwrap();
+        let report = write_portfolio(&p, &dir, &WriteOptions::default()).unwrap();
+        assert!(!report.files.is_empty());
+        for f in &report.files {
+            let rel = f.strip_prefix(&dir).unwrap();
+            assert!(writes(rel, false), "{}", rel.display());
+            for a in rel.ancestors().skip(1) {
+                if !a.as_os_str().is_empty() {
+                    assert!(writes(a, true), "{}", a.display());
+                }
+            }
+        }
+        assert!(!writes(Path::new("content/_startups/x.md"), true));
+        assert!(!writes(Path::new("README.md"), false));
+        assert!(!writes(Path::new("content/_posts"), true));
+        std::fs::remove_dir_all(&dir).unwrap();
+        // A removed output folder is not created again.
+        assert!(create_below(&dir, &dir.join("content/_startups")).is_err());
+        assert!(!dir.exists());
+    }
 
     #[test]
     fn scalars() {

@@ -177,15 +177,18 @@ fn run(e: &Expect) -> Import {
 /// `upgrade` gives a current-layout folder with the same snapshot at the folder's date,
 /// once the start-ups reported without a start date are set aside.
 fn upgrade_keeps_the_snapshot(era: &str, at: &str, undated: &[&str]) {
-    let out = tempfile::tempdir().unwrap();
-    let up = upgrade(&fixture(era), out.path(), &ReadOptions::default()).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    // `upgrade` writes a new folder: an existing one (even empty) needs `force`.
+    assert!(upgrade(&fixture(era), dir.path(), &ReadOptions::default()).is_err());
+    let out = dir.path().join("new");
+    let up = upgrade(&fixture(era), &out, &ReadOptions::default()).unwrap();
     let ids: Vec<_> = up
         .undated
         .iter()
         .map(|d| d.record.as_ref().unwrap().1.as_str())
         .collect();
     assert_eq!(ids, undated, "{era}");
-    let new = read_folder(out.path(), &ReadOptions::default()).unwrap();
+    let new = read_folder(&out, &ReadOptions::default()).unwrap();
     assert_eq!(new.layout.kind, LayoutKind::Content);
     assert_eq!(new.vocabulary_source, VocabularySource::Recorded);
     assert_eq!(new.portfolio.vocabulary, up.import.portfolio.vocabulary);
