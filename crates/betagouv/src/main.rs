@@ -3,7 +3,10 @@
 //! Exit codes: 0 success (also when the reader of standard output goes away, as in
 //! `betagouv ... | head`); 1 the job ran and found errors (e.g. `content check` with
 //! errors left); 2 bad usage, input that could not be processed, or an output that
-//! could not be written (a full disk, a closed standard output).
+//! could not be written (a full disk, a closed standard output, an output refused by
+//! the output policy of betagouv-output); 130 interrupted by Ctrl-C or SIGTERM (the
+//! temporaries of outputs being written are removed first, so that every output is
+//! left as it was or complete).
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
 mod out;
@@ -22,6 +25,12 @@ fn main() -> ExitCode {
         errln!("error: {stream} is closed");
         return ExitCode::from(2);
     }
+    // Ctrl-C, SIGTERM, SIGHUP: remove the temporaries of outputs being written, then
+    // exit 130. A failure to install the handler only loses that clean-up.
+    let _ = ctrlc::set_handler(|| {
+        betagouv_output::remove_temporaries();
+        std::process::exit(130);
+    });
     let cli = cmd::Cli::parse();
     let result = cmd::run(cli);
     let flushed = out::flush();

@@ -176,3 +176,127 @@ fn check_reports_located_errors_and_exits_1() {
     let err = String::from_utf8(out.stderr).unwrap();
     assert!(err.contains("bad.toml:3:10"), "{err}");
 }
+
+// ---- Output policy (issue 10, class 3): `budget journal --out` and `bench --journal`.
+
+fn builtin_budget_copy(dir: &std::path::Path) -> std::path::PathBuf {
+    let path = dir.join("X.toml");
+    std::fs::copy(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../betagouv-funding/data/builtin-2016.toml"),
+        &path,
+    )
+    .unwrap();
+    path
+}
+
+fn no_temporaries(dir: &std::path::Path) {
+    let left: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains(".betagouv-tmp"))
+        .collect();
+    assert!(left.is_empty(), "temporaries left: {left:?}");
+}
+
+#[test]
+fn journal_out_never_overwrites_its_input() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = builtin_budget_copy(dir.path());
+    let before = std::fs::read(&input).unwrap();
+    for out in [
+        input.clone(),
+        dir.path().join("sub/../X.toml"),
+        dir.path().join("./X.toml"),
+    ] {
+        for force in [false, true] {
+            let mut cmd = betagouv();
+            cmd.args(["budget", "journal"])
+                .arg(&input)
+                .arg("--out")
+                .arg(&out);
+            if force {
+                cmd.arg("--force");
+            }
+            let o = cmd.output().unwrap();
+            let stderr = String::from_utf8_lossy(&o.stderr);
+            assert_eq!(o.status.code(), Some(2), "{stderr}");
+            assert!(
+                stderr.contains(&format!("refusing to write {}", out.display()))
+                    && stderr.contains(&format!("the input {}", input.display())),
+                "{stderr}"
+            );
+            assert_eq!(std::fs::read(&input).unwrap(), before, "input unchanged");
+        }
+    }
+    no_temporaries(dir.path());
+}
+
+#[test]
+fn journal_out_needs_force_and_replaces_only_a_regular_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("j.journal");
+    std::fs::write(&out, "mine\n").unwrap();
+    let run = |force: bool, out: &std::path::Path| {
+        let mut cmd = betagouv();
+        cmd.args(["budget", "journal", "--out"]).arg(out);
+        if force {
+            cmd.arg("--force");
+        }
+        cmd.output().unwrap()
+    };
+    let o = run(false, &out);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("already exists"));
+    assert_eq!(std::fs::read_to_string(&out).unwrap(), "mine\n");
+    let o = run(true, &out);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(std::fs::read_to_string(&out).unwrap().contains("2016"));
+    // A folder is never replaced by a file, even with --force.
+    let folder = dir.path().join("folder");
+    std::fs::create_dir(&folder).unwrap();
+    std::fs::write(folder.join("keep"), "k").unwrap();
+    let o = run(true, &folder);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("it is a folder"));
+    assert!(folder.join("keep").exists());
+    // A missing parent folder is named.
+    let deep = dir.path().join("x/y/z.journal");
+    let o = run(false, &deep);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains(&format!(
+            "no such folder: {} (parent of the output {})",
+            dir.path().join("x/y").display(),
+            deep.display()
+        )),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    // The umask's mode, not a temporary file's 0600.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let reference = dir.path().join("reference");
+        std::fs::write(&reference, "").unwrap();
+        let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&out), mode(&reference));
+    }
+    // The hidden bench's --journal follows the same policy.
+    let o = betagouv()
+        .args([
+            "budget",
+            "bench",
+            "--postings",
+            "10",
+            "--runs",
+            "1",
+            "--journal",
+        ])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("already exists"));
+    no_temporaries(dir.path());
+}

@@ -109,3 +109,98 @@ fn snapshot_from_content_and_upgrade() {
     assert_eq!(new["startups"]["by_stage"]["not_started"], 1);
     assert_eq!(new["startups"]["by_stage"]["incubating"], 24);
 }
+
+// ---- Output policy (issue 10, class 3): `content upgrade --out`.
+
+fn tree(dir: &std::path::Path) -> Vec<(std::path::PathBuf, Vec<u8>)> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                out.push((
+                    p.strip_prefix(dir).unwrap().to_path_buf(),
+                    std::fs::read(&p).unwrap(),
+                ));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+#[test]
+fn upgrade_never_writes_inside_or_over_its_input() {
+    let old = fixture();
+    let before = tree(old.path());
+    for out in [
+        old.path().to_path_buf(),
+        old.path().join("sub"),
+        old.path().join("content/_startups/../new"),
+        old.path().join(".."),
+    ] {
+        for force in [false, true] {
+            let mut cmd = betagouv();
+            cmd.args(["content", "upgrade"])
+                .arg(old.path())
+                .arg("--out")
+                .arg(&out);
+            if force {
+                cmd.arg("--force");
+            }
+            let o = cmd.output().unwrap();
+            let stderr = String::from_utf8_lossy(&o.stderr);
+            assert_eq!(o.status.code(), Some(2), "{}: {stderr}", out.display());
+            assert!(
+                stderr.contains("refusing to write")
+                    && stderr.contains(&format!("the input {}", old.path().display())),
+                "{stderr}"
+            );
+            assert_eq!(tree(old.path()), before, "input unchanged");
+        }
+    }
+}
+
+#[test]
+fn upgrade_out_needs_force_and_replaces_only_upgrade_output() {
+    let old = fixture();
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("new");
+    let run = |force: bool| {
+        let mut cmd = betagouv();
+        cmd.args(["content", "upgrade"])
+            .arg(old.path())
+            .arg("--out")
+            .arg(&out);
+        if force {
+            cmd.arg("--force");
+        }
+        cmd.output().unwrap()
+    };
+    assert!(run(false).status.success());
+    assert!(out.join("content/_startups/a.md").exists());
+    let o = run(false);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("already exists"));
+    assert!(run(true).status.success());
+    std::fs::write(out.join("README.md"), "mine").unwrap();
+    let o = run(true);
+    assert_eq!(o.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        stderr.contains("README.md") && stderr.contains("a content upgrade"),
+        "{stderr}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(out.join("README.md")).unwrap(),
+        "mine"
+    );
+    let names: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(names, ["new"], "no temporary left");
+}

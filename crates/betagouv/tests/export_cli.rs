@@ -120,3 +120,306 @@ fn the_2025_snapshot_exports_to_sqlite() {
     assert!(stdout.contains("  startup: 628\n"), "{stdout}");
     assert!(stdout.contains("  member: 3285\n"), "{stdout}");
 }
+
+// ---- Output policy (issue 10, class 3): `export --out` never destroys inputs or
+// unrelated data.
+
+fn content_fixture(dir: &Path) -> std::path::PathBuf {
+    let root = dir.join("repo");
+    let s = root.join("content/_startups");
+    std::fs::create_dir_all(&s).expect("mkdir");
+    std::fs::write(
+        s.join("a.md"),
+        "---\ntitle: A\nmission: x\nincubator: dinum\nphases:\n  - name: construction\n    start: 2024-01-01\n---\n",
+    )
+    .expect("write");
+    root
+}
+
+fn files_under(dir: &Path) -> Vec<(std::path::PathBuf, Vec<u8>)> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).expect("read_dir") {
+            let p = e.expect("entry").path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                let bytes = std::fs::read(&p).expect("read");
+                out.push((p.strip_prefix(dir).expect("inside").to_path_buf(), bytes));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+fn temporaries(dir: &Path) -> Vec<String> {
+    std::fs::read_dir(dir)
+        .expect("read_dir")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains(".betagouv-tmp"))
+        .collect()
+}
+
+fn run_export(args: &[&std::ffi::OsStr]) -> std::process::Output {
+    betagouv().arg("export").args(args).output().expect("runs")
+}
+
+#[test]
+fn export_force_never_touches_inputs() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let content = content_fixture(dir.path());
+    let budget = dir.path().join("budget.toml");
+    std::fs::copy(
+        manifest("crates/betagouv-funding/data/builtin-2016.toml"),
+        &budget,
+    )
+    .expect("copy");
+    let before_content = files_under(&content);
+    let before_budget = std::fs::read(&budget).expect("read");
+    let cases: Vec<(&str, std::path::PathBuf, &str)> = vec![
+        ("csv", content.clone(), "is"),
+        ("api-json", content.join("content/exports"), "is inside"),
+        ("json", dir.path().to_path_buf(), "contains"),
+        ("sqlite", budget.clone(), "is"),
+        ("csv", budget.clone(), "is"),
+        ("xlsx", content.join("content/_startups/a.md"), "is inside"),
+    ];
+    for (format, out, relation) in cases {
+        let o = run_export(&[
+            "--content".as_ref(),
+            content.as_os_str(),
+            "--at".as_ref(),
+            "2025-01-01".as_ref(),
+            "--budget".as_ref(),
+            budget.as_os_str(),
+            "--format".as_ref(),
+            format.as_ref(),
+            "--force".as_ref(),
+            "--out".as_ref(),
+            out.as_os_str(),
+        ]);
+        let stderr = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(
+            o.status.code(),
+            Some(2),
+            "{format} {}: {stderr}",
+            out.display()
+        );
+        assert!(
+            stderr.contains(&format!(
+                "refusing to write {}: it {relation} the input",
+                out.display()
+            )),
+            "{stderr}"
+        );
+        assert_eq!(
+            files_under(&content),
+            before_content,
+            "content folder unchanged"
+        );
+        assert_eq!(
+            std::fs::read(&budget).expect("read"),
+            before_budget,
+            "budget unchanged"
+        );
+    }
+    assert!(temporaries(dir.path()).is_empty());
+}
+
+#[test]
+fn export_force_never_deletes_an_unrelated_folder() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let unrelated = dir.path().join("thesis");
+    std::fs::create_dir_all(unrelated.join("chapters")).expect("mkdir");
+    std::fs::write(unrelated.join("thesis.odt"), "years of work").expect("write");
+    std::fs::write(unrelated.join("chapters/1.md"), "one").expect("write");
+    for i in 0..12 {
+        std::fs::write(unrelated.join(format!("figure-{i:02}.png")), "png").expect("write");
+    }
+    let before = files_under(&unrelated);
+    for format in ["api-json", "json", "csv", "sqlite", "xlsx"] {
+        let o = export(&[
+            "--format",
+            format,
+            "--force",
+            "--out",
+            unrelated.to_str().expect("utf-8"),
+        ]);
+        let stderr = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{format}: {stderr}");
+        if ["api-json", "json", "csv"].contains(&format) {
+            assert!(
+                stderr.contains(&format!(
+                    "refusing to replace the folder {}",
+                    unrelated.display()
+                )) && stderr.contains("holds 14 entries")
+                    && stderr.contains("chapters")
+                    && stderr.contains("(and 4 more)"),
+                "{format}: {stderr}"
+            );
+        } else {
+            assert!(
+                stderr.contains("it is a folder, not a regular file"),
+                "{stderr}"
+            );
+        }
+        assert_eq!(
+            files_under(&unrelated),
+            before,
+            "{format}: folder untouched"
+        );
+    }
+    // A folder of another format is not replaced either.
+    let api = dir.path().join("api");
+    assert!(
+        export(&[
+            "--format",
+            "api-json",
+            "--out",
+            api.to_str().expect("utf-8")
+        ])
+        .status
+        .success()
+    );
+    let o = export(&[
+        "--format",
+        "csv",
+        "--force",
+        "--out",
+        api.to_str().expect("utf-8"),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("startups.json"));
+    assert!(api.join("startups.json").exists());
+    // A missing parent folder is named.
+    let deep = dir.path().join("x/y/p.db");
+    let o = export(&["--format", "sqlite", "--out", deep.to_str().expect("utf-8")]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains(&format!(
+            "no such folder: {} (parent of the output {})",
+            dir.path().join("x/y").display(),
+            deep.display()
+        )),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(temporaries(dir.path()).is_empty());
+}
+
+#[cfg(unix)]
+#[test]
+fn export_outputs_get_the_umask_mode() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let reference = dir.path().join("reference");
+    std::fs::write(&reference, "").expect("write");
+    let mode = |p: &Path| std::fs::metadata(p).expect("metadata").permissions().mode() & 0o777;
+    for (format, name, file) in [
+        ("sqlite", "p.db", "p.db"),
+        ("xlsx", "p.xlsx", "p.xlsx"),
+        ("csv", "csv", "csv/startup.csv"),
+    ] {
+        let out = dir.path().join(name);
+        assert!(
+            export(&["--format", format, "--out", out.to_str().expect("utf-8")])
+                .status
+                .success()
+        );
+        assert_eq!(mode(&dir.path().join(file)), mode(&reference), "{format}");
+    }
+}
+
+/// A content folder big enough that its export takes a while: the 2025 snapshot when
+/// the shared data is there, else a generated one.
+fn big_content(dir: &Path) -> std::path::PathBuf {
+    if std::env::var_os("BETAGOUV_SHARED_DATA").is_some()
+        && let Some(p) = betagouv_tests::shared_data("betagouv-content/2025-12-31")
+    {
+        return p;
+    }
+    let root = dir.join("big");
+    let s = root.join("content/_startups");
+    let a = root.join("content/_authors");
+    std::fs::create_dir_all(&s).expect("mkdir");
+    std::fs::create_dir_all(&a).expect("mkdir");
+    for i in 0..3000 {
+        std::fs::write(
+            s.join(format!("s{i}.md")),
+            format!("---\ntitle: S{i}\nmission: m\nincubator: dinum\nphases:\n  - name: construction\n    start: 2024-01-01\n---\nText {i}\n"),
+        )
+        .expect("write");
+        std::fs::write(
+            a.join(format!("m{i}.md")),
+            format!("---\nfullname: M {i}\nrole: dev\nmissions:\n  - start: 2024-01-01\n    startups:\n      - s{i}\n---\n"),
+        )
+        .expect("write");
+    }
+    root
+}
+
+/// SIGINT while an export is writing: exit 130, no temporary left, no partial output.
+#[cfg(unix)]
+#[test]
+fn interrupted_export_leaves_no_temporary() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let content = big_content(dir.path());
+    let outdir = dir.path().join("out");
+    std::fs::create_dir(&outdir).expect("mkdir");
+    for format in ["csv", "sqlite"] {
+        let out = outdir.join(format!("export-{format}"));
+        let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("betagouv"))
+            .args([
+                "export",
+                "--at",
+                "2025-12-31",
+                "--format",
+                format,
+                "--content",
+            ])
+            .arg(&content)
+            .arg("--out")
+            .arg(&out)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("spawn");
+        // Wait until the output's temporary exists, then interrupt.
+        let start = std::time::Instant::now();
+        let mut seen = false;
+        let status = loop {
+            if let Some(status) = child.try_wait().expect("try_wait") {
+                break status;
+            }
+            if !seen && !temporaries(&outdir).is_empty() {
+                seen = true;
+                let killed = std::process::Command::new("kill")
+                    .args(["-INT", &child.id().to_string()])
+                    .status()
+                    .expect("kill");
+                assert!(killed.success());
+            }
+            assert!(
+                start.elapsed() < std::time::Duration::from_secs(300),
+                "export hangs"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(2));
+        };
+        if seen {
+            assert_eq!(status.code(), Some(130), "{format}: {status:?}");
+            assert!(!out.exists(), "{format}: no partial output");
+        } else {
+            eprintln!(
+                "note: the {format} export finished before its temporary was seen; checked only that no temporary is left"
+            );
+            assert!(status.success(), "{format}: {status:?}");
+        }
+        assert!(
+            temporaries(&outdir).is_empty(),
+            "{format}: {:?}",
+            temporaries(&outdir)
+        );
+    }
+}

@@ -148,3 +148,81 @@ fn closed_standard_output_exits_2() {
         "{out:?}"
     );
 }
+
+// ---- Output policy (issue 10, class 3): `report --out`.
+
+fn betagouv_report() -> Command {
+    let mut c = Command::cargo_bin("betagouv").expect("binary");
+    c.arg("report");
+    c
+}
+
+#[test]
+fn report_out_never_overwrites_its_budget_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let budget = dir.path().join("X.toml");
+    std::fs::copy(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../betagouv-funding/data/builtin-2016.toml"),
+        &budget,
+    )
+    .unwrap();
+    let before = std::fs::read(&budget).unwrap();
+    for force in [false, true] {
+        let mut cmd = betagouv_report();
+        cmd.arg("--budget").arg(&budget).arg("--out").arg(&budget);
+        if force {
+            cmd.arg("--force");
+        }
+        let o = cmd.output().unwrap();
+        let stderr = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{stderr}");
+        assert!(
+            stderr.contains(&format!(
+                "refusing to write {0}: it is the input {0}",
+                budget.display()
+            )),
+            "{stderr}"
+        );
+        assert_eq!(std::fs::read(&budget).unwrap(), before);
+    }
+}
+
+#[test]
+fn report_out_needs_force_and_names_a_missing_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("r.html");
+    std::fs::write(&out, "mine").unwrap();
+    let o = betagouv_report()
+        .args(["--format", "html", "--out"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("already exists (use --force"));
+    assert_eq!(std::fs::read_to_string(&out).unwrap(), "mine");
+    let o = betagouv_report()
+        .args(["--format", "html", "--force", "--out"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(std::fs::read_to_string(&out).unwrap().contains("<html"));
+    let deep = dir.path().join("x/y/z.html");
+    let o = betagouv_report().arg("--out").arg(&deep).output().unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        stderr.contains(&format!(
+            "no such folder: {} (parent of the output {})",
+            dir.path().join("x/y").display(),
+            deep.display()
+        )),
+        "{stderr}"
+    );
+    let names: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(names, ["r.html"], "no temporary left");
+}

@@ -44,9 +44,13 @@ pub(crate) struct ReportArgs {
 pub(crate) struct JournalArgs {
     /// Budget file (TOML); the built-in 2016 budget when absent.
     file: Option<PathBuf>,
-    /// Write the journal to this file instead of standard output.
+    /// Write the journal to this file instead of standard output (never over the
+    /// budget file; an existing file needs --force).
     #[arg(long, value_name = "J")]
     out: Option<PathBuf>,
+    /// Replace the --out file if it exists (a regular file that is not the input).
+    #[arg(long, requires = "out")]
+    force: bool,
 }
 
 #[derive(Debug, Args)]
@@ -63,9 +67,12 @@ pub(crate) struct BenchArgs {
     /// Timed runs (the median is printed).
     #[arg(long, default_value_t = 5)]
     runs: usize,
-    /// Also write the ledger as a journal here.
+    /// Also write the ledger as a journal here (an existing file needs --force).
     #[arg(long)]
     journal: Option<PathBuf>,
+    /// Replace the --journal file if it exists.
+    #[arg(long, requires = "journal")]
+    force: bool,
 }
 
 pub(crate) fn run(command: BudgetCommand) -> Result<ExitCode, BoxError> {
@@ -230,13 +237,21 @@ fn print_report(r: &YearReport) -> Result<(), BoxError> {
 }
 
 fn run_journal(args: &JournalArgs) -> Result<ExitCode, BoxError> {
+    let output = args.out.as_ref().map(|p| {
+        betagouv_output::Output::file(p)
+            .force(args.force)
+            .inputs(args.file.iter().cloned())
+    });
+    if let Some(o) = &output {
+        o.check()?;
+    }
     let budget = load(args.file.as_deref())?;
     let portfolio = portfolio_builtin::portfolio_2016();
     let (ledger, problems) = post::to_ledger(&budget, Some(&portfolio));
     print_diagnostics(&problems);
     let text = betagouv_export::journal::to_journal(&ledger);
-    match &args.out {
-        Some(p) => std::fs::write(p, text)?,
+    match &output {
+        Some(o) => o.write_bytes(text.as_bytes())?,
         None => emit(&text)?,
     }
     Ok(ExitCode::SUCCESS)
@@ -273,6 +288,13 @@ fn run_check(path: &Path) -> Result<ExitCode, BoxError> {
 }
 
 fn run_bench(args: &BenchArgs) -> Result<ExitCode, BoxError> {
+    let journal = args
+        .journal
+        .as_ref()
+        .map(|p| betagouv_output::Output::file(p).force(args.force));
+    if let Some(o) = &journal {
+        o.check()?;
+    }
     let ledger = synthetic::ledger(args.postings, 42);
     let mut times = Vec::new();
     let mut cells = 0;
@@ -290,8 +312,8 @@ fn run_bench(args: &BenchArgs) -> Result<ExitCode, BoxError> {
         median.as_secs_f64(),
         times.len()
     )?;
-    if let Some(p) = &args.journal {
-        std::fs::write(p, betagouv_export::journal::to_journal(&ledger))?;
+    if let Some(o) = &journal {
+        o.write_bytes(betagouv_export::journal::to_journal(&ledger).as_bytes())?;
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -8,7 +8,7 @@ use std::sync::{Arc, OnceLock};
 
 use betagouv_content::check::{CheckOptions, check_folder};
 use betagouv_content::read::{Progress, ReadOptions};
-use betagouv_content::upgrade::upgrade;
+use betagouv_content::upgrade::upgrade_with;
 use betagouv_portfolio::{Diagnostic, Severity};
 use clap::{Args, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
@@ -42,9 +42,14 @@ pub(crate) struct CheckArgs {
 pub(crate) struct UpgradeArgs {
     /// The old folder.
     old: PathBuf,
-    /// Where to write the upgraded folder (must not hold the files already).
+    /// Where to write the upgraded folder: a new folder, never inside the old one
+    /// (an existing one needs --force).
     #[arg(long, value_name = "NEW_DIR")]
     out: PathBuf,
+    /// Replace the --out folder if it holds only what an upgrade writes
+    /// (content/_startups/*.md, ...).
+    #[arg(long)]
+    force: bool,
 }
 
 /// Read options with a progress bar on stderr when it is a terminal; nothing on a pipe.
@@ -80,7 +85,7 @@ pub(crate) fn run(command: ContentCommand) -> Result<ExitCode, BoxError> {
         ContentCommand::Check(args) => check(&args),
         ContentCommand::Upgrade(args) => {
             let (options, bar) = read_options();
-            let up = upgrade(&args.old, &args.out, &options);
+            let up = upgrade_with(&args.old, &args.out, &options, args.force);
             finish(bar);
             let up = up?;
             outln!(

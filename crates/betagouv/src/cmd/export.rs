@@ -75,7 +75,8 @@ pub(crate) struct ExportArgs {
     /// Output path: a folder for api-json, json and csv, a file for sqlite and xlsx.
     #[arg(long, value_name = "PATH")]
     out: PathBuf,
-    /// Replace an existing output.
+    /// Replace an existing output: a regular file for sqlite and xlsx; for the folder
+    /// formats, a folder that holds only the names that format writes. Never an input.
     #[arg(long)]
     force: bool,
     /// Generation time written in the metadata (RFC 3339); the --at date at midnight
@@ -133,6 +134,21 @@ fn impact_metrics(path: &std::path::Path) -> Result<Vec<ImpactMetric>, BoxError>
 
 pub(crate) fn run(args: ExportArgs) -> Result<ExitCode, BoxError> {
     let format = Format::from(args.format);
+    // Every path read is an input that the output may not touch; refuse a bad --out
+    // before reading anything.
+    let inputs: Vec<PathBuf> = args
+        .content
+        .iter()
+        .chain(&args.budget)
+        .chain(&args.impact)
+        .cloned()
+        .collect();
+    {
+        let mut early = ExportOptions::new(NaiveDate::MIN, "");
+        early.force = args.force;
+        early.inputs.clone_from(&inputs);
+        betagouv_export::check_output(format, &args.out, &early)?;
+    }
     let (portfolio, at, source, default_licence): (Portfolio, NaiveDate, String, Licence) =
         match &args.content {
             None => (
@@ -190,6 +206,7 @@ pub(crate) fn run(args: ExportArgs) -> Result<ExitCode, BoxError> {
         None => default_licence,
     };
     options.force = args.force;
+    options.inputs = inputs;
     options.source_revision = Some(
         args.source_revision
             .unwrap_or_else(|| betagouv_export::input_digest(&dataset)),

@@ -75,12 +75,36 @@ pub(crate) struct ReportArgs {
     /// Language of the report.
     #[arg(long, value_enum, default_value = "fr")]
     lang: LangArg,
-    /// Write to this file instead of standard output.
+    /// Write to this file instead of standard output (never over an input; an
+    /// existing file needs --force).
     #[arg(long, value_name = "FILE")]
     out: Option<PathBuf>,
+    /// Replace the --out file if it exists (a regular file that is not an input).
+    #[arg(long, requires = "out")]
+    force: bool,
+}
+
+/// The --out file of `report`, with every file the command reads as inputs.
+fn report_output(args: &ReportArgs) -> Option<betagouv_output::Output> {
+    args.out.as_ref().map(|path| {
+        betagouv_output::Output::file(path)
+            .force(args.force)
+            .inputs(
+                args.content
+                    .iter()
+                    .chain(&args.budget)
+                    .chain(&args.impact)
+                    .cloned(),
+            )
+    })
 }
 
 pub(crate) fn run(args: ReportArgs) -> Result<ExitCode, BoxError> {
+    // Refuse a bad --out before reading anything.
+    let output = report_output(&args);
+    if let Some(o) = &output {
+        o.check()?;
+    }
     let lang = match args.lang {
         LangArg::Fr => Lang::Fr,
         LangArg::En => Lang::En,
@@ -180,9 +204,8 @@ pub(crate) fn run(args: ReportArgs) -> Result<ExitCode, BoxError> {
         && std::io::stdout().is_terminal()
         && std::env::var_os("NO_COLOR").is_none();
     let text = betagouv_report::render(&report, format, RenderOptions { color })?;
-    match &args.out {
-        Some(path) => std::fs::write(path, text)
-            .map_err(|e| format!("cannot write {}: {e}", path.display()))?,
+    match &output {
+        Some(o) => o.write_bytes(text.as_bytes())?,
         None => out!("{text}")?,
     }
     Ok(ExitCode::SUCCESS)
