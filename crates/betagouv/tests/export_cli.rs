@@ -363,6 +363,7 @@ fn big_content(dir: &Path) -> std::path::PathBuf {
 /// SIGINT while an export is writing: exit 130, no temporary left, no partial output.
 #[cfg(unix)]
 #[test]
+#[allow(clippy::print_stderr)] // says when the export finished before the interrupt
 fn interrupted_export_leaves_no_temporary() {
     let dir = tempfile::tempdir().expect("temp dir");
     let content = big_content(dir.path());
