@@ -19,7 +19,10 @@
 //!
 //! Then it is written atomically: into a temporary in the same folder
 //! (`.NAME.betagouv-tmp-PID-N`, created with the umask's mode), synced to disk,
-//! renamed into place, and the folder synced. The temporary is removed on every
+//! renamed into place, and the folder synced (an existing folder output is moved
+//! aside then removed; with the `exchange` feature on Linux, the two folders are
+//! swapped in one atomic step, so that the output is never missing, even for an
+//! instant). The temporary is removed on every
 //! error path (the writer's error, a failed check, a failed rename) and when the
 //! process is interrupted: every live temporary is in a process-wide registry that
 //! [`remove_temporaries`] empties from a signal handler.
@@ -414,7 +417,16 @@ impl Output {
                 .into());
             }
             let mut old = None;
-            if std::fs::symlink_metadata(&target).is_ok() {
+            let exists = std::fs::symlink_metadata(&target).is_ok();
+            if exists && exchange(&temp.path, &target) {
+                // The temporary now holds the old output: still registered, it is
+                // removed below (or by an interrupt).
+                drop(reg);
+                sync_dir(&parent);
+                temp.remove()?;
+                return Ok(());
+            }
+            if exists {
                 let aside = Temporary::aside_name(&parent, &name, &mut reg);
                 if let Err(e) = std::fs::rename(&target, &aside) {
                     drop(reg);
@@ -442,6 +454,21 @@ impl Output {
         }
         Ok(())
     }
+}
+
+/// Swaps the folders `a` and `b` in one atomic step where the system can (feature
+/// `exchange` on Linux); `false` when it cannot, and nothing was changed.
+#[cfg(all(feature = "exchange", any(target_os = "linux", target_os = "android")))]
+fn exchange(a: &Path, b: &Path) -> bool {
+    use rustix::fs::{CWD, RenameFlags, renameat_with};
+    renameat_with(CWD, a, CWD, b, RenameFlags::EXCHANGE).is_ok()
+}
+
+/// Swaps the folders `a` and `b` in one atomic step where the system can (feature
+/// `exchange` on Linux); `false` when it cannot, and nothing was changed.
+#[cfg(not(all(feature = "exchange", any(target_os = "linux", target_os = "android"))))]
+fn exchange(_a: &Path, _b: &Path) -> bool {
+    false
 }
 
 /// Collects the entries under `dir` (at `rel` inside the output) that `names` does
