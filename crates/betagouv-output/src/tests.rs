@@ -361,3 +361,48 @@ proptest! {
         }
     }
 }
+
+/// With `exchange`, a replaced folder output is never missing, even for an instant.
+#[cfg(all(feature = "exchange", any(target_os = "linux", target_os = "android")))]
+#[test]
+fn exchange_never_leaves_the_folder_missing() {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("d");
+    Output::folder(&out, names_ab())
+        .write_folder(put("a"))
+        .unwrap();
+    let done = Arc::new(AtomicBool::new(false));
+    let missing = Arc::new(AtomicUsize::new(0));
+    let observer = {
+        let (done, missing, out) = (Arc::clone(&done), Arc::clone(&missing), out.clone());
+        std::thread::spawn(move || {
+            let mut looks = 0_u64;
+            while !done.load(Ordering::Relaxed) {
+                if std::fs::symlink_metadata(&out).is_err() {
+                    missing.fetch_add(1, Ordering::Relaxed);
+                }
+                looks += 1;
+            }
+            looks
+        })
+    };
+    for i in 0..200 {
+        let name = if i % 2 == 0 { "b" } else { "a" };
+        Output::folder(&out, names_ab())
+            .force(true)
+            .write_folder(put(name))
+            .unwrap();
+    }
+    done.store(true, Ordering::Relaxed);
+    let looks = observer.join().unwrap();
+    assert!(looks > 0);
+    assert_eq!(
+        missing.load(Ordering::Relaxed),
+        0,
+        "missing during a replacement"
+    );
+    assert_eq!(entries(&out), ["a"]);
+    assert_eq!(entries(dir.path()), ["d"]);
+}
