@@ -30,6 +30,12 @@ pub enum Error {
         /// The file.
         path: PathBuf,
     },
+    /// A rule id to skip that no rule has (see [`rules::ALL`](crate::rules::ALL)).
+    #[error("unknown rule id `{rule}`; known rule ids: {}", crate::rules::ALL.iter().map(|r| r.id).collect::<Vec<_>>().join(", "))]
+    UnknownRule {
+        /// The id given.
+        rule: String,
+    },
     /// The output folder exists and is not empty.
     #[error("{path}: the output folder exists and is not empty")]
     OutputNotEmpty {
