@@ -4,11 +4,10 @@ use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::str::FromStr;
-use std::sync::Arc;
 
 use betagouv_export::csv::Licence;
 use betagouv_export::{Dataset, ExportOptions, Format, ImpactMetric, Progress, tables};
-use betagouv_portfolio::{Portfolio, builtin};
+use betagouv_portfolio::{ImportSummary, Portfolio, builtin};
 use chrono::{DateTime, NaiveDate, Utc};
 use clap::{Args, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
@@ -56,9 +55,9 @@ pub(crate) enum LicenceArg {
 
 #[derive(Debug, Args)]
 pub(crate) struct ExportArgs {
-    /// Content folder to read (built-in 2016 dataset when absent).
-    #[arg(long, value_name = "DIR")]
-    content: Option<PathBuf>,
+    /// The content folder to read (built-in 2016 dataset when absent).
+    #[command(flatten)]
+    input: super::input::ContentArgs,
     /// Date of the date-dependent columns (current phase, active member); 2016-12-31 on
     /// the built-in dataset, today otherwise.
     #[arg(long, value_name = "YYYY-MM-DD")]
@@ -133,36 +132,34 @@ fn impact_metrics(path: &std::path::Path) -> Result<Vec<ImpactMetric>, BoxError>
 
 pub(crate) fn run(args: ExportArgs) -> Result<ExitCode, BoxError> {
     let format = Format::from(args.format);
-    let (portfolio, at, source, default_licence): (Portfolio, NaiveDate, String, Licence) =
-        match &args.content {
-            None => (
-                builtin::portfolio_2016(),
-                args.at.unwrap_or_else(builtin::as_of_2016),
-                "builtin:2016 (betagouv-portfolio built-in dataset)".to_owned(),
-                Licence::default(),
-            ),
-            Some(dir) => {
-                let mut options = betagouv_content::read::ReadOptions::default();
-                let bar = progress_bar("read");
-                if let Some(bar) = &bar {
-                    let b = bar.clone();
-                    options.progress = Some(Arc::new(move |done, total| {
-                        b.set_length(total as u64);
-                        b.set_position(done as u64);
-                    }));
-                }
-                let import = betagouv_content::read::read_folder(dir, &options)?;
-                if let Some(bar) = bar {
-                    bar.finish_and_clear();
-                }
-                (
-                    import.portfolio,
-                    args.at.unwrap_or_else(|| Utc::now().date_naive()),
-                    dir.display().to_string(),
-                    Licence::cc_by_nc_sa_4(),
-                )
-            }
-        };
+    let (portfolio, at, source, default_licence, import): (
+        Portfolio,
+        NaiveDate,
+        String,
+        Licence,
+        Option<ImportSummary>,
+    ) = match args.input.dir()? {
+        None => (
+            builtin::portfolio_2016(),
+            args.at.unwrap_or_else(builtin::as_of_2016),
+            "builtin:2016 (betagouv-portfolio built-in dataset)".to_owned(),
+            Licence::default(),
+            None,
+        ),
+        Some(dir) => {
+            let loaded = match super::input::load(dir, &args.input.policy)? {
+                Ok(loaded) => loaded,
+                Err(code) => return Ok(code),
+            };
+            (
+                loaded.import.portfolio,
+                args.at.unwrap_or_else(|| Utc::now().date_naive()),
+                dir.display().to_string(),
+                Licence::cc_by_nc_sa_4(),
+                Some(loaded.summary),
+            )
+        }
+    };
     let budget_lines = match &args.budget {
         None => None,
         Some(path) => {
@@ -190,6 +187,7 @@ pub(crate) fn run(args: ExportArgs) -> Result<ExitCode, BoxError> {
         None => default_licence,
     };
     options.force = args.force;
+    options.import = import;
     options.source_revision = Some(
         args.source_revision
             .unwrap_or_else(|| betagouv_export::input_digest(&dataset)),
