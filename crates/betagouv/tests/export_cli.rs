@@ -231,7 +231,7 @@ fn a_dropped_startup_stops_the_export_unless_allowed_and_is_recorded() {
     let meta = calamine::Reader::worksheet_range(&mut wb, "meta").unwrap();
     let row = meta
         .rows()
-        .find(|r| r[0].to_string() == "import_dropped_files")
+        .find(|r| r[0] == "import_dropped_files")
         .expect("import_dropped_files row");
     assert_eq!(row[1].to_string(), "1");
 }

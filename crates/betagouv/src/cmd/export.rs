@@ -217,7 +217,7 @@ pub(crate) fn run(args: ExportArgs) -> Result<ExitCode, BoxError> {
     }
     if !report.diagnostics.is_empty() {
         errln!(
-            "note: {} data problems exported by rule (NULL key, value in the *_raw column):",
+            "note: {} data problems met while exporting, by rule (a dangling reference is a NULL key with the value in the *_raw column; a value its column cannot hold is an empty cell):",
             report.diagnostics.len()
         );
         let mut by_rule = std::collections::BTreeMap::<&str, usize>::new();
