@@ -917,4 +917,21 @@ mod tests {
         assert_eq!(r.rules, RuleSet::Current);
         assert_eq!(rules(&r), ["phase-start-required"]);
     }
+
+    #[test]
+    fn an_unknown_rule_to_skip_is_refused() {
+        let t = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(t.path().join("content/_startups")).unwrap();
+        let options = |skip: &str| CheckOptions {
+            skip: vec![skip.to_owned()],
+            ..CheckOptions::default()
+        };
+        let e = check_folder(t.path(), &options("no-such-rule")).unwrap_err();
+        assert!(matches!(&e, crate::Error::UnknownRule { rule } if rule == "no-such-rule"));
+        assert!(
+            e.to_string().contains("yaml-syntax"),
+            "lists the known ids: {e}"
+        );
+        assert!(check_folder(t.path(), &options("duplicate-key")).is_ok());
+    }
 }

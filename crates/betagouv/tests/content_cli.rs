@@ -291,3 +291,36 @@ fn snapshot_stops_on_a_dropped_file_unless_allowed() {
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["startups"]["total"], 1);
 }
+
+/// Class 4 on `content upgrade`: a file that gives no record stops the upgrade before
+/// anything is written, unless `--allow-errors`.
+#[test]
+fn upgrade_stops_on_a_dropped_file_unless_allowed() {
+    let t = fixture();
+    std::fs::write(
+        t.path().join("content/_startups/b.md"),
+        "---\ntitle: [B\n---\n",
+    )
+    .unwrap();
+    let out_dir = tempfile::tempdir().unwrap();
+    let new_dir = out_dir.path().join("new");
+    let out = betagouv()
+        .args(["content", "upgrade"])
+        .arg(t.path())
+        .arg("--out")
+        .arg(&new_dir)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    assert!(!new_dir.exists(), "nothing written");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("b.md:2:8"));
+    betagouv()
+        .args(["content", "upgrade", "--allow-errors"])
+        .arg(t.path())
+        .arg("--out")
+        .arg(&new_dir)
+        .assert()
+        .success();
+    assert!(new_dir.join("content/_startups/a.md").exists());
+    assert!(!new_dir.join("content/_startups/b.md").exists());
+}
