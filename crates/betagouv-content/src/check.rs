@@ -373,14 +373,7 @@ pub fn check_import(import: &Import, rules: RuleSet, skip: &[String]) -> Vec<Dia
                     }
                 }
                 if s.phases.is_empty() {
-                    out.push(
-                        RecordKind::Startup,
-                        id,
-                        file,
-                        None,
-                        "phases-required",
-                        "the start-up has no `phases`; add at least one phase".into(),
-                    );
+                    phases_required(&mut out, s, file, line("phases"));
                 }
                 for ph in &s.phases {
                     if PHASE_NAMES_2020.iter().all(|n| *n != ph.name) {
@@ -497,14 +490,7 @@ pub fn check_import(import: &Import, rules: RuleSet, skip: &[String]) -> Vec<Dia
                     }
                 }
                 if s.phases.is_empty() {
-                    out.push(
-                        RecordKind::Startup,
-                        id,
-                        file,
-                        None,
-                        "phases-required",
-                        "the start-up has no `phases`; add at least one phase".into(),
-                    );
+                    phases_required(&mut out, s, file, line("phases"));
                 }
                 let mut names = HashSet::new();
                 for ph in &s.phases {
@@ -693,6 +679,39 @@ pub fn check_import(import: &Import, rules: RuleSet, skip: &[String]) -> Vec<Dia
     diags
 }
 
+/// `phases-required`: no phase; when a `phases` key is there but is not a list of
+/// phases, says so at its line (the import located the value itself, `field-type`).
+fn phases_required(
+    out: &mut Out<'_>,
+    s: &betagouv_portfolio::Startup,
+    file: &Path,
+    at: Option<usize>,
+) {
+    let msg = match (s.extra.get("phases"), at) {
+        (Some(v), Some(line))
+            if !matches!(
+                v,
+                betagouv_portfolio::Value::Null | betagouv_portfolio::Value::Seq(_)
+            ) =>
+        {
+            format!(
+                "`phases` on line {line} is a {}, not a list of phases; write it as a list (`- name: ...` items)",
+                v.type_name()
+            )
+        }
+        _ => "the start-up has no `phases`; add at least one phase".to_owned(),
+    };
+    let at = at.filter(|_| s.extra.get("phases").is_some());
+    out.push(
+        RecordKind::Startup,
+        s.id.as_str(),
+        file,
+        at,
+        "phases-required",
+        msg,
+    );
+}
+
 fn refs<'a>(
     out: &mut Out<'_>,
     id: &str,
@@ -731,8 +750,12 @@ fn refs<'a>(
 ///
 /// # Errors
 ///
-/// Those of [`read_folder`].
+/// [`Error::UnknownRule`](crate::Error::UnknownRule) when `options.skip` names a rule
+/// id that is not in [`rules::ALL`](crate::rules::ALL); those of [`read_folder`].
 pub fn check_folder(root: &Path, options: &CheckOptions) -> Result<CheckReport> {
+    if let Some(rule) = options.skip.iter().find(|r| !crate::rules::is_known(r)) {
+        return Err(crate::Error::UnknownRule { rule: rule.clone() });
+    }
     let import = read_folder(root, &options.read)?;
     let rules = options.rules.unwrap_or_else(|| rule_set_of(&import));
     let diagnostics = check_import(&import, rules, &options.skip);
@@ -893,5 +916,22 @@ mod tests {
         )]);
         assert_eq!(r.rules, RuleSet::Current);
         assert_eq!(rules(&r), ["phase-start-required"]);
+    }
+
+    #[test]
+    fn an_unknown_rule_to_skip_is_refused() {
+        let t = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(t.path().join("content/_startups")).unwrap();
+        let options = |skip: &str| CheckOptions {
+            skip: vec![skip.to_owned()],
+            ..CheckOptions::default()
+        };
+        let e = check_folder(t.path(), &options("no-such-rule")).unwrap_err();
+        assert!(matches!(&e, crate::Error::UnknownRule { rule } if rule == "no-such-rule"));
+        assert!(
+            e.to_string().contains("yaml-syntax"),
+            "lists the known ids: {e}"
+        );
+        assert!(check_folder(t.path(), &options("duplicate-key")).is_ok());
     }
 }

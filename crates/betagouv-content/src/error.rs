@@ -34,6 +34,12 @@ pub enum Error {
     /// force, holds entries that an upgrade does not write, has no parent folder).
     #[error(transparent)]
     Output(#[from] betagouv_output::Error),
+    /// A rule id to skip that no rule has (see [`rules::ALL`](crate::rules::ALL)).
+    #[error("unknown rule id `{rule}`; known rule ids: {}", crate::rules::ALL.iter().map(|r| r.id).collect::<Vec<_>>().join(", "))]
+    UnknownRule {
+        /// The id given.
+        rule: String,
+    },
     /// The output folder exists and is not empty.
     #[error("{path}: the output folder exists and is not empty")]
     OutputNotEmpty {

@@ -55,6 +55,7 @@ pub mod format;
 pub mod layout;
 pub mod read;
 pub mod record;
+pub mod rules;
 pub mod scalar;
 pub mod split;
 pub mod upgrade;

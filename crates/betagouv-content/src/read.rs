@@ -7,8 +7,9 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use betagouv_portfolio::{
-    Diagnostic, Incubator, IncubatorId, Member, MemberId, Organisation, OrganisationId, Portfolio,
-    RecordKind, Severity, Startup, StartupId, Value, Vocabulary,
+    Diagnostic, ImportSummary, Incubator, IncubatorId, Member, MemberId, Organisation,
+    OrganisationId, Portfolio, ProblemCounts, RecordKind, Severity, Startup, StartupId, Value,
+    Vocabulary,
 };
 
 use crate::error::{Error, Result};
@@ -156,6 +157,10 @@ pub struct Import {
     pub files: Vec<FileReport>,
     /// Every problem found while reading, in file order.
     pub diagnostics: Vec<Diagnostic>,
+    /// Entries of the collection folders that were not read because of an error (a
+    /// symbolic link out of the folder or broken, an entry that cannot be inspected):
+    /// each has an error among `diagnostics`, and counts as a dropped file.
+    pub skipped: Vec<PathBuf>,
 }
 
 impl SourceInfo {
@@ -171,6 +176,56 @@ impl Import {
     /// Files that gave no record.
     pub fn failed_files(&self) -> impl Iterator<Item = &FileReport> {
         self.files.iter().filter(|f| f.index.is_none())
+    }
+
+    /// Every file or entry that gave no record: the files that failed, then the
+    /// skipped entries. Each has an error among the diagnostics.
+    pub fn dropped_files(&self) -> impl Iterator<Item = &Path> {
+        self.failed_files()
+            .map(|f| f.path.as_path())
+            .chain(self.skipped.iter().map(PathBuf::as_path))
+    }
+
+    /// The import's counts: files met, records read, files dropped, errors, warnings.
+    ///
+    /// ```
+    /// # let dir = tempfile::tempdir()?;
+    /// # let startups = dir.path().join("content/_startups");
+    /// # std::fs::create_dir_all(&startups)?;
+    /// std::fs::write(startups.join("a.md"), "---\ntitle: A\n---\n")?;
+    /// std::fs::write(startups.join("b.md"), "---\ntitle: [B\n---\n")?;
+    /// let import = betagouv_content::read_folder(dir.path(), &Default::default())?;
+    /// let s = import.summary();
+    /// assert_eq!((s.files, s.records, s.dropped_files), (2, 1, 1));
+    /// assert!(s.has_dropped() && s.errors >= 1);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub fn summary(&self) -> ImportSummary {
+        let p = &self.portfolio;
+        let counts = ProblemCounts::count(&self.diagnostics);
+        let dropped = self.dropped_files().count();
+        ImportSummary {
+            files: self.files.len() + self.skipped.len(),
+            records: p.startups.len()
+                + p.members.len()
+                + p.incubators.len()
+                + p.organisations.len(),
+            dropped_files: dropped,
+            errors: counts.errors,
+            warnings: counts.warnings,
+        }
+    }
+
+    /// The diagnostics of the dropped files (why each gave no record).
+    pub fn dropped_diagnostics(&self) -> impl Iterator<Item = &Diagnostic> {
+        let dropped: std::collections::HashSet<&Path> = self.dropped_files().collect();
+        self.diagnostics.iter().filter(move |d| {
+            d.severity == Severity::Error
+                && d.location
+                    .as_ref()
+                    .is_some_and(|l| dropped.contains(l.file.as_path()))
+        })
     }
 
     /// The file report of record `index` of `kind`.
@@ -518,7 +573,11 @@ pub fn read_file(kind: RecordKind, path: &Path, options: &ReadOptions) -> FileRe
 
 /// Lists the files of one collection folder, sorted by name; symlinks pointing
 /// outside the folder, sub-folders and special files are reported, not followed.
-fn list_collection(dir: &Path, diags: &mut Vec<Diagnostic>) -> Result<Vec<PathBuf>> {
+fn list_collection(
+    dir: &Path,
+    diags: &mut Vec<Diagnostic>,
+    skipped: &mut Vec<PathBuf>,
+) -> Result<Vec<PathBuf>> {
     let canon = dir.canonicalize().map_err(|e| Error::io(dir, e))?;
     let mut files = Vec::new();
     for entry in std::fs::read_dir(dir).map_err(|e| Error::io(dir, e))? {
@@ -535,6 +594,7 @@ fn list_collection(dir: &Path, diags: &mut Vec<Diagnostic>) -> Result<Vec<PathBu
                     0,
                     format!("cannot inspect the entry ({e})"),
                 ));
+                skipped.push(path);
                 continue;
             }
         };
@@ -543,22 +603,28 @@ fn list_collection(dir: &Path, diags: &mut Vec<Diagnostic>) -> Result<Vec<PathBu
         } else if ft.is_symlink() {
             match path.canonicalize() {
                 Ok(t) if t.starts_with(&canon) && t.is_file() => files.push(path),
-                Ok(t) => diags.push(diag(
-                    Severity::Error,
-                    "symlink-outside",
-                    &path,
-                    0,
-                    0,
-                    format!("symbolic link to {}, outside the collection folder or not a file: not followed; replace it by the file", t.display()),
-                )),
-                Err(e) => diags.push(diag(
-                    Severity::Error,
-                    "symlink-outside",
-                    &path,
-                    0,
-                    0,
-                    format!("broken symbolic link ({e}): not followed; remove it"),
-                )),
+                Ok(t) => {
+                    diags.push(diag(
+                        Severity::Error,
+                        "symlink-outside",
+                        &path,
+                        0,
+                        0,
+                        format!("symbolic link to {}, outside the collection folder or not a file: not followed; replace it by the file", t.display()),
+                    ));
+                    skipped.push(path);
+                }
+                Err(e) => {
+                    diags.push(diag(
+                        Severity::Error,
+                        "symlink-outside",
+                        &path,
+                        0,
+                        0,
+                        format!("broken symbolic link ({e}): not followed; remove it"),
+                    ));
+                    skipped.push(path);
+                }
             }
         } else if ft.is_dir() {
             diags.push(diag(
@@ -640,8 +706,9 @@ pub fn read_folder(root: &Path, options: &ReadOptions) -> Result<Import> {
     let layout = detect_layout(root)?;
     let mut diagnostics = Vec::new();
     let mut jobs = Vec::new();
+    let mut skipped = Vec::new();
     for c in &layout.collections {
-        for f in list_collection(&c.dir, &mut diagnostics)? {
+        for f in list_collection(&c.dir, &mut diagnostics, &mut skipped)? {
             jobs.push((c.kind, f));
         }
     }
@@ -716,5 +783,6 @@ pub fn read_folder(root: &Path, options: &ReadOptions) -> Result<Import> {
         vocabulary_source,
         files,
         diagnostics,
+        skipped,
     })
 }

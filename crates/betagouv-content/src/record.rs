@@ -64,19 +64,101 @@ impl Ctx<'_> {
         }
     }
 
-    fn wrong(&mut self, e: &Entry, expected: &str) {
+    /// The one report of a value of the wrong type: `what` should be `expected`, found
+    /// a `<type>` at the value's line and column; `then` says what was done with it.
+    /// Located at the value (not its key), so that every wrong-type case names where.
+    pub(crate) fn wrong_type(&mut self, what: &str, n: &Node, expected: &str, then: &str) {
+        let line = if n.line == 0 { 0 } else { n.line + self.offset };
         self.push(
             Severity::Warning,
             "field-type",
-            e.line,
-            e.col,
+            n.line,
+            n.col,
             format!(
-                "`{}` should be {expected} but is a {}; kept as written among the unknown keys",
-                e.key,
-                e.value.to_value().type_name()
+                "{what} should be {expected}, found a {} at line {line}, column {}; {then}",
+                n.to_value().type_name(),
+                n.col
             ),
         );
     }
+
+    fn wrong(&mut self, e: &Entry, expected: &str) {
+        self.wrong_type(
+            &format!("`{}`", e.key),
+            &e.value,
+            expected,
+            "kept as written among the unknown keys",
+        );
+    }
+
+    /// Numbers the exports hold in a whole-number column (`fast.montant`,
+    /// `fast.promotion`): a value that column cannot hold (too large for 64 bits, not
+    /// whole, not a number) is reported where it is written (`number-out-of-range`);
+    /// the record keeps it as written.
+    fn whole_numbers(&mut self, key: &str, v: &Node) {
+        let Kind::Map(entries) = &v.kind else { return };
+        for e in entries {
+            if !WHOLE_NUMBER_KEYS.contains(&(key, e.key.as_ref())) || e.value.is_absent() {
+                continue;
+            }
+            let problem = match &e.value.kind {
+                Kind::Scalar(s, Style::Plain) if crate::scalar::is_number(s) => {
+                    match whole_number(s) {
+                        Ok(_) => continue,
+                        Err(p) => p,
+                    }
+                }
+                _ => "is not a number",
+            };
+            self.push(
+                Severity::Error,
+                "number-out-of-range",
+                e.value.line,
+                e.value.col,
+                format!(
+                    "`{key}.{}` {problem}: {:?} cannot be held by its whole-number column; exports leave the cell empty: write a whole number of at most 18 digits",
+                    e.key,
+                    e.value.to_value()
+                ),
+            );
+        }
+    }
+}
+
+/// `(key, item key)` of the numbers that exports hold in whole-number (64-bit) columns.
+pub const WHOLE_NUMBER_KEYS: &[(&str, &str)] = &[("fast", "montant"), ("fast", "promotion")];
+
+/// A number as written (`50000`, `-3`, `1e3`, `12.0`) as a 64-bit whole number, or why
+/// it cannot be one.
+///
+/// ```
+/// use betagouv_content::record::whole_number;
+/// assert_eq!(whole_number("50000"), Ok(50000));
+/// assert_eq!(whole_number("+7"), Ok(7));
+/// assert!(whole_number("1000000000000000000000000000000").is_err());
+/// assert!(whole_number("12.5").is_err());
+/// ```
+///
+/// # Errors
+///
+/// A reason for a message: too large, not whole, or not a number.
+pub fn whole_number(s: &str) -> Result<i64, &'static str> {
+    let t = s.trim();
+    if let Ok(n) = t.parse::<i64>() {
+        return Ok(n);
+    }
+    let digits = t.strip_prefix(['+', '-']).unwrap_or(t);
+    if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
+        return Err("is too large for a 64-bit whole number");
+    }
+    // `12.0`: a whole number written with a fraction of zeros.
+    if let Some((int, frac)) = t.split_once('.')
+        && frac.bytes().all(|b| b == b'0')
+        && !int.is_empty()
+    {
+        return whole_number(int);
+    }
+    Err("is not a whole number")
 }
 
 fn text(n: &Node) -> Option<Option<String>> {
@@ -158,16 +240,7 @@ fn item_entries<'n, 'a>(n: &'n Node<'a>) -> Option<&'n [Entry<'a>]> {
 fn mapping_item<'n, 'a>(ctx: &mut Ctx<'_>, n: &'n Node<'a>, what: &str) -> Option<&'n [Entry<'a>]> {
     let entries = item_entries(n);
     if entries.is_none() {
-        ctx.push(
-            Severity::Warning,
-            "field-type",
-            n.line,
-            n.col,
-            format!(
-                "{what} should be a mapping, not a {}; ignored",
-                n.to_value().type_name()
-            ),
-        );
+        ctx.wrong_type(what, n, "a mapping", "ignored");
     }
     entries
 }
@@ -187,16 +260,11 @@ fn item_fields(
         if !known.contains(&e.key.as_ref()) {
             extra.insert(e.key.as_ref().to_owned(), e.value.to_value());
         } else if !f(e) {
-            ctx.push(
-                Severity::Warning,
-                "field-type",
-                e.line,
-                e.col,
-                format!(
-                    "`{}` of a {what} has an unexpected {}; kept as written among the item's unknown keys",
-                    e.key,
-                    e.value.to_value().type_name()
-                ),
+            ctx.wrong_type(
+                &format!("`{}` of a {what}", e.key),
+                &e.value,
+                expected(&e.key),
+                "kept as written among the item's unknown keys",
             );
             extra.insert(e.key.as_ref().to_owned(), e.value.to_value());
         }
@@ -273,6 +341,9 @@ pub(crate) fn startup(ctx: &mut Ctx<'_>, id: StartupId, entries: &[Entry]) -> Re
                     .collect();
                 true
             }
+            // `phases` that is not a list (a text, a mapping) is reported where written;
+            // an empty one, or one beside a `status`, is kept as an unknown key.
+            "phases" if !v.is_absent() && !has_status => false,
             "end" => date(v, &mut quoted).map(|t| s.end = t).is_some(),
             "link" => text(v).map(|t| s.links.site = t).is_some(),
             "repository" => text(v).map(|t| s.links.repository = t).is_some(),
@@ -296,6 +367,11 @@ pub(crate) fn startup(ctx: &mut Ctx<'_>, id: StartupId, entries: &[Entry]) -> Re
                 _ => v.is_absent(),
             },
             "owner" => text(v).map(|t| s.owner = t).is_some(),
+            "fast" => {
+                ctx.whole_numbers("fast", v);
+                extra.insert(e.key.as_ref().to_owned(), v.to_value());
+                true
+            }
             VOCABULARY_KEY => {
                 voc = vocabulary(ctx, e);
                 true
@@ -756,5 +832,87 @@ mod tests {
             "---\nfullname: A\nrole: r\nmissions: []\ncontracts:\n  - start: 2016-06-01\n---\n",
         );
         assert!(m.missions.is_empty() && m.extra.get("contracts").is_some());
+    }
+
+    fn startup_diags(text: &str) -> Vec<betagouv_portfolio::Diagnostic> {
+        let r = read_bytes(
+            RecordKind::Startup,
+            Path::new("s.md"),
+            text.as_bytes(),
+            &ReadOptions::default(),
+        );
+        assert!(matches!(r.record, Some(AnyRecord::Startup(_))));
+        r.diagnostics
+    }
+
+    #[test]
+    fn phases_of_the_wrong_type_are_located_at_the_value() {
+        for (text, found, line, col) in [
+            ("---\ntitle: A\nphases: construction\n---\n", "string", 3, 9),
+            (
+                "---\ntitle: A\nphases:\n  name: construction\n---\n",
+                "mapping",
+                4,
+                3,
+            ),
+        ] {
+            let d = startup_diags(text);
+            assert_eq!(d.len(), 1, "{d:?}");
+            assert_eq!(d[0].rule, "field-type");
+            let loc = d[0].location.as_ref().map(|l| (l.line, l.column));
+            assert_eq!(loc, Some((line, col)), "{text}");
+            assert!(
+                d[0].message.contains(&format!(
+                    "should be a list of mappings, found a {found} at line {line}, column {col}"
+                )),
+                "{}",
+                d[0].message
+            );
+        }
+        // A phase item that is not a mapping, and an item key of the wrong type.
+        let d = startup_diags("---\nphases:\n  - construction\n  - name: [a]\n---\n");
+        let got: Vec<_> = d
+            .iter()
+            .map(|d| (d.location.as_ref().map(|l| l.line), d.message.as_str()))
+            .collect();
+        assert_eq!(got.len(), 2, "{got:?}");
+        assert!(
+            got[0]
+                .1
+                .starts_with("a phase should be a mapping, found a string at line 3")
+        );
+        assert!(
+            got[1]
+                .1
+                .starts_with("`name` of a phase should be a text, found a list at line 4")
+        );
+        // Absent `phases`, and `phases` beside a `status`, stay quiet unknown keys.
+        assert!(startup_diags("---\nphases:\n---\n").is_empty());
+        assert!(
+            startup_diags("---\nstatus: construction\nstart: 2016-01-01\nphases: x\n---\n")
+                .is_empty()
+        );
+    }
+
+    #[test]
+    fn numbers_a_column_cannot_hold_are_located() {
+        let d = startup_diags(
+            "---\ntitle: A\nfast:\n  promotion: 3\n  montant: 1000000000000000000000000000000\n---\n",
+        );
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert_eq!(d[0].rule, "number-out-of-range");
+        assert_eq!(
+            d[0].location.as_ref().map(|l| (l.line, l.column)),
+            Some((5, 12))
+        );
+        assert!(d[0].message.contains("too large"), "{}", d[0].message);
+        for bad in ["12.5", "'50 000'", "[1]"] {
+            let d = startup_diags(&format!("---\nfast:\n  montant: {bad}\n---\n"));
+            assert_eq!(d.len(), 1, "{bad}: {d:?}");
+            assert_eq!(d[0].rule, "number-out-of-range", "{bad}");
+        }
+        for ok in ["50000", "12.00", "-1", "~"] {
+            assert!(startup_diags(&format!("---\nfast:\n  montant: {ok}\n---\n")).is_empty());
+        }
     }
 }

@@ -11,7 +11,9 @@
 //! - `incubators.json`: an object keyed by incubator id, with its start-ups.
 //! - `sponsors.json`: an object keyed by organisation id.
 //!
-//! In the last three, absent values are `null`, as in the API.
+//! In the last three, absent values are `null`, as in the API. The export adds
+//! [`META_FILE`] (`meta.json`), its own metadata ([`meta`]): generator, date, source,
+//! licence, and what the import of the source dropped.
 //!
 //! **Quirks reproduced** because clients depend on them:
 //! - `included[].id` keeps the `/incubateurs/` prefix (`"/incubateurs/dinum"`) while
@@ -607,11 +609,50 @@ pub const FILES: [&str; 4] = [
     "sponsors.json",
 ];
 
-/// Whether an API folder holds the entry at `relative` ([`FILES`]): the names a
-/// forced export may replace.
+/// Whether an API folder holds the entry at `relative` ([`FILES`] and [`META_FILE`]):
+/// the names a forced export may replace.
 #[must_use]
 pub fn writes(relative: &Path, is_dir: bool) -> bool {
-    !is_dir && FILES.iter().any(|f| relative == Path::new(f))
+    !is_dir && (FILES.iter().any(|f| relative == Path::new(f)) || relative == Path::new(META_FILE))
+}
+
+/// The file of the export's own metadata beside the four API files (the API itself
+/// has none; its clients ignore unknown files).
+pub const META_FILE: &str = "meta.json";
+
+/// The export's metadata: `generator`, `generated_at`, `as_of`, `source`,
+/// `source_revision`, `licence`, and `import` (files read, records, files dropped,
+/// errors, warnings) when the data came from files.
+#[must_use]
+pub fn meta(options: &crate::ExportOptions) -> serde_json::Value {
+    let mut meta = serde_json::json!({
+        "generator": crate::ExportOptions::generator(),
+        "generated_at": options.generated_at_text(),
+        "as_of": options.at.format("%Y-%m-%d").to_string(),
+        "source": options.source,
+        "source_revision": options.source_revision,
+        "licence": options.licence.name,
+    });
+    if let Some(import) = options.import_json() {
+        meta["import"] = import;
+    }
+    meta
+}
+
+/// Writes [`META_FILE`] into `dir` and returns its name.
+///
+/// # Errors
+///
+/// I/O and JSON errors.
+pub fn write_meta(dir: &Path, options: &crate::ExportOptions) -> Result<PathBuf> {
+    let path = dir.join(META_FILE);
+    let mut text = serde_json::to_string_pretty(&meta(options)).map_err(|source| Error::Json {
+        path: path.clone(),
+        source,
+    })?;
+    text.push('\n');
+    std::fs::write(&path, text).map_err(|e| Error::io(&path, e))?;
+    Ok(PathBuf::from(META_FILE))
 }
 
 mod erased {

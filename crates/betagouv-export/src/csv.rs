@@ -169,7 +169,7 @@ pub fn datapackage(tables: &[Table], options: &ExportOptions) -> Value {
     if let Some(rev) = &options.source_revision {
         sources[0]["version"] = json!(rev);
     }
-    json!({
+    let mut package = json!({
         "profile": "tabular-data-package",
         "name": "betagouv-portfolio",
         "title": "Portfolio of a State start-up incubator",
@@ -187,7 +187,12 @@ pub fn datapackage(tables: &[Table], options: &ExportOptions) -> Value {
         "sources": sources,
         "contributors": [{"title": ExportOptions::generator(), "role": "author"}],
         "resources": resources,
-    })
+    });
+    // A custom property (Data Package allows them): what the import dropped.
+    if let Some(import) = options.import_json() {
+        package["import"] = import;
+    }
+    package
 }
 
 /// Every table a csv folder may hold (those of [`crate::tables::build`], with budget

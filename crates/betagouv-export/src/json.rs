@@ -97,7 +97,7 @@ pub(crate) fn impact_json(m: &ImpactMetric) -> Value {
 /// The `meta` object.
 #[must_use]
 pub fn meta(options: &ExportOptions) -> Value {
-    json!({
+    let mut meta = json!({
         "schema": SCHEMA_FILE,
         "schema_version": crate::SCHEMA_VERSION,
         "generator": ExportOptions::generator(),
@@ -107,7 +107,11 @@ pub fn meta(options: &ExportOptions) -> Value {
         "source_revision": options.source_revision,
         "licence": options.licence.name,
         "notes": "Complete model: values exactly as read (no trimming), ids without prefixes, ISO 8601 dates, dates that are not full dates tagged partial or invalid, records sorted by id, absent optional fields left out (never null), money as decimal strings.",
-    })
+    });
+    if let Some(import) = options.import_json() {
+        meta["import"] = import;
+    }
+    meta
 }
 
 /// The whole `portfolio.json` document.
@@ -411,6 +415,14 @@ pub fn schema() -> Value {
             ("source_revision", string(), false),
             ("licence", string(), true),
             ("notes", string(), true),
+            ("import", r("import"), false),
+        ]),
+        "import": object(vec![
+            ("files", int(), true),
+            ("records", int(), true),
+            ("dropped_files", int(), true),
+            ("errors", int(), true),
+            ("warnings", int(), true),
         ]),
     });
     let mut root = object(vec![
@@ -596,6 +608,13 @@ mod tests {
         }];
         let mut options = ExportOptions::new(NaiveDate::from_ymd_opt(2020, 1, 2).unwrap(), "test");
         options.source_revision = Some("abc".into());
+        options.import = Some(betagouv_portfolio::ImportSummary {
+            files: 3,
+            records: 2,
+            dropped_files: 1,
+            errors: 1,
+            warnings: 0,
+        });
         let dataset = Dataset {
             portfolio: &p,
             budget_lines: Some(&budget),
@@ -605,6 +624,7 @@ mod tests {
         let schema = schema();
         check_keys(&doc, &schema, &schema, "$");
         assert_eq!(doc["budget_lines"][0]["amount_eur"], "1151920.00");
+        assert_eq!(doc["meta"]["import"]["dropped_files"], 1);
     }
 
     #[test]

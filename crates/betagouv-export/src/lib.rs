@@ -70,7 +70,7 @@ use std::str::FromStr;
 
 use chrono::{DateTime, NaiveDate, Utc};
 
-use betagouv_portfolio::{Diagnostic, Portfolio};
+use betagouv_portfolio::{Diagnostic, ImportSummary, Portfolio};
 
 pub use error::{Error, Result};
 pub use tables::{BudgetLine, Cell, ImpactMetric, Table};
@@ -200,6 +200,12 @@ pub struct ExportOptions {
     /// The paths the data was read from (content folder, budget file, impact file):
     /// the output may not be, contain or be inside any of them.
     pub inputs: Vec<PathBuf>,
+    /// What the import of the source made of its files, when the data was read from
+    /// files (a content folder): written in every format's metadata (`import` in
+    /// `datapackage.json`, the JSON `meta` and the API's `meta.json`; `import_*` rows
+    /// of the SQLite `meta` table and the XLSX `meta` sheet), so that a reader of the
+    /// export knows how many files were dropped. `None` for the built-in dataset.
+    pub import: Option<ImportSummary>,
 }
 
 impl ExportOptions {
@@ -215,6 +221,7 @@ impl ExportOptions {
             licence: csv::Licence::default(),
             force: false,
             inputs: Vec::new(),
+            import: None,
         }
     }
 
@@ -225,11 +232,13 @@ impl ExportOptions {
     }
 
     /// The key/value pairs of the SQLite `meta` table (and the workbook's `meta` sheet),
-    /// sorted by key: `as_of`, `generated_at`, `generator`, `licence`, `schema_version`,
-    /// `source`, `source_revision` (`unknown` when not given).
+    /// sorted by key: `as_of`, `generated_at`, `generator`, then with
+    /// [`ExportOptions::import`] `import_dropped_files`, `import_errors`, `import_files`,
+    /// `import_records`, `import_warnings`, then `licence`, `schema_version`, `source`,
+    /// `source_revision` (`unknown` when not given).
     #[must_use]
     pub fn meta_rows(&self) -> Vec<(&'static str, String)> {
-        vec![
+        let mut rows = vec![
             ("as_of", self.at.format("%Y-%m-%d").to_string()),
             ("generated_at", self.generated_at_text()),
             ("generator", Self::generator()),
@@ -242,7 +251,33 @@ impl ExportOptions {
                     .clone()
                     .unwrap_or_else(|| "unknown".into()),
             ),
-        ]
+        ];
+        if let Some(i) = &self.import {
+            rows.extend([
+                ("import_dropped_files", i.dropped_files.to_string()),
+                ("import_errors", i.errors.to_string()),
+                ("import_files", i.files.to_string()),
+                ("import_records", i.records.to_string()),
+                ("import_warnings", i.warnings.to_string()),
+            ]);
+            rows.sort_by_key(|(k, _)| *k);
+        }
+        rows
+    }
+
+    /// The `import` object of the JSON metadata (datapackage, JSON `meta`, API
+    /// `meta.json`): `{files, records, dropped_files, errors, warnings}`, or `None`.
+    #[must_use]
+    pub fn import_json(&self) -> Option<serde_json::Value> {
+        self.import.as_ref().map(|i| {
+            serde_json::json!({
+                "files": i.files,
+                "records": i.records,
+                "dropped_files": i.dropped_files,
+                "errors": i.errors,
+                "warnings": i.warnings,
+            })
+        })
     }
 
     /// `generator`: crate name and version.
@@ -329,6 +364,7 @@ pub fn export_with_progress(
             report.rows = files.counts();
             output::write_dir(format, out, options, |dir| {
                 report.files = files.write(dir, progress)?;
+                report.files.push(api::write_meta(dir, options)?);
                 Ok(())
             })?;
         }
@@ -457,5 +493,31 @@ mod tests {
     fn options_are_reproducible() {
         let o = ExportOptions::new(NaiveDate::from_ymd_opt(2025, 12, 31).unwrap(), "x");
         assert_eq!(o.generated_at_text(), "2025-12-31T00:00:00Z");
+    }
+
+    #[test]
+    fn every_format_s_metadata_records_what_the_import_dropped() {
+        let mut o = ExportOptions::new(NaiveDate::from_ymd_opt(2025, 12, 31).unwrap(), "x");
+        let without = o.meta_rows();
+        assert!(without.iter().all(|(k, _)| !k.starts_with("import_")));
+        assert!(o.import_json().is_none());
+        o.import = Some(ImportSummary {
+            files: 4068,
+            records: 4066,
+            dropped_files: 2,
+            errors: 2,
+            warnings: 15,
+        });
+        let rows = o.meta_rows();
+        assert!(rows.windows(2).all(|w| w[0].0 < w[1].0), "sorted: {rows:?}");
+        let get = |k: &str| rows.iter().find(|(n, _)| *n == k).map(|(_, v)| v.as_str());
+        assert_eq!(get("import_dropped_files"), Some("2"));
+        assert_eq!(get("import_warnings"), Some("15"));
+        assert_eq!(rows.len(), without.len() + 5);
+        let p = Portfolio::new(betagouv_portfolio::Vocabulary::V2026);
+        let tables = tables::build(&Dataset::new(&p), o.at).0;
+        assert_eq!(csv::datapackage(&tables, &o)["import"]["dropped_files"], 2);
+        assert_eq!(json::meta(&o)["import"]["records"], 4066);
+        assert_eq!(api::meta(&o)["import"]["files"], 4068);
     }
 }

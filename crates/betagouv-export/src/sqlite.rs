@@ -6,7 +6,10 @@
 //! key, dates as ISO 8601 `TEXT`, booleans as `INTEGER` 0/1, money as exact decimal
 //! `TEXT` (never `REAL`). A `meta(key, value)` table holds `schema_version`,
 //! `generator`, `generated_at` (from the options, not the clock), `as_of`, `source`,
-//! `source_revision` and `licence`; `PRAGMA user_version` is the schema version.
+//! `source_revision` and `licence`, plus `import_files`, `import_records`,
+//! `import_dropped_files`, `import_errors` and `import_warnings` when the data was
+//! read from files ([`ExportOptions::import`](crate::ExportOptions::import));
+//! `PRAGMA user_version` is the schema version.
 //! Rows are inserted in primary-key order and the file is vacuumed at the end.
 //!
 //! ```

@@ -280,6 +280,70 @@ struct Ctx<'a> {
 }
 
 impl<'a> Ctx<'a> {
+    /// A value of `s` that its column cannot hold: reported, never an empty cell
+    /// without a word.
+    fn unholdable(&mut self, s: &Startup, column: &str, why: &str) {
+        self.diagnostics.push(
+            Diagnostic::new(
+                Severity::Error,
+                "number-out-of-range",
+                format!("{column}: {why}; the cell is left empty (the JSON export keeps the value as written)"),
+            )
+            .for_record(RecordKind::Startup, s.id.as_str()),
+        );
+    }
+
+    /// The integer cell of `fast.<k>`; a diagnostic when the value cannot be held.
+    fn fast_cell(&mut self, s: &Startup, k: &str) -> Cell {
+        match fast_number(s, k) {
+            Ok(v) => v.map_or(Cell::Null, Cell::Integer),
+            Err(why) => {
+                self.unholdable(s, &format!("fast.{k}"), &why);
+                Cell::Null
+            }
+        }
+    }
+
+    /// The text cell of unmodelled key `k`; a `field-type` diagnostic when it is there
+    /// but not a text (a list, a mapping...).
+    fn extra_text_cell(&mut self, s: &Startup, k: &str) -> Cell {
+        match s.extra.get(k) {
+            None | Some(Value::Null) => Cell::Null,
+            Some(Value::String(t)) => Cell::Text(t.clone()),
+            Some(v) => {
+                self.wrong_type(s, k, "a text", v);
+                Cell::Null
+            }
+        }
+    }
+
+    /// The boolean cell of unmodelled key `k`; a `field-type` diagnostic when it is
+    /// there but not a boolean.
+    fn extra_bool_cell(&mut self, s: &Startup, k: &str) -> Cell {
+        match s.extra.get(k) {
+            None | Some(Value::Null) => Cell::Null,
+            Some(Value::Bool(b)) => Cell::Bool(*b),
+            Some(v) => {
+                self.wrong_type(s, k, "a boolean", v);
+                Cell::Null
+            }
+        }
+    }
+
+    fn wrong_type(&mut self, s: &Startup, k: &str, expected: &str, v: &Value) {
+        self.diagnostics.push(
+            Diagnostic::new(
+                Severity::Warning,
+                "field-type",
+                format!(
+                    "`{k}` should be {expected}, found a {}; the cell is left empty (the JSON export keeps the value as written)",
+                    v.type_name()
+                ),
+            )
+            .for_record(RecordKind::Startup, s.id.as_str()),
+        );
+    }
+
     /// `(key, raw)` cells for a reference to `id` among `known`; a diagnostic when dangling.
     fn reference(
         &mut self,
@@ -378,17 +442,39 @@ pub(crate) fn extra_bool(s: &Startup, k: &str) -> Option<bool> {
     }
 }
 
-/// Integer inside the `fast` mapping (`promotion`, `montant`).
-fn fast_number(s: &Startup, k: &str) -> Option<i64> {
-    match s.extra.get("fast") {
-        Some(Value::Map(m)) => m
-            .iter()
-            .find(|(key, _)| key == k)
-            .and_then(|(_, v)| match v {
-                Value::Number(n) => n.trim().parse().ok(),
-                _ => None,
-            }),
-        _ => None,
+/// Integer inside the `fast` mapping (`promotion`, `montant`): `Ok(None)` when absent,
+/// `Err(why)` when the value is there but a whole-number column cannot hold it.
+fn fast_number(s: &Startup, k: &str) -> Result<Option<i64>, String> {
+    let Some(Value::Map(m)) = s.extra.get("fast") else {
+        return Ok(None);
+    };
+    match m.iter().find(|(key, _)| key == k).map(|(_, v)| v) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::Number(n)) => whole_number(n)
+            .map(Some)
+            .map_err(|why| format!("`{n}` {why}")),
+        Some(v) => Err(format!("a {} is not a number", v.type_name())),
+    }
+}
+
+/// A number as written to a 64-bit whole number, or why not (the same rule as the
+/// content reader's `number-out-of-range`).
+fn whole_number(n: &str) -> Result<i64, &'static str> {
+    let t = n.trim();
+    if let Ok(i) = t.parse::<i64>() {
+        return Ok(i);
+    }
+    match t.parse::<Decimal>() {
+        Ok(d) if d.fract().is_zero() => i64::try_from(d).map_err(|_| "is too large"),
+        Ok(_) => Err("is not a whole number"),
+        Err(_)
+            if t.trim_start_matches(['+', '-'])
+                .bytes()
+                .all(|b| b.is_ascii_digit()) =>
+        {
+            Err("is too large")
+        }
+        Err(_) => Err("is not a whole number"),
     }
 }
 
@@ -616,13 +702,13 @@ fn startup_tables(
             Cell::text(s.links.stats_url.as_deref()),
             Cell::text(s.links.budget_url.as_deref()),
             Cell::text(s.links.impact_url.as_deref()),
-            Cell::text(extra_str(s, "dashlord_url")),
-            Cell::text(extra_str(s, "accessibility_status")),
-            extra_bool(s, "analyse_risques").map_or(Cell::Null, Cell::Bool),
-            Cell::text(extra_str(s, "analyse_risques_url")),
-            extra_bool(s, "mon_service_securise").map_or(Cell::Null, Cell::Bool),
-            fast_number(s, "promotion").map_or(Cell::Null, Cell::Integer),
-            fast_number(s, "montant").map_or(Cell::Null, Cell::Integer),
+            ctx.extra_text_cell(s, "dashlord_url"),
+            ctx.extra_text_cell(s, "accessibility_status"),
+            ctx.extra_bool_cell(s, "analyse_risques"),
+            ctx.extra_text_cell(s, "analyse_risques_url"),
+            ctx.extra_bool_cell(s, "mon_service_securise"),
+            ctx.fast_cell(s, "promotion"),
+            ctx.fast_cell(s, "montant"),
             Cell::text(s.owner.as_deref()),
             end,
             end_raw,
@@ -1289,5 +1375,51 @@ mod tests {
             Cell::Date(NaiveDate::from_ymd_opt(2016, 1, 2).unwrap()).to_string(),
             "2016-01-02"
         );
+    }
+
+    #[test]
+    fn values_a_column_cannot_hold_are_diagnostics_not_silent_nulls() {
+        let mut p = Portfolio::new(Vocabulary::V2026);
+        let mut s = Startup::new(StartupId::new("a").unwrap(), "A");
+        s.extra.insert(
+            "fast",
+            Value::Map(vec![
+                ("promotion".into(), Value::Number("3".into())),
+                (
+                    "montant".into(),
+                    Value::Number("1000000000000000000000000000000".into()),
+                ),
+            ]),
+        );
+        s.extra
+            .insert("analyse_risques", Value::String("oui".into()));
+        s.extra
+            .insert("dashlord_url", Value::Seq(vec![Value::Null]));
+        p.startups.push(s);
+        let (tables, diags) = build(&Dataset::new(&p), builtin::as_of_2016());
+        let t = tables.iter().find(|t| t.name == "startup").unwrap();
+        let cell = |name: &str| &t.rows[0][t.column(name).unwrap()];
+        assert_eq!(cell("fast_promotion"), &Cell::Integer(3));
+        assert!(cell("fast_montant_eur").is_null());
+        let rules: Vec<_> = diags
+            .iter()
+            .map(|d| (d.rule.as_str(), d.severity))
+            .collect();
+        assert_eq!(
+            rules,
+            [
+                ("field-type", Severity::Warning),
+                ("field-type", Severity::Warning),
+                ("number-out-of-range", Severity::Error),
+            ]
+        );
+        assert!(
+            diags[2].message.contains("fast.montant"),
+            "{}",
+            diags[2].message
+        );
+        assert_eq!(whole_number("12.00"), Ok(12));
+        assert!(whole_number("9223372036854775808").is_err());
+        assert!(whole_number("0.5").is_err());
     }
 }

@@ -12,6 +12,7 @@
 //! assert_eq!(ProblemCounts::count(&[d]).warnings, 1);
 //! ```
 
+use std::borrow::Cow;
 use std::fmt;
 use std::path::PathBuf;
 
@@ -119,11 +120,40 @@ impl Diagnostic {
     }
 }
 
+/// Text as it may be shown on a terminal: every control character (terminal escape
+/// codes, carriage returns, newlines, tabs, C1 controls) replaced by its `\u{..}`
+/// escape, so that a file name or value read from a file cannot move the cursor,
+/// change colours or forge a line. Text without control characters is borrowed.
+///
+/// ```
+/// use betagouv_portfolio::diagnostic::escape_controls;
+/// assert_eq!(escape_controls("a\u{1b}[31mb"), "a\\u{1b}[31mb");
+/// assert_eq!(escape_controls("Déjà vu"), "Déjà vu");
+/// ```
+#[must_use]
+pub fn escape_controls(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(char::is_control) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if c.is_control() {
+            out.extend(c.escape_unicode());
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// One line for a person: `severity[rule] file:line:column: message`. The file name,
+/// record id and message are shown with [`escape_controls`], so that text read from
+/// files cannot drive a terminal; the fields themselves (and their JSON) stay raw.
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}[{}]", self.severity, self.rule)?;
+        write!(f, "{}[{}]", self.severity, escape_controls(&self.rule))?;
         if let Some(loc) = &self.location {
-            write!(f, " {}", loc.file.display())?;
+            write!(f, " {}", escape_controls(&loc.file.display().to_string()))?;
             if loc.line > 0 {
                 write!(f, ":{}", loc.line)?;
                 if loc.column > 0 {
@@ -131,9 +161,9 @@ impl fmt::Display for Diagnostic {
                 }
             }
         } else if let Some((kind, id)) = &self.record {
-            write!(f, " {kind} {id}")?;
+            write!(f, " {kind} {}", escape_controls(id))?;
         }
-        write!(f, ": {}", self.message)
+        write!(f, ": {}", escape_controls(&self.message))
     }
 }
 
@@ -158,5 +188,103 @@ impl ProblemCounts {
             }
         }
         c
+    }
+}
+
+/// What an import made of its input files: the counts a command reports, an export
+/// records in its metadata, and a series can carry per point.
+///
+/// A file is *dropped* when it gave no record (invalid YAML, no front matter, an
+/// unreadable file, a link out of the folder...): the records beside it are kept, but
+/// every figure computed from the import misses it. Warnings never drop a record.
+///
+/// ```
+/// use betagouv_portfolio::ImportSummary;
+/// let mut s = ImportSummary { files: 4, records: 3, dropped_files: 1, errors: 1, warnings: 2 };
+/// assert!(s.has_dropped());
+/// assert_eq!(s.to_string(), "read 4 files: 3 records, 1 file dropped (1 error, 2 warnings)");
+/// s.add(&ImportSummary { files: 1, records: 1, ..ImportSummary::default() });
+/// assert_eq!((s.files, s.records, s.dropped_files), (5, 4, 1));
+/// ```
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct ImportSummary {
+    /// Files and folder entries met in the collections (read or not).
+    pub files: usize,
+    /// Records read.
+    pub records: usize,
+    /// Files and entries that gave no record.
+    pub dropped_files: usize,
+    /// Import diagnostics of severity error (a dropped file has at least one).
+    pub errors: usize,
+    /// Import diagnostics of severity warning.
+    pub warnings: usize,
+}
+
+impl ImportSummary {
+    /// Whether some file gave no record.
+    #[must_use]
+    pub fn has_dropped(&self) -> bool {
+        self.dropped_files > 0
+    }
+
+    /// Adds the counts of `other` (two imports read together, or the points of a series).
+    pub fn add(&mut self, other: &ImportSummary) {
+        self.files = self.files.saturating_add(other.files);
+        self.records = self.records.saturating_add(other.records);
+        self.dropped_files = self.dropped_files.saturating_add(other.dropped_files);
+        self.errors = self.errors.saturating_add(other.errors);
+        self.warnings = self.warnings.saturating_add(other.warnings);
+    }
+}
+
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// `read 4 files: 3 records, 1 file dropped (1 error, 2 warnings)`.
+impl fmt::Display for ImportSummary {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "read {}: {}, {} dropped ({}, {})",
+            plural(self.files, "file", "files"),
+            plural(self.records, "record", "records"),
+            plural(self.dropped_files, "file", "files"),
+            plural(self.errors, "error", "errors"),
+            plural(self.warnings, "warning", "warnings"),
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn display_escapes_file_names_and_messages_but_fields_stay_raw() {
+        let d = Diagnostic::new(Severity::Error, "yaml-syntax", "bad `\u{1b}]0;x\u{7}`").at(
+            "content/_startups/a\u{1b}[31mb.md",
+            3,
+            4,
+        );
+        let shown = d.to_string();
+        assert!(!shown.chars().any(char::is_control), "{shown}");
+        assert_eq!(
+            shown,
+            "error[yaml-syntax] content/_startups/a\\u{1b}[31mb.md:3:4: bad `\\u{1b}]0;x\\u{7}`"
+        );
+        assert!(
+            d.location
+                .as_ref()
+                .is_some_and(|l| l.file.to_string_lossy().contains('\u{1b}'))
+        );
+        let r = Diagnostic::new(Severity::Warning, "x", "m").for_record(RecordKind::Member, "a\nb");
+        assert_eq!(r.to_string(), "warning[x] member a\\u{a}b: m");
+    }
+
+    #[test]
+    fn escape_keeps_text_without_controls_borrowed() {
+        assert!(matches!(escape_controls("Pôle emploi"), Cow::Borrowed(_)));
+        assert_eq!(escape_controls("\u{9b}2J\r"), "\\u{9b}2J\\u{d}");
     }
 }

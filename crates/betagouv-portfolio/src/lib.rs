@@ -42,7 +42,7 @@ pub mod startup;
 pub mod value;
 
 pub use date::RecordDate;
-pub use diagnostic::{Diagnostic, Location, ProblemCounts, RecordKind, Severity};
+pub use diagnostic::{Diagnostic, ImportSummary, Location, ProblemCounts, RecordKind, Severity};
 pub use id::{IdError, IncubatorId, MemberId, OrganisationId, StartupId};
 pub use member::{Member, MemberShape, Mission};
 pub use org::{Incubator, Organisation};

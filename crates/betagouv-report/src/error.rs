@@ -22,6 +22,15 @@ pub enum Error {
         /// The year.
         year: i32,
     },
+    /// The date of the figures is not in the report's year: the titles would name one
+    /// year and the figures be another's.
+    #[error("the date of the figures {as_of} is not in the report's year {year}")]
+    AsOfOutsideYear {
+        /// The report's year.
+        year: i32,
+        /// The date of the figures.
+        as_of: chrono::NaiveDate,
+    },
     /// An evaluation of the impact data could not be compared.
     #[error("cannot compare the cohorts of an evaluation")]
     Impact(#[source] betagouv_impact::Error),

@@ -283,7 +283,8 @@ impl<'a> Inputs<'a> {
 pub struct ReportOptions {
     /// The report's year.
     pub year: i32,
-    /// Date of the figures; 31 December of `year` when `None`.
+    /// Date of the figures, in `year` ([`Report::compute`] refuses another year's
+    /// date: [`Error::AsOfOutsideYear`]); 31 December of `year` when `None`.
     pub as_of: Option<NaiveDate>,
     /// Language of labels and notes.
     pub lang: Lang,
@@ -393,6 +394,9 @@ impl Report {
     pub fn compute(inputs: &Inputs<'_>, options: &ReportOptions) -> Result<Report> {
         let year = options.year;
         let as_of = match options.as_of {
+            Some(d) if chrono::Datelike::year(&d) != year => {
+                return Err(Error::AsOfOutsideYear { year, as_of: d });
+            }
             Some(d) => d,
             None => NaiveDate::from_ymd_opt(year, 12, 31).ok_or(Error::YearOutOfRange { year })?,
         };
@@ -877,6 +881,30 @@ mod tests {
             r.key_figure("members")
                 .is_some_and(|f| f.previous.is_some())
         );
+    }
+
+    #[test]
+    fn a_date_of_figures_outside_the_year_is_refused() {
+        let p = builtin::portfolio_2016();
+        let inputs = Inputs::new(&p, "built-in");
+        let at = |y, m, d| NaiveDate::from_ymd_opt(y, m, d);
+        let options = |year, as_of| ReportOptions {
+            year,
+            as_of,
+            ..ReportOptions::default()
+        };
+        let r = Report::compute(&inputs, &options(2015, at(2016, 12, 31)));
+        assert!(
+            matches!(r, Err(Error::AsOfOutsideYear { year: 2015, as_of }) if as_of == at(2016, 12, 31).unwrap())
+        );
+        for (year, as_of) in [
+            (2016, at(2016, 1, 1)),
+            (2016, at(2016, 12, 31)),
+            (2015, None),
+        ] {
+            let r = Report::compute(&inputs, &options(year, as_of)).expect("in the year");
+            assert_eq!(r.as_of.year(), year);
+        }
     }
 
     #[test]

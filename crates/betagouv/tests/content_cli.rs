@@ -204,3 +204,218 @@ fn upgrade_out_needs_force_and_replaces_only_upgrade_output() {
         .collect();
     assert_eq!(names, ["new"], "no temporary left");
 }
+
+/// Class 6: `--skip` with a rule id no rule has is refused (status 2) and the known
+/// rule ids are listed.
+#[test]
+fn skip_of_an_unknown_rule_is_refused_with_the_known_ids() {
+    let t = fixture();
+    let out = betagouv()
+        .args(["content", "check", "--skip", "no-such-rule"])
+        .arg(t.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("no-such-rule"), "{err}");
+    for known in [
+        "yaml-syntax",
+        "duplicate-key",
+        "phases-required",
+        "partial-date",
+    ] {
+        assert!(err.contains(known), "{known} listed: {err}");
+    }
+    assert!(out.stdout.is_empty());
+    // A known rule id is accepted and skipped.
+    betagouv()
+        .args(["content", "check", "--skip", "duplicate-key"])
+        .arg(t.path())
+        .assert()
+        .code(0);
+}
+
+/// Class 6: `phases` written as a text or a mapping is reported at its line and column,
+/// saying what was expected and what was found.
+#[test]
+fn phases_of_the_wrong_type_name_their_line() {
+    for (phases, found, line) in [
+        ("phases: construction\n", "string", 6),
+        ("phases:\n  name: construction\n", "mapping", 7),
+    ] {
+        let t = tempfile::tempdir().unwrap();
+        let s = t.path().join("content/_startups");
+        std::fs::create_dir_all(&s).unwrap();
+        std::fs::write(
+            s.join("a.md"),
+            format!("---\ntitle: A\nmission: x\nincubator: dinum\ncontact: a@b.fr\n{phases}---\n"),
+        )
+        .unwrap();
+        let out = betagouv()
+            .args(["content", "check", "--json"])
+            .arg(t.path())
+            .output()
+            .unwrap();
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let d = v["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|d| d["rule"] == "field-type")
+            .unwrap_or_else(|| panic!("no field-type: {v}"));
+        assert_eq!(d["line"], line, "{d}");
+        let msg = d["message"].as_str().unwrap();
+        assert!(
+            msg.contains(&format!(
+                "should be a list of mappings, found a {found} at line {line}"
+            )),
+            "{msg}"
+        );
+        let req = v["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|d| d["rule"] == "phases-required")
+            .unwrap_or_else(|| panic!("no phases-required: {v}"));
+        assert_eq!(req["line"], 6, "{req}");
+        assert!(
+            req["message"]
+                .as_str()
+                .unwrap()
+                .contains(&format!("is a {found}"))
+        );
+    }
+}
+
+/// Class 6: a file name with terminal escape codes is escaped on standard output
+/// (`content check`) and standard error (the loader's --verbose), kept raw in JSON.
+#[test]
+fn escape_codes_in_file_names_are_escaped_on_the_terminal() {
+    let t = fixture();
+    let evil = "e\u{1b}[31mvil.md";
+    std::fs::write(
+        t.path().join("content/_startups").join(evil),
+        "---\ntitle: \u{1b}]0;pwned\u{7}\n---\n",
+    )
+    .unwrap();
+    let out = betagouv()
+        .args(["content", "check"])
+        .arg(t.path())
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(stdout.contains("e\\u{1b}[31mvil.md"), "{stdout}");
+    assert!(
+        !stdout.contains('\u{1b}'),
+        "raw escape on stdout: {stdout:?}"
+    );
+    let out = betagouv()
+        .args([
+            "portfolio",
+            "snapshot",
+            "--at",
+            "2025-01-01",
+            "--verbose",
+            "--content",
+        ])
+        .arg(t.path())
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "the file gives no record: {out:?}"
+    );
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(stderr.contains("e\\u{1b}[31mvil.md"), "{stderr}");
+    assert!(
+        !stderr.contains('\u{1b}'),
+        "raw escape on stderr: {stderr:?}"
+    );
+    // JSON keeps the name as it is (serde_json escapes it as \u001b).
+    let out = betagouv()
+        .args(["content", "check", "--json"])
+        .arg(t.path())
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(
+        v["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|d| d["file"].as_str().is_some_and(|f| f.ends_with(evil)))
+    );
+}
+
+/// Class 4 on `portfolio snapshot`: a dropped file stops it (status 1, nothing on
+/// standard output) unless `--allow-errors`; a warning-only folder is fine.
+#[test]
+fn snapshot_stops_on_a_dropped_file_unless_allowed() {
+    let t = fixture();
+    let snapshot = |extra: &[&str]| {
+        betagouv()
+            .args([
+                "portfolio",
+                "snapshot",
+                "--at",
+                "2025-01-01",
+                "--json",
+                "--content",
+            ])
+            .arg(t.path())
+            .args(extra)
+            .output()
+            .unwrap()
+    };
+    // The fixture has a duplicate key: a warning of the import, no record dropped.
+    let out = snapshot(&[]);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("0 files dropped"));
+    std::fs::write(t.path().join("content/_startups/b.md"), "no front matter\n").unwrap();
+    let out = snapshot(&[]);
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    assert!(out.stdout.is_empty());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("missing-front-matter") && err.contains("b.md"),
+        "{err}"
+    );
+    let out = snapshot(&["--allow-errors"]);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["startups"]["total"], 1);
+}
+
+/// Class 4 on `content upgrade`: a file that gives no record stops the upgrade before
+/// anything is written, unless `--allow-errors`.
+#[test]
+fn upgrade_stops_on_a_dropped_file_unless_allowed() {
+    let t = fixture();
+    std::fs::write(
+        t.path().join("content/_startups/b.md"),
+        "---\ntitle: [B\n---\n",
+    )
+    .unwrap();
+    let out_dir = tempfile::tempdir().unwrap();
+    let new_dir = out_dir.path().join("new");
+    let out = betagouv()
+        .args(["content", "upgrade"])
+        .arg(t.path())
+        .arg("--out")
+        .arg(&new_dir)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    assert!(!new_dir.exists(), "nothing written");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("b.md:2:8"));
+    betagouv()
+        .args(["content", "upgrade", "--allow-errors"])
+        .arg(t.path())
+        .arg("--out")
+        .arg(&new_dir)
+        .assert()
+        .success();
+    assert!(new_dir.join("content/_startups/a.md").exists());
+    assert!(!new_dir.join("content/_startups/b.md").exists());
+}

@@ -226,3 +226,35 @@ fn report_out_needs_force_and_names_a_missing_folder() {
         .collect();
     assert_eq!(names, ["r.html"], "no temporary left");
 }
+
+/// Class 5: a date of figures outside the report's year would title one year's figures
+/// as another's: refused with status 2, naming both flags.
+#[test]
+fn at_outside_the_year_is_refused() {
+    let out = Command::cargo_bin("betagouv")
+        .expect("binary")
+        .args(["report", "--year", "2015", "--at", "2016-12-31"])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    assert!(out.stdout.is_empty());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("--at 2016-12-31") && err.contains("--year 2015"),
+        "{err}"
+    );
+    let out = Command::cargo_bin("betagouv")
+        .expect("binary")
+        .args([
+            "report",
+            "--year",
+            "2016",
+            "--at",
+            "2016-06-30",
+            "--format",
+            "json",
+        ])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+}

@@ -265,3 +265,67 @@ proptest::proptest! {
         proptest::prop_assert!(r.record.is_some() || !r.diagnostics.is_empty());
     }
 }
+
+/// Class 4 (silent loss): the import counts every file that gave no record, whatever
+/// the reason, and each has an error diagnostic of a rule that drops files.
+#[test]
+fn dropped_files_are_counted_and_explained() {
+    let t = folder(&[
+        ("yaml.md", b"---\ntitle: [x\n---\n"),
+        ("none.md", b"no front matter\n"),
+        ("open.md", b"---\ntitle: x\n"),
+        ("utf8.md", b"---\ntitle: \xff\n---\n"),
+        ("warn.md", b"\xef\xbb\xbf---\ntitle: ok\n---\n"),
+    ]);
+    #[cfg(unix)]
+    std::os::unix::fs::symlink("/nonexistent", t.path().join("content/_startups/link.md")).unwrap();
+    let import = read_folder(t.path(), &ReadOptions::default()).unwrap();
+    let s = import.summary();
+    let links = usize::from(cfg!(unix));
+    assert_eq!(
+        s.records, 2,
+        "good.md and warn.md (a warning drops nothing)"
+    );
+    assert_eq!(s.dropped_files, 4 + links);
+    assert_eq!(s.files, s.records + s.dropped_files);
+    assert!(s.warnings >= 1);
+    let explained: Vec<&str> = import
+        .dropped_diagnostics()
+        .map(|d| d.rule.as_str())
+        .collect();
+    assert_eq!(explained.len(), s.dropped_files, "{explained:?}");
+    for rule in explained {
+        assert!(
+            betagouv_content::rules::find(rule).is_some_and(|r| r.drops_file),
+            "{rule} must be listed as a rule that drops files"
+        );
+    }
+}
+
+proptest::proptest! {
+    /// Whatever mix of good and broken files, records + dropped = files, and the
+    /// dropped count is exactly the number of broken files.
+    #[test]
+    fn summary_counts_add_up(kinds in proptest::collection::vec(0u8..4, 0..12)) {
+        let t = tempfile::tempdir().unwrap();
+        let dir = t.path().join("content/_startups");
+        std::fs::create_dir_all(&dir).unwrap();
+        let mut broken = 0;
+        for (i, k) in kinds.iter().enumerate() {
+            let text: &[u8] = match k {
+                0 => GOOD.as_bytes(),
+                1 => b"---\ntitle: x\ncontact: a\ncontact: b\n---\n",
+                2 => { broken += 1; b"---\ntitle: [x\n---\n" }
+                _ => { broken += 1; b"plain text\n" }
+            };
+            std::fs::write(dir.join(format!("s{i}.md")), text).unwrap();
+        }
+        let import = read_folder(t.path(), &ReadOptions::default()).unwrap();
+        let s = import.summary();
+        proptest::prop_assert_eq!(s.files, kinds.len());
+        proptest::prop_assert_eq!(s.dropped_files, broken);
+        proptest::prop_assert_eq!(s.records + s.dropped_files, s.files);
+        proptest::prop_assert_eq!(s.has_dropped(), broken > 0);
+        proptest::prop_assert!(s.errors >= broken);
+    }
+}

@@ -104,6 +104,12 @@ pub fn render(r: &Report, color: bool) -> Result<String> {
     write_report(r, &Style { color }).map_err(Error::Fmt)
 }
 
+/// Text from the inputs (names, phases, paths, notes), with its control characters
+/// escaped: only the renderer's own colour codes reach the terminal.
+fn esc(s: &str) -> String {
+    betagouv_portfolio::diagnostic::escape_controls(s).into_owned()
+}
+
 fn write_report(r: &Report, st: &Style) -> std::result::Result<String, std::fmt::Error> {
     let lang = r.lang;
     let l = lang.labels();
@@ -115,7 +121,7 @@ fn write_report(r: &Report, st: &Style) -> std::result::Result<String, std::fmt:
         "{} {} · {}",
         l.as_of,
         date(r.as_of, lang),
-        r.sources.portfolio
+        esc(&r.sources.portfolio)
     )?;
     writeln!(o)?;
 
@@ -126,7 +132,7 @@ fn write_report(r: &Report, st: &Style) -> std::result::Result<String, std::fmt:
         .iter()
         .map(|k| {
             vec![
-                k.label.clone(),
+                esc(&k.label),
                 figure_value(k, lang),
                 k.previous
                     .map(|q| super::quantity(q, lang))
@@ -142,13 +148,13 @@ fn write_report(r: &Report, st: &Style) -> std::result::Result<String, std::fmt:
         let parts: Vec<String> = m
             .breakdown
             .iter()
-            .map(|p| format!("{} {}", p.label, p.count))
+            .map(|p| format!("{} {}", esc(&p.label), p.count))
             .collect();
         writeln!(o, "  {} {}: {}", l.members, l.by_status, parts.join(", "))?;
     }
     for k in &r.key_figures {
         if !k.note.is_empty() {
-            writeln!(o, "  · {} — {}", k.label, k.note)?;
+            writeln!(o, "  · {} — {}", esc(&k.label), esc(&k.note))?;
         }
     }
     writeln!(o)?;
@@ -169,7 +175,7 @@ fn write_report(r: &Report, st: &Style) -> std::result::Result<String, std::fmt:
         .iter()
         .map(|p| {
             vec![
-                p.phase.clone(),
+                esc(&p.phase),
                 lang.stage(p.stage).to_owned(),
                 num::count(p.count, lang),
             ]
@@ -199,14 +205,14 @@ fn write_report(r: &Report, st: &Style) -> std::result::Result<String, std::fmt:
         writeln!(o, "  {}", l.no_entries)?;
     }
     for e in &r.portfolio.entries {
-        writeln!(o, "  {}  {}", date(e.date, lang), e.name)?;
+        writeln!(o, "  {}  {}", date(e.date, lang), esc(&e.name))?;
     }
     writeln!(o)?;
 
     writeln!(o, "{}", st.heading(l.budget))?;
     match &r.budget {
         Section::NotComputable { reason } => {
-            writeln!(o, "  {}: {reason}", l.not_computable)?;
+            writeln!(o, "  {}: {}", l.not_computable, esc(reason))?;
         }
         Section::Computed(b) => {
             let rows: Vec<Vec<String>> = b
@@ -214,7 +220,7 @@ fn write_report(r: &Report, st: &Style) -> std::result::Result<String, std::fmt:
                 .iter()
                 .map(|a| {
                     vec![
-                        super::source_label(&a.key, lang),
+                        esc(&super::source_label(&a.key, lang)),
                         num::euros(a.amount, lang),
                     ]
                 })
@@ -234,7 +240,7 @@ fn write_report(r: &Report, st: &Style) -> std::result::Result<String, std::fmt:
                     .iter()
                     .map(|a| {
                         vec![
-                            super::source_label(&a.key, lang),
+                            esc(&super::source_label(&a.key, lang)),
                             num::euros(a.amount, lang),
                         ]
                     })
@@ -248,24 +254,25 @@ fn write_report(r: &Report, st: &Style) -> std::result::Result<String, std::fmt:
     writeln!(o, "{}", st.heading(l.impact))?;
     match &r.impact {
         Section::NotComputable { reason } => {
-            writeln!(o, "  {}: {reason}", l.not_computable)?;
+            writeln!(o, "  {}: {}", l.not_computable, esc(reason))?;
         }
         Section::Computed(i) => {
             for e in &i.evaluations {
                 let name = e.startup_name.as_deref().unwrap_or(&e.startup);
                 writeln!(
                     o,
-                    "  {name} — {}",
-                    lang.pick(&e.outcome, e.outcome_fr.as_deref())
+                    "  {} — {}",
+                    esc(name),
+                    esc(lang.pick(&e.outcome, e.outcome_fr.as_deref()))
                 )?;
                 writeln!(
                     o,
                     "    {} {} % ({} {}) · {} {} % ({} {})",
-                    lang.pick(&e.treated.label, e.treated.label_fr.as_deref()),
+                    esc(lang.pick(&e.treated.label, e.treated.label_fr.as_deref())),
                     num::fixed(e.treated.rate_percent, 1, lang),
                     l.cohort_size,
                     num::int(i64::try_from(e.treated.n).unwrap_or(i64::MAX), lang),
-                    lang.pick(&e.control.label, e.control.label_fr.as_deref()),
+                    esc(lang.pick(&e.control.label, e.control.label_fr.as_deref())),
                     num::fixed(e.control.rate_percent, 1, lang),
                     l.cohort_size,
                     num::int(i64::try_from(e.control.n).unwrap_or(i64::MAX), lang),
@@ -304,9 +311,9 @@ fn write_report(r: &Report, st: &Style) -> std::result::Result<String, std::fmt:
                     .iter()
                     .map(|k| {
                         vec![
-                            k.startup_name.clone().unwrap_or_else(|| k.startup.clone()),
-                            lang.pick(&k.metric, k.metric_fr.as_deref()).to_owned(),
-                            super::html::kpi_value(k, lang),
+                            esc(k.startup_name.as_deref().unwrap_or(&k.startup)),
+                            esc(lang.pick(&k.metric, k.metric_fr.as_deref())),
+                            esc(&super::html::kpi_value(k, lang)),
                         ]
                     })
                     .collect();
@@ -322,9 +329,9 @@ fn write_report(r: &Report, st: &Style) -> std::result::Result<String, std::fmt:
         .iter()
         .map(|c| {
             vec![
-                c.label.clone(),
-                c.published.clone(),
-                c.computed.clone().unwrap_or_else(|| "–".to_owned()),
+                esc(&c.label),
+                esc(&c.published),
+                c.computed.as_deref().map_or_else(|| "–".to_owned(), esc),
                 st.verdict(c.verdict, c.verdict.label(lang)),
             ]
         })
@@ -335,7 +342,7 @@ fn write_report(r: &Report, st: &Style) -> std::result::Result<String, std::fmt:
         &rows,
     )?;
     for c in &r.claims {
-        writeln!(o, "  · {}: {}", c.claim, c.note)?;
+        writeln!(o, "  · {}: {}", esc(&c.claim), esc(&c.note))?;
     }
     writeln!(o)?;
     writeln!(o, "{}: {}", l.problems, super::problems(r))?;
@@ -350,5 +357,35 @@ mod tests {
     fn widths_skip_escapes() {
         assert_eq!(width("\u{1b}[32mok\u{1b}[0m"), 2);
         assert_eq!(width("été"), 3);
+    }
+
+    #[test]
+    fn data_escape_codes_are_escaped_but_the_colours_stay() {
+        use crate::{Inputs, Report, ReportOptions};
+        let mut p = betagouv_portfolio::builtin::portfolio_2016();
+        for s in &mut p.startups {
+            s.name = format!("{}\u{1b}]0;pwned\u{7}", s.name);
+            for ph in &mut s.phases {
+                ph.name = format!("\u{1b}[31m{}", ph.name);
+            }
+        }
+        let inputs = Inputs::new(&p, "dir\u{1b}[2J");
+        let r = Report::compute(&inputs, &ReportOptions::default()).expect("computes");
+        let text = render(&r, true).expect("renders");
+        assert!(
+            !text.contains("\u{1b}]0;"),
+            "a data escape reached the text"
+        );
+        assert!(!text.contains("\u{1b}[2J"));
+        assert!(
+            text.contains("dir\\u{1b}[2J"),
+            "the source is shown escaped"
+        );
+        assert!(
+            text.contains("\\u{1b}[31m"),
+            "phase names are shown escaped"
+        );
+        // The renderer's own colour codes are kept.
+        assert!(text.contains("\u{1b}[1;34m"), "{text}");
     }
 }

@@ -8,13 +8,15 @@ use std::sync::{Arc, OnceLock};
 
 use betagouv_content::check::{CheckOptions, check_folder};
 use betagouv_content::read::{Progress, ReadOptions};
+use betagouv_content::rules;
 use betagouv_content::upgrade::upgrade_with;
+use betagouv_portfolio::diagnostic::escape_controls;
 use betagouv_portfolio::{Diagnostic, Severity};
 use clap::{Args, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
 
 use super::BoxError;
-use crate::out::outln;
+use crate::out::{errln, outln};
 
 /// Content subcommands.
 #[derive(Debug, Subcommand)]
@@ -50,6 +52,9 @@ pub(crate) struct UpgradeArgs {
     /// (content/_startups/*.md, ...).
     #[arg(long)]
     force: bool,
+    /// What to do with the old folder's problems.
+    #[command(flatten)]
+    policy: super::input::ImportPolicy,
 }
 
 /// Read options with a progress bar on stderr when it is a terminal; nothing on a pipe.
@@ -84,6 +89,11 @@ pub(crate) fn run(command: ContentCommand) -> Result<ExitCode, BoxError> {
     match command {
         ContentCommand::Check(args) => check(&args),
         ContentCommand::Upgrade(args) => {
+            // The loader's report and policy first: a file that gives no record stops
+            // the upgrade before anything is written (the upgrade reads the folder again).
+            if let Err(code) = super::input::load(&args.old, &args.policy)? {
+                return Ok(code);
+            }
             let (options, bar) = read_options();
             let up = upgrade_with(&args.old, &args.out, &options, args.force);
             finish(bar);
@@ -91,7 +101,7 @@ pub(crate) fn run(command: ContentCommand) -> Result<ExitCode, BoxError> {
             outln!(
                 "wrote {} files to {} (vocabulary {})",
                 up.written.files.len(),
-                args.out.display(),
+                escape_controls(&args.out.display().to_string()),
                 up.import.portfolio.vocabulary
             )?;
             let failed = up.import.failed_files().count();
@@ -118,6 +128,23 @@ pub(crate) fn run(command: ContentCommand) -> Result<ExitCode, BoxError> {
 }
 
 fn check(args: &CheckArgs) -> Result<ExitCode, BoxError> {
+    let unknown: Vec<&str> = args
+        .skip
+        .iter()
+        .map(String::as_str)
+        .filter(|r| !rules::is_known(r))
+        .collect();
+    if !unknown.is_empty() {
+        errln!(
+            "error: --skip names unknown rule ids: {}; the known rule ids are:",
+            unknown.join(", ")
+        );
+        let width = rules::ALL.iter().map(|r| r.id.len()).max().unwrap_or(0);
+        for r in rules::ALL {
+            errln!("  {:width$}  {}", r.id, r.description);
+        }
+        return Ok(ExitCode::from(2));
+    }
     let (read, bar) = read_options();
     let options = CheckOptions {
         read,
@@ -200,7 +227,12 @@ fn snippet(d: &Diagnostic, cache: &mut HashMap<PathBuf, Vec<String>>) -> Result<
     };
     let width = loc.line.to_string().len();
     outln!("{:width$} |", "")?;
-    outln!("{} | {}", loc.line, line.trim_end_matches('\r'))?;
+    // The line is the file's text: escaped, so that it cannot drive the terminal.
+    outln!(
+        "{} | {}",
+        loc.line,
+        escape_controls(line.trim_end_matches('\r'))
+    )?;
     if loc.column > 0 {
         let mark = if d.severity == Severity::Error {
             '^'

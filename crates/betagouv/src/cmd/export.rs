@@ -4,11 +4,10 @@ use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::str::FromStr;
-use std::sync::Arc;
 
 use betagouv_export::csv::Licence;
 use betagouv_export::{Dataset, ExportOptions, Format, ImpactMetric, Progress, tables};
-use betagouv_portfolio::{Portfolio, builtin};
+use betagouv_portfolio::{ImportSummary, Portfolio, builtin};
 use chrono::{DateTime, NaiveDate, Utc};
 use clap::{Args, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
@@ -56,9 +55,9 @@ pub(crate) enum LicenceArg {
 
 #[derive(Debug, Args)]
 pub(crate) struct ExportArgs {
-    /// Content folder to read (built-in 2016 dataset when absent).
-    #[arg(long, value_name = "DIR")]
-    content: Option<PathBuf>,
+    /// The content folder to read (built-in 2016 dataset when absent).
+    #[command(flatten)]
+    input: super::input::ContentArgs,
     /// Date of the date-dependent columns (current phase, active member); 2016-12-31 on
     /// the built-in dataset, today otherwise.
     #[arg(long, value_name = "YYYY-MM-DD")]
@@ -137,6 +136,7 @@ pub(crate) fn run(args: ExportArgs) -> Result<ExitCode, BoxError> {
     // Every path read is an input that the output may not touch; refuse a bad --out
     // before reading anything.
     let inputs: Vec<PathBuf> = args
+        .input
         .content
         .iter()
         .chain(&args.budget)
@@ -149,36 +149,34 @@ pub(crate) fn run(args: ExportArgs) -> Result<ExitCode, BoxError> {
         early.inputs.clone_from(&inputs);
         betagouv_export::check_output(format, &args.out, &early)?;
     }
-    let (portfolio, at, source, default_licence): (Portfolio, NaiveDate, String, Licence) =
-        match &args.content {
-            None => (
-                builtin::portfolio_2016(),
-                args.at.unwrap_or_else(builtin::as_of_2016),
-                "builtin:2016 (betagouv-portfolio built-in dataset)".to_owned(),
-                Licence::default(),
-            ),
-            Some(dir) => {
-                let mut options = betagouv_content::read::ReadOptions::default();
-                let bar = progress_bar("read");
-                if let Some(bar) = &bar {
-                    let b = bar.clone();
-                    options.progress = Some(Arc::new(move |done, total| {
-                        b.set_length(total as u64);
-                        b.set_position(done as u64);
-                    }));
-                }
-                let import = betagouv_content::read::read_folder(dir, &options)?;
-                if let Some(bar) = bar {
-                    bar.finish_and_clear();
-                }
-                (
-                    import.portfolio,
-                    args.at.unwrap_or_else(|| Utc::now().date_naive()),
-                    dir.display().to_string(),
-                    Licence::cc_by_nc_sa_4(),
-                )
-            }
-        };
+    let (portfolio, at, source, default_licence, import): (
+        Portfolio,
+        NaiveDate,
+        String,
+        Licence,
+        Option<ImportSummary>,
+    ) = match args.input.dir()? {
+        None => (
+            builtin::portfolio_2016(),
+            args.at.unwrap_or_else(builtin::as_of_2016),
+            "builtin:2016 (betagouv-portfolio built-in dataset)".to_owned(),
+            Licence::default(),
+            None,
+        ),
+        Some(dir) => {
+            let loaded = match super::input::load(dir, &args.input.policy)? {
+                Ok(loaded) => loaded,
+                Err(code) => return Ok(code),
+            };
+            (
+                loaded.import.portfolio,
+                args.at.unwrap_or_else(|| Utc::now().date_naive()),
+                dir.display().to_string(),
+                Licence::cc_by_nc_sa_4(),
+                Some(loaded.summary),
+            )
+        }
+    };
     let budget_lines = match &args.budget {
         None => None,
         Some(path) => {
@@ -207,6 +205,7 @@ pub(crate) fn run(args: ExportArgs) -> Result<ExitCode, BoxError> {
     };
     options.force = args.force;
     options.inputs = inputs;
+    options.import = import;
     options.source_revision = Some(
         args.source_revision
             .unwrap_or_else(|| betagouv_export::input_digest(&dataset)),
@@ -236,7 +235,7 @@ pub(crate) fn run(args: ExportArgs) -> Result<ExitCode, BoxError> {
     }
     if !report.diagnostics.is_empty() {
         errln!(
-            "note: {} data problems exported by rule (NULL key, value in the *_raw column):",
+            "note: {} data problems met while exporting, by rule (a dangling reference is a NULL key with the value in the *_raw column; a value its column cannot hold is an empty cell):",
             report.diagnostics.len()
         );
         let mut by_rule = std::collections::BTreeMap::<&str, usize>::new();

@@ -8,6 +8,7 @@ pub(crate) mod budget;
 pub(crate) mod content;
 pub(crate) mod export;
 pub(crate) mod impact;
+pub(crate) mod input;
 pub(crate) mod portfolio;
 pub(crate) mod report;
 

@@ -2,6 +2,7 @@
 
 use std::process::ExitCode;
 
+use betagouv_portfolio::diagnostic::escape_controls;
 use betagouv_portfolio::snapshot::{Snapshot, SnapshotOptions, monthly_series};
 use betagouv_portfolio::{PhaseRule, Portfolio, Stage, builtin};
 use chrono::NaiveDate;
@@ -41,9 +42,9 @@ impl From<RuleArg> for PhaseRule {
 
 #[derive(Debug, Args)]
 pub(crate) struct SnapshotArgs {
-    /// Read the portfolio from this content folder instead of the built-in 2016 dataset.
-    #[arg(long, value_name = "DIR")]
-    content: Option<std::path::PathBuf>,
+    /// The content folder to read instead of the built-in 2016 dataset.
+    #[command(flatten)]
+    input: super::input::ContentArgs,
     /// Date of the snapshot (YYYY-MM-DD); 2016-12-31 on the built-in dataset, today with --content.
     #[arg(long, value_name = "YYYY-MM-DD")]
     at: Option<NaiveDate>,
@@ -60,12 +61,12 @@ pub(crate) struct SnapshotArgs {
 
 pub(crate) fn run(command: PortfolioCommand) -> Result<ExitCode, BoxError> {
     match command {
-        PortfolioCommand::Snapshot(args) if args.content.is_some() => {
-            let dir = args.content.clone().unwrap_or_default();
-            let (options, bar) = super::content::read_options();
-            let import = betagouv_content::read_folder(&dir, &options);
-            super::content::finish(bar);
-            let import = import?;
+        PortfolioCommand::Snapshot(args) if args.input.dir()?.is_some() => {
+            let dir = args.input.content.clone().unwrap_or_default();
+            let import = match super::input::load(&dir, &args.input.policy)? {
+                Ok(loaded) => loaded.import,
+                Err(code) => return Ok(code),
+            };
             let at = args.at.unwrap_or_else(|| chrono::Local::now().date_naive());
             snapshot(&import.portfolio, at, &args, &import.diagnostics)
         }
@@ -112,15 +113,16 @@ pub(crate) fn snapshot(
     let mut t = Table::new();
     t.load_style(UTF8_FULL_CONDENSED);
     t.set_header(["current phase (as written)", "count"]);
+    // Phase and status names come from the files: escaped, so they cannot drive the terminal.
     for (k, v) in &snap.startups.by_phase {
-        t.add_row([k.clone(), v.to_string()]);
+        t.add_row([escape_controls(k).into_owned(), v.to_string()]);
     }
     outln!("{t}")?;
     let mut t = Table::new();
     t.load_style(UTF8_FULL_CONDENSED);
     t.set_header(["active members by status", "count"]);
     for (k, v) in &snap.members.active_by_status {
-        t.add_row([k.clone(), v.to_string()]);
+        t.add_row([escape_controls(k).into_owned(), v.to_string()]);
     }
     t.add_row(["total".to_owned(), snap.members.active.to_string()]);
     outln!("{t}")?;

@@ -55,9 +55,9 @@ pub(crate) struct ReportArgs {
     /// Year of the report (default: 2016, the built-in dataset's year, or the year of --at).
     #[arg(long)]
     year: Option<i32>,
-    /// Content folder to read the portfolio from (betagouv-content's reader).
-    #[arg(long, value_name = "DIR", requires = "at")]
-    content: Option<PathBuf>,
+    /// The content folder to read the portfolio from (needs --at).
+    #[command(flatten)]
+    input: super::input::ContentArgs,
     /// Date of the figures (YYYY-MM-DD); default 31 December of the year.
     #[arg(long, value_name = "YYYY-MM-DD")]
     at: Option<NaiveDate>,
@@ -90,13 +90,27 @@ fn report_output(args: &ReportArgs) -> Option<betagouv_output::Output> {
         betagouv_output::Output::file(path)
             .force(args.force)
             .inputs(
-                args.content
+                args.input
+                    .content
                     .iter()
                     .chain(&args.budget)
                     .chain(&args.impact)
                     .cloned(),
             )
     })
+}
+
+/// `--at` must fall in `--year`: the report's titles name the year, its figures are
+/// those at `--at` (`--year 2015 --at 2016-12-31` would title 2016 figures as 2015).
+fn check_year_and_at(year: i32, at: Option<NaiveDate>) -> Result<(), BoxError> {
+    match at {
+        Some(at) if chrono::Datelike::year(&at) != year => Err(format!(
+            "--at {at} is not in --year {year}: the report would title figures of {} as {year}; give an --at in {year}, or leave one of them out",
+            chrono::Datelike::year(&at)
+        )
+        .into()),
+        _ => Ok(()),
+    }
 }
 
 pub(crate) fn run(args: ReportArgs) -> Result<ExitCode, BoxError> {
@@ -109,10 +123,22 @@ pub(crate) fn run(args: ReportArgs) -> Result<ExitCode, BoxError> {
         LangArg::Fr => Lang::Fr,
         LangArg::En => Lang::En,
     };
-    let (portfolio, diagnostics, content_source) = match &args.content {
+    let year = args
+        .year
+        .or_else(|| args.at.map(|d| chrono::Datelike::year(&d)))
+        .unwrap_or(2016);
+    check_year_and_at(year, args.at)?;
+    if args.input.content.is_some() && args.at.is_none() {
+        return Err(
+            "--content needs --at YYYY-MM-DD: the date of the figures (no hidden today)".into(),
+        );
+    }
+    let (portfolio, diagnostics, content_source) = match args.input.dir()? {
         Some(dir) => {
-            let import =
-                betagouv_content::read_folder(dir, &betagouv_content::ReadOptions::default())?;
+            let import = match super::input::load(dir, &args.input.policy)? {
+                Ok(loaded) => loaded.import,
+                Err(code) => return Ok(code),
+            };
             (
                 import.portfolio,
                 import.diagnostics,
@@ -121,10 +147,6 @@ pub(crate) fn run(args: ReportArgs) -> Result<ExitCode, BoxError> {
         }
         None => (builtin::portfolio_2016(), Vec::new(), None),
     };
-    let year = args
-        .year
-        .or_else(|| args.at.map(|d| chrono::Datelike::year(&d)))
-        .unwrap_or(2016);
     let builtin_year = year == 2016 && content_source.is_none();
 
     let budget = match &args.budget {
