@@ -208,7 +208,8 @@ impl ProblemCounts {
 /// ```
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct ImportSummary {
-    /// Files and folder entries met in the collections (read or not).
+    /// Files of the collections that were read or dropped (`records + dropped_files`);
+    /// sub-folders and special files, which are never records, are warnings, not files.
     pub files: usize,
     /// Records read.
     pub records: usize,
