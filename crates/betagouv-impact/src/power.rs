@@ -103,8 +103,8 @@ pub struct SampleSize {
 /// Smallest treated-arm size whose two-sided power (both tails) reaches
 /// `target_power`; the power is evaluated with `n_c = ratio·n_t`.
 ///
-/// Returns `None` when the rates are equal (no size is enough) or the size
-/// would exceed 10^15 ([`crate::limits::N_PER_ARM_MAX`]). Cost: at most about
+/// Returns `None` when the rates are equal (no size is enough) or an arm's
+/// size would exceed 10^15 ([`crate::limits::N_PER_ARM_MAX`]). Cost: at most about
 /// 150 power evaluations (doubling steps then bisection below 10^15).
 ///
 /// # Errors
@@ -188,9 +188,13 @@ pub fn sample_size(
         }
     }
     let n = hi;
-    // n is an integer-valued float below 1e15: the casts are exact.
+    let n_c = (n * k).ceil();
+    if n_c > MAX_N {
+        return Ok(None);
+    }
+    // n and n_c are integer-valued floats of at most 1e15: the casts are exact.
     let n_treated = n as u64;
-    let n_control = (n * k).ceil() as u64;
+    let n_control = n_c as u64;
     Ok(Some(SampleSize {
         n_treated,
         n_control,
@@ -322,5 +326,11 @@ mod tests {
         );
         let e = mde(&D, 1e300, 0.8, PowerMethod::Arcsine).err();
         assert!(e.is_some_and(|e| e.to_string().starts_with("n_per_arm must be in [1, 1e15]")));
+        // A control arm beyond 1e15 is not a size either.
+        let wide = Design { ratio: 1e6, ..D };
+        assert_eq!(
+            sample_size(&wide, 0.200_01, 0.99, PowerMethod::NormalPooled).expect("ok"),
+            None
+        );
     }
 }

@@ -42,7 +42,7 @@ const ARRAY_LIMIT: f64 = 4_194_304.0;
 /// Whether a whole time `t` may index the counting array, given `seen`
 /// records so far: the array stays proportional to the records.
 fn array_fits(t: f64, seen: usize) -> bool {
-    t < ARRAY_LIMIT && t <= (16 * seen + 65_536) as f64
+    t < ARRAY_LIMIT && t <= seen.saturating_mul(16).saturating_add(65_536) as f64
 }
 
 impl SurvivalTable {
