@@ -6,7 +6,9 @@
 use std::io::{BufWriter, Write};
 use std::path::PathBuf;
 
-use betagouv_impact::{KaplanMeier, SurvivalTable, aggregate_cohort_csv, logrank};
+use betagouv_impact::{
+    Counts, KaplanMeier, SurvivalTable, aggregate_cohort_csv, fisher_exact, logrank,
+};
 use criterion::{Criterion, criterion_group, criterion_main};
 
 /// Small deterministic generator (SplitMix64).
@@ -78,6 +80,18 @@ fn bench(c: &mut Criterion) {
             let ci = (ka.ci_at(150.0, 0.05), kb.ci_at(150.0, 0.05));
             (ka.median(), kb.median(), ci, logrank(&[&ta, &tb]))
         });
+    });
+    // Fisher's exact test at its size bound (10^9 people), in its worst case:
+    // an observed table about 39 standard deviations from the mode, just
+    // before the p-value underflows to 0 (the walk then stops).
+    let half = betagouv_impact::limits::FISHER_MAX_N / 2;
+    let xt = half / 2 - 309_000;
+    let (t, ctl) = (
+        Counts::new("t", xt, half).expect("valid"),
+        Counts::new("c", half - xt, half).expect("valid"),
+    );
+    g.bench_function("fisher_exact_worst_at_bound", |b| {
+        b.iter(|| fisher_exact(t, ctl));
     });
     g.finish();
     let _ = std::fs::remove_dir_all(path.parent().expect("temp dir"));

@@ -14,8 +14,9 @@ use std::io::Read;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
+use crate::limits::DEFAULT_MAX_RECORD_BYTES;
 use crate::proportion::Counts;
-use crate::survival::SurvivalTable;
+use crate::survival::{SurvivalTable, TimeRow};
 
 /// Sufficient statistics of a binary outcome in one cohort.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -98,69 +99,259 @@ impl<G: AsRef<str>> FromIterator<(G, bool)> for CohortStats {
     }
 }
 
-fn column_index(headers: &csv::ByteRecord, name: &str) -> Result<usize> {
-    headers
-        .iter()
-        .position(|h| h == name.as_bytes())
-        .ok_or_else(|| Error::MissingColumn {
-            column: name.to_owned(),
-        })
+/// Options of the CSV readers ([`aggregate_cohort_csv_with`],
+/// [`read_survival_csv_with`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct CsvOptions {
+    /// Largest record (the header or a row), in bytes including its line
+    /// ending; default [`DEFAULT_MAX_RECORD_BYTES`] (1 MiB). A larger record
+    /// is an [`Error::RecordTooLarge`] naming its line, and the reader's
+    /// memory stays below this limit plus 64 KiB whatever the input.
+    pub max_record_bytes: usize,
 }
 
-fn csv_reader<R: Read>(reader: R) -> csv::Reader<R> {
-    csv::ReaderBuilder::new()
-        .has_headers(true)
-        .buffer_capacity(1 << 16)
-        .from_reader(reader)
+impl Default for CsvOptions {
+    fn default() -> Self {
+        Self {
+            max_record_bytes: DEFAULT_MAX_RECORD_BYTES,
+        }
+    }
+}
+
+impl CsvOptions {
+    /// These options with another record size limit.
+    #[must_use]
+    pub fn with_max_record_bytes(mut self, max_record_bytes: usize) -> Self {
+        self.max_record_bytes = max_record_bytes;
+        self
+    }
+}
+
+/// Size of the CSV reader's buffer.
+const BUFFER_BYTES: usize = 1 << 16;
+
+/// A reader that refuses to hand the CSV parser more than `limit` bytes of
+/// one record: the parser only asks for more input once it has consumed all
+/// it was given, so the bytes handed since the start of the current record
+/// are that record's. `record_start` is updated after every record.
+struct Bounded<R> {
+    inner: R,
+    handed: u64,
+    record_start: u64,
+    limit: u64,
+    exceeded: bool,
+}
+
+impl<R: Read> Read for Bounded<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if self.handed.saturating_sub(self.record_start) > self.limit {
+            self.exceeded = true;
+            return Err(std::io::Error::other("CSV record too large"));
+        }
+        let n = self.inner.read(buf)?;
+        self.handed = self.handed.saturating_add(n as u64);
+        Ok(n)
+    }
+}
+
+/// A CSV reader with a record size bound, a located error for every problem
+/// and the numbers of the columns it reads.
+struct CsvSource<R> {
+    rdr: csv::Reader<Bounded<R>>,
+    limit: usize,
+    /// Line where the next record starts.
+    line: u64,
+    headers: csv::ByteRecord,
+    rows: u64,
+}
+
+impl<R: Read> CsvSource<R> {
+    fn new(reader: R, options: CsvOptions) -> Result<Self> {
+        let limit = options.max_record_bytes;
+        let bounded = Bounded {
+            inner: reader,
+            handed: 0,
+            record_start: 0,
+            limit: limit as u64,
+            exceeded: false,
+        };
+        let rdr = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .buffer_capacity(BUFFER_BYTES)
+            .from_reader(bounded);
+        let mut source = Self {
+            rdr,
+            limit,
+            line: 1,
+            headers: csv::ByteRecord::new(),
+            rows: 0,
+        };
+        let mut headers = csv::ByteRecord::new();
+        source.next_record(&mut headers)?;
+        source.headers = headers;
+        Ok(source)
+    }
+
+    /// Reads the next record; `false` at the end of the input.
+    fn next_record(&mut self, record: &mut csv::ByteRecord) -> Result<bool> {
+        let start = self.rdr.get_ref().record_start;
+        let read = self.rdr.read_byte_record(record);
+        let line = self.line;
+        let got = match read {
+            Ok(got) => got,
+            Err(_) if self.rdr.get_ref().exceeded => {
+                return Err(Error::RecordTooLarge {
+                    line,
+                    limit: self.limit,
+                });
+            }
+            Err(e) => return Err(self.csv_error(e)),
+        };
+        let end = self.rdr.position().byte();
+        if end.saturating_sub(start) > self.limit as u64 {
+            return Err(Error::RecordTooLarge {
+                line,
+                limit: self.limit,
+            });
+        }
+        self.rdr.get_mut().record_start = end;
+        self.line = self.rdr.position().line();
+        if got && !self.headers.is_empty() {
+            let (expected, found) = (self.headers.len(), record.len());
+            if expected != found {
+                return Err(Error::Csv {
+                    line: record.position().map_or(line, csv::Position::line),
+                    column: Some(expected.min(found) + 1),
+                    reason: format!("expected {expected} fields as in the header, found {found}"),
+                    source: None,
+                });
+            }
+            self.rows += 1;
+        }
+        Ok(got)
+    }
+
+    fn csv_error(&self, e: csv::Error) -> Error {
+        let line = e.position().map_or(self.line, csv::Position::line);
+        let reason = match e.kind() {
+            csv::ErrorKind::Io(io) => format!("read error: {io}"),
+            _ => e.to_string(),
+        };
+        Error::Csv {
+            line,
+            column: None,
+            reason,
+            source: Some(e),
+        }
+    }
+
+    /// 0-based index of the column named `name`, refusing a name given twice.
+    fn column(&self, name: &str) -> Result<usize> {
+        let mut found = self
+            .headers
+            .iter()
+            .enumerate()
+            .filter(|(_, h)| *h == name.as_bytes())
+            .map(|(i, _)| i);
+        let first = found.next().ok_or_else(|| Error::MissingColumn {
+            column: name.to_owned(),
+        })?;
+        if let Some(second) = found.next() {
+            return Err(Error::DuplicateColumn {
+                column: name.to_owned(),
+                first: first + 1,
+                second: second + 1,
+            });
+        }
+        Ok(first)
+    }
+
+    /// The error for a CSV without any data row.
+    fn finish(&self) -> Result<()> {
+        if self.rows == 0 {
+            return Err(Error::NoDataRows);
+        }
+        Ok(())
+    }
 }
 
 fn line_of(record: &csv::ByteRecord) -> u64 {
     record.position().map_or(0, csv::Position::line)
 }
 
-fn csv_error(e: csv::Error) -> Error {
-    let row = e.position().map_or(0, csv::Position::line);
-    Error::Csv { row, source: e }
+/// A column the readers use: its name and 0-based index.
+#[derive(Clone, Copy)]
+struct Column<'a> {
+    name: &'a str,
+    index: usize,
 }
 
-fn cell_error(
-    record: &csv::ByteRecord,
-    column: &str,
-    value: &[u8],
-    problem: &'static str,
-) -> Error {
-    Error::InvalidCell {
-        row: line_of(record),
-        column: column.to_owned(),
-        value: String::from_utf8_lossy(value).into_owned(),
-        problem,
+impl Column<'_> {
+    fn get<'r>(&self, record: &'r csv::ByteRecord) -> &'r [u8] {
+        // Every record has as many fields as the header (checked on reading).
+        record.get(self.index).unwrap_or_default()
     }
-}
 
-fn parse_flag(record: &csv::ByteRecord, column: &str, raw: &[u8]) -> Result<bool> {
-    match raw.trim_ascii() {
-        b"1" => Ok(true),
-        b"0" => Ok(false),
-        b"" => Err(cell_error(record, column, raw, "missing value")),
-        _ => Err(cell_error(record, column, raw, "expected 0 or 1")),
+    fn error(&self, record: &csv::ByteRecord, value: &[u8], problem: &'static str) -> Error {
+        Error::InvalidCell {
+            line: line_of(record),
+            column_number: self.index + 1,
+            column: self.name.to_owned(),
+            value: String::from_utf8_lossy(value).into_owned(),
+            problem,
+        }
     }
-}
 
-fn group_name<'r>(record: &csv::ByteRecord, column: &str, raw: &'r [u8]) -> Result<&'r str> {
-    if raw.is_empty() {
-        return Err(cell_error(record, column, raw, "missing value"));
+    fn flag(&self, record: &csv::ByteRecord) -> Result<bool> {
+        let raw = self.get(record);
+        match raw.trim_ascii() {
+            b"1" => Ok(true),
+            b"0" => Ok(false),
+            b"" => Err(self.error(record, raw, "missing value")),
+            _ => Err(self.error(record, raw, "expected 0 or 1")),
+        }
     }
-    std::str::from_utf8(raw).map_err(|_| cell_error(record, column, raw, "not valid UTF-8"))
+
+    fn group<'r>(&self, record: &'r csv::ByteRecord) -> Result<&'r str> {
+        let raw = self.get(record);
+        if raw.is_empty() {
+            return Err(self.error(record, raw, "missing value"));
+        }
+        std::str::from_utf8(raw).map_err(|_| self.error(record, raw, "not valid UTF-8"))
+    }
+
+    fn duration(&self, record: &csv::ByteRecord) -> Result<f64> {
+        let raw = self.get(record);
+        let t = raw.trim_ascii();
+        if t.is_empty() {
+            return Err(self.error(record, raw, "missing value"));
+        }
+        let t: f64 = std::str::from_utf8(t)
+            .ok()
+            .and_then(|s| s.parse().ok())
+            .ok_or_else(|| self.error(record, raw, "expected a number"))?;
+        if !(t.is_finite() && t >= 0.0) {
+            return Err(self.error(record, raw, "expected a finite number >= 0"));
+        }
+        // -0 and 0 are one time.
+        Ok(t + 0.0)
+    }
 }
 
 /// Streams a CSV with a header row and aggregates the 0/1 column `outcome`
 /// per value of the column `group`. Memory does not grow with the rows.
+/// [`aggregate_cohort_csv_with`] with the default [`CsvOptions`].
 ///
 /// # Errors
-/// [`Error::MissingColumn`] when a column is absent from the header;
-/// [`Error::InvalidCell`] (with the file's line number and the column name)
-/// for a missing group or an outcome other than 0 or 1; [`Error::Csv`] for
-/// I/O errors and malformed records.
+/// [`Error::MissingColumn`] when a column is absent from the header,
+/// [`Error::DuplicateColumn`] when it is named twice; [`Error::InvalidCell`]
+/// (with the file's line, the column's number and name) for a missing group
+/// or an outcome other than 0 or 1; [`Error::Csv`] (with the line, the field
+/// number when known and the reason) for I/O errors and malformed records;
+/// [`Error::RecordTooLarge`] for a record above 1 MiB; [`Error::NoDataRows`]
+/// when there is no row after the header.
 ///
 /// ```
 /// let csv = "id,cohort,returned\n1,a,1\n2,b,0\n3,a,0\n";
@@ -169,10 +360,28 @@ fn group_name<'r>(record: &csv::ByteRecord, column: &str, raw: &'r [u8]) -> Resu
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn aggregate_cohort_csv<R: Read>(reader: R, group: &str, outcome: &str) -> Result<CohortStats> {
-    let mut rdr = csv_reader(reader);
-    let headers = rdr.byte_headers().map_err(csv_error)?.clone();
-    let gi = column_index(&headers, group)?;
-    let yi = column_index(&headers, outcome)?;
+    aggregate_cohort_csv_with(reader, group, outcome, CsvOptions::default())
+}
+
+/// [`aggregate_cohort_csv`] with explicit [`CsvOptions`].
+///
+/// # Errors
+/// As [`aggregate_cohort_csv`], with the record limit of `options`.
+pub fn aggregate_cohort_csv_with<R: Read>(
+    reader: R,
+    group: &str,
+    outcome: &str,
+    options: CsvOptions,
+) -> Result<CohortStats> {
+    let mut src = CsvSource::new(reader, options)?;
+    let gc = Column {
+        name: group,
+        index: src.column(group)?,
+    };
+    let yc = Column {
+        name: outcome,
+        index: src.column(outcome)?,
+    };
     // Few groups in practice: a small vector with a last-hit cache, backed by
     // a hash index when groups are many.
     let mut names: Vec<Vec<u8>> = Vec::new();
@@ -180,26 +389,32 @@ pub fn aggregate_cohort_csv<R: Read>(reader: R, group: &str, outcome: &str) -> R
     let mut index: HashMap<Vec<u8>, usize> = HashMap::new();
     let mut last = usize::MAX;
     let mut record = csv::ByteRecord::new();
-    while rdr.read_byte_record(&mut record).map_err(csv_error)? {
-        let (Some(g), Some(y)) = (record.get(gi), record.get(yi)) else {
-            return Err(cell_error(&record, group, b"", "missing value"));
-        };
-        let y = parse_flag(&record, outcome, y)?;
-        let slot = if last < names.len() && names[last] == g {
-            last
-        } else if let Some(&i) = index.get(g) {
-            i
-        } else {
-            group_name(&record, group, g)?;
-            names.push(g.to_vec());
-            counts.push(CohortCounts::default());
-            index.insert(g.to_vec(), names.len() - 1);
-            names.len() - 1
+    while src.next_record(&mut record)? {
+        let g = gc.get(&record);
+        let y = yc.flag(&record)?;
+        let slot = match names.get(last) {
+            Some(name) if name.as_slice() == g => last,
+            _ => {
+                if let Some(&i) = index.get(g) {
+                    i
+                } else {
+                    gc.group(&record)?;
+                    names.push(g.to_vec());
+                    counts.push(CohortCounts::default());
+                    index.insert(g.to_vec(), names.len() - 1);
+                    names.len() - 1
+                }
+            }
         };
         last = slot;
-        counts[slot].n += 1;
-        counts[slot].successes += u64::from(y);
+        if let Some(c) = counts.get_mut(slot) {
+            c.merge(CohortCounts {
+                n: 1,
+                successes: u64::from(y),
+            });
+        }
     }
+    src.finish()?;
     let mut stats = CohortStats::default();
     for (name, c) in names.iter().zip(counts) {
         // Names were checked as UTF-8 when first seen.
@@ -210,7 +425,9 @@ pub fn aggregate_cohort_csv<R: Read>(reader: R, group: &str, outcome: &str) -> R
 
 /// Streams a CSV of individual durations and aggregates a [`SurvivalTable`]
 /// per group. `event` is 1 (returned to work) or 0 (censored); `duration`
-/// a finite number ≥ 0.
+/// a finite number ≥ 0. Memory is proportional to the distinct
+/// (group, duration) pairs, not to the rows. [`read_survival_csv_with`]
+/// with the default [`CsvOptions`].
 ///
 /// # Errors
 /// As [`aggregate_cohort_csv`], and [`Error::InvalidCell`] for a duration
@@ -221,45 +438,66 @@ pub fn read_survival_csv<R: Read>(
     duration: &str,
     event: &str,
 ) -> Result<BTreeMap<String, SurvivalTable>> {
-    let mut rdr = csv_reader(reader);
-    let headers = rdr.byte_headers().map_err(csv_error)?.clone();
-    let gi = column_index(&headers, group)?;
-    let di = column_index(&headers, duration)?;
-    let ei = column_index(&headers, event)?;
-    let mut per_group: BTreeMap<String, Vec<(f64, bool)>> = BTreeMap::new();
+    read_survival_csv_with(reader, group, duration, event, CsvOptions::default())
+}
+
+/// [`read_survival_csv`] with explicit [`CsvOptions`].
+///
+/// # Errors
+/// As [`read_survival_csv`], with the record limit of `options`.
+pub fn read_survival_csv_with<R: Read>(
+    reader: R,
+    group: &str,
+    duration: &str,
+    event: &str,
+    options: CsvOptions,
+) -> Result<BTreeMap<String, SurvivalTable>> {
+    let mut src = CsvSource::new(reader, options)?;
+    let gc = Column {
+        name: group,
+        index: src.column(group)?,
+    };
+    let dc = Column {
+        name: duration,
+        index: src.column(duration)?,
+    };
+    let ec = Column {
+        name: event,
+        index: src.column(event)?,
+    };
+    // Per group, (events, censorings) per time; the bits of a finite f64 >= 0
+    // sort as the number does.
+    let mut per_group: BTreeMap<String, BTreeMap<u64, (u64, u64)>> = BTreeMap::new();
     let mut record = csv::ByteRecord::new();
-    while rdr.read_byte_record(&mut record).map_err(csv_error)? {
-        let (Some(g), Some(d), Some(e)) = (record.get(gi), record.get(di), record.get(ei)) else {
-            return Err(cell_error(&record, group, b"", "missing value"));
+    while src.next_record(&mut record)? {
+        let e = ec.flag(&record)?;
+        let t = dc.duration(&record)?;
+        let name = gc.group(&record)?;
+        let times = match per_group.get_mut(name) {
+            Some(times) => times,
+            None => per_group.entry(name.to_owned()).or_default(),
         };
-        let e = parse_flag(&record, event, e)?;
-        let dt = d.trim_ascii();
-        if dt.is_empty() {
-            return Err(cell_error(&record, duration, d, "missing value"));
-        }
-        let t: f64 = std::str::from_utf8(dt)
-            .ok()
-            .and_then(|s| s.parse().ok())
-            .ok_or_else(|| cell_error(&record, duration, d, "expected a number"))?;
-        if !(t.is_finite() && t >= 0.0) {
-            return Err(cell_error(
-                &record,
-                duration,
-                d,
-                "expected a finite number >= 0",
-            ));
-        }
-        let name = group_name(&record, group, g)?;
-        match per_group.get_mut(name) {
-            Some(v) => v.push((t, e)),
-            None => {
-                per_group.insert(name.to_owned(), vec![(t, e)]);
-            }
+        let c = times.entry(t.to_bits()).or_insert((0, 0));
+        if e {
+            c.0 = c.0.saturating_add(1);
+        } else {
+            c.1 = c.1.saturating_add(1);
         }
     }
+    src.finish()?;
     Ok(per_group
         .into_iter()
-        .map(|(g, v)| (g, SurvivalTable::from_vec(v)))
+        .map(|(g, times)| {
+            let rows = times
+                .into_iter()
+                .map(|(bits, (events, censored))| TimeRow {
+                    time: f64::from_bits(bits),
+                    events,
+                    censored,
+                })
+                .collect();
+            (g, SurvivalTable::from_sorted_rows(rows))
+        })
         .collect())
 }
 
@@ -276,21 +514,119 @@ mod tests {
     }
 
     #[test]
-    fn errors_name_row_and_column() {
+    fn errors_name_line_column_and_reason() {
         assert_eq!(
             err("g,y\na,1\nb,x\n"),
-            "row 3, column \"y\": expected 0 or 1 (value \"x\")"
+            "line 3, column 2 (\"y\"): expected 0 or 1 (value \"x\")"
         );
         assert_eq!(
             err("g,y\na,1\nb,\n"),
-            "row 3, column \"y\": missing value (value \"\")"
+            "line 3, column 2 (\"y\"): missing value (value \"\")"
         );
         assert_eq!(
             err("g,y\n,1\n"),
-            "row 2, column \"g\": missing value (value \"\")"
+            "line 2, column 1 (\"g\"): missing value (value \"\")"
         );
         assert_eq!(err("g,z\na,1\n"), "missing column \"y\" in the CSV header");
-        assert!(err("g,y\na,1\nb\n").starts_with("CSV error at row 3"));
+        assert_eq!(
+            err("g,y\na,1\nb\n"),
+            "line 3, column 2: expected 2 fields as in the header, found 1"
+        );
+        assert_eq!(
+            err("g,y\na,1\n\"b\",1,2\n"),
+            "line 3, column 3: expected 2 fields as in the header, found 3"
+        );
+        // A quoted field spanning lines: the record's first line is named.
+        assert_eq!(
+            err("g,y\n\"a\nb\",1\nc\n"),
+            "line 4, column 2: expected 2 fields as in the header, found 1"
+        );
+    }
+
+    #[test]
+    fn duplicate_columns_are_refused() {
+        assert_eq!(
+            err("g,y,x,y\na,1,2,0\n"),
+            "line 1: column \"y\" appears twice in the header (columns 2 and 4)"
+        );
+        // A duplicate the computation does not read is harmless.
+        assert!(aggregate_cohort_csv("g,y,x,x\na,1,2,3\n".as_bytes(), "g", "y").is_ok());
+    }
+
+    #[test]
+    fn header_only_is_refused_by_both_readers() {
+        assert_eq!(err("g,y\n"), "no data row after the header (line 1)");
+        let e = read_survival_csv("g,d,e\n".as_bytes(), "g", "d", "e").err();
+        assert!(matches!(e, Some(Error::NoDataRows)));
+    }
+
+    #[test]
+    fn records_are_bounded() {
+        let options = CsvOptions::default().with_max_record_bytes(64);
+        let long = format!("g,y\na,1\n{},1\n", "x".repeat(100));
+        let e = aggregate_cohort_csv_with(long.as_bytes(), "g", "y", options).err();
+        assert_eq!(
+            e.map(|e| e.to_string()).as_deref(),
+            Some("line 3: the record is larger than 64 bytes (the limit of a CSV record)")
+        );
+        // Records at the limit pass.
+        let ok = format!("g,y\n{},1\n", "x".repeat(60));
+        assert!(aggregate_cohort_csv_with(ok.as_bytes(), "g", "y", options).is_ok());
+        // The header is a record too.
+        let wide = format!("g,y,{}\na,1,2\n", "h".repeat(100));
+        let e = aggregate_cohort_csv_with(wide.as_bytes(), "g", "y", options).err();
+        assert!(matches!(e, Some(Error::RecordTooLarge { line: 1, .. })));
+    }
+
+    /// A reader that counts the bytes taken from it.
+    struct Counting<R> {
+        inner: R,
+        taken: usize,
+    }
+
+    impl<R: Read> Read for Counting<R> {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            let n = self.inner.read(buf)?;
+            self.taken += n;
+            Ok(n)
+        }
+    }
+
+    #[test]
+    fn a_long_line_stops_at_the_limit() {
+        // 8 MiB without a newline: reading stops soon after the 1 MiB limit,
+        // so the memory held is bounded by the limit, not by the line.
+        let line = std::iter::repeat_n(b'x', 8 << 20).collect::<Vec<u8>>();
+        let mut input = Counting {
+            inner: std::io::Cursor::new(line),
+            taken: 0,
+        };
+        let e = read_survival_csv(&mut input, "g", "d", "e").err();
+        assert!(matches!(
+            e,
+            Some(Error::RecordTooLarge {
+                line: 1,
+                limit: DEFAULT_MAX_RECORD_BYTES
+            })
+        ));
+        assert!(
+            input.taken <= DEFAULT_MAX_RECORD_BYTES + 2 * BUFFER_BYTES,
+            "{}",
+            input.taken
+        );
+        // Same after a valid header, on a data row.
+        let mut text = b"g,d,e\na,1,1\n".to_vec();
+        text.extend(std::iter::repeat_n(b'9', 8 << 20));
+        let mut input = Counting {
+            inner: std::io::Cursor::new(text),
+            taken: 0,
+        };
+        let e = read_survival_csv(&mut input, "g", "d", "e").err();
+        assert!(
+            matches!(e, Some(Error::RecordTooLarge { line: 3, .. })),
+            "{e:?}"
+        );
+        assert!(input.taken <= DEFAULT_MAX_RECORD_BYTES + 2 * BUFFER_BYTES + 20);
     }
 
     #[test]
@@ -300,15 +636,30 @@ mod tests {
             .map(|e| e.to_string());
         assert_eq!(
             e.as_deref(),
-            Some("row 3, column \"d\": expected a finite number >= 0 (value \"-2\")")
+            Some("line 3, column 2 (\"d\"): expected a finite number >= 0 (value \"-2\")")
         );
         let e = read_survival_csv("g,d,e\na,abc,1\n".as_bytes(), "g", "d", "e")
             .err()
             .map(|e| e.to_string());
         assert_eq!(
             e.as_deref(),
-            Some("row 2, column \"d\": expected a number (value \"abc\")")
+            Some("line 2, column 2 (\"d\"): expected a number (value \"abc\")")
         );
+    }
+
+    #[test]
+    fn survival_tables_count_per_time() {
+        let t = read_survival_csv(
+            "g,d,e\na,2,1\na,1.5,0\nb,3,1\na,2,0\na,-0,1\n".as_bytes(),
+            "g",
+            "d",
+            "e",
+        )
+        .expect("ok");
+        let a = SurvivalTable::from_records([(2.0, true), (1.5, false), (2.0, false), (0.0, true)])
+            .expect("ok");
+        assert_eq!(t.get("a"), Some(&a));
+        assert_eq!(t.get("b").map(SurvivalTable::n), Some(1));
     }
 
     #[test]

@@ -2,7 +2,8 @@
 
 use serde::Serialize;
 
-use crate::error::{Result, check_alpha};
+use crate::error::Result;
+use crate::limits::{FISHER_MAX_N, check_alpha};
 use crate::proportion::{Counts, Interval, ProportionCiMethod, ProportionCis, ci_unchecked};
 use crate::special::{chi2_sf, norm_sf, z_crit};
 
@@ -85,9 +86,19 @@ pub struct Tests {
     /// Pearson chi-square with Yates' correction (scipy's: each `|O−E|`
     /// reduced by `min(½, |O−E|)`); `None` when an expected count is 0.
     pub chi2_yates: Option<TestResult>,
-    /// Fisher's exact test, two-sided.
-    pub fisher_exact: FisherResult,
+    /// Fisher's exact test, two-sided; `None` (JSON `null`) when the total
+    /// of the two arms exceeds [`FISHER_MAX_N`], with the reason in
+    /// `fisher_exact_not_computed`.
+    pub fisher_exact: Option<FisherResult>,
+    /// Why Fisher's exact test was not computed; absent from the JSON when
+    /// it was.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fisher_exact_not_computed: Option<&'static str>,
 }
+
+/// The reason given when Fisher's exact test is not computed.
+pub const FISHER_NOT_COMPUTED: &str = "the two arms total more than 1000000000 people (the size \
+bound of the exact test): use the chi-square test, asymptotically equivalent at this size";
 
 /// Everything about two cohorts, as printed by `betagouv impact compare`.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
@@ -113,7 +124,11 @@ pub struct Comparison {
 /// Compares two cohorts at level `1 − alpha`.
 ///
 /// # Errors
-/// [`crate::Error::InvalidAlpha`] unless `0 < alpha < 1`.
+/// [`crate::Error::InvalidAlpha`] unless `alpha` is in [1e-10, 0.5]
+/// ([`crate::limits`]).
+///
+/// Cost: constant, except Fisher's exact test (`O(√N)` steps, `N` at most
+/// [`FISHER_MAX_N`]) and the beta quantiles (bounded iterations).
 ///
 /// ```
 /// use betagouv_impact::{Counts, compare};
@@ -121,7 +136,7 @@ pub struct Comparison {
 /// let c = compare(Counts::new("treated", 22_100, 100_000)?, Counts::new("control", 20_000, 100_000)?, 0.05)?;
 /// assert!((c.difference.estimate - 0.021).abs() < 1e-12);
 /// assert!((c.relative_lift.unwrap_or(0.0) - 0.105).abs() < 1e-12);
-/// assert!(c.tests.fisher_exact.p_value < 1e-20);
+/// assert!(c.tests.fisher_exact.is_some_and(|f| f.p_value < 1e-20));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn compare(treated: Counts, control: Counts, alpha: f64) -> Result<Comparison> {
@@ -199,6 +214,7 @@ pub fn compare(treated: Counts, control: Counts, alpha: f64) -> Result<Compariso
         .flatten();
 
     let cohen_h = 2.0 * pt.sqrt().asin() - 2.0 * pc.sqrt().asin();
+    let fisher = fisher_exact(treated, control);
 
     Ok(Comparison {
         treated: arm(treated)?,
@@ -225,9 +241,8 @@ pub fn compare(treated: Counts, control: Counts, alpha: f64) -> Result<Compariso
             z_pooled: z_pooled(treated, control),
             chi2: chi_square(treated, control, false),
             chi2_yates: chi_square(treated, control, true),
-            fisher_exact: FisherResult {
-                p_value: fisher_exact(treated, control),
-            },
+            fisher_exact: fisher.map(|p_value| FisherResult { p_value }),
+            fisher_exact_not_computed: fisher.is_none().then_some(FISHER_NOT_COMPUTED),
         },
     })
 }
@@ -236,7 +251,7 @@ pub fn compare(treated: Counts, control: Counts, alpha: f64) -> Result<Compariso
 #[must_use]
 pub fn z_pooled(treated: Counts, control: Counts) -> Option<TestResult> {
     let (nt, nc) = (treated.n() as f64, control.n() as f64);
-    let pbar = (treated.successes() + control.successes()) as f64 / (nt + nc);
+    let pbar = (treated.successes() as f64 + control.successes() as f64) / (nt + nc);
     let var = pbar * (1.0 - pbar) * (1.0 / nt + 1.0 / nc);
     if var.is_nan() || var <= 0.0 {
         return None;
@@ -289,12 +304,23 @@ const FISHER_TIE_TOLERANCE: f64 = 1e-7;
 ///
 /// Probabilities are computed by walking from the mode with the exact ratio
 /// `P(k+1)/P(k)` in log space, so there is no `ln Γ` cancellation at large N.
+/// The walk stops once the p-value is certain to underflow to 0, so it takes
+/// `O(√N)` steps; `None` when the total `N` exceeds [`FISHER_MAX_N`] (where
+/// the counts stop being exact in the walk's arithmetic).
 #[must_use]
-pub fn fisher_exact(treated: Counts, control: Counts) -> f64 {
+pub fn fisher_exact(treated: Counts, control: Counts) -> Option<f64> {
+    if treated.n().saturating_add(control.n()) > FISHER_MAX_N {
+        return None;
+    }
+    Some(fisher_exact_unbounded(treated, control))
+}
+
+fn fisher_exact_unbounded(treated: Counts, control: Counts) -> f64 {
     // Table [[a, r1 − a], [c1 − a, ...]]: r1 = n_t, c1 = total successes.
+    // Both totals are at most FISHER_MAX_N: the sums do not overflow.
     let r1 = treated.n() as f64;
-    let c1 = (treated.successes() + control.successes()) as f64;
-    let total = (treated.n() + control.n()) as f64;
+    let c1 = treated.successes() as f64 + control.successes() as f64;
+    let total = treated.n() as f64 + control.n() as f64;
     let c2 = total - c1;
     let a_obs = treated.successes() as f64;
     let lo = (r1 - c2).max(0.0);
@@ -307,19 +333,31 @@ pub fn fisher_exact(treated: Counts, control: Counts) -> f64 {
     let mode = (((r1 + 1.0) * (c1 + 1.0)) / (total + 2.0))
         .floor()
         .clamp(lo, hi);
-    // ln P(a_obs) − ln P(mode)
+    // ln P(a_obs) − ln P(mode). The p-value is at most
+    // P(a_obs)/P(mode) × (N + 1) × (1 + 1e-7) (every table counted is at most
+    // as probable as the observed one, and the mode's weight alone is 1), so
+    // once ln P(a_obs)/P(mode) < −800 it is below e^−779 with N <= 1e9: it
+    // rounds to 0. Stopping there bounds the walk by about 40 standard
+    // deviations (log-concavity), i.e. O(√N) steps.
+    const UNDERFLOW: f64 = -800.0;
     let mut lw_obs = 0.0;
     if a_obs > mode {
         let mut k = mode;
         while k < a_obs {
             lw_obs += step_up(k);
             k += 1.0;
+            if lw_obs < UNDERFLOW {
+                return 0.0;
+            }
         }
     } else {
         let mut k = mode;
         while k > a_obs {
             lw_obs -= step_up(k - 1.0);
             k -= 1.0;
+            if lw_obs < UNDERFLOW {
+                return 0.0;
+            }
         }
     }
     let threshold = lw_obs + FISHER_TIE_TOLERANCE.ln_1p();
@@ -372,15 +410,30 @@ mod tests {
     #[test]
     fn fisher_small_tables() {
         // scipy.stats.fisher_exact([[3, 1], [1, 3]]) -> 0.48571428571428527
-        assert!(
-            (fisher_exact(counts(3, 4), counts(1, 4)) - 0.485_714_285_714_285_27).abs() < 1e-14
-        );
+        let f = |t, c| fisher_exact(t, c).unwrap_or(f64::NAN);
+        assert!((f(counts(3, 4), counts(1, 4)) - 0.485_714_285_714_285_27).abs() < 1e-14);
         // [[8, 2], [1, 5]] -> 0.034965034965034975
-        assert!(
-            (fisher_exact(counts(8, 10), counts(1, 6)) - 0.034_965_034_965_034_975).abs() < 1e-15
-        );
-        assert_eq!(fisher_exact(counts(0, 5), counts(0, 7)), 1.0);
-        assert_eq!(fisher_exact(counts(2, 4), counts(2, 4)), 1.0);
+        assert!((f(counts(8, 10), counts(1, 6)) - 0.034_965_034_965_034_975).abs() < 1e-15);
+        assert_eq!(f(counts(0, 5), counts(0, 7)), 1.0);
+        assert_eq!(f(counts(2, 4), counts(2, 4)), 1.0);
+    }
+
+    #[test]
+    fn fisher_is_bounded() {
+        let half = FISHER_MAX_N / 2;
+        assert!(fisher_exact(counts(0, half), counts(half, half)).is_some());
+        assert!(fisher_exact(counts(0, half + 1), counts(half, half)).is_none());
+        // Counts near u64::MAX: no overflow, a prompt answer without Fisher.
+        let big = counts(u64::MAX / 3, u64::MAX);
+        let c = compare(big, counts(u64::MAX / 2, u64::MAX), 0.05).expect("compare");
+        assert_eq!(c.tests.fisher_exact, None);
+        assert_eq!(c.tests.fisher_exact_not_computed, Some(FISHER_NOT_COMPUTED));
+        assert!(c.tests.z_pooled.is_some() && c.tests.chi2.is_some());
+        let json = serde_json::to_value(c).expect("json");
+        assert!(json["tests"]["fisher_exact"].is_null());
+        let small = compare(counts(1, 2), counts(1, 2), 0.05).expect("compare");
+        let json = serde_json::to_value(small).expect("json");
+        assert!(json["tests"].get("fisher_exact_not_computed").is_none());
     }
 
     #[test]
@@ -390,7 +443,7 @@ mod tests {
         assert!(c.tests.chi2.is_none());
         assert!(c.relative_lift.is_none());
         assert!(c.odds_ratio.estimate.is_none());
-        assert_eq!(c.tests.fisher_exact.p_value, 1.0);
+        assert_eq!(c.tests.fisher_exact.map(|f| f.p_value), Some(1.0));
         let c = compare(counts(0, 10), counts(3, 12), 0.05).expect("compare");
         assert_eq!(c.risk_ratio.estimate, Some(0.0));
         assert!(c.risk_ratio.ci_katz.is_none());

@@ -3,8 +3,9 @@
 
 use serde::Serialize;
 
-use crate::error::{Error, Result, check_alpha};
-use crate::proportion::Interval;
+use crate::error::{Error, Result};
+use crate::limits::check_alpha;
+use crate::proportion::{Interval, parse_count};
 use crate::special::z_crit;
 
 /// Counts of one arm of an encouragement design.
@@ -65,10 +66,69 @@ impl EncouragementArm {
         })
     }
 
+    /// Parses the command line's syntax `N,USERS,SUCCESSES,SUCCESSES_AMONG_USERS`
+    /// (e.g. `1000,300,250,90`; spaces around each number are allowed), the
+    /// inverse of the [`Display`](std::fmt::Display) form.
+    ///
+    /// # Errors
+    /// [`Error::CountSyntax`] unless there are exactly four comma-separated
+    /// parts, [`Error::InvalidCount`] when a part is not an integer in
+    /// [0, u64::MAX], and the errors of [`EncouragementArm::new`]; all name
+    /// `what` (e.g. `--treated`).
+    ///
+    /// ```
+    /// use betagouv_impact::EncouragementArm;
+    /// let a = EncouragementArm::parse("--treated", "1000,300,250,90")?;
+    /// assert_eq!(a.to_string(), "1000,300,250,90");
+    /// assert!(EncouragementArm::parse("--treated", "1000,300").is_err());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn parse(what: &str, text: &str) -> Result<Self> {
+        let mut parts = text.split(',');
+        let (Some(n), Some(u), Some(y), Some(yu), None) = (
+            parts.next(),
+            parts.next(),
+            parts.next(),
+            parts.next(),
+            parts.next(),
+        ) else {
+            return Err(Error::CountSyntax {
+                what: what.to_owned(),
+                expected: "N,USERS,SUCCESSES,SUCCESSES_AMONG_USERS",
+                text: text.to_owned(),
+            });
+        };
+        Self::new(
+            what,
+            parse_count(what, "N", n)?,
+            parse_count(what, "USERS", u)?,
+            parse_count(what, "SUCCESSES", y)?,
+            parse_count(what, "SUCCESSES_AMONG_USERS", yu)?,
+        )
+    }
+
     /// Arm size.
     #[must_use]
     pub fn n(&self) -> u64 {
         self.n
+    }
+
+    /// People who used the service.
+    #[must_use]
+    pub fn users(&self) -> u64 {
+        self.users
+    }
+
+    /// People with the outcome.
+    #[must_use]
+    pub fn successes(&self) -> u64 {
+        self.successes
+    }
+
+    /// People who used the service and had the outcome.
+    #[must_use]
+    pub fn successes_among_users(&self) -> u64 {
+        self.successes_among_users
     }
 
     fn rates(&self) -> (f64, f64, f64) {
@@ -77,6 +137,18 @@ impl EncouragementArm {
             self.successes as f64 / n,
             self.users as f64 / n,
             self.successes_among_users as f64 / n,
+        )
+    }
+}
+
+impl std::fmt::Display for EncouragementArm {
+    /// `N,USERS,SUCCESSES,SUCCESSES_AMONG_USERS`, the syntax
+    /// [`EncouragementArm::parse`] reads.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{},{},{},{}",
+            self.n, self.users, self.successes, self.successes_among_users
         )
     }
 }
@@ -118,7 +190,7 @@ pub struct Encouragement {
 /// the divisor n.
 ///
 /// # Errors
-/// [`Error::InvalidAlpha`] unless `0 < alpha < 1`.
+/// [`Error::InvalidAlpha`] unless `alpha` is in [1e-10, 0.5].
 ///
 /// ```
 /// use betagouv_impact::{EncouragementArm, encouragement};
@@ -185,6 +257,22 @@ mod tests {
         assert!(EncouragementArm::new("t", 10, 2, 9, 0).is_err());
         assert!(EncouragementArm::new("t", 0, 0, 0, 0).is_err());
         assert!(EncouragementArm::new("t", 10, 2, 9, 1).is_ok());
+    }
+
+    #[test]
+    fn arm_syntax() {
+        let a = EncouragementArm::parse("--control", " 10, 2 ,9,1").expect("valid");
+        assert_eq!(a, EncouragementArm::new("c", 10, 2, 9, 1).expect("valid"));
+        let err = |t: &str| {
+            EncouragementArm::parse("--control", t)
+                .err()
+                .map(|e| e.to_string())
+                .unwrap_or_default()
+        };
+        assert!(err("10,2,9").starts_with("--control: expected N,USERS,SUCCESSES,"));
+        assert!(err("10,2,9,1,0").starts_with("--control: expected N,USERS,"));
+        assert!(err("10,x,9,1").starts_with("--control: USERS must be an integer"));
+        assert_eq!(err("10,11,0,0"), "--control: users exceed n");
     }
 
     #[test]

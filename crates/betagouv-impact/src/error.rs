@@ -22,18 +22,20 @@ pub enum Error {
         /// Which sample (e.g. "control").
         what: String,
     },
-    /// A significance level outside (0, 1).
-    #[error("alpha must lie strictly between 0 and 1, got {alpha}")]
+    /// A significance level outside [`crate::limits::ALPHA_MIN`],
+    /// [`crate::limits::ALPHA_MAX`].
+    #[error("alpha must be in [1e-10, 0.5], got {}", shown(*alpha))]
     InvalidAlpha {
         /// The value given.
         alpha: f64,
     },
-    /// A numeric parameter outside its domain.
-    #[error("{name} must be {expected}, got {value}")]
+    /// A numeric parameter outside its range (see [`crate::limits`]).
+    #[error("{name} must be {expected}, got {}", shown(*value))]
     InvalidParameter {
-        /// Parameter name.
+        /// Parameter name, as the command line spells it with `_` for `-`
+        /// (e.g. `control_rate`, `at`).
         name: &'static str,
-        /// What it must be (e.g. "in (0, 1)").
+        /// What it must be (e.g. "in [1e-6, 1e6]").
         expected: &'static str,
         /// The value given.
         value: f64,
@@ -53,10 +55,12 @@ pub enum Error {
         column: String,
     },
     /// A CSV cell is missing or invalid.
-    #[error("row {row}, column {column:?}: {problem} (value {value:?})")]
+    #[error("line {line}, column {column_number} ({column:?}): {problem} (value {value:?})")]
     InvalidCell {
         /// 1-based line number of the record in the file (the header is line 1).
-        row: u64,
+        line: u64,
+        /// 1-based field number of the cell.
+        column_number: usize,
         /// Column name.
         column: String,
         /// The raw value ("" when missing).
@@ -64,14 +68,67 @@ pub enum Error {
         /// What is wrong (e.g. "expected 0 or 1").
         problem: &'static str,
     },
-    /// The CSV could not be read (I/O or malformed record).
-    #[error("CSV error at row {row}")]
+    /// The CSV could not be read: a malformed record (with the line, the
+    /// field number when known and the reason) or an I/O error.
+    #[error("line {line}{}: {reason}", column.map_or_else(String::new, |c| format!(", column {c}")))]
     Csv {
-        /// 1-based line number where reading failed (0 when unknown).
-        row: u64,
-        /// The underlying error.
+        /// 1-based line where the record starts (0 when unknown).
+        line: u64,
+        /// 1-based field number where the problem is, when known.
+        column: Option<usize>,
+        /// What is wrong (e.g. "expected 3 fields as in the header, found 2").
+        reason: String,
+        /// The underlying error, when there is one.
         #[source]
-        source: csv::Error,
+        source: Option<csv::Error>,
+    },
+    /// A column the computation reads is named twice in the CSV header.
+    #[error("line 1: column {column:?} appears twice in the header (columns {first} and {second})")]
+    DuplicateColumn {
+        /// The column name.
+        column: String,
+        /// 1-based number of its first occurrence.
+        first: usize,
+        /// 1-based number of its second occurrence.
+        second: usize,
+    },
+    /// A CSV record is larger than the configured limit
+    /// ([`crate::CsvOptions::max_record_bytes`]).
+    #[error("line {line}: the record is larger than {limit} bytes (the limit of a CSV record)")]
+    RecordTooLarge {
+        /// 1-based line where the record starts.
+        line: u64,
+        /// The limit, in bytes.
+        limit: usize,
+    },
+    /// A CSV has a header but no data row.
+    #[error("no data row after the header (line 1)")]
+    NoDataRows,
+    /// Count syntax (`SUCCESSES/N`, `N,USERS,SUCCESSES,SUCCESSES_AMONG_USERS`) not followed.
+    #[error("{what}: expected {expected}, got {text:?}")]
+    CountSyntax {
+        /// What was being read (e.g. "--treated").
+        what: String,
+        /// The expected form.
+        expected: &'static str,
+        /// The text given.
+        text: String,
+    },
+    /// One count of a count syntax is not a non-negative integer.
+    #[error("{what}: {part} must be an integer in [0, 18446744073709551615], got {text:?}")]
+    InvalidCount {
+        /// What was being read (e.g. "--treated").
+        what: String,
+        /// Which count (e.g. "SUCCESSES").
+        part: &'static str,
+        /// The text of the count.
+        text: String,
+    },
+    /// Adding counts would exceed `u64::MAX`.
+    #[error("{what}: the counts exceed 18446744073709551615")]
+    CountOverflow {
+        /// Which counts.
+        what: &'static str,
     },
     /// The impact file could not be parsed.
     #[error("{}:{line}:{column}: {message}", path.as_ref().map_or_else(|| "<impact file>".to_owned(), |p| p.display().to_string()))]
@@ -90,10 +147,12 @@ pub enum Error {
 /// Result alias of this crate.
 pub type Result<T> = std::result::Result<T, Error>;
 
-pub(crate) fn check_alpha(alpha: f64) -> Result<()> {
-    if alpha > 0.0 && alpha < 1.0 {
-        Ok(())
+/// A number as a message shows it: plainly between 1e-4 and 1e16, in
+/// scientific notation otherwise (1e-300 rather than 300 digits).
+fn shown(v: f64) -> String {
+    if v == 0.0 || !v.is_finite() || (1e-4..1e16).contains(&v.abs()) {
+        v.to_string()
     } else {
-        Err(Error::InvalidAlpha { alpha })
+        format!("{v:e}")
     }
 }

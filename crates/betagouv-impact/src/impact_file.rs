@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use crate::compare::{Comparison, compare};
 use crate::error::{Error, Result};
 use crate::kpi::{Period, Rate};
+use crate::limits::check_kpi_value;
 use crate::proportion::Counts;
 
 /// A whole impact file.
@@ -24,7 +25,8 @@ pub struct ImpactFile {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct StartupImpact {
-    /// Start-up id (slug), e.g. `labonneboite`.
+    /// Start-up id (slug), e.g. `labonneboite`; unique in the file (checked
+    /// on reading).
     pub id: String,
     /// The service's name, for services the portfolio does not hold.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -136,7 +138,7 @@ impl Arm {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Evaluation {
-    /// Id, unique within the start-up.
+    /// Id, unique within the start-up (checked on reading).
     pub id: String,
     /// How the cohorts were formed.
     pub design: EvaluationDesign,
@@ -192,7 +194,10 @@ pub struct Kpi {
     /// The metric in French, for French reports.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub metric_fr: Option<String>,
-    /// The count.
+    /// The count: finite, in [0, 1e15] ([`crate::limits::KPI_VALUE_MAX`]);
+    /// anything else (NaN, infinities, negative) is refused on reading with
+    /// its line and column.
+    #[serde(deserialize_with = "kpi_value")]
     pub value: f64,
     /// Per which period; absent for a stock or cumulative count.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -205,6 +210,11 @@ pub struct Kpi {
     pub year: Option<i32>,
     /// Where the figure comes from.
     pub source: String,
+}
+
+fn kpi_value<'de, D: serde::Deserializer<'de>>(d: D) -> std::result::Result<f64, D::Error> {
+    let v = f64::deserialize(d)?;
+    check_kpi_value(v).map_err(serde::de::Error::custom)
 }
 
 impl Kpi {
@@ -236,7 +246,10 @@ impl ImpactFile {
     ///
     /// # Errors
     /// [`Error::ImpactFile`] with the line and column of the problem: TOML
-    /// syntax, unknown keys, wrong types, inconsistent counts.
+    /// syntax, unknown keys, wrong types, inconsistent counts, KPI values
+    /// that are not finite numbers in [0, 1e15], a start-up id given twice
+    /// or an evaluation id given twice in a start-up (located at the second,
+    /// the message giving the line and column of the first).
     ///
     /// ```
     /// let text = r#"
@@ -258,7 +271,7 @@ impl ImpactFile {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn parse(text: &str, path: Option<&Path>) -> Result<Self> {
-        toml::from_str(text).map_err(|e: toml::de::Error| {
+        let located = |e: toml::de::Error| {
             let (line, column) = e.span().map_or((1, 1), |s| line_column(text, s.start));
             Error::ImpactFile {
                 path: path.map(Path::to_path_buf),
@@ -266,6 +279,33 @@ impl ImpactFile {
                 column,
                 message: e.message().trim_end().to_owned(),
             }
+        };
+        let file: Self = toml::from_str(text).map_err(located)?;
+        if file.has_duplicate_ids() {
+            // Read again, keeping the positions of the ids, to name both.
+            let spans: SpanFile = toml::from_str(text).map_err(located)?;
+            if let Some((what, first, second)) = spans.first_duplicate() {
+                let (l1, c1) = line_column(text, first);
+                let (line, column) = line_column(text, second);
+                return Err(Error::ImpactFile {
+                    path: path.map(Path::to_path_buf),
+                    line,
+                    column,
+                    message: format!("{what} (first given at line {l1}, column {c1})"),
+                });
+            }
+        }
+        Ok(file)
+    }
+
+    fn has_duplicate_ids(&self) -> bool {
+        let mut startups = std::collections::HashSet::new();
+        self.startup.iter().any(|s| {
+            let mut evaluations = std::collections::HashSet::new();
+            !startups.insert(s.id.as_str())
+                || s.evaluation
+                    .iter()
+                    .any(|e| !evaluations.insert(e.id.as_str()))
         })
     }
 
@@ -273,6 +313,59 @@ impl ImpactFile {
     #[must_use]
     pub fn startup(&self, id: &str) -> Option<&StartupImpact> {
         self.startup.iter().find(|s| s.id == id)
+    }
+}
+
+/// The ids of an impact file with their positions, read only to locate
+/// duplicates.
+#[derive(Deserialize)]
+struct SpanFile {
+    #[serde(default)]
+    startup: Vec<SpanStartup>,
+}
+
+#[derive(Deserialize)]
+struct SpanStartup {
+    id: toml::Spanned<String>,
+    #[serde(default)]
+    evaluation: Vec<SpanId>,
+}
+
+#[derive(Deserialize)]
+struct SpanId {
+    id: toml::Spanned<String>,
+}
+
+impl SpanFile {
+    /// The first id given twice: a description, and the byte offsets of its
+    /// first and second occurrences.
+    fn first_duplicate(&self) -> Option<(String, usize, usize)> {
+        let mut startups: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+        for s in &self.startup {
+            let id = s.id.get_ref().as_str();
+            if let Some(&first) = startups.get(id) {
+                return Some((
+                    format!("duplicate start-up id {id:?}"),
+                    first,
+                    s.id.span().start,
+                ));
+            }
+            startups.insert(id, s.id.span().start);
+            let mut evaluations: std::collections::HashMap<&str, usize> =
+                std::collections::HashMap::new();
+            for e in &s.evaluation {
+                let eid = e.id.get_ref().as_str();
+                if let Some(&first) = evaluations.get(eid) {
+                    return Some((
+                        format!("duplicate evaluation id {eid:?} in start-up {id:?}"),
+                        first,
+                        e.id.span().start,
+                    ));
+                }
+                evaluations.insert(eid, e.id.span().start);
+            }
+        }
+        None
     }
 }
 
@@ -329,6 +422,43 @@ mod tests {
         assert!(e.starts_with("impact.toml:3:1: unknown field `foo`"), "{e}");
         let e = err("[[startup]]\nid = \"x\"\n[[startup.kpi]]\nmetric = \"m\"\nvalue = \"a\"\nsource = \"s\"\n").unwrap_or_default();
         assert!(e.starts_with("impact.toml:5:9:"), "{e}");
+        let kpi = |v: &str| {
+            format!(
+                "[[startup]]\nid = \"x\"\n[[startup.kpi]]\nmetric = \"m\"\nsource = \"s\"\nvalue = {v}\n"
+            )
+        };
+        for bad in ["nan", "-inf", "inf", "-1", "1e16"] {
+            let e = err(&kpi(bad)).unwrap_or_default();
+            assert!(
+                e.starts_with("impact.toml:6:9: value must be a finite number in [0, 1e15]"),
+                "{bad}: {e}"
+            );
+        }
+        assert!(ImpactFile::parse(&kpi("0"), None).is_ok());
+        let dup = "[[startup]]\nid = \"x\"\n[[startup]]\nid = \"y\"\n[[startup]]\nid = \"x\"\n";
+        assert_eq!(
+            err(dup).as_deref(),
+            Some("impact.toml:6:6: duplicate start-up id \"x\" (first given at line 2, column 6)")
+        );
+        let eval = |id: &str| {
+            format!(
+                "[[startup.evaluation]]\nid = \"{id}\"\ndesign = \"randomized\"\noutcome = \"o\"\nsource = \"s\"\ntreated = {{ n = 2, successes = 1 }}\ncontrol = {{ n = 2, successes = 1 }}\n"
+            )
+        };
+        let dup = format!("[[startup]]\nid = \"x\"\n{}{}", eval("a"), eval("a"));
+        assert_eq!(
+            err(&dup).as_deref(),
+            Some(
+                "impact.toml:11:6: duplicate evaluation id \"a\" in start-up \"x\" (first given at line 4, column 6)"
+            )
+        );
+        // The same evaluation id in two start-ups is fine.
+        let two = format!(
+            "[[startup]]\nid = \"x\"\n{}[[startup]]\nid = \"y\"\n{}",
+            eval("a"),
+            eval("a")
+        );
+        assert!(ImpactFile::parse(&two, None).is_ok());
         let e = err("[[startup]\n").unwrap_or_default();
         assert!(e.starts_with("impact.toml:1:"), "{e}");
         assert_eq!(line_column("ab\ncdé\nf", 7), (2, 4));

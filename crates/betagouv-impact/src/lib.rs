@@ -17,7 +17,9 @@
 //! - [`SurvivalTable`], [`KaplanMeier`], [`logrank`]: return-to-work curves;
 //! - [`aggregate_cohort_csv`], [`CohortStats`]: mergeable sufficient statistics;
 //! - [`Rate`], [`growth_rate`]: usage KPIs;
-//! - [`ImpactFile`], [`builtin_2016`]: the TOML impact file.
+//! - [`ImpactFile`], [`builtin_2016`]: the TOML impact file;
+//! - [`limits`]: the accepted range of every parameter and the size bound of
+//!   every algorithm and reader.
 //!
 //! ```
 //! use betagouv_impact::{Counts, compare};
@@ -41,15 +43,19 @@ mod encouragement;
 mod error;
 mod impact_file;
 mod kpi;
+pub mod limits;
 mod power;
 mod proportion;
 mod special;
 mod survival;
 
-pub use cohort::{CohortCounts, CohortStats, aggregate_cohort_csv, read_survival_csv};
+pub use cohort::{
+    CohortCounts, CohortStats, CsvOptions, aggregate_cohort_csv, aggregate_cohort_csv_with,
+    read_survival_csv, read_survival_csv_with,
+};
 pub use compare::{
-    ArmSummary, Comparison, Difference, DifferenceCis, FisherResult, OddsRatio, RiskRatio,
-    TestResult, Tests, chi_square, compare, fisher_exact, z_pooled,
+    ArmSummary, Comparison, Difference, DifferenceCis, FISHER_NOT_COMPUTED, FisherResult,
+    OddsRatio, RiskRatio, TestResult, Tests, chi_square, compare, fisher_exact, z_pooled,
 };
 pub use encouragement::{Encouragement, EncouragementArm, Estimate, FirstStage, encouragement};
 pub use error::{Error, Result};
@@ -61,8 +67,8 @@ pub use kpi::{Period, Rate, compound_growth_rate, growth_rate, growth_rates};
 pub use power::{Design, PowerMethod, SampleSize, mde, power, sample_size};
 pub use proportion::{Counts, Interval, ProportionCiMethod, ProportionCis, proportion_ci};
 pub use survival::{
-    AtPoint, GroupSurvival, KaplanMeier, SurvivalSummary, SurvivalTable, TimeRow, logrank,
-    summarize_survival,
+    AtPoint, GroupSurvival, KaplanMeier, LOGRANK_NOT_COMPUTED, SurvivalSummary, SurvivalTable,
+    TimeRow, logrank, summarize_survival,
 };
 
 /// The crate's name, as published.

@@ -7,7 +7,10 @@
 
 use serde::Serialize;
 
-use crate::error::{Error, Result, check_alpha};
+use crate::error::Result;
+use crate::limits::{
+    N_PER_ARM_MAX, check_alpha, check_n_per_arm, check_power, check_rate, check_ratio,
+};
 use crate::special::{norm_cdf, norm_sf, z_crit};
 
 /// Which power approximation.
@@ -22,65 +25,24 @@ pub enum PowerMethod {
     Arcsine,
 }
 
-/// A design: rates, allocation and level.
+/// A design: rates, allocation and level. The ranges are those of
+/// [`crate::limits`].
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Design {
-    /// Expected control rate, in (0, 1).
+    /// Expected control rate, in [1e-10, 1 − 1e-10].
     pub control_rate: f64,
-    /// `n_c / n_t`, > 0.
+    /// `n_c / n_t`, in [1e-6, 1e6].
     pub ratio: f64,
-    /// Two-sided level, in (0, 1).
+    /// Two-sided level, in [1e-10, 0.5].
     pub alpha: f64,
 }
 
 impl Design {
     fn check(&self) -> Result<()> {
         check_alpha(self.alpha)?;
-        check_rate("control rate", self.control_rate)?;
-        if !(self.ratio > 0.0 && self.ratio.is_finite()) {
-            return Err(Error::InvalidParameter {
-                name: "ratio",
-                expected: "a finite number > 0",
-                value: self.ratio,
-            });
-        }
+        check_rate("control_rate", self.control_rate)?;
+        check_ratio(self.ratio)?;
         Ok(())
-    }
-}
-
-fn check_rate(name: &'static str, p: f64) -> Result<()> {
-    if p > 0.0 && p < 1.0 {
-        Ok(())
-    } else {
-        Err(Error::InvalidParameter {
-            name,
-            expected: "strictly between 0 and 1",
-            value: p,
-        })
-    }
-}
-
-fn check_power(power: f64) -> Result<()> {
-    if power > 0.0 && power < 1.0 {
-        Ok(())
-    } else {
-        Err(Error::InvalidParameter {
-            name: "power",
-            expected: "strictly between 0 and 1",
-            value: power,
-        })
-    }
-}
-
-fn check_n(n: f64) -> Result<()> {
-    if n > 0.0 && n.is_finite() {
-        Ok(())
-    } else {
-        Err(Error::InvalidParameter {
-            name: "n per arm",
-            expected: "a finite number > 0",
-            value: n,
-        })
     }
 }
 
@@ -111,8 +73,9 @@ fn arcsine_power_of(x: f64, z: f64) -> f64 {
 /// Power of the two-sided test with `n_t` treated units and `ratio·n_t` controls.
 ///
 /// # Errors
-/// [`Error::InvalidAlpha`] or [`Error::InvalidParameter`] when a rate is not
-/// in (0, 1), `ratio` or `n_t` is not positive.
+/// [`crate::Error::InvalidAlpha`] or [`crate::Error::InvalidParameter`] when
+/// `alpha`, a rate, `ratio` or `n_t` (named `n_per_arm`) is outside its range
+/// ([`crate::limits`]).
 ///
 /// ```
 /// use betagouv_impact::{Design, PowerMethod, power};
@@ -123,8 +86,8 @@ fn arcsine_power_of(x: f64, z: f64) -> f64 {
 /// ```
 pub fn power(design: &Design, treated_rate: f64, n_t: f64, method: PowerMethod) -> Result<f64> {
     design.check()?;
-    check_rate("treated rate", treated_rate)?;
-    check_n(n_t)?;
+    check_rate("treated_rate", treated_rate)?;
+    check_n_per_arm(n_t)?;
     Ok(power_unchecked(design, treated_rate, n_t, method))
 }
 
@@ -140,11 +103,12 @@ pub struct SampleSize {
 /// Smallest treated-arm size whose two-sided power (both tails) reaches
 /// `target_power`; the power is evaluated with `n_c = ratio·n_t`.
 ///
-/// Returns `None` when the rates are equal (no size is enough) or the size
-/// would exceed 10^15.
+/// Returns `None` when the rates are equal (no size is enough) or an arm's
+/// size would exceed 10^15 ([`crate::limits::N_PER_ARM_MAX`]). Cost: at most about
+/// 150 power evaluations (doubling steps then bisection below 10^15).
 ///
 /// # Errors
-/// As [`power`], and when `target_power` is not in (0, 1).
+/// As [`power`], and when `target_power` is outside [1e-10, 1 − 1e-10].
 pub fn sample_size(
     design: &Design,
     treated_rate: f64,
@@ -152,7 +116,7 @@ pub fn sample_size(
     method: PowerMethod,
 ) -> Result<Option<SampleSize>> {
     design.check()?;
-    check_rate("treated rate", treated_rate)?;
+    check_rate("treated_rate", treated_rate)?;
     check_power(target_power)?;
     let (pc, pt, k) = (design.control_rate, treated_rate, design.ratio);
     if pt == pc {
@@ -173,7 +137,7 @@ pub fn sample_size(
             ((za + zb) / h).powi(2) * (1.0 + k) / k
         }
     };
-    const MAX_N: f64 = 1e15;
+    const MAX_N: f64 = N_PER_ARM_MAX;
     if !start.is_finite() || start > MAX_N {
         return Ok(None);
     }
@@ -224,9 +188,13 @@ pub fn sample_size(
         }
     }
     let n = hi;
-    // n is an integer-valued float below 1e15: the casts are exact.
+    let n_c = (n * k).ceil();
+    if n_c > MAX_N {
+        return Ok(None);
+    }
+    // n and n_c are integer-valued floats of at most 1e15: the casts are exact.
     let n_treated = n as u64;
-    let n_control = (n * k).ceil() as u64;
+    let n_control = n_c as u64;
     Ok(Some(SampleSize {
         n_treated,
         n_control,
@@ -236,10 +204,11 @@ pub fn sample_size(
 /// Minimum detectable effect: the smallest increase `Δ = p_t − p_c > 0` whose
 /// two-sided power with `n_t` treated units reaches `target_power`.
 ///
-/// Returns `None` when even `p_t → 1` does not reach the target.
+/// Returns `None` when even `p_t → 1` does not reach the target. Cost: at
+/// most 200 bisection steps.
 ///
 /// # Errors
-/// As [`sample_size`], and when `n_t` is not positive.
+/// As [`sample_size`], and when `n_t` is outside [1, 1e15].
 pub fn mde(
     design: &Design,
     n_t: f64,
@@ -247,7 +216,7 @@ pub fn mde(
     method: PowerMethod,
 ) -> Result<Option<f64>> {
     design.check()?;
-    check_n(n_t)?;
+    check_n_per_arm(n_t)?;
     check_power(target_power)?;
     let pc = design.control_rate;
     if target_power <= design.alpha {
@@ -350,5 +319,18 @@ mod tests {
         assert!(power(&D, 0.3, 0.0, PowerMethod::Arcsine).is_err());
         let bad = Design { ratio: 0.0, ..D };
         assert!(power(&bad, 0.3, 10.0, PowerMethod::Arcsine).is_err());
+        let e = sample_size(&D, 0.3, f64::NAN, PowerMethod::Arcsine).err();
+        assert_eq!(
+            e.map(|e| e.to_string()).as_deref(),
+            Some("power must be in [1e-10, 1 - 1e-10], got NaN")
+        );
+        let e = mde(&D, 1e300, 0.8, PowerMethod::Arcsine).err();
+        assert!(e.is_some_and(|e| e.to_string().starts_with("n_per_arm must be in [1, 1e15]")));
+        // A control arm beyond 1e15 is not a size either.
+        let wide = Design { ratio: 1e6, ..D };
+        assert_eq!(
+            sample_size(&wide, 0.200_01, 0.99, PowerMethod::NormalPooled).expect("ok"),
+            None
+        );
     }
 }

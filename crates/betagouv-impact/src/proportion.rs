@@ -2,8 +2,28 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::{Error, Result, check_alpha};
+use crate::error::{Error, Result};
+use crate::limits::{EXACT_CI_MAX_N, check_alpha};
 use crate::special::{beta_ppf, z_crit};
+
+/// Parses one count of a count syntax: an integer in [0, u64::MAX],
+/// surrounded by optional spaces.
+pub(crate) fn parse_count(what: &str, part: &'static str, text: &str) -> Result<u64> {
+    let t = text.trim();
+    // `u64::from_str` accepts a leading `+`; a count is digits only.
+    if t.is_empty() || !t.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(invalid_count(what, part, text));
+    }
+    t.parse().map_err(|_| invalid_count(what, part, text))
+}
+
+fn invalid_count(what: &str, part: &'static str, text: &str) -> Error {
+    Error::InvalidCount {
+        what: what.to_owned(),
+        part,
+        text: text.to_owned(),
+    }
+}
 
 /// Binomial counts: `successes` out of `n` trials, with `0 <= successes <= n` and `n > 0`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
@@ -34,6 +54,34 @@ impl Counts {
         Ok(Self { successes, n })
     }
 
+    /// Parses the command line's count syntax `SUCCESSES/N` (e.g.
+    /// `22100/100000`; spaces around each number are allowed). The inverse of
+    /// the [`Display`](std::fmt::Display) form.
+    ///
+    /// # Errors
+    /// [`Error::CountSyntax`] without a `/`, [`Error::InvalidCount`] when a
+    /// part is not an integer in [0, u64::MAX], and the errors of
+    /// [`Counts::new`]; all name `what` (e.g. `--treated`).
+    ///
+    /// ```
+    /// use betagouv_impact::Counts;
+    /// let c = Counts::parse("--treated", "22100/100000")?;
+    /// assert_eq!((c.successes(), c.n()), (22_100, 100_000));
+    /// assert_eq!(c.to_string(), "22100/100000");
+    /// assert!(Counts::parse("--treated", "22100").is_err());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn parse(what: &str, text: &str) -> Result<Self> {
+        let (x, n) = text.split_once('/').ok_or_else(|| Error::CountSyntax {
+            what: what.to_owned(),
+            expected: "SUCCESSES/N",
+            text: text.to_owned(),
+        })?;
+        let x = parse_count(what, "SUCCESSES", x)?;
+        let n = parse_count(what, "N", n)?;
+        Self::new(what, x, n)
+    }
+
     /// Number of successes.
     #[must_use]
     pub fn successes(&self) -> u64 {
@@ -56,6 +104,21 @@ impl Counts {
     #[must_use]
     pub fn proportion(&self) -> f64 {
         self.successes as f64 / self.n as f64
+    }
+}
+
+impl std::fmt::Display for Counts {
+    /// `SUCCESSES/N`, the syntax [`Counts::parse`] reads.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}/{}", self.successes, self.n)
+    }
+}
+
+impl std::str::FromStr for Counts {
+    type Err = Error;
+    /// [`Counts::parse`] with `what` = "counts".
+    fn from_str(s: &str) -> Result<Self> {
+        Self::parse("counts", s)
     }
 }
 
@@ -130,7 +193,9 @@ pub enum ProportionCiMethod {
 /// Confidence interval for one proportion at level `1 − alpha`.
 ///
 /// # Errors
-/// [`Error::InvalidAlpha`] unless `0 < alpha < 1`.
+/// [`Error::InvalidAlpha`] unless `alpha` is in [1e-10, 0.5];
+/// [`Error::InvalidParameter`] (`n`) for the beta-quantile methods
+/// (Clopper-Pearson, Jeffreys) when `n` exceeds [`EXACT_CI_MAX_N`].
 ///
 /// ```
 /// use betagouv_impact::{Counts, ProportionCiMethod, proportion_ci};
@@ -140,6 +205,19 @@ pub enum ProportionCiMethod {
 /// ```
 pub fn proportion_ci(counts: Counts, alpha: f64, method: ProportionCiMethod) -> Result<Interval> {
     check_alpha(alpha)?;
+    let beta_method = matches!(
+        method,
+        ProportionCiMethod::ClopperPearson
+            | ProportionCiMethod::Jeffreys
+            | ProportionCiMethod::JeffreysBoundary
+    );
+    if beta_method && counts.n > EXACT_CI_MAX_N {
+        return Err(Error::InvalidParameter {
+            name: "n",
+            expected: "at most 1e9 for the Clopper-Pearson and Jeffreys intervals",
+            value: counts.n as f64,
+        });
+    }
     Ok(ci_unchecked(counts, alpha, method))
 }
 
@@ -216,12 +294,13 @@ pub(crate) fn ci_unchecked(counts: Counts, alpha: f64, method: ProportionCiMetho
 pub struct ProportionCis {
     /// Wilson score.
     pub wilson: Interval,
-    /// Clopper-Pearson.
-    pub clopper_pearson: Interval,
+    /// Clopper-Pearson; `None` when `n` exceeds [`EXACT_CI_MAX_N`].
+    pub clopper_pearson: Option<Interval>,
     /// Agresti-Coull.
     pub agresti_coull: Interval,
-    /// Jeffreys (statsmodels' convention, no boundary rule).
-    pub jeffreys: Interval,
+    /// Jeffreys (statsmodels' convention, no boundary rule); `None` when `n`
+    /// exceeds [`EXACT_CI_MAX_N`].
+    pub jeffreys: Option<Interval>,
     /// Wald, clipped.
     pub wald: Interval,
 }
@@ -230,14 +309,15 @@ impl ProportionCis {
     /// All five intervals at level `1 − alpha`.
     ///
     /// # Errors
-    /// [`Error::InvalidAlpha`] unless `0 < alpha < 1`.
+    /// [`Error::InvalidAlpha`] unless `alpha` is in [1e-10, 0.5].
     pub fn new(counts: Counts, alpha: f64) -> Result<Self> {
         check_alpha(alpha)?;
+        let exact = |m| (counts.n <= EXACT_CI_MAX_N).then(|| ci_unchecked(counts, alpha, m));
         Ok(Self {
             wilson: ci_unchecked(counts, alpha, ProportionCiMethod::Wilson),
-            clopper_pearson: ci_unchecked(counts, alpha, ProportionCiMethod::ClopperPearson),
+            clopper_pearson: exact(ProportionCiMethod::ClopperPearson),
             agresti_coull: ci_unchecked(counts, alpha, ProportionCiMethod::AgrestiCoull),
-            jeffreys: ci_unchecked(counts, alpha, ProportionCiMethod::Jeffreys),
+            jeffreys: exact(ProportionCiMethod::Jeffreys),
             wald: ci_unchecked(counts, alpha, ProportionCiMethod::Wald),
         })
     }
@@ -266,9 +346,39 @@ mod tests {
     #[test]
     fn alpha_is_validated() {
         let c = Counts::new("t", 1, 2).expect("valid");
-        for alpha in [0.0, 1.0, f64::NAN, -0.1] {
+        for alpha in [0.0, 1.0, f64::NAN, -0.1, 1e-300, 0.7] {
             assert!(proportion_ci(c, alpha, ProportionCiMethod::Wilson).is_err());
         }
+    }
+
+    #[test]
+    fn count_syntax() {
+        let c = Counts::parse("--treated", " 3 / 10 ").expect("valid");
+        assert_eq!((c.successes(), c.n()), (3, 10));
+        let err = |t: &str| Counts::parse("--treated", t).err().map(|e| e.to_string());
+        assert_eq!(
+            err("3").as_deref(),
+            Some("--treated: expected SUCCESSES/N, got \"3\"")
+        );
+        assert_eq!(
+            err("+3/10").as_deref(),
+            Some(
+                "--treated: SUCCESSES must be an integer in [0, 18446744073709551615], got \"+3\""
+            )
+        );
+        assert!(err("3/18446744073709551616").is_some_and(|e| e.contains("N must be")));
+        assert!(err("3/1/2").is_some());
+        assert!(err("11/10").is_some_and(|e| e.starts_with("--treated: successes (11)")));
+        assert_eq!("5/7".parse::<Counts>().ok(), Counts::new("c", 5, 7).ok());
+    }
+
+    #[test]
+    fn exact_intervals_are_bounded() {
+        let huge = Counts::new("t", 1, u64::MAX).expect("valid");
+        assert!(proportion_ci(huge, 0.05, ProportionCiMethod::ClopperPearson).is_err());
+        let cis = ProportionCis::new(huge, 0.05).expect("cis");
+        assert_eq!((cis.clopper_pearson, cis.jeffreys), (None, None));
+        assert!(cis.wilson.lower >= 0.0 && cis.wilson.upper <= 1.0);
     }
 
     #[test]

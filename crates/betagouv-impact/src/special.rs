@@ -195,11 +195,14 @@ fn beta_reg(a: f64, b: f64, x: f64) -> f64 {
 
 /// Quantile of Beta(a, b) at probability p, for a, b > 0.
 ///
-/// Starts from statrs' `inv_beta_reg` (up to ~4e-7 relative error at large
-/// shapes) and polishes with Newton steps kept inside a bisection bracket.
+/// Starts from a normal approximation and solves with Newton steps kept
+/// inside a bisection bracket: at most 200 steps, each an incomplete beta
+/// function of at most 140 terms, so the cost is bounded for every input.
+/// (statrs' `inv_beta_reg` is not used: its loops have no iteration bound and
+/// it panics when its own first guess is NaN, as at p = 1e-300.)
 #[must_use]
 pub(crate) fn beta_ppf(p: f64, a: f64, b: f64) -> f64 {
-    if !(a > 0.0 && b > 0.0) || p.is_nan() {
+    if !(a > 0.0 && b > 0.0 && a.is_finite() && b.is_finite()) || p.is_nan() {
         return f64::NAN;
     }
     if p <= 0.0 {
@@ -208,8 +211,16 @@ pub(crate) fn beta_ppf(p: f64, a: f64, b: f64) -> f64 {
     if p >= 1.0 {
         return 1.0;
     }
-    let guess = beta::inv_beta_reg(a, b, p);
-    let guess = if guess.is_finite() { guess } else { 0.5 };
+    let (m, s) = (
+        a / (a + b),
+        (a * b / ((a + b) * (a + b) * (a + b + 1.0))).sqrt(),
+    );
+    let guess = m - norm_isf(p) * s;
+    let guess = if guess.is_finite() && guess > 0.0 && guess < 1.0 {
+        guess
+    } else {
+        m
+    };
     if guess > 0.5 {
         // Solve for the complement, which is small and so well resolved.
         1.0 - solve_beta(1.0 - p, b, a, 1.0 - guess)

@@ -11,7 +11,8 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::compare::TestResult;
-use crate::error::{Error, Result, check_alpha};
+use crate::error::{Error, Result};
+use crate::limits::{LOGRANK_MAX_GROUPS, check_alpha, check_time};
 use crate::proportion::Interval;
 use crate::special::{chi2_sf, z_crit};
 
@@ -35,16 +36,13 @@ pub struct SurvivalTable {
     rows: Vec<TimeRow>,
 }
 
-fn check_time(t: f64) -> Result<()> {
-    if t.is_finite() && t >= 0.0 {
-        Ok(())
-    } else {
-        Err(Error::InvalidParameter {
-            name: "duration",
-            expected: "finite and >= 0",
-            value: t,
-        })
-    }
+/// Whole-number durations below this (e.g. days) are counted in an array.
+const ARRAY_LIMIT: f64 = 4_194_304.0;
+
+/// Whether a whole time `t` may index the counting array, given `seen`
+/// records so far: the array stays proportional to the records.
+fn array_fits(t: f64, seen: usize) -> bool {
+    t < ARRAY_LIMIT && t <= seen.saturating_mul(16).saturating_add(65_536) as f64
 }
 
 impl SurvivalTable {
@@ -58,13 +56,13 @@ impl SurvivalTable {
         // fall back to sorting at the first other value.
         let mut counts: Vec<(u64, u64)> = Vec::new();
         let mut iter = records.into_iter();
-        for (t, e) in iter.by_ref() {
-            check_time(t)?;
-            if t.fract() != 0.0 || t >= 4_194_304.0 {
+        for (seen, (t, e)) in iter.by_ref().enumerate() {
+            check_time("duration", t)?;
+            if t.fract() != 0.0 || !array_fits(t, seen) {
                 let mut v = Self::counts_to_rows(&counts).flatten_records();
                 v.push((t, e));
                 for (t, e) in iter {
-                    check_time(t)?;
+                    check_time("duration", t)?;
                     v.push((t, e));
                 }
                 return Ok(Self::from_vec(v));
@@ -106,13 +104,18 @@ impl SurvivalTable {
         v
     }
 
+    /// A table from rows sorted by distinct valid times.
+    pub(crate) fn from_sorted_rows(rows: Vec<TimeRow>) -> Self {
+        Self { rows }
+    }
+
     /// Same as [`SurvivalTable::from_records`] for already validated records.
-    pub(crate) fn from_vec(mut v: Vec<(f64, bool)>) -> Self {
+    fn from_vec(mut v: Vec<(f64, bool)>) -> Self {
         // Fast path: whole-number durations below 2^22 (e.g. days) are
-        // counted in an array, in linear time.
-        const LIMIT: f64 = 4_194_304.0;
+        // counted in an array, in linear time, when the array stays
+        // proportional to the records.
         let max = v.iter().fold(0.0_f64, |m, r| m.max(r.0));
-        if max < LIMIT && v.iter().all(|r| r.0.fract() == 0.0) {
+        if array_fits(max, v.len()) && v.iter().all(|r| r.0.fract() == 0.0) {
             // max < 2^22: the cast is exact and the vector small.
             let mut counts = vec![(0u64, 0u64); max as usize + 1];
             for &(t, e) in &v {
@@ -164,14 +167,21 @@ impl SurvivalTable {
     /// `GROUP BY`).
     ///
     /// # Errors
-    /// [`Error::InvalidParameter`] for a negative or non-finite time.
+    /// [`Error::InvalidParameter`] for a negative or non-finite time;
+    /// [`Error::CountOverflow`] when a count at `time` would exceed `u64::MAX`
+    /// (totals such as [`SurvivalTable::n`] saturate).
     pub fn add(&mut self, time: f64, events: u64, censored: u64) -> Result<()> {
-        check_time(time)?;
+        check_time("duration", time)?;
+        let overflow = || Error::CountOverflow {
+            what: "survival table",
+        };
         let time = time + 0.0;
         match self.rows.binary_search_by(|r| r.time.total_cmp(&time)) {
             Ok(i) => {
-                self.rows[i].events += events;
-                self.rows[i].censored += censored;
+                let row = &mut self.rows[i];
+                let e = row.events.checked_add(events).ok_or_else(overflow)?;
+                let c = row.censored.checked_add(censored).ok_or_else(overflow)?;
+                (row.events, row.censored) = (e, c);
             }
             Err(i) => self.rows.insert(
                 i,
@@ -185,7 +195,7 @@ impl SurvivalTable {
         Ok(())
     }
 
-    /// Merges another table into this one.
+    /// Merges another table into this one (counts saturate at `u64::MAX`).
     pub fn merge(&mut self, other: &SurvivalTable) {
         let mut out = Vec::with_capacity(self.rows.len() + other.rows.len());
         let (mut i, mut j) = (0, 0);
@@ -196,8 +206,8 @@ impl SurvivalTable {
                     j += 1;
                     TimeRow {
                         time: a.time,
-                        events: a.events + b.events,
-                        censored: a.censored + b.censored,
+                        events: a.events.saturating_add(b.events),
+                        censored: a.censored.saturating_add(b.censored),
                     }
                 }
                 (Some(a), Some(b)) if a.time < b.time => {
@@ -225,16 +235,20 @@ impl SurvivalTable {
         &self.rows
     }
 
-    /// Number of people.
+    /// Number of people (saturating at `u64::MAX`).
     #[must_use]
     pub fn n(&self) -> u64 {
-        self.rows.iter().map(|r| r.events + r.censored).sum()
+        self.rows.iter().fold(0u64, |s, r| {
+            s.saturating_add(r.events).saturating_add(r.censored)
+        })
     }
 
-    /// Number of events.
+    /// Number of events (saturating at `u64::MAX`).
     #[must_use]
     pub fn events(&self) -> u64 {
-        self.rows.iter().map(|r| r.events).sum()
+        self.rows
+            .iter()
+            .fold(0u64, |s, r| s.saturating_add(r.events))
     }
 }
 
@@ -254,8 +268,9 @@ impl KaplanMeier {
     /// use betagouv_impact::{KaplanMeier, SurvivalTable};
     /// let t = SurvivalTable::from_records([(10.0, true), (20.0, false), (30.0, true), (40.0, true)])?;
     /// let km = KaplanMeier::fit(&t);
-    /// assert_eq!(km.survival_at(10.0), 0.75);
-    /// assert_eq!(km.survival_at(35.0), 0.375);
+    /// assert_eq!(km.survival_at(10.0)?, 0.75);
+    /// assert_eq!(km.survival_at(35.0)?, 0.375);
+    /// assert!(km.survival_at(f64::NAN).is_err());
     /// assert_eq!(km.median(), Some(30.0));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
@@ -266,9 +281,10 @@ impl KaplanMeier {
         let (mut s, mut g) = (1.0_f64, 0.0_f64);
         for r in &table.rows {
             if r.events > 0 {
-                let (n, d) = (at_risk as f64, r.events as f64);
+                // at_risk >= events unless counts saturated at u64::MAX.
+                let (n, d) = (at_risk.max(r.events) as f64, r.events as f64);
                 s *= (n - d) / n;
-                g += if at_risk > r.events {
+                g += if at_risk > r.events && n > d {
                     d / (n * (n - d))
                 } else {
                     f64::INFINITY
@@ -277,7 +293,7 @@ impl KaplanMeier {
                 survival.push(s);
                 greenwood.push(g);
             }
-            at_risk -= r.events + r.censored;
+            at_risk = at_risk.saturating_sub(r.events).saturating_sub(r.censored);
         }
         Self {
             times,
@@ -293,34 +309,44 @@ impl KaplanMeier {
 
     /// `S(t)`, the probability of still searching after `t` (1 before the
     /// first event).
-    #[must_use]
-    pub fn survival_at(&self, t: f64) -> f64 {
-        self.index_at(t).map_or(1.0, |i| self.survival[i])
+    ///
+    /// # Errors
+    /// [`Error::InvalidParameter`] (`at`) unless `t` is finite and ≥ 0.
+    pub fn survival_at(&self, t: f64) -> Result<f64> {
+        check_time("at", t)?;
+        Ok(self.index_at(t).map_or(1.0, |i| self.survival[i]))
     }
 
     /// `F(t) = 1 − S(t)`, the probability of having returned to work by `t`.
-    #[must_use]
-    pub fn cumulative_incidence_at(&self, t: f64) -> f64 {
-        1.0 - self.survival_at(t)
+    ///
+    /// # Errors
+    /// As [`KaplanMeier::survival_at`].
+    pub fn cumulative_incidence_at(&self, t: f64) -> Result<f64> {
+        Ok(1.0 - self.survival_at(t)?)
     }
 
     /// Greenwood variance of `S(t)`: `S² Σ d/(n(n−d))`; `None` where `S = 0`.
-    #[must_use]
-    pub fn variance_at(&self, t: f64) -> Option<f64> {
+    ///
+    /// # Errors
+    /// As [`KaplanMeier::survival_at`].
+    pub fn variance_at(&self, t: f64) -> Result<Option<f64>> {
+        check_time("at", t)?;
         let Some(i) = self.index_at(t) else {
-            return Some(0.0);
+            return Ok(Some(0.0));
         };
         let v = self.survival[i].powi(2) * self.greenwood[i];
-        v.is_finite().then_some(v)
+        Ok(v.is_finite().then_some(v))
     }
 
     /// Log-log ("exponential Greenwood") interval of `S(t)` at level
     /// `1 − alpha`; `None` where it is undefined (`S(t)` is 0 or 1).
     ///
     /// # Errors
-    /// [`Error::InvalidAlpha`] unless `0 < alpha < 1`.
+    /// [`Error::InvalidAlpha`] unless `alpha` is in [1e-10, 0.5];
+    /// [`Error::InvalidParameter`] (`at`) unless `t` is finite and ≥ 0.
     pub fn ci_at(&self, t: f64, alpha: f64) -> Result<Option<Interval>> {
         check_alpha(alpha)?;
+        check_time("at", t)?;
         let Some(i) = self.index_at(t) else {
             return Ok(None);
         };
@@ -360,12 +386,13 @@ impl KaplanMeier {
 }
 
 /// Log-rank test of equal survival curves across `k ≥ 2` groups (Mantel
-/// 1966), chi-square with `k − 1` df. `None` with fewer than two groups or
-/// when the variance matrix is singular (e.g. no event at all).
+/// 1966), chi-square with `k − 1` df. `None` with fewer than two groups,
+/// more than [`LOGRANK_MAX_GROUPS`], or when the variance matrix is singular
+/// (e.g. no event at all). Cost: `O(T·k²)` for `T` distinct times.
 #[must_use]
 pub fn logrank(tables: &[&SurvivalTable]) -> Option<TestResult> {
     let k = tables.len();
-    if k < 2 {
+    if !(2..=LOGRANK_MAX_GROUPS).contains(&k) {
         return None;
     }
     let mut at_risk: Vec<f64> = tables.iter().map(|t| t.n() as f64).collect();
@@ -490,26 +517,40 @@ pub struct GroupSurvival {
 pub struct SurvivalSummary {
     /// Groups by name.
     pub groups: BTreeMap<String, GroupSurvival>,
-    /// Log-rank test across all groups; `None` with one group or when undefined.
+    /// Log-rank test across all groups; `None` with one group, when
+    /// undefined, or with more than [`LOGRANK_MAX_GROUPS`] groups.
     pub logrank: Option<TestResult>,
+    /// Why the log-rank test was not computed although there are at least
+    /// two groups (too many groups); absent from the JSON otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub logrank_not_computed: Option<&'static str>,
 }
 
-/// Summarises groups at the horizons `at`.
+/// The reason given when the log-rank test is not computed.
+pub const LOGRANK_NOT_COMPUTED: &str =
+    "more than 32 groups (the size bound of the log-rank test in this crate)";
+
+/// Summarises groups at the horizons `at`. Cost: linear in the rows of the
+/// tables and in `at`, plus the log-rank test.
 ///
 /// # Errors
-/// [`Error::InvalidAlpha`] unless `0 < alpha < 1`.
+/// [`Error::InvalidAlpha`] unless `alpha` is in [1e-10, 0.5];
+/// [`Error::InvalidParameter`] (`at`) unless every horizon is finite and ≥ 0.
 pub fn summarize_survival(
     groups: &BTreeMap<String, SurvivalTable>,
     at: &[f64],
     alpha: f64,
 ) -> Result<SurvivalSummary> {
     check_alpha(alpha)?;
+    for &t in at {
+        check_time("at", t)?;
+    }
     let mut out = BTreeMap::new();
     for (name, table) in groups {
         let km = KaplanMeier::fit(table);
         let mut points = Vec::with_capacity(at.len());
         for &t in at {
-            let s = km.survival_at(t);
+            let s = km.survival_at(t)?;
             points.push(AtPoint {
                 t,
                 survival: s,
@@ -531,6 +572,7 @@ pub fn summarize_survival(
     Ok(SurvivalSummary {
         groups: out,
         logrank: logrank(&tables),
+        logrank_not_computed: (tables.len() > LOGRANK_MAX_GROUPS).then_some(LOGRANK_NOT_COMPUTED),
     })
 }
 
@@ -542,11 +584,11 @@ mod tests {
     fn censoring_after_events_at_ties() {
         let t = SurvivalTable::from_records([(5.0, true), (5.0, false), (6.0, true)]).expect("ok");
         let km = KaplanMeier::fit(&t);
-        assert!((km.survival_at(5.0) - 2.0 / 3.0).abs() < 1e-15);
-        assert_eq!(km.survival_at(6.0), 0.0);
+        assert!((km.survival_at(5.0).expect("t") - 2.0 / 3.0).abs() < 1e-15);
+        assert_eq!(km.survival_at(6.0).ok(), Some(0.0));
         assert_eq!(km.ci_at(6.0, 0.05).expect("alpha"), None);
         assert_eq!(km.ci_at(1.0, 0.05).expect("alpha"), None);
-        assert_eq!(km.variance_at(6.0), None);
+        assert_eq!(km.variance_at(6.0).ok(), Some(None));
     }
 
     #[test]
@@ -560,6 +602,55 @@ mod tests {
         let mut tc = SurvivalTable::default();
         tc.add(3.0, 1, 1).expect("ok");
         assert_eq!(tc.n(), 2);
+    }
+
+    #[test]
+    fn horizons_are_validated() {
+        let t = SurvivalTable::from_records([(1.0, true), (2.0, false)]).expect("ok");
+        let groups: BTreeMap<String, SurvivalTable> = [("a".to_owned(), t)].into();
+        for bad in [f64::NAN, f64::INFINITY, -1.0] {
+            let e = summarize_survival(&groups, &[30.0, bad], 0.05).err();
+            assert!(e.is_some_and(|e| e.to_string().starts_with("at must be finite and >= 0")));
+        }
+        assert!(summarize_survival(&groups, &[0.0, 1e300], 0.05).is_ok());
+    }
+
+    #[test]
+    fn counts_never_overflow() {
+        let mut t = SurvivalTable::default();
+        t.add(1.0, u64::MAX, 0).expect("fits");
+        assert!(matches!(t.add(1.0, 1, 0), Err(Error::CountOverflow { .. })));
+        t.add(1.0, 0, 1).expect("another count");
+        t.add(2.0, 1, 0).expect("another time");
+        assert_eq!(t.n(), u64::MAX);
+        let mut u = t.clone();
+        u.merge(&t);
+        assert_eq!(u.n(), u64::MAX);
+        let km = KaplanMeier::fit(&u);
+        assert_eq!(km.survival_at(1.0).ok(), Some(0.0));
+    }
+
+    #[test]
+    fn logrank_is_bounded_in_groups() {
+        let groups: BTreeMap<String, SurvivalTable> = (0..=LOGRANK_MAX_GROUPS)
+            .map(|g| {
+                let t = SurvivalTable::from_records([(g as f64, true), (1.0, false)]).expect("ok");
+                (format!("g{g}"), t)
+            })
+            .collect();
+        let s = summarize_survival(&groups, &[], 0.05).expect("summary");
+        assert_eq!(s.logrank, None);
+        assert_eq!(s.logrank_not_computed, Some(LOGRANK_NOT_COMPUTED));
+        let few: Vec<&SurvivalTable> = groups.values().take(LOGRANK_MAX_GROUPS).collect();
+        assert!(logrank(&few).is_some());
+    }
+
+    #[test]
+    fn array_path_stays_proportional() {
+        // One record at a large whole time goes through the sorted path.
+        let t = SurvivalTable::from_records([(4_000_000.0, true)]).expect("ok");
+        assert_eq!(t.rows().len(), 1);
+        assert!(!array_fits(4_000_000.0, 1) && array_fits(100.0, 1));
     }
 
     #[test]

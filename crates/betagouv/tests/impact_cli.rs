@@ -248,7 +248,7 @@ fn bad_input_is_named() {
         "--control",
         "b",
     ]);
-    assert!(e.contains("row 3, column \"returned\""), "{e}");
+    assert!(e.contains("line 3, column 3 (\"returned\")"), "{e}");
     let path = temp_csv("bad-surv.csv", "g,days,e\na,,1\n");
     let p = path.to_str().expect("utf-8 path");
     let e = fails(&[
@@ -262,5 +262,238 @@ fn bad_input_is_named() {
         "--event-column",
         "e",
     ]);
-    assert!(e.contains("row 2, column \"days\": missing value"), "{e}");
+    assert!(
+        e.contains("line 2, column 2 (\"days\"): missing value"),
+        "{e}"
+    );
+}
+
+fn survival_args(path: &str) -> Vec<&str> {
+    vec![
+        "impact",
+        "survival",
+        path,
+        "--group-column",
+        "g",
+        "--duration-column",
+        "days",
+        "--event-column",
+        "e",
+    ]
+}
+
+#[test]
+fn out_of_range_parameters_name_their_option() {
+    // A tiny alpha used to reach an unwrap inside statrs (exit 101).
+    let e = fails(&[
+        "impact",
+        "compare",
+        "--treated",
+        "1/2",
+        "--control",
+        "1/2",
+        "--alpha",
+        "1e-300",
+    ]);
+    assert!(
+        e.contains("--alpha: alpha must be in [1e-10, 0.5], got 1e-300"),
+        "{e}"
+    );
+    let e = fails(&[
+        "impact",
+        "power",
+        "--control-rate",
+        "0.2",
+        "--treated-rate",
+        "NaN",
+        "--power",
+        "0.8",
+    ]);
+    assert!(e.contains("--treated-rate: treated_rate must be in"), "{e}");
+    let e = fails(&[
+        "impact",
+        "mde",
+        "--control-rate",
+        "0.2",
+        "--n-per-arm",
+        "inf",
+        "--power",
+        "0.8",
+    ]);
+    assert!(
+        e.contains("--n-per-arm: n_per_arm must be in [1, 1e15]"),
+        "{e}"
+    );
+    let e = fails(&[
+        "impact",
+        "encouragement",
+        "--treated",
+        "10,2,9,1",
+        "--control",
+        "10,2,9",
+    ]);
+    assert!(
+        e.contains("--control: expected N,USERS,SUCCESSES,SUCCESSES_AMONG_USERS"),
+        "{e}"
+    );
+}
+
+#[test]
+fn huge_counts_finish_without_fisher() {
+    // Counts near 10^19 used to run Fisher's exact test for minutes.
+    let args = [
+        "impact",
+        "compare",
+        "--treated",
+        "5000000000000000000/10000000000000000000",
+        "--control",
+        "4000000000000000000/10000000000000000000",
+    ];
+    let mut json = args.to_vec();
+    json.push("--json");
+    let v = run(&json);
+    assert_eq!(v["tests"]["fisher_exact"], Value::Null);
+    let why = v["tests"]["fisher_exact_not_computed"]
+        .as_str()
+        .unwrap_or("");
+    assert!(why.contains("chi-square"), "{why}");
+    assert!(v["tests"]["chi2"]["p_value"].as_f64().is_some());
+    assert_eq!(v["treated"]["ci"]["clopper_pearson"], Value::Null);
+    let out = Command::cargo_bin("betagouv")
+        .expect("binary")
+        .args(args)
+        .output()
+        .expect("runs");
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("Fisher exact: not computed"), "{text}");
+    // Below the bound it is computed, and the reason key is absent.
+    let v = run(&[
+        "impact",
+        "compare",
+        "--treated",
+        "3/4",
+        "--control",
+        "1/4",
+        "--json",
+    ]);
+    assert!(v["tests"]["fisher_exact"]["p_value"].as_f64().is_some());
+    assert!(v["tests"].get("fisher_exact_not_computed").is_none());
+}
+
+#[test]
+fn survival_refuses_bad_horizons_and_empty_files() {
+    let path = temp_csv("surv-at.csv", "g,days,e\na,10,1\na,20,0\n");
+    let p = path.to_str().expect("utf-8 path");
+    for bad in ["NaN", "inf", "-1"] {
+        let mut args = survival_args(p);
+        let at = format!("--at={bad}");
+        args.push(&at);
+        let e = fails(&args);
+        assert!(e.contains("--at: at must be finite and >= 0"), "{bad}: {e}");
+    }
+    // Header only: refused, as `impact cohort` refuses it.
+    let path = temp_csv("surv-empty.csv", "g,days,e\n");
+    let p = path.to_str().expect("utf-8 path");
+    let e = fails(&survival_args(p));
+    assert!(e.contains("no data row after the header (line 1)"), "{e}");
+    assert!(e.contains("surv-empty.csv"), "{e}");
+    let path = temp_csv("cohort-empty.csv", "cohort,returned\n");
+    let p = path.to_str().expect("utf-8 path");
+    let e = fails(&[
+        "impact",
+        "cohort",
+        p,
+        "--group-column",
+        "cohort",
+        "--outcome-column",
+        "returned",
+        "--treated",
+        "a",
+        "--control",
+        "b",
+    ]);
+    assert!(e.contains("no data row after the header (line 1)"), "{e}");
+}
+
+#[test]
+fn csv_errors_are_located_and_explained() {
+    let path = temp_csv("dup.csv", "g,days,e,days\na,10,1,3\n");
+    let p = path.to_str().expect("utf-8 path");
+    let e = fails(&survival_args(p));
+    assert!(
+        e.contains(
+            "dup.csv: line 1: column \"days\" appears twice in the header (columns 2 and 4)"
+        ),
+        "{e}"
+    );
+    let path = temp_csv("ragged.csv", "g,days,e\na,10,1\nb,20\n");
+    let p = path.to_str().expect("utf-8 path");
+    let e = fails(&survival_args(p));
+    assert!(
+        e.contains("ragged.csv: line 3, column 3: expected 3 fields as in the header, found 2"),
+        "{e}"
+    );
+    // A 2 MiB record without a newline: refused at the 1 MiB limit.
+    let long = format!("g,days,e\na,10,1\nb,{}", "9".repeat(2 << 20));
+    let path = temp_csv("long.csv", &long);
+    let p = path.to_str().expect("utf-8 path");
+    let e = fails(&survival_args(p));
+    assert!(
+        e.contains("long.csv: line 3: the record is larger than 1048576 bytes"),
+        "{e}"
+    );
+}
+
+#[test]
+fn impact_files_with_bad_values_or_duplicate_ids_are_refused() {
+    let evaluation = |id: &str| {
+        format!(
+            "[[startup.evaluation]]\nid = \"{id}\"\ndesign = \"randomized\"\noutcome = \"o\"\n\
+             source = \"s\"\ntreated = {{ n = 100, successes = 30 }}\ncontrol = {{ n = 100, successes = 20 }}\n"
+        )
+    };
+    let nan =
+        "[[startup]]\nid = \"x\"\n[[startup.kpi]]\nmetric = \"m\"\nsource = \"s\"\nvalue = nan\n";
+    let path = temp_csv("nan.toml", nan);
+    let p = path.to_str().expect("utf-8 path");
+    let e = fails(&["report", "--impact", p, "--format", "json"]);
+    assert!(
+        e.contains("nan.toml:6:9: value must be a finite number in [0, 1e15], got NaN"),
+        "{e}"
+    );
+    let dup = format!(
+        "[[startup]]\nid = \"x\"\n{}{}",
+        evaluation("a"),
+        evaluation("a")
+    );
+    let path = temp_csv("dup.toml", &dup);
+    let p = path.to_str().expect("utf-8 path");
+    let e = fails(&["report", "--impact", p, "--format", "json"]);
+    assert!(
+        e.contains("dup.toml:11:6: duplicate evaluation id \"a\" in start-up \"x\" (first given at line 4, column 6)"),
+        "{e}"
+    );
+    let dir =
+        std::env::temp_dir().join(format!("betagouv-impact-cli-export-{}", std::process::id()));
+    let out = dir.join("out");
+    let e = fails(&[
+        "export",
+        "--impact",
+        p,
+        "--format",
+        "json",
+        "--out",
+        out.to_str().expect("utf-8 path"),
+    ]);
+    assert!(e.contains("dup.toml:11:6: duplicate evaluation id"), "{e}");
+    // An evaluation of i64::MAX people: the report finishes (no Fisher walk).
+    let huge = "[[startup]]\nid = \"x\"\n[[startup.evaluation]]\nid = \"a\"\ndesign = \"randomized\"\n\
+                outcome = \"o\"\nsource = \"s\"\n\
+                treated = { n = 9223372036854775807, successes = 4611686018427387903 }\n\
+                control = { n = 9223372036854775807, successes = 3000000000000000000 }\n";
+    let path = temp_csv("huge.toml", huge);
+    let p = path.to_str().expect("utf-8 path");
+    let v = run(&["report", "--impact", p, "--format", "json"]);
+    assert!(v.is_object());
 }

@@ -167,9 +167,10 @@ pub(crate) struct CohortArgs {
 pub(crate) fn run(command: ImpactCommand) -> Result<ExitCode, BoxError> {
     match command {
         ImpactCommand::Compare(a) => {
-            let treated = parse_fraction("--treated", &a.treated)?;
-            let control = parse_fraction("--control", &a.control)?;
-            print_comparison(&compare(treated, control, a.alpha)?, a.alpha, a.json)?;
+            let treated = Counts::parse("--treated", &a.treated)?;
+            let control = Counts::parse("--control", &a.control)?;
+            let c = compare(treated, control, a.alpha).map_err(flag)?;
+            print_comparison(&c, a.alpha, a.json)?;
         }
         ImpactCommand::Cohort(a) => {
             let file = open(&a.file)?;
@@ -186,7 +187,8 @@ pub(crate) fn run(command: ImpactCommand) -> Result<ExitCode, BoxError> {
                 Ok(c.to_counts(name)?)
             };
             let (treated, control) = (arm(&a.treated, "--treated")?, arm(&a.control, "--control")?);
-            print_comparison(&compare(treated, control, a.alpha)?, a.alpha, a.json)?;
+            let c = compare(treated, control, a.alpha).map_err(flag)?;
+            print_comparison(&c, a.alpha, a.json)?;
         }
         ImpactCommand::Power(a) => run_power(&a)?,
         ImpactCommand::Mde(a) => {
@@ -195,8 +197,8 @@ pub(crate) fn run(command: ImpactCommand) -> Result<ExitCode, BoxError> {
                 ratio: a.ratio,
                 alpha: a.alpha,
             };
-            let n = mde(&design, a.n_per_arm, a.power, PowerMethod::NormalPooled)?;
-            let s = mde(&design, a.n_per_arm, a.power, PowerMethod::Arcsine)?;
+            let n = mde(&design, a.n_per_arm, a.power, PowerMethod::NormalPooled).map_err(flag)?;
+            let s = mde(&design, a.n_per_arm, a.power, PowerMethod::Arcsine).map_err(flag)?;
             let v = json!({"mde": {"normal_pooled": n, "arcsine": s}});
             if a.json {
                 outln!("{v}")?;
@@ -226,9 +228,9 @@ pub(crate) fn run(command: ImpactCommand) -> Result<ExitCode, BoxError> {
             }
         }
         ImpactCommand::Encouragement(a) => {
-            let treated = parse_arm("--treated", &a.treated)?;
-            let control = parse_arm("--control", &a.control)?;
-            let e = encouragement(treated, control, a.alpha)?;
+            let treated = EncouragementArm::parse("--treated", &a.treated)?;
+            let control = EncouragementArm::parse("--control", &a.control)?;
+            let e = encouragement(treated, control, a.alpha).map_err(flag)?;
             if a.json {
                 outln!("{}", serde_json::to_string(&e)?)?;
             } else {
@@ -259,7 +261,7 @@ pub(crate) fn run(command: ImpactCommand) -> Result<ExitCode, BoxError> {
             let groups =
                 read_survival_csv(file, &a.group_column, &a.duration_column, &a.event_column)
                     .map_err(|e| format!("{}: {e}", a.file.display()))?;
-            let summary = summarize_survival(&groups, &a.at, a.alpha)?;
+            let summary = summarize_survival(&groups, &a.at, a.alpha).map_err(flag)?;
             if a.json {
                 outln!("{}", serde_json::to_string(&summary)?)?;
             } else {
@@ -285,9 +287,12 @@ pub(crate) fn run(command: ImpactCommand) -> Result<ExitCode, BoxError> {
                         )?;
                     }
                 }
-                match summary.logrank {
-                    Some(t) => outln!("log-rank: X² = {:.4}, p = {:.4e}", t.statistic, t.p_value)?,
-                    None => outln!("log-rank: undefined")?,
+                match (summary.logrank, summary.logrank_not_computed) {
+                    (Some(t), _) => {
+                        outln!("log-rank: X² = {:.4}, p = {:.4e}", t.statistic, t.p_value)?;
+                    }
+                    (None, Some(why)) => outln!("log-rank: not computed ({why})")?,
+                    (None, None) => outln!("log-rank: undefined")?,
                 }
             }
         }
@@ -308,14 +313,14 @@ fn run_power(a: &PowerArgs) -> Result<(), BoxError> {
     let v = if let Some(n) = a.n_per_arm {
         let mut p = BTreeMap::new();
         for (key, m) in methods {
-            p.insert(key, power(&design, a.treated_rate, n, m)?);
+            p.insert(key, power(&design, a.treated_rate, n, m).map_err(flag)?);
         }
         json!({"power": p})
     } else {
         let target = a.power.unwrap_or(0.8);
         let (mut nt, mut nc) = (BTreeMap::new(), BTreeMap::new());
         for (key, m) in methods {
-            let s = sample_size(&design, a.treated_rate, target, m)?;
+            let s = sample_size(&design, a.treated_rate, target, m).map_err(flag)?;
             nt.insert(key, s.map(|s| s.n_treated));
             nc.insert(key, s.map(|s| s.n_control));
         }
@@ -348,35 +353,18 @@ fn open(path: &Path) -> Result<BufReader<File>, BoxError> {
     Ok(BufReader::with_capacity(1 << 16, f))
 }
 
-fn parse_count(flag: &str, what: &str, s: &str) -> Result<u64, BoxError> {
-    s.trim()
-        .parse()
-        .map_err(|_| format!("{flag}: {what} must be a non-negative integer, got {s:?}").into())
-}
-
-fn parse_fraction(flag: &str, s: &str) -> Result<Counts, BoxError> {
-    let (x, n) = s
-        .split_once('/')
-        .ok_or_else(|| format!("{flag}: expected SUCCESSES/N, got {s:?}"))?;
-    let x = parse_count(flag, "SUCCESSES", x)?;
-    let n = parse_count(flag, "N", n)?;
-    Ok(Counts::new(flag.trim_start_matches('-'), x, n)?)
-}
-
-fn parse_arm(flag: &str, s: &str) -> Result<EncouragementArm, BoxError> {
-    let parts: Vec<&str> = s.split(',').collect();
-    let [n, u, y, yu] = parts.as_slice() else {
-        return Err(
-            format!("{flag}: expected N,USERS,SUCCESSES,SUCCESSES_AMONG_USERS, got {s:?}").into(),
-        );
+/// A library error about a parameter, prefixed with the option that gave it
+/// (`--alpha`, `--at`, `--n-per-arm`, ...).
+fn flag(e: betagouv_impact::Error) -> BoxError {
+    let option = match &e {
+        betagouv_impact::Error::InvalidAlpha { .. } => Some("alpha".to_owned()),
+        betagouv_impact::Error::InvalidParameter { name, .. } => Some(name.replace('_', "-")),
+        _ => None,
     };
-    Ok(EncouragementArm::new(
-        flag.trim_start_matches('-'),
-        parse_count(flag, "N", n)?,
-        parse_count(flag, "USERS", u)?,
-        parse_count(flag, "SUCCESSES", y)?,
-        parse_count(flag, "SUCCESSES_AMONG_USERS", yu)?,
-    )?)
+    match option {
+        Some(o) => format!("--{o}: {e}").into(),
+        None => e.into(),
+    }
 }
 
 fn pct(x: f64) -> String {
@@ -437,6 +425,12 @@ fn print_comparison(c: &Comparison, alpha: f64, json_out: bool) -> Result<(), Bo
         test(c.tests.chi2),
         test(c.tests.chi2_yates)
     )?;
-    outln!("Fisher exact: p = {:.3e}", c.tests.fisher_exact.p_value)?;
+    match (c.tests.fisher_exact, c.tests.fisher_exact_not_computed) {
+        (Some(f), _) => outln!("Fisher exact: p = {:.3e}", f.p_value)?,
+        (None, why) => outln!(
+            "Fisher exact: not computed ({})",
+            why.unwrap_or("undefined")
+        )?,
+    }
     Ok(())
 }
