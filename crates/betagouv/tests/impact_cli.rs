@@ -474,9 +474,9 @@ fn impact_files_with_bad_values_or_duplicate_ids_are_refused() {
         e.contains("dup.toml:11:6: duplicate evaluation id \"a\" in start-up \"x\" (first given at line 4, column 6)"),
         "{e}"
     );
-    let dir =
-        std::env::temp_dir().join(format!("betagouv-impact-cli-export-{}", std::process::id()));
-    let out = dir.join("out");
+    // The output's folder exists: the export gets past its output check and reads the file.
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = dir.path().join("out");
     let e = fails(&[
         "export",
         "--impact",
