@@ -6,6 +6,7 @@
 //! note on stderr; with it, the test fails.
 #![deny(missing_docs)]
 #![allow(clippy::print_stderr)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // tests fail loudly
 
 use std::path::PathBuf;
 

@@ -1,5 +1,6 @@
 //! The built-in 2016 dataset was transcribed by hand from the 2016-12-31 snapshot:
 //! read the real snapshot with betagouv-content and check every transcribed fact.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // tests fail loudly
 
 use betagouv_content::{ReadOptions, read_folder};
 use betagouv_portfolio::snapshot::{Snapshot, SnapshotOptions};

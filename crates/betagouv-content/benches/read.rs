@@ -1,6 +1,7 @@
 //! Reading the 2025-12-31 shared snapshot (4,068 files) and computing its snapshot.
 //! Needs BETAGOUV_SHARED_DATA; without it the bench does nothing.
 #![allow(clippy::print_stderr)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // tests fail loudly
 
 use betagouv_content::read::{ReadOptions, read_folder};
 use betagouv_portfolio::{Snapshot, SnapshotOptions};

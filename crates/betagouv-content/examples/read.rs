@@ -3,6 +3,7 @@
 //! `read DIR [YYYY-MM-DD] [--time N]`: with `--time N`, reads N times and prints the
 //! best wall time in seconds (used by `benches/compare.sh`).
 #![allow(clippy::print_stdout)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // tests fail loudly
 
 use betagouv_content::read::{ReadOptions, read_folder};
 use betagouv_portfolio::{Snapshot, SnapshotOptions};

@@ -8,7 +8,12 @@
 //! ```sh
 //! BETAGOUV_SHARED_DATA=/abs/shared/data cargo bench -p betagouv-export --all-features --bench export
 //! ```
-#![allow(clippy::print_stderr, clippy::unwrap_used)]
+#![allow(
+    clippy::print_stderr,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic
+)]
 
 use std::hint::black_box;
 use std::path::PathBuf;

@@ -9,7 +9,13 @@
 //! ```sh
 //! BETAGOUV_SHARED_DATA=/abs/shared/data cargo run --release -p betagouv-export --all-features --example sqlite_peer -- 7
 //! ```
-#![allow(clippy::print_stdout, clippy::print_stderr, clippy::unwrap_used)]
+#![allow(
+    clippy::print_stdout,
+    clippy::print_stderr,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic
+)]
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;

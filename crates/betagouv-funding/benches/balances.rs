@@ -3,6 +3,7 @@
 //! The hledger comparison (same data, exported as a journal) is
 //! `crates/betagouv-funding/benches/hledger-compare.sh`; figures in
 //! docs/PERFORMANCE.md.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // tests fail loudly
 
 use std::hint::black_box;
 

@@ -1,6 +1,7 @@
 //! Benchmarks: streaming a 10-million-row cohort CSV, and Kaplan-Meier on
 //! one million rows. The data are generated in a temporary directory at
 //! bench time (never committed). Peers: scripts/run_peers.sh.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // tests fail loudly
 
 use std::io::{BufWriter, Write};
 use std::path::PathBuf;

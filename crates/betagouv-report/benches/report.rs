@@ -1,5 +1,6 @@
 //! Benchmarks of the report: compute and render the built-in 2016 report.
 #![allow(missing_docs)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // tests fail loudly
 
 use betagouv_portfolio::builtin;
 use betagouv_report::{Format, Inputs, RenderOptions, Report, ReportOptions, render};

@@ -1,8 +1,12 @@
 //! The `betagouv` command line.
 //!
-//! Exit codes: 0 success; 1 the job ran and found errors (e.g. `content check`
-//! with errors left); 2 bad usage or input that could not be processed.
+//! Exit codes: 0 success (also when the reader of standard output goes away, as in
+//! `betagouv ... | head`); 1 the job ran and found errors (e.g. `content check` with
+//! errors left); 2 bad usage, input that could not be processed, or an output that
+//! could not be written (a full disk, a closed standard output).
 #![allow(clippy::print_stdout, clippy::print_stderr)]
+
+mod out;
 
 mod cmd;
 
@@ -10,18 +14,38 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
+use crate::out::{StdoutError, errln};
+
 fn main() -> ExitCode {
-    let cli = cmd::Cli::parse();
-    match cmd::run(cli) {
-        Ok(code) => code,
-        Err(e) => {
-            eprintln!("error: {e}");
-            let mut source = std::error::Error::source(&*e);
-            while let Some(s) = source {
-                eprintln!("  caused by: {s}");
-                source = s.source();
-            }
-            ExitCode::from(2)
-        }
+    if let Err(stream) = out::check_standard_streams() {
+        // Standard error may be the closed one: this line is best effort.
+        errln!("error: {stream} is closed");
+        return ExitCode::from(2);
     }
+    let cli = cmd::Cli::parse();
+    let result = cmd::run(cli);
+    let flushed = out::flush();
+    match result {
+        Ok(code) => match flushed {
+            Ok(()) => code,
+            Err(e) => report(&e),
+        },
+        Err(e) => report(&*e),
+    }
+}
+
+/// Prints `e` and its causes on standard error and gives the exit status.
+fn report(e: &(dyn std::error::Error + 'static)) -> ExitCode {
+    if e.downcast_ref::<StdoutError>()
+        .is_some_and(StdoutError::is_broken_pipe)
+    {
+        return ExitCode::SUCCESS;
+    }
+    errln!("error: {e}");
+    let mut source = e.source();
+    while let Some(s) = source {
+        errln!("  caused by: {s}");
+        source = s.source();
+    }
+    ExitCode::from(2)
 }

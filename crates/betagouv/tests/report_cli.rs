@@ -1,4 +1,5 @@
 //! `betagouv report`: the project's main job, on the built-in 2016 dataset.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // tests fail loudly
 
 use assert_cmd::Command;
 
@@ -86,4 +87,64 @@ fn missing_content_folder_is_a_usage_error() {
         .expect("runs");
     assert_eq!(out.status.code(), Some(2));
     assert!(!out.stderr.is_empty());
+}
+
+/// The output helper: a reader that goes away ends the command silently with 0.
+#[test]
+fn broken_pipe_is_a_silent_success() {
+    let bin = assert_cmd::cargo::cargo_bin("betagouv");
+    let mut child = std::process::Command::new(bin)
+        .args(["report", "--format", "html"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawns");
+    // Close the read end before the report is written: its first write fails (EPIPE).
+    drop(child.stdout.take());
+    let out = child.wait_with_output().expect("waits");
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// A full device is an error that names standard output, with status 2, not a panic.
+#[cfg(target_os = "linux")]
+#[test]
+fn full_device_exits_2_naming_standard_output() {
+    let full = std::fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/full")
+        .expect("/dev/full exists on Linux");
+    let out = std::process::Command::new(assert_cmd::cargo::cargo_bin("betagouv"))
+        .arg("report")
+        .stdout(full)
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("cannot write to standard output"),
+        "{stderr}"
+    );
+}
+
+/// A closed standard output (`>&-`) is refused at start-up with status 2.
+#[cfg(unix)]
+#[test]
+fn closed_standard_output_exits_2() {
+    let bin = assert_cmd::cargo::cargo_bin("betagouv");
+    let out = std::process::Command::new("sh")
+        .arg("-c")
+        .arg("exec \"$0\" report >&-")
+        .arg(bin)
+        .output()
+        .expect("runs sh");
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("standard output is closed"),
+        "{out:?}"
+    );
 }

@@ -3,7 +3,12 @@
 //! Tests that need the shared data (`BETAGOUV_SHARED_DATA`) or an external tool
 //! (`frictionless`, `sqlite3`, python `jsonschema`) skip with a note unless
 //! `BETAGOUV_REQUIRE_EXTERNAL` is set, as everywhere in the workspace.
-#![allow(clippy::print_stderr, clippy::unwrap_used)]
+#![allow(
+    clippy::print_stderr,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic
+)]
 
 mod api_samples;
 mod clients;

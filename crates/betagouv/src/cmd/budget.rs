@@ -12,6 +12,7 @@ use clap::{Args, Subcommand};
 use comfy_table::{Table, presets::UTF8_FULL_CONDENSED};
 
 use super::BoxError;
+use crate::out::{errln, outln};
 
 /// Budget subcommands.
 #[derive(Debug, Subcommand)]
@@ -93,18 +94,14 @@ fn default_year(budget: &Budget) -> i32 {
         .map_or(2016, |y| y.0)
 }
 
-/// Writes `text` to standard output; a closed pipe (`| head`) is not an error.
+/// Writes `text` to standard output.
 fn emit(text: &str) -> Result<(), BoxError> {
-    use std::io::Write as _;
-    match std::io::stdout().lock().write_all(text.as_bytes()) {
-        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e.into()),
-        _ => Ok(()),
-    }
+    Ok(crate::out::write_str(text)?)
 }
 
 fn print_diagnostics(diags: &[Diagnostic]) {
     for d in diags {
-        eprintln!("{d}");
+        errln!("{d}");
     }
 }
 
@@ -116,7 +113,7 @@ fn run_report(args: &ReportArgs) -> Result<ExitCode, BoxError> {
     if args.json {
         emit(&format!("{}\n", serde_json::to_string_pretty(&r)?))?;
     } else {
-        print_report(&r);
+        print_report(&r)?;
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -131,13 +128,13 @@ fn table(header: [&str; 2], rows: impl IntoIterator<Item = (String, String)>) ->
     t
 }
 
-fn print_report(r: &YearReport) {
-    println!("Budget {} ({})", r.year, r.currency);
+fn print_report(r: &YearReport) -> Result<(), BoxError> {
+    outln!("Budget {} ({})", r.year, r.currency)?;
     let share = r.partner_share.map_or_else(
         || "n/a".to_owned(),
         |s| format!("{:.2} %", s * rust_decimal::Decimal::ONE_HUNDRED),
     );
-    println!(
+    outln!(
         "{}",
         table(
             ["resources", "amount"],
@@ -154,8 +151,8 @@ fn print_report(r: &YearReport) {
                 ("partner share".to_owned(), share),
             ]
         )
-    );
-    println!(
+    )?;
+    outln!(
         "{}",
         table(
             ["spending (gross)", "amount"],
@@ -175,8 +172,8 @@ fn print_report(r: &YearReport) {
                 ),
             ]
         )
-    );
-    println!(
+    )?;
+    outln!(
         "{}",
         table(
             ["paid by stage", "amount"],
@@ -184,9 +181,9 @@ fn print_report(r: &YearReport) {
                 .iter()
                 .map(|(k, v)| (k.clone(), v.amount().to_string()))
         )
-    );
+    )?;
     if !r.by_startup.is_empty() {
-        println!(
+        outln!(
             "{}",
             table(
                 ["paid by start-up", "amount"],
@@ -194,18 +191,18 @@ fn print_report(r: &YearReport) {
                     .iter()
                     .map(|(k, v)| (k.clone(), v.amount().to_string()))
             )
-        );
+        )?;
     }
     let runway = r
         .burn
         .runway_months
         .map_or_else(|| "n/a (no burn)".to_owned(), |m| format!("{m} months"));
-    println!(
+    outln!(
         "burn rate: {} per month over {} months to {}; runway: {runway}",
         r.burn.monthly.amount(),
         r.burn.months,
         r.burn.window_end
-    );
+    )?;
     if !r.claims.is_empty() {
         let mut t = Table::new();
         t.load_style(UTF8_FULL_CONDENSED);
@@ -221,13 +218,15 @@ fn print_report(r: &YearReport) {
                     .unwrap_or_default(),
             ]);
         }
-        println!("{t}");
-        println!("evidence: {}", r.evidence);
+        outln!("{t}")?;
+        outln!("evidence: {}", r.evidence)?;
     }
-    println!(
+    outln!(
         "problems: {} errors, {} warnings (run `betagouv budget check FILE`)",
-        r.problems.errors, r.problems.warnings
-    );
+        r.problems.errors,
+        r.problems.warnings
+    )?;
+    Ok(())
 }
 
 fn run_journal(args: &JournalArgs) -> Result<ExitCode, BoxError> {
@@ -247,8 +246,8 @@ fn run_check(path: &Path) -> Result<ExitCode, BoxError> {
     let budget = match file::read_budget(path) {
         Ok(b) => b,
         Err(e @ betagouv_funding::Error::Parse { .. }) => {
-            eprintln!("error[parse] {e}");
-            println!("{}: 1 errors, 0 warnings", path.display());
+            errln!("error[parse] {e}");
+            outln!("{}: 1 errors, 0 warnings", path.display())?;
             return Ok(ExitCode::from(1));
         }
         Err(e) => return Err(e.into()),
@@ -257,15 +256,15 @@ fn run_check(path: &Path) -> Result<ExitCode, BoxError> {
     let mut diags = check::check(&budget, Some(&portfolio));
     diags.extend(post::to_ledger(&budget, Some(&portfolio)).1);
     for d in &diags {
-        println!("{d}");
+        outln!("{d}")?;
     }
     let counts = ProblemCounts::count(&diags);
-    println!(
+    outln!(
         "{}: {} errors, {} warnings",
         path.display(),
         counts.errors,
         counts.warnings
-    );
+    )?;
     Ok(if diags.iter().any(|d| d.severity == Severity::Error) {
         ExitCode::from(1)
     } else {
@@ -285,12 +284,12 @@ fn run_bench(args: &BenchArgs) -> Result<ExitCode, BoxError> {
     }
     times.sort();
     let median = times.get(times.len() / 2).copied().unwrap_or_default();
-    println!(
+    outln!(
         "betagouv balances by account and month: {} postings, {cells} account-months, median {:.3} s over {} runs",
         args.postings,
         median.as_secs_f64(),
         times.len()
-    );
+    )?;
     if let Some(p) = &args.journal {
         std::fs::write(p, betagouv_export::journal::to_journal(&ledger))?;
     }

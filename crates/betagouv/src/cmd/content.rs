@@ -14,6 +14,7 @@ use clap::{Args, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
 
 use super::BoxError;
+use crate::out::outln;
 
 /// Content subcommands.
 #[derive(Debug, Subcommand)]
@@ -82,29 +83,29 @@ pub(crate) fn run(command: ContentCommand) -> Result<ExitCode, BoxError> {
             let up = upgrade(&args.old, &args.out, &options);
             finish(bar);
             let up = up?;
-            println!(
+            outln!(
                 "wrote {} files to {} (vocabulary {})",
                 up.written.files.len(),
                 args.out.display(),
                 up.import.portfolio.vocabulary
-            );
+            )?;
             let failed = up.import.failed_files().count();
             if failed > 0 {
-                println!(
+                outln!(
                     "{failed} files of the old folder gave no record (see `betagouv content check`)"
-                );
+                )?;
             }
             if !up.undated.is_empty() {
-                println!(
+                outln!(
                     "{} start-ups cannot be dated once upgraded (no full start date):",
                     up.undated.len()
-                );
+                )?;
                 for d in &up.undated {
-                    println!("  {d}");
+                    outln!("  {d}")?;
                 }
             }
             for d in &up.written.diagnostics {
-                println!("{d}");
+                outln!("{d}")?;
             }
             Ok(ExitCode::SUCCESS)
         }
@@ -144,20 +145,22 @@ fn check(args: &CheckArgs) -> Result<ExitCode, BoxError> {
             "warnings": report.counts.warnings,
             "diagnostics": diagnostics,
         });
-        println!("{}", serde_json::to_string_pretty(&out)?);
+        outln!("{}", serde_json::to_string_pretty(&out)?)?;
     } else {
         let snippets = std::io::stdout().is_terminal();
         let mut cache: HashMap<PathBuf, Vec<String>> = HashMap::new();
         for d in &report.diagnostics {
-            println!("{d}");
+            outln!("{d}")?;
             if snippets {
-                snippet(d, &mut cache);
+                snippet(d, &mut cache)?;
             }
         }
-        println!(
+        outln!(
             "{} errors, {} warnings ({:?} rules)",
-            report.counts.errors, report.counts.warnings, report.rules
-        );
+            report.counts.errors,
+            report.counts.warnings,
+            report.rules
+        )?;
     }
     Ok(if report.counts.errors > 0 {
         ExitCode::from(1)
@@ -177,26 +180,29 @@ fn lines(path: &Path) -> Vec<String> {
         .unwrap_or_default()
 }
 
-fn snippet(d: &Diagnostic, cache: &mut HashMap<PathBuf, Vec<String>>) {
-    let Some(loc) = &d.location else { return };
+fn snippet(d: &Diagnostic, cache: &mut HashMap<PathBuf, Vec<String>>) -> Result<(), BoxError> {
+    let Some(loc) = &d.location else {
+        return Ok(());
+    };
     if loc.line == 0 {
-        return;
+        return Ok(());
     }
     let text = cache
         .entry(loc.file.clone())
         .or_insert_with(|| lines(&loc.file));
     let Some(line) = text.get(loc.line - 1) else {
-        return;
+        return Ok(());
     };
     let width = loc.line.to_string().len();
-    println!("{:width$} |", "");
-    println!("{} | {}", loc.line, line.trim_end_matches('\r'));
+    outln!("{:width$} |", "")?;
+    outln!("{} | {}", loc.line, line.trim_end_matches('\r'))?;
     if loc.column > 0 {
         let mark = if d.severity == Severity::Error {
             '^'
         } else {
             '-'
         };
-        println!("{:width$} | {}{}", "", " ".repeat(loc.column - 1), mark);
+        outln!("{:width$} | {}{}", "", " ".repeat(loc.column - 1), mark)?;
     }
+    Ok(())
 }

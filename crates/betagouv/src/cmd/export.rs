@@ -14,6 +14,7 @@ use clap::{Args, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
 
 use super::BoxError;
+use crate::out::{errln, outln};
 
 /// Export format, as named on the command line.
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -212,12 +213,12 @@ pub(crate) fn run(args: ExportArgs) -> Result<ExitCode, BoxError> {
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }
-    println!("wrote {format} to {}", report.path.display());
+    outln!("wrote {format} to {}", report.path.display())?;
     for (name, n) in &report.rows {
-        println!("  {name}: {n}");
+        outln!("  {name}: {n}")?;
     }
     if !report.diagnostics.is_empty() {
-        eprintln!(
+        errln!(
             "note: {} data problems exported by rule (NULL key, value in the *_raw column):",
             report.diagnostics.len()
         );
@@ -226,7 +227,7 @@ pub(crate) fn run(args: ExportArgs) -> Result<ExitCode, BoxError> {
             *by_rule.entry(d.rule.as_str()).or_default() += 1;
         }
         for (rule, n) in by_rule {
-            eprintln!("  {rule}: {n}");
+            errln!("  {rule}: {n}");
         }
     }
     Ok(ExitCode::SUCCESS)

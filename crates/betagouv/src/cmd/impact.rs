@@ -17,6 +17,7 @@ use clap::{Args, Subcommand};
 use serde_json::{Value, json};
 
 use super::BoxError;
+use crate::out::outln;
 
 /// Impact subcommands.
 #[derive(Debug, Subcommand)]
@@ -198,7 +199,7 @@ pub(crate) fn run(command: ImpactCommand) -> Result<ExitCode, BoxError> {
             let s = mde(&design, a.n_per_arm, a.power, PowerMethod::Arcsine)?;
             let v = json!({"mde": {"normal_pooled": n, "arcsine": s}});
             if a.json {
-                println!("{v}");
+                outln!("{v}")?;
             } else {
                 let show = |m: Option<f64>| {
                     m.map_or_else(
@@ -212,16 +213,16 @@ pub(crate) fn run(command: ImpactCommand) -> Result<ExitCode, BoxError> {
                         },
                     )
                 };
-                println!(
+                outln!(
                     "Minimum detectable increase over {:.2} % with n = {} treated (ratio {}), power {}, alpha {}:",
                     100.0 * a.control_rate,
                     a.n_per_arm,
                     a.ratio,
                     a.power,
                     a.alpha
-                );
-                println!("  normal (pooled H0 variance): {}", show(n));
-                println!("  arcsine (Cohen's h):         {}", show(s));
+                )?;
+                outln!("  normal (pooled H0 variance): {}", show(n))?;
+                outln!("  arcsine (Cohen's h):         {}", show(s))?;
             }
         }
         ImpactCommand::Encouragement(a) => {
@@ -229,27 +230,27 @@ pub(crate) fn run(command: ImpactCommand) -> Result<ExitCode, BoxError> {
             let control = parse_arm("--control", &a.control)?;
             let e = encouragement(treated, control, a.alpha)?;
             if a.json {
-                println!("{}", serde_json::to_string(&e)?);
+                outln!("{}", serde_json::to_string(&e)?)?;
             } else {
-                println!(
+                outln!(
                     "ITT (encouragement effect): {:+.3} pts, SE {:.3}, CI {}",
                     100.0 * e.itt.estimate,
                     100.0 * e.itt.se,
                     pts(e.itt.ci)
-                );
-                println!(
+                )?;
+                outln!(
                     "First stage (extra take-up): {:+.3} pts, SE {:.3}",
                     100.0 * e.first_stage.estimate,
                     100.0 * e.first_stage.se
-                );
+                )?;
                 match e.cace {
-                    Some(c) => println!(
+                    Some(c) => outln!(
                         "CACE (effect on compliers): {:+.3} pts, SE {:.3}, CI {}",
                         100.0 * c.estimate,
                         100.0 * c.se,
                         pts(c.ci)
-                    ),
-                    None => println!("CACE: undefined (the first stage is 0)"),
+                    )?,
+                    None => outln!("CACE: undefined (the first stage is 0)")?,
                 }
             }
         }
@@ -260,32 +261,33 @@ pub(crate) fn run(command: ImpactCommand) -> Result<ExitCode, BoxError> {
                     .map_err(|e| format!("{}: {e}", a.file.display()))?;
             let summary = summarize_survival(&groups, &a.at, a.alpha)?;
             if a.json {
-                println!("{}", serde_json::to_string(&summary)?);
+                outln!("{}", serde_json::to_string(&summary)?)?;
             } else {
                 for (name, g) in &summary.groups {
                     let median = g
                         .median
                         .map_or_else(|| "not reached".to_owned(), |m| m.to_string());
-                    println!(
+                    outln!(
                         "{name}: n = {}, events = {}, median = {median}",
-                        g.n, g.events
-                    );
+                        g.n,
+                        g.events
+                    )?;
                     for p in &g.at {
                         let ci = p.ci.map_or_else(
                             || "undefined".to_owned(),
                             |c| format!("[{:.4}, {:.4}]", c.lower, c.upper),
                         );
-                        println!(
+                        outln!(
                             "  t = {}: S = {:.4} (CI {ci}), returned by t = {:.2} %",
                             p.t,
                             p.survival,
                             100.0 * p.cumulative_incidence
-                        );
+                        )?;
                     }
                 }
                 match summary.logrank {
-                    Some(t) => println!("log-rank: X² = {:.4}, p = {:.4e}", t.statistic, t.p_value),
-                    None => println!("log-rank: undefined"),
+                    Some(t) => outln!("log-rank: X² = {:.4}, p = {:.4e}", t.statistic, t.p_value)?,
+                    None => outln!("log-rank: undefined")?,
                 }
             }
         }
@@ -320,24 +322,25 @@ fn run_power(a: &PowerArgs) -> Result<(), BoxError> {
         json!({"n_per_arm": nt, "n_control": nc})
     };
     if a.json {
-        println!("{v}");
+        outln!("{v}")?;
     } else {
-        print_power_text(&v);
+        print_power_text(&v)?;
     }
     Ok(())
 }
 
-fn print_power_text(v: &Value) {
+fn print_power_text(v: &Value) -> Result<(), BoxError> {
     if let Some(p) = v.get("power") {
-        println!("Power of the two-sided test (both tails):");
-        println!("  normal (pooled H0 variance): {}", p["normal_pooled"]);
-        println!("  arcsine (Cohen's h):         {}", p["arcsine"]);
+        outln!("Power of the two-sided test (both tails):")?;
+        outln!("  normal (pooled H0 variance): {}", p["normal_pooled"])?;
+        outln!("  arcsine (Cohen's h):         {}", p["arcsine"])?;
     } else {
-        println!("Smallest arm sizes reaching the target power (treated / control):");
+        outln!("Smallest arm sizes reaching the target power (treated / control):")?;
         for key in ["normal_pooled", "arcsine"] {
-            println!("  {key}: {} / {}", v["n_per_arm"][key], v["n_control"][key]);
+            outln!("  {key}: {} / {}", v["n_per_arm"][key], v["n_control"][key])?;
         }
     }
+    Ok(())
 }
 
 fn open(path: &Path) -> Result<BufReader<File>, BoxError> {
@@ -390,7 +393,7 @@ fn opt(x: Option<f64>, f: impl Fn(f64) -> String) -> String {
 
 fn print_comparison(c: &Comparison, alpha: f64, json_out: bool) -> Result<(), BoxError> {
     if json_out {
-        println!("{}", serde_json::to_string(c)?);
+        outln!("{}", serde_json::to_string(c)?)?;
         return Ok(());
     }
     let level = format!("{:.4}", 100.0 * (1.0 - alpha))
@@ -399,41 +402,41 @@ fn print_comparison(c: &Comparison, alpha: f64, json_out: bool) -> Result<(), Bo
         .to_owned();
     for (name, arm) in [("treated", &c.treated), ("control", &c.control)] {
         let w = arm.ci.wilson;
-        println!(
+        outln!(
             "{name}: {}/{} = {} (Wilson {level} % CI [{}, {}])",
             arm.successes,
             arm.n,
             pct(arm.proportion),
             pct(w.lower),
             pct(w.upper)
-        );
+        )?;
     }
     let d = c.difference.estimate;
-    println!(
+    outln!(
         "difference: {:+.3} pts (Newcombe {level} % CI {}), i.e. {} relative to the control rate of {}",
         100.0 * d,
         pts(c.difference.ci.newcombe),
         opt(c.relative_lift, |l| format!("{:+.2} %", 100.0 * l)),
         pct(c.control.proportion)
-    );
-    println!(
+    )?;
+    outln!(
         "risk ratio: {} ; odds ratio: {} ; Cohen's h: {:.4}",
         opt(c.risk_ratio.estimate, |r| format!("{r:.4}")),
         opt(c.odds_ratio.estimate, |r| format!("{r:.4}")),
         c.cohen_h
-    );
+    )?;
     let test = |t: Option<betagouv_impact::TestResult>| {
         t.map_or_else(
             || "undefined".to_owned(),
             |t| format!("{:.4} (p = {:.3e})", t.statistic, t.p_value),
         )
     };
-    println!("pooled z: {}", test(c.tests.z_pooled));
-    println!(
+    outln!("pooled z: {}", test(c.tests.z_pooled))?;
+    outln!(
         "chi-square: {} ; with Yates: {}",
         test(c.tests.chi2),
         test(c.tests.chi2_yates)
-    );
-    println!("Fisher exact: p = {:.3e}", c.tests.fisher_exact.p_value);
+    )?;
+    outln!("Fisher exact: p = {:.3e}", c.tests.fisher_exact.p_value)?;
     Ok(())
 }

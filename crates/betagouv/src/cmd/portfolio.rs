@@ -9,6 +9,7 @@ use clap::{Args, Subcommand, ValueEnum};
 use comfy_table::{Table, presets::UTF8_FULL_CONDENSED};
 
 use super::BoxError;
+use crate::out::outln;
 
 /// Portfolio subcommands.
 #[derive(Debug, Subcommand)]
@@ -89,13 +90,14 @@ pub(crate) fn snapshot(
     let mut snap = Snapshot::compute(portfolio, at, &options);
     snap.add_problems(diagnostics);
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&snap)?);
+        outln!("{}", serde_json::to_string_pretty(&snap)?)?;
         return Ok(ExitCode::SUCCESS);
     }
-    println!(
+    outln!(
         "Portfolio at {} ({} vocabulary)",
-        snap.as_of, portfolio.vocabulary
-    );
+        snap.as_of,
+        portfolio.vocabulary
+    )?;
     let mut t = Table::new();
     t.load_style(UTF8_FULL_CONDENSED);
     t.set_header(["start-ups by stage", "count"]);
@@ -106,14 +108,14 @@ pub(crate) fn snapshot(
         ]);
     }
     t.add_row(["total".to_owned(), snap.startups.total.to_string()]);
-    println!("{t}");
+    outln!("{t}")?;
     let mut t = Table::new();
     t.load_style(UTF8_FULL_CONDENSED);
     t.set_header(["current phase (as written)", "count"]);
     for (k, v) in &snap.startups.by_phase {
         t.add_row([k.clone(), v.to_string()]);
     }
-    println!("{t}");
+    outln!("{t}")?;
     let mut t = Table::new();
     t.load_style(UTF8_FULL_CONDENSED);
     t.set_header(["active members by status", "count"]);
@@ -121,15 +123,18 @@ pub(crate) fn snapshot(
         t.add_row([k.clone(), v.to_string()]);
     }
     t.add_row(["total".to_owned(), snap.members.active.to_string()]);
-    println!("{t}");
-    println!(
+    outln!("{t}")?;
+    outln!(
         "incubators referenced: {}  sponsors referenced: {}  distinct owners: {}",
-        snap.incubators, snap.sponsors, snap.owners
-    );
-    println!(
+        snap.incubators,
+        snap.sponsors,
+        snap.owners
+    )?;
+    outln!(
         "problems: {} errors, {} warnings",
-        snap.problems.errors, snap.problems.warnings
-    );
+        snap.problems.errors,
+        snap.problems.warnings
+    )?;
     if args.series {
         let from = at.checked_sub_months(chrono::Months::new(11)).unwrap_or(at);
         let mut t = Table::new();
@@ -142,7 +147,7 @@ pub(crate) fn snapshot(
                 p.active_members.to_string(),
             ]);
         }
-        println!("{t}");
+        outln!("{t}")?;
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -15,6 +15,7 @@ use chrono::NaiveDate;
 use clap::{Args, ValueEnum};
 
 use super::BoxError;
+use crate::out::out;
 
 /// Output format, as named on the command line.
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -182,7 +183,7 @@ pub(crate) fn run(args: ReportArgs) -> Result<ExitCode, BoxError> {
     match &args.out {
         Some(path) => std::fs::write(path, text)
             .map_err(|e| format!("cannot write {}: {e}", path.display()))?,
-        None => print!("{text}"),
+        None => out!("{text}")?,
     }
     Ok(ExitCode::SUCCESS)
 }
