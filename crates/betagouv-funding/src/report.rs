@@ -673,3 +673,97 @@ fn check_claim(
         note,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::OnceLock;
+
+    use chrono::Datelike;
+    use proptest::prelude::*;
+
+    use super::*;
+
+    fn budget() -> &'static Budget {
+        static B: OnceLock<Budget> = OnceLock::new();
+        B.get_or_init(|| {
+            let text = crate::synthetic::budget_toml(40, 11);
+            crate::file::parse_budget(&text, "s.toml".as_ref()).unwrap()
+        })
+    }
+
+    /// Year totals computed straight from the records, in cents:
+    /// (resources and agreements signed, engaged, delivered, paid).
+    fn expected(b: &Budget, year: i32) -> (i64, i64, i64, i64) {
+        let supported = FiscalYear(year).is_supported();
+        let in_year = |d: NaiveDate| supported && d.year() == year;
+        let resources: i64 = b
+            .resources
+            .iter()
+            .filter(|r| in_year(r.date))
+            .map(|r| r.amount.cents())
+            .chain(
+                b.agreements
+                    .iter()
+                    .filter(|a| in_year(a.signed_on))
+                    .map(|a| a.amount.cents()),
+            )
+            .sum();
+        let engaged = b
+            .orders
+            .iter()
+            .filter(|o| in_year(o.issued_on))
+            .map(|o| o.totals(b.currency).unwrap().gross.cents())
+            .sum();
+        let delivered = b
+            .deliveries
+            .iter()
+            .filter(|d| in_year(d.period_end))
+            .map(|d| {
+                let o = b.order(&d.order).unwrap();
+                crate::money::Totals::of(&[d.amount_net], o.vat_rate, b.currency)
+                    .unwrap()
+                    .gross
+                    .cents()
+            })
+            .sum();
+        let paid = b
+            .payments
+            .iter()
+            .filter(|p| in_year(p.paid_on))
+            .map(|p| p.amount_gross.cents())
+            .sum();
+        (resources, engaged, delivered, paid)
+    }
+
+    #[test]
+    fn year_out_of_range_gets_nothing() {
+        let b = budget();
+        let r = report(b, None, &ReportOptions::for_year(i32::MAX));
+        assert_eq!(r.total.cents(), 0);
+        assert!(r.orders.is_empty() && r.agreements.is_empty() && r.credits.is_empty());
+        let r2016 = report(b, None, &ReportOptions::for_year(2016));
+        assert!(r2016.total.cents() > 0);
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(200))]
+        #[test]
+        fn report_counts_only_the_records_of_its_year(
+            year in prop_oneof![any::<i32>(), 2012..2019i32, Just(i32::MAX), Just(i32::MIN)]
+        ) {
+            let b = budget();
+            let r = report(b, None, &ReportOptions::for_year(year));
+            let (resources, engaged, delivered, paid) = expected(b, year);
+            prop_assert_eq!(r.total.cents(), resources);
+            prop_assert_eq!(r.spending.engaged.cents(), engaged);
+            prop_assert_eq!(r.spending.delivered.cents(), delivered);
+            prop_assert_eq!(r.spending.paid.cents(), paid);
+            let by_startup: i64 = r.by_startup.values().map(Money::cents).sum();
+            prop_assert_eq!(by_startup + r.shared.cents(), paid);
+            if !FiscalYear(year).is_supported() {
+                prop_assert!(r.orders.is_empty() && r.agreements.is_empty());
+                prop_assert_eq!(r.burn.monthly.cents(), 0);
+            }
+        }
+    }
+}
