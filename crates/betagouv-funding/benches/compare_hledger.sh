@@ -11,14 +11,20 @@
 # resident memory of one run of each, and the ratio.
 #
 #   crates/betagouv-funding/benches/compare_hledger.sh [ORDERS] [RUNS]
+#
+# BETAGOUV_BIN=path/to/betagouv uses that binary instead of building the release one.
 set -euo pipefail
 cd "$(dirname "$0")/../../.."
 ORDERS="${1:-20000}"
 RUNS="${2:-5}"
 WORK="$(mktemp -d)"
 trap 'rm -rf "$WORK"' EXIT
-cargo build --release -q -p betagouv
-BIN="${CARGO_TARGET_DIR:-target}/release/betagouv"
+if [ -n "${BETAGOUV_BIN:-}" ]; then
+  BIN="$BETAGOUV_BIN"
+else
+  cargo build --release -q -p betagouv
+  BIN="${CARGO_TARGET_DIR:-target}/release/betagouv"
+fi
 "$BIN" budget synthetic --orders "$ORDERS" > "$WORK/budget.toml"
 "$BIN" budget journal "$WORK/budget.toml" --out "$WORK/budget.journal"
 echo "budget file: $(wc -c < "$WORK/budget.toml") bytes, $ORDERS orders; journal: $(wc -c < "$WORK/budget.journal") bytes"

@@ -544,7 +544,10 @@ fn orders(out: &mut Out<'_>) {
     let mut by_contract: HashMap<&str, Vec<Money>> = HashMap::new();
     for o in &b.orders {
         if let Ok(t) = o.totals(b.currency) {
-            by_contract.entry(o.contract.as_str()).or_default().push(t.gross);
+            by_contract
+                .entry(o.contract.as_str())
+                .or_default()
+                .push(t.gross);
         }
     }
     for c in &b.contracts {

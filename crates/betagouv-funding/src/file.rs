@@ -420,7 +420,12 @@ impl<'a> Cursor<'a> {
         }
         let bytes = self.text.as_bytes();
         let from = self.offset;
-        for (i, b) in bytes.get(from..offset).unwrap_or_default().iter().enumerate() {
+        for (i, b) in bytes
+            .get(from..offset)
+            .unwrap_or_default()
+            .iter()
+            .enumerate()
+        {
             if *b == b'\n' {
                 self.line += 1;
                 self.line_start = from + i + 1;
@@ -663,7 +668,13 @@ impl Reader<'_> {
             self.raws.incubator = raw.incubator;
         }
         let s = p.start;
-        self.take(s, raw.organizations, "organization", |_| 0, |r| &mut r.organizations)?;
+        self.take(
+            s,
+            raw.organizations,
+            "organization",
+            |_| 0,
+            |r| &mut r.organizations,
+        )?;
         self.take(s, raw.lines, "line", |_| 0, |r| &mut r.lines)?;
         self.take(s, raw.credits, "credits", |_| 0, |r| &mut r.credits)?;
         self.take(s, raw.resources, "resource", |_| 0, |r| &mut r.resources)?;
@@ -677,7 +688,13 @@ impl Reader<'_> {
         self.take(s, raw.contracts, "contract", |_| 0, |r| &mut r.contracts)?;
         self.take(s, raw.orders, "order", |o| o.lines.len(), |r| &mut r.orders)?;
         self.take(s, raw.deliveries, "delivery", |_| 0, |r| &mut r.deliveries)?;
-        self.take(s, raw.payments, "payment", |p| p.deliveries.len(), |r| &mut r.payments)?;
+        self.take(
+            s,
+            raw.payments,
+            "payment",
+            |p| p.deliveries.len(),
+            |r| &mut r.payments,
+        )?;
         self.take(s, raw.claims, "claim", |_| 0, |r| &mut r.claims)?;
         Ok(())
     }
@@ -1065,7 +1082,11 @@ mod tests {
             + all.credits.len()
             + all.resources.len()
             + all.agreements.len()
-            + all.agreements.iter().map(|a| a.tranches.len()).sum::<usize>()
+            + all
+                .agreements
+                .iter()
+                .map(|a| a.tranches.len())
+                .sum::<usize>()
             + all.contracts.len()
             + all.orders.len()
             + all.orders.iter().map(|o| o.lines.len()).sum::<usize>()
@@ -1078,7 +1099,10 @@ mod tests {
         let last = text.rfind("[[payments]]").unwrap();
         let line = text[..last].matches('\n').count() + 1;
         assert!(
-            e.to_string().starts_with(&format!("f.toml:{line}:1: payment goes over the limit of {} entries", n - 1)),
+            e.to_string().starts_with(&format!(
+                "f.toml:{line}:1: payment goes over the limit of {} entries",
+                n - 1
+            )),
             "{e}"
         );
     }
@@ -1092,26 +1116,55 @@ mod tests {
             e.to_string(),
             "f.toml: the file has 17 bytes, over the limit of 16 bytes for a budget file; it is not read"
         );
-        let dir = std::env::temp_dir().join(format!("betagouv-funding-size-{}", std::process::id()));
+        let dir =
+            std::env::temp_dir().join(format!("betagouv-funding-size-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         let path = dir.join("big.toml");
         std::fs::write(&path, text).unwrap();
         let e = read_budget_with(&path, &opts(10, 16)).unwrap_err();
-        assert!(matches!(e, Error::TooLarge { size: Some(17), limit: 16, .. }), "{e}");
+        assert!(
+            matches!(
+                e,
+                Error::TooLarge {
+                    size: Some(17),
+                    limit: 16,
+                    ..
+                }
+            ),
+            "{e}"
+        );
         assert!(read_budget_with(&path, &opts(10, 17)).is_ok());
         std::fs::write(&path, b"currency = \"EUR\"\nincubator = \"a\xff\"\n").unwrap();
-        let e = read_budget_with(&path, &opts(10, 100)).unwrap_err().to_string();
-        assert!(e.ends_with("big.toml:2:15: invalid UTF-8: a budget file is UTF-8 text"), "{e}");
+        let e = read_budget_with(&path, &opts(10, 100))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.ends_with("big.toml:2:15: invalid UTF-8: a budget file is UTF-8 text"),
+            "{e}"
+        );
         std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]
     fn years_outside_the_supported_range_are_refused() {
-        let e = err("[[resources]]\nid = \"r\"\ndate = 0001-01-01\nsource = \"incubator\"\namount = 1\n");
-        assert!(e.starts_with("f.toml:3:8: date 0001-01-01 is outside the supported years 1900 to 9999"), "{e}");
-        let e = err("[[credits]]\nline = \"l\"\nyear = 2147483647\nae_initial = 1\ncp_initial = 1\n");
-        assert!(e.starts_with("f.toml:3:8: year 2147483647 is outside"), "{e}");
-        let e = err("[[claims]]\nkey = \"k\"\nyear = 1899\nvalue = 1\nunit = \"count\"\nsource = \"s\"\n");
+        let e = err(
+            "[[resources]]\nid = \"r\"\ndate = 0001-01-01\nsource = \"incubator\"\namount = 1\n",
+        );
+        assert!(
+            e.starts_with(
+                "f.toml:3:8: date 0001-01-01 is outside the supported years 1900 to 9999"
+            ),
+            "{e}"
+        );
+        let e =
+            err("[[credits]]\nline = \"l\"\nyear = 2147483647\nae_initial = 1\ncp_initial = 1\n");
+        assert!(
+            e.starts_with("f.toml:3:8: year 2147483647 is outside"),
+            "{e}"
+        );
+        let e = err(
+            "[[claims]]\nkey = \"k\"\nyear = 1899\nvalue = 1\nunit = \"count\"\nsource = \"s\"\n",
+        );
         assert!(e.contains("year 1899 is outside"), "{e}");
     }
 

@@ -620,13 +620,25 @@ mod tests {
         let (acc, row) = &m.rows[0];
         assert_eq!(acc, &a);
         let cells: Vec<(String, i128)> = row.iter().map(|(p, c)| (p.to_string(), *c)).collect();
-        assert_eq!(cells, [("2016-01".to_owned(), 100), ("2016-02".to_owned(), 200)]);
+        assert_eq!(
+            cells,
+            [("2016-01".to_owned(), 100), ("2016-02".to_owned(), 200)]
+        );
         let q = l.balances_by(Interval::Quarter);
         let titles: Vec<String> = q.periods().map(|p| p.to_string()).collect();
         assert_eq!(titles, ["2016Q1", "2016Q2"]);
         assert_eq!(q.rows[1].1.values().copied().collect::<Vec<_>>(), [-300]);
         let y = l.balances_by(Interval::Year);
-        assert_eq!(y.periods().map(|p| p.to_string()).collect::<Vec<_>>(), ["2016"]);
-        assert_eq!(Ledger::new(Currency::Eur).balances_by(Interval::Year).periods().count(), 0);
+        assert_eq!(
+            y.periods().map(|p| p.to_string()).collect::<Vec<_>>(),
+            ["2016"]
+        );
+        assert_eq!(
+            Ledger::new(Currency::Eur)
+                .balances_by(Interval::Year)
+                .periods()
+                .count(),
+            0
+        );
     }
 }

@@ -637,11 +637,7 @@ impl Budget {
                     .map(FiscalYear::of),
             )
             .chain(self.orders.iter().map(|o| FiscalYear::of(o.issued_on)))
-            .chain(
-                self.deliveries
-                    .iter()
-                    .map(|d| FiscalYear::of(d.period_end)),
-            )
+            .chain(self.deliveries.iter().map(|d| FiscalYear::of(d.period_end)))
             .chain(self.payments.iter().map(|p| FiscalYear::of(p.paid_on)))
             .chain(self.credits.iter().map(|c| c.year))
             .chain(self.claims.iter().map(|c| c.year))

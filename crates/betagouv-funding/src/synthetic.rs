@@ -279,6 +279,9 @@ mod tests {
         let (_, problems) = crate::post::to_ledger(&b, Some(&portfolio));
         assert!(problems.is_empty(), "{:?}", problems.first());
         let per_order = text.len() / 300;
-        assert!((600..1000).contains(&per_order), "{per_order} bytes per order");
+        assert!(
+            (600..1000).contains(&per_order),
+            "{per_order} bytes per order"
+        );
     }
 }

@@ -189,7 +189,9 @@ fn report_refuses_a_year_out_of_range_or_without_records() {
         assert!(out.stdout.is_empty(), "{year}");
         let err = String::from_utf8(out.stderr).unwrap();
         assert!(
-            err.contains(&format!("--year {year}: outside the supported years 1900 to 9999")),
+            err.contains(&format!(
+                "--year {year}: outside the supported years 1900 to 9999"
+            )),
             "{err}"
         );
     }
@@ -232,7 +234,12 @@ fn oversized_budget_file_is_refused_before_reading() {
 
 /// `(header, rows)` of a CSV whose fields are all quoted, amounts normalised
 /// (`"-12.50 EUR"` and `"-12.5"` alike, `"0"` and `"0.00"` alike).
-fn csv_table(text: &str) -> (Vec<String>, std::collections::BTreeMap<String, Vec<rust_decimal::Decimal>>) {
+fn csv_table(
+    text: &str,
+) -> (
+    Vec<String>,
+    std::collections::BTreeMap<String, Vec<rust_decimal::Decimal>>,
+) {
     let mut lines = text.lines().map(|l| {
         l.trim_matches('"')
             .split("\",\"")
@@ -245,7 +252,11 @@ fn csv_table(text: &str) -> (Vec<String>, std::collections::BTreeMap<String, Vec
             let account = cells.remove(0);
             let values = cells
                 .iter()
-                .map(|c| c.trim_end_matches(" EUR").parse::<rust_decimal::Decimal>().unwrap())
+                .map(|c| {
+                    c.trim_end_matches(" EUR")
+                        .parse::<rust_decimal::Decimal>()
+                        .unwrap()
+                })
                 .collect();
             (account, values)
         })
@@ -259,7 +270,11 @@ fn balances_of_the_builtin_budget() {
         .args(["budget", "balances", "--format", "csv"])
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let text = String::from_utf8(out.stdout).unwrap();
     assert_eq!(
         text,
@@ -272,12 +287,19 @@ fn balances_of_the_builtin_budget() {
     let table = betagouv().args(["budget", "balances"]).output().unwrap();
     assert!(table.status.success());
     let table = String::from_utf8(table.stdout).unwrap();
-    assert!(table.contains("2016-12") && table.contains("-1151920.00"), "{table}");
+    assert!(
+        table.contains("2016-12") && table.contains("-1151920.00"),
+        "{table}"
+    );
     let yearly = betagouv()
         .args(["budget", "balances", "--every", "year", "--format", "csv"])
         .output()
         .unwrap();
-    assert!(String::from_utf8(yearly.stdout).unwrap().starts_with("\"account\",\"2016\"\n"));
+    assert!(
+        String::from_utf8(yearly.stdout)
+            .unwrap()
+            .starts_with("\"account\",\"2016\"\n")
+    );
 }
 
 #[test]
@@ -294,10 +316,25 @@ fn balances_match_hledger_on_the_exported_journal() {
         .arg(&path)
         .output()
         .unwrap();
-    assert!(ours.status.success(), "{}", String::from_utf8_lossy(&ours.stderr));
+    assert!(
+        ours.status.success(),
+        "{}",
+        String::from_utf8_lossy(&ours.stderr)
+    );
     let (header, rows) = csv_table(&String::from_utf8(ours.stdout).unwrap());
-    assert_eq!(header, ["account", "2016-01", "2016-02", "2016-03", "2016-04", "2016-05", "2016-06"]);
-    assert_eq!(rows["assets:treasury"].iter().sum::<rust_decimal::Decimal>().to_string(), "94000.06");
+    assert_eq!(
+        header,
+        [
+            "account", "2016-01", "2016-02", "2016-03", "2016-04", "2016-05", "2016-06"
+        ]
+    );
+    assert_eq!(
+        rows["assets:treasury"]
+            .iter()
+            .sum::<rust_decimal::Decimal>()
+            .to_string(),
+        "94000.06"
+    );
     if !betagouv_tests::require_tool("hledger", &["--version"]) {
         return;
     }
@@ -316,7 +353,11 @@ fn balances_match_hledger_on_the_exported_journal() {
         .args(["bal", "-M", "-O", "csv"])
         .output()
         .unwrap();
-    assert!(theirs.status.success(), "{}", String::from_utf8_lossy(&theirs.stderr));
+    assert!(
+        theirs.status.success(),
+        "{}",
+        String::from_utf8_lossy(&theirs.stderr)
+    );
     let (h_header, h_rows) = csv_table(&String::from_utf8(theirs.stdout).unwrap());
     assert_eq!(header, h_header);
     assert_eq!(rows, h_rows);
