@@ -7,7 +7,8 @@
 #   hledger: hledger -f budget.journal bal -M -O csv
 #            (budget.journal = `betagouv budget journal budget.toml`, the same ledger)
 # Both outputs are compared (amounts normalised: hledger writes `12.50 EUR` and
-# `0`), then each side runs RUNS times; prints the median wall times, the peak
+# `0`; rows sorted: hledger lists declared accounts before the parents it
+# infers, we list them by name), then each side runs RUNS times; prints the median wall times, the peak
 # resident memory of one run of each, and the ratio.
 #
 #   crates/betagouv-funding/benches/compare_hledger.sh [ORDERS] [RUNS]
@@ -33,8 +34,9 @@ hledger --version
 ours() { "$BIN" budget balances "$WORK/budget.toml" --every month --format csv; }
 theirs() { hledger -f "$WORK/budget.journal" bal -M -O csv; }
 
-ours > "$WORK/ours.csv"
-theirs | sed -e 's/ EUR"/"/g' -e 's/"0"/"0.00"/g' > "$WORK/hledger.csv"
+sorted_rows() { awk 'NR == 1 { print; next } { print | "sort" }'; }
+ours | sorted_rows > "$WORK/ours.csv"
+theirs | sed -e 's/ EUR"/"/g' -e 's/"0"/"0.00"/g' | sorted_rows > "$WORK/hledger.csv"
 if cmp -s "$WORK/ours.csv" "$WORK/hledger.csv"; then
   echo "outputs: identical after normalising hledger's amounts ($(wc -l < "$WORK/ours.csv") lines)"
 else
@@ -58,6 +60,8 @@ peak_mb() {
 }
 OURS_MS=$(for _ in $(seq "$RUNS"); do time_ms ours; done | median)
 THEIRS_MS=$(for _ in $(seq "$RUNS"); do time_ms theirs; done | median)
-echo "betagouv budget balances: median of $RUNS runs ${OURS_MS} ms, peak $(peak_mb ours)"
-echo "hledger bal -M -O csv:    median of $RUNS runs ${THEIRS_MS} ms, peak $(peak_mb theirs)"
+OURS_PEAK=$(peak_mb "$BIN" budget balances "$WORK/budget.toml" --every month --format csv)
+THEIRS_PEAK=$(peak_mb hledger -f "$WORK/budget.journal" bal -M -O csv)
+echo "betagouv budget balances: median of $RUNS runs ${OURS_MS} ms, peak ${OURS_PEAK}"
+echo "hledger bal -M -O csv:    median of $RUNS runs ${THEIRS_MS} ms, peak ${THEIRS_PEAK}"
 awk -v a="$THEIRS_MS" -v b="$OURS_MS" 'BEGIN { if (b > 0) printf "ratio hledger / betagouv: %.1fx\n", a / b; else print "ratio: betagouv below timer resolution" }'
