@@ -9,7 +9,8 @@
 # Both outputs are compared (amounts normalised: hledger writes `12.50 EUR` and
 # `0`; rows sorted: hledger lists declared accounts before the parents it
 # infers, we list them by name), then each side runs RUNS times; prints the median wall times, the peak
-# resident memory of one run of each, and the ratio.
+# resident memory and CPU time (user + sys) of one run of each, and the ratio
+# of the medians.
 #
 #   crates/betagouv-funding/benches/compare_hledger.sh [ORDERS] [RUNS]
 #
@@ -53,7 +54,7 @@ time_ms() {
 }
 peak_mb() {
   if [ -x /usr/bin/time ]; then
-    /usr/bin/time -v "$@" 2>&1 >/dev/null | awk '/Maximum resident/ { printf "%.1f MB", $6 / 1024 }'
+    /usr/bin/time -v "$@" 2>&1 >/dev/null | awk '/User time/ { u = $4 } /System time/ { s = $4 } /Maximum resident/ { m = $6 } END { printf "%.1f MB, CPU time of that run %.2f s", m / 1024, u + s }'
   else
     echo "n/a"
   fi
