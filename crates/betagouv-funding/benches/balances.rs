@@ -1,7 +1,7 @@
 //! Balances by account and month over 1 million postings.
 //!
 //! The hledger comparison (same data, exported as a journal) is
-//! `crates/betagouv-funding/benches/hledger-compare.sh`; figures in
+//! `crates/betagouv-funding/benches/compare_hledger.sh`; figures in
 //! docs/PERFORMANCE.md.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // tests fail loudly
 

@@ -9,18 +9,19 @@
 //! `agreement-overcommitted`, `order-after-deadline`, `contract-ceiling`,
 //! `carry-over-cap`, `vat-rate`, `empty-order`, `source-partner`.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use betagouv_portfolio::{Diagnostic, Portfolio, Severity};
 use rust_decimal::Decimal;
 
 use crate::error::Error;
-use crate::flows::{delivery_totals, payment_parts};
+use crate::flows::Index;
 use crate::model::{Budget, FiscalYear, RecordType};
 use crate::money::{Money, vat_rate_on};
 
 struct Out<'a> {
     budget: &'a Budget,
+    index: Index<'a>,
     diags: Vec<Diagnostic>,
 }
 
@@ -66,6 +67,7 @@ fn sum(out: &mut Out<'_>, rt: RecordType, id: &str, items: &[Money]) -> Option<M
 pub fn check(budget: &Budget, portfolio: Option<&Portfolio>) -> Vec<Diagnostic> {
     let mut out = Out {
         budget,
+        index: Index::new(budget),
         diags: Vec::new(),
     };
     duplicates(&mut out);
@@ -307,7 +309,7 @@ fn credits(out: &mut Out<'_>) {
         }
     }
     for p in &b.payments {
-        match payment_parts(b, p) {
+        match out.index.payment_parts(p) {
             Ok(parts) => {
                 for part in parts {
                     if let Some(line) = &part.order.line {
@@ -323,13 +325,19 @@ fn credits(out: &mut Out<'_>) {
     for (rt, id, e) in overflows {
         out.overflow(rt, &id, &e);
     }
+    // The first credits of each (line, year).
+    let mut by_line_year: HashMap<(&str, FiscalYear), &crate::model::Credits> =
+        HashMap::with_capacity(b.credits.len());
+    for c in &b.credits {
+        by_line_year.entry((c.line.as_str(), c.year)).or_insert(c);
+    }
     for (kind, consumed) in [("AE", ae), ("CP", cp)] {
         for ((line, year), items) in consumed {
             let id = format!("{line}/{year}");
             let Some(total) = sum(out, RecordType::Credits, &id, &items) else {
                 continue;
             };
-            let Some(c) = b.credits.iter().find(|c| c.line == line && c.year == year) else {
+            let Some(c) = by_line_year.get(&(line.as_str(), year)).copied() else {
                 out.warning("no-credits", RecordType::Line, &line,
                     format!("{kind} consumed in {year} ({total}) but no credits are recorded for the year"));
                 continue;
@@ -363,10 +371,11 @@ fn credits(out: &mut Out<'_>) {
         if c.cp_carried_over_in.is_zero() {
             continue;
         }
-        let prev = b
-            .credits
-            .iter()
-            .find(|p| p.line == c.line && p.year.0 + 1 == c.year.0);
+        let prev = c
+            .year
+            .0
+            .checked_sub(1)
+            .and_then(|y| by_line_year.get(&(c.line.as_str(), FiscalYear(y))).copied());
         if let Some(p) = prev {
             let cap = p.cp_initial.amount() * Decimal::new(3, 2);
             if c.cp_carried_over_in.amount() > cap {
@@ -379,6 +388,11 @@ fn credits(out: &mut Out<'_>) {
 
 fn orders(out: &mut Out<'_>) {
     let b = out.budget;
+    let mut contracts: HashMap<&str, &crate::model::FrameworkContract> =
+        HashMap::with_capacity(b.contracts.len());
+    for c in &b.contracts {
+        contracts.entry(c.id.as_str()).or_insert(c);
+    }
     let mut delivered: BTreeMap<&str, (Vec<Money>, Vec<Money>)> = BTreeMap::new();
     let mut problems: Vec<(Severity, &str, RecordType, String, String)> = Vec::new();
     for o in &b.orders {
@@ -403,7 +417,7 @@ fn orders(out: &mut Out<'_>) {
                 ),
             ));
         }
-        if let Some(c) = b.contracts.iter().find(|c| c.id == o.contract)
+        if let Some(c) = contracts.get(o.contract.as_str())
             && (o.issued_on < c.start || c.end.is_some_and(|e| o.issued_on > e))
         {
             problems.push((
@@ -416,7 +430,7 @@ fn orders(out: &mut Out<'_>) {
         }
     }
     for d in &b.deliveries {
-        let Ok(Some((t, o))) = delivery_totals(b, d) else {
+        let Ok(Some((t, o))) = out.index.delivery_totals(d) else {
             continue;
         };
         let e = delivered.entry(o.id.as_str()).or_default();
@@ -463,7 +477,7 @@ fn orders(out: &mut Out<'_>) {
     }
     let mut paid: BTreeMap<&str, (Vec<Money>, bool)> = BTreeMap::new();
     for p in &b.payments {
-        let Ok(parts) = payment_parts(b, p) else {
+        let Ok(parts) = out.index.payment_parts(p) else {
             continue;
         };
         for part in &parts {
@@ -527,15 +541,18 @@ fn orders(out: &mut Out<'_>) {
             );
         }
     }
+    let mut by_contract: HashMap<&str, Vec<Money>> = HashMap::new();
+    for o in &b.orders {
+        if let Ok(t) = o.totals(b.currency) {
+            by_contract
+                .entry(o.contract.as_str())
+                .or_default()
+                .push(t.gross);
+        }
+    }
     for c in &b.contracts {
         let Some(ceiling) = c.ceiling else { continue };
-        let grosses: Vec<Money> = b
-            .orders
-            .iter()
-            .filter(|o| o.contract == c.id)
-            .filter_map(|o| o.totals(b.currency).ok())
-            .map(|t| t.gross)
-            .collect();
+        let grosses = by_contract.get(c.id.as_str()).cloned().unwrap_or_default();
         let Some(total) = sum(out, RecordType::Contract, &c.id, &grosses) else {
             continue;
         };
@@ -552,6 +569,12 @@ fn orders(out: &mut Out<'_>) {
 
 fn agreements(out: &mut Out<'_>) {
     let b = out.budget;
+    let mut by_agreement: HashMap<&str, Vec<&crate::model::PurchaseOrder>> = HashMap::new();
+    for o in &b.orders {
+        if let Some(a) = &o.agreement {
+            by_agreement.entry(a.as_str()).or_default().push(o);
+        }
+    }
     for a in &b.agreements {
         let received: Vec<Money> = a
             .tranches
@@ -569,11 +592,7 @@ fn agreements(out: &mut Out<'_>) {
                 format!("received {r} exceeds the amount {}", a.amount),
             );
         }
-        let funded: Vec<_> = b
-            .orders
-            .iter()
-            .filter(|o| o.agreement.as_deref() == Some(a.id.as_str()))
-            .collect();
+        let funded = by_agreement.get(a.id.as_str()).cloned().unwrap_or_default();
         let grosses: Vec<Money> = funded
             .iter()
             .filter_map(|o| o.totals(b.currency).ok())

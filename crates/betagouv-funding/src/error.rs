@@ -90,6 +90,37 @@ pub enum Error {
         /// What is wrong.
         message: String,
     },
+    /// The budget file is larger than the size limit of
+    /// [`crate::file::ReadBudgetOptions::max_file_size`]; it is not read.
+    #[error("{path}: the file has {} bytes, over the limit of {limit} bytes for a budget file; it is not read", size_text(.size, .limit))]
+    TooLarge {
+        /// The file.
+        path: PathBuf,
+        /// Its size when known (a pipe's is not).
+        size: Option<u64>,
+        /// The limit.
+        limit: u64,
+    },
+    /// An entry of the budget file goes over a limit of
+    /// [`crate::file::ReadBudgetOptions`].
+    #[error("{path}:{line}:{column}: {message}")]
+    Limit {
+        /// The file.
+        path: PathBuf,
+        /// Line of the entry, from 1.
+        line: usize,
+        /// Column in characters, from 1.
+        column: usize,
+        /// Which limit.
+        message: String,
+    },
+    /// A fiscal year outside [`crate::model::FiscalYear::MIN`]..=[`crate::model::FiscalYear::MAX`].
+    #[error("year {0} is outside the supported years 1900 to 9999")]
+    YearOutOfRange(i64),
+}
+
+fn size_text(size: &Option<u64>, limit: &u64) -> String {
+    size.map_or_else(|| format!("more than {limit}"), |s| s.to_string())
 }
 
 /// Result with this crate's [`Error`].

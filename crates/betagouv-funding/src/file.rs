@@ -4,7 +4,16 @@
 //! schema. Amounts are written as strings with at most two decimals
 //! (`"1234.50"`) or as integers (`1200`); a TOML float is refused, since it would
 //! go through binary floating point. Dates are TOML dates (`2016-04-30`) or
-//! ISO strings. Unknown keys are errors (they are usually typos).
+//! ISO strings, in the years 1900 to 9999 ([`FiscalYear::MIN`] to
+//! [`FiscalYear::MAX`]). Unknown keys are errors (they are usually typos).
+//!
+//! **Limits** ([`ReadBudgetOptions`]): a file larger than 64 MiB, or with more
+//! than 1,000,000 entries (records plus the items of their lists), is refused
+//! with an error naming the file (and the line and column of the entry that
+//! goes over). Memory stays proportional to the file: the text is cut at its
+//! `[[section]]` headers into pieces of about 64 KiB that are parsed one after
+//! the other (a TOML parse tree is many times larger than its text), so only
+//! the budget itself grows with the file.
 //!
 //! ```
 //! use betagouv_funding::file::parse_budget;
@@ -25,8 +34,9 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+use std::collections::HashMap;
 use std::fmt;
-use std::ops::Range;
+use std::io::Read as _;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -119,9 +129,16 @@ struct Date(NaiveDate);
 struct DateVisitor;
 
 fn parse_date<E: de::Error>(s: &str) -> std::result::Result<Date, E> {
-    NaiveDate::parse_from_str(s, "%Y-%m-%d")
-        .map(Date)
-        .map_err(|_| E::custom(format!("invalid date {s:?} (expected YYYY-MM-DD)")))
+    let d = NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .map_err(|_| E::custom(format!("invalid date {s:?} (expected YYYY-MM-DD)")))?;
+    if !FiscalYear::of(d).is_supported() {
+        return Err(E::custom(format!(
+            "date {s} is outside the supported years {} to {}",
+            FiscalYear::MIN,
+            FiscalYear::MAX
+        )));
+    }
+    Ok(Date(d))
 }
 
 impl<'de> Visitor<'de> for DateVisitor {
@@ -147,6 +164,27 @@ impl<'de> Deserialize<'de> for Date {
     }
 }
 
+/// A fiscal year within [`FiscalYear::MIN`]..=[`FiscalYear::MAX`].
+#[derive(Debug, Clone, Copy)]
+struct Year(FiscalYear);
+
+impl<'de> Deserialize<'de> for Year {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        let y = i64::deserialize(d)?;
+        i32::try_from(y)
+            .ok()
+            .and_then(|y| FiscalYear::new(y).ok())
+            .map(Year)
+            .ok_or_else(|| {
+                de::Error::custom(format!(
+                    "year {y} is outside the supported years {} to {}",
+                    FiscalYear::MIN,
+                    FiscalYear::MAX
+                ))
+            })
+    }
+}
+
 fn zero() -> Amt {
     Amt(Money::zero(Currency::Eur))
 }
@@ -156,26 +194,16 @@ fn zero() -> Amt {
 struct RawFile {
     currency: Option<Spanned<String>>,
     incubator: Option<String>,
-    #[serde(default)]
-    organizations: Vec<Spanned<RawOrg>>,
-    #[serde(default)]
-    lines: Vec<Spanned<RawLine>>,
-    #[serde(default)]
-    credits: Vec<Spanned<RawCredits>>,
-    #[serde(default)]
-    resources: Vec<Spanned<RawResource>>,
-    #[serde(default)]
-    agreements: Vec<Spanned<RawAgreement>>,
-    #[serde(default)]
-    contracts: Vec<Spanned<RawContract>>,
-    #[serde(default)]
-    orders: Vec<Spanned<RawOrder>>,
-    #[serde(default)]
-    deliveries: Vec<Spanned<RawDelivery>>,
-    #[serde(default)]
-    payments: Vec<Spanned<RawPayment>>,
-    #[serde(default)]
-    claims: Vec<Spanned<RawClaim>>,
+    organizations: Option<Vec<Spanned<RawOrg>>>,
+    lines: Option<Vec<Spanned<RawLine>>>,
+    credits: Option<Vec<Spanned<RawCredits>>>,
+    resources: Option<Vec<Spanned<RawResource>>>,
+    agreements: Option<Vec<Spanned<RawAgreement>>>,
+    contracts: Option<Vec<Spanned<RawContract>>>,
+    orders: Option<Vec<Spanned<RawOrder>>>,
+    deliveries: Option<Vec<Spanned<RawDelivery>>>,
+    payments: Option<Vec<Spanned<RawPayment>>>,
+    claims: Option<Vec<Spanned<RawClaim>>>,
 }
 
 #[derive(Deserialize)]
@@ -204,7 +232,7 @@ struct RawLine {
 #[serde(deny_unknown_fields)]
 struct RawCredits {
     line: String,
-    year: i32,
+    year: Year,
     ae_initial: Amt,
     cp_initial: Amt,
     #[serde(default = "zero")]
@@ -321,76 +349,446 @@ struct RawPayment {
 #[serde(deny_unknown_fields)]
 struct RawClaim {
     key: String,
-    year: i32,
+    year: Year,
     value: Dec,
     unit: ClaimUnit,
     source: String,
 }
 
-/// Converts byte offsets into 1-based line and column (in characters).
-struct Lines<'a> {
-    text: &'a str,
-    starts: Vec<usize>,
-}
+/// Default largest budget file read: 64 MiB.
+pub const DEFAULT_MAX_FILE_SIZE: u64 = 64 * 1024 * 1024;
 
-impl<'a> Lines<'a> {
-    fn new(text: &'a str) -> Self {
-        let mut starts = vec![0];
-        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
-        Self { text, starts }
-    }
-    fn locate(&self, offset: usize) -> (usize, usize) {
-        let line = self.starts.partition_point(|s| *s <= offset).max(1);
-        let start = self.starts.get(line - 1).copied().unwrap_or(0);
-        let col = self
-            .text
-            .get(start..offset.min(self.text.len()))
-            .map_or(1, |s| s.chars().count() + 1);
-        (line, col)
-    }
-}
+/// Default most entries in one budget file: 1,000,000.
+pub const DEFAULT_MAX_ENTRIES: usize = 1_000_000;
 
-/// Parses a budget file held in `text`; `path` is used in locations.
+/// Limits of the budget reader.
 ///
-/// # Errors
-/// [`Error::Parse`] with line and column for invalid TOML, unknown keys,
-/// missing fields, amounts with more than two decimals, floats, bad dates,
-/// unsupported currencies, and orders without a VAT rate on a date where the
-/// standard rate is unknown. Rule breaches between records (references,
-/// ceilings) are not errors here: see [`crate::check::check`].
-pub fn parse_budget(text: &str, path: &Path) -> Result<Budget> {
-    let lines = Lines::new(text);
-    let located = |span: Option<Range<usize>>, message: String| {
-        let (line, column) = span.map_or((1, 1), |s| lines.locate(s.start));
+/// ```
+/// use betagouv_funding::file::{ReadBudgetOptions, parse_budget_with};
+/// let options = ReadBudgetOptions { max_entries: 1, ..ReadBudgetOptions::default() };
+/// let text = "[[lines]]\nid = \"a\"\nprogramme = \"129\"\n\n[[lines]]\nid = \"b\"\nprogramme = \"352\"\n";
+/// let err = parse_budget_with(text, "b.toml".as_ref(), &options).err().ok_or("expected an error")?;
+/// assert!(err.to_string().starts_with("b.toml:5:1: "), "{err}");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ReadBudgetOptions {
+    /// Largest file (or text), in bytes. Default [`DEFAULT_MAX_FILE_SIZE`] (64 MiB).
+    pub max_file_size: u64,
+    /// Most entries: records of every table plus the items of their lists
+    /// (order lines, tranches, start-ups of an agreement, deliveries of a
+    /// payment). Default [`DEFAULT_MAX_ENTRIES`] (1,000,000).
+    pub max_entries: usize,
+}
+
+impl Default for ReadBudgetOptions {
+    fn default() -> Self {
+        Self {
+            max_file_size: DEFAULT_MAX_FILE_SIZE,
+            max_entries: DEFAULT_MAX_ENTRIES,
+        }
+    }
+}
+
+/// Line and column (1-based, column in characters) of byte offsets, for
+/// offsets asked mostly in increasing order (it counts lines from the last
+/// offset asked; going back starts again from the beginning).
+struct Cursor<'a> {
+    text: &'a str,
+    offset: usize,
+    line: usize,
+    line_start: usize,
+}
+
+impl<'a> Cursor<'a> {
+    fn new(text: &'a str) -> Self {
+        Self {
+            text,
+            offset: 0,
+            line: 1,
+            line_start: 0,
+        }
+    }
+
+    fn locate(&mut self, offset: usize) -> (usize, usize) {
+        let mut offset = offset.min(self.text.len());
+        while !self.text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        if offset < self.offset {
+            *self = Self::new(self.text);
+        }
+        let bytes = self.text.as_bytes();
+        let from = self.offset;
+        for (i, b) in bytes
+            .get(from..offset)
+            .unwrap_or_default()
+            .iter()
+            .enumerate()
+        {
+            if *b == b'\n' {
+                self.line += 1;
+                self.line_start = from + i + 1;
+            }
+        }
+        self.offset = offset;
+        let column = self
+            .text
+            .get(self.line_start..offset)
+            .map_or(1, |s| s.chars().count() + 1);
+        (self.line, column)
+    }
+}
+
+/// Line and column of a record.
+type Pos = (usize, usize);
+
+/// The records read so far, each with where it starts.
+#[derive(Default)]
+struct Raws {
+    currency: Option<(Pos, String)>,
+    incubator: Option<String>,
+    organizations: Vec<(Pos, RawOrg)>,
+    lines: Vec<(Pos, RawLine)>,
+    credits: Vec<(Pos, RawCredits)>,
+    resources: Vec<(Pos, RawResource)>,
+    agreements: Vec<(Pos, RawAgreement)>,
+    contracts: Vec<(Pos, RawContract)>,
+    orders: Vec<(Pos, RawOrder)>,
+    deliveries: Vec<(Pos, RawDelivery)>,
+    payments: Vec<(Pos, RawPayment)>,
+    claims: Vec<(Pos, RawClaim)>,
+}
+
+/// Top-level tables of the format, in [`RawFile`] order.
+const SECTIONS: [&str; 10] = [
+    "organizations",
+    "lines",
+    "credits",
+    "resources",
+    "agreements",
+    "contracts",
+    "orders",
+    "deliveries",
+    "payments",
+    "claims",
+];
+
+/// Largest run of `[[section]]` elements handed to the TOML parser at once.
+const PIECE_BYTES: usize = 64 * 1024;
+
+/// One piece of the file, `text[start..end]`, a TOML document on its own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Piece {
+    start: usize,
+    end: usize,
+    /// Index in [`SECTIONS`] of the elements it holds; `None` for the root piece.
+    section: Option<usize>,
+}
+
+/// Cuts `text` into pieces that are TOML documents on their own: the root
+/// piece (the keys before the first header), then runs of `[[section]]`
+/// elements of one section, each run about [`PIECE_BYTES`] long at most,
+/// every element with its sub-tables (`[[orders.lines]]`).
+///
+/// Headers are found with the TOML lexer (a string, multi-line string or
+/// comment is one token): a `[` first on its line, outside any value. Any
+/// layout this does not cut exactly (a quoted or unknown header key, a
+/// sub-table of a section other than the one just opened, a `[table]` at the
+/// top level) gives `None`, and the caller parses the whole text at once.
+fn pieces(text: &str) -> Option<Vec<Piece>> {
+    use toml_parser::lexer::TokenKind as K;
+
+    let mut out = Vec::new();
+    let mut current = Piece {
+        start: 0,
+        end: 0,
+        section: None,
+    };
+    let mut tokens = toml_parser::Source::new(text).lex().peekable();
+    // Nesting of `[` and `{` inside a value, and whether the line has only white space so far.
+    let mut depth = 0usize;
+    let mut line_start = true;
+    while let Some(t) = tokens.next() {
+        match t.kind() {
+            K::Eof => break,
+            K::Whitespace | K::Comment => {}
+            K::Newline => line_start = depth == 0,
+            K::LeftSquareBracket if line_start => {
+                let header_start = t.span().start();
+                let array = tokens.peek().map(toml_parser::lexer::Token::kind)
+                    == Some(K::LeftSquareBracket);
+                if array {
+                    tokens.next();
+                }
+                // Bare keys separated by dots, white space around them.
+                let mut keys: Vec<&str> = Vec::new();
+                let mut want_key = true;
+                loop {
+                    let n = tokens.next()?;
+                    match n.kind() {
+                        K::Whitespace => {}
+                        K::Atom if want_key => {
+                            keys.push(text.get(n.span().start()..n.span().end())?);
+                            want_key = false;
+                        }
+                        K::Dot if !want_key => want_key = true,
+                        K::RightSquareBracket if !want_key => break,
+                        _ => return None,
+                    }
+                }
+                if array && tokens.next()?.kind() != K::RightSquareBracket {
+                    return None;
+                }
+                let section = SECTIONS.iter().position(|s| Some(s) == keys.first())?;
+                if keys.len() == 1 && array {
+                    let same = current.section == Some(section);
+                    if !same || header_start - current.start >= PIECE_BYTES {
+                        current.end = header_start;
+                        out.push(current);
+                        current = Piece {
+                            start: header_start,
+                            end: 0,
+                            section: Some(section),
+                        };
+                    }
+                } else if keys.len() == 1 || current.section != Some(section) {
+                    return None;
+                }
+                line_start = false;
+            }
+            K::LeftSquareBracket | K::LeftCurlyBracket => {
+                depth += 1;
+                line_start = false;
+            }
+            K::RightSquareBracket | K::RightCurlyBracket => {
+                depth = depth.saturating_sub(1);
+                line_start = false;
+            }
+            _ => line_start = false,
+        }
+    }
+    current.end = text.len();
+    out.push(current);
+    Some(out)
+}
+
+/// Reads pieces of one text into [`Raws`], counting entries.
+struct Reader<'a> {
+    text: &'a str,
+    path: &'a Path,
+    options: &'a ReadBudgetOptions,
+    cursor: Cursor<'a>,
+    raws: Raws,
+    entries: usize,
+    /// Sections given as inline arrays in the root piece.
+    in_root: [bool; 10],
+}
+
+impl Reader<'_> {
+    fn error_at(&mut self, offset: usize, message: String) -> Error {
+        let (line, column) = self.cursor.locate(offset);
         Error::Parse {
-            path: path.to_owned(),
+            path: self.path.to_owned(),
             line,
             column,
             message,
         }
-    };
-    let raw: RawFile =
-        toml::from_str(text).map_err(|e| located(e.span(), e.message().to_owned()))?;
-    let mut b = Budget::new();
-    if let Some(c) = &raw.currency {
-        b.currency = c
-            .get_ref()
-            .parse()
-            .map_err(|e: Error| located(Some(c.span()), e.to_string()))?;
     }
-    b.incubator = raw.incubator;
-    let origin = |b: &mut Budget, rt: RecordType, id: String, span: Range<usize>| {
-        let (line, column) = lines.locate(span.start);
+
+    /// Counts `n` entries of the record at `pos`.
+    fn count(&mut self, pos: Pos, n: usize, what: &str) -> Result<()> {
+        self.entries = self.entries.saturating_add(n);
+        if self.entries > self.options.max_entries {
+            return Err(Error::Limit {
+                path: self.path.to_owned(),
+                line: pos.0,
+                column: pos.1,
+                message: format!(
+                    "{what} goes over the limit of {} entries (records and list items) of a budget file",
+                    self.options.max_entries
+                ),
+            });
+        }
+        Ok(())
+    }
+
+    fn take<T>(
+        &mut self,
+        start: usize,
+        items: Option<Vec<Spanned<T>>>,
+        what: &str,
+        list: impl Fn(&T) -> usize,
+        into: impl Fn(&mut Raws) -> &mut Vec<(Pos, T)>,
+    ) -> Result<()> {
+        for s in items.into_iter().flatten() {
+            let pos = self.cursor.locate(start + s.span().start);
+            let r = s.into_inner();
+            self.count(pos, 1 + list(&r), what)?;
+            into(&mut self.raws).push((pos, r));
+        }
+        Ok(())
+    }
+
+    fn piece(&mut self, p: Piece) -> Result<()> {
+        let text = self.text.get(p.start..p.end).unwrap_or_default();
+        let raw: RawFile = toml::from_str(text).map_err(|e| {
+            let at = p.start + e.span().map_or(0, |s| s.start);
+            self.error_at(at, e.message().to_owned())
+        })?;
+        if let Some(s) = p.section
+            && self.in_root.get(s).copied().unwrap_or(false)
+        {
+            let name = SECTIONS.get(s).copied().unwrap_or_default();
+            return Err(self.error_at(
+                p.start,
+                format!("`{name}` is defined twice: at the top level and as [[{name}]]"),
+            ));
+        }
+        if p.section.is_none() {
+            let defined = [
+                raw.organizations.is_some(),
+                raw.lines.is_some(),
+                raw.credits.is_some(),
+                raw.resources.is_some(),
+                raw.agreements.is_some(),
+                raw.contracts.is_some(),
+                raw.orders.is_some(),
+                raw.deliveries.is_some(),
+                raw.payments.is_some(),
+                raw.claims.is_some(),
+            ];
+            self.in_root = defined;
+        }
+        if let Some(c) = raw.currency {
+            let pos = self.cursor.locate(p.start + c.span().start);
+            self.raws.currency = Some((pos, c.into_inner()));
+        }
+        if raw.incubator.is_some() {
+            self.raws.incubator = raw.incubator;
+        }
+        let s = p.start;
+        self.take(
+            s,
+            raw.organizations,
+            "organization",
+            |_| 0,
+            |r| &mut r.organizations,
+        )?;
+        self.take(s, raw.lines, "line", |_| 0, |r| &mut r.lines)?;
+        self.take(s, raw.credits, "credits", |_| 0, |r| &mut r.credits)?;
+        self.take(s, raw.resources, "resource", |_| 0, |r| &mut r.resources)?;
+        self.take(
+            s,
+            raw.agreements,
+            "agreement",
+            |a| a.tranches.len().saturating_add(a.startups.len()),
+            |r| &mut r.agreements,
+        )?;
+        self.take(s, raw.contracts, "contract", |_| 0, |r| &mut r.contracts)?;
+        self.take(s, raw.orders, "order", |o| o.lines.len(), |r| &mut r.orders)?;
+        self.take(s, raw.deliveries, "delivery", |_| 0, |r| &mut r.deliveries)?;
+        self.take(
+            s,
+            raw.payments,
+            "payment",
+            |p| p.deliveries.len(),
+            |r| &mut r.payments,
+        )?;
+        self.take(s, raw.claims, "claim", |_| 0, |r| &mut r.claims)?;
+        Ok(())
+    }
+}
+
+/// Parses a budget file held in `text`, with the default [`ReadBudgetOptions`];
+/// `path` is used in locations.
+///
+/// # Errors
+/// As [`parse_budget_with`].
+pub fn parse_budget(text: &str, path: &Path) -> Result<Budget> {
+    parse_budget_with(text, path, &ReadBudgetOptions::default())
+}
+
+/// Parses a budget file held in `text` within the limits of `options`;
+/// `path` is used in locations.
+///
+/// # Errors
+/// [`Error::TooLarge`] when `text` is larger than `options.max_file_size`;
+/// [`Error::Limit`] at the entry that goes over `options.max_entries`;
+/// [`Error::Parse`] with line and column for invalid TOML, unknown keys,
+/// missing fields, amounts with more than two decimals, floats, bad dates or
+/// dates outside the years 1900 to 9999, unsupported currencies, and orders
+/// without a VAT rate on a date where the standard rate is unknown. Rule
+/// breaches between records (references, ceilings) are not errors here: see
+/// [`crate::check::check`].
+pub fn parse_budget_with(text: &str, path: &Path, options: &ReadBudgetOptions) -> Result<Budget> {
+    parse(text, path, options, true)
+}
+
+/// As [`parse_budget_with`], but the whole text is parsed at once, without
+/// cutting it at its headers (memory many times the text): the reference
+/// that tests and the fuzz target compare [`parse_budget_with`] with.
+///
+/// # Errors
+/// As [`parse_budget_with`].
+#[doc(hidden)]
+pub fn parse_budget_whole(text: &str, path: &Path, options: &ReadBudgetOptions) -> Result<Budget> {
+    parse(text, path, options, false)
+}
+
+fn parse(text: &str, path: &Path, options: &ReadBudgetOptions, cut: bool) -> Result<Budget> {
+    let size = u64::try_from(text.len()).unwrap_or(u64::MAX);
+    if size > options.max_file_size {
+        return Err(Error::TooLarge {
+            path: path.to_owned(),
+            size: Some(size),
+            limit: options.max_file_size,
+        });
+    }
+    let mut reader = Reader {
+        text,
+        path,
+        options,
+        cursor: Cursor::new(text),
+        raws: Raws::default(),
+        entries: 0,
+        in_root: [false; 10],
+    };
+    let whole = Piece {
+        start: 0,
+        end: text.len(),
+        section: None,
+    };
+    let pieces = if cut { pieces(text) } else { None };
+    for p in pieces.unwrap_or_else(|| vec![whole]) {
+        reader.piece(p)?;
+    }
+    build(reader.raws, path)
+}
+
+/// Turns the records read into a [`Budget`].
+fn build(raws: Raws, path: &Path) -> Result<Budget> {
+    let located = |(line, column): Pos, message: String| Error::Parse {
+        path: path.to_owned(),
+        line,
+        column,
+        message,
+    };
+    let mut b = Budget::new();
+    if let Some((pos, c)) = &raws.currency {
+        b.currency = c.parse().map_err(|e: Error| located(*pos, e.to_string()))?;
+    }
+    b.incubator = raws.incubator;
+    let origin = |b: &mut Budget, rt: RecordType, id: String, (line, column): Pos| {
         b.origins.entry((rt, id)).or_insert(Location {
             file: path.to_owned(),
             line,
             column,
         });
     };
-    for s in raw.organizations {
-        let span = s.span();
-        let r = s.into_inner();
-        origin(&mut b, RecordType::Organization, r.id.clone(), span);
+    b.organizations.reserve(raws.organizations.len());
+    for (pos, r) in raws.organizations {
+        origin(&mut b, RecordType::Organization, r.id.clone(), pos);
         b.organizations.push(Organization {
             id: r.id,
             name: r.name,
@@ -398,10 +796,9 @@ pub fn parse_budget(text: &str, path: &Path) -> Result<Budget> {
             role: r.role,
         });
     }
-    for s in raw.lines {
-        let span = s.span();
-        let r = s.into_inner();
-        origin(&mut b, RecordType::Line, r.id.clone(), span);
+    b.lines.reserve(raws.lines.len());
+    for (pos, r) in raws.lines {
+        origin(&mut b, RecordType::Line, r.id.clone(), pos);
         b.lines.push(BudgetLine {
             id: r.id,
             programme: r.programme,
@@ -410,18 +807,17 @@ pub fn parse_budget(text: &str, path: &Path) -> Result<Budget> {
             title: r.title,
         });
     }
-    for s in raw.credits {
-        let span = s.span();
-        let r = s.into_inner();
+    b.credits.reserve(raws.credits.len());
+    for (pos, r) in raws.credits {
         origin(
             &mut b,
             RecordType::Credits,
-            format!("{}/{}", r.line, r.year),
-            span,
+            format!("{}/{}", r.line, r.year.0),
+            pos,
         );
         b.credits.push(Credits {
             line: r.line,
-            year: FiscalYear(r.year),
+            year: r.year.0,
             ae_initial: r.ae_initial.0,
             cp_initial: r.cp_initial.0,
             ae_carried_over_in: r.ae_carried_over_in.0,
@@ -431,10 +827,9 @@ pub fn parse_budget(text: &str, path: &Path) -> Result<Budget> {
             pooled_funds: r.pooled_funds.0,
         });
     }
-    for s in raw.resources {
-        let span = s.span();
-        let r = s.into_inner();
-        origin(&mut b, RecordType::Resource, r.id.clone(), span);
+    b.resources.reserve(raws.resources.len());
+    for (pos, r) in raws.resources {
+        origin(&mut b, RecordType::Resource, r.id.clone(), pos);
         b.resources.push(Resource {
             id: r.id,
             date: r.date.0,
@@ -445,10 +840,9 @@ pub fn parse_budget(text: &str, path: &Path) -> Result<Budget> {
             note: r.note,
         });
     }
-    for s in raw.agreements {
-        let span = s.span();
-        let r = s.into_inner();
-        origin(&mut b, RecordType::Agreement, r.id.clone(), span);
+    b.agreements.reserve(raws.agreements.len());
+    for (pos, r) in raws.agreements {
+        origin(&mut b, RecordType::Agreement, r.id.clone(), pos);
         b.agreements.push(Agreement {
             id: r.id,
             partner: r.partner,
@@ -470,10 +864,9 @@ pub fn parse_budget(text: &str, path: &Path) -> Result<Budget> {
             overfunding_allowed: r.overfunding_allowed,
         });
     }
-    for s in raw.contracts {
-        let span = s.span();
-        let r = s.into_inner();
-        origin(&mut b, RecordType::Contract, r.id.clone(), span);
+    b.contracts.reserve(raws.contracts.len());
+    for (pos, r) in raws.contracts {
+        origin(&mut b, RecordType::Contract, r.id.clone(), pos);
         b.contracts.push(FrameworkContract {
             id: r.id,
             holder: r.holder,
@@ -482,14 +875,19 @@ pub fn parse_budget(text: &str, path: &Path) -> Result<Budget> {
             ceiling: r.ceiling.map(|a| a.0),
         });
     }
-    for s in raw.orders {
-        let span = s.span();
-        let r = s.into_inner();
+    // The holder of each contract id (the first contract with that id).
+    let mut holders: HashMap<&str, &str> = HashMap::with_capacity(b.contracts.len());
+    for c in &b.contracts {
+        holders.entry(c.id.as_str()).or_insert(c.holder.as_str());
+    }
+    let mut orders = Vec::with_capacity(raws.orders.len());
+    let mut order_origins = Vec::with_capacity(raws.orders.len());
+    for (pos, r) in raws.orders {
         let vat_rate = match r.vat_rate {
             Some(Dec(x)) => x,
             None => vat_rate_on(r.issued_on.0).ok_or_else(|| {
                 located(
-                    Some(span.clone()),
+                    pos,
                     format!(
                         "order {}: no standard VAT rate known on {}; write vat_rate",
                         r.id, r.issued_on.0
@@ -499,18 +897,21 @@ pub fn parse_budget(text: &str, path: &Path) -> Result<Budget> {
         };
         let supplier = match r.supplier {
             Some(s) => s,
-            None => contract_holder(&b, &r.contract).ok_or_else(|| {
-                located(
-                    Some(span.clone()),
-                    format!(
-                        "order {}: no supplier and no contract `{}` to take its holder from",
-                        r.id, r.contract
-                    ),
-                )
-            })?,
+            None => match holders.get(r.contract.as_str()) {
+                Some(h) => (*h).to_owned(),
+                None => {
+                    return Err(located(
+                        pos,
+                        format!(
+                            "order {}: no supplier and no contract `{}` to take its holder from",
+                            r.id, r.contract
+                        ),
+                    ));
+                }
+            },
         };
-        origin(&mut b, RecordType::Order, r.id.clone(), span);
-        b.orders.push(PurchaseOrder {
+        order_origins.push((r.id.clone(), pos));
+        orders.push(PurchaseOrder {
             id: r.id,
             contract: r.contract,
             supplier,
@@ -532,10 +933,14 @@ pub fn parse_budget(text: &str, path: &Path) -> Result<Budget> {
             closed_on: r.closed_on.map(|d| d.0),
         });
     }
-    for s in raw.deliveries {
-        let span = s.span();
-        let r = s.into_inner();
-        origin(&mut b, RecordType::Delivery, r.id.clone(), span);
+    drop(holders);
+    b.orders = orders;
+    for (id, pos) in order_origins {
+        origin(&mut b, RecordType::Order, id, pos);
+    }
+    b.deliveries.reserve(raws.deliveries.len());
+    for (pos, r) in raws.deliveries {
+        origin(&mut b, RecordType::Delivery, r.id.clone(), pos);
         b.deliveries.push(Delivery {
             id: r.id,
             order: r.order,
@@ -545,10 +950,9 @@ pub fn parse_budget(text: &str, path: &Path) -> Result<Budget> {
             partial: r.partial,
         });
     }
-    for s in raw.payments {
-        let span = s.span();
-        let r = s.into_inner();
-        origin(&mut b, RecordType::Payment, r.id.clone(), span);
+    b.payments.reserve(raws.payments.len());
+    for (pos, r) in raws.payments {
+        origin(&mut b, RecordType::Payment, r.id.clone(), pos);
         b.payments.push(Payment {
             id: r.id,
             deliveries: r.deliveries,
@@ -557,18 +961,17 @@ pub fn parse_budget(text: &str, path: &Path) -> Result<Budget> {
             advance: r.advance,
         });
     }
-    for s in raw.claims {
-        let span = s.span();
-        let r = s.into_inner();
+    b.claims.reserve(raws.claims.len());
+    for (pos, r) in raws.claims {
         origin(
             &mut b,
             RecordType::Claim,
-            format!("{}/{}", r.key, r.year),
-            span,
+            format!("{}/{}", r.key, r.year.0),
+            pos,
         );
         b.claims.push(Claim {
             key: r.key,
-            year: FiscalYear(r.year),
+            year: r.year.0,
             value: r.value.0,
             unit: r.unit,
             source: r.source,
@@ -577,24 +980,62 @@ pub fn parse_budget(text: &str, path: &Path) -> Result<Budget> {
     Ok(b)
 }
 
-/// The holder of contract `id` among the contracts already converted.
-fn contract_holder(b: &Budget, id: &str) -> Option<String> {
-    b.contracts
-        .iter()
-        .find(|c| c.id == id)
-        .map(|c| c.holder.clone())
-}
-
-/// Reads and parses the budget file at `path`.
+/// Reads and parses the budget file at `path` with the default [`ReadBudgetOptions`].
 ///
 /// # Errors
-/// [`Error::Io`] when the file cannot be read, else as [`parse_budget`].
+/// As [`read_budget_with`].
 pub fn read_budget(path: &Path) -> Result<Budget> {
-    let text = std::fs::read_to_string(path).map_err(|e| Error::Io {
+    read_budget_with(path, &ReadBudgetOptions::default())
+}
+
+/// Reads and parses the budget file at `path` within the limits of `options`.
+/// The size is checked before reading (and while reading, for files whose
+/// size is not known in advance, such as pipes).
+///
+/// # Errors
+/// [`Error::Io`] when the file cannot be read, [`Error::TooLarge`] when it is
+/// larger than `options.max_file_size`, [`Error::Parse`] at the first byte
+/// that is not UTF-8, else as [`parse_budget_with`].
+pub fn read_budget_with(path: &Path, options: &ReadBudgetOptions) -> Result<Budget> {
+    let io = |e: std::io::Error| Error::Io {
         path: path.to_owned(),
         source: Arc::new(e),
+    };
+    let too_large = |size: Option<u64>| Error::TooLarge {
+        path: path.to_owned(),
+        size,
+        limit: options.max_file_size,
+    };
+    let file = std::fs::File::open(path).map_err(io)?;
+    let len = file.metadata().map_err(io)?.len();
+    if len > options.max_file_size {
+        return Err(too_large(Some(len)));
+    }
+    let mut bytes = Vec::with_capacity(usize::try_from(len).unwrap_or(0));
+    file.take(options.max_file_size.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(io)?;
+    if u64::try_from(bytes.len()).unwrap_or(u64::MAX) > options.max_file_size {
+        return Err(too_large(None));
+    }
+    let text = String::from_utf8(bytes).map_err(|e| {
+        let valid = e.utf8_error().valid_up_to();
+        let prefix = e.as_bytes().get(..valid).unwrap_or_default();
+        let line = prefix.iter().filter(|b| **b == b'\n').count() + 1;
+        let line_start = prefix
+            .iter()
+            .rposition(|b| *b == b'\n')
+            .map_or(0, |i| i + 1);
+        let column = std::str::from_utf8(prefix.get(line_start..).unwrap_or_default())
+            .map_or(1, |s| s.chars().count() + 1);
+        Error::Parse {
+            path: path.to_owned(),
+            line,
+            column,
+            message: "invalid UTF-8: a budget file is UTF-8 text".to_owned(),
+        }
     })?;
-    parse_budget(&text, path)
+    parse_budget_with(&text, path, options)
 }
 
 #[cfg(test)]
@@ -625,6 +1066,139 @@ mod tests {
         assert_eq!(err(""), "ok");
     }
 
+    fn opts(max_entries: usize, max_file_size: u64) -> ReadBudgetOptions {
+        ReadBudgetOptions {
+            max_file_size,
+            max_entries,
+        }
+    }
+
+    #[test]
+    fn entry_limit_is_a_located_error() {
+        let text = crate::synthetic::budget_toml(5, 1);
+        let all = parse_budget(&text, Path::new("f.toml")).unwrap();
+        let n = all.organizations.len()
+            + all.lines.len()
+            + all.credits.len()
+            + all.resources.len()
+            + all.agreements.len()
+            + all
+                .agreements
+                .iter()
+                .map(|a| a.tranches.len())
+                .sum::<usize>()
+            + all.contracts.len()
+            + all.orders.len()
+            + all.orders.iter().map(|o| o.lines.len()).sum::<usize>()
+            + all.deliveries.len()
+            + all.payments.len() * 2;
+        assert!(parse_budget_with(&text, Path::new("f.toml"), &opts(n, u64::MAX)).is_ok());
+        let e = parse_budget_with(&text, Path::new("f.toml"), &opts(n - 1, u64::MAX)).unwrap_err();
+        assert!(matches!(e, Error::Limit { .. }), "{e}");
+        // The last payment (one record, one delivery) is the entry that goes over.
+        let last = text.rfind("[[payments]]").unwrap();
+        let line = text[..last].matches('\n').count() + 1;
+        assert!(
+            e.to_string().starts_with(&format!(
+                "f.toml:{line}:1: payment goes over the limit of {} entries",
+                n - 1
+            )),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn size_limit_before_parsing() {
+        let text = "currency = \"EUR\"\n";
+        assert!(parse_budget_with(text, Path::new("f.toml"), &opts(10, 17)).is_ok());
+        let e = parse_budget_with(text, Path::new("f.toml"), &opts(10, 16)).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "f.toml: the file has 17 bytes, over the limit of 16 bytes for a budget file; it is not read"
+        );
+        let dir =
+            std::env::temp_dir().join(format!("betagouv-funding-size-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("big.toml");
+        std::fs::write(&path, text).unwrap();
+        let e = read_budget_with(&path, &opts(10, 16)).unwrap_err();
+        assert!(
+            matches!(
+                e,
+                Error::TooLarge {
+                    size: Some(17),
+                    limit: 16,
+                    ..
+                }
+            ),
+            "{e}"
+        );
+        assert!(read_budget_with(&path, &opts(10, 17)).is_ok());
+        std::fs::write(&path, b"currency = \"EUR\"\nincubator = \"a\xff\"\n").unwrap();
+        let e = read_budget_with(&path, &opts(10, 100))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.ends_with("big.toml:2:15: invalid UTF-8: a budget file is UTF-8 text"),
+            "{e}"
+        );
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn years_outside_the_supported_range_are_refused() {
+        let e = err(
+            "[[resources]]\nid = \"r\"\ndate = 0001-01-01\nsource = \"incubator\"\namount = 1\n",
+        );
+        assert!(
+            e.starts_with(
+                "f.toml:3:8: date 0001-01-01 is outside the supported years 1900 to 9999"
+            ),
+            "{e}"
+        );
+        let e =
+            err("[[credits]]\nline = \"l\"\nyear = 2147483647\nae_initial = 1\ncp_initial = 1\n");
+        assert!(
+            e.starts_with("f.toml:3:8: year 2147483647 is outside"),
+            "{e}"
+        );
+        let e = err(
+            "[[claims]]\nkey = \"k\"\nyear = 1899\nvalue = 1\nunit = \"count\"\nsource = \"s\"\n",
+        );
+        assert!(e.contains("year 1899 is outside"), "{e}");
+    }
+
+    #[test]
+    fn cutting_gives_the_same_budget_as_one_parse() {
+        let options = ReadBudgetOptions::default();
+        let text = crate::synthetic::budget_toml(400, 3);
+        let p = Path::new("s.toml");
+        assert!(pieces(&text).is_some_and(|v| v.len() > 5));
+        let cut = parse_budget_with(&text, p, &options).unwrap();
+        assert_eq!(cut, parse_budget_whole(&text, p, &options).unwrap());
+        // Layouts the cutter declines or must keep together.
+        for text in [
+            "[[orders]]\nid = \"a\"\ncontract = \"c\"\nsupplier = \"s\"\nissued_on = 2016-01-01\n[[orders.lines]]\nprofile = \"p\"\ndays = 1\ndaily_rate_net = 1\n",
+            "[[contracts]]\nid = \"c\"\nholder = \"h\"\nstart = 2016-01-01\n[[orders]]\nid = \"a\"\ncontract = \"c\"\nissued_on = 2016-01-01\n[[lines]]\nid = \"l\"\nprogramme = \"1\"\n[[orders.lines]]\nprofile = \"p\"\ndays = 1\ndaily_rate_net = 1\n",
+            "lines = [{ id = \"a\", programme = \"1\" }]\n[[lines]]\nid = \"b\"\nprogramme = \"2\"\n",
+            "lines = []\n[[organizations]]\nid = \"o\"\nname = \"n\"\n",
+            "[[\"lines\"]]\nid = \"b\"\nprogramme = \"2\"\n",
+            "x = \"\"\"\n[[lines]]\n\"\"\"\n",
+            "a = [\n[[lines]]\n]\n",
+            "[lines]\nid = 1\n",
+            "[[ lines ]]\nid = \"b\"\nprogramme = \"2\"\n[ [lines]]\n",
+            "\u{feff}[[lines]]\nid = \"b\"\nprogramme = \"2\"\n",
+        ] {
+            let cut = parse_budget_with(text, p, &options);
+            let whole = parse_budget_whole(text, p, &options);
+            match (&cut, &whole) {
+                (Ok(a), Ok(b)) => assert_eq!(a, b, "{text}"),
+                (Err(_), Err(_)) => {}
+                _ => panic!("{text:?}: cut {cut:?} whole {whole:?}"),
+            }
+        }
+    }
+
     #[test]
     fn order_defaults() {
         let text = r#"
@@ -651,5 +1225,55 @@ lines = [{ profile = "dev", days = "20.5", daily_rate_net = 500 }]
                 .map(|l| l.line),
             Some(7)
         );
+    }
+}
+
+#[cfg(test)]
+mod proptests {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    /// Lines of budget files and near misses, to shuffle into documents.
+    const LINES: [&str; 22] = [
+        "[[lines]]",
+        "[[orders]]",
+        "[[orders.lines]]",
+        "[orders.x]",
+        "[[\"lines\"]]",
+        "[lines]",
+        "id = \"a\"",
+        "id = \"b\"",
+        "programme = \"1\"",
+        "contract = \"c\"",
+        "supplier = \"s\"",
+        "issued_on = 2016-01-01",
+        "profile = \"p\"",
+        "days = 1",
+        "daily_rate_net = 1",
+        "lines = []",
+        "x = \"\"\"",
+        "\"\"\"",
+        "a = [",
+        "]",
+        "# [[lines]]",
+        "currency = \"EUR\"",
+    ];
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+        #[test]
+        fn cutting_never_changes_the_result(picks in proptest::collection::vec(0..LINES.len(), 0..24)) {
+            let text: String = picks.iter().map(|i| format!("{}\n", LINES[*i])).collect();
+            let options = ReadBudgetOptions::default();
+            let p = Path::new("f.toml");
+            let cut = parse_budget_with(&text, p, &options);
+            let whole = parse_budget_whole(&text, p, &options);
+            match (&cut, &whole) {
+                (Ok(a), Ok(b)) => prop_assert_eq!(a, b),
+                (Err(_), Err(_)) => {}
+                _ => prop_assert!(false, "{:?}: cut {:?} whole {:?}", text, cut, whole),
+            }
+        }
     }
 }

@@ -254,6 +254,96 @@ impl fmt::Display for YearMonth {
     }
 }
 
+/// Length of the periods of [`Ledger::balances_by`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Interval {
+    /// Calendar months (`2016-01`), as `hledger bal -M`.
+    Month,
+    /// Calendar quarters (`2016Q1`), as `hledger bal -Q`.
+    Quarter,
+    /// Calendar years (`2016`), as `hledger bal -Y`.
+    Year,
+}
+
+/// One period of an [`Interval`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Period {
+    interval: Interval,
+    /// Periods since year 0: `year × 12 + month − 1`, `year × 4 + quarter − 1` or `year`.
+    index: i64,
+}
+
+impl Period {
+    /// The period of `interval` holding `date`.
+    #[must_use]
+    pub fn of(date: NaiveDate, interval: Interval) -> Self {
+        let (y, m) = (i64::from(date.year()), i64::from(date.month0()));
+        let index = match interval {
+            Interval::Month => y * 12 + m,
+            Interval::Quarter => y * 4 + m / 3,
+            Interval::Year => y,
+        };
+        Self { interval, index }
+    }
+
+    /// The period after this one.
+    #[must_use]
+    pub fn next(self) -> Self {
+        Self {
+            interval: self.interval,
+            index: self.index.saturating_add(1),
+        }
+    }
+}
+
+impl fmt::Display for Period {
+    /// `2016-01`, `2016Q1` or `2016`, the column titles of hledger.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.interval {
+            Interval::Month => write!(
+                f,
+                "{:04}-{:02}",
+                self.index.div_euclid(12),
+                self.index.rem_euclid(12) + 1
+            ),
+            Interval::Quarter => write!(
+                f,
+                "{:04}Q{}",
+                self.index.div_euclid(4),
+                self.index.rem_euclid(4) + 1
+            ),
+            Interval::Year => write!(f, "{:04}", self.index),
+        }
+    }
+}
+
+/// Movements of the accounts per period, in exact cents: the table of
+/// `hledger bal -M` (`-Q`, `-Y`) on the exported journal.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PeriodBalances {
+    /// The period of the first transaction and of the last (`None` without transactions).
+    pub span: Option<(Period, Period)>,
+    /// Accounts with a non-zero movement in at least one period, sorted by
+    /// name, with their non-zero movements by period. Sums are `i128` cents:
+    /// they cannot overflow.
+    pub rows: Vec<(Account, BTreeMap<Period, i128>)>,
+}
+
+impl PeriodBalances {
+    /// Every period from the first to the last, empty ones included (the
+    /// columns of hledger's table).
+    pub fn periods(&self) -> impl Iterator<Item = Period> + '_ {
+        let mut next = self.span.map(|(first, _)| first);
+        std::iter::from_fn(move || {
+            let (_, last) = self.span?;
+            let p = next.filter(|p| *p <= last)?;
+            next = (p < last).then(|| p.next());
+            Some(p)
+        })
+    }
+}
+
 /// Accounts and transactions in one currency.
 ///
 /// Invariant: every transaction pushed balances exactly, has at least two
@@ -416,6 +506,40 @@ impl Ledger {
             .collect()
     }
 
+    /// Movement of every account in every period of `interval`.
+    #[must_use]
+    pub fn balances_by(&self, interval: Interval) -> PeriodBalances {
+        let names: Vec<&Account> = self.accounts.iter().collect();
+        let index: HashMap<&Account, usize> =
+            names.iter().enumerate().map(|(i, a)| (*a, i)).collect();
+        let mut sums: HashMap<(usize, Period), i128> = HashMap::new();
+        let mut span: Option<(Period, Period)> = None;
+        for t in &self.transactions {
+            let p = Period::of(t.date, interval);
+            span = Some(span.map_or((p, p), |(a, b)| (a.min(p), b.max(p))));
+            for posting in &t.postings {
+                if let Some(i) = index.get(&posting.account) {
+                    *sums.entry((*i, p)).or_default() += i128::from(posting.amount.cents());
+                }
+            }
+        }
+        let mut cells: Vec<BTreeMap<Period, i128>> = vec![BTreeMap::new(); names.len()];
+        for ((i, p), c) in sums {
+            if c != 0
+                && let Some(row) = cells.get_mut(i)
+            {
+                row.insert(p, c);
+            }
+        }
+        let rows = names
+            .into_iter()
+            .zip(cells)
+            .filter(|(_, row)| !row.is_empty())
+            .map(|(a, row)| (a.clone(), row))
+            .collect();
+        PeriodBalances { span, rows }
+    }
+
     fn money_of(&self, cents: i128) -> Money {
         // Sums beyond the Money range saturate to zero only in impossible cases:
         // each amount is <= 10^15 and a ledger this big does not fit in memory.
@@ -479,5 +603,42 @@ mod tests {
         assert_eq!(by_month.get(&(a.clone(), feb)).map(Money::cents), Some(200));
         let jan_only = l.balances(None, Some(day(2, 1)));
         assert_eq!(jan_only.get(&b).map(Money::cents), Some(-100));
+
+        let t4 = Transaction::new(day(4, 30), "t4", "x")
+            .with(Posting::new(a.clone(), eur("-5.00")))
+            .with(Posting::new(b.clone(), eur("5.00")));
+        let t5 = Transaction::new(day(4, 30), "t5", "back")
+            .with(Posting::new(a.clone(), eur("5.00")))
+            .with(Posting::new(b.clone(), eur("-5.00")));
+        l.push(t4).unwrap();
+        l.push(t5).unwrap();
+        let m = l.balances_by(Interval::Month);
+        let titles: Vec<String> = m.periods().map(|p| p.to_string()).collect();
+        assert_eq!(titles, ["2016-01", "2016-02", "2016-03", "2016-04"]);
+        // April nets to zero: no cell; both accounts keep their rows.
+        assert_eq!(m.rows.len(), 2);
+        let (acc, row) = &m.rows[0];
+        assert_eq!(acc, &a);
+        let cells: Vec<(String, i128)> = row.iter().map(|(p, c)| (p.to_string(), *c)).collect();
+        assert_eq!(
+            cells,
+            [("2016-01".to_owned(), 100), ("2016-02".to_owned(), 200)]
+        );
+        let q = l.balances_by(Interval::Quarter);
+        let titles: Vec<String> = q.periods().map(|p| p.to_string()).collect();
+        assert_eq!(titles, ["2016Q1", "2016Q2"]);
+        assert_eq!(q.rows[1].1.values().copied().collect::<Vec<_>>(), [-300]);
+        let y = l.balances_by(Interval::Year);
+        assert_eq!(
+            y.periods().map(|p| p.to_string()).collect::<Vec<_>>(),
+            ["2016"]
+        );
+        assert_eq!(
+            Ledger::new(Currency::Eur)
+                .balances_by(Interval::Year)
+                .periods()
+                .count(),
+            0
+        );
     }
 }

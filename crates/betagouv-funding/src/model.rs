@@ -17,33 +17,83 @@ use crate::error::Result;
 use crate::money::{Currency, Money, Totals};
 
 /// A fiscal year (exercice): 1 January to 31 December.
+///
+/// Supported years are [`FiscalYear::MIN`] to [`FiscalYear::MAX`] (1900 to
+/// 9999): [`FiscalYear::new`] refuses others, the budget reader refuses dates
+/// and years outside them, and a value built by hand outside them has no
+/// days ([`FiscalYear::bounds`] is `None`, [`FiscalYear::contains`] is always
+/// false), so nothing is ever attributed to it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct FiscalYear(pub i32);
 
 impl FiscalYear {
+    /// The first supported year, 1900.
+    pub const MIN: FiscalYear = FiscalYear(1900);
+    /// The last supported year, 9999.
+    pub const MAX: FiscalYear = FiscalYear(9999);
+
+    /// The fiscal year `year`, if supported.
+    ///
+    /// ```
+    /// use betagouv_funding::model::FiscalYear;
+    /// assert_eq!(FiscalYear::new(2016)?, FiscalYear(2016));
+    /// assert!(FiscalYear::new(i32::MAX).is_err());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`crate::Error::YearOutOfRange`] outside 1900..=9999.
+    pub fn new(year: i32) -> Result<Self> {
+        let y = Self(year);
+        if y.is_supported() {
+            Ok(y)
+        } else {
+            Err(crate::Error::YearOutOfRange(i64::from(year)))
+        }
+    }
+
+    /// Whether the year is within [`FiscalYear::MIN`]..=[`FiscalYear::MAX`].
+    #[must_use]
+    pub fn is_supported(self) -> bool {
+        (Self::MIN..=Self::MAX).contains(&self)
+    }
+
     /// The fiscal year of `date`.
     #[must_use]
     pub fn of(date: NaiveDate) -> Self {
         Self(date.year())
     }
 
-    /// 1 January of the year (`None` out of chrono's range).
+    /// 1 January of the year and 1 January of the next (exclusive end);
+    /// `None` for an unsupported year.
+    #[must_use]
+    pub fn bounds(self) -> Option<(NaiveDate, NaiveDate)> {
+        if !self.is_supported() {
+            return None;
+        }
+        Some((
+            NaiveDate::from_ymd_opt(self.0, 1, 1)?,
+            NaiveDate::from_ymd_opt(self.0.checked_add(1)?, 1, 1)?,
+        ))
+    }
+
+    /// 1 January of the year (`None` for an unsupported year).
     #[must_use]
     pub fn first_day(self) -> Option<NaiveDate> {
-        NaiveDate::from_ymd_opt(self.0, 1, 1)
+        self.bounds().map(|b| b.0)
     }
 
-    /// 1 January of the next year: the exclusive end.
+    /// 1 January of the next year: the exclusive end (`None` for an unsupported year).
     #[must_use]
     pub fn end_exclusive(self) -> Option<NaiveDate> {
-        NaiveDate::from_ymd_opt(self.0.checked_add(1)?, 1, 1)
+        self.bounds().map(|b| b.1)
     }
 
-    /// Whether `date` falls in the year.
+    /// Whether `date` falls in the year (never for an unsupported year).
     #[must_use]
     pub fn contains(self, date: NaiveDate) -> bool {
-        date.year() == self.0
+        self.is_supported() && date.year() == self.0
     }
 }
 
@@ -570,7 +620,9 @@ impl Budget {
         self.organizations.iter().find(|o| o.id == id)
     }
 
-    /// Fiscal years mentioned by any dated record, sorted.
+    /// Fiscal years of the dated records (resources, agreements and the
+    /// tranches received, orders, deliveries by period end, payments, credits
+    /// and claims), sorted, without repetition.
     #[must_use]
     pub fn years(&self) -> Vec<FiscalYear> {
         let mut y: Vec<FiscalYear> = self
@@ -578,11 +630,19 @@ impl Budget {
             .iter()
             .map(|r| FiscalYear::of(r.date))
             .chain(self.agreements.iter().map(|a| FiscalYear::of(a.signed_on)))
+            .chain(
+                self.agreements
+                    .iter()
+                    .flat_map(|a| a.tranches.iter().filter_map(|t| t.received_on))
+                    .map(FiscalYear::of),
+            )
             .chain(self.orders.iter().map(|o| FiscalYear::of(o.issued_on)))
+            .chain(self.deliveries.iter().map(|d| FiscalYear::of(d.period_end)))
             .chain(self.payments.iter().map(|p| FiscalYear::of(p.paid_on)))
             .chain(self.credits.iter().map(|c| c.year))
+            .chain(self.claims.iter().map(|c| c.year))
             .collect();
-        y.sort();
+        y.sort_unstable();
         y.dedup();
         y
     }

@@ -17,7 +17,7 @@ use std::collections::{BTreeMap, HashMap};
 use betagouv_portfolio::{Diagnostic, Portfolio, Severity};
 
 use crate::error::Result;
-use crate::flows::{attribution, delivery_totals, payment_parts};
+use crate::flows::{Index, attribution};
 use crate::ledger::{Account, Ledger, Posting, Transaction};
 use crate::model::{Budget, SourceKind};
 use crate::money::Money;
@@ -55,6 +55,7 @@ pub fn to_ledger(budget: &Budget, portfolio: Option<&Portfolio>) -> (Ledger, Vec
     let Ok(cash) = treasury() else {
         return (Ledger::new(budget.currency), diags);
     };
+    let index = Index::new(budget);
     for r in &budget.resources {
         let income = match r.source {
             SourceKind::Incubator => account(
@@ -126,7 +127,7 @@ pub fn to_ledger(budget: &Budget, portfolio: Option<&Portfolio>) -> (Ledger, Vec
         }
     }
     for d in &budget.deliveries {
-        let (t, o) = match delivery_totals(budget, d) {
+        let (t, o) = match index.delivery_totals(d) {
             Ok(Some(x)) => x,
             Ok(None) => {
                 skip(
@@ -169,7 +170,7 @@ pub fn to_ledger(budget: &Budget, portfolio: Option<&Portfolio>) -> (Ledger, Vec
         txs.push(tx.with(Posting::new(sup, t.gross.negated())));
     }
     for p in &budget.payments {
-        let parts = match payment_parts(budget, p) {
+        let parts = match index.payment_parts(p) {
             Ok(parts) if !parts.is_empty() => parts,
             Ok(_) => {
                 skip(format!("payment {}", p.id), &"no known delivery");
@@ -221,7 +222,12 @@ pub fn to_ledger(budget: &Budget, portfolio: Option<&Portfolio>) -> (Ledger, Vec
     let mut running: HashMap<Account, i128> = HashMap::new();
     for t in &mut txs {
         for p in &mut t.postings {
-            let bal = running.entry(p.account.clone()).or_default();
+            if !running.contains_key(&p.account) {
+                running.insert(p.account.clone(), 0);
+            }
+            let Some(bal) = running.get_mut(&p.account) else {
+                continue;
+            };
             *bal += i128::from(p.amount.cents());
             if p.assertion.is_some() {
                 let cents = i64::try_from(*bal).ok();
@@ -230,10 +236,12 @@ pub fn to_ledger(budget: &Budget, portfolio: Option<&Portfolio>) -> (Ledger, Vec
         }
     }
     let mut ledger = Ledger::new(budget.currency);
-    for t in &txs {
-        for p in &t.postings {
-            ledger.declare(p.account.clone());
-        }
+    let used: std::collections::HashSet<&Account> = txs
+        .iter()
+        .flat_map(|t| t.postings.iter().map(|p| &p.account))
+        .collect();
+    for a in used {
+        ledger.declare(a.clone());
     }
     ledger.declare(cash);
     for t in txs {

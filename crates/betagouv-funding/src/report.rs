@@ -15,7 +15,7 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 
 use crate::check::check;
-use crate::flows::{UNPHASED, attribution, delivery_totals, payment_parts};
+use crate::flows::{Index, UNPHASED, attribution};
 use crate::ledger::Ledger;
 use crate::model::{Budget, ClaimUnit, FiscalYear, Role};
 use crate::money::{Currency, Money, round_cents, round_ratio};
@@ -269,7 +269,10 @@ pub fn resources_from_ledger(
         currency: ledger.currency(),
     };
     let (mut own, mut partners, mut by) = (acc.zero(), acc.zero(), BTreeMap::new());
-    for (account, m) in ledger.balances(year.first_day(), year.end_exclusive()) {
+    let Some((first, end)) = year.bounds() else {
+        return (own, partners, by);
+    };
+    for (account, m) in ledger.balances(Some(first), Some(end)) {
         let income = m.negated();
         let mut seg = account.as_str().split(':');
         match (seg.next(), seg.next(), seg.next()) {
@@ -285,6 +288,11 @@ pub fn resources_from_ledger(
 }
 
 /// The report of `options.year` for `budget`, with start-up phases from `portfolio`.
+///
+/// Only records dated in the year count as the year's. A year outside
+/// [`FiscalYear::MIN`]..=[`FiscalYear::MAX`] has no days: every amount of
+/// such a report is zero (refuse such a year first with [`FiscalYear::new`]).
+/// Linear in the number of records.
 #[must_use]
 pub fn report(
     budget: &Budget,
@@ -295,11 +303,15 @@ pub fn report(
         currency: budget.currency,
     };
     let year = options.year;
+    let index = Index::new(budget);
     let (ledger, _) = to_ledger(budget, portfolio);
     let (own, partners, by_partner) = resources_from_ledger(&ledger, year);
+    drop(ledger);
     let mut total = own;
     acc.add(&mut total, partners);
-    let end_excl = year.end_exclusive().unwrap_or(NaiveDate::MAX);
+    // End of the year (exclusive), for the consumption "up to the report's end";
+    // an unsupported year has no days: nothing is before its end.
+    let end_excl = year.end_exclusive().unwrap_or(NaiveDate::MIN);
 
     // Payments of the year, attributed.
     let mut by_startup = BTreeMap::new();
@@ -315,7 +327,7 @@ pub fn report(
     let mut paid_by_order: BTreeMap<&str, Money> = BTreeMap::new();
     let mut paid_dates: Vec<(NaiveDate, Money)> = Vec::new();
     for p in &budget.payments {
-        let Ok(parts) = payment_parts(budget, p) else {
+        let Ok(parts) = index.payment_parts(p) else {
             continue;
         };
         for part in parts {
@@ -346,7 +358,7 @@ pub fn report(
     let mut delivered_year = acc.zero();
     let mut delivered_by_order: BTreeMap<&str, Money> = BTreeMap::new();
     for d in &budget.deliveries {
-        let Ok(Some((t, o))) = delivery_totals(budget, d) else {
+        let Ok(Some((t, o))) = index.delivery_totals(d) else {
             continue;
         };
         if d.period_end < end_excl {
@@ -385,6 +397,8 @@ pub fn report(
     let mut outstanding = acc.zero();
     let mut orders = Vec::new();
     let mut ae_by_line: BTreeMap<&str, Money> = BTreeMap::new();
+    // Engaged and paid per funding agreement, over the orders up to the end.
+    let mut by_agreement: BTreeMap<&str, (Money, Money)> = BTreeMap::new();
     for o in budget.orders.iter().filter(|o| o.issued_on < end_excl) {
         let Ok(t) = o.totals(budget.currency) else {
             continue;
@@ -406,6 +420,13 @@ pub fn report(
             .unwrap_or(acc.zero());
         let remaining = t.gross.checked_sub(paid).unwrap_or(acc.zero());
         acc.add(&mut outstanding, remaining);
+        if let Some(a) = &o.agreement {
+            let e = by_agreement
+                .entry(a.as_str())
+                .or_insert_with(|| (acc.zero(), acc.zero()));
+            acc.add(&mut e.0, t.gross);
+            acc.add(&mut e.1, paid);
+        }
         orders.push(OrderUse {
             id: o.id.clone(),
             startup: o.startup.clone(),
@@ -420,7 +441,7 @@ pub fn report(
     // CP by line: payments of the year.
     let mut cp_by_line: BTreeMap<&str, Money> = BTreeMap::new();
     for p in budget.payments.iter().filter(|p| year.contains(p.paid_on)) {
-        let Ok(parts) = payment_parts(budget, p) else {
+        let Ok(parts) = index.payment_parts(p) else {
             continue;
         };
         for part in parts {
@@ -469,15 +490,10 @@ pub fn report(
                     acc.add(&mut received, t.received());
                 }
             }
-            let (mut engaged, mut paid) = (acc.zero(), acc.zero());
-            for o in orders.iter() {
-                let funded =
-                    budget.order(&o.id).and_then(|x| x.agreement.as_deref()) == Some(a.id.as_str());
-                if funded {
-                    acc.add(&mut engaged, o.total);
-                    acc.add(&mut paid, o.paid);
-                }
-            }
+            let (engaged, paid) = by_agreement
+                .get(a.id.as_str())
+                .copied()
+                .unwrap_or((acc.zero(), acc.zero()));
             AgreementUse {
                 id: a.id.clone(),
                 partner: a.partner.clone(),
@@ -655,5 +671,99 @@ fn check_claim(
         computed,
         status,
         note,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::OnceLock;
+
+    use chrono::Datelike;
+    use proptest::prelude::*;
+
+    use super::*;
+
+    fn budget() -> &'static Budget {
+        static B: OnceLock<Budget> = OnceLock::new();
+        B.get_or_init(|| {
+            let text = crate::synthetic::budget_toml(40, 11);
+            crate::file::parse_budget(&text, "s.toml".as_ref()).unwrap()
+        })
+    }
+
+    /// Year totals computed straight from the records, in cents:
+    /// (resources and agreements signed, engaged, delivered, paid).
+    fn expected(b: &Budget, year: i32) -> (i64, i64, i64, i64) {
+        let supported = FiscalYear(year).is_supported();
+        let in_year = |d: NaiveDate| supported && d.year() == year;
+        let resources: i64 = b
+            .resources
+            .iter()
+            .filter(|r| in_year(r.date))
+            .map(|r| r.amount.cents())
+            .chain(
+                b.agreements
+                    .iter()
+                    .filter(|a| in_year(a.signed_on))
+                    .map(|a| a.amount.cents()),
+            )
+            .sum();
+        let engaged = b
+            .orders
+            .iter()
+            .filter(|o| in_year(o.issued_on))
+            .map(|o| o.totals(b.currency).unwrap().gross.cents())
+            .sum();
+        let delivered = b
+            .deliveries
+            .iter()
+            .filter(|d| in_year(d.period_end))
+            .map(|d| {
+                let o = b.order(&d.order).unwrap();
+                crate::money::Totals::of(&[d.amount_net], o.vat_rate, b.currency)
+                    .unwrap()
+                    .gross
+                    .cents()
+            })
+            .sum();
+        let paid = b
+            .payments
+            .iter()
+            .filter(|p| in_year(p.paid_on))
+            .map(|p| p.amount_gross.cents())
+            .sum();
+        (resources, engaged, delivered, paid)
+    }
+
+    #[test]
+    fn year_out_of_range_gets_nothing() {
+        let b = budget();
+        let r = report(b, None, &ReportOptions::for_year(i32::MAX));
+        assert_eq!(r.total.cents(), 0);
+        assert!(r.orders.is_empty() && r.agreements.is_empty() && r.credits.is_empty());
+        let r2016 = report(b, None, &ReportOptions::for_year(2016));
+        assert!(r2016.total.cents() > 0);
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(200))]
+        #[test]
+        fn report_counts_only_the_records_of_its_year(
+            year in prop_oneof![any::<i32>(), 2012..2019i32, Just(i32::MAX), Just(i32::MIN)]
+        ) {
+            let b = budget();
+            let r = report(b, None, &ReportOptions::for_year(year));
+            let (resources, engaged, delivered, paid) = expected(b, year);
+            prop_assert_eq!(r.total.cents(), resources);
+            prop_assert_eq!(r.spending.engaged.cents(), engaged);
+            prop_assert_eq!(r.spending.delivered.cents(), delivered);
+            prop_assert_eq!(r.spending.paid.cents(), paid);
+            let by_startup: i64 = r.by_startup.values().map(Money::cents).sum();
+            prop_assert_eq!(by_startup + r.shared.cents(), paid);
+            if !FiscalYear(year).is_supported() {
+                prop_assert!(r.orders.is_empty() && r.agreements.is_empty());
+                prop_assert_eq!(r.burn.monthly.cents(), 0);
+            }
+        }
     }
 }

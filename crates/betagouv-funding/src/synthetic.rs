@@ -1,12 +1,21 @@
-//! Deterministic synthetic ledgers, for benchmarks and scale tests.
+//! Deterministic synthetic ledgers and budget files, for benchmarks and scale tests.
 //!
 //! ```
 //! let ledger = betagouv_funding::synthetic::ledger(1_000, 42);
 //! let postings: usize = ledger.transactions().iter().map(|t| t.postings.len()).sum();
 //! assert_eq!(postings, 1_000);
+//!
+//! let text = betagouv_funding::synthetic::budget_toml(10, 42);
+//! let budget = betagouv_funding::file::parse_budget(&text, "synthetic.toml".as_ref())?;
+//! assert_eq!(budget.orders.len(), 10);
+//! assert_eq!(budget.deliveries.len(), 20);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
-use chrono::{Days, NaiveDate};
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+use chrono::{Datelike, Days, NaiveDate};
 
 use crate::ledger::{Account, Ledger, Posting, Transaction};
 use crate::money::{Currency, Money};
@@ -84,4 +93,195 @@ pub fn ledger(postings: usize, seed: u64) -> Ledger {
         let _ = l.push(t);
     }
     l
+}
+
+/// Partner organisations of [`budget_toml`].
+const PARTNERS: usize = 20;
+/// Framework contracts (and holders) of [`budget_toml`].
+const CONTRACTS: usize = 5;
+/// Categories written by [`budget_toml`].
+const CATEGORIES: [&str; 7] = [
+    "development",
+    "deployment",
+    "design",
+    "coaching",
+    "hosting",
+    "software",
+    "travel",
+];
+
+/// `round(cents × 20 %)`, half away from zero, for non-negative cents.
+fn vat_cents(net: i64) -> i64 {
+    (net * 20 + 50) / 100
+}
+
+fn money(cents: i64) -> String {
+    format!("{}.{:02}", cents / 100, cents % 100)
+}
+
+/// A deterministic budget file (TOML, the format of [`crate::file`]) with
+/// `orders` purchase orders issued from 2014 to 2016, each with two lines,
+/// two deliveries (service fait) and one payment per delivery, on the
+/// start-ups of the built-in 2016 portfolio; plus own credits and resources
+/// per year, 20 partners with one agreement each per year (two tranches) and
+/// 5 framework contracts. About 800 bytes per order: 64,000 orders make a
+/// 50 MB file. The budget passes [`crate::check::check`] with the built-in
+/// portfolio. Same arguments, same text.
+#[must_use]
+pub fn budget_toml(orders: usize, seed: u64) -> String {
+    let mut rng = Rng(seed);
+    let startups: Vec<String> = betagouv_portfolio::builtin::portfolio_2016()
+        .startups
+        .iter()
+        .map(|s| s.id.as_str().to_owned())
+        .collect();
+    let years = [2014, 2015, 2016];
+    let mut out = String::with_capacity(orders.saturating_mul(820).saturating_add(10_000));
+    out.push_str("# Synthetic budget (betagouv_funding::synthetic::budget_toml)\n");
+    out.push_str("currency = \"EUR\"\nincubator = \"synthetic\"\n\n");
+    out.push_str("[[organizations]]\nid = \"own\"\nname = \"Own funder\"\nkind = \"central-administration\"\nrole = \"own\"\n\n");
+    for p in 0..PARTNERS {
+        let _ = write!(
+            out,
+            "[[organizations]]\nid = \"partner-{p:02}\"\nname = \"Partner {p:02}\"\nkind = \"state-operator\"\n\n"
+        );
+    }
+    for l in ["p129", "p352"] {
+        let _ = write!(
+            out,
+            "[[lines]]\nid = \"{l}\"\nprogramme = \"{}\"\ntitle = \"operating\"\n\n",
+            &l[1..]
+        );
+    }
+    for c in 0..CONTRACTS {
+        let _ = write!(
+            out,
+            "[[contracts]]\nid = \"ac-{c}\"\nholder = \"holder-{c}\"\nstart = 2013-01-01\n\n"
+        );
+    }
+    let start = NaiveDate::from_ymd_opt(2014, 1, 1).unwrap_or_default();
+    // Gross engaged per (line, year) and per agreement, to size credits and agreements.
+    let mut engaged: BTreeMap<(&str, i32), i64> = BTreeMap::new();
+    let mut funded: BTreeMap<(usize, i32), i64> = BTreeMap::new();
+    let mut orders_text = String::with_capacity(orders.saturating_mul(300));
+    let mut rest = String::with_capacity(orders.saturating_mul(520));
+    for i in 0..orders {
+        let issued = start + Days::new(rng.below(2 * 365 + 240));
+        let year = issued.year();
+        let line = if rng.below(2) == 0 { "p129" } else { "p352" };
+        let startup = startups
+            .get(usize::try_from(rng.below(startups.len() as u64)).unwrap_or(0))
+            .map_or("shared", String::as_str);
+        let contract = rng.below(CONTRACTS as u64);
+        let category = CATEGORIES
+            .get(usize::try_from(rng.below(CATEGORIES.len() as u64)).unwrap_or(0))
+            .copied()
+            .unwrap_or("development");
+        let partner = usize::try_from(rng.below(3 * PARTNERS as u64)).unwrap_or(0);
+        let agreement = (partner < PARTNERS).then_some(partner);
+        let days1 = i64::try_from(rng.below(36)).unwrap_or(0) + 5;
+        let rate1 = (i64::try_from(rng.below(41)).unwrap_or(0) + 40) * 1_000;
+        let quarter_days = i64::try_from(rng.below(8)).unwrap_or(0) + 1;
+        let rate2 = 33_320;
+        // Line nets are multiples of 10 cents, so both halves of the net are
+        // multiples of 5 cents and their VAT is exact: the payments add up to
+        // the order's gross to the cent.
+        let net1 = days1 * rate1;
+        let net2 = quarter_days * rate2 / 4;
+        let net = net1 + net2;
+        let gross = net + vat_cents(net);
+        *engaged.entry((line, year)).or_default() += gross;
+        if let Some(a) = agreement {
+            *funded.entry((a, year)).or_default() += gross;
+        }
+        let _ = write!(
+            orders_text,
+            "[[orders]]\nid = \"BC-{i:07}\"\ncontract = \"ac-{contract}\"\nstartup = \"{startup}\"\nline = \"{line}\"\n"
+        );
+        if let Some(a) = agreement {
+            let _ = writeln!(orders_text, "agreement = \"conv-{a:02}-{year}\"");
+        }
+        let _ = write!(
+            orders_text,
+            "issued_on = {issued}\ncategory = \"{category}\"\nlines = [\n  {{ profile = \"developer\", days = \"{days1}\", daily_rate_net = \"{}\" }},\n  {{ profile = \"coach\", days = \"{}.{:02}\", daily_rate_net = \"{}\" }},\n]\n\n",
+            money(rate1),
+            quarter_days / 4,
+            quarter_days % 4 * 25,
+            money(rate2),
+        );
+        let first = net / 2;
+        let mut period_start = issued;
+        for (k, part) in [(1, first), (2, net - first)] {
+            let period_end = period_start + Days::new(29);
+            let paid_on = period_end + Days::new(10 + rng.below(30));
+            let _ = write!(
+                rest,
+                "[[deliveries]]\nid = \"SF-{i:07}-{k}\"\norder = \"BC-{i:07}\"\nperiod_start = {period_start}\nperiod_end = {period_end}\namount_net = \"{}\"\npartial = {}\n\n",
+                money(part),
+                k == 1,
+            );
+            let _ = write!(
+                rest,
+                "[[payments]]\nid = \"PAY-{i:07}-{k}\"\ndeliveries = [\"SF-{i:07}-{k}\"]\npaid_on = {paid_on}\namount_gross = \"{}\"\n\n",
+                money(part + vat_cents(part)),
+            );
+            period_start = period_end + Days::new(1);
+        }
+    }
+    for y in years {
+        for l in ["p129", "p352"] {
+            let need = engaged.get(&(l, y)).copied().unwrap_or(0);
+            let ae = need + need / 10 + 100_000_000;
+            let _ = write!(
+                out,
+                "[[credits]]\nline = \"{l}\"\nyear = {y}\nae_initial = \"{}\"\ncp_initial = \"{}\"\n\n",
+                money(ae),
+                money(ae),
+            );
+        }
+        let _ = write!(
+            out,
+            "[[resources]]\nid = \"own-{y}\"\ndate = {y}-01-04\nsource = \"incubator\"\nline = \"p129\"\namount = \"{}\"\n\n",
+            money(1_000_000_000)
+        );
+        for p in 0..PARTNERS {
+            let amount = funded.get(&(p, y)).copied().unwrap_or(0) + 10_000_000;
+            let first = amount / 2;
+            let _ = write!(
+                out,
+                "[[agreements]]\nid = \"conv-{p:02}-{y}\"\npartner = \"partner-{p:02}\"\nkind = \"pooled-fund\"\namount = \"{}\"\nsigned_on = {y}-01-02\nengagement_deadline = {y}-12-31\ntranches = [\n  {{ due_on = {y}-03-01, amount = \"{}\", received_on = {y}-03-15 }},\n  {{ due_on = {y}-09-01, amount = \"{}\" }},\n]\n\n",
+                money(amount),
+                money(first),
+                money(amount - first),
+            );
+        }
+    }
+    out.push_str(&orders_text);
+    out.push_str(&rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn synthetic_budget_parses_and_checks_clean() {
+        let text = budget_toml(300, 7);
+        assert_eq!(text, budget_toml(300, 7));
+        let b = crate::file::parse_budget(&text, "s.toml".as_ref()).unwrap();
+        assert_eq!(b.orders.len(), 300);
+        assert_eq!(b.deliveries.len(), 600);
+        assert_eq!(b.payments.len(), 600);
+        let portfolio = betagouv_portfolio::builtin::portfolio_2016();
+        let diags = crate::check::check(&b, Some(&portfolio));
+        assert!(diags.is_empty(), "{:?}", diags.first());
+        let (_, problems) = crate::post::to_ledger(&b, Some(&portfolio));
+        assert!(problems.is_empty(), "{:?}", problems.first());
+        let per_order = text.len() / 300;
+        assert!(
+            (600..1000).contains(&per_order),
+            "{per_order} bytes per order"
+        );
+    }
 }

@@ -300,3 +300,189 @@ fn journal_out_needs_force_and_replaces_only_a_regular_file() {
     assert!(String::from_utf8_lossy(&o.stderr).contains("already exists"));
     no_temporaries(dir.path());
 }
+
+#[test]
+fn report_refuses_a_year_out_of_range_or_without_records() {
+    for year in ["2147483647", "-2147483648", "1899", "10000"] {
+        let out = betagouv()
+            .args(["budget", "report", "--json"])
+            .arg(format!("--year={year}"))
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{year}");
+        assert!(out.stdout.is_empty(), "{year}");
+        let err = String::from_utf8(out.stderr).unwrap();
+        assert!(
+            err.contains(&format!(
+                "--year {year}: outside the supported years 1900 to 9999"
+            )),
+            "{err}"
+        );
+    }
+    let out = betagouv()
+        .args(["budget", "report", "--year", "2030"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        err.contains(
+            "--year 2030: the budget has no record dated in 2030 (years with records: 2016)"
+        ),
+        "{err}"
+    );
+}
+
+#[test]
+fn oversized_budget_file_is_refused_before_reading() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("huge.toml");
+    // A sparse file one byte over the 64 MiB default: refused from its size.
+    let f = std::fs::File::create(&path).unwrap();
+    f.set_len(64 * 1024 * 1024 + 1).unwrap();
+    drop(f);
+    for cmd in ["report", "balances", "journal"] {
+        let out = betagouv()
+            .args(["budget", cmd])
+            .arg(&path)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{cmd}");
+        let err = String::from_utf8(out.stderr).unwrap();
+        assert!(
+            err.contains("huge.toml: the file has 67108865 bytes, over the limit of 67108864 bytes for a budget file"),
+            "{cmd}: {err}"
+        );
+    }
+}
+
+/// `(header, rows)` of a CSV whose fields are all quoted, amounts normalised
+/// (`"-12.50 EUR"` and `"-12.5"` alike, `"0"` and `"0.00"` alike).
+fn csv_table(
+    text: &str,
+) -> (
+    Vec<String>,
+    std::collections::BTreeMap<String, Vec<rust_decimal::Decimal>>,
+) {
+    let mut lines = text.lines().map(|l| {
+        l.trim_matches('"')
+            .split("\",\"")
+            .map(str::to_owned)
+            .collect::<Vec<_>>()
+    });
+    let header = lines.next().unwrap();
+    let rows = lines
+        .map(|mut cells| {
+            let account = cells.remove(0);
+            let values = cells
+                .iter()
+                .map(|c| {
+                    c.trim_end_matches(" EUR")
+                        .parse::<rust_decimal::Decimal>()
+                        .unwrap()
+                })
+                .collect();
+            (account, values)
+        })
+        .collect();
+    (header, rows)
+}
+
+#[test]
+fn balances_of_the_builtin_budget() {
+    let out = betagouv()
+        .args(["budget", "balances", "--format", "csv"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(
+        text,
+        "\"account\",\"2016-12\"\n\
+         \"assets:treasury\",\"2084035.00\"\n\
+         \"income:own-budget:credits\",\"-932115.00\"\n\
+         \"income:partners:unspecified\",\"-1151920.00\"\n\
+         \"total\",\"0.00\"\n"
+    );
+    let table = betagouv().args(["budget", "balances"]).output().unwrap();
+    assert!(table.status.success());
+    let table = String::from_utf8(table.stdout).unwrap();
+    assert!(
+        table.contains("2016-12") && table.contains("-1151920.00"),
+        "{table}"
+    );
+    let yearly = betagouv()
+        .args(["budget", "balances", "--every", "year", "--format", "csv"])
+        .output()
+        .unwrap();
+    assert!(
+        String::from_utf8(yearly.stdout)
+            .unwrap()
+            .starts_with("\"account\",\"2016\"\n")
+    );
+}
+
+#[test]
+fn balances_match_hledger_on_the_exported_journal() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("budget.toml");
+    // Two more months with movements, one month (April) with none.
+    let text = format!(
+        "{FILE}\n[[deliveries]]\nid = \"SF-2\"\norder = \"BC-1\"\nperiod_start = 2016-03-01\nperiod_end = 2016-05-31\namount_net = \"-0.05\"\n\n[[payments]]\nid = \"PAY-2\"\ndeliveries = [\"SF-2\"]\npaid_on = 2016-06-01\namount_gross = \"-0.06\"\n"
+    );
+    std::fs::write(&path, text).unwrap();
+    let ours = betagouv()
+        .args(["budget", "balances", "--format", "csv"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert!(
+        ours.status.success(),
+        "{}",
+        String::from_utf8_lossy(&ours.stderr)
+    );
+    let (header, rows) = csv_table(&String::from_utf8(ours.stdout).unwrap());
+    assert_eq!(
+        header,
+        [
+            "account", "2016-01", "2016-02", "2016-03", "2016-04", "2016-05", "2016-06"
+        ]
+    );
+    assert_eq!(
+        rows["assets:treasury"]
+            .iter()
+            .sum::<rust_decimal::Decimal>()
+            .to_string(),
+        "94000.06"
+    );
+    if !betagouv_tests::require_tool("hledger", &["--version"]) {
+        return;
+    }
+    let journal = dir.path().join("export.journal");
+    let out = betagouv()
+        .args(["budget", "journal"])
+        .arg(&path)
+        .arg("--out")
+        .arg(&journal)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let theirs = Command::new("hledger")
+        .arg("-f")
+        .arg(&journal)
+        .args(["bal", "-M", "-O", "csv"])
+        .output()
+        .unwrap();
+    assert!(
+        theirs.status.success(),
+        "{}",
+        String::from_utf8_lossy(&theirs.stderr)
+    );
+    let (h_header, h_rows) = csv_table(&String::from_utf8(theirs.stdout).unwrap());
+    assert_eq!(header, h_header);
+    assert_eq!(rows, h_rows);
+}

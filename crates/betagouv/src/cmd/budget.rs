@@ -1,14 +1,16 @@
-//! `betagouv budget ...`: report, journal, check (and a hidden benchmark).
+//! `betagouv budget ...`: report, balances, journal, check (and hidden
+//! benchmark helpers).
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 
+use betagouv_funding::ledger::{Interval, PeriodBalances};
 use betagouv_funding::model::{Budget, FiscalYear};
 use betagouv_funding::report::{ReportOptions, YearReport, report};
 use betagouv_funding::{builtin, check, file, post, synthetic};
 use betagouv_portfolio::{Diagnostic, ProblemCounts, Severity, builtin as portfolio_builtin};
-use clap::{Args, Subcommand};
+use clap::{Args, Subcommand, ValueEnum};
 use comfy_table::{Table, presets::UTF8_FULL_CONDENSED};
 
 use super::BoxError;
@@ -19,6 +21,8 @@ use crate::out::{errln, outln};
 pub(crate) enum BudgetCommand {
     /// Resources by source, partner share, payments by start-up and stage for a fiscal year.
     Report(ReportArgs),
+    /// Movements by account and month (quarter, year), as `hledger bal -M` on the exported journal.
+    Balances(BalancesArgs),
     /// Export the budget as an hledger journal (funding-domain.md §6).
     Journal(JournalArgs),
     /// Check a budget file against the domain rules; exit 1 when there are errors.
@@ -26,6 +30,51 @@ pub(crate) enum BudgetCommand {
     /// Time balances by account and month over a synthetic ledger; optionally write its journal.
     #[command(hide = true)]
     Bench(BenchArgs),
+    /// Write a deterministic synthetic budget file (TOML) to standard output, for benchmarks.
+    #[command(hide = true)]
+    Synthetic(SyntheticArgs),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct SyntheticArgs {
+    /// Purchase orders (about 800 bytes of TOML each, with their deliveries and payments).
+    #[arg(long, default_value_t = 1000)]
+    orders: usize,
+    /// Seed of the generator.
+    #[arg(long, default_value_t = 42)]
+    seed: u64,
+}
+
+/// Period length of `budget balances`.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub(crate) enum Every {
+    /// Calendar months (`2016-01`), as `hledger bal -M`.
+    Month,
+    /// Calendar quarters (`2016Q1`), as `hledger bal -Q`.
+    Quarter,
+    /// Calendar years (`2016`), as `hledger bal -Y`.
+    Year,
+}
+
+/// Output format of `budget balances`.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub(crate) enum BalancesFormat {
+    /// A text table.
+    Table,
+    /// CSV: `account`, one column per period, a `total` row (amounts in euros, 2 decimals).
+    Csv,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct BalancesArgs {
+    /// Budget file (TOML); the built-in 2016 budget when absent.
+    file: Option<PathBuf>,
+    /// Period of the columns.
+    #[arg(long, value_enum, default_value = "month")]
+    every: Every,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "table")]
+    format: BalancesFormat,
 }
 
 #[derive(Debug, Args)]
@@ -78,9 +127,14 @@ pub(crate) struct BenchArgs {
 pub(crate) fn run(command: BudgetCommand) -> Result<ExitCode, BoxError> {
     match command {
         BudgetCommand::Report(args) => run_report(&args),
+        BudgetCommand::Balances(args) => run_balances(&args),
         BudgetCommand::Journal(args) => run_journal(&args),
         BudgetCommand::Check(args) => run_check(&args.file),
         BudgetCommand::Bench(args) => run_bench(&args),
+        BudgetCommand::Synthetic(args) => {
+            emit(&synthetic::budget_toml(args.orders, args.seed))?;
+            Ok(ExitCode::SUCCESS)
+        }
     }
 }
 
@@ -112,10 +166,42 @@ fn print_diagnostics(diags: &[Diagnostic]) {
     }
 }
 
+/// The year of `--year`: refused (exit 2) outside the supported years or
+/// when the budget has no record dated in it, with the years that have some.
+fn report_year(budget: &Budget, arg: Option<i32>) -> Result<i32, BoxError> {
+    let Some(y) = arg else {
+        return Ok(default_year(budget));
+    };
+    let year = FiscalYear::new(y).map_err(|_| {
+        format!(
+            "--year {y}: outside the supported years {} to {}",
+            FiscalYear::MIN,
+            FiscalYear::MAX
+        )
+    })?;
+    let years = budget.years();
+    if !years.contains(&year) {
+        let list = if years.is_empty() {
+            "none".to_owned()
+        } else {
+            years
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        return Err(format!(
+            "--year {y}: the budget has no record dated in {y} (years with records: {list})"
+        )
+        .into());
+    }
+    Ok(y)
+}
+
 fn run_report(args: &ReportArgs) -> Result<ExitCode, BoxError> {
     let budget = load(args.file.as_deref())?;
     let portfolio = portfolio_builtin::portfolio_2016();
-    let year = args.year.unwrap_or_else(|| default_year(&budget));
+    let year = report_year(&budget, args.year)?;
     let r = report(&budget, Some(&portfolio), &ReportOptions::for_year(year));
     if args.json {
         emit(&format!("{}\n", serde_json::to_string_pretty(&r)?))?;
@@ -234,6 +320,92 @@ fn print_report(r: &YearReport) -> Result<(), BoxError> {
         r.problems.warnings
     )?;
     Ok(())
+}
+
+/// `-123.45` from cents.
+fn cents_text(cents: i128) -> String {
+    let sign = if cents < 0 { "-" } else { "" };
+    let abs = cents.unsigned_abs();
+    format!("{sign}{}.{:02}", abs / 100, abs % 100)
+}
+
+/// A CSV field, always quoted (as hledger writes them).
+fn csv_field(out: &mut String, text: &str) {
+    out.push('"');
+    out.push_str(&text.replace('"', "\"\""));
+    out.push('"');
+}
+
+/// The table of `hledger bal -M -O csv`: a row per account with a movement,
+/// a column per period from the first transaction's to the last one's, and
+/// a `total` row; amounts in euros with 2 decimals, zero as `0.00`.
+fn balances_csv(b: &PeriodBalances) -> String {
+    use std::fmt::Write as _;
+    let periods: Vec<_> = b.periods().collect();
+    let mut out = String::with_capacity((b.rows.len() + 2) * (periods.len() + 1) * 12);
+    csv_field(&mut out, "account");
+    for p in &periods {
+        out.push(',');
+        csv_field(&mut out, &p.to_string());
+    }
+    out.push('\n');
+    let mut totals = vec![0i128; periods.len()];
+    for (account, row) in &b.rows {
+        csv_field(&mut out, account.as_str());
+        for (p, total) in periods.iter().zip(totals.iter_mut()) {
+            let c = row.get(p).copied().unwrap_or(0);
+            *total += c;
+            let _ = write!(out, ",\"{}\"", cents_text(c));
+        }
+        out.push('\n');
+    }
+    csv_field(&mut out, "total");
+    for t in totals {
+        let _ = write!(out, ",\"{}\"", cents_text(t));
+    }
+    out.push('\n');
+    out
+}
+
+fn run_balances(args: &BalancesArgs) -> Result<ExitCode, BoxError> {
+    let budget = load(args.file.as_deref())?;
+    let portfolio = portfolio_builtin::portfolio_2016();
+    let (ledger, problems) = post::to_ledger(&budget, Some(&portfolio));
+    drop(budget);
+    print_diagnostics(&problems);
+    let interval = match args.every {
+        Every::Month => Interval::Month,
+        Every::Quarter => Interval::Quarter,
+        Every::Year => Interval::Year,
+    };
+    let b = ledger.balances_by(interval);
+    drop(ledger);
+    match args.format {
+        BalancesFormat::Csv => emit(&balances_csv(&b))?,
+        BalancesFormat::Table => {
+            let periods: Vec<_> = b.periods().collect();
+            let mut t = Table::new();
+            t.load_style(UTF8_FULL_CONDENSED);
+            let mut header = vec!["account".to_owned()];
+            header.extend(periods.iter().map(ToString::to_string));
+            t.set_header(header);
+            let mut totals = vec![0i128; periods.len()];
+            for (account, row) in &b.rows {
+                let mut cells = vec![account.to_string()];
+                for (p, total) in periods.iter().zip(totals.iter_mut()) {
+                    let c = row.get(p).copied().unwrap_or(0);
+                    *total += c;
+                    cells.push(cents_text(c));
+                }
+                t.add_row(cells);
+            }
+            let mut cells = vec!["total".to_owned()];
+            cells.extend(totals.into_iter().map(cents_text));
+            t.add_row(cells);
+            outln!("{t}")?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 fn run_journal(args: &JournalArgs) -> Result<ExitCode, BoxError> {
