@@ -438,7 +438,7 @@ fn parse_once(yaml: &str, limits: YamlLimits) -> Result<Parsed<'static>, YamlErr
                         Kind::Scalar(s, _) => s.clone(),
                         _ => {
                             parsed.complex_keys.push((node.line, node.col));
-                            Cow::Owned(format!("{:?}", node.to_value()))
+                            Cow::Owned(complex_key_text(&node))
                         }
                     };
                     *key = Some((text, node.line, node.col));
@@ -480,6 +480,37 @@ fn parse_once(yaml: &str, limits: YamlLimits) -> Result<Parsed<'static>, YamlErr
             col: n.col,
         }),
     }
+}
+
+/// Longest written form kept for a mapping key that is not a text (a complex key).
+///
+/// The form is the key's value in debug notation, which escapes the quotes of any
+/// complex key nested inside it: unbounded, each level of nesting would double its
+/// length (a 434-byte file took 3 GB before this bound).
+pub(crate) const COMPLEX_KEY_MAX: usize = 256;
+
+/// The written form of a complex key, at most [`COMPLEX_KEY_MAX`] bytes plus `…`.
+fn complex_key_text(node: &Node<'_>) -> String {
+    use std::fmt::Write as _;
+
+    /// Keeps the first [`COMPLEX_KEY_MAX`] bytes, then stops the formatting.
+    struct Bounded(String);
+    impl std::fmt::Write for Bounded {
+        fn write_str(&mut self, s: &str) -> std::fmt::Result {
+            for c in s.chars() {
+                if self.0.len() + c.len_utf8() > COMPLEX_KEY_MAX {
+                    return Err(std::fmt::Error);
+                }
+                self.0.push(c);
+            }
+            Ok(())
+        }
+    }
+    let mut out = Bounded(String::new());
+    if write!(out, "{:?}", node.to_value()).is_err() {
+        out.0.push('…');
+    }
+    out.0
 }
 
 #[cfg(test)]
@@ -532,5 +563,35 @@ mod tests {
         assert!(matches!(p("- a\n"), Err(YamlError::NotMapping { .. })));
         assert!(matches!(p("github: @x\n"), Err(YamlError::Syntax { .. })));
         assert!(p("").unwrap().entries.is_empty());
+    }
+
+    #[test]
+    fn nested_complex_keys_stay_bounded() {
+        // Each level escapes the quotes of the key inside it: without the bound the
+        // key's text doubles with every level.
+        let depth = 40;
+        let text = format!("a: {}x{}\n", "{".repeat(depth), ": 1}".repeat(depth));
+        let r = p(&text).unwrap();
+        let mut longest = 0;
+        let mut todo: Vec<&Node<'_>> = r.entries.iter().map(|e| &e.value).collect();
+        while let Some(n) = todo.pop() {
+            match &n.kind {
+                Kind::Map(entries) => {
+                    for e in entries {
+                        longest = longest.max(e.key.len());
+                        todo.push(&e.value);
+                    }
+                }
+                Kind::Seq(items) => todo.extend(items),
+                _ => {}
+            }
+        }
+        assert!(
+            r.complex_keys.len() >= depth - 1,
+            "{}",
+            r.complex_keys.len()
+        );
+        assert!(longest <= COMPLEX_KEY_MAX + '…'.len_utf8(), "{longest}");
+        assert!(longest > 100, "the written form is kept, cut: {longest}");
     }
 }
