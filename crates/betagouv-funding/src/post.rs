@@ -20,7 +20,7 @@ use crate::error::Result;
 use crate::flows::{Index, attribution};
 use crate::ledger::{Account, Ledger, Posting, Transaction};
 use crate::model::{Budget, SourceKind};
-use crate::money::Money;
+use crate::money::{MAX_UNITS, Money};
 
 fn account(top: &str, ids: &[&str]) -> Result<Account> {
     Account::from_segments(top, ids)
@@ -235,6 +235,9 @@ pub fn to_ledger(budget: &Budget, portfolio: Option<&Portfolio>) -> (Ledger, Vec
             }
         }
     }
+    if let Some(d) = sum_bound(&txs) {
+        diags.push(d);
+    }
     let mut ledger = Ledger::new(budget.currency);
     let used: std::collections::HashSet<&Account> = txs
         .iter()
@@ -255,4 +258,69 @@ pub fn to_ledger(budget: &Budget, portfolio: Option<&Portfolio>) -> (Ledger, Vec
         }
     }
     (ledger, diags)
+}
+
+/// Rule id of [`sum_bound`]: the debits of the ledger add up past what a sum of
+/// [`Money`] holds.
+pub const SUMS_OUT_OF_RANGE: &str = "sums-out-of-range";
+
+/// Every total, balance and report figure is a sum of postings of one side, so it
+/// stays within ±[`MAX_UNITS`] when all the debits together do. Past that, a sum
+/// would not be exact: an error, so that no figure is shown wrong.
+fn sum_bound(txs: &[Transaction]) -> Option<Diagnostic> {
+    let debits: i128 = txs
+        .iter()
+        .flat_map(|t| &t.postings)
+        .map(|p| i128::from(p.amount.cents()))
+        .filter(|c| *c > 0)
+        .sum();
+    (debits > i128::from(MAX_UNITS) * 100).then(|| {
+        Diagnostic::new(
+            Severity::Error,
+            SUMS_OUT_OF_RANGE,
+            format!(
+                "the debits of the ledger add up to {}.{:02}, past the {MAX_UNITS} that a sum of money holds exactly: totals and balances would be wrong",
+                debits / 100,
+                debits % 100
+            ),
+        )
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::*;
+    use crate::file::parse_budget;
+    use crate::report::{ReportOptions, report};
+
+    fn budget(amounts: &[&str]) -> Budget {
+        let mut text = String::from("currency = \"EUR\"\nincubator = \"x\"\n");
+        for (i, a) in amounts.iter().enumerate() {
+            text.push_str(&format!(
+                "\n[[resources]]\nid = \"r{i}\"\ndate = 2016-12-31\nsource = \"incubator\"\namount = \"{a}\"\n"
+            ));
+        }
+        parse_budget(&text, Path::new("b.toml")).unwrap()
+    }
+
+    #[test]
+    fn sums_past_the_money_range_are_an_error_of_the_report() {
+        // Each amount fits; their sum does not: the report must not show it wrong.
+        let b = budget(&["900000000000000.00", "900000000000000.00"]);
+        let (_, problems) = to_ledger(&b, None);
+        assert!(problems.iter().any(|d| d.rule == SUMS_OUT_OF_RANGE
+            && d.severity == Severity::Error
+            && d.message.contains("1800000000000000.00")));
+        let r = report(&b, None, &ReportOptions::for_year(2016));
+        assert_eq!(r.problems.errors, 1);
+        // Up to the bound, the sums are exact and nothing is said.
+        let b = budget(&["500000000000000.00", "500000000000000.00"]);
+        let (_, problems) = to_ledger(&b, None);
+        assert!(problems.is_empty(), "{problems:?}");
+        let r = report(&b, None, &ReportOptions::for_year(2016));
+        assert_eq!(r.total.cents(), 100_000_000_000_000_000);
+        assert_eq!(r.problems.errors, 0);
+    }
 }

@@ -304,7 +304,15 @@ pub fn report(
     };
     let year = options.year;
     let index = Index::new(budget);
-    let (ledger, _) = to_ledger(budget, portfolio);
+    let (ledger, booked) = to_ledger(budget, portfolio);
+    // Sums past the money range are an error of the report's problems (the figures
+    // would be wrong); other booking problems are `check`'s.
+    let mut problems = check(budget, portfolio);
+    problems.extend(
+        booked
+            .into_iter()
+            .filter(|d| d.rule == crate::post::SUMS_OUT_OF_RANGE),
+    );
     let (own, partners, by_partner) = resources_from_ledger(&ledger, year);
     drop(ledger);
     let mut total = own;
@@ -541,7 +549,7 @@ pub fn report(
             "resources-only"
         },
         claims,
-        problems: betagouv_portfolio::ProblemCounts::count(&check(budget, portfolio)),
+        problems: betagouv_portfolio::ProblemCounts::count(&problems),
     }
 }
 

@@ -486,3 +486,37 @@ fn balances_match_hledger_on_the_exported_journal() {
     assert_eq!(header, h_header);
     assert_eq!(rows, h_rows);
 }
+
+/// Class 5: amounts that each fit but whose sum does not are refused by the report
+/// (status 2, named), and found by `budget check` (status 1), never shown as a wrong total.
+#[test]
+fn sums_past_the_money_range_are_refused_not_shown_wrong() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("big.toml");
+    let mut text = String::from("currency = \"EUR\"\nincubator = \"x\"\n");
+    for id in ["a", "b"] {
+        text.push_str(&format!(
+            "\n[[resources]]\nid = \"{id}\"\ndate = 2016-12-31\nsource = \"incubator\"\namount = \"900000000000000.00\"\n"
+        ));
+    }
+    std::fs::write(&path, text).unwrap();
+    let out = betagouv()
+        .args(["budget", "report", "--json"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("big.toml") && err.contains("1800000000000000.00"),
+        "{err}"
+    );
+    assert!(out.stdout.is_empty());
+    let out = betagouv()
+        .args(["budget", "check"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    assert!(String::from_utf8_lossy(&out.stdout).contains("sums-out-of-range"));
+}

@@ -145,6 +145,14 @@ fn load(path: Option<&Path>) -> Result<Budget, BoxError> {
     })
 }
 
+/// The budget's name in messages: its path, or the built-in budget.
+fn budget_name(path: Option<&Path>) -> String {
+    path.map_or_else(
+        || "the built-in 2016 budget".to_owned(),
+        |p| p.display().to_string(),
+    )
+}
+
 fn default_year(budget: &Budget) -> i32 {
     budget
         .resources
@@ -202,6 +210,14 @@ fn run_report(args: &ReportArgs) -> Result<ExitCode, BoxError> {
     let budget = load(args.file.as_deref())?;
     let portfolio = portfolio_builtin::portfolio_2016();
     let year = report_year(&budget, args.year)?;
+    // A report whose sums cannot be exact is refused, not shown wrong.
+    if let Some(d) = post::to_ledger(&budget, Some(&portfolio))
+        .1
+        .into_iter()
+        .find(|d| d.rule == post::SUMS_OUT_OF_RANGE)
+    {
+        return Err(format!("{}: {}", budget_name(args.file.as_deref()), d.message).into());
+    }
     let r = report(&budget, Some(&portfolio), &ReportOptions::for_year(year));
     if args.json {
         emit(&format!("{}\n", serde_json::to_string_pretty(&r)?))?;
@@ -432,8 +448,18 @@ fn run_journal(args: &JournalArgs) -> Result<ExitCode, BoxError> {
 fn run_check(path: &Path) -> Result<ExitCode, BoxError> {
     let budget = match file::read_budget(path) {
         Ok(b) => b,
-        Err(e @ betagouv_funding::Error::Parse { .. }) => {
-            errln!("error[parse] {e}");
+        // Problems of the file itself are findings of the check (status 1), like the
+        // domain rules below; a file that cannot be opened is an error (status 2).
+        Err(
+            e @ (betagouv_funding::Error::Parse { .. }
+            | betagouv_funding::Error::Limit { .. }
+            | betagouv_funding::Error::TooLarge { .. }),
+        ) => {
+            let rule = match e {
+                betagouv_funding::Error::Parse { .. } => "parse",
+                _ => "limit",
+            };
+            errln!("error[{rule}] {e}");
             outln!("{}: 1 errors, 0 warnings", path.display())?;
             return Ok(ExitCode::from(1));
         }
