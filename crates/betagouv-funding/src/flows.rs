@@ -91,23 +91,7 @@ impl<'a> Index<'a> {
                 known.push((d, o, t.gross));
             }
         }
-        if known.is_empty() {
-            return Ok(Vec::new());
-        }
-        let mut weights: Vec<Decimal> = known.iter().map(|(_, _, g)| g.amount().abs()).collect();
-        if weights.iter().all(Decimal::is_zero) {
-            weights = vec![Decimal::ONE; known.len()];
-        }
-        let shares = allocate(payment.amount_gross, &weights)?;
-        Ok(known
-            .into_iter()
-            .zip(shares)
-            .map(|((delivery, order, _), amount)| PaymentPart {
-                delivery,
-                order,
-                amount,
-            })
-            .collect())
+        split_payment(payment, known)
     }
 }
 
@@ -155,6 +139,16 @@ pub fn payment_parts<'a>(budget: &'a Budget, payment: &Payment) -> Result<Vec<Pa
             known.push((d, o, t.gross));
         }
     }
+    split_payment(payment, known)
+}
+
+/// Splits `payment` over its `known` deliveries (with their orders and gross
+/// amounts) by largest remainder weighted by the gross amounts, equal weights when
+/// they are all zero; empty when none is known.
+fn split_payment<'a>(
+    payment: &Payment,
+    known: Vec<(&'a Delivery, &'a PurchaseOrder, Money)>,
+) -> Result<Vec<PaymentPart<'a>>> {
     if known.is_empty() {
         return Ok(Vec::new());
     }
