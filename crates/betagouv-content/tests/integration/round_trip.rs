@@ -59,8 +59,10 @@ fn upgrade_2016_keeps_the_snapshot() {
     let Some(dir) = betagouv_tests::shared_data("betagouv-content/2016-12-31") else {
         return;
     };
-    let out = tempfile::tempdir().unwrap();
-    let up = upgrade(&dir, out.path(), &ReadOptions::default()).unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    // A new folder: the output policy refuses an existing one without force.
+    let out = tmp.path().join("upgraded");
+    let up = upgrade(&dir, &out, &ReadOptions::default()).unwrap();
     let undated: Vec<_> = up
         .undated
         .iter()
@@ -68,7 +70,7 @@ fn upgrade_2016_keeps_the_snapshot() {
         .collect();
     // openacademie starts on `2015-01`, a partial date.
     assert_eq!(undated, ["openacademie"]);
-    let new = read_folder(out.path(), &ReadOptions::default()).unwrap();
+    let new = read_folder(&out, &ReadOptions::default()).unwrap();
     assert_eq!(new.portfolio.vocabulary, up.import.portfolio.vocabulary);
     assert!(
         new.portfolio
