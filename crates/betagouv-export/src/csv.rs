@@ -212,7 +212,7 @@ pub const TABLES: [&str; 11] = [
 ];
 
 /// Whether a csv folder holds the entry at `relative`: `datapackage.json` and
-/// `<table>.csv` for a table of [`TABLES`], all that [`write`] puts in its folder;
+/// `<table>.csv` for a table of [`TABLES`], all that [`write()`] puts in its folder;
 /// the names a forced export may replace.
 #[must_use]
 pub fn writes(relative: &Path, is_dir: bool) -> bool {

@@ -161,7 +161,7 @@ pub fn counts(dataset: &Dataset<'_>) -> BTreeMap<String, usize> {
 }
 
 /// Whether a json folder holds the entry at `relative` ([`DATA_FILE`] and
-/// [`SCHEMA_FILE`], all that [`write`] puts in its folder): the names a forced
+/// [`SCHEMA_FILE`], all that [`write()`] puts in its folder): the names a forced
 /// export may replace.
 #[must_use]
 pub fn writes(relative: &Path, is_dir: bool) -> bool {

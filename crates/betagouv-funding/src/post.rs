@@ -260,8 +260,9 @@ pub fn to_ledger(budget: &Budget, portfolio: Option<&Portfolio>) -> (Ledger, Vec
     (ledger, diags)
 }
 
-/// Rule id of [`sum_bound`]: the debits of the ledger add up past what a sum of
-/// [`Money`] holds.
+/// Rule id of the error [`to_ledger`] gives when the debits of the ledger add up
+/// past what a sum of [`Money`] holds (±[`MAX_UNITS`]): every total, balance and
+/// report figure would then be wrong.
 pub const SUMS_OUT_OF_RANGE: &str = "sums-out-of-range";
 
 /// Every total, balance and report figure is a sum of postings of one side, so it
