@@ -77,10 +77,25 @@ pub struct RenderOptions {
 pub fn render(report: &Report, format: Format, options: RenderOptions) -> Result<String> {
     match format {
         Format::Text => text::render(report, options.color),
-        Format::Markdown => markdown::render(report),
-        Format::Html => html::render(report),
+        Format::Markdown => markdown::render(report).map(|d| escape_data(&d)),
+        Format::Html => html::render(report).map(|d| escape_data(&d)),
         Format::Json => json(report),
     }
+}
+
+/// A Markdown or HTML document with every control character but the line ends
+/// escaped (`\u{1b}`): the documents' own text has none, so only data read from files
+/// (names, phases, the source path) can hold one, and it must not drive the terminal
+/// the document is printed on.
+fn escape_data(doc: &str) -> String {
+    let mut out = String::with_capacity(doc.len());
+    for (i, line) in doc.split('\n').enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        out.push_str(&betagouv_portfolio::diagnostic::escape_controls(line));
+    }
+    out
 }
 
 /// The JSON of the whole report model (pretty, stable key order, trailing newline).
@@ -186,4 +201,29 @@ pub fn source_label(key: &str, lang: Lang) -> String {
     }
     key.parse::<betagouv_portfolio::Stage>()
         .map_or_else(|_| key.to_owned(), |s| lang.stage(s).to_owned())
+}
+
+#[cfg(test)]
+mod escape_tests {
+    use super::*;
+    use crate::{Inputs, ReportOptions};
+
+    #[test]
+    fn markdown_and_html_escape_control_characters_of_the_data() {
+        let mut p = betagouv_portfolio::builtin::portfolio_2016();
+        for s in &mut p.startups {
+            s.name = format!("{}\u{1b}]0;pwned\u{7}", s.name);
+        }
+        let inputs = Inputs::new(&p, "dir\u{1b}[2J");
+        let r = Report::compute(&inputs, &ReportOptions::default()).expect("computes");
+        for format in [Format::Markdown, Format::Html] {
+            let doc = render(&r, format, RenderOptions { color: false }).expect("renders");
+            assert!(
+                !doc.chars().any(|c| c.is_control() && c != '\n'),
+                "{format:?}: a control character reached the document"
+            );
+            assert!(doc.contains("\\u{1b}]0;pwned"), "{format:?}: shown escaped");
+            assert!(doc.lines().count() > 20, "{format:?}: line ends kept");
+        }
+    }
 }
