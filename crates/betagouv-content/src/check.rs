@@ -2,10 +2,10 @@
 //!
 //! | rule set | when | rules (ids) |
 //! |---|---|---|
-//! | [`RuleSet::Build2016`] (spec §9.1) | `_startup/` + `_author/` | `employer-required`, `start-required` (members); `owner-required`, `unknown-status` (start-ups); `member-file-name` |
-//! | [`RuleSet::Schema2017`] (§9.2) | `_authors/`, or `content/` with `status` records | `field-required` (`fullname`, `role`, `status`, `start`, `contact`), `contact-format`, `employer-status`, `start-required`, `mission-start-required`, `mission-status`; `member-file-name` |
-//! | [`RuleSet::Schema2020`] (§9.2, 2020-07 to 2024) | `content/` with `phases` and inline `sponsors` mappings or start-up `owner` (2020-2022 keys) | `field-required` (`incubator`, `contact`), `contact-format`, `phases-required`, `unknown-phase-name`, `phase-start-required` (phases other than `alumni`/`success`), `phase-end-not-after-start`, `unknown-event-name`, `unknown-sponsor` (`/organisations/<id>` texts only), `missions-required`, `mission-start-required`, `mission-end-required`, `quoted-date`, `mission-status`, `mission-end-not-after-start`, `unknown-domaine`; `member-file-name` |
-//! | [`RuleSet::Current`] (§9.3) | `content/` with `phases` | `field-required` (`incubator`, `contact`), `missions-required`, `mission-start-required`, `mission-end-required`, `quoted-date`, `mission-end-not-after-start`, `unknown-startup`, `duplicate-reference`, `unknown-domaine`, `duplicate-competence`, `unknown-sponsor`, `incubators-list`, `phases-required`, `phase-start-required`, `duplicate-phase-name`, `phase-end-not-after-start`, `event-date-required`, `member-file-name` |
+//! | [`RuleSet::Build2016`] (the 2016 site build) | `_startup/` + `_author/` | `employer-required`, `start-required` (members); `owner-required`, `unknown-status` (start-ups); `member-file-name` |
+//! | [`RuleSet::Schema2017`] (schema files checked in the site's CI) | `_authors/`, or `content/` with `status` records | `field-required` (`fullname`, `role`, `status`, `start`, `contact`), `contact-format`, `employer-status`, `start-required`, `mission-start-required`, `mission-status`; `member-file-name` |
+//! | [`RuleSet::Schema2020`] (the same CI, 2020-07 to 2024) | `content/` with `phases` and inline `sponsors` mappings or start-up `owner` (2020-2022 keys) | `field-required` (`incubator`, `contact`), `contact-format`, `phases-required`, `unknown-phase-name`, `phase-start-required` (phases other than `alumni`/`success`), `phase-end-not-after-start`, `unknown-event-name`, `unknown-sponsor` (`/organisations/<id>` texts only), `missions-required`, `mission-start-required`, `mission-end-required`, `quoted-date`, `mission-status`, `mission-end-not-after-start`, `unknown-domaine`; `member-file-name` |
+//! | [`RuleSet::Current`] (today's CI checks) | `content/` with `phases` | `field-required` (`incubator`, `contact`), `missions-required`, `mission-start-required`, `mission-end-required`, `quoted-date`, `mission-end-not-after-start`, `unknown-startup`, `duplicate-reference`, `unknown-domaine`, `duplicate-competence`, `unknown-sponsor`, `incubators-list`, `phases-required`, `phase-start-required`, `duplicate-phase-name`, `phase-end-not-after-start`, `event-date-required`, `member-file-name` |
 //!
 //! Ours: every import diagnostic (with `duplicate-key` raised to an error, as the
 //! repository's CI does) and the portfolio's own validation
@@ -27,15 +27,15 @@ use crate::read::{Import, ReadOptions, read_folder};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum RuleSet {
-    /// 2016: the site build (spec §9.1).
+    /// 2016: the checks of the site build.
     Build2016,
-    /// 2017-03 to 2024-05: schema files checked in CI (§9.2).
+    /// 2017-03 to 2024-05: schema files checked in CI.
     Schema2017,
-    /// 2020-07 to 2024: the schema files of the `phases` era and the 2022 CI script
-    /// (§9.2): inline sponsors, undated terminal phases, repeated phase names and
+    /// 2020-07 to 2024: the schema files of the `phases` era and the 2022 CI script:
+    /// inline sponsors, undated terminal phases, repeated phase names and
     /// dangling start-up references were all accepted.
     Schema2020,
-    /// Since 2024-02: today's CI checks (§9.3).
+    /// Since 2024-02: today's CI checks.
     Current,
 }
 
@@ -61,7 +61,7 @@ pub struct CheckReport {
     pub counts: ProblemCounts,
 }
 
-/// The eleven `domaine` values of spec §4.1.
+/// The eleven `domaine` values the site accepts for a member.
 pub const DOMAINES: [&str; 11] = [
     "Animation",
     "Coaching",
@@ -76,7 +76,7 @@ pub const DOMAINES: [&str; 11] = [
     "Autre",
 ];
 
-/// The phase names of the 2020-2024 schema, in the site's order (spec §3.1, E4).
+/// The phase names of the 2020-2024 schema, in the site's order.
 pub const PHASE_NAMES_2020: [&str; 6] = [
     "success",
     "transfer",
@@ -86,7 +86,7 @@ pub const PHASE_NAMES_2020: [&str; 6] = [
     "alumni",
 ];
 
-/// The event names of the 2020-2024 schema (spec §9.2).
+/// The event names of the 2020-2024 schema (checked by the site's CI).
 pub const EVENT_NAMES_2020: [&str; 5] = [
     "product_launch",
     "committee",

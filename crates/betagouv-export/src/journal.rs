@@ -1,5 +1,5 @@
 //! Plain-text accounting journal (hledger, also read by ledger) of a
-//! [`betagouv_funding::ledger::Ledger`], following funding-domain.md §6.
+//! [`betagouv_funding::ledger::Ledger`], with the account mapping of docs/budget.md (one balanced transaction per event).
 //!
 //! - one UTF-8 file, LF line endings, deterministic: transactions sorted by
 //!   date then by stable id;

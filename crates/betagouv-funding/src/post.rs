@@ -1,4 +1,4 @@
-//! From a [`Budget`] to a double-entry [`Ledger`] (funding-domain.md §6).
+//! From a [`Budget`] to a double-entry [`Ledger`] (one balanced transaction per event).
 //!
 //! | event | debit | credit |
 //! |---|---|---|

@@ -1,4 +1,4 @@
-//! Hand-made fixtures of the eras the shared extracts do not cover (spec §10), one
+//! Hand-made fixtures of the eras the shared extracts do not cover, one
 //! folder per era under `tests/fixtures/eras/` (see the fixtures README): layout,
 //! vocabulary, snapshot figures counted by hand, read and check diagnostics, every
 //! file accounted for, read -> write -> read with both writers, and `upgrade`.

@@ -23,7 +23,7 @@ pub(crate) enum BudgetCommand {
     Report(ReportArgs),
     /// Movements by account and month (quarter, year), as `hledger bal -M` on the exported journal.
     Balances(BalancesArgs),
-    /// Export the budget as an hledger journal (funding-domain.md §6).
+    /// Export the budget as an hledger journal (one balanced transaction per event, docs/budget.md).
     Journal(JournalArgs),
     /// Check a budget file against the domain rules; exit 1 when there are errors.
     Check(CheckArgs),

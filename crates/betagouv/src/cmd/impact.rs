@@ -1,4 +1,4 @@
-//! `betagouv impact ...` (owned by the impact work).
+//! `betagouv impact ...`: cohort comparisons, power, encouragement designs, survival.
 //!
 //! With `--json`, each subcommand prints one JSON object whose keys are a
 //! contract (see docs/impact.md); without it, a short human summary.
