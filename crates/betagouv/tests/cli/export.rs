@@ -1,5 +1,4 @@
 //! `betagouv export` on the built-in dataset (and the 2025 snapshot when available).
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // tests fail loudly
 
 use std::path::Path;
 

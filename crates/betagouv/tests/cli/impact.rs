@@ -1,5 +1,4 @@
 //! `betagouv impact ...`: JSON contract and errors.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // tests fail loudly
 
 use std::io::Write;
 

@@ -1,5 +1,4 @@
 //! `betagouv budget ...`: the JSON contract, the journal and the checks.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // tests fail loudly
 
 use std::process::Command;
 

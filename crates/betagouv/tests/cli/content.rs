@@ -1,5 +1,4 @@
 //! `betagouv content check|upgrade` and `betagouv portfolio snapshot --content`.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // tests fail loudly
 
 use assert_cmd::Command;
 

@@ -1,5 +1,4 @@
 //! `betagouv report`: the project's main job, on the built-in 2016 dataset.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // tests fail loudly
 
 use assert_cmd::Command;
 

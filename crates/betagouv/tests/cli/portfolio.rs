@@ -1,5 +1,4 @@
 //! `betagouv portfolio snapshot` and `betagouv report` on the built-in dataset.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // tests fail loudly
 
 use assert_cmd::Command;
 use serde_json::Value;
