@@ -247,8 +247,8 @@ impl<R: Read> CsvSource<R> {
         }
     }
 
-    /// 0-based index of the column named `name`, refusing a name given twice.
-    fn column(&self, name: &str) -> Result<usize> {
+    /// The column named `name`, refusing a name given twice.
+    fn column<'n>(&self, name: &'n str) -> Result<Column<'n>> {
         let mut found = self
             .headers
             .iter()
@@ -265,7 +265,7 @@ impl<R: Read> CsvSource<R> {
                 second: second + 1,
             });
         }
-        Ok(first)
+        Ok(Column { name, index: first })
     }
 
     /// The error for a CSV without any data row.
@@ -374,14 +374,8 @@ pub fn aggregate_cohort_csv_with<R: Read>(
     options: CsvOptions,
 ) -> Result<CohortStats> {
     let mut src = CsvSource::new(reader, options)?;
-    let gc = Column {
-        name: group,
-        index: src.column(group)?,
-    };
-    let yc = Column {
-        name: outcome,
-        index: src.column(outcome)?,
-    };
+    let gc = src.column(group)?;
+    let yc = src.column(outcome)?;
     // Few groups in practice: a small vector with a last-hit cache, backed by
     // a hash index when groups are many.
     let mut names: Vec<Vec<u8>> = Vec::new();
@@ -453,18 +447,9 @@ pub fn read_survival_csv_with<R: Read>(
     options: CsvOptions,
 ) -> Result<BTreeMap<String, SurvivalTable>> {
     let mut src = CsvSource::new(reader, options)?;
-    let gc = Column {
-        name: group,
-        index: src.column(group)?,
-    };
-    let dc = Column {
-        name: duration,
-        index: src.column(duration)?,
-    };
-    let ec = Column {
-        name: event,
-        index: src.column(event)?,
-    };
+    let gc = src.column(group)?;
+    let dc = src.column(duration)?;
+    let ec = src.column(event)?;
     // Per group, (events, censorings) per time; the bits of a finite f64 >= 0
     // sort as the number does.
     let mut per_group: BTreeMap<String, BTreeMap<u64, (u64, u64)>> = BTreeMap::new();
