@@ -225,8 +225,13 @@ pub struct YearReport {
     pub evidence: &'static str,
     /// Published claims of the year checked against the records.
     pub claims: Vec<ClaimCheck>,
-    /// Errors and warnings found by [`check`].
+    /// Errors and warnings found by [`check`], and the one below.
     pub problems: betagouv_portfolio::ProblemCounts,
+    /// The `sums-out-of-range` error of the ledger ([`crate::post::SUMS_OUT_OF_RANGE`])
+    /// when its debits add up past what a sum of money holds: the amounts of this
+    /// report are then not exact and must not be shown. Not in the JSON.
+    #[serde(skip)]
+    pub sums_out_of_range: Option<betagouv_portfolio::Diagnostic>,
 }
 
 struct Acc {
@@ -308,11 +313,10 @@ pub fn report(
     // Sums past the money range are an error of the report's problems (the figures
     // would be wrong); other booking problems are `check`'s.
     let mut problems = check(budget, portfolio);
-    problems.extend(
-        booked
-            .into_iter()
-            .filter(|d| d.rule == crate::post::SUMS_OUT_OF_RANGE),
-    );
+    let sums_out_of_range = booked
+        .into_iter()
+        .find(|d| d.rule == crate::post::SUMS_OUT_OF_RANGE);
+    problems.extend(sums_out_of_range.clone());
     let (own, partners, by_partner) = resources_from_ledger(&ledger, year);
     drop(ledger);
     let mut total = own;
@@ -550,6 +554,7 @@ pub fn report(
         },
         claims,
         problems: betagouv_portfolio::ProblemCounts::count(&problems),
+        sums_out_of_range,
     }
 }
 

@@ -210,15 +210,11 @@ fn run_report(args: &ReportArgs) -> Result<ExitCode, BoxError> {
     let budget = load(args.file.as_deref())?;
     let portfolio = portfolio_builtin::portfolio_2016();
     let year = report_year(&budget, args.year)?;
+    let r = report(&budget, Some(&portfolio), &ReportOptions::for_year(year));
     // A report whose sums cannot be exact is refused, not shown wrong.
-    if let Some(d) = post::to_ledger(&budget, Some(&portfolio))
-        .1
-        .into_iter()
-        .find(|d| d.rule == post::SUMS_OUT_OF_RANGE)
-    {
+    if let Some(d) = &r.sums_out_of_range {
         return Err(format!("{}: {}", budget_name(args.file.as_deref()), d.message).into());
     }
-    let r = report(&budget, Some(&portfolio), &ReportOptions::for_year(year));
     if args.json {
         emit(&format!("{}\n", serde_json::to_string_pretty(&r)?))?;
     } else {
