@@ -113,9 +113,21 @@ pub fn upgrade(old: &Path, new: &Path, options: &ReadOptions) -> Result<Upgrade>
 /// [`Error::Output`](crate::Error::Output) when the policy refuses `new`; those of
 /// [`read_folder`] and [`write_portfolio`].
 pub fn upgrade_with(old: &Path, new: &Path, options: &ReadOptions, force: bool) -> Result<Upgrade> {
-    let out = output(old, new, force);
-    out.check()?;
+    // Refuse a bad `new` before reading anything.
+    output(old, new, force).check()?;
     let import = read_folder(old, options)?;
+    upgrade_import(old, import, new, force)
+}
+
+/// [`upgrade_with`] for a folder already read: `import` is [`read_folder`]'s answer
+/// for `old` (a caller that reports the import first need not read it twice).
+///
+/// # Errors
+///
+/// [`Error::Output`](crate::Error::Output) when the policy refuses `new`; those of
+/// [`write_portfolio`].
+pub fn upgrade_import(old: &Path, import: Import, new: &Path, force: bool) -> Result<Upgrade> {
+    let out = output(old, new, force);
     let (p, undated) = upgrade_portfolio(&import.portfolio);
     let mut written = WriteReport::default();
     out.write_folder(|tmp| {

@@ -9,7 +9,7 @@ use std::sync::{Arc, OnceLock};
 use betagouv_content::check::{CheckOptions, check_folder};
 use betagouv_content::read::{Progress, ReadOptions};
 use betagouv_content::rules;
-use betagouv_content::upgrade::upgrade_with;
+use betagouv_content::upgrade::upgrade_import;
 use betagouv_portfolio::diagnostic::escape_controls;
 use betagouv_portfolio::{Diagnostic, Severity};
 use clap::{Args, Subcommand};
@@ -89,15 +89,15 @@ pub(crate) fn run(command: ContentCommand) -> Result<ExitCode, BoxError> {
     match command {
         ContentCommand::Check(args) => check(&args),
         ContentCommand::Upgrade(args) => {
-            // The loader's report and policy first: a file that gives no record stops
-            // the upgrade before anything is written (the upgrade reads the folder again).
-            if let Err(code) = super::input::load(&args.old, &args.policy)? {
-                return Ok(code);
-            }
-            let (options, bar) = read_options();
-            let up = upgrade_with(&args.old, &args.out, &options, args.force);
-            finish(bar);
-            let up = up?;
+            // A bad --out is refused before reading; then the loader's report and
+            // policy: a file that gives no record stops the upgrade before anything
+            // is written.
+            betagouv_content::upgrade::output(&args.old, &args.out, args.force).check()?;
+            let loaded = match super::input::load(&args.old, &args.policy)? {
+                Ok(loaded) => loaded,
+                Err(code) => return Ok(code),
+            };
+            let up = upgrade_import(&args.old, loaded.import, &args.out, args.force)?;
             outln!(
                 "wrote {} files to {} (vocabulary {})",
                 up.written.files.len(),
