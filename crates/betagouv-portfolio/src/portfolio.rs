@@ -17,9 +17,9 @@ use validator::{Validate, ValidationErrors, ValidationErrorsKind};
 
 use crate::date::RecordDate;
 use crate::diagnostic::{Diagnostic, RecordKind, Severity};
-use crate::member::Member;
+use crate::member::{Member, Mission};
 use crate::org::{Incubator, Organisation};
-use crate::phase::{PhaseField, Stage, Vocabulary};
+use crate::phase::{Phase, PhaseField, Stage, Vocabulary};
 use crate::startup::{Sponsor, Startup};
 
 /// Every record of an incubator, with the phase vocabulary its start-ups use.
@@ -85,225 +85,23 @@ impl Portfolio {
     #[must_use]
     pub fn validate(&self) -> Vec<Diagnostic> {
         let mut out = Vec::new();
-        let startup_ids: HashSet<&str> = self.startups.iter().map(|s| s.id.as_str()).collect();
-        let incubator_ids: HashSet<&str> = self.incubators.iter().map(|i| i.id.as_str()).collect();
-        let org_ids: HashSet<&str> = self.organisations.iter().map(|o| o.id.as_str()).collect();
-
-        duplicates(
-            self.startups.iter().map(|s| s.id.as_str()),
-            RecordKind::Startup,
-            &mut out,
-        );
-        duplicates(
-            self.members.iter().map(|m| m.id.as_str()),
-            RecordKind::Member,
-            &mut out,
-        );
-        duplicates(
-            self.incubators.iter().map(|i| i.id.as_str()),
-            RecordKind::Incubator,
-            &mut out,
-        );
-        duplicates(
-            self.organisations.iter().map(|o| o.id.as_str()),
-            RecordKind::Organisation,
-            &mut out,
-        );
-
+        let known = KnownIds::of(self);
+        duplicate_ids(self, &mut out);
         for s in &self.startups {
-            let mut push = |sev, rule: &str, msg: String| {
-                out.push(
-                    Diagnostic::new(sev, rule, msg).for_record(RecordKind::Startup, s.id.as_str()),
-                );
-            };
-            for (field, rule) in field_problems(&StartupFields::from(s)) {
-                push(
-                    Severity::Error,
-                    rule,
-                    format!("field `{field}` {}", rule_text(rule)),
-                );
-            }
-            if s.phases.is_empty() {
-                push(
-                    Severity::Warning,
-                    "startup-no-phase",
-                    "the start-up has no phase or status".into(),
-                );
-            }
-            let mut seen = HashSet::new();
-            for p in &s.phases {
-                if self.vocabulary.stage_of(&p.name) == Stage::Unknown {
-                    push(
-                        Severity::Warning,
-                        "unknown-phase",
-                        format!(
-                            "phase `{}` is not defined by the {} vocabulary; counted as `unknown`",
-                            p.name, self.vocabulary
-                        ),
-                    );
-                }
-                if !seen.insert(p.name.as_str()) {
-                    push(
-                        Severity::Warning,
-                        "duplicate-phase",
-                        format!("phase `{}` is listed twice", p.name),
-                    );
-                }
-                for (what, d) in [("start", &p.start), ("end", &p.end)] {
-                    date_problem(
-                        d.as_ref(),
-                        format_args!("phase `{}` {what}", p.name),
-                        &mut push,
-                    );
-                }
-                if s.phase_field == PhaseField::Status && p.start.is_none() {
-                    push(
-                        Severity::Warning,
-                        "status-without-start",
-                        format!("status `{}` has no start date; counted as started", p.name),
-                    );
-                }
-                if let (Some(RecordDate::Exact(a)), Some(RecordDate::Exact(b))) = (&p.start, &p.end)
-                {
-                    if b < a {
-                        push(
-                            Severity::Error,
-                            "phase-end-before-start",
-                            format!("phase `{}` ends on {b}, before it starts on {a}", p.name),
-                        );
-                    } else if a == b {
-                        push(
-                            Severity::Warning,
-                            "phase-end-equals-start",
-                            format!("phase `{}` ends on the day it starts ({a})", p.name),
-                        );
-                    }
-                }
-            }
-            for e in &s.events {
-                date_problem(
-                    e.date.as_ref(),
-                    format_args!("event `{}` date", e.name),
-                    &mut push,
-                );
-            }
-            if !self.incubators.is_empty() {
-                for i in s.incubator_ids() {
-                    if !incubator_ids.contains(i.as_str()) {
-                        push(
-                            Severity::Warning,
-                            "dangling-incubator",
-                            format!("incubator `{i}` has no incubator record"),
-                        );
-                    }
-                }
-            }
-            if !self.organisations.is_empty() {
-                for sp in &s.sponsors {
-                    if let Sponsor::Organisation { id } = sp
-                        && !org_ids.contains(id.as_str())
-                    {
-                        push(
-                            Severity::Warning,
-                            "dangling-sponsor",
-                            format!("sponsor `/organisations/{id}` has no organisation record"),
-                        );
-                    }
-                }
-            }
+            let mut push = record_sink(&mut out, RecordKind::Startup, s.id.as_str());
+            startup_problems(s, self.vocabulary, &known, &mut push);
         }
-
         for m in &self.members {
-            let mut push = |sev, rule: &str, msg: String| {
-                out.push(
-                    Diagnostic::new(sev, rule, msg).for_record(RecordKind::Member, m.id.as_str()),
-                );
-            };
-            for (field, rule) in field_problems(&MemberFields::from(m)) {
-                push(
-                    Severity::Error,
-                    rule,
-                    format!("field `{field}` {}", rule_text(rule)),
-                );
-            }
-            for (i, mi) in m.missions.iter().enumerate() {
-                let n = i + 1;
-                if mi.start.is_none() {
-                    push(
-                        Severity::Warning,
-                        "mission-without-start",
-                        format!("mission {n} has no start date"),
-                    );
-                }
-                for (what, d) in [("start", &mi.start), ("end", &mi.end)] {
-                    date_problem(d.as_ref(), format_args!("mission {n} {what}"), &mut push);
-                }
-                if let (Some(RecordDate::Exact(a)), Some(RecordDate::Exact(b))) =
-                    (&mi.start, &mi.end)
-                    && b < a
-                {
-                    push(
-                        Severity::Error,
-                        "mission-end-before-start",
-                        format!("mission {n} ends on {b}, before it starts on {a}"),
-                    );
-                }
-                if !self.startups.is_empty() {
-                    for sid in &mi.startups {
-                        if !startup_ids.contains(sid.as_str()) {
-                            push(
-                                Severity::Warning,
-                                "dangling-startup",
-                                format!("mission {n} names start-up `{sid}`, which has no record"),
-                            );
-                        }
-                    }
-                }
-            }
-            if !self.startups.is_empty() {
-                for sid in m.startups.iter().chain(&m.previously) {
-                    if !startup_ids.contains(sid.as_str()) {
-                        push(
-                            Severity::Warning,
-                            "dangling-startup",
-                            format!("start-up `{sid}` has no record"),
-                        );
-                    }
-                }
-            }
+            let mut push = record_sink(&mut out, RecordKind::Member, m.id.as_str());
+            member_problems(m, &known, &mut push);
         }
-
         for i in &self.incubators {
-            for (field, rule) in field_problems(&TitleField { title: &i.title }) {
-                out.push(
-                    Diagnostic::new(
-                        Severity::Error,
-                        rule,
-                        format!("field `{field}` {}", rule_text(rule)),
-                    )
-                    .for_record(RecordKind::Incubator, i.id.as_str()),
-                );
-            }
+            let mut push = record_sink(&mut out, RecordKind::Incubator, i.id.as_str());
+            field_rule_problems(&TitleField { title: &i.title }, &mut push);
         }
         for o in &self.organisations {
-            for (field, rule) in field_problems(&TitleField { title: &o.name }) {
-                out.push(
-                    Diagnostic::new(
-                        Severity::Error,
-                        rule,
-                        format!(
-                            "field `{}` {}",
-                            if field == "title" {
-                                "name"
-                            } else {
-                                field.as_str()
-                            },
-                            rule_text(rule)
-                        ),
-                    )
-                    .for_record(RecordKind::Organisation, o.id.as_str()),
-                );
-            }
+            let mut push = record_sink(&mut out, RecordKind::Organisation, o.id.as_str());
+            field_rule_problems(&NameField { name: &o.name }, &mut push);
         }
         out.sort_by(|a, b| a.record.cmp(&b.record));
         out
@@ -337,6 +135,237 @@ impl Portfolio {
             .filter_map(|s| s.owner.as_deref())
             .filter(|o| !o.trim().is_empty())
             .collect()
+    }
+}
+
+/// The ids that references may point to; `None` for a kind the portfolio holds no record
+/// of (then references to it are not checked: the folder may simply not include them).
+struct KnownIds<'a> {
+    startups: Option<HashSet<&'a str>>,
+    incubators: Option<HashSet<&'a str>>,
+    organisations: Option<HashSet<&'a str>>,
+}
+
+impl<'a> KnownIds<'a> {
+    fn of(p: &'a Portfolio) -> Self {
+        fn ids<'a, T>(records: &'a [T], id: impl Fn(&'a T) -> &'a str) -> Option<HashSet<&'a str>> {
+            (!records.is_empty()).then(|| records.iter().map(id).collect())
+        }
+        Self {
+            startups: ids(&p.startups, |s| s.id.as_str()),
+            incubators: ids(&p.incubators, |i| i.id.as_str()),
+            organisations: ids(&p.organisations, |o| o.id.as_str()),
+        }
+    }
+}
+
+/// Whether `id` is missing from `known` (never when the kind is not checked).
+fn dangles(known: Option<&HashSet<&str>>, id: &str) -> bool {
+    known.is_some_and(|k| !k.contains(id))
+}
+
+/// A pusher of problems about one record.
+fn record_sink<'a>(
+    out: &'a mut Vec<Diagnostic>,
+    kind: RecordKind,
+    id: &'a str,
+) -> impl FnMut(Severity, &str, String) + 'a {
+    move |severity, rule, message| {
+        out.push(Diagnostic::new(severity, rule, message).for_record(kind, id));
+    }
+}
+
+/// `duplicate-id` for each kind of record.
+fn duplicate_ids(p: &Portfolio, out: &mut Vec<Diagnostic>) {
+    duplicates(
+        p.startups.iter().map(|s| s.id.as_str()),
+        RecordKind::Startup,
+        out,
+    );
+    duplicates(
+        p.members.iter().map(|m| m.id.as_str()),
+        RecordKind::Member,
+        out,
+    );
+    duplicates(
+        p.incubators.iter().map(|i| i.id.as_str()),
+        RecordKind::Incubator,
+        out,
+    );
+    duplicates(
+        p.organisations.iter().map(|o| o.id.as_str()),
+        RecordKind::Organisation,
+        out,
+    );
+}
+
+/// Problems of one start-up: fields, phases, event dates, references.
+fn startup_problems(
+    s: &Startup,
+    vocabulary: Vocabulary,
+    known: &KnownIds<'_>,
+    push: &mut impl FnMut(Severity, &str, String),
+) {
+    field_rule_problems(&StartupFields::from(s), push);
+    if s.phases.is_empty() {
+        push(
+            Severity::Warning,
+            "startup-no-phase",
+            "the start-up has no phase or status".into(),
+        );
+    }
+    let mut seen = HashSet::new();
+    for p in &s.phases {
+        let listed_before = !seen.insert(p.name.as_str());
+        phase_problems(p, s.phase_field, vocabulary, listed_before, push);
+    }
+    for e in &s.events {
+        date_problem(
+            e.date.as_ref(),
+            format_args!("event `{}` date", e.name),
+            push,
+        );
+    }
+    for i in s.incubator_ids() {
+        if dangles(known.incubators.as_ref(), i.as_str()) {
+            push(
+                Severity::Warning,
+                "dangling-incubator",
+                format!("incubator `{i}` has no incubator record"),
+            );
+        }
+    }
+    for sp in &s.sponsors {
+        if let Sponsor::Organisation { id } = sp
+            && dangles(known.organisations.as_ref(), id.as_str())
+        {
+            push(
+                Severity::Warning,
+                "dangling-sponsor",
+                format!("sponsor `/organisations/{id}` has no organisation record"),
+            );
+        }
+    }
+}
+
+/// Problems of one phase of a start-up (`listed_before`: its name was already listed).
+fn phase_problems(
+    p: &Phase,
+    field: PhaseField,
+    vocabulary: Vocabulary,
+    listed_before: bool,
+    push: &mut impl FnMut(Severity, &str, String),
+) {
+    if vocabulary.stage_of(&p.name) == Stage::Unknown {
+        push(
+            Severity::Warning,
+            "unknown-phase",
+            format!(
+                "phase `{}` is not defined by the {vocabulary} vocabulary; counted as `unknown`",
+                p.name
+            ),
+        );
+    }
+    if listed_before {
+        push(
+            Severity::Warning,
+            "duplicate-phase",
+            format!("phase `{}` is listed twice", p.name),
+        );
+    }
+    for (what, d) in [("start", &p.start), ("end", &p.end)] {
+        date_problem(d.as_ref(), format_args!("phase `{}` {what}", p.name), push);
+    }
+    if field == PhaseField::Status && p.start.is_none() {
+        push(
+            Severity::Warning,
+            "status-without-start",
+            format!("status `{}` has no start date; counted as started", p.name),
+        );
+    }
+    if let (Some(RecordDate::Exact(a)), Some(RecordDate::Exact(b))) = (&p.start, &p.end) {
+        if b < a {
+            push(
+                Severity::Error,
+                "phase-end-before-start",
+                format!("phase `{}` ends on {b}, before it starts on {a}", p.name),
+            );
+        } else if a == b {
+            push(
+                Severity::Warning,
+                "phase-end-equals-start",
+                format!("phase `{}` ends on the day it starts ({a})", p.name),
+            );
+        }
+    }
+}
+
+/// Problems of one member: fields, missions, start-up references.
+fn member_problems(
+    m: &Member,
+    known: &KnownIds<'_>,
+    push: &mut impl FnMut(Severity, &str, String),
+) {
+    field_rule_problems(&MemberFields::from(m), push);
+    for (i, mission) in m.missions.iter().enumerate() {
+        mission_problems(i + 1, mission, known, push);
+    }
+    for sid in m.startups.iter().chain(&m.previously) {
+        if dangles(known.startups.as_ref(), sid.as_str()) {
+            push(
+                Severity::Warning,
+                "dangling-startup",
+                format!("start-up `{sid}` has no record"),
+            );
+        }
+    }
+}
+
+/// Problems of the `n`-th mission (from 1) of a member.
+fn mission_problems(
+    n: usize,
+    mission: &Mission,
+    known: &KnownIds<'_>,
+    push: &mut impl FnMut(Severity, &str, String),
+) {
+    if mission.start.is_none() {
+        push(
+            Severity::Warning,
+            "mission-without-start",
+            format!("mission {n} has no start date"),
+        );
+    }
+    for (what, d) in [("start", &mission.start), ("end", &mission.end)] {
+        date_problem(d.as_ref(), format_args!("mission {n} {what}"), push);
+    }
+    if let (Some(RecordDate::Exact(a)), Some(RecordDate::Exact(b))) = (&mission.start, &mission.end)
+        && b < a
+    {
+        push(
+            Severity::Error,
+            "mission-end-before-start",
+            format!("mission {n} ends on {b}, before it starts on {a}"),
+        );
+    }
+    for sid in &mission.startups {
+        if dangles(known.startups.as_ref(), sid.as_str()) {
+            push(
+                Severity::Warning,
+                "dangling-startup",
+                format!("mission {n} names start-up `{sid}`, which has no record"),
+            );
+        }
+    }
+}
+
+/// The field rules broken by a record's fields (`field-required`, `field-format`).
+fn field_rule_problems(v: &impl Validate, push: &mut impl FnMut(Severity, &str, String)) {
+    for (field, rule) in field_problems(v) {
+        push(
+            Severity::Error,
+            rule,
+            format!("field `{field}` {}", rule_text(rule)),
+        );
     }
 }
 
@@ -424,11 +453,18 @@ impl<'a> From<&'a Member> for MemberFields<'a> {
     }
 }
 
-/// The title (or name) of an incubator or organisation.
+/// The title of an incubator.
 #[derive(Validate)]
 struct TitleField<'a> {
     #[validate(length(min = 1, code = "field-required"))]
     title: &'a str,
+}
+
+/// The name of an organisation.
+#[derive(Validate)]
+struct NameField<'a> {
+    #[validate(length(min = 1, code = "field-required"))]
+    name: &'a str,
 }
 
 /// `(field, rule id)` of every field rule broken, sorted by field.
