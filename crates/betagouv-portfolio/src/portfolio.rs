@@ -491,3 +491,87 @@ fn collect(errors: &ValidationErrors, out: &mut Vec<(String, &'static str)>) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::id::{IncubatorId, OrganisationId, StartupId};
+
+    fn lines(p: &Portfolio) -> Vec<String> {
+        p.validate()
+            .iter()
+            .map(|d| format!("{:?} {} {}", d.severity, d.rule, d.message))
+            .collect()
+    }
+
+    #[test]
+    fn a_phase_reports_its_problems_in_a_fixed_order() {
+        let mut p = Portfolio::new(Vocabulary::V2020);
+        let mut s = Startup::new(StartupId::new("a").unwrap(), "A");
+        s.pitch = "pitch".into();
+        let mut odd = Phase::new("nowhere", None);
+        odd.start = Some(RecordDate::parse("2016-02"));
+        odd.end = Some(RecordDate::parse("hier"));
+        s.phases = vec![odd.clone(), odd];
+        p.startups.push(s);
+        let once = [
+            "Warning unknown-phase phase `nowhere` is not defined by the 2020 vocabulary; counted as `unknown`",
+            "Warning partial-date phase `nowhere` start `2016-02` is a partial date; kept as written, never guessed",
+            "Error invalid-date phase `nowhere` end `hier` is not a date; write it as YYYY-MM-DD",
+        ];
+        let mut expected: Vec<&str> = once.to_vec();
+        expected.push(once[0]);
+        expected.push("Warning duplicate-phase phase `nowhere` is listed twice");
+        expected.extend(&once[1..]);
+        assert_eq!(lines(&p), expected);
+    }
+
+    #[test]
+    fn incubators_have_a_title_and_organisations_a_name() {
+        let mut p = Portfolio::new(Vocabulary::V2020);
+        p.incubators
+            .push(Incubator::new(IncubatorId::new("i").unwrap(), ""));
+        p.organisations
+            .push(Organisation::new(OrganisationId::new("o").unwrap(), ""));
+        let d = p.validate();
+        let got: Vec<_> = d
+            .iter()
+            .map(|d| (d.record.clone(), d.rule.as_str(), d.message.as_str()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (
+                    Some((RecordKind::Incubator, "i".to_owned())),
+                    "field-required",
+                    "field `title` is required and must not be empty"
+                ),
+                (
+                    Some((RecordKind::Organisation, "o".to_owned())),
+                    "field-required",
+                    "field `name` is required and must not be empty"
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn references_are_checked_only_against_kinds_the_portfolio_holds() {
+        let mut p = Portfolio::new(Vocabulary::V2020);
+        let mut s = Startup::new(StartupId::new("a").unwrap(), "A");
+        s.pitch = "pitch".into();
+        s.phases = vec![Phase::new("investigation", None)];
+        s.sponsors = vec![Sponsor::Organisation {
+            id: OrganisationId::new("missing").unwrap(),
+        }];
+        p.startups.push(s);
+        let rules =
+            |p: &Portfolio| -> Vec<String> { p.validate().into_iter().map(|d| d.rule).collect() };
+        assert_eq!(rules(&p), Vec::<String>::new());
+        p.organisations.push(Organisation::new(
+            OrganisationId::new("other").unwrap(),
+            "O",
+        ));
+        assert_eq!(rules(&p), ["dangling-sponsor"]);
+    }
+}
