@@ -30,62 +30,7 @@ fn builtin_2016_figures_and_claims() {
     assert!(other.total.is_zero() && other.partner_share.is_none());
 }
 
-const FILE: &str = r#"
-[[organizations]]
-id = "pole-emploi"
-name = "Pôle emploi"
-
-[[lines]]
-id = "p129"
-programme = "129"
-
-[[credits]]
-line = "p129"
-year = 2016
-ae_initial = "20000.00"
-cp_initial = "10000.00"
-
-[[resources]]
-id = "own"
-date = 2016-01-04
-source = "incubator"
-amount = "30000.00"
-
-[[agreements]]
-id = "conv"
-partner = "pole-emploi"
-amount = "10000.00"
-signed_on = 2016-01-10
-engagement_deadline = 2016-06-30
-tranches = [{ due_on = 2016-02-01, amount = "10000.00", received_on = 2016-02-03 }]
-
-[[contracts]]
-id = "ac"
-holder = "holder-x"
-start = 2015-01-01
-
-[[orders]]
-id = "BC-1"
-contract = "ac"
-startup = "mes-aides"
-line = "p129"
-agreement = "conv"
-issued_on = 2016-07-01
-lines = [{ profile = "dev", days = 20, daily_rate_net = "500.00" }]
-
-[[deliveries]]
-id = "SF-1"
-order = "BC-1"
-period_start = 2016-07-01
-period_end = 2016-09-30
-amount_net = "9000.00"
-
-[[payments]]
-id = "PAY-1"
-deliveries = ["SF-1"]
-paid_on = 2016-10-15
-amount_gross = "10800.00"
-"#;
+const FILE: &str = include_str!("../../../../tests/fixtures/budget/agreement.toml");
 
 #[test]
 fn spending_report_and_breaches() {
