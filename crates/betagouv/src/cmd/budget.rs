@@ -95,7 +95,7 @@ pub(crate) struct JournalArgs {
     file: Option<PathBuf>,
     /// Write the journal to this file instead of standard output (never over the
     /// budget file; an existing file needs --force).
-    #[arg(long, value_name = "J")]
+    #[arg(long, value_name = "FILE")]
     out: Option<PathBuf>,
     /// Replace the --out file if it exists (a regular file that is not the input).
     #[arg(long, requires = "out")]
@@ -116,11 +116,12 @@ pub(crate) struct BenchArgs {
     /// Timed runs (the median is printed).
     #[arg(long, default_value_t = 5)]
     runs: usize,
-    /// Also write the ledger as a journal here (an existing file needs --force).
-    #[arg(long)]
-    journal: Option<PathBuf>,
-    /// Replace the --journal file if it exists.
-    #[arg(long, requires = "journal")]
+    /// Also write the ledger as a journal to this file (an existing file needs
+    /// --force).
+    #[arg(long, alias = "journal", value_name = "FILE")]
+    out: Option<PathBuf>,
+    /// Replace the --out file if it exists.
+    #[arg(long, requires = "out")]
     force: bool,
 }
 
@@ -235,6 +236,20 @@ fn table(header: [&str; 2], rows: impl IntoIterator<Item = (String, String)>) ->
 
 fn print_report(r: &YearReport) -> Result<(), BoxError> {
     outln!("Budget {} ({})", r.year, r.currency)?;
+    print_resources(r)?;
+    print_spending(r)?;
+    print_payments(r)?;
+    print_claims(r)?;
+    outln!(
+        "problems: {} errors, {} warnings (run `betagouv budget check FILE`)",
+        r.problems.errors,
+        r.problems.warnings
+    )?;
+    Ok(())
+}
+
+/// Resources of the year by source, and the partners' share.
+fn print_resources(r: &YearReport) -> Result<(), BoxError> {
     let share = r.partner_share.map_or_else(
         || "n/a".to_owned(),
         |s| format!("{:.2} %", s * rust_decimal::Decimal::ONE_HUNDRED),
@@ -257,6 +272,11 @@ fn print_report(r: &YearReport) -> Result<(), BoxError> {
             ]
         )
     )?;
+    Ok(())
+}
+
+/// Spending of the year: engaged, delivered, paid, outstanding.
+fn print_spending(r: &YearReport) -> Result<(), BoxError> {
     outln!(
         "{}",
         table(
@@ -278,6 +298,11 @@ fn print_report(r: &YearReport) -> Result<(), BoxError> {
             ]
         )
     )?;
+    Ok(())
+}
+
+/// Payments by stage and by start-up, and the burn rate.
+fn print_payments(r: &YearReport) -> Result<(), BoxError> {
     outln!(
         "{}",
         table(
@@ -308,6 +333,11 @@ fn print_report(r: &YearReport) -> Result<(), BoxError> {
         r.burn.months,
         r.burn.window_end
     )?;
+    Ok(())
+}
+
+/// The published figures checked, if any.
+fn print_claims(r: &YearReport) -> Result<(), BoxError> {
     if !r.claims.is_empty() {
         let mut t = Table::new();
         t.load_style(UTF8_FULL_CONDENSED);
@@ -326,11 +356,6 @@ fn print_report(r: &YearReport) -> Result<(), BoxError> {
         outln!("{t}")?;
         outln!("evidence: {}", r.evidence)?;
     }
-    outln!(
-        "problems: {} errors, {} warnings (run `betagouv budget check FILE`)",
-        r.problems.errors,
-        r.problems.warnings
-    )?;
     Ok(())
 }
 
@@ -483,7 +508,7 @@ fn run_check(path: &Path) -> Result<ExitCode, BoxError> {
 
 fn run_bench(args: &BenchArgs) -> Result<ExitCode, BoxError> {
     let journal = args
-        .journal
+        .out
         .as_ref()
         .map(|p| betagouv_output::Output::file(p).force(args.force));
     if let Some(o) = &journal {

@@ -4,16 +4,13 @@ use std::collections::HashMap;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::sync::{Arc, OnceLock};
 
 use betagouv_content::check::{CheckOptions, check_folder};
-use betagouv_content::read::{Progress, ReadOptions};
 use betagouv_content::rules;
 use betagouv_content::upgrade::upgrade_import;
 use betagouv_portfolio::diagnostic::escape_controls;
 use betagouv_portfolio::{Diagnostic, Severity};
 use clap::{Args, Subcommand};
-use indicatif::{ProgressBar, ProgressStyle};
 
 use super::BoxError;
 use crate::out::{errln, outln};
@@ -55,34 +52,6 @@ pub(crate) struct UpgradeArgs {
     /// What to do with the old folder's problems.
     #[command(flatten)]
     policy: super::input::ImportPolicy,
-}
-
-/// Read options with a progress bar on stderr when it is a terminal; nothing on a pipe.
-pub(crate) fn read_options() -> (ReadOptions, Option<Arc<OnceLock<ProgressBar>>>) {
-    let mut options = ReadOptions::default();
-    if !std::io::stderr().is_terminal() {
-        return (options, None);
-    }
-    let cell: Arc<OnceLock<ProgressBar>> = Arc::new(OnceLock::new());
-    let c = Arc::clone(&cell);
-    let progress: Progress = Arc::new(move |done, total| {
-        let bar = c.get_or_init(|| {
-            let b = ProgressBar::new(total as u64);
-            if let Ok(style) = ProgressStyle::with_template("reading {bar:40} {pos}/{len} files") {
-                b.set_style(style);
-            }
-            b
-        });
-        bar.set_position(done as u64);
-    });
-    options.progress = Some(progress);
-    (options, Some(cell))
-}
-
-pub(crate) fn finish(bar: Option<Arc<OnceLock<ProgressBar>>>) {
-    if let Some(b) = bar.as_ref().and_then(|c| c.get()) {
-        b.finish_and_clear();
-    }
 }
 
 pub(crate) fn run(command: ContentCommand) -> Result<ExitCode, BoxError> {
@@ -145,14 +114,14 @@ fn check(args: &CheckArgs) -> Result<ExitCode, BoxError> {
         }
         return Ok(ExitCode::from(2));
     }
-    let (read, bar) = read_options();
+    let bar = super::progress::Bar::new("reading");
     let options = CheckOptions {
-        read,
+        read: super::progress::read_options(&bar),
         rules: None,
         skip: args.skip.clone(),
     };
     let report = check_folder(&args.dir, &options);
-    finish(bar);
+    bar.finish();
     let report = report?;
     if args.json {
         let diagnostics: Vec<_> = report

@@ -1,18 +1,19 @@
 //! `betagouv export`: open-data exports (API JSON, JSON, CSV, SQLite, XLSX).
 
-use std::io::IsTerminal;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::str::FromStr;
 
 use betagouv_export::csv::Licence;
-use betagouv_export::{Dataset, ExportOptions, Format, ImpactMetric, Progress, tables};
-use betagouv_portfolio::{ImportSummary, Portfolio, builtin};
+use betagouv_export::{
+    BudgetLine, Dataset, ExportOptions, Format, ImpactMetric, Progress, Report, tables,
+};
+use betagouv_portfolio::Portfolio;
 use chrono::{DateTime, NaiveDate, Utc};
 use clap::{Args, ValueEnum};
-use indicatif::{ProgressBar, ProgressStyle};
 
 use super::BoxError;
+use super::input::Records;
 use crate::out::{errln, outln};
 
 /// Export format, as named on the command line.
@@ -91,22 +92,9 @@ pub(crate) struct ExportArgs {
     licence: Option<LicenceArg>,
 }
 
-fn progress_bar(label: &str) -> Option<ProgressBar> {
-    if !std::io::stderr().is_terminal() {
-        return None;
-    }
-    let bar = ProgressBar::new(0);
-    bar.set_style(
-        ProgressStyle::with_template("{prefix} [{bar:30}] {pos}/{len} {msg}")
-            .unwrap_or_else(|_| ProgressStyle::default_bar()),
-    );
-    bar.set_prefix(label.to_owned());
-    Some(bar)
-}
-
-fn impact_metrics(path: &std::path::Path) -> Result<Vec<ImpactMetric>, BoxError> {
-    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
-    let file = betagouv_impact::ImpactFile::parse(&text, Some(path))?;
+/// The rows of the `impact_metric` table, from an impact file.
+fn impact_metrics(path: &Path) -> Result<Vec<ImpactMetric>, BoxError> {
+    let file = super::input::read_impact(path)?;
     let name = |v: serde_json::Result<serde_json::Value>| {
         v.ok().and_then(|v| v.as_str().map(str::to_owned))
     };
@@ -131,70 +119,67 @@ fn impact_metrics(path: &std::path::Path) -> Result<Vec<ImpactMetric>, BoxError>
     Ok(out)
 }
 
+/// The rows of the `budget_line` table, from a budget file.
+fn budget_lines(path: &Path, portfolio: &Portfolio) -> Result<Vec<BudgetLine>, BoxError> {
+    let budget = betagouv_funding::file::read_budget(path)?;
+    let (ledger, _) = betagouv_funding::post::to_ledger(&budget, Some(portfolio));
+    Ok(tables::budget_lines(&ledger))
+}
+
 pub(crate) fn run(args: ExportArgs) -> Result<ExitCode, BoxError> {
     let format = Format::from(args.format);
     // Every path read is an input that the output may not touch; refuse a bad --out
     // before reading anything.
-    let inputs: Vec<PathBuf> = args
-        .input
-        .content
-        .iter()
-        .chain(&args.budget)
-        .chain(&args.impact)
-        .cloned()
-        .collect();
+    let inputs = super::input::input_paths(&args.input, [&args.budget, &args.impact]);
     {
         let mut early = ExportOptions::new(NaiveDate::MIN, "");
         early.force = args.force;
         early.inputs.clone_from(&inputs);
         betagouv_export::check_output(format, &args.out, &early)?;
     }
-    let (portfolio, at, source, default_licence, import): (
-        Portfolio,
-        NaiveDate,
-        String,
-        Licence,
-        Option<ImportSummary>,
-    ) = match args.input.dir()? {
-        None => (
-            builtin::portfolio_2016(),
-            args.at.unwrap_or_else(builtin::as_of_2016),
-            "builtin:2016 (betagouv-portfolio built-in dataset)".to_owned(),
-            Licence::default(),
-            None,
-        ),
-        Some(dir) => {
-            let loaded = match super::input::load(dir, &args.input.policy)? {
-                Ok(loaded) => loaded,
-                Err(code) => return Ok(code),
-            };
-            (
-                loaded.import.portfolio,
-                args.at.unwrap_or_else(|| Utc::now().date_naive()),
-                dir.display().to_string(),
-                Licence::cc_by_nc_sa_4(),
-                Some(loaded.summary),
-            )
-        }
+    let records = match args.input.records()? {
+        Ok(records) => records,
+        Err(code) => return Ok(code),
     };
     let budget_lines = match &args.budget {
+        Some(path) => Some(budget_lines(path, &records.portfolio)?),
         None => None,
-        Some(path) => {
-            let budget = betagouv_funding::file::read_budget(path)?;
-            let (ledger, _) = betagouv_funding::post::to_ledger(&budget, Some(&portfolio));
-            Some(tables::budget_lines(&ledger))
-        }
     };
     let metrics = match &args.impact {
-        None => None,
         Some(path) => Some(impact_metrics(path)?),
+        None => None,
     };
     let dataset = Dataset {
-        portfolio: &portfolio,
+        portfolio: &records.portfolio,
         budget_lines: budget_lines.as_deref(),
         impact_metrics: metrics.as_deref(),
     };
-    let mut options = ExportOptions::new(at, source);
+    let mut options = export_options(&args, &records, &dataset);
+    options.inputs = inputs;
+    let bar = super::progress::Bar::new(format.name());
+    let report = betagouv_export::export_with_progress(
+        &dataset,
+        format,
+        &args.out,
+        &options,
+        &mut |p: Progress<'_>| bar.update(p.done, p.total, p.label),
+    );
+    bar.finish();
+    print_report(format, &report?)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The options of the export (but its inputs): the date, the source and its licence,
+/// the metadata.
+fn export_options(args: &ExportArgs, records: &Records, dataset: &Dataset<'_>) -> ExportOptions {
+    let (source, default_licence) = match &records.folder {
+        None => (
+            "builtin:2016 (betagouv-portfolio built-in dataset)".to_owned(),
+            Licence::default(),
+        ),
+        Some(folder) => (folder.dir.display().to_string(), Licence::cc_by_nc_sa_4()),
+    };
+    let mut options = ExportOptions::new(records.at_or_default(args.at), source);
     if let Some(g) = args.generated_at {
         options.generated_at = g;
     }
@@ -204,31 +189,17 @@ pub(crate) fn run(args: ExportArgs) -> Result<ExitCode, BoxError> {
         None => default_licence,
     };
     options.force = args.force;
-    options.inputs = inputs;
-    options.import = import;
+    options.import = records.folder.as_ref().map(|f| f.summary);
     options.source_revision = Some(
         args.source_revision
-            .unwrap_or_else(|| betagouv_export::input_digest(&dataset)),
+            .clone()
+            .unwrap_or_else(|| betagouv_export::input_digest(dataset)),
     );
+    options
+}
 
-    let bar = progress_bar(format.name());
-    let mut on_progress = |p: Progress<'_>| {
-        if let Some(bar) = &bar {
-            bar.set_length(p.total as u64);
-            bar.set_position(p.done as u64);
-            bar.set_message(p.label.to_owned());
-        }
-    };
-    let report = betagouv_export::export_with_progress(
-        &dataset,
-        format,
-        &args.out,
-        &options,
-        &mut on_progress,
-    )?;
-    if let Some(bar) = bar {
-        bar.finish_and_clear();
-    }
+/// What was written (standard output), and the data problems met (standard error).
+fn print_report(format: Format, report: &Report) -> Result<(), BoxError> {
     outln!("wrote {format} to {}", report.path.display())?;
     for (name, n) in &report.rows {
         outln!("  {name}: {n}")?;
@@ -246,5 +217,5 @@ pub(crate) fn run(args: ExportArgs) -> Result<ExitCode, BoxError> {
             errln!("  {rule}: {n}");
         }
     }
-    Ok(ExitCode::SUCCESS)
+    Ok(())
 }

@@ -129,9 +129,9 @@ pub(crate) struct SurvivalArgs {
     /// Column holding the event flag (1 = returned to work, 0 = censored).
     #[arg(long)]
     event_column: String,
-    /// Horizons at which to report the curves, e.g. 30,90,150.
-    #[arg(long, value_delimiter = ',', value_name = "T1,T2,...")]
-    at: Vec<f64>,
+    /// Horizons at which to report the curves, in the duration's unit, e.g. 30,90,150.
+    #[arg(long, alias = "at", value_delimiter = ',', value_name = "T1,T2,...")]
+    horizons: Vec<f64>,
     /// Two-sided level.
     #[arg(long, default_value_t = 0.05)]
     alpha: f64,
@@ -166,138 +166,147 @@ pub(crate) struct CohortArgs {
 
 pub(crate) fn run(command: ImpactCommand) -> Result<ExitCode, BoxError> {
     match command {
-        ImpactCommand::Compare(a) => {
-            let treated = Counts::parse("--treated", &a.treated)?;
-            let control = Counts::parse("--control", &a.control)?;
-            let c = compare(treated, control, a.alpha).map_err(flag)?;
-            print_comparison(&c, a.alpha, a.json)?;
-        }
-        ImpactCommand::Cohort(a) => {
-            let file = open(&a.file)?;
-            let stats = aggregate_cohort_csv(file, &a.group_column, &a.outcome_column)
-                .map_err(|e| format!("{}: {e}", a.file.display()))?;
-            let arm = |name: &str, flag: &str| -> Result<Counts, BoxError> {
-                let c = stats.get(name).ok_or_else(|| {
-                    format!(
-                        "{}: no row has {:?} = {name:?} ({flag})",
-                        a.file.display(),
-                        a.group_column
-                    )
-                })?;
-                Ok(c.to_counts(name)?)
-            };
-            let (treated, control) = (arm(&a.treated, "--treated")?, arm(&a.control, "--control")?);
-            let c = compare(treated, control, a.alpha).map_err(flag)?;
-            print_comparison(&c, a.alpha, a.json)?;
-        }
+        ImpactCommand::Compare(a) => run_compare(&a)?,
+        ImpactCommand::Cohort(a) => run_cohort(&a)?,
         ImpactCommand::Power(a) => run_power(&a)?,
-        ImpactCommand::Mde(a) => {
-            let design = Design {
-                control_rate: a.control_rate,
-                ratio: a.ratio,
-                alpha: a.alpha,
-            };
-            let n = mde(&design, a.n_per_arm, a.power, PowerMethod::NormalPooled).map_err(flag)?;
-            let s = mde(&design, a.n_per_arm, a.power, PowerMethod::Arcsine).map_err(flag)?;
-            let v = json!({"mde": {"normal_pooled": n, "arcsine": s}});
-            if a.json {
-                outln!("{v}")?;
-            } else {
-                let show = |m: Option<f64>| {
-                    m.map_or_else(
-                        || "not reachable".to_owned(),
-                        |m| {
-                            format!(
-                                "+{:.3} pts ({:+.2} % relative)",
-                                100.0 * m,
-                                100.0 * m / a.control_rate
-                            )
-                        },
-                    )
-                };
-                outln!(
-                    "Minimum detectable increase over {:.2} % with n = {} treated (ratio {}), power {}, alpha {}:",
-                    100.0 * a.control_rate,
-                    a.n_per_arm,
-                    a.ratio,
-                    a.power,
-                    a.alpha
-                )?;
-                outln!("  normal (pooled H0 variance): {}", show(n))?;
-                outln!("  arcsine (Cohen's h):         {}", show(s))?;
-            }
-        }
-        ImpactCommand::Encouragement(a) => {
-            let treated = EncouragementArm::parse("--treated", &a.treated)?;
-            let control = EncouragementArm::parse("--control", &a.control)?;
-            let e = encouragement(treated, control, a.alpha).map_err(flag)?;
-            if a.json {
-                outln!("{}", serde_json::to_string(&e)?)?;
-            } else {
-                outln!(
-                    "ITT (encouragement effect): {:+.3} pts, SE {:.3}, CI {}",
-                    100.0 * e.itt.estimate,
-                    100.0 * e.itt.se,
-                    pts(e.itt.ci)
-                )?;
-                outln!(
-                    "First stage (extra take-up): {:+.3} pts, SE {:.3}",
-                    100.0 * e.first_stage.estimate,
-                    100.0 * e.first_stage.se
-                )?;
-                match e.cace {
-                    Some(c) => outln!(
-                        "CACE (effect on compliers): {:+.3} pts, SE {:.3}, CI {}",
-                        100.0 * c.estimate,
-                        100.0 * c.se,
-                        pts(c.ci)
-                    )?,
-                    None => outln!("CACE: undefined (the first stage is 0)")?,
-                }
-            }
-        }
-        ImpactCommand::Survival(a) => {
-            let file = open(&a.file)?;
-            let groups =
-                read_survival_csv(file, &a.group_column, &a.duration_column, &a.event_column)
-                    .map_err(|e| format!("{}: {e}", a.file.display()))?;
-            let summary = summarize_survival(&groups, &a.at, a.alpha).map_err(flag)?;
-            if a.json {
-                outln!("{}", serde_json::to_string(&summary)?)?;
-            } else {
-                for (name, g) in &summary.groups {
-                    let median = g
-                        .median
-                        .map_or_else(|| "not reached".to_owned(), |m| m.to_string());
-                    outln!(
-                        "{name}: n = {}, events = {}, median = {median}",
-                        g.n,
-                        g.events
-                    )?;
-                    for p in &g.at {
-                        let ci = p.ci.map_or_else(
-                            || "undefined".to_owned(),
-                            |c| format!("[{:.4}, {:.4}]", c.lower, c.upper),
-                        );
-                        outln!(
-                            "  t = {}: S = {:.4} (CI {ci}), returned by t = {:.2} %",
-                            p.t,
-                            p.survival,
-                            100.0 * p.cumulative_incidence
-                        )?;
-                    }
-                }
-                match (summary.logrank, summary.logrank_not_computed) {
-                    (Some(t), _) => {
-                        outln!("log-rank: X² = {:.4}, p = {:.4e}", t.statistic, t.p_value)?;
-                    }
-                    (None, Some(why)) => outln!("log-rank: not computed ({why})")?,
-                    (None, None) => outln!("log-rank: undefined")?,
-                }
-            }
-        }
+        ImpactCommand::Mde(a) => run_mde(&a)?,
+        ImpactCommand::Encouragement(a) => run_encouragement(&a)?,
+        ImpactCommand::Survival(a) => run_survival(&a)?,
     }
     Ok(ExitCode::SUCCESS)
+}
+
+fn run_compare(a: &CompareArgs) -> Result<(), BoxError> {
+    let treated = Counts::parse("--treated", &a.treated)?;
+    let control = Counts::parse("--control", &a.control)?;
+    let c = compare(treated, control, a.alpha).map_err(flag)?;
+    print_comparison(&c, a.alpha, a.json)
+}
+
+fn run_cohort(a: &CohortArgs) -> Result<(), BoxError> {
+    let file = open(&a.file)?;
+    let stats = aggregate_cohort_csv(file, &a.group_column, &a.outcome_column)
+        .map_err(|e| format!("{}: {e}", a.file.display()))?;
+    let arm = |name: &str, flag: &str| -> Result<Counts, BoxError> {
+        let c = stats.get(name).ok_or_else(|| {
+            format!(
+                "{}: no row has {:?} = {name:?} ({flag})",
+                a.file.display(),
+                a.group_column
+            )
+        })?;
+        Ok(c.to_counts(name)?)
+    };
+    let (treated, control) = (arm(&a.treated, "--treated")?, arm(&a.control, "--control")?);
+    let c = compare(treated, control, a.alpha).map_err(flag)?;
+    print_comparison(&c, a.alpha, a.json)
+}
+
+fn run_mde(a: &MdeArgs) -> Result<(), BoxError> {
+    let design = Design {
+        control_rate: a.control_rate,
+        ratio: a.ratio,
+        alpha: a.alpha,
+    };
+    let n = mde(&design, a.n_per_arm, a.power, PowerMethod::NormalPooled).map_err(flag)?;
+    let s = mde(&design, a.n_per_arm, a.power, PowerMethod::Arcsine).map_err(flag)?;
+    if a.json {
+        outln!("{}", json!({"mde": {"normal_pooled": n, "arcsine": s}}))?;
+        return Ok(());
+    }
+    let show = |m: Option<f64>| {
+        m.map_or_else(
+            || "not reachable".to_owned(),
+            |m| {
+                format!(
+                    "+{:.3} pts ({:+.2} % relative)",
+                    100.0 * m,
+                    100.0 * m / a.control_rate
+                )
+            },
+        )
+    };
+    outln!(
+        "Minimum detectable increase over {:.2} % with n = {} treated (ratio {}), power {}, alpha {}:",
+        100.0 * a.control_rate,
+        a.n_per_arm,
+        a.ratio,
+        a.power,
+        a.alpha
+    )?;
+    outln!("  normal (pooled H0 variance): {}", show(n))?;
+    outln!("  arcsine (Cohen's h):         {}", show(s))?;
+    Ok(())
+}
+
+fn run_encouragement(a: &EncouragementArgs) -> Result<(), BoxError> {
+    let treated = EncouragementArm::parse("--treated", &a.treated)?;
+    let control = EncouragementArm::parse("--control", &a.control)?;
+    let e = encouragement(treated, control, a.alpha).map_err(flag)?;
+    if a.json {
+        outln!("{}", serde_json::to_string(&e)?)?;
+        return Ok(());
+    }
+    outln!(
+        "ITT (encouragement effect): {:+.3} pts, SE {:.3}, CI {}",
+        100.0 * e.itt.estimate,
+        100.0 * e.itt.se,
+        pts(e.itt.ci)
+    )?;
+    outln!(
+        "First stage (extra take-up): {:+.3} pts, SE {:.3}",
+        100.0 * e.first_stage.estimate,
+        100.0 * e.first_stage.se
+    )?;
+    match e.cace {
+        Some(c) => outln!(
+            "CACE (effect on compliers): {:+.3} pts, SE {:.3}, CI {}",
+            100.0 * c.estimate,
+            100.0 * c.se,
+            pts(c.ci)
+        )?,
+        None => outln!("CACE: undefined (the first stage is 0)")?,
+    }
+    Ok(())
+}
+
+fn run_survival(a: &SurvivalArgs) -> Result<(), BoxError> {
+    let file = open(&a.file)?;
+    let groups = read_survival_csv(file, &a.group_column, &a.duration_column, &a.event_column)
+        .map_err(|e| format!("{}: {e}", a.file.display()))?;
+    let summary = summarize_survival(&groups, &a.horizons, a.alpha).map_err(flag)?;
+    if a.json {
+        outln!("{}", serde_json::to_string(&summary)?)?;
+        return Ok(());
+    }
+    for (name, g) in &summary.groups {
+        let median = g
+            .median
+            .map_or_else(|| "not reached".to_owned(), |m| m.to_string());
+        outln!(
+            "{name}: n = {}, events = {}, median = {median}",
+            g.n,
+            g.events
+        )?;
+        for p in &g.at {
+            let ci = p.ci.map_or_else(
+                || "undefined".to_owned(),
+                |c| format!("[{:.4}, {:.4}]", c.lower, c.upper),
+            );
+            outln!(
+                "  t = {}: S = {:.4} (CI {ci}), returned by t = {:.2} %",
+                p.t,
+                p.survival,
+                100.0 * p.cumulative_incidence
+            )?;
+        }
+    }
+    match (summary.logrank, summary.logrank_not_computed) {
+        (Some(t), _) => outln!("log-rank: X² = {:.4}, p = {:.4e}", t.statistic, t.p_value)?,
+        (None, Some(why)) => outln!("log-rank: not computed ({why})")?,
+        (None, None) => outln!("log-rank: undefined")?,
+    }
+    Ok(())
 }
 
 fn run_power(a: &PowerArgs) -> Result<(), BoxError> {
@@ -358,6 +367,10 @@ fn open(path: &Path) -> Result<BufReader<File>, BoxError> {
 fn flag(e: betagouv_impact::Error) -> BoxError {
     let option = match &e {
         betagouv_impact::Error::InvalidAlpha { .. } => Some("alpha".to_owned()),
+        // The survival horizons: the library calls them `at`, the option's older spelling.
+        betagouv_impact::Error::InvalidParameter { name, .. } if *name == "at" => {
+            Some("horizons/--at".to_owned())
+        }
         betagouv_impact::Error::InvalidParameter { name, .. } => Some(name.replace('_', "-")),
         _ => None,
     };

@@ -1,6 +1,9 @@
 //! The one loader of content folders: every command that reads one (`portfolio
 //! snapshot`, `report`, `export`, `content upgrade`) flattens [`ContentArgs`] and calls
-//! [`load`], so that none of them can lose a file without a word.
+//! [`ContentArgs::records`] (the built-in 2016 dataset or the folder) or [`load`], so
+//! that none of them can lose a file without a word. The files a command reads beside
+//! the folder (`--budget`, `--impact`) are read here too, and [`input_paths`] lists
+//! them all for the output policy (an output never replaces an input).
 //!
 //! Policy:
 //!
@@ -19,7 +22,8 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use betagouv_content::Import;
-use betagouv_portfolio::ImportSummary;
+use betagouv_portfolio::{Diagnostic, ImportSummary, Portfolio, builtin};
+use chrono::NaiveDate;
 use clap::Args;
 
 use super::BoxError;
@@ -53,6 +57,91 @@ impl ContentArgs {
             None => Ok(None),
         }
     }
+
+    /// The records the command works on: the content folder of `--content`, read and
+    /// reported by [`load`], or the built-in 2016 dataset.
+    ///
+    /// # Errors
+    ///
+    /// As [`ContentArgs::dir`] and [`load`]; `Ok(Err(status))` when the folder's
+    /// dropped files stop the command.
+    pub(crate) fn records(&self) -> Result<Result<Records, ExitCode>, BoxError> {
+        let Some(dir) = self.dir()? else {
+            return Ok(Ok(Records {
+                portfolio: builtin::portfolio_2016(),
+                folder: None,
+            }));
+        };
+        Ok(load(dir, &self.policy)?.map(|loaded| Records {
+            portfolio: loaded.import.portfolio,
+            folder: Some(Folder {
+                dir: dir.to_owned(),
+                summary: loaded.summary,
+                diagnostics: loaded.import.diagnostics,
+            }),
+        }))
+    }
+}
+
+/// The records of a command: the built-in 2016 dataset or a content folder.
+#[derive(Debug)]
+pub(crate) struct Records {
+    /// The portfolio.
+    pub(crate) portfolio: Portfolio,
+    /// The content folder it was read from; `None` for the built-in dataset.
+    pub(crate) folder: Option<Folder>,
+}
+
+/// A content folder read.
+#[derive(Debug)]
+pub(crate) struct Folder {
+    /// The folder as given.
+    pub(crate) dir: PathBuf,
+    /// The import's counts.
+    pub(crate) summary: ImportSummary,
+    /// The import's problems.
+    pub(crate) diagnostics: Vec<Diagnostic>,
+}
+
+impl Records {
+    /// `--at`, or its default: the built-in dataset's date (2016-12-31), or today in
+    /// Europe/Paris for a content folder.
+    pub(crate) fn at_or_default(&self, at: Option<NaiveDate>) -> NaiveDate {
+        at.unwrap_or_else(|| match self.folder {
+            None => builtin::as_of_2016(),
+            Some(_) => super::today::today(),
+        })
+    }
+
+    /// The import's problems (none for the built-in dataset).
+    pub(crate) fn diagnostics(&self) -> &[Diagnostic] {
+        self.folder.as_ref().map_or(&[], |f| &f.diagnostics)
+    }
+}
+
+/// Every file a command reads (the content folder, `--budget`, `--impact`...): its
+/// outputs may replace none of them.
+pub(crate) fn input_paths<'a>(
+    content: &'a ContentArgs,
+    files: impl IntoIterator<Item = &'a Option<PathBuf>>,
+) -> Vec<PathBuf> {
+    content
+        .content
+        .iter()
+        .chain(files.into_iter().flatten())
+        .cloned()
+        .collect()
+}
+
+/// Reads and parses an impact file (TOML, betagouv-impact format).
+///
+/// # Errors
+///
+/// A file that cannot be read or parsed, named.
+pub(crate) fn read_impact(path: &Path) -> Result<betagouv_impact::ImpactFile, BoxError> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    Ok(betagouv_impact::ImpactFile::parse(&text, Some(path))?)
 }
 
 /// What to do with the problems of a content folder.
@@ -89,9 +178,9 @@ pub(crate) type LoadResult = Result<Loaded, ExitCode>;
 ///
 /// A folder that is not a content folder or cannot be listed (status 2 in `main`).
 pub(crate) fn load(dir: &Path, args: &ImportPolicy) -> Result<LoadResult, BoxError> {
-    let (options, bar) = super::content::read_options();
-    let import = betagouv_content::read_folder(dir, &options);
-    super::content::finish(bar);
+    let bar = super::progress::Bar::new("reading");
+    let import = betagouv_content::read_folder(dir, &super::progress::read_options(&bar));
+    bar.finish();
     let import = import?;
     Ok(report(dir, import, args))
 }

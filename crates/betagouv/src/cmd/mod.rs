@@ -10,7 +10,9 @@ pub(crate) mod export;
 pub(crate) mod impact;
 pub(crate) mod input;
 pub(crate) mod portfolio;
+pub(crate) mod progress;
 pub(crate) mod report;
+pub(crate) mod today;
 
 /// Boxed error used by the binary only.
 pub(crate) type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;

@@ -4,8 +4,8 @@ use std::process::ExitCode;
 
 use betagouv_portfolio::diagnostic::escape_controls;
 use betagouv_portfolio::snapshot::{Snapshot, SnapshotOptions, monthly_series};
-use betagouv_portfolio::{PhaseRule, Portfolio, Stage, builtin};
-use chrono::NaiveDate;
+use betagouv_portfolio::{PhaseRule, Portfolio, Stage};
+use chrono::{Months, NaiveDate};
 use clap::{Args, Subcommand, ValueEnum};
 use comfy_table::{Table, presets::UTF8_FULL_CONDENSED};
 
@@ -40,12 +40,20 @@ impl From<RuleArg> for PhaseRule {
     }
 }
 
+/// Period of a series, as named on the command line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum Every {
+    /// Calendar months, each point at the month's last day.
+    Month,
+}
+
 #[derive(Debug, Args)]
 pub(crate) struct SnapshotArgs {
     /// The content folder to read instead of the built-in 2016 dataset.
     #[command(flatten)]
     input: super::input::ContentArgs,
-    /// Date of the snapshot (YYYY-MM-DD); 2016-12-31 on the built-in dataset, today with --content.
+    /// Date of the snapshot (YYYY-MM-DD); 2016-12-31 on the built-in dataset, today in
+    /// Europe/Paris with --content.
     #[arg(long, value_name = "YYYY-MM-DD")]
     at: Option<NaiveDate>,
     /// Print the JSON contract instead of a table.
@@ -54,28 +62,53 @@ pub(crate) struct SnapshotArgs {
     /// How the current phase is chosen.
     #[arg(long, value_enum, default_value = "at-date")]
     rule: RuleArg,
-    /// Also print active start-ups and members at each month end of the year before the date.
-    #[arg(long)]
+    /// Also print a series of active start-ups and members, one point per period
+    /// (counted at the period's last day), from --from to --to.
+    #[arg(long, value_enum, value_name = "PERIOD", conflicts_with = "json")]
+    every: Option<Every>,
+    /// First day of the series (its period is the first point); default: eleven months
+    /// before --to, for twelve points.
+    #[arg(long, value_name = "YYYY-MM-DD", requires = "every")]
+    from: Option<NaiveDate>,
+    /// Last day of the series (its period is the last point); default: the snapshot's
+    /// date.
+    #[arg(long, value_name = "YYYY-MM-DD", requires = "every")]
+    to: Option<NaiveDate>,
+    /// The older spelling of `--every month`, hidden (ignored with --json, as it always
+    /// was).
+    #[arg(long, hide = true, conflicts_with = "every")]
     series: bool,
 }
 
-pub(crate) fn run(command: PortfolioCommand) -> Result<ExitCode, BoxError> {
-    match command {
-        PortfolioCommand::Snapshot(args) if args.input.dir()?.is_some() => {
-            let dir = args.input.content.clone().unwrap_or_default();
-            let import = match super::input::load(&dir, &args.input.policy)? {
-                Ok(loaded) => loaded.import,
-                Err(code) => return Ok(code),
-            };
-            let at = args.at.unwrap_or_else(|| chrono::Local::now().date_naive());
-            snapshot(&import.portfolio, at, &args, &import.diagnostics)
+impl SnapshotArgs {
+    /// The series to print after the snapshot at `at`, as `(from, to)`, if any.
+    ///
+    /// # Errors
+    ///
+    /// `--from` after `--to`.
+    fn series(&self, at: NaiveDate) -> Result<Option<(NaiveDate, NaiveDate)>, BoxError> {
+        if self.every.is_none() && !self.series {
+            return Ok(None);
         }
-        PortfolioCommand::Snapshot(args) => {
-            let portfolio = builtin::portfolio_2016();
-            let at = args.at.unwrap_or_else(builtin::as_of_2016);
-            snapshot(&portfolio, at, &args, &[])
+        let to = self.to.unwrap_or(at);
+        let from = self
+            .from
+            .unwrap_or_else(|| to.checked_sub_months(Months::new(11)).unwrap_or(to));
+        if from > to {
+            return Err(format!("--from {from} is after --to {to}").into());
         }
+        Ok(Some((from, to)))
     }
+}
+
+pub(crate) fn run(command: PortfolioCommand) -> Result<ExitCode, BoxError> {
+    let PortfolioCommand::Snapshot(args) = command;
+    let records = match args.input.records()? {
+        Ok(records) => records,
+        Err(code) => return Ok(code),
+    };
+    let at = records.at_or_default(args.at);
+    snapshot(&records.portfolio, at, &args, records.diagnostics())
 }
 
 /// Prints the snapshot of `portfolio` at `at`, adding `diagnostics` to its problems.
@@ -88,20 +121,43 @@ pub(crate) fn snapshot(
     let options = SnapshotOptions {
         phase_rule: args.rule.into(),
     };
+    let series = args.series(at)?;
     let mut snap = Snapshot::compute(portfolio, at, &options);
     snap.add_problems(diagnostics);
     if args.json {
         outln!("{}", serde_json::to_string_pretty(&snap)?)?;
         return Ok(ExitCode::SUCCESS);
     }
+    print_snapshot(&snap, portfolio)?;
+    if let Some((from, to)) = series {
+        let mut t = table(["month end", "active start-ups", "active members"]);
+        for p in monthly_series(portfolio, from, to, &options) {
+            t.add_row([
+                p.date.to_string(),
+                p.active_startups.to_string(),
+                p.active_members.to_string(),
+            ]);
+        }
+        outln!("{t}")?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn table<const N: usize>(header: [&str; N]) -> Table {
+    let mut t = Table::new();
+    t.load_style(UTF8_FULL_CONDENSED);
+    t.set_header(header);
+    t
+}
+
+/// The snapshot's tables and counts.
+fn print_snapshot(snap: &Snapshot, portfolio: &Portfolio) -> Result<(), BoxError> {
     outln!(
         "Portfolio at {} ({} vocabulary)",
         snap.as_of,
         portfolio.vocabulary
     )?;
-    let mut t = Table::new();
-    t.load_style(UTF8_FULL_CONDENSED);
-    t.set_header(["start-ups by stage", "count"]);
+    let mut t = table(["start-ups by stage", "count"]);
     for s in Stage::ALL {
         t.add_row([
             s.key().to_owned(),
@@ -110,17 +166,13 @@ pub(crate) fn snapshot(
     }
     t.add_row(["total".to_owned(), snap.startups.total.to_string()]);
     outln!("{t}")?;
-    let mut t = Table::new();
-    t.load_style(UTF8_FULL_CONDENSED);
-    t.set_header(["current phase (as written)", "count"]);
+    let mut t = table(["current phase (as written)", "count"]);
     // Phase and status names come from the files: escaped, so they cannot drive the terminal.
     for (k, v) in &snap.startups.by_phase {
         t.add_row([escape_controls(k).into_owned(), v.to_string()]);
     }
     outln!("{t}")?;
-    let mut t = Table::new();
-    t.load_style(UTF8_FULL_CONDENSED);
-    t.set_header(["active members by status", "count"]);
+    let mut t = table(["active members by status", "count"]);
     for (k, v) in &snap.members.active_by_status {
         t.add_row([escape_controls(k).into_owned(), v.to_string()]);
     }
@@ -137,19 +189,5 @@ pub(crate) fn snapshot(
         snap.problems.errors,
         snap.problems.warnings
     )?;
-    if args.series {
-        let from = at.checked_sub_months(chrono::Months::new(11)).unwrap_or(at);
-        let mut t = Table::new();
-        t.load_style(UTF8_FULL_CONDENSED);
-        t.set_header(["month end", "active start-ups", "active members"]);
-        for p in monthly_series(portfolio, from, at, &options) {
-            t.add_row([
-                p.date.to_string(),
-                p.active_startups.to_string(),
-                p.active_members.to_string(),
-            ]);
-        }
-        outln!("{t}")?;
-    }
-    Ok(ExitCode::SUCCESS)
+    Ok(())
 }

@@ -8,10 +8,12 @@ use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use betagouv_portfolio::builtin;
+use betagouv_impact::ImpactFile;
+use betagouv_portfolio::{Portfolio, builtin};
+use betagouv_report::budget::BudgetData;
 use betagouv_report::impact::ImpactOptions;
 use betagouv_report::{Format, Inputs, Lang, RenderOptions, Report, ReportOptions};
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use clap::{Args, ValueEnum};
 
 use super::BoxError;
@@ -89,27 +91,29 @@ fn report_output(args: &ReportArgs) -> Option<betagouv_output::Output> {
     args.out.as_ref().map(|path| {
         betagouv_output::Output::file(path)
             .force(args.force)
-            .inputs(
-                args.input
-                    .content
-                    .iter()
-                    .chain(&args.budget)
-                    .chain(&args.impact)
-                    .cloned(),
-            )
+            .inputs(super::input::input_paths(
+                &args.input,
+                [&args.budget, &args.impact],
+            ))
     })
 }
 
+/// The year of the report: `--year`, or the year of `--at`, or 2016.
+///
 /// `--at` must fall in `--year`: the report's titles name the year, its figures are
 /// those at `--at` (`--year 2015 --at 2016-12-31` would title 2016 figures as 2015).
-fn check_year_and_at(year: i32, at: Option<NaiveDate>) -> Result<(), BoxError> {
-    match at {
-        Some(at) if chrono::Datelike::year(&at) != year => Err(format!(
+fn report_year(args: &ReportArgs) -> Result<i32, BoxError> {
+    let year = args
+        .year
+        .or_else(|| args.at.map(|d| d.year()))
+        .unwrap_or(2016);
+    match args.at {
+        Some(at) if at.year() != year => Err(format!(
             "--at {at} is not in --year {year}: the report would title figures of {} as {year}; give an --at in {year}, or leave one of them out",
-            chrono::Datelike::year(&at)
+            at.year()
         )
         .into()),
-        _ => Ok(()),
+        _ => Ok(year),
     }
 }
 
@@ -123,95 +127,48 @@ pub(crate) fn run(args: ReportArgs) -> Result<ExitCode, BoxError> {
         LangArg::Fr => Lang::Fr,
         LangArg::En => Lang::En,
     };
-    let year = args
-        .year
-        .or_else(|| args.at.map(|d| chrono::Datelike::year(&d)))
-        .unwrap_or(2016);
-    check_year_and_at(year, args.at)?;
+    let year = report_year(&args)?;
     if args.input.content.is_some() && args.at.is_none() {
         return Err(
             "--content needs --at YYYY-MM-DD: the date of the figures (no hidden today)".into(),
         );
     }
-    let (portfolio, diagnostics, content_source) = match args.input.dir()? {
-        Some(dir) => {
-            let import = match super::input::load(dir, &args.input.policy)? {
-                Ok(loaded) => loaded.import,
-                Err(code) => return Ok(code),
-            };
-            (
-                import.portfolio,
-                import.diagnostics,
-                Some(dir.display().to_string()),
-            )
-        }
-        None => (builtin::portfolio_2016(), Vec::new(), None),
+    let records = match args.input.records()? {
+        Ok(records) => records,
+        Err(code) => return Ok(code),
     };
-    let builtin_year = year == 2016 && content_source.is_none();
-
-    let budget = match &args.budget {
-        Some(path) => {
-            let b = betagouv_funding::file::read_budget(path)?;
-            Some((b, path.display().to_string()))
-        }
-        None if builtin_year => Some((
-            betagouv_funding::builtin::builtin_2016()?,
-            match lang {
-                Lang::Fr => "budget 2016 intégré (betagouv-funding)".to_owned(),
-                Lang::En => "built-in 2016 budget (betagouv-funding)".to_owned(),
-            },
-        )),
-        None => None,
-    };
-    let budget_data = budget.as_ref().map(|(b, source)| {
-        betagouv_report::budget::from_funding(b, Some(&portfolio), year, source)
-    });
-
-    let impact_file = match &args.impact {
-        Some(path) => {
-            let text = std::fs::read_to_string(path)
-                .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-            Some((
-                betagouv_impact::ImpactFile::parse(&text, Some(path))?,
-                path.display().to_string(),
-            ))
-        }
-        None if builtin_year => Some((
-            betagouv_impact::builtin_2016(),
-            match lang {
-                Lang::Fr => "données d'impact 2016 intégrées (betagouv-impact)".to_owned(),
-                Lang::En => "built-in 2016 impact data (betagouv-impact)".to_owned(),
-            },
-        )),
-        None => None,
-    };
+    // The built-in budget, impact data and published figures go with the built-in
+    // dataset's year only.
+    let builtin_year = year == 2016 && records.folder.is_none();
+    let budget = budget_section(&args, &records.portfolio, year, lang, builtin_year)?;
+    let impact_file = impact_file(&args, lang, builtin_year)?;
     let impact = match &impact_file {
         Some((f, source)) => Some(betagouv_report::impact::section(
             f,
-            Some(&portfolio),
+            Some(&records.portfolio),
             source,
             ImpactOptions::default(),
         )?),
         None => None,
     };
-
-    let source = content_source.unwrap_or_else(|| {
-        match lang {
+    let source = match &records.folder {
+        Some(folder) => folder.dir.display().to_string(),
+        None => match lang {
             Lang::Fr => "jeu de données 2016 intégré (betagouv-portfolio)",
             Lang::En => "built-in 2016 dataset (betagouv-portfolio)",
         }
-        .to_owned()
-    });
+        .to_owned(),
+    };
     let inputs = Inputs {
         published: if builtin_year {
             builtin::published_2016()
         } else {
             &[]
         },
-        budget: budget_data.as_ref(),
+        budget: budget.as_ref(),
         impact: impact.as_ref(),
-        diagnostics: &diagnostics,
-        ..Inputs::new(&portfolio, &source)
+        diagnostics: records.diagnostics(),
+        ..Inputs::new(&records.portfolio, &source)
     };
     let options = ReportOptions {
         year,
@@ -220,13 +177,74 @@ pub(crate) fn run(args: ReportArgs) -> Result<ExitCode, BoxError> {
         ..ReportOptions::default()
     };
     let report = Report::compute(&inputs, &options)?;
+    write(&report, &args, output.as_ref())
+}
+
+/// The budget section's data: `--budget`, or the built-in 2016 budget in the built-in
+/// year.
+fn budget_section(
+    args: &ReportArgs,
+    portfolio: &Portfolio,
+    year: i32,
+    lang: Lang,
+    builtin_year: bool,
+) -> Result<Option<BudgetData>, BoxError> {
+    let (budget, source) = match &args.budget {
+        Some(path) => (
+            betagouv_funding::file::read_budget(path)?,
+            path.display().to_string(),
+        ),
+        None if builtin_year => (
+            betagouv_funding::builtin::builtin_2016()?,
+            match lang {
+                Lang::Fr => "budget 2016 intégré (betagouv-funding)".to_owned(),
+                Lang::En => "built-in 2016 budget (betagouv-funding)".to_owned(),
+            },
+        ),
+        None => return Ok(None),
+    };
+    Ok(Some(betagouv_report::budget::from_funding(
+        &budget,
+        Some(portfolio),
+        year,
+        &source,
+    )))
+}
+
+/// The impact file and its name: `--impact`, or the built-in 2016 impact data in the
+/// built-in year.
+fn impact_file(
+    args: &ReportArgs,
+    lang: Lang,
+    builtin_year: bool,
+) -> Result<Option<(ImpactFile, String)>, BoxError> {
+    Ok(match &args.impact {
+        Some(path) => Some((super::input::read_impact(path)?, path.display().to_string())),
+        None if builtin_year => Some((
+            betagouv_impact::builtin_2016(),
+            match lang {
+                Lang::Fr => "données d'impact 2016 intégrées (betagouv-impact)".to_owned(),
+                Lang::En => "built-in 2016 impact data (betagouv-impact)".to_owned(),
+            },
+        )),
+        None => None,
+    })
+}
+
+/// Renders the report and writes it to `--out` or standard output (colour only for
+/// text on a terminal, unless `NO_COLOR` is set).
+fn write(
+    report: &Report,
+    args: &ReportArgs,
+    output: Option<&betagouv_output::Output>,
+) -> Result<ExitCode, BoxError> {
     let format = Format::from(args.format);
-    let color = args.out.is_none()
+    let color = output.is_none()
         && format == Format::Text
         && std::io::stdout().is_terminal()
         && std::env::var_os("NO_COLOR").is_none();
-    let text = betagouv_report::render(&report, format, RenderOptions { color })?;
-    match &output {
+    let text = betagouv_report::render(report, format, RenderOptions { color })?;
+    match output {
         Some(o) => o.write_bytes(text.as_bytes())?,
         None => out!("{text}")?,
     }

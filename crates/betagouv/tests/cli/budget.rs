@@ -55,42 +55,7 @@ fn report_human_output() {
     );
 }
 
-const FILE: &str = r#"
-[[organizations]]
-id = "pole-emploi"
-name = "Pôle emploi"
-
-[[resources]]
-id = "own-2016"
-date = 2016-01-04
-source = "incubator"
-amount = "100000.00"
-
-[[contracts]]
-id = "ac"
-holder = "holder-x"
-start = 2015-01-01
-
-[[orders]]
-id = "BC-1"
-contract = "ac"
-startup = "mes-aides"
-issued_on = 2016-02-01
-lines = [{ profile = "developer", days = 10, daily_rate_net = "500.00" }]
-
-[[deliveries]]
-id = "SF-1"
-order = "BC-1"
-period_start = 2016-02-01
-period_end = 2016-02-29
-amount_net = "5000.00"
-
-[[payments]]
-id = "PAY-1"
-deliveries = ["SF-1"]
-paid_on = 2016-03-10
-amount_gross = "6000.00"
-"#;
+const FILE: &str = include_str!("../../../../tests/fixtures/budget/small.toml");
 
 #[test]
 fn report_journal_and_check_on_a_file() {
@@ -297,6 +262,29 @@ fn journal_out_needs_force_and_replaces_only_a_regular_file() {
         .unwrap();
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("already exists"));
+    no_temporaries(dir.path());
+}
+
+#[test]
+fn bench_writes_its_journal_with_out_or_the_older_journal() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut journals = Vec::new();
+    for flag in ["--out", "--journal"] {
+        let path = dir.path().join(format!("bench{flag}.journal"));
+        let o = betagouv()
+            .args(["budget", "bench", "--postings", "10", "--runs", "1", flag])
+            .arg(&path)
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        journals.push(std::fs::read_to_string(&path).unwrap());
+    }
+    assert!(
+        journals[0].contains("expenses:startups:"),
+        "{}",
+        journals[0]
+    );
+    assert_eq!(journals[0], journals[1]);
     no_temporaries(dir.path());
 }
 

@@ -496,3 +496,34 @@ fn impact_files_with_bad_values_or_duplicate_ids_are_refused() {
     let v = run(&["report", "--impact", p, "--format", "json"]);
     assert!(v.is_object());
 }
+
+#[test]
+fn survival_horizons_and_the_older_at_spelling_agree() {
+    let path = temp_csv("surv-horizons.csv", "g,days,e\na,10,1\na,20,0\nb,5,1\n");
+    let p = path.to_str().expect("utf-8 path");
+    let with = |flag: &str| {
+        let mut args = survival_args(p);
+        args.extend([flag, "5,15", "--json"]);
+        run(&args)
+    };
+    let v = with("--horizons");
+    assert_eq!(v["groups"]["a"]["at"][1]["t"].as_f64(), Some(15.0), "{v}");
+    assert_eq!(v, with("--at"));
+    let e = fails(&{
+        let mut args = survival_args(p);
+        args.push("--horizons=-1");
+        args
+    });
+    assert!(
+        e.contains("--horizons/--at: at must be finite and >= 0"),
+        "{e}"
+    );
+    let help = Command::cargo_bin("betagouv")
+        .expect("binary")
+        .args(["impact", "survival", "--help"])
+        .output()
+        .expect("runs");
+    let help = String::from_utf8_lossy(&help.stdout);
+    assert!(help.contains("--horizons <T1,T2,...>"), "{help}");
+    assert!(!help.contains("--at"), "{help}");
+}
