@@ -60,7 +60,7 @@ pub(crate) struct ExportArgs {
     #[command(flatten)]
     input: super::input::ContentArgs,
     /// Date of the date-dependent columns (current phase, active member); 2016-12-31 on
-    /// the built-in dataset, today otherwise.
+    /// the built-in dataset, today in Europe/Paris otherwise.
     #[arg(long, value_name = "YYYY-MM-DD")]
     at: Option<NaiveDate>,
     /// Budget file (TOML): adds the budget_line table.
