@@ -17,6 +17,7 @@ use betagouv_portfolio::{
     Startup, StartupId, Vocabulary,
 };
 
+use crate::rules;
 use crate::yaml::{Entry, Kind, Node, Style};
 
 /// Key of our `vocabulary` extension (see the crate docs).
@@ -71,7 +72,7 @@ impl Ctx<'_> {
         let line = if n.line == 0 { 0 } else { n.line + self.offset };
         self.push(
             Severity::Warning,
-            "field-type",
+            rules::FIELD_TYPE,
             n.line,
             n.col,
             format!(
@@ -112,7 +113,7 @@ impl Ctx<'_> {
             };
             self.push(
                 Severity::Error,
-                "number-out-of-range",
+                rules::NUMBER_OUT_OF_RANGE,
                 e.value.line,
                 e.value.col,
                 format!(
@@ -295,7 +296,7 @@ fn vocabulary(ctx: &mut Ctx<'_>, e: &Entry) -> Option<Vocabulary> {
     if v.is_none() {
         ctx.push(
             Severity::Warning,
-            "invalid-vocabulary",
+            rules::INVALID_VOCABULARY,
             e.value.line,
             e.value.col,
             format!(
