@@ -211,14 +211,15 @@ mod tests {
             .collect()
     }
 
-    /// Sources that still write rule ids as literals, and why. The portfolio is below
-    /// this crate (it cannot use these constants) and its validation's ids are checked
-    /// to be listed here; the export tables reuse the portfolio's and the reader's ids;
-    /// the budget checks have their own rule ids, some spelled like these.
+    /// Sources that still write rule ids as literals (path prefixes, so that a file
+    /// split into a folder stays covered), and why: the portfolio is below this crate
+    /// (it cannot use these constants; its ids are checked to be listed here); the
+    /// export tables reuse the portfolio's and the reader's ids (they can move to these
+    /// constants); the budget checks have their own rule ids, some spelled like these.
     const LITERAL_IDS_ALLOWED: [&str; 3] = [
         "betagouv-portfolio/src/portfolio.rs",
-        "betagouv-export/src/tables.rs",
-        "betagouv-funding/src/check.rs",
+        "betagouv-export/src/tables",
+        "betagouv-funding/src/check",
     ];
 
     #[test]
@@ -256,12 +257,12 @@ mod tests {
         ] {
             assert!(names.iter().any(|n| n == needed), "{needed} not scanned");
         }
-        let mut literals = 0;
+        assert!(names.len() > 40, "only {} files scanned", names.len());
         for ((_, src), name) in sources.iter().zip(&names) {
             if name == "betagouv-content/src/rules.rs" {
                 continue;
             }
-            let allowed = LITERAL_IDS_ALLOWED.contains(&name.as_str());
+            let allowed = LITERAL_IDS_ALLOWED.iter().any(|p| name.starts_with(p));
             for lit in kebab_literals(src) {
                 if is_known(&lit) {
                     assert!(
@@ -269,14 +270,9 @@ mod tests {
                         "{name}: rule id \"{lit}\" written as a literal; use rules::{}",
                         lit.to_uppercase().replace('-', "_")
                     );
-                    literals += 1;
                 }
             }
         }
-        assert!(
-            literals > 20,
-            "only {literals} literal ids in the allowed files: the scan is broken"
-        );
     }
 
     #[test]
