@@ -14,9 +14,9 @@
 //!
 //! Each rule set is one file of this module (`build2016.rs`, `schema2017.rs`,
 //! `schema2020.rs`, `current.rs`) with its start-up and member rules as named
-//! functions and one list of them ([`Rules`]); rules that several sets share are in
+//! functions and one list of them (its `RULES`); rules that several sets share are in
 //! `common.rs`. Adding a rule to an era is a function in its file and a line in its
-//! list (plus its id in [`rules`](crate::rules) when the id is new).
+//! list (plus its id in [`crate::rules`] when the id is new).
 
 mod build2016;
 mod common;
@@ -335,7 +335,7 @@ fn ours(out: &mut Out<'_>, folder: &Folder<'_>) {
 /// # Errors
 ///
 /// [`Error::UnknownRule`](crate::Error::UnknownRule) when `options.skip` names a rule
-/// id that is not in [`rules::ALL`](crate::rules::ALL); those of [`read_folder`].
+/// id that is not in [`rules::ALL`]; those of [`read_folder`].
 pub fn check_folder(root: &Path, options: &CheckOptions) -> Result<CheckReport> {
     if let Some(rule) = options.skip.iter().find(|r| !rules::is_known(r)) {
         return Err(crate::Error::UnknownRule { rule: rule.clone() });
