@@ -15,7 +15,8 @@ use betagouv_portfolio::{
 use crate::error::{Error, Result};
 use crate::layout::{Layout, detect_layout};
 use crate::record::{self, Ctx};
-use crate::split::{EnvelopeError, decode, split};
+use crate::rules;
+use crate::split::{Decoded, Envelope, EnvelopeError, decode, split};
 use crate::yaml::{self, YamlError, YamlLimits};
 
 /// Default largest file read: 16 MiB.
@@ -284,50 +285,65 @@ fn read_bytes_inner(
         },
         diagnostics: Vec::new(),
     };
-    let d = &mut out.diagnostics;
-    let id_text = match file_id(path) {
-        Some(id) => id.to_owned(),
-        None => {
-            d.push(diag(
-                Severity::Error,
-                "invalid-id",
-                path,
-                0,
-                0,
-                "the file name is not UTF-8, so it cannot be a record id; rename the file".into(),
-            ));
-            return out;
-        }
+    let Some(id) = file_id(path) else {
+        out.diagnostics.push(diag(
+            Severity::Error,
+            rules::INVALID_ID,
+            path,
+            0,
+            0,
+            "the file name is not UTF-8, so it cannot be a record id; rename the file".into(),
+        ));
+        return out;
     };
     if !out.source.markdown {
-        d.push(diag(
+        out.diagnostics.push(diag(
             Severity::Warning,
-            "not-markdown",
+            rules::NOT_MARKDOWN,
             path,
             0,
             0,
             "the file name does not end in `.md`: the site reads it but the repository's checks skip it; rename it".into(),
         ));
     }
+    let Some(decoded) = decode_text(path, bytes, &mut out) else {
+        return out;
+    };
+    let Some(env) = front_matter(path, &decoded.text, &mut out) else {
+        return out;
+    };
+    let offset = env.yaml_line - 1;
+    let Some(parsed) = parse_yaml(path, env.yaml, offset, options, &mut out) else {
+        return out;
+    };
+    let record = build_record(kind, path, id, offset, &parsed.entries, &mut out);
+    out.record = record.map(|r| with_body(r, env.body));
+    out
+}
+
+/// Step 1 of a file: its bytes as text (`invalid-utf8` when they are not), with a
+/// BOM removed (`bom`) and CRLF endings read as LF (`crlf`).
+fn decode_text<'b>(path: &Path, bytes: &'b [u8], out: &mut FileRead) -> Option<Decoded<'b>> {
+    let d = &mut out.diagnostics;
     let decoded = match decode(bytes) {
         Ok(x) => x,
         Err(e) => {
             d.push(diag(
                 Severity::Error,
-                "invalid-utf8",
+                rules::INVALID_UTF8,
                 path,
                 e.line,
                 e.column,
                 "the file is not UTF-8 text; re-save it as UTF-8 (or remove it if it is not a record)".into(),
             ));
-            return out;
+            return None;
         }
     };
     out.source.bom = decoded.bom;
     if decoded.bom {
         d.push(diag(
             Severity::Warning,
-            "bom",
+            rules::BOM,
             path,
             1,
             1,
@@ -338,33 +354,44 @@ fn read_bytes_inner(
         out.source.crlf = true;
         d.push(diag(
             Severity::Warning,
-            "crlf",
+            rules::CRLF,
             path,
             line,
             0,
             "the file has Windows (CRLF) line endings, read as LF; convert it to LF".into(),
         ));
     }
-    let env = match split(&decoded.text) {
+    Some(decoded)
+}
+
+/// Step 2: the text cut into its front matter and body (`missing-front-matter`,
+/// `unterminated-front-matter`, `blank-before-front-matter`).
+fn front_matter<'t>(path: &Path, text: &'t str, out: &mut FileRead) -> Option<Envelope<'t>> {
+    let d = &mut out.diagnostics;
+    let env = match split(text) {
         Ok(e) => e,
         Err(e) => {
-            let (rule, line) = match e {
-                EnvelopeError::Missing { line } => ("missing-front-matter", line),
-                EnvelopeError::Unterminated { line } => ("unterminated-front-matter", line),
+            let (rule, line, msg) = match e {
+                EnvelopeError::Missing { line } => (
+                    rules::MISSING_FRONT_MATTER,
+                    line,
+                    "the file does not start with a `---` line, so it has no front matter; add one, or move the file out of the collection",
+                ),
+                EnvelopeError::Unterminated { line } => (
+                    rules::UNTERMINATED_FRONT_MATTER,
+                    line,
+                    "the front matter opened here is never closed; add a `---` line after the YAML",
+                ),
             };
-            let msg = match e {
-                EnvelopeError::Missing { .. } => "the file does not start with a `---` line, so it has no front matter; add one, or move the file out of the collection".to_owned(),
-                EnvelopeError::Unterminated { .. } => "the front matter opened here is never closed; add a `---` line after the YAML".to_owned(),
-            };
-            d.push(diag(Severity::Error, rule, path, line, 1, msg));
-            return out;
+            d.push(diag(Severity::Error, rule, path, line, 1, msg.to_owned()));
+            return None;
         }
     };
     out.source.yaml_line = env.yaml_line;
     if env.blank_lines_before > 0 {
         d.push(diag(
             Severity::Warning,
-            "blank-before-front-matter",
+            rules::BLANK_BEFORE_FRONT_MATTER,
             path,
             1,
             1,
@@ -374,38 +401,52 @@ fn read_bytes_inner(
             ),
         ));
     }
-    let offset = env.yaml_line - 1;
-    let parsed = match yaml::parse(env.yaml, options.yaml) {
+    Some(env)
+}
+
+/// Step 3: the front matter as a located tree (`yaml-syntax`, `yaml-limit`,
+/// `front-matter-not-mapping`; then `tab-in-yaml`, `duplicate-key`, `complex-key`),
+/// and the top-level keys with their file lines. `offset` turns YAML lines into file
+/// lines.
+fn parse_yaml<'y>(
+    path: &Path,
+    yaml: &'y str,
+    offset: usize,
+    options: &ReadOptions,
+    out: &mut FileRead,
+) -> Option<yaml::Parsed<'y>> {
+    let d = &mut out.diagnostics;
+    let parsed = match yaml::parse(yaml, options.yaml) {
         Ok(p) => p,
         Err(e) => {
             let (rule, line, col, msg) = match e {
                 YamlError::Syntax { message, line, col } => (
-                    "yaml-syntax",
+                    rules::YAML_SYNTAX,
                     line,
                     col,
                     format!("invalid YAML: {message}; fix the front matter"),
                 ),
                 YamlError::Limit { message, line, col } => (
-                    "yaml-limit",
+                    rules::YAML_LIMIT,
                     line,
                     col,
                     format!("the front matter goes over a safety limit: {message}"),
                 ),
                 YamlError::NotMapping { found, line, col } => (
-                    "front-matter-not-mapping",
+                    rules::FRONT_MATTER_NOT_MAPPING,
                     line,
                     col,
                     format!("the front matter is a {found}, not a mapping of keys"),
                 ),
             };
             d.push(diag(Severity::Error, rule, path, line + offset, col, msg));
-            return out;
+            return None;
         }
     };
     if let Some(line) = parsed.tab_line {
         d.push(diag(
             Severity::Warning,
-            "tab-in-yaml",
+            rules::TAB_IN_YAML,
             path,
             line + offset,
             0,
@@ -415,7 +456,7 @@ fn read_bytes_inner(
     for dup in &parsed.duplicates {
         d.push(diag(
             Severity::Warning,
-            "duplicate-key",
+            rules::DUPLICATE_KEY,
             path,
             dup.line + offset,
             dup.col,
@@ -429,7 +470,7 @@ fn read_bytes_inner(
     for (line, col) in &parsed.complex_keys {
         d.push(diag(
             Severity::Warning,
-            "complex-key",
+            rules::COMPLEX_KEY,
             path,
             line + offset,
             *col,
@@ -442,84 +483,76 @@ fn read_bytes_inner(
         .map(|e| e.key.as_ref().to_owned())
         .collect();
     out.source.key_lines = parsed.entries.iter().map(|e| e.line + offset).collect();
-    let bad_id = |d: &mut Vec<Diagnostic>, e: betagouv_portfolio::IdError| {
-        d.push(diag(
-            Severity::Error,
-            "invalid-id",
-            path,
-            0,
-            0,
-            format!("the file name cannot be a record id ({e}); rename the file"),
-        ));
-    };
+    Some(parsed)
+}
+
+/// Step 4: the record of `kind` from the top-level entries (`invalid-id` when the
+/// file name cannot be an id of that kind), with what the reader learnt in `out`.
+fn build_record(
+    kind: RecordKind,
+    path: &Path,
+    id: &str,
+    offset: usize,
+    entries: &[yaml::Entry<'_>],
+    out: &mut FileRead,
+) -> Option<AnyRecord> {
     let mut ctx = Ctx {
         file: path,
         offset,
         kind,
-        id: &id_text,
-        diags: std::mem::take(d),
+        id,
+        diags: std::mem::take(&mut out.diagnostics),
         quoted_dates: false,
         empty_keys: Vec::new(),
     };
-    let entries = &parsed.entries;
     let record = match kind {
-        RecordKind::Startup => match StartupId::new(id_text.clone()) {
-            Ok(id) => {
-                let r = record::startup(&mut ctx, id, entries);
-                out.source.vocabulary = r.vocabulary;
-                out.source.item_keys = r.item_keys;
-                Some(AnyRecord::Startup(r.record))
-            }
-            Err(e) => {
-                bad_id(&mut ctx.diags, e);
-                None
-            }
-        },
-        RecordKind::Member => match MemberId::new(id_text.clone()) {
-            Ok(id) => {
-                let r = record::member(&mut ctx, id, entries);
-                out.source.vocabulary = r.vocabulary;
-                out.source.item_keys = r.item_keys;
-                Some(AnyRecord::Member(r.record))
-            }
-            Err(e) => {
-                bad_id(&mut ctx.diags, e);
-                None
-            }
-        },
-        RecordKind::Incubator => match IncubatorId::new(id_text.clone()) {
-            Ok(id) => Some(AnyRecord::Incubator(record::incubator(
-                &mut ctx, id, entries,
-            ))),
-            Err(e) => {
-                bad_id(&mut ctx.diags, e);
-                None
-            }
-        },
-        RecordKind::Organisation => match OrganisationId::new(id_text.clone()) {
-            Ok(id) => Some(AnyRecord::Organisation(record::organisation(
-                &mut ctx, id, entries,
-            ))),
-            Err(e) => {
-                bad_id(&mut ctx.diags, e);
-                None
-            }
-        },
+        RecordKind::Startup => StartupId::new(id.to_owned()).map(|id| {
+            let r = record::startup(&mut ctx, id, entries);
+            out.source.vocabulary = r.vocabulary;
+            out.source.item_keys = r.item_keys;
+            AnyRecord::Startup(r.record)
+        }),
+        RecordKind::Member => MemberId::new(id.to_owned()).map(|id| {
+            let r = record::member(&mut ctx, id, entries);
+            out.source.vocabulary = r.vocabulary;
+            out.source.item_keys = r.item_keys;
+            AnyRecord::Member(r.record)
+        }),
+        RecordKind::Incubator => IncubatorId::new(id.to_owned())
+            .map(|id| AnyRecord::Incubator(record::incubator(&mut ctx, id, entries))),
+        RecordKind::Organisation => OrganisationId::new(id.to_owned())
+            .map(|id| AnyRecord::Organisation(record::organisation(&mut ctx, id, entries))),
+    };
+    let record = match record {
+        Ok(r) => Some(r),
+        Err(e) => {
+            ctx.diags.push(diag(
+                Severity::Error,
+                rules::INVALID_ID,
+                path,
+                0,
+                0,
+                format!("the file name cannot be a record id ({e}); rename the file"),
+            ));
+            None
+        }
     };
     out.source.quoted_dates = ctx.quoted_dates;
-    out.source.empty_keys = std::mem::take(&mut ctx.empty_keys);
+    out.source.empty_keys = ctx.empty_keys;
     out.diagnostics = ctx.diags;
-    out.record = record.map(|mut r| {
-        let body = env.body.to_owned();
-        match &mut r {
-            AnyRecord::Startup(x) => x.body = body,
-            AnyRecord::Member(x) => x.body = body,
-            AnyRecord::Incubator(x) => x.body = body,
-            AnyRecord::Organisation(x) => x.body = body,
-        }
-        r
-    });
-    out
+    record
+}
+
+/// The record with its Markdown body.
+fn with_body(mut record: AnyRecord, body: &str) -> AnyRecord {
+    let body = body.to_owned();
+    match &mut record {
+        AnyRecord::Startup(x) => x.body = body,
+        AnyRecord::Member(x) => x.body = body,
+        AnyRecord::Incubator(x) => x.body = body,
+        AnyRecord::Organisation(x) => x.body = body,
+    }
+    record
 }
 
 /// Reads one file from disk (size limit first, then [`read_bytes`]).
@@ -537,7 +570,7 @@ pub fn read_file(kind: RecordKind, path: &Path, options: &ReadOptions) -> FileRe
         Ok(f) => f,
         Err(e) => {
             return fail(
-                "unreadable-file",
+                rules::UNREADABLE_FILE,
                 format!("the file cannot be read ({e}); check its permissions"),
             );
         }
@@ -545,7 +578,7 @@ pub fn read_file(kind: RecordKind, path: &Path, options: &ReadOptions) -> FileRe
     let len = file.metadata().map(|m| m.len()).unwrap_or(0);
     let too_big = |n: u64| {
         fail(
-            "file-too-large",
+            rules::FILE_TOO_LARGE,
             format!(
                 "the file has {n} bytes, over the {} byte limit; it is not read (raise the limit if it is a real record)",
                 options.max_file_size
@@ -561,7 +594,7 @@ pub fn read_file(kind: RecordKind, path: &Path, options: &ReadOptions) -> FileRe
         .read_to_end(&mut bytes)
     {
         return fail(
-            "unreadable-file",
+            rules::UNREADABLE_FILE,
             format!("the file cannot be read ({e}); check its permissions"),
         );
     }
@@ -588,7 +621,7 @@ fn list_collection(
             Err(e) => {
                 diags.push(diag(
                     Severity::Error,
-                    "unreadable-file",
+                    rules::UNREADABLE_FILE,
                     &path,
                     0,
                     0,
@@ -606,7 +639,7 @@ fn list_collection(
                 Ok(t) => {
                     diags.push(diag(
                         Severity::Error,
-                        "symlink-outside",
+                        rules::SYMLINK_OUTSIDE,
                         &path,
                         0,
                         0,
@@ -617,7 +650,7 @@ fn list_collection(
                 Err(e) => {
                     diags.push(diag(
                         Severity::Error,
-                        "symlink-outside",
+                        rules::SYMLINK_OUTSIDE,
                         &path,
                         0,
                         0,
@@ -629,7 +662,7 @@ fn list_collection(
         } else if ft.is_dir() {
             diags.push(diag(
                 Severity::Warning,
-                "subfolder-ignored",
+                rules::SUBFOLDER_IGNORED,
                 &path,
                 0,
                 0,
@@ -638,7 +671,7 @@ fn list_collection(
         } else {
             diags.push(diag(
                 Severity::Warning,
-                "not-regular-file",
+                rules::NOT_REGULAR_FILE,
                 &path,
                 0,
                 0,
@@ -766,7 +799,7 @@ pub fn read_folder(root: &Path, options: &ReadOptions) -> Result<Import> {
         if counts.len() > 1 || recorded.len() < portfolio.startups.len() {
             diagnostics.push(Diagnostic::new(
                 Severity::Warning,
-                "vocabulary-conflict",
+                rules::VOCABULARY_CONFLICT,
                 format!(
                     "start-up files record different `vocabulary` values or some record none; using {best} (the most common)"
                 ),

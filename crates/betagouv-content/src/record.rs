@@ -17,6 +17,7 @@ use betagouv_portfolio::{
     Startup, StartupId, Vocabulary,
 };
 
+use crate::rules;
 use crate::yaml::{Entry, Kind, Node, Style};
 
 /// Key of our `vocabulary` extension (see the crate docs).
@@ -71,7 +72,7 @@ impl Ctx<'_> {
         let line = if n.line == 0 { 0 } else { n.line + self.offset };
         self.push(
             Severity::Warning,
-            "field-type",
+            rules::FIELD_TYPE,
             n.line,
             n.col,
             format!(
@@ -112,7 +113,7 @@ impl Ctx<'_> {
             };
             self.push(
                 Severity::Error,
-                "number-out-of-range",
+                rules::NUMBER_OUT_OF_RANGE,
                 e.value.line,
                 e.value.col,
                 format!(
@@ -295,7 +296,7 @@ fn vocabulary(ctx: &mut Ctx<'_>, e: &Entry) -> Option<Vocabulary> {
     if v.is_none() {
         ctx.push(
             Severity::Warning,
-            "invalid-vocabulary",
+            rules::INVALID_VOCABULARY,
             e.value.line,
             e.value.col,
             format!(
@@ -334,11 +335,7 @@ pub(crate) fn startup(ctx: &mut Ctx<'_>, id: StartupId, entries: &[Entry]) -> Re
             "start" if has_status => date(v, &mut quoted).map(|t| start = t).is_some(),
             "phases" if has_phases => {
                 let Kind::Seq(items) = &v.kind else { continue };
-                item_keys.push((e.key.as_ref().to_owned(), item_key_orders(items)));
-                s.phases = items
-                    .iter()
-                    .filter_map(|i| phase(ctx, i, &mut quoted))
-                    .collect();
+                s.phases = read_items(ctx, e, items, &mut item_keys, &mut quoted, phase);
                 true
             }
             // `phases` that is not a list (a text, a mapping) is reported where written;
@@ -357,11 +354,7 @@ pub(crate) fn startup(ctx: &mut Ctx<'_>, id: StartupId, entries: &[Entry]) -> Re
             "techno" => list(v, text_item).map(|t| s.techno = t).is_some(),
             "events" => match &v.kind {
                 Kind::Seq(items) => {
-                    item_keys.push((e.key.as_ref().to_owned(), item_key_orders(items)));
-                    s.events = items
-                        .iter()
-                        .filter_map(|i| event(ctx, i, &mut quoted))
-                        .collect();
+                    s.events = read_items(ctx, e, items, &mut item_keys, &mut quoted, event);
                     true
                 }
                 _ => v.is_absent(),
@@ -381,23 +374,12 @@ pub(crate) fn startup(ctx: &mut Ctx<'_>, id: StartupId, entries: &[Entry]) -> Re
                 true
             }
         };
-        if !ok {
-            ctx.wrong(e, expected(&e.key));
-            extra.insert(e.key.as_ref().to_owned(), v.to_value());
-        } else if extra.get(&e.key).is_none() {
-            ctx.note_empty(e);
-        }
+        settle(ctx, &mut extra, e, ok);
     }
     if has_status {
         s.phase_field = PhaseField::Status;
         s.phases = status
-            .map(|name| Phase {
-                name,
-                start,
-                end: None,
-                comment: None,
-                extra: Extra::default(),
-            })
+            .map(|name| status_phase(name, start))
             .into_iter()
             .collect();
     }
@@ -407,6 +389,55 @@ pub(crate) fn startup(ctx: &mut Ctx<'_>, id: StartupId, entries: &[Entry]) -> Re
         record: s,
         vocabulary: voc,
         item_keys,
+    }
+}
+
+/// After top-level key `e` is read (`ok` when its value had the expected type): a
+/// value of the wrong type is reported and kept as an unknown key; a modelled key
+/// read as absent or empty is noted.
+fn settle(ctx: &mut Ctx<'_>, extra: &mut Extra, e: &Entry, ok: bool) {
+    if !ok {
+        ctx.wrong(e, expected(&e.key));
+        extra.insert(e.key.as_ref().to_owned(), e.value.to_value());
+    } else if extra.get(&e.key).is_none() {
+        ctx.note_empty(e);
+    }
+}
+
+/// The items of list `e` that `read` reads (the others are reported by it), their
+/// key orders recorded in `item_keys`.
+fn read_items<T>(
+    ctx: &mut Ctx<'_>,
+    e: &Entry,
+    items: &[Node],
+    item_keys: &mut Vec<(String, Vec<Vec<String>>)>,
+    quoted: &mut bool,
+    read: impl Fn(&mut Ctx<'_>, &Node, &mut bool) -> Option<T>,
+) -> Vec<T> {
+    item_keys.push((e.key.as_ref().to_owned(), item_key_orders(items)));
+    items.iter().filter_map(|i| read(ctx, i, quoted)).collect()
+}
+
+/// The one phase of a `status` start-up (2016-2019): its status from its `start`.
+fn status_phase(name: String, start: Option<RecordDate>) -> Phase {
+    Phase {
+        name,
+        start,
+        end: None,
+        comment: None,
+        extra: Extra::default(),
+    }
+}
+
+/// The missions of a member without `missions`: its flat `start`, `end` and
+/// `employer` as one mission (when any was given), then the 2017-03 `contracts` list,
+/// which makes it a member with a list of missions (written back as `missions`).
+fn flat_missions(m: &mut Member, flat: Option<Mission>, contracts: Vec<Mission>) {
+    m.shape = MemberShape::Flat;
+    m.missions.extend(flat);
+    if !contracts.is_empty() {
+        m.shape = MemberShape::Missions;
+        m.missions.extend(contracts);
     }
 }
 
@@ -618,11 +649,7 @@ pub(crate) fn member(ctx: &mut Ctx<'_>, id: MemberId, entries: &[Entry]) -> Read
             "domaine" => text(v).map(|t| m.domaine = t).is_some(),
             "missions" => match &v.kind {
                 Kind::Seq(items) => {
-                    item_keys.push((e.key.as_ref().to_owned(), item_key_orders(items)));
-                    m.missions = items
-                        .iter()
-                        .filter_map(|i| mission(ctx, i, &mut quoted))
-                        .collect();
+                    m.missions = read_items(ctx, e, items, &mut item_keys, &mut quoted, mission);
                     true
                 }
                 _ => false,
@@ -658,11 +685,7 @@ pub(crate) fn member(ctx: &mut Ctx<'_>, id: MemberId, entries: &[Entry]) -> Read
             "previously" => list(v, id_item).map(|t| m.previously = t).is_some(),
             "contracts" if !has_missions => match &v.kind {
                 Kind::Seq(items) => {
-                    item_keys.push((e.key.as_ref().to_owned(), item_key_orders(items)));
-                    contracts = items
-                        .iter()
-                        .filter_map(|i| contract(ctx, i, &mut quoted))
-                        .collect();
+                    contracts = read_items(ctx, e, items, &mut item_keys, &mut quoted, contract);
                     true
                 }
                 _ => false,
@@ -681,27 +704,12 @@ pub(crate) fn member(ctx: &mut Ctx<'_>, id: MemberId, entries: &[Entry]) -> Read
                 true
             }
         };
-        if !ok {
-            ctx.wrong(e, expected(&e.key));
-            extra.insert(e.key.as_ref().to_owned(), v.to_value());
-        } else if extra.get(&e.key).is_none() {
-            ctx.note_empty(e);
-        }
+        settle(ctx, &mut extra, e, ok);
     }
-    if has_missions && m.missions.is_empty() && extra.get("missions").is_some() {
-        // `missions` kept raw: the member has no readable mission.
-    }
+    // A `missions` that is not a list is kept raw: the member has no readable mission.
     m.previously.extend(inactive);
     if !has_missions {
-        m.shape = MemberShape::Flat;
-        if flat_any {
-            m.missions.push(flat);
-        }
-        if !contracts.is_empty() {
-            // The 2017-03 `contracts` list: a list of missions, written back as `missions`.
-            m.shape = MemberShape::Missions;
-            m.missions.extend(contracts);
-        }
+        flat_missions(&mut m, flat_any.then_some(flat), contracts);
     }
     ctx.quoted_dates |= quoted;
     m.extra = extra;

@@ -17,6 +17,7 @@ use betagouv_portfolio::{
 
 use crate::error::Result;
 use crate::read::{Import, ReadOptions, read_folder};
+use crate::rules;
 use crate::write::{WriteOptions, WriteReport, write_portfolio, writes};
 
 /// The portfolio in the current shapes, with a warning (`upgrade-undated`) per
@@ -37,7 +38,7 @@ pub fn upgrade_portfolio(portfolio: &Portfolio) -> (Portfolio, Vec<Diagnostic>) 
                     diags.push(
                         Diagnostic::new(
                             Severity::Warning,
-                            "upgrade-undated",
+                            rules::UPGRADE_UNDATED,
                             format!(
                                 "status `{}` has no full start date ({start}); as a phase it cannot be dated and counts as not started: add its start date",
                                 ph.name

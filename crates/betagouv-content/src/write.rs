@@ -24,6 +24,7 @@ use betagouv_portfolio::{
 use crate::error::{Error, Result};
 use crate::read::{Import, SourceInfo};
 use crate::record::VOCABULARY_KEY;
+use crate::rules;
 use crate::scalar::{is_number, resolve_plain};
 
 /// Knobs of a write.
@@ -282,7 +283,7 @@ fn push_extra(
                 diags.push(
                     Diagnostic::new(
                         Severity::Warning,
-                        "extra-key-shadowed",
+                        rules::EXTRA_KEY_SHADOWED,
                         format!("unknown key `{k}`{of} has the name of a modelled field that is set; not written"),
                     )
                     .for_record(who.kind, who.id),
@@ -470,7 +471,7 @@ fn startup_text(
             diags.push(
                 Diagnostic::new(
                     Severity::Warning,
-                    "status-written-as-phases",
+                    rules::STATUS_WRITTEN_AS_PHASES,
                     "a `status` start-up without exactly one phase (or with a phase end, comment or unknown key) is written with a `phases` list",
                 )
                 .for_record(RecordKind::Startup, id),
@@ -597,7 +598,7 @@ fn member_text(m: &Member, order: Order<'_>, diags: &mut Vec<Diagnostic>) -> Str
             diags.push(
                 Diagnostic::new(
                     Severity::Warning,
-                    "flat-written-as-missions",
+                    rules::FLAT_WRITTEN_AS_MISSIONS,
                     "a member with top-level start/end/employer but several missions (or mission start-ups or unknown mission keys) is written with a `missions` list",
                 )
                 .for_record(RecordKind::Member, id),

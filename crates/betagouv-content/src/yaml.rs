@@ -263,47 +263,88 @@ fn parse_once(yaml: &str, limits: YamlLimits) -> Result<Parsed<'static>, YamlErr
     options.block_nesting_limit = limits.max_depth.saturating_add(1);
     options.flow_nesting_limit = limits.max_depth.saturating_add(1);
     let parser = Parser::new_from_str_with_options(yaml, options);
-    let mut stack: Vec<Frame> = Vec::new();
-    let mut anchors: HashMap<usize, (Node<'static>, usize)> = HashMap::new();
-    let mut parsed = Parsed::default();
-    let mut root: Option<Node<'static>> = None;
-    let mut nodes = 0usize;
-    let mut in_doc = false;
-    let mut docs = 0;
-
+    let mut tree = Tree::new(limits);
     for item in parser {
-        let (event, span) = match item {
-            Ok(x) => x,
-            Err(e) => {
-                let m = e.marker();
-                let message = e.info().to_owned();
-                let (line, col) = (m.line(), m.col() + 1);
-                let limit = matches!(
-                    e.kind(),
-                    ErrorKind::RecursionLimitExceeded
-                        | ErrorKind::InputByteLimitExceeded { .. }
-                        | ErrorKind::DirectiveByteLimitExceeded { .. }
-                );
-                return Err(if limit {
-                    YamlError::Limit { message, line, col }
-                } else {
-                    YamlError::Syntax { message, line, col }
-                });
-            }
-        };
+        let (event, span) = item.map_err(|e| parser_error(&e))?;
         let (line, col) = (span.start.line().max(1), span.start.col() + 1);
-        let done: Option<(Node<'static>, usize)> = match event {
-            Event::StreamStart | Event::StreamEnd => None,
+        let Some(done) = tree.event(event, line, col)? else {
+            break;
+        };
+        tree.check_limits(line, col)?;
+        if let Some((node, anchor)) = done {
+            tree.attach(node, anchor);
+        }
+    }
+    tree.finish()
+}
+
+/// A parser error as a limit error (recursion, input size) or a syntax error.
+fn parser_error(e: &serde_saphyr::granit_parser::ScanError) -> YamlError {
+    let m = e.marker();
+    let message = e.info().to_owned();
+    let (line, col) = (m.line(), m.col() + 1);
+    let limit = matches!(
+        e.kind(),
+        ErrorKind::RecursionLimitExceeded
+            | ErrorKind::InputByteLimitExceeded { .. }
+            | ErrorKind::DirectiveByteLimitExceeded { .. }
+    );
+    if limit {
+        YamlError::Limit { message, line, col }
+    } else {
+        YamlError::Syntax { message, line, col }
+    }
+}
+
+/// A node completed by an event, with its anchor id (0 when none).
+type Done = (Node<'static>, usize);
+
+/// The tree being built from the parser's events: the open collections, the anchors
+/// seen, the node count (aliases expanded) and the first document's root.
+struct Tree {
+    limits: YamlLimits,
+    stack: Vec<Frame>,
+    anchors: HashMap<usize, (Node<'static>, usize)>,
+    parsed: Parsed<'static>,
+    root: Option<Node<'static>>,
+    nodes: usize,
+    in_doc: bool,
+    docs: usize,
+}
+
+impl Tree {
+    fn new(limits: YamlLimits) -> Self {
+        Self {
+            limits,
+            stack: Vec::new(),
+            anchors: HashMap::new(),
+            parsed: Parsed::default(),
+            root: None,
+            nodes: 0,
+            in_doc: false,
+            docs: 0,
+        }
+    }
+
+    /// Takes one event: `None` to stop (a second document starts), else the node it
+    /// completes, if any.
+    fn event(
+        &mut self,
+        event: Event<'_>,
+        line: usize,
+        col: usize,
+    ) -> Result<Option<Option<Done>>, YamlError> {
+        let done = match event {
             Event::DocumentStart(..) => {
-                docs += 1;
-                if docs > 1 {
-                    break;
+                self.docs += 1;
+                if self.docs > 1 {
+                    return Ok(None);
                 }
-                in_doc = true;
+                self.in_doc = true;
                 None
             }
             Event::DocumentEnd => {
-                in_doc = false;
+                self.in_doc = false;
                 None
             }
             Event::Scalar(text, style, anchor, tag) => {
@@ -315,120 +356,119 @@ fn parse_once(yaml: &str, limits: YamlLimits) -> Result<Parsed<'static>, YamlErr
                     ScalarStyle::Literal | ScalarStyle::Folded => Style::Block,
                     _ => Style::Quoted,
                 };
-                nodes += 1;
-                Some((
-                    Node {
-                        kind: Kind::Scalar(Cow::Owned(text.into_owned()), style),
-                        line,
-                        col,
-                    },
-                    anchor,
-                ))
+                self.nodes += 1;
+                let kind = Kind::Scalar(Cow::Owned(text.into_owned()), style);
+                Some((Node { kind, line, col }, anchor))
             }
-            Event::Alias(id) => match anchors.get(&id) {
-                Some((node, size)) => {
-                    nodes = nodes.saturating_add(*size);
-                    if nodes > limits.max_nodes {
-                        return Err(YamlError::Limit {
-                            message: format!(
-                                "aliases expand to more than {} nodes (alias bomb?)",
-                                limits.max_nodes
-                            ),
-                            line,
-                            col,
-                        });
-                    }
-                    let mut n = node.clone();
-                    n.line = line;
-                    n.col = col;
-                    Some((n, 0))
-                }
-                None => {
-                    return Err(YamlError::Syntax {
-                        message: "alias to an unknown anchor".into(),
-                        line,
-                        col,
-                    });
-                }
-            },
+            Event::Alias(id) => Some(self.alias(id, line, col)?),
             Event::SequenceStart(_, anchor, _) => {
-                stack.push(Frame::Seq {
+                self.open(Frame::Seq {
                     items: Vec::new(),
                     line,
                     col,
                     anchor,
                 });
-                nodes += 1;
                 None
             }
             Event::MappingStart(_, anchor, _) => {
-                stack.push(Frame::Map {
+                self.open(Frame::Map {
                     entries: Vec::new(),
                     key: None,
                     line,
                     col,
                     anchor,
                 });
-                nodes += 1;
                 None
             }
-            Event::SequenceEnd | Event::MappingEnd => match stack.pop() {
-                Some(Frame::Seq {
-                    items,
-                    line,
-                    col,
-                    anchor,
-                }) => Some((
-                    Node {
-                        kind: Kind::Seq(items),
-                        line,
-                        col,
-                    },
-                    anchor,
-                )),
-                Some(Frame::Map {
-                    entries,
-                    line,
-                    col,
-                    anchor,
-                    ..
-                }) => Some((
-                    Node {
-                        kind: Kind::Map(entries),
-                        line,
-                        col,
-                    },
-                    anchor,
-                )),
-                None => None,
-            },
+            Event::SequenceEnd | Event::MappingEnd => self.close(),
             _ => None,
         };
-        if stack.len() > limits.max_depth {
-            return Err(YamlError::Limit {
-                message: format!("nesting deeper than {} levels", limits.max_depth),
+        Ok(Some(done))
+    }
+
+    /// An alias: a copy of its anchor's node at the alias's place, counted in full
+    /// against the node budget.
+    fn alias(&mut self, id: usize, line: usize, col: usize) -> Result<Done, YamlError> {
+        let Some((node, size)) = self.anchors.get(&id) else {
+            return Err(YamlError::Syntax {
+                message: "alias to an unknown anchor".into(),
                 line,
                 col,
             });
-        }
-        if nodes > limits.max_nodes {
-            return Err(YamlError::Limit {
-                message: format!("more than {} nodes", limits.max_nodes),
-                line,
-                col,
-            });
-        }
-        let Some((node, anchor)) = done else {
-            continue;
         };
-        if anchor != 0 {
-            let size = count(&node, limits.max_nodes.saturating_add(1));
-            anchors.insert(anchor, (node.clone(), size));
+        self.nodes = self.nodes.saturating_add(*size);
+        if self.nodes > self.limits.max_nodes {
+            return Err(YamlError::Limit {
+                message: format!(
+                    "aliases expand to more than {} nodes (alias bomb?)",
+                    self.limits.max_nodes
+                ),
+                line,
+                col,
+            });
         }
-        match stack.last_mut() {
+        let mut n = node.clone();
+        n.line = line;
+        n.col = col;
+        Ok((n, 0))
+    }
+
+    /// A sequence or mapping starts.
+    fn open(&mut self, frame: Frame) {
+        self.stack.push(frame);
+        self.nodes += 1;
+    }
+
+    /// The innermost sequence or mapping ends: its node.
+    fn close(&mut self) -> Option<Done> {
+        let (kind, line, col, anchor) = match self.stack.pop()? {
+            Frame::Seq {
+                items,
+                line,
+                col,
+                anchor,
+            } => (Kind::Seq(items), line, col, anchor),
+            Frame::Map {
+                entries,
+                line,
+                col,
+                anchor,
+                ..
+            } => (Kind::Map(entries), line, col, anchor),
+        };
+        Some((Node { kind, line, col }, anchor))
+    }
+
+    /// The nesting and node limits, after each event.
+    fn check_limits(&self, line: usize, col: usize) -> Result<(), YamlError> {
+        if self.stack.len() > self.limits.max_depth {
+            return Err(YamlError::Limit {
+                message: format!("nesting deeper than {} levels", self.limits.max_depth),
+                line,
+                col,
+            });
+        }
+        if self.nodes > self.limits.max_nodes {
+            return Err(YamlError::Limit {
+                message: format!("more than {} nodes", self.limits.max_nodes),
+                line,
+                col,
+            });
+        }
+        Ok(())
+    }
+
+    /// A completed node: remembered under its anchor, then put in its parent (the
+    /// root of the first document when there is none).
+    fn attach(&mut self, node: Node<'static>, anchor: usize) {
+        if anchor != 0 {
+            let size = count(&node, self.limits.max_nodes.saturating_add(1));
+            self.anchors.insert(anchor, (node.clone(), size));
+        }
+        match self.stack.last_mut() {
             None => {
-                if in_doc || root.is_none() {
-                    root = Some(node);
+                if self.in_doc || self.root.is_none() {
+                    self.root = Some(node);
                 }
             }
             Some(Frame::Seq { items, .. }) => items.push(node),
@@ -437,7 +477,7 @@ fn parse_once(yaml: &str, limits: YamlLimits) -> Result<Parsed<'static>, YamlErr
                     let text = match &node.kind {
                         Kind::Scalar(s, _) => s.clone(),
                         _ => {
-                            parsed.complex_keys.push((node.line, node.col));
+                            self.parsed.complex_keys.push((node.line, node.col));
                             Cow::Owned(complex_key_text(&node))
                         }
                     };
@@ -445,7 +485,7 @@ fn parse_once(yaml: &str, limits: YamlLimits) -> Result<Parsed<'static>, YamlErr
                 }
                 Some((k, kl, kc)) => {
                     if let Some(prev) = entries.iter_mut().find(|e| e.key == k) {
-                        parsed.duplicates.push(Duplicate {
+                        self.parsed.duplicates.push(Duplicate {
                             key: k.into_owned(),
                             line: kl,
                             col: kc,
@@ -464,21 +504,27 @@ fn parse_once(yaml: &str, limits: YamlLimits) -> Result<Parsed<'static>, YamlErr
             },
         }
     }
-    match root {
-        None => Ok(parsed),
-        Some(Node {
-            kind: Kind::Map(entries),
-            ..
-        }) => {
-            parsed.entries = entries;
-            Ok(parsed)
+
+    /// The parse: the root's entries, or an error when the root is not a mapping
+    /// (nothing, null or `''` give no entries).
+    fn finish(self) -> Result<Parsed<'static>, YamlError> {
+        let mut parsed = self.parsed;
+        match self.root {
+            None => Ok(parsed),
+            Some(Node {
+                kind: Kind::Map(entries),
+                ..
+            }) => {
+                parsed.entries = entries;
+                Ok(parsed)
+            }
+            Some(n) if n.is_absent() => Ok(parsed),
+            Some(n) => Err(YamlError::NotMapping {
+                found: n.to_value().type_name(),
+                line: n.line,
+                col: n.col,
+            }),
         }
-        Some(n) if n.is_absent() => Ok(parsed),
-        Some(n) => Err(YamlError::NotMapping {
-            found: n.to_value().type_name(),
-            line: n.line,
-            col: n.col,
-        }),
     }
 }
 

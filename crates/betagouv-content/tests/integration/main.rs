@@ -3,6 +3,7 @@
 
 mod bad_input;
 mod check;
+mod docs;
 mod eras;
 mod lossless;
 mod prop_round_trip;

@@ -5,7 +5,7 @@ use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use betagouv_content::check::{CheckOptions, check_folder};
+use betagouv_content::check::{CheckOptions, CheckReport, check_folder};
 use betagouv_content::rules;
 use betagouv_content::upgrade::upgrade_import;
 use betagouv_portfolio::diagnostic::escape_controls;
@@ -28,14 +28,23 @@ pub(crate) enum ContentCommand {
 #[derive(Debug, Args)]
 pub(crate) struct CheckArgs {
     /// The content folder (repository root, `content/`, or one collection folder).
-    dir: PathBuf,
+    #[arg(required_unless_present = "list_rules")]
+    dir: Option<PathBuf>,
     /// Do not report this rule (repeatable), e.g. `--skip member-file-name`.
     #[arg(long, value_name = "RULE")]
     skip: Vec<String>,
-    /// Print `{"errors", "warnings", "diagnostics": [...]}` as JSON.
+    /// Print `{"errors", "warnings", "diagnostics": [...]}` as JSON (with --list-rules,
+    /// `{"schema_version", "rules": [{"id", "drops_file", "description"}]}`).
     #[arg(long)]
     json: bool,
+    /// List every rule (id, whether it drops the file, description) instead of checking
+    /// a folder.
+    #[arg(long, conflicts_with_all = ["dir", "skip"])]
+    list_rules: bool,
 }
+
+/// The version of the `content check --list-rules --json` output.
+const RULES_SCHEMA_VERSION: u32 = 1;
 
 #[derive(Debug, Args)]
 pub(crate) struct UpgradeArgs {
@@ -96,22 +105,45 @@ pub(crate) fn run(command: ContentCommand) -> Result<ExitCode, BoxError> {
     }
 }
 
-fn check(args: &CheckArgs) -> Result<ExitCode, BoxError> {
-    let unknown: Vec<&str> = args
-        .skip
-        .iter()
-        .map(String::as_str)
-        .filter(|r| !rules::is_known(r))
-        .collect();
-    if !unknown.is_empty() {
-        errln!(
-            "error: --skip names unknown rule ids: {}; the known rule ids are:",
-            unknown.join(", ")
-        );
+/// `content check --list-rules`: every rule of `rules::ALL`, as a table or as JSON.
+fn list_rules(json: bool) -> Result<ExitCode, BoxError> {
+    if json {
+        let list: Vec<_> = rules::ALL
+            .iter()
+            .map(|r| {
+                serde_json::json!({
+                    "id": r.id,
+                    "drops_file": r.drops_file,
+                    "description": r.description,
+                })
+            })
+            .collect();
+        let out = serde_json::json!({
+            "schema_version": RULES_SCHEMA_VERSION,
+            "rules": list,
+        });
+        outln!("{}", serde_json::to_string_pretty(&out)?)?;
+    } else {
         let width = rules::ALL.iter().map(|r| r.id.len()).max().unwrap_or(0);
+        outln!("{:width$}  {:10}  description", "rule", "drops file")?;
         for r in rules::ALL {
-            errln!("  {:width$}  {}", r.id, r.description);
+            let drops = if r.drops_file { "yes" } else { "no" };
+            outln!("{:width$}  {drops:10}  {}", r.id, r.description)?;
         }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn check(args: &CheckArgs) -> Result<ExitCode, BoxError> {
+    if args.list_rules {
+        return list_rules(args.json);
+    }
+    let Some(dir) = &args.dir else {
+        // clap requires DIR without --list-rules; kept as a usage error all the same.
+        errln!("error: content check needs a DIR (or --list-rules)");
+        return Ok(ExitCode::from(2));
+    };
+    if !known_skips(&args.skip) {
         return Ok(ExitCode::from(2));
     }
     let bar = super::progress::Bar::new("reading");
@@ -120,54 +152,89 @@ fn check(args: &CheckArgs) -> Result<ExitCode, BoxError> {
         rules: None,
         skip: args.skip.clone(),
     };
-    let report = check_folder(&args.dir, &options);
+    let report = check_folder(dir, &options);
     bar.finish();
     let report = report?;
     if args.json {
-        let diagnostics: Vec<_> = report
-            .diagnostics
-            .iter()
-            .map(|d| {
-                let (file, line, column) = d.location.as_ref().map_or((String::new(), 0, 0), |l| {
-                    (l.file.display().to_string(), l.line, l.column)
-                });
-                serde_json::json!({
-                    "severity": d.severity,
-                    "rule": d.rule,
-                    "file": file,
-                    "line": line,
-                    "column": column,
-                    "message": d.message,
-                })
-            })
-            .collect();
-        let out = serde_json::json!({
-            "errors": report.counts.errors,
-            "warnings": report.counts.warnings,
-            "diagnostics": diagnostics,
-        });
-        outln!("{}", serde_json::to_string_pretty(&out)?)?;
+        print_json(&report)?;
     } else {
-        let snippets = std::io::stdout().is_terminal();
-        let mut cache: HashMap<PathBuf, Vec<String>> = HashMap::new();
-        for d in &report.diagnostics {
-            outln!("{d}")?;
-            if snippets {
-                snippet(d, &mut cache)?;
-            }
-        }
-        outln!(
-            "{} errors, {} warnings ({:?} rules)",
-            report.counts.errors,
-            report.counts.warnings,
-            report.rules
-        )?;
+        print_text(&report)?;
     }
     Ok(if report.counts.errors > 0 {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// Whether every `--skip` names a known rule; when not, says which and lists the
+/// known ones on standard error.
+fn known_skips(skip: &[String]) -> bool {
+    let unknown: Vec<&str> = skip
+        .iter()
+        .map(String::as_str)
+        .filter(|r| !rules::is_known(r))
+        .collect();
+    if unknown.is_empty() {
+        return true;
+    }
+    errln!(
+        "error: --skip names unknown rule ids: {}; the known rule ids are:",
+        unknown.join(", ")
+    );
+    let width = rules::ALL.iter().map(|r| r.id.len()).max().unwrap_or(0);
+    for r in rules::ALL {
+        errln!("  {:width$}  {}", r.id, r.description);
+    }
+    false
+}
+
+/// `{"errors", "warnings", "diagnostics": [...]}` on standard output.
+fn print_json(report: &CheckReport) -> Result<(), BoxError> {
+    let diagnostics: Vec<_> = report
+        .diagnostics
+        .iter()
+        .map(|d| {
+            let (file, line, column) = d.location.as_ref().map_or((String::new(), 0, 0), |l| {
+                (l.file.display().to_string(), l.line, l.column)
+            });
+            serde_json::json!({
+                "severity": d.severity,
+                "rule": d.rule,
+                "file": file,
+                "line": line,
+                "column": column,
+                "message": d.message,
+            })
+        })
+        .collect();
+    let out = serde_json::json!({
+        "errors": report.counts.errors,
+        "warnings": report.counts.warnings,
+        "diagnostics": diagnostics,
+    });
+    outln!("{}", serde_json::to_string_pretty(&out)?)?;
+    Ok(())
+}
+
+/// One line per diagnostic (with the file's line under it on a terminal), then the
+/// counts.
+fn print_text(report: &CheckReport) -> Result<(), BoxError> {
+    let snippets = std::io::stdout().is_terminal();
+    let mut cache: HashMap<PathBuf, Vec<String>> = HashMap::new();
+    for d in &report.diagnostics {
+        outln!("{d}")?;
+        if snippets {
+            snippet(d, &mut cache)?;
+        }
+    }
+    outln!(
+        "{} errors, {} warnings ({:?} rules)",
+        report.counts.errors,
+        report.counts.warnings,
+        report.rules
+    )?;
+    Ok(())
 }
 
 fn lines(path: &Path) -> Vec<String> {

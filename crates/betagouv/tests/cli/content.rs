@@ -418,3 +418,80 @@ fn upgrade_stops_on_a_dropped_file_unless_allowed() {
     assert!(new_dir.join("content/_startups/a.md").exists());
     assert!(!new_dir.join("content/_startups/b.md").exists());
 }
+
+/// `--list-rules` prints every rule of `rules::ALL` (id, drops the file, description)
+/// as a table, one line per rule after the header, without a DIR.
+#[test]
+fn list_rules_prints_every_rule_as_a_table() {
+    let out = betagouv()
+        .args(["content", "check", "--list-rules"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let text = String::from_utf8(out.stdout).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    let all = betagouv_content::rules::ALL;
+    assert_eq!(lines.len(), all.len() + 1, "{text}");
+    let header: Vec<&str> = lines[0].split_whitespace().collect();
+    assert_eq!(header, ["rule", "drops", "file", "description"]);
+    for (line, rule) in lines[1..].iter().zip(all) {
+        let words: Vec<&str> = line.split_whitespace().collect();
+        assert_eq!(words[0], rule.id, "{line}");
+        assert_eq!(
+            words[1],
+            if rule.drops_file { "yes" } else { "no" },
+            "{line}"
+        );
+        assert!(line.ends_with(rule.description), "{line}");
+    }
+    assert!(text.contains("yaml-syntax"));
+    assert!(text.contains("the front matter is not valid YAML"));
+}
+
+/// `--list-rules --json`: `{"schema_version": 1, "rules": [{"id", "drops_file",
+/// "description"}]}`, in the order of `rules::ALL`.
+#[test]
+fn list_rules_as_json() {
+    let out = betagouv()
+        .args(["content", "check", "--list-rules", "--json"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    assert_eq!(v["schema_version"], 1);
+    let rules = v["rules"].as_array().unwrap();
+    let all = betagouv_content::rules::ALL;
+    assert_eq!(rules.len(), all.len());
+    for (r, rule) in rules.iter().zip(all) {
+        assert_eq!(r["id"], rule.id);
+        assert_eq!(r["drops_file"], rule.drops_file);
+        assert_eq!(r["description"], rule.description);
+    }
+    let yaml = rules.iter().find(|r| r["id"] == "yaml-syntax").unwrap();
+    assert_eq!(yaml["drops_file"], true);
+    let crlf = rules.iter().find(|r| r["id"] == "crlf").unwrap();
+    assert_eq!(crlf["drops_file"], false);
+}
+
+/// Without DIR and without --list-rules, `content check` is a usage error (status 2)
+/// naming the missing argument; --list-rules takes no DIR nor --skip.
+#[test]
+fn check_without_a_folder_is_a_usage_error() {
+    let out = betagouv().args(["content", "check"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("<DIR>"), "{err}");
+    assert!(out.stdout.is_empty());
+    let t = fixture();
+    for extra in [vec![t.path().to_str().unwrap()], vec!["--skip", "crlf"]] {
+        let out = betagouv()
+            .args(["content", "check", "--list-rules"])
+            .args(&extra)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{extra:?}: {out:?}");
+        assert!(out.stdout.is_empty());
+    }
+}

@@ -1,0 +1,437 @@
+//! `content check`: the repository's own validation rules of the folder's era, plus ours.
+//!
+//! | rule set | when | rules (ids) |
+//! |---|---|---|
+//! | [`RuleSet::Build2016`] (the 2016 site build) | `_startup/` + `_author/` | `employer-required`, `start-required` (members); `field-required` (`owner`), `unknown-status` (start-ups); `member-file-name` |
+//! | [`RuleSet::Schema2017`] (schema files checked in the site's CI) | `_authors/`, or `content/` with `status` records | `field-required` (`fullname`, `role`, `status`, `start`, `contact`), `contact-format`, `employer-status`, `start-required`, `mission-start-required`, `mission-status`; `member-file-name` |
+//! | [`RuleSet::Schema2020`] (the same CI, 2020-07 to 2024) | `content/` with `phases` and inline `sponsors` mappings or start-up `owner` (2020-2022 keys) | `field-required` (`incubator`, `contact`), `contact-format`, `phases-required`, `unknown-phase-name`, `phase-start-required` (phases other than `alumni`/`success`), `phase-end-not-after-start`, `unknown-event-name`, `unknown-sponsor` (`/organisations/<id>` texts only), `missions-required`, `mission-start-required`, `mission-end-required`, `quoted-date`, `mission-status`, `mission-end-not-after-start`, `unknown-domaine`; `member-file-name` |
+//! | [`RuleSet::Current`] (today's CI checks) | `content/` with `phases` | `field-required` (`incubator`, `contact`), `missions-required`, `mission-start-required`, `mission-end-required`, `quoted-date`, `mission-end-not-after-start`, `unknown-startup`, `duplicate-reference`, `unknown-domaine`, `duplicate-competence`, `unknown-sponsor`, `incubators-list`, `phases-required`, `phase-start-required`, `duplicate-phase-name`, `phase-end-not-after-start`, `event-date-required`, `member-file-name` |
+//!
+//! Ours: every import diagnostic (with `duplicate-key` raised to an error, as the
+//! repository's CI does) and the portfolio's own validation
+//! ([`Portfolio::validate`](betagouv_portfolio::Portfolio::validate)), located at the
+//! record's file.
+//!
+//! Each rule set is one file of this module (`build2016.rs`, `schema2017.rs`,
+//! `schema2020.rs`, `current.rs`) with its start-up and member rules as named
+//! functions and one list of them (its `RULES`); rules that several sets share are in
+//! `common.rs`. Adding a rule to an era is a function in its file and a line in its
+//! list (plus its id in [`crate::rules`] when the id is new).
+
+mod build2016;
+mod common;
+mod current;
+mod schema2017;
+mod schema2020;
+
+use std::collections::{HashMap, HashSet};
+use std::path::Path;
+
+use betagouv_portfolio::{
+    Diagnostic, Member, MemberShape, PhaseField, ProblemCounts, RecordDate, RecordKind, Severity,
+    Sponsor, Startup, Vocabulary,
+};
+
+pub use common::{DOMAINES, member_file_name_ok};
+pub use schema2020::{EVENT_NAMES_2020, PHASE_NAMES_2020};
+
+use crate::error::Result;
+use crate::layout::LayoutKind;
+use crate::read::{Import, ReadOptions, SourceInfo, read_folder};
+use crate::rules;
+
+/// Which era's rules apply.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum RuleSet {
+    /// 2016: the checks of the site build.
+    Build2016,
+    /// 2017-03 to 2024-05: schema files checked in CI.
+    Schema2017,
+    /// 2020-07 to 2024: the schema files of the `phases` era and the 2022 CI script:
+    /// inline sponsors, undated terminal phases, repeated phase names and
+    /// dangling start-up references were all accepted.
+    Schema2020,
+    /// Since 2024-02: today's CI checks.
+    Current,
+}
+
+/// Knobs of a check.
+#[derive(Debug, Clone, Default)]
+pub struct CheckOptions {
+    /// How to read the folder.
+    pub read: ReadOptions,
+    /// The rule set, instead of the one of the folder's era.
+    pub rules: Option<RuleSet>,
+    /// Rule ids not to report.
+    pub skip: Vec<String>,
+}
+
+/// A check's outcome.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CheckReport {
+    /// The rule set used.
+    pub rules: RuleSet,
+    /// Every problem, sorted by file, line, column.
+    pub diagnostics: Vec<Diagnostic>,
+    /// Errors and warnings counted.
+    pub counts: ProblemCounts,
+}
+
+/// The rule set of an imported folder's era.
+#[must_use]
+pub fn rule_set_of(import: &Import) -> RuleSet {
+    match import.layout.kind {
+        LayoutKind::Site2016 => RuleSet::Build2016,
+        LayoutKind::Site2017 => RuleSet::Schema2017,
+        _ => {
+            let p = &import.portfolio;
+            let phases = p
+                .startups
+                .iter()
+                .any(|s| s.phase_field == PhaseField::Phases);
+            let missions = p.members.iter().any(|m| m.shape == MemberShape::Missions);
+            // Inline sponsor mappings and the free-text `owner` were dropped in 2022-03:
+            // a `phases` folder with them is from the schema era.
+            let old_keys = p.startups.iter().any(|s| {
+                s.owner.is_some()
+                    || s.sponsors
+                        .iter()
+                        .any(|x| matches!(x, Sponsor::Inline { .. }))
+            });
+            if phases && old_keys {
+                RuleSet::Schema2020
+            } else if phases
+                || (p.startups.is_empty() && missions && p.vocabulary >= Vocabulary::V2020)
+            {
+                RuleSet::Current
+            } else {
+                RuleSet::Schema2017
+            }
+        }
+    }
+}
+
+/// A start-up rule: reports the problems of one start-up through `out`.
+type StartupRule = fn(&mut Out<'_>, &Folder<'_>, &Startup);
+/// A member rule: reports the problems of one member through `out`.
+type MemberRule = fn(&mut Out<'_>, &Folder<'_>, &Member);
+
+/// The rules of one rule set, in the order they run on each record.
+struct Rules {
+    startup: &'static [StartupRule],
+    member: &'static [MemberRule],
+}
+
+impl RuleSet {
+    /// This set's rules.
+    fn rules(self) -> &'static Rules {
+        match self {
+            RuleSet::Build2016 => &build2016::RULES,
+            RuleSet::Schema2017 => &schema2017::RULES,
+            RuleSet::Schema2020 => &schema2020::RULES,
+            RuleSet::Current => &current::RULES,
+        }
+    }
+}
+
+/// What the rules see of the folder besides the record they check.
+struct Folder<'a> {
+    import: &'a Import,
+    /// The file and what the reader learnt of it, by record.
+    files: HashMap<(RecordKind, &'a str), (&'a Path, &'a SourceInfo)>,
+    /// Start-ups read from a `.md` file (the only ones the repository's CI sees).
+    md_startups: HashSet<&'a str>,
+    /// Organisations read from a `.md` file.
+    md_orgs: HashSet<&'a str>,
+    /// Every incubator id.
+    incubator_ids: HashSet<&'a str>,
+}
+
+impl<'a> Folder<'a> {
+    fn new(import: &'a Import) -> Self {
+        let p = &import.portfolio;
+        let id_of = |kind: RecordKind, i: usize| match kind {
+            RecordKind::Startup => p.startups.get(i).map(|s| s.id.as_str()),
+            RecordKind::Member => p.members.get(i).map(|m| m.id.as_str()),
+            RecordKind::Incubator => p.incubators.get(i).map(|x| x.id.as_str()),
+            RecordKind::Organisation => p.organisations.get(i).map(|x| x.id.as_str()),
+        };
+        let mut files = HashMap::new();
+        let mut md_startups = HashSet::new();
+        let mut md_orgs = HashSet::new();
+        for f in &import.files {
+            let Some(id) = f.index.and_then(|i| id_of(f.kind, i)) else {
+                continue;
+            };
+            files.insert((f.kind, id), (f.path.as_path(), &f.source));
+            if f.source.markdown {
+                match f.kind {
+                    RecordKind::Startup => md_startups.insert(id),
+                    RecordKind::Organisation => md_orgs.insert(id),
+                    _ => false,
+                };
+            }
+        }
+        Self {
+            import,
+            files,
+            md_startups,
+            md_orgs,
+            incubator_ids: p.incubators.iter().map(|i| i.id.as_str()).collect(),
+        }
+    }
+
+    /// Record `id` of `kind` and its file (an empty path when unknown).
+    fn locate(&self, kind: RecordKind, id: &'a str) -> Here<'a> {
+        let (file, source) = self.file_of(kind, id);
+        Here {
+            kind,
+            id,
+            file,
+            source,
+        }
+    }
+
+    /// The file of record `id` of `kind` (an empty path when unknown).
+    fn file_of(&self, kind: RecordKind, id: &str) -> (&'a Path, &'a SourceInfo) {
+        static NO_SOURCE: SourceInfo = SourceInfo {
+            keys: Vec::new(),
+            key_lines: Vec::new(),
+            markdown: false,
+            bom: false,
+            crlf: false,
+            quoted_dates: false,
+            vocabulary: None,
+            yaml_line: 0,
+            item_keys: Vec::new(),
+            empty_keys: Vec::new(),
+        };
+        self.files
+            .get(&(kind, id))
+            .copied()
+            .unwrap_or((Path::new(""), &NO_SOURCE))
+    }
+}
+
+/// A record being checked: its kind, id, file and what the reader learnt of it.
+#[derive(Clone, Copy)]
+struct Here<'a> {
+    kind: RecordKind,
+    id: &'a str,
+    file: &'a Path,
+    source: &'a SourceInfo,
+}
+
+/// Where the rules report: the problems so far, the ids not to report, and the
+/// record being checked (every problem is an error of that record).
+struct Out<'a> {
+    diags: Vec<Diagnostic>,
+    skip: &'a [String],
+    here: Here<'a>,
+}
+
+impl<'a> Out<'a> {
+    /// Checks record `here` from now on.
+    fn enter(&mut self, here: Here<'a>) {
+        self.here = here;
+    }
+
+    /// The file line of the record's top-level key `key`, when present.
+    fn line(&self, key: &str) -> Option<usize> {
+        self.here.source.line_of(key)
+    }
+
+    /// What the reader learnt of the record's file.
+    fn source(&self) -> &'a SourceInfo {
+        self.here.source
+    }
+
+    /// An error of rule `rule` on the record, at `line` (the whole file when `None`).
+    fn error(&mut self, line: Option<usize>, rule: &str, msg: String) {
+        if self.skip.iter().any(|s| s == rule) {
+            return;
+        }
+        self.diags.push(
+            Diagnostic::new(Severity::Error, rule, msg)
+                .for_record(self.here.kind, self.here.id)
+                .at(
+                    self.here.file,
+                    line.unwrap_or(0),
+                    usize::from(line.is_some()),
+                ),
+        );
+    }
+}
+
+/// The exact date of `d`, when it is one.
+fn exact(d: Option<&RecordDate>) -> Option<chrono::NaiveDate> {
+    d.and_then(RecordDate::exact)
+}
+
+/// Checks an imported folder with `rules` (see the module table).
+#[must_use]
+pub fn check_import(import: &Import, rules: RuleSet, skip: &[String]) -> Vec<Diagnostic> {
+    let folder = Folder::new(import);
+    let mut out = Out {
+        diags: Vec::new(),
+        skip,
+        here: folder.locate(RecordKind::Startup, ""),
+    };
+    ours(&mut out, &folder);
+    common::member_file_names(&mut out, import);
+    let set = rules.rules();
+    let p = &import.portfolio;
+    for s in &p.startups {
+        out.enter(folder.locate(RecordKind::Startup, s.id.as_str()));
+        set.startup
+            .iter()
+            .for_each(|rule| rule(&mut out, &folder, s));
+    }
+    for m in &p.members {
+        out.enter(folder.locate(RecordKind::Member, m.id.as_str()));
+        set.member
+            .iter()
+            .for_each(|rule| rule(&mut out, &folder, m));
+    }
+    let mut diags = out.diags;
+    diags.retain(|d| !skip.contains(&d.rule));
+    diags.sort_by(|a, b| {
+        a.location
+            .cmp(&b.location)
+            .then_with(|| a.rule.cmp(&b.rule))
+    });
+    diags
+}
+
+/// Ours: the import's diagnostics (duplicate keys as errors), then the portfolio's
+/// validation, located at the record's file.
+fn ours(out: &mut Out<'_>, folder: &Folder<'_>) {
+    let skip = out.skip;
+    for d in &folder.import.diagnostics {
+        if skip.contains(&d.rule) {
+            continue;
+        }
+        let mut d = d.clone();
+        if d.rule == rules::DUPLICATE_KEY {
+            d.severity = Severity::Error;
+        }
+        out.diags.push(d);
+    }
+    for mut d in folder.import.portfolio.validate() {
+        if skip.contains(&d.rule) {
+            continue;
+        }
+        if let Some((kind, id)) = &d.record {
+            let (file, _) = folder.file_of(*kind, id);
+            d = d.at(file, 0, 0);
+        }
+        out.diags.push(d);
+    }
+}
+
+/// Reads and checks a folder.
+///
+/// # Errors
+///
+/// [`Error::UnknownRule`](crate::Error::UnknownRule) when `options.skip` names a rule
+/// id that is not in [`rules::ALL`]; those of [`read_folder`].
+pub fn check_folder(root: &Path, options: &CheckOptions) -> Result<CheckReport> {
+    if let Some(rule) = options.skip.iter().find(|r| !rules::is_known(r)) {
+        return Err(crate::Error::UnknownRule { rule: rule.clone() });
+    }
+    let import = read_folder(root, &options.read)?;
+    let rules = options.rules.unwrap_or_else(|| rule_set_of(&import));
+    let diagnostics = check_import(&import, rules, &options.skip);
+    let counts = ProblemCounts::count(&diagnostics);
+    Ok(CheckReport {
+        rules,
+        diagnostics,
+        counts,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check(files: &[(&str, &str)]) -> CheckReport {
+        let t = tempfile::tempdir().unwrap();
+        for (rel, text) in files {
+            let path = t.path().join(rel);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        }
+        check_folder(t.path(), &CheckOptions::default()).unwrap()
+    }
+
+    fn rules(r: &CheckReport) -> Vec<&str> {
+        let mut v: Vec<_> = r
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .map(|d| d.rule.as_str())
+            .collect();
+        v.sort_unstable();
+        v
+    }
+
+    #[test]
+    fn a_2021_phases_folder_gets_the_rules_of_its_era() {
+        // Inline sponsors (2020-10 to 2022-03): the 2020-2024 schema, not today's checks.
+        // An undated terminal phase, a repeated name, an event without date and a
+        // dangling `previously` were accepted then; an unknown phase or event name, an
+        // undated `construction`, a `dinsic` mission and a quoted date were not.
+        let r = check(&[
+            (
+                "content/_startups/a.md",
+                "---\ntitle: A\nmission: m\nincubator: dinum\ncontact: a@b.fr\nphases:\n  - name: construction\n    start: 2020-01-01\n  - name: construction\n    start: 2021-01-01\n  - name: alumni\nevents:\n  - name: committee\nsponsors:\n  - name: Pôle emploi\n---\n",
+            ),
+            (
+                "content/_startups/b.md",
+                "---\ntitle: B\nmission: m\nincubator: dinum\ncontact: b@b.fr\nphases:\n  - name: Construction\n  - name: success\n    start: 2021-01-01\n    end: 2020-01-01\nevents:\n  - name: fast\n    date: 2021-01-01\n---\n",
+            ),
+            (
+                "content/_authors/a.b.md",
+                "---\nfullname: A\nrole: r\nmissions:\n  - start: '2020-01-01'\n    end: 2020-06-01\n    status: dinsic\npreviously:\n  - zz\n---\n",
+            ),
+        ]);
+        assert_eq!(r.rules, RuleSet::Schema2020);
+        assert_eq!(
+            rules(&r),
+            [
+                "mission-status",
+                "phase-end-before-start",
+                "phase-end-not-after-start",
+                "phase-start-required",
+                "quoted-date",
+                "unknown-event-name",
+                "unknown-phase-name",
+            ]
+        );
+        // Without the 2020-2022 keys the folder gets today's rules.
+        let r = check(&[(
+            "content/_startups/a.md",
+            "---\ntitle: A\nmission: m\nincubator: dinum\ncontact: a@b.fr\nphases:\n  - name: alumni\n---\n",
+        )]);
+        assert_eq!(r.rules, RuleSet::Current);
+        assert_eq!(rules(&r), ["phase-start-required"]);
+    }
+
+    #[test]
+    fn an_unknown_rule_to_skip_is_refused() {
+        let t = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(t.path().join("content/_startups")).unwrap();
+        let options = |skip: &str| CheckOptions {
+            skip: vec![skip.to_owned()],
+            ..CheckOptions::default()
+        };
+        let e = check_folder(t.path(), &options("no-such-rule")).unwrap_err();
+        assert!(matches!(&e, crate::Error::UnknownRule { rule } if rule == "no-such-rule"));
+        assert!(
+            e.to_string().contains("yaml-syntax"),
+            "lists the known ids: {e}"
+        );
+        assert!(check_folder(t.path(), &options("duplicate-key")).is_ok());
+    }
+}
