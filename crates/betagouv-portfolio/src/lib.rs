@@ -37,6 +37,7 @@ pub mod member;
 pub mod org;
 pub mod phase;
 pub mod portfolio;
+pub mod rules;
 pub mod snapshot;
 pub mod startup;
 pub mod value;

@@ -20,6 +20,7 @@ use crate::diagnostic::{Diagnostic, RecordKind, Severity};
 use crate::member::{Member, Mission};
 use crate::org::{Incubator, Organisation};
 use crate::phase::{Phase, PhaseField, Stage, Vocabulary};
+use crate::rules;
 use crate::startup::{Sponsor, Startup};
 
 /// Every record of an incubator, with the phase vocabulary its start-ups use.
@@ -210,7 +211,7 @@ fn startup_problems(
     if s.phases.is_empty() {
         push(
             Severity::Warning,
-            "startup-no-phase",
+            rules::STARTUP_NO_PHASE,
             "the start-up has no phase or status".into(),
         );
     }
@@ -230,7 +231,7 @@ fn startup_problems(
         if dangles(known.incubators.as_ref(), i.as_str()) {
             push(
                 Severity::Warning,
-                "dangling-incubator",
+                rules::DANGLING_INCUBATOR,
                 format!("incubator `{i}` has no incubator record"),
             );
         }
@@ -241,7 +242,7 @@ fn startup_problems(
         {
             push(
                 Severity::Warning,
-                "dangling-sponsor",
+                rules::DANGLING_SPONSOR,
                 format!("sponsor `/organisations/{id}` has no organisation record"),
             );
         }
@@ -259,7 +260,7 @@ fn phase_problems(
     if vocabulary.stage_of(&p.name) == Stage::Unknown {
         push(
             Severity::Warning,
-            "unknown-phase",
+            rules::UNKNOWN_PHASE,
             format!(
                 "phase `{}` is not defined by the {vocabulary} vocabulary; counted as `unknown`",
                 p.name
@@ -269,7 +270,7 @@ fn phase_problems(
     if listed_before {
         push(
             Severity::Warning,
-            "duplicate-phase",
+            rules::DUPLICATE_PHASE,
             format!("phase `{}` is listed twice", p.name),
         );
     }
@@ -279,7 +280,7 @@ fn phase_problems(
     if field == PhaseField::Status && p.start.is_none() {
         push(
             Severity::Warning,
-            "status-without-start",
+            rules::STATUS_WITHOUT_START,
             format!("status `{}` has no start date; counted as started", p.name),
         );
     }
@@ -287,13 +288,13 @@ fn phase_problems(
         if b < a {
             push(
                 Severity::Error,
-                "phase-end-before-start",
+                rules::PHASE_END_BEFORE_START,
                 format!("phase `{}` ends on {b}, before it starts on {a}", p.name),
             );
         } else if a == b {
             push(
                 Severity::Warning,
-                "phase-end-equals-start",
+                rules::PHASE_END_EQUALS_START,
                 format!("phase `{}` ends on the day it starts ({a})", p.name),
             );
         }
@@ -314,7 +315,7 @@ fn member_problems(
         if dangles(known.startups.as_ref(), sid.as_str()) {
             push(
                 Severity::Warning,
-                "dangling-startup",
+                rules::DANGLING_STARTUP,
                 format!("start-up `{sid}` has no record"),
             );
         }
@@ -331,7 +332,7 @@ fn mission_problems(
     if mission.start.is_none() {
         push(
             Severity::Warning,
-            "mission-without-start",
+            rules::MISSION_WITHOUT_START,
             format!("mission {n} has no start date"),
         );
     }
@@ -343,7 +344,7 @@ fn mission_problems(
     {
         push(
             Severity::Error,
-            "mission-end-before-start",
+            rules::MISSION_END_BEFORE_START,
             format!("mission {n} ends on {b}, before it starts on {a}"),
         );
     }
@@ -351,7 +352,7 @@ fn mission_problems(
         if dangles(known.startups.as_ref(), sid.as_str()) {
             push(
                 Severity::Warning,
-                "dangling-startup",
+                rules::DANGLING_STARTUP,
                 format!("mission {n} names start-up `{sid}`, which has no record"),
             );
         }
@@ -376,7 +377,7 @@ fn duplicates<'a>(ids: impl Iterator<Item = &'a str>, kind: RecordKind, out: &mu
             out.push(
                 Diagnostic::new(
                     Severity::Error,
-                    "duplicate-id",
+                    rules::DUPLICATE_ID,
                     format!("two {kind} records have the id `{id}`"),
                 )
                 .for_record(kind, id),
@@ -394,12 +395,12 @@ fn date_problem(
     match d {
         Some(RecordDate::Partial(s)) => push(
             Severity::Warning,
-            "partial-date",
+            rules::PARTIAL_DATE,
             format!("{what} `{s}` is a partial date; kept as written, never guessed"),
         ),
         Some(RecordDate::Invalid(s)) => push(
             Severity::Error,
-            "invalid-date",
+            rules::INVALID_DATE,
             format!("{what} `{s}` is not a date; write it as YYYY-MM-DD"),
         ),
         _ => {}
@@ -408,7 +409,7 @@ fn date_problem(
 
 fn rule_text(rule: &str) -> &'static str {
     match rule {
-        "field-required" => "is required and must not be empty",
+        rules::FIELD_REQUIRED => "is required and must not be empty",
         _ => "has an invalid format",
     }
 }
@@ -481,10 +482,10 @@ fn collect(errors: &ValidationErrors, out: &mut Vec<(String, &'static str)>) {
     for (field, kind) in errors.errors() {
         if let ValidationErrorsKind::Field(list) = kind {
             for e in list {
-                let rule = if e.code == "field-required" {
-                    "field-required"
+                let rule = if e.code == rules::FIELD_REQUIRED {
+                    rules::FIELD_REQUIRED
                 } else {
-                    "field-format"
+                    rules::FIELD_FORMAT
                 };
                 out.push((field.to_string(), rule));
             }
