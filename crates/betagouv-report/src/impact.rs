@@ -4,6 +4,7 @@
 //! The statistics come from `betagouv-impact`; this module only holds the figures
 //! the report shows (rates and differences in percent and percentage points).
 
+use betagouv_impact::{Bound, EvaluationDesign, Period};
 use serde::Serialize;
 
 /// One cohort of an evaluation.
@@ -34,8 +35,8 @@ pub struct EvaluationRow {
     pub startup_name: Option<String>,
     /// The evaluation id.
     pub id: String,
-    /// How the cohorts were formed (`encouragement`, `randomized`, `observational`).
-    pub design: String,
+    /// How the cohorts were formed (JSON: `encouragement`, `randomized`, `observational`).
+    pub design: EvaluationDesign,
     /// What counts as a success.
     pub outcome: String,
     /// The same in French, when the impact file gives it.
@@ -82,10 +83,10 @@ pub struct KpiRow {
     pub metric_fr: Option<String>,
     /// The count.
     pub value: f64,
-    /// Per which period (`day`, `week`, `month`, `year`), if any.
-    pub period: Option<String>,
-    /// `exact`, `more-than` or `about`.
-    pub bound: String,
+    /// Per which period, if any (JSON: `day`, `week`, `month`, `quarter`, `year`).
+    pub period: Option<Period>,
+    /// How the figure relates to the true value (JSON: `exact`, `more-than`, `about`).
+    pub bound: Bound,
     /// Year of the figure.
     pub year: Option<i32>,
     /// Where the figure comes from.
@@ -128,27 +129,6 @@ impl Default for ImpactOptions {
             alpha: 0.05,
             power: 0.8,
         }
-    }
-}
-
-fn period_key(p: betagouv_impact::Period) -> &'static str {
-    use betagouv_impact::Period;
-    match p {
-        Period::Day => "day",
-        Period::Week => "week",
-        Period::Month => "month",
-        Period::Quarter => "quarter",
-        Period::Year => "year",
-        _ => "period",
-    }
-}
-
-fn bound_key(b: betagouv_impact::Bound) -> &'static str {
-    use betagouv_impact::Bound;
-    match b {
-        Bound::MoreThan => "more-than",
-        Bound::About => "about",
-        _ => "exact",
     }
 }
 
@@ -221,10 +201,7 @@ pub fn section(
                 startup: s.id.clone(),
                 startup_name: startup_name.clone(),
                 id: e.id.clone(),
-                design: serde_json::to_value(e.design)
-                    .ok()
-                    .and_then(|v| v.as_str().map(str::to_owned))
-                    .unwrap_or_default(),
+                design: e.design,
                 outcome: e.outcome.clone(),
                 outcome_fr: e.outcome_fr.clone(),
                 source: e.source.clone(),
@@ -249,8 +226,8 @@ pub fn section(
                 metric: k.metric.clone(),
                 metric_fr: k.metric_fr.clone(),
                 value: k.value,
-                period: k.period.map(|p| period_key(p).to_owned()),
-                bound: bound_key(k.bound).to_owned(),
+                period: k.period,
+                bound: k.bound,
                 year: k.year,
                 source: k.source.clone(),
             });
