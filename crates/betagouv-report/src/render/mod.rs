@@ -651,3 +651,83 @@ mod escape_tests {
         }
     }
 }
+
+#[cfg(test)]
+mod section_tests {
+    use super::*;
+    use crate::{Inputs, ReportOptions};
+
+    #[test]
+    fn every_format_writes_the_sections_in_the_same_order() {
+        let p = betagouv_portfolio::builtin::portfolio_2016();
+        for lang in [Lang::Fr, Lang::En] {
+            let options = ReportOptions {
+                lang,
+                ..ReportOptions::default()
+            };
+            let r = Report::compute(&Inputs::new(&p, "built-in"), &options).expect("computes");
+            let l = lang.labels();
+            let headings = [l.key_figures, l.portfolio, l.budget, l.impact, l.claims];
+            for format in [Format::Text, Format::Markdown, Format::Html] {
+                let doc = render(&r, format, RenderOptions::default()).expect("renders");
+                // Where each heading is written as a heading: on its own line in text,
+                // after `## ` in Markdown, in an `h2` in HTML.
+                let at: Vec<Option<usize>> = headings
+                    .iter()
+                    .map(|h| match format {
+                        Format::Text => doc.find(&format!("\n{h}\n")),
+                        Format::Markdown => doc.find(&format!("\n## {h}\n")),
+                        _ => doc.find(&format!("<h2>{h}</h2>")),
+                    })
+                    .collect();
+                assert!(at.iter().all(Option::is_some), "{format:?} {lang}: {at:?}");
+                assert!(at.is_sorted(), "{format:?} {lang}: sections out of order");
+                let problems = doc.rfind(l.problems).expect("problem counts");
+                assert!(at.iter().flatten().all(|a| *a < problems), "{format:?}");
+            }
+        }
+    }
+
+    fn kpi(value: f64, period: Option<Period>, bound: Bound) -> KpiRow {
+        KpiRow {
+            startup: "lbb".to_owned(),
+            startup_name: None,
+            metric: "visits".to_owned(),
+            metric_fr: None,
+            value,
+            period,
+            bound,
+            year: Some(2016),
+            source: "s".to_owned(),
+        }
+    }
+
+    #[test]
+    fn kpi_values_read_the_bound_and_period() {
+        let v = |value, period, bound, lang| kpi_value(&kpi(value, period, bound), lang);
+        assert_eq!(
+            v(1e6, Some(Period::Day), Bound::MoreThan, Lang::En),
+            "more than 1,000,000 a day"
+        );
+        assert_eq!(
+            v(12.5, Some(Period::Month), Bound::About, Lang::Fr),
+            "environ 12,50 par mois"
+        );
+        assert_eq!(v(3.0, None, Bound::Exact, Lang::En), "3");
+        assert_eq!(
+            v(3.0, Some(Period::Quarter), Bound::Exact, Lang::En),
+            "3 / quarter"
+        );
+    }
+
+    #[test]
+    fn kpi_rows_keep_the_impact_files_json_words() {
+        let json = serde_json::to_value(kpi(1.0, Some(Period::Quarter), Bound::MoreThan))
+            .expect("serialises");
+        assert_eq!(json["period"], "quarter");
+        assert_eq!(json["bound"], "more-than");
+        let json = serde_json::to_value(kpi(1.0, None, Bound::Exact)).expect("serialises");
+        assert_eq!(json["period"], serde_json::Value::Null);
+        assert_eq!(json["bound"], "exact");
+    }
+}
