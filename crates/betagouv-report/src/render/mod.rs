@@ -1,5 +1,13 @@
 //! Renderers: text (terminal), Markdown, HTML (self-contained, inline SVG charts) and
 //! JSON. Each takes a computed [`Report`] and returns a `String`; none prints.
+//!
+//! The text, Markdown and HTML renderers share one skeleton: the same sections (header,
+//! key figures, portfolio, budget, impact, claims, method), each written by a method of
+//! the same name, called in that order by one function. What a section shows (its rows:
+//! labels, values, numbers formatted in the report's language) is built once in this
+//! module; a renderer only lays the rows out as a table, tiles or a chart. Adding a
+//! section is one method that each renderer must write; changing how a figure reads is
+//! one function here.
 
 use std::fmt;
 use std::str::FromStr;
