@@ -4,6 +4,7 @@
 //! The statistics come from `betagouv-impact`; this module only holds the figures
 //! the report shows (rates and differences in percent and percentage points).
 
+use betagouv_impact::{Bound, EvaluationDesign, Period};
 use serde::Serialize;
 
 /// One cohort of an evaluation.
@@ -34,8 +35,8 @@ pub struct EvaluationRow {
     pub startup_name: Option<String>,
     /// The evaluation id.
     pub id: String,
-    /// How the cohorts were formed (`encouragement`, `randomized`, `observational`).
-    pub design: String,
+    /// How the cohorts were formed (JSON: `encouragement`, `randomized`, `observational`).
+    pub design: EvaluationDesign,
     /// What counts as a success.
     pub outcome: String,
     /// The same in French, when the impact file gives it.
@@ -82,10 +83,10 @@ pub struct KpiRow {
     pub metric_fr: Option<String>,
     /// The count.
     pub value: f64,
-    /// Per which period (`day`, `week`, `month`, `year`), if any.
-    pub period: Option<String>,
-    /// `exact`, `more-than` or `about`.
-    pub bound: String,
+    /// Per which period, if any (JSON: `day`, `week`, `month`, `quarter`, `year`).
+    pub period: Option<Period>,
+    /// How the figure relates to the true value (JSON: `exact`, `more-than`, `about`).
+    pub bound: Bound,
     /// Year of the figure.
     pub year: Option<i32>,
     /// Where the figure comes from.
@@ -131,27 +132,6 @@ impl Default for ImpactOptions {
     }
 }
 
-fn period_key(p: betagouv_impact::Period) -> &'static str {
-    use betagouv_impact::Period;
-    match p {
-        Period::Day => "day",
-        Period::Week => "week",
-        Period::Month => "month",
-        Period::Quarter => "quarter",
-        Period::Year => "year",
-        _ => "period",
-    }
-}
-
-fn bound_key(b: betagouv_impact::Bound) -> &'static str {
-    use betagouv_impact::Bound;
-    match b {
-        Bound::MoreThan => "more-than",
-        Bound::About => "about",
-        _ => "exact",
-    }
-}
-
 /// The impact section from an impact file read by `betagouv-impact`: every evaluation
 /// compared (Wilson intervals of each rate, Newcombe interval of the difference,
 /// pooled z test, minimum detectable effect by the pooled normal power formula), and
@@ -176,7 +156,6 @@ pub fn section(
     source: &str,
     options: ImpactOptions,
 ) -> crate::Result<ImpactSection> {
-    use betagouv_impact::{Design, PowerMethod, mde};
     let name = |id: &str| -> Option<String> {
         let key = loose_id(id);
         portfolio?
@@ -190,57 +169,7 @@ pub fn section(
     for s in &file.startup {
         let startup_name = name(&s.id).or_else(|| s.name.clone());
         for e in &s.evaluation {
-            let c = e.compare(options.alpha).map_err(crate::Error::Impact)?;
-            let arm =
-                |a: &betagouv_impact::ArmSummary, arm: &betagouv_impact::Arm, dflt: &str| ArmRow {
-                    label: arm.label.clone().unwrap_or_else(|| dflt.to_owned()),
-                    label_fr: arm.label_fr.clone(),
-                    n: a.n,
-                    successes: a.successes,
-                    rate_percent: a.proportion * 100.0,
-                    ci_lower_percent: a.ci.wilson.lower * 100.0,
-                    ci_upper_percent: a.ci.wilson.upper * 100.0,
-                };
-            let treated = arm(&c.treated, &e.treated, "treated");
-            let control = arm(&c.control, &e.control, "control");
-            let n_t = c.treated.n as f64;
-            let design = Design {
-                control_rate: c.control.proportion,
-                ratio: c.control.n as f64 / n_t.max(1.0),
-                alpha: options.alpha,
-            };
-            // An undefined MDE (control rate 0 or 1, ...) is shown as missing, not an error.
-            let mde_points = mde(&design, n_t, options.power, PowerMethod::NormalPooled)
-                .ok()
-                .flatten()
-                .map(|d| d * 100.0);
-            let mde_relative_percent = mde_points
-                .filter(|_| c.control.proportion > 0.0)
-                .map(|m| m / c.control.proportion);
-            evaluations.push(EvaluationRow {
-                startup: s.id.clone(),
-                startup_name: startup_name.clone(),
-                id: e.id.clone(),
-                design: serde_json::to_value(e.design)
-                    .ok()
-                    .and_then(|v| v.as_str().map(str::to_owned))
-                    .unwrap_or_default(),
-                outcome: e.outcome.clone(),
-                outcome_fr: e.outcome_fr.clone(),
-                source: e.source.clone(),
-                note: e.note.clone(),
-                treated,
-                control,
-                difference_points: c.difference.estimate * 100.0,
-                ci_lower_points: c.difference.ci.newcombe.lower * 100.0,
-                ci_upper_points: c.difference.ci.newcombe.upper * 100.0,
-                confidence: 1.0 - options.alpha,
-                relative_percent: c.relative_lift.map(|x| x * 100.0),
-                p_value: c.tests.z_pooled.map(|t| t.p_value),
-                mde_points,
-                mde_relative_percent,
-                power: options.power,
-            });
+            evaluations.push(evaluation_row(&s.id, startup_name.clone(), e, options)?);
         }
         for k in &s.kpi {
             kpis.push(KpiRow {
@@ -249,8 +178,8 @@ pub fn section(
                 metric: k.metric.clone(),
                 metric_fr: k.metric_fr.clone(),
                 value: k.value,
-                period: k.period.map(|p| period_key(p).to_owned()),
-                bound: bound_key(k.bound).to_owned(),
+                period: k.period,
+                bound: k.bound,
                 year: k.year,
                 source: k.source.clone(),
             });
@@ -260,6 +189,66 @@ pub fn section(
         source: source.to_owned(),
         evaluations,
         kpis,
+    })
+}
+
+/// One cohort's rate and Wilson interval, in percent.
+fn arm_row(a: &betagouv_impact::ArmSummary, arm: &betagouv_impact::Arm, dflt: &str) -> ArmRow {
+    ArmRow {
+        label: arm.label.clone().unwrap_or_else(|| dflt.to_owned()),
+        label_fr: arm.label_fr.clone(),
+        n: a.n,
+        successes: a.successes,
+        rate_percent: a.proportion * 100.0,
+        ci_lower_percent: a.ci.wilson.lower * 100.0,
+        ci_upper_percent: a.ci.wilson.upper * 100.0,
+    }
+}
+
+/// One evaluation compared: both cohorts, the difference and its interval, the test
+/// and the minimum detectable effect.
+fn evaluation_row(
+    startup: &str,
+    startup_name: Option<String>,
+    e: &betagouv_impact::Evaluation,
+    options: ImpactOptions,
+) -> crate::Result<EvaluationRow> {
+    use betagouv_impact::{Design, PowerMethod, mde};
+    let c = e.compare(options.alpha).map_err(crate::Error::Impact)?;
+    let n_t = c.treated.n as f64;
+    let design = Design {
+        control_rate: c.control.proportion,
+        ratio: c.control.n as f64 / n_t.max(1.0),
+        alpha: options.alpha,
+    };
+    // An undefined MDE (control rate 0 or 1, ...) is shown as missing, not an error.
+    let mde_points = mde(&design, n_t, options.power, PowerMethod::NormalPooled)
+        .ok()
+        .flatten()
+        .map(|d| d * 100.0);
+    let mde_relative_percent = mde_points
+        .filter(|_| c.control.proportion > 0.0)
+        .map(|m| m / c.control.proportion);
+    Ok(EvaluationRow {
+        startup: startup.to_owned(),
+        startup_name,
+        id: e.id.clone(),
+        design: e.design,
+        outcome: e.outcome.clone(),
+        outcome_fr: e.outcome_fr.clone(),
+        source: e.source.clone(),
+        note: e.note.clone(),
+        treated: arm_row(&c.treated, &e.treated, "treated"),
+        control: arm_row(&c.control, &e.control, "control"),
+        difference_points: c.difference.estimate * 100.0,
+        ci_lower_points: c.difference.ci.newcombe.lower * 100.0,
+        ci_upper_points: c.difference.ci.newcombe.upper * 100.0,
+        confidence: 1.0 - options.alpha,
+        relative_percent: c.relative_lift.map(|x| x * 100.0),
+        p_value: c.tests.z_pooled.map(|t| t.p_value),
+        mde_points,
+        mde_relative_percent,
+        power: options.power,
     })
 }
 

@@ -332,14 +332,7 @@ fn started(s: &Startup, at: NaiveDate, options: &SnapshotOptions) -> bool {
 fn stage_counts(p: &Portfolio, at: NaiveDate, o: &SnapshotOptions) -> StageCounts {
     let mut c = StageCounts::default();
     for s in &p.startups {
-        match s.stage_at(at, p.vocabulary, o.phase_rule) {
-            Stage::Incubating => c.incubating += 1,
-            Stage::InHandover => c.in_handover += 1,
-            Stage::TakenOver => c.taken_over += 1,
-            Stage::Stopped => c.stopped += 1,
-            Stage::NotStarted => c.not_started += 1,
-            Stage::Unknown => c.unknown += 1,
-        }
+        add_stage(&mut c, s.stage_at(at, p.vocabulary, o.phase_rule));
     }
     c
 }
@@ -392,19 +385,9 @@ impl Report {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn compute(inputs: &Inputs<'_>, options: &ReportOptions) -> Result<Report> {
+        let (as_of, previous_as_of) = report_dates(options)?;
         let year = options.year;
-        let as_of = match options.as_of {
-            Some(d) if chrono::Datelike::year(&d) != year => {
-                return Err(Error::AsOfOutsideYear { year, as_of: d });
-            }
-            Some(d) => d,
-            None => NaiveDate::from_ymd_opt(year, 12, 31).ok_or(Error::YearOutOfRange { year })?,
-        };
-        let previous_as_of = as_of
-            .checked_sub_months(Months::new(12))
-            .ok_or(Error::YearOutOfRange { year })?;
         let lang = options.lang;
-        let l = lang.labels();
         let p = inputs.portfolio;
         let o = &options.snapshot;
 
@@ -413,163 +396,19 @@ impl Report {
         let prev_snap = Snapshot::compute(p, previous_as_of, o);
         let now = stage_counts(p, as_of, o);
         let before = stage_counts(p, previous_as_of, o);
-        let services = now.total() - now.not_started;
-        let services_before = before.total() - before.not_started;
-
-        let budget = match inputs.budget {
-            Some(b) => Section::Computed(budget::section(
-                b,
-                p,
-                as_of,
-                BudgetOptions {
-                    phase_rule: o.phase_rule,
-                },
-            )),
-            None => Section::NotComputable {
-                reason: options
-                    .budget_missing
-                    .clone()
-                    .unwrap_or_else(|| no_budget(lang).to_owned()),
-            },
-        };
-        let impact = match inputs.impact {
-            Some(i) => Section::Computed(i.clone()),
-            None => Section::NotComputable {
-                reason: options
-                    .impact_missing
-                    .clone()
-                    .unwrap_or_else(|| no_impact(lang).to_owned()),
-            },
-        };
-
-        let mut key_figures = Vec::new();
-        let breakdown = snap
-            .members
-            .active_by_status
-            .iter()
-            .map(|(k, v)| Part {
-                key: k.clone(),
-                label: lang.member_status(k).to_owned(),
-                count: *v,
-            })
-            .collect();
-        let (prev, change) = count_change(snap.members.active, prev_snap.members.active);
-        key_figures.push(KeyFigure {
-            key: "members",
-            label: l.members.to_owned(),
-            value: Some(count(snap.members.active)),
-            previous: prev,
-            change,
-            breakdown,
-            note: l.members_note.to_owned(),
-        });
-        match budget.computed() {
-            Some(b) => {
-                key_figures.push(KeyFigure {
-                    key: "budget_total",
-                    label: l.budget_total.to_owned(),
-                    value: Some(Quantity::Euros(b.total)),
-                    previous: None,
-                    change: None,
-                    breakdown: Vec::new(),
-                    note: b.source.clone(),
-                });
-                key_figures.push(KeyFigure {
-                    key: "budget_partners",
-                    label: l.budget_partners.to_owned(),
-                    value: Some(Quantity::Euros(b.partners)),
-                    previous: None,
-                    change: None,
-                    breakdown: Vec::new(),
-                    note: b.source.clone(),
-                });
-                key_figures.push(KeyFigure {
-                    key: "partner_share",
-                    label: l.partner_share.to_owned(),
-                    value: b.partner_share_percent.map(Quantity::Percent),
-                    previous: None,
-                    change: None,
-                    breakdown: Vec::new(),
-                    note: b.source.clone(),
-                });
-            }
-            None => {
-                for (key, label) in [
-                    ("budget_total", l.budget_total),
-                    ("budget_partners", l.budget_partners),
-                ] {
-                    key_figures.push(KeyFigure {
-                        key,
-                        label: label.to_owned(),
-                        value: None,
-                        previous: None,
-                        change: None,
-                        breakdown: Vec::new(),
-                        note: match &budget {
-                            Section::NotComputable { reason } => reason.clone(),
-                            Section::Computed(_) => String::new(),
-                        },
-                    });
-                }
-            }
-        }
-        for (key, label, a, b, note) in [
-            (
-                "services",
-                l.services,
-                services,
-                services_before,
-                l.services_note,
-            ),
-            (
-                "taken_over",
-                l.taken_over,
-                now.taken_over,
-                before.taken_over,
-                "",
-            ),
-            (
-                "in_handover",
-                l.in_handover,
-                now.in_handover,
-                before.in_handover,
-                "",
-            ),
-            ("stopped", l.stopped, now.stopped, before.stopped, ""),
-        ] {
-            let (prev, change) = count_change(a, b);
-            key_figures.push(KeyFigure {
-                key,
-                label: label.to_owned(),
-                value: Some(count(a)),
-                previous: prev,
-                change,
-                breakdown: Vec::new(),
-                note: note.to_owned(),
-            });
-        }
         let (partners, by_owner) = partners_at(p, as_of, o);
         let (partners_before, _) = partners_at(p, previous_as_of, o);
-        let (prev, change) = count_change(partners, partners_before);
-        key_figures.push(KeyFigure {
-            key: "partners",
-            label: l.partners.to_owned(),
-            value: Some(count(partners)),
-            previous: prev,
-            change,
-            breakdown: Vec::new(),
-            note: if by_owner {
-                l.partners_note_owners
-            } else {
-                l.partners_note_sponsors
-            }
-            .to_owned(),
-        });
+        let budget = budget_section(inputs, options, as_of);
+        let impact = impact_section(inputs, options);
 
-        let portfolio = portfolio_section(p, as_of, year, lang, o, now);
+        let mut key_figures = vec![members_figure(&snap, &prev_snap, lang)];
+        key_figures.extend(budget_figures(&budget, lang));
+        key_figures.extend(stage_figures(&now, &before, lang));
+        key_figures.push(partners_figure(partners, partners_before, by_owner, lang));
+
         let facts = claims::Facts {
             members: snap.members.active,
-            services,
+            services: services(&now),
             taken_over: now.taken_over,
             in_handover: now.in_handover,
             partners,
@@ -578,6 +417,7 @@ impl Report {
             impact: impact.computed(),
         };
         let claims = claims::check(inputs.published, &facts, lang);
+        let portfolio = portfolio_section(p, as_of, year, lang, o, now);
 
         Ok(Report {
             year,
@@ -612,6 +452,190 @@ impl Report {
     }
 }
 
+/// The report's date and the date one year before; the date must be in the year.
+fn report_dates(options: &ReportOptions) -> Result<(NaiveDate, NaiveDate)> {
+    let year = options.year;
+    let as_of = match options.as_of {
+        Some(d) if chrono::Datelike::year(&d) != year => {
+            return Err(Error::AsOfOutsideYear { year, as_of: d });
+        }
+        Some(d) => d,
+        None => NaiveDate::from_ymd_opt(year, 12, 31).ok_or(Error::YearOutOfRange { year })?,
+    };
+    let previous_as_of = as_of
+        .checked_sub_months(Months::new(12))
+        .ok_or(Error::YearOutOfRange { year })?;
+    Ok((as_of, previous_as_of))
+}
+
+/// The budget section, or why there is none.
+fn budget_section(
+    inputs: &Inputs<'_>,
+    options: &ReportOptions,
+    as_of: NaiveDate,
+) -> Section<BudgetSection> {
+    match inputs.budget {
+        Some(b) => Section::Computed(budget::section(
+            b,
+            inputs.portfolio,
+            as_of,
+            BudgetOptions {
+                phase_rule: options.snapshot.phase_rule,
+            },
+        )),
+        None => Section::NotComputable {
+            reason: options
+                .budget_missing
+                .clone()
+                .unwrap_or_else(|| no_budget(options.lang).to_owned()),
+        },
+    }
+}
+
+/// The impact section, or why there is none.
+fn impact_section(inputs: &Inputs<'_>, options: &ReportOptions) -> Section<ImpactSection> {
+    match inputs.impact {
+        Some(i) => Section::Computed(i.clone()),
+        None => Section::NotComputable {
+            reason: options
+                .impact_missing
+                .clone()
+                .unwrap_or_else(|| no_impact(options.lang).to_owned()),
+        },
+    }
+}
+
+/// Services in the portfolio: records whose first phase has started.
+fn services(c: &StageCounts) -> usize {
+    c.total() - c.not_started
+}
+
+/// A key figure without previous value nor breakdown.
+fn figure(key: &'static str, label: &str, value: Option<Quantity>, note: String) -> KeyFigure {
+    KeyFigure {
+        key,
+        label: label.to_owned(),
+        value,
+        previous: None,
+        change: None,
+        breakdown: Vec::new(),
+        note,
+    }
+}
+
+/// A count with its value one year earlier and the change.
+fn count_figure(
+    key: &'static str,
+    label: &str,
+    now: usize,
+    before: usize,
+    note: &str,
+) -> KeyFigure {
+    let (previous, change) = count_change(now, before);
+    KeyFigure {
+        previous,
+        change,
+        ..figure(key, label, Some(count(now)), note.to_owned())
+    }
+}
+
+/// Active members, by status.
+fn members_figure(snap: &Snapshot, prev_snap: &Snapshot, lang: Lang) -> KeyFigure {
+    let l = lang.labels();
+    let breakdown = snap
+        .members
+        .active_by_status
+        .iter()
+        .map(|(k, v)| Part {
+            key: k.clone(),
+            label: lang.member_status(k).to_owned(),
+            count: *v,
+        })
+        .collect();
+    KeyFigure {
+        breakdown,
+        ..count_figure(
+            "members",
+            l.members,
+            snap.members.active,
+            prev_snap.members.active,
+            l.members_note,
+        )
+    }
+}
+
+/// The budget's total, partner funding and partner share; the first two as not
+/// computable when there is no budget.
+fn budget_figures(budget: &Section<BudgetSection>, lang: Lang) -> Vec<KeyFigure> {
+    let l = lang.labels();
+    match budget {
+        Section::Computed(b) => vec![
+            figure(
+                "budget_total",
+                l.budget_total,
+                Some(Quantity::Euros(b.total)),
+                b.source.clone(),
+            ),
+            figure(
+                "budget_partners",
+                l.budget_partners,
+                Some(Quantity::Euros(b.partners)),
+                b.source.clone(),
+            ),
+            figure(
+                "partner_share",
+                l.partner_share,
+                b.partner_share_percent.map(Quantity::Percent),
+                b.source.clone(),
+            ),
+        ],
+        Section::NotComputable { reason } => vec![
+            figure("budget_total", l.budget_total, None, reason.clone()),
+            figure("budget_partners", l.budget_partners, None, reason.clone()),
+        ],
+    }
+}
+
+/// Services, taken over, in hand-over, stopped.
+fn stage_figures(now: &StageCounts, before: &StageCounts, lang: Lang) -> Vec<KeyFigure> {
+    let l = lang.labels();
+    vec![
+        count_figure(
+            "services",
+            l.services,
+            services(now),
+            services(before),
+            l.services_note,
+        ),
+        count_figure(
+            "taken_over",
+            l.taken_over,
+            now.taken_over,
+            before.taken_over,
+            "",
+        ),
+        count_figure(
+            "in_handover",
+            l.in_handover,
+            now.in_handover,
+            before.in_handover,
+            "",
+        ),
+        count_figure("stopped", l.stopped, now.stopped, before.stopped, ""),
+    ]
+}
+
+/// Distinct partners (owners, or sponsors when no record has an owner).
+fn partners_figure(now: usize, before: usize, by_owner: bool, lang: Lang) -> KeyFigure {
+    let l = lang.labels();
+    let note = if by_owner {
+        l.partners_note_owners
+    } else {
+        l.partners_note_sponsors
+    };
+    count_figure("partners", l.partners, now, before, note)
+}
+
 fn no_budget(lang: Lang) -> &'static str {
     match lang {
         Lang::Fr => "aucune donnée budgétaire fournie",
@@ -642,39 +666,66 @@ fn portfolio_section(
             count: now.get(*s),
         })
         .collect();
+    PortfolioSection {
+        records: p.startups.len(),
+        by_stage,
+        by_phase: by_phase(p, as_of, o),
+        by_incubator: by_incubator(p, as_of, lang, o),
+        timeline: timeline(p, as_of, o),
+        funnel: funnel(p, as_of, lang, o),
+        entries: entries(p, as_of, year),
+    }
+}
 
+/// One more service at `stage`.
+fn add_stage(c: &mut StageCounts, stage: Stage) {
+    match stage {
+        Stage::Incubating => c.incubating += 1,
+        Stage::InHandover => c.in_handover += 1,
+        Stage::TakenOver => c.taken_over += 1,
+        Stage::Stopped => c.stopped += 1,
+        Stage::NotStarted => c.not_started += 1,
+        Stage::Unknown => c.unknown += 1,
+    }
+}
+
+/// Services by current phase as written, by name.
+fn by_phase(p: &Portfolio, as_of: NaiveDate, o: &SnapshotOptions) -> Vec<PhaseCount> {
     let mut phases: BTreeMap<&str, usize> = BTreeMap::new();
-    let mut incubators: BTreeMap<Option<&str>, StageCounts> = BTreeMap::new();
     for s in &p.startups {
         if let Some(ph) = s.phase_at(as_of, o.phase_rule) {
             *phases.entry(ph.name.as_str()).or_default() += 1;
         }
-        let stage = s.stage_at(as_of, p.vocabulary, o.phase_rule);
-        let ids: Vec<Option<&str>> = {
-            let v: Vec<_> = s.incubator_ids().map(|i| Some(i.as_str())).collect();
-            if v.is_empty() { vec![None] } else { v }
-        };
-        for id in ids {
-            let c = incubators.entry(id).or_default();
-            match stage {
-                Stage::Incubating => c.incubating += 1,
-                Stage::InHandover => c.in_handover += 1,
-                Stage::TakenOver => c.taken_over += 1,
-                Stage::Stopped => c.stopped += 1,
-                Stage::NotStarted => c.not_started += 1,
-                Stage::Unknown => c.unknown += 1,
-            }
-        }
     }
-    let by_phase = phases
+    phases
         .into_iter()
         .map(|(name, count)| PhaseCount {
             phase: name.to_owned(),
             stage: p.vocabulary.stage_of(name),
             count,
         })
-        .collect();
-    let mut by_incubator: Vec<IncubatorRow> = incubators
+        .collect()
+}
+
+/// Services by incubator and stage, by incubator id; services without one last.
+fn by_incubator(
+    p: &Portfolio,
+    as_of: NaiveDate,
+    lang: Lang,
+    o: &SnapshotOptions,
+) -> Vec<IncubatorRow> {
+    let mut incubators: BTreeMap<Option<&str>, StageCounts> = BTreeMap::new();
+    for s in &p.startups {
+        let stage = s.stage_at(as_of, p.vocabulary, o.phase_rule);
+        let ids: Vec<Option<&str>> = {
+            let v: Vec<_> = s.incubator_ids().map(|i| Some(i.as_str())).collect();
+            if v.is_empty() { vec![None] } else { v }
+        };
+        for id in ids {
+            add_stage(incubators.entry(id).or_default(), stage);
+        }
+    }
+    let mut rows: Vec<IncubatorRow> = incubators
         .into_iter()
         .map(|(id, c)| IncubatorRow {
             id: id.map(str::to_owned),
@@ -691,8 +742,12 @@ fn portfolio_section(
         })
         .collect();
     // Services without incubator last.
-    by_incubator.sort_by(|a, b| (a.id.is_none(), &a.id).cmp(&(b.id.is_none(), &b.id)));
+    rows.sort_by(|a, b| (a.id.is_none(), &a.id).cmp(&(b.id.is_none(), &b.id)));
+    rows
+}
 
+/// Every service with a dated phase, by first start then id.
+fn timeline(p: &Portfolio, as_of: NaiveDate, o: &SnapshotOptions) -> Vec<TimelineRow> {
     let mut timeline: Vec<TimelineRow> = p
         .startups
         .iter()
@@ -702,30 +757,46 @@ fn portfolio_section(
     timeline.sort_by(|a, b| {
         (a.spans.first().map(|s| s.start), &a.id).cmp(&(b.spans.first().map(|s| s.start), &b.id))
     });
+    timeline
+}
 
+/// The stages a service went through by `as_of`: every dated phase's, or only the
+/// current one for a record that keeps its status alone.
+fn stages_reached(
+    s: &Startup,
+    vocabulary: Vocabulary,
+    as_of: NaiveDate,
+    o: &SnapshotOptions,
+) -> Vec<Stage> {
+    match s.phase_field {
+        PhaseField::Status => s
+            .phase_at(as_of, o.phase_rule)
+            .map(|ph| vocabulary.stage_of(&ph.name))
+            .into_iter()
+            .collect(),
+        PhaseField::Phases => s
+            .phases
+            .iter()
+            .filter(|ph| {
+                ph.start
+                    .as_ref()
+                    .and_then(RecordDate::exact)
+                    .is_some_and(|d| d <= as_of)
+            })
+            .map(|ph| vocabulary.stage_of(&ph.name))
+            .collect(),
+    }
+}
+
+/// How many services reached incubation, hand-over, take-over (a stage reached counts
+/// for the earlier ones too), and how many were stopped.
+fn funnel(p: &Portfolio, as_of: NaiveDate, lang: Lang, o: &SnapshotOptions) -> Funnel {
     let mut reached = [0usize; 3];
     let mut stopped = 0;
     let mut status_records = false;
     for s in &p.startups {
         status_records |= s.phase_field == PhaseField::Status;
-        let stages: Vec<Stage> = match s.phase_field {
-            PhaseField::Status => s
-                .phase_at(as_of, o.phase_rule)
-                .map(|ph| p.vocabulary.stage_of(&ph.name))
-                .into_iter()
-                .collect(),
-            PhaseField::Phases => s
-                .phases
-                .iter()
-                .filter(|ph| {
-                    ph.start
-                        .as_ref()
-                        .and_then(RecordDate::exact)
-                        .is_some_and(|d| d <= as_of)
-                })
-                .map(|ph| p.vocabulary.stage_of(&ph.name))
-                .collect(),
-        };
+        let stages = stages_reached(s, p.vocabulary, as_of, o);
         let rank = stages
             .iter()
             .filter_map(|st| match st {
@@ -744,7 +815,7 @@ fn portfolio_section(
             stopped += 1;
         }
     }
-    let funnel = Funnel {
+    Funnel {
         steps: [Stage::Incubating, Stage::InHandover, Stage::TakenOver]
             .iter()
             .zip(reached)
@@ -756,8 +827,11 @@ fn portfolio_section(
             .collect(),
         stopped,
         status_records,
-    };
+    }
+}
 
+/// Services whose first dated phase started in `year`, by `as_of`; by date then id.
+fn entries(p: &Portfolio, as_of: NaiveDate, year: i32) -> Vec<Entry> {
     let mut entries: Vec<Entry> = p
         .startups
         .iter()
@@ -775,16 +849,7 @@ fn portfolio_section(
         })
         .collect();
     entries.sort_by(|a, b| (a.date, &a.id).cmp(&(b.date, &b.id)));
-
-    PortfolioSection {
-        records: p.startups.len(),
-        by_stage,
-        by_phase,
-        by_incubator,
-        timeline,
-        funnel,
-        entries,
-    }
+    entries
 }
 
 fn timeline_row(

@@ -6,19 +6,27 @@
 //! series differ by pattern as well as colour; text colours reach 4.5:1. Print: A4,
 //! nothing hidden, charts readable in greyscale.
 
-use std::fmt::Write;
+use std::fmt::{Result as Written, Write};
 
 use betagouv_portfolio::Stage;
 
+use crate::budget::BudgetSection;
 use crate::claims::Verdict;
 use crate::error::{Error, Result};
-use crate::impact::KpiRow;
-use crate::lang::Lang;
+use crate::impact::ImpactSection;
+use crate::lang::{Labels, Lang};
 use crate::model::{Report, Section};
 use crate::num;
 
 use super::svg::{self, Bar, ErrorPoint, Series, TimelineBar, esc};
-use super::{change, date, figure_value, p_value, quantity, title};
+use super::{
+    CountRow, EvaluationView, STAGES_SHOWN, Sections, computed, date, entry_rows, evaluation_views,
+    figure_rows, funnel_rows, incubator_header, incubator_rows, kpi_views, money_rows,
+    partner_share, span_rows, stage_rows, title, write_sections,
+};
+
+/// Kept here for callers of `render::html::kpi_value`; it lives in [`super`].
+pub use super::kpi_value;
 
 const CSS: &str = r#"
 *{box-sizing:border-box}
@@ -72,30 +80,8 @@ footer{border-top:1px solid #ddd;padding:1rem 2rem;color:#666;font-size:.85rem}
 }
 "#;
 
-/// The text of a KPI value for people (`more than 1,000,000 a day`).
-#[must_use]
-pub fn kpi_value(k: &KpiRow, lang: Lang) -> String {
-    let l = lang.labels();
-    let bound = match k.bound.as_str() {
-        "more-than" => format!("{} ", l.more_than),
-        "about" => format!("{} ", l.about),
-        _ => String::new(),
-    };
-    let v = if k.value.fract() == 0.0 && k.value.abs() < 9e15 {
-        num::fixed(k.value, 0, lang)
-    } else {
-        num::fixed(k.value, 2, lang)
-    };
-    let period = match k.period.as_deref() {
-        Some("day") => format!(" {}", l.per_day),
-        Some("week") => format!(" {}", l.per_week),
-        Some("month") => format!(" {}", l.per_month),
-        Some("year") => format!(" {}", l.per_year),
-        Some(other) => format!(" / {other}"),
-        None => String::new(),
-    };
-    format!("{bound}{v}{period}")
-}
+/// The HTML renderer.
+struct Html;
 
 fn verdict_icon(v: Verdict) -> &'static str {
     match v {
@@ -111,10 +97,201 @@ fn verdict_icon(v: Verdict) -> &'static str {
 /// # Errors
 /// [`Error::Fmt`] on a formatting failure (not expected with a `String`).
 pub fn render(r: &Report) -> Result<String> {
-    write_page(r).map_err(Error::Fmt)
+    write_sections(&Html, r, 64 * 1024).map_err(Error::Fmt)
 }
 
-fn table_open(o: &mut String, caption: &str, header: &[&str]) -> std::fmt::Result {
+impl Sections for Html {
+    const FRENCH_COLONS: bool = true;
+
+    /// The document's head, the page header and the table of contents.
+    fn header(&self, o: &mut String, r: &Report) -> Written {
+        let lang = r.lang;
+        let l = lang.labels();
+        let t = title(r);
+        write!(
+            o,
+            "<!DOCTYPE html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<meta name=\"generator\" content=\"betagouv-report\">\n<title>{}</title>\n<style>{CSS}</style>\n</head>\n<body>\n<a class=\"skip\" href=\"#main\">{}</a>\n",
+            lang.code(),
+            esc(&t),
+            esc(l.skip_link)
+        )?;
+        writeln!(
+            o,
+            "<header><p class=\"brand\">beta<span>.</span>gouv<span>.</span>fr</p><h1>{}</h1><p class=\"meta\">{}</p><p class=\"meta\">{} {} · {}</p></header>",
+            esc(&t),
+            esc(l.subtitle),
+            esc(l.as_of),
+            esc(&date(r.as_of, lang)),
+            esc(&r.sources.portfolio)
+        )?;
+        let sections = [
+            ("chiffres", l.key_figures),
+            ("portefeuille", l.portfolio),
+            ("budget", l.budget),
+            ("impact", l.impact),
+            ("verification", l.claims),
+            ("methode", l.method),
+        ];
+        write!(o, "<nav aria-label=\"{}\"><ol>", esc(l.summary))?;
+        for (id, label) in sections {
+            write!(o, "<li><a href=\"#{id}\">{}</a></li>", esc(label))?;
+        }
+        o.push_str("</ol></nav>\n<main id=\"main\">\n");
+        Ok(())
+    }
+
+    /// One tile per key figure.
+    fn key_figures(&self, o: &mut String, r: &Report) -> Written {
+        let l = r.lang.labels();
+        write!(
+            o,
+            "<section id=\"chiffres\"><h2>{}</h2><ul class=\"tiles\">",
+            esc(l.key_figures)
+        )?;
+        for k in figure_rows(r) {
+            let f = k.figure;
+            write!(
+                o,
+                "<li class=\"tile{}\"><p class=\"value\">{}</p><p class=\"label\">{}</p>",
+                if f.value.is_none() { " na" } else { "" },
+                esc(&k.value),
+                esc(&f.label)
+            )?;
+            if let Some(previous) = &k.previous {
+                write!(
+                    o,
+                    "<p class=\"change\">{} : {} ({})</p>",
+                    esc(l.previous_year),
+                    esc(previous),
+                    esc(&k.change)
+                )?;
+            }
+            if !k.breakdown.is_empty() {
+                write!(o, "<p class=\"note\">{}</p>", esc(&k.breakdown.join(" · ")))?;
+            }
+            if !f.note.is_empty() {
+                write!(o, "<p class=\"note\">{}</p>", esc(&f.note))?;
+            }
+            o.push_str("</li>");
+        }
+        o.push_str("</ul></section>\n");
+        Ok(())
+    }
+
+    /// Charts by stage, by incubator, the funnel, the timeline, and the year's entries.
+    fn portfolio(&self, o: &mut String, r: &Report) -> Written {
+        write!(
+            o,
+            "<section id=\"portefeuille\"><h2>{}</h2>",
+            esc(r.lang.labels().portfolio)
+        )?;
+        by_stage(o, r)?;
+        by_incubator(o, r)?;
+        funnel(o, r)?;
+        timeline(o, r)?;
+        entries(o, r)?;
+        o.push_str("</section>\n");
+        Ok(())
+    }
+
+    /// The chart by source, then the tables by start-up and by stage.
+    fn budget(&self, o: &mut String, r: &Report) -> Written {
+        let l = r.lang.labels();
+        write!(o, "<section id=\"budget\"><h2>{}</h2>", esc(l.budget))?;
+        match &r.budget {
+            Section::NotComputable { reason } => not_computable(o, l, reason)?,
+            Section::Computed(b) => {
+                by_source(o, b, r.lang)?;
+                spending(o, b, r.lang)?;
+            }
+        }
+        o.push_str("</section>\n");
+        Ok(())
+    }
+
+    /// One card per evaluation, then the usage KPIs.
+    fn impact(&self, o: &mut String, r: &Report) -> Written {
+        let l = r.lang.labels();
+        write!(o, "<section id=\"impact\"><h2>{}</h2>", esc(l.impact))?;
+        match &r.impact {
+            Section::NotComputable { reason } => not_computable(o, l, reason)?,
+            Section::Computed(i) => {
+                for (n, e) in evaluation_views(i, r.lang).iter().enumerate() {
+                    evaluation(o, n, e, r.lang)?;
+                }
+                kpis(o, i, r.lang)?;
+            }
+        }
+        o.push_str("</section>\n");
+        Ok(())
+    }
+
+    /// Each published figure beside the computed one, with its verdict.
+    fn claims(&self, o: &mut String, r: &Report) -> Written {
+        let lang = r.lang;
+        let l = lang.labels();
+        write!(
+            o,
+            "<section id=\"verification\"><h2>{}</h2><p>{}</p>",
+            esc(l.claims),
+            esc(l.claims_intro)
+        )?;
+        table_open(
+            o,
+            l.claims,
+            &[l.claim, l.published, l.computed, l.verdict, l.note],
+        )?;
+        for c in &r.claims {
+            write!(
+                o,
+                "<tr><th scope=\"row\">{}</th><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"v-{}\"><span aria-hidden=\"true\">{} </span>{}</td><td>{}</td></tr>",
+                esc(&c.label),
+                esc(&c.published),
+                esc(computed(c)),
+                c.verdict.key(),
+                verdict_icon(c.verdict),
+                esc(c.verdict.label(lang)),
+                esc(&c.note)
+            )?;
+        }
+        o.push_str("</tbody></table></section>\n");
+        Ok(())
+    }
+
+    /// The method, the sources and the problem counts.
+    fn method(&self, o: &mut String, r: &Report) -> Written {
+        let l = r.lang.labels();
+        write!(
+            o,
+            "<section id=\"methode\"><h2>{}</h2><p>{}</p><ul><li>{}</li>",
+            esc(l.method),
+            esc(l.method_text),
+            esc(&r.sources.portfolio)
+        )?;
+        for s in [&r.sources.budget, &r.sources.impact].into_iter().flatten() {
+            write!(o, "<li>{}</li>", esc(s))?;
+        }
+        writeln!(
+            o,
+            "</ul><p>{} : {}</p></section>",
+            esc(l.problems),
+            esc(&super::problems(r))
+        )
+    }
+
+    fn footer(&self, o: &mut String, r: &Report) -> Written {
+        let l = r.lang.labels();
+        write!(
+            o,
+            "</main>\n<footer>{} · {} {}</footer>\n</body>\n</html>\n",
+            esc(l.generated_by),
+            esc(l.as_of),
+            esc(&date(r.as_of, r.lang))
+        )
+    }
+}
+
+fn table_open(o: &mut String, caption: &str, header: &[&str]) -> Written {
     write!(o, "<table><caption>{}</caption><thead><tr>", esc(caption))?;
     for h in header {
         write!(o, "<th scope=\"col\">{}</th>", esc(h))?;
@@ -123,7 +300,7 @@ fn table_open(o: &mut String, caption: &str, header: &[&str]) -> std::fmt::Resul
     Ok(())
 }
 
-fn row(o: &mut String, head: &str, cells: &[String]) -> std::fmt::Result {
+fn row(o: &mut String, head: &str, cells: &[String]) -> Written {
     write!(o, "<tr><th scope=\"row\">{}</th>", esc(head))?;
     for c in cells {
         write!(o, "<td class=\"n\">{}</td>", esc(c))?;
@@ -132,129 +309,69 @@ fn row(o: &mut String, head: &str, cells: &[String]) -> std::fmt::Result {
     Ok(())
 }
 
-fn figure(o: &mut String, caption: &str, svg: &str, table: &str, wide: bool) {
+/// A chart beside its data table.
+fn figure(o: &mut String, caption: &str, svg: &str, table: &str, wide: bool) -> Written {
     // The caption repeats the chart's description (its heading is the h3 above).
-    let _ = write!(
+    write!(
         o,
         "<div class=\"pair{}\"><figure><figcaption>{}</figcaption>{svg}</figure><div>{table}</div></div>",
         if wide { " wide" } else { "" },
         esc(caption)
-    );
+    )
 }
 
-const STAGES_SHOWN: [Stage; 4] = [
-    Stage::Incubating,
-    Stage::InHandover,
-    Stage::TakenOver,
-    Stage::Stopped,
-];
+/// A chart under its own heading.
+fn titled_figure(
+    o: &mut String,
+    heading: &str,
+    caption: &str,
+    svg: &str,
+    table: &str,
+    wide: bool,
+) -> Written {
+    write!(o, "<h3>{}</h3>", esc(heading))?;
+    figure(o, caption, svg, table, wide)
+}
 
-fn write_page(r: &Report) -> std::result::Result<String, std::fmt::Error> {
-    let lang = r.lang;
-    let l = lang.labels();
-    let mut o = String::with_capacity(64 * 1024);
-    let t = title(r);
-    write!(
-        o,
-        "<!DOCTYPE html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<meta name=\"generator\" content=\"betagouv-report\">\n<title>{}</title>\n<style>{CSS}</style>\n</head>\n<body>\n<a class=\"skip\" href=\"#main\">{}</a>\n",
-        lang.code(),
-        esc(&t),
-        esc(l.skip_link)
-    )?;
-    writeln!(
-        o,
-        "<header><p class=\"brand\">beta<span>.</span>gouv<span>.</span>fr</p><h1>{}</h1><p class=\"meta\">{}</p><p class=\"meta\">{} {} · {}</p></header>",
-        esc(&t),
-        esc(l.subtitle),
-        esc(l.as_of),
-        esc(&date(r.as_of, lang)),
-        esc(&r.sources.portfolio)
-    )?;
-    let sections = [
-        ("chiffres", l.key_figures),
-        ("portefeuille", l.portfolio),
-        ("budget", l.budget),
-        ("impact", l.impact),
-        ("verification", l.claims),
-        ("methode", l.method),
-    ];
-    write!(o, "<nav aria-label=\"{}\"><ol>", esc(l.summary))?;
-    for (id, label) in sections {
-        write!(o, "<li><a href=\"#{id}\">{}</a></li>", esc(label))?;
+fn bar(c: &CountRow) -> Bar {
+    Bar {
+        label: c.label.clone(),
+        value: c.count as f64,
+        text: c.text.clone(),
+        fill: svg::stage_color(c.stage),
     }
-    o.push_str("</ol></nav>\n<main id=\"main\">\n");
+}
 
-    // Key figures.
+fn not_computable(o: &mut String, l: &Labels, reason: &str) -> Written {
     write!(
         o,
-        "<section id=\"chiffres\"><h2>{}</h2><ul class=\"tiles\">",
-        esc(l.key_figures)
-    )?;
-    for k in &r.key_figures {
-        let na = k.value.is_none();
-        write!(
-            o,
-            "<li class=\"tile{}\"><p class=\"value\">{}</p><p class=\"label\">{}</p>",
-            if na { " na" } else { "" },
-            esc(&figure_value(k, lang)),
-            esc(&k.label)
-        )?;
-        if let Some(p) = k.previous {
-            write!(
-                o,
-                "<p class=\"change\">{} : {} ({})</p>",
-                esc(l.previous_year),
-                esc(&quantity(p, lang)),
-                esc(&change(k.change, lang))
-            )?;
-        }
-        if !k.breakdown.is_empty() {
-            let parts: Vec<String> = k
-                .breakdown
-                .iter()
-                .map(|p| format!("{} {}", p.label, p.count))
-                .collect();
-            write!(o, "<p class=\"note\">{}</p>", esc(&parts.join(" · ")))?;
-        }
-        if !k.note.is_empty() {
-            write!(o, "<p class=\"note\">{}</p>", esc(&k.note))?;
-        }
-        o.push_str("</li>");
-    }
-    o.push_str("</ul></section>\n");
+        "<p class=\"na-box\"><strong>{}</strong> : {}</p>",
+        esc(l.not_computable),
+        esc(reason)
+    )
+}
 
-    // Portfolio.
-    write!(
-        o,
-        "<section id=\"portefeuille\"><h2>{}</h2>",
-        esc(l.portfolio)
-    )?;
-    let stage_rows: Vec<_> = r
-        .portfolio
-        .by_stage
-        .iter()
+fn by_stage(o: &mut String, r: &Report) -> Written {
+    let l = r.lang.labels();
+    let rows: Vec<CountRow> = stage_rows(r)
+        .into_iter()
         .filter(|s| s.count > 0 || STAGES_SHOWN.contains(&s.stage))
         .collect();
-    let bars: Vec<Bar> = stage_rows
-        .iter()
-        .map(|s| Bar {
-            label: s.label.clone(),
-            value: s.count as f64,
-            text: num::count(s.count, lang),
-            fill: svg::stage_color(s.stage),
-        })
-        .collect();
+    let bars: Vec<Bar> = rows.iter().map(bar).collect();
     let chart = svg::hbar("c-stage", l.by_stage, l.by_stage_desc, &bars);
     let mut tb = String::new();
     table_open(&mut tb, l.data_table, &[l.stage, l.count])?;
-    for s in &stage_rows {
-        row(&mut tb, &s.label, &[num::count(s.count, lang)])?;
+    for s in &rows {
+        row(&mut tb, &s.label, std::slice::from_ref(&s.text))?;
     }
-    row(&mut tb, l.total, &[num::count(r.portfolio.records, lang)])?;
+    row(&mut tb, l.total, &[num::count(r.portfolio.records, r.lang)])?;
     tb.push_str("</tbody></table>");
-    write!(o, "<h3>{}</h3>", esc(l.by_stage))?;
-    figure(&mut o, l.by_stage_desc, &chart, &tb, false);
+    titled_figure(o, l.by_stage, l.by_stage_desc, &chart, &tb, false)
+}
 
+fn by_incubator(o: &mut String, r: &Report) -> Written {
+    let lang = r.lang;
+    let l = lang.labels();
     let series: Vec<Series> = STAGES_SHOWN
         .iter()
         .map(|s| Series {
@@ -262,18 +379,12 @@ fn write_page(r: &Report) -> std::result::Result<String, std::fmt::Error> {
             stage: *s,
         })
         .collect();
-    let rows: Vec<(String, Vec<f64>)> = r
-        .portfolio
-        .by_incubator
+    let rows = incubator_rows(r);
+    let data: Vec<(String, Vec<f64>)> = rows
         .iter()
         .map(|i| {
-            (
-                i.label.clone(),
-                STAGES_SHOWN
-                    .iter()
-                    .map(|s| i.by_stage.get(*s) as f64)
-                    .collect(),
-            )
+            let counts = i.counts.iter().map(|n| *n as f64).collect();
+            (i.label.to_owned(), counts)
         })
         .collect();
     let chart = svg::stacked_hbar(
@@ -281,61 +392,39 @@ fn write_page(r: &Report) -> std::result::Result<String, std::fmt::Error> {
         l.by_incubator,
         l.by_incubator_desc,
         &series,
-        &rows,
+        &data,
     );
     let mut tb = String::new();
-    let mut header = vec![l.incubator];
-    header.extend(STAGES_SHOWN.iter().map(|s| lang.stage(*s)));
-    header.push(l.total);
-    table_open(&mut tb, l.data_table, &header)?;
-    for i in &r.portfolio.by_incubator {
-        let mut cells: Vec<String> = STAGES_SHOWN
-            .iter()
-            .map(|s| num::count(i.by_stage.get(*s), lang))
-            .collect();
-        cells.push(num::count(i.total, lang));
-        row(&mut tb, &i.label, &cells)?;
+    table_open(&mut tb, l.data_table, &incubator_header(lang))?;
+    for i in &rows {
+        row(&mut tb, i.label, &i.cells)?;
     }
     tb.push_str("</tbody></table>");
-    write!(o, "<h3>{}</h3>", esc(l.by_incubator))?;
-    figure(&mut o, l.by_incubator_desc, &chart, &tb, false);
+    titled_figure(o, l.by_incubator, l.by_incubator_desc, &chart, &tb, false)
+}
 
-    // Funnel.
-    let mut bars: Vec<Bar> = r
-        .portfolio
-        .funnel
-        .steps
-        .iter()
-        .map(|s| Bar {
-            label: s.label.clone(),
-            value: s.reached as f64,
-            text: num::count(s.reached, lang),
-            fill: svg::stage_color(s.stage),
-        })
-        .collect();
-    bars.push(Bar {
-        label: lang.stage(Stage::Stopped).to_owned(),
-        value: r.portfolio.funnel.stopped as f64,
-        text: num::count(r.portfolio.funnel.stopped, lang),
-        fill: svg::stage_color(Stage::Stopped),
-    });
+fn funnel(o: &mut String, r: &Report) -> Written {
+    let l = r.lang.labels();
+    let rows = funnel_rows(r);
+    let bars: Vec<Bar> = rows.iter().map(bar).collect();
     let chart = svg::hbar("c-funnel", l.funnel, l.funnel_desc, &bars);
     let mut tb = String::new();
     table_open(&mut tb, l.data_table, &[l.stage, l.reached])?;
-    for b in &bars {
-        row(&mut tb, &b.label, std::slice::from_ref(&b.text))?;
+    for s in &rows {
+        row(&mut tb, &s.label, std::slice::from_ref(&s.text))?;
     }
     tb.push_str("</tbody></table>");
     if r.portfolio.funnel.status_records {
         write!(tb, "<p>{}</p>", esc(l.funnel_note))?;
     }
-    write!(o, "<h3>{}</h3>", esc(l.funnel))?;
-    figure(&mut o, l.funnel_desc, &chart, &tb, false);
+    titled_figure(o, l.funnel, l.funnel_desc, &chart, &tb, false)
+}
 
-    // Timeline.
-    let bars: Vec<TimelineBar> = r
-        .portfolio
-        .timeline
+fn timeline(o: &mut String, r: &Report) -> Written {
+    let lang = r.lang;
+    let l = lang.labels();
+    let services = &r.portfolio.timeline;
+    let bars: Vec<TimelineBar> = services
         .iter()
         .map(|t| TimelineBar {
             label: t.name.clone(),
@@ -343,11 +432,10 @@ fn write_page(r: &Report) -> std::result::Result<String, std::fmt::Error> {
             tail: t.spans.last().map(|s| s.phase.clone()).unwrap_or_default(),
         })
         .collect();
-    let tseries: Vec<Series> = Stage::ALL
+    let series: Vec<Series> = Stage::ALL
         .iter()
         .filter(|s| {
-            r.portfolio
-                .timeline
+            services
                 .iter()
                 .any(|t| t.spans.iter().any(|sp| sp.stage == **s))
         })
@@ -360,286 +448,180 @@ fn write_page(r: &Report) -> std::result::Result<String, std::fmt::Error> {
         "c-timeline",
         l.timeline,
         l.timeline_desc,
-        &tseries,
+        &series,
         &bars,
         r.as_of,
     );
     let mut tb = String::new();
     table_open(&mut tb, l.data_table, &[l.service, l.phase, l.start, l.end])?;
-    for t in &r.portfolio.timeline {
-        for s in &t.spans {
-            write!(
-                tb,
-                "<tr><th scope=\"row\">{}</th><td>{} ({})</td><td class=\"n\">{}{}</td><td class=\"n\">{}</td></tr>",
-                esc(&t.name),
-                esc(&s.phase),
-                esc(lang.stage(s.stage)),
-                esc(&s.start_as_written),
-                if s.approximate {
-                    format!(" ({})", esc(l.approximate))
-                } else {
-                    String::new()
-                },
-                if s.ongoing {
-                    esc(l.ongoing)
-                } else {
-                    esc(&s.end.to_string())
-                }
-            )?;
-        }
-    }
-    tb.push_str("</tbody></table>");
-    write!(o, "<h3>{}</h3>", esc(l.timeline))?;
-    figure(&mut o, l.timeline_desc, &chart, &tb, true);
-
-    write!(o, "<h3>{}</h3>", esc(l.entries))?;
-    if r.portfolio.entries.is_empty() {
-        write!(o, "<p>{}</p>", esc(l.no_entries))?;
-    } else {
-        o.push_str("<ul>");
-        for e in &r.portfolio.entries {
-            write!(
-                o,
-                "<li><time datetime=\"{}\">{}</time> — {}</li>",
-                e.date,
-                esc(&date(e.date, lang)),
-                esc(&e.name)
-            )?;
-        }
-        o.push_str("</ul>");
-    }
-    o.push_str("</section>\n");
-
-    // Budget.
-    write!(o, "<section id=\"budget\"><h2>{}</h2>", esc(l.budget))?;
-    match &r.budget {
-        Section::NotComputable { reason } => {
-            write!(
-                o,
-                "<p class=\"na-box\"><strong>{}</strong> : {}</p>",
-                esc(l.not_computable),
-                esc(reason)
-            )?;
-        }
-        Section::Computed(b) => {
-            let bars: Vec<Bar> = b
-                .by_source
-                .iter()
-                .map(|a| Bar {
-                    label: super::source_label(&a.key, lang),
-                    value: a.amount.to_string().parse().unwrap_or(0.0),
-                    text: num::euros(a.amount, lang),
-                    fill: match a.kind {
-                        Some(crate::budget::FundingKind::Own) => svg::BLUE_FRANCE,
-                        _ => "#29598F",
-                    },
-                })
-                .collect();
-            let chart = svg::hbar("c-budget", l.by_source, l.by_source_desc, &bars);
-            let mut tb = String::new();
-            table_open(&mut tb, l.data_table, &[l.source, l.amount])?;
-            for bar in &bars {
-                row(&mut tb, &bar.label, std::slice::from_ref(&bar.text))?;
-            }
-            row(&mut tb, l.total, &[num::euros(b.total, lang)])?;
-            tb.push_str("</tbody></table>");
-            if let Some(s) = b.partner_share_percent {
-                write!(
-                    tb,
-                    "<p>{} : {}</p>",
-                    esc(l.partner_share),
-                    esc(&num::percent(&num::decimal(s, lang)))
-                )?;
-            }
-            write!(o, "<h3>{}</h3>", esc(l.by_source))?;
-            figure(&mut o, l.by_source_desc, &chart, &tb, false);
-            for (caption, rows) in [
-                (l.by_startup, &b.by_startup),
-                (l.by_phase_budget, &b.by_stage),
-            ] {
-                if rows.is_empty() {
-                    continue;
-                }
-                write!(o, "<h3>{}</h3>", esc(caption))?;
-                table_open(&mut o, caption, &[l.service, l.amount])?;
-                for a in rows {
-                    row(
-                        &mut o,
-                        &super::source_label(&a.key, lang),
-                        &[num::euros(a.amount, lang)],
-                    )?;
-                }
-                o.push_str("</tbody></table>");
-            }
-        }
-    }
-    o.push_str("</section>\n");
-
-    // Impact.
-    write!(o, "<section id=\"impact\"><h2>{}</h2>", esc(l.impact))?;
-    match &r.impact {
-        Section::NotComputable { reason } => {
-            write!(
-                o,
-                "<p class=\"na-box\"><strong>{}</strong> : {}</p>",
-                esc(l.not_computable),
-                esc(reason)
-            )?;
-        }
-        Section::Computed(i) => {
-            for (n, e) in i.evaluations.iter().enumerate() {
-                let name = e.startup_name.as_deref().unwrap_or(&e.startup);
-                write!(
-                    o,
-                    "<div class=\"card\"><h3>{} — {}</h3><p>{}</p>",
-                    esc(name),
-                    esc(l.evaluation),
-                    esc(lang.pick(&e.outcome, e.outcome_fr.as_deref()))
-                )?;
-                let pct = |x: f64| format!("{} %", num::fixed(x, 1, lang));
-                let points = [&e.treated, &e.control]
-                    .iter()
-                    .map(|a| ErrorPoint {
-                        label: lang.pick(&a.label, a.label_fr.as_deref()).to_owned(),
-                        value: a.rate_percent,
-                        lower: a.ci_lower_percent,
-                        upper: a.ci_upper_percent,
-                        text: pct(a.rate_percent),
-                    })
-                    .collect::<Vec<_>>();
-                let chart = svg::error_bars(
-                    &format!("c-impact-{n}"),
-                    &format!("{name} — {}", l.evaluation),
-                    l.evaluation_desc,
-                    &points,
-                    " %",
-                );
-                let mut tb = String::new();
-                table_open(
-                    &mut tb,
-                    l.data_table,
-                    &[l.cohort, l.cohort_size, l.rate, l.interval],
-                )?;
-                for a in [&e.treated, &e.control] {
-                    write!(
-                        tb,
-                        "<tr><th scope=\"row\">{}</th><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">[{} ; {}]</td></tr>",
-                        esc(lang.pick(&a.label, a.label_fr.as_deref())),
-                        esc(&num::int(i64::try_from(a.n).unwrap_or(i64::MAX), lang)),
-                        esc(&pct(a.rate_percent)),
-                        esc(&num::fixed(a.ci_lower_percent, 2, lang)),
-                        esc(&num::fixed(a.ci_upper_percent, 2, lang)),
-                    )?;
-                }
-                tb.push_str("</tbody></table><dl>");
-                let mut dl = |k: &str, v: String| {
-                    let _ = write!(tb, "<dt>{}</dt><dd>{}</dd>", esc(k), esc(&v));
-                };
-                dl(
-                    l.difference,
-                    format!(
-                        "{} {} ({} : [{} ; {}])",
-                        num::signed(e.difference_points, 1, lang),
-                        l.points,
-                        l.interval,
-                        num::fixed(e.ci_lower_points, 2, lang),
-                        num::fixed(e.ci_upper_points, 2, lang)
-                    ),
-                );
-                if let Some(rel) = e.relative_percent {
-                    dl(l.relative, format!("{} %", num::signed(rel, 1, lang)));
-                }
-                dl(l.p_value, p_value(e.p_value, lang));
-                if let Some(m) = e.mde_points {
-                    dl(
-                        l.mde,
-                        format!(
-                            "{} {}{}",
-                            num::fixed(m, 2, lang),
-                            l.points,
-                            e.mde_relative_percent
-                                .map(|x| format!(" ({} %)", num::signed(x, 1, lang)))
-                                .unwrap_or_default()
-                        ),
-                    );
-                }
-                dl(l.source, e.source.clone());
-                if let Some(note) = &e.note {
-                    dl(l.note, note.clone());
-                }
-                tb.push_str("</dl>");
-                figure(&mut o, l.evaluation_desc, &chart, &tb, false);
-                o.push_str("</div>");
-            }
-            if !i.kpis.is_empty() {
-                write!(o, "<h3>{}</h3>", esc(l.kpis))?;
-                table_open(&mut o, l.kpis, &[l.service, l.metric, l.value, l.source])?;
-                for k in &i.kpis {
-                    write!(
-                        o,
-                        "<tr><th scope=\"row\">{}</th><td>{}</td><td class=\"n\">{}</td><td>{}</td></tr>",
-                        esc(k.startup_name.as_deref().unwrap_or(&k.startup)),
-                        esc(lang.pick(&k.metric, k.metric_fr.as_deref())),
-                        esc(&kpi_value(k, lang)),
-                        esc(&k.source)
-                    )?;
-                }
-                o.push_str("</tbody></table>");
-            }
-        }
-    }
-    o.push_str("</section>\n");
-
-    // Claims.
-    write!(
-        o,
-        "<section id=\"verification\"><h2>{}</h2><p>{}</p>",
-        esc(l.claims),
-        esc(l.claims_intro)
-    )?;
-    table_open(
-        &mut o,
-        l.claims,
-        &[l.claim, l.published, l.computed, l.verdict, l.note],
-    )?;
-    for c in &r.claims {
+    for s in span_rows(r) {
         write!(
-            o,
-            "<tr><th scope=\"row\">{}</th><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"v-{}\"><span aria-hidden=\"true\">{} </span>{}</td><td>{}</td></tr>",
-            esc(&c.label),
-            esc(&c.published),
-            esc(c.computed.as_deref().unwrap_or("–")),
-            c.verdict.key(),
-            verdict_icon(c.verdict),
-            esc(c.verdict.label(lang)),
-            esc(&c.note)
+            tb,
+            "<tr><th scope=\"row\">{}</th><td>{}</td><td class=\"n\">{}{}</td><td class=\"n\">{}</td></tr>",
+            esc(s.service),
+            esc(&s.phase),
+            esc(s.start),
+            if s.approximate {
+                format!(" ({})", esc(l.approximate))
+            } else {
+                String::new()
+            },
+            esc(&s.end)
         )?;
     }
-    o.push_str("</tbody></table></section>\n");
+    tb.push_str("</tbody></table>");
+    titled_figure(o, l.timeline, l.timeline_desc, &chart, &tb, true)
+}
 
-    // Method.
+fn entries(o: &mut String, r: &Report) -> Written {
+    let l = r.lang.labels();
+    write!(o, "<h3>{}</h3>", esc(l.entries))?;
+    let rows = entry_rows(r);
+    if rows.is_empty() {
+        return write!(o, "<p>{}</p>", esc(l.no_entries));
+    }
+    o.push_str("<ul>");
+    for (day, text, name) in rows {
+        write!(
+            o,
+            "<li><time datetime=\"{day}\">{}</time> — {}</li>",
+            esc(&text),
+            esc(name)
+        )?;
+    }
+    o.push_str("</ul>");
+    Ok(())
+}
+
+fn by_source(o: &mut String, b: &BudgetSection, lang: Lang) -> Written {
+    let l = lang.labels();
+    let rows = money_rows(&b.by_source, lang);
+    let bars: Vec<Bar> = rows
+        .iter()
+        .map(|a| Bar {
+            label: a.label.clone(),
+            value: a.value,
+            text: a.amount.clone(),
+            fill: if a.own { svg::BLUE_FRANCE } else { "#29598F" },
+        })
+        .collect();
+    let chart = svg::hbar("c-budget", l.by_source, l.by_source_desc, &bars);
+    let mut tb = String::new();
+    table_open(&mut tb, l.data_table, &[l.source, l.amount])?;
+    for a in &rows {
+        row(&mut tb, &a.label, std::slice::from_ref(&a.amount))?;
+    }
+    row(&mut tb, l.total, &[num::euros(b.total, lang)])?;
+    tb.push_str("</tbody></table>");
+    if let Some(share) = partner_share(b, lang) {
+        write!(tb, "<p>{} : {}</p>", esc(l.partner_share), esc(&share))?;
+    }
+    titled_figure(o, l.by_source, l.by_source_desc, &chart, &tb, false)
+}
+
+fn spending(o: &mut String, b: &BudgetSection, lang: Lang) -> Written {
+    let l = lang.labels();
+    for (caption, rows) in [
+        (l.by_startup, &b.by_startup),
+        (l.by_phase_budget, &b.by_stage),
+    ] {
+        if rows.is_empty() {
+            continue;
+        }
+        write!(o, "<h3>{}</h3>", esc(caption))?;
+        table_open(o, caption, &[l.service, l.amount])?;
+        for a in money_rows(rows, lang) {
+            row(o, &a.label, &[a.amount])?;
+        }
+        o.push_str("</tbody></table>");
+    }
+    Ok(())
+}
+
+fn evaluation(o: &mut String, n: usize, e: &EvaluationView<'_>, lang: Lang) -> Written {
+    let l = lang.labels();
     write!(
         o,
-        "<section id=\"methode\"><h2>{}</h2><p>{}</p><ul><li>{}</li>",
-        esc(l.method),
-        esc(l.method_text),
-        esc(&r.sources.portfolio)
+        "<div class=\"card\"><h3>{} — {}</h3><p>{}</p>",
+        esc(e.name),
+        esc(l.evaluation),
+        esc(e.outcome)
     )?;
-    for s in [&r.sources.budget, &r.sources.impact].into_iter().flatten() {
-        write!(o, "<li>{}</li>", esc(s))?;
-    }
-    write!(
-        o,
-        "</ul><p>{} : {}</p></section>\n</main>\n<footer>{} · {} {}</footer>\n</body>\n</html>\n",
-        esc(l.problems),
-        esc(&super::problems(r)),
-        esc(l.generated_by),
-        esc(l.as_of),
-        esc(&date(r.as_of, lang))
+    let points: Vec<ErrorPoint> = e
+        .arms
+        .iter()
+        .map(|a| ErrorPoint {
+            label: a.label.to_owned(),
+            value: a.arm.rate_percent,
+            lower: a.arm.ci_lower_percent,
+            upper: a.arm.ci_upper_percent,
+            text: a.rate.clone(),
+        })
+        .collect();
+    let chart = svg::error_bars(
+        &format!("c-impact-{n}"),
+        &format!("{} — {}", e.name, l.evaluation),
+        l.evaluation_desc,
+        &points,
+        " %",
+    );
+    let mut tb = String::new();
+    table_open(
+        &mut tb,
+        l.data_table,
+        &[l.cohort, l.cohort_size, l.rate, l.interval],
     )?;
-    // French puts a space before a colon, English does not.
-    if lang == Lang::En {
-        o = o.replace(" : ", ": ");
+    for a in &e.arms {
+        write!(
+            tb,
+            "<tr><th scope=\"row\">{}</th><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">[{} ; {}]</td></tr>",
+            esc(a.label),
+            esc(&a.n),
+            esc(&a.rate),
+            esc(&a.ci.0),
+            esc(&a.ci.1),
+        )?;
     }
-    Ok(o)
+    tb.push_str("</tbody></table><dl>");
+    let (lower, upper) = &e.ci;
+    let difference = format!("{} ({} : [{lower} ; {upper}])", e.difference, l.interval);
+    let mde = e.mde.as_ref().map(|m| format!("{m}{}", e.mde_relative));
+    for (term, value) in [
+        (l.difference, Some(&difference)),
+        (l.relative, e.relative.as_ref()),
+        (l.p_value, Some(&e.p_value)),
+        (l.mde, mde.as_ref()),
+        (l.source, Some(&e.row.source)),
+        (l.note, e.row.note.as_ref()),
+    ] {
+        if let Some(value) = value {
+            write!(tb, "<dt>{}</dt><dd>{}</dd>", esc(term), esc(value))?;
+        }
+    }
+    tb.push_str("</dl>");
+    figure(o, l.evaluation_desc, &chart, &tb, false)?;
+    o.push_str("</div>");
+    Ok(())
+}
+
+fn kpis(o: &mut String, i: &ImpactSection, lang: Lang) -> Written {
+    let l = lang.labels();
+    let rows = kpi_views(i, lang);
+    if rows.is_empty() {
+        return Ok(());
+    }
+    write!(o, "<h3>{}</h3>", esc(l.kpis))?;
+    table_open(o, l.kpis, &[l.service, l.metric, l.value, l.source])?;
+    for k in &rows {
+        write!(
+            o,
+            "<tr><th scope=\"row\">{}</th><td>{}</td><td class=\"n\">{}</td><td>{}</td></tr>",
+            esc(k.service),
+            esc(k.metric),
+            esc(&k.value),
+            esc(k.source)
+        )?;
+    }
+    o.push_str("</tbody></table>");
+    Ok(())
 }

@@ -1,22 +1,29 @@
 //! Markdown for a blog post: headings, tables, the claims check. Charts are left to
 //! the HTML output; every chart's data is here as a table.
 
-use std::fmt::Write;
+use std::fmt::{Result as Written, Write};
 
-use betagouv_portfolio::Stage;
-
+use crate::budget::BudgetSection;
 use crate::error::{Error, Result};
+use crate::impact::ImpactSection;
+use crate::lang::{Labels, Lang};
 use crate::model::{Report, Section};
-use crate::num;
 
-use super::{change, date, figure_value, p_value, quantity, title};
+use super::{
+    EvaluationView, Sections, computed, date, entry_rows, evaluation_views, figure_rows,
+    funnel_rows, incubator_header, incubator_rows, kpi_views, money_rows, partner_share,
+    previous_header, span_rows, stage_rows, title, write_sections,
+};
+
+/// The Markdown renderer.
+struct Markdown;
 
 /// Escapes a table cell (`|` and line breaks).
 fn cell(s: &str) -> String {
     s.replace('|', "\\|").replace('\n', " ")
 }
 
-fn table(o: &mut String, header: &[&str], rows: &[Vec<String>]) -> std::fmt::Result {
+fn table(o: &mut String, header: &[&str], rows: &[Vec<String>]) -> Written {
     writeln!(
         o,
         "| {} |",
@@ -62,238 +69,236 @@ fn table(o: &mut String, header: &[&str], rows: &[Vec<String>]) -> std::fmt::Res
 /// # Errors
 /// [`Error::Fmt`] on a formatting failure (not expected with a `String`).
 pub fn render(r: &Report) -> Result<String> {
-    write_md(r).map_err(Error::Fmt)
+    write_sections(&Markdown, r, 0).map_err(Error::Fmt)
 }
 
-fn write_md(r: &Report) -> std::result::Result<String, std::fmt::Error> {
-    let lang = r.lang;
-    let l = lang.labels();
-    let mut o = String::new();
-    writeln!(o, "# {}\n", title(r))?;
-    writeln!(
-        o,
-        "{}. {} {} ({}).\n",
-        l.subtitle,
-        l.as_of,
-        date(r.as_of, lang),
-        r.sources.portfolio
-    )?;
+impl Sections for Markdown {
+    const FRENCH_COLONS: bool = true;
 
-    writeln!(o, "## {}\n", l.key_figures)?;
-    let prev = format!("{} ({})", l.previous_year, date(r.previous_as_of, lang));
-    let rows: Vec<Vec<String>> = r
-        .key_figures
-        .iter()
-        .map(|k| {
-            vec![
-                k.label.clone(),
-                figure_value(k, lang),
-                k.previous.map(|q| quantity(q, lang)).unwrap_or_default(),
-                change(k.change, lang),
-                k.note.clone(),
-            ]
-        })
-        .collect();
-    table(&mut o, &[l.claim, l.value, &prev, l.change, l.note], &rows)?;
-    if let Some(m) = r.key_figure("members")
-        && !m.breakdown.is_empty()
-    {
-        let parts: Vec<String> = m
-            .breakdown
-            .iter()
-            .map(|p| format!("{} {}", p.label, p.count))
-            .collect();
-        writeln!(o, "{} {} : {}.\n", l.members, l.by_status, parts.join(", "))?;
+    /// The title and what the figures describe.
+    fn header(&self, o: &mut String, r: &Report) -> Written {
+        let l = r.lang.labels();
+        writeln!(o, "# {}\n", title(r))?;
+        writeln!(
+            o,
+            "{}. {} {} ({}).\n",
+            l.subtitle,
+            l.as_of,
+            date(r.as_of, r.lang),
+            r.sources.portfolio
+        )
     }
 
-    writeln!(o, "## {}\n", l.portfolio)?;
+    /// The key figures' table and the members by status.
+    fn key_figures(&self, o: &mut String, r: &Report) -> Written {
+        let l = r.lang.labels();
+        writeln!(o, "## {}\n", l.key_figures)?;
+        let figures = figure_rows(r);
+        let rows: Vec<Vec<String>> = figures
+            .iter()
+            .map(|k| {
+                vec![
+                    k.figure.label.clone(),
+                    k.value.clone(),
+                    k.previous.clone().unwrap_or_default(),
+                    k.change.clone(),
+                    k.figure.note.clone(),
+                ]
+            })
+            .collect();
+        let previous = previous_header(r);
+        table(o, &[l.claim, l.value, &previous, l.change, l.note], &rows)?;
+        if let Some(m) = figures.iter().find(|k| k.figure.key == "members")
+            && !m.breakdown.is_empty()
+        {
+            let parts = m.breakdown.join(", ");
+            writeln!(o, "{} {} : {parts}.\n", l.members, l.by_status)?;
+        }
+        Ok(())
+    }
+
+    /// By stage, by incubator, the funnel, the timeline and the year's entries.
+    fn portfolio(&self, o: &mut String, r: &Report) -> Written {
+        writeln!(o, "## {}\n", r.lang.labels().portfolio)?;
+        by_stage(o, r)?;
+        by_incubator(o, r)?;
+        funnel(o, r)?;
+        timeline(o, r)?;
+        entries(o, r)
+    }
+
+    /// The budget by source and the partner share.
+    fn budget(&self, o: &mut String, r: &Report) -> Written {
+        let l = r.lang.labels();
+        writeln!(o, "## {}\n", l.budget)?;
+        match &r.budget {
+            Section::NotComputable { reason } => not_computable(o, l, reason),
+            Section::Computed(b) => by_source(o, b, r.lang),
+        }
+    }
+
+    /// Each evaluation's cohorts and figures, then the usage KPIs.
+    fn impact(&self, o: &mut String, r: &Report) -> Written {
+        let l = r.lang.labels();
+        writeln!(o, "## {}\n", l.impact)?;
+        match &r.impact {
+            Section::NotComputable { reason } => not_computable(o, l, reason),
+            Section::Computed(i) => {
+                for e in &evaluation_views(i, r.lang) {
+                    evaluation(o, e, l)?;
+                }
+                kpis(o, i, r.lang)
+            }
+        }
+    }
+
+    /// Each published figure beside the computed one, with its verdict and note.
+    fn claims(&self, o: &mut String, r: &Report) -> Written {
+        let lang = r.lang;
+        let l = lang.labels();
+        writeln!(o, "## {}\n", l.claims)?;
+        writeln!(o, "{}\n", l.claims_intro)?;
+        let rows: Vec<Vec<String>> = r
+            .claims
+            .iter()
+            .map(|c| {
+                vec![
+                    c.label.clone(),
+                    c.published.clone(),
+                    computed(c).to_owned(),
+                    format!("**{}**", c.verdict.label(lang)),
+                    c.note.clone(),
+                ]
+            })
+            .collect();
+        table(
+            o,
+            &[l.claim, l.published, l.computed, l.verdict, l.note],
+            &rows,
+        )
+    }
+
+    /// The method and the problem counts.
+    fn method(&self, o: &mut String, r: &Report) -> Written {
+        let l = r.lang.labels();
+        writeln!(o, "## {}\n", l.method)?;
+        writeln!(o, "{}\n", l.method_text)?;
+        writeln!(o, "{} : {}.", l.problems, super::problems(r))
+    }
+}
+
+fn by_stage(o: &mut String, r: &Report) -> Written {
+    let l = r.lang.labels();
     writeln!(o, "### {}\n", l.by_stage)?;
-    let rows: Vec<Vec<String>> = r
-        .portfolio
-        .by_stage
-        .iter()
+    let rows: Vec<Vec<String>> = stage_rows(r)
+        .into_iter()
         .filter(|s| s.count > 0)
-        .map(|s| vec![s.label.clone(), num::count(s.count, lang)])
+        .map(|s| vec![s.label, s.text])
         .collect();
-    table(&mut o, &[l.stage, l.count], &rows)?;
-    writeln!(o, "### {}\n", l.by_incubator)?;
-    let stages = [
-        Stage::Incubating,
-        Stage::InHandover,
-        Stage::TakenOver,
-        Stage::Stopped,
-    ];
-    let mut header = vec![l.incubator];
-    header.extend(stages.iter().map(|s| lang.stage(*s)));
-    header.push(l.total);
-    let rows: Vec<Vec<String>> = r
-        .portfolio
-        .by_incubator
-        .iter()
+    table(o, &[l.stage, l.count], &rows)
+}
+
+fn by_incubator(o: &mut String, r: &Report) -> Written {
+    writeln!(o, "### {}\n", r.lang.labels().by_incubator)?;
+    let rows: Vec<Vec<String>> = incubator_rows(r)
+        .into_iter()
         .map(|i| {
-            let mut v = vec![i.label.clone()];
-            v.extend(stages.iter().map(|s| num::count(i.by_stage.get(*s), lang)));
-            v.push(num::count(i.total, lang));
-            v
+            let mut cells = vec![i.label.to_owned()];
+            cells.extend(i.cells);
+            cells
         })
         .collect();
-    table(&mut o, &header, &rows)?;
+    table(o, &incubator_header(r.lang), &rows)
+}
+
+fn funnel(o: &mut String, r: &Report) -> Written {
+    let l = r.lang.labels();
     writeln!(o, "### {}\n", l.funnel)?;
-    let mut rows: Vec<Vec<String>> = r
-        .portfolio
-        .funnel
-        .steps
-        .iter()
-        .map(|s| vec![s.label.clone(), num::count(s.reached, lang)])
+    let rows: Vec<Vec<String>> = funnel_rows(r)
+        .into_iter()
+        .map(|s| vec![s.label, s.text])
         .collect();
-    rows.push(vec![
-        lang.stage(Stage::Stopped).to_owned(),
-        num::count(r.portfolio.funnel.stopped, lang),
-    ]);
-    table(&mut o, &[l.stage, l.reached], &rows)?;
+    table(o, &[l.stage, l.reached], &rows)?;
     if r.portfolio.funnel.status_records {
         writeln!(o, "{}\n", l.funnel_note)?;
     }
+    Ok(())
+}
+
+fn timeline(o: &mut String, r: &Report) -> Written {
+    let l = r.lang.labels();
     writeln!(o, "### {}\n", l.timeline)?;
-    let rows: Vec<Vec<String>> = r
-        .portfolio
-        .timeline
-        .iter()
-        .flat_map(|t| {
-            t.spans.iter().map(|s| {
-                vec![
-                    t.name.clone(),
-                    format!("{} ({})", s.phase, lang.stage(s.stage)),
-                    s.start_as_written.clone(),
-                    if s.ongoing {
-                        l.ongoing.to_owned()
-                    } else {
-                        s.end.to_string()
-                    },
-                ]
-            })
-        })
+    let rows: Vec<Vec<String>> = span_rows(r)
+        .into_iter()
+        .map(|s| vec![s.service.to_owned(), s.phase, s.start.to_owned(), s.end])
         .collect();
-    table(&mut o, &[l.service, l.phase, l.start, l.end], &rows)?;
+    table(o, &[l.service, l.phase, l.start, l.end], &rows)
+}
+
+fn entries(o: &mut String, r: &Report) -> Written {
+    let l = r.lang.labels();
     writeln!(o, "### {}\n", l.entries)?;
-    if r.portfolio.entries.is_empty() {
-        writeln!(o, "{}\n", l.no_entries)?;
-    } else {
-        for e in &r.portfolio.entries {
-            writeln!(o, "- {} — {}", date(e.date, lang), e.name)?;
-        }
-        writeln!(o)?;
+    let rows = entry_rows(r);
+    if rows.is_empty() {
+        return writeln!(o, "{}\n", l.no_entries);
     }
-
-    writeln!(o, "## {}\n", l.budget)?;
-    match &r.budget {
-        Section::NotComputable { reason } => writeln!(o, "*{}* : {reason}\n", l.not_computable)?,
-        Section::Computed(b) => {
-            let rows: Vec<Vec<String>> = b
-                .by_source
-                .iter()
-                .map(|a| {
-                    vec![
-                        super::source_label(&a.key, lang),
-                        num::euros(a.amount, lang),
-                    ]
-                })
-                .collect();
-            table(&mut o, &[l.source, l.amount], &rows)?;
-            if let Some(s) = b.partner_share_percent {
-                writeln!(
-                    o,
-                    "{} : {}.\n",
-                    l.partner_share,
-                    num::percent(&num::decimal(s, lang))
-                )?;
-            }
-        }
+    for (_, day, name) in rows {
+        writeln!(o, "- {day} — {name}")?;
     }
+    writeln!(o)
+}
 
-    writeln!(o, "## {}\n", l.impact)?;
-    match &r.impact {
-        Section::NotComputable { reason } => writeln!(o, "*{}* : {reason}\n", l.not_computable)?,
-        Section::Computed(i) => {
-            for e in &i.evaluations {
-                let name = e.startup_name.as_deref().unwrap_or(&e.startup);
-                writeln!(o, "### {name} — {}\n", l.evaluation)?;
-                writeln!(o, "{}.\n", lang.pick(&e.outcome, e.outcome_fr.as_deref()))?;
-                let rows: Vec<Vec<String>> = [&e.treated, &e.control]
-                    .iter()
-                    .map(|a| {
-                        vec![
-                            lang.pick(&a.label, a.label_fr.as_deref()).to_owned(),
-                            num::int(i64::try_from(a.n).unwrap_or(i64::MAX), lang),
-                            format!("{} %", num::fixed(a.rate_percent, 1, lang)),
-                        ]
-                    })
-                    .collect();
-                table(&mut o, &[l.cohort, l.cohort_size, l.rate], &rows)?;
-                writeln!(
-                    o,
-                    "- {} : **{} {}** ({} : [{} ; {}])",
-                    l.difference,
-                    num::signed(e.difference_points, 1, lang),
-                    l.points,
-                    l.interval,
-                    num::fixed(e.ci_lower_points, 2, lang),
-                    num::fixed(e.ci_upper_points, 2, lang)
-                )?;
-                if let Some(rel) = e.relative_percent {
-                    writeln!(o, "- {} : {} %", l.relative, num::signed(rel, 1, lang))?;
-                }
-                writeln!(o, "- {} : {}", l.p_value, p_value(e.p_value, lang))?;
-                if let Some(m) = e.mde_points {
-                    writeln!(o, "- {} : {} {}", l.mde, num::fixed(m, 2, lang), l.points)?;
-                }
-                writeln!(o, "- {} : {}\n", l.source, e.source)?;
-            }
-            if !i.kpis.is_empty() {
-                writeln!(o, "### {}\n", l.kpis)?;
-                let rows: Vec<Vec<String>> = i
-                    .kpis
-                    .iter()
-                    .map(|k| {
-                        vec![
-                            k.startup_name.clone().unwrap_or_else(|| k.startup.clone()),
-                            lang.pick(&k.metric, k.metric_fr.as_deref()).to_owned(),
-                            super::html::kpi_value(k, lang),
-                        ]
-                    })
-                    .collect();
-                table(&mut o, &[l.service, l.metric, l.value], &rows)?;
-            }
-        }
-    }
+fn not_computable(o: &mut String, l: &Labels, reason: &str) -> Written {
+    writeln!(o, "*{}* : {reason}\n", l.not_computable)
+}
 
-    writeln!(o, "## {}\n", l.claims)?;
-    writeln!(o, "{}\n", l.claims_intro)?;
-    let rows: Vec<Vec<String>> = r
-        .claims
-        .iter()
-        .map(|c| {
-            vec![
-                c.label.clone(),
-                c.published.clone(),
-                c.computed.clone().unwrap_or_else(|| "–".to_owned()),
-                format!("**{}**", c.verdict.label(lang)),
-                c.note.clone(),
-            ]
-        })
+fn by_source(o: &mut String, b: &BudgetSection, lang: Lang) -> Written {
+    let l = lang.labels();
+    let rows: Vec<Vec<String>> = money_rows(&b.by_source, lang)
+        .into_iter()
+        .map(|a| vec![a.label, a.amount])
         .collect();
-    table(
-        &mut o,
-        &[l.claim, l.published, l.computed, l.verdict, l.note],
-        &rows,
-    )?;
-
-    writeln!(o, "## {}\n", l.method)?;
-    writeln!(o, "{}\n", l.method_text)?;
-    writeln!(o, "{} : {}.", l.problems, super::problems(r))?;
-    // French puts a space before a colon, English does not.
-    if lang == crate::Lang::En {
-        o = o.replace(" : ", ": ");
+    table(o, &[l.source, l.amount], &rows)?;
+    if let Some(share) = partner_share(b, lang) {
+        writeln!(o, "{} : {share}.\n", l.partner_share)?;
     }
-    Ok(o)
+    Ok(())
+}
+
+fn evaluation(o: &mut String, e: &EvaluationView<'_>, l: &Labels) -> Written {
+    writeln!(o, "### {} — {}\n", e.name, l.evaluation)?;
+    writeln!(o, "{}.\n", e.outcome)?;
+    let rows: Vec<Vec<String>> = e
+        .arms
+        .iter()
+        .map(|a| vec![a.label.to_owned(), a.n.clone(), a.rate.clone()])
+        .collect();
+    table(o, &[l.cohort, l.cohort_size, l.rate], &rows)?;
+    let (lower, upper) = &e.ci;
+    writeln!(
+        o,
+        "- {} : **{}** ({} : [{lower} ; {upper}])",
+        l.difference, e.difference, l.interval
+    )?;
+    if let Some(relative) = &e.relative {
+        writeln!(o, "- {} : {relative}", l.relative)?;
+    }
+    writeln!(o, "- {} : {}", l.p_value, e.p_value)?;
+    if let Some(mde) = &e.mde {
+        writeln!(o, "- {} : {mde}", l.mde)?;
+    }
+    writeln!(o, "- {} : {}\n", l.source, e.row.source)
+}
+
+fn kpis(o: &mut String, i: &ImpactSection, lang: Lang) -> Written {
+    let l = lang.labels();
+    let rows: Vec<Vec<String>> = kpi_views(i, lang)
+        .into_iter()
+        .map(|k| vec![k.service.to_owned(), k.metric.to_owned(), k.value])
+        .collect();
+    if rows.is_empty() {
+        return Ok(());
+    }
+    writeln!(o, "### {}\n", l.kpis)?;
+    table(o, &[l.service, l.metric, l.value], &rows)
 }

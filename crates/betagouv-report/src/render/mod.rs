@@ -1,10 +1,24 @@
 //! Renderers: text (terminal), Markdown, HTML (self-contained, inline SVG charts) and
 //! JSON. Each takes a computed [`Report`] and returns a `String`; none prints.
+//!
+//! The text, Markdown and HTML renderers share one skeleton: the same sections (header,
+//! key figures, portfolio, budget, impact, claims, method), each written by a method of
+//! the same name, called in that order by one function. What a section shows (its rows:
+//! labels, values, numbers formatted in the report's language) is built once in this
+//! module; a renderer only lays the rows out as a table, tiles or a chart. Adding a
+//! section is one method that each renderer must write; changing how a figure reads is
+//! one function here.
 
 use std::fmt;
 use std::str::FromStr;
 
+use betagouv_impact::{Bound, Period};
+use betagouv_portfolio::Stage;
+
+use crate::budget::BudgetSection;
+use crate::claims::ClaimCheck;
 use crate::error::{Error, Result};
+use crate::impact::{ArmRow, EvaluationRow, ImpactSection, KpiRow};
 use crate::lang::Lang;
 use crate::model::{KeyFigure, Quantity, Report};
 use crate::num;
@@ -203,6 +217,424 @@ pub fn source_label(key: &str, lang: Lang) -> String {
         .map_or_else(|_| key.to_owned(), |s| lang.stage(s).to_owned())
 }
 
+/// The text of a KPI value for people (`more than 1,000,000 a day`).
+#[must_use]
+pub fn kpi_value(k: &KpiRow, lang: Lang) -> String {
+    let l = lang.labels();
+    let bound = match k.bound {
+        Bound::MoreThan => format!("{} ", l.more_than),
+        Bound::About => format!("{} ", l.about),
+        _ => String::new(),
+    };
+    let v = if k.value.fract() == 0.0 && k.value.abs() < 9e15 {
+        num::fixed(k.value, 0, lang)
+    } else {
+        num::fixed(k.value, 2, lang)
+    };
+    let period = match k.period {
+        Some(Period::Day) => format!(" {}", l.per_day),
+        Some(Period::Week) => format!(" {}", l.per_week),
+        Some(Period::Month) => format!(" {}", l.per_month),
+        Some(Period::Year) => format!(" {}", l.per_year),
+        Some(Period::Quarter) => " / quarter".to_owned(),
+        Some(_) => " / period".to_owned(),
+        None => String::new(),
+    };
+    format!("{bound}{v}{period}")
+}
+
+/// The sections of a report, in the order every renderer writes them. Each renderer
+/// (text, Markdown, HTML) implements one method per section; [`write_sections`] calls
+/// them in order, so a new section is one method here that each renderer must write.
+pub(crate) trait Sections {
+    /// Whether `" : "` becomes `": "` in English: the Markdown and HTML renderers write
+    /// the French spacing and let [`write_sections`] fix it; the text one writes `": "`.
+    const FRENCH_COLONS: bool;
+    /// The title and what the figures describe.
+    fn header(&self, o: &mut String, r: &Report) -> fmt::Result;
+    /// The key figures.
+    fn key_figures(&self, o: &mut String, r: &Report) -> fmt::Result;
+    /// The portfolio: by stage, by incubator or phase, funnel, timeline, entries.
+    fn portfolio(&self, o: &mut String, r: &Report) -> fmt::Result;
+    /// The budget, or why it is not computable.
+    fn budget(&self, o: &mut String, r: &Report) -> fmt::Result;
+    /// The evaluations and usage KPIs, or why they are not computable.
+    fn impact(&self, o: &mut String, r: &Report) -> fmt::Result;
+    /// The check of the published figures.
+    fn claims(&self, o: &mut String, r: &Report) -> fmt::Result;
+    /// The method, sources and problem counts.
+    fn method(&self, o: &mut String, r: &Report) -> fmt::Result;
+    /// What closes the document after the last section (nothing by default).
+    fn footer(&self, _o: &mut String, _r: &Report) -> fmt::Result {
+        Ok(())
+    }
+}
+
+/// The report written by `renderer`, section by section.
+pub(crate) fn write_sections<S: Sections>(
+    renderer: &S,
+    r: &Report,
+    capacity: usize,
+) -> std::result::Result<String, fmt::Error> {
+    let mut o = String::with_capacity(capacity);
+    renderer.header(&mut o, r)?;
+    renderer.key_figures(&mut o, r)?;
+    renderer.portfolio(&mut o, r)?;
+    renderer.budget(&mut o, r)?;
+    renderer.impact(&mut o, r)?;
+    renderer.claims(&mut o, r)?;
+    renderer.method(&mut o, r)?;
+    renderer.footer(&mut o, r)?;
+    // French puts a space before a colon, English does not.
+    if S::FRENCH_COLONS && r.lang == Lang::En {
+        o = o.replace(" : ", ": ");
+    }
+    Ok(o)
+}
+
+// The section rows. Every renderer shows the same sections in the same order: header,
+// key figures, portfolio, budget, impact, claims, method. What a section shows (labels,
+// values, numbers formatted in the report's language) is built here once; each renderer
+// only lays the rows out (a table, tiles, a chart). Strings of the records are given as
+// they are: each renderer escapes them its own way.
+
+/// The stages of the incubator charts and tables, and always shown by the HTML stage chart.
+pub(crate) const STAGES_SHOWN: [Stage; 4] = [
+    Stage::Incubating,
+    Stage::InHandover,
+    Stage::TakenOver,
+    Stage::Stopped,
+];
+
+/// A key figure as people read it.
+pub(crate) struct FigureRow<'r> {
+    /// The figure (label, key, note).
+    pub(crate) figure: &'r KeyFigure,
+    /// The value, or "not computable".
+    pub(crate) value: String,
+    /// The previous year's value, when known.
+    pub(crate) previous: Option<String>,
+    /// The change (`+3`), or empty.
+    pub(crate) change: String,
+    /// The breakdown, one `label count` each.
+    pub(crate) breakdown: Vec<String>,
+}
+
+/// The key figures.
+pub(crate) fn figure_rows(r: &Report) -> Vec<FigureRow<'_>> {
+    let lang = r.lang;
+    r.key_figures
+        .iter()
+        .map(|k| FigureRow {
+            figure: k,
+            value: figure_value(k, lang),
+            previous: k.previous.map(|q| quantity(q, lang)),
+            change: change(k.change, lang),
+            breakdown: k
+                .breakdown
+                .iter()
+                .map(|p| format!("{} {}", p.label, p.count))
+                .collect(),
+        })
+        .collect()
+}
+
+/// The header of the previous year's column (`année précédente (31/12/2015)`).
+pub(crate) fn previous_header(r: &Report) -> String {
+    let l = r.lang.labels();
+    format!("{} ({})", l.previous_year, date(r.previous_as_of, r.lang))
+}
+
+/// A count of services (by stage, a funnel step).
+pub(crate) struct CountRow {
+    /// The label.
+    pub(crate) label: String,
+    /// The stage (for colours).
+    pub(crate) stage: Stage,
+    /// The count.
+    pub(crate) count: usize,
+    /// The count for people.
+    pub(crate) text: String,
+}
+
+/// Services by stage, the six stages in order (renderers choose which to show).
+pub(crate) fn stage_rows(r: &Report) -> Vec<CountRow> {
+    r.portfolio
+        .by_stage
+        .iter()
+        .map(|s| CountRow {
+            label: s.label.clone(),
+            stage: s.stage,
+            count: s.count,
+            text: num::count(s.count, r.lang),
+        })
+        .collect()
+}
+
+/// The funnel: its steps, then the services stopped.
+pub(crate) fn funnel_rows(r: &Report) -> Vec<CountRow> {
+    let lang = r.lang;
+    let f = &r.portfolio.funnel;
+    let mut rows: Vec<CountRow> = f
+        .steps
+        .iter()
+        .map(|s| CountRow {
+            label: s.label.clone(),
+            stage: s.stage,
+            count: s.reached,
+            text: num::count(s.reached, lang),
+        })
+        .collect();
+    rows.push(CountRow {
+        label: lang.stage(Stage::Stopped).to_owned(),
+        stage: Stage::Stopped,
+        count: f.stopped,
+        text: num::count(f.stopped, lang),
+    });
+    rows
+}
+
+/// Services by current phase as written: phase, stage, count.
+pub(crate) fn phase_rows(r: &Report) -> Vec<[String; 3]> {
+    let lang = r.lang;
+    r.portfolio
+        .by_phase
+        .iter()
+        .map(|p| {
+            [
+                p.phase.clone(),
+                lang.stage(p.stage).to_owned(),
+                num::count(p.count, lang),
+            ]
+        })
+        .collect()
+}
+
+/// The header of the incubator table: incubator, the [`STAGES_SHOWN`], total.
+pub(crate) fn incubator_header(lang: Lang) -> Vec<&'static str> {
+    let l = lang.labels();
+    let mut header = vec![l.incubator];
+    header.extend(STAGES_SHOWN.iter().map(|s| lang.stage(*s)));
+    header.push(l.total);
+    header
+}
+
+/// One incubator's services by stage.
+pub(crate) struct IncubatorRow<'r> {
+    /// The incubator's label.
+    pub(crate) label: &'r str,
+    /// Its counts for the [`STAGES_SHOWN`].
+    pub(crate) counts: Vec<usize>,
+    /// The same for people, then the total.
+    pub(crate) cells: Vec<String>,
+}
+
+/// Services by incubator and stage.
+pub(crate) fn incubator_rows(r: &Report) -> Vec<IncubatorRow<'_>> {
+    let lang = r.lang;
+    r.portfolio
+        .by_incubator
+        .iter()
+        .map(|i| {
+            let counts: Vec<usize> = STAGES_SHOWN.iter().map(|s| i.by_stage.get(*s)).collect();
+            let mut cells: Vec<String> = counts.iter().map(|n| num::count(*n, lang)).collect();
+            cells.push(num::count(i.total, lang));
+            IncubatorRow {
+                label: &i.label,
+                counts,
+                cells,
+            }
+        })
+        .collect()
+}
+
+/// One phase of one service on the timeline.
+pub(crate) struct SpanRow<'r> {
+    /// The service's name.
+    pub(crate) service: &'r str,
+    /// `phase (stage)`.
+    pub(crate) phase: String,
+    /// The start as written.
+    pub(crate) start: &'r str,
+    /// Whether the start is a partial date.
+    pub(crate) approximate: bool,
+    /// The end, or "ongoing".
+    pub(crate) end: String,
+}
+
+/// Every phase of every service on the timeline.
+pub(crate) fn span_rows(r: &Report) -> Vec<SpanRow<'_>> {
+    let lang = r.lang;
+    let l = lang.labels();
+    r.portfolio
+        .timeline
+        .iter()
+        .flat_map(|t| {
+            t.spans.iter().map(|s| SpanRow {
+                service: &t.name,
+                phase: format!("{} ({})", s.phase, lang.stage(s.stage)),
+                start: &s.start_as_written,
+                approximate: s.approximate,
+                end: if s.ongoing {
+                    l.ongoing.to_owned()
+                } else {
+                    s.end.to_string()
+                },
+            })
+        })
+        .collect()
+}
+
+/// A service that started in the year: its date, the date for people, its name.
+pub(crate) fn entry_rows(r: &Report) -> Vec<(chrono::NaiveDate, String, &str)> {
+    r.portfolio
+        .entries
+        .iter()
+        .map(|e| (e.date, date(e.date, r.lang), e.name.as_str()))
+        .collect()
+}
+
+/// An amount of the budget.
+pub(crate) struct MoneyRow {
+    /// The source, service or stage.
+    pub(crate) label: String,
+    /// The amount for people.
+    pub(crate) amount: String,
+    /// The amount for drawing.
+    pub(crate) value: f64,
+    /// Whether it is the incubator's own credits.
+    pub(crate) own: bool,
+}
+
+/// Amounts of the budget (by source, by start-up or by stage).
+pub(crate) fn money_rows(rows: &[crate::budget::AmountRow], lang: Lang) -> Vec<MoneyRow> {
+    rows.iter()
+        .map(|a| MoneyRow {
+            label: source_label(&a.key, lang),
+            amount: num::euros(a.amount, lang),
+            value: a.amount.to_string().parse().unwrap_or(0.0),
+            own: a.kind == Some(crate::budget::FundingKind::Own),
+        })
+        .collect()
+}
+
+/// The partner share for people (`55,27 %`), when there is one.
+pub(crate) fn partner_share(b: &BudgetSection, lang: Lang) -> Option<String> {
+    b.partner_share_percent
+        .map(|s| num::percent(&num::decimal(s, lang)))
+}
+
+/// One cohort of an evaluation as people read it.
+pub(crate) struct ArmView<'r> {
+    /// The cohort.
+    pub(crate) arm: &'r ArmRow,
+    /// Its label in the report's language.
+    pub(crate) label: &'r str,
+    /// Its size.
+    pub(crate) n: String,
+    /// Its rate (`12,3 %`).
+    pub(crate) rate: String,
+    /// Its interval's bounds, in percent.
+    pub(crate) ci: (String, String),
+}
+
+/// One evaluation as people read it.
+pub(crate) struct EvaluationView<'r> {
+    /// The evaluation.
+    pub(crate) row: &'r EvaluationRow,
+    /// The service's name, or its id.
+    pub(crate) name: &'r str,
+    /// What counts as a success, in the report's language.
+    pub(crate) outcome: &'r str,
+    /// Treated, then control.
+    pub(crate) arms: [ArmView<'r>; 2],
+    /// The difference (`+2,1 points`).
+    pub(crate) difference: String,
+    /// Its interval's bounds, in points.
+    pub(crate) ci: (String, String),
+    /// The relative lift (`+10,5 %`).
+    pub(crate) relative: Option<String>,
+    /// The p-value.
+    pub(crate) p_value: String,
+    /// The minimum detectable effect (`1,23 points`).
+    pub(crate) mde: Option<String>,
+    /// The same relative to the control rate (` (+7,0 %)`), or empty.
+    pub(crate) mde_relative: String,
+}
+
+fn arm_view(a: &ArmRow, lang: Lang) -> ArmView<'_> {
+    ArmView {
+        arm: a,
+        label: lang.pick(&a.label, a.label_fr.as_deref()),
+        n: num::int(i64::try_from(a.n).unwrap_or(i64::MAX), lang),
+        rate: format!("{} %", num::fixed(a.rate_percent, 1, lang)),
+        ci: (
+            num::fixed(a.ci_lower_percent, 2, lang),
+            num::fixed(a.ci_upper_percent, 2, lang),
+        ),
+    }
+}
+
+/// Every evaluation of the impact section.
+pub(crate) fn evaluation_views(i: &ImpactSection, lang: Lang) -> Vec<EvaluationView<'_>> {
+    let l = lang.labels();
+    i.evaluations
+        .iter()
+        .map(|e| EvaluationView {
+            row: e,
+            name: e.startup_name.as_deref().unwrap_or(&e.startup),
+            outcome: lang.pick(&e.outcome, e.outcome_fr.as_deref()),
+            arms: [arm_view(&e.treated, lang), arm_view(&e.control, lang)],
+            difference: format!("{} {}", num::signed(e.difference_points, 1, lang), l.points),
+            ci: (
+                num::fixed(e.ci_lower_points, 2, lang),
+                num::fixed(e.ci_upper_points, 2, lang),
+            ),
+            relative: e
+                .relative_percent
+                .map(|x| format!("{} %", num::signed(x, 1, lang))),
+            p_value: p_value(e.p_value, lang),
+            mde: e
+                .mde_points
+                .map(|m| format!("{} {}", num::fixed(m, 2, lang), l.points)),
+            mde_relative: e
+                .mde_relative_percent
+                .map(|x| format!(" ({} %)", num::signed(x, 1, lang)))
+                .unwrap_or_default(),
+        })
+        .collect()
+}
+
+/// One usage KPI as people read it.
+pub(crate) struct KpiView<'r> {
+    /// The service's name, or its id.
+    pub(crate) service: &'r str,
+    /// What is counted, in the report's language.
+    pub(crate) metric: &'r str,
+    /// The value ([`kpi_value`]).
+    pub(crate) value: String,
+    /// Where it comes from.
+    pub(crate) source: &'r str,
+}
+
+/// Every usage KPI of the impact section.
+pub(crate) fn kpi_views(i: &ImpactSection, lang: Lang) -> Vec<KpiView<'_>> {
+    i.kpis
+        .iter()
+        .map(|k| KpiView {
+            service: k.startup_name.as_deref().unwrap_or(&k.startup),
+            metric: lang.pick(&k.metric, k.metric_fr.as_deref()),
+            value: kpi_value(k, lang),
+            source: &k.source,
+        })
+        .collect()
+}
+
+/// A computed value for people, `–` when there is none.
+pub(crate) fn computed(c: &ClaimCheck) -> &str {
+    c.computed.as_deref().unwrap_or("–")
+}
+
 #[cfg(test)]
 mod escape_tests {
     use super::*;
@@ -225,5 +657,85 @@ mod escape_tests {
             assert!(doc.contains("\\u{1b}]0;pwned"), "{format:?}: shown escaped");
             assert!(doc.lines().count() > 20, "{format:?}: line ends kept");
         }
+    }
+}
+
+#[cfg(test)]
+mod section_tests {
+    use super::*;
+    use crate::{Inputs, ReportOptions};
+
+    #[test]
+    fn every_format_writes_the_sections_in_the_same_order() {
+        let p = betagouv_portfolio::builtin::portfolio_2016();
+        for lang in [Lang::Fr, Lang::En] {
+            let options = ReportOptions {
+                lang,
+                ..ReportOptions::default()
+            };
+            let r = Report::compute(&Inputs::new(&p, "built-in"), &options).expect("computes");
+            let l = lang.labels();
+            let headings = [l.key_figures, l.portfolio, l.budget, l.impact, l.claims];
+            for format in [Format::Text, Format::Markdown, Format::Html] {
+                let doc = render(&r, format, RenderOptions::default()).expect("renders");
+                // Where each heading is written as a heading: on its own line in text,
+                // after `## ` in Markdown, in an `h2` in HTML.
+                let at: Vec<Option<usize>> = headings
+                    .iter()
+                    .map(|h| match format {
+                        Format::Text => doc.find(&format!("\n{h}\n")),
+                        Format::Markdown => doc.find(&format!("\n## {h}\n")),
+                        _ => doc.find(&format!("<h2>{h}</h2>")),
+                    })
+                    .collect();
+                assert!(at.iter().all(Option::is_some), "{format:?} {lang}: {at:?}");
+                assert!(at.is_sorted(), "{format:?} {lang}: sections out of order");
+                let problems = doc.rfind(l.problems).expect("problem counts");
+                assert!(at.iter().flatten().all(|a| *a < problems), "{format:?}");
+            }
+        }
+    }
+
+    fn kpi(value: f64, period: Option<Period>, bound: Bound) -> KpiRow {
+        KpiRow {
+            startup: "lbb".to_owned(),
+            startup_name: None,
+            metric: "visits".to_owned(),
+            metric_fr: None,
+            value,
+            period,
+            bound,
+            year: Some(2016),
+            source: "s".to_owned(),
+        }
+    }
+
+    #[test]
+    fn kpi_values_read_the_bound_and_period() {
+        let v = |value, period, bound, lang| kpi_value(&kpi(value, period, bound), lang);
+        assert_eq!(
+            v(1e6, Some(Period::Day), Bound::MoreThan, Lang::En),
+            "more than 1,000,000 a day"
+        );
+        assert_eq!(
+            v(12.5, Some(Period::Month), Bound::About, Lang::Fr),
+            "environ 12,50 par mois"
+        );
+        assert_eq!(v(3.0, None, Bound::Exact, Lang::En), "3");
+        assert_eq!(
+            v(3.0, Some(Period::Quarter), Bound::Exact, Lang::En),
+            "3 / quarter"
+        );
+    }
+
+    #[test]
+    fn kpi_rows_keep_the_impact_files_json_words() {
+        let json = serde_json::to_value(kpi(1.0, Some(Period::Quarter), Bound::MoreThan))
+            .expect("serialises");
+        assert_eq!(json["period"], "quarter");
+        assert_eq!(json["bound"], "more-than");
+        let json = serde_json::to_value(kpi(1.0, None, Bound::Exact)).expect("serialises");
+        assert_eq!(json["period"], serde_json::Value::Null);
+        assert_eq!(json["bound"], "exact");
     }
 }

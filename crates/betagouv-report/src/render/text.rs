@@ -1,15 +1,22 @@
 //! Plain text for a terminal, with optional ANSI colours. Colour is never the only
 //! signal: verdicts and stages are always written out.
 
-use std::fmt::Write;
+use std::fmt::{Result as Written, Write};
 
+use crate::budget::{AmountRow, BudgetSection};
 use crate::claims::Verdict;
 use crate::error::{Error, Result};
+use crate::impact::ImpactSection;
+use crate::lang::{Labels, Lang};
 use crate::model::{Report, Section};
-use crate::num;
 
-use super::{change, date, figure_value, p_value, title};
+use super::{
+    EvaluationView, Sections, computed, date, entry_rows, evaluation_views, figure_rows,
+    funnel_rows, kpi_views, money_rows, partner_share, phase_rows, previous_header, stage_rows,
+    title, write_sections,
+};
 
+/// The text renderer; `color` adds ANSI colours.
 struct Style {
     color: bool,
 }
@@ -101,7 +108,125 @@ fn table(out: &mut String, header: &[&str], rows: &[Vec<String>]) -> std::fmt::R
 /// # Errors
 /// [`Error::Fmt`] on a formatting failure (not expected with a `String`).
 pub fn render(r: &Report, color: bool) -> Result<String> {
-    write_report(r, &Style { color }).map_err(Error::Fmt)
+    write_sections(&Style { color }, r, 0).map_err(Error::Fmt)
+}
+
+impl Sections for Style {
+    const FRENCH_COLONS: bool = false;
+
+    /// The title, the subtitle and what the figures describe.
+    fn header(&self, o: &mut String, r: &Report) -> Written {
+        let l = r.lang.labels();
+        writeln!(o, "{}", self.heading(&title(r)))?;
+        writeln!(o, "{}", l.subtitle)?;
+        writeln!(
+            o,
+            "{} {} · {}",
+            l.as_of,
+            date(r.as_of, r.lang),
+            esc(&r.sources.portfolio)
+        )?;
+        writeln!(o)
+    }
+
+    /// The key figures' table, the members by status and the figures' notes.
+    fn key_figures(&self, o: &mut String, r: &Report) -> Written {
+        let l = r.lang.labels();
+        writeln!(o, "{}", self.heading(l.key_figures))?;
+        let figures = figure_rows(r);
+        let rows: Vec<Vec<String>> = figures
+            .iter()
+            .map(|k| {
+                vec![
+                    esc(&k.figure.label),
+                    k.value.clone(),
+                    k.previous.clone().unwrap_or_default(),
+                    k.change.clone(),
+                ]
+            })
+            .collect();
+        table(o, &["", "", &previous_header(r), l.change], &rows)?;
+        if let Some(m) = figures.iter().find(|k| k.figure.key == "members")
+            && !m.breakdown.is_empty()
+        {
+            let parts: Vec<String> = m.breakdown.iter().map(|p| esc(p)).collect();
+            writeln!(o, "  {} {}: {}", l.members, l.by_status, parts.join(", "))?;
+        }
+        for k in &figures {
+            if !k.figure.note.is_empty() {
+                writeln!(o, "  · {} — {}", esc(&k.figure.label), esc(&k.figure.note))?;
+            }
+        }
+        writeln!(o)
+    }
+
+    /// By stage, by phase as written, the funnel and the year's entries.
+    fn portfolio(&self, o: &mut String, r: &Report) -> Written {
+        writeln!(o, "{}", self.heading(r.lang.labels().portfolio))?;
+        by_stage(o, r)?;
+        by_phase(o, r)?;
+        funnel(o, r, self)?;
+        entries(o, r, self)
+    }
+
+    /// The budget by source, the partner share and the spending by service.
+    fn budget(&self, o: &mut String, r: &Report) -> Written {
+        let l = r.lang.labels();
+        writeln!(o, "{}", self.heading(l.budget))?;
+        match &r.budget {
+            Section::NotComputable { reason } => not_computable(o, l, reason)?,
+            Section::Computed(b) => {
+                by_source(o, b, r.lang)?;
+                spending(o, b, r.lang)?;
+            }
+        }
+        writeln!(o)
+    }
+
+    /// Each evaluation's figures, then the usage KPIs.
+    fn impact(&self, o: &mut String, r: &Report) -> Written {
+        let l = r.lang.labels();
+        writeln!(o, "{}", self.heading(l.impact))?;
+        match &r.impact {
+            Section::NotComputable { reason } => not_computable(o, l, reason)?,
+            Section::Computed(i) => {
+                for e in &evaluation_views(i, r.lang) {
+                    evaluation(o, e, l)?;
+                }
+                kpis(o, i, r.lang)?;
+            }
+        }
+        writeln!(o)
+    }
+
+    /// Each published figure beside the computed one, its verdict, then the notes.
+    fn claims(&self, o: &mut String, r: &Report) -> Written {
+        let lang = r.lang;
+        let l = lang.labels();
+        writeln!(o, "{}", self.heading(l.claims))?;
+        let rows: Vec<Vec<String>> = r
+            .claims
+            .iter()
+            .map(|c| {
+                vec![
+                    esc(&c.label),
+                    esc(&c.published),
+                    esc(computed(c)),
+                    self.verdict(c.verdict, c.verdict.label(lang)),
+                ]
+            })
+            .collect();
+        table(o, &[l.claim, l.published, l.computed, l.verdict], &rows)?;
+        for c in &r.claims {
+            writeln!(o, "  · {}: {}", esc(&c.claim), esc(&c.note))?;
+        }
+        writeln!(o)
+    }
+
+    /// The problem counts (the method is in the HTML and Markdown reports).
+    fn method(&self, o: &mut String, r: &Report) -> Written {
+        writeln!(o, "{}: {}", r.lang.labels().problems, super::problems(r))
+    }
 }
 
 /// Text from the inputs (names, phases, paths, notes), with its control characters
@@ -110,243 +235,125 @@ fn esc(s: &str) -> String {
     betagouv_portfolio::diagnostic::escape_controls(s).into_owned()
 }
 
-fn write_report(r: &Report, st: &Style) -> std::result::Result<String, std::fmt::Error> {
-    let lang = r.lang;
-    let l = lang.labels();
-    let mut o = String::new();
-    writeln!(o, "{}", st.heading(&title(r)))?;
-    writeln!(o, "{}", l.subtitle)?;
-    writeln!(
-        o,
-        "{} {} · {}",
-        l.as_of,
-        date(r.as_of, lang),
-        esc(&r.sources.portfolio)
-    )?;
-    writeln!(o)?;
-
-    writeln!(o, "{}", st.heading(l.key_figures))?;
-    let prev = format!("{} ({})", l.previous_year, date(r.previous_as_of, lang));
-    let rows: Vec<Vec<String>> = r
-        .key_figures
-        .iter()
-        .map(|k| {
-            vec![
-                esc(&k.label),
-                figure_value(k, lang),
-                k.previous
-                    .map(|q| super::quantity(q, lang))
-                    .unwrap_or_default(),
-                change(k.change, lang),
-            ]
-        })
-        .collect();
-    table(&mut o, &["", "", &prev, l.change], &rows)?;
-    if let Some(m) = r.key_figure("members")
-        && !m.breakdown.is_empty()
-    {
-        let parts: Vec<String> = m
-            .breakdown
-            .iter()
-            .map(|p| format!("{} {}", esc(&p.label), p.count))
-            .collect();
-        writeln!(o, "  {} {}: {}", l.members, l.by_status, parts.join(", "))?;
-    }
-    for k in &r.key_figures {
-        if !k.note.is_empty() {
-            writeln!(o, "  · {} — {}", esc(&k.label), esc(&k.note))?;
-        }
-    }
-    writeln!(o)?;
-
-    writeln!(o, "{}", st.heading(l.portfolio))?;
-    let rows: Vec<Vec<String>> = r
-        .portfolio
-        .by_stage
-        .iter()
+fn by_stage(o: &mut String, r: &Report) -> Written {
+    let l = r.lang.labels();
+    let rows: Vec<Vec<String>> = stage_rows(r)
+        .into_iter()
         .filter(|s| s.count > 0)
-        .map(|s| vec![s.label.clone(), num::count(s.count, lang)])
+        .map(|s| vec![s.label, s.text])
         .collect();
-    table(&mut o, &[l.stage, l.count], &rows)?;
-    writeln!(o)?;
-    let rows: Vec<Vec<String>> = r
-        .portfolio
-        .by_phase
-        .iter()
-        .map(|p| {
-            vec![
-                esc(&p.phase),
-                lang.stage(p.stage).to_owned(),
-                num::count(p.count, lang),
-            ]
-        })
+    table(o, &[l.stage, l.count], &rows)?;
+    writeln!(o)
+}
+
+fn by_phase(o: &mut String, r: &Report) -> Written {
+    let l = r.lang.labels();
+    let rows: Vec<Vec<String>> = phase_rows(r)
+        .into_iter()
+        .map(|[phase, stage, count]| vec![esc(&phase), stage, count])
         .collect();
-    table(&mut o, &[l.phase, l.stage, l.count], &rows)?;
-    writeln!(o)?;
+    table(o, &[l.phase, l.stage, l.count], &rows)?;
+    writeln!(o)
+}
+
+fn funnel(o: &mut String, r: &Report, st: &Style) -> Written {
+    let l = r.lang.labels();
     writeln!(o, "{}", st.heading(l.funnel))?;
-    let mut rows: Vec<Vec<String>> = r
-        .portfolio
-        .funnel
-        .steps
-        .iter()
-        .map(|s| vec![s.label.clone(), num::count(s.reached, lang)])
+    let rows: Vec<Vec<String>> = funnel_rows(r)
+        .into_iter()
+        .map(|s| vec![s.label, s.text])
         .collect();
-    rows.push(vec![
-        lang.stage(betagouv_portfolio::Stage::Stopped).to_owned(),
-        num::count(r.portfolio.funnel.stopped, lang),
-    ]);
-    table(&mut o, &[l.stage, l.reached], &rows)?;
+    table(o, &[l.stage, l.reached], &rows)?;
     if r.portfolio.funnel.status_records {
         writeln!(o, "  {}", l.funnel_note)?;
     }
-    writeln!(o)?;
+    writeln!(o)
+}
+
+fn entries(o: &mut String, r: &Report, st: &Style) -> Written {
+    let l = r.lang.labels();
     writeln!(o, "{}", st.heading(l.entries))?;
-    if r.portfolio.entries.is_empty() {
+    let rows = entry_rows(r);
+    if rows.is_empty() {
         writeln!(o, "  {}", l.no_entries)?;
     }
-    for e in &r.portfolio.entries {
-        writeln!(o, "  {}  {}", date(e.date, lang), esc(&e.name))?;
+    for (_, day, name) in rows {
+        writeln!(o, "  {day}  {}", esc(name))?;
     }
-    writeln!(o)?;
+    writeln!(o)
+}
 
-    writeln!(o, "{}", st.heading(l.budget))?;
-    match &r.budget {
-        Section::NotComputable { reason } => {
-            writeln!(o, "  {}: {}", l.not_computable, esc(reason))?;
-        }
-        Section::Computed(b) => {
-            let rows: Vec<Vec<String>> = b
-                .by_source
-                .iter()
-                .map(|a| {
-                    vec![
-                        esc(&super::source_label(&a.key, lang)),
-                        num::euros(a.amount, lang),
-                    ]
-                })
-                .collect();
-            table(&mut o, &[l.source, l.amount], &rows)?;
-            if let Some(s) = b.partner_share_percent {
-                writeln!(
-                    o,
-                    "  {}: {}",
-                    l.partner_share,
-                    num::percent(&num::decimal(s, lang))
-                )?;
-            }
-            if !b.by_startup.is_empty() {
-                let rows: Vec<Vec<String>> = b
-                    .by_startup
-                    .iter()
-                    .map(|a| {
-                        vec![
-                            esc(&super::source_label(&a.key, lang)),
-                            num::euros(a.amount, lang),
-                        ]
-                    })
-                    .collect();
-                table(&mut o, &[l.service, l.amount], &rows)?;
-            }
-        }
-    }
-    writeln!(o)?;
+fn not_computable(o: &mut String, l: &Labels, reason: &str) -> Written {
+    writeln!(o, "  {}: {}", l.not_computable, esc(reason))
+}
 
-    writeln!(o, "{}", st.heading(l.impact))?;
-    match &r.impact {
-        Section::NotComputable { reason } => {
-            writeln!(o, "  {}: {}", l.not_computable, esc(reason))?;
-        }
-        Section::Computed(i) => {
-            for e in &i.evaluations {
-                let name = e.startup_name.as_deref().unwrap_or(&e.startup);
-                writeln!(
-                    o,
-                    "  {} — {}",
-                    esc(name),
-                    esc(lang.pick(&e.outcome, e.outcome_fr.as_deref()))
-                )?;
-                writeln!(
-                    o,
-                    "    {} {} % ({} {}) · {} {} % ({} {})",
-                    esc(lang.pick(&e.treated.label, e.treated.label_fr.as_deref())),
-                    num::fixed(e.treated.rate_percent, 1, lang),
-                    l.cohort_size,
-                    num::int(i64::try_from(e.treated.n).unwrap_or(i64::MAX), lang),
-                    esc(lang.pick(&e.control.label, e.control.label_fr.as_deref())),
-                    num::fixed(e.control.rate_percent, 1, lang),
-                    l.cohort_size,
-                    num::int(i64::try_from(e.control.n).unwrap_or(i64::MAX), lang),
-                )?;
-                writeln!(
-                    o,
-                    "    {}: {} {} ({}: [{} ; {}])",
-                    l.difference,
-                    num::signed(e.difference_points, 1, lang),
-                    l.points,
-                    l.interval,
-                    num::fixed(e.ci_lower_points, 2, lang),
-                    num::fixed(e.ci_upper_points, 2, lang),
-                )?;
-                if let Some(rel) = e.relative_percent {
-                    writeln!(o, "    {}: {} %", l.relative, num::signed(rel, 1, lang))?;
-                }
-                writeln!(o, "    {}: {}", l.p_value, p_value(e.p_value, lang))?;
-                if let Some(m) = e.mde_points {
-                    writeln!(
-                        o,
-                        "    {}: {} {}{}",
-                        l.mde,
-                        num::fixed(m, 2, lang),
-                        l.points,
-                        e.mde_relative_percent
-                            .map(|x| format!(" ({} %)", num::signed(x, 1, lang)))
-                            .unwrap_or_default()
-                    )?;
-                }
-            }
-            if !i.kpis.is_empty() {
-                writeln!(o, "  {}", l.kpis)?;
-                let rows: Vec<Vec<String>> = i
-                    .kpis
-                    .iter()
-                    .map(|k| {
-                        vec![
-                            esc(k.startup_name.as_deref().unwrap_or(&k.startup)),
-                            esc(lang.pick(&k.metric, k.metric_fr.as_deref())),
-                            esc(&super::html::kpi_value(k, lang)),
-                        ]
-                    })
-                    .collect();
-                table(&mut o, &[l.service, l.metric, l.value], &rows)?;
-            }
-        }
-    }
-    writeln!(o)?;
-
-    writeln!(o, "{}", st.heading(l.claims))?;
-    let rows: Vec<Vec<String>> = r
-        .claims
-        .iter()
-        .map(|c| {
-            vec![
-                esc(&c.label),
-                esc(&c.published),
-                c.computed.as_deref().map_or_else(|| "–".to_owned(), esc),
-                st.verdict(c.verdict, c.verdict.label(lang)),
-            ]
-        })
+fn money_table(o: &mut String, header: &[&str], rows: &[AmountRow], lang: Lang) -> Written {
+    let rows: Vec<Vec<String>> = money_rows(rows, lang)
+        .into_iter()
+        .map(|a| vec![esc(&a.label), a.amount])
         .collect();
-    table(
-        &mut o,
-        &[l.claim, l.published, l.computed, l.verdict],
-        &rows,
-    )?;
-    for c in &r.claims {
-        writeln!(o, "  · {}: {}", esc(&c.claim), esc(&c.note))?;
+    table(o, header, &rows)
+}
+
+fn by_source(o: &mut String, b: &BudgetSection, lang: Lang) -> Written {
+    let l = lang.labels();
+    money_table(o, &[l.source, l.amount], &b.by_source, lang)?;
+    if let Some(share) = partner_share(b, lang) {
+        writeln!(o, "  {}: {share}", l.partner_share)?;
     }
-    writeln!(o)?;
-    writeln!(o, "{}: {}", l.problems, super::problems(r))?;
-    Ok(o)
+    Ok(())
+}
+
+fn spending(o: &mut String, b: &BudgetSection, lang: Lang) -> Written {
+    let l = lang.labels();
+    if b.by_startup.is_empty() {
+        return Ok(());
+    }
+    money_table(o, &[l.service, l.amount], &b.by_startup, lang)
+}
+
+fn evaluation(o: &mut String, e: &EvaluationView<'_>, l: &Labels) -> Written {
+    writeln!(o, "  {} — {}", esc(e.name), esc(e.outcome))?;
+    let [treated, control] = &e.arms;
+    writeln!(
+        o,
+        "    {} {} ({} {}) · {} {} ({} {})",
+        esc(treated.label),
+        treated.rate,
+        l.cohort_size,
+        treated.n,
+        esc(control.label),
+        control.rate,
+        l.cohort_size,
+        control.n,
+    )?;
+    let (lower, upper) = &e.ci;
+    writeln!(
+        o,
+        "    {}: {} ({}: [{lower} ; {upper}])",
+        l.difference, e.difference, l.interval,
+    )?;
+    if let Some(relative) = &e.relative {
+        writeln!(o, "    {}: {relative}", l.relative)?;
+    }
+    writeln!(o, "    {}: {}", l.p_value, e.p_value)?;
+    if let Some(mde) = &e.mde {
+        writeln!(o, "    {}: {mde}{}", l.mde, e.mde_relative)?;
+    }
+    Ok(())
+}
+
+fn kpis(o: &mut String, i: &ImpactSection, lang: Lang) -> Written {
+    let l = lang.labels();
+    let rows: Vec<Vec<String>> = kpi_views(i, lang)
+        .into_iter()
+        .map(|k| vec![esc(k.service), esc(k.metric), esc(&k.value)])
+        .collect();
+    if rows.is_empty() {
+        return Ok(());
+    }
+    writeln!(o, "  {}", l.kpis)?;
+    table(o, &[l.service, l.metric, l.value], &rows)
 }
 
 #[cfg(test)]
