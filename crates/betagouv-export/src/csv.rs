@@ -78,7 +78,7 @@ fn writer<W: Write>(w: W) -> ::csv::Writer<W> {
 
 fn write_table<W: Write>(t: &Table, w: W) -> std::result::Result<(), ::csv::Error> {
     let mut wtr = writer(w);
-    wtr.write_record(t.fields.iter().map(|f| f.name))?;
+    wtr.write_record(t.column_names())?;
     let mut buf: Vec<String> = Vec::with_capacity(t.fields.len());
     for row in &t.rows {
         buf.clear();

@@ -69,29 +69,86 @@ fn strip_nulls(v: &mut Value) {
     }
 }
 
+/// A property of a JSON object written from a `T`: its name, its JSON Schema, whether
+/// it is required (always there), and its value. One list per type gives both the
+/// objects of `portfolio.json` and their `$defs` entry.
+struct Property<T> {
+    name: &'static str,
+    schema: fn() -> Value,
+    required: bool,
+    value: fn(&T) -> Value,
+}
+
+const fn prop<T>(
+    name: &'static str,
+    schema: fn() -> Value,
+    required: bool,
+    value: fn(&T) -> Value,
+) -> Property<T> {
+    Property {
+        name,
+        schema,
+        required,
+        value,
+    }
+}
+
+/// The object of `item` (an absent optional value is `null` here; [`document`] leaves
+/// it out).
+fn object_of<T>(properties: &[Property<T>], item: &T) -> Value {
+    Value::Object(
+        properties
+            .iter()
+            .map(|p| (p.name.to_owned(), (p.value)(item)))
+            .collect(),
+    )
+}
+
+/// The closed object schema of `properties`.
+fn schema_of<T>(properties: &[Property<T>]) -> Value {
+    s::object(
+        properties
+            .iter()
+            .map(|p| (p.name, (p.schema)(), p.required))
+            .collect(),
+    )
+}
+
+/// The properties of a `budget_lines` entry.
+const BUDGET_LINE: &[Property<BudgetLine>] = &[
+    prop("transaction_id", s::string, true, |l| {
+        json!(l.transaction_id)
+    }),
+    prop("seq", s::int, true, |l| json!(l.seq)),
+    prop("date", s::date, true, |l| {
+        json!(l.date.format("%Y-%m-%d").to_string())
+    }),
+    prop("description", s::string, true, |l| json!(l.description)),
+    prop("account", s::string, true, |l| json!(l.account)),
+    prop("startup_id", s::string, false, |l| json!(l.startup_id)),
+    prop("partner", s::string, false, |l| json!(l.partner)),
+    prop("amount_eur", s::decimal, true, |l| {
+        json!(l.amount_eur.to_string())
+    }),
+];
+
+/// The properties of an `impact_metrics` entry.
+const IMPACT_METRIC: &[Property<ImpactMetric>] = &[
+    prop("startup_id", s::string, true, |m| json!(m.startup_id)),
+    prop("metric", s::string, true, |m| json!(m.metric)),
+    prop("value", s::decimal, true, |m| json!(m.value.to_string())),
+    prop("period", s::string, false, |m| json!(m.period)),
+    prop("bound", s::string, false, |m| json!(m.bound)),
+    prop("year", s::int, false, |m| json!(m.year)),
+    prop("source", s::string, false, |m| json!(m.source)),
+];
+
 pub(crate) fn budget_json(l: &BudgetLine) -> Value {
-    json!({
-        "transaction_id": l.transaction_id,
-        "seq": l.seq,
-        "date": l.date.format("%Y-%m-%d").to_string(),
-        "description": l.description,
-        "account": l.account,
-        "startup_id": l.startup_id,
-        "partner": l.partner,
-        "amount_eur": l.amount_eur.to_string(),
-    })
+    object_of(BUDGET_LINE, l)
 }
 
 pub(crate) fn impact_json(m: &ImpactMetric) -> Value {
-    json!({
-        "startup_id": m.startup_id,
-        "metric": m.metric,
-        "value": m.value.to_string(),
-        "period": m.period,
-        "bound": m.bound,
-        "year": m.year,
-        "source": m.source,
-    })
+    object_of(IMPACT_METRIC, m)
 }
 
 /// The `meta` object.
@@ -247,9 +304,39 @@ mod s {
 /// one `$defs` entry per type, required = not `Option`.
 #[must_use]
 pub fn schema() -> Value {
-    use s::{
-        array, boolean, constant, date, decimal, enumeration, id, int, object, one_of, r, string,
-    };
+    use s::{array, object, r};
+    let defs: Map<String, Value> = [
+        value_defs(),
+        startup_defs(),
+        member_defs(),
+        organisation_defs(),
+        vec![
+            ("budget_line", schema_of(BUDGET_LINE)),
+            ("impact_metric", schema_of(IMPACT_METRIC)),
+        ],
+        meta_defs(),
+    ]
+    .into_iter()
+    .flatten()
+    .map(|(name, def)| (name.to_owned(), def))
+    .collect();
+    let mut root = object(vec![
+        ("meta", r("meta"), true),
+        ("portfolio", r("portfolio"), true),
+        ("budget_lines", array(r("budget_line")), false),
+        ("impact_metrics", array(r("impact_metric")), false),
+    ]);
+    root["$schema"] = json!("https://json-schema.org/draft/2020-12/schema");
+    root["$id"] = json!(SCHEMA_ID);
+    root["title"] = json!("Portfolio of a State start-up incubator (betagouv-export json)");
+    root["$defs"] = Value::Object(defs);
+    root
+}
+
+/// `$defs` of the values every record may hold: dates as read (`record_date`) and
+/// unmodelled keys (`value`, `pair`, `extra`).
+fn value_defs() -> Vec<(&'static str, Value)> {
+    use s::{array, boolean, constant, date, object, one_of, r, string};
     let tagged_date = |kind: &str, value: Value| {
         object(vec![("kind", constant(kind), true), ("value", value, true)])
     };
@@ -263,179 +350,230 @@ pub fn schema() -> Value {
         "minItems": 2,
         "maxItems": 2,
     });
-    let defs = json!({
-        "record_date": one_of(vec![
-            tagged_date("exact", date()),
-            tagged_date("partial", string()),
-            tagged_date("invalid", string()),
-        ]),
-        "value": one_of(vec![
-            tagged_value("null", None),
-            tagged_value("bool", Some(boolean())),
-            tagged_value("number", Some(string())),
-            tagged_value("string", Some(string())),
-            tagged_value("date", Some(date())),
-            tagged_value("seq", Some(array(r("value")))),
-            tagged_value("map", Some(array(r("pair")))),
-        ]),
-        "pair": pair,
-        "extra": array(r("pair")),
-        "phase": object(vec![
-            ("name", string(), true),
-            ("start", r("record_date"), false),
-            ("end", r("record_date"), false),
-            ("comment", string(), false),
-            ("extra", r("extra"), true),
-        ]),
-        "event": object(vec![
-            ("name", string(), true),
-            ("date", r("record_date"), false),
-            ("comment", string(), false),
-            ("extra", r("extra"), true),
-        ]),
-        "sponsor": one_of(vec![
-            object(vec![("source", constant("organisation"), true), ("id", id(), true)]),
+    vec![
+        (
+            "record_date",
+            one_of(vec![
+                tagged_date("exact", date()),
+                tagged_date("partial", string()),
+                tagged_date("invalid", string()),
+            ]),
+        ),
+        (
+            "value",
+            one_of(vec![
+                tagged_value("null", None),
+                tagged_value("bool", Some(boolean())),
+                tagged_value("number", Some(string())),
+                tagged_value("string", Some(string())),
+                tagged_value("date", Some(date())),
+                tagged_value("seq", Some(array(r("value")))),
+                tagged_value("map", Some(array(r("pair")))),
+            ]),
+        ),
+        ("pair", pair),
+        ("extra", array(r("pair"))),
+    ]
+}
+
+/// `$defs` of a start-up and of what it holds (phases, events, sponsors, links).
+fn startup_defs() -> Vec<(&'static str, Value)> {
+    use s::{array, boolean, constant, enumeration, id, object, one_of, r, string};
+    vec![
+        (
+            "phase",
             object(vec![
-                ("source", constant("inline"), true),
+                ("name", string(), true),
+                ("start", r("record_date"), false),
+                ("end", r("record_date"), false),
+                ("comment", string(), false),
+                ("extra", r("extra"), true),
+            ]),
+        ),
+        (
+            "event",
+            object(vec![
+                ("name", string(), true),
+                ("date", r("record_date"), false),
+                ("comment", string(), false),
+                ("extra", r("extra"), true),
+            ]),
+        ),
+        (
+            "sponsor",
+            one_of(vec![
+                object(vec![
+                    ("source", constant("organisation"), true),
+                    ("id", id(), true),
+                ]),
+                object(vec![
+                    ("source", constant("inline"), true),
+                    ("name", string(), true),
+                    ("acronym", string(), false),
+                    ("kind", string(), false),
+                    ("domaine_ministeriel", string(), false),
+                ]),
+            ]),
+        ),
+        (
+            "links",
+            object(vec![
+                ("site", string(), false),
+                ("repository", string(), false),
+                ("stats", boolean(), false),
+                ("stats_url", string(), false),
+                ("budget_url", string(), false),
+                ("impact_url", string(), false),
+            ]),
+        ),
+        (
+            "startup",
+            object(vec![
+                ("id", id(), true),
+                ("name", string(), true),
+                ("pitch", string(), true),
+                ("incubator", id(), false),
+                ("incubators", array(id()), true),
+                ("sponsors", array(r("sponsor")), true),
+                ("phase_field", enumeration(&["status", "phases"]), true),
+                ("phases", array(r("phase")), true),
+                ("end", r("record_date"), false),
+                ("links", r("links"), true),
+                ("contact", string(), false),
+                ("themes", array(string()), true),
+                ("user_types", array(string()), true),
+                ("techno", array(string()), true),
+                ("events", array(r("event")), true),
+                ("owner", string(), false),
+                ("extra", r("extra"), true),
+                ("body", string(), true),
+            ]),
+        ),
+    ]
+}
+
+/// `$defs` of a member and of its missions.
+fn member_defs() -> Vec<(&'static str, Value)> {
+    use s::{array, enumeration, id, object, r, string};
+    vec![
+        (
+            "mission",
+            object(vec![
+                ("start", r("record_date"), false),
+                ("end", r("record_date"), false),
+                ("status", string(), false),
+                ("employer", string(), false),
+                ("startups", array(id()), true),
+                ("extra", r("extra"), true),
+            ]),
+        ),
+        (
+            "member",
+            object(vec![
+                ("id", id(), true),
+                ("fullname", string(), true),
+                ("role", string(), true),
+                ("domaine", string(), false),
+                ("shape", enumeration(&["missions", "flat"]), true),
+                ("missions", array(r("mission")), true),
+                ("startups", array(id()), true),
+                ("previously", array(id()), true),
+                ("competences", array(string()), true),
+                ("member_type", string(), false),
+                ("teams", array(string()), true),
+                ("incubator", id(), false),
+                ("badges", array(string()), true),
+                ("extra", r("extra"), true),
+                ("body", string(), true),
+            ]),
+        ),
+    ]
+}
+
+/// `$defs` of an incubator, an organisation, and the portfolio that lists every record.
+fn organisation_defs() -> Vec<(&'static str, Value)> {
+    use s::{array, boolean, enumeration, id, object, r, string};
+    vec![
+        (
+            "incubator",
+            object(vec![
+                ("id", id(), true),
+                ("title", string(), true),
+                ("owner", string(), false),
+                ("contact", string(), false),
+                ("address", string(), false),
+                ("website", string(), false),
+                ("github", string(), false),
+                ("short_description", string(), false),
+                ("highlighted_startups", array(id()), true),
+                ("hidden", boolean(), true),
+                ("extra", r("extra"), true),
+                ("body", string(), true),
+            ]),
+        ),
+        (
+            "organisation",
+            object(vec![
+                ("id", id(), true),
                 ("name", string(), true),
                 ("acronym", string(), false),
                 ("kind", string(), false),
                 ("domaine_ministeriel", string(), false),
+                ("extra", r("extra"), true),
+                ("body", string(), true),
             ]),
-        ]),
-        "links": object(vec![
-            ("site", string(), false),
-            ("repository", string(), false),
-            ("stats", boolean(), false),
-            ("stats_url", string(), false),
-            ("budget_url", string(), false),
-            ("impact_url", string(), false),
-        ]),
-        "startup": object(vec![
-            ("id", id(), true),
-            ("name", string(), true),
-            ("pitch", string(), true),
-            ("incubator", id(), false),
-            ("incubators", array(id()), true),
-            ("sponsors", array(r("sponsor")), true),
-            ("phase_field", enumeration(&["status", "phases"]), true),
-            ("phases", array(r("phase")), true),
-            ("end", r("record_date"), false),
-            ("links", r("links"), true),
-            ("contact", string(), false),
-            ("themes", array(string()), true),
-            ("user_types", array(string()), true),
-            ("techno", array(string()), true),
-            ("events", array(r("event")), true),
-            ("owner", string(), false),
-            ("extra", r("extra"), true),
-            ("body", string(), true),
-        ]),
-        "mission": object(vec![
-            ("start", r("record_date"), false),
-            ("end", r("record_date"), false),
-            ("status", string(), false),
-            ("employer", string(), false),
-            ("startups", array(id()), true),
-            ("extra", r("extra"), true),
-        ]),
-        "member": object(vec![
-            ("id", id(), true),
-            ("fullname", string(), true),
-            ("role", string(), true),
-            ("domaine", string(), false),
-            ("shape", enumeration(&["missions", "flat"]), true),
-            ("missions", array(r("mission")), true),
-            ("startups", array(id()), true),
-            ("previously", array(id()), true),
-            ("competences", array(string()), true),
-            ("member_type", string(), false),
-            ("teams", array(string()), true),
-            ("incubator", id(), false),
-            ("badges", array(string()), true),
-            ("extra", r("extra"), true),
-            ("body", string(), true),
-        ]),
-        "incubator": object(vec![
-            ("id", id(), true),
-            ("title", string(), true),
-            ("owner", string(), false),
-            ("contact", string(), false),
-            ("address", string(), false),
-            ("website", string(), false),
-            ("github", string(), false),
-            ("short_description", string(), false),
-            ("highlighted_startups", array(id()), true),
-            ("hidden", boolean(), true),
-            ("extra", r("extra"), true),
-            ("body", string(), true),
-        ]),
-        "organisation": object(vec![
-            ("id", id(), true),
-            ("name", string(), true),
-            ("acronym", string(), false),
-            ("kind", string(), false),
-            ("domaine_ministeriel", string(), false),
-            ("extra", r("extra"), true),
-            ("body", string(), true),
-        ]),
-        "portfolio": object(vec![
-            ("vocabulary", enumeration(&["2016", "2018", "2020", "2026"]), true),
-            ("startups", array(r("startup")), true),
-            ("members", array(r("member")), true),
-            ("incubators", array(r("incubator")), true),
-            ("organisations", array(r("organisation")), true),
-        ]),
-        "budget_line": object(vec![
-            ("transaction_id", string(), true),
-            ("seq", int(), true),
-            ("date", date(), true),
-            ("description", string(), true),
-            ("account", string(), true),
-            ("startup_id", string(), false),
-            ("partner", string(), false),
-            ("amount_eur", decimal(), true),
-        ]),
-        "impact_metric": object(vec![
-            ("startup_id", string(), true),
-            ("metric", string(), true),
-            ("value", decimal(), true),
-            ("period", string(), false),
-            ("bound", string(), false),
-            ("year", int(), false),
-            ("source", string(), false),
-        ]),
-        "meta": object(vec![
-            ("schema", string(), true),
-            ("schema_version", int(), true),
-            ("generator", string(), true),
-            ("generated_at", json!({"type": "string", "format": "date-time"}), true),
-            ("as_of", date(), true),
-            ("source", string(), true),
-            ("source_revision", string(), false),
-            ("licence", string(), true),
-            ("notes", string(), true),
-            ("import", r("import"), false),
-        ]),
-        "import": object(vec![
-            ("files", int(), true),
-            ("records", int(), true),
-            ("dropped_files", int(), true),
-            ("errors", int(), true),
-            ("warnings", int(), true),
-        ]),
-    });
-    let mut root = object(vec![
-        ("meta", r("meta"), true),
-        ("portfolio", r("portfolio"), true),
-        ("budget_lines", array(r("budget_line")), false),
-        ("impact_metrics", array(r("impact_metric")), false),
-    ]);
-    root["$schema"] = json!("https://json-schema.org/draft/2020-12/schema");
-    root["$id"] = json!(SCHEMA_ID);
-    root["title"] = json!("Portfolio of a State start-up incubator (betagouv-export json)");
-    root["$defs"] = defs;
-    root
+        ),
+        (
+            "portfolio",
+            object(vec![
+                (
+                    "vocabulary",
+                    enumeration(&["2016", "2018", "2020", "2026"]),
+                    true,
+                ),
+                ("startups", array(r("startup")), true),
+                ("members", array(r("member")), true),
+                ("incubators", array(r("incubator")), true),
+                ("organisations", array(r("organisation")), true),
+            ]),
+        ),
+    ]
+}
+
+/// `$defs` of the `meta` object and of its import summary.
+fn meta_defs() -> Vec<(&'static str, Value)> {
+    use s::{date, int, object, r, string};
+    vec![
+        (
+            "meta",
+            object(vec![
+                ("schema", string(), true),
+                ("schema_version", int(), true),
+                ("generator", string(), true),
+                (
+                    "generated_at",
+                    json!({"type": "string", "format": "date-time"}),
+                    true,
+                ),
+                ("as_of", date(), true),
+                ("source", string(), true),
+                ("source_revision", string(), false),
+                ("licence", string(), true),
+                ("notes", string(), true),
+                ("import", r("import"), false),
+            ]),
+        ),
+        (
+            "import",
+            object(vec![
+                ("files", int(), true),
+                ("records", int(), true),
+                ("dropped_files", int(), true),
+                ("errors", int(), true),
+                ("warnings", int(), true),
+            ]),
+        ),
+    ]
 }
 
 #[cfg(test)]

@@ -182,7 +182,7 @@ pub fn write(
     let ordered = dependency_order(tables);
     let total = ordered.len() + 1;
     for (i, t) in ordered.iter().enumerate() {
-        let columns = quoted(&t.fields.iter().map(|f| f.name).collect::<Vec<_>>());
+        let columns = quoted(&t.column_names().collect::<Vec<_>>());
         let params = (1..=t.fields.len())
             .map(|i| format!("?{i}"))
             .collect::<Vec<_>>()

@@ -104,9 +104,9 @@ fn write_cell(
 fn sheet(wb: &mut Workbook, t: &Table, formats: &Formats) -> std::result::Result<(), XlsxError> {
     let ws = wb.add_worksheet();
     ws.set_name(t.name)?;
-    for (c, f) in t.fields.iter().enumerate() {
+    for (c, name) in t.column_names().enumerate() {
         let col = u16::try_from(c).map_err(|_| XlsxError::RowColumnLimitError)?;
-        ws.write_string_with_format(0, col, f.name, &formats.header)?;
+        ws.write_string_with_format(0, col, name, &formats.header)?;
     }
     for (r, row) in t.rows.iter().enumerate() {
         let r = u32::try_from(r + 1).map_err(|_| XlsxError::RowColumnLimitError)?;
