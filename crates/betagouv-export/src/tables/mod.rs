@@ -46,7 +46,7 @@ use std::fmt;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
-use betagouv_portfolio::{Diagnostic, RecordDate, RecordKind, Severity, Vocabulary};
+use betagouv_portfolio::{Diagnostic, RecordDate, RecordKind, Severity, Vocabulary, rules};
 
 use crate::Dataset;
 
@@ -410,8 +410,8 @@ enum Target {
 impl Target {
     fn rule(self) -> &'static str {
         match self {
-            Target::Startup => "dangling-startup",
-            Target::Incubator => "dangling-incubator",
+            Target::Startup => rules::DANGLING_STARTUP,
+            Target::Incubator => rules::DANGLING_INCUBATOR,
             Target::Organisation => "dangling-organisation",
         }
     }
@@ -474,7 +474,7 @@ fn unique_sorted<'a, T>(
             diagnostics.push(
                 Diagnostic::new(
                     Severity::Error,
-                    "duplicate-id",
+                    rules::DUPLICATE_ID,
                     "a second record has this id; only the first is exported",
                 )
                 .for_record(kind, id(x)),

@@ -4,6 +4,7 @@ use rust_decimal::Decimal;
 
 use betagouv_portfolio::{
     Diagnostic, Event, Phase, PhaseField, PhaseRule, RecordKind, Severity, Sponsor, Startup, Value,
+    rules,
 };
 
 use super::types::{B, D, I, S};
@@ -359,7 +360,7 @@ fn fast_cell(ctx: &mut Ctx<'_>, s: &Startup, k: &str) -> Cell {
             ctx.report(
                 Diagnostic::new(
                     Severity::Error,
-                    "number-out-of-range",
+                    rules::NUMBER_OUT_OF_RANGE,
                     format!("fast.{k}: {why}; the cell is left empty (the JSON export keeps the value as written)"),
                 )
                 .for_record(RecordKind::Startup, s.id.as_str()),
@@ -399,7 +400,7 @@ fn wrong_type(ctx: &mut Ctx<'_>, s: &Startup, k: &str, expected: &str, v: &Value
     ctx.report(
         Diagnostic::new(
             Severity::Warning,
-            "field-type",
+            rules::FIELD_TYPE,
             format!(
                 "`{k}` should be {expected}, found a {}; the cell is left empty (the JSON export keeps the value as written)",
                 v.type_name()
