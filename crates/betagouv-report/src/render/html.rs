@@ -611,7 +611,7 @@ fn write_page(r: &Report) -> std::result::Result<String, std::fmt::Error> {
             esc(c.computed.as_deref().unwrap_or("–")),
             c.verdict.key(),
             verdict_icon(c.verdict),
-            esc(c.verdict.label(lang)),
+            esc(lang.verdict(c.verdict)),
             esc(&c.note)
         )?;
     }

@@ -277,7 +277,7 @@ fn write_md(r: &Report) -> std::result::Result<String, std::fmt::Error> {
                 c.label.clone(),
                 c.published.clone(),
                 c.computed.clone().unwrap_or_else(|| "–".to_owned()),
-                format!("**{}**", c.verdict.label(lang)),
+                format!("**{}**", lang.verdict(c.verdict)),
                 c.note.clone(),
             ]
         })

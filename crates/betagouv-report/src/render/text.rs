@@ -332,7 +332,7 @@ fn write_report(r: &Report, st: &Style) -> std::result::Result<String, std::fmt:
                 esc(&c.label),
                 esc(&c.published),
                 c.computed.as_deref().map_or_else(|| "–".to_owned(), esc),
-                st.verdict(c.verdict, c.verdict.label(lang)),
+                st.verdict(c.verdict, lang.verdict(c.verdict)),
             ]
         })
         .collect();
