@@ -173,6 +173,35 @@ fn currencies(out: &mut Out<'_>) {
 }
 
 fn references(out: &mut Out<'_>, portfolio: Option<&Portfolio>) {
+    unknown_ids(out);
+    let b = out.budget;
+    for r in &b.resources {
+        if r.partner.is_some() && r.source == crate::model::SourceKind::Incubator {
+            out.warning(
+                "source-partner",
+                RecordType::Resource,
+                &r.id,
+                "an `incubator` resource names a partner; use source = \"partners\"".into(),
+            );
+        }
+    }
+    for p in &b.payments {
+        if p.deliveries.is_empty() {
+            out.error(
+                "unknown-reference",
+                RecordType::Payment,
+                &p.id,
+                "pays no delivery".into(),
+            );
+        }
+    }
+    if let Some(pf) = portfolio {
+        unknown_startups(out, pf);
+    }
+}
+
+/// `unknown-reference`: an id that names no record of its kind.
+fn unknown_ids(out: &mut Out<'_>) {
     let b = out.budget;
     let orgs: BTreeSet<&str> = b.organizations.iter().map(|o| o.id.as_str()).collect();
     let lines: BTreeSet<&str> = b.lines.iter().map(|o| o.id.as_str()).collect();
@@ -243,52 +272,34 @@ fn references(out: &mut Out<'_>, portfolio: Option<&Portfolio>) {
             format!("no {what} with id `{value}`"),
         );
     }
-    for r in &b.resources {
-        if r.partner.is_some() && r.source == crate::model::SourceKind::Incubator {
-            out.warning(
-                "source-partner",
-                RecordType::Resource,
-                &r.id,
-                "an `incubator` resource names a partner; use source = \"partners\"".into(),
-            );
+}
+
+/// `unknown-startup`: an order or agreement naming a start-up the portfolio does
+/// not know.
+fn unknown_startups(out: &mut Out<'_>, pf: &Portfolio) {
+    let b = out.budget;
+    let mut unknown: Vec<(RecordType, String, String)> = Vec::new();
+    for o in &b.orders {
+        if let Some(s) = &o.startup
+            && pf.startup(s).is_none()
+        {
+            unknown.push((RecordType::Order, o.id.clone(), s.clone()));
         }
     }
-    for p in &b.payments {
-        if p.deliveries.is_empty() {
-            out.error(
-                "unknown-reference",
-                RecordType::Payment,
-                &p.id,
-                "pays no delivery".into(),
-            );
+    for a in &b.agreements {
+        for s in &a.startups {
+            if pf.startup(s).is_none() {
+                unknown.push((RecordType::Agreement, a.id.clone(), s.clone()));
+            }
         }
     }
-    if let Some(pf) = portfolio {
-        let mut unknown: Vec<(RecordType, String, String)> = Vec::new();
-        for o in &b.orders {
-            if let Some(s) = &o.startup
-                && pf.startup(s).is_none()
-            {
-                unknown.push((RecordType::Order, o.id.clone(), s.clone()));
-            }
-        }
-        for a in &b.agreements {
-            for s in &a.startups {
-                if pf.startup(s).is_none() {
-                    unknown.push((RecordType::Agreement, a.id.clone(), s.clone()));
-                }
-            }
-        }
-        for (rt, id, s) in unknown {
-            out.warning(
-                "unknown-startup",
-                rt,
-                &id,
-                format!(
-                    "start-up `{s}` is not in the portfolio; its costs are counted as unphased"
-                ),
-            );
-        }
+    for (rt, id, s) in unknown {
+        out.warning(
+            "unknown-startup",
+            rt,
+            &id,
+            format!("start-up `{s}` is not in the portfolio; its costs are counted as unphased"),
+        );
     }
 }
 
@@ -387,48 +398,66 @@ fn credits(out: &mut Out<'_>) {
 }
 
 fn orders(out: &mut Out<'_>) {
+    order_dates_and_rates(out);
+    let delivered = delivery_dates(out);
+    let paid = payment_dates(out);
+    order_consumption(out, &delivered, &paid);
+    contract_ceilings(out);
+}
+
+/// Service fait per order: (nets, grosses).
+type DeliveredByOrder<'a> = BTreeMap<&'a str, (Vec<Money>, Vec<Money>)>;
+
+/// Payments per order, and whether one of them is an advance.
+type PaidByOrder<'a> = BTreeMap<&'a str, (Vec<Money>, bool)>;
+
+/// `empty-order`, `vat-rate`, and `date-order` of an order issued outside its
+/// contract's dates.
+fn order_dates_and_rates(out: &mut Out<'_>) {
     let b = out.budget;
     let mut contracts: HashMap<&str, &crate::model::FrameworkContract> =
         HashMap::with_capacity(b.contracts.len());
     for c in &b.contracts {
         contracts.entry(c.id.as_str()).or_insert(c);
     }
-    let mut delivered: BTreeMap<&str, (Vec<Money>, Vec<Money>)> = BTreeMap::new();
-    let mut problems: Vec<(Severity, &str, RecordType, String, String)> = Vec::new();
     for o in &b.orders {
         if o.lines.is_empty() {
-            problems.push((
-                Severity::Warning,
+            out.warning(
                 "empty-order",
                 RecordType::Order,
-                o.id.clone(),
+                &o.id,
                 "has no lines".into(),
-            ));
+            );
         }
         if !o.vat_rate.is_zero() && vat_rate_on(o.issued_on) != Some(o.vat_rate) {
-            problems.push((
-                Severity::Warning,
+            out.warning(
                 "vat-rate",
                 RecordType::Order,
-                o.id.clone(),
+                &o.id,
                 format!(
                     "VAT rate {} is neither 0 nor the standard rate on {}",
                     o.vat_rate, o.issued_on
                 ),
-            ));
+            );
         }
         if let Some(c) = contracts.get(o.contract.as_str())
             && (o.issued_on < c.start || c.end.is_some_and(|e| o.issued_on > e))
         {
-            problems.push((
-                Severity::Error,
+            out.error(
                 "date-order",
                 RecordType::Order,
-                o.id.clone(),
+                &o.id,
                 format!("issued on {} outside contract {} dates", o.issued_on, c.id),
-            ));
+            );
         }
     }
+}
+
+/// `date-order` and `delivery-after-close` of each delivery; returns the service
+/// fait per order.
+fn delivery_dates<'a>(out: &mut Out<'a>) -> DeliveredByOrder<'a> {
+    let b = out.budget;
+    let mut delivered: DeliveredByOrder<'a> = BTreeMap::new();
     for d in &b.deliveries {
         let Ok(Some((t, o))) = out.index.delivery_totals(d) else {
             continue;
@@ -437,45 +466,49 @@ fn orders(out: &mut Out<'_>) {
         e.0.push(t.net);
         e.1.push(t.gross);
         if d.period_end < d.period_start {
-            problems.push((
-                Severity::Error,
+            out.error(
                 "date-order",
                 RecordType::Delivery,
-                d.id.clone(),
+                &d.id,
                 format!(
                     "period ends {} before it starts {}",
                     d.period_end, d.period_start
                 ),
-            ));
+            );
         }
         if d.period_start < o.issued_on {
-            problems.push((
-                Severity::Error,
+            out.error(
                 "date-order",
                 RecordType::Delivery,
-                d.id.clone(),
+                &d.id,
                 format!(
                     "work starts {} before order {} was issued {}",
                     d.period_start, o.id, o.issued_on
                 ),
-            ));
+            );
         }
         if let Some(closed) = o.closed_on
             && d.period_end > closed
         {
-            problems.push((
-                Severity::Error,
+            out.error(
                 "delivery-after-close",
                 RecordType::Delivery,
-                d.id.clone(),
+                &d.id,
                 format!(
                     "period ends {} after order {} was closed {}",
                     d.period_end, o.id, closed
                 ),
-            ));
+            );
         }
     }
-    let mut paid: BTreeMap<&str, (Vec<Money>, bool)> = BTreeMap::new();
+    delivered
+}
+
+/// `date-order` of a payment (not an advance) made before the end of a delivery it
+/// pays; returns the payments per order.
+fn payment_dates<'a>(out: &mut Out<'a>) -> PaidByOrder<'a> {
+    let b = out.budget;
+    let mut paid: PaidByOrder<'a> = BTreeMap::new();
     for p in &b.payments {
         let Ok(parts) = out.index.payment_parts(p) else {
             continue;
@@ -485,22 +518,24 @@ fn orders(out: &mut Out<'_>) {
             e.0.push(part.amount);
             e.1 |= p.advance;
             if !p.advance && p.paid_on < part.delivery.period_end {
-                problems.push((
-                    Severity::Error,
+                out.error(
                     "date-order",
                     RecordType::Payment,
-                    p.id.clone(),
+                    &p.id,
                     format!(
                         "paid {} before the end of delivery {} ({})",
                         p.paid_on, part.delivery.id, part.delivery.period_end
                     ),
-                ));
+                );
             }
         }
     }
-    for (sev, rule, rt, id, msg) in problems {
-        out.push(sev, rule, rt, &id, msg);
-    }
+    paid
+}
+
+/// `delivery-exceeds-order` and `payment-exceeds-delivery` of each order.
+fn order_consumption(out: &mut Out<'_>, delivered: &DeliveredByOrder<'_>, paid: &PaidByOrder<'_>) {
+    let b = out.budget;
     for o in &b.orders {
         let Ok(t) = o.totals(b.currency) else {
             continue;
@@ -541,6 +576,11 @@ fn orders(out: &mut Out<'_>) {
             );
         }
     }
+}
+
+/// `contract-ceiling`: the orders of a framework contract above its ceiling.
+fn contract_ceilings(out: &mut Out<'_>) {
+    let b = out.budget;
     let mut by_contract: HashMap<&str, Vec<Money>> = HashMap::new();
     for o in &b.orders {
         if let Ok(t) = o.totals(b.currency) {

@@ -34,7 +34,7 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 use std::io::Read as _;
 use std::path::Path;
@@ -766,92 +766,239 @@ fn parse(text: &str, path: &Path, options: &ReadBudgetOptions, cut: bool) -> Res
     build(reader.raws, path)
 }
 
-/// Turns the records read into a [`Budget`].
+/// Turns the records read into a [`Budget`], noting where each record starts
+/// (the first record with an id keeps its place).
 fn build(raws: Raws, path: &Path) -> Result<Budget> {
-    let located = |(line, column): Pos, message: String| Error::Parse {
+    use RecordType as T;
+    let mut b = Budget::new();
+    if let Some((pos, c)) = &raws.currency {
+        b.currency = c
+            .parse()
+            .map_err(|e: Error| located(path, *pos, e.to_string()))?;
+    }
+    b.incubator = raws.incubator;
+    let mut at = Origins {
+        path,
+        origins: std::mem::take(&mut b.origins),
+    };
+    b.organizations = at.records(
+        T::Organization,
+        raws.organizations,
+        |r| r.id.clone(),
+        RawOrg::record,
+    );
+    b.lines = at.records(T::Line, raws.lines, |r| r.id.clone(), RawLine::record);
+    b.credits = at.records(
+        T::Credits,
+        raws.credits,
+        |r| format!("{}/{}", r.line, r.year.0),
+        RawCredits::record,
+    );
+    b.resources = at.records(
+        T::Resource,
+        raws.resources,
+        |r| r.id.clone(),
+        RawResource::record,
+    );
+    b.agreements = at.records(
+        T::Agreement,
+        raws.agreements,
+        |r| r.id.clone(),
+        RawAgreement::record,
+    );
+    b.contracts = at.records(
+        T::Contract,
+        raws.contracts,
+        |r| r.id.clone(),
+        RawContract::record,
+    );
+    b.orders = orders(raws.orders, &b.contracts, &mut at)?;
+    b.deliveries = at.records(
+        T::Delivery,
+        raws.deliveries,
+        |r| r.id.clone(),
+        RawDelivery::record,
+    );
+    b.payments = at.records(
+        T::Payment,
+        raws.payments,
+        |r| r.id.clone(),
+        RawPayment::record,
+    );
+    b.claims = at.records(
+        T::Claim,
+        raws.claims,
+        |r| format!("{}/{}", r.key, r.year.0),
+        RawClaim::record,
+    );
+    b.origins = at.origins;
+    Ok(b)
+}
+
+/// An error of the file at a record's position.
+fn located(path: &Path, (line, column): Pos, message: String) -> Error {
+    Error::Parse {
         path: path.to_owned(),
         line,
         column,
         message,
-    };
-    let mut b = Budget::new();
-    if let Some((pos, c)) = &raws.currency {
-        b.currency = c.parse().map_err(|e: Error| located(*pos, e.to_string()))?;
     }
-    b.incubator = raws.incubator;
-    let origin = |b: &mut Budget, rt: RecordType, id: String, (line, column): Pos| {
-        b.origins.entry((rt, id)).or_insert(Location {
-            file: path.to_owned(),
+}
+
+/// Where each record of the budget starts.
+struct Origins<'a> {
+    path: &'a Path,
+    origins: BTreeMap<(RecordType, String), Location>,
+}
+
+impl Origins<'_> {
+    /// Notes that the record `id` of type `rt` starts at `pos`, unless an earlier
+    /// record with that id did.
+    fn note(&mut self, rt: RecordType, id: String, (line, column): Pos) {
+        self.origins.entry((rt, id)).or_insert(Location {
+            file: self.path.to_owned(),
             line,
             column,
         });
-    };
-    b.organizations.reserve(raws.organizations.len());
-    for (pos, r) in raws.organizations {
-        origin(&mut b, RecordType::Organization, r.id.clone(), pos);
-        b.organizations.push(Organization {
-            id: r.id,
-            name: r.name,
-            kind: r.kind,
-            role: r.role,
-        });
     }
-    b.lines.reserve(raws.lines.len());
-    for (pos, r) in raws.lines {
-        origin(&mut b, RecordType::Line, r.id.clone(), pos);
-        b.lines.push(BudgetLine {
-            id: r.id,
-            programme: r.programme,
-            action: r.action,
-            sub_action: r.sub_action,
-            title: r.title,
-        });
+
+    /// The records of type `rt`, each converted by `record`, the position of each
+    /// noted under its `id`.
+    fn records<R, T>(
+        &mut self,
+        rt: RecordType,
+        raws: Vec<(Pos, R)>,
+        id: impl Fn(&R) -> String,
+        record: impl Fn(R) -> T,
+    ) -> Vec<T> {
+        let mut out = Vec::with_capacity(raws.len());
+        for (pos, r) in raws {
+            self.note(rt, id(&r), pos);
+            out.push(record(r));
+        }
+        out
     }
-    b.credits.reserve(raws.credits.len());
-    for (pos, r) in raws.credits {
-        origin(
-            &mut b,
-            RecordType::Credits,
-            format!("{}/{}", r.line, r.year.0),
-            pos,
-        );
-        b.credits.push(Credits {
-            line: r.line,
-            year: r.year.0,
-            ae_initial: r.ae_initial.0,
-            cp_initial: r.cp_initial.0,
-            ae_carried_over_in: r.ae_carried_over_in.0,
-            cp_carried_over_in: r.cp_carried_over_in.0,
-            transfers_in: r.transfers_in.0,
-            transfers_out: r.transfers_out.0,
-            pooled_funds: r.pooled_funds.0,
-        });
+}
+
+/// The purchase orders: the VAT rate of the issue date when none is written, the
+/// contract's holder when no supplier is.
+///
+/// # Errors
+/// An order without VAT rate on a date where the standard rate is unknown, or
+/// without supplier and with no contract to take its holder from.
+fn orders(
+    raws: Vec<(Pos, RawOrder)>,
+    contracts: &[FrameworkContract],
+    at: &mut Origins<'_>,
+) -> Result<Vec<PurchaseOrder>> {
+    // The holder of each contract id (the first contract with that id).
+    let mut holders: HashMap<&str, &str> = HashMap::with_capacity(contracts.len());
+    for c in contracts {
+        holders.entry(c.id.as_str()).or_insert(c.holder.as_str());
     }
-    b.resources.reserve(raws.resources.len());
-    for (pos, r) in raws.resources {
-        origin(&mut b, RecordType::Resource, r.id.clone(), pos);
-        b.resources.push(Resource {
-            id: r.id,
-            date: r.date.0,
-            source: r.source,
-            partner: r.partner,
-            line: r.line,
-            amount: r.amount.0,
-            note: r.note,
-        });
+    let mut orders = Vec::with_capacity(raws.len());
+    let mut origins = Vec::with_capacity(raws.len());
+    for (pos, mut r) in raws {
+        let vat_rate = match r.vat_rate {
+            Some(Dec(x)) => x,
+            None => vat_rate_on(r.issued_on.0).ok_or_else(|| {
+                located(
+                    at.path,
+                    pos,
+                    format!(
+                        "order {}: no standard VAT rate known on {}; write vat_rate",
+                        r.id, r.issued_on.0
+                    ),
+                )
+            })?,
+        };
+        let supplier = match (r.supplier.take(), holders.get(r.contract.as_str())) {
+            (Some(s), _) => s,
+            (None, Some(h)) => (*h).to_owned(),
+            (None, None) => {
+                return Err(located(
+                    at.path,
+                    pos,
+                    format!(
+                        "order {}: no supplier and no contract `{}` to take its holder from",
+                        r.id, r.contract
+                    ),
+                ));
+            }
+        };
+        origins.push((r.id.clone(), pos));
+        orders.push(r.record(supplier, vat_rate));
     }
-    b.agreements.reserve(raws.agreements.len());
-    for (pos, r) in raws.agreements {
-        origin(&mut b, RecordType::Agreement, r.id.clone(), pos);
-        b.agreements.push(Agreement {
-            id: r.id,
-            partner: r.partner,
-            kind: r.kind,
-            startups: r.startups,
-            amount: r.amount.0,
-            signed_on: r.signed_on.0,
-            engagement_deadline: r.engagement_deadline.map(|d| d.0),
-            tranches: r
+    for (id, pos) in origins {
+        at.note(RecordType::Order, id, pos);
+    }
+    Ok(orders)
+}
+
+impl RawOrg {
+    fn record(self) -> Organization {
+        Organization {
+            id: self.id,
+            name: self.name,
+            kind: self.kind,
+            role: self.role,
+        }
+    }
+}
+
+impl RawLine {
+    fn record(self) -> BudgetLine {
+        BudgetLine {
+            id: self.id,
+            programme: self.programme,
+            action: self.action,
+            sub_action: self.sub_action,
+            title: self.title,
+        }
+    }
+}
+
+impl RawCredits {
+    fn record(self) -> Credits {
+        Credits {
+            line: self.line,
+            year: self.year.0,
+            ae_initial: self.ae_initial.0,
+            cp_initial: self.cp_initial.0,
+            ae_carried_over_in: self.ae_carried_over_in.0,
+            cp_carried_over_in: self.cp_carried_over_in.0,
+            transfers_in: self.transfers_in.0,
+            transfers_out: self.transfers_out.0,
+            pooled_funds: self.pooled_funds.0,
+        }
+    }
+}
+
+impl RawResource {
+    fn record(self) -> Resource {
+        Resource {
+            id: self.id,
+            date: self.date.0,
+            source: self.source,
+            partner: self.partner,
+            line: self.line,
+            amount: self.amount.0,
+            note: self.note,
+        }
+    }
+}
+
+impl RawAgreement {
+    fn record(self) -> Agreement {
+        Agreement {
+            id: self.id,
+            partner: self.partner,
+            kind: self.kind,
+            startups: self.startups,
+            amount: self.amount.0,
+            signed_on: self.signed_on.0,
+            engagement_deadline: self.engagement_deadline.map(|d| d.0),
+            tranches: self
                 .tranches
                 .into_iter()
                 .map(|t| Tranche {
@@ -861,65 +1008,36 @@ fn build(raws: Raws, path: &Path) -> Result<Budget> {
                     received_amount: t.received_amount.map(|a| a.0),
                 })
                 .collect(),
-            overfunding_allowed: r.overfunding_allowed,
-        });
+            overfunding_allowed: self.overfunding_allowed,
+        }
     }
-    b.contracts.reserve(raws.contracts.len());
-    for (pos, r) in raws.contracts {
-        origin(&mut b, RecordType::Contract, r.id.clone(), pos);
-        b.contracts.push(FrameworkContract {
-            id: r.id,
-            holder: r.holder,
-            start: r.start.0,
-            end: r.end.map(|d| d.0),
-            ceiling: r.ceiling.map(|a| a.0),
-        });
+}
+
+impl RawContract {
+    fn record(self) -> FrameworkContract {
+        FrameworkContract {
+            id: self.id,
+            holder: self.holder,
+            start: self.start.0,
+            end: self.end.map(|d| d.0),
+            ceiling: self.ceiling.map(|a| a.0),
+        }
     }
-    // The holder of each contract id (the first contract with that id).
-    let mut holders: HashMap<&str, &str> = HashMap::with_capacity(b.contracts.len());
-    for c in &b.contracts {
-        holders.entry(c.id.as_str()).or_insert(c.holder.as_str());
-    }
-    let mut orders = Vec::with_capacity(raws.orders.len());
-    let mut order_origins = Vec::with_capacity(raws.orders.len());
-    for (pos, r) in raws.orders {
-        let vat_rate = match r.vat_rate {
-            Some(Dec(x)) => x,
-            None => vat_rate_on(r.issued_on.0).ok_or_else(|| {
-                located(
-                    pos,
-                    format!(
-                        "order {}: no standard VAT rate known on {}; write vat_rate",
-                        r.id, r.issued_on.0
-                    ),
-                )
-            })?,
-        };
-        let supplier = match r.supplier {
-            Some(s) => s,
-            None => match holders.get(r.contract.as_str()) {
-                Some(h) => (*h).to_owned(),
-                None => {
-                    return Err(located(
-                        pos,
-                        format!(
-                            "order {}: no supplier and no contract `{}` to take its holder from",
-                            r.id, r.contract
-                        ),
-                    ));
-                }
-            },
-        };
-        order_origins.push((r.id.clone(), pos));
-        orders.push(PurchaseOrder {
-            id: r.id,
-            contract: r.contract,
+}
+
+impl RawOrder {
+    /// The order, with its supplier and VAT rate decided by [`orders`] (`self.supplier`
+    /// is not read).
+    fn record(self, supplier: String, vat_rate: Decimal) -> PurchaseOrder {
+        PurchaseOrder {
+            id: self.id,
+            contract: self.contract,
             supplier,
-            startup: r.startup,
-            line: r.line,
-            agreement: r.agreement,
-            issued_on: r.issued_on.0,
-            lines: r
+            startup: self.startup,
+            line: self.line,
+            agreement: self.agreement,
+            issued_on: self.issued_on.0,
+            lines: self
                 .lines
                 .into_iter()
                 .map(|l| PoLine {
@@ -929,55 +1047,47 @@ fn build(raws: Raws, path: &Path) -> Result<Budget> {
                 })
                 .collect(),
             vat_rate,
-            category: r.category,
-            closed_on: r.closed_on.map(|d| d.0),
-        });
+            category: self.category,
+            closed_on: self.closed_on.map(|d| d.0),
+        }
     }
-    drop(holders);
-    b.orders = orders;
-    for (id, pos) in order_origins {
-        origin(&mut b, RecordType::Order, id, pos);
+}
+
+impl RawDelivery {
+    fn record(self) -> Delivery {
+        Delivery {
+            id: self.id,
+            order: self.order,
+            period_start: self.period_start.0,
+            period_end: self.period_end.0,
+            amount_net: self.amount_net.0,
+            partial: self.partial,
+        }
     }
-    b.deliveries.reserve(raws.deliveries.len());
-    for (pos, r) in raws.deliveries {
-        origin(&mut b, RecordType::Delivery, r.id.clone(), pos);
-        b.deliveries.push(Delivery {
-            id: r.id,
-            order: r.order,
-            period_start: r.period_start.0,
-            period_end: r.period_end.0,
-            amount_net: r.amount_net.0,
-            partial: r.partial,
-        });
+}
+
+impl RawPayment {
+    fn record(self) -> Payment {
+        Payment {
+            id: self.id,
+            deliveries: self.deliveries,
+            paid_on: self.paid_on.0,
+            amount_gross: self.amount_gross.0,
+            advance: self.advance,
+        }
     }
-    b.payments.reserve(raws.payments.len());
-    for (pos, r) in raws.payments {
-        origin(&mut b, RecordType::Payment, r.id.clone(), pos);
-        b.payments.push(Payment {
-            id: r.id,
-            deliveries: r.deliveries,
-            paid_on: r.paid_on.0,
-            amount_gross: r.amount_gross.0,
-            advance: r.advance,
-        });
+}
+
+impl RawClaim {
+    fn record(self) -> Claim {
+        Claim {
+            key: self.key,
+            year: self.year.0,
+            value: self.value.0,
+            unit: self.unit,
+            source: self.source,
+        }
     }
-    b.claims.reserve(raws.claims.len());
-    for (pos, r) in raws.claims {
-        origin(
-            &mut b,
-            RecordType::Claim,
-            format!("{}/{}", r.key, r.year.0),
-            pos,
-        );
-        b.claims.push(Claim {
-            key: r.key,
-            year: r.year.0,
-            value: r.value.0,
-            unit: r.unit,
-            source: r.source,
-        });
-    }
-    Ok(b)
 }
 
 /// Reads and parses the budget file at `path` with the default [`ReadBudgetOptions`].

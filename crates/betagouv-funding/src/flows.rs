@@ -1,11 +1,16 @@
 //! Derived amounts shared by checks, ledger and reports: delivery totals,
 //! split of payments over deliveries, attribution of costs to phases.
 
+use std::borrow::Borrow;
+use std::cmp::Ordering;
 use std::collections::HashMap;
+use std::fmt;
+use std::hash::{Hash, Hasher};
 
-use betagouv_portfolio::{PhaseRule, Portfolio};
+use betagouv_portfolio::{PhaseRule, Portfolio, Stage};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
+use serde::{Serialize, Serializer};
 
 use crate::allocation::allocate;
 use crate::error::Result;
@@ -168,27 +173,139 @@ fn split_payment<'a>(
         .collect())
 }
 
-/// Phase name and stage key of `startup` at `date` (the portfolio's at-date
-/// rule), or [`UNPHASED`] for both when the start-up is unknown or no start-up
-/// is given. A known start-up with no phase started yet has phase
-/// [`UNPHASED`] and stage `not_started`.
+/// The stage a cost is attributed to: the stage of its start-up in the portfolio,
+/// or [`Unphased`](CostStage::Unphased) when no start-up of the portfolio explains
+/// it. Ordered, hashed and borrowed as its [key](CostStage::key) (a map keyed by
+/// `CostStage` is looked up with the key: `by_stage["incubating"]`), the order the
+/// reports list them in; JSON: the key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CostStage {
+    /// The start-up's stage at the date.
+    Stage(Stage),
+    /// No start-up, or one the portfolio does not know: [`UNPHASED`].
+    Unphased,
+}
+
+impl CostStage {
+    /// Every value: the six stages in [`Stage::ALL`] order, then `unphased`.
+    pub const ALL: [CostStage; 7] = [
+        CostStage::Stage(Stage::Incubating),
+        CostStage::Stage(Stage::InHandover),
+        CostStage::Stage(Stage::TakenOver),
+        CostStage::Stage(Stage::Stopped),
+        CostStage::Stage(Stage::NotStarted),
+        CostStage::Stage(Stage::Unknown),
+        CostStage::Unphased,
+    ];
+
+    /// The stable key: the stage's key, or [`UNPHASED`].
+    ///
+    /// ```
+    /// use betagouv_funding::flows::CostStage;
+    /// use betagouv_portfolio::Stage;
+    /// assert_eq!(CostStage::Stage(Stage::InHandover).key(), "in_handover");
+    /// assert_eq!(CostStage::Unphased.key(), "unphased");
+    /// ```
+    #[must_use]
+    pub fn key(self) -> &'static str {
+        match self {
+            CostStage::Stage(s) => s.key(),
+            CostStage::Unphased => UNPHASED,
+        }
+    }
+
+    /// The stage, when a start-up of the portfolio explains the cost.
+    #[must_use]
+    pub fn stage(self) -> Option<Stage> {
+        match self {
+            CostStage::Stage(s) => Some(s),
+            CostStage::Unphased => None,
+        }
+    }
+}
+
+impl Ord for CostStage {
+    fn cmp(&self, other: &Self) -> Ordering {
+        self.key().cmp(other.key())
+    }
+}
+
+impl PartialOrd for CostStage {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Hash for CostStage {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.key().hash(state);
+    }
+}
+
+impl Borrow<str> for CostStage {
+    fn borrow(&self) -> &str {
+        self.key()
+    }
+}
+
+impl fmt::Display for CostStage {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.key())
+    }
+}
+
+impl Serialize for CostStage {
+    fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.key())
+    }
+}
+
+/// Phase name and stage of `startup` at `date` (the portfolio's at-date rule),
+/// or [`UNPHASED`] and [`CostStage::Unphased`] when the start-up is unknown or
+/// no start-up is given. A known start-up with no phase started yet has phase
+/// [`UNPHASED`] and stage [`Stage::NotStarted`].
 #[must_use]
 pub fn attribution(
     portfolio: Option<&Portfolio>,
     startup: Option<&str>,
     date: NaiveDate,
-) -> (String, &'static str) {
+) -> (String, CostStage) {
     let found = portfolio
         .zip(startup)
         .and_then(|(p, s)| Some((p, p.startup(s)?)));
     match found {
-        None => (UNPHASED.to_owned(), UNPHASED),
+        None => (UNPHASED.to_owned(), CostStage::Unphased),
         Some((p, s)) => {
             let phase = s
                 .phase_at(date, PhaseRule::AtDate)
                 .map_or_else(|| UNPHASED.to_owned(), |ph| ph.name.clone());
             let stage = s.stage_at(date, p.vocabulary, PhaseRule::AtDate);
-            (phase, stage.key())
+            (phase, CostStage::Stage(stage))
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cost_stages_are_ordered_and_serialized_by_key() {
+        let mut sorted = CostStage::ALL;
+        sorted.sort();
+        let keys: Vec<&str> = sorted.iter().map(|c| c.key()).collect();
+        let mut by_key = keys.clone();
+        by_key.sort_unstable();
+        assert_eq!(keys, by_key);
+        assert_eq!(keys.len(), 7);
+        for c in CostStage::ALL {
+            assert_eq!(serde_json::to_value(c).unwrap(), c.key());
+            assert_eq!(c.to_string(), c.key());
+            assert_eq!(c.stage().map_or(UNPHASED, Stage::key), c.key());
+        }
+        let map: std::collections::BTreeMap<CostStage, u8> =
+            CostStage::ALL.iter().map(|c| (*c, 1)).collect();
+        assert_eq!(map["not_started"], 1);
+        assert!(!map.contains_key("partial"));
     }
 }

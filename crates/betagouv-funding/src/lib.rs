@@ -15,6 +15,8 @@
 //! - [`ledger`] and [`post`]: a double-entry ledger built from the budget;
 //! - [`report`]: resources by year and source, partner share, costs per
 //!   start-up, phase and stage, burn rate and runway, AE/CP consumption;
+//! - [`claims`]: published figures against the computed ones, with a
+//!   [`claims::Verdict`] (the workspace's one claims check);
 //! - [`builtin`]: the 2016 budget of the annual report.
 //!
 //! No floating point is used for money anywhere; functions never panic on
@@ -40,6 +42,7 @@
 pub mod allocation;
 pub mod builtin;
 pub mod check;
+pub mod claims;
 pub mod error;
 pub mod file;
 pub mod flows;

@@ -491,17 +491,10 @@ pub struct Payment {
     pub advance: bool,
 }
 
-/// Unit of a published claim.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum ClaimUnit {
-    /// Euros.
-    Euros,
-    /// Percent.
-    Percent,
-    /// A count.
-    Count,
-}
+/// Unit of a published claim: `euros`, `percent`, `count` (or `points`, which no
+/// budget figure is computed in). The workspace's one unit type, re-exported from
+/// `betagouv-portfolio`.
+pub use betagouv_portfolio::builtin::ClaimUnit;
 
 /// A figure as published (not a record): checked against the records.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -20,7 +20,7 @@ use crate::error::Result;
 use crate::flows::{Index, attribution};
 use crate::ledger::{Account, Ledger, Posting, Transaction};
 use crate::model::{Budget, SourceKind};
-use crate::money::{MAX_UNITS, Money};
+use crate::money::{Currency, MAX_UNITS, Money};
 
 fn account(top: &str, ids: &[&str]) -> Result<Account> {
     Account::from_segments(top, ids)
@@ -43,184 +43,272 @@ pub fn treasury() -> Result<Account> {
 /// export order (date, then transaction id).
 #[must_use]
 pub fn to_ledger(budget: &Budget, portfolio: Option<&Portfolio>) -> (Ledger, Vec<Diagnostic>) {
-    let mut txs: Vec<Transaction> = Vec::new();
-    let mut diags = Vec::new();
-    let mut skip = |what: String, e: &dyn std::fmt::Display| {
-        diags.push(Diagnostic::new(
+    let Ok(cash) = treasury() else {
+        return (Ledger::new(budget.currency), Vec::new());
+    };
+    let mut books = Books {
+        budget,
+        cash,
+        txs: Vec::new(),
+        diags: Vec::new(),
+    };
+    let index = Index::new(budget);
+    books.resources();
+    books.agreements();
+    books.deliveries(&index, portfolio);
+    books.payments(&index);
+    // Export order, then running balances for the asserted postings.
+    books
+        .txs
+        .sort_by(|a, b| (a.date, &a.id).cmp(&(b.date, &b.id)));
+    assert_running_balances(&mut books.txs, budget.currency);
+    books.into_ledger()
+}
+
+/// The transactions booked so far and the records that could not be.
+struct Books<'a> {
+    budget: &'a Budget,
+    /// The treasury account.
+    cash: Account,
+    txs: Vec<Transaction>,
+    diags: Vec<Diagnostic>,
+}
+
+impl Books<'_> {
+    /// A record not booked, and why.
+    fn skip(&mut self, what: String, e: &dyn std::fmt::Display) {
+        self.diags.push(Diagnostic::new(
             Severity::Error,
             "not-booked",
             format!("{what}: not booked: {e}"),
         ));
-    };
-    let Ok(cash) = treasury() else {
-        return (Ledger::new(budget.currency), diags);
-    };
-    let index = Index::new(budget);
-    for r in &budget.resources {
-        let income = match r.source {
-            SourceKind::Incubator => account(
-                "income",
-                &["own-budget", r.line.as_deref().unwrap_or("credits")],
-            ),
-            SourceKind::Partners => account(
-                "income",
-                &["partners", r.partner.as_deref().unwrap_or("unspecified")],
-            ),
-        };
-        match income {
-            Ok(income) => {
-                let desc = match r.source {
-                    SourceKind::Incubator => format!("Own credits {}", r.id),
-                    SourceKind::Partners => format!("Partner funds {}", r.id),
-                };
-                let mut t = Transaction::new(r.date, format!("res:{}", r.id), desc)
-                    .tag("resource", r.id.clone())
-                    .with(Posting::new(cash.clone(), r.amount))
-                    .with(Posting::new(income, r.amount.negated()));
-                if let Some(p) = &r.partner {
-                    t = t.tag("partner", p.clone());
+    }
+
+    /// Own credits and partner funds: treasury against income.
+    fn resources(&mut self) {
+        for r in &self.budget.resources {
+            let income = match r.source {
+                SourceKind::Incubator => account(
+                    "income",
+                    &["own-budget", r.line.as_deref().unwrap_or("credits")],
+                ),
+                SourceKind::Partners => account(
+                    "income",
+                    &["partners", r.partner.as_deref().unwrap_or("unspecified")],
+                ),
+            };
+            let income = match income {
+                Ok(income) => income,
+                Err(e) => {
+                    self.skip(format!("resource {}", r.id), &e);
+                    continue;
                 }
-                txs.push(t);
+            };
+            let desc = match r.source {
+                SourceKind::Incubator => format!("Own credits {}", r.id),
+                SourceKind::Partners => format!("Partner funds {}", r.id),
+            };
+            let mut t = Transaction::new(r.date, format!("res:{}", r.id), desc)
+                .tag("resource", r.id.clone())
+                .with(Posting::new(self.cash.clone(), r.amount))
+                .with(Posting::new(income, r.amount.negated()));
+            if let Some(p) = &r.partner {
+                t = t.tag("partner", p.clone());
             }
-            Err(e) => skip(format!("resource {}", r.id), &e),
+            self.txs.push(t);
         }
     }
-    for a in &budget.agreements {
-        let (Ok(recv), Ok(income)) = (
-            account("assets", &["receivables", &a.id]),
-            account("income", &["partners", &a.partner]),
-        ) else {
-            skip(format!("agreement {}", a.id), &"invalid account");
-            continue;
-        };
-        let name = budget
-            .organization(&a.partner)
-            .map_or(a.partner.as_str(), |o| o.name.as_str());
-        txs.push(
-            Transaction::new(
-                a.signed_on,
-                format!("agr:{}", a.id),
-                format!("Agreement {} signed with {name}", a.id),
-            )
-            .tag("agreement", a.id.clone())
-            .tag("partner", a.partner.clone())
-            .with(Posting::new(recv.clone(), a.amount))
-            .with(Posting::new(income, a.amount.negated())),
-        );
-        for (i, tr) in a.tranches.iter().enumerate() {
-            let (Some(on), received) = (tr.received_on, tr.received()) else {
+
+    /// Each agreement: a receivable against partner income when signed, then each
+    /// tranche received into the treasury.
+    fn agreements(&mut self) {
+        let budget = self.budget;
+        for a in &budget.agreements {
+            let (Ok(recv), Ok(income)) = (
+                account("assets", &["receivables", &a.id]),
+                account("income", &["partners", &a.partner]),
+            ) else {
+                self.skip(format!("agreement {}", a.id), &"invalid account");
                 continue;
             };
-            txs.push(
+            let name = budget
+                .organization(&a.partner)
+                .map_or(a.partner.as_str(), |o| o.name.as_str());
+            self.txs.push(
                 Transaction::new(
-                    on,
-                    format!("agr:{}:t{:03}", a.id, i + 1),
-                    format!("Tranche {} of {} received", i + 1, a.id),
+                    a.signed_on,
+                    format!("agr:{}", a.id),
+                    format!("Agreement {} signed with {name}", a.id),
                 )
                 .tag("agreement", a.id.clone())
-                .with(Posting::new(cash.clone(), received))
-                .with(
-                    Posting::new(recv.clone(), received.negated())
-                        .asserting(Money::zero(budget.currency)),
-                ),
+                .tag("partner", a.partner.clone())
+                .with(Posting::new(recv.clone(), a.amount))
+                .with(Posting::new(income, a.amount.negated())),
             );
-        }
-    }
-    for d in &budget.deliveries {
-        let (t, o) = match index.delivery_totals(d) {
-            Ok(Some(x)) => x,
-            Ok(None) => {
-                skip(
-                    format!("delivery {}", d.id),
-                    &format!("unknown order {}", d.order),
+            for (i, tr) in a.tranches.iter().enumerate() {
+                let (Some(on), received) = (tr.received_on, tr.received()) else {
+                    continue;
+                };
+                self.txs.push(
+                    Transaction::new(
+                        on,
+                        format!("agr:{}:t{:03}", a.id, i + 1),
+                        format!("Tranche {} of {} received", i + 1, a.id),
+                    )
+                    .tag("agreement", a.id.clone())
+                    .with(Posting::new(self.cash.clone(), received))
+                    .with(
+                        Posting::new(recv.clone(), received.negated())
+                            .asserting(Money::zero(budget.currency)),
+                    ),
                 );
-                continue;
             }
-            Err(e) => {
-                skip(format!("delivery {}", d.id), &e);
-                continue;
-            }
-        };
-        let (phase, _) = attribution(portfolio, o.startup.as_deref(), d.period_end);
-        let startup = o.startup.as_deref().unwrap_or("shared");
-        let accounts = (
-            account("expenses", &["startups", startup, &phase, o.category.key()]),
-            account("expenses", &["startups", startup, &phase, "vat"]),
-            account("liabilities", &["suppliers", &o.supplier]),
-        );
-        let (Ok(exp), Ok(vat), Ok(sup)) = accounts else {
-            skip(format!("delivery {}", d.id), &"invalid account");
-            continue;
-        };
-        let mut tx = Transaction::new(
-            d.period_end,
-            format!("del:{}", d.id),
-            format!("Service fait {} {}", o.id, d.id),
-        )
-        .tag("po", o.id.clone())
-        .tag("delivery", d.id.clone())
-        .tag("phase", phase.clone())
-        .with(Posting::new(exp, t.net));
-        if let Some(s) = &o.startup {
-            tx = tx.tag("startup", s.clone());
         }
-        if !t.vat.is_zero() {
-            tx = tx.with(Posting::new(vat, t.vat));
-        }
-        txs.push(tx.with(Posting::new(sup, t.gross.negated())));
     }
-    for p in &budget.payments {
-        let parts = match index.payment_parts(p) {
-            Ok(parts) if !parts.is_empty() => parts,
-            Ok(_) => {
-                skip(format!("payment {}", p.id), &"no known delivery");
-                continue;
-            }
-            Err(e) => {
-                skip(format!("payment {}", p.id), &e);
-                continue;
-            }
-        };
-        let mut by_supplier: BTreeMap<&str, Vec<Money>> = BTreeMap::new();
-        for part in &parts {
-            by_supplier
-                .entry(part.order.supplier.as_str())
-                .or_default()
-                .push(part.amount);
-        }
-        let mut tx = Transaction::new(
-            p.paid_on,
-            format!("pay:{}", p.id),
-            format!("Payment {}", p.id),
-        )
-        .tag("payment", p.id.clone());
-        let mut pos: Vec<&str> = parts.iter().map(|x| x.order.id.as_str()).collect();
-        pos.dedup();
-        for po in pos {
-            tx = tx.tag("po", po.to_owned());
-        }
-        let mut ok = true;
-        for (s, amounts) in by_supplier {
-            match (
-                account("liabilities", &["suppliers", s]),
-                Money::sum(&amounts, budget.currency),
-            ) {
-                (Ok(a), Ok(m)) => {
-                    tx = tx.with(Posting::new(a, m).asserting(Money::zero(budget.currency)))
+
+    /// Service fait: the expense (net, and VAT) of the start-up's phase at the end
+    /// of the period against the supplier (gross).
+    fn deliveries(&mut self, index: &Index<'_>, portfolio: Option<&Portfolio>) {
+        for d in &self.budget.deliveries {
+            let (t, o) = match index.delivery_totals(d) {
+                Ok(Some(x)) => x,
+                Ok(None) => {
+                    self.skip(
+                        format!("delivery {}", d.id),
+                        &format!("unknown order {}", d.order),
+                    );
+                    continue;
                 }
-                _ => ok = false,
+                Err(e) => {
+                    self.skip(format!("delivery {}", d.id), &e);
+                    continue;
+                }
+            };
+            let (phase, _) = attribution(portfolio, o.startup.as_deref(), d.period_end);
+            let startup = o.startup.as_deref().unwrap_or("shared");
+            let accounts = (
+                account("expenses", &["startups", startup, &phase, o.category.key()]),
+                account("expenses", &["startups", startup, &phase, "vat"]),
+                account("liabilities", &["suppliers", &o.supplier]),
+            );
+            let (Ok(exp), Ok(vat), Ok(sup)) = accounts else {
+                self.skip(format!("delivery {}", d.id), &"invalid account");
+                continue;
+            };
+            let mut tx = Transaction::new(
+                d.period_end,
+                format!("del:{}", d.id),
+                format!("Service fait {} {}", o.id, d.id),
+            )
+            .tag("po", o.id.clone())
+            .tag("delivery", d.id.clone())
+            .tag("phase", phase.clone())
+            .with(Posting::new(exp, t.net));
+            if let Some(s) = &o.startup {
+                tx = tx.tag("startup", s.clone());
             }
-        }
-        if ok {
-            txs.push(tx.with(Posting::new(cash.clone(), p.amount_gross.negated())));
-        } else {
-            skip(format!("payment {}", p.id), &"invalid account or overflow");
+            if !t.vat.is_zero() {
+                tx = tx.with(Posting::new(vat, t.vat));
+            }
+            self.txs.push(tx.with(Posting::new(sup, t.gross.negated())));
         }
     }
-    // Export order, then running balances for the asserted postings.
-    txs.sort_by(|a, b| (a.date, &a.id).cmp(&(b.date, &b.id)));
+
+    /// Payments: each supplier paid (its share of the payment over the deliveries
+    /// paid) against the treasury.
+    fn payments(&mut self, index: &Index<'_>) {
+        let currency = self.budget.currency;
+        for p in &self.budget.payments {
+            let parts = match index.payment_parts(p) {
+                Ok(parts) if !parts.is_empty() => parts,
+                Ok(_) => {
+                    self.skip(format!("payment {}", p.id), &"no known delivery");
+                    continue;
+                }
+                Err(e) => {
+                    self.skip(format!("payment {}", p.id), &e);
+                    continue;
+                }
+            };
+            let mut by_supplier: BTreeMap<&str, Vec<Money>> = BTreeMap::new();
+            for part in &parts {
+                by_supplier
+                    .entry(part.order.supplier.as_str())
+                    .or_default()
+                    .push(part.amount);
+            }
+            let mut tx = Transaction::new(
+                p.paid_on,
+                format!("pay:{}", p.id),
+                format!("Payment {}", p.id),
+            )
+            .tag("payment", p.id.clone());
+            let mut pos: Vec<&str> = parts.iter().map(|x| x.order.id.as_str()).collect();
+            pos.dedup();
+            for po in pos {
+                tx = tx.tag("po", po.to_owned());
+            }
+            let mut ok = true;
+            for (s, amounts) in by_supplier {
+                match (
+                    account("liabilities", &["suppliers", s]),
+                    Money::sum(&amounts, currency),
+                ) {
+                    (Ok(a), Ok(m)) => {
+                        tx = tx.with(Posting::new(a, m).asserting(Money::zero(currency)));
+                    }
+                    _ => ok = false,
+                }
+            }
+            if ok {
+                self.txs
+                    .push(tx.with(Posting::new(self.cash.clone(), p.amount_gross.negated())));
+            } else {
+                self.skip(format!("payment {}", p.id), &"invalid account or overflow");
+            }
+        }
+    }
+
+    /// The ledger of the transactions (every account they use declared), with the
+    /// diagnostics: the sums bound, then any transaction the ledger refuses.
+    fn into_ledger(self) -> (Ledger, Vec<Diagnostic>) {
+        let Books {
+            budget,
+            cash,
+            txs,
+            mut diags,
+        } = self;
+        if let Some(d) = sum_bound(&txs) {
+            diags.push(d);
+        }
+        let mut ledger = Ledger::new(budget.currency);
+        let used: std::collections::HashSet<&Account> = txs
+            .iter()
+            .flat_map(|t| t.postings.iter().map(|p| &p.account))
+            .collect();
+        for a in used {
+            ledger.declare(a.clone());
+        }
+        ledger.declare(cash);
+        for t in txs {
+            let id = t.id.clone();
+            if let Err(e) = ledger.push(t) {
+                diags.push(Diagnostic::new(
+                    Severity::Error,
+                    "not-booked",
+                    format!("transaction {id}: {e}"),
+                ));
+            }
+        }
+        (ledger, diags)
+    }
+}
+
+/// Sets each asserted posting's assertion to the running balance of its account,
+/// in the order of `txs`.
+fn assert_running_balances(txs: &mut [Transaction], currency: Currency) {
     let mut running: HashMap<Account, i128> = HashMap::new();
-    for t in &mut txs {
+    for t in txs {
         for p in &mut t.postings {
             if !running.contains_key(&p.account) {
                 running.insert(p.account.clone(), 0);
@@ -231,33 +319,10 @@ pub fn to_ledger(budget: &Budget, portfolio: Option<&Portfolio>) -> (Ledger, Vec
             *bal += i128::from(p.amount.cents());
             if p.assertion.is_some() {
                 let cents = i64::try_from(*bal).ok();
-                p.assertion = cents.and_then(|c| Money::from_cents(c, budget.currency).ok());
+                p.assertion = cents.and_then(|c| Money::from_cents(c, currency).ok());
             }
         }
     }
-    if let Some(d) = sum_bound(&txs) {
-        diags.push(d);
-    }
-    let mut ledger = Ledger::new(budget.currency);
-    let used: std::collections::HashSet<&Account> = txs
-        .iter()
-        .flat_map(|t| t.postings.iter().map(|p| &p.account))
-        .collect();
-    for a in used {
-        ledger.declare(a.clone());
-    }
-    ledger.declare(cash);
-    for t in txs {
-        let id = t.id.clone();
-        if let Err(e) = ledger.push(t) {
-            diags.push(Diagnostic::new(
-                Severity::Error,
-                "not-booked",
-                format!("transaction {id}: {e}"),
-            ));
-        }
-    }
-    (ledger, diags)
 }
 
 /// Rule id of the error [`to_ledger`] gives when the debits of the ledger add up

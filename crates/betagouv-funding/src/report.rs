@@ -1,6 +1,7 @@
 //! Reports: resources by fiscal year and source, partner share, costs per
 //! start-up, phase and stage, burn rate and runway, AE/CP consumption, and
-//! the consumption of each order and agreement; claims checked against them.
+//! the consumption of each order and agreement; claims checked against them
+//! (with [`crate::claims`]).
 //!
 //! Resources come from the ledger's income accounts (reports are functions of
 //! the ledger, so the exported journal gives the same totals); costs come from
@@ -9,15 +10,17 @@
 
 use std::collections::BTreeMap;
 
-use betagouv_portfolio::{Portfolio, Stage};
+use betagouv_portfolio::Portfolio;
 use chrono::{Datelike, Months, NaiveDate};
 use rust_decimal::Decimal;
 use serde::Serialize;
 
 use crate::check::check;
-use crate::flows::{Index, UNPHASED, attribution};
+use crate::claims::{self, ResourceFigures, records_prove_resources};
+pub use crate::claims::{ClaimCheck, Verdict};
+use crate::flows::{CostStage, Index, PaymentPart, attribution};
 use crate::ledger::Ledger;
-use crate::model::{Budget, ClaimUnit, FiscalYear, Role};
+use crate::model::{Budget, FiscalYear};
 use crate::money::{Currency, Money, round_cents, round_ratio};
 use crate::post::to_ledger;
 
@@ -73,6 +76,9 @@ pub struct CostLine {
     pub startup: String,
     /// Phase at the end of the delivery period, or `unphased`.
     pub phase: String,
+    /// The stage of that phase (see [`attribution`]). Not in the JSON.
+    #[serde(skip)]
+    pub stage: CostStage,
     /// Category.
     pub category: String,
     /// Excluding VAT.
@@ -159,36 +165,20 @@ pub struct Burn {
     pub runway_months: Option<Decimal>,
 }
 
-/// Outcome of comparing a published figure with the records.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum ClaimStatus {
-    /// Equal to the computed value.
-    Consistent,
-    /// Different from the computed value.
-    Differs,
-    /// Nothing to compute it from.
-    NotComputable,
-}
+/// Version of the JSON contract of [`YearReport`] (its `schema_version` key).
+///
+/// 2: claims carry a `verdict` (`matches`, `differs`, `consistent`,
+/// `not_computable`, as [`Verdict::key`]) instead of a `status` (`consistent`
+/// for equal, `differs`, `not-computable`). Outputs without `schema_version`
+/// are version 1.
+pub const SCHEMA_VERSION: u32 = 2;
 
-/// A published figure beside the computed one.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct ClaimCheck {
-    /// Claim key.
-    pub key: String,
-    /// Published value.
-    pub published: Decimal,
-    /// Computed value.
-    pub computed: Option<Decimal>,
-    /// Outcome.
-    pub status: ClaimStatus,
-    /// What the comparison can and cannot say.
-    pub note: String,
-}
-
-/// Everything [`report`] computes for one fiscal year. JSON keys are a contract.
+/// Everything [`report`] computes for one fiscal year. JSON keys are a contract
+/// (version [`SCHEMA_VERSION`]).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct YearReport {
+    /// The JSON contract's version: [`SCHEMA_VERSION`].
+    pub schema_version: u32,
     /// The fiscal year.
     pub year: i32,
     /// Currency of every amount.
@@ -203,8 +193,9 @@ pub struct YearReport {
     pub partner_share: Option<Decimal>,
     /// Gross payments of the year by start-up.
     pub by_startup: BTreeMap<String, Money>,
-    /// Gross payments of the year by stage at the delivery date: the six stage keys and `unphased`.
-    pub by_stage: BTreeMap<String, Money>,
+    /// Gross payments of the year by stage at the delivery date: every
+    /// [`CostStage`] (the six stages and `unphased`), in key order.
+    pub by_stage: BTreeMap<CostStage, Money>,
     /// Gross payments of the year by phase name (and `unphased`).
     pub by_phase: BTreeMap<String, Money>,
     /// Gross payments of the year on orders naming no start-up.
@@ -249,9 +240,12 @@ impl Acc {
     fn zero(&self) -> Money {
         Money::zero(self.currency)
     }
-    fn add_key(&self, map: &mut BTreeMap<String, Money>, key: &str, m: Money) {
-        let slot = map.entry(key.to_owned()).or_insert_with(|| self.zero());
+    fn add_key<K: Ord>(&self, map: &mut BTreeMap<K, Money>, key: K, m: Money) {
+        let slot = map.entry(key).or_insert_with(|| self.zero());
         self.add(slot, m);
+    }
+    fn get<K: Ord + ?Sized>(&self, map: &BTreeMap<&K, Money>, key: &K) -> Money {
+        map.get(key).copied().unwrap_or(self.zero())
     }
 }
 
@@ -284,7 +278,7 @@ pub fn resources_from_ledger(
             (Some("income"), Some("own-budget"), _) => acc.add(&mut own, income),
             (Some("income"), Some("partners"), p) => {
                 acc.add(&mut partners, income);
-                acc.add_key(&mut by, p.unwrap_or("unspecified"), income);
+                acc.add_key(&mut by, p.unwrap_or("unspecified").to_owned(), income);
             }
             _ => {}
         }
@@ -309,148 +303,287 @@ pub fn report(
     };
     let year = options.year;
     let index = Index::new(budget);
-    let (ledger, booked) = to_ledger(budget, portfolio);
-    // Sums past the money range are an error of the report's problems (the figures
-    // would be wrong); other booking problems are `check`'s.
-    let mut problems = check(budget, portfolio);
-    let sums_out_of_range = booked
-        .into_iter()
-        .find(|d| d.rule == crate::post::SUMS_OUT_OF_RANGE);
-    problems.extend(sums_out_of_range.clone());
-    let (own, partners, by_partner) = resources_from_ledger(&ledger, year);
-    drop(ledger);
-    let mut total = own;
-    acc.add(&mut total, partners);
-    // End of the year (exclusive), for the consumption "up to the report's end";
-    // an unsupported year has no days: nothing is before its end.
-    let end_excl = year.end_exclusive().unwrap_or(NaiveDate::MIN);
+    let booked = Booked::of(budget, portfolio, year);
+    let mut total = booked.own;
+    acc.add(&mut total, booked.partners);
+    let span = Span {
+        year,
+        // End of the year (exclusive), for the consumption "up to the report's end";
+        // an unsupported year has no days: nothing is before its end.
+        end: year.end_exclusive().unwrap_or(NaiveDate::MIN),
+    };
+    let paid = Paid::of(&acc, &index, portfolio, span);
+    let delivered = Delivered::of(&acc, &index, portfolio, span);
+    let engaged = Engaged::of(&acc, budget, span, &paid, &delivered);
+    let credits = credit_uses(&acc, &index, year, &engaged.ae_by_line);
+    let agreements = agreement_uses(&acc, budget, span.end, &engaged.by_agreement);
+    let burn = burn(&acc, options, total, &paid.dates);
+    let figures = ResourceFigures {
+        own: booked.own.amount(),
+        partners: booked.partners.amount(),
+        total: total.amount(),
+        rest_on_records: records_prove_resources(budget, year),
+    };
+    let has_spending = budget.payments.iter().any(|p| year.contains(p.paid_on));
+    YearReport {
+        schema_version: SCHEMA_VERSION,
+        year: year.0,
+        currency: budget.currency,
+        total,
+        by_source: BySource {
+            incubator: booked.own,
+            partners: booked.partners,
+        },
+        by_partner: booked.by_partner,
+        partner_share: ratio(booked.partners, total),
+        by_startup: paid.by_startup,
+        by_stage: paid.by_stage,
+        by_phase: paid.by_phase,
+        shared: paid.shared,
+        costs: delivered.costs,
+        spending: Spending {
+            engaged: engaged.in_year,
+            delivered: delivered.in_year,
+            paid: paid.in_year,
+            outstanding: engaged.outstanding,
+        },
+        credits,
+        orders: engaged.orders,
+        agreements,
+        burn,
+        evidence: if has_spending {
+            "spending-records"
+        } else {
+            "resources-only"
+        },
+        claims: claims::check(budget, year, &figures),
+        problems: betagouv_portfolio::ProblemCounts::count(&booked.problems),
+        sums_out_of_range: booked.sums_out_of_range,
+    }
+}
 
-    // Payments of the year, attributed.
-    let mut by_startup = BTreeMap::new();
-    let mut by_stage: BTreeMap<String, Money> = Stage::ALL
-        .iter()
-        .map(|s| s.key())
-        .chain([UNPHASED])
-        .map(|k| (k.to_owned(), acc.zero()))
-        .collect();
-    let mut by_phase = BTreeMap::new();
-    let mut shared = acc.zero();
-    let mut paid_year = acc.zero();
-    let mut paid_by_order: BTreeMap<&str, Money> = BTreeMap::new();
-    let mut paid_dates: Vec<(NaiveDate, Money)> = Vec::new();
-    for p in &budget.payments {
-        let Ok(parts) = index.payment_parts(p) else {
-            continue;
+/// The year and the end of what counts "up to the report's end".
+#[derive(Debug, Clone, Copy)]
+struct Span {
+    year: FiscalYear,
+    /// The day after the year (exclusive end).
+    end: NaiveDate,
+}
+
+/// The resources of the year from the ledger, and the problems of the budget.
+struct Booked {
+    own: Money,
+    partners: Money,
+    by_partner: BTreeMap<String, Money>,
+    problems: Vec<betagouv_portfolio::Diagnostic>,
+    sums_out_of_range: Option<betagouv_portfolio::Diagnostic>,
+}
+
+impl Booked {
+    fn of(budget: &Budget, portfolio: Option<&Portfolio>, year: FiscalYear) -> Self {
+        let (ledger, booked) = to_ledger(budget, portfolio);
+        // Sums past the money range are an error of the report's problems (the figures
+        // would be wrong); other booking problems are `check`'s.
+        let mut problems = check(budget, portfolio);
+        let sums_out_of_range = booked
+            .into_iter()
+            .find(|d| d.rule == crate::post::SUMS_OUT_OF_RANGE);
+        problems.extend(sums_out_of_range.clone());
+        let (own, partners, by_partner) = resources_from_ledger(&ledger, year);
+        Self {
+            own,
+            partners,
+            by_partner,
+            problems,
+            sums_out_of_range,
+        }
+    }
+}
+
+/// Payments: those of the year, attributed, and those up to the report's end.
+struct Paid<'a> {
+    in_year: Money,
+    by_startup: BTreeMap<String, Money>,
+    by_stage: BTreeMap<CostStage, Money>,
+    by_phase: BTreeMap<String, Money>,
+    shared: Money,
+    /// Paid per order up to the report's end.
+    by_order: BTreeMap<&'a str, Money>,
+    /// Every payment share up to the report's end, with its date (burn rate).
+    dates: Vec<(NaiveDate, Money)>,
+}
+
+impl<'a> Paid<'a> {
+    fn of(acc: &Acc, index: &Index<'a>, portfolio: Option<&Portfolio>, span: Span) -> Self {
+        let mut paid = Paid {
+            in_year: acc.zero(),
+            by_startup: BTreeMap::new(),
+            by_stage: CostStage::ALL.iter().map(|s| (*s, acc.zero())).collect(),
+            by_phase: BTreeMap::new(),
+            shared: acc.zero(),
+            by_order: BTreeMap::new(),
+            dates: Vec::new(),
         };
-        for part in parts {
-            if p.paid_on < end_excl {
-                let slot = paid_by_order
-                    .entry(part.order.id.as_str())
-                    .or_insert_with(|| acc.zero());
-                acc.add(slot, part.amount);
-                paid_dates.push((p.paid_on, part.amount));
+        for p in &index.budget().payments {
+            let Ok(parts) = index.payment_parts(p) else {
+                continue;
+            };
+            for part in parts {
+                if p.paid_on < span.end {
+                    acc.add_key(&mut paid.by_order, part.order.id.as_str(), part.amount);
+                    paid.dates.push((p.paid_on, part.amount));
+                }
+                if span.year.contains(p.paid_on) {
+                    paid.attribute(acc, portfolio, &part);
+                }
             }
-            if !year.contains(p.paid_on) {
+        }
+        paid
+    }
+
+    /// Adds a payment share of the year to its start-up, stage and phase.
+    fn attribute(&mut self, acc: &Acc, portfolio: Option<&Portfolio>, part: &PaymentPart<'_>) {
+        acc.add(&mut self.in_year, part.amount);
+        let startup = part.order.startup.as_deref();
+        let (phase, stage) = attribution(portfolio, startup, part.delivery.period_end);
+        match startup {
+            Some(s) => acc.add_key(&mut self.by_startup, s.to_owned(), part.amount),
+            None => acc.add(&mut self.shared, part.amount),
+        }
+        acc.add_key(&mut self.by_stage, stage, part.amount);
+        acc.add_key(&mut self.by_phase, phase, part.amount);
+    }
+}
+
+/// Service fait: that of the year by start-up, phase and category, and that up to
+/// the report's end by order.
+struct Delivered<'a> {
+    in_year: Money,
+    costs: Vec<CostLine>,
+    by_order: BTreeMap<&'a str, Money>,
+}
+
+impl<'a> Delivered<'a> {
+    fn of(acc: &Acc, index: &Index<'a>, portfolio: Option<&Portfolio>, span: Span) -> Self {
+        let mut costs: BTreeMap<(String, String, String), (CostStage, Money, Money)> =
+            BTreeMap::new();
+        let mut in_year = acc.zero();
+        let mut by_order = BTreeMap::new();
+        for d in &index.budget().deliveries {
+            let Ok(Some((t, o))) = index.delivery_totals(d) else {
+                continue;
+            };
+            if d.period_end < span.end {
+                acc.add_key(&mut by_order, o.id.as_str(), t.gross);
+            }
+            if !span.year.contains(d.period_end) {
                 continue;
             }
-            acc.add(&mut paid_year, part.amount);
-            let startup = part.order.startup.as_deref();
-            let (phase, stage) = attribution(portfolio, startup, part.delivery.period_end);
-            match startup {
-                Some(s) => acc.add_key(&mut by_startup, s, part.amount),
-                None => acc.add(&mut shared, part.amount),
-            }
-            acc.add_key(&mut by_stage, stage, part.amount);
-            acc.add_key(&mut by_phase, &phase, part.amount);
+            acc.add(&mut in_year, t.gross);
+            let (phase, stage) = attribution(portfolio, o.startup.as_deref(), d.period_end);
+            let key = (
+                o.startup.clone().unwrap_or_else(|| "shared".to_owned()),
+                phase,
+                o.category.key().to_owned(),
+            );
+            let e = costs
+                .entry(key)
+                .or_insert_with(|| (stage, acc.zero(), acc.zero()));
+            acc.add(&mut e.1, t.net);
+            acc.add(&mut e.2, t.gross);
+        }
+        let costs = costs
+            .into_iter()
+            .map(
+                |((startup, phase, category), (stage, net, gross))| CostLine {
+                    startup,
+                    phase,
+                    stage,
+                    category,
+                    net,
+                    gross,
+                },
+            )
+            .collect();
+        Self {
+            in_year,
+            costs,
+            by_order,
         }
     }
+}
 
-    // Service fait of the year by start-up, phase, category.
-    let mut costs: BTreeMap<(String, String, String), (Money, Money)> = BTreeMap::new();
-    let mut delivered_year = acc.zero();
-    let mut delivered_by_order: BTreeMap<&str, Money> = BTreeMap::new();
-    for d in &budget.deliveries {
-        let Ok(Some((t, o))) = index.delivery_totals(d) else {
-            continue;
+/// Orders issued up to the report's end: AE engaged in the year, per-order
+/// consumption, outstanding, and what they engage per line and agreement.
+struct Engaged<'a> {
+    in_year: Money,
+    outstanding: Money,
+    orders: Vec<OrderUse>,
+    /// AE engaged in the year per budget line.
+    ae_by_line: BTreeMap<&'a str, Money>,
+    /// Engaged and paid per funding agreement, over the orders up to the end.
+    by_agreement: BTreeMap<&'a str, (Money, Money)>,
+}
+
+impl<'a> Engaged<'a> {
+    fn of(
+        acc: &Acc,
+        budget: &'a Budget,
+        span: Span,
+        paid: &Paid<'_>,
+        delivered: &Delivered<'_>,
+    ) -> Self {
+        let mut e = Engaged {
+            in_year: acc.zero(),
+            outstanding: acc.zero(),
+            orders: Vec::new(),
+            ae_by_line: BTreeMap::new(),
+            by_agreement: BTreeMap::new(),
         };
-        if d.period_end < end_excl {
-            let slot = delivered_by_order
-                .entry(o.id.as_str())
-                .or_insert_with(|| acc.zero());
-            acc.add(slot, t.gross);
-        }
-        if !year.contains(d.period_end) {
-            continue;
-        }
-        acc.add(&mut delivered_year, t.gross);
-        let (phase, _) = attribution(portfolio, o.startup.as_deref(), d.period_end);
-        let key = (
-            o.startup.clone().unwrap_or_else(|| "shared".to_owned()),
-            phase,
-            o.category.key().to_owned(),
-        );
-        let e = costs.entry(key).or_insert_with(|| (acc.zero(), acc.zero()));
-        acc.add(&mut e.0, t.net);
-        acc.add(&mut e.1, t.gross);
-    }
-    let costs = costs
-        .into_iter()
-        .map(|((startup, phase, category), (net, gross))| CostLine {
-            startup,
-            phase,
-            category,
-            net,
-            gross,
-        })
-        .collect();
-
-    // Orders: AE engaged in the year, per-order consumption, outstanding.
-    let mut engaged_year = acc.zero();
-    let mut outstanding = acc.zero();
-    let mut orders = Vec::new();
-    let mut ae_by_line: BTreeMap<&str, Money> = BTreeMap::new();
-    // Engaged and paid per funding agreement, over the orders up to the end.
-    let mut by_agreement: BTreeMap<&str, (Money, Money)> = BTreeMap::new();
-    for o in budget.orders.iter().filter(|o| o.issued_on < end_excl) {
-        let Ok(t) = o.totals(budget.currency) else {
-            continue;
-        };
-        if year.contains(o.issued_on) {
-            acc.add(&mut engaged_year, t.gross);
-            if let Some(l) = &o.line {
-                let slot = ae_by_line.entry(l.as_str()).or_insert_with(|| acc.zero());
-                acc.add(slot, t.gross);
+        for o in budget.orders.iter().filter(|o| o.issued_on < span.end) {
+            let Ok(t) = o.totals(budget.currency) else {
+                continue;
+            };
+            if span.year.contains(o.issued_on) {
+                acc.add(&mut e.in_year, t.gross);
+                if let Some(l) = &o.line {
+                    acc.add_key(&mut e.ae_by_line, l.as_str(), t.gross);
+                }
             }
+            let paid = acc.get(&paid.by_order, o.id.as_str());
+            let remaining = t.gross.checked_sub(paid).unwrap_or(acc.zero());
+            acc.add(&mut e.outstanding, remaining);
+            if let Some(a) = &o.agreement {
+                let slot = e
+                    .by_agreement
+                    .entry(a.as_str())
+                    .or_insert_with(|| (acc.zero(), acc.zero()));
+                acc.add(&mut slot.0, t.gross);
+                acc.add(&mut slot.1, paid);
+            }
+            e.orders.push(OrderUse {
+                id: o.id.clone(),
+                startup: o.startup.clone(),
+                total: t.gross,
+                delivered: acc.get(&delivered.by_order, o.id.as_str()),
+                paid,
+                remaining,
+                closed: o.closed_on.is_some_and(|c| c < span.end),
+            });
         }
-        let paid = paid_by_order
-            .get(o.id.as_str())
-            .copied()
-            .unwrap_or(acc.zero());
-        let delivered = delivered_by_order
-            .get(o.id.as_str())
-            .copied()
-            .unwrap_or(acc.zero());
-        let remaining = t.gross.checked_sub(paid).unwrap_or(acc.zero());
-        acc.add(&mut outstanding, remaining);
-        if let Some(a) = &o.agreement {
-            let e = by_agreement
-                .entry(a.as_str())
-                .or_insert_with(|| (acc.zero(), acc.zero()));
-            acc.add(&mut e.0, t.gross);
-            acc.add(&mut e.1, paid);
-        }
-        orders.push(OrderUse {
-            id: o.id.clone(),
-            startup: o.startup.clone(),
-            total: t.gross,
-            delivered,
-            paid,
-            remaining,
-            closed: o.closed_on.is_some_and(|c| c < end_excl),
-        });
+        e
     }
+}
 
-    // CP by line: payments of the year.
+/// AE/CP of each budget line's credits of the year: AE from the orders issued in
+/// the year (`ae_by_line`), CP from the payments of the year.
+fn credit_uses(
+    acc: &Acc,
+    index: &Index<'_>,
+    year: FiscalYear,
+    ae_by_line: &BTreeMap<&str, Money>,
+) -> Vec<CreditUse> {
+    let budget = index.budget();
     let mut cp_by_line: BTreeMap<&str, Money> = BTreeMap::new();
     for p in budget.payments.iter().filter(|p| year.contains(p.paid_on)) {
         let Ok(parts) = index.payment_parts(p) else {
@@ -458,26 +591,19 @@ pub fn report(
         };
         for part in parts {
             if let Some(l) = &part.order.line {
-                let slot = cp_by_line.entry(l.as_str()).or_insert_with(|| acc.zero());
-                acc.add(slot, part.amount);
+                acc.add_key(&mut cp_by_line, l.as_str(), part.amount);
             }
         }
     }
-    let credits = budget
+    budget
         .credits
         .iter()
         .filter(|c| c.year == year)
         .map(|c| {
             let ae_available = c.ae_available().unwrap_or(acc.zero());
             let cp_available = c.cp_available().unwrap_or(acc.zero());
-            let ae_consumed = ae_by_line
-                .get(c.line.as_str())
-                .copied()
-                .unwrap_or(acc.zero());
-            let cp_consumed = cp_by_line
-                .get(c.line.as_str())
-                .copied()
-                .unwrap_or(acc.zero());
+            let ae_consumed = acc.get(ae_by_line, c.line.as_str());
+            let cp_consumed = acc.get(&cp_by_line, c.line.as_str());
             CreditUse {
                 line: c.line.clone(),
                 ae_rate: ratio(ae_consumed, ae_available),
@@ -488,17 +614,25 @@ pub fn report(
                 cp_consumed,
             }
         })
-        .collect();
+        .collect()
+}
 
-    // Agreements.
-    let agreements = budget
+/// Consumption of each agreement signed before `end`: tranches received before
+/// `end`, and the orders it funds (`by_agreement`: engaged, paid).
+fn agreement_uses(
+    acc: &Acc,
+    budget: &Budget,
+    end: NaiveDate,
+    by_agreement: &BTreeMap<&str, (Money, Money)>,
+) -> Vec<AgreementUse> {
+    budget
         .agreements
         .iter()
-        .filter(|a| a.signed_on < end_excl)
+        .filter(|a| a.signed_on < end)
         .map(|a| {
             let mut received = acc.zero();
             for t in &a.tranches {
-                if t.received_on.is_some_and(|d| d < end_excl) {
+                if t.received_on.is_some_and(|d| d < end) {
                     acc.add(&mut received, t.received());
                 }
             }
@@ -517,45 +651,7 @@ pub fn report(
                 deadline: a.engagement_deadline,
             }
         })
-        .collect();
-
-    let burn = burn(&acc, options, total, &paid_dates);
-    let has_spending = budget.payments.iter().any(|p| year.contains(p.paid_on));
-    let claims = claims(budget, year, own, partners, total);
-    YearReport {
-        year: year.0,
-        currency: budget.currency,
-        total,
-        by_source: BySource {
-            incubator: own,
-            partners,
-        },
-        by_partner,
-        partner_share: ratio(partners, total),
-        by_startup,
-        by_stage,
-        by_phase,
-        shared,
-        costs,
-        spending: Spending {
-            engaged: engaged_year,
-            delivered: delivered_year,
-            paid: paid_year,
-            outstanding,
-        },
-        credits,
-        orders,
-        agreements,
-        burn,
-        evidence: if has_spending {
-            "spending-records"
-        } else {
-            "resources-only"
-        },
-        claims,
-        problems: betagouv_portfolio::ProblemCounts::count(&problems),
-        sums_out_of_range,
-    }
+        .collect()
 }
 
 fn burn(acc: &Acc, options: &ReportOptions, resources: Money, paid: &[(NaiveDate, Money)]) -> Burn {
@@ -610,83 +706,6 @@ fn burn(acc: &Acc, options: &ReportOptions, resources: Money, paid: &[(NaiveDate
     }
 }
 
-fn claims(
-    budget: &Budget,
-    year: FiscalYear,
-    own: Money,
-    partners: Money,
-    total: Money,
-) -> Vec<ClaimCheck> {
-    let partner_orgs = budget
-        .organizations
-        .iter()
-        .filter(|o| o.role == Role::Partner)
-        .count();
-    let has_spending = budget.payments.iter().any(|p| year.contains(p.paid_on));
-    let basis = if has_spending {
-        "computed from the recorded resources of the year"
-    } else {
-        "computed from the recorded resources of the year; no spending records exist, so the figures are consistent with each other but not proven by records"
-    };
-    let mut out = Vec::new();
-    let published = |key: &str| {
-        budget
-            .claims
-            .iter()
-            .find(|c| c.year == year && c.key == key)
-            .map(|c| c.value)
-    };
-    for c in budget.claims.iter().filter(|c| c.year == year) {
-        let computed = match (c.key.as_str(), c.unit) {
-            ("budget_total", ClaimUnit::Euros) => Some(total.amount()),
-            ("budget_partners", ClaimUnit::Euros) => Some(partners.amount()),
-            ("budget_own", ClaimUnit::Euros) => Some(own.amount()),
-            ("partner_share", ClaimUnit::Percent) => ratio(partners, total)
-                .and_then(|_| partners.amount().checked_mul(Decimal::ONE_HUNDRED))
-                .and_then(|x| x.checked_div(total.amount()))
-                .map(|x| round_ratio(x, 2)),
-            ("partners", ClaimUnit::Count) => Some(Decimal::from(partner_orgs)),
-            _ => None,
-        };
-        let note = match c.key.as_str() {
-            "partners" => format!("{partner_orgs} partner organisations are recorded by name"),
-            _ => basis.to_owned(),
-        };
-        out.push(check_claim(&c.key, c.value, computed, note));
-    }
-    let implied = published("budget_total").zip(published("budget_partners"));
-    if let Some(own_published) = implied.and_then(|(t, p)| t.checked_sub(p)) {
-        out.push(check_claim(
-            "budget_own_implied",
-            own_published,
-            Some(own.amount()),
-            "published total minus published partner funds, against the recorded own credits"
-                .to_owned(),
-        ));
-    }
-    out
-}
-
-fn check_claim(
-    key: &str,
-    published: Decimal,
-    computed: Option<Decimal>,
-    note: String,
-) -> ClaimCheck {
-    let status = match computed {
-        None => ClaimStatus::NotComputable,
-        Some(c) if c == published => ClaimStatus::Consistent,
-        Some(_) => ClaimStatus::Differs,
-    };
-    ClaimCheck {
-        key: key.to_owned(),
-        published,
-        computed,
-        status,
-        note,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use std::sync::OnceLock;
@@ -695,6 +714,7 @@ mod tests {
     use proptest::prelude::*;
 
     use super::*;
+    use crate::model::ClaimUnit;
 
     fn budget() -> &'static Budget {
         static B: OnceLock<Budget> = OnceLock::new();
@@ -756,6 +776,72 @@ mod tests {
         assert!(r.orders.is_empty() && r.agreements.is_empty() && r.credits.is_empty());
         let r2016 = report(b, None, &ReportOptions::for_year(2016));
         assert!(r2016.total.cents() > 0);
+    }
+
+    fn verdict(r: &YearReport, key: &str) -> Option<Verdict> {
+        r.claims.iter().find(|c| c.key == key).map(|c| c.verdict)
+    }
+
+    #[test]
+    fn equal_claims_match_once_records_prove_the_resources() {
+        let mut b = crate::builtin::builtin_2016().unwrap();
+        let r = report(&b, None, &ReportOptions::for_year(2016));
+        assert_eq!(verdict(&r, "budget_total"), Some(Verdict::Consistent));
+        assert!(
+            r.claims
+                .iter()
+                .all(|c| c.note.contains("not proven") || c.key != "budget_total")
+        );
+        // A payment of the year is a record: the same equal figures now match.
+        b.payments.push(crate::model::Payment {
+            id: "pay".into(),
+            deliveries: vec![],
+            paid_on: NaiveDate::from_ymd_opt(2016, 6, 1).unwrap(),
+            amount_gross: Money::zero(Currency::Eur),
+            advance: false,
+        });
+        let r = report(&b, None, &ReportOptions::for_year(2016));
+        assert_eq!(r.total.amount().to_string(), "2084035.00");
+        for key in [
+            "budget_total",
+            "budget_partners",
+            "partner_share",
+            "budget_own_implied",
+        ] {
+            assert_eq!(verdict(&r, key), Some(Verdict::Matches), "{key}");
+        }
+        assert_eq!(verdict(&r, "partners"), Some(Verdict::Differs));
+    }
+
+    #[test]
+    fn json_contract_version_and_verdict_spelling() {
+        let mut b = crate::builtin::builtin_2016().unwrap();
+        b.claims.push(crate::model::Claim {
+            key: "people".into(),
+            year: FiscalYear(2016),
+            value: Decimal::from(54),
+            unit: ClaimUnit::Count,
+            source: "test".into(),
+        });
+        let r = report(&b, None, &ReportOptions::for_year(2016));
+        let v = serde_json::to_value(&r).unwrap();
+        assert_eq!(v["schema_version"], SCHEMA_VERSION);
+        let claim = |key: &str| {
+            v["claims"]
+                .as_array()
+                .and_then(|a| a.iter().find(|c| c["key"] == key))
+                .cloned()
+                .unwrap()
+        };
+        assert_eq!(claim("budget_total")["verdict"], "consistent");
+        assert_eq!(claim("partners")["verdict"], "differs");
+        assert_eq!(claim("people")["verdict"], "not_computable");
+        assert!(claim("people").get("status").is_none());
+        let by_stage: Vec<&String> = v["by_stage"].as_object().unwrap().keys().collect();
+        let mut sorted = by_stage.clone();
+        sorted.sort();
+        assert_eq!(by_stage, sorted);
+        assert_eq!(by_stage.len(), 7);
     }
 
     proptest! {

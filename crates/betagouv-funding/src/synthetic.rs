@@ -119,6 +119,12 @@ fn money(cents: i64) -> String {
     format!("{}.{:02}", cents / 100, cents % 100)
 }
 
+/// Daily rate of the second line of every order (cents).
+const RATE2: i64 = 33_320;
+
+/// The budget lines of [`budget_toml`].
+const LINES: [&str; 2] = ["p129", "p352"];
+
 /// A deterministic budget file (TOML, the format of [`crate::file`]) with
 /// `orders` purchase orders issued from 2014 to 2016, each with two lines,
 /// two deliveries (service fait) and one payment per delivery, on the
@@ -135,8 +141,27 @@ pub fn budget_toml(orders: usize, seed: u64) -> String {
         .iter()
         .map(|s| s.id.as_str().to_owned())
         .collect();
-    let years = [2014, 2015, 2016];
     let mut out = String::with_capacity(orders.saturating_mul(820).saturating_add(10_000));
+    write_header(&mut out);
+    let mut body = Body {
+        engaged: BTreeMap::new(),
+        funded: BTreeMap::new(),
+        orders: String::with_capacity(orders.saturating_mul(300)),
+        rest: String::with_capacity(orders.saturating_mul(520)),
+    };
+    for i in 0..orders {
+        let order = Order::draw(&mut rng, i, &startups);
+        body.write(&order, &mut rng);
+    }
+    write_credits_and_agreements(&mut out, &body);
+    out.push_str(&body.orders);
+    out.push_str(&body.rest);
+    out
+}
+
+/// The comment, currency and incubator, organisations, budget lines and framework
+/// contracts.
+fn write_header(out: &mut String) {
     out.push_str("# Synthetic budget (betagouv_funding::synthetic::budget_toml)\n");
     out.push_str("currency = \"EUR\"\nincubator = \"synthetic\"\n\n");
     out.push_str("[[organizations]]\nid = \"own\"\nname = \"Own funder\"\nkind = \"central-administration\"\nrole = \"own\"\n\n");
@@ -146,7 +171,7 @@ pub fn budget_toml(orders: usize, seed: u64) -> String {
             "[[organizations]]\nid = \"partner-{p:02}\"\nname = \"Partner {p:02}\"\nkind = \"state-operator\"\n\n"
         );
     }
-    for l in ["p129", "p352"] {
+    for l in LINES {
         let _ = write!(
             out,
             "[[lines]]\nid = \"{l}\"\nprogramme = \"{}\"\ntitle = \"operating\"\n\n",
@@ -159,15 +184,29 @@ pub fn budget_toml(orders: usize, seed: u64) -> String {
             "[[contracts]]\nid = \"ac-{c}\"\nholder = \"holder-{c}\"\nstart = 2013-01-01\n\n"
         );
     }
-    let start = NaiveDate::from_ymd_opt(2014, 1, 1).unwrap_or_default();
-    // Gross engaged per (line, year) and per agreement, to size credits and agreements.
-    let mut engaged: BTreeMap<(&str, i32), i64> = BTreeMap::new();
-    let mut funded: BTreeMap<(usize, i32), i64> = BTreeMap::new();
-    let mut orders_text = String::with_capacity(orders.saturating_mul(300));
-    let mut rest = String::with_capacity(orders.saturating_mul(520));
-    for i in 0..orders {
+}
+
+/// One purchase order, as drawn.
+struct Order<'a> {
+    i: usize,
+    issued: NaiveDate,
+    line: &'static str,
+    startup: &'a str,
+    contract: u64,
+    category: &'static str,
+    /// The partner whose agreement funds it, if any.
+    agreement: Option<usize>,
+    /// Days and daily rate (cents) of the first line.
+    days1: i64,
+    rate1: i64,
+    /// Days of the second line, in quarter days.
+    quarter_days: i64,
+}
+
+impl<'a> Order<'a> {
+    fn draw(rng: &mut Rng, i: usize, startups: &'a [String]) -> Self {
+        let start = NaiveDate::from_ymd_opt(2014, 1, 1).unwrap_or_default();
         let issued = start + Days::new(rng.below(2 * 365 + 240));
-        let year = issued.year();
         let line = if rng.below(2) == 0 { "p129" } else { "p352" };
         let startup = startups
             .get(usize::try_from(rng.below(startups.len() as u64)).unwrap_or(0))
@@ -178,59 +217,97 @@ pub fn budget_toml(orders: usize, seed: u64) -> String {
             .copied()
             .unwrap_or("development");
         let partner = usize::try_from(rng.below(3 * PARTNERS as u64)).unwrap_or(0);
-        let agreement = (partner < PARTNERS).then_some(partner);
-        let days1 = i64::try_from(rng.below(36)).unwrap_or(0) + 5;
-        let rate1 = (i64::try_from(rng.below(41)).unwrap_or(0) + 40) * 1_000;
-        let quarter_days = i64::try_from(rng.below(8)).unwrap_or(0) + 1;
-        let rate2 = 33_320;
-        // Line nets are multiples of 10 cents, so both halves of the net are
-        // multiples of 5 cents and their VAT is exact: the payments add up to
-        // the order's gross to the cent.
-        let net1 = days1 * rate1;
-        let net2 = quarter_days * rate2 / 4;
-        let net = net1 + net2;
+        Order {
+            i,
+            issued,
+            line,
+            startup,
+            contract,
+            category,
+            agreement: (partner < PARTNERS).then_some(partner),
+            days1: i64::try_from(rng.below(36)).unwrap_or(0) + 5,
+            rate1: (i64::try_from(rng.below(41)).unwrap_or(0) + 40) * 1_000,
+            quarter_days: i64::try_from(rng.below(8)).unwrap_or(0) + 1,
+        }
+    }
+
+    /// The net amount (cents). Line nets are multiples of 10 cents, so both halves
+    /// of the net are multiples of 5 cents and their VAT is exact: the payments add
+    /// up to the order's gross to the cent.
+    fn net(&self) -> i64 {
+        self.days1 * self.rate1 + self.quarter_days * RATE2 / 4
+    }
+}
+
+/// The orders, deliveries and payments written so far, and what they engage.
+struct Body {
+    /// Gross engaged per (line, year), to size the credits.
+    engaged: BTreeMap<(&'static str, i32), i64>,
+    /// Gross engaged per (agreement's partner, year), to size the agreements.
+    funded: BTreeMap<(usize, i32), i64>,
+    /// The `[[orders]]`.
+    orders: String,
+    /// The `[[deliveries]]` and `[[payments]]`.
+    rest: String,
+}
+
+impl Body {
+    /// Writes `o`, its two deliveries and their payments (payment dates drawn
+    /// from `rng`).
+    fn write(&mut self, o: &Order<'_>, rng: &mut Rng) {
+        let (i, year) = (o.i, o.issued.year());
+        let net = o.net();
         let gross = net + vat_cents(net);
-        *engaged.entry((line, year)).or_default() += gross;
-        if let Some(a) = agreement {
-            *funded.entry((a, year)).or_default() += gross;
+        *self.engaged.entry((o.line, year)).or_default() += gross;
+        if let Some(a) = o.agreement {
+            *self.funded.entry((a, year)).or_default() += gross;
         }
         let _ = write!(
-            orders_text,
-            "[[orders]]\nid = \"BC-{i:07}\"\ncontract = \"ac-{contract}\"\nstartup = \"{startup}\"\nline = \"{line}\"\n"
+            self.orders,
+            "[[orders]]\nid = \"BC-{i:07}\"\ncontract = \"ac-{}\"\nstartup = \"{}\"\nline = \"{}\"\n",
+            o.contract, o.startup, o.line
         );
-        if let Some(a) = agreement {
-            let _ = writeln!(orders_text, "agreement = \"conv-{a:02}-{year}\"");
+        if let Some(a) = o.agreement {
+            let _ = writeln!(self.orders, "agreement = \"conv-{a:02}-{year}\"");
         }
         let _ = write!(
-            orders_text,
-            "issued_on = {issued}\ncategory = \"{category}\"\nlines = [\n  {{ profile = \"developer\", days = \"{days1}\", daily_rate_net = \"{}\" }},\n  {{ profile = \"coach\", days = \"{}.{:02}\", daily_rate_net = \"{}\" }},\n]\n\n",
-            money(rate1),
-            quarter_days / 4,
-            quarter_days % 4 * 25,
-            money(rate2),
+            self.orders,
+            "issued_on = {}\ncategory = \"{}\"\nlines = [\n  {{ profile = \"developer\", days = \"{}\", daily_rate_net = \"{}\" }},\n  {{ profile = \"coach\", days = \"{}.{:02}\", daily_rate_net = \"{}\" }},\n]\n\n",
+            o.issued,
+            o.category,
+            o.days1,
+            money(o.rate1),
+            o.quarter_days / 4,
+            o.quarter_days % 4 * 25,
+            money(RATE2),
         );
         let first = net / 2;
-        let mut period_start = issued;
+        let mut period_start = o.issued;
         for (k, part) in [(1, first), (2, net - first)] {
             let period_end = period_start + Days::new(29);
             let paid_on = period_end + Days::new(10 + rng.below(30));
             let _ = write!(
-                rest,
+                self.rest,
                 "[[deliveries]]\nid = \"SF-{i:07}-{k}\"\norder = \"BC-{i:07}\"\nperiod_start = {period_start}\nperiod_end = {period_end}\namount_net = \"{}\"\npartial = {}\n\n",
                 money(part),
                 k == 1,
             );
             let _ = write!(
-                rest,
+                self.rest,
                 "[[payments]]\nid = \"PAY-{i:07}-{k}\"\ndeliveries = [\"SF-{i:07}-{k}\"]\npaid_on = {paid_on}\namount_gross = \"{}\"\n\n",
                 money(part + vat_cents(part)),
             );
             period_start = period_end + Days::new(1);
         }
     }
-    for y in years {
-        for l in ["p129", "p352"] {
-            let need = engaged.get(&(l, y)).copied().unwrap_or(0);
+}
+
+/// Per year: credits of each line above what the orders engage, own credits, and one
+/// agreement per partner above what it funds.
+fn write_credits_and_agreements(out: &mut String, body: &Body) {
+    for y in [2014, 2015, 2016] {
+        for l in LINES {
+            let need = body.engaged.get(&(l, y)).copied().unwrap_or(0);
             let ae = need + need / 10 + 100_000_000;
             let _ = write!(
                 out,
@@ -245,7 +322,7 @@ pub fn budget_toml(orders: usize, seed: u64) -> String {
             money(1_000_000_000)
         );
         for p in 0..PARTNERS {
-            let amount = funded.get(&(p, y)).copied().unwrap_or(0) + 10_000_000;
+            let amount = body.funded.get(&(p, y)).copied().unwrap_or(0) + 10_000_000;
             let first = amount / 2;
             let _ = write!(
                 out,
@@ -256,9 +333,6 @@ pub fn budget_toml(orders: usize, seed: u64) -> String {
             );
         }
     }
-    out.push_str(&orders_text);
-    out.push_str(&rest);
-    out
 }
 
 #[cfg(test)]

@@ -68,6 +68,11 @@ pub struct Spending {
     pub startup: String,
     /// The phase name as written, when known.
     pub phase: Option<String>,
+    /// The stage the source attributes the line to, when it does
+    /// ([`from_funding`] always does); otherwise [`section`] finds it from `phase`
+    /// or from the start-up.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stage: Option<Stage>,
     /// Amount in euros (exact).
     #[serde(with = "rust_decimal::serde::str")]
     pub amount: Decimal,
@@ -135,8 +140,8 @@ pub struct BudgetSection {
     pub by_source: Vec<AmountRow>,
     /// Spending by start-up, largest first, then by id.
     pub by_startup: Vec<AmountRow>,
-    /// Spending by stage (the phase's stage in the portfolio's vocabulary; `unknown` when
-    /// the line gives no phase).
+    /// Spending by stage (the line's stage, or its phase's stage in the portfolio's
+    /// vocabulary; `unknown` when neither is known).
     pub by_stage: Vec<AmountRow>,
 }
 
@@ -156,8 +161,9 @@ fn sorted(map: BTreeMap<String, (Option<FundingKind>, Decimal)>) -> Vec<AmountRo
     v
 }
 
-/// Computes the budget section. Spending lines without a phase take the start-up's
-/// stage at `at` when the portfolio knows the start-up.
+/// Computes the budget section. A spending line's stage is its `stage` when given,
+/// else its phase's stage in the portfolio's vocabulary; a line with neither takes the
+/// start-up's stage at `at` when the portfolio knows the start-up.
 #[must_use]
 pub fn section(
     data: &BudgetData,
@@ -200,9 +206,10 @@ pub fn section(
             .entry(s.startup.clone())
             .or_insert((None, Decimal::ZERO))
             .1 += s.amount;
-        let stage = match &s.phase {
-            Some(p) => portfolio.vocabulary.stage_of(p),
-            None => portfolio.startup(&s.startup).map_or(Stage::Unknown, |st| {
+        let stage = match (s.stage, &s.phase) {
+            (Some(stage), _) => stage,
+            (None, Some(p)) => portfolio.vocabulary.stage_of(p),
+            (None, None) => portfolio.startup(&s.startup).map_or(Stage::Unknown, |st| {
                 st.stage_at(at, portfolio.vocabulary, options.phase_rule)
             }),
         };
@@ -229,9 +236,12 @@ pub fn section(
 ///
 /// Resources: the incubator's own credits and each partner's funds (partner names from
 /// the budget's organisations; `unspecified` when the split is not known). Spending:
-/// the year's service fait (gross) by start-up and phase. Evidence: when the year has
-/// neither payments nor partner agreements, the resources only restate published
-/// totals ([`Evidence::Published`]); otherwise they rest on records.
+/// the year's service fait (gross) by start-up and phase, with the stage the funding
+/// report attributes it to (a cost no start-up of the portfolio explains is at stage
+/// `unknown`). Evidence: [`Evidence::Records`] when records prove the resources
+/// ([`betagouv_funding::claims::records_prove_resources`]: the year has payments or
+/// the budget partner agreements), else [`Evidence::Published`] (the resources only
+/// restate published totals).
 ///
 /// ```
 /// let budget = betagouv_funding::builtin::builtin_2016()?;
@@ -248,12 +258,14 @@ pub fn from_funding(
     year: i32,
     source: &str,
 ) -> BudgetData {
+    use betagouv_funding::claims::records_prove_resources;
+    use betagouv_funding::model::FiscalYear;
     use betagouv_funding::report::{ReportOptions, report};
     let r = report(budget, portfolio, &ReportOptions::for_year(year));
-    let evidence = if r.evidence == "resources-only" && budget.agreements.is_empty() {
-        Evidence::Published
-    } else {
+    let evidence = if records_prove_resources(budget, FiscalYear(year)) {
         Evidence::Records
+    } else {
+        Evidence::Published
     };
     let mut resources = Vec::new();
     if !r.by_source.incubator.is_zero() {
@@ -286,6 +298,7 @@ pub fn from_funding(
         .map(|c| Spending {
             startup: c.startup.clone(),
             phase: Some(c.phase.clone()),
+            stage: Some(c.stage.stage().unwrap_or(Stage::Unknown)),
             amount: c.gross.amount(),
         })
         .collect();
@@ -341,11 +354,13 @@ mod tests {
                 Spending {
                     startup: "retraite".into(),
                     phase: None,
+                    stage: None,
                     amount: Decimal::new(10, 0),
                 },
                 Spending {
                     startup: "x".into(),
                     phase: Some("construction".into()),
+                    stage: None,
                     amount: Decimal::new(5, 0),
                 },
             ],
@@ -359,5 +374,93 @@ mod tests {
         assert_eq!(s.partner_share_percent, None);
         let keys: Vec<_> = s.by_stage.iter().map(|r| r.key.as_str()).collect();
         assert_eq!(keys, ["in_handover", "incubating"]);
+    }
+
+    #[test]
+    fn a_given_stage_wins_over_the_phase() {
+        let data = BudgetData {
+            source: "t".into(),
+            resources: vec![],
+            spending: vec![Spending {
+                startup: "x".into(),
+                phase: Some("construction".into()),
+                stage: Some(Stage::TakenOver),
+                amount: Decimal::new(5, 0),
+            }],
+        };
+        let p = builtin::portfolio_2016();
+        let s = section(&data, &p, builtin::as_of_2016(), BudgetOptions::default());
+        assert_eq!(s.by_stage[0].key, "taken_over");
+    }
+
+    /// Service fait before the start-up's first phase is at stage `not_started`, as the
+    /// funding report attributes it (the phase name alone, `unphased`, would say `unknown`).
+    #[test]
+    fn costs_keep_the_funding_stage() {
+        let text = r#"
+[[resources]]
+id = "own"
+date = 2016-01-04
+source = "incubator"
+amount = "30000.00"
+
+[[contracts]]
+id = "ac"
+holder = "h"
+start = 2015-01-01
+
+[[orders]]
+id = "BC-1"
+contract = "ac"
+startup = "biodiversite"
+issued_on = 2016-05-01
+lines = [{ profile = "dev", days = 10, daily_rate_net = "500.00" }]
+
+[[orders]]
+id = "BC-2"
+contract = "ac"
+startup = "elsewhere"
+issued_on = 2016-05-01
+lines = [{ profile = "dev", days = 1, daily_rate_net = "100.00" }]
+
+[[deliveries]]
+id = "SF-1"
+order = "BC-1"
+period_start = 2016-05-01
+period_end = 2016-06-30
+amount_net = "1000.00"
+
+[[deliveries]]
+id = "SF-2"
+order = "BC-1"
+period_start = 2016-10-01
+period_end = 2016-11-30
+amount_net = "2000.00"
+
+[[deliveries]]
+id = "SF-3"
+order = "BC-2"
+period_start = 2016-05-01
+period_end = 2016-05-31
+amount_net = "100.00"
+"#;
+        let budget = betagouv_funding::file::parse_budget(text, "t.toml".as_ref()).unwrap();
+        let p = builtin::portfolio_2016();
+        let data = from_funding(&budget, Some(&p), 2016, "t");
+        assert!(data.published_only());
+        let s = section(&data, &p, builtin::as_of_2016(), BudgetOptions::default());
+        let rows: Vec<(&str, String)> = s
+            .by_stage
+            .iter()
+            .map(|r| (r.key.as_str(), r.amount.to_string()))
+            .collect();
+        assert_eq!(
+            rows,
+            [
+                ("incubating", "2400.00".to_owned()),
+                ("not_started", "1200.00".to_owned()),
+                ("unknown", "120.00".to_owned())
+            ]
+        );
     }
 }

@@ -7,15 +7,21 @@
 //! - points and percents of a service are compared at the published precision
 //!   (the number of decimals written: "+2" is compared with the computed value rounded
 //!   half away from zero to an integer);
-//! - euros: when the budget rests on records, compared exactly; when it only restates
-//!   published figures, the verdict is `consistent` if they add up (own credits +
-//!   partner funds = total) and `differs` otherwise;
+//! - euros: checked by `betagouv-funding`'s claims check
+//!   ([`betagouv_funding::claims::ResourceFigures`]) against the budget section's
+//!   resources: `matches` when they rest on records and are equal, `consistent` when
+//!   the budget only restates published figures and they add up (own credits +
+//!   partner funds = total), `differs` otherwise;
 //! - anything else, or a figure whose data is missing, is `not_computable` with why.
+//!
+//! [`Verdict`] is the workspace's one verdict type, `betagouv-funding`'s; the unit
+//! is [`ClaimUnit`], next to [`PublishedClaim`] in `betagouv-portfolio`.
 //!
 //! JSON: `{"claim", "label", "unit", "published", "computed", "verdict", "note"}`;
 //! `published` is the figure as published, `computed` the computed figure in machine
 //! format (decimal point) or `null`.
 
+use betagouv_funding::claims::ResourceFigures;
 use betagouv_portfolio::builtin::{ClaimUnit, PublishedClaim};
 use rust_decimal::Decimal;
 use serde::Serialize;
@@ -25,44 +31,8 @@ use crate::impact::{EvaluationRow, ImpactSection, loose_id};
 use crate::lang::Lang;
 use crate::num;
 
-/// The verdict on one published figure.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Verdict {
-    /// Equal at the published precision.
-    Matches,
-    /// Different (both values are given).
-    Differs,
-    /// The published figures agree with each other, but no records prove them.
-    Consistent,
-    /// Cannot be computed from the data (the note says why).
-    NotComputable,
-}
-
-impl Verdict {
-    /// The stable key (`matches`, `differs`, `consistent`, `not_computable`).
-    #[must_use]
-    pub fn key(self) -> &'static str {
-        match self {
-            Verdict::Matches => "matches",
-            Verdict::Differs => "differs",
-            Verdict::Consistent => "consistent",
-            Verdict::NotComputable => "not_computable",
-        }
-    }
-
-    /// The label in `lang`.
-    #[must_use]
-    pub fn label(self, lang: Lang) -> &'static str {
-        let l = lang.labels();
-        match self {
-            Verdict::Matches => l.verdict_matches,
-            Verdict::Differs => l.verdict_differs,
-            Verdict::Consistent => l.verdict_consistent,
-            Verdict::NotComputable => l.verdict_not_computable,
-        }
-    }
-}
+/// The verdict on one published figure (its label in a language: [`Lang::verdict`]).
+pub use betagouv_funding::claims::Verdict;
 
 /// One published figure, checked.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -71,7 +41,7 @@ pub struct ClaimCheck {
     pub claim: String,
     /// The published wording, in the report's language.
     pub label: String,
-    /// `count`, `euros`, `points` or `percent`.
+    /// `count`, `euros`, `points` or `percent` ([`ClaimUnit::key`]).
     pub unit: &'static str,
     /// The value as published (`54`, `2084035`, `+2`).
     pub published: String,
@@ -95,6 +65,9 @@ pub(crate) struct Facts<'a> {
     pub(crate) budget: Option<&'a BudgetSection>,
     pub(crate) impact: Option<&'a ImpactSection>,
 }
+
+/// The outcome of one check: the computed value, the verdict and the note.
+type Outcome = (Option<String>, Verdict, String);
 
 fn fr_en(lang: Lang, fr: String, en: String) -> String {
     match lang {
@@ -149,101 +122,12 @@ pub(crate) fn check(published: &[PublishedClaim], f: &Facts<'_>, lang: Lang) -> 
 }
 
 fn check_one(c: &PublishedClaim, f: &Facts<'_>, lang: Lang) -> ClaimCheck {
-    let unit = crate::model::unit_key(c.unit);
     let (computed, verdict, note) = match (c.key, c.unit) {
-        ("people", _) => {
-            let (v, verdict) = count_claim(c.value, f.members);
-            let note = fr_en(
-                lang,
-                format!(
-                    "{} membres actifs (une mission couvre la date) ; le rapport compte les personnes impliquées dans la communauté, sans définition",
-                    f.members
-                ),
-                format!(
-                    "{} active members (a mission covers the date); the report counts people involved in the community, without a definition",
-                    f.members
-                ),
-            );
-            (v, verdict, note)
-        }
-        ("services", _) => {
-            let (v, verdict) = count_claim(c.value, f.services);
-            let note = fr_en(
-                lang,
-                format!("{} fiches start-up commencées à la date", f.services),
-                format!("{} start-up records started at the date", f.services),
-            );
-            (v, verdict, note)
-        }
-        ("taken_over", _) | ("in_handover", _) => {
-            let n = if c.key == "taken_over" {
-                f.taken_over
-            } else {
-                f.in_handover
-            };
-            let (v, verdict) = count_claim(c.value, n);
-            let note = fr_en(
-                lang,
-                format!("{n} fiche(s) dont la phase en cours a cette étape à la date"),
-                format!("{n} record(s) whose current phase is at this stage at the date"),
-            );
-            (v, verdict, note)
-        }
-        ("partners", _) => {
-            let (v, verdict) = count_claim(c.value, f.partners);
-            let what = if f.partners_by_owner {
-                fr_en(
-                    lang,
-                    "porteurs distincts (champ owner, texte libre)".into(),
-                    "distinct owners (owner field, free text)".into(),
-                )
-            } else {
-                fr_en(
-                    lang,
-                    "sponsors distincts".into(),
-                    "distinct sponsors".into(),
-                )
-            };
-            (v, verdict, format!("{} {what}", f.partners))
+        ("people" | "services" | "taken_over" | "in_handover" | "partners", _) => {
+            count_outcome(c, f, lang)
         }
         (_, ClaimUnit::Euros) => euros_claim(c, f.budget, lang),
-        (_, ClaimUnit::Points | ClaimUnit::Percent) => {
-            let startup = c.startup.unwrap_or_default();
-            match evaluation(f.impact, startup) {
-                None => (
-                    None,
-                    Verdict::NotComputable,
-                    fr_en(
-                        lang,
-                        format!("aucune évaluation de « {startup} » dans les données d'impact"),
-                        format!("no evaluation of \"{startup}\" in the impact data"),
-                    ),
-                ),
-                Some(e) => {
-                    let value = if c.unit == ClaimUnit::Points {
-                        Some(e.difference_points)
-                    } else {
-                        e.relative_percent
-                    };
-                    match value {
-                        None => (
-                            None,
-                            Verdict::NotComputable,
-                            fr_en(
-                                lang,
-                                "taux de la cohorte témoin nul".into(),
-                                "the control rate is zero".into(),
-                            ),
-                        ),
-                        Some(x) => {
-                            let (v, verdict) = real_claim(c.value, x);
-                            let note = impact_note(e, c.unit, lang);
-                            (v, verdict, note)
-                        }
-                    }
-                }
-            }
-        }
+        (_, ClaimUnit::Points | ClaimUnit::Percent) => impact_claim(c, f.impact, lang),
         _ => (
             None,
             Verdict::NotComputable,
@@ -261,11 +145,112 @@ fn check_one(c: &PublishedClaim, f: &Facts<'_>, lang: Lang) -> ClaimCheck {
             Lang::En => c.label_en,
         }
         .to_owned(),
-        unit,
+        unit: c.unit.key(),
         published: c.value.to_owned(),
         computed,
         verdict,
         note,
+    }
+}
+
+/// A count of the portfolio at the date (`people`, `services`, `taken_over`,
+/// `in_handover`, `partners`), compared exactly, with what was counted.
+fn count_outcome(c: &PublishedClaim, f: &Facts<'_>, lang: Lang) -> Outcome {
+    let (n, note) = match c.key {
+        "people" => (
+            f.members,
+            fr_en(
+                lang,
+                format!(
+                    "{} membres actifs (une mission couvre la date) ; le rapport compte les personnes impliquées dans la communauté, sans définition",
+                    f.members
+                ),
+                format!(
+                    "{} active members (a mission covers the date); the report counts people involved in the community, without a definition",
+                    f.members
+                ),
+            ),
+        ),
+        "services" => (
+            f.services,
+            fr_en(
+                lang,
+                format!("{} fiches start-up commencées à la date", f.services),
+                format!("{} start-up records started at the date", f.services),
+            ),
+        ),
+        "partners" => (
+            f.partners,
+            format!("{} {}", f.partners, partners_counted(f, lang)),
+        ),
+        _ => {
+            let n = if c.key == "taken_over" {
+                f.taken_over
+            } else {
+                f.in_handover
+            };
+            let note = fr_en(
+                lang,
+                format!("{n} fiche(s) dont la phase en cours a cette étape à la date"),
+                format!("{n} record(s) whose current phase is at this stage at the date"),
+            );
+            (n, note)
+        }
+    };
+    let (v, verdict) = count_claim(c.value, n);
+    (v, verdict, note)
+}
+
+/// What the partners count counts: owners, or sponsors when no record has an owner.
+fn partners_counted(f: &Facts<'_>, lang: Lang) -> String {
+    if f.partners_by_owner {
+        fr_en(
+            lang,
+            "porteurs distincts (champ owner, texte libre)".into(),
+            "distinct owners (owner field, free text)".into(),
+        )
+    } else {
+        fr_en(
+            lang,
+            "sponsors distincts".into(),
+            "distinct sponsors".into(),
+        )
+    }
+}
+
+/// A service's effect in points or percent, from its evaluation in the impact data.
+fn impact_claim(c: &PublishedClaim, impact: Option<&ImpactSection>, lang: Lang) -> Outcome {
+    let startup = c.startup.unwrap_or_default();
+    let Some(e) = evaluation(impact, startup) else {
+        return (
+            None,
+            Verdict::NotComputable,
+            fr_en(
+                lang,
+                format!("aucune évaluation de « {startup} » dans les données d'impact"),
+                format!("no evaluation of \"{startup}\" in the impact data"),
+            ),
+        );
+    };
+    let value = if c.unit == ClaimUnit::Points {
+        Some(e.difference_points)
+    } else {
+        e.relative_percent
+    };
+    match value {
+        None => (
+            None,
+            Verdict::NotComputable,
+            fr_en(
+                lang,
+                "taux de la cohorte témoin nul".into(),
+                "the control rate is zero".into(),
+            ),
+        ),
+        Some(x) => {
+            let (v, verdict) = real_claim(c.value, x);
+            (v, verdict, impact_note(e, c.unit, lang))
+        }
     }
 }
 
@@ -293,11 +278,9 @@ fn impact_note(e: &EvaluationRow, unit: ClaimUnit, lang: Lang) -> String {
     }
 }
 
-fn euros_claim(
-    c: &PublishedClaim,
-    budget: Option<&BudgetSection>,
-    lang: Lang,
-) -> (Option<String>, Verdict, String) {
+/// A budget figure in euros, checked by `betagouv-funding`'s claims check against the
+/// budget section's resources.
+fn euros_claim(c: &PublishedClaim, budget: Option<&BudgetSection>, lang: Lang) -> Outcome {
     let Some(b) = budget else {
         return (
             None,
@@ -309,58 +292,49 @@ fn euros_claim(
             ),
         );
     };
-    let computed = match c.key {
-        "budget_total" => b.total,
-        "budget_partners" => b.partners,
-        _ => {
-            return (
-                None,
-                Verdict::NotComputable,
-                fr_en(
-                    lang,
-                    "aucune règle de calcul pour ce montant".into(),
-                    "no rule computes this amount".into(),
-                ),
-            );
-        }
+    let figures = ResourceFigures {
+        own: b.own,
+        partners: b.partners,
+        total: b.total,
+        rest_on_records: !b.published_only,
     };
-    let published = c.value.parse::<Decimal>().ok();
-    let equal = published == Some(computed);
+    let Some(computed) = figures.figure(c.key, c.unit) else {
+        return (
+            None,
+            Verdict::NotComputable,
+            fr_en(
+                lang,
+                "aucune règle de calcul pour ce montant".into(),
+                "no rule computes this amount".into(),
+            ),
+        );
+    };
+    // A published value that is not a number differs from any amount.
+    let verdict = c
+        .value
+        .parse::<Decimal>()
+        .map_or(Verdict::Differs, |p| figures.verdict(p, Some(computed)));
     let sum = format!(
         "{} + {} = {}",
         num::euros(b.own, lang),
         num::euros(b.partners, lang),
         num::euros(b.total, lang)
     );
-    let (verdict, note) = if b.published_only {
-        (
-            if equal {
-                Verdict::Consistent
-            } else {
-                Verdict::Differs
-            },
-            fr_en(
-                lang,
-                format!(
-                    "crédits propres + fonds des partenaires : {sum} ; montants repris du rapport, aucune pièce ne les prouve"
-                ),
-                format!(
-                    "own credits + partner funds: {sum}; amounts restated from the report, no records prove them"
-                ),
+    let note = if b.published_only {
+        fr_en(
+            lang,
+            format!(
+                "crédits propres + fonds des partenaires : {sum} ; montants repris du rapport, aucune pièce ne les prouve"
+            ),
+            format!(
+                "own credits + partner funds: {sum}; amounts restated from the report, no records prove them"
             ),
         )
     } else {
-        (
-            if equal {
-                Verdict::Matches
-            } else {
-                Verdict::Differs
-            },
-            fr_en(
-                lang,
-                format!("somme des ressources enregistrées : {sum}"),
-                format!("sum of the recorded resources: {sum}"),
-            ),
+        fr_en(
+            lang,
+            format!("somme des ressources enregistrées : {sum}"),
+            format!("sum of the recorded resources: {sum}"),
         )
     };
     (Some(computed.normalize().to_string()), verdict, note)

@@ -17,6 +17,7 @@ use std::str::FromStr;
 use betagouv_portfolio::Stage;
 use serde::{Deserialize, Serialize};
 
+use crate::claims::Verdict;
 use crate::error::Error;
 
 /// The language of a report. French by default.
@@ -69,6 +70,23 @@ impl Lang {
             Stage::Stopped => l.stage_stopped,
             Stage::NotStarted => l.stage_not_started,
             Stage::Unknown => l.stage_unknown,
+        }
+    }
+
+    /// The label of a claims-check verdict (`conforme`, `matches`, ...).
+    ///
+    /// ```
+    /// use betagouv_report::{Lang, Verdict};
+    /// assert_eq!(Lang::Fr.verdict(Verdict::Consistent), "cohérent");
+    /// ```
+    #[must_use]
+    pub fn verdict(self, verdict: Verdict) -> &'static str {
+        let l = self.labels();
+        match verdict {
+            Verdict::Matches => l.verdict_matches,
+            Verdict::Differs => l.verdict_differs,
+            Verdict::Consistent => l.verdict_consistent,
+            Verdict::NotComputable => l.verdict_not_computable,
         }
     }
 

@@ -4,7 +4,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use betagouv_portfolio::builtin::{ClaimUnit, PublishedClaim};
+use betagouv_portfolio::builtin::PublishedClaim;
 use betagouv_portfolio::snapshot::{Snapshot, SnapshotOptions, StageCounts};
 use betagouv_portfolio::{
     Diagnostic, PhaseField, Portfolio, ProblemCounts, RecordDate, Stage, Startup, Vocabulary,
@@ -900,17 +900,6 @@ fn timeline_row(
         name: s.name.clone(),
         stage: s.stage_at(as_of, vocabulary, o.phase_rule),
         spans,
-    }
-}
-
-/// The published claim's unit as a short key (`count`, `euros`, `points`, `percent`).
-#[must_use]
-pub fn unit_key(unit: ClaimUnit) -> &'static str {
-    match unit {
-        ClaimUnit::Count => "count",
-        ClaimUnit::Euros => "euros",
-        ClaimUnit::Points => "points",
-        ClaimUnit::Percent => "percent",
     }
 }
 

@@ -4,7 +4,7 @@ use std::path::Path;
 
 use betagouv_funding::builtin::builtin_2016;
 use betagouv_funding::file::parse_budget;
-use betagouv_funding::report::{ClaimStatus, ReportOptions, report};
+use betagouv_funding::report::{ReportOptions, Verdict, report};
 use betagouv_portfolio::builtin::portfolio_2016;
 
 #[test]
@@ -19,12 +19,12 @@ fn builtin_2016_figures_and_claims() {
     assert_eq!(r.by_stage.len(), 7);
     assert!(r.by_stage.values().all(|m| m.is_zero()));
     assert_eq!(r.evidence, "resources-only");
-    let status = |k: &str| r.claims.iter().find(|c| c.key == k).map(|c| c.status);
-    assert_eq!(status("budget_total"), Some(ClaimStatus::Consistent));
-    assert_eq!(status("partner_share"), Some(ClaimStatus::Consistent));
-    assert_eq!(status("budget_own_implied"), Some(ClaimStatus::Consistent));
+    let status = |k: &str| r.claims.iter().find(|c| c.key == k).map(|c| c.verdict);
+    assert_eq!(status("budget_total"), Some(Verdict::Consistent));
+    assert_eq!(status("partner_share"), Some(Verdict::Consistent));
+    assert_eq!(status("budget_own_implied"), Some(Verdict::Consistent));
     // 12 partners are named of the 15 published.
-    assert_eq!(status("partners"), Some(ClaimStatus::Differs));
+    assert_eq!(status("partners"), Some(Verdict::Differs));
     assert!(r.burn.runway_months.is_none());
     let other = report(&b, None, &ReportOptions::for_year(2017));
     assert!(other.total.is_zero() && other.partner_share.is_none());

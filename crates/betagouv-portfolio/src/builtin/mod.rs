@@ -18,7 +18,7 @@ mod data_2016;
 mod rows;
 
 use chrono::NaiveDate;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::date::RecordDate;
 use crate::id::{MemberId, StartupId};
@@ -96,8 +96,11 @@ pub fn portfolio_2016() -> Portfolio {
     p
 }
 
-/// The unit of a published figure.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+/// The unit of a published figure: the one unit type of the workspace, used by the
+/// figures of the annual report below, by the claims of a budget file
+/// (`betagouv-funding`) and by the report's claims check (`betagouv-report`).
+/// JSON and TOML: the [key](ClaimUnit::key).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ClaimUnit {
     /// A count (people, services, partners).
@@ -106,8 +109,26 @@ pub enum ClaimUnit {
     Euros,
     /// Percentage points (a difference of two percentages).
     Points,
-    /// Percent (a relative change).
+    /// Percent (a share, or a relative change).
     Percent,
+}
+
+impl ClaimUnit {
+    /// The stable key: `count`, `euros`, `points` or `percent`.
+    ///
+    /// ```
+    /// use betagouv_portfolio::builtin::ClaimUnit;
+    /// assert_eq!(ClaimUnit::Euros.key(), "euros");
+    /// ```
+    #[must_use]
+    pub fn key(self) -> &'static str {
+        match self {
+            ClaimUnit::Count => "count",
+            ClaimUnit::Euros => "euros",
+            ClaimUnit::Points => "points",
+            ClaimUnit::Percent => "percent",
+        }
+    }
 }
 
 /// A figure as the annual report published it.
@@ -230,6 +251,20 @@ mod tests {
         assert_eq!(p.startups.len(), data_2016::STARTUPS.len());
         assert_eq!(p.members.len(), data_2016::MEMBERS.len());
         assert_eq!(p.detect_vocabulary(), Vocabulary::V2016);
+    }
+
+    #[test]
+    fn unit_keys_are_the_json_spelling() {
+        for u in [
+            ClaimUnit::Count,
+            ClaimUnit::Euros,
+            ClaimUnit::Points,
+            ClaimUnit::Percent,
+        ] {
+            let json = serde_json::to_value(u).unwrap();
+            assert_eq!(json, u.key());
+            assert_eq!(serde_json::from_value::<ClaimUnit>(json).unwrap(), u);
+        }
     }
 
     #[test]

@@ -250,7 +250,7 @@ impl Sections for Html {
                 esc(computed(c)),
                 c.verdict.key(),
                 verdict_icon(c.verdict),
-                esc(c.verdict.label(lang)),
+                esc(lang.verdict(c.verdict)),
                 esc(&c.note)
             )?;
         }

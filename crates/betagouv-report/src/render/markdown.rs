@@ -166,7 +166,7 @@ impl Sections for Markdown {
                     c.label.clone(),
                     c.published.clone(),
                     computed(c).to_owned(),
-                    format!("**{}**", c.verdict.label(lang)),
+                    format!("**{}**", lang.verdict(c.verdict)),
                     c.note.clone(),
                 ]
             })

@@ -212,7 +212,7 @@ impl Sections for Style {
                     esc(&c.label),
                     esc(&c.published),
                     esc(computed(c)),
-                    self.verdict(c.verdict, c.verdict.label(lang)),
+                    self.verdict(c.verdict, lang.verdict(c.verdict)),
                 ]
             })
             .collect();

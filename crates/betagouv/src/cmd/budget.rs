@@ -309,7 +309,7 @@ fn print_payments(r: &YearReport) -> Result<(), BoxError> {
             ["paid by stage", "amount"],
             r.by_stage
                 .iter()
-                .map(|(k, v)| (k.clone(), v.amount().to_string()))
+                .map(|(k, v)| (k.to_string(), v.amount().to_string()))
         )
     )?;
     if !r.by_startup.is_empty() {
@@ -347,10 +347,7 @@ fn print_claims(r: &YearReport) -> Result<(), BoxError> {
                 c.key.clone(),
                 c.published.to_string(),
                 c.computed.map_or_else(String::new, |x| x.to_string()),
-                serde_json::to_value(c.status)
-                    .ok()
-                    .and_then(|v| v.as_str().map(str::to_owned))
-                    .unwrap_or_default(),
+                c.verdict.key().to_owned(),
             ]);
         }
         outln!("{t}")?;
