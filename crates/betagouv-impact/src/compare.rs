@@ -151,10 +151,36 @@ pub fn compare(treated: Counts, control: Counts, alpha: f64) -> Result<Compariso
         })
     };
     let (pt, pc) = (treated.proportion(), control.proportion());
+    let rr = (control.successes() > 0).then(|| pt / pc);
+    let fisher = fisher_exact(treated, control);
+    Ok(Comparison {
+        treated: arm(treated)?,
+        control: arm(control)?,
+        difference: Difference {
+            estimate: pt - pc,
+            ci: difference_cis(treated, control, alpha, z),
+        },
+        relative_lift: rr.map(|r| r - 1.0),
+        risk_ratio: risk_ratio(treated, control, rr, z),
+        odds_ratio: odds_ratio(treated, control, z),
+        cohen_h: 2.0 * pt.sqrt().asin() - 2.0 * pc.sqrt().asin(),
+        tests: Tests {
+            z_pooled: z_pooled(treated, control),
+            chi2: chi_square(treated, control, false),
+            chi2_yates: chi_square(treated, control, true),
+            fisher_exact: fisher.map(|p_value| FisherResult { p_value }),
+            fisher_exact_not_computed: fisher.is_none().then_some(FISHER_NOT_COMPUTED),
+        },
+    })
+}
+
+/// The three intervals of the difference of proportions: Wald, Newcombe (hybrid
+/// Wilson score) and Agresti-Caffo (one success and one failure added to each arm).
+fn difference_cis(treated: Counts, control: Counts, alpha: f64, z: f64) -> DifferenceCis {
+    let (pt, pc) = (treated.proportion(), control.proportion());
     let (nt, nc) = (treated.n() as f64, control.n() as f64);
     let (xt, xc) = (treated.successes() as f64, control.successes() as f64);
     let d = pt - pc;
-
     let wald = {
         let se = (pt * (1.0 - pt) / nt + pc * (1.0 - pc) / nc).sqrt();
         Interval {
@@ -182,8 +208,18 @@ pub fn compare(treated: Counts, control: Counts, alpha: f64) -> Result<Compariso
             upper: dd + z * se,
         }
     };
+    DifferenceCis {
+        wald,
+        newcombe,
+        agresti_caffo,
+    }
+}
 
-    let rr = (control.successes() > 0).then(|| pt / pc);
+/// The risk ratio `rr` (given: `None` when the control has no success) with Katz's
+/// log interval (`None` when an arm has no success or the bounds are not finite).
+fn risk_ratio(treated: Counts, control: Counts, rr: Option<f64>, z: f64) -> RiskRatio {
+    let (nt, nc) = (treated.n() as f64, control.n() as f64);
+    let (xt, xc) = (treated.successes() as f64, control.successes() as f64);
     let ci_katz = (treated.successes() > 0 && control.successes() > 0)
         .then(|| {
             let (Some(r), se) = (rr, (1.0 / xt - 1.0 / nt + 1.0 / xc - 1.0 / nc).sqrt()) else {
@@ -197,9 +233,18 @@ pub fn compare(treated: Counts, control: Counts, alpha: f64) -> Result<Compariso
             .finite()
         })
         .flatten();
+    RiskRatio {
+        estimate: rr,
+        ci_katz,
+    }
+}
 
-    let (a, b) = (xt, nt - xt);
-    let (c, dcell) = (xc, nc - xc);
+/// The odds ratio of the 2x2 table with Woolf's log interval (`None` when a cell is 0
+/// or the bounds are not finite).
+fn odds_ratio(treated: Counts, control: Counts, z: f64) -> OddsRatio {
+    let (nt, nc) = (treated.n() as f64, control.n() as f64);
+    let (a, b) = (treated.successes() as f64, nt - treated.successes() as f64);
+    let (c, dcell) = (control.successes() as f64, nc - control.successes() as f64);
     let or = (c * b > 0.0).then(|| (a / b) / (c / dcell));
     let ci_woolf = (a > 0.0 && b > 0.0 && c > 0.0 && dcell > 0.0)
         .then(|| {
@@ -212,39 +257,10 @@ pub fn compare(treated: Counts, control: Counts, alpha: f64) -> Result<Compariso
             .finite()
         })
         .flatten();
-
-    let cohen_h = 2.0 * pt.sqrt().asin() - 2.0 * pc.sqrt().asin();
-    let fisher = fisher_exact(treated, control);
-
-    Ok(Comparison {
-        treated: arm(treated)?,
-        control: arm(control)?,
-        difference: Difference {
-            estimate: d,
-            ci: DifferenceCis {
-                wald,
-                newcombe,
-                agresti_caffo,
-            },
-        },
-        relative_lift: rr.map(|r| r - 1.0),
-        risk_ratio: RiskRatio {
-            estimate: rr,
-            ci_katz,
-        },
-        odds_ratio: OddsRatio {
-            estimate: or,
-            ci_woolf,
-        },
-        cohen_h,
-        tests: Tests {
-            z_pooled: z_pooled(treated, control),
-            chi2: chi_square(treated, control, false),
-            chi2_yates: chi_square(treated, control, true),
-            fisher_exact: fisher.map(|p_value| FisherResult { p_value }),
-            fisher_exact_not_computed: fisher.is_none().then_some(FISHER_NOT_COMPUTED),
-        },
-    })
+    OddsRatio {
+        estimate: or,
+        ci_woolf,
+    }
 }
 
 /// Pooled two-proportion z-test; `None` when the pooled variance is 0.
