@@ -395,6 +395,14 @@ pub fn logrank(tables: &[&SurvivalTable]) -> Option<TestResult> {
     if !(2..=LOGRANK_MAX_GROUPS).contains(&k) {
         return None;
     }
+    let (u, v) = scores_and_covariance(tables);
+    quadratic_form(&u, &v)
+}
+
+/// The log-rank scores `U` (observed minus expected events of each group) and their
+/// covariance `V`, accumulated over the distinct times of all groups.
+fn scores_and_covariance(tables: &[&SurvivalTable]) -> (Vec<f64>, Vec<Vec<f64>>) {
+    let k = tables.len();
     let mut at_risk: Vec<f64> = tables.iter().map(|t| t.n() as f64).collect();
     let mut pos = vec![0usize; k];
     let mut u = vec![0.0; k];
@@ -446,6 +454,13 @@ pub fn logrank(tables: &[&SurvivalTable]) -> Option<TestResult> {
             at_risk[g] -= d_g[g] + c_g[g];
         }
     }
+    (u, v)
+}
+
+/// `U' V⁻¹ U` on the first `k − 1` groups, with its chi-square p-value (`k − 1`
+/// degrees of freedom); `None` when `V` is singular or the statistic not finite.
+fn quadratic_form(u: &[f64], v: &[Vec<f64>]) -> Option<TestResult> {
+    let k = u.len();
     // Drop the last group: U' V⁻¹ U on k − 1 dimensions.
     let m = k - 1;
     let mut a: Vec<Vec<f64>> = (0..m).map(|i| v[i][..m].to_vec()).collect();
