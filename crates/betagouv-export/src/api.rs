@@ -54,7 +54,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use betagouv_portfolio::{Member, Portfolio, RecordDate, Startup};
+use betagouv_portfolio::{Incubator, Member, Portfolio, RecordDate, Startup};
 
 use crate::Progress;
 use crate::error::{Error, Result};
@@ -444,6 +444,100 @@ fn author(m: &Member) -> Author {
     }
 }
 
+/// An incubator as `startups.json` includes it.
+fn included_incubator(i: &Incubator) -> IncludedIncubator {
+    IncludedIncubator {
+        id: format!("/incubateurs/{}", i.id),
+        kind: "incubator",
+        attributes: IncludedAttributes {
+            title: i.title.clone(),
+            owner: i.owner.clone().unwrap_or_default(),
+            website: i.website.clone().unwrap_or_default(),
+            github: i.github.clone().unwrap_or_default(),
+            contact: i.contact.clone().unwrap_or_default(),
+        },
+    }
+}
+
+/// `incubators.json`: every visible incubator with its record, and every incubator a
+/// start-up names (with or without a record) with its start-ups.
+fn incubator_entries(
+    incubators: &[&Incubator],
+    startups: &[&Startup],
+) -> BTreeMap<String, IncubatorEntry> {
+    let mut by_incubator: BTreeMap<String, IncubatorEntry> = BTreeMap::new();
+    for i in incubators {
+        by_incubator.insert(
+            i.id.to_string(),
+            IncubatorEntry {
+                startups: None,
+                record: Some(IncubatorFields {
+                    title: i.title.clone(),
+                    owner: i.owner.clone(),
+                    contact: i.contact.clone(),
+                    address: i.address.clone(),
+                    website: i.website.clone(),
+                    github: i.github.clone(),
+                }),
+            },
+        );
+    }
+    for s in startups {
+        for inc in s.incubator_ids() {
+            let entry = by_incubator
+                .entry(inc.to_string())
+                .or_insert(IncubatorEntry {
+                    startups: None,
+                    record: None,
+                });
+            entry
+                .startups
+                .get_or_insert_with(Vec::new)
+                .push(incubator_startup(s));
+        }
+    }
+    by_incubator
+}
+
+/// A start-up as `incubators.json` lists it, with its whole phases.
+fn incubator_startup(s: &Startup) -> IncubatorStartup {
+    IncubatorStartup {
+        id: s.id.to_string(),
+        name: s.name.clone(),
+        pitch: s.pitch.clone(),
+        repository: s.links.repository.clone(),
+        contact: s.contact.clone(),
+        phases: s
+            .phases
+            .iter()
+            .map(|p| WholePhase {
+                name: p.name.clone(),
+                start: date_text(p.start.as_ref()),
+                end: date_text(p.end.as_ref()),
+                comment: p.comment.clone(),
+            })
+            .collect(),
+    }
+}
+
+/// `sponsors.json`: every organisation, by id.
+fn sponsor_entries(portfolio: &Portfolio) -> BTreeMap<String, SponsorEntry> {
+    sorted(&portfolio.organisations, |o| o.id.as_str())
+        .into_iter()
+        .map(|o| {
+            (
+                o.id.to_string(),
+                SponsorEntry {
+                    name: o.name.clone(),
+                    acronym: o.acronym.clone(),
+                    domaine_ministeriel: o.domaine_ministeriel.clone(),
+                    kind: o.kind.clone(),
+                },
+            )
+        })
+        .collect()
+}
+
 fn sorted<T>(items: &[T], id: impl Fn(&T) -> &str) -> Vec<&T> {
     let mut v: Vec<&T> = items.iter().collect();
     v.sort_by(|a, b| id(a).cmp(id(b)));
@@ -457,97 +551,22 @@ impl ApiFiles {
     #[must_use]
     pub fn build(portfolio: &Portfolio) -> Self {
         let startups = sorted(&portfolio.startups, |s| s.id.as_str());
-        let incubators = sorted(&portfolio.incubators, |i| i.id.as_str());
-        let data = startups.iter().map(|s| startup_resource(s)).collect();
-        let included = incubators
-            .iter()
-            .filter(|i| !i.hidden)
-            .map(|i| IncludedIncubator {
-                id: format!("/incubateurs/{}", i.id),
-                kind: "incubator",
-                attributes: IncludedAttributes {
-                    title: i.title.clone(),
-                    owner: i.owner.clone().unwrap_or_default(),
-                    website: i.website.clone().unwrap_or_default(),
-                    github: i.github.clone().unwrap_or_default(),
-                    contact: i.contact.clone().unwrap_or_default(),
-                },
-            })
-            .collect();
-
-        let mut by_incubator: BTreeMap<String, IncubatorEntry> = BTreeMap::new();
-        for i in incubators.iter().filter(|i| !i.hidden) {
-            by_incubator.insert(
-                i.id.to_string(),
-                IncubatorEntry {
-                    startups: None,
-                    record: Some(IncubatorFields {
-                        title: i.title.clone(),
-                        owner: i.owner.clone(),
-                        contact: i.contact.clone(),
-                        address: i.address.clone(),
-                        website: i.website.clone(),
-                        github: i.github.clone(),
-                    }),
-                },
-            );
-        }
-        for s in &startups {
-            for inc in s.incubator_ids() {
-                let entry = by_incubator
-                    .entry(inc.to_string())
-                    .or_insert(IncubatorEntry {
-                        startups: None,
-                        record: None,
-                    });
-                entry
-                    .startups
-                    .get_or_insert_with(Vec::new)
-                    .push(IncubatorStartup {
-                        id: s.id.to_string(),
-                        name: s.name.clone(),
-                        pitch: s.pitch.clone(),
-                        repository: s.links.repository.clone(),
-                        contact: s.contact.clone(),
-                        phases: s
-                            .phases
-                            .iter()
-                            .map(|p| WholePhase {
-                                name: p.name.clone(),
-                                start: date_text(p.start.as_ref()),
-                                end: date_text(p.end.as_ref()),
-                                comment: p.comment.clone(),
-                            })
-                            .collect(),
-                    });
-            }
-        }
-        let sponsors = sorted(&portfolio.organisations, |o| o.id.as_str())
+        let incubators: Vec<&Incubator> = sorted(&portfolio.incubators, |i| i.id.as_str())
             .into_iter()
-            .map(|o| {
-                (
-                    o.id.to_string(),
-                    SponsorEntry {
-                        name: o.name.clone(),
-                        acronym: o.acronym.clone(),
-                        domaine_ministeriel: o.domaine_ministeriel.clone(),
-                        kind: o.kind.clone(),
-                    },
-                )
-            })
+            .filter(|i| !i.hidden)
             .collect();
         Self {
             startups: StartupsDocument {
                 links: BTreeMap::from([("self".to_owned(), STARTUPS_SELF.to_owned())]),
-                data,
-                included,
+                data: startups.iter().map(|s| startup_resource(s)).collect(),
+                included: incubators.iter().map(|i| included_incubator(i)).collect(),
             },
             authors: sorted(&portfolio.members, |m| m.id.as_str())
                 .into_iter()
                 .map(author)
                 .collect(),
-            incubators: by_incubator,
-            sponsors,
+            incubators: incubator_entries(&incubators, &startups),
+            sponsors: sponsor_entries(portfolio),
         }
     }
 
