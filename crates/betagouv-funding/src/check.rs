@@ -2,12 +2,7 @@
 //! [`Diagnostic`] (never a panic), located in the budget file when the record
 //! came from one.
 //!
-//! Rules (stable ids): `duplicate-id`, `unknown-reference`, `unknown-startup`,
-//! `currency-mismatch`, `overflow`, `ae-exceeded`, `cp-exceeded`,
-//! `no-credits`, `delivery-exceeds-order`, `payment-exceeds-delivery`,
-//! `date-order`, `delivery-after-close`, `agreement-overfunded`,
-//! `agreement-overcommitted`, `order-after-deadline`, `contract-ceiling`,
-//! `carry-over-cap`, `vat-rate`, `empty-order`, `source-partner`.
+//! Rules: the stable ids of [`crate::rules`], each with its description.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -18,6 +13,7 @@ use crate::error::Error;
 use crate::flows::Index;
 use crate::model::{Budget, FiscalYear, RecordType};
 use crate::money::{Money, vat_rate_on};
+use crate::rules;
 
 struct Out<'a> {
     budget: &'a Budget,
@@ -41,7 +37,7 @@ impl Out<'_> {
     }
     fn overflow(&mut self, rt: RecordType, id: &str, e: &Error) {
         self.error(
-            "overflow",
+            rules::OVERFLOW,
             rt,
             id,
             format!("amounts cannot be combined: {e}"),
@@ -127,7 +123,7 @@ fn duplicates(out: &mut Out<'_>) {
         for id in ids {
             if !seen.insert(id.clone()) {
                 out.error(
-                    "duplicate-id",
+                    rules::DUPLICATE_ID,
                     rt,
                     &id,
                     "the id is used twice; ids must be unique".into(),
@@ -168,7 +164,12 @@ fn currencies(out: &mut Out<'_>) {
         see(RecordType::Payment, &p.id, &p.amount_gross);
     }
     for (rt, id) in bad {
-        out.error("currency-mismatch", rt, &id, format!("amount not in {c}"));
+        out.error(
+            rules::CURRENCY_MISMATCH,
+            rt,
+            &id,
+            format!("amount not in {c}"),
+        );
     }
 }
 
@@ -178,7 +179,7 @@ fn references(out: &mut Out<'_>, portfolio: Option<&Portfolio>) {
     for r in &b.resources {
         if r.partner.is_some() && r.source == crate::model::SourceKind::Incubator {
             out.warning(
-                "source-partner",
+                rules::SOURCE_PARTNER,
                 RecordType::Resource,
                 &r.id,
                 "an `incubator` resource names a partner; use source = \"partners\"".into(),
@@ -188,7 +189,7 @@ fn references(out: &mut Out<'_>, portfolio: Option<&Portfolio>) {
     for p in &b.payments {
         if p.deliveries.is_empty() {
             out.error(
-                "unknown-reference",
+                rules::UNKNOWN_REFERENCE,
                 RecordType::Payment,
                 &p.id,
                 "pays no delivery".into(),
@@ -266,7 +267,7 @@ fn unknown_ids(out: &mut Out<'_>) {
     }
     for (rt, id, what, value) in missing {
         out.error(
-            "unknown-reference",
+            rules::UNKNOWN_REFERENCE,
             rt,
             &id,
             format!("no {what} with id `{value}`"),
@@ -295,7 +296,7 @@ fn unknown_startups(out: &mut Out<'_>, pf: &Portfolio) {
     }
     for (rt, id, s) in unknown {
         out.warning(
-            "unknown-startup",
+            rules::UNKNOWN_STARTUP,
             rt,
             &id,
             format!("start-up `{s}` is not in the portfolio; its costs are counted as unphased"),
@@ -349,7 +350,7 @@ fn credits(out: &mut Out<'_>) {
                 continue;
             };
             let Some(c) = by_line_year.get(&(line.as_str(), year)).copied() else {
-                out.warning("no-credits", RecordType::Line, &line,
+                out.warning(rules::NO_CREDITS, RecordType::Line, &line,
                     format!("{kind} consumed in {year} ({total}) but no credits are recorded for the year"));
                 continue;
             };
@@ -361,9 +362,9 @@ fn credits(out: &mut Out<'_>) {
             match avail {
                 Ok(a) if total.amount() > a.amount() => {
                     let rule = if kind == "AE" {
-                        "ae-exceeded"
+                        rules::AE_EXCEEDED
                     } else {
-                        "cp-exceeded"
+                        rules::CP_EXCEEDED
                     };
                     out.error(
                         rule,
@@ -390,7 +391,7 @@ fn credits(out: &mut Out<'_>) {
         if let Some(p) = prev {
             let cap = p.cp_initial.amount() * Decimal::new(3, 2);
             if c.cp_carried_over_in.amount() > cap {
-                out.warning("carry-over-cap", RecordType::Credits, &format!("{}/{}", c.line, c.year),
+                out.warning(rules::CARRY_OVER_CAP, RecordType::Credits, &format!("{}/{}", c.line, c.year),
                     format!("CP carried over {} exceed 3 % of the previous initial CP ({}); a finance law can lift the cap", c.cp_carried_over_in, p.cp_initial));
             }
         }
@@ -423,7 +424,7 @@ fn order_dates_and_rates(out: &mut Out<'_>) {
     for o in &b.orders {
         if o.lines.is_empty() {
             out.warning(
-                "empty-order",
+                rules::EMPTY_ORDER,
                 RecordType::Order,
                 &o.id,
                 "has no lines".into(),
@@ -431,7 +432,7 @@ fn order_dates_and_rates(out: &mut Out<'_>) {
         }
         if !o.vat_rate.is_zero() && vat_rate_on(o.issued_on) != Some(o.vat_rate) {
             out.warning(
-                "vat-rate",
+                rules::VAT_RATE,
                 RecordType::Order,
                 &o.id,
                 format!(
@@ -444,7 +445,7 @@ fn order_dates_and_rates(out: &mut Out<'_>) {
             && (o.issued_on < c.start || c.end.is_some_and(|e| o.issued_on > e))
         {
             out.error(
-                "date-order",
+                rules::DATE_ORDER,
                 RecordType::Order,
                 &o.id,
                 format!("issued on {} outside contract {} dates", o.issued_on, c.id),
@@ -467,7 +468,7 @@ fn delivery_dates<'a>(out: &mut Out<'a>) -> DeliveredByOrder<'a> {
         e.1.push(t.gross);
         if d.period_end < d.period_start {
             out.error(
-                "date-order",
+                rules::DATE_ORDER,
                 RecordType::Delivery,
                 &d.id,
                 format!(
@@ -478,7 +479,7 @@ fn delivery_dates<'a>(out: &mut Out<'a>) -> DeliveredByOrder<'a> {
         }
         if d.period_start < o.issued_on {
             out.error(
-                "date-order",
+                rules::DATE_ORDER,
                 RecordType::Delivery,
                 &d.id,
                 format!(
@@ -491,7 +492,7 @@ fn delivery_dates<'a>(out: &mut Out<'a>) -> DeliveredByOrder<'a> {
             && d.period_end > closed
         {
             out.error(
-                "delivery-after-close",
+                rules::DELIVERY_AFTER_CLOSE,
                 RecordType::Delivery,
                 &d.id,
                 format!(
@@ -519,7 +520,7 @@ fn payment_dates<'a>(out: &mut Out<'a>) -> PaidByOrder<'a> {
             e.1 |= p.advance;
             if !p.advance && p.paid_on < part.delivery.period_end {
                 out.error(
-                    "date-order",
+                    rules::DATE_ORDER,
                     RecordType::Payment,
                     &p.id,
                     format!(
@@ -549,7 +550,7 @@ fn order_consumption(out: &mut Out<'_>, delivered: &DeliveredByOrder<'_>, paid: 
         };
         if net.amount() > t.net.amount() {
             out.error(
-                "delivery-exceeds-order",
+                rules::DELIVERY_EXCEEDS_ORDER,
                 RecordType::Order,
                 &o.id,
                 format!("service fait {net} (net) exceeds the order {} (net)", t.net),
@@ -561,7 +562,7 @@ fn order_consumption(out: &mut Out<'_>, delivered: &DeliveredByOrder<'_>, paid: 
         };
         if p.amount() > gross.amount() && !advance {
             out.error(
-                "payment-exceeds-delivery",
+                rules::PAYMENT_EXCEEDS_DELIVERY,
                 RecordType::Order,
                 &o.id,
                 format!("payments {p} exceed service fait {gross} (gross)"),
@@ -569,7 +570,7 @@ fn order_consumption(out: &mut Out<'_>, delivered: &DeliveredByOrder<'_>, paid: 
         }
         if p.amount() > t.gross.amount() {
             out.error(
-                "payment-exceeds-delivery",
+                rules::PAYMENT_EXCEEDS_DELIVERY,
                 RecordType::Order,
                 &o.id,
                 format!("payments {p} exceed the order {} (gross)", t.gross),
@@ -598,7 +599,7 @@ fn contract_ceilings(out: &mut Out<'_>) {
         };
         if total.amount() > ceiling.amount() {
             out.error(
-                "contract-ceiling",
+                rules::CONTRACT_CEILING,
                 RecordType::Contract,
                 &c.id,
                 format!("orders {total} exceed the ceiling {ceiling}"),
@@ -626,7 +627,7 @@ fn agreements(out: &mut Out<'_>) {
             && !a.overfunding_allowed
         {
             out.error(
-                "agreement-overfunded",
+                rules::AGREEMENT_OVERFUNDED,
                 RecordType::Agreement,
                 &a.id,
                 format!("received {r} exceeds the amount {}", a.amount),
@@ -642,7 +643,7 @@ fn agreements(out: &mut Out<'_>) {
             && g.amount() > a.amount.amount()
         {
             out.error(
-                "agreement-overcommitted",
+                rules::AGREEMENT_OVERCOMMITTED,
                 RecordType::Agreement,
                 &a.id,
                 format!("orders funded by it {g} exceed its amount {}", a.amount),
@@ -656,7 +657,7 @@ fn agreements(out: &mut Out<'_>) {
                 .collect();
             for (id, on) in late {
                 out.error(
-                    "order-after-deadline",
+                    rules::ORDER_AFTER_DEADLINE,
                     RecordType::Order,
                     &id,
                     format!(

@@ -51,6 +51,7 @@ pub mod model;
 pub mod money;
 pub mod post;
 pub mod report;
+pub mod rules;
 pub mod synthetic;
 
 pub use error::{Error, Result};

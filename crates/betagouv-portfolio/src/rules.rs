@@ -26,20 +26,25 @@ pub struct Rule {
     pub drops_file: bool,
 }
 
-macro_rules! rules {
+/// Declares rule ids once: one documented `pub const` per id and `ALL`, the list of
+/// [`Rule`]s in the order given (keep it sorted by id). Used here and by the crates that
+/// have rule lists of their own (the budget checks); not a stable API.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! rule_list {
     ($($name:ident = $id:literal, $drops:literal, $desc:literal;)*) => {
         $(
             #[doc = concat!("`", $id, "`: ", $desc)]
             pub const $name: &str = $id;
         )*
         /// Every rule, sorted by id.
-        pub const ALL: &[Rule] = &[
-            $(Rule { id: $id, description: $desc, drops_file: $drops },)*
+        pub const ALL: &[$crate::rules::Rule] = &[
+            $($crate::rules::Rule { id: $id, description: $desc, drops_file: $drops },)*
         ];
     };
 }
 
-rules! {
+crate::rule_list! {
     BLANK_BEFORE_FRONT_MATTER = "blank-before-front-matter", false, "blank lines before the opening `---` (the site then sees no front matter)";
     BOM = "bom", false, "the file starts with a byte-order mark";
     COMPLEX_KEY = "complex-key", false, "a mapping key is not a text";

@@ -1,0 +1,74 @@
+//! Every rule id of the budget checks ([`check`](crate::check)), declared once with a
+//! one-line description. Two ids are spelled like content rules because they mean the
+//! same thing (`duplicate-id`, `unknown-startup`).
+//!
+//! ```
+//! use betagouv_funding::rules;
+//! assert!(rules::ALL.iter().any(|r| r.id == rules::CARRY_OVER_CAP));
+//! assert!(rules::ALL.windows(2).all(|w| w[0].id < w[1].id));
+//! ```
+
+betagouv_portfolio::rule_list! {
+    AE_EXCEEDED = "ae-exceeded", false, "the AE consumed by a line's orders in a year exceed its available AE";
+    AGREEMENT_OVERCOMMITTED = "agreement-overcommitted", false, "the orders a partner agreement funds exceed its amount";
+    AGREEMENT_OVERFUNDED = "agreement-overfunded", false, "the money received under a partner agreement exceeds its amount";
+    CARRY_OVER_CAP = "carry-over-cap", false, "the CP carried over into a year exceed 3 % of the previous year's initial CP";
+    CONTRACT_CEILING = "contract-ceiling", false, "the orders under a contract exceed its ceiling";
+    CP_EXCEEDED = "cp-exceeded", false, "the CP consumed by a line's payments in a year exceed its available CP";
+    CURRENCY_MISMATCH = "currency-mismatch", false, "an amount is not in the budget's currency";
+    DATE_ORDER = "date-order", false, "dates out of order (an order outside its contract's dates, a delivery or payment before what it follows)";
+    DELIVERY_AFTER_CLOSE = "delivery-after-close", false, "a service fait period ends after its order was closed";
+    DELIVERY_EXCEEDS_ORDER = "delivery-exceeds-order", false, "the service fait of an order (net) exceeds the order (net)";
+    DUPLICATE_ID = "duplicate-id", false, "two records of a kind have the same id";
+    EMPTY_ORDER = "empty-order", false, "an order has no lines";
+    NO_CREDITS = "no-credits", false, "a line consumes AE or CP in a year with no credits recorded";
+    ORDER_AFTER_DEADLINE = "order-after-deadline", false, "an order is issued after the engagement deadline of the agreement that funds it";
+    OVERFLOW = "overflow", false, "amounts too large to be combined";
+    PAYMENT_EXCEEDS_DELIVERY = "payment-exceeds-delivery", false, "payments exceed the service fait they pay";
+    SOURCE_PARTNER = "source-partner", false, "an `incubator` resource names a partner (use `source = \"partners\"`)";
+    UNKNOWN_REFERENCE = "unknown-reference", false, "a record names an id that no record has";
+    UNKNOWN_STARTUP = "unknown-startup", false, "a cost names a start-up that is not in the portfolio (counted as unphased)";
+    VAT_RATE = "vat-rate", false, "an order line's VAT rate is neither 0 nor the standard rate on its date";
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Kebab-case string literals of Rust source text outside comments and tests.
+    fn kebab_literals(src: &str) -> Vec<&str> {
+        let code = src.split("#[cfg(test)]").next().unwrap_or(src);
+        code.lines()
+            .filter(|l| !l.trim_start().starts_with("//"))
+            .flat_map(|l| l.split('"').skip(1).step_by(2))
+            .filter(|p| {
+                p.contains('-')
+                    && !p.starts_with('-')
+                    && p.bytes()
+                        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_checks_name_their_rules_by_constant() {
+        let src = include_str!("check.rs");
+        assert!(src.contains("rules::DATE_ORDER"), "the scan reads check.rs");
+        for lit in kebab_literals(src) {
+            assert!(
+                !ALL.iter().any(|r| r.id == lit),
+                "check.rs: rule id \"{lit}\" written as a literal; use rules::{}",
+                lit.to_uppercase().replace('-', "_")
+            );
+        }
+    }
+
+    #[test]
+    fn every_rule_is_used_by_the_checks() {
+        let src = include_str!("check.rs");
+        for r in ALL {
+            let name = format!("rules::{}", r.id.to_uppercase().replace('-', "_"));
+            assert!(src.contains(&name), "{} is never reported", r.id);
+        }
+    }
+}
