@@ -108,20 +108,29 @@ pub(crate) fn run(command: ContentCommand) -> Result<ExitCode, BoxError> {
 /// `content check --list-rules`: every rule of `rules::ALL`, as a table or as JSON.
 fn list_rules(json: bool) -> Result<ExitCode, BoxError> {
     if json {
-        let list: Vec<_> = rules::ALL
-            .iter()
-            .map(|r| {
-                serde_json::json!({
-                    "id": r.id,
-                    "drops_file": r.drops_file,
-                    "description": r.description,
+        /// The JSON of `--list-rules --json`, keys in this order.
+        #[derive(serde::Serialize)]
+        struct RuleList {
+            schema_version: u32,
+            rules: Vec<RuleRow>,
+        }
+        #[derive(serde::Serialize)]
+        struct RuleRow {
+            id: &'static str,
+            drops_file: bool,
+            description: &'static str,
+        }
+        let out = RuleList {
+            schema_version: RULES_SCHEMA_VERSION,
+            rules: rules::ALL
+                .iter()
+                .map(|r| RuleRow {
+                    id: r.id,
+                    drops_file: r.drops_file,
+                    description: r.description,
                 })
-            })
-            .collect();
-        let out = serde_json::json!({
-            "schema_version": RULES_SCHEMA_VERSION,
-            "rules": list,
-        });
+                .collect(),
+        };
         outln!("{}", serde_json::to_string_pretty(&out)?)?;
     } else {
         let width = rules::ALL.iter().map(|r| r.id.len()).max().unwrap_or(0);
