@@ -2,9 +2,7 @@
 
 use std::process::Command;
 
-fn betagouv() -> assert_cmd::Command {
-    assert_cmd::Command::cargo_bin("betagouv").expect("the betagouv binary is built")
-}
+use super::betagouv;
 
 #[test]
 fn report_json_contract_on_builtin_2016() {

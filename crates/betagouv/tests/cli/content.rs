@@ -1,10 +1,6 @@
 //! `betagouv content check|upgrade` and `betagouv portfolio snapshot --content`.
 
-use assert_cmd::Command;
-
-fn betagouv() -> Command {
-    Command::cargo_bin("betagouv").unwrap()
-}
+use super::betagouv;
 
 fn fixture() -> tempfile::TempDir {
     let t = tempfile::tempdir().unwrap();

@@ -2,11 +2,7 @@
 
 use std::path::Path;
 
-use assert_cmd::Command;
-
-fn betagouv() -> Command {
-    Command::cargo_bin("betagouv").expect("the betagouv binary is built")
-}
+use super::betagouv;
 
 fn export(args: &[&str]) -> std::process::Output {
     betagouv().arg("export").args(args).output().expect("runs")

@@ -2,29 +2,12 @@
 
 use std::io::Write;
 
-use assert_cmd::Command;
 use serde_json::Value;
 
-fn run(args: &[&str]) -> Value {
-    let out = Command::cargo_bin("betagouv")
-        .expect("binary")
-        .args(args)
-        .output()
-        .expect("runs");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).expect("strict JSON")
-}
+use super::{betagouv, json as run};
 
 fn fails(args: &[&str]) -> String {
-    let out = Command::cargo_bin("betagouv")
-        .expect("binary")
-        .args(args)
-        .output()
-        .expect("runs");
+    let out = betagouv().args(args).output().expect("runs");
     assert_eq!(out.status.code(), Some(2));
     String::from_utf8_lossy(&out.stderr).into_owned()
 }
@@ -358,11 +341,7 @@ fn huge_counts_finish_without_fisher() {
     assert!(why.contains("chi-square"), "{why}");
     assert!(v["tests"]["chi2"]["p_value"].as_f64().is_some());
     assert_eq!(v["treated"]["ci"]["clopper_pearson"], Value::Null);
-    let out = Command::cargo_bin("betagouv")
-        .expect("binary")
-        .args(args)
-        .output()
-        .expect("runs");
+    let out = betagouv().args(args).output().expect("runs");
     assert!(out.status.success());
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("Fisher exact: not computed"), "{text}");
@@ -518,8 +497,7 @@ fn survival_horizons_and_the_older_at_spelling_agree() {
         e.contains("--horizons/--at: at must be finite and >= 0"),
         "{e}"
     );
-    let help = Command::cargo_bin("betagouv")
-        .expect("binary")
+    let help = betagouv()
         .args(["impact", "survival", "--help"])
         .output()
         .expect("runs");

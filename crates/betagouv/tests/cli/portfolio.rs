@@ -1,21 +1,6 @@
 //! `betagouv portfolio snapshot` and `betagouv report` on the built-in dataset.
 
-use assert_cmd::Command;
-use serde_json::Value;
-
-fn betagouv() -> Command {
-    Command::cargo_bin("betagouv").expect("the betagouv binary is built")
-}
-
-fn json(args: &[&str]) -> Value {
-    let out = betagouv().args(args).output().expect("runs");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).expect("strict JSON on stdout")
-}
+use super::{betagouv, json, stdout};
 
 #[test]
 fn snapshot_json_contract_on_the_builtin_dataset() {
@@ -100,17 +85,6 @@ fn report_runs_on_the_builtin_dataset() {
     );
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(text.contains("54") && text.contains("27"), "{text}");
-}
-
-/// Standard output of a successful run.
-fn stdout(args: &[&str]) -> String {
-    let out = betagouv().args(args).output().unwrap();
-    assert!(
-        out.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
 }
 
 /// Standard error of a run refused as bad usage (status 2).

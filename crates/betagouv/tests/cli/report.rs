@@ -2,13 +2,10 @@
 
 use assert_cmd::Command;
 
+use super::betagouv;
+
 fn report(args: &[&str]) -> String {
-    let out = Command::cargo_bin("betagouv")
-        .expect("binary")
-        .arg("report")
-        .args(args)
-        .output()
-        .expect("runs");
+    let out = betagouv().arg("report").args(args).output().expect("runs");
     assert!(out.status.success(), "{out:?}");
     String::from_utf8(out.stdout).expect("utf-8")
 }
@@ -79,8 +76,7 @@ fn html_and_markdown_to_a_file() {
 
 #[test]
 fn missing_content_folder_is_a_usage_error() {
-    let out = Command::cargo_bin("betagouv")
-        .expect("binary")
+    let out = betagouv()
         .args(["report", "--content", "/nonexistent", "--at", "2025-01-01"])
         .output()
         .expect("runs");
@@ -151,7 +147,7 @@ fn closed_standard_output_exits_2() {
 // ---- Output policy (issue 10, class 3): `report --out`.
 
 fn betagouv_report() -> Command {
-    let mut c = Command::cargo_bin("betagouv").expect("binary");
+    let mut c = betagouv();
     c.arg("report");
     c
 }
@@ -230,8 +226,7 @@ fn report_out_needs_force_and_names_a_missing_folder() {
 /// as another's: refused with status 2, naming both flags.
 #[test]
 fn at_outside_the_year_is_refused() {
-    let out = Command::cargo_bin("betagouv")
-        .expect("binary")
+    let out = betagouv()
         .args(["report", "--year", "2015", "--at", "2016-12-31"])
         .output()
         .expect("runs");
@@ -242,8 +237,7 @@ fn at_outside_the_year_is_refused() {
         err.contains("--at 2016-12-31") && err.contains("--year 2015"),
         "{err}"
     );
-    let out = Command::cargo_bin("betagouv")
-        .expect("binary")
+    let out = betagouv()
         .args([
             "report",
             "--year",
