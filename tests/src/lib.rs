@@ -69,3 +69,8 @@ pub fn require_tool(name: &str, args: &[&str]) -> bool {
     }
     ok
 }
+
+// The workspace README's Rust example is a doctest.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+struct WorkspaceReadmeDoctests;

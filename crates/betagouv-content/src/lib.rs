@@ -47,6 +47,8 @@
 //! `serde-saphyr` ships, with our own limits (nesting depth, alias expansion
 //! budget, file size) and our own emitter for writing.
 #![deny(missing_docs)]
+// docs.rs builds with `--cfg docsrs` and shows which feature each gated item needs.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 pub mod check;
 pub mod error;
@@ -64,3 +66,8 @@ pub mod yaml;
 
 pub use error::{Error, Result};
 pub use read::{Import, ReadOptions, read_folder};
+
+// The crate README's examples are doctests too.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

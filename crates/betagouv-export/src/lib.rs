@@ -50,6 +50,8 @@
 //! a disabled format returns [`Error::FeatureDisabled`]. The `betagouv` command line
 //! enables both.
 #![deny(missing_docs)]
+// docs.rs builds with `--cfg docsrs` and shows which feature each gated item needs.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 pub mod api;
 pub mod csv;
@@ -521,3 +523,8 @@ mod tests {
         assert_eq!(api::meta(&o)["import"]["files"], 4068);
     }
 }
+
+// The crate README's examples are doctests too.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

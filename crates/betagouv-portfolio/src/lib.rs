@@ -28,6 +28,8 @@
 //! rules ([`PhaseRule::LastListed`], [`PhaseRule::LatestStart`]) are documented
 //! on [`Startup::phase_at`] and [`Member::status_at`].
 #![deny(missing_docs)]
+// docs.rs builds with `--cfg docsrs` and shows which feature each gated item needs.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 pub mod builtin;
 pub mod date;
@@ -52,3 +54,8 @@ pub use portfolio::Portfolio;
 pub use snapshot::{Snapshot, SnapshotOptions};
 pub use startup::{Event, Links, Sponsor, Startup};
 pub use value::{Extra, Value};
+
+// The crate README's examples are doctests too.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

@@ -32,6 +32,8 @@
 //! The crate does no I/O and never prints: callers read files (with
 //! `betagouv-content`, `betagouv-funding`, `betagouv-impact`) and write the output.
 #![deny(missing_docs)]
+// docs.rs builds with `--cfg docsrs` and shows which feature each gated item needs.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 pub mod budget;
 pub mod claims;
@@ -47,3 +49,8 @@ pub use error::{Error, Result};
 pub use lang::Lang;
 pub use model::{Inputs, KeyFigure, Quantity, Report, ReportOptions, Section};
 pub use render::{Format, RenderOptions, render};
+
+// The crate README's examples are doctests too.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
