@@ -14,6 +14,7 @@ use clap::{Args, Subcommand, ValueEnum};
 use comfy_table::{Table, presets::UTF8_FULL_CONDENSED};
 
 use super::BoxError;
+use super::contract::{self, DiagnosticRow, Layout};
 use crate::out::{errln, outln};
 
 /// Budget subcommands.
@@ -63,6 +64,9 @@ pub(crate) enum BalancesFormat {
     Table,
     /// CSV: `account`, one column per period, a `total` row (amounts in euros, 2 decimals).
     Csv,
+    /// JSON: `{"schema_version", "every", "periods", "rows": [{"account", "amounts"}],
+    /// "total"}` (amounts as text in euros, 2 decimals).
+    Json,
 }
 
 #[derive(Debug, Args)]
@@ -70,11 +74,14 @@ pub(crate) struct BalancesArgs {
     /// Budget file (TOML); the built-in 2016 budget when absent.
     file: Option<PathBuf>,
     /// Period of the columns.
-    #[arg(long, value_enum, default_value = "month")]
+    #[arg(long, value_enum, value_name = "PERIOD", default_value = "month")]
     every: Every,
     /// Output format.
     #[arg(long, value_enum, default_value = "table")]
     format: BalancesFormat,
+    /// Print the JSON contract (the same as `--format json`).
+    #[arg(long, conflicts_with = "format")]
+    json: bool,
 }
 
 #[derive(Debug, Args)]
@@ -106,6 +113,10 @@ pub(crate) struct JournalArgs {
 pub(crate) struct CheckArgs {
     /// Budget file (TOML).
     file: PathBuf,
+    /// Print `{"schema_version", "file", "errors", "warnings", "diagnostics": [...]}`
+    /// as JSON instead of one line per problem.
+    #[arg(long)]
+    json: bool,
 }
 
 #[derive(Debug, Args)]
@@ -130,7 +141,7 @@ pub(crate) fn run(command: BudgetCommand) -> Result<ExitCode, BoxError> {
         BudgetCommand::Report(args) => run_report(&args),
         BudgetCommand::Balances(args) => run_balances(&args),
         BudgetCommand::Journal(args) => run_journal(&args),
-        BudgetCommand::Check(args) => run_check(&args.file),
+        BudgetCommand::Check(args) => run_check(&args),
         BudgetCommand::Bench(args) => run_bench(&args),
         BudgetCommand::Synthetic(args) => {
             emit(&synthetic::budget_toml(args.orders, args.seed))?;
@@ -217,7 +228,7 @@ fn run_report(args: &ReportArgs) -> Result<ExitCode, BoxError> {
         return Err(format!("{}: {}", budget_name(args.file.as_deref()), d.message).into());
     }
     if args.json {
-        emit(&format!("{}\n", serde_json::to_string_pretty(&r)?))?;
+        contract::print(&r, Layout::Pretty)?;
     } else {
         print_report(&r)?;
     }
@@ -370,35 +381,111 @@ fn csv_field(out: &mut String, text: &str) {
     out.push('"');
 }
 
+/// The balances as a grid: the periods from the first transaction's to the last
+/// one's, a row of cents per account with a movement, and the total per period.
+struct Grid {
+    periods: Vec<String>,
+    rows: Vec<(String, Vec<i128>)>,
+    totals: Vec<i128>,
+}
+
+impl Grid {
+    fn new(b: &PeriodBalances) -> Self {
+        let periods: Vec<_> = b.periods().collect();
+        let mut totals = vec![0i128; periods.len()];
+        let mut rows = Vec::with_capacity(b.rows.len());
+        for (account, row) in &b.rows {
+            let mut cells = Vec::with_capacity(periods.len());
+            for (p, total) in periods.iter().zip(totals.iter_mut()) {
+                let c = row.get(p).copied().unwrap_or(0);
+                *total += c;
+                cells.push(c);
+            }
+            rows.push((account.to_string(), cells));
+        }
+        Self {
+            periods: periods.iter().map(ToString::to_string).collect(),
+            rows,
+            totals,
+        }
+    }
+}
+
 /// The table of `hledger bal -M -O csv`: a row per account with a movement,
 /// a column per period from the first transaction's to the last one's, and
 /// a `total` row; amounts in euros with 2 decimals, zero as `0.00`.
-fn balances_csv(b: &PeriodBalances) -> String {
-    use std::fmt::Write as _;
-    let periods: Vec<_> = b.periods().collect();
-    let mut out = String::with_capacity((b.rows.len() + 2) * (periods.len() + 1) * 12);
-    csv_field(&mut out, "account");
-    for p in &periods {
-        out.push(',');
-        csv_field(&mut out, &p.to_string());
-    }
-    out.push('\n');
-    let mut totals = vec![0i128; periods.len()];
-    for (account, row) in &b.rows {
-        csv_field(&mut out, account.as_str());
-        for (p, total) in periods.iter().zip(totals.iter_mut()) {
-            let c = row.get(p).copied().unwrap_or(0);
-            *total += c;
-            let _ = write!(out, ",\"{}\"", cents_text(c));
+fn balances_csv(g: &Grid) -> String {
+    let mut out = String::with_capacity((g.rows.len() + 2) * (g.periods.len() + 1) * 12);
+    let mut line = |first: &str, cells: &mut dyn Iterator<Item = String>| {
+        csv_field(&mut out, first);
+        for c in cells {
+            out.push(',');
+            csv_field(&mut out, &c);
         }
         out.push('\n');
+    };
+    line("account", &mut g.periods.iter().cloned());
+    for (account, cells) in &g.rows {
+        line(account, &mut cells.iter().map(|&c| cents_text(c)));
     }
-    csv_field(&mut out, "total");
-    for t in totals {
-        let _ = write!(out, ",\"{}\"", cents_text(t));
-    }
-    out.push('\n');
+    line("total", &mut g.totals.iter().map(|&c| cents_text(c)));
     out
+}
+
+/// The text table of `budget balances`.
+fn balances_table(g: &Grid) -> Table {
+    let mut t = Table::new();
+    t.load_style(UTF8_FULL_CONDENSED);
+    let mut header = vec!["account".to_owned()];
+    header.extend(g.periods.iter().cloned());
+    t.set_header(header);
+    for (account, cells) in &g.rows {
+        let mut row = vec![account.clone()];
+        row.extend(cells.iter().map(|&c| cents_text(c)));
+        t.add_row(row);
+    }
+    let mut row = vec!["total".to_owned()];
+    row.extend(g.totals.iter().map(|&c| cents_text(c)));
+    t.add_row(row);
+    t
+}
+
+/// `{"schema_version", "every", "periods", "rows": [{"account", "amounts"}], "total"}`.
+fn balances_json(g: &Grid, every: Every) -> Result<(), BoxError> {
+    /// The JSON of `budget balances --json`, keys in this order.
+    #[derive(serde::Serialize)]
+    struct BalancesJson<'a> {
+        schema_version: u32,
+        every: &'static str,
+        periods: &'a [String],
+        rows: Vec<RowJson<'a>>,
+        total: Vec<String>,
+    }
+    #[derive(serde::Serialize)]
+    struct RowJson<'a> {
+        account: &'a str,
+        amounts: Vec<String>,
+    }
+    let amounts = |cells: &[i128]| cells.iter().map(|&c| cents_text(c)).collect();
+    let out = BalancesJson {
+        schema_version: contract::BUDGET_BALANCES,
+        every: match every {
+            Every::Month => "month",
+            Every::Quarter => "quarter",
+            Every::Year => "year",
+        },
+        periods: &g.periods,
+        rows: g
+            .rows
+            .iter()
+            .map(|(account, cells)| RowJson {
+                account,
+                amounts: amounts(cells),
+            })
+            .collect(),
+        total: amounts(&g.totals),
+    };
+    contract::print(&out, Layout::Pretty)
 }
 
 fn run_balances(args: &BalancesArgs) -> Result<ExitCode, BoxError> {
@@ -412,32 +499,17 @@ fn run_balances(args: &BalancesArgs) -> Result<ExitCode, BoxError> {
         Every::Quarter => Interval::Quarter,
         Every::Year => Interval::Year,
     };
-    let b = ledger.balances_by(interval);
+    let grid = Grid::new(&ledger.balances_by(interval));
     drop(ledger);
-    match args.format {
-        BalancesFormat::Csv => emit(&balances_csv(&b))?,
-        BalancesFormat::Table => {
-            let periods: Vec<_> = b.periods().collect();
-            let mut t = Table::new();
-            t.load_style(UTF8_FULL_CONDENSED);
-            let mut header = vec!["account".to_owned()];
-            header.extend(periods.iter().map(ToString::to_string));
-            t.set_header(header);
-            let mut totals = vec![0i128; periods.len()];
-            for (account, row) in &b.rows {
-                let mut cells = vec![account.to_string()];
-                for (p, total) in periods.iter().zip(totals.iter_mut()) {
-                    let c = row.get(p).copied().unwrap_or(0);
-                    *total += c;
-                    cells.push(cents_text(c));
-                }
-                t.add_row(cells);
-            }
-            let mut cells = vec!["total".to_owned()];
-            cells.extend(totals.into_iter().map(cents_text));
-            t.add_row(cells);
-            outln!("{t}")?;
-        }
+    let format = if args.json {
+        BalancesFormat::Json
+    } else {
+        args.format
+    };
+    match format {
+        BalancesFormat::Csv => emit(&balances_csv(&grid))?,
+        BalancesFormat::Table => outln!("{}", balances_table(&grid))?,
+        BalancesFormat::Json => balances_json(&grid, args.every)?,
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -463,44 +535,83 @@ fn run_journal(args: &JournalArgs) -> Result<ExitCode, BoxError> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn run_check(path: &Path) -> Result<ExitCode, BoxError> {
-    let budget = match file::read_budget(path) {
-        Ok(b) => b,
+fn run_check(args: &CheckArgs) -> Result<ExitCode, BoxError> {
+    let path = args.file.as_path();
+    let diags = match file::read_budget(path) {
+        Ok(budget) => {
+            let portfolio = portfolio_builtin::portfolio_2016();
+            let mut diags = check::check(&budget, Some(&portfolio));
+            diags.extend(post::to_ledger(&budget, Some(&portfolio)).1);
+            diags
+        }
         // Problems of the file itself are findings of the check (status 1), like the
-        // domain rules below; a file that cannot be opened is an error (status 2).
+        // domain rules; a file that cannot be opened is an error (status 2).
         Err(
             e @ (betagouv_funding::Error::Parse { .. }
             | betagouv_funding::Error::Limit { .. }
             | betagouv_funding::Error::TooLarge { .. }),
         ) => {
-            let rule = match e {
-                betagouv_funding::Error::Parse { .. } => "parse",
-                _ => "limit",
-            };
-            errln!("error[{rule}] {e}");
-            outln!("{}: 1 errors, 0 warnings", path.display())?;
-            return Ok(ExitCode::from(1));
+            let d = file_problem(path, &e);
+            if !args.json {
+                errln!("error[{}] {e}", d.rule);
+                outln!("{}: 1 errors, 0 warnings", path.display())?;
+                return Ok(ExitCode::from(1));
+            }
+            vec![d]
         }
         Err(e) => return Err(e.into()),
     };
-    let portfolio = portfolio_builtin::portfolio_2016();
-    let mut diags = check::check(&budget, Some(&portfolio));
-    diags.extend(post::to_ledger(&budget, Some(&portfolio)).1);
-    for d in &diags {
-        outln!("{d}")?;
-    }
     let counts = ProblemCounts::count(&diags);
-    outln!(
-        "{}: {} errors, {} warnings",
-        path.display(),
-        counts.errors,
-        counts.warnings
-    )?;
-    Ok(if diags.iter().any(|d| d.severity == Severity::Error) {
+    if args.json {
+        /// The JSON of `budget check --json`, keys in this order.
+        #[derive(serde::Serialize)]
+        struct CheckJson<'a> {
+            schema_version: u32,
+            file: String,
+            errors: usize,
+            warnings: usize,
+            diagnostics: Vec<DiagnosticRow<'a>>,
+        }
+        contract::print(
+            &CheckJson {
+                schema_version: contract::BUDGET_CHECK,
+                file: path.display().to_string(),
+                errors: counts.errors,
+                warnings: counts.warnings,
+                diagnostics: contract::diagnostic_rows(&diags),
+            },
+            Layout::Pretty,
+        )?;
+    } else {
+        for d in &diags {
+            outln!("{d}")?;
+        }
+        outln!(
+            "{}: {} errors, {} warnings",
+            path.display(),
+            counts.errors,
+            counts.warnings
+        )?;
+    }
+    Ok(if counts.errors > 0 {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// A budget file that cannot be read as a budget, as a finding of `budget check`:
+/// rule `parse` (not TOML, not the budget's shape) or `limit` (over a size limit),
+/// located where the reader says. Its message is the error's own (which names the
+/// file, line and column).
+fn file_problem(path: &Path, e: &betagouv_funding::Error) -> Diagnostic {
+    let (rule, position) = match e {
+        betagouv_funding::Error::Parse { line, column, .. } => ("parse", Some((*line, *column))),
+        betagouv_funding::Error::Limit { line, column, .. } => ("limit", Some((*line, *column))),
+        _ => ("limit", None),
+    };
+    let (line, column) = position.unwrap_or((0, 0));
+    Diagnostic::new(Severity::Error, rule, e.to_string()).at(path, line, column)
 }
 
 fn run_bench(args: &BenchArgs) -> Result<ExitCode, BoxError> {

@@ -7,12 +7,13 @@ use std::process::ExitCode;
 
 use betagouv_content::check::{CheckOptions, CheckReport, check_folder};
 use betagouv_content::rules;
-use betagouv_content::upgrade::upgrade_import;
+use betagouv_content::upgrade::{Upgrade, upgrade_import};
 use betagouv_portfolio::diagnostic::escape_controls;
 use betagouv_portfolio::{Diagnostic, Severity};
 use clap::{Args, Subcommand};
 
 use super::BoxError;
+use super::contract::{self, DiagnosticRow, Layout};
 use crate::out::{errln, outln};
 
 /// Content subcommands.
@@ -33,8 +34,9 @@ pub(crate) struct CheckArgs {
     /// Do not report this rule (repeatable), e.g. `--skip member-file-name`.
     #[arg(long, value_name = "RULE")]
     skip: Vec<String>,
-    /// Print `{"errors", "warnings", "diagnostics": [...]}` as JSON (with --list-rules,
-    /// `{"schema_version", "rules": [{"id", "drops_file", "description"}]}`).
+    /// Print `{"schema_version", "errors", "warnings", "diagnostics": [...]}` as JSON
+    /// (with --list-rules, `{"schema_version", "rules": [{"id", "drops_file",
+    /// "description"}]}`).
     #[arg(long)]
     json: bool,
     /// List every rule (id, whether it drops the file, description) instead of checking
@@ -42,9 +44,6 @@ pub(crate) struct CheckArgs {
     #[arg(long, conflicts_with_all = ["dir", "skip"])]
     list_rules: bool,
 }
-
-/// The version of the `content check --list-rules --json` output.
-const RULES_SCHEMA_VERSION: u32 = 1;
 
 #[derive(Debug, Args)]
 pub(crate) struct UpgradeArgs {
@@ -61,48 +60,86 @@ pub(crate) struct UpgradeArgs {
     /// What to do with the old folder's problems.
     #[command(flatten)]
     policy: super::input::ImportPolicy,
+    /// Print `{"schema_version", "out", "vocabulary", "files", "failed_files",
+    /// "undated", "diagnostics"}` as JSON instead of the summary.
+    #[arg(long)]
+    json: bool,
 }
 
 pub(crate) fn run(command: ContentCommand) -> Result<ExitCode, BoxError> {
     match command {
         ContentCommand::Check(args) => check(&args),
-        ContentCommand::Upgrade(args) => {
-            // A bad --out is refused before reading; then the loader's report and
-            // policy: a file that gives no record stops the upgrade before anything
-            // is written.
-            betagouv_content::upgrade::output(&args.old, &args.out, args.force).check()?;
-            let loaded = match super::input::load(&args.old, &args.policy)? {
-                Ok(loaded) => loaded,
-                Err(code) => return Ok(code),
-            };
-            let up = upgrade_import(&args.old, loaded.import, &args.out, args.force)?;
-            outln!(
-                "wrote {} files to {} (vocabulary {})",
-                up.written.files.len(),
-                escape_controls(&args.out.display().to_string()),
-                up.import.portfolio.vocabulary
-            )?;
-            let failed = up.import.failed_files().count();
-            if failed > 0 {
-                outln!(
-                    "{failed} files of the old folder gave no record (see `betagouv content check`)"
-                )?;
-            }
-            if !up.undated.is_empty() {
-                outln!(
-                    "{} start-ups cannot be dated once upgraded (no full start date):",
-                    up.undated.len()
-                )?;
-                for d in &up.undated {
-                    outln!("  {d}")?;
-                }
-            }
-            for d in &up.written.diagnostics {
-                outln!("{d}")?;
-            }
-            Ok(ExitCode::SUCCESS)
+        ContentCommand::Upgrade(args) => upgrade(&args),
+    }
+}
+
+fn upgrade(args: &UpgradeArgs) -> Result<ExitCode, BoxError> {
+    // A bad --out is refused before reading; then the loader's report and policy: a
+    // file that gives no record stops the upgrade before anything is written.
+    betagouv_content::upgrade::output(&args.old, &args.out, args.force).check()?;
+    let loaded = match super::input::load(&args.old, &args.policy)? {
+        Ok(loaded) => loaded,
+        Err(code) => return Ok(code),
+    };
+    let up = upgrade_import(&args.old, loaded.import, &args.out, args.force)?;
+    let failed = up.import.failed_files().count();
+    if args.json {
+        print_upgrade_json(args, &up, failed)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    outln!(
+        "wrote {} files to {} (vocabulary {})",
+        up.written.files.len(),
+        escape_controls(&args.out.display().to_string()),
+        up.import.portfolio.vocabulary
+    )?;
+    if failed > 0 {
+        outln!("{failed} files of the old folder gave no record (see `betagouv content check`)")?;
+    }
+    if !up.undated.is_empty() {
+        outln!(
+            "{} start-ups cannot be dated once upgraded (no full start date):",
+            up.undated.len()
+        )?;
+        for d in &up.undated {
+            outln!("  {d}")?;
         }
     }
+    for d in &up.written.diagnostics {
+        outln!("{d}")?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `{"schema_version", "out", "vocabulary", "files", "failed_files", "undated",
+/// "diagnostics"}` on standard output.
+fn print_upgrade_json(args: &UpgradeArgs, up: &Upgrade, failed: usize) -> Result<(), BoxError> {
+    /// The JSON of `content upgrade --json`, keys in this order.
+    #[derive(serde::Serialize)]
+    struct UpgradeJson<'a> {
+        schema_version: u32,
+        out: String,
+        vocabulary: String,
+        files: Vec<String>,
+        failed_files: usize,
+        undated: Vec<DiagnosticRow<'a>>,
+        diagnostics: Vec<DiagnosticRow<'a>>,
+    }
+    let out = UpgradeJson {
+        schema_version: contract::CONTENT_UPGRADE,
+        out: args.out.display().to_string(),
+        vocabulary: up.import.portfolio.vocabulary.to_string(),
+        files: up
+            .written
+            .files
+            .iter()
+            .map(|f| f.display().to_string())
+            .collect(),
+        failed_files: failed,
+        undated: contract::diagnostic_rows(&up.undated),
+        diagnostics: contract::diagnostic_rows(&up.written.diagnostics),
+    };
+    contract::print(&out, Layout::Pretty)
 }
 
 /// `content check --list-rules`: every rule of `rules::ALL`, as a table or as JSON.
@@ -121,7 +158,7 @@ fn list_rules(json: bool) -> Result<ExitCode, BoxError> {
             description: &'static str,
         }
         let out = RuleList {
-            schema_version: RULES_SCHEMA_VERSION,
+            schema_version: contract::CONTENT_RULES,
             rules: rules::ALL
                 .iter()
                 .map(|r| RuleRow {
@@ -131,7 +168,7 @@ fn list_rules(json: bool) -> Result<ExitCode, BoxError> {
                 })
                 .collect(),
         };
-        outln!("{}", serde_json::to_string_pretty(&out)?)?;
+        contract::print(&out, Layout::Pretty)?;
     } else {
         let width = rules::ALL.iter().map(|r| r.id.len()).max().unwrap_or(0);
         outln!("{:width$}  {:10}  description", "rule", "drops file")?;
@@ -198,32 +235,23 @@ fn known_skips(skip: &[String]) -> bool {
     false
 }
 
-/// `{"errors", "warnings", "diagnostics": [...]}` on standard output.
+/// `{"schema_version", "errors", "warnings", "diagnostics": [...]}` on standard output.
 fn print_json(report: &CheckReport) -> Result<(), BoxError> {
-    let diagnostics: Vec<_> = report
-        .diagnostics
-        .iter()
-        .map(|d| {
-            let (file, line, column) = d.location.as_ref().map_or((String::new(), 0, 0), |l| {
-                (l.file.display().to_string(), l.line, l.column)
-            });
-            serde_json::json!({
-                "severity": d.severity,
-                "rule": d.rule,
-                "file": file,
-                "line": line,
-                "column": column,
-                "message": d.message,
-            })
-        })
-        .collect();
-    let out = serde_json::json!({
-        "errors": report.counts.errors,
-        "warnings": report.counts.warnings,
-        "diagnostics": diagnostics,
-    });
-    outln!("{}", serde_json::to_string_pretty(&out)?)?;
-    Ok(())
+    /// The JSON of `content check --json`, keys in this order.
+    #[derive(serde::Serialize)]
+    struct CheckJson<'a> {
+        schema_version: u32,
+        errors: usize,
+        warnings: usize,
+        diagnostics: Vec<DiagnosticRow<'a>>,
+    }
+    let out = CheckJson {
+        schema_version: contract::CONTENT_CHECK,
+        errors: report.counts.errors,
+        warnings: report.counts.warnings,
+        diagnostics: contract::diagnostic_rows(&report.diagnostics),
+    };
+    contract::print(&out, Layout::Pretty)
 }
 
 /// One line per diagnostic (with the file's line under it on a terminal), then the

@@ -13,6 +13,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use clap::{Args, ValueEnum};
 
 use super::BoxError;
+use super::contract::{self, DiagnosticRow, Layout};
 use super::input::Records;
 use crate::out::{errln, outln};
 
@@ -90,6 +91,10 @@ pub(crate) struct ExportArgs {
     /// for the built-in dataset by default.
     #[arg(long, value_enum)]
     licence: Option<LicenceArg>,
+    /// Print what was written as JSON (`{"schema_version", "format", "out", "tables":
+    /// [{"name", "rows"}], "files", "diagnostics"}`) instead of a summary.
+    #[arg(long)]
+    json: bool,
 }
 
 /// The rows of the `impact_metric` table, from an impact file.
@@ -165,7 +170,13 @@ pub(crate) fn run(args: ExportArgs) -> Result<ExitCode, BoxError> {
         &mut |p: Progress<'_>| bar.update(p.done, p.total, p.label),
     );
     bar.finish();
-    print_report(format, &report?)?;
+    let report = report?;
+    if args.json {
+        print_json(format, &report)?;
+    } else {
+        print_summary(format, &report)?;
+    }
+    print_problems(&report);
     Ok(ExitCode::SUCCESS)
 }
 
@@ -198,12 +209,54 @@ fn export_options(args: &ExportArgs, records: &Records, dataset: &Dataset<'_>) -
     options
 }
 
-/// What was written (standard output), and the data problems met (standard error).
-fn print_report(format: Format, report: &Report) -> Result<(), BoxError> {
+/// What was written, on standard output.
+fn print_summary(format: Format, report: &Report) -> Result<(), BoxError> {
     outln!("wrote {format} to {}", report.path.display())?;
     for (name, n) in &report.rows {
         outln!("  {name}: {n}")?;
     }
+    Ok(())
+}
+
+/// What was written, as the JSON contract of `export --json`, on standard output.
+fn print_json(format: Format, report: &Report) -> Result<(), BoxError> {
+    /// The JSON of `export --json`, keys in this order.
+    #[derive(serde::Serialize)]
+    struct ExportJson<'a> {
+        schema_version: u32,
+        format: String,
+        out: String,
+        tables: Vec<TableJson<'a>>,
+        files: Vec<String>,
+        diagnostics: Vec<DiagnosticRow<'a>>,
+    }
+    /// A table and its rows (a file and its records for api-json).
+    #[derive(serde::Serialize)]
+    struct TableJson<'a> {
+        name: &'a str,
+        rows: usize,
+    }
+    let out = ExportJson {
+        schema_version: contract::EXPORT,
+        format: format.to_string(),
+        out: report.path.display().to_string(),
+        tables: report
+            .rows
+            .iter()
+            .map(|(name, &rows)| TableJson { name, rows })
+            .collect(),
+        files: report
+            .files
+            .iter()
+            .map(|f| f.display().to_string())
+            .collect(),
+        diagnostics: contract::diagnostic_rows(&report.diagnostics),
+    };
+    contract::print(&out, Layout::Pretty)
+}
+
+/// The data problems met while exporting, counted by rule on standard error.
+fn print_problems(report: &Report) {
     if !report.diagnostics.is_empty() {
         errln!(
             "note: {} data problems met while exporting, by rule (a dangling reference is a NULL key with the value in the *_raw column; a value its column cannot hold is an empty cell):",
@@ -217,5 +270,4 @@ fn print_report(format: Format, report: &Report) -> Result<(), BoxError> {
             errln!("  {rule}: {n}");
         }
     }
-    Ok(())
 }

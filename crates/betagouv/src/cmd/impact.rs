@@ -1,23 +1,22 @@
 //! `betagouv impact ...`: cohort comparisons, power, encouragement designs, survival.
 //!
-//! With `--json`, each subcommand prints one JSON object whose keys are a
-//! contract (see docs/impact.md); without it, a short human summary.
+//! With `--json`, each subcommand prints one JSON object on one line whose keys are
+//! a contract (see docs/impact.md), `schema_version` first; without it, a short human
+//! summary.
 
-use std::collections::BTreeMap;
 use std::fs::File;
 use std::io::BufReader;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use super::BoxError;
+use super::contract::{self, Layout, Versioned};
+use crate::out::outln;
 use betagouv_impact::{
     Comparison, Counts, Design, EncouragementArm, Interval, PowerMethod, aggregate_cohort_csv,
     compare, encouragement, mde, power, read_survival_csv, sample_size, summarize_survival,
 };
 use clap::{Args, Subcommand};
-use serde_json::{Value, json};
-
-use super::BoxError;
-use crate::out::outln;
 
 /// Impact subcommands.
 #[derive(Debug, Subcommand)]
@@ -211,8 +210,18 @@ fn run_mde(a: &MdeArgs) -> Result<(), BoxError> {
     let n = mde(&design, a.n_per_arm, a.power, PowerMethod::NormalPooled).map_err(flag)?;
     let s = mde(&design, a.n_per_arm, a.power, PowerMethod::Arcsine).map_err(flag)?;
     if a.json {
-        outln!("{}", json!({"mde": {"normal_pooled": n, "arcsine": s}}))?;
-        return Ok(());
+        /// The JSON of `impact mde --json` (after `schema_version`).
+        #[derive(serde::Serialize)]
+        struct MdeJson {
+            mde: ByMethod<Option<f64>>,
+        }
+        let body = MdeJson {
+            mde: ByMethod {
+                arcsine: s,
+                normal_pooled: n,
+            },
+        };
+        return print_json(&body);
     }
     let show = |m: Option<f64>| {
         m.map_or_else(
@@ -244,8 +253,7 @@ fn run_encouragement(a: &EncouragementArgs) -> Result<(), BoxError> {
     let control = EncouragementArm::parse("--control", &a.control)?;
     let e = encouragement(treated, control, a.alpha).map_err(flag)?;
     if a.json {
-        outln!("{}", serde_json::to_string(&e)?)?;
-        return Ok(());
+        return print_json(&e);
     }
     outln!(
         "ITT (encouragement effect): {:+.3} pts, SE {:.3}, CI {}",
@@ -276,8 +284,7 @@ fn run_survival(a: &SurvivalArgs) -> Result<(), BoxError> {
         .map_err(|e| format!("{}: {e}", a.file.display()))?;
     let summary = summarize_survival(&groups, &a.horizons, a.alpha).map_err(flag)?;
     if a.json {
-        outln!("{}", serde_json::to_string(&summary)?)?;
-        return Ok(());
+        return print_json(&summary);
     }
     for (name, g) in &summary.groups {
         let median = g
@@ -309,52 +316,102 @@ fn run_survival(a: &SurvivalArgs) -> Result<(), BoxError> {
     Ok(())
 }
 
+/// A figure by power method, keys in this order (as the JSON contract had them).
+#[derive(Debug, serde::Serialize)]
+struct ByMethod<T> {
+    arcsine: T,
+    normal_pooled: T,
+}
+
+/// The JSON of `impact power --json` (after `schema_version`): the power for
+/// `--n-per-arm`, or the arm sizes for `--power`.
+#[derive(Debug, serde::Serialize)]
+#[serde(untagged)]
+enum PowerJson {
+    Power {
+        power: ByMethod<f64>,
+    },
+    SampleSize {
+        n_control: ByMethod<Option<u64>>,
+        n_per_arm: ByMethod<Option<u64>>,
+    },
+}
+
 fn run_power(a: &PowerArgs) -> Result<(), BoxError> {
     let design = Design {
         control_rate: a.control_rate,
         ratio: a.ratio,
         alpha: a.alpha,
     };
-    let methods = [
-        ("normal_pooled", PowerMethod::NormalPooled),
-        ("arcsine", PowerMethod::Arcsine),
-    ];
     let v = if let Some(n) = a.n_per_arm {
-        let mut p = BTreeMap::new();
-        for (key, m) in methods {
-            p.insert(key, power(&design, a.treated_rate, n, m).map_err(flag)?);
+        let normal = power(&design, a.treated_rate, n, PowerMethod::NormalPooled).map_err(flag)?;
+        let arcsine = power(&design, a.treated_rate, n, PowerMethod::Arcsine).map_err(flag)?;
+        PowerJson::Power {
+            power: ByMethod {
+                arcsine,
+                normal_pooled: normal,
+            },
         }
-        json!({"power": p})
     } else {
         let target = a.power.unwrap_or(0.8);
-        let (mut nt, mut nc) = (BTreeMap::new(), BTreeMap::new());
-        for (key, m) in methods {
-            let s = sample_size(&design, a.treated_rate, target, m).map_err(flag)?;
-            nt.insert(key, s.map(|s| s.n_treated));
-            nc.insert(key, s.map(|s| s.n_control));
+        let normal = sample_size(&design, a.treated_rate, target, PowerMethod::NormalPooled)
+            .map_err(flag)?;
+        let arcsine =
+            sample_size(&design, a.treated_rate, target, PowerMethod::Arcsine).map_err(flag)?;
+        PowerJson::SampleSize {
+            n_control: ByMethod {
+                arcsine: arcsine.map(|s| s.n_control),
+                normal_pooled: normal.map(|s| s.n_control),
+            },
+            n_per_arm: ByMethod {
+                arcsine: arcsine.map(|s| s.n_treated),
+                normal_pooled: normal.map(|s| s.n_treated),
+            },
         }
-        json!({"n_per_arm": nt, "n_control": nc})
     };
     if a.json {
-        outln!("{v}")?;
+        print_json(&v)
     } else {
-        print_power_text(&v)?;
+        print_power_text(&v)
+    }
+}
+
+/// The human summary of `impact power` (figures written as in the JSON).
+fn print_power_text(v: &PowerJson) -> Result<(), BoxError> {
+    use serde_json::to_string as text;
+    match v {
+        PowerJson::Power { power } => {
+            outln!("Power of the two-sided test (both tails):")?;
+            outln!(
+                "  normal (pooled H0 variance): {}",
+                text(&power.normal_pooled)?
+            )?;
+            outln!("  arcsine (Cohen's h):         {}", text(&power.arcsine)?)?;
+        }
+        PowerJson::SampleSize {
+            n_control,
+            n_per_arm,
+        } => {
+            outln!("Smallest arm sizes reaching the target power (treated / control):")?;
+            outln!(
+                "  normal_pooled: {} / {}",
+                text(&n_per_arm.normal_pooled)?,
+                text(&n_control.normal_pooled)?
+            )?;
+            outln!(
+                "  arcsine: {} / {}",
+                text(&n_per_arm.arcsine)?,
+                text(&n_control.arcsine)?
+            )?;
+        }
     }
     Ok(())
 }
 
-fn print_power_text(v: &Value) -> Result<(), BoxError> {
-    if let Some(p) = v.get("power") {
-        outln!("Power of the two-sided test (both tails):")?;
-        outln!("  normal (pooled H0 variance): {}", p["normal_pooled"])?;
-        outln!("  arcsine (Cohen's h):         {}", p["arcsine"])?;
-    } else {
-        outln!("Smallest arm sizes reaching the target power (treated / control):")?;
-        for key in ["normal_pooled", "arcsine"] {
-            outln!("  {key}: {} / {}", v["n_per_arm"][key], v["n_control"][key])?;
-        }
-    }
-    Ok(())
+/// `body` as the one-line JSON contract of the impact commands, `schema_version`
+/// first.
+fn print_json(body: &impl serde::Serialize) -> Result<(), BoxError> {
+    contract::print(&Versioned::new(contract::IMPACT, body), Layout::Line)
 }
 
 fn open(path: &Path) -> Result<BufReader<File>, BoxError> {
@@ -394,8 +451,7 @@ fn opt(x: Option<f64>, f: impl Fn(f64) -> String) -> String {
 
 fn print_comparison(c: &Comparison, alpha: f64, json_out: bool) -> Result<(), BoxError> {
     if json_out {
-        outln!("{}", serde_json::to_string(c)?)?;
-        return Ok(());
+        return print_json(c);
     }
     let level = format!("{:.4}", 100.0 * (1.0 - alpha))
         .trim_end_matches('0')

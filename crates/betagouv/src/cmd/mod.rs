@@ -5,10 +5,13 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 pub(crate) mod budget;
+pub(crate) mod completions;
 pub(crate) mod content;
+pub(crate) mod contract;
 pub(crate) mod export;
 pub(crate) mod impact;
 pub(crate) mod input;
+pub(crate) mod man;
 pub(crate) mod portfolio;
 pub(crate) mod progress;
 pub(crate) mod report;
@@ -43,6 +46,10 @@ enum Command {
     Impact(impact::ImpactCommand),
     /// Open-data exports: API JSON, JSON + schema, CSV + datapackage, SQLite, XLSX.
     Export(export::ExportArgs),
+    /// Shell completion script (bash, zsh, fish, elvish, powershell) on standard output.
+    Completions(completions::CompletionsArgs),
+    /// Manual pages (roff): the main page on standard output, or every page into a folder.
+    Man(man::ManArgs),
 }
 
 pub(crate) fn run(cli: Cli) -> Result<ExitCode, BoxError> {
@@ -53,5 +60,7 @@ pub(crate) fn run(cli: Cli) -> Result<ExitCode, BoxError> {
         Command::Budget(c) => budget::run(c),
         Command::Impact(c) => impact::run(c),
         Command::Export(args) => export::run(args),
+        Command::Completions(args) => completions::run(&args),
+        Command::Man(args) => man::run(&args),
     }
 }

@@ -10,6 +10,7 @@ use clap::{Args, Subcommand, ValueEnum};
 use comfy_table::{Table, presets::UTF8_FULL_CONDENSED};
 
 use super::BoxError;
+use super::contract::{self, Layout, Versioned};
 use crate::out::outln;
 
 /// Portfolio subcommands.
@@ -125,7 +126,10 @@ pub(crate) fn snapshot(
     let mut snap = Snapshot::compute(portfolio, at, &options);
     snap.add_problems(diagnostics);
     if args.json {
-        outln!("{}", serde_json::to_string_pretty(&snap)?)?;
+        contract::print(
+            &Versioned::new(contract::PORTFOLIO_SNAPSHOT, &snap),
+            Layout::Pretty,
+        )?;
         return Ok(ExitCode::SUCCESS);
     }
     print_snapshot(&snap, portfolio)?;

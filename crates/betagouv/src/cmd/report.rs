@@ -74,6 +74,10 @@ pub(crate) struct ReportArgs {
     /// Output format.
     #[arg(long, value_enum, default_value = "text")]
     format: FormatArg,
+    /// Print the JSON of the whole report model on standard output (the same as
+    /// `--format json`).
+    #[arg(long, conflicts_with_all = ["format", "out"])]
+    json: bool,
     /// Language of the report.
     #[arg(long, value_enum, default_value = "fr")]
     lang: LangArg,
@@ -238,7 +242,11 @@ fn write(
     args: &ReportArgs,
     output: Option<&betagouv_output::Output>,
 ) -> Result<ExitCode, BoxError> {
-    let format = Format::from(args.format);
+    let format = if args.json {
+        Format::Json
+    } else {
+        Format::from(args.format)
+    };
     let color = output.is_none()
         && format == Format::Text
         && std::io::stdout().is_terminal()

@@ -15,7 +15,7 @@ fn report_json_contract_on_builtin_2016() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let v = super::versioned(&out.stdout, 2);
     assert_eq!(v["year"], 2016);
     assert_eq!(v["currency"], "EUR");
     assert_eq!(v["total"], "2084035.00");
@@ -112,31 +112,130 @@ fn report_journal_and_check_on_a_file() {
     }
 }
 
+/// `budget check FILE` (with `--json` when asked).
+fn check(path: &std::path::Path, json: bool) -> std::process::Output {
+    let mut cmd = betagouv();
+    cmd.args(["budget", "check"]);
+    if json {
+        cmd.arg("--json");
+    }
+    cmd.arg(path).output().unwrap()
+}
+
+/// The small budget with a payment over its delivery (line 17).
+fn overpaid() -> String {
+    FILE.replace("amount_gross = \"6000.00\"", "amount_gross = \"9000.00\"")
+}
+
+/// A file that is not a budget: a float amount at line 3, column 10.
+const NOT_A_BUDGET: &str = "[[resources]]\nid = \"r\"\namount = 1.5\n";
+
 #[test]
 fn check_reports_located_errors_and_exits_1() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("bad.toml");
-    let bad = FILE.replace("amount_gross = \"6000.00\"", "amount_gross = \"9000.00\"");
-    std::fs::write(&path, bad).unwrap();
-    let out = betagouv()
-        .args(["budget", "check"])
-        .arg(&path)
-        .output()
-        .unwrap();
+    std::fs::write(&path, overpaid()).unwrap();
+    let out = check(&path, false);
     assert_eq!(out.status.code(), Some(1));
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(text.contains("error[payment-exceeds-delivery]"), "{text}");
     assert!(text.contains("bad.toml:17:"), "{text}");
 
-    std::fs::write(&path, "[[resources]]\nid = \"r\"\namount = 1.5\n").unwrap();
-    let out = betagouv()
-        .args(["budget", "check"])
-        .arg(&path)
-        .output()
-        .unwrap();
+    std::fs::write(&path, NOT_A_BUDGET).unwrap();
+    let out = check(&path, false);
     assert_eq!(out.status.code(), Some(1));
     let err = String::from_utf8(out.stderr).unwrap();
     assert!(err.contains("bad.toml:3:10"), "{err}");
+}
+
+/// `budget check --json`: `{"schema_version": 1, "file", "errors", "warnings",
+/// "diagnostics": [...]}`, the status as without --json; a file that is not a budget is
+/// one located `parse` error.
+#[test]
+fn check_json_contract() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("bad.toml");
+    std::fs::write(&path, overpaid()).unwrap();
+    let out = check(&path, true);
+    assert_eq!(out.status.code(), Some(1));
+    let v = super::versioned(&out.stdout, 1);
+    assert_eq!(v["file"], path.display().to_string());
+    assert!(v["errors"].as_u64().unwrap() >= 1, "{v}");
+    assert!(v["warnings"].is_u64());
+    let d = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["rule"] == "payment-exceeds-delivery")
+        .unwrap();
+    assert_eq!(d["severity"], "error");
+    assert_eq!(d["line"], 17);
+    assert!(d["file"].as_str().unwrap().ends_with("bad.toml"));
+
+    std::fs::write(&path, NOT_A_BUDGET).unwrap();
+    let out = check(&path, true);
+    assert_eq!(out.status.code(), Some(1));
+    let v = super::versioned(&out.stdout, 1);
+    assert_eq!(
+        (v["errors"].as_u64(), v["warnings"].as_u64()),
+        (Some(1), Some(0))
+    );
+    let d = &v["diagnostics"][0];
+    assert_eq!(
+        (d["rule"].as_str(), d["severity"].as_str()),
+        (Some("parse"), Some("error"))
+    );
+    assert_eq!(
+        (d["line"].as_u64(), d["column"].as_u64()),
+        (Some(3), Some(10))
+    );
+    assert!(
+        d["message"].as_str().unwrap().contains("bad.toml:3:10"),
+        "{d}"
+    );
+
+    let path = dir.path().join("good.toml");
+    std::fs::write(&path, FILE).unwrap();
+    let out = check(&path, true);
+    assert!(out.status.success(), "{out:?}");
+    assert_eq!(super::versioned(&out.stdout, 1)["errors"], 0);
+}
+
+/// `budget balances --json` is `--format json`: the CSV's grid with the periods, a row
+/// per account and the totals, amounts as text.
+#[test]
+fn balances_json_contract() {
+    let v = super::contract(&["budget", "balances", "--json"], 1);
+    assert_eq!(
+        v,
+        super::contract(&["budget", "balances", "--format", "json"], 1)
+    );
+    assert_eq!(
+        v,
+        serde_json::json!({
+            "schema_version": 1,
+            "every": "month",
+            "periods": ["2016-12"],
+            "rows": [
+                {"account": "assets:treasury", "amounts": ["2084035.00"]},
+                {"account": "income:own-budget:credits", "amounts": ["-932115.00"]},
+                {"account": "income:partners:unspecified", "amounts": ["-1151920.00"]}
+            ],
+            "total": ["0.00"]
+        })
+    );
+    let v = super::contract(&["budget", "balances", "--every", "quarter", "--json"], 1);
+    assert_eq!(v["every"], "quarter");
+    assert_eq!(v["periods"], serde_json::json!(["2016Q4"]));
+    let out = betagouv()
+        .args(["budget", "balances", "--json", "--format", "csv"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "--json is --format json: {out:?}"
+    );
 }
 
 // ---- Output policy (issue 10, class 3): `budget journal --out` and `bench --journal`.

@@ -25,7 +25,7 @@ fn check_json_and_exit_status() {
         .get_output()
         .stdout
         .clone();
-    let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    let v = super::versioned(&out, 1);
     assert_eq!(v["errors"], 1);
     let d = &v["diagnostics"][0];
     assert_eq!(d["rule"], "duplicate-key");
@@ -382,16 +382,22 @@ fn snapshot_stops_on_a_dropped_file_unless_allowed() {
     assert_eq!(v["startups"]["total"], 1);
 }
 
-/// Class 4 on `content upgrade`: a file that gives no record stops the upgrade before
-/// anything is written, unless `--allow-errors`.
-#[test]
-fn upgrade_stops_on_a_dropped_file_unless_allowed() {
+/// [`fixture`] with a second start-up whose front matter is not YAML (`b.md:2:8`).
+fn fixture_with_a_dropped_file() -> tempfile::TempDir {
     let t = fixture();
     std::fs::write(
         t.path().join("content/_startups/b.md"),
         "---\ntitle: [B\n---\n",
     )
     .unwrap();
+    t
+}
+
+/// Class 4 on `content upgrade`: a file that gives no record stops the upgrade before
+/// anything is written, unless `--allow-errors`.
+#[test]
+fn upgrade_stops_on_a_dropped_file_unless_allowed() {
+    let t = fixture_with_a_dropped_file();
     let out_dir = tempfile::tempdir().unwrap();
     let new_dir = out_dir.path().join("new");
     let out = betagouv()
@@ -413,6 +419,45 @@ fn upgrade_stops_on_a_dropped_file_unless_allowed() {
         .success();
     assert!(new_dir.join("content/_startups/a.md").exists());
     assert!(!new_dir.join("content/_startups/b.md").exists());
+}
+
+/// `content upgrade --json`: `{"schema_version": 1, "out", "vocabulary", "files",
+/// "failed_files", "undated", "diagnostics"}` instead of the summary.
+#[test]
+fn upgrade_json_contract() {
+    let t = fixture_with_a_dropped_file();
+    let out_dir = tempfile::tempdir().unwrap();
+    let new_dir = out_dir.path().join("new");
+    let out = betagouv()
+        .args(["content", "upgrade", "--allow-errors", "--json"])
+        .arg(t.path())
+        .arg("--out")
+        .arg(&new_dir)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let v = super::versioned(&out.stdout, 1);
+    assert_eq!(v["out"], new_dir.display().to_string());
+    assert!(
+        v["vocabulary"].as_str().is_some_and(|s| !s.is_empty()),
+        "{v}"
+    );
+    let files = v["files"].as_array().unwrap();
+    assert!(
+        files
+            .iter()
+            .any(|f| f.as_str().unwrap().ends_with("_startups/a.md")),
+        "{v}"
+    );
+    for f in files {
+        let f = std::path::Path::new(f.as_str().unwrap());
+        assert!(f.is_file() || new_dir.join(f).is_file(), "{}", f.display());
+    }
+    assert_eq!(v["failed_files"], 1);
+    assert!(
+        v["undated"].is_array() && v["diagnostics"].is_array(),
+        "{v}"
+    );
 }
 
 /// `--list-rules` prints every rule of `rules::ALL` (id, drops the file, description)
@@ -455,8 +500,7 @@ fn list_rules_as_json() {
         .get_output()
         .stdout
         .clone();
-    let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
-    assert_eq!(v["schema_version"], 1);
+    let v = super::versioned(&out, 1);
     let rules = v["rules"].as_array().unwrap();
     let all = betagouv_content::rules::ALL;
     assert_eq!(rules.len(), all.len());

@@ -551,3 +551,58 @@ fn import_flags_without_content_are_refused() {
     assert!(String::from_utf8_lossy(&o.stderr).contains("--content"));
     assert!(!out.exists());
 }
+
+/// `export --json`: `{"schema_version": 1, "format", "out", "tables": [{"name",
+/// "rows"}], "files", "diagnostics"}`, the same tables and counts as the summary.
+#[test]
+fn export_json_contract() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    for (format, name) in [("csv", "csv"), ("sqlite", "p.db")] {
+        let out = dir.path().join(name);
+        let o = export(&[
+            "--format",
+            format,
+            "--out",
+            out.to_str().expect("utf-8"),
+            "--json",
+        ]);
+        assert!(o.status.success(), "{format}: {o:?}");
+        let v = super::versioned(&o.stdout, 1);
+        assert_eq!(v["format"], format);
+        assert_eq!(v["out"], out.display().to_string());
+        let tables = v["tables"].as_array().expect("tables");
+        let startups = tables
+            .iter()
+            .find(|t| t["name"] == "startup")
+            .unwrap_or_else(|| panic!("{v}"));
+        assert_eq!(startups["rows"], 27, "{v}");
+        assert!(v["diagnostics"].is_array());
+        let files: Vec<&str> = v["files"]
+            .as_array()
+            .expect("files")
+            .iter()
+            .map(|f| f.as_str().expect("a path"))
+            .collect();
+        if format == "csv" {
+            assert!(files.contains(&"datapackage.json"), "{files:?}");
+            for f in &files {
+                assert!(out.join(f).is_file(), "{f}");
+            }
+        } else {
+            assert!(files.is_empty(), "{files:?}");
+        }
+        // The text summary names the same tables and counts.
+        let again = export(&[
+            "--format",
+            format,
+            "--out",
+            out.to_str().expect("utf-8"),
+            "--force",
+        ]);
+        let text = String::from_utf8_lossy(&again.stdout);
+        for t in tables {
+            let line = format!("  {}: {}", t["name"].as_str().expect("name"), t["rows"]);
+            assert!(text.lines().any(|l| l == line), "{line} in {text}");
+        }
+    }
+}

@@ -4,7 +4,15 @@ use std::io::Write;
 
 use serde_json::Value;
 
-use super::{betagouv, json as run};
+use super::{betagouv, json};
+
+/// The one-line JSON contract of an impact command (schema version 1).
+fn run(args: &[&str]) -> Value {
+    let out = super::stdout_bytes(args);
+    let text = String::from_utf8_lossy(&out);
+    assert_eq!(text.lines().count(), 1, "one line: {text}");
+    super::versioned(&out, 1)
+}
 
 fn fails(args: &[&str]) -> String {
     let out = betagouv().args(args).output().expect("runs");
@@ -472,7 +480,7 @@ fn impact_files_with_bad_values_or_duplicate_ids_are_refused() {
                 control = { n = 9223372036854775807, successes = 3000000000000000000 }\n";
     let path = temp_csv("huge.toml", huge);
     let p = path.to_str().expect("utf-8 path");
-    let v = run(&["report", "--impact", p, "--format", "json"]);
+    let v = json(&["report", "--impact", p, "--format", "json"]);
     assert!(v.is_object());
 }
 

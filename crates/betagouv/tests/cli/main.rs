@@ -8,6 +8,7 @@ mod budget;
 mod content;
 mod export;
 mod impact;
+mod manual;
 mod portfolio;
 mod report;
 
@@ -16,24 +17,44 @@ fn betagouv() -> assert_cmd::Command {
     assert_cmd::Command::cargo_bin("betagouv").expect("the betagouv binary is built")
 }
 
-/// Standard output of a successful run (the test fails with standard error otherwise).
-fn stdout(args: &[&str]) -> String {
-    let out = betagouv().args(args).output().unwrap();
+/// The bytes on standard output of a successful run (the test fails with standard
+/// error otherwise).
+fn stdout_bytes(args: &[&str]) -> Vec<u8> {
+    let out = betagouv().args(args).output().expect("runs");
     assert!(
         out.status.success(),
         "{args:?}: {}",
         String::from_utf8_lossy(&out.stderr)
     );
-    String::from_utf8(out.stdout).unwrap()
+    out.stdout
+}
+
+/// Standard output of a successful run (the test fails with standard error otherwise).
+fn stdout(args: &[&str]) -> String {
+    String::from_utf8(stdout_bytes(args)).unwrap()
 }
 
 /// The JSON on standard output of a successful run.
 fn json(args: &[&str]) -> Value {
-    let out = betagouv().args(args).output().expect("runs");
+    serde_json::from_slice(&stdout_bytes(args)).expect("strict JSON on stdout")
+}
+
+/// The JSON on standard output of a successful run, checked to be a contract of
+/// `version`: an object whose first key is `schema_version`, equal to `version`.
+fn contract(args: &[&str], version: u64) -> Value {
+    versioned(&stdout_bytes(args), version)
+}
+
+/// `stdout` as JSON, checked to be a contract of `version` (see [`contract`]).
+fn versioned(stdout: &[u8], version: u64) -> Value {
+    let text = std::str::from_utf8(stdout).expect("UTF-8 on stdout");
+    let body = text.trim_start().strip_prefix('{').expect("a JSON object");
     assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+        body.trim_start().starts_with("\"schema_version\""),
+        "schema_version is the first key: {}",
+        text.chars().take(120).collect::<String>()
     );
-    serde_json::from_slice(&out.stdout).expect("strict JSON on stdout")
+    let v: Value = serde_json::from_str(text).expect("strict JSON on stdout");
+    assert_eq!(v["schema_version"], version, "schema_version");
+    v
 }

@@ -1,10 +1,10 @@
 //! `betagouv portfolio snapshot` and `betagouv report` on the built-in dataset.
 
-use super::{betagouv, json, stdout};
+use super::{betagouv, contract, json, stdout};
 
 #[test]
 fn snapshot_json_contract_on_the_builtin_dataset() {
-    let v = json(&["portfolio", "snapshot", "--json"]);
+    let v = contract(&["portfolio", "snapshot", "--json"], 1);
     assert_eq!(v["as_of"], "2016-12-31");
     let st = &v["startups"];
     assert_eq!(st["total"], 27);

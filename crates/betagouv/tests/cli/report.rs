@@ -22,6 +22,31 @@ fn default_is_the_2016_report_in_french_text_without_colour() {
     assert!(text.contains("2\u{a0}084\u{a0}035\u{a0}€"));
 }
 
+/// `--json` is `--format json` on standard output: the same bytes; with `--out` or
+/// another `--format`, a usage error.
+#[test]
+fn json_flag_is_format_json_on_standard_output() {
+    assert_eq!(
+        report(&["--json", "--lang", "en"]),
+        report(&["--format", "json", "--lang", "en"])
+    );
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = dir.path().join("r.json");
+    for extra in [
+        vec!["--out", out.to_str().expect("utf-8")],
+        vec!["--format", "html"],
+    ] {
+        let o = betagouv()
+            .args(["report", "--json"])
+            .args(&extra)
+            .output()
+            .expect("runs");
+        assert_eq!(o.status.code(), Some(2), "{extra:?}");
+        assert!(o.stdout.is_empty());
+    }
+    assert!(!out.exists());
+}
+
 #[test]
 fn json_claims_contract() {
     let v: serde_json::Value =

@@ -1,0 +1,139 @@
+//! The JSON contracts of the command: one version per contract, declared here once.
+//!
+//! Every JSON output of `betagouv` is one object whose first key is `schema_version`;
+//! a change to a contract (a key added, renamed or removed, a value's type or meaning
+//! changed) bumps its version and is listed in CHANGELOG.md. docs/cli.md lists every
+//! contract with its version and its keys.
+//!
+//! `budget report --json` keeps the version of the funding crate's contract
+//! ([`betagouv_funding::report::SCHEMA_VERSION`]); the report's JSON (`report --format
+//! json`) is the report crate's.
+
+use betagouv_portfolio::{Diagnostic, Severity};
+use serde::Serialize;
+
+use super::BoxError;
+use crate::out::outln;
+
+/// `portfolio snapshot --json`.
+pub(crate) const PORTFOLIO_SNAPSHOT: u32 = 1;
+/// `impact compare|power|mde|encouragement|survival|cohort --json` (one version for
+/// the six).
+pub(crate) const IMPACT: u32 = 1;
+/// `content check --json`.
+pub(crate) const CONTENT_CHECK: u32 = 1;
+/// `content check --list-rules --json`.
+pub(crate) const CONTENT_RULES: u32 = 1;
+/// `content upgrade --json`.
+pub(crate) const CONTENT_UPGRADE: u32 = 1;
+/// `budget balances --json` (`--format json`).
+pub(crate) const BUDGET_BALANCES: u32 = 1;
+/// `budget check --json`.
+pub(crate) const BUDGET_CHECK: u32 = 1;
+/// `export --json`.
+pub(crate) const EXPORT: u32 = 1;
+
+/// A result of a library type with `schema_version` put before its own keys.
+#[derive(Debug, Serialize)]
+pub(crate) struct Versioned<'a, T: Serialize> {
+    /// The contract's version.
+    schema_version: u32,
+    /// The result's own keys, in its own order.
+    #[serde(flatten)]
+    body: &'a T,
+}
+
+impl<'a, T: Serialize> Versioned<'a, T> {
+    /// `body` under the contract of version `schema_version`.
+    pub(crate) fn new(schema_version: u32, body: &'a T) -> Self {
+        Self {
+            schema_version,
+            body,
+        }
+    }
+}
+
+/// How a JSON output is laid out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Layout {
+    /// Indented, over several lines.
+    Pretty,
+    /// One line (the `impact` commands, made for pipelines).
+    Line,
+}
+
+/// Prints `value` as JSON on standard output, followed by a newline.
+///
+/// # Errors
+///
+/// A value that cannot be serialised, or standard output that cannot be written.
+pub(crate) fn print(value: &impl Serialize, layout: Layout) -> Result<(), BoxError> {
+    let text = match layout {
+        Layout::Pretty => serde_json::to_string_pretty(value)?,
+        Layout::Line => serde_json::to_string(value)?,
+    };
+    outln!("{text}")?;
+    Ok(())
+}
+
+/// A diagnostic in a JSON output: `severity`, `rule`, `file`, `line`, `column`,
+/// `message` (an empty `file` and 0 for `line` and `column` when the problem has no
+/// location).
+#[derive(Debug, Serialize)]
+pub(crate) struct DiagnosticRow<'a> {
+    severity: Severity,
+    rule: &'a str,
+    file: String,
+    line: usize,
+    column: usize,
+    message: &'a str,
+}
+
+impl<'a> From<&'a Diagnostic> for DiagnosticRow<'a> {
+    fn from(d: &'a Diagnostic) -> Self {
+        let (file, line, column) = d.location.as_ref().map_or((String::new(), 0, 0), |l| {
+            (l.file.display().to_string(), l.line, l.column)
+        });
+        Self {
+            severity: d.severity,
+            rule: &d.rule,
+            file,
+            line,
+            column,
+            message: &d.message,
+        }
+    }
+}
+
+/// The rows of `diagnostics`.
+pub(crate) fn diagnostic_rows(diagnostics: &[Diagnostic]) -> Vec<DiagnosticRow<'_>> {
+    diagnostics.iter().map(DiagnosticRow::from).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Serialize)]
+    struct Body {
+        zeta: u8,
+        alpha: u8,
+    }
+
+    #[test]
+    fn schema_version_comes_first_and_the_body_keeps_its_order() {
+        let text = serde_json::to_string(&Versioned::new(3, &Body { zeta: 1, alpha: 2 })).unwrap();
+        assert_eq!(text, r#"{"schema_version":3,"zeta":1,"alpha":2}"#);
+    }
+
+    #[test]
+    fn a_diagnostic_without_location_has_an_empty_file_and_zero_position() {
+        let d = Diagnostic::new(Severity::Warning, "some-rule", "what is wrong");
+        let v = serde_json::to_value(DiagnosticRow::from(&d)).unwrap();
+        assert_eq!(
+            v,
+            serde_json::json!({"severity": "warning", "rule": "some-rule", "file": "",
+                "line": 0, "column": 0, "message": "what is wrong"})
+        );
+    }
+}
