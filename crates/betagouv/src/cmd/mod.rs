@@ -64,3 +64,52 @@ pub(crate) fn run(cli: Cli) -> Result<ExitCode, BoxError> {
         Command::Man(args) => man::run(&args),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser;
+
+    use super::Cli;
+
+    /// The `betagouv ...` lines of the `sh` blocks of a README, without their comments
+    /// and redirections, split into words (the READMEs quote nothing).
+    fn readme_commands(readme: &str) -> Vec<Vec<String>> {
+        let mut out = Vec::new();
+        let mut in_sh = false;
+        for line in readme.lines() {
+            if line.starts_with("```") {
+                in_sh = line == "```sh";
+                continue;
+            }
+            if !in_sh || !line.starts_with("betagouv ") {
+                continue;
+            }
+            let words = line
+                .split_whitespace()
+                .take_while(|w| !w.starts_with('#') && !w.starts_with('>'))
+                .map(str::to_owned)
+                .collect();
+            out.push(words);
+        }
+        out
+    }
+
+    #[test]
+    fn every_command_of_the_readme_parses() {
+        // The crate's README (published with it; the workspace README's commands are
+        // run by the CLI tests, `readme::`).
+        let commands = readme_commands(include_str!("../../README.md"));
+        assert!(commands.len() >= 5, "only {} commands found", commands.len());
+        for words in commands {
+            if let Err(e) = Cli::try_parse_from(&words) {
+                panic!("README.md: `{}` does not parse:\n{e}", words.join(" "));
+            }
+        }
+    }
+
+    #[test]
+    fn the_readme_scan_drops_comments_and_redirections() {
+        let readme = "```sh\nbetagouv completions bash > f # c\ncargo run\n```\nbetagouv x\n";
+        assert_eq!(readme_commands(readme), [["betagouv", "completions", "bash"]]);
+    }
+}

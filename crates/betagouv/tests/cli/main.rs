@@ -10,6 +10,7 @@ mod export;
 mod impact;
 mod manual;
 mod portfolio;
+mod readme;
 mod report;
 
 /// The `betagouv` binary under test: the one way every module runs it.
