@@ -17,10 +17,7 @@ fn bench(c: &mut Criterion) {
     let mut g = c.benchmark_group("content");
     g.sample_size(20);
     for threads in [1, 2] {
-        let options = ReadOptions {
-            threads,
-            ..ReadOptions::default()
-        };
+        let options = ReadOptions::default().with_threads(threads);
         g.bench_function(format!("read_2025_and_snapshot_{threads}_threads"), |b| {
             b.iter(|| {
                 let import = read_folder(&dir, &options).unwrap();

@@ -15,8 +15,9 @@ pub enum Error {
         /// The folder given.
         path: PathBuf,
     },
-    /// An I/O failure on a path.
-    #[error("{path}: {source}")]
+    /// An I/O failure on a path (the system's error is the
+    /// [`source`](std::error::Error::source)).
+    #[error("{path}: input/output error")]
     Io {
         /// The path.
         path: PathBuf,

@@ -7,7 +7,8 @@ use betagouv_portfolio::RecordKind;
 use crate::error::{Error, Result};
 
 /// Which layout a folder has.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum LayoutKind {
     /// 2016 to 2017-04: `_startup/` and `_author/` at the root.
@@ -22,7 +23,7 @@ pub enum LayoutKind {
 }
 
 /// One collection folder.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct Collection {
     /// What its files hold.
     pub kind: RecordKind,
@@ -31,7 +32,7 @@ pub struct Collection {
 }
 
 /// A folder's layout and its collections (start-ups, members, incubators, organisations order).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct Layout {
     /// The layout.
     pub kind: LayoutKind,
@@ -67,7 +68,8 @@ fn found(root: &Path, names: &[&str]) -> Vec<Collection> {
 /// # Errors
 ///
 /// [`Error::UnknownLayout`] when no collection folder is found.
-pub fn detect_layout(root: &Path) -> Result<Layout> {
+pub fn detect_layout(root: impl AsRef<Path>) -> Result<Layout> {
+    let root = root.as_ref();
     let content = root.join("content");
     const CURRENT: [&str; 4] = ["_startups", "_authors", "_incubators", "_organisations"];
     let c = found(&content, &CURRENT);

@@ -58,14 +58,18 @@ pub mod layout;
 pub mod read;
 pub mod record;
 pub mod rules;
-pub mod scalar;
-pub mod split;
+mod scalar;
+mod split;
 pub mod upgrade;
 pub mod write;
-pub mod yaml;
+mod yaml;
 
+pub use betagouv_output::{IfExists, Progress};
+/// The portfolio crate, in the version our signatures use (records, diagnostics,
+/// vocabularies).
+pub use betagouv_portfolio;
 pub use error::{Error, Result};
-pub use read::{Import, ReadOptions, read_folder};
+pub use read::{Import, ReadOptions, YamlLimits, read_folder};
 
 // The crate README's examples are doctests too.
 #[cfg(doctest)]

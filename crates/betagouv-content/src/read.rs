@@ -1,5 +1,6 @@
 //! Reading files and folders into a portfolio, with an import report.
 
+use std::collections::BTreeSet;
 use std::fmt;
 use std::io::Read as _;
 use std::path::{Path, PathBuf};
@@ -17,27 +18,47 @@ use crate::layout::{Layout, detect_layout};
 use crate::record::{self, Ctx};
 use crate::rules;
 use crate::split::{Decoded, Envelope, EnvelopeError, decode, split};
-use crate::yaml::{self, YamlError, YamlLimits};
+use crate::yaml::{self, YamlError};
+
+pub use crate::yaml::YamlLimits;
+pub use betagouv_output::Progress;
 
 /// Default largest file read: 16 MiB.
 pub const DEFAULT_MAX_FILE_SIZE: u64 = 16 * 1024 * 1024;
 
-/// Called after each file with (files done, files in all).
-pub type Progress = Arc<dyn Fn(usize, usize) + Send + Sync>;
+/// A progress callback: called after each file read, with the files done, the files
+/// in all and the name of the file just read as its [`Progress::label`].
+pub type ProgressFn = Arc<dyn Fn(Progress<'_>) + Send + Sync>;
 
-/// Knobs of a read.
-#[derive(Clone)]
+/// Knobs of a read: `ReadOptions::default()` and the `with_*` setters.
+///
+/// Serialised without its progress callback (read back as none).
+///
+/// ```
+/// use betagouv_content::ReadOptions;
+/// use betagouv_portfolio::Vocabulary;
+/// let options = ReadOptions::default()
+///     .with_vocabulary(Vocabulary::V2026)
+///     .with_threads(1)
+///     .with_max_file_size(1 << 20)
+///     .with_progress(|p| assert!(p.done <= p.total));
+/// assert_eq!(options.threads, 1);
+/// ```
+#[derive(Clone, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
 pub struct ReadOptions {
     /// The phase vocabulary to use, instead of the one recorded in the files or detected.
     pub vocabulary: Option<Vocabulary>,
     /// Files larger than this many bytes are not read (reported). Default 16 MiB.
     pub max_file_size: u64,
     /// YAML limits (nesting depth, node budget against alias bombs).
-    pub yaml: YamlLimits,
+    pub yaml_limits: YamlLimits,
     /// Worker threads (default 2; 1 reads on the calling thread).
     pub threads: usize,
     /// Progress callback, if any.
-    pub progress: Option<Progress>,
+    #[serde(skip)]
+    pub progress: Option<ProgressFn>,
 }
 
 impl Default for ReadOptions {
@@ -45,10 +66,51 @@ impl Default for ReadOptions {
         Self {
             vocabulary: None,
             max_file_size: DEFAULT_MAX_FILE_SIZE,
-            yaml: YamlLimits::default(),
+            yaml_limits: YamlLimits::default(),
             threads: 2,
             progress: None,
         }
+    }
+}
+
+impl ReadOptions {
+    /// With `vocabulary` as the phase vocabulary, instead of the one recorded in the
+    /// files or detected.
+    #[must_use]
+    pub fn with_vocabulary(mut self, vocabulary: impl Into<Option<Vocabulary>>) -> Self {
+        self.vocabulary = vocabulary.into();
+        self
+    }
+
+    /// With files over `max_file_size` bytes not read (reported).
+    #[must_use]
+    pub fn with_max_file_size(mut self, max_file_size: u64) -> Self {
+        self.max_file_size = max_file_size;
+        self
+    }
+
+    /// With the YAML loader's limits.
+    #[must_use]
+    pub fn with_yaml_limits(mut self, yaml_limits: YamlLimits) -> Self {
+        self.yaml_limits = yaml_limits;
+        self
+    }
+
+    /// With `threads` worker threads (1 reads on the calling thread).
+    #[must_use]
+    pub fn with_threads(mut self, threads: usize) -> Self {
+        self.threads = threads;
+        self
+    }
+
+    /// With `progress` called after each file read (from the worker threads).
+    #[must_use]
+    pub fn with_progress(
+        mut self,
+        progress: impl Fn(Progress<'_>) + Send + Sync + 'static,
+    ) -> Self {
+        self.progress = Some(Arc::new(progress));
+        self
     }
 }
 
@@ -57,15 +119,33 @@ impl fmt::Debug for ReadOptions {
         f.debug_struct("ReadOptions")
             .field("vocabulary", &self.vocabulary)
             .field("max_file_size", &self.max_file_size)
-            .field("yaml", &self.yaml)
+            .field("yaml_limits", &self.yaml_limits)
             .field("threads", &self.threads)
             .field("progress", &self.progress.is_some())
             .finish()
     }
 }
 
+impl PartialEq for ReadOptions {
+    /// Equal knobs; progress callbacks are equal when both are absent or both are
+    /// the same callback.
+    fn eq(&self, other: &Self) -> bool {
+        let same_progress = match (&self.progress, &other.progress) {
+            (None, None) => true,
+            (Some(a), Some(b)) => Arc::ptr_eq(a, b),
+            _ => false,
+        };
+        self.vocabulary == other.vocabulary
+            && self.max_file_size == other.max_file_size
+            && self.yaml_limits == other.yaml_limits
+            && self.threads == other.threads
+            && same_progress
+    }
+}
+
 /// One record of any kind.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum AnyRecord {
     /// A start-up.
@@ -78,21 +158,35 @@ pub enum AnyRecord {
     Organisation(Organisation),
 }
 
+/// A fact about a file's form that the reader noticed (see [`SourceInfo::flags`]).
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum SourceFlag {
+    /// The file name ends in `.md` (files without it are read, with a `not-markdown`
+    /// warning).
+    Markdown,
+    /// A UTF-8 byte-order mark was removed (`bom`).
+    Bom,
+    /// CRLF line endings were read as LF (`crlf`).
+    Crlf,
+    /// Some date field was a quoted string (`'2019-01-10'`).
+    QuotedDates,
+}
+
 /// What the reader learnt about one file beyond its record.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 pub struct SourceInfo {
     /// Top-level keys in file order (duplicates once).
     pub keys: Vec<String>,
     /// The file line of each of `keys`.
     pub key_lines: Vec<usize>,
-    /// Whether the file name ends in `.md`.
-    pub markdown: bool,
-    /// Whether a BOM was removed.
-    pub bom: bool,
-    /// Whether CRLF line endings were normalised.
-    pub crlf: bool,
-    /// Whether some date field was a quoted string (`'2019-01-10'`).
-    pub quoted_dates: bool,
+    /// Facts about the file's form: its name ends in `.md`, a BOM was removed, CRLF
+    /// endings were read as LF, some date was quoted ([`SourceInfo::has`]).
+    pub flags: BTreeSet<SourceFlag>,
     /// The `vocabulary` key, when the file has one (our extension).
     pub vocabulary: Option<Vocabulary>,
     /// The line of the file where the YAML starts (1-based).
@@ -109,7 +203,7 @@ pub struct SourceInfo {
 }
 
 /// One file read: its record (or none, when it could not be read) and its problems.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct FileRead {
     /// The record, when the file could be read.
     pub record: Option<AnyRecord>,
@@ -120,7 +214,7 @@ pub struct FileRead {
 }
 
 /// What became of one file in a folder read.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct FileReport {
     /// The file.
     pub path: PathBuf,
@@ -134,7 +228,8 @@ pub struct FileReport {
 }
 
 /// Where the folder's phase vocabulary came from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum VocabularySource {
     /// Given by the caller.
@@ -146,7 +241,7 @@ pub enum VocabularySource {
 }
 
 /// A folder read: the portfolio, every file's fate, and every problem.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Import {
     /// The folder's layout.
     pub layout: Layout,
@@ -165,6 +260,22 @@ pub struct Import {
 }
 
 impl SourceInfo {
+    /// Whether the reader noticed `flag` about the file.
+    #[must_use]
+    pub fn has(&self, flag: SourceFlag) -> bool {
+        self.flags.contains(&flag)
+    }
+
+    /// The info of a file named `path` before anything is read from it: its
+    /// [`SourceFlag::Markdown`] flag.
+    fn named(path: &Path) -> Self {
+        let mut info = Self::default();
+        if path.extension().is_some_and(|e| e == "md") {
+            info.flags.insert(SourceFlag::Markdown);
+        }
+        info
+    }
+
     /// The file line of top-level key `key`, when present.
     #[must_use]
     pub fn line_of(&self, key: &str) -> Option<usize> {
@@ -251,15 +362,21 @@ fn diag(
 
 /// The record id of a file: its name without `.md`.
 #[must_use]
-pub fn file_id(path: &Path) -> Option<&str> {
-    let name = path.file_name()?.to_str()?;
+pub fn file_id<P: AsRef<Path> + ?Sized>(path: &P) -> Option<&str> {
+    let name = path.as_ref().file_name()?.to_str()?;
     Some(name.strip_suffix(".md").unwrap_or(name))
 }
 
 /// Reads one file's bytes as a record of `kind`. Never panics; every problem is a
 /// diagnostic located in `path` (which is only used for ids and messages).
 #[must_use]
-pub fn read_bytes(kind: RecordKind, path: &Path, bytes: &[u8], options: &ReadOptions) -> FileRead {
+pub fn read_bytes(
+    kind: RecordKind,
+    path: impl AsRef<Path>,
+    bytes: &[u8],
+    options: &ReadOptions,
+) -> FileRead {
+    let path = path.as_ref();
     let mut r = read_bytes_inner(kind, path, bytes, options);
     if let Some(id) = file_id(path) {
         for d in &mut r.diagnostics {
@@ -279,10 +396,7 @@ fn read_bytes_inner(
 ) -> FileRead {
     let mut out = FileRead {
         record: None,
-        source: SourceInfo {
-            markdown: path.extension().is_some_and(|e| e == "md"),
-            ..SourceInfo::default()
-        },
+        source: SourceInfo::named(path),
         diagnostics: Vec::new(),
     };
     let Some(id) = file_id(path) else {
@@ -296,7 +410,7 @@ fn read_bytes_inner(
         ));
         return out;
     };
-    if !out.source.markdown {
+    if !out.source.has(SourceFlag::Markdown) {
         out.diagnostics.push(diag(
             Severity::Warning,
             rules::NOT_MARKDOWN,
@@ -339,8 +453,8 @@ fn decode_text<'b>(path: &Path, bytes: &'b [u8], out: &mut FileRead) -> Option<D
             return None;
         }
     };
-    out.source.bom = decoded.bom;
     if decoded.bom {
+        out.source.flags.insert(SourceFlag::Bom);
         d.push(diag(
             Severity::Warning,
             rules::BOM,
@@ -351,7 +465,7 @@ fn decode_text<'b>(path: &Path, bytes: &'b [u8], out: &mut FileRead) -> Option<D
         ));
     }
     if let Some(line) = decoded.crlf_line {
-        out.source.crlf = true;
+        out.source.flags.insert(SourceFlag::Crlf);
         d.push(diag(
             Severity::Warning,
             rules::CRLF,
@@ -416,7 +530,7 @@ fn parse_yaml<'y>(
     out: &mut FileRead,
 ) -> Option<yaml::Parsed<'y>> {
     let d = &mut out.diagnostics;
-    let parsed = match yaml::parse(yaml, options.yaml) {
+    let parsed = match yaml::parse(yaml, options.yaml_limits) {
         Ok(p) => p,
         Err(e) => {
             let (rule, line, col, msg) = match e {
@@ -537,7 +651,9 @@ fn build_record(
             None
         }
     };
-    out.source.quoted_dates = ctx.quoted_dates;
+    if ctx.quoted_dates {
+        out.source.flags.insert(SourceFlag::QuotedDates);
+    }
     out.source.empty_keys = ctx.empty_keys;
     out.diagnostics = ctx.diags;
     record
@@ -557,13 +673,11 @@ fn with_body(mut record: AnyRecord, body: &str) -> AnyRecord {
 
 /// Reads one file from disk (size limit first, then [`read_bytes`]).
 #[must_use]
-pub fn read_file(kind: RecordKind, path: &Path, options: &ReadOptions) -> FileRead {
+pub fn read_file(kind: RecordKind, path: impl AsRef<Path>, options: &ReadOptions) -> FileRead {
+    let path = path.as_ref();
     let fail = |rule: &str, msg: String| FileRead {
         record: None,
-        source: SourceInfo {
-            markdown: path.extension().is_some_and(|e| e == "md"),
-            ..SourceInfo::default()
-        },
+        source: SourceInfo::named(path),
         diagnostics: vec![diag(Severity::Error, rule, path, 0, 0, msg)],
     };
     let file = match std::fs::File::open(path) {
@@ -689,11 +803,13 @@ fn list_collection(
     Ok(files)
 }
 
-/// Runs `f` on every job with up to `threads` threads, keeping the jobs' order.
+/// Runs `f` on every job with up to `threads` threads, keeping the jobs' order;
+/// `progress` gets each job's `label`.
 pub(crate) fn parallel_map<J: Sync, R: Send>(
     jobs: &[J],
     threads: usize,
-    progress: Option<&Progress>,
+    progress: Option<&ProgressFn>,
+    label: impl Fn(&J) -> &str + Sync,
     f: impl Fn(&J) -> R + Sync,
 ) -> Vec<R> {
     let total = jobs.len();
@@ -708,7 +824,11 @@ pub(crate) fn parallel_map<J: Sync, R: Send>(
             out.push((i, f(job)));
             let n = done.fetch_add(1, Ordering::Relaxed) + 1;
             if let Some(p) = progress {
-                p(n, total);
+                p(Progress {
+                    done: n,
+                    total,
+                    label: label(job),
+                });
             }
         }
         out
@@ -735,7 +855,8 @@ pub(crate) fn parallel_map<J: Sync, R: Send>(
 ///
 /// [`Error::UnknownLayout`] when `root` holds no collection, [`Error::Io`] when a
 /// collection folder cannot be listed. Problems of single files never fail the read.
-pub fn read_folder(root: &Path, options: &ReadOptions) -> Result<Import> {
+pub fn read_folder(root: impl AsRef<Path>, options: &ReadOptions) -> Result<Import> {
+    let root = root.as_ref();
     let layout = detect_layout(root)?;
     let mut diagnostics = Vec::new();
     let mut jobs = Vec::new();
@@ -749,6 +870,7 @@ pub fn read_folder(root: &Path, options: &ReadOptions) -> Result<Import> {
         &jobs,
         options.threads,
         options.progress.as_ref(),
+        |(_, path)| path.file_name().and_then(|n| n.to_str()).unwrap_or(""),
         |(kind, path)| read_file(*kind, path, options),
     );
     let mut portfolio = Portfolio::new(Vocabulary::V2026);

@@ -12,7 +12,7 @@ use betagouv_portfolio::date::parse_iso_date;
 
 /// The value a plain scalar resolves to.
 #[must_use]
-pub fn resolve_plain(s: &str) -> Value {
+pub(crate) fn resolve_plain(s: &str) -> Value {
     if is_null(s) {
         return Value::Null;
     }
@@ -37,7 +37,7 @@ pub(crate) fn is_null(s: &str) -> bool {
 
 /// Whether a plain scalar is a number (integer or float of the core schema).
 #[must_use]
-pub fn is_number(s: &str) -> bool {
+pub(crate) fn is_number(s: &str) -> bool {
     let b = s.as_bytes();
     if b.is_empty() {
         return false;

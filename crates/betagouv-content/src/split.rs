@@ -6,37 +6,30 @@
 //! into front matter and body, tolerating blank lines before the opening fence (the
 //! site generator would then see no front matter, so they are reported).
 //!
-//! ```
-//! use betagouv_content::split::{decode, split};
-//! let d = decode(b"\xEF\xBB\xBF---\r\ntitle: A\r\n---\r\nBody\r\n").map_err(|e| e.to_string())?;
-//! assert!(d.bom);
-//! assert_eq!(d.crlf_line, Some(1));
-//! let e = split(&d.text)?;
-//! assert_eq!((e.yaml, e.yaml_line, e.body), ("title: A\n", 2, "Body\n"));
-//! # Ok::<(), Box<dyn std::error::Error>>(())
-//! ```
+//! Internal: the reader ([`crate::read`]) turns its results into
+//! [`SourceInfo`](crate::read::SourceInfo) flags and located diagnostics.
 
 use std::borrow::Cow;
 
 /// Text decoded from a file's bytes.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Decoded<'a> {
+pub(crate) struct Decoded<'a> {
     /// The text, BOM removed, CRLF replaced by LF.
-    pub text: Cow<'a, str>,
+    pub(crate) text: Cow<'a, str>,
     /// Whether a UTF-8 byte-order mark was removed.
-    pub bom: bool,
+    pub(crate) bom: bool,
     /// The first line (1-based) that ended with CRLF, when any did.
-    pub crlf_line: Option<usize>,
+    pub(crate) crlf_line: Option<usize>,
 }
 
 /// Bytes that are not UTF-8.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 #[error("invalid UTF-8 at line {line}, column {column}")]
-pub struct Utf8Error {
+pub(crate) struct Utf8Error {
     /// Line of the first invalid byte (1-based).
-    pub line: usize,
+    pub(crate) line: usize,
     /// Column of the first invalid byte (1-based, in characters).
-    pub column: usize,
+    pub(crate) column: usize,
 }
 
 /// Decodes `bytes` as UTF-8, removes a BOM and normalises CRLF to LF.
@@ -44,7 +37,7 @@ pub struct Utf8Error {
 /// # Errors
 ///
 /// [`Utf8Error`] at the first invalid byte.
-pub fn decode(bytes: &[u8]) -> Result<Decoded<'_>, Utf8Error> {
+pub(crate) fn decode(bytes: &[u8]) -> Result<Decoded<'_>, Utf8Error> {
     let (bytes, bom) = match bytes.strip_prefix(b"\xEF\xBB\xBF") {
         Some(rest) => (rest, true),
         None => (bytes, false),
@@ -82,23 +75,23 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded<'_>, Utf8Error> {
 
 /// A file cut into front matter and body.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Envelope<'a> {
+pub(crate) struct Envelope<'a> {
     /// The YAML between the fences (each line with its `\n`).
-    pub yaml: &'a str,
+    pub(crate) yaml: &'a str,
     /// The line of the file (1-based) where `yaml` starts: add it minus 1 to YAML line numbers.
-    pub yaml_line: usize,
+    pub(crate) yaml_line: usize,
     /// The Markdown body after the closing fence line (may be empty).
-    pub body: &'a str,
+    pub(crate) body: &'a str,
     /// Blank lines before the opening fence (0 in a well-formed file).
-    pub blank_lines_before: usize,
+    pub(crate) blank_lines_before: usize,
     /// Whether the closing fence was `...` rather than `---`.
-    pub dots_close: bool,
+    pub(crate) dots_close: bool,
 }
 
 /// Why a text has no front matter.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
-pub enum EnvelopeError {
+pub(crate) enum EnvelopeError {
     /// The first non-blank line is not `---`.
     #[error("line {line}: the file does not start with a `---` line, so it has no front matter")]
     Missing {
@@ -123,7 +116,7 @@ fn is_fence(line: &str, fence: &str) -> bool {
 /// # Errors
 ///
 /// [`EnvelopeError`] when there is no opening fence or no closing one.
-pub fn split(text: &str) -> Result<Envelope<'_>, EnvelopeError> {
+pub(crate) fn split(text: &str) -> Result<Envelope<'_>, EnvelopeError> {
     let mut pos = 0;
     let mut line_no = 0;
     let mut blank = 0;
@@ -176,6 +169,15 @@ pub fn split(text: &str) -> Result<Envelope<'_>, EnvelopeError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn bom_and_crlf_are_reported_then_the_text_is_cut() {
+        let d = decode(b"\xEF\xBB\xBF---\r\ntitle: A\r\n---\r\nBody\r\n").unwrap();
+        assert!(d.bom);
+        assert_eq!(d.crlf_line, Some(1));
+        let e = split(&d.text).unwrap();
+        assert_eq!((e.yaml, e.yaml_line, e.body), ("title: A\n", 2, "Body\n"));
+    }
 
     #[test]
     fn cases() {

@@ -9,7 +9,7 @@
 
 use std::path::Path;
 
-use betagouv_output::{FolderNames, Output};
+use betagouv_output::{FolderNames, IfExists, Output};
 
 use betagouv_portfolio::{
     Diagnostic, MemberShape, PhaseField, Portfolio, RecordDate, RecordKind, Severity,
@@ -56,8 +56,45 @@ pub fn upgrade_portfolio(portfolio: &Portfolio) -> (Portfolio, Vec<Diagnostic>) 
     (p, diags)
 }
 
+/// Knobs of an upgrade: `UpgradeOptions::default()` and the `with_*` setters.
+///
+/// ```
+/// use betagouv_content::upgrade::UpgradeOptions;
+/// use betagouv_content::{IfExists, ReadOptions};
+/// let options = UpgradeOptions::default()
+///     .with_read(ReadOptions::default().with_threads(1))
+///     .with_if_exists(IfExists::Replace);
+/// assert_eq!(options.if_exists, IfExists::Replace);
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct UpgradeOptions {
+    /// How to read the old folder.
+    pub read: ReadOptions,
+    /// What to do when the new folder exists (default: an error;
+    /// [`IfExists::Replace`] replaces it when it holds only what an upgrade writes).
+    pub if_exists: IfExists,
+}
+
+impl UpgradeOptions {
+    /// With `read` as the way to read the old folder.
+    #[must_use]
+    pub fn with_read(mut self, read: ReadOptions) -> Self {
+        self.read = read;
+        self
+    }
+
+    /// With `if_exists` for an existing new folder.
+    #[must_use]
+    pub fn with_if_exists(mut self, if_exists: IfExists) -> Self {
+        self.if_exists = if_exists;
+        self
+    }
+}
+
 /// An upgrade's outcome.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Upgrade {
     /// The old folder as read.
     pub import: Import,
@@ -68,44 +105,35 @@ pub struct Upgrade {
 }
 
 /// The output of an upgrade of `old` to `new`: a folder that may not be, contain or
-/// be inside `old`, replaced with `force` only when it holds nothing but what an
-/// upgrade writes ([`crate::write::writes`]).
+/// be inside `old`, replaced (with [`IfExists::Replace`]) only when it holds nothing
+/// but what an upgrade writes ([`crate::write::writes`]).
 #[must_use]
-pub fn output(old: &Path, new: &Path, force: bool) -> Output {
+pub fn output(old: impl AsRef<Path>, new: impl AsRef<Path>, options: &UpgradeOptions) -> Output {
     Output::folder(
-        new,
+        new.as_ref(),
         FolderNames {
             what: "a content upgrade",
             accepts: writes,
         },
     )
-    .force(force)
-    .input(old)
-}
-
-/// Reads `old`, upgrades it and writes it as the new folder `new` in the current
-/// layout (never over an existing `new`).
-///
-/// # Errors
-///
-/// As [`upgrade_with`].
-pub fn upgrade(old: &Path, new: &Path, options: &ReadOptions) -> Result<Upgrade> {
-    upgrade_with(old, new, options, false)
+    .if_exists(options.if_exists)
+    .input(old.as_ref())
 }
 
 /// Reads `old`, upgrades it and writes it as the folder `new` in the current layout,
 /// through the output policy ([`output`]): `new` is written in a temporary folder
-/// beside it and renamed into place when complete; with `force`, an existing `new`
-/// that holds only upgrade output is replaced.
+/// beside it and renamed into place when complete; an existing `new` is an error,
+/// or with [`IfExists::Replace`] is replaced when it holds only upgrade output.
 ///
 /// ```
-/// use betagouv_content::upgrade::upgrade_with;
-/// use betagouv_content::ReadOptions;
+/// use betagouv_content::upgrade::{UpgradeOptions, upgrade};
+/// use betagouv_content::IfExists;
 /// let dir = tempfile::tempdir()?;
 /// let old = dir.path().join("old");
 /// std::fs::create_dir_all(old.join("content/_startups"))?;
 /// // Never inside its input.
-/// assert!(upgrade_with(&old, &old.join("new"), &ReadOptions::default(), true).is_err());
+/// let options = UpgradeOptions::default().with_if_exists(IfExists::Replace);
+/// assert!(upgrade(&old, old.join("new"), &options).is_err());
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 ///
@@ -113,22 +141,34 @@ pub fn upgrade(old: &Path, new: &Path, options: &ReadOptions) -> Result<Upgrade>
 ///
 /// [`Error::Output`](crate::Error::Output) when the policy refuses `new`; those of
 /// [`read_folder`] and [`write_portfolio`].
-pub fn upgrade_with(old: &Path, new: &Path, options: &ReadOptions, force: bool) -> Result<Upgrade> {
+pub fn upgrade(
+    old: impl AsRef<Path>,
+    new: impl AsRef<Path>,
+    options: &UpgradeOptions,
+) -> Result<Upgrade> {
+    let (old, new) = (old.as_ref(), new.as_ref());
     // Refuse a bad `new` before reading anything.
-    output(old, new, force).check()?;
-    let import = read_folder(old, options)?;
-    upgrade_import(old, import, new, force)
+    output(old, new, options).check()?;
+    let import = read_folder(old, &options.read)?;
+    upgrade_import(old, import, new, options)
 }
 
-/// [`upgrade_with`] for a folder already read: `import` is [`read_folder`]'s answer
-/// for `old` (a caller that reports the import first need not read it twice).
+/// [`upgrade`] for a folder already read: `import` is [`read_folder`]'s answer
+/// for `old` (a caller that reports the import first need not read it twice);
+/// `options.read` is not used.
 ///
 /// # Errors
 ///
 /// [`Error::Output`](crate::Error::Output) when the policy refuses `new`; those of
 /// [`write_portfolio`].
-pub fn upgrade_import(old: &Path, import: Import, new: &Path, force: bool) -> Result<Upgrade> {
-    let out = output(old, new, force);
+pub fn upgrade_import(
+    old: impl AsRef<Path>,
+    import: Import,
+    new: impl AsRef<Path>,
+    options: &UpgradeOptions,
+) -> Result<Upgrade> {
+    let new = new.as_ref();
+    let out = output(old, new, options);
     let (p, undated) = upgrade_portfolio(&import.portfolio);
     let mut written = WriteReport::default();
     out.write_folder(|tmp| {

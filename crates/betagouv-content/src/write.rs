@@ -21,32 +21,69 @@ use betagouv_portfolio::{
     PhaseField, Portfolio, RecordDate, RecordKind, Severity, Sponsor, Startup, Value, Vocabulary,
 };
 
+use betagouv_output::IfExists;
+
 use crate::error::{Error, Result};
 use crate::read::{Import, SourceInfo};
 use crate::record::VOCABULARY_KEY;
 use crate::rules;
 use crate::scalar::{is_number, resolve_plain};
 
-/// Knobs of a write.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct WriteOptions {
-    /// Write our `vocabulary` key in start-up files (default `true`).
-    pub record_vocabulary: bool,
-    /// Replace files that already exist (default `false`: an existing file is an error).
-    pub overwrite: bool,
+/// Whether start-up files carry our `vocabulary` key (see [`crate::format`]).
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum VocabularyKey {
+    /// Write the portfolio's vocabulary in every start-up file (the default), so that
+    /// reading the folder back never has to guess it.
+    #[default]
+    Record,
+    /// Leave it out, as the content repository's own files do.
+    Omit,
 }
 
-impl Default for WriteOptions {
-    fn default() -> Self {
-        Self {
-            record_vocabulary: true,
-            overwrite: false,
-        }
+/// Knobs of a write: `WriteOptions::default()` and the `with_*` setters.
+///
+/// ```
+/// use betagouv_content::write::{VocabularyKey, WriteOptions};
+/// use betagouv_content::IfExists;
+/// let options = WriteOptions::default()
+///     .with_vocabulary_key(VocabularyKey::Omit)
+///     .with_if_exists(IfExists::Replace);
+/// assert_eq!(options.vocabulary_key, VocabularyKey::Omit);
+/// ```
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize,
+)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct WriteOptions {
+    /// Whether start-up files carry our `vocabulary` key (default: recorded).
+    pub vocabulary_key: VocabularyKey,
+    /// What to do with a file that already exists (default: an error).
+    pub if_exists: IfExists,
+}
+
+impl WriteOptions {
+    /// With start-up files carrying our `vocabulary` key or not.
+    #[must_use]
+    pub fn with_vocabulary_key(mut self, vocabulary_key: VocabularyKey) -> Self {
+        self.vocabulary_key = vocabulary_key;
+        self
+    }
+
+    /// With `if_exists` for files that already exist.
+    #[must_use]
+    pub fn with_if_exists(mut self, if_exists: IfExists) -> Self {
+        self.if_exists = if_exists;
+        self
     }
 }
 
 /// What a write did.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct WriteReport {
     /// Files written, in write order.
     pub files: Vec<PathBuf>,
@@ -679,13 +716,14 @@ fn organisation_text(o: &Organisation, order: Order<'_>, diags: &mut Vec<Diagnos
 /// # Errors
 ///
 /// [`Error::Io`] on a write failure or an existing file (unless
-/// [`WriteOptions::overwrite`]); [`Error::DuplicateOutput`] when two records share an id.
+/// [`WriteOptions::if_exists`] is [`IfExists::Replace`]); [`Error::DuplicateOutput`]
+/// when two records share an id.
 pub fn write_portfolio(
     portfolio: &Portfolio,
-    out: &Path,
+    out: impl AsRef<Path>,
     options: &WriteOptions,
 ) -> Result<WriteReport> {
-    write_records(portfolio, &Sources::default(), out, options)
+    write_records(portfolio, &Sources::default(), out.as_ref(), options)
 }
 
 /// Writes the records of `import` like [`write_portfolio`], but each record that came
@@ -695,14 +733,18 @@ pub fn write_portfolio(
 /// `import.portfolio` since the read (no [`FileReport`](crate::read::FileReport)) get
 /// the fixed order. Output is deterministic.
 ///
-/// With [`WriteOptions::record_vocabulary`] off, a file read from a content folder
+/// With [`VocabularyKey::Omit`], a file read from a content folder
 /// in the current layout and written in the plain style of this writer is re-emitted
 /// byte for byte (after CRLF normalisation); the format notes say what else differs.
 ///
 /// # Errors
 ///
 /// As [`write_portfolio`].
-pub fn write_import(import: &Import, out: &Path, options: &WriteOptions) -> Result<WriteReport> {
+pub fn write_import(
+    import: &Import,
+    out: impl AsRef<Path>,
+    options: &WriteOptions,
+) -> Result<WriteReport> {
     let p = &import.portfolio;
     let mut sources = Sources {
         startups: vec![None; p.startups.len()],
@@ -722,7 +764,7 @@ pub fn write_import(import: &Import, out: &Path, options: &WriteOptions) -> Resu
             *slot = Some(&f.source);
         }
     }
-    write_records(p, &sources, out, options)
+    write_records(p, &sources, out.as_ref(), options)
 }
 
 /// The source of each record, by kind and index (missing: a new record).
@@ -745,7 +787,8 @@ fn write_records(
     options: &WriteOptions,
 ) -> Result<WriteReport> {
     let mut report = WriteReport::default();
-    let vocabulary = options.record_vocabulary.then_some(portfolio.vocabulary);
+    let vocabulary =
+        (options.vocabulary_key == VocabularyKey::Record).then_some(portfolio.vocabulary);
     let mut files: Vec<(PathBuf, String)> = Vec::new();
     let content = out.join("content");
     let d = &mut report.diagnostics;
@@ -783,7 +826,7 @@ fn write_records(
         }
         let mut open = std::fs::OpenOptions::new();
         open.write(true);
-        if options.overwrite {
+        if options.if_exists == IfExists::Replace {
             open.create(true).truncate(true);
         } else {
             open.create_new(true);

@@ -16,13 +16,39 @@ use serde_saphyr::granit_parser::{ErrorKind, Event, Options, Parser, ScalarStyle
 
 use crate::scalar::resolve_plain;
 
-/// Limits of the YAML loader.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Limits of the YAML loader, against hostile front matter (a part of
+/// [`ReadOptions`](crate::ReadOptions)).
+///
+/// ```
+/// use betagouv_content::{ReadOptions, YamlLimits};
+/// let options = ReadOptions::default()
+///     .with_yaml_limits(YamlLimits::default().with_max_depth(16).with_max_nodes(1_000));
+/// assert_eq!(options.yaml_limits.max_depth, 16);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
 pub struct YamlLimits {
     /// Deepest nesting of sequences and mappings (default 64).
     pub max_depth: usize,
     /// Most nodes in one front matter, aliases expanded (default 100,000).
     pub max_nodes: usize,
+}
+
+impl YamlLimits {
+    /// With the deepest nesting of sequences and mappings set to `max_depth`.
+    #[must_use]
+    pub fn with_max_depth(mut self, max_depth: usize) -> Self {
+        self.max_depth = max_depth;
+        self
+    }
+
+    /// With the most nodes of one front matter (aliases expanded) set to `max_nodes`.
+    #[must_use]
+    pub fn with_max_nodes(mut self, max_nodes: usize) -> Self {
+        self.max_nodes = max_nodes;
+        self
+    }
 }
 
 impl Default for YamlLimits {

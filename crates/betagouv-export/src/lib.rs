@@ -303,16 +303,9 @@ pub struct Report {
     pub diagnostics: Vec<Diagnostic>,
 }
 
-/// A step of a running export, for progress display.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Progress<'a> {
-    /// Steps done so far.
-    pub done: usize,
-    /// Steps in all.
-    pub total: usize,
-    /// What was just done (a table or file name).
-    pub label: &'a str,
-}
+/// A step of a running export, for progress display: the one progress type of the
+/// workspace, shared with the content reader.
+pub use betagouv_output::Progress;
 
 /// Checks, without writing, that `format` may be written at `out` with `options`
 /// (overlap with [`ExportOptions::inputs`], parent folder, an existing output): call

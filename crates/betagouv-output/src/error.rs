@@ -4,7 +4,10 @@ use std::fmt;
 use std::path::PathBuf;
 
 /// How an output overlaps an input.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+// Closed: two overlapping paths are the same, or one is inside the other.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 pub enum Overlap {
     /// The output is the input.
     Same,
@@ -94,8 +97,8 @@ pub enum Error {
         /// The output.
         path: PathBuf,
     },
-    /// An I/O failure on a path.
-    #[error("{path}: {source}")]
+    /// An I/O failure on a path (the system's error is the [`source`](std::error::Error::source)).
+    #[error("{path}: input/output error")]
     Io {
         /// The path.
         path: PathBuf,

@@ -3,14 +3,14 @@
 //!
 //! An [`Output`] is a file ([`Output::file`]) or a folder ([`Output::folder`]) that a
 //! command is about to write, with the paths the command reads
-//! ([`Output::input`]) and whether replacing is allowed ([`Output::force`]). It is
+//! ([`Output::input`]) and what to do when it exists ([`Output::if_exists`]). It is
 //! written only when:
 //!
 //! 1. it neither is, contains, nor is inside any input, compared by canonical path
 //!    ([`resolve`], [`overlaps`]: symbolic links, `..` and relative paths resolved;
 //!    an output that does not exist yet is resolved through its nearest existing
 //!    ancestor);
-//! 2. it does not exist, or `force` is set and it is of a kind that may be replaced:
+//! 2. it does not exist, or replacing is allowed ([`IfExists::Replace`]) and it is of a kind that may be replaced:
 //!    a regular file for a file output (never a folder, a symbolic link, a device or
 //!    a FIFO), and for a folder output a folder whose every entry is a name that the
 //!    format writes ([`FolderNames`]); otherwise the unexpected entries are listed
@@ -29,7 +29,7 @@
 //!
 //! ```
 //! use std::io::Write;
-//! use betagouv_output::{Error, Output};
+//! use betagouv_output::{Error, IfExists, Output};
 //!
 //! let dir = tempfile::tempdir()?;
 //! let input = dir.path().join("budget.toml");
@@ -37,18 +37,18 @@
 //!
 //! // Writing over the input is refused, whatever the spelling.
 //! let same = dir.path().join("sub/../budget.toml");
-//! let err = Output::file(&same).force(true).input(&input).write_bytes(b"x").unwrap_err();
+//! let err = Output::file(&same).if_exists(IfExists::Replace).input(&input).write_bytes(b"x").unwrap_err();
 //! assert!(matches!(err, Error::OverlapsInput { .. }), "{err}");
 //! assert_eq!(std::fs::read(&input)?, b"[budget]\n");
 //!
-//! // A new file is written; replacing it needs `force`.
+//! // A new file is written; replacing it needs `IfExists::Replace`.
 //! let journal = dir.path().join("budget.journal");
 //! Output::file(&journal).input(&input).write_bytes(b"2016-01-01 x\n")?;
 //! assert!(matches!(
 //!     Output::file(&journal).write_bytes(b"y"),
 //!     Err(Error::Exists { .. })
 //! ));
-//! Output::file(&journal).force(true).write_file(|tmp| {
+//! Output::file(&journal).if_exists(IfExists::Replace).write_file(|tmp| {
 //!     tmp.write_all(b"2017-01-01 y\n").map_err(|e| Error::io(tmp.output(), e))
 //! })?;
 //! assert_eq!(std::fs::read(&journal)?, b"2017-01-01 y\n");
@@ -60,6 +60,7 @@
 
 mod error;
 mod path;
+mod progress;
 mod temp;
 
 use std::ffi::OsString;
@@ -69,6 +70,7 @@ use std::path::{Path, PathBuf};
 
 pub use error::{Error, Overlap, Result};
 pub use path::{overlaps, resolve};
+pub use progress::Progress;
 pub use temp::{TEMPORARY_MARK, live_temporaries, remove_temporaries};
 
 use temp::{Temporary, registry};
@@ -89,6 +91,40 @@ pub struct FolderNames {
     pub accepts: fn(relative: &Path, is_dir: bool) -> bool,
 }
 
+/// What to do when the output already exists.
+///
+/// ```
+/// use betagouv_output::{IfExists, Output};
+/// let dir = tempfile::tempdir()?;
+/// let out = dir.path().join("a.txt");
+/// std::fs::write(&out, "old")?;
+/// assert!(Output::file(&out).write_bytes(b"new").is_err());
+/// Output::file(&out).if_exists(IfExists::Replace).write_bytes(b"new")?;
+/// assert_eq!(std::fs::read(&out)?, b"new");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
+#[non_exhaustive]
+pub enum IfExists {
+    /// Refuse ([`Error::Exists`]): the default.
+    #[default]
+    Refuse,
+    /// Replace it, when it is of a kind that may be replaced (the command line's
+    /// `--force`).
+    Replace,
+}
+
+impl IfExists {
+    /// [`IfExists::Replace`] when `force` (a command line's `--force` flag) is set,
+    /// [`IfExists::Refuse`] otherwise.
+    #[must_use]
+    pub fn replace_when(force: bool) -> Self {
+        if force { Self::Replace } else { Self::Refuse }
+    }
+}
+
 #[derive(Debug, Clone, Copy)]
 enum Kind {
     File,
@@ -100,7 +136,7 @@ enum Kind {
 pub struct Output {
     path: PathBuf,
     kind: Kind,
-    force: bool,
+    if_exists: IfExists,
     inputs: Vec<PathBuf>,
 }
 
@@ -184,7 +220,7 @@ impl Output {
         Self {
             path: path.into(),
             kind: Kind::File,
-            force: false,
+            if_exists: IfExists::Refuse,
             inputs: Vec::new(),
         }
     }
@@ -194,16 +230,24 @@ impl Output {
         Self {
             path: path.into(),
             kind: Kind::Folder(names),
-            force: false,
+            if_exists: IfExists::Refuse,
             inputs: Vec::new(),
         }
     }
 
-    /// Allows replacing an existing output of the right kind.
+    /// What to do when the output exists (default [`IfExists::Refuse`]).
     #[must_use]
-    pub fn force(mut self, force: bool) -> Self {
-        self.force = force;
+    pub fn if_exists(mut self, if_exists: IfExists) -> Self {
+        self.if_exists = if_exists;
         self
+    }
+
+    /// Allows replacing an existing output of the right kind when `force` is set:
+    /// the command line's `--force`, the same as
+    /// [`if_exists`](Output::if_exists)`(`[`IfExists::replace_when`]`(force))`.
+    #[must_use]
+    pub fn force(self, force: bool) -> Self {
+        self.if_exists(IfExists::replace_when(force))
     }
 
     /// Adds a path the command reads (file or folder): the output may not be, contain
@@ -295,7 +339,7 @@ impl Output {
             Err(e) if e.kind() == ErrorKind::NotFound => return Ok(()),
             Err(e) => return Err(Error::io(&self.path, e)),
         };
-        if !self.force {
+        if self.if_exists == IfExists::Refuse {
             return Err(Error::Exists {
                 path: self.path.clone(),
             });

@@ -22,7 +22,8 @@ use crate::error::{Error, Overlap, Result};
 ///
 /// [`Error::Io`] naming the path when a part that exists cannot be resolved
 /// (permission denied, a loop of symbolic links).
-pub fn resolve(path: &Path) -> Result<PathBuf> {
+pub fn resolve(path: impl AsRef<Path>) -> Result<PathBuf> {
+    let path = path.as_ref();
     let mut out = if path.is_absolute() {
         PathBuf::new()
     } else {
@@ -84,7 +85,7 @@ pub fn resolve(path: &Path) -> Result<PathBuf> {
 /// # Errors
 ///
 /// Those of [`resolve`].
-pub fn overlaps(input: &Path, output: &Path) -> Result<Option<Overlap>> {
+pub fn overlaps(input: impl AsRef<Path>, output: impl AsRef<Path>) -> Result<Option<Overlap>> {
     Ok(overlap_of(&resolve(input)?, &resolve(output)?))
 }
 

@@ -406,3 +406,35 @@ fn exchange_never_leaves_the_folder_missing() {
     assert_eq!(entries(&out), ["a"]);
     assert_eq!(entries(dir.path()), ["d"]);
 }
+
+#[test]
+fn an_io_error_names_its_path_and_gives_its_cause_once() {
+    let e = Error::io("/x/y", std::io::Error::other("disk on fire"));
+    assert_eq!(e.to_string(), "/x/y: input/output error");
+    let cause = std::error::Error::source(&e).map(ToString::to_string);
+    assert_eq!(cause.as_deref(), Some("disk on fire"));
+}
+
+#[test]
+fn if_exists_from_a_force_flag() {
+    assert_eq!(IfExists::default(), IfExists::Refuse);
+    assert_eq!(IfExists::replace_when(true), IfExists::Replace);
+    assert_eq!(IfExists::replace_when(false), IfExists::Refuse);
+}
+
+#[cfg(feature = "serde")]
+#[test]
+fn serde_round_trips() {
+    for v in [IfExists::Refuse, IfExists::Replace] {
+        let json = serde_json::to_string(&v).unwrap();
+        assert_eq!(serde_json::from_str::<IfExists>(&json).unwrap(), v);
+    }
+    assert_eq!(
+        serde_json::to_string(&IfExists::Replace).unwrap(),
+        "\"replace\""
+    );
+    for v in [Overlap::Same, Overlap::Inside, Overlap::Contains] {
+        let json = serde_json::to_string(&v).unwrap();
+        assert_eq!(serde_json::from_str::<Overlap>(&json).unwrap(), v);
+    }
+}

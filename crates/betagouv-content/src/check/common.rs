@@ -9,7 +9,7 @@ use betagouv_portfolio::{
 };
 
 use super::{Folder, Here, Out, exact};
-use crate::read::Import;
+use crate::read::{Import, SourceFlag};
 use crate::rules;
 
 /// The eleven `domaine` values the site accepts for a member.
@@ -48,7 +48,7 @@ pub fn member_file_name_ok(name: &str) -> bool {
 /// `member-file-name`, in every rule set: the name of each member `.md` file.
 pub(super) fn member_file_names<'a>(out: &mut Out<'a>, import: &'a Import) {
     for f in &import.files {
-        if f.kind != RecordKind::Member || !f.source.markdown {
+        if f.kind != RecordKind::Member || !f.source.has(SourceFlag::Markdown) {
             continue;
         }
         let name = f.path.file_name().and_then(|n| n.to_str()).unwrap_or("");
@@ -95,7 +95,7 @@ pub(super) fn contact_format(out: &mut Out<'_>, _: &Folder<'_>, s: &Startup) {
 
 /// `quoted-date` at `line`: a date of the record is written as a quoted text.
 fn quoted_date(out: &mut Out<'_>, line: Option<usize>) {
-    if out.source().quoted_dates {
+    if out.source().has(SourceFlag::QuotedDates) {
         out.error(
             line,
             rules::QUOTED_DATE,

@@ -24,7 +24,7 @@ mod current;
 mod schema2017;
 mod schema2020;
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::Path;
 
 use betagouv_portfolio::{
@@ -37,11 +37,12 @@ pub use schema2020::{EVENT_NAMES_2020, PHASE_NAMES_2020};
 
 use crate::error::Result;
 use crate::layout::LayoutKind;
-use crate::read::{Import, ReadOptions, SourceInfo, read_folder};
+use crate::read::{Import, ReadOptions, SourceFlag, SourceInfo, read_folder};
 use crate::rules;
 
 /// Which era's rules apply.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum RuleSet {
     /// 2016: the checks of the site build.
@@ -56,8 +57,19 @@ pub enum RuleSet {
     Current,
 }
 
-/// Knobs of a check.
-#[derive(Debug, Clone, Default)]
+/// Knobs of a check: `CheckOptions::default()` and the `with_*` setters.
+///
+/// ```
+/// use betagouv_content::check::{CheckOptions, RuleSet};
+/// use betagouv_content::rules;
+/// let options = CheckOptions::default()
+///     .with_rules(RuleSet::Current)
+///     .with_skip([rules::MEMBER_FILE_NAME]);
+/// assert_eq!(options.skip, ["member-file-name"]);
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[non_exhaustive]
 pub struct CheckOptions {
     /// How to read the folder.
     pub read: ReadOptions,
@@ -67,8 +79,31 @@ pub struct CheckOptions {
     pub skip: Vec<String>,
 }
 
+impl CheckOptions {
+    /// With `read` as the way to read the folder.
+    #[must_use]
+    pub fn with_read(mut self, read: ReadOptions) -> Self {
+        self.read = read;
+        self
+    }
+
+    /// With the rule set `rules` instead of the one of the folder's era.
+    #[must_use]
+    pub fn with_rules(mut self, rules: impl Into<Option<RuleSet>>) -> Self {
+        self.rules = rules.into();
+        self
+    }
+
+    /// With the rule ids `skip` not reported (replacing any set before).
+    #[must_use]
+    pub fn with_skip<S: Into<String>>(mut self, skip: impl IntoIterator<Item = S>) -> Self {
+        self.skip = skip.into_iter().map(Into::into).collect();
+        self
+    }
+}
+
 /// A check's outcome.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct CheckReport {
     /// The rule set used.
     pub rules: RuleSet,
@@ -165,7 +200,7 @@ impl<'a> Folder<'a> {
                 continue;
             };
             files.insert((f.kind, id), (f.path.as_path(), &f.source));
-            if f.source.markdown {
+            if f.source.has(SourceFlag::Markdown) {
                 match f.kind {
                     RecordKind::Startup => md_startups.insert(id),
                     RecordKind::Organisation => md_orgs.insert(id),
@@ -198,10 +233,7 @@ impl<'a> Folder<'a> {
         static NO_SOURCE: SourceInfo = SourceInfo {
             keys: Vec::new(),
             key_lines: Vec::new(),
-            markdown: false,
-            bom: false,
-            crlf: false,
-            quoted_dates: false,
+            flags: BTreeSet::new(),
             vocabulary: None,
             yaml_line: 0,
             item_keys: Vec::new(),
@@ -336,7 +368,7 @@ fn ours(out: &mut Out<'_>, folder: &Folder<'_>) {
 ///
 /// [`Error::UnknownRule`](crate::Error::UnknownRule) when `options.skip` names a rule
 /// id that is not in [`rules::ALL`]; those of [`read_folder`].
-pub fn check_folder(root: &Path, options: &CheckOptions) -> Result<CheckReport> {
+pub fn check_folder(root: impl AsRef<Path>, options: &CheckOptions) -> Result<CheckReport> {
     if let Some(rule) = options.skip.iter().find(|r| !rules::is_known(r)) {
         return Err(crate::Error::UnknownRule { rule: rule.clone() });
     }
@@ -422,10 +454,7 @@ mod tests {
     fn an_unknown_rule_to_skip_is_refused() {
         let t = tempfile::tempdir().unwrap();
         std::fs::create_dir_all(t.path().join("content/_startups")).unwrap();
-        let options = |skip: &str| CheckOptions {
-            skip: vec![skip.to_owned()],
-            ..CheckOptions::default()
-        };
+        let options = |skip: &str| CheckOptions::default().with_skip([skip]);
         let e = check_folder(t.path(), &options("no-such-rule")).unwrap_err();
         assert!(matches!(&e, crate::Error::UnknownRule { rule } if rule == "no-such-rule"));
         assert!(

@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use betagouv_content::read::{ReadOptions, read_bytes, read_folder};
+use betagouv_content::read::{ReadOptions, SourceFlag, read_bytes, read_folder};
 use betagouv_portfolio::{RecordKind, Severity};
 
 const GOOD: &str =
@@ -108,10 +108,7 @@ fn file_over_the_size_limit() {
         &ReadOptions::default(),
     );
     // A small limit applies too.
-    let options = ReadOptions {
-        max_file_size: 10,
-        ..ReadOptions::default()
-    };
+    let options = ReadOptions::default().with_max_file_size(10);
     let import = read_folder(t.path(), &options).unwrap();
     assert_eq!(
         import
@@ -231,7 +228,7 @@ fn quirks_are_read_and_flagged() {
     );
     assert_eq!(s.phases[1].end, None);
     assert_eq!(s.body, "Body\n");
-    assert!(r.source.quoted_dates);
+    assert!(r.source.has(SourceFlag::QuotedDates));
     assert_eq!(
         s.extra.keys().collect::<Vec<_>>(),
         ["impact_url"]

@@ -5,10 +5,7 @@ use betagouv_portfolio::Severity;
 
 fn check(rel: &str) -> Option<betagouv_content::check::CheckReport> {
     let dir = betagouv_tests::shared_data(rel)?;
-    let options = CheckOptions {
-        skip: vec!["member-file-name".into()],
-        ..CheckOptions::default()
-    };
+    let options = CheckOptions::default().with_skip(["member-file-name"]);
     Some(check_folder(&dir, &options).unwrap())
 }
 

@@ -8,8 +8,8 @@ use std::path::{Path, PathBuf};
 
 use betagouv_content::check::{CheckOptions, RuleSet, check_folder};
 use betagouv_content::layout::LayoutKind;
-use betagouv_content::read::{Import, ReadOptions, VocabularySource, read_folder};
-use betagouv_content::upgrade::upgrade;
+use betagouv_content::read::{Import, ReadOptions, SourceFlag, VocabularySource, read_folder};
+use betagouv_content::upgrade::{UpgradeOptions, upgrade};
 use betagouv_content::write::{WriteOptions, write_import, write_portfolio};
 use betagouv_portfolio::snapshot::StageCounts;
 use betagouv_portfolio::{Portfolio, Severity, Snapshot, SnapshotOptions, Vocabulary};
@@ -179,9 +179,9 @@ fn run(e: &Expect) -> Import {
 fn upgrade_keeps_the_snapshot(era: &str, at: &str, undated: &[&str]) {
     let dir = tempfile::tempdir().unwrap();
     // `upgrade` writes a new folder: an existing one (even empty) needs `force`.
-    assert!(upgrade(&fixture(era), dir.path(), &ReadOptions::default()).is_err());
+    assert!(upgrade(fixture(era), dir.path(), &UpgradeOptions::default()).is_err());
     let out = dir.path().join("new");
-    let up = upgrade(&fixture(era), &out, &ReadOptions::default()).unwrap();
+    let up = upgrade(fixture(era), &out, &UpgradeOptions::default()).unwrap();
     let ids: Vec<_> = up
         .undated
         .iter()
@@ -336,7 +336,7 @@ fn e3_2019() {
         .iter()
         .find(|f| f.path.ends_with("lea.bernard.md"))
         .unwrap();
-    assert!(f.source.quoted_dates);
+    assert!(f.source.has(SourceFlag::QuotedDates));
     let nina = import.portfolio.member("nina.lopez").unwrap();
     assert_eq!(
         (nina.fullname.as_str(), nina.role.as_str()),
@@ -439,11 +439,8 @@ fn e4_2021() {
     assert_eq!(last.startups.by_stage, stages(3, 1, 0, 2, 0, 0));
     // Today's rules on the same folder: what the era accepted fails now.
     let current = check_folder(
-        &fixture("e4-2021"),
-        &CheckOptions {
-            rules: Some(RuleSet::Current),
-            ..CheckOptions::default()
-        },
+        fixture("e4-2021"),
+        &CheckOptions::default().with_rules(RuleSet::Current),
     )
     .unwrap();
     let errors: Vec<_> = diag_list(&current.diagnostics, true)

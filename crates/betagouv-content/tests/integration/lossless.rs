@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use betagouv_content::read::{Import, ReadOptions, read_folder};
-use betagouv_content::write::{WriteOptions, write_import, write_portfolio};
+use betagouv_content::write::{VocabularyKey, WriteOptions, write_import, write_portfolio};
 use betagouv_portfolio::{RecordKind, Value};
 use chrono::NaiveDate;
 
@@ -177,10 +177,7 @@ fn a_wrongly_typed_item_key_is_kept_and_written_back() {
     let w = write_import(
         &first,
         out.path(),
-        &WriteOptions {
-            record_vocabulary: false,
-            ..WriteOptions::default()
-        },
+        &WriteOptions::default().with_vocabulary_key(VocabularyKey::Omit),
     )
     .unwrap();
     assert!(w.diagnostics.is_empty(), "{:#?}", w.diagnostics);
@@ -212,10 +209,7 @@ fn written_path(out: &Path, f: &betagouv_content::read::FileReport) -> PathBuf {
 fn re_emit(rel: &str) -> Option<(usize, usize, usize)> {
     let dir = betagouv_tests::shared_data(rel)?;
     let first = read(&dir);
-    let options = WriteOptions {
-        record_vocabulary: false,
-        ..WriteOptions::default()
-    };
+    let options = WriteOptions::default().with_vocabulary_key(VocabularyKey::Omit);
     let ordered = tempfile::tempdir().unwrap();
     let w = write_import(&first, ordered.path(), &options).unwrap();
     assert!(w.diagnostics.is_empty(), "{:#?}", w.diagnostics);

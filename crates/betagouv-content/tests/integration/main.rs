@@ -9,6 +9,7 @@ mod lossless;
 mod prop_round_trip;
 mod real_data;
 mod round_trip;
+mod serde_round_trip;
 
 use std::path::{Path, PathBuf};
 

@@ -1,7 +1,7 @@
 //! Round trip on generated portfolios: write -> read gives the same portfolio.
 
-use betagouv_content::read::{ReadOptions, read_folder};
-use betagouv_content::write::{WriteOptions, write_portfolio};
+use betagouv_content::read::{Import, ReadOptions, read_folder};
+use betagouv_content::write::{WriteOptions, WriteReport, write_portfolio};
 use betagouv_portfolio::{
     Event, Extra, Incubator, IncubatorId, Member, MemberId, MemberShape, Mission, Organisation,
     OrganisationId, Phase, PhaseField, Portfolio, RecordDate, Sponsor, Startup, StartupId, Value,
@@ -314,6 +314,11 @@ proptest! {
             again.diagnostics,
             w.files.iter().map(|f| std::fs::read_to_string(f).unwrap()).collect::<Vec<_>>().join("\n=====\n")
         );
-        prop_assert_eq!(again.portfolio, p);
+        prop_assert_eq!(&again.portfolio, &p);
+        // The import and the write report read back from JSON as they were.
+        let json = serde_json::to_string(&again).unwrap();
+        prop_assert_eq!(serde_json::from_str::<Import>(&json).unwrap(), again);
+        let json = serde_json::to_string(&w).unwrap();
+        prop_assert_eq!(serde_json::from_str::<WriteReport>(&json).unwrap(), w);
     }
 }

@@ -2,7 +2,7 @@
 //! on generated portfolios; upgrade keeps the snapshot.
 
 use betagouv_content::read::{ReadOptions, read_folder};
-use betagouv_content::upgrade::upgrade;
+use betagouv_content::upgrade::{UpgradeOptions, upgrade};
 use betagouv_content::write::{WriteOptions, write_portfolio};
 use betagouv_portfolio::{Snapshot, SnapshotOptions};
 use chrono::NaiveDate;
@@ -62,7 +62,7 @@ fn upgrade_2016_keeps_the_snapshot() {
     let tmp = tempfile::tempdir().unwrap();
     // A new folder: the output policy refuses an existing one without force.
     let out = tmp.path().join("upgraded");
-    let up = upgrade(&dir, &out, &ReadOptions::default()).unwrap();
+    let up = upgrade(&dir, &out, &UpgradeOptions::default()).unwrap();
     let undated: Vec<_> = up
         .undated
         .iter()

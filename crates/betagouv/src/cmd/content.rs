@@ -5,9 +5,10 @@ use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use betagouv_content::IfExists;
 use betagouv_content::check::{CheckOptions, CheckReport, check_folder};
 use betagouv_content::rules;
-use betagouv_content::upgrade::{Upgrade, upgrade_import};
+use betagouv_content::upgrade::{Upgrade, UpgradeOptions, upgrade_import};
 use betagouv_portfolio::diagnostic::escape_controls;
 use betagouv_portfolio::{Diagnostic, Severity};
 use clap::{Args, Subcommand};
@@ -76,12 +77,13 @@ pub(crate) fn run(command: ContentCommand) -> Result<ExitCode, BoxError> {
 fn upgrade(args: &UpgradeArgs) -> Result<ExitCode, BoxError> {
     // A bad --out is refused before reading; then the loader's report and policy: a
     // file that gives no record stops the upgrade before anything is written.
-    betagouv_content::upgrade::output(&args.old, &args.out, args.force).check()?;
+    let options = UpgradeOptions::default().with_if_exists(IfExists::replace_when(args.force));
+    betagouv_content::upgrade::output(&args.old, &args.out, &options).check()?;
     let loaded = match super::input::load(&args.old, &args.policy)? {
         Ok(loaded) => loaded,
         Err(code) => return Ok(code),
     };
-    let up = upgrade_import(&args.old, loaded.import, &args.out, args.force)?;
+    let up = upgrade_import(&args.old, loaded.import, &args.out, &options)?;
     let failed = up.import.failed_files().count();
     if args.json {
         print_upgrade_json(args, &up, failed)?;
@@ -193,11 +195,9 @@ fn check(args: &CheckArgs) -> Result<ExitCode, BoxError> {
         return Ok(ExitCode::from(2));
     }
     let bar = super::progress::Bar::new("reading");
-    let options = CheckOptions {
-        read: super::progress::read_options(&bar),
-        rules: None,
-        skip: args.skip.clone(),
-    };
+    let options = CheckOptions::default()
+        .with_read(super::progress::read_options(&bar))
+        .with_skip(args.skip.iter().cloned());
     let report = check_folder(dir, &options);
     bar.finish();
     let report = report?;

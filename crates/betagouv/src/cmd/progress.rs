@@ -2,7 +2,6 @@
 //! terminal (nothing on a pipe or in a file, so that logs and tests see no bar).
 
 use std::io::IsTerminal;
-use std::sync::Arc;
 
 use betagouv_content::read::{Progress, ReadOptions};
 use indicatif::{ProgressBar, ProgressStyle};
@@ -46,11 +45,10 @@ impl Bar {
 
 /// Read options of a content folder that move a `reading ... files` bar.
 pub(crate) fn read_options(bar: &Bar) -> ReadOptions {
-    let mut options = ReadOptions::default();
+    let options = ReadOptions::default();
     if bar.0.is_some() {
         let bar = bar.clone();
-        let progress: Progress = Arc::new(move |done, total| bar.update(done, total, "files"));
-        options.progress = Some(progress);
+        return options.with_progress(move |p: Progress<'_>| bar.update(p.done, p.total, "files"));
     }
     options
 }
