@@ -636,6 +636,11 @@ fn build_record(
             .map(|id| AnyRecord::Incubator(record::incubator(&mut ctx, id, entries))),
         RecordKind::Organisation => OrganisationId::new(id.to_owned())
             .map(|id| AnyRecord::Organisation(record::organisation(&mut ctx, id, entries))),
+        // A kind this reader has no collection of (never passed in): no record.
+        _ => {
+            out.diagnostics = ctx.diags;
+            return None;
+        }
     };
     let record = match record {
         Ok(r) => Some(r),

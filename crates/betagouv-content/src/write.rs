@@ -759,6 +759,8 @@ pub fn write_import(
             RecordKind::Member => &mut sources.members,
             RecordKind::Incubator => &mut sources.incubators,
             RecordKind::Organisation => &mut sources.organisations,
+            // A kind this writer does not write.
+            _ => continue,
         };
         if let Some(slot) = list.get_mut(i) {
             *slot = Some(&f.source);

@@ -18,9 +18,15 @@ use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 
+use crate::phase::keyed_text_form;
+
 /// How bad a problem is.
+///
+/// Text form: `error` or `warning`, the same as the JSON one ([`Display`](std::fmt::Display)
+/// and [`FromStr`](std::str::FromStr) round-trip).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum Severity {
     /// The record breaks a rule of its era; output using it may be wrong.
     Error,
@@ -28,18 +34,29 @@ pub enum Severity {
     Warning,
 }
 
-impl fmt::Display for Severity {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
+impl Severity {
+    /// Every severity, the worst first.
+    pub const ALL: [Severity; 2] = [Severity::Error, Severity::Warning];
+
+    /// The key: `error` or `warning`.
+    #[must_use]
+    pub fn key(self) -> &'static str {
+        match self {
             Severity::Error => "error",
             Severity::Warning => "warning",
-        })
+        }
     }
 }
 
+keyed_text_form!(Severity, "severity");
+
 /// Kinds of record.
+///
+/// Text form: `startup`, `member`, `incubator` or `organisation`, the same as the JSON
+/// one ([`Display`](std::fmt::Display) and [`FromStr`](std::str::FromStr) round-trip).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum RecordKind {
     /// A start-up.
     Startup,
@@ -51,16 +68,28 @@ pub enum RecordKind {
     Organisation,
 }
 
-impl fmt::Display for RecordKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
+impl RecordKind {
+    /// Every kind, in the order records are read.
+    pub const ALL: [RecordKind; 4] = [
+        RecordKind::Startup,
+        RecordKind::Member,
+        RecordKind::Incubator,
+        RecordKind::Organisation,
+    ];
+
+    /// The key: `startup`, `member`, `incubator` or `organisation`.
+    #[must_use]
+    pub fn key(self) -> &'static str {
+        match self {
             RecordKind::Startup => "startup",
             RecordKind::Member => "member",
             RecordKind::Incubator => "incubator",
             RecordKind::Organisation => "organisation",
-        })
+        }
     }
 }
+
+keyed_text_form!(RecordKind, "record kind");
 
 /// A position in a file (1-based line and column; column counts characters).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -281,6 +310,39 @@ mod tests {
         );
         let r = Diagnostic::new(Severity::Warning, "x", "m").for_record(RecordKind::Member, "a\nb");
         assert_eq!(r.to_string(), "warning[x] member a\\u{a}b: m");
+    }
+
+    #[test]
+    fn diagnostics_and_summaries_read_back_their_json() {
+        let d = Diagnostic::new(Severity::Error, "invalid-date", "`hier` is not a date")
+            .for_record(RecordKind::Member, "ada.lovelace")
+            .at("content/_authors/ada.lovelace.md", 4, 8);
+        let back: Diagnostic = serde_json::from_str(&serde_json::to_string(&d).unwrap()).unwrap();
+        assert_eq!(back, d);
+        let s = ImportSummary {
+            files: 4,
+            records: 3,
+            dropped_files: 1,
+            errors: 1,
+            warnings: 2,
+        };
+        let back: ImportSummary =
+            serde_json::from_str(&serde_json::to_string(&s).unwrap()).unwrap();
+        assert_eq!(back, s);
+        let c = ProblemCounts::count(&[d]);
+        let back: ProblemCounts = serde_json::from_value(serde_json::to_value(c).unwrap()).unwrap();
+        assert_eq!(back, c);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn severities_and_kinds_round_trip_as_text(i in 0usize..16) {
+            let s = Severity::ALL[i % Severity::ALL.len()];
+            proptest::prop_assert_eq!(s.to_string().parse::<Severity>(), Ok(s));
+            let k = RecordKind::ALL[i % RecordKind::ALL.len()];
+            proptest::prop_assert_eq!(k.to_string().parse::<RecordKind>(), Ok(k));
+            proptest::prop_assert_eq!(serde_json::to_value(k).unwrap(), k.key());
+        }
     }
 
     #[test]

@@ -27,9 +27,23 @@
 //! Time travel rules (current phase, active member) and the site's historical
 //! rules ([`PhaseRule::LastListed`], [`PhaseRule::LatestStart`]) are documented
 //! on [`Startup::phase_at`] and [`Member::status_at`].
+//!
+//! # Features
+//!
+//! - `validate` (default): `validator::Validate` for the records, see
+//!   the module `validate`. Everything else, [`Portfolio::validate`] included,
+//!   works without it.
 #![deny(missing_docs)]
 // docs.rs builds with `--cfg docsrs` and shows which feature each gated item needs.
 #![cfg_attr(docsrs, feature(doc_cfg))]
+
+/// The `chrono` our signatures use (dates are [`chrono::NaiveDate`]): use it to build
+/// dates that match our version.
+pub use chrono;
+/// The `validator` our [`Validate`](validator::Validate) impls use (feature `validate`).
+#[cfg(feature = "validate")]
+#[cfg_attr(docsrs, doc(cfg(feature = "validate")))]
+pub use validator;
 
 pub mod builtin;
 pub mod date;
@@ -42,6 +56,9 @@ pub mod portfolio;
 pub mod rules;
 pub mod snapshot;
 pub mod startup;
+#[cfg(feature = "validate")]
+#[cfg_attr(docsrs, doc(cfg(feature = "validate")))]
+pub mod validate;
 pub mod value;
 
 pub use date::RecordDate;
@@ -49,7 +66,7 @@ pub use diagnostic::{Diagnostic, ImportSummary, Location, ProblemCounts, RecordK
 pub use id::{IdError, IncubatorId, MemberId, OrganisationId, StartupId};
 pub use member::{Member, MemberShape, Mission};
 pub use org::{Incubator, Organisation};
-pub use phase::{Phase, PhaseField, PhaseRule, Stage, Vocabulary};
+pub use phase::{ParseKeyError, Phase, PhaseField, PhaseRule, Stage, Vocabulary};
 pub use portfolio::Portfolio;
 pub use snapshot::{Snapshot, SnapshotOptions};
 pub use startup::{Event, Links, Sponsor, Startup};

@@ -17,11 +17,16 @@ use serde::{Deserialize, Serialize};
 
 use crate::date::RecordDate;
 use crate::id::{IncubatorId, MemberId, StartupId};
+use crate::phase::keyed_text_form;
 use crate::value::Extra;
 
 /// How a member record stored its missions.
+///
+/// Text form: `missions` or `flat`, the same as the JSON one ([`Display`](std::fmt::Display)
+/// and [`FromStr`](std::str::FromStr) round-trip).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum MemberShape {
     /// A `missions` list (since 2019-04).
     #[default]
@@ -29,6 +34,22 @@ pub enum MemberShape {
     /// Top-level `start`, `end`, `employer` (2016 to 2019-04), read as one mission.
     Flat,
 }
+
+impl MemberShape {
+    /// Both shapes, the current one first.
+    pub const ALL: [MemberShape; 2] = [MemberShape::Missions, MemberShape::Flat];
+
+    /// The key: `missions` or `flat`.
+    #[must_use]
+    pub fn key(self) -> &'static str {
+        match self {
+            MemberShape::Missions => "missions",
+            MemberShape::Flat => "flat",
+        }
+    }
+}
+
+keyed_text_form!(MemberShape, "member shape");
 
 /// One mission of a member.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -189,6 +210,25 @@ mod tests {
         assert_eq!(m.status_at(d(2021, 6, 1)), Some("independent"));
         assert_eq!(m.status_at(d(2023, 1, 1)), Some("admin"));
         assert_eq!(m.status_at(d(2019, 1, 1)), None);
+    }
+
+    #[test]
+    fn shapes_round_trip_as_text_and_json() {
+        for s in MemberShape::ALL {
+            assert_eq!(s.to_string().parse::<MemberShape>(), Ok(s));
+            assert_eq!(serde_json::to_value(s).unwrap(), s.key());
+        }
+        assert!("Flat".parse::<MemberShape>().is_err());
+    }
+
+    #[test]
+    fn members_read_back_their_json() {
+        let mut m = Member::new(MemberId::new("ada.lovelace").unwrap(), "Ada Lovelace");
+        m.shape = MemberShape::Flat;
+        m.missions = vec![Mission::new(Some(d(2016, 1, 1)), None, Some("admin"))];
+        m.startups = vec![StartupId::new("mes-aides").unwrap()];
+        let back: Member = serde_json::from_str(&serde_json::to_string(&m).unwrap()).unwrap();
+        assert_eq!(back, m);
     }
 
     #[test]

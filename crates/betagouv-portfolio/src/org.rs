@@ -103,3 +103,24 @@ impl Organisation {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::value::Value;
+
+    #[test]
+    fn incubators_and_organisations_read_back_their_json() {
+        let mut i = Incubator::new(IncubatorId::new("dinum").unwrap(), "Incubateur de la DINUM");
+        i.owner = Some("/organisations/dinum".into());
+        i.highlighted_startups = vec![StartupId::new("mes-aides").unwrap()];
+        i.extra.insert("color", Value::String("#000091".into()));
+        let back: Incubator = serde_json::from_str(&serde_json::to_string(&i).unwrap()).unwrap();
+        assert_eq!(back, i);
+        assert_eq!(back.owner_organisation(), Some("dinum"));
+        let mut o = Organisation::new(OrganisationId::new("pole-emploi").unwrap(), "Pôle emploi");
+        o.kind = Some("operateur".into());
+        let back: Organisation = serde_json::from_str(&serde_json::to_string(&o).unwrap()).unwrap();
+        assert_eq!(back, o);
+    }
+}

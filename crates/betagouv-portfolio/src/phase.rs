@@ -28,7 +28,6 @@
 //! assert_eq!(Vocabulary::V2020.stage_of("Alpha"), Stage::Unknown);
 //! ```
 
-use std::fmt;
 use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
@@ -36,9 +35,37 @@ use serde::{Deserialize, Serialize};
 use crate::date::RecordDate;
 use crate::value::Extra;
 
+/// The text form of a keyed enum (one with `ALL` and `key()`): [`Display`](std::fmt::Display)
+/// writes the key; with `$what`, [`FromStr`] reads it back ([`ParseKeyError`] naming
+/// `$what` and listing the keys).
+macro_rules! keyed_text_form {
+    ($t:ident, $what:literal) => {
+        $crate::phase::keyed_text_form!($t);
+
+        impl ::std::str::FromStr for $t {
+            type Err = $crate::phase::ParseKeyError;
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                $crate::phase::parse_key($what, &$t::ALL, $t::key, s)
+            }
+        }
+    };
+    ($t:ident) => {
+        impl ::std::fmt::Display for $t {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(self.key())
+            }
+        }
+    };
+}
+pub(crate) use keyed_text_form;
+
 /// Where a phase came from in its record.
+///
+/// Text form: the record key, `status` or `phases` ([`Display`](std::fmt::Display) and
+/// [`FromStr`] round-trip).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum PhaseField {
     /// A `status` scalar (with the record's `start`), 2016 to 2020-07.
     Status,
@@ -46,7 +73,27 @@ pub enum PhaseField {
     Phases,
 }
 
+impl PhaseField {
+    /// Both fields, oldest first.
+    pub const ALL: [PhaseField; 2] = [PhaseField::Status, PhaseField::Phases];
+
+    /// The record key: `status` or `phases`.
+    #[must_use]
+    pub fn key(self) -> &'static str {
+        match self {
+            PhaseField::Status => "status",
+            PhaseField::Phases => "phases",
+        }
+    }
+}
+
+keyed_text_form!(PhaseField, "phase field");
+
 /// One phase of a start-up, as written.
+///
+/// A phase has no one-string form (a name, two dates, a comment and unknown keys):
+/// its parts do, [`Stage`] for what the name means and [`RecordDate`] for its dates;
+/// the name is kept as written.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Phase {
     /// The name as written (`construction`, `transfere`, ...).
@@ -85,8 +132,20 @@ impl Phase {
 }
 
 /// What a phase means for the portfolio. The keys are fixed and always present in outputs.
+///
+/// Text form: the [key](Stage::key) (`incubating`, `in_handover`, ...), the same as the
+/// JSON one ([`Display`](std::fmt::Display) and [`FromStr`] round-trip).
+///
+/// ```
+/// use betagouv_portfolio::Stage;
+/// assert_eq!("in_handover".parse::<Stage>()?, Stage::InHandover);
+/// assert_eq!(Stage::TakenOver.to_string(), "taken_over");
+/// assert!("repris".parse::<Stage>().is_err());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum Stage {
     /// Being built by the incubator (investigation, construction, acceleration...).
     Incubating,
@@ -133,37 +192,67 @@ impl Stage {
     }
 }
 
-impl fmt::Display for Stage {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.key())
-    }
-}
+keyed_text_form!(Stage, "stage");
 
-/// Error of [`Stage::from_str`] and [`Vocabulary::from_str`].
+/// Error of the [`FromStr`] of the keyed enums of this crate ([`Stage`], [`Vocabulary`],
+/// [`PhaseRule`], [`PhaseField`], [`Severity`](crate::Severity),
+/// [`RecordKind`](crate::RecordKind)): the text is none of the keys.
+///
+/// ```
+/// use betagouv_portfolio::{ParseKeyError, Stage};
+/// let e: ParseKeyError = "repris".parse::<Stage>().err().ok_or("expected an error")?;
+/// assert_eq!((e.what(), e.value()), ("stage", "repris"));
+/// assert_eq!(
+///     e.to_string(),
+///     "unknown stage \"repris\"; expected one of incubating, in_handover, taken_over, stopped, not_started, unknown"
+/// );
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("unknown {what} {value:?}; expected one of {expected}")]
 pub struct ParseKeyError {
     what: &'static str,
     value: String,
-    expected: &'static str,
+    expected: String,
 }
 
-impl FromStr for Stage {
-    type Err = ParseKeyError;
-    fn from_str(s: &str) -> Result<Self, ParseKeyError> {
-        Stage::ALL
-            .into_iter()
-            .find(|st| st.key() == s)
-            .ok_or_else(|| ParseKeyError {
-                what: "stage",
-                value: s.to_owned(),
-                expected: "incubating, in_handover, taken_over, stopped, not_started, unknown",
-            })
+impl ParseKeyError {
+    /// What was parsed (`stage`, `vocabulary`, `phase rule`, ...).
+    #[must_use]
+    pub fn what(&self) -> &'static str {
+        self.what
+    }
+
+    /// The text that is none of the keys.
+    #[must_use]
+    pub fn value(&self) -> &str {
+        &self.value
     }
 }
 
+/// The value of `all` whose `key` is `s`, else a [`ParseKeyError`] listing the keys.
+pub(crate) fn parse_key<T: Copy>(
+    what: &'static str,
+    all: &[T],
+    key: impl Fn(T) -> &'static str,
+    s: &str,
+) -> Result<T, ParseKeyError> {
+    all.iter()
+        .copied()
+        .find(|v| key(*v) == s)
+        .ok_or_else(|| ParseKeyError {
+            what,
+            value: s.to_owned(),
+            expected: all.iter().map(|v| key(*v)).collect::<Vec<_>>().join(", "),
+        })
+}
+
 /// A phase vocabulary era.
+///
+/// Text form: the [key](Vocabulary::key) (`2016`, `2018`, `2020`, `2026`), the same as
+/// the JSON one ([`Display`](std::fmt::Display) and [`FromStr`] round-trip).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[non_exhaustive]
 pub enum Vocabulary {
     /// `status` values from 2016 to 2018-06.
     #[serde(rename = "2016")]
@@ -329,29 +418,25 @@ impl Vocabulary {
     }
 }
 
-impl fmt::Display for Vocabulary {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.key())
-    }
-}
-
-impl FromStr for Vocabulary {
-    type Err = ParseKeyError;
-    fn from_str(s: &str) -> Result<Self, ParseKeyError> {
-        Vocabulary::ALL
-            .into_iter()
-            .find(|v| v.key() == s)
-            .ok_or_else(|| ParseKeyError {
-                what: "vocabulary",
-                value: s.to_owned(),
-                expected: "2016, 2018, 2020, 2026",
-            })
-    }
-}
+keyed_text_form!(Vocabulary, "vocabulary");
 
 /// How the current phase of a start-up is chosen.
+///
+/// Text form: the command line's, `at-date`, `last-listed`, `latest-start`
+/// ([`Display`](std::fmt::Display) and [`FromStr`] round-trip; [`FromStr`] also takes the
+/// JSON spelling, `at_date`, ...).
+///
+/// ```
+/// use betagouv_portfolio::PhaseRule;
+/// assert_eq!("last-listed".parse::<PhaseRule>()?, PhaseRule::LastListed);
+/// assert_eq!("latest_start".parse::<PhaseRule>()?, PhaseRule::LatestStart);
+/// assert_eq!(PhaseRule::AtDate.to_string(), "at-date");
+/// assert!("today".parse::<PhaseRule>().is_err());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum PhaseRule {
     /// The phase with the latest start on or before the date (ties: the later one in the
     /// list; undated phases ignored). For `status` records, the status, counted as started
@@ -363,6 +448,43 @@ pub enum PhaseRule {
     /// The phase with the greatest start, whatever the date (a planned phase counts): the
     /// site's rule since 2026-05.
     LatestStart,
+}
+
+impl PhaseRule {
+    /// Every rule, the library's first.
+    pub const ALL: [PhaseRule; 3] = [
+        PhaseRule::AtDate,
+        PhaseRule::LastListed,
+        PhaseRule::LatestStart,
+    ];
+
+    /// The command line's name: `at-date`, `last-listed` or `latest-start`.
+    #[must_use]
+    pub fn key(self) -> &'static str {
+        match self {
+            PhaseRule::AtDate => "at-date",
+            PhaseRule::LastListed => "last-listed",
+            PhaseRule::LatestStart => "latest-start",
+        }
+    }
+}
+
+keyed_text_form!(PhaseRule);
+
+impl FromStr for PhaseRule {
+    type Err = ParseKeyError;
+    fn from_str(s: &str) -> Result<Self, ParseKeyError> {
+        parse_key(
+            "phase rule",
+            &PhaseRule::ALL,
+            PhaseRule::key,
+            &s.replace('_', "-"),
+        )
+        .map_err(|mut e| {
+            s.clone_into(&mut e.value);
+            e
+        })
+    }
 }
 
 #[cfg(test)]
@@ -412,5 +534,53 @@ mod tests {
             assert_eq!(v.key().parse::<Vocabulary>(), Ok(v));
         }
         assert!("x".parse::<Stage>().is_err());
+        let e = "at date".parse::<PhaseRule>().err();
+        assert_eq!(
+            e.map(|e| e.to_string()).as_deref(),
+            Some(
+                "unknown phase rule \"at date\"; expected one of at-date, last-listed, latest-start"
+            )
+        );
+    }
+
+    #[test]
+    fn json_keeps_its_spelling() {
+        let json = serde_json::to_string(&(
+            PhaseRule::LatestStart,
+            Stage::InHandover,
+            Vocabulary::V2026,
+            PhaseField::Status,
+        ));
+        assert_eq!(
+            json.unwrap(),
+            r#"["latest_start","in_handover","2026","status"]"#
+        );
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn text_forms_round_trip(i in 0usize..64) {
+            let st = Stage::ALL[i % Stage::ALL.len()];
+            proptest::prop_assert_eq!(st.to_string().parse::<Stage>(), Ok(st));
+            let v = Vocabulary::ALL[i % Vocabulary::ALL.len()];
+            proptest::prop_assert_eq!(v.to_string().parse::<Vocabulary>(), Ok(v));
+            let r = PhaseRule::ALL[i % PhaseRule::ALL.len()];
+            proptest::prop_assert_eq!(r.to_string().parse::<PhaseRule>(), Ok(r));
+            let f = PhaseField::ALL[i % PhaseField::ALL.len()];
+            proptest::prop_assert_eq!(f.to_string().parse::<PhaseField>(), Ok(f));
+        }
+
+        #[test]
+        fn parsing_any_text_never_panics_and_agrees_with_display(s in ".{0,20}") {
+            if let Ok(st) = s.parse::<Stage>() {
+                proptest::prop_assert_eq!(st.to_string(), s.clone());
+            }
+            if let Ok(r) = s.parse::<PhaseRule>() {
+                proptest::prop_assert_eq!(r.to_string(), s.replace('_', "-"));
+            }
+            if let Ok(v) = s.parse::<Vocabulary>() {
+                proptest::prop_assert_eq!(v.to_string(), s);
+            }
+        }
     }
 }

@@ -12,14 +12,14 @@
 
 use std::collections::{BTreeSet, HashSet};
 
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
-use validator::{Validate, ValidationErrors, ValidationErrorsKind};
 
 use crate::date::RecordDate;
 use crate::diagnostic::{Diagnostic, RecordKind, Severity};
 use crate::member::{Member, Mission};
 use crate::org::{Incubator, Organisation};
-use crate::phase::{Phase, PhaseField, Stage, Vocabulary};
+use crate::phase::{Phase, PhaseField, PhaseRule, Stage, Vocabulary};
 use crate::rules;
 use crate::startup::{Sponsor, Startup};
 
@@ -61,23 +61,114 @@ impl Portfolio {
         )
     }
 
-    /// The start-up with id `id`.
+    /// The start-up with id `id` (a [`StartupId`](crate::StartupId) or a text).
     #[must_use]
-    pub fn startup(&self, id: &str) -> Option<&Startup> {
-        self.startups.iter().find(|s| s.id.as_str() == id)
+    pub fn startup(&self, id: impl AsRef<str>) -> Option<&Startup> {
+        by_id(&self.startups, id.as_ref(), |s| s.id.as_str())
     }
 
-    /// The member with id `id`.
+    /// The member with id `id` (a [`MemberId`](crate::MemberId) or a text).
     #[must_use]
-    pub fn member(&self, id: &str) -> Option<&Member> {
-        self.members.iter().find(|m| m.id.as_str() == id)
+    pub fn member(&self, id: impl AsRef<str>) -> Option<&Member> {
+        by_id(&self.members, id.as_ref(), |m| m.id.as_str())
+    }
+
+    /// The incubator record with id `id` (an [`IncubatorId`](crate::IncubatorId) or a
+    /// text); `None` when the portfolio holds no such record (a start-up may still
+    /// name it, see [`Portfolio::referenced_incubators`]).
+    ///
+    /// ```
+    /// use betagouv_portfolio::{Incubator, IncubatorId, Portfolio, Vocabulary};
+    /// let mut p = Portfolio::new(Vocabulary::V2026);
+    /// let dinum = IncubatorId::new("dinum")?;
+    /// p.incubators.push(Incubator::new(dinum.clone(), "Incubateur de la DINUM"));
+    /// assert_eq!(p.incubator(&dinum).map(|i| i.title.as_str()), Some("Incubateur de la DINUM"));
+    /// assert!(p.incubator("FabNum-MI").is_none());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub fn incubator(&self, id: impl AsRef<str>) -> Option<&Incubator> {
+        by_id(&self.incubators, id.as_ref(), |i| i.id.as_str())
+    }
+
+    /// The organisation record with id `id` (an
+    /// [`OrganisationId`](crate::OrganisationId) or a text).
+    #[must_use]
+    pub fn organisation(&self, id: impl AsRef<str>) -> Option<&Organisation> {
+        by_id(&self.organisations, id.as_ref(), |o| o.id.as_str())
+    }
+
+    /// The start-ups of incubator `id`, in portfolio order, counting co-incubation: a
+    /// start-up belongs to every incubator of its `incubators` list when it has one,
+    /// else to its `incubator` (see [`Startup::incubator_ids`]).
+    ///
+    /// ```
+    /// use betagouv_portfolio::{IncubatorId, Portfolio, Startup, StartupId, Vocabulary};
+    /// let mut p = Portfolio::new(Vocabulary::V2026);
+    /// let mut a = Startup::new(StartupId::new("a")?, "A");
+    /// a.incubator = Some(IncubatorId::new("dinum")?);
+    /// let mut b = Startup::new(StartupId::new("b")?, "B");
+    /// b.incubator = Some(IncubatorId::new("dinum")?);
+    /// b.incubators = vec![IncubatorId::new("dinum")?, IncubatorId::new("anct")?];
+    /// p.startups = vec![a, b];
+    /// let ids = |inc: &str| p.startups_of_incubator(inc).map(|s| s.id.as_str()).collect::<Vec<_>>();
+    /// assert_eq!(ids("dinum"), ["a", "b"]);
+    /// assert_eq!(ids("anct"), ["b"]);
+    /// assert!(ids("FabNum-MI").is_empty());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn startups_of_incubator(&self, id: impl AsRef<str>) -> impl Iterator<Item = &Startup> {
+        self.startups
+            .iter()
+            .filter(move |s| s.incubator_ids().any(|i| i.as_str() == id.as_ref()))
+    }
+
+    /// The stage of `startup` at `date` under `rule`, in the portfolio's
+    /// [`vocabulary`](Portfolio::vocabulary) (the one its records were read with):
+    /// [`Startup::stage_at`] without passing the vocabulary back in.
+    ///
+    /// ```
+    /// use betagouv_portfolio::{builtin, PhaseRule, Stage};
+    /// let p = builtin::portfolio_2016();
+    /// let s = p.startup("labonneboite").ok_or("no such start-up")?;
+    /// assert_eq!(p.stage_at(s, builtin::as_of_2016(), PhaseRule::AtDate), Stage::Incubating);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub fn stage_at(&self, startup: &Startup, date: NaiveDate, rule: PhaseRule) -> Stage {
+        self.stage_of_phase(startup.phase_at(date, rule))
+    }
+
+    /// The stage of `startup` at `date` under the library's rule
+    /// ([`PhaseRule::AtDate`]), in the portfolio's vocabulary: the stage of
+    /// [`Startup::current_phase`].
+    ///
+    /// ```
+    /// use betagouv_portfolio::{builtin, Stage};
+    /// let p = builtin::portfolio_2016();
+    /// let s = p.startup("labonneboite").ok_or("no such start-up")?;
+    /// assert_eq!(p.current_stage(s, builtin::as_of_2016()), Stage::Incubating);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub fn current_stage(&self, startup: &Startup, date: NaiveDate) -> Stage {
+        self.stage_of_phase(startup.current_phase(date))
+    }
+
+    /// What `phase` means in the portfolio's vocabulary; [`Stage::NotStarted`] for no
+    /// phase.
+    #[must_use]
+    pub fn stage_of_phase(&self, phase: Option<&Phase>) -> Stage {
+        phase.map_or(Stage::NotStarted, |p| self.vocabulary.stage_of(&p.name))
     }
 
     /// Checks field rules and domain rules and reports every problem found, sorted by
     /// record. Never panics.
     ///
-    /// Rules (stable ids): field rules from the model (`field-required`,
-    /// `field-format`); `duplicate-id`; `startup-no-phase`; `unknown-phase` (a name the
+    /// Rules (stable ids): field rules (`field-required`: a start-up's title and
+    /// pitch, a member's fullname and role, an incubator's title, an organisation's
+    /// name; `field-format`: a start-up's contact without `@`), checked by hand, so
+    /// the same with or without the `validate` feature; `duplicate-id`; `startup-no-phase`; `unknown-phase` (a name the
     /// vocabulary does not define); `duplicate-phase`; `partial-date`, `invalid-date`;
     /// `phase-end-before-start` (error), `phase-end-equals-start`; `status-without-start`;
     /// `mission-end-before-start` (error), `mission-without-start`;
@@ -98,11 +189,11 @@ impl Portfolio {
         }
         for i in &self.incubators {
             let mut push = record_sink(&mut out, RecordKind::Incubator, i.id.as_str());
-            field_rule_problems(&TitleField { title: &i.title }, &mut push);
+            field_rule_problems(&[("title", required(&i.title))], &mut push);
         }
         for o in &self.organisations {
             let mut push = record_sink(&mut out, RecordKind::Organisation, o.id.as_str());
-            field_rule_problems(&NameField { name: &o.name }, &mut push);
+            field_rule_problems(&[("name", required(&o.name))], &mut push);
         }
         out.sort_by(|a, b| a.record.cmp(&b.record));
         out
@@ -137,6 +228,11 @@ impl Portfolio {
             .filter(|o| !o.trim().is_empty())
             .collect()
     }
+}
+
+/// The record of `records` whose id (by `id_of`) is `id`.
+fn by_id<'a, T>(records: &'a [T], id: &str, id_of: impl Fn(&T) -> &str) -> Option<&'a T> {
+    records.iter().find(|r| id_of(r) == id)
 }
 
 /// The ids that references may point to; `None` for a kind the portfolio holds no record
@@ -207,7 +303,12 @@ fn startup_problems(
     known: &KnownIds<'_>,
     push: &mut impl FnMut(Severity, &str, String),
 ) {
-    field_rule_problems(&StartupFields::from(s), push);
+    let fields = [
+        ("contact", contact_format(s.contact.as_deref())),
+        ("mission", required(&s.pitch)),
+        ("title", required(&s.name)),
+    ];
+    field_rule_problems(&fields, push);
     if s.phases.is_empty() {
         push(
             Severity::Warning,
@@ -307,7 +408,11 @@ fn member_problems(
     known: &KnownIds<'_>,
     push: &mut impl FnMut(Severity, &str, String),
 ) {
-    field_rule_problems(&MemberFields::from(m), push);
+    let fields = [
+        ("fullname", required(&m.fullname)),
+        ("role", required(&m.role)),
+    ];
+    field_rule_problems(&fields, push);
     for (i, mission) in m.missions.iter().enumerate() {
         mission_problems(i + 1, mission, known, push);
     }
@@ -359,15 +464,34 @@ fn mission_problems(
     }
 }
 
-/// The field rules broken by a record's fields (`field-required`, `field-format`).
-fn field_rule_problems(v: &impl Validate, push: &mut impl FnMut(Severity, &str, String)) {
-    for (field, rule) in field_problems(v) {
-        push(
-            Severity::Error,
-            rule,
-            format!("field `{field}` {}", rule_text(rule)),
-        );
+/// The field rules broken by a record's fields (`field-required`, `field-format`):
+/// `fields` gives each field's name and the rule it breaks, if any, sorted by name.
+fn field_rule_problems(
+    fields: &[(&str, Option<&'static str>)],
+    push: &mut impl FnMut(Severity, &str, String),
+) {
+    for (field, rule) in fields {
+        if let Some(rule) = rule {
+            push(
+                Severity::Error,
+                rule,
+                format!("field `{field}` {}", rule_text(rule)),
+            );
+        }
     }
+}
+
+/// `field-required` when `text` is empty once trimmed.
+fn required(text: &str) -> Option<&'static str> {
+    text.trim().is_empty().then_some(rules::FIELD_REQUIRED)
+}
+
+/// `field-format` when a given, non-empty contact has no `@` (2016 records may have
+/// an empty or missing contact: only a given one is checked).
+fn contact_format(contact: Option<&str>) -> Option<&'static str> {
+    contact
+        .filter(|c| !c.is_empty() && !c.contains('@'))
+        .map(|_| rules::FIELD_FORMAT)
 }
 
 fn duplicates<'a>(ids: impl Iterator<Item = &'a str>, kind: RecordKind, out: &mut Vec<Diagnostic>) {
@@ -413,86 +537,6 @@ fn rule_text(rule: &str) -> &'static str {
         _ => "has an invalid format",
     }
 }
-
-/// Field rules of a start-up, checked with `validator`.
-#[derive(Validate)]
-struct StartupFields<'a> {
-    #[validate(length(min = 1, code = "field-required"))]
-    title: &'a str,
-    #[validate(length(min = 1, code = "field-required"))]
-    mission: &'a str,
-    #[validate(contains(pattern = "@", code = "field-format"))]
-    contact: Option<&'a str>,
-}
-
-impl<'a> From<&'a Startup> for StartupFields<'a> {
-    fn from(s: &'a Startup) -> Self {
-        Self {
-            title: s.name.trim(),
-            mission: s.pitch.trim(),
-            // 2016 records may have an empty or missing contact; only a given one is checked.
-            contact: s.contact.as_deref().filter(|c| !c.is_empty()),
-        }
-    }
-}
-
-/// Field rules of a member.
-#[derive(Validate)]
-struct MemberFields<'a> {
-    #[validate(length(min = 1, code = "field-required"))]
-    fullname: &'a str,
-    #[validate(length(min = 1, code = "field-required"))]
-    role: &'a str,
-}
-
-impl<'a> From<&'a Member> for MemberFields<'a> {
-    fn from(m: &'a Member) -> Self {
-        Self {
-            fullname: m.fullname.trim(),
-            role: m.role.trim(),
-        }
-    }
-}
-
-/// The title of an incubator.
-#[derive(Validate)]
-struct TitleField<'a> {
-    #[validate(length(min = 1, code = "field-required"))]
-    title: &'a str,
-}
-
-/// The name of an organisation.
-#[derive(Validate)]
-struct NameField<'a> {
-    #[validate(length(min = 1, code = "field-required"))]
-    name: &'a str,
-}
-
-/// `(field, rule id)` of every field rule broken, sorted by field.
-fn field_problems(v: &impl Validate) -> Vec<(String, &'static str)> {
-    let mut out = Vec::new();
-    if let Err(errors) = v.validate() {
-        collect(&errors, &mut out);
-    }
-    out.sort();
-    out
-}
-
-fn collect(errors: &ValidationErrors, out: &mut Vec<(String, &'static str)>) {
-    for (field, kind) in errors.errors() {
-        if let ValidationErrorsKind::Field(list) = kind {
-            for e in list {
-                let rule = if e.code == rules::FIELD_REQUIRED {
-                    rules::FIELD_REQUIRED
-                } else {
-                    rules::FIELD_FORMAT
-                };
-                out.push((field.to_string(), rule));
-            }
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -15,8 +15,9 @@
 //! assert!(rules::ALL.windows(2).all(|w| w[0].id < w[1].id));
 //! ```
 
-/// A rule id and what it reports.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+/// A rule id and what it reports. Serialised as `{"id", "description", "drops_file"}`;
+/// not deserialised: the list is static (look a rule up by id with [`find`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
 pub struct Rule {
     /// The stable kebab-case id.
     pub id: &'static str,

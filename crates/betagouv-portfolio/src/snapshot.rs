@@ -27,11 +27,27 @@ use crate::portfolio::Portfolio;
 /// Key used in `active_by_status` for an active member whose mission has no status.
 pub const NO_STATUS: &str = "unspecified";
 
-/// Knobs of a snapshot.
+/// Knobs of a snapshot: [`Default`], then `with_*` setters (fields may be added).
+///
+/// ```
+/// use betagouv_portfolio::{PhaseRule, SnapshotOptions};
+/// let o = SnapshotOptions::default().with_phase_rule(PhaseRule::LastListed);
+/// assert_eq!(o.phase_rule, PhaseRule::LastListed);
+/// ```
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct SnapshotOptions {
     /// How the current phase is chosen (default: [`PhaseRule::AtDate`]).
     pub phase_rule: PhaseRule,
+}
+
+impl SnapshotOptions {
+    /// The same options, choosing the current phase by `rule`.
+    #[must_use]
+    pub fn with_phase_rule(mut self, rule: PhaseRule) -> Self {
+        self.phase_rule = rule;
+        self
+    }
 }
 
 /// Start-ups counted by stage; every key is always present.
@@ -63,6 +79,18 @@ impl StageCounts {
             Stage::NotStarted => self.not_started,
             Stage::Unknown => self.unknown,
         }
+    }
+
+    /// Counts one more start-up at `stage`.
+    ///
+    /// ```
+    /// use betagouv_portfolio::{snapshot::StageCounts, Stage};
+    /// let mut c = StageCounts::default();
+    /// c.add(Stage::Stopped);
+    /// assert_eq!((c.get(Stage::Stopped), c.total()), (1, 1));
+    /// ```
+    pub fn add(&mut self, stage: Stage) {
+        *self.slot(stage) += 1;
     }
 
     fn slot(&mut self, stage: Stage) -> &mut usize {
@@ -138,10 +166,8 @@ impl Snapshot {
         };
         for s in &portfolio.startups {
             let phase = s.phase_at(at, options.phase_rule);
-            let stage = phase.map_or(Stage::NotStarted, |p| {
-                portfolio.vocabulary.stage_of(&p.name)
-            });
-            *startups.by_stage.slot(stage) += 1;
+            let stage = portfolio.stage_of_phase(phase);
+            startups.by_stage.add(stage);
             if let Some(p) = phase {
                 *startups.by_phase.entry(p.name.clone()).or_default() += 1;
             }
@@ -215,10 +241,7 @@ pub fn monthly_series(
             active_startups: portfolio
                 .startups
                 .iter()
-                .filter(|s| {
-                    s.stage_at(date, portfolio.vocabulary, options.phase_rule)
-                        .is_active()
-                })
+                .filter(|s| portfolio.stage_at(s, date, options.phase_rule).is_active())
                 .count(),
             active_members: portfolio
                 .members

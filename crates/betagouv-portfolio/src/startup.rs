@@ -202,8 +202,31 @@ impl Startup {
         }
     }
 
+    /// The current phase at `date` under the library's rule: [`Startup::phase_at`]
+    /// with [`PhaseRule::AtDate`]. No vocabulary is needed for the phase; for what it
+    /// means, see [`Portfolio::current_stage`](crate::Portfolio::current_stage).
+    ///
+    /// ```
+    /// use betagouv_portfolio::{Phase, Startup, StartupId};
+    /// use betagouv_portfolio::chrono::NaiveDate;
+    /// let d = |s: &str| s.parse::<NaiveDate>();
+    /// let mut s = Startup::new(StartupId::new("mes-aides")?, "Mes Aides");
+    /// s.phases = vec![
+    ///     Phase::new("investigation", Some(d("2014-10-01")?)),
+    ///     Phase::new("construction", Some(d("2015-03-01")?)),
+    /// ];
+    /// assert_eq!(s.current_phase(d("2015-01-01")?).map(|p| p.name.as_str()), Some("investigation"));
+    /// assert!(s.current_phase(d("2014-01-01")?).is_none());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub fn current_phase(&self, date: NaiveDate) -> Option<&Phase> {
+        self.phase_at(date, PhaseRule::AtDate)
+    }
+
     /// The stage at `date`: the stage of [`Startup::phase_at`] in `vocabulary`, or
-    /// [`Stage::NotStarted`] when no phase has started.
+    /// [`Stage::NotStarted`] when no phase has started. With a portfolio at hand,
+    /// [`Portfolio::stage_at`](crate::Portfolio::stage_at) uses its vocabulary.
     #[must_use]
     pub fn stage_at(&self, date: NaiveDate, vocabulary: Vocabulary, rule: PhaseRule) -> Stage {
         self.phase_at(date, rule)

@@ -140,4 +140,27 @@ mod tests {
         assert_eq!(e.get("a"), Some(&Value::Number("1".into())));
         assert_eq!(e.get("a").map(Value::type_name), Some("number"));
     }
+
+    #[test]
+    fn values_read_back_their_json_with_dates_and_order() {
+        let date = NaiveDate::from_ymd_opt(2020, 2, 29).unwrap();
+        let e: Extra = [
+            ("z".to_owned(), Value::Date(date)),
+            (
+                "a".to_owned(),
+                Value::Map(vec![
+                    (
+                        "y".to_owned(),
+                        Value::Seq(vec![Value::Number("1e3".into())]),
+                    ),
+                    ("b".to_owned(), Value::Null),
+                ]),
+            ),
+        ]
+        .into_iter()
+        .collect();
+        let back: Extra = serde_json::from_str(&serde_json::to_string(&e).unwrap()).unwrap();
+        assert_eq!(back, e);
+        assert_eq!(back.keys().collect::<Vec<_>>(), ["z", "a"]);
+    }
 }

@@ -210,7 +210,7 @@ pub fn section(
             (Some(stage), _) => stage,
             (None, Some(p)) => portfolio.vocabulary.stage_of(p),
             (None, None) => portfolio.startup(&s.startup).map_or(Stage::Unknown, |st| {
-                st.stage_at(at, portfolio.vocabulary, options.phase_rule)
+                portfolio.stage_at(st, at, options.phase_rule)
             }),
         };
         by_stage

@@ -69,7 +69,8 @@ impl Lang {
             Stage::TakenOver => l.stage_taken_over,
             Stage::Stopped => l.stage_stopped,
             Stage::NotStarted => l.stage_not_started,
-            Stage::Unknown => l.stage_unknown,
+            // `unknown`, and a stage added later until it has its own label.
+            _ => l.stage_unknown,
         }
     }
 

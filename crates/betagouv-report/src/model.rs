@@ -332,7 +332,7 @@ fn started(s: &Startup, at: NaiveDate, options: &SnapshotOptions) -> bool {
 fn stage_counts(p: &Portfolio, at: NaiveDate, o: &SnapshotOptions) -> StageCounts {
     let mut c = StageCounts::default();
     for s in &p.startups {
-        add_stage(&mut c, s.stage_at(at, p.vocabulary, o.phase_rule));
+        c.add(p.stage_at(s, at, o.phase_rule));
     }
     c
 }
@@ -677,18 +677,6 @@ fn portfolio_section(
     }
 }
 
-/// One more service at `stage`.
-fn add_stage(c: &mut StageCounts, stage: Stage) {
-    match stage {
-        Stage::Incubating => c.incubating += 1,
-        Stage::InHandover => c.in_handover += 1,
-        Stage::TakenOver => c.taken_over += 1,
-        Stage::Stopped => c.stopped += 1,
-        Stage::NotStarted => c.not_started += 1,
-        Stage::Unknown => c.unknown += 1,
-    }
-}
-
 /// Services by current phase as written, by name.
 fn by_phase(p: &Portfolio, as_of: NaiveDate, o: &SnapshotOptions) -> Vec<PhaseCount> {
     let mut phases: BTreeMap<&str, usize> = BTreeMap::new();
@@ -716,13 +704,13 @@ fn by_incubator(
 ) -> Vec<IncubatorRow> {
     let mut incubators: BTreeMap<Option<&str>, StageCounts> = BTreeMap::new();
     for s in &p.startups {
-        let stage = s.stage_at(as_of, p.vocabulary, o.phase_rule);
+        let stage = p.stage_at(s, as_of, o.phase_rule);
         let ids: Vec<Option<&str>> = {
             let v: Vec<_> = s.incubator_ids().map(|i| Some(i.as_str())).collect();
             if v.is_empty() { vec![None] } else { v }
         };
         for id in ids {
-            add_stage(incubators.entry(id).or_default(), stage);
+            incubators.entry(id).or_default().add(stage);
         }
     }
     let mut rows: Vec<IncubatorRow> = incubators
@@ -731,9 +719,7 @@ fn by_incubator(
             id: id.map(str::to_owned),
             label: match id {
                 Some(id) => p
-                    .incubators
-                    .iter()
-                    .find(|i| i.id.as_str() == id)
+                    .incubator(id)
                     .map_or_else(|| id.to_owned(), |i| i.title.clone()),
                 None => lang.labels().no_incubator.to_owned(),
             },
@@ -769,11 +755,6 @@ fn stages_reached(
     o: &SnapshotOptions,
 ) -> Vec<Stage> {
     match s.phase_field {
-        PhaseField::Status => s
-            .phase_at(as_of, o.phase_rule)
-            .map(|ph| vocabulary.stage_of(&ph.name))
-            .into_iter()
-            .collect(),
         PhaseField::Phases => s
             .phases
             .iter()
@@ -784,6 +765,12 @@ fn stages_reached(
                     .is_some_and(|d| d <= as_of)
             })
             .map(|ph| vocabulary.stage_of(&ph.name))
+            .collect(),
+        // `status` (and a field added later): the current phase alone.
+        _ => s
+            .phase_at(as_of, o.phase_rule)
+            .map(|ph| vocabulary.stage_of(&ph.name))
+            .into_iter()
             .collect(),
     }
 }

@@ -191,6 +191,8 @@ impl<'a> Folder<'a> {
             RecordKind::Member => p.members.get(i).map(|m| m.id.as_str()),
             RecordKind::Incubator => p.incubators.get(i).map(|x| x.id.as_str()),
             RecordKind::Organisation => p.organisations.get(i).map(|x| x.id.as_str()),
+            // A kind this crate does not read has no record here.
+            _ => None,
         };
         let mut files = HashMap::new();
         let mut md_startups = HashSet::new();

@@ -430,9 +430,7 @@ fn e4_2021() {
     let last = Snapshot::compute(
         &import.portfolio,
         at,
-        &SnapshotOptions {
-            phase_rule: betagouv_portfolio::PhaseRule::LastListed,
-        },
+        &SnapshotOptions::default().with_phase_rule(betagouv_portfolio::PhaseRule::LastListed),
     );
     // romeo alumni, sierra acceleration, tango construction, uniform alumni, victor
     // transfer, whiskey investigation.
@@ -511,9 +509,7 @@ fn e5_2026() {
     let latest = Snapshot::compute(
         p,
         date("2026-08-20"),
-        &SnapshotOptions {
-            phase_rule: betagouv_portfolio::PhaseRule::LatestStart,
-        },
+        &SnapshotOptions::default().with_phase_rule(betagouv_portfolio::PhaseRule::LatestStart),
     );
     assert_eq!(latest.startups.by_stage, stages(2, 2, 2, 2, 0, 0));
 }

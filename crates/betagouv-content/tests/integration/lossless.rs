@@ -198,6 +198,7 @@ fn written_path(out: &Path, f: &betagouv_content::read::FileReport) -> PathBuf {
         RecordKind::Member => "_authors",
         RecordKind::Incubator => "_incubators",
         RecordKind::Organisation => "_organisations",
+        k => panic!("no folder for {k}"),
     };
     out.join("content").join(folder).join(format!("{id}.md"))
 }

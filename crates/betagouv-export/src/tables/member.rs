@@ -1,6 +1,6 @@
 //! The `member`, `mission` and `mission_startup` tables.
 
-use betagouv_portfolio::{Member, MemberShape, Mission, RecordKind, StartupId};
+use betagouv_portfolio::{Member, Mission, RecordKind, StartupId};
 
 use super::types::{B, D, I, S};
 use super::{
@@ -76,15 +76,7 @@ const MEMBER_COLUMNS: &[Column<Member>] = &[
         "record_shape",
         S,
         "missions (a missions list) or flat (2016-2019 start/end/employer, read as one mission)",
-        |r, _| {
-            Cell::Text(
-                match r.item.shape {
-                    MemberShape::Missions => "missions",
-                    MemberShape::Flat => "flat",
-                }
-                .to_owned(),
-            )
-        },
+        |r, _| Cell::Text(r.item.shape.to_string()),
     ),
     col("competences", S, PIPE, |r, _| joined(&r.item.competences)),
     col("teams", S, PIPE, |r, _| joined(&r.item.teams)),

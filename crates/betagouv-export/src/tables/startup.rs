@@ -3,8 +3,7 @@
 use rust_decimal::Decimal;
 
 use betagouv_portfolio::{
-    Diagnostic, Event, Phase, PhaseField, PhaseRule, RecordKind, Severity, Sponsor, Startup, Value,
-    rules,
+    Diagnostic, Event, Phase, PhaseRule, RecordKind, Severity, Sponsor, Startup, Value, rules,
 };
 
 use super::types::{B, D, I, S};
@@ -156,15 +155,7 @@ const STARTUP_COLUMNS: &[Column<Startup>] = &[
         "phase_source",
         S,
         "where phases come from: status (2016-2020 records) or phases",
-        |r, _| {
-            Cell::Text(
-                match r.item.phase_field {
-                    PhaseField::Status => "status",
-                    PhaseField::Phases => "phases",
-                }
-                .to_owned(),
-            )
-        },
+        |r, _| Cell::Text(r.item.phase_field.to_string()),
     ),
     col("first_start", D, "earliest phase start", |r, _| {
         r.item.first_start().map_or(Cell::Null, Cell::Date)

@@ -102,6 +102,7 @@ pub fn portfolio_2016() -> Portfolio {
 /// JSON and TOML: the [key](ClaimUnit::key).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum ClaimUnit {
     /// A count (people, services, partners).
     Count,
@@ -131,7 +132,8 @@ impl ClaimUnit {
     }
 }
 
-/// A figure as the annual report published it.
+/// A figure as the annual report published it. Serialised, not deserialised: the
+/// figures are a static table ([`published_2016`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub struct PublishedClaim {
     /// Stable key (`people`, `budget_total`, `services`, ...).

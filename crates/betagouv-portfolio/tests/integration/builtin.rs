@@ -7,7 +7,7 @@ fn check_stage(rule: PhaseRule, expected: [(Stage, usize); 6]) {
     let s = Snapshot::compute(
         &p,
         builtin::as_of_2016(),
-        &SnapshotOptions { phase_rule: rule },
+        &SnapshotOptions::default().with_phase_rule(rule),
     );
     for (stage, n) in expected {
         assert_eq!(s.startups.by_stage.get(stage), n, "{stage}");
@@ -91,4 +91,22 @@ fn before_the_first_start_nothing_has_started() {
     assert_eq!(s.startups.by_stage.not_started, 26);
     assert_eq!(s.startups.by_phase.values().sum::<usize>(), 1);
     assert_eq!(s.members.active, 0);
+}
+
+#[test]
+fn the_builtin_portfolio_reads_back_its_json() {
+    let p = builtin::portfolio_2016();
+    let json = serde_json::to_string(&p).unwrap();
+    let back: betagouv_portfolio::Portfolio = serde_json::from_str(&json).unwrap();
+    assert_eq!(back, p);
+    for s in &p.startups {
+        let back: betagouv_portfolio::Startup =
+            serde_json::from_value(serde_json::to_value(s).unwrap()).unwrap();
+        assert_eq!(&back, s);
+    }
+    for m in &p.members {
+        let back: betagouv_portfolio::Member =
+            serde_json::from_value(serde_json::to_value(m).unwrap()).unwrap();
+        assert_eq!(&back, m);
+    }
 }

@@ -3,8 +3,8 @@
 
 use betagouv_portfolio::snapshot::{Snapshot, SnapshotOptions, monthly_series};
 use betagouv_portfolio::{
-    Extra, Member, MemberId, Mission, Phase, PhaseField, PhaseRule, Portfolio, RecordDate, Startup,
-    StartupId, Vocabulary,
+    Extra, IncubatorId, Member, MemberId, Mission, Phase, PhaseField, PhaseRule, Portfolio,
+    RecordDate, Startup, StartupId, Vocabulary,
 };
 use chrono::NaiveDate;
 use proptest::prelude::*;
@@ -45,21 +45,34 @@ fn phase() -> impl Strategy<Value = Phase> {
     })
 }
 
+/// A main incubator (or none) and a co-incubation list, among three ids.
+fn incubation() -> impl Strategy<Value = (Option<IncubatorId>, Vec<IncubatorId>)> {
+    let id = || (0u8..3).prop_map(|n| IncubatorId::new(format!("i{n}")).unwrap());
+    (prop::option::of(id()), prop::collection::vec(id(), 0..3))
+}
+
 fn startup(i: usize) -> impl Strategy<Value = Startup> {
-    (prop::collection::vec(phase(), 0..5), any::<bool>()).prop_map(move |(phases, status)| {
-        let mut s = Startup::new(StartupId::new(format!("s{i}")).unwrap(), "S");
-        s.phase_field = if status {
-            PhaseField::Status
-        } else {
-            PhaseField::Phases
-        };
-        s.phases = if status {
-            phases.into_iter().take(1).collect()
-        } else {
-            phases
-        };
-        s
-    })
+    (
+        prop::collection::vec(phase(), 0..5),
+        any::<bool>(),
+        incubation(),
+    )
+        .prop_map(move |(phases, status, (incubator, incubators))| {
+            let mut s = Startup::new(StartupId::new(format!("s{i}")).unwrap(), "S");
+            s.incubator = incubator;
+            s.incubators = incubators;
+            s.phase_field = if status {
+                PhaseField::Status
+            } else {
+                PhaseField::Phases
+            };
+            s.phases = if status {
+                phases.into_iter().take(1).collect()
+            } else {
+                phases
+            };
+            s
+        })
 }
 
 fn mission() -> impl Strategy<Value = Mission> {
@@ -125,7 +138,7 @@ fn covering(m: &Mission, d: NaiveDate) -> bool {
 proptest! {
     #[test]
     fn snapshot_counts_sum_to_the_total(p in portfolio(), at in 0i64..3000, rule in rule()) {
-        let s = Snapshot::compute(&p, day(at), &SnapshotOptions { phase_rule: rule });
+        let s = Snapshot::compute(&p, day(at), &SnapshotOptions::default().with_phase_rule(rule));
         prop_assert_eq!(s.startups.total, p.startups.len());
         prop_assert_eq!(s.startups.by_stage.total(), s.startups.total);
         prop_assert_eq!(
@@ -179,6 +192,52 @@ proptest! {
             let s = Snapshot::compute(&p, pt.date, &opts);
             prop_assert_eq!(pt.active_members, s.members.active);
             prop_assert_eq!(pt.active_startups, s.startups.by_stage.incubating + s.startups.by_stage.in_handover);
+        }
+    }
+
+    #[test]
+    fn portfolio_snapshot_and_options_read_back_their_json(
+        p in portfolio(),
+        at in 0i64..3000,
+        rule in rule(),
+    ) {
+        let back: Portfolio = serde_json::from_str(&serde_json::to_string(&p).unwrap()).unwrap();
+        prop_assert_eq!(&back, &p);
+        let opts = SnapshotOptions::default().with_phase_rule(rule);
+        let back: SnapshotOptions = serde_json::from_value(serde_json::to_value(opts).unwrap()).unwrap();
+        prop_assert_eq!(back, opts);
+        let s = Snapshot::compute(&p, day(at), &opts);
+        let back: Snapshot = serde_json::from_str(&serde_json::to_string(&s).unwrap()).unwrap();
+        prop_assert_eq!(back, s);
+        let series = monthly_series(&p, day(at), day(at + 60), &opts);
+        let back: Vec<betagouv_portfolio::snapshot::SeriesPoint> = serde_json::from_value(serde_json::to_value(&series).unwrap()).unwrap();
+        prop_assert_eq!(back, series);
+    }
+
+    #[test]
+    fn helpers_agree_with_the_long_forms(p in portfolio(), at in 0i64..3000, rule in rule()) {
+        let d = day(at);
+        for s in &p.startups {
+            prop_assert_eq!(s.current_phase(d), s.phase_at(d, PhaseRule::AtDate));
+            prop_assert_eq!(p.current_stage(s, d), s.stage_at(d, p.vocabulary, PhaseRule::AtDate));
+            prop_assert_eq!(p.stage_at(s, d, rule), s.stage_at(d, p.vocabulary, rule));
+        }
+        // Every start-up is counted once per incubator it names, co-incubation included.
+        for inc in ["i0", "i1", "i2", "i3"] {
+            let got: Vec<&str> = p.startups_of_incubator(inc).map(|s| s.id.as_str()).collect();
+            let expected: Vec<&str> = p
+                .startups
+                .iter()
+                .filter(|s| {
+                    if s.incubators.is_empty() {
+                        s.incubator.as_ref().is_some_and(|i| i.as_str() == inc)
+                    } else {
+                        s.incubators.iter().any(|i| i.as_str() == inc)
+                    }
+                })
+                .map(|s| s.id.as_str())
+                .collect();
+            prop_assert_eq!(got, expected);
         }
     }
 

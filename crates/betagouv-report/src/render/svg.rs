@@ -37,7 +37,8 @@ pub fn stage_color(stage: Stage) -> &'static str {
         Stage::TakenOver => "#298641",
         Stage::Stopped => "#E91719",
         Stage::NotStarted => TEXT_MUTED,
-        Stage::Unknown => "#29598F",
+        // `unknown`, and a stage added later until it has its own colour.
+        _ => "#29598F",
     }
 }
 
@@ -170,9 +171,8 @@ fn pattern_defs(out: &mut String, id: &str, stages: &[Stage]) {
             Stage::Stopped => {
                 "<path d=\"M0,3 L6,3\" stroke=\"#fff\" stroke-width=\"1.5\"/>".to_owned()
             }
-            Stage::NotStarted | Stage::Unknown => {
-                "<path d=\"M3,0 L3,6\" stroke=\"#fff\" stroke-width=\"1.5\"/>".to_owned()
-            }
+            // Not started, unknown, and a stage added later.
+            _ => "<path d=\"M3,0 L3,6\" stroke=\"#fff\" stroke-width=\"1.5\"/>".to_owned(),
         };
         let _ = write!(
             out,

@@ -6,6 +6,7 @@ use betagouv_portfolio::diagnostic::escape_controls;
 use betagouv_portfolio::snapshot::{Snapshot, SnapshotOptions, monthly_series};
 use betagouv_portfolio::{PhaseRule, Portfolio, Stage};
 use chrono::{Months, NaiveDate};
+use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
 use clap::{Args, Subcommand, ValueEnum};
 use comfy_table::{Table, presets::UTF8_FULL_CONDENSED};
 
@@ -20,25 +21,19 @@ pub(crate) enum PortfolioCommand {
     Snapshot(SnapshotArgs),
 }
 
-/// Current-phase rule, as named on the command line.
-#[derive(Debug, Clone, Copy, ValueEnum)]
-pub(crate) enum RuleArg {
-    /// Latest phase started on or before the date (the library's rule).
-    AtDate,
-    /// Last listed phase (the site's rule 2020-07 to 2026-05).
-    LastListed,
-    /// Greatest start whatever the date (the site's rule since 2026-05).
-    LatestStart,
-}
-
-impl From<RuleArg> for PhaseRule {
-    fn from(r: RuleArg) -> Self {
-        match r {
-            RuleArg::AtDate => PhaseRule::AtDate,
-            RuleArg::LastListed => PhaseRule::LastListed,
-            RuleArg::LatestStart => PhaseRule::LatestStart,
+/// `--rule`: a [`PhaseRule`] by its text form ([`PhaseRule::from_str`](std::str::FromStr)),
+/// listed with a description in `--help`.
+fn rule_parser() -> impl TypedValueParser<Value = PhaseRule> {
+    let help = |r: PhaseRule| match r {
+        PhaseRule::AtDate => "Latest phase started on or before the date (the library's rule)",
+        PhaseRule::LastListed => "Last listed phase (the site's rule 2020-07 to 2026-05)",
+        PhaseRule::LatestStart => {
+            "Greatest start whatever the date (the site's rule since 2026-05)"
         }
-    }
+        _ => "",
+    };
+    PossibleValuesParser::new(PhaseRule::ALL.map(|r| PossibleValue::new(r.key()).help(help(r))))
+        .try_map(|s| s.parse::<PhaseRule>())
 }
 
 /// Period of a series, as named on the command line.
@@ -61,8 +56,8 @@ pub(crate) struct SnapshotArgs {
     #[arg(long)]
     json: bool,
     /// How the current phase is chosen.
-    #[arg(long, value_enum, default_value = "at-date")]
-    rule: RuleArg,
+    #[arg(long, value_parser = rule_parser(), default_value_t = PhaseRule::AtDate)]
+    rule: PhaseRule,
     /// Also print a series of active start-ups and members, one point per period
     /// (counted at the period's last day), from --from to --to.
     #[arg(long, value_enum, value_name = "PERIOD", conflicts_with = "json")]
@@ -119,9 +114,7 @@ pub(crate) fn snapshot(
     args: &SnapshotArgs,
     diagnostics: &[betagouv_portfolio::Diagnostic],
 ) -> Result<ExitCode, BoxError> {
-    let options = SnapshotOptions {
-        phase_rule: args.rule.into(),
-    };
+    let options = SnapshotOptions::default().with_phase_rule(args.rule);
     let series = args.series(at)?;
     let mut snap = Snapshot::compute(portfolio, at, &options);
     snap.add_problems(diagnostics);
@@ -163,10 +156,7 @@ fn print_snapshot(snap: &Snapshot, portfolio: &Portfolio) -> Result<(), BoxError
     )?;
     let mut t = table(["start-ups by stage", "count"]);
     for s in Stage::ALL {
-        t.add_row([
-            s.key().to_owned(),
-            snap.startups.by_stage.get(s).to_string(),
-        ]);
+        t.add_row([s.to_string(), snap.startups.by_stage.get(s).to_string()]);
     }
     t.add_row(["total".to_owned(), snap.startups.total.to_string()]);
     outln!("{t}")?;
