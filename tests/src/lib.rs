@@ -74,3 +74,65 @@ pub fn require_tool(name: &str, args: &[&str]) -> bool {
 #[cfg(doctest)]
 #[doc = include_str!("../../README.md")]
 struct WorkspaceReadmeDoctests;
+
+/// A Rust source file of the workspace: its path relative to `crates/` (with `/`) and
+/// its text.
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    /// The path under `crates/`, e.g. `betagouv-content/src/read.rs`.
+    pub path: String,
+    /// The file's text.
+    pub text: String,
+}
+
+/// The root of the workspace.
+#[must_use]
+pub fn workspace_root() -> PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+/// Every `.rs` file under each `crates/<name>/src` (names sorted, then paths sorted),
+/// for the crates whose name passes `keep`.
+///
+/// # Panics
+///
+/// When a folder or file cannot be read: the test fails.
+#[must_use]
+pub fn crate_sources(keep: impl Fn(&str) -> bool) -> Vec<SourceFile> {
+    fn rust_files(dir: &std::path::Path, out: &mut Vec<PathBuf>) {
+        let mut entries: Vec<_> = std::fs::read_dir(dir)
+            .expect("readable folder")
+            .map(|e| e.expect("entry").path())
+            .collect();
+        entries.sort();
+        for path in entries {
+            if path.is_dir() {
+                rust_files(&path, out);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                out.push(path);
+            }
+        }
+    }
+    let crates = workspace_root().join("crates");
+    let mut names: Vec<_> = std::fs::read_dir(&crates)
+        .expect("crates/")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .filter(|n| keep(n) && crates.join(n).join("src").is_dir())
+        .collect();
+    names.sort();
+    let mut files = Vec::new();
+    for name in names {
+        rust_files(&crates.join(name).join("src"), &mut files);
+    }
+    files
+        .into_iter()
+        .map(|p| SourceFile {
+            text: std::fs::read_to_string(&p).expect("UTF-8 source"),
+            path: p
+                .strip_prefix(&crates)
+                .expect("under crates/")
+                .to_string_lossy()
+                .replace('\\', "/"),
+        })
+        .collect()
+}

@@ -7,8 +7,6 @@
 //! tests { .. }` and `tests.rs` files) are not library code and are skipped.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // tests fail loudly
 
-use std::path::{Path, PathBuf};
-
 /// The longest a library function may be, in lines (signature and closing brace included).
 const MAX_LINES: usize = 120;
 
@@ -98,50 +96,18 @@ fn functions_of(file: &str, text: &str) -> Vec<Function> {
     found
 }
 
-fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let mut entries: Vec<_> = std::fs::read_dir(dir)
-        .expect("readable folder")
-        .map(|e| e.expect("entry").path())
-        .collect();
-    entries.sort();
-    for path in entries {
-        if path.is_dir() {
-            rust_files(&path, out);
-        } else if path.extension().is_some_and(|e| e == "rs")
-            && path.file_name().is_some_and(|n| n != "tests.rs")
-        {
-            out.push(path);
-        }
-    }
-}
-
 /// Every library function of the workspace, longest first.
-fn library_functions(root: &Path) -> Vec<Function> {
-    let crates = root.join("crates");
+fn library_functions() -> Vec<Function> {
     let mut all = Vec::new();
-    let mut names: Vec<_> = std::fs::read_dir(&crates)
-        .expect("crates/")
-        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
-    for name in names
-        .iter()
-        .filter(|n| !NOT_LIBRARIES.contains(&n.as_str()))
+    // `tests.rs` files are test modules (`#[cfg(test)] mod tests;`).
+    for file in betagouv_tests::crate_sources(|name| !NOT_LIBRARIES.contains(&name))
+        .into_iter()
+        .filter(|f| !f.path.ends_with("/tests.rs"))
     {
-        let mut files = Vec::new();
-        rust_files(&crates.join(name).join("src"), &mut files);
-        for path in files {
-            let text = std::fs::read_to_string(&path).expect("UTF-8 source");
-            let rel = path.strip_prefix(&crates).expect("under crates/");
-            all.extend(functions_of(&rel.to_string_lossy(), &text));
-        }
+        all.extend(functions_of(&file.path, &file.text));
     }
     all.sort_by(|a, b| b.lines.cmp(&a.lines).then_with(|| a.file.cmp(&b.file)));
     all
-}
-
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
 }
 
 fn is_data_table(f: &Function) -> bool {
@@ -152,7 +118,7 @@ fn is_data_table(f: &Function) -> bool {
 
 #[test]
 fn no_library_function_is_longer_than_the_limit() {
-    let too_long: Vec<String> = library_functions(&root())
+    let too_long: Vec<String> = library_functions()
         .into_iter()
         .filter(|f| f.lines > MAX_LINES && !is_data_table(f))
         .map(|f| {
@@ -192,9 +158,10 @@ fn documented_longest(text: &str) -> Vec<(usize, String, String)> {
 #[test]
 fn architecture_lists_the_five_longest_functions() {
     let text =
-        std::fs::read_to_string(root().join("docs/ARCHITECTURE.md")).expect("ARCHITECTURE.md");
+        std::fs::read_to_string(betagouv_tests::workspace_root().join("docs/ARCHITECTURE.md"))
+            .expect("ARCHITECTURE.md");
     let documented = documented_longest(&text);
-    let measured: Vec<Function> = library_functions(&root()).into_iter().take(5).collect();
+    let measured: Vec<Function> = library_functions().into_iter().take(5).collect();
     let expected: Vec<String> = measured
         .iter()
         .map(|f| format!("| {} | `{}` | `crates/{}` | … |", f.lines, f.name, f.file))

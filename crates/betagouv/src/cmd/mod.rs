@@ -99,7 +99,11 @@ mod tests {
         // The crate's README (published with it; the workspace README's commands are
         // run by the CLI tests, `readme::`).
         let commands = readme_commands(include_str!("../../README.md"));
-        assert!(commands.len() >= 5, "only {} commands found", commands.len());
+        assert!(
+            commands.len() >= 5,
+            "only {} commands found",
+            commands.len()
+        );
         for words in commands {
             if let Err(e) = Cli::try_parse_from(&words) {
                 panic!("README.md: `{}` does not parse:\n{e}", words.join(" "));
@@ -110,6 +114,9 @@ mod tests {
     #[test]
     fn the_readme_scan_drops_comments_and_redirections() {
         let readme = "```sh\nbetagouv completions bash > f # c\ncargo run\n```\nbetagouv x\n";
-        assert_eq!(readme_commands(readme), [["betagouv", "completions", "bash"]]);
+        assert_eq!(
+            readme_commands(readme),
+            [["betagouv", "completions", "bash"]]
+        );
     }
 }

@@ -29,7 +29,11 @@ fn readme_commands() -> Vec<Vec<String>> {
 #[test]
 fn every_command_of_the_workspace_readme_is_accepted() {
     let commands = readme_commands();
-    assert!(commands.len() >= 10, "only {} commands found", commands.len());
+    assert!(
+        commands.len() >= 10,
+        "only {} commands found",
+        commands.len()
+    );
     for args in commands {
         betagouv().args(&args).arg("--help").assert().success();
     }
