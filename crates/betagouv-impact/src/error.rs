@@ -69,18 +69,21 @@ pub enum Error {
         problem: &'static str,
     },
     /// The CSV could not be read: a malformed record (with the line, the
-    /// field number when known and the reason) or an I/O error.
+    /// field number when known and the reason) or an I/O error (reason
+    /// "read error", the I/O error as the [`source`](std::error::Error::source)).
+    /// The CSV parser's own error type is not part of this API.
     #[error("line {line}{}: {reason}", column.map_or_else(String::new, |c| format!(", column {c}")))]
     Csv {
         /// 1-based line where the record starts (0 when unknown).
         line: u64,
         /// 1-based field number where the problem is, when known.
         column: Option<usize>,
-        /// What is wrong (e.g. "expected 3 fields as in the header, found 2").
+        /// What is wrong (e.g. "expected 3 fields as in the header, found 2",
+        /// "read error").
         reason: String,
-        /// The underlying error, when there is one.
+        /// The I/O error, when reading failed.
         #[source]
-        source: Option<csv::Error>,
+        source: Option<std::io::Error>,
     },
     /// A column the computation reads is named twice in the CSV header.
     #[error("line 1: column {column:?} appears twice in the header (columns {first} and {second})")]

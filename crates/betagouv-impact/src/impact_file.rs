@@ -1,7 +1,10 @@
 //! The impact file: each start-up's evaluations and KPIs, in TOML.
 //!
-//! The format is documented with examples in `docs/impact.md`.
+//! The format is documented with examples in `docs/impact.md`. The types
+//! are always available (with serde); reading the TOML text needs the
+//! `toml` feature.
 
+#[cfg(feature = "toml")]
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
@@ -229,6 +232,7 @@ impl Kpi {
 }
 
 /// 1-based line and column (in characters) of a byte offset.
+#[cfg(feature = "toml")]
 fn line_column(text: &str, offset: usize) -> (usize, usize) {
     let offset = offset.min(text.len());
     let mut start = offset;
@@ -241,6 +245,16 @@ fn line_column(text: &str, offset: usize) -> (usize, usize) {
     (line, before[line_start..].chars().count() + 1)
 }
 
+impl ImpactFile {
+    /// The start-up with this id.
+    #[must_use]
+    pub fn startup(&self, id: &str) -> Option<&StartupImpact> {
+        self.startup.iter().find(|s| s.id == id)
+    }
+}
+
+#[cfg(feature = "toml")]
+#[cfg_attr(docsrs, doc(cfg(feature = "toml")))]
 impl ImpactFile {
     /// Parses an impact file. `path` is only used in error messages.
     ///
@@ -308,22 +322,18 @@ impl ImpactFile {
                     .any(|e| !evaluations.insert(e.id.as_str()))
         })
     }
-
-    /// The start-up with this id.
-    #[must_use]
-    pub fn startup(&self, id: &str) -> Option<&StartupImpact> {
-        self.startup.iter().find(|s| s.id == id)
-    }
 }
 
 /// The ids of an impact file with their positions, read only to locate
 /// duplicates.
+#[cfg(feature = "toml")]
 #[derive(Deserialize)]
 struct SpanFile {
     #[serde(default)]
     startup: Vec<SpanStartup>,
 }
 
+#[cfg(feature = "toml")]
 #[derive(Deserialize)]
 struct SpanStartup {
     id: toml::Spanned<String>,
@@ -331,11 +341,13 @@ struct SpanStartup {
     evaluation: Vec<SpanId>,
 }
 
+#[cfg(feature = "toml")]
 #[derive(Deserialize)]
 struct SpanId {
     id: toml::Spanned<String>,
 }
 
+#[cfg(feature = "toml")]
 impl SpanFile {
     /// The first id given twice: a description, and the byte offsets of its
     /// first and second occurrences.
@@ -380,6 +392,8 @@ pub const BUILTIN_2016_TOML: &str = include_str!("../data/builtin-2016.toml");
 /// let lbb = f.startup("labonneboite").map(|s| &s.evaluation[0]);
 /// assert_eq!(lbb.map(|e| (e.treated.successes, e.control.successes)), Some((22_100, 20_000)));
 /// ```
+#[cfg(feature = "toml")]
+#[cfg_attr(docsrs, doc(cfg(feature = "toml")))]
 #[must_use]
 pub fn builtin_2016() -> ImpactFile {
     // The embedded text is parsed in this crate's tests, so this never
@@ -387,7 +401,7 @@ pub fn builtin_2016() -> ImpactFile {
     ImpactFile::parse(BUILTIN_2016_TOML, None).unwrap_or_default()
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "toml"))]
 mod tests {
     use super::*;
 

@@ -36,9 +36,12 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 #![deny(missing_docs)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod cohort;
 mod compare;
+#[cfg(feature = "csv")]
+mod csv_input;
 mod encouragement;
 mod error;
 mod impact_file;
@@ -49,19 +52,22 @@ mod proportion;
 mod special;
 mod survival;
 
-pub use cohort::{
-    CohortCounts, CohortStats, CsvOptions, aggregate_cohort_csv, aggregate_cohort_csv_with,
-    read_survival_csv, read_survival_csv_with,
-};
+pub use cohort::{CohortCounts, CohortStats};
 pub use compare::{
     ArmSummary, Comparison, Difference, DifferenceCis, FISHER_NOT_COMPUTED, FisherResult,
     OddsRatio, RiskRatio, TestResult, Tests, chi_square, compare, fisher_exact, z_pooled,
 };
+#[cfg(feature = "csv")]
+pub use csv_input::{
+    CsvOptions, aggregate_cohort_csv, aggregate_cohort_csv_with, read_survival_csv,
+    read_survival_csv_with,
+};
 pub use encouragement::{Encouragement, EncouragementArm, Estimate, FirstStage, encouragement};
 pub use error::{Error, Result};
+#[cfg(feature = "toml")]
+pub use impact_file::builtin_2016;
 pub use impact_file::{
     Arm, BUILTIN_2016_TOML, Bound, Evaluation, EvaluationDesign, ImpactFile, Kpi, StartupImpact,
-    builtin_2016,
 };
 pub use kpi::{Period, Rate, compound_growth_rate, growth_rate, growth_rates};
 pub use power::{Design, PowerMethod, SampleSize, mde, power, sample_size};

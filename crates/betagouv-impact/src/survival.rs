@@ -105,6 +105,7 @@ impl SurvivalTable {
     }
 
     /// A table from rows sorted by distinct valid times.
+    #[cfg(feature = "csv")]
     pub(crate) fn from_sorted_rows(rows: Vec<TimeRow>) -> Self {
         Self { rows }
     }
