@@ -147,6 +147,90 @@ pub enum Error {
     },
 }
 
+/// Why a text is not valid counts: the [`FromStr`](std::str::FromStr) error
+/// of [`crate::Counts`] (`SUCCESSES/N`) and [`crate::EncouragementArm`]
+/// (`N,USERS,SUCCESSES,SUCCESSES_AMONG_USERS`). It does not name the value
+/// read (a command line prefixes its option); [`crate::Counts::parse`] and
+/// [`crate::EncouragementArm::parse`] give the same problems as an [`Error`]
+/// naming it.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ParseCountsError {
+    /// The text does not have the expected form.
+    #[error("expected {expected}, got {text:?}")]
+    Syntax {
+        /// The expected form (e.g. `SUCCESSES/N`).
+        expected: &'static str,
+        /// The text given.
+        text: String,
+    },
+    /// One count is not an integer in [0, u64::MAX].
+    #[error("{part} must be an integer in [0, 18446744073709551615], got {text:?}")]
+    InvalidCount {
+        /// Which count (e.g. `SUCCESSES`).
+        part: &'static str,
+        /// The text of the count.
+        text: String,
+    },
+    /// More successes than trials.
+    #[error("successes ({successes}) exceed the sample size ({n})")]
+    SuccessesExceedN {
+        /// The successes given.
+        successes: u64,
+        /// The sample size given.
+        n: u64,
+    },
+    /// A sample size of zero.
+    #[error("the sample size is 0")]
+    EmptySample,
+    /// Counts of an encouragement arm that contradict each other.
+    #[error("{detail}")]
+    InconsistentCounts {
+        /// Which constraint failed (e.g. "users exceed n").
+        detail: &'static str,
+    },
+}
+
+impl ParseCountsError {
+    /// The same problem as an [`Error`] naming the value read (`what`).
+    pub(crate) fn named(self, what: &str) -> Error {
+        let what = what.to_owned();
+        match self {
+            Self::Syntax { expected, text } => Error::CountSyntax {
+                what,
+                expected,
+                text,
+            },
+            Self::InvalidCount { part, text } => Error::InvalidCount { what, part, text },
+            Self::SuccessesExceedN { successes, n } => {
+                Error::SuccessesExceedN { what, successes, n }
+            }
+            Self::EmptySample => Error::EmptySample { what },
+            Self::InconsistentCounts { detail } => Error::InconsistentCounts { what, detail },
+        }
+    }
+}
+
+/// Why a text is not an [`crate::Interval`] (`[LOWER, UPPER]`).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ParseIntervalError {
+    /// The text is not two comma-separated numbers between brackets.
+    #[error("expected [LOWER, UPPER], got {text:?}")]
+    Syntax {
+        /// The text given.
+        text: String,
+    },
+    /// A bound is not a number.
+    #[error("the {bound} bound is not a number: {text:?}")]
+    InvalidBound {
+        /// `lower` or `upper`.
+        bound: &'static str,
+        /// The text of the bound.
+        text: String,
+    },
+}
+
 /// Result alias of this crate.
 pub type Result<T> = std::result::Result<T, Error>;
 

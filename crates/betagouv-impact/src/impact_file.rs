@@ -9,7 +9,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use crate::compare::{Comparison, compare};
+use crate::compare::{Arms, Comparison, compare};
 use crate::error::{Error, Result};
 use crate::kpi::{Period, Rate};
 use crate::limits::check_kpi_value;
@@ -170,7 +170,18 @@ impl Evaluation {
     /// # Errors
     /// [`Error::InvalidAlpha`] unless `0 < alpha < 1`.
     pub fn compare(&self, alpha: f64) -> Result<Comparison> {
-        compare(self.treated.counts()?, self.control.counts()?, alpha)
+        compare(self.arms()?, alpha)
+    }
+
+    /// The validated counts of the two arms.
+    ///
+    /// # Errors
+    /// Never for an evaluation read from a file (validated on reading).
+    pub fn arms(&self) -> Result<Arms<Counts>> {
+        Ok(Arms {
+            treated: self.treated.counts()?,
+            control: self.control.counts()?,
+        })
     }
 }
 

@@ -1,7 +1,8 @@
 //! Property tests: intervals, merges, counts.
 
 use betagouv_impact::{
-    CohortCounts, CohortStats, Counts, ProportionCiMethod, SurvivalTable, compare, proportion_ci,
+    Arms, CohortCounts, CohortStats, Counts, ProportionCiMethod, SurvivalTable, compare,
+    proportion_ci,
 };
 use proptest::prelude::*;
 
@@ -36,7 +37,8 @@ proptest! {
 
     #[test]
     fn compare_is_finite_json((xt, nt) in counts(), (xc, nc) in counts(), alpha in 0.001f64..0.5) {
-        let c = compare(Counts::new("t", xt, nt).expect("valid"), Counts::new("c", xc, nc).expect("valid"), alpha)
+        let arms = Arms { treated: Counts::new("t", xt, nt).expect("valid"), control: Counts::new("c", xc, nc).expect("valid") };
+        let c = compare(arms, alpha)
             .expect("compare");
         // serde_json refuses NaN and infinities: serialising checks finiteness.
         let text = serde_json::to_string(&c).expect("serialises");
