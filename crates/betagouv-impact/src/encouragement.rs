@@ -25,7 +25,7 @@ impl EncouragementArm {
     /// `successes` had the outcome, `successes_among_users` both.
     ///
     /// # Errors
-    /// [`Error::EmptySample`] when `n = 0`; [`Error::InconsistentCounts`] when
+    /// [`crate::Error::EmptySample`] when `n = 0`; [`crate::Error::InconsistentCounts`] when
     /// `users > n`, `successes > n`, `successes_among_users` exceeds `users`
     /// or `successes`, or the successes among non-users exceed the non-users.
     pub fn new(
@@ -76,11 +76,11 @@ impl EncouragementArm {
     /// naming `what` (e.g. `--treated`) in the error: [`str::parse`] (the
     /// [`FromStr`](std::str::FromStr) form, the inverse of
     /// [`Display`](std::fmt::Display)) with its [`ParseCountsError`] as an
-    /// [`Error`].
+    /// [`crate::Error`].
     ///
     /// # Errors
-    /// [`Error::CountSyntax`] unless there are exactly four comma-separated
-    /// parts, [`Error::InvalidCount`] when a part is not an integer in
+    /// [`crate::Error::CountSyntax`] unless there are exactly four comma-separated
+    /// parts, [`crate::Error::InvalidCount`] when a part is not an integer in
     /// [0, u64::MAX], and the errors of [`EncouragementArm::new`]; all name
     /// `what`.
     ///
@@ -223,7 +223,7 @@ pub struct Encouragement {
 /// the divisor n.
 ///
 /// # Errors
-/// [`Error::InvalidAlpha`] unless `alpha` is in [1e-10, 0.5].
+/// [`crate::Error::InvalidAlpha`] unless `alpha` is in [1e-10, 0.5].
 ///
 /// ```
 /// use betagouv_impact::{Arms, EncouragementArm, encouragement};

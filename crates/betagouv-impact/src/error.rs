@@ -96,7 +96,7 @@ pub enum Error {
         second: usize,
     },
     /// A CSV record is larger than the configured limit
-    /// ([`crate::CsvOptions::max_record_bytes`]).
+    /// (`CsvOptions::max_record_bytes`, feature `csv`).
     #[error("line {line}: the record is larger than {limit} bytes (the limit of a CSV record)")]
     RecordTooLarge {
         /// 1-based line where the record starts.

@@ -21,7 +21,7 @@
 //! Size bounds: [`FISHER_MAX_N`] (Fisher's exact test), [`EXACT_CI_MAX_N`]
 //! (Clopper-Pearson and Jeffreys intervals), [`LOGRANK_MAX_GROUPS`] (log-rank
 //! test) and [`DEFAULT_MAX_RECORD_BYTES`] (CSV records, configurable through
-//! [`crate::CsvOptions`]).
+//! `CsvOptions` (feature `csv`)).
 
 use crate::error::{Error, Result};
 
