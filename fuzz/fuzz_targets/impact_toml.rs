@@ -10,7 +10,7 @@ fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else {
         return;
     };
-    let Ok(file) = ImpactFile::parse(text, None) else {
+    let Ok(file) = ImpactFile::parse(text) else {
         return;
     };
     for s in &file.startup {

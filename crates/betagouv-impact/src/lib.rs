@@ -46,7 +46,7 @@
 //! | feature | adds |
 //! | --- | --- |
 //! | `csv` | the streaming CSV readers `aggregate_cohort_csv`, `read_survival_csv` (and `_with` forms taking `CsvOptions`) |
-//! | `toml` | `ImpactFile::parse` and `builtin_2016`, the TOML impact file |
+//! | `toml` | `ImpactFile::parse`, `ImpactFile::parse_at` and `builtin_2016`, the TOML impact file |
 #![deny(missing_docs)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
