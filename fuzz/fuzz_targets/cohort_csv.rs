@@ -4,7 +4,7 @@
 //! Run on stable with `cargo fuzz run -s none cohort_csv`.
 #![no_main]
 
-use betagouv_impact::{CsvOptions, aggregate_cohort_csv_with, compare};
+use betagouv_impact::{Arms, CsvOptions, aggregate_cohort_csv_with, compare};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
@@ -14,8 +14,11 @@ fuzz_target!(|data: &[u8]| {
     };
     let groups: Vec<_> = stats.iter().collect();
     assert!(!groups.is_empty(), "a CSV without rows is an error");
-    let t = groups[0].1.to_counts("t").expect("n > 0 and successes <= n");
-    let c = groups[groups.len() - 1].1.to_counts("c").expect("valid");
-    let r = compare(t, c, 0.05).expect("compares");
+    let treated = groups[0]
+        .1
+        .to_counts("t")
+        .expect("n > 0 and successes <= n");
+    let control = groups[groups.len() - 1].1.to_counts("c").expect("valid");
+    let r = compare(Arms { treated, control }, 0.05).expect("compares");
     serde_json::to_string(&r).expect("serialises");
 });

@@ -10,7 +10,7 @@ fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else {
         return;
     };
-    let Ok(file) = ImpactFile::parse(text, None) else {
+    let Ok(file) = ImpactFile::parse(text) else {
         return;
     };
     for s in &file.startup {
@@ -19,11 +19,9 @@ fuzz_target!(|data: &[u8]| {
             let c = e.compare(0.05).expect("a parsed evaluation compares");
             serde_json::to_string(&c).expect("serialises");
             let n_t = c.treated.n as f64;
-            let design = Design {
-                control_rate: c.control.proportion,
-                ratio: c.control.n as f64 / n_t.max(1.0),
-                alpha: 0.05,
-            };
+            let design = Design::new(c.control.proportion)
+                .with_ratio(c.control.n as f64 / n_t.max(1.0))
+                .with_alpha(0.05);
             if let Ok(Some(d)) = mde(&design, n_t, 0.8, PowerMethod::NormalPooled) {
                 assert!(d.is_finite());
             }

@@ -86,12 +86,12 @@ fn bench(c: &mut Criterion) {
     // before the p-value underflows to 0 (the walk then stops).
     let half = betagouv_impact::limits::FISHER_MAX_N / 2;
     let xt = half / 2 - 309_000;
-    let (t, ctl) = (
-        Counts::new("t", xt, half).expect("valid"),
-        Counts::new("c", half - xt, half).expect("valid"),
-    );
+    let arms = betagouv_impact::Arms {
+        treated: Counts::new("t", xt, half).expect("valid"),
+        control: Counts::new("c", half - xt, half).expect("valid"),
+    };
     g.bench_function("fisher_exact_worst_at_bound", |b| {
-        b.iter(|| fisher_exact(t, ctl));
+        b.iter(|| fisher_exact(arms));
     });
     g.finish();
     let _ = std::fs::remove_dir_all(path.parent().expect("temp dir"));

@@ -1,6 +1,6 @@
 //! Two cohorts: differences, ratios, effect sizes and tests.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::error::Result;
 use crate::limits::{FISHER_MAX_N, check_alpha};
@@ -8,7 +8,7 @@ use crate::proportion::{Counts, Interval, ProportionCiMethod, ProportionCis, ci_
 use crate::special::{chi2_sf, norm_sf, z_crit};
 
 /// One arm as reported by [`compare`].
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct ArmSummary {
     /// Successes.
     pub successes: u64,
@@ -21,7 +21,7 @@ pub struct ArmSummary {
 }
 
 /// Intervals for the difference `p_t − p_c`.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct DifferenceCis {
     /// Wald (unpooled, not clipped, as statsmodels `method="wald"`).
     pub wald: Interval,
@@ -32,7 +32,7 @@ pub struct DifferenceCis {
 }
 
 /// The difference of proportions.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Difference {
     /// `p_t − p_c`, a fraction (0.021 for 2.1 points).
     pub estimate: f64,
@@ -41,7 +41,7 @@ pub struct Difference {
 }
 
 /// Risk ratio `p_t / p_c`.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct RiskRatio {
     /// `None` when `p_c = 0`.
     pub estimate: Option<f64>,
@@ -50,7 +50,7 @@ pub struct RiskRatio {
 }
 
 /// Odds ratio `odds_t / odds_c` (the sample odds ratio).
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct OddsRatio {
     /// `None` when its denominator `x_c·(n_t − x_t)` is 0.
     pub estimate: Option<f64>,
@@ -59,7 +59,7 @@ pub struct OddsRatio {
 }
 
 /// A test statistic with its two-sided p-value.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct TestResult {
     /// The statistic (z, or X²).
     pub statistic: f64,
@@ -68,7 +68,7 @@ pub struct TestResult {
 }
 
 /// Fisher's exact test.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct FisherResult {
     /// Two-sided p-value (sum of the table probabilities not above the observed one).
     pub p_value: f64,
@@ -96,12 +96,94 @@ pub struct Tests {
     pub fisher_exact_not_computed: Option<&'static str>,
 }
 
+/// The serialized form of [`Tests`], whose reason is checked on reading.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawTests {
+    z_pooled: Option<TestResult>,
+    chi2: Option<TestResult>,
+    chi2_yates: Option<TestResult>,
+    fisher_exact: Option<FisherResult>,
+    #[serde(default)]
+    fisher_exact_not_computed: Option<String>,
+}
+
+// By hand: a derived impl would borrow the `&'static str` field, and so
+// require `'de: 'static`.
+impl<'de> Deserialize<'de> for Tests {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        Self::try_from(RawTests::deserialize(d)?).map_err(serde::de::Error::custom)
+    }
+}
+
+impl TryFrom<RawTests> for Tests {
+    type Error = String;
+    fn try_from(raw: RawTests) -> std::result::Result<Self, String> {
+        Ok(Self {
+            z_pooled: raw.z_pooled,
+            chi2: raw.chi2,
+            chi2_yates: raw.chi2_yates,
+            fisher_exact: raw.fisher_exact,
+            fisher_exact_not_computed: known_reason(
+                raw.fisher_exact_not_computed,
+                FISHER_NOT_COMPUTED,
+            )?,
+        })
+    }
+}
+
 /// The reason given when Fisher's exact test is not computed.
 pub const FISHER_NOT_COMPUTED: &str = "the two arms total more than 1000000000 people (the size \
 bound of the exact test): use the chi-square test, asymptotically equivalent at this size";
 
+/// A reason read back: `known` (a `&'static str` field cannot hold another
+/// text).
+pub(crate) fn known_reason(
+    text: Option<String>,
+    known: &'static str,
+) -> std::result::Result<Option<&'static str>, String> {
+    match text {
+        None => Ok(None),
+        Some(text) if text == known => Ok(Some(known)),
+        Some(text) => Err(format!("unknown reason {text:?}, expected {known:?}")),
+    }
+}
+
+/// The two arms of a comparison, named so that they cannot be swapped
+/// silently: `Arms { treated, control }`. The pair is closed (two arms), so
+/// it is not `#[non_exhaustive]` and is built with a struct literal.
+///
+/// ```
+/// use betagouv_impact::{Arms, Counts, compare};
+/// let treated = Counts::new("treated", 22_100, 100_000)?;
+/// let control = Counts::new("control", 20_000, 100_000)?;
+/// let c = compare(Arms { treated, control }, 0.05)?;
+/// assert!(c.difference.estimate > 0.0);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Arms<T> {
+    /// The treated (encouraged) arm.
+    pub treated: T,
+    /// The control arm.
+    pub control: T,
+}
+
+/// Continuity correction of the chi-square test of a 2×2 table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Continuity {
+    /// No correction (Pearson's statistic).
+    #[default]
+    Uncorrected,
+    /// Yates' correction, as scipy applies it: each `|O − E|` reduced by
+    /// `min(½, |O − E|)`.
+    Yates,
+}
+
 /// Everything about two cohorts, as printed by `betagouv impact compare`.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Comparison {
     /// Treated (encouraged) arm.
     pub treated: ArmSummary,
@@ -131,15 +213,18 @@ pub struct Comparison {
 /// [`FISHER_MAX_N`]) and the beta quantiles (bounded iterations).
 ///
 /// ```
-/// use betagouv_impact::{Counts, compare};
+/// use betagouv_impact::{Arms, Counts, compare};
 /// // La Bonne Boîte, 2016: 22.1 % against 20 % of 100,000 job seekers.
-/// let c = compare(Counts::new("treated", 22_100, 100_000)?, Counts::new("control", 20_000, 100_000)?, 0.05)?;
+/// let treated: Counts = "22100/100000".parse()?;
+/// let control: Counts = "20000/100000".parse()?;
+/// let c = compare(Arms { treated, control }, 0.05)?;
 /// assert!((c.difference.estimate - 0.021).abs() < 1e-12);
 /// assert!((c.relative_lift.unwrap_or(0.0) - 0.105).abs() < 1e-12);
 /// assert!(c.tests.fisher_exact.is_some_and(|f| f.p_value < 1e-20));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-pub fn compare(treated: Counts, control: Counts, alpha: f64) -> Result<Comparison> {
+pub fn compare(arms: Arms<Counts>, alpha: f64) -> Result<Comparison> {
+    let Arms { treated, control } = arms;
     check_alpha(alpha)?;
     let z = z_crit(alpha);
     let arm = |c: Counts| -> Result<ArmSummary> {
@@ -152,7 +237,7 @@ pub fn compare(treated: Counts, control: Counts, alpha: f64) -> Result<Compariso
     };
     let (pt, pc) = (treated.proportion(), control.proportion());
     let rr = (control.successes() > 0).then(|| pt / pc);
-    let fisher = fisher_exact(treated, control);
+    let fisher = fisher_exact(arms);
     Ok(Comparison {
         treated: arm(treated)?,
         control: arm(control)?,
@@ -165,9 +250,9 @@ pub fn compare(treated: Counts, control: Counts, alpha: f64) -> Result<Compariso
         odds_ratio: odds_ratio(treated, control, z),
         cohen_h: 2.0 * pt.sqrt().asin() - 2.0 * pc.sqrt().asin(),
         tests: Tests {
-            z_pooled: z_pooled(treated, control),
-            chi2: chi_square(treated, control, false),
-            chi2_yates: chi_square(treated, control, true),
+            z_pooled: z_pooled(arms),
+            chi2: chi_square(arms, Continuity::Uncorrected),
+            chi2_yates: chi_square(arms, Continuity::Yates),
             fisher_exact: fisher.map(|p_value| FisherResult { p_value }),
             fisher_exact_not_computed: fisher.is_none().then_some(FISHER_NOT_COMPUTED),
         },
@@ -265,7 +350,8 @@ fn odds_ratio(treated: Counts, control: Counts, z: f64) -> OddsRatio {
 
 /// Pooled two-proportion z-test; `None` when the pooled variance is 0.
 #[must_use]
-pub fn z_pooled(treated: Counts, control: Counts) -> Option<TestResult> {
+pub fn z_pooled(arms: Arms<Counts>) -> Option<TestResult> {
+    let Arms { treated, control } = arms;
     let (nt, nc) = (treated.n() as f64, control.n() as f64);
     let pbar = (treated.successes() as f64 + control.successes() as f64) / (nt + nc);
     let var = pbar * (1.0 - pbar) * (1.0 / nt + 1.0 / nc);
@@ -279,10 +365,11 @@ pub fn z_pooled(treated: Counts, control: Counts) -> Option<TestResult> {
     })
 }
 
-/// Pearson's chi-square test of the 2×2 table (1 df), with Yates' correction
-/// when `yates` is true; `None` when an expected count is 0.
+/// Pearson's chi-square test of the 2×2 table (1 df), with the given
+/// continuity correction; `None` when an expected count is 0.
 #[must_use]
-pub fn chi_square(treated: Counts, control: Counts, yates: bool) -> Option<TestResult> {
+pub fn chi_square(arms: Arms<Counts>, continuity: Continuity) -> Option<TestResult> {
+    let Arms { treated, control } = arms;
     let obs = [
         [treated.successes() as f64, treated.failures() as f64],
         [control.successes() as f64, control.failures() as f64],
@@ -298,7 +385,7 @@ pub fn chi_square(treated: Counts, control: Counts, yates: bool) -> Option<TestR
                 return None;
             }
             let mut diff = (obs[i][j] - e).abs();
-            if yates {
+            if continuity == Continuity::Yates {
                 diff -= diff.min(0.5);
             }
             stat += diff * diff / e;
@@ -324,7 +411,8 @@ const FISHER_TIE_TOLERANCE: f64 = 1e-7;
 /// `O(√N)` steps; `None` when the total `N` exceeds [`FISHER_MAX_N`] (where
 /// the counts stop being exact in the walk's arithmetic).
 #[must_use]
-pub fn fisher_exact(treated: Counts, control: Counts) -> Option<f64> {
+pub fn fisher_exact(arms: Arms<Counts>) -> Option<f64> {
+    let Arms { treated, control } = arms;
     if treated.n().saturating_add(control.n()) > FISHER_MAX_N {
         return None;
     }
@@ -423,10 +511,14 @@ mod tests {
         Counts::new("test", x, n).expect("valid counts")
     }
 
+    fn arms(treated: Counts, control: Counts) -> Arms<Counts> {
+        Arms { treated, control }
+    }
+
     #[test]
     fn fisher_small_tables() {
         // scipy.stats.fisher_exact([[3, 1], [1, 3]]) -> 0.48571428571428527
-        let f = |t, c| fisher_exact(t, c).unwrap_or(f64::NAN);
+        let f = |t, c| fisher_exact(arms(t, c)).unwrap_or(f64::NAN);
         assert!((f(counts(3, 4), counts(1, 4)) - 0.485_714_285_714_285_27).abs() < 1e-14);
         // [[8, 2], [1, 5]] -> 0.034965034965034975
         assert!((f(counts(8, 10), counts(1, 6)) - 0.034_965_034_965_034_975).abs() < 1e-15);
@@ -437,30 +529,30 @@ mod tests {
     #[test]
     fn fisher_is_bounded() {
         let half = FISHER_MAX_N / 2;
-        assert!(fisher_exact(counts(0, half), counts(half, half)).is_some());
-        assert!(fisher_exact(counts(0, half + 1), counts(half, half)).is_none());
+        assert!(fisher_exact(arms(counts(0, half), counts(half, half))).is_some());
+        assert!(fisher_exact(arms(counts(0, half + 1), counts(half, half))).is_none());
         // Counts near u64::MAX: no overflow, a prompt answer without Fisher.
         let big = counts(u64::MAX / 3, u64::MAX);
-        let c = compare(big, counts(u64::MAX / 2, u64::MAX), 0.05).expect("compare");
+        let c = compare(arms(big, counts(u64::MAX / 2, u64::MAX)), 0.05).expect("compare");
         assert_eq!(c.tests.fisher_exact, None);
         assert_eq!(c.tests.fisher_exact_not_computed, Some(FISHER_NOT_COMPUTED));
         assert!(c.tests.z_pooled.is_some() && c.tests.chi2.is_some());
         let json = serde_json::to_value(c).expect("json");
         assert!(json["tests"]["fisher_exact"].is_null());
-        let small = compare(counts(1, 2), counts(1, 2), 0.05).expect("compare");
+        let small = compare(arms(counts(1, 2), counts(1, 2)), 0.05).expect("compare");
         let json = serde_json::to_value(small).expect("json");
         assert!(json["tests"].get("fisher_exact_not_computed").is_none());
     }
 
     #[test]
     fn undefined_is_none() {
-        let c = compare(counts(0, 10), counts(0, 12), 0.05).expect("compare");
+        let c = compare(arms(counts(0, 10), counts(0, 12)), 0.05).expect("compare");
         assert!(c.tests.z_pooled.is_none());
         assert!(c.tests.chi2.is_none());
         assert!(c.relative_lift.is_none());
         assert!(c.odds_ratio.estimate.is_none());
         assert_eq!(c.tests.fisher_exact.map(|f| f.p_value), Some(1.0));
-        let c = compare(counts(0, 10), counts(3, 12), 0.05).expect("compare");
+        let c = compare(arms(counts(0, 10), counts(3, 12)), 0.05).expect("compare");
         assert_eq!(c.risk_ratio.estimate, Some(0.0));
         assert!(c.risk_ratio.ci_katz.is_none());
         assert_eq!(c.odds_ratio.estimate, Some(0.0));
@@ -469,9 +561,9 @@ mod tests {
 
     #[test]
     fn z_squared_is_pearson() {
-        let (t, c) = (counts(221, 1000), counts(200, 1000));
-        let z = z_pooled(t, c).expect("defined");
-        let x2 = chi_square(t, c, false).expect("defined");
+        let a = arms(counts(221, 1000), counts(200, 1000));
+        let z = z_pooled(a).expect("defined");
+        let x2 = chi_square(a, Continuity::Uncorrected).expect("defined");
         assert!((z.statistic.powi(2) - x2.statistic).abs() < 1e-12 * x2.statistic);
         assert!((z.p_value - x2.p_value).abs() < 1e-14);
     }

@@ -1,15 +1,18 @@
 //! Encouragement designs: intent-to-treat, first stage and the complier
 //! average causal effect (Wald / IV estimator) with its delta-method SE.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
-use crate::error::{Error, Result};
+use crate::compare::Arms;
+use crate::error::{ParseCountsError, Result};
 use crate::limits::check_alpha;
 use crate::proportion::{Interval, parse_count};
 use crate::special::z_crit;
 
-/// Counts of one arm of an encouragement design.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+/// Counts of one arm of an encouragement design. Deserializing validates
+/// them as [`EncouragementArm::new`] does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "RawArm")]
 pub struct EncouragementArm {
     n: u64,
     users: u64,
@@ -22,7 +25,7 @@ impl EncouragementArm {
     /// `successes` had the outcome, `successes_among_users` both.
     ///
     /// # Errors
-    /// [`Error::EmptySample`] when `n = 0`; [`Error::InconsistentCounts`] when
+    /// [`crate::Error::EmptySample`] when `n = 0`; [`crate::Error::InconsistentCounts`] when
     /// `users > n`, `successes > n`, `successes_among_users` exceeds `users`
     /// or `successes`, or the successes among non-users exceed the non-users.
     pub fn new(
@@ -32,16 +35,18 @@ impl EncouragementArm {
         successes: u64,
         successes_among_users: u64,
     ) -> Result<Self> {
-        let bad = |detail| {
-            Err(Error::InconsistentCounts {
-                what: what.to_owned(),
-                detail,
-            })
-        };
+        Self::validated(n, users, successes, successes_among_users).map_err(|e| e.named(what))
+    }
+
+    fn validated(
+        n: u64,
+        users: u64,
+        successes: u64,
+        successes_among_users: u64,
+    ) -> std::result::Result<Self, ParseCountsError> {
+        let bad = |detail| Err(ParseCountsError::InconsistentCounts { detail });
         if n == 0 {
-            return Err(Error::EmptySample {
-                what: what.to_owned(),
-            });
+            return Err(ParseCountsError::EmptySample);
         }
         if users > n {
             return bad("users exceed n");
@@ -67,44 +72,28 @@ impl EncouragementArm {
     }
 
     /// Parses the command line's syntax `N,USERS,SUCCESSES,SUCCESSES_AMONG_USERS`
-    /// (e.g. `1000,300,250,90`; spaces around each number are allowed), the
-    /// inverse of the [`Display`](std::fmt::Display) form.
+    /// (e.g. `1000,300,250,90`; spaces around each number are allowed),
+    /// naming `what` (e.g. `--treated`) in the error: [`str::parse`] (the
+    /// [`FromStr`](std::str::FromStr) form, the inverse of
+    /// [`Display`](std::fmt::Display)) with its [`ParseCountsError`] as an
+    /// [`crate::Error`].
     ///
     /// # Errors
-    /// [`Error::CountSyntax`] unless there are exactly four comma-separated
-    /// parts, [`Error::InvalidCount`] when a part is not an integer in
+    /// [`crate::Error::CountSyntax`] unless there are exactly four comma-separated
+    /// parts, [`crate::Error::InvalidCount`] when a part is not an integer in
     /// [0, u64::MAX], and the errors of [`EncouragementArm::new`]; all name
-    /// `what` (e.g. `--treated`).
+    /// `what`.
     ///
     /// ```
     /// use betagouv_impact::EncouragementArm;
     /// let a = EncouragementArm::parse("--treated", "1000,300,250,90")?;
     /// assert_eq!(a.to_string(), "1000,300,250,90");
+    /// assert_eq!("1000,300,250,90".parse::<EncouragementArm>()?, a);
     /// assert!(EncouragementArm::parse("--treated", "1000,300").is_err());
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn parse(what: &str, text: &str) -> Result<Self> {
-        let mut parts = text.split(',');
-        let (Some(n), Some(u), Some(y), Some(yu), None) = (
-            parts.next(),
-            parts.next(),
-            parts.next(),
-            parts.next(),
-            parts.next(),
-        ) else {
-            return Err(Error::CountSyntax {
-                what: what.to_owned(),
-                expected: "N,USERS,SUCCESSES,SUCCESSES_AMONG_USERS",
-                text: text.to_owned(),
-            });
-        };
-        Self::new(
-            what,
-            parse_count(what, "N", n)?,
-            parse_count(what, "USERS", u)?,
-            parse_count(what, "SUCCESSES", y)?,
-            parse_count(what, "SUCCESSES_AMONG_USERS", yu)?,
-        )
+        text.parse().map_err(|e: ParseCountsError| e.named(what))
     }
 
     /// Arm size.
@@ -141,6 +130,50 @@ impl EncouragementArm {
     }
 }
 
+impl std::str::FromStr for EncouragementArm {
+    type Err = ParseCountsError;
+    /// Reads `N,USERS,SUCCESSES,SUCCESSES_AMONG_USERS`, the
+    /// [`Display`](std::fmt::Display) form.
+    fn from_str(text: &str) -> std::result::Result<Self, ParseCountsError> {
+        let mut parts = text.split(',');
+        let (Some(n), Some(u), Some(y), Some(yu), None) = (
+            parts.next(),
+            parts.next(),
+            parts.next(),
+            parts.next(),
+            parts.next(),
+        ) else {
+            return Err(ParseCountsError::Syntax {
+                expected: "N,USERS,SUCCESSES,SUCCESSES_AMONG_USERS",
+                text: text.to_owned(),
+            });
+        };
+        Self::validated(
+            parse_count("N", n)?,
+            parse_count("USERS", u)?,
+            parse_count("SUCCESSES", y)?,
+            parse_count("SUCCESSES_AMONG_USERS", yu)?,
+        )
+    }
+}
+
+/// The serialized form of [`EncouragementArm`], validated on reading.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawArm {
+    n: u64,
+    users: u64,
+    successes: u64,
+    successes_among_users: u64,
+}
+
+impl TryFrom<RawArm> for EncouragementArm {
+    type Error = ParseCountsError;
+    fn try_from(r: RawArm) -> std::result::Result<Self, ParseCountsError> {
+        Self::validated(r.n, r.users, r.successes, r.successes_among_users)
+    }
+}
+
 impl std::fmt::Display for EncouragementArm {
     /// `N,USERS,SUCCESSES,SUCCESSES_AMONG_USERS`, the syntax
     /// [`EncouragementArm::parse`] reads.
@@ -154,7 +187,7 @@ impl std::fmt::Display for EncouragementArm {
 }
 
 /// An estimate with its standard error and Wald interval.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Estimate {
     /// Point estimate.
     pub estimate: f64,
@@ -165,7 +198,7 @@ pub struct Estimate {
 }
 
 /// The first stage: extra take-up caused by the encouragement.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct FirstStage {
     /// `p_D(t) − p_D(c)`.
     pub estimate: f64,
@@ -174,7 +207,7 @@ pub struct FirstStage {
 }
 
 /// Result of [`encouragement`].
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Encouragement {
     /// Intent-to-treat effect `p_Y(t) − p_Y(c)` (unpooled SE).
     pub itt: Estimate,
@@ -190,21 +223,18 @@ pub struct Encouragement {
 /// the divisor n.
 ///
 /// # Errors
-/// [`Error::InvalidAlpha`] unless `alpha` is in [1e-10, 0.5].
+/// [`crate::Error::InvalidAlpha`] unless `alpha` is in [1e-10, 0.5].
 ///
 /// ```
-/// use betagouv_impact::{EncouragementArm, encouragement};
-/// let t = EncouragementArm::new("treated", 1000, 300, 250, 90)?;
-/// let c = EncouragementArm::new("control", 1000, 100, 200, 25)?;
-/// let e = encouragement(t, c, 0.05)?;
+/// use betagouv_impact::{Arms, EncouragementArm, encouragement};
+/// let treated = EncouragementArm::new("treated", 1000, 300, 250, 90)?;
+/// let control = EncouragementArm::new("control", 1000, 100, 200, 25)?;
+/// let e = encouragement(Arms { treated, control }, 0.05)?;
 /// assert!((e.cace.map(|c| c.estimate).unwrap_or(0.0) - 0.25).abs() < 1e-12);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-pub fn encouragement(
-    treated: EncouragementArm,
-    control: EncouragementArm,
-    alpha: f64,
-) -> Result<Encouragement> {
+pub fn encouragement(arms: Arms<EncouragementArm>, alpha: f64) -> Result<Encouragement> {
+    let Arms { treated, control } = arms;
     check_alpha(alpha)?;
     let z = z_crit(alpha);
     let (yt, dt, ydt) = treated.rates();
@@ -278,7 +308,14 @@ mod tests {
     #[test]
     fn zero_first_stage() {
         let a = EncouragementArm::new("t", 100, 10, 20, 5).expect("valid");
-        let e = encouragement(a, a, 0.05).expect("ok");
+        let e = encouragement(
+            Arms {
+                treated: a,
+                control: a,
+            },
+            0.05,
+        )
+        .expect("ok");
         assert!(e.cace.is_none());
         assert_eq!(e.itt.estimate, 0.0);
     }

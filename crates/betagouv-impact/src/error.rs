@@ -69,18 +69,21 @@ pub enum Error {
         problem: &'static str,
     },
     /// The CSV could not be read: a malformed record (with the line, the
-    /// field number when known and the reason) or an I/O error.
+    /// field number when known and the reason) or an I/O error (reason
+    /// "read error", the I/O error as the [`source`](std::error::Error::source)).
+    /// The CSV parser's own error type is not part of this API.
     #[error("line {line}{}: {reason}", column.map_or_else(String::new, |c| format!(", column {c}")))]
     Csv {
         /// 1-based line where the record starts (0 when unknown).
         line: u64,
         /// 1-based field number where the problem is, when known.
         column: Option<usize>,
-        /// What is wrong (e.g. "expected 3 fields as in the header, found 2").
+        /// What is wrong (e.g. "expected 3 fields as in the header, found 2",
+        /// "read error").
         reason: String,
-        /// The underlying error, when there is one.
+        /// The I/O error, when reading failed.
         #[source]
-        source: Option<csv::Error>,
+        source: Option<std::io::Error>,
     },
     /// A column the computation reads is named twice in the CSV header.
     #[error("line 1: column {column:?} appears twice in the header (columns {first} and {second})")]
@@ -93,7 +96,7 @@ pub enum Error {
         second: usize,
     },
     /// A CSV record is larger than the configured limit
-    /// ([`crate::CsvOptions::max_record_bytes`]).
+    /// (`CsvOptions::max_record_bytes`, feature `csv`).
     #[error("line {line}: the record is larger than {limit} bytes (the limit of a CSV record)")]
     RecordTooLarge {
         /// 1-based line where the record starts.
@@ -141,6 +144,90 @@ pub enum Error {
         column: usize,
         /// The parser's message.
         message: String,
+    },
+}
+
+/// Why a text is not valid counts: the [`FromStr`](std::str::FromStr) error
+/// of [`crate::Counts`] (`SUCCESSES/N`) and [`crate::EncouragementArm`]
+/// (`N,USERS,SUCCESSES,SUCCESSES_AMONG_USERS`). It does not name the value
+/// read (a command line prefixes its option); [`crate::Counts::parse`] and
+/// [`crate::EncouragementArm::parse`] give the same problems as an [`Error`]
+/// naming it.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ParseCountsError {
+    /// The text does not have the expected form.
+    #[error("expected {expected}, got {text:?}")]
+    Syntax {
+        /// The expected form (e.g. `SUCCESSES/N`).
+        expected: &'static str,
+        /// The text given.
+        text: String,
+    },
+    /// One count is not an integer in [0, u64::MAX].
+    #[error("{part} must be an integer in [0, 18446744073709551615], got {text:?}")]
+    InvalidCount {
+        /// Which count (e.g. `SUCCESSES`).
+        part: &'static str,
+        /// The text of the count.
+        text: String,
+    },
+    /// More successes than trials.
+    #[error("successes ({successes}) exceed the sample size ({n})")]
+    SuccessesExceedN {
+        /// The successes given.
+        successes: u64,
+        /// The sample size given.
+        n: u64,
+    },
+    /// A sample size of zero.
+    #[error("the sample size is 0")]
+    EmptySample,
+    /// Counts of an encouragement arm that contradict each other.
+    #[error("{detail}")]
+    InconsistentCounts {
+        /// Which constraint failed (e.g. "users exceed n").
+        detail: &'static str,
+    },
+}
+
+impl ParseCountsError {
+    /// The same problem as an [`Error`] naming the value read (`what`).
+    pub(crate) fn named(self, what: &str) -> Error {
+        let what = what.to_owned();
+        match self {
+            Self::Syntax { expected, text } => Error::CountSyntax {
+                what,
+                expected,
+                text,
+            },
+            Self::InvalidCount { part, text } => Error::InvalidCount { what, part, text },
+            Self::SuccessesExceedN { successes, n } => {
+                Error::SuccessesExceedN { what, successes, n }
+            }
+            Self::EmptySample => Error::EmptySample { what },
+            Self::InconsistentCounts { detail } => Error::InconsistentCounts { what, detail },
+        }
+    }
+}
+
+/// Why a text is not an [`crate::Interval`] (`[LOWER, UPPER]`).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ParseIntervalError {
+    /// The text is not two comma-separated numbers between brackets.
+    #[error("expected [LOWER, UPPER], got {text:?}")]
+    Syntax {
+        /// The text given.
+        text: String,
+    },
+    /// A bound is not a number.
+    #[error("the {bound} bound is not a number: {text:?}")]
+    InvalidBound {
+        /// `lower` or `upper`.
+        bound: &'static str,
+        /// The text of the bound.
+        text: String,
     },
 }
 

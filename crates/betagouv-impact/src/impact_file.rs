@@ -1,12 +1,15 @@
 //! The impact file: each start-up's evaluations and KPIs, in TOML.
 //!
-//! The format is documented with examples in `docs/impact.md`.
+//! The format is documented with examples in `docs/impact.md`. The types
+//! are always available (with serde); reading the TOML text needs the
+//! `toml` feature.
 
+#[cfg(feature = "toml")]
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use crate::compare::{Comparison, compare};
+use crate::compare::{Arms, Comparison, compare};
 use crate::error::{Error, Result};
 use crate::kpi::{Period, Rate};
 use crate::limits::check_kpi_value;
@@ -167,7 +170,18 @@ impl Evaluation {
     /// # Errors
     /// [`Error::InvalidAlpha`] unless `0 < alpha < 1`.
     pub fn compare(&self, alpha: f64) -> Result<Comparison> {
-        compare(self.treated.counts()?, self.control.counts()?, alpha)
+        compare(self.arms()?, alpha)
+    }
+
+    /// The validated counts of the two arms.
+    ///
+    /// # Errors
+    /// Never for an evaluation read from a file (validated on reading).
+    pub fn arms(&self) -> Result<Arms<Counts>> {
+        Ok(Arms {
+            treated: self.treated.counts()?,
+            control: self.control.counts()?,
+        })
     }
 }
 
@@ -229,6 +243,7 @@ impl Kpi {
 }
 
 /// 1-based line and column (in characters) of a byte offset.
+#[cfg(feature = "toml")]
 fn line_column(text: &str, offset: usize) -> (usize, usize) {
     let offset = offset.min(text.len());
     let mut start = offset;
@@ -242,7 +257,18 @@ fn line_column(text: &str, offset: usize) -> (usize, usize) {
 }
 
 impl ImpactFile {
-    /// Parses an impact file. `path` is only used in error messages.
+    /// The start-up with this id.
+    #[must_use]
+    pub fn startup(&self, id: &str) -> Option<&StartupImpact> {
+        self.startup.iter().find(|s| s.id == id)
+    }
+}
+
+#[cfg(feature = "toml")]
+#[cfg_attr(docsrs, doc(cfg(feature = "toml")))]
+impl ImpactFile {
+    /// Parses an impact file whose path is unknown (errors say
+    /// `<impact file>:LINE:COLUMN`); [`ImpactFile::parse_at`] names the file.
     ///
     /// # Errors
     /// [`Error::ImpactFile`] with the line and column of the problem: TOML
@@ -263,14 +289,29 @@ impl ImpactFile {
     /// treated = { n = 100000, successes = 22100 }
     /// control = { n = 100000, successes = 20000 }
     /// "#;
-    /// let file = betagouv_impact::ImpactFile::parse(text, None)?;
+    /// let file = betagouv_impact::ImpactFile::parse(text)?;
     /// assert_eq!(file.startup[0].evaluation[0].treated.successes, 22_100);
     /// let bad = text.replace("22100", "122100");
-    /// let err = betagouv_impact::ImpactFile::parse(&bad, None).err().map(|e| e.to_string());
+    /// let err = betagouv_impact::ImpactFile::parse(&bad).err().map(|e| e.to_string());
     /// assert!(err.is_some_and(|e| e.starts_with("<impact file>:9:")));
+    /// let err = betagouv_impact::ImpactFile::parse_at(&bad, "impact.toml").err();
+    /// assert!(err.is_some_and(|e| e.to_string().starts_with("impact.toml:9:")));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub fn parse(text: &str, path: Option<&Path>) -> Result<Self> {
+    pub fn parse(text: &str) -> Result<Self> {
+        Self::parse_named(text, None)
+    }
+
+    /// Parses the text of the impact file at `path` (the file is not read:
+    /// `path` only names it in the errors, `PATH:LINE:COLUMN: ...`).
+    ///
+    /// # Errors
+    /// As [`ImpactFile::parse`].
+    pub fn parse_at(text: &str, path: impl AsRef<Path>) -> Result<Self> {
+        Self::parse_named(text, Some(path.as_ref()))
+    }
+
+    fn parse_named(text: &str, path: Option<&Path>) -> Result<Self> {
         let located = |e: toml::de::Error| {
             let (line, column) = e.span().map_or((1, 1), |s| line_column(text, s.start));
             Error::ImpactFile {
@@ -308,22 +349,18 @@ impl ImpactFile {
                     .any(|e| !evaluations.insert(e.id.as_str()))
         })
     }
-
-    /// The start-up with this id.
-    #[must_use]
-    pub fn startup(&self, id: &str) -> Option<&StartupImpact> {
-        self.startup.iter().find(|s| s.id == id)
-    }
 }
 
 /// The ids of an impact file with their positions, read only to locate
 /// duplicates.
+#[cfg(feature = "toml")]
 #[derive(Deserialize)]
 struct SpanFile {
     #[serde(default)]
     startup: Vec<SpanStartup>,
 }
 
+#[cfg(feature = "toml")]
 #[derive(Deserialize)]
 struct SpanStartup {
     id: toml::Spanned<String>,
@@ -331,11 +368,13 @@ struct SpanStartup {
     evaluation: Vec<SpanId>,
 }
 
+#[cfg(feature = "toml")]
 #[derive(Deserialize)]
 struct SpanId {
     id: toml::Spanned<String>,
 }
 
+#[cfg(feature = "toml")]
 impl SpanFile {
     /// The first id given twice: a description, and the byte offsets of its
     /// first and second occurrences.
@@ -380,20 +419,22 @@ pub const BUILTIN_2016_TOML: &str = include_str!("../data/builtin-2016.toml");
 /// let lbb = f.startup("labonneboite").map(|s| &s.evaluation[0]);
 /// assert_eq!(lbb.map(|e| (e.treated.successes, e.control.successes)), Some((22_100, 20_000)));
 /// ```
+#[cfg(feature = "toml")]
+#[cfg_attr(docsrs, doc(cfg(feature = "toml")))]
 #[must_use]
 pub fn builtin_2016() -> ImpactFile {
     // The embedded text is parsed in this crate's tests, so this never
     // falls back to the empty default.
-    ImpactFile::parse(BUILTIN_2016_TOML, None).unwrap_or_default()
+    ImpactFile::parse(BUILTIN_2016_TOML).unwrap_or_default()
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "toml"))]
 mod tests {
     use super::*;
 
     #[test]
     fn builtin_parses() {
-        let f = ImpactFile::parse(BUILTIN_2016_TOML, None).expect("builtin parses");
+        let f = ImpactFile::parse(BUILTIN_2016_TOML).expect("builtin parses");
         let ids: Vec<_> = f.startup.iter().map(|s| s.id.as_str()).collect();
         assert_eq!(
             ids,
@@ -414,7 +455,7 @@ mod tests {
     #[test]
     fn located_errors() {
         let err = |t: &str| {
-            ImpactFile::parse(t, Some(Path::new("impact.toml")))
+            ImpactFile::parse_at(t, "impact.toml")
                 .err()
                 .map(|e| e.to_string())
         };
@@ -434,7 +475,7 @@ mod tests {
                 "{bad}: {e}"
             );
         }
-        assert!(ImpactFile::parse(&kpi("0"), None).is_ok());
+        assert!(ImpactFile::parse(&kpi("0")).is_ok());
         let dup = "[[startup]]\nid = \"x\"\n[[startup]]\nid = \"y\"\n[[startup]]\nid = \"x\"\n";
         assert_eq!(
             err(dup).as_deref(),
@@ -458,7 +499,7 @@ mod tests {
             eval("a"),
             eval("a")
         );
-        assert!(ImpactFile::parse(&two, None).is_ok());
+        assert!(ImpactFile::parse(&two).is_ok());
         let e = err("[[startup]\n").unwrap_or_default();
         assert!(e.starts_with("impact.toml:1:"), "{e}");
         assert_eq!(line_column("ab\ncdé\nf", 7), (2, 4));

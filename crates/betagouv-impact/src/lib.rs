@@ -10,24 +10,26 @@
 //! Main entry points:
 //! - [`Counts`] and [`proportion_ci`]: one proportion (Wilson, Clopper-Pearson,
 //!   Agresti-Coull, Jeffreys, Wald);
-//! - [`compare`]: two cohorts ([`Comparison`]: difference, lift, risk and
+//! - [`compare`] of [`Arms`]: two cohorts ([`Comparison`]: difference, lift, risk and
 //!   odds ratios, Cohen's h, z / chi-square / Fisher tests);
 //! - [`power`], [`sample_size`], [`mde`]: planning;
 //! - [`encouragement`]: ITT, first stage and CACE;
 //! - [`SurvivalTable`], [`KaplanMeier`], [`logrank`]: return-to-work curves;
-//! - [`aggregate_cohort_csv`], [`CohortStats`]: mergeable sufficient statistics;
+//! - [`CohortStats`] (and, with the `csv` feature, `aggregate_cohort_csv`):
+//!   mergeable sufficient statistics;
 //! - [`Rate`], [`growth_rate`]: usage KPIs;
-//! - [`ImpactFile`], [`builtin_2016`]: the TOML impact file;
+//! - [`ImpactFile`] (read from TOML with the `toml` feature: `ImpactFile::parse`,
+//!   `builtin_2016`): the impact file;
 //! - [`limits`]: the accepted range of every parameter and the size bound of
 //!   every algorithm and reader.
 //!
 //! ```
-//! use betagouv_impact::{Counts, compare};
+//! use betagouv_impact::{Arms, Counts, compare};
 //!
 //! // La Bonne Boîte, 2016: two cohorts of 100,000 job seekers.
-//! let treated = Counts::new("treated", 22_100, 100_000)?;
+//! let treated: Counts = "22100/100000".parse()?;
 //! let control = Counts::new("control", 20_000, 100_000)?;
-//! let c = compare(treated, control, 0.05)?;
+//! let c = compare(Arms { treated, control }, 0.05)?;
 //! // +2.1 points, i.e. +10.5 % relative to the control rate (not +12 %).
 //! assert!((c.difference.estimate - 0.021).abs() < 1e-12);
 //! assert!((c.relative_lift.unwrap_or(f64::NAN) - 0.105).abs() < 1e-12);
@@ -35,12 +37,24 @@
 //! assert!(newcombe.lower > 0.017 && newcombe.upper < 0.025);
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
+//!
+//! # Features
+//!
+//! No input format is enabled by default: the statistics are the crate's
+//! core, and its only dependencies are serde and thiserror.
+//!
+//! | feature | adds |
+//! | --- | --- |
+//! | `csv` | the streaming CSV readers `aggregate_cohort_csv`, `read_survival_csv` (and `_with` forms taking `CsvOptions`) |
+//! | `toml` | `ImpactFile::parse`, `ImpactFile::parse_at` and `builtin_2016`, the TOML impact file |
 #![deny(missing_docs)]
 // docs.rs builds with `--cfg docsrs` and shows which feature each gated item needs.
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod cohort;
 mod compare;
+#[cfg(feature = "csv")]
+mod csv_input;
 mod encouragement;
 mod error;
 mod impact_file;
@@ -51,19 +65,23 @@ mod proportion;
 mod special;
 mod survival;
 
-pub use cohort::{
-    CohortCounts, CohortStats, CsvOptions, aggregate_cohort_csv, aggregate_cohort_csv_with,
-    read_survival_csv, read_survival_csv_with,
-};
+pub use cohort::{CohortCounts, CohortStats};
 pub use compare::{
-    ArmSummary, Comparison, Difference, DifferenceCis, FISHER_NOT_COMPUTED, FisherResult,
-    OddsRatio, RiskRatio, TestResult, Tests, chi_square, compare, fisher_exact, z_pooled,
+    ArmSummary, Arms, Comparison, Continuity, Difference, DifferenceCis, FISHER_NOT_COMPUTED,
+    FisherResult, OddsRatio, RiskRatio, TestResult, Tests, chi_square, compare, fisher_exact,
+    z_pooled,
+};
+#[cfg(feature = "csv")]
+pub use csv_input::{
+    CsvOptions, aggregate_cohort_csv, aggregate_cohort_csv_with, read_survival_csv,
+    read_survival_csv_with,
 };
 pub use encouragement::{Encouragement, EncouragementArm, Estimate, FirstStage, encouragement};
-pub use error::{Error, Result};
+pub use error::{Error, ParseCountsError, ParseIntervalError, Result};
+#[cfg(feature = "toml")]
+pub use impact_file::builtin_2016;
 pub use impact_file::{
     Arm, BUILTIN_2016_TOML, Bound, Evaluation, EvaluationDesign, ImpactFile, Kpi, StartupImpact,
-    builtin_2016,
 };
 pub use kpi::{Period, Rate, compound_growth_rate, growth_rate, growth_rates};
 pub use power::{Design, PowerMethod, SampleSize, mde, power, sample_size};

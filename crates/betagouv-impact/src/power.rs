@@ -5,7 +5,7 @@
 //! sizes `n` are the treated arm's. Both tails of the two-sided test are
 //! counted (R's `power.prop.test(strict = TRUE)`).
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::error::Result;
 use crate::limits::{
@@ -13,8 +13,10 @@ use crate::limits::{
 };
 use crate::special::{norm_cdf, norm_sf, z_crit};
 
-/// Which power approximation.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Which power approximation. Serialized in snake case (`"normal_pooled"`),
+/// as the keys of the command line's JSON.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum PowerMethod {
     /// Normal approximation, pooled variance under H0 and unpooled under H1
@@ -26,8 +28,19 @@ pub enum PowerMethod {
 }
 
 /// A design: rates, allocation and level. The ranges are those of
-/// [`crate::limits`].
-#[derive(Debug, Clone, Copy, PartialEq)]
+/// [`crate::limits`], checked by the functions that use the design.
+///
+/// Built with [`Design::new`] (a control rate, a 1:1 allocation, α = 0.05)
+/// and the `with_*` setters, so that a field can be added without breaking
+/// code.
+///
+/// ```
+/// use betagouv_impact::Design;
+/// let d = Design::new(0.20).with_ratio(2.0).with_alpha(0.01);
+/// assert_eq!((d.control_rate, d.ratio, d.alpha), (0.20, 2.0, 0.01));
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Design {
     /// Expected control rate, in [1e-10, 1 − 1e-10].
     pub control_rate: f64,
@@ -38,6 +51,38 @@ pub struct Design {
 }
 
 impl Design {
+    /// A design with this control rate, a 1:1 allocation (`ratio` 1) and a
+    /// two-sided level of 0.05.
+    #[must_use]
+    pub fn new(control_rate: f64) -> Self {
+        Self {
+            control_rate,
+            ratio: 1.0,
+            alpha: 0.05,
+        }
+    }
+
+    /// This design with another control rate.
+    #[must_use]
+    pub fn with_control_rate(mut self, control_rate: f64) -> Self {
+        self.control_rate = control_rate;
+        self
+    }
+
+    /// This design with another allocation ratio `n_c / n_t`.
+    #[must_use]
+    pub fn with_ratio(mut self, ratio: f64) -> Self {
+        self.ratio = ratio;
+        self
+    }
+
+    /// This design with another two-sided level.
+    #[must_use]
+    pub fn with_alpha(mut self, alpha: f64) -> Self {
+        self.alpha = alpha;
+        self
+    }
+
     fn check(&self) -> Result<()> {
         check_alpha(self.alpha)?;
         check_rate("control_rate", self.control_rate)?;
@@ -79,7 +124,7 @@ fn arcsine_power_of(x: f64, z: f64) -> f64 {
 ///
 /// ```
 /// use betagouv_impact::{Design, PowerMethod, power};
-/// let d = Design { control_rate: 0.20, ratio: 1.0, alpha: 0.05 };
+/// let d = Design::new(0.20);
 /// let p = power(&d, 0.221, 100_000.0, PowerMethod::NormalPooled)?;
 /// assert!(p > 0.999);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
@@ -92,7 +137,7 @@ pub fn power(design: &Design, treated_rate: f64, n_t: f64, method: PowerMethod) 
 }
 
 /// Arm sizes reaching a target power.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct SampleSize {
     /// Smallest treated-arm size whose power reaches the target.
     pub n_treated: u64,
@@ -282,6 +327,13 @@ mod tests {
         ratio: 1.0,
         alpha: 0.05,
     };
+
+    #[test]
+    fn design_builder() {
+        assert_eq!(Design::new(0.20), D);
+        let d = D.with_control_rate(0.3).with_ratio(2.0).with_alpha(0.01);
+        assert_eq!((d.control_rate, d.ratio, d.alpha), (0.3, 2.0, 0.01));
+    }
 
     #[test]
     fn sample_size_is_smallest() {

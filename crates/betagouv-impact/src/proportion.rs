@@ -2,27 +2,26 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::{Error, Result};
+use crate::error::{Error, ParseCountsError, ParseIntervalError, Result};
 use crate::limits::{EXACT_CI_MAX_N, check_alpha};
 use crate::special::{beta_ppf, z_crit};
 
 /// Parses one count of a count syntax: an integer in [0, u64::MAX],
 /// surrounded by optional spaces.
-pub(crate) fn parse_count(what: &str, part: &'static str, text: &str) -> Result<u64> {
+pub(crate) fn parse_count(
+    part: &'static str,
+    text: &str,
+) -> std::result::Result<u64, ParseCountsError> {
     let t = text.trim();
-    // `u64::from_str` accepts a leading `+`; a count is digits only.
-    if t.is_empty() || !t.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(invalid_count(what, part, text));
-    }
-    t.parse().map_err(|_| invalid_count(what, part, text))
-}
-
-fn invalid_count(what: &str, part: &'static str, text: &str) -> Error {
-    Error::InvalidCount {
-        what: what.to_owned(),
+    let invalid = || ParseCountsError::InvalidCount {
         part,
         text: text.to_owned(),
+    };
+    // `u64::from_str` accepts a leading `+`; a count is digits only.
+    if t.is_empty() || !t.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(invalid());
     }
+    t.parse().map_err(|_| invalid())
 }
 
 /// Binomial counts: `successes` out of `n` trials, with `0 <= successes <= n` and `n > 0`.
@@ -39,29 +38,30 @@ impl Counts {
     /// [`Error::EmptySample`] when `n == 0`, [`Error::SuccessesExceedN`] when
     /// `successes > n`. `what` names the sample in the error.
     pub fn new(what: &str, successes: u64, n: u64) -> Result<Self> {
+        Self::validated(successes, n).map_err(|e| e.named(what))
+    }
+
+    fn validated(successes: u64, n: u64) -> std::result::Result<Self, ParseCountsError> {
         if n == 0 {
-            return Err(Error::EmptySample {
-                what: what.to_owned(),
-            });
+            return Err(ParseCountsError::EmptySample);
         }
         if successes > n {
-            return Err(Error::SuccessesExceedN {
-                what: what.to_owned(),
-                successes,
-                n,
-            });
+            return Err(ParseCountsError::SuccessesExceedN { successes, n });
         }
         Ok(Self { successes, n })
     }
 
     /// Parses the command line's count syntax `SUCCESSES/N` (e.g.
-    /// `22100/100000`; spaces around each number are allowed). The inverse of
-    /// the [`Display`](std::fmt::Display) form.
+    /// `22100/100000`; spaces around each number are allowed), naming
+    /// `what` (e.g. `--treated`) in the error: [`str::parse`] (the
+    /// [`FromStr`](std::str::FromStr) form, the inverse of
+    /// [`Display`](std::fmt::Display)) with its [`ParseCountsError`] as an
+    /// [`Error`].
     ///
     /// # Errors
     /// [`Error::CountSyntax`] without a `/`, [`Error::InvalidCount`] when a
     /// part is not an integer in [0, u64::MAX], and the errors of
-    /// [`Counts::new`]; all name `what` (e.g. `--treated`).
+    /// [`Counts::new`]; all name `what`.
     ///
     /// ```
     /// use betagouv_impact::Counts;
@@ -72,14 +72,7 @@ impl Counts {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn parse(what: &str, text: &str) -> Result<Self> {
-        let (x, n) = text.split_once('/').ok_or_else(|| Error::CountSyntax {
-            what: what.to_owned(),
-            expected: "SUCCESSES/N",
-            text: text.to_owned(),
-        })?;
-        let x = parse_count(what, "SUCCESSES", x)?;
-        let n = parse_count(what, "N", n)?;
-        Self::new(what, x, n)
+        text.parse().map_err(|e: ParseCountsError| e.named(what))
     }
 
     /// Number of successes.
@@ -115,10 +108,28 @@ impl std::fmt::Display for Counts {
 }
 
 impl std::str::FromStr for Counts {
-    type Err = Error;
-    /// [`Counts::parse`] with `what` = "counts".
-    fn from_str(s: &str) -> Result<Self> {
-        Self::parse("counts", s)
+    type Err = ParseCountsError;
+    /// Reads `SUCCESSES/N` (spaces around each number allowed), the
+    /// [`Display`](std::fmt::Display) form.
+    ///
+    /// ```
+    /// use betagouv_impact::{Counts, ParseCountsError};
+    /// let c: Counts = "22100/100000".parse()?;
+    /// assert_eq!(c.to_string().parse::<Counts>()?, c);
+    /// assert_eq!(
+    ///     "5/3".parse::<Counts>(),
+    ///     Err(ParseCountsError::SuccessesExceedN { successes: 5, n: 3 })
+    /// );
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    fn from_str(text: &str) -> std::result::Result<Self, ParseCountsError> {
+        let (x, n) = text
+            .split_once('/')
+            .ok_or_else(|| ParseCountsError::Syntax {
+                expected: "SUCCESSES/N",
+                text: text.to_owned(),
+            })?;
+        Self::validated(parse_count("SUCCESSES", x)?, parse_count("N", n)?)
     }
 }
 
@@ -131,11 +142,26 @@ impl<'de> Deserialize<'de> for Counts {
             n: u64,
         }
         let raw = Raw::deserialize(d)?;
-        Counts::new("counts", raw.successes, raw.n).map_err(serde::de::Error::custom)
+        Counts::validated(raw.successes, raw.n).map_err(serde::de::Error::custom)
     }
 }
 
 /// A closed interval `[lower, upper]`, serialized as a two-element array.
+///
+/// Its text form ([`Display`](std::fmt::Display) and
+/// [`FromStr`](std::str::FromStr)) is `[LOWER, UPPER]` with each bound in
+/// Rust's shortest round-trip notation (`{:?}`: `[0.0123, 0.0456]`,
+/// `[1e-300, 1.0]`), so that reading it back gives the same `f64` values,
+/// bit for bit (NaN aside).
+///
+/// ```
+/// use betagouv_impact::Interval;
+/// let ci = Interval { lower: 0.218_439_087_831_605_3, upper: 0.223_582_346_685_216_07 };
+/// assert_eq!(ci.to_string(), "[0.2184390878316053, 0.22358234668521607]");
+/// assert_eq!(ci.to_string().parse::<Interval>()?, ci);
+/// assert!("0.1, 0.2".parse::<Interval>().is_err());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Interval {
     /// Lower bound.
@@ -170,8 +196,54 @@ impl Serialize for Interval {
     }
 }
 
+impl<'de> Deserialize<'de> for Interval {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        let (lower, upper) = <(f64, f64)>::deserialize(d)?;
+        Ok(Self { lower, upper })
+    }
+}
+
+impl std::fmt::Display for Interval {
+    /// `[LOWER, UPPER]`, each bound in shortest round-trip notation.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "[{:?}, {:?}]", self.lower, self.upper)
+    }
+}
+
+impl std::str::FromStr for Interval {
+    type Err = ParseIntervalError;
+    /// Reads `[LOWER, UPPER]` (spaces allowed around the bounds); any two
+    /// `f64` in Rust's notation, in the order given.
+    fn from_str(text: &str) -> std::result::Result<Self, ParseIntervalError> {
+        let syntax = || ParseIntervalError::Syntax {
+            text: text.to_owned(),
+        };
+        let inner = text
+            .trim()
+            .strip_prefix('[')
+            .and_then(|t| t.strip_suffix(']'))
+            .ok_or_else(syntax)?;
+        let (lower, upper) = inner.split_once(',').ok_or_else(syntax)?;
+        let bound = |bound: &'static str, t: &str| {
+            t.trim()
+                .parse::<f64>()
+                .map_err(|_| ParseIntervalError::InvalidBound {
+                    bound,
+                    text: t.trim().to_owned(),
+                })
+        };
+        Ok(Self {
+            lower: bound("lower", lower)?,
+            upper: bound("upper", upper)?,
+        })
+    }
+}
+
 /// Interval methods for one proportion (Brown, Cai & DasGupta 2001).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Serialized in snake case (`"clopper_pearson"`), as the keys of
+/// [`ProportionCis`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum ProportionCiMethod {
     /// Wilson score interval, clipped to [0, 1] (the recommended default).
@@ -290,7 +362,7 @@ pub(crate) fn ci_unchecked(counts: Counts, alpha: f64, method: ProportionCiMetho
 }
 
 /// The five one-proportion intervals of the `compare` output.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct ProportionCis {
     /// Wilson score.
     pub wilson: Interval,
@@ -370,6 +442,14 @@ mod tests {
         assert!(err("3/1/2").is_some());
         assert!(err("11/10").is_some_and(|e| e.starts_with("--treated: successes (11)")));
         assert_eq!("5/7".parse::<Counts>().ok(), Counts::new("c", 5, 7).ok());
+        assert_eq!(
+            "3".parse::<Counts>(),
+            Err(ParseCountsError::Syntax {
+                expected: "SUCCESSES/N",
+                text: "3".to_owned()
+            })
+        );
+        assert_eq!("0/0".parse::<Counts>(), Err(ParseCountsError::EmptySample));
     }
 
     #[test]

@@ -8,16 +8,16 @@
 
 use std::collections::BTreeMap;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
-use crate::compare::TestResult;
+use crate::compare::{TestResult, known_reason};
 use crate::error::{Error, Result};
 use crate::limits::{LOGRANK_MAX_GROUPS, check_alpha, check_time};
 use crate::proportion::Interval;
 use crate::special::{chi2_sf, z_crit};
 
 /// Counts at one distinct time.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct TimeRow {
     /// The time (e.g. days since the cohort's start), finite and ≥ 0.
     pub time: f64,
@@ -30,10 +30,47 @@ pub struct TimeRow {
 /// Sufficient statistics of right-censored durations: per distinct time, the
 /// number of events and of censorings, sorted by time. Two tables merge
 /// exactly (a `GROUP BY group, duration` computed elsewhere combines with
-/// local data).
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+/// local data). Deserializing checks that the times are finite, ≥ 0 and
+/// strictly increasing.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "RawTable")]
 pub struct SurvivalTable {
     rows: Vec<TimeRow>,
+}
+
+/// The serialized form of [`SurvivalTable`], validated on reading.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawTable {
+    rows: Vec<TimeRow>,
+}
+
+impl TryFrom<RawTable> for SurvivalTable {
+    type Error = Error;
+    fn try_from(raw: RawTable) -> Result<Self> {
+        let mut previous = None;
+        for r in &raw.rows {
+            check_time("time", r.time)?;
+            if previous.is_some_and(|p: f64| p >= r.time) {
+                return Err(Error::InvalidParameter {
+                    name: "time",
+                    expected: "strictly increasing across the rows",
+                    value: r.time,
+                });
+            }
+            previous = Some(r.time);
+        }
+        // -0 and 0 are one time.
+        let rows = raw
+            .rows
+            .into_iter()
+            .map(|r| TimeRow {
+                time: r.time + 0.0,
+                ..r
+            })
+            .collect();
+        Ok(Self { rows })
+    }
 }
 
 /// Whole-number durations below this (e.g. days) are counted in an array.
@@ -105,6 +142,7 @@ impl SurvivalTable {
     }
 
     /// A table from rows sorted by distinct valid times.
+    #[cfg(feature = "csv")]
     pub(crate) fn from_sorted_rows(rows: Vec<TimeRow>) -> Self {
         Self { rows }
     }
@@ -252,13 +290,56 @@ impl SurvivalTable {
     }
 }
 
-/// A fitted Kaplan-Meier curve (steps at the event times).
-#[derive(Debug, Clone, PartialEq)]
+/// A fitted Kaplan-Meier curve (steps at the event times). Serialized as its
+/// three columns (`times`, `survival`, `greenwood`); deserializing checks
+/// that they have the same length and reads a `null` Greenwood sum (JSON's
+/// form of the infinite sum after `S` reaches 0) as infinite.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "RawKaplanMeier")]
 pub struct KaplanMeier {
     times: Vec<f64>,
     survival: Vec<f64>,
     /// Cumulative Greenwood sum `Σ d/(n(n−d))` (infinite after S drops to 0).
     greenwood: Vec<f64>,
+}
+
+/// The serialized form of [`KaplanMeier`], validated on reading.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawKaplanMeier {
+    times: Vec<f64>,
+    survival: Vec<f64>,
+    greenwood: Vec<Option<f64>>,
+}
+
+impl TryFrom<RawKaplanMeier> for KaplanMeier {
+    type Error = Error;
+    fn try_from(raw: RawKaplanMeier) -> Result<Self> {
+        let n = raw.times.len();
+        if raw.survival.len() != n || raw.greenwood.len() != n {
+            return Err(Error::InvalidParameter {
+                name: "survival",
+                expected: "as many values as times (and as greenwood)",
+                value: raw.survival.len() as f64,
+            });
+        }
+        if raw.times.windows(2).any(|w| w[0].total_cmp(&w[1]).is_ge()) {
+            return Err(Error::InvalidParameter {
+                name: "times",
+                expected: "strictly increasing",
+                value: f64::NAN,
+            });
+        }
+        Ok(Self {
+            times: raw.times,
+            survival: raw.survival,
+            greenwood: raw
+                .greenwood
+                .into_iter()
+                .map(|g| g.unwrap_or(f64::INFINITY))
+                .collect(),
+        })
+    }
 }
 
 impl KaplanMeier {
@@ -502,7 +583,7 @@ fn quadratic_form(u: &[f64], v: &[Vec<f64>]) -> Option<TestResult> {
 }
 
 /// One point of a curve in [`SurvivalSummary`].
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct AtPoint {
     /// The horizon.
     pub t: f64,
@@ -515,7 +596,7 @@ pub struct AtPoint {
 }
 
 /// One group in [`SurvivalSummary`].
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct GroupSurvival {
     /// People.
     pub n: u64,
@@ -539,6 +620,36 @@ pub struct SurvivalSummary {
     /// two groups (too many groups); absent from the JSON otherwise.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub logrank_not_computed: Option<&'static str>,
+}
+
+/// The serialized form of [`SurvivalSummary`], whose reason is checked on
+/// reading.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSummary {
+    groups: BTreeMap<String, GroupSurvival>,
+    logrank: Option<TestResult>,
+    #[serde(default)]
+    logrank_not_computed: Option<String>,
+}
+
+// By hand: a derived impl would borrow the `&'static str` field, and so
+// require `'de: 'static`.
+impl<'de> Deserialize<'de> for SurvivalSummary {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        Self::try_from(RawSummary::deserialize(d)?).map_err(serde::de::Error::custom)
+    }
+}
+
+impl TryFrom<RawSummary> for SurvivalSummary {
+    type Error = String;
+    fn try_from(raw: RawSummary) -> std::result::Result<Self, String> {
+        Ok(Self {
+            groups: raw.groups,
+            logrank: raw.logrank,
+            logrank_not_computed: known_reason(raw.logrank_not_computed, LOGRANK_NOT_COMPUTED)?,
+        })
+    }
 }
 
 /// The reason given when the log-rank test is not computed.

@@ -216,11 +216,9 @@ fn evaluation_row(
     use betagouv_impact::{Design, PowerMethod, mde};
     let c = e.compare(options.alpha).map_err(crate::Error::Impact)?;
     let n_t = c.treated.n as f64;
-    let design = Design {
-        control_rate: c.control.proportion,
-        ratio: c.control.n as f64 / n_t.max(1.0),
-        alpha: options.alpha,
-    };
+    let design = Design::new(c.control.proportion)
+        .with_ratio(c.control.n as f64 / n_t.max(1.0))
+        .with_alpha(options.alpha);
     // An undefined MDE (control rate 0 or 1, ...) is shown as missing, not an error.
     let mde_points = mde(&design, n_t, options.power, PowerMethod::NormalPooled)
         .ok()

@@ -6,8 +6,8 @@
 use std::collections::BTreeMap;
 
 use betagouv_impact::{
-    Counts, Design, EncouragementArm, PowerMethod, SurvivalTable, compare, encouragement, mde,
-    power, sample_size, summarize_survival,
+    Arms, Counts, Design, EncouragementArm, PowerMethod, SurvivalTable, compare, encouragement,
+    mde, power, sample_size, summarize_survival,
 };
 use serde_json::{Value, json};
 
@@ -78,7 +78,7 @@ fn compare_matches_statsmodels_and_scipy() {
         let (t, c) = (&case["treated"], &case["control"]);
         let treated = Counts::new("treated", u(&t[0]), u(&t[1])).expect("valid");
         let control = Counts::new("control", u(&c[0]), u(&c[1])).expect("valid");
-        let got = compare(treated, control, f(&case["alpha"])).expect("compare");
+        let got = compare(Arms { treated, control }, f(&case["alpha"])).expect("compare");
         let tail = if treated.n().max(control.n()) >= 1_000_000 {
             TAIL_LARGE
         } else {
@@ -103,11 +103,9 @@ fn compare_matches_statsmodels_and_scipy() {
 fn power_matches_statsmodels() {
     let mut worst = [0.0; 2];
     for case in load(include_str!("../golden/power.json")) {
-        let design = Design {
-            control_rate: f(&case["control_rate"]),
-            ratio: f(&case["ratio"]),
-            alpha: f(&case["alpha"]),
-        };
+        let design = Design::new(f(&case["control_rate"]))
+            .with_ratio(f(&case["ratio"]))
+            .with_alpha(f(&case["alpha"]));
         let pt = f(&case["treated_rate"]);
         let n = f(&case["n_per_arm"]);
         let target = f(&case["target_power"]);
@@ -140,12 +138,11 @@ fn encouragement_matches_linearmodels() {
         let arm = |v: &Value, what| {
             EncouragementArm::new(what, u(&v[0]), u(&v[1]), u(&v[2]), u(&v[3])).expect("valid")
         };
-        let got = encouragement(
-            arm(&case["treated"], "treated"),
-            arm(&case["control"], "control"),
-            f(&case["alpha"]),
-        )
-        .expect("encouragement");
+        let arms = Arms {
+            treated: arm(&case["treated"], "treated"),
+            control: arm(&case["control"], "control"),
+        };
+        let got = encouragement(arms, f(&case["alpha"])).expect("encouragement");
         check(
             "encouragement",
             &serde_json::to_value(got).expect("json"),

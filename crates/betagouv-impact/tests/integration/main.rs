@@ -6,3 +6,4 @@
 mod golden;
 mod properties;
 mod robustness;
+mod serde_roundtrip;

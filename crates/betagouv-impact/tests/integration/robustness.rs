@@ -7,10 +7,10 @@ use std::collections::BTreeMap;
 
 use betagouv_impact::limits::{ALPHA_MAX, ALPHA_MIN, PROBABILITY_MAX, PROBABILITY_MIN};
 use betagouv_impact::{
-    Counts, Design, EncouragementArm, Error, KaplanMeier, PowerMethod, ProportionCiMethod,
-    ProportionCis, SurvivalTable, chi_square, compare, compound_growth_rate, encouragement,
-    fisher_exact, growth_rate, logrank, mde, power, proportion_ci, sample_size, summarize_survival,
-    z_pooled,
+    Arms, Continuity, Counts, Design, EncouragementArm, Error, KaplanMeier, PowerMethod,
+    ProportionCiMethod, ProportionCis, SurvivalTable, chi_square, compare, compound_growth_rate,
+    encouragement, fisher_exact, growth_rate, logrank, mde, power, proportion_ci, sample_size,
+    summarize_survival, z_pooled,
 };
 use proptest::prelude::*;
 
@@ -104,11 +104,12 @@ proptest! {
 
     #[test]
     fn two_cohorts_never_panic(t in counts(), c in counts(), alpha in float()) {
-        check(&compare(t, c, alpha))?;
-        finite(&z_pooled(t, c))?;
-        finite(&chi_square(t, c, true))?;
-        finite(&fisher_exact(t, c))?;
-        if let Ok(r) = compare(t, c, alpha) {
+        let arms = Arms { treated: t, control: c };
+        check(&compare(arms, alpha))?;
+        finite(&z_pooled(arms))?;
+        finite(&chi_square(arms, Continuity::Yates))?;
+        finite(&fisher_exact(arms))?;
+        if let Ok(r) = compare(arms, alpha) {
             let total = t.n().saturating_add(c.n());
             prop_assert_eq!(r.tests.fisher_exact.is_some(), total <= betagouv_impact::limits::FISHER_MAX_N);
         }
@@ -119,7 +120,7 @@ proptest! {
         control_rate in float(), treated_rate in float(), ratio in float(), alpha in float(),
         n in float(), target in float(),
     ) {
-        let d = Design { control_rate, ratio, alpha };
+        let d = Design::new(control_rate).with_ratio(ratio).with_alpha(alpha);
         for m in [PowerMethod::NormalPooled, PowerMethod::Arcsine] {
             let p = power(&d, treated_rate, n, m);
             check(&p)?;
@@ -144,7 +145,7 @@ proptest! {
                 .or_else(|_| EncouragementArm::new("a", v[3], v[1], v[1], v[0]))
         };
         if let (Ok(t), Ok(c)) = (arm(t), arm(c)) {
-            check(&encouragement(t, c, alpha))?;
+            check(&encouragement(Arms { treated: t, control: c }, alpha))?;
         }
     }
 

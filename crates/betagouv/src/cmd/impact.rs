@@ -13,8 +13,9 @@ use super::BoxError;
 use super::contract::{self, Layout, Versioned};
 use crate::out::outln;
 use betagouv_impact::{
-    Comparison, Counts, Design, EncouragementArm, Interval, PowerMethod, aggregate_cohort_csv,
-    compare, encouragement, mde, power, read_survival_csv, sample_size, summarize_survival,
+    Arms, Comparison, Counts, Design, EncouragementArm, Interval, PowerMethod,
+    aggregate_cohort_csv, compare, encouragement, mde, power, read_survival_csv, sample_size,
+    summarize_survival,
 };
 use clap::{Args, Subcommand};
 
@@ -176,16 +177,16 @@ pub(crate) fn run(command: ImpactCommand) -> Result<ExitCode, BoxError> {
 }
 
 fn run_compare(a: &CompareArgs) -> Result<(), BoxError> {
-    let treated = Counts::parse("--treated", &a.treated)?;
-    let control = Counts::parse("--control", &a.control)?;
-    let c = compare(treated, control, a.alpha).map_err(flag)?;
+    let treated = parse_arm::<Counts>("--treated", &a.treated)?;
+    let control = parse_arm::<Counts>("--control", &a.control)?;
+    let c = compare(Arms { treated, control }, a.alpha).map_err(flag)?;
     print_comparison(&c, a.alpha, a.json)
 }
 
 fn run_cohort(a: &CohortArgs) -> Result<(), BoxError> {
     let file = open(&a.file)?;
     let stats = aggregate_cohort_csv(file, &a.group_column, &a.outcome_column)
-        .map_err(|e| format!("{}: {e}", a.file.display()))?;
+        .map_err(|e| in_file(&a.file, e))?;
     let arm = |name: &str, flag: &str| -> Result<Counts, BoxError> {
         let c = stats.get(name).ok_or_else(|| {
             format!(
@@ -197,16 +198,23 @@ fn run_cohort(a: &CohortArgs) -> Result<(), BoxError> {
         Ok(c.to_counts(name)?)
     };
     let (treated, control) = (arm(&a.treated, "--treated")?, arm(&a.control, "--control")?);
-    let c = compare(treated, control, a.alpha).map_err(flag)?;
+    let c = compare(Arms { treated, control }, a.alpha).map_err(flag)?;
     print_comparison(&c, a.alpha, a.json)
 }
 
+/// Counts given on the command line (`SUCCESSES/N`, or an encouragement arm),
+/// read with their `FromStr`; the error names the option, as `--treated: ...`.
+fn parse_arm<T>(option: &str, text: &str) -> Result<T, BoxError>
+where
+    T: std::str::FromStr<Err = betagouv_impact::ParseCountsError>,
+{
+    text.parse().map_err(|e| format!("{option}: {e}").into())
+}
+
 fn run_mde(a: &MdeArgs) -> Result<(), BoxError> {
-    let design = Design {
-        control_rate: a.control_rate,
-        ratio: a.ratio,
-        alpha: a.alpha,
-    };
+    let design = Design::new(a.control_rate)
+        .with_ratio(a.ratio)
+        .with_alpha(a.alpha);
     let n = mde(&design, a.n_per_arm, a.power, PowerMethod::NormalPooled).map_err(flag)?;
     let s = mde(&design, a.n_per_arm, a.power, PowerMethod::Arcsine).map_err(flag)?;
     if a.json {
@@ -249,9 +257,9 @@ fn run_mde(a: &MdeArgs) -> Result<(), BoxError> {
 }
 
 fn run_encouragement(a: &EncouragementArgs) -> Result<(), BoxError> {
-    let treated = EncouragementArm::parse("--treated", &a.treated)?;
-    let control = EncouragementArm::parse("--control", &a.control)?;
-    let e = encouragement(treated, control, a.alpha).map_err(flag)?;
+    let treated = parse_arm::<EncouragementArm>("--treated", &a.treated)?;
+    let control = parse_arm::<EncouragementArm>("--control", &a.control)?;
+    let e = encouragement(Arms { treated, control }, a.alpha).map_err(flag)?;
     if a.json {
         return print_json(&e);
     }
@@ -281,7 +289,7 @@ fn run_encouragement(a: &EncouragementArgs) -> Result<(), BoxError> {
 fn run_survival(a: &SurvivalArgs) -> Result<(), BoxError> {
     let file = open(&a.file)?;
     let groups = read_survival_csv(file, &a.group_column, &a.duration_column, &a.event_column)
-        .map_err(|e| format!("{}: {e}", a.file.display()))?;
+        .map_err(|e| in_file(&a.file, e))?;
     let summary = summarize_survival(&groups, &a.horizons, a.alpha).map_err(flag)?;
     if a.json {
         return print_json(&summary);
@@ -338,11 +346,9 @@ enum PowerJson {
 }
 
 fn run_power(a: &PowerArgs) -> Result<(), BoxError> {
-    let design = Design {
-        control_rate: a.control_rate,
-        ratio: a.ratio,
-        alpha: a.alpha,
-    };
+    let design = Design::new(a.control_rate)
+        .with_ratio(a.ratio)
+        .with_alpha(a.alpha);
     let v = if let Some(n) = a.n_per_arm {
         let normal = power(&design, a.treated_rate, n, PowerMethod::NormalPooled).map_err(flag)?;
         let arcsine = power(&design, a.treated_rate, n, PowerMethod::Arcsine).map_err(flag)?;
@@ -412,6 +418,33 @@ fn print_power_text(v: &PowerJson) -> Result<(), BoxError> {
 /// first.
 fn print_json(body: &impl serde::Serialize) -> Result<(), BoxError> {
     contract::print(&Versioned::new(contract::IMPACT, body), Layout::Line)
+}
+
+/// A reader's error, prefixed with the file it is about (`file.csv: line 3, ...`);
+/// its cause (an I/O error) stays in the chain the binary prints.
+#[derive(Debug)]
+struct InFile {
+    path: PathBuf,
+    error: betagouv_impact::Error,
+}
+
+impl std::fmt::Display for InFile {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.path.display(), self.error)
+    }
+}
+
+impl std::error::Error for InFile {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        std::error::Error::source(&self.error)
+    }
+}
+
+fn in_file(path: &Path, error: betagouv_impact::Error) -> BoxError {
+    Box::new(InFile {
+        path: path.to_path_buf(),
+        error,
+    })
 }
 
 fn open(path: &Path) -> Result<BufReader<File>, BoxError> {

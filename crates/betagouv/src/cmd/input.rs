@@ -141,7 +141,7 @@ pub(crate) fn input_paths<'a>(
 pub(crate) fn read_impact(path: &Path) -> Result<betagouv_impact::ImpactFile, BoxError> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-    Ok(betagouv_impact::ImpactFile::parse(&text, Some(path))?)
+    Ok(betagouv_impact::ImpactFile::parse_at(&text, path)?)
 }
 
 /// What to do with the problems of a content folder.
