@@ -9,9 +9,9 @@
 use std::path::Path;
 
 use betagouv_funding::file::{ReadBudgetOptions, parse_budget_whole, parse_budget_with};
-use betagouv_funding::ledger::Interval;
+use betagouv_funding::ledger::Granularity;
 use betagouv_funding::model::FiscalYear;
-use betagouv_funding::report::{ReportOptions, report};
+use betagouv_funding::report::{YearReportOptions, report};
 use betagouv_funding::{check, post};
 use libfuzzer_sys::fuzz_target;
 
@@ -37,13 +37,13 @@ fuzz_target!(|data: &[u8]| {
     let portfolio = betagouv_portfolio::builtin::portfolio_2016();
     let _ = check::check(&budget, Some(&portfolio));
     let (ledger, _) = post::to_ledger(&budget, Some(&portfolio));
-    for every in [Interval::Month, Interval::Quarter, Interval::Year] {
+    for every in [Granularity::Month, Granularity::Quarter, Granularity::Year] {
         let _ = ledger.balances_by(every);
     }
     let mut years: Vec<i32> = budget.years().iter().map(|y| y.0).collect();
     years.extend([i32::MIN, -1, 0, 1899, 10_000, i32::MAX]);
     for y in years {
-        let r = report(&budget, Some(&portfolio), &ReportOptions::for_year(y));
+        let r = report(&budget, Some(&portfolio), &YearReportOptions::new(FiscalYear(y)));
         if !FiscalYear(y).is_supported() {
             assert!(r.total.is_zero() && r.spending.paid.is_zero(), "year {y}");
         }
