@@ -1216,6 +1216,31 @@ mod tests {
         assert_eq!(err(""), "ok");
     }
 
+    #[test]
+    fn organisations_is_an_alias_of_organizations() {
+        let text = "[[organizations]]\nid = \"o\"\nname = \"n\"\n";
+        let us = parse_budget(text, "f.toml").unwrap();
+        let uk = parse_budget(&text.replace("organizations", "organisations"), "f.toml").unwrap();
+        assert_eq!(us, uk);
+        assert_eq!(uk.organisations.len(), 1);
+        let inline = "organisations = [{ id = \"o\", name = \"n\" }]\n";
+        assert_eq!(
+            parse_budget(inline, "f.toml").unwrap().organisations,
+            us.organisations
+        );
+        let both = format!("{text}{}", text.replace("organizations", "organisations"));
+        assert!(parse_budget(&both, "f.toml").is_err());
+        assert!(parse_budget_whole(&both, "f.toml", &ReadBudgetOptions::default()).is_err());
+    }
+
+    #[test]
+    fn read_budget_options_round_trip_through_json() {
+        let o = ReadBudgetOptions::default().with_max_entries(3);
+        let back: ReadBudgetOptions =
+            serde_json::from_str(&serde_json::to_string(&o).unwrap()).unwrap();
+        assert_eq!(back, o);
+    }
+
     fn opts(max_entries: usize, max_file_size: u64) -> ReadBudgetOptions {
         ReadBudgetOptions::default()
             .with_max_file_size(max_file_size)

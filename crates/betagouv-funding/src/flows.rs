@@ -179,6 +179,7 @@ fn split_payment<'a>(
 /// `CostStage` is looked up with the key: `by_stage["incubating"]`), the order the
 /// reports list them in; JSON: the key.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+// Closed, so exhaustive: a stage of the portfolio (which grows there) or none.
 pub enum CostStage {
     /// The start-up's stage at the date.
     Stage(Stage),

@@ -683,6 +683,42 @@ mod tests {
         NaiveDate::from_ymd_opt(2016, m, d).unwrap()
     }
 
+    proptest::proptest! {
+        #[test]
+        fn balance_periods_round_trip_through_text(
+            days in -90_000_000i32..90_000_000,
+            g in 0usize..3,
+        ) {
+            let date = NaiveDate::from_num_days_from_ce_opt(days).unwrap();
+            let g = [Granularity::Month, Granularity::Quarter, Granularity::Year][g];
+            let p = BalancePeriod::of(date, g);
+            let text = p.to_string();
+            proptest::prop_assert_eq!(text.parse::<BalancePeriod>().unwrap(), p, "{}", text);
+            let json = serde_json::to_string(&p).unwrap();
+            proptest::prop_assert_eq!(serde_json::from_str::<BalancePeriod>(&json).unwrap(), p);
+        }
+    }
+
+    #[test]
+    fn balance_period_text() {
+        for bad in [
+            "", "2016-13", "2016Q5", "2016Q0", "2016-00", "x", "2016-1-1", "-", "Q1",
+        ] {
+            assert!(bad.parse::<BalancePeriod>().is_err(), "{bad}");
+        }
+        assert_eq!(
+            "2016-02"
+                .parse::<BalancePeriod>()
+                .unwrap()
+                .next()
+                .to_string(),
+            "2016-03"
+        );
+        let a: Account = serde_json::from_str("\"assets:treasury\"").unwrap();
+        assert_eq!(a.as_str(), "assets:treasury");
+        assert!(serde_json::from_str::<Account>("\"asset:x\"").is_err());
+    }
+
     #[test]
     fn account_rules() {
         assert!(Account::new("assets:treasury").is_ok());

@@ -710,3 +710,31 @@ impl Budget {
         y
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    proptest::proptest! {
+        #[test]
+        fn fiscal_years_round_trip_through_text(y in 1900i32..=9999) {
+            let year = FiscalYear(y);
+            proptest::prop_assert_eq!(year.to_string().parse::<FiscalYear>().ok(), Some(year));
+        }
+    }
+
+    #[test]
+    fn fiscal_year_text() {
+        for bad in ["", "x", "2016.0", "1899", "10000", "-5", "99999999999"] {
+            assert!(bad.parse::<FiscalYear>().is_err(), "{bad}");
+        }
+        let r: Option<RecordType> = serde_json::from_str("\"organization\"").ok();
+        assert_eq!(r, Some(RecordType::Organisation));
+        assert_eq!(
+            serde_json::to_string(&RecordType::Organisation)
+                .ok()
+                .as_deref(),
+            Some("\"organisation\"")
+        );
+    }
+}

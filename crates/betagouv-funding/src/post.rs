@@ -356,7 +356,8 @@ fn sum_bound(txs: &[Transaction]) -> Option<Diagnostic> {
     })
 }
 
-#[cfg(all(test, feature = "toml"))] // they read budget files
+#[cfg(test)]
+#[cfg(feature = "toml")] // they read budget files
 mod tests {
     use std::path::Path;
 

@@ -956,7 +956,8 @@ fn burn(
     }
 }
 
-#[cfg(all(test, feature = "toml"))] // they read budget files
+#[cfg(test)]
+#[cfg(feature = "toml")] // they read budget files
 mod tests {
     use std::sync::OnceLock;
 
@@ -1092,6 +1093,71 @@ mod tests {
         sorted.sort();
         assert_eq!(by_stage, sorted);
         assert_eq!(by_stage.len(), 7);
+    }
+
+    #[test]
+    fn budgets_and_ledgers_round_trip_through_json() {
+        let mut b = budget().clone();
+        b.origins.clear();
+        let json = serde_json::to_string(&b).unwrap();
+        assert!(json.contains(" EUR\""), "amounts name their currency");
+        let back: Budget = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, b);
+        let (ledger, _) = to_ledger(&b, None);
+        let json = serde_json::to_string(&ledger).unwrap();
+        let back: Ledger = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, ledger);
+        for g in [
+            crate::ledger::Granularity::Month,
+            crate::ledger::Granularity::Quarter,
+            crate::ledger::Granularity::Year,
+        ] {
+            let balances = ledger.balances_by(g);
+            let json = serde_json::to_string(&balances).unwrap();
+            let back: crate::ledger::PeriodBalances = serde_json::from_str(&json).unwrap();
+            assert_eq!(back, balances);
+        }
+        // A ledger read back is checked again: an unbalanced transaction is refused.
+        let bad = json_with_first_amount_changed(&serde_json::to_value(&ledger).unwrap());
+        assert!(serde_json::from_value::<Ledger>(bad).is_err());
+    }
+
+    fn json_with_first_amount_changed(v: &serde_json::Value) -> serde_json::Value {
+        let mut v = v.clone();
+        v["transactions"][0]["postings"][0]["amount"] = "0.01 EUR".into();
+        v
+    }
+
+    #[test]
+    fn year_report_json_keeps_bare_amounts_and_reads_back_in_its_currency() {
+        let b = crate::builtin::builtin_2016().unwrap();
+        let r = report(&b, None, &YearReportOptions::new(FiscalYear(2016)));
+        let v = serde_json::to_value(&r).unwrap();
+        assert_eq!(v["total"], "2084035.00");
+        assert_eq!(v["currency"], "EUR");
+        assert_eq!(v["year"], 2016);
+        assert_eq!(v["evidence"], "resources-only");
+        let back: YearReport = serde_json::from_value(v).unwrap();
+        assert_eq!(back, r);
+        let options = YearReportOptions::new(FiscalYear(2016))
+            .with_as_of(NaiveDate::from_ymd_opt(2016, 6, 30))
+            .with_burn_months(2);
+        let json = serde_json::to_string(&options).unwrap();
+        assert_eq!(
+            serde_json::from_str::<YearReportOptions>(&json).unwrap(),
+            options
+        );
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(40))]
+        #[test]
+        fn year_reports_round_trip_through_json(year in 2012..2019i32) {
+            let r = report(budget(), None, &YearReportOptions::new(FiscalYear(year)));
+            let json = serde_json::to_string(&r).unwrap();
+            let back: YearReport = serde_json::from_str(&json).unwrap();
+            prop_assert_eq!(back, r);
+        }
     }
 
     proptest! {

@@ -130,7 +130,7 @@ const RATE2: i64 = 33_320;
 /// The budget lines of [`budget_toml`].
 const LINES: [&str; 2] = ["p129", "p352"];
 
-/// A deterministic budget file (TOML, the format of [`crate::file`]) with
+/// A deterministic budget file (TOML, the format of the `file` module) with
 /// `orders` purchase orders issued from 2014 to 2016, each with two lines,
 /// two deliveries (service fait) and one payment per delivery, on the
 /// start-ups of the built-in 2016 portfolio; plus own credits and resources
@@ -340,7 +340,8 @@ fn write_credits_and_agreements(out: &mut String, body: &Body) {
     }
 }
 
-#[cfg(all(test, feature = "toml"))] // they read budget files
+#[cfg(test)]
+#[cfg(feature = "toml")] // they read budget files
 mod tests {
     use super::*;
 
