@@ -19,10 +19,9 @@ fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else {
         return;
     };
-    let options = ReadBudgetOptions {
-        max_file_size: 1 << 20,
-        max_entries: 10_000,
-    };
+    let options = ReadBudgetOptions::default()
+        .with_max_file_size(1 << 20)
+        .with_max_entries(10_000);
     let path = Path::new("fuzz.toml");
     let cut = parse_budget_with(text, path, &options);
     let whole = parse_budget_whole(text, path, &options);
