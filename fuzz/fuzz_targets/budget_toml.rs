@@ -9,9 +9,9 @@
 use std::path::Path;
 
 use betagouv_funding::file::{ReadBudgetOptions, parse_budget_whole, parse_budget_with};
-use betagouv_funding::ledger::Interval;
+use betagouv_funding::ledger::Granularity;
 use betagouv_funding::model::FiscalYear;
-use betagouv_funding::report::{ReportOptions, report};
+use betagouv_funding::report::{YearReportOptions, report};
 use betagouv_funding::{check, post};
 use libfuzzer_sys::fuzz_target;
 
@@ -19,10 +19,9 @@ fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else {
         return;
     };
-    let options = ReadBudgetOptions {
-        max_file_size: 1 << 20,
-        max_entries: 10_000,
-    };
+    let options = ReadBudgetOptions::default()
+        .with_max_file_size(1 << 20)
+        .with_max_entries(10_000);
     let path = Path::new("fuzz.toml");
     let cut = parse_budget_with(text, path, &options);
     let whole = parse_budget_whole(text, path, &options);
@@ -37,13 +36,13 @@ fuzz_target!(|data: &[u8]| {
     let portfolio = betagouv_portfolio::builtin::portfolio_2016();
     let _ = check::check(&budget, Some(&portfolio));
     let (ledger, _) = post::to_ledger(&budget, Some(&portfolio));
-    for every in [Interval::Month, Interval::Quarter, Interval::Year] {
+    for every in [Granularity::Month, Granularity::Quarter, Granularity::Year] {
         let _ = ledger.balances_by(every);
     }
     let mut years: Vec<i32> = budget.years().iter().map(|y| y.0).collect();
     years.extend([i32::MIN, -1, 0, 1899, 10_000, i32::MAX]);
     for y in years {
-        let r = report(&budget, Some(&portfolio), &ReportOptions::for_year(y));
+        let r = report(&budget, Some(&portfolio), &YearReportOptions::new(FiscalYear(y)));
         if !FiscalYear(y).is_supported() {
             assert!(r.total.is_zero() && r.spending.paid.is_zero(), "year {y}");
         }

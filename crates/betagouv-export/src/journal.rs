@@ -263,7 +263,11 @@ mod tests {
         let budget = builtin::builtin_2016().unwrap();
         let (ledger, _) = post::to_ledger(&budget, None);
         check_with_hledger(&ledger, &[2016]);
-        let r = report::report(&budget, None, &report::ReportOptions::for_year(2016));
+        let r = report::report(
+            &budget,
+            None,
+            &report::YearReportOptions::new(betagouv_funding::model::FiscalYear(2016)),
+        );
         assert_eq!(r.total.amount().to_string(), "2084035.00");
     }
 

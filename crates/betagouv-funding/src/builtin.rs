@@ -1,10 +1,11 @@
 //! The built-in 2016 budget (`data/builtin-2016.toml`, embedded).
 //!
 //! ```
+//! use betagouv_funding::model::FiscalYear;
 //! use betagouv_funding::builtin::builtin_2016;
-//! use betagouv_funding::report::{report, ReportOptions};
+//! use betagouv_funding::report::{report, YearReportOptions};
 //! let budget = builtin_2016()?;
-//! let r = report(&budget, None, &ReportOptions::for_year(2016));
+//! let r = report(&budget, None, &YearReportOptions::new(FiscalYear(2016)));
 //! assert_eq!(r.total.amount().to_string(), "2084035.00");
 //! assert_eq!(r.partner_share.map(|s| s.to_string()), Some("0.5527".to_owned()));
 //! # Ok::<(), Box<dyn std::error::Error>>(())
@@ -40,7 +41,7 @@ mod tests {
     fn builtin_parses_and_is_clean() {
         let b = builtin_2016().unwrap();
         let partners = b
-            .organizations
+            .organisations
             .iter()
             .filter(|o| o.role == Role::Partner)
             .count();

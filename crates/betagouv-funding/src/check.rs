@@ -6,12 +6,12 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use betagouv_portfolio::{Diagnostic, Portfolio, Severity};
+use betagouv_portfolio::{Diagnostic, Portfolio, Severity, StartupId};
 use rust_decimal::Decimal;
 
 use crate::error::Error;
 use crate::flows::Index;
-use crate::model::{Budget, FiscalYear, RecordType};
+use crate::model::{Budget, FiscalYear, Overfunding, PaymentKind, RecordType};
 use crate::money::{Money, vat_rate_on};
 use crate::rules;
 
@@ -79,8 +79,8 @@ fn duplicates(out: &mut Out<'_>) {
     let b = out.budget;
     let lists: [(RecordType, Vec<String>); 9] = [
         (
-            RecordType::Organization,
-            b.organizations.iter().map(|x| x.id.clone()).collect(),
+            RecordType::Organisation,
+            b.organisations.iter().map(|x| x.id.clone()).collect(),
         ),
         (
             RecordType::Line,
@@ -204,7 +204,7 @@ fn references(out: &mut Out<'_>, portfolio: Option<&Portfolio>) {
 /// `unknown-reference`: an id that names no record of its kind.
 fn unknown_ids(out: &mut Out<'_>) {
     let b = out.budget;
-    let orgs: BTreeSet<&str> = b.organizations.iter().map(|o| o.id.as_str()).collect();
+    let orgs: BTreeSet<&str> = b.organisations.iter().map(|o| o.id.as_str()).collect();
     let lines: BTreeSet<&str> = b.lines.iter().map(|o| o.id.as_str()).collect();
     let agreements: BTreeSet<&str> = b.agreements.iter().map(|o| o.id.as_str()).collect();
     let contracts: BTreeSet<&str> = b.contracts.iter().map(|o| o.id.as_str()).collect();
@@ -279,18 +279,18 @@ fn unknown_ids(out: &mut Out<'_>) {
 /// not know.
 fn unknown_startups(out: &mut Out<'_>, pf: &Portfolio) {
     let b = out.budget;
-    let mut unknown: Vec<(RecordType, String, String)> = Vec::new();
+    let mut unknown: Vec<(RecordType, String, &StartupId)> = Vec::new();
     for o in &b.orders {
         if let Some(s) = &o.startup
-            && pf.startup(s).is_none()
+            && pf.startup(s.as_str()).is_none()
         {
-            unknown.push((RecordType::Order, o.id.clone(), s.clone()));
+            unknown.push((RecordType::Order, o.id.clone(), s));
         }
     }
     for a in &b.agreements {
         for s in &a.startups {
-            if pf.startup(s).is_none() {
-                unknown.push((RecordType::Agreement, a.id.clone(), s.clone()));
+            if pf.startup(s.as_str()).is_none() {
+                unknown.push((RecordType::Agreement, a.id.clone(), s));
             }
         }
     }
@@ -517,8 +517,9 @@ fn payment_dates<'a>(out: &mut Out<'a>) -> PaidByOrder<'a> {
         for part in &parts {
             let e = paid.entry(part.order.id.as_str()).or_default();
             e.0.push(part.amount);
-            e.1 |= p.advance;
-            if !p.advance && p.paid_on < part.delivery.period_end {
+            let advance = p.kind == PaymentKind::Advance;
+            e.1 |= advance;
+            if !advance && p.paid_on < part.delivery.period_end {
                 out.error(
                     rules::DATE_ORDER,
                     RecordType::Payment,
@@ -624,7 +625,7 @@ fn agreements(out: &mut Out<'_>) {
             .collect();
         if let Some(r) = sum(out, RecordType::Agreement, &a.id, &received)
             && r.amount() > a.amount.amount()
-            && !a.overfunding_allowed
+            && a.overfunding != Overfunding::Allowed
         {
             out.error(
                 rules::AGREEMENT_OVERFUNDED,

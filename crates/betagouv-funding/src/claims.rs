@@ -18,7 +18,7 @@
 //! of a year is decided by [`records_prove_resources`].
 //!
 //! ```
-//! use betagouv_funding::claims::{ResourceFigures, Verdict};
+//! use betagouv_funding::claims::{ResourceFigures, ResourceProof, Verdict};
 //! use betagouv_funding::model::ClaimUnit;
 //! use rust_decimal::Decimal;
 //!
@@ -26,7 +26,7 @@
 //!     own: Decimal::new(932_115, 0),
 //!     partners: Decimal::new(1_151_920, 0),
 //!     total: Decimal::new(2_084_035, 0),
-//!     rest_on_records: false,
+//!     proof: ResourceProof::PublishedTotals,
 //! };
 //! let share = figures.figure("partner_share", ClaimUnit::Percent);
 //! assert_eq!(share, Some(Decimal::new(5527, 2)));
@@ -45,6 +45,8 @@ use crate::money::round_ratio;
 /// records. JSON: the [key](Verdict::key).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+// Closed, so exhaustive: the outcomes of comparing two exact figures (equal and
+// proven, equal and unproven, different, nothing to compare); renderers match on it.
 pub enum Verdict {
     /// Equal to the computed figure (at the published precision, for figures
     /// published rounded), and records prove the computed figure.
@@ -84,7 +86,7 @@ impl Verdict {
 
 /// A published figure of a budget file beside the computed one. JSON keys are a
 /// contract: `key`, `published`, `computed`, `verdict`, `note`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ClaimCheck {
     /// Claim key.
     pub key: String,
@@ -99,7 +101,7 @@ pub struct ClaimCheck {
 }
 
 /// The resources of one year that published budget figures are checked against.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ResourceFigures {
     /// The incubator's own credits.
     pub own: Decimal,
@@ -110,7 +112,32 @@ pub struct ResourceFigures {
     /// Whether records prove these resources (see [`records_prove_resources`]):
     /// when they do not, an equal figure is [`Verdict::Consistent`], not
     /// [`Verdict::Matches`].
-    pub rest_on_records: bool,
+    pub proof: ResourceProof,
+}
+
+/// What the resources of a year rest on, for [`ResourceFigures::verdict`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum ResourceProof {
+    /// Records prove them (payments of the year, or partner agreements).
+    Records,
+    /// They only restate published totals: equal figures are
+    /// [`Verdict::Consistent`], not [`Verdict::Matches`].
+    PublishedTotals,
+}
+
+impl ResourceProof {
+    /// [`ResourceProof::Records`] when records prove the resources of `year`
+    /// ([`records_prove_resources`]), else [`ResourceProof::PublishedTotals`].
+    #[must_use]
+    pub fn of(budget: &Budget, year: FiscalYear) -> Self {
+        if records_prove_resources(budget, year) {
+            Self::Records
+        } else {
+            Self::PublishedTotals
+        }
+    }
 }
 
 impl ResourceFigures {
@@ -142,7 +169,7 @@ impl ResourceFigures {
         match computed {
             None => Verdict::NotComputable,
             Some(c) if c != published => Verdict::Differs,
-            Some(_) if self.rest_on_records => Verdict::Matches,
+            Some(_) if self.proof == ResourceProof::Records => Verdict::Matches,
             Some(_) => Verdict::Consistent,
         }
     }
@@ -166,11 +193,11 @@ pub(crate) fn check(
     figures: &ResourceFigures,
 ) -> Vec<ClaimCheck> {
     let partner_orgs = budget
-        .organizations
+        .organisations
         .iter()
         .filter(|o| o.role == Role::Partner)
         .count();
-    let basis = if figures.rest_on_records {
+    let basis = if figures.proof == ResourceProof::Records {
         "computed from the recorded resources of the year"
     } else {
         "computed from the recorded resources of the year; no spending records exist, so the figures are consistent with each other but not proven by records"
@@ -213,12 +240,35 @@ pub(crate) fn check(
 mod tests {
     use super::*;
 
-    fn figures(rest_on_records: bool) -> ResourceFigures {
+    fn figures(on_records: bool) -> ResourceFigures {
         ResourceFigures {
             own: Decimal::new(40, 0),
             partners: Decimal::new(60, 0),
             total: Decimal::new(100, 0),
-            rest_on_records,
+            proof: if on_records {
+                ResourceProof::Records
+            } else {
+                ResourceProof::PublishedTotals
+            },
+        }
+    }
+
+    #[test]
+    fn claim_checks_and_figures_round_trip_through_json() {
+        let check = ClaimCheck {
+            key: "budget_total".into(),
+            published: Decimal::new(2_084_035, 0),
+            computed: None,
+            verdict: Verdict::NotComputable,
+            note: "n".into(),
+        };
+        let back: ClaimCheck =
+            serde_json::from_str(&serde_json::to_string(&check).unwrap()).unwrap();
+        assert_eq!(back, check);
+        for f in [figures(true), figures(false)] {
+            let back: ResourceFigures =
+                serde_json::from_str(&serde_json::to_string(&f).unwrap()).unwrap();
+            assert_eq!(back, f);
         }
     }
 

@@ -91,7 +91,7 @@ pub enum Error {
         message: String,
     },
     /// The budget file is larger than the size limit of
-    /// [`crate::file::ReadBudgetOptions::max_file_size`]; it is not read.
+    /// `file::ReadBudgetOptions::max_file_size`; it is not read.
     #[error("{path}: the file has {} bytes, over the limit of {limit} bytes for a budget file; it is not read", size_text(.size, .limit))]
     TooLarge {
         /// The file.
@@ -102,7 +102,7 @@ pub enum Error {
         limit: u64,
     },
     /// An entry of the budget file goes over a limit of
-    /// [`crate::file::ReadBudgetOptions`].
+    /// `file::ReadBudgetOptions`.
     #[error("{path}:{line}:{column}: {message}")]
     Limit {
         /// The file.
@@ -114,6 +114,12 @@ pub enum Error {
         /// Which limit.
         message: String,
     },
+    /// A text that is not a period of balances (`2016-01`, `2016Q1`, `2016`).
+    #[error("invalid period {0:?}")]
+    InvalidPeriod(String),
+    /// A text that is not a year.
+    #[error("invalid year {0:?}")]
+    InvalidYear(String),
     /// A fiscal year outside [`crate::model::FiscalYear::MIN`]..=[`crate::model::FiscalYear::MAX`].
     #[error("year {0} is outside the supported years 1900 to 9999")]
     YearOutOfRange(i64),

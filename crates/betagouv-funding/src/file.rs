@@ -5,7 +5,9 @@
 //! (`"1234.50"`) or as integers (`1200`); a TOML float is refused, since it would
 //! go through binary floating point. Dates are TOML dates (`2016-04-30`) or
 //! ISO strings, in the years 1900 to 9999 ([`FiscalYear::MIN`] to
-//! [`FiscalYear::MAX`]). Unknown keys are errors (they are usually typos).
+//! [`FiscalYear::MAX`]). Unknown keys are errors (they are usually typos). The
+//! table of organisations is `organizations`; `organisations` is read as well
+//! (one spelling or the other in a file, not both).
 //!
 //! **Limits** ([`ReadBudgetOptions`]): a file larger than 64 MiB, or with more
 //! than 1,000,000 entries (records plus the items of their lists), is refused
@@ -25,10 +27,10 @@
 //! source = "incubator"
 //! amount = "932115.00"
 //! "#;
-//! let budget = parse_budget(text, "budget.toml".as_ref())?;
+//! let budget = parse_budget(text, "budget.toml")?;
 //! assert_eq!(budget.resources[0].amount.to_string(), "932115.00 EUR");
 //!
-//! let err = parse_budget("[[resources]]\nid = \"x\"\namount = 1.5\n", "b.toml".as_ref())
+//! let err = parse_budget("[[resources]]\nid = \"x\"\namount = 1.5\n", "b.toml")
 //!     .err().ok_or("expected an error")?;
 //! assert!(err.to_string().starts_with("b.toml:3:10: "), "{err}");
 //! # Ok::<(), Box<dyn std::error::Error>>(())
@@ -40,18 +42,18 @@ use std::io::Read as _;
 use std::path::Path;
 use std::sync::Arc;
 
-use betagouv_portfolio::Location;
+use betagouv_portfolio::{Location, StartupId};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
-use serde::Deserialize;
 use serde::de::{self, Deserializer, MapAccess, Visitor};
+use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
 use crate::error::{Error, Result};
 use crate::model::{
     Agreement, AgreementKind, Budget, BudgetLine, Category, Claim, ClaimUnit, Credits, Delivery,
-    FiscalYear, FrameworkContract, Organization, OrganizationKind, Payment, PoLine, PurchaseOrder,
-    RecordType, Resource, Role, SourceKind, Title, Tranche,
+    FiscalYear, FrameworkContract, Organisation, OrganisationKind, Overfunding, Payment,
+    PaymentKind, PoLine, PurchaseOrder, RecordType, Resource, Role, SourceKind, Title, Tranche,
 };
 use crate::money::{Currency, Money, vat_rate_on};
 
@@ -194,7 +196,9 @@ fn zero() -> Amt {
 struct RawFile {
     currency: Option<Spanned<String>>,
     incubator: Option<String>,
-    organizations: Option<Vec<Spanned<RawOrg>>>,
+    /// `organizations`, the format's key; `organisations` is read as well.
+    #[serde(rename = "organizations", alias = "organisations")]
+    organisations: Option<Vec<Spanned<RawOrg>>>,
     lines: Option<Vec<Spanned<RawLine>>>,
     credits: Option<Vec<Spanned<RawCredits>>>,
     resources: Option<Vec<Spanned<RawResource>>>,
@@ -212,7 +216,7 @@ struct RawOrg {
     id: String,
     name: String,
     #[serde(default)]
-    kind: OrganizationKind,
+    kind: OrganisationKind,
     #[serde(default)]
     role: Role,
 }
@@ -276,7 +280,7 @@ struct RawAgreement {
     #[serde(default)]
     kind: AgreementKind,
     #[serde(default)]
-    startups: Vec<String>,
+    startups: Vec<StartupId>,
     amount: Amt,
     signed_on: Date,
     engagement_deadline: Option<Date>,
@@ -310,7 +314,7 @@ struct RawOrder {
     id: String,
     contract: String,
     supplier: Option<String>,
-    startup: Option<String>,
+    startup: Option<StartupId>,
     line: Option<String>,
     agreement: Option<String>,
     issued_on: Date,
@@ -365,13 +369,14 @@ pub const DEFAULT_MAX_ENTRIES: usize = 1_000_000;
 ///
 /// ```
 /// use betagouv_funding::file::{ReadBudgetOptions, parse_budget_with};
-/// let options = ReadBudgetOptions { max_entries: 1, ..ReadBudgetOptions::default() };
+/// let options = ReadBudgetOptions::default().with_max_entries(1);
 /// let text = "[[lines]]\nid = \"a\"\nprogramme = \"129\"\n\n[[lines]]\nid = \"b\"\nprogramme = \"352\"\n";
-/// let err = parse_budget_with(text, "b.toml".as_ref(), &options).err().ok_or("expected an error")?;
+/// let err = parse_budget_with(text, "b.toml", &options).err().ok_or("expected an error")?;
 /// assert!(err.to_string().starts_with("b.toml:5:1: "), "{err}");
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ReadBudgetOptions {
     /// Largest file (or text), in bytes. Default [`DEFAULT_MAX_FILE_SIZE`] (64 MiB).
     pub max_file_size: u64,
@@ -387,6 +392,22 @@ impl Default for ReadBudgetOptions {
             max_file_size: DEFAULT_MAX_FILE_SIZE,
             max_entries: DEFAULT_MAX_ENTRIES,
         }
+    }
+}
+
+impl ReadBudgetOptions {
+    /// The same options with `max_file_size` bytes at most.
+    #[must_use]
+    pub fn with_max_file_size(mut self, max_file_size: u64) -> Self {
+        self.max_file_size = max_file_size;
+        self
+    }
+
+    /// The same options with `max_entries` entries at most.
+    #[must_use]
+    pub fn with_max_entries(mut self, max_entries: usize) -> Self {
+        self.max_entries = max_entries;
+        self
     }
 }
 
@@ -448,7 +469,7 @@ type Pos = (usize, usize);
 struct Raws {
     currency: Option<(Pos, String)>,
     incubator: Option<String>,
-    organizations: Vec<(Pos, RawOrg)>,
+    organisations: Vec<(Pos, RawOrg)>,
     lines: Vec<(Pos, RawLine)>,
     credits: Vec<(Pos, RawCredits)>,
     resources: Vec<(Pos, RawResource)>,
@@ -540,6 +561,8 @@ fn pieces(text: &str) -> Option<Vec<Piece>> {
                 if array && tokens.next()?.kind() != K::RightSquareBracket {
                     return None;
                 }
+                // The alias `organisations` (and anything unknown) is left to the
+                // whole-text parse, which sees both spellings at once.
                 let section = SECTIONS.iter().position(|s| Some(s) == keys.first())?;
                 if keys.len() == 1 && array {
                     let same = current.section == Some(section);
@@ -647,7 +670,7 @@ impl Reader<'_> {
         }
         if p.section.is_none() {
             let defined = [
-                raw.organizations.is_some(),
+                raw.organisations.is_some(),
                 raw.lines.is_some(),
                 raw.credits.is_some(),
                 raw.resources.is_some(),
@@ -670,10 +693,10 @@ impl Reader<'_> {
         let s = p.start;
         self.take(
             s,
-            raw.organizations,
+            raw.organisations,
             "organization",
             |_| 0,
-            |r| &mut r.organizations,
+            |r| &mut r.organisations,
         )?;
         self.take(s, raw.lines, "line", |_| 0, |r| &mut r.lines)?;
         self.take(s, raw.credits, "credits", |_| 0, |r| &mut r.credits)?;
@@ -705,7 +728,7 @@ impl Reader<'_> {
 ///
 /// # Errors
 /// As [`parse_budget_with`].
-pub fn parse_budget(text: &str, path: &Path) -> Result<Budget> {
+pub fn parse_budget(text: &str, path: impl AsRef<Path>) -> Result<Budget> {
     parse_budget_with(text, path, &ReadBudgetOptions::default())
 }
 
@@ -721,8 +744,12 @@ pub fn parse_budget(text: &str, path: &Path) -> Result<Budget> {
 /// without a VAT rate on a date where the standard rate is unknown. Rule
 /// breaches between records (references, ceilings) are not errors here: see
 /// [`crate::check::check`].
-pub fn parse_budget_with(text: &str, path: &Path, options: &ReadBudgetOptions) -> Result<Budget> {
-    parse(text, path, options, true)
+pub fn parse_budget_with(
+    text: &str,
+    path: impl AsRef<Path>,
+    options: &ReadBudgetOptions,
+) -> Result<Budget> {
+    parse(text, path.as_ref(), options, true)
 }
 
 /// As [`parse_budget_with`], but the whole text is parsed at once, without
@@ -732,8 +759,12 @@ pub fn parse_budget_with(text: &str, path: &Path, options: &ReadBudgetOptions) -
 /// # Errors
 /// As [`parse_budget_with`].
 #[doc(hidden)]
-pub fn parse_budget_whole(text: &str, path: &Path, options: &ReadBudgetOptions) -> Result<Budget> {
-    parse(text, path, options, false)
+pub fn parse_budget_whole(
+    text: &str,
+    path: impl AsRef<Path>,
+    options: &ReadBudgetOptions,
+) -> Result<Budget> {
+    parse(text, path.as_ref(), options, false)
 }
 
 fn parse(text: &str, path: &Path, options: &ReadBudgetOptions, cut: bool) -> Result<Budget> {
@@ -781,9 +812,9 @@ fn build(raws: Raws, path: &Path) -> Result<Budget> {
         path,
         origins: std::mem::take(&mut b.origins),
     };
-    b.organizations = at.records(
-        T::Organization,
-        raws.organizations,
+    b.organisations = at.records(
+        T::Organisation,
+        raws.organisations,
         |r| r.id.clone(),
         RawOrg::record,
     );
@@ -936,8 +967,8 @@ fn orders(
 }
 
 impl RawOrg {
-    fn record(self) -> Organization {
-        Organization {
+    fn record(self) -> Organisation {
+        Organisation {
             id: self.id,
             name: self.name,
             kind: self.kind,
@@ -1008,7 +1039,11 @@ impl RawAgreement {
                     received_amount: t.received_amount.map(|a| a.0),
                 })
                 .collect(),
-            overfunding_allowed: self.overfunding_allowed,
+            overfunding: if self.overfunding_allowed {
+                Overfunding::Allowed
+            } else {
+                Overfunding::Refused
+            },
         }
     }
 }
@@ -1073,7 +1108,11 @@ impl RawPayment {
             deliveries: self.deliveries,
             paid_on: self.paid_on.0,
             amount_gross: self.amount_gross.0,
-            advance: self.advance,
+            kind: if self.advance {
+                PaymentKind::Advance
+            } else {
+                PaymentKind::Settlement
+            },
         }
     }
 }
@@ -1094,7 +1133,7 @@ impl RawClaim {
 ///
 /// # Errors
 /// As [`read_budget_with`].
-pub fn read_budget(path: &Path) -> Result<Budget> {
+pub fn read_budget(path: impl AsRef<Path>) -> Result<Budget> {
     read_budget_with(path, &ReadBudgetOptions::default())
 }
 
@@ -1106,7 +1145,8 @@ pub fn read_budget(path: &Path) -> Result<Budget> {
 /// [`Error::Io`] when the file cannot be read, [`Error::TooLarge`] when it is
 /// larger than `options.max_file_size`, [`Error::Parse`] at the first byte
 /// that is not UTF-8, else as [`parse_budget_with`].
-pub fn read_budget_with(path: &Path, options: &ReadBudgetOptions) -> Result<Budget> {
+pub fn read_budget_with(path: impl AsRef<Path>, options: &ReadBudgetOptions) -> Result<Budget> {
+    let path = path.as_ref();
     let io = |e: std::io::Error| Error::Io {
         path: path.to_owned(),
         source: Arc::new(e),
@@ -1176,18 +1216,42 @@ mod tests {
         assert_eq!(err(""), "ok");
     }
 
+    #[test]
+    fn organisations_is_an_alias_of_organizations() {
+        let text = "[[organizations]]\nid = \"o\"\nname = \"n\"\n";
+        let us = parse_budget(text, "f.toml").unwrap();
+        let uk = parse_budget(&text.replace("organizations", "organisations"), "f.toml").unwrap();
+        assert_eq!(us, uk);
+        assert_eq!(uk.organisations.len(), 1);
+        let inline = "organisations = [{ id = \"o\", name = \"n\" }]\n";
+        assert_eq!(
+            parse_budget(inline, "f.toml").unwrap().organisations,
+            us.organisations
+        );
+        let both = format!("{text}{}", text.replace("organizations", "organisations"));
+        assert!(parse_budget(&both, "f.toml").is_err());
+        assert!(parse_budget_whole(&both, "f.toml", &ReadBudgetOptions::default()).is_err());
+    }
+
+    #[test]
+    fn read_budget_options_round_trip_through_json() {
+        let o = ReadBudgetOptions::default().with_max_entries(3);
+        let back: ReadBudgetOptions =
+            serde_json::from_str(&serde_json::to_string(&o).unwrap()).unwrap();
+        assert_eq!(back, o);
+    }
+
     fn opts(max_entries: usize, max_file_size: u64) -> ReadBudgetOptions {
-        ReadBudgetOptions {
-            max_file_size,
-            max_entries,
-        }
+        ReadBudgetOptions::default()
+            .with_max_file_size(max_file_size)
+            .with_max_entries(max_entries)
     }
 
     #[test]
     fn entry_limit_is_a_located_error() {
         let text = crate::synthetic::budget_toml(5, 1);
         let all = parse_budget(&text, Path::new("f.toml")).unwrap();
-        let n = all.organizations.len()
+        let n = all.organisations.len()
             + all.lines.len()
             + all.credits.len()
             + all.resources.len()

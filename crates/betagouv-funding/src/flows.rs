@@ -7,10 +7,10 @@ use std::collections::HashMap;
 use std::fmt;
 use std::hash::{Hash, Hasher};
 
-use betagouv_portfolio::{PhaseRule, Portfolio, Stage};
+use betagouv_portfolio::{PhaseRule, Portfolio, Stage, StartupId};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
-use serde::{Serialize, Serializer};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::allocation::allocate;
 use crate::error::Result;
@@ -179,6 +179,7 @@ fn split_payment<'a>(
 /// `CostStage` is looked up with the key: `by_stage["incubating"]`), the order the
 /// reports list them in; JSON: the key.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+// Closed, so exhaustive: a stage of the portfolio (which grows there) or none.
 pub enum CostStage {
     /// The start-up's stage at the date.
     Stage(Stage),
@@ -260,6 +261,17 @@ impl Serialize for CostStage {
     }
 }
 
+impl<'de> Deserialize<'de> for CostStage {
+    /// From its [key](CostStage::key).
+    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        let key = std::borrow::Cow::<str>::deserialize(d)?;
+        CostStage::ALL
+            .into_iter()
+            .find(|c| c.key() == key)
+            .ok_or_else(|| serde::de::Error::custom(format!("unknown cost stage {key:?}")))
+    }
+}
+
 /// Phase name and stage of `startup` at `date` (the portfolio's at-date rule),
 /// or [`UNPHASED`] and [`CostStage::Unphased`] when the start-up is unknown or
 /// no start-up is given. A known start-up with no phase started yet has phase
@@ -267,12 +279,12 @@ impl Serialize for CostStage {
 #[must_use]
 pub fn attribution(
     portfolio: Option<&Portfolio>,
-    startup: Option<&str>,
+    startup: Option<&StartupId>,
     date: NaiveDate,
 ) -> (String, CostStage) {
     let found = portfolio
         .zip(startup)
-        .and_then(|(p, s)| Some((p, p.startup(s)?)));
+        .and_then(|(p, s)| Some((p, p.startup(s.as_str())?)));
     match found {
         None => (UNPHASED.to_owned(), CostStage::Unphased),
         Some((p, s)) => {

@@ -26,7 +26,7 @@ use std::fmt;
 
 use chrono::{Datelike, NaiveDate};
 use rust_decimal::Decimal;
-use serde::Serialize;
+use serde::{Deserialize, Deserializer, Serialize};
 
 use crate::error::{Error, Result};
 use crate::money::{Currency, Money};
@@ -81,9 +81,30 @@ pub fn account_segment(id: &str) -> String {
 /// Invariants: starts with one of [`TOP_LEVELS`]; segments separated by `:` are
 /// non-empty; no white space at all (so never two spaces or a tab), no `;` and
 /// no control character. Build names from ids with [`Account::from_segments`].
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
-#[serde(transparent)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
 pub struct Account(String);
+
+impl TryFrom<String> for Account {
+    type Error = Error;
+    fn try_from(name: String) -> Result<Self> {
+        Self::new(name)
+    }
+}
+
+impl From<Account> for String {
+    fn from(a: Account) -> String {
+        a.0
+    }
+}
+
+impl std::str::FromStr for Account {
+    type Err = Error;
+    /// As [`Account::new`].
+    fn from_str(name: &str) -> Result<Self> {
+        Self::new(name)
+    }
+}
 
 impl Account {
     /// Checks and wraps a full account name.
@@ -147,7 +168,7 @@ impl fmt::Display for Account {
 }
 
 /// One line of a transaction.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Posting {
     /// The account.
     pub account: Account,
@@ -177,7 +198,7 @@ impl Posting {
 }
 
 /// A dated, balanced set of postings.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Transaction {
     /// Date.
     pub date: NaiveDate,
@@ -229,7 +250,7 @@ impl Transaction {
 }
 
 /// A month of a year, for balances by period.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct YearMonth {
     /// Year.
     pub year: i32,
@@ -255,9 +276,10 @@ impl fmt::Display for YearMonth {
 }
 
 /// Length of the periods of [`Ledger::balances_by`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
-pub enum Interval {
+#[non_exhaustive]
+pub enum Granularity {
     /// Calendar months (`2016-01`), as `hledger bal -M`.
     Month,
     /// Calendar quarters (`2016Q1`), as `hledger bal -Q`.
@@ -266,23 +288,34 @@ pub enum Interval {
     Year,
 }
 
-/// One period of an [`Interval`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct Period {
-    interval: Interval,
+/// One period of a [`Granularity`]: its text is the column title of hledger
+/// (`2016-01`, `2016Q1`, `2016`), read back by [`FromStr`](std::str::FromStr);
+/// serde uses that text.
+///
+/// ```
+/// use betagouv_funding::ledger::{BalancePeriod, Granularity};
+/// let q: BalancePeriod = "2016Q2".parse()?;
+/// assert_eq!(q.granularity(), Granularity::Quarter);
+/// assert_eq!(q.next().to_string(), "2016Q3");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct BalancePeriod {
+    interval: Granularity,
     /// Periods since year 0: `year × 12 + month − 1`, `year × 4 + quarter − 1` or `year`.
     index: i64,
 }
 
-impl Period {
+impl BalancePeriod {
     /// The period of `interval` holding `date`.
     #[must_use]
-    pub fn of(date: NaiveDate, interval: Interval) -> Self {
+    pub fn of(date: NaiveDate, interval: Granularity) -> Self {
         let (y, m) = (i64::from(date.year()), i64::from(date.month0()));
         let index = match interval {
-            Interval::Month => y * 12 + m,
-            Interval::Quarter => y * 4 + m / 3,
-            Interval::Year => y,
+            Granularity::Month => y * 12 + m,
+            Granularity::Quarter => y * 4 + m / 3,
+            Granularity::Year => y,
         };
         Self { interval, index }
     }
@@ -295,45 +328,114 @@ impl Period {
             index: self.index.saturating_add(1),
         }
     }
+
+    /// Its granularity.
+    #[must_use]
+    pub fn granularity(self) -> Granularity {
+        self.interval
+    }
 }
 
-impl fmt::Display for Period {
+impl std::str::FromStr for BalancePeriod {
+    type Err = Error;
+
+    /// `2016-01` (a month), `2016Q1` (a quarter) or `2016` (a year).
+    ///
+    /// # Errors
+    /// [`Error::InvalidPeriod`] for any other text.
+    fn from_str(text: &str) -> Result<Self> {
+        let bad = || Error::InvalidPeriod(text.to_owned());
+        let year = |t: &str| -> Result<i64> {
+            let digits = t.strip_prefix('-').unwrap_or(t);
+            if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+                return Err(bad());
+            }
+            t.parse::<i64>().map_err(|_| bad())
+        };
+        let within = |n: i64, max: i64| {
+            if (1..=max).contains(&n) {
+                Ok(n - 1)
+            } else {
+                Err(bad())
+            }
+        };
+        // A leading `-` is the sign of the year, never a separator.
+        let sign = usize::from(text.starts_with('-'));
+        let body = text.get(sign..).ok_or_else(bad)?;
+        let (interval, index) = if let Some((y, q)) = body.split_once('Q') {
+            let y = year(text.get(..sign + y.len()).ok_or_else(bad)?)?;
+            let q = within(year(q)?, 4)?;
+            (
+                Granularity::Quarter,
+                y.checked_mul(4).and_then(|v| v.checked_add(q)),
+            )
+        } else if let Some((y, m)) = body.split_once('-') {
+            let y = year(text.get(..sign + y.len()).ok_or_else(bad)?)?;
+            let m = within(year(m)?, 12)?;
+            (
+                Granularity::Month,
+                y.checked_mul(12).and_then(|v| v.checked_add(m)),
+            )
+        } else {
+            (Granularity::Year, Some(year(text)?))
+        };
+        Ok(Self {
+            interval,
+            index: index.ok_or_else(bad)?,
+        })
+    }
+}
+
+impl TryFrom<String> for BalancePeriod {
+    type Error = Error;
+    fn try_from(text: String) -> Result<Self> {
+        text.parse()
+    }
+}
+
+impl From<BalancePeriod> for String {
+    fn from(p: BalancePeriod) -> String {
+        p.to_string()
+    }
+}
+
+impl fmt::Display for BalancePeriod {
     /// `2016-01`, `2016Q1` or `2016`, the column titles of hledger.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.interval {
-            Interval::Month => write!(
+            Granularity::Month => write!(
                 f,
                 "{:04}-{:02}",
                 self.index.div_euclid(12),
                 self.index.rem_euclid(12) + 1
             ),
-            Interval::Quarter => write!(
+            Granularity::Quarter => write!(
                 f,
                 "{:04}Q{}",
                 self.index.div_euclid(4),
                 self.index.rem_euclid(4) + 1
             ),
-            Interval::Year => write!(f, "{:04}", self.index),
+            Granularity::Year => write!(f, "{:04}", self.index),
         }
     }
 }
 
 /// Movements of the accounts per period, in exact cents: the table of
 /// `hledger bal -M` (`-Q`, `-Y`) on the exported journal.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PeriodBalances {
     /// The period of the first transaction and of the last (`None` without transactions).
-    pub span: Option<(Period, Period)>,
+    pub span: Option<(BalancePeriod, BalancePeriod)>,
     /// Accounts with a non-zero movement in at least one period, sorted by
     /// name, with their non-zero movements by period. Sums are `i128` cents:
     /// they cannot overflow.
-    pub rows: Vec<(Account, BTreeMap<Period, i128>)>,
+    pub rows: Vec<(Account, BTreeMap<BalancePeriod, i128>)>,
 }
 
 impl PeriodBalances {
     /// Every period from the first to the last, empty ones included (the
     /// columns of hledger's table).
-    pub fn periods(&self) -> impl Iterator<Item = Period> + '_ {
+    pub fn periods(&self) -> impl Iterator<Item = BalancePeriod> + '_ {
         let mut next = self.span.map(|(first, _)| first);
         std::iter::from_fn(move || {
             let (_, last) = self.span?;
@@ -347,12 +449,33 @@ impl PeriodBalances {
 /// Accounts and transactions in one currency.
 ///
 /// Invariant: every transaction pushed balances exactly, has at least two
-/// postings, uses declared accounts and the ledger's currency.
+/// postings, uses declared accounts and the ledger's currency. Deserialising
+/// checks it again (each transaction is [pushed](Ledger::push)).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Ledger {
     currency: Currency,
     accounts: BTreeSet<Account>,
     transactions: Vec<Transaction>,
+}
+
+/// A ledger as written, before its transactions are checked.
+#[derive(Deserialize)]
+struct LedgerParts {
+    currency: Currency,
+    accounts: BTreeSet<Account>,
+    transactions: Vec<Transaction>,
+}
+
+impl<'de> Deserialize<'de> for Ledger {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        let parts = LedgerParts::deserialize(d)?;
+        let mut ledger = Ledger::new(parts.currency);
+        ledger.accounts = parts.accounts;
+        for t in parts.transactions {
+            ledger.push(t).map_err(serde::de::Error::custom)?;
+        }
+        Ok(ledger)
+    }
 }
 
 impl Ledger {
@@ -508,14 +631,14 @@ impl Ledger {
 
     /// Movement of every account in every period of `interval`.
     #[must_use]
-    pub fn balances_by(&self, interval: Interval) -> PeriodBalances {
+    pub fn balances_by(&self, interval: Granularity) -> PeriodBalances {
         let names: Vec<&Account> = self.accounts.iter().collect();
         let index: HashMap<&Account, usize> =
             names.iter().enumerate().map(|(i, a)| (*a, i)).collect();
-        let mut sums: HashMap<(usize, Period), i128> = HashMap::new();
-        let mut span: Option<(Period, Period)> = None;
+        let mut sums: HashMap<(usize, BalancePeriod), i128> = HashMap::new();
+        let mut span: Option<(BalancePeriod, BalancePeriod)> = None;
         for t in &self.transactions {
-            let p = Period::of(t.date, interval);
+            let p = BalancePeriod::of(t.date, interval);
             span = Some(span.map_or((p, p), |(a, b)| (a.min(p), b.max(p))));
             for posting in &t.postings {
                 if let Some(i) = index.get(&posting.account) {
@@ -523,7 +646,7 @@ impl Ledger {
                 }
             }
         }
-        let mut cells: Vec<BTreeMap<Period, i128>> = vec![BTreeMap::new(); names.len()];
+        let mut cells: Vec<BTreeMap<BalancePeriod, i128>> = vec![BTreeMap::new(); names.len()];
         for ((i, p), c) in sums {
             if c != 0
                 && let Some(row) = cells.get_mut(i)
@@ -558,6 +681,42 @@ mod tests {
 
     fn day(m: u32, d: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(2016, m, d).unwrap()
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn balance_periods_round_trip_through_text(
+            days in -90_000_000i32..90_000_000,
+            g in 0usize..3,
+        ) {
+            let date = NaiveDate::from_num_days_from_ce_opt(days).unwrap();
+            let g = [Granularity::Month, Granularity::Quarter, Granularity::Year][g];
+            let p = BalancePeriod::of(date, g);
+            let text = p.to_string();
+            proptest::prop_assert_eq!(text.parse::<BalancePeriod>().unwrap(), p, "{}", text);
+            let json = serde_json::to_string(&p).unwrap();
+            proptest::prop_assert_eq!(serde_json::from_str::<BalancePeriod>(&json).unwrap(), p);
+        }
+    }
+
+    #[test]
+    fn balance_period_text() {
+        for bad in [
+            "", "2016-13", "2016Q5", "2016Q0", "2016-00", "x", "2016-1-1", "-", "Q1",
+        ] {
+            assert!(bad.parse::<BalancePeriod>().is_err(), "{bad}");
+        }
+        assert_eq!(
+            "2016-02"
+                .parse::<BalancePeriod>()
+                .unwrap()
+                .next()
+                .to_string(),
+            "2016-03"
+        );
+        let a: Account = serde_json::from_str("\"assets:treasury\"").unwrap();
+        assert_eq!(a.as_str(), "assets:treasury");
+        assert!(serde_json::from_str::<Account>("\"asset:x\"").is_err());
     }
 
     #[test]
@@ -612,7 +771,7 @@ mod tests {
             .with(Posting::new(b.clone(), eur("-5.00")));
         l.push(t4).unwrap();
         l.push(t5).unwrap();
-        let m = l.balances_by(Interval::Month);
+        let m = l.balances_by(Granularity::Month);
         let titles: Vec<String> = m.periods().map(|p| p.to_string()).collect();
         assert_eq!(titles, ["2016-01", "2016-02", "2016-03", "2016-04"]);
         // April nets to zero: no cell; both accounts keep their rows.
@@ -624,18 +783,18 @@ mod tests {
             cells,
             [("2016-01".to_owned(), 100), ("2016-02".to_owned(), 200)]
         );
-        let q = l.balances_by(Interval::Quarter);
+        let q = l.balances_by(Granularity::Quarter);
         let titles: Vec<String> = q.periods().map(|p| p.to_string()).collect();
         assert_eq!(titles, ["2016Q1", "2016Q2"]);
         assert_eq!(q.rows[1].1.values().copied().collect::<Vec<_>>(), [-300]);
-        let y = l.balances_by(Interval::Year);
+        let y = l.balances_by(Granularity::Year);
         assert_eq!(
             y.periods().map(|p| p.to_string()).collect::<Vec<_>>(),
             ["2016"]
         );
         assert_eq!(
             Ledger::new(Currency::Eur)
-                .balances_by(Interval::Year)
+                .balances_by(Granularity::Year)
                 .periods()
                 .count(),
             0

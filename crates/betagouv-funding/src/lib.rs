@@ -10,20 +10,28 @@
 //! - [`model`]: fiscal years, budget lines and credits (AE/CP), partner
 //!   agreements (conventions) and tranches, framework contracts, purchase
 //!   orders (bons de commande), deliveries (service fait), payments, claims;
-//! - [`mod@file`]: the human-editable TOML budget file, with located errors;
+//! - `file` (feature `toml`, on by default): the human-editable TOML budget
+//!   file, with located errors;
 //! - [`check`]: the domain invariants as [`betagouv_portfolio::Diagnostic`]s;
 //! - [`ledger`] and [`post`]: a double-entry ledger built from the budget;
 //! - [`report`]: resources by year and source, partner share, costs per
 //!   start-up, phase and stage, burn rate and runway, AE/CP consumption;
 //! - [`claims`]: published figures against the computed ones, with a
 //!   [`claims::Verdict`] (the workspace's one claims check);
-//! - [`builtin`]: the 2016 budget of the annual report.
+//! - `builtin` (feature `toml`): the 2016 budget of the annual report;
+//! - `synthetic` (feature `unstable`, no semver promise): the deterministic
+//!   benchmark generator.
+//!
+//! Without default features (`default-features = false`) the crate has no TOML
+//! dependency: budgets are then built in code (or deserialised with serde).
 //!
 //! No floating point is used for money anywhere; functions never panic on
 //! input data.
 //!
 //! ```
+//! # #[cfg(feature = "toml")] {
 //! use betagouv_funding::{builtin, check, post, report};
+//! use betagouv_funding::model::FiscalYear;
 //!
 //! let budget = builtin::builtin_2016()?;
 //! assert!(check::check(&budget, None).is_empty());
@@ -31,10 +39,11 @@
 //! assert!(problems.is_empty());
 //! assert_eq!(ledger.transactions().len(), 2);
 //!
-//! let r = report::report(&budget, None, &report::ReportOptions::for_year(2016));
+//! let r = report::report(&budget, None, &report::YearReportOptions::new(FiscalYear(2016)));
 //! assert_eq!(r.by_source.incubator.amount().to_string(), "932115.00");
 //! assert_eq!(r.by_source.partners.amount().to_string(), "1151920.00");
 //! assert_eq!(r.partner_share.map(|s| s.to_string()).as_deref(), Some("0.5527"));
+//! # }
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 #![deny(missing_docs)]
@@ -42,10 +51,14 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 pub mod allocation;
+#[cfg(feature = "toml")]
+#[cfg_attr(docsrs, doc(cfg(feature = "toml")))]
 pub mod builtin;
 pub mod check;
 pub mod claims;
 pub mod error;
+#[cfg(feature = "toml")]
+#[cfg_attr(docsrs, doc(cfg(feature = "toml")))]
 pub mod file;
 pub mod flows;
 pub mod ledger;
@@ -54,10 +67,17 @@ pub mod money;
 pub mod post;
 pub mod report;
 pub mod rules;
+#[cfg(any(feature = "unstable", test))]
+#[cfg_attr(docsrs, doc(cfg(feature = "unstable")))]
 pub mod synthetic;
 
+/// The `chrono` our signatures use (dates of records, [`model::FiscalYear`]).
+pub use chrono;
+/// The `rust_decimal` our signatures use ([`Money`] amounts, rates, weights).
+pub use rust_decimal;
+
 pub use error::{Error, Result};
-pub use money::{Currency, Money};
+pub use money::{Currency, Money, ParseMoneyError};
 
 // The crate README's examples are doctests too.
 #[cfg(doctest)]

@@ -8,7 +8,7 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
-use betagouv_portfolio::Location;
+use betagouv_portfolio::{Location, StartupId};
 use chrono::{Datelike, NaiveDate};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -103,12 +103,42 @@ impl fmt::Display for FiscalYear {
     }
 }
 
+impl std::str::FromStr for FiscalYear {
+    type Err = crate::Error;
+
+    /// A supported year written in digits (`2016`), as [`FiscalYear::new`] accepts.
+    ///
+    /// ```
+    /// use betagouv_funding::model::FiscalYear;
+    /// assert_eq!("2016".parse::<FiscalYear>()?, FiscalYear(2016));
+    /// assert!("1899".parse::<FiscalYear>().is_err());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`crate::Error::InvalidYear`] for a text that is not a year,
+    /// [`crate::Error::YearOutOfRange`] outside 1900..=9999.
+    fn from_str(s: &str) -> Result<Self> {
+        let t = s.trim();
+        if t.is_empty() || !t.chars().all(|c| c.is_ascii_digit() || c == '-') {
+            return Err(crate::Error::InvalidYear(s.to_owned()));
+        }
+        match t.parse::<i64>() {
+            Ok(y) => i32::try_from(y)
+                .map_err(|_| crate::Error::YearOutOfRange(y))
+                .and_then(Self::new),
+            Err(_) => Err(crate::Error::InvalidYear(s.to_owned())),
+        }
+    }
+}
+
 /// Kind of organisation.
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
 )]
 #[serde(rename_all = "kebab-case")]
-pub enum OrganizationKind {
+#[non_exhaustive]
+pub enum OrganisationKind {
     /// Ministry or central directorate.
     CentralAdministration,
     /// Deconcentrated State service (préfecture, Direccte, SGAR...).
@@ -126,13 +156,13 @@ pub enum OrganizationKind {
 
 /// A funder: the incubator's own funder or a partner administration.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Organization {
+pub struct Organisation {
     /// Stable id (also an account segment).
     pub id: String,
     /// Name.
     pub name: String,
     /// Kind.
-    pub kind: OrganizationKind,
+    pub kind: OrganisationKind,
     /// Role: the incubator's own funder or a partner.
     pub role: Role,
 }
@@ -142,6 +172,7 @@ pub struct Organization {
     Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
 )]
 #[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
 pub enum Role {
     /// A partner administration that co-finances start-ups.
     #[default]
@@ -155,6 +186,7 @@ pub enum Role {
     Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
 )]
 #[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
 pub enum Title {
     /// Titre 2, personnel.
     Staff,
@@ -234,6 +266,7 @@ impl Credits {
 /// Where a resource comes from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
 pub enum SourceKind {
     /// The incubator's own programme credits.
     Incubator,
@@ -280,6 +313,7 @@ pub struct Resource {
     Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
 )]
 #[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
 pub enum AgreementKind {
     /// Délégation de gestion.
     DelegatedManagement,
@@ -329,7 +363,7 @@ pub struct Agreement {
     /// Kind.
     pub kind: AgreementKind,
     /// Start-ups it finances.
-    pub startups: Vec<String>,
+    pub startups: Vec<StartupId>,
     /// Amount (gross).
     pub amount: Money,
     /// Signature date: the partner's income is recorded then.
@@ -339,7 +373,22 @@ pub struct Agreement {
     /// Tranches.
     pub tranches: Vec<Tranche>,
     /// Whether receiving more than `amount` is allowed.
-    pub overfunding_allowed: bool,
+    pub overfunding: Overfunding,
+}
+
+/// Whether an agreement may receive more than its amount (the budget file's
+/// `overfunding_allowed = true`).
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
+)]
+#[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
+pub enum Overfunding {
+    /// Tranches received beyond the amount are an error (the default).
+    #[default]
+    Refused,
+    /// Tranches may add up to more than the amount.
+    Allowed,
 }
 
 /// A framework contract (accord-cadre) and its holder.
@@ -362,6 +411,7 @@ pub struct FrameworkContract {
     Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
 )]
 #[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
 pub enum Category {
     /// Development.
     #[default]
@@ -426,8 +476,8 @@ pub struct PurchaseOrder {
     pub contract: String,
     /// Supplier id (defaults to the contract holder in files).
     pub supplier: String,
-    /// Start-up id it pays for, if any.
-    pub startup: Option<String>,
+    /// Start-up it pays for, if any.
+    pub startup: Option<StartupId>,
     /// Budget line it consumes AE/CP on.
     pub line: Option<String>,
     /// Agreement funding it; `None` = the incubator's own budget.
@@ -487,8 +537,22 @@ pub struct Payment {
     pub paid_on: NaiveDate,
     /// Amount including VAT.
     pub amount_gross: Money,
+    /// A settlement of service fait, or an advance (allowed before service fait).
+    pub kind: PaymentKind,
+}
+
+/// What a payment pays (the budget file's `advance = true` for an advance).
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
+)]
+#[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
+pub enum PaymentKind {
+    /// Service fait already delivered (the default).
+    #[default]
+    Settlement,
     /// An advance: allowed before service fait.
-    pub advance: bool,
+    Advance,
 }
 
 /// Unit of a published claim: `euros`, `percent`, `count` (or `points`, which no
@@ -512,11 +576,13 @@ pub struct Claim {
 }
 
 /// Kinds of record, for locations and diagnostics.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
 pub enum RecordType {
-    /// An organisation.
-    Organization,
+    /// An organisation (JSON `organisation`; `organization` is read too).
+    #[serde(alias = "organization")]
+    Organisation,
     /// A budget line.
     Line,
     /// Credits of a line and year (id `line/year`).
@@ -538,11 +604,12 @@ pub enum RecordType {
 }
 
 impl RecordType {
-    /// The singular name used in messages.
+    /// The singular name used in messages (`organization` for an organisation:
+    /// the name of its table in the budget file).
     #[must_use]
     pub fn name(self) -> &'static str {
         match self {
-            RecordType::Organization => "organization",
+            RecordType::Organisation => "organization",
             RecordType::Line => "line",
             RecordType::Credits => "credits",
             RecordType::Resource => "resource",
@@ -557,14 +624,17 @@ impl RecordType {
 }
 
 /// The whole budget dataset of an incubator.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+///
+/// Serde: every amount names its currency (`"932115.00 EUR"`); `origins` is not
+/// serialised (read back empty).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct Budget {
     /// Currency of every amount.
     pub currency: Currency,
     /// Incubator name, for reports.
     pub incubator: Option<String>,
     /// Organisations (funders).
-    pub organizations: Vec<Organization>,
+    pub organisations: Vec<Organisation>,
     /// Budget lines.
     pub lines: Vec<BudgetLine>,
     /// Credits per line and year.
@@ -609,8 +679,8 @@ impl Budget {
 
     /// The organisation with id `id`.
     #[must_use]
-    pub fn organization(&self, id: &str) -> Option<&Organization> {
-        self.organizations.iter().find(|o| o.id == id)
+    pub fn organisation(&self, id: &str) -> Option<&Organisation> {
+        self.organisations.iter().find(|o| o.id == id)
     }
 
     /// Fiscal years of the dated records (resources, agreements and the
@@ -638,5 +708,33 @@ impl Budget {
         y.sort_unstable();
         y.dedup();
         y
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    proptest::proptest! {
+        #[test]
+        fn fiscal_years_round_trip_through_text(y in 1900i32..=9999) {
+            let year = FiscalYear(y);
+            proptest::prop_assert_eq!(year.to_string().parse::<FiscalYear>().ok(), Some(year));
+        }
+    }
+
+    #[test]
+    fn fiscal_year_text() {
+        for bad in ["", "x", "2016.0", "1899", "10000", "-5", "99999999999"] {
+            assert!(bad.parse::<FiscalYear>().is_err(), "{bad}");
+        }
+        let r: Option<RecordType> = serde_json::from_str("\"organization\"").ok();
+        assert_eq!(r, Some(RecordType::Organisation));
+        assert_eq!(
+            serde_json::to_string(&RecordType::Organisation)
+                .ok()
+                .as_deref(),
+            Some("\"organisation\"")
+        );
     }
 }

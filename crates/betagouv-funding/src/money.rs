@@ -170,6 +170,15 @@ impl Money {
         Self::new(d, currency)
     }
 
+    /// The same amount in `currency` (no conversion: for amounts read bare from
+    /// a document that states its currency once).
+    pub(crate) fn in_currency(self, currency: Currency) -> Self {
+        Self {
+            amount: self.amount,
+            currency,
+        }
+    }
+
     /// The amount (scale 2).
     #[must_use]
     pub fn amount(&self) -> Decimal {
@@ -274,19 +283,96 @@ impl fmt::Display for Money {
     }
 }
 
+impl FromStr for Money {
+    type Err = ParseMoneyError;
+
+    /// Parses what [`Display`](fmt::Display) writes: an amount as
+    /// [`Money::parse`] reads it (`1234.56`, `-12`, `+3.1`: at most 2 decimals,
+    /// no exponent, no separators), one space, a currency code (`EUR`).
+    /// The currency is never assumed.
+    ///
+    /// ```
+    /// use betagouv_funding::{Currency, Money, ParseMoneyError};
+    /// let m: Money = "1234.5 EUR".parse()?;
+    /// assert_eq!((m.cents(), m.currency()), (123_450, Currency::Eur));
+    /// assert_eq!(m.to_string(), "1234.50 EUR");
+    /// assert!(matches!("1234.50".parse::<Money>(), Err(ParseMoneyError::Shape(_))));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    fn from_str(text: &str) -> std::result::Result<Self, ParseMoneyError> {
+        let shape = || ParseMoneyError::Shape(text.to_owned());
+        let (amount, code) = text.trim().split_once(' ').ok_or_else(shape)?;
+        if code.contains(char::is_whitespace) || amount.is_empty() {
+            return Err(shape());
+        }
+        let invalid = |source| ParseMoneyError::Invalid {
+            text: text.to_owned(),
+            source,
+        };
+        let currency: Currency = code.parse().map_err(invalid)?;
+        Money::parse(amount, currency).map_err(invalid)
+    }
+}
+
+/// Why a text is not a [`Money`] (`1234.56 EUR`).
+#[derive(Debug, Clone, thiserror::Error)]
+#[non_exhaustive]
+pub enum ParseMoneyError {
+    /// Not an amount, one space and a currency code.
+    #[error("{0:?} is not an amount followed by a currency code, as `1234.56 EUR`")]
+    Shape(String),
+    /// The amount or the currency is invalid (the cause says which).
+    #[error("invalid money {text:?}")]
+    Invalid {
+        /// The text.
+        text: String,
+        /// [`Error::InvalidAmount`], [`Error::SubCent`], [`Error::OutOfRange`]
+        /// or [`Error::UnsupportedCurrency`].
+        #[source]
+        source: Error,
+    },
+}
+
 impl Serialize for Money {
-    /// As a decimal string with two decimals (`"2084035.00"`); the currency is
-    /// carried by the enclosing document.
+    /// As its [`Display`](fmt::Display) text, with the currency: `"2084035.00 EUR"`.
+    /// (Documents that state their currency once, as
+    /// [`crate::report::YearReport`], write bare amounts with [`amount`].)
     fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        s.serialize_str(&self.amount.to_string())
+        s.collect_str(self)
     }
 }
 
 impl<'de> Deserialize<'de> for Money {
-    /// From a decimal string in euros (at most two decimals).
+    /// From its [`FromStr`] text, which names the currency (`"1.10 EUR"`).
     fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
-        let s = String::deserialize(d)?;
-        Money::parse(&s, Currency::Eur).map_err(serde::de::Error::custom)
+        let s = std::borrow::Cow::<str>::deserialize(d)?;
+        s.parse().map_err(serde::de::Error::custom)
+    }
+}
+
+/// Serde of a [`Money`] as a bare amount (`"2084035.00"`), for documents that
+/// state their currency once (`#[serde(with = "betagouv_funding::money::amount")]`):
+/// the amount is read back in [`Currency::default`], and the document sets its
+/// currency afterwards (as [`crate::report::YearReport`] does).
+pub mod amount {
+    use super::{Currency, Money};
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    /// Writes the amount only (two decimals).
+    ///
+    /// # Errors
+    /// Those of the serializer.
+    pub fn serialize<S: Serializer>(m: &Money, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(&m.amount())
+    }
+
+    /// Reads an amount (at most two decimals) in [`Currency::default`].
+    ///
+    /// # Errors
+    /// A text that is not an amount.
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Money, D::Error> {
+        let s = std::borrow::Cow::<str>::deserialize(d)?;
+        Money::parse(&s, Currency::default()).map_err(serde::de::Error::custom)
     }
 }
 
@@ -315,7 +401,7 @@ pub fn document_vat(nets: &[Money], rate: Decimal) -> Result<Money> {
 }
 
 /// Net, VAT and gross of a document; `gross = net + vat` exactly.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Totals {
     /// Excluding VAT (HT).
     pub net: Money,
@@ -407,10 +493,62 @@ mod tests {
     }
 
     #[test]
-    fn serde_as_string() {
+    fn serde_names_the_currency() {
         let m = Money::parse("1.10", Currency::Eur).unwrap_or(Money::zero(Currency::Eur));
-        assert_eq!(serde_json::to_string(&m).ok(), Some("\"1.10\"".to_owned()));
-        let back: Option<Money> = serde_json::from_str("\"1.10\"").ok();
+        assert_eq!(
+            serde_json::to_string(&m).ok(),
+            Some("\"1.10 EUR\"".to_owned())
+        );
+        let back: Option<Money> = serde_json::from_str("\"1.10 EUR\"").ok();
         assert_eq!(back, Some(m));
+        // A bare amount does not say its currency: refused, never read as euros.
+        assert!(serde_json::from_str::<Money>("\"1.10\"").is_err());
+        let t = Totals::of(&[m, m], Decimal::new(20, 2), Currency::Eur).unwrap();
+        let back: Totals = serde_json::from_str(&serde_json::to_string(&t).unwrap()).unwrap();
+        assert_eq!(back, t);
+    }
+
+    #[test]
+    fn from_str_rules() {
+        let ok = |t: &str| t.parse::<Money>().map(|m| m.to_string()).ok();
+        assert_eq!(ok("1234.5 EUR").as_deref(), Some("1234.50 EUR"));
+        assert_eq!(ok(" -12 EUR ").as_deref(), Some("-12.00 EUR"));
+        assert_eq!(ok("+3.1 EUR").as_deref(), Some("3.10 EUR"));
+        for bad in [
+            "", "EUR", "12", "12 ", " EUR", "12  EUR", "12 EUR x", "12 eur",
+        ] {
+            assert!(
+                matches!(
+                    bad.parse::<Money>(),
+                    Err(ParseMoneyError::Shape(_) | ParseMoneyError::Invalid { .. })
+                ),
+                "{bad:?}"
+            );
+        }
+        let e = "1.001 EUR".parse::<Money>().unwrap_err();
+        assert_eq!(e.to_string(), "invalid money \"1.001 EUR\"");
+        let cause = std::error::Error::source(&e).map(ToString::to_string);
+        assert_eq!(
+            cause.as_deref(),
+            Some("amount 1.001 has more than 2 decimals")
+        );
+        assert!(matches!(
+            "1 USD".parse::<Money>(),
+            Err(ParseMoneyError::Invalid {
+                source: Error::UnsupportedCurrency(_),
+                ..
+            })
+        ));
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn display_and_from_str_round_trip(cents in -100_000_000_000_000_000i64..=100_000_000_000_000_000) {
+            let m = Money::from_cents(cents, Currency::Eur).unwrap();
+            let text = m.to_string();
+            proptest::prop_assert_eq!(text.parse::<Money>().unwrap(), m);
+            let json = serde_json::to_string(&m).unwrap();
+            proptest::prop_assert_eq!(serde_json::from_str::<Money>(&json).unwrap(), m);
+        }
     }
 }

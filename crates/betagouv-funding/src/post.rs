@@ -14,7 +14,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use betagouv_portfolio::{Diagnostic, Portfolio, Severity};
+use betagouv_portfolio::{Diagnostic, Portfolio, Severity, StartupId};
 
 use crate::error::Result;
 use crate::flows::{Index, attribution};
@@ -132,7 +132,7 @@ impl Books<'_> {
                 continue;
             };
             let name = budget
-                .organization(&a.partner)
+                .organisation(&a.partner)
                 .map_or(a.partner.as_str(), |o| o.name.as_str());
             self.txs.push(
                 Transaction::new(
@@ -184,8 +184,11 @@ impl Books<'_> {
                     continue;
                 }
             };
-            let (phase, _) = attribution(portfolio, o.startup.as_deref(), d.period_end);
-            let startup = o.startup.as_deref().unwrap_or("shared");
+            let (phase, _) = attribution(portfolio, o.startup.as_ref(), d.period_end);
+            let startup = o
+                .startup
+                .as_ref()
+                .map_or(crate::report::SHARED, StartupId::as_str);
             let accounts = (
                 account("expenses", &["startups", startup, &phase, o.category.key()]),
                 account("expenses", &["startups", startup, &phase, "vat"]),
@@ -205,7 +208,7 @@ impl Books<'_> {
             .tag("phase", phase.clone())
             .with(Posting::new(exp, t.net));
             if let Some(s) = &o.startup {
-                tx = tx.tag("startup", s.clone());
+                tx = tx.tag("startup", s.as_str());
             }
             if !t.vat.is_zero() {
                 tx = tx.with(Posting::new(vat, t.vat));
@@ -354,12 +357,14 @@ fn sum_bound(txs: &[Transaction]) -> Option<Diagnostic> {
 }
 
 #[cfg(test)]
+#[cfg(feature = "toml")] // they read budget files
 mod tests {
     use std::path::Path;
 
     use super::*;
     use crate::file::parse_budget;
-    use crate::report::{ReportOptions, report};
+    use crate::model::FiscalYear;
+    use crate::report::{YearReportOptions, report};
 
     fn budget(amounts: &[&str]) -> Budget {
         let mut text = String::from("currency = \"EUR\"\nincubator = \"x\"\n");
@@ -379,13 +384,13 @@ mod tests {
         assert!(problems.iter().any(|d| d.rule == SUMS_OUT_OF_RANGE
             && d.severity == Severity::Error
             && d.message.contains("1800000000000000.00")));
-        let r = report(&b, None, &ReportOptions::for_year(2016));
+        let r = report(&b, None, &YearReportOptions::new(FiscalYear(2016)));
         assert_eq!(r.problems.errors, 1);
         // Up to the bound, the sums are exact and nothing is said.
         let b = budget(&["500000000000000.00", "500000000000000.00"]);
         let (_, problems) = to_ledger(&b, None);
         assert!(problems.is_empty(), "{problems:?}");
-        let r = report(&b, None, &ReportOptions::for_year(2016));
+        let r = report(&b, None, &YearReportOptions::new(FiscalYear(2016)));
         assert_eq!(r.total.cents(), 100_000_000_000_000_000);
         assert_eq!(r.problems.errors, 0);
     }

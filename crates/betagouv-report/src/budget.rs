@@ -260,8 +260,8 @@ pub fn from_funding(
 ) -> BudgetData {
     use betagouv_funding::claims::records_prove_resources;
     use betagouv_funding::model::FiscalYear;
-    use betagouv_funding::report::{ReportOptions, report};
-    let r = report(budget, portfolio, &ReportOptions::for_year(year));
+    use betagouv_funding::report::{YearReportOptions, report};
+    let r = report(budget, portfolio, &YearReportOptions::new(FiscalYear(year)));
     let evidence = if records_prove_resources(budget, FiscalYear(year)) {
         Evidence::Records
     } else {
@@ -281,7 +281,7 @@ pub fn from_funding(
     }
     for (key, m) in &r.by_partner {
         let funder = budget
-            .organizations
+            .organisations
             .iter()
             .find(|o| &o.id == key)
             .map_or_else(|| key.clone(), |o| o.name.clone());
@@ -296,7 +296,10 @@ pub fn from_funding(
         .costs
         .iter()
         .map(|c| Spending {
-            startup: c.startup.clone(),
+            startup: c.startup.as_ref().map_or_else(
+                || betagouv_funding::report::SHARED.to_owned(),
+                ToString::to_string,
+            ),
             phase: Some(c.phase.clone()),
             stage: Some(c.stage.stage().unwrap_or(Stage::Unknown)),
             amount: c.gross.amount(),
@@ -444,7 +447,7 @@ period_start = 2016-05-01
 period_end = 2016-05-31
 amount_net = "100.00"
 "#;
-        let budget = betagouv_funding::file::parse_budget(text, "t.toml".as_ref()).unwrap();
+        let budget = betagouv_funding::file::parse_budget(text, "t.toml").unwrap();
         let p = builtin::portfolio_2016();
         let data = from_funding(&budget, Some(&p), 2016, "t");
         assert!(data.published_only());

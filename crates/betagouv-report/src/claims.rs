@@ -21,7 +21,7 @@
 //! `published` is the figure as published, `computed` the computed figure in machine
 //! format (decimal point) or `null`.
 
-use betagouv_funding::claims::ResourceFigures;
+use betagouv_funding::claims::{ResourceFigures, ResourceProof};
 use betagouv_portfolio::builtin::{ClaimUnit, PublishedClaim};
 use rust_decimal::Decimal;
 use serde::Serialize;
@@ -296,7 +296,11 @@ fn euros_claim(c: &PublishedClaim, budget: Option<&BudgetSection>, lang: Lang) -
         own: b.own,
         partners: b.partners,
         total: b.total,
-        rest_on_records: !b.published_only,
+        proof: if b.published_only {
+            ResourceProof::PublishedTotals
+        } else {
+            ResourceProof::Records
+        },
     };
     let Some(computed) = figures.figure(c.key, c.unit) else {
         return (

@@ -6,7 +6,8 @@ use betagouv_funding::allocation::allocate;
 use betagouv_funding::check::check;
 use betagouv_funding::file::parse_budget;
 use betagouv_funding::model::{
-    Budget, Credits, Delivery, FiscalYear, FrameworkContract, Payment, PoLine, PurchaseOrder,
+    Budget, Credits, Delivery, FiscalYear, FrameworkContract, Payment, PaymentKind, PoLine,
+    PurchaseOrder,
 };
 use betagouv_funding::money::{Currency, Money};
 use betagouv_funding::post::to_ledger;
@@ -70,7 +71,7 @@ proptest! {
         });
         for (i, (days, rate, on)) in orders.iter().enumerate() {
             b.orders.push(PurchaseOrder {
-                id: format!("o{i}"), contract: "ac".into(), supplier: format!("s{}", i % 2), startup: Some("mes-aides".into()),
+                id: format!("o{i}"), contract: "ac".into(), supplier: format!("s{}", i % 2), startup: Some("mes-aides".parse().unwrap()),
                 line: Some("l".into()), agreement: None, issued_on: day(*on),
                 lines: vec![PoLine { profile: "dev".into(), days: Decimal::from(*days), daily_rate_net: eur(*rate) }],
                 vat_rate: Decimal::new(20, 2), category: Default::default(), closed_on: None,
@@ -84,7 +85,7 @@ proptest! {
         if !b.deliveries.is_empty() {
             for (i, (d, gross, on)) in payments.iter().enumerate() {
                 let d = d % b.deliveries.len();
-                b.payments.push(Payment { id: format!("p{i}"), deliveries: vec![format!("d{d}")], paid_on: day(*on), amount_gross: eur(*gross), advance: false });
+                b.payments.push(Payment { id: format!("p{i}"), deliveries: vec![format!("d{d}")], paid_on: day(*on), amount_gross: eur(*gross), kind: PaymentKind::Settlement });
             }
         }
         let diags = check(&b, None);

@@ -4,13 +4,18 @@ use std::path::Path;
 
 use betagouv_funding::builtin::builtin_2016;
 use betagouv_funding::file::parse_budget;
-use betagouv_funding::report::{ReportOptions, Verdict, report};
+use betagouv_funding::model::FiscalYear;
+use betagouv_funding::report::{SpendingEvidence, Verdict, YearReportOptions, report};
 use betagouv_portfolio::builtin::portfolio_2016;
 
 #[test]
 fn builtin_2016_figures_and_claims() {
     let b = builtin_2016().unwrap();
-    let r = report(&b, Some(&portfolio_2016()), &ReportOptions::for_year(2016));
+    let r = report(
+        &b,
+        Some(&portfolio_2016()),
+        &YearReportOptions::new(FiscalYear(2016)),
+    );
     assert_eq!(r.total.amount().to_string(), "2084035.00");
     assert_eq!(r.by_source.incubator.amount().to_string(), "932115.00");
     assert_eq!(r.by_source.partners.amount().to_string(), "1151920.00");
@@ -18,7 +23,7 @@ fn builtin_2016_figures_and_claims() {
     assert!(r.by_startup.is_empty());
     assert_eq!(r.by_stage.len(), 7);
     assert!(r.by_stage.values().all(|m| m.is_zero()));
-    assert_eq!(r.evidence, "resources-only");
+    assert_eq!(r.evidence, SpendingEvidence::ResourcesOnly);
     let status = |k: &str| r.claims.iter().find(|c| c.key == k).map(|c| c.verdict);
     assert_eq!(status("budget_total"), Some(Verdict::Consistent));
     assert_eq!(status("partner_share"), Some(Verdict::Consistent));
@@ -26,7 +31,7 @@ fn builtin_2016_figures_and_claims() {
     // 12 partners are named of the 15 published.
     assert_eq!(status("partners"), Some(Verdict::Differs));
     assert!(r.burn.runway_months.is_none());
-    let other = report(&b, None, &ReportOptions::for_year(2017));
+    let other = report(&b, None, &YearReportOptions::new(FiscalYear(2017)));
     assert!(other.total.is_zero() && other.partner_share.is_none());
 }
 
@@ -36,7 +41,7 @@ const FILE: &str = include_str!("../../../../tests/fixtures/budget/agreement.tom
 fn spending_report_and_breaches() {
     let b = parse_budget(FILE, Path::new("b.toml")).unwrap();
     let p = portfolio_2016();
-    let r = report(&b, Some(&p), &ReportOptions::for_year(2016));
+    let r = report(&b, Some(&p), &YearReportOptions::new(FiscalYear(2016)));
     assert_eq!(r.total.amount().to_string(), "40000.00");
     assert_eq!(r.partner_share.unwrap().to_string(), "0.2500");
     assert_eq!(r.by_startup["mes-aides"].amount().to_string(), "10800.00");

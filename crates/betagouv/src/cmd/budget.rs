@@ -5,9 +5,9 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 
-use betagouv_funding::ledger::{Interval, PeriodBalances};
+use betagouv_funding::ledger::{Granularity, PeriodBalances};
 use betagouv_funding::model::{Budget, FiscalYear};
-use betagouv_funding::report::{ReportOptions, YearReport, report};
+use betagouv_funding::report::{YearReport, YearReportOptions, report};
 use betagouv_funding::{builtin, check, file, post, synthetic};
 use betagouv_portfolio::{Diagnostic, ProblemCounts, Severity, builtin as portfolio_builtin};
 use clap::{Args, Subcommand, ValueEnum};
@@ -165,14 +165,14 @@ fn budget_name(path: Option<&Path>) -> String {
     )
 }
 
-fn default_year(budget: &Budget) -> i32 {
+fn default_year(budget: &Budget) -> FiscalYear {
     budget
         .resources
         .iter()
         .map(|r| FiscalYear::of(r.date))
         .max()
         .or_else(|| budget.years().last().copied())
-        .map_or(2016, |y| y.0)
+        .unwrap_or(FiscalYear(2016))
 }
 
 /// Writes `text` to standard output.
@@ -188,7 +188,7 @@ fn print_diagnostics(diags: &[Diagnostic]) {
 
 /// The year of `--year`: refused (exit 2) outside the supported years or
 /// when the budget has no record dated in it, with the years that have some.
-fn report_year(budget: &Budget, arg: Option<i32>) -> Result<i32, BoxError> {
+fn report_year(budget: &Budget, arg: Option<i32>) -> Result<FiscalYear, BoxError> {
     let Some(y) = arg else {
         return Ok(default_year(budget));
     };
@@ -215,14 +215,14 @@ fn report_year(budget: &Budget, arg: Option<i32>) -> Result<i32, BoxError> {
         )
         .into());
     }
-    Ok(y)
+    Ok(year)
 }
 
 fn run_report(args: &ReportArgs) -> Result<ExitCode, BoxError> {
     let budget = load(args.file.as_deref())?;
     let portfolio = portfolio_builtin::portfolio_2016();
     let year = report_year(&budget, args.year)?;
-    let r = report(&budget, Some(&portfolio), &ReportOptions::for_year(year));
+    let r = report(&budget, Some(&portfolio), &YearReportOptions::new(year));
     // A report whose sums cannot be exact is refused, not shown wrong.
     if let Some(d) = &r.sums_out_of_range {
         return Err(format!("{}: {}", budget_name(args.file.as_deref()), d.message).into());
@@ -330,7 +330,7 @@ fn print_payments(r: &YearReport) -> Result<(), BoxError> {
                 ["paid by start-up", "amount"],
                 r.by_startup
                     .iter()
-                    .map(|(k, v)| (k.clone(), v.amount().to_string()))
+                    .map(|(k, v)| (k.to_string(), v.amount().to_string()))
             )
         )?;
     }
@@ -495,9 +495,9 @@ fn run_balances(args: &BalancesArgs) -> Result<ExitCode, BoxError> {
     drop(budget);
     print_diagnostics(&problems);
     let interval = match args.every {
-        Every::Month => Interval::Month,
-        Every::Quarter => Interval::Quarter,
-        Every::Year => Interval::Year,
+        Every::Month => Granularity::Month,
+        Every::Quarter => Granularity::Quarter,
+        Every::Year => Granularity::Year,
     };
     let grid = Grid::new(&ledger.balances_by(interval));
     drop(ledger);
