@@ -254,7 +254,7 @@ fn sqlite_without_its_feature_is_an_error() {
     let err = export(
         &Dataset::new(&p),
         ExportFormat::Sqlite,
-        &dir.path().join("x.db"),
+        dir.path().join("x.db"),
         &builtin_options(),
     )
     .unwrap_err();
