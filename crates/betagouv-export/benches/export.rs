@@ -19,7 +19,7 @@ use std::hint::black_box;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use betagouv_export::{Dataset, ExportOptions, Format, export, tables};
+use betagouv_export::{Dataset, ExportFormat, ExportOptions, export, tables};
 use betagouv_portfolio::{Portfolio, builtin};
 use chrono::NaiveDate;
 use criterion::{Criterion, criterion_group, criterion_main};
@@ -59,7 +59,7 @@ fn bench(c: &mut Criterion) {
     group.bench_function("tables", |b| {
         b.iter(|| black_box(tables::build(&dataset, at)))
     });
-    let formats: Vec<Format> = Format::ALL
+    let formats: Vec<ExportFormat> = ExportFormat::ALL
         .into_iter()
         .filter(|f| f.is_available())
         .collect();

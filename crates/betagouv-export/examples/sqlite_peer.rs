@@ -1,7 +1,7 @@
 //! Runner: our SQLite export against its Python peer (pandas `to_sql`) on the same tables.
 //!
 //! Reads the 2025 snapshot (`BETAGOUV_SHARED_DATA`, else the built-in 2016 dataset),
-//! times `export(.., Format::Sqlite, ..)` (tables built from the model, written, vacuumed;
+//! times `export(.., ExportFormat::Sqlite, ..)` (tables built from the model, written, vacuumed;
 //! median of the runs), writes the CSV export the peer reads, runs
 //! `benches/sqlite_peer.py` (pandas `to_sql` of the same tables, median of the runs) and
 //! prints both times and the ratio.
@@ -20,7 +20,7 @@
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use betagouv_export::{Dataset, ExportOptions, Format, export};
+use betagouv_export::{Dataset, ExportFormat, ExportOptions, export};
 use betagouv_portfolio::builtin;
 use chrono::NaiveDate;
 
@@ -56,14 +56,14 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     for i in 0..runs {
         let out = tmp.path().join(format!("ours-{i}.db"));
         let start = Instant::now();
-        let report = export(&dataset, Format::Sqlite, &out, &options)?;
+        let report = export(&dataset, ExportFormat::Sqlite, &out, &options)?;
         ours.push(start.elapsed().as_secs_f64());
         rows = report.rows.values().sum::<usize>();
     }
     ours.sort_by(f64::total_cmp);
     let ours_median = ours[ours.len() / 2];
     let csv_dir = tmp.path().join("csv");
-    export(&dataset, Format::Csv, &csv_dir, &options)?;
+    export(&dataset, ExportFormat::Csv, &csv_dir, &options)?;
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("benches/sqlite_peer.py");
     let out = std::process::Command::new("python3")
         .arg(&script)

@@ -590,9 +590,10 @@ impl ApiFiles {
     /// I/O and JSON errors.
     pub fn write(
         &self,
-        dir: &Path,
+        dir: impl AsRef<Path>,
         progress: &mut dyn FnMut(Progress<'_>),
     ) -> Result<Vec<PathBuf>> {
+        let dir = dir.as_ref();
         let mut files = Vec::new();
         let mut put = |name: &'static str, value: &dyn erased::Json| -> Result<()> {
             let path = dir.join(name);
@@ -663,8 +664,8 @@ pub fn meta(options: &crate::ExportOptions) -> serde_json::Value {
 /// # Errors
 ///
 /// I/O and JSON errors.
-pub fn write_meta(dir: &Path, options: &crate::ExportOptions) -> Result<PathBuf> {
-    let path = dir.join(META_FILE);
+pub fn write_meta(dir: impl AsRef<Path>, options: &crate::ExportOptions) -> Result<PathBuf> {
+    let path = dir.as_ref().join(META_FILE);
     let mut text = serde_json::to_string_pretty(&meta(options)).map_err(|source| Error::Json {
         path: path.clone(),
         source,

@@ -34,8 +34,9 @@ use crate::{ExportOptions, Progress};
 /// File name of the data package descriptor.
 pub const DATAPACKAGE: &str = "datapackage.json";
 
-/// Licence of the exported data, as a data package `licenses` entry.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Licence of the exported data, as a data package `licenses` entry (serde: the
+/// same `name`, `title`, `path` keys).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Licence {
     /// SPDX-like identifier (`etalab-2.0`, `CC-BY-NC-SA-4.0`).
     pub name: String,
@@ -237,9 +238,10 @@ pub fn writes(relative: &Path, is_dir: bool) -> bool {
 pub fn write(
     tables: &[Table],
     options: &ExportOptions,
-    dir: &Path,
+    dir: impl AsRef<Path>,
     progress: &mut dyn FnMut(Progress<'_>),
 ) -> Result<Vec<PathBuf>> {
+    let dir = dir.as_ref();
     let mut files = Vec::with_capacity(tables.len() + 1);
     let total = tables.len() + 1;
     for (i, t) in tables.iter().enumerate() {

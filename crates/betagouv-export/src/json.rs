@@ -35,7 +35,7 @@ use serde_json::{Map, Value, json};
 use betagouv_portfolio::Portfolio;
 
 use crate::error::{Error, Result};
-use crate::tables::{BudgetLine, ImpactMetric};
+use crate::tables::{BudgetRow, ImpactMetric};
 use crate::{Dataset, ExportOptions};
 
 /// File name of the data.
@@ -115,7 +115,7 @@ fn schema_of<T>(properties: &[Property<T>]) -> Value {
 }
 
 /// The properties of a `budget_lines` entry.
-const BUDGET_LINE: &[Property<BudgetLine>] = &[
+const BUDGET_LINE: &[Property<BudgetRow>] = &[
     prop("transaction_id", s::string, true, |l| {
         json!(l.transaction_id)
     }),
@@ -143,7 +143,7 @@ const IMPACT_METRIC: &[Property<ImpactMetric>] = &[
     prop("source", s::string, false, |m| json!(m.source)),
 ];
 
-pub(crate) fn budget_json(l: &BudgetLine) -> Value {
+pub(crate) fn budget_json(l: &BudgetRow) -> Value {
     object_of(BUDGET_LINE, l)
 }
 
@@ -230,7 +230,12 @@ pub fn writes(relative: &Path, is_dir: bool) -> bool {
 /// # Errors
 ///
 /// I/O and JSON errors.
-pub fn write(dataset: &Dataset<'_>, options: &ExportOptions, dir: &Path) -> Result<Vec<PathBuf>> {
+pub fn write(
+    dataset: &Dataset<'_>,
+    options: &ExportOptions,
+    dir: impl AsRef<Path>,
+) -> Result<Vec<PathBuf>> {
+    let dir = dir.as_ref();
     for (name, value) in [
         (DATA_FILE, document(dataset, options)),
         (SCHEMA_FILE, schema()),
@@ -725,7 +730,7 @@ mod tests {
     #[test]
     fn schema_matches_a_fully_populated_model() {
         let p = full();
-        let budget = [BudgetLine {
+        let budget = [BudgetRow {
             transaction_id: "t1".into(),
             seq: 1,
             date: NaiveDate::from_ymd_opt(2016, 1, 1).unwrap(),

@@ -4,47 +4,47 @@
 //! have. This crate writes a [`betagouv_portfolio::Portfolio`] (plus budget lines and
 //! impact figures when given, see [`Dataset`]) as:
 //!
-//! - [`Format::ApiJson`]: `startups.json`, `authors.json`, `incubators.json` and
+//! - [`ExportFormat::ApiJson`]: `startups.json`, `authors.json`, `incubators.json` and
 //!   `sponsors.json` in the shapes of the beta.gouv.fr public API v2.5 ([`api`]);
-//! - [`Format::Json`]: the complete model with its generated JSON Schema ([`json`]);
-//! - [`Format::Csv`]: one CSV file per table and a `datapackage.json` with a Table
+//! - [`ExportFormat::Json`]: the complete model with its generated JSON Schema ([`json`]);
+//! - [`ExportFormat::Csv`]: one CSV file per table and a `datapackage.json` with a Table
 //!   Schema per resource, primary and foreign keys included ([`csv`], [`tables`]);
-//! - [`Format::Sqlite`]: one database with the same tables, keys, indexes and a
+//! - [`ExportFormat::Sqlite`]: one database with the same tables, keys, indexes and a
 //!   `meta` table (feature `sqlite`);
-//! - [`Format::Xlsx`]: one workbook, a sheet per table, typed cells (feature `xlsx`).
+//! - [`ExportFormat::Xlsx`]: one workbook, a sheet per table, typed cells (feature `xlsx`).
 //!
 //! Output is deterministic (rows sorted by id, generation time from
 //! [`ExportOptions::generated_at`], never the clock), written under a temporary name
 //! and renamed into place (no partial output), and an existing output is refused
-//! unless [`ExportOptions::force`] is set. Outputs follow the output policy of
+//! unless [`ExportOptions::if_exists`] is [`IfExists::Replace`]. Outputs follow the output policy of
 //! `betagouv-output`: an output that is, contains or is inside one of
-//! [`ExportOptions::inputs`] is refused, and with `force` a folder output replaces
+//! [`ExportOptions::inputs`] is refused, and with [`IfExists::Replace`] a folder output replaces
 //! only a folder that holds nothing but the names its format writes
 //! ([`api::writes`], [`json::writes`], [`csv::writes`]). Problems of the data never stop an export:
 //! dangling references become NULL keys with the value kept in a `*_raw` column, and
-//! come back as diagnostics in the [`Report`].
+//! come back as diagnostics in the [`ExportReport`].
 //!
 //! ```
-//! use betagouv_export::{export, Dataset, ExportOptions, Format};
+//! use betagouv_export::{export, Dataset, ExportOptions, ExportFormat};
 //! use betagouv_portfolio::builtin;
 //!
 //! let portfolio = builtin::portfolio_2016();
 //! let dir = tempfile::tempdir()?;
 //! let out = dir.path().join("csv");
 //! let options = ExportOptions::new(builtin::as_of_2016(), "builtin:2016");
-//! let report = export(&Dataset::new(&portfolio), Format::Csv, &out, &options)?;
+//! let report = export(&Dataset::new(&portfolio), ExportFormat::Csv, &out, &options)?;
 //! assert_eq!(report.rows["startup"], 27);
 //! assert!(out.join("datapackage.json").exists());
-//! // A second export to the same place is refused without `force`.
-//! assert!(export(&Dataset::new(&portfolio), Format::Csv, &out, &options).is_err());
+//! // A second export to the same place is refused unless `if_exists` is `Replace`.
+//! assert!(export(&Dataset::new(&portfolio), ExportFormat::Csv, &out, &options).is_err());
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
 //! # Crate features
 //!
-//! - `sqlite` (off by default): the [`Format::Sqlite`] writer, through `rusqlite` with
+//! - `sqlite` (off by default): the [`ExportFormat::Sqlite`] writer, through `rusqlite` with
 //!   a bundled SQLite.
-//! - `xlsx` (off by default): the [`Format::Xlsx`] writer, through `rust_xlsxwriter`.
+//! - `xlsx` (off by default): the [`ExportFormat::Xlsx`] writer, through `rust_xlsxwriter`.
 //!
 //! Without them, a service that needs only JSON or CSV compiles neither; asking for
 //! a disabled format returns [`Error::FeatureDisabled`]. The `betagouv` command line
@@ -60,9 +60,11 @@ pub mod journal;
 pub mod json;
 mod output;
 #[cfg(feature = "sqlite")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sqlite")))]
 pub mod sqlite;
 pub mod tables;
 #[cfg(feature = "xlsx")]
+#[cfg_attr(docsrs, doc(cfg(feature = "xlsx")))]
 pub mod xlsx;
 
 use std::collections::BTreeMap;
@@ -71,11 +73,18 @@ use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
 use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
 
 use betagouv_portfolio::{Diagnostic, ImportSummary, Portfolio};
 
-pub use error::{Error, Result};
-pub use tables::{BudgetLine, Cell, ImpactMetric, Table};
+pub use error::{Error, ImpactValueError, Result};
+pub use tables::{BudgetRow, Cell, ImpactMetric, Table};
+
+/// The `chrono` our signatures use ([`ExportOptions::at`], [`BudgetRow::date`]).
+pub use chrono;
+/// The `rust_decimal` our signatures use ([`BudgetRow::amount_eur`],
+/// [`ImpactMetric::value`]).
+pub use rust_decimal;
 
 /// The crate's name, as published.
 pub const CRATE_NAME: &str = "betagouv-export";
@@ -85,12 +94,27 @@ pub const CRATE_NAME: &str = "betagouv-export";
 pub const SCHEMA_VERSION: u32 = 1;
 
 /// What to export: a portfolio, and optionally budget lines and impact figures.
+///
+/// Borrowed views of the caller's data, so neither serialised nor deserialised (its
+/// parts are). Built with [`Dataset::new`] and the `with_*` setters.
+///
+/// ```
+/// use betagouv_export::{Dataset, ImpactMetric};
+/// use betagouv_portfolio::builtin;
+///
+/// let portfolio = builtin::portfolio_2016();
+/// let metrics = ImpactMetric::from_impact_file(&betagouv_impact::builtin_2016())?;
+/// let dataset = Dataset::new(&portfolio).with_impact_metrics(&metrics);
+/// assert!(dataset.budget_lines.is_none());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, Copy)]
+#[non_exhaustive]
 pub struct Dataset<'a> {
     /// The portfolio.
     pub portfolio: &'a Portfolio,
     /// Budget lines (the `budget_line` table), when a budget file was given.
-    pub budget_lines: Option<&'a [BudgetLine]>,
+    pub budget_lines: Option<&'a [BudgetRow]>,
     /// Impact figures (the `impact_metric` table), when an impact file was given.
     pub impact_metrics: Option<&'a [ImpactMetric]>,
 }
@@ -105,12 +129,43 @@ impl<'a> Dataset<'a> {
             impact_metrics: None,
         }
     }
+
+    /// The same dataset with budget lines (the `budget_line` table).
+    #[must_use]
+    pub fn with_budget_lines(mut self, lines: &'a [BudgetRow]) -> Self {
+        self.budget_lines = Some(lines);
+        self
+    }
+
+    /// The same dataset with impact figures (the `impact_metric` table).
+    #[must_use]
+    pub fn with_impact_metrics(mut self, metrics: &'a [ImpactMetric]) -> Self {
+        self.impact_metrics = Some(metrics);
+        self
+    }
 }
 
-/// An export format.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+/// What to do with an output that already exists: [`IfExists::Refuse`] (the default,
+/// [`Error::OutputExists`]) or [`IfExists::Replace`] (the command line's `--force`): a
+/// regular file for `sqlite` and `xlsx`, a folder holding only the format's names
+/// otherwise. The same type as `betagouv-output`'s and `betagouv-content`'s writers.
+pub use betagouv_output::IfExists;
+
+/// An export format. Its text form ([`Display`](fmt::Display), [`FromStr`], serde) is
+/// the command-line name: `api-json`, `json`, `csv`, `sqlite`, `xlsx`.
+///
+/// ```
+/// use betagouv_export::ExportFormat;
+/// let f: ExportFormat = "api-json".parse()?;
+/// assert_eq!(f, ExportFormat::ApiJson);
+/// assert_eq!(f.to_string(), "api-json");
+/// assert!("yaml".parse::<ExportFormat>().is_err());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
 #[non_exhaustive]
-pub enum Format {
+pub enum ExportFormat {
     /// The beta.gouv.fr public API v2.5 files (a folder).
     ApiJson,
     /// The complete model and its JSON Schema (a folder).
@@ -123,32 +178,35 @@ pub enum Format {
     Xlsx,
 }
 
-impl Format {
+impl ExportFormat {
     /// Every format.
-    pub const ALL: [Format; 5] = [
-        Format::ApiJson,
-        Format::Json,
-        Format::Csv,
-        Format::Sqlite,
-        Format::Xlsx,
+    pub const ALL: [ExportFormat; 5] = [
+        ExportFormat::ApiJson,
+        ExportFormat::Json,
+        ExportFormat::Csv,
+        ExportFormat::Sqlite,
+        ExportFormat::Xlsx,
     ];
 
     /// The name used on the command line: `api-json`, `json`, `csv`, `sqlite`, `xlsx`.
     #[must_use]
     pub fn name(self) -> &'static str {
         match self {
-            Format::ApiJson => "api-json",
-            Format::Json => "json",
-            Format::Csv => "csv",
-            Format::Sqlite => "sqlite",
-            Format::Xlsx => "xlsx",
+            ExportFormat::ApiJson => "api-json",
+            ExportFormat::Json => "json",
+            ExportFormat::Csv => "csv",
+            ExportFormat::Sqlite => "sqlite",
+            ExportFormat::Xlsx => "xlsx",
         }
     }
 
     /// Whether the output is a folder (`api-json`, `json`, `csv`) rather than one file.
     #[must_use]
     pub fn is_folder(self) -> bool {
-        matches!(self, Format::ApiJson | Format::Json | Format::Csv)
+        matches!(
+            self,
+            ExportFormat::ApiJson | ExportFormat::Json | ExportFormat::Csv
+        )
     }
 
     /// Whether this build of the crate can write the format (its feature is enabled).
@@ -156,34 +214,49 @@ impl Format {
     pub fn is_available(self) -> bool {
         !matches!(
             (self, cfg!(feature = "sqlite"), cfg!(feature = "xlsx")),
-            (Format::Sqlite, false, _) | (Format::Xlsx, _, false)
+            (ExportFormat::Sqlite, false, _) | (ExportFormat::Xlsx, _, false)
         )
     }
 }
 
-impl fmt::Display for Format {
+impl fmt::Display for ExportFormat {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.name())
     }
 }
 
-/// Error of [`Format::from_str`].
+/// Error of [`ExportFormat::from_str`]: the text is not a format name.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("unknown export format {0:?}; expected api-json, json, csv, sqlite or xlsx")]
 pub struct UnknownFormat(pub String);
 
-impl FromStr for Format {
+impl FromStr for ExportFormat {
     type Err = UnknownFormat;
     fn from_str(s: &str) -> std::result::Result<Self, UnknownFormat> {
-        Format::ALL
+        ExportFormat::ALL
             .into_iter()
             .find(|f| f.name() == s)
             .ok_or_else(|| UnknownFormat(s.to_owned()))
     }
 }
 
-/// Options of an export.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Options of an export: [`ExportOptions::new`] with the date and the source, then
+/// the `with_*` setters.
+///
+/// ```
+/// use betagouv_export::{ExportOptions, IfExists};
+/// use betagouv_export::chrono::NaiveDate;
+///
+/// let at = NaiveDate::from_ymd_opt(2025, 12, 31).ok_or("date")?;
+/// let options = ExportOptions::new(at, "content/")
+///     .with_source_revision("0123abcd")
+///     .with_if_exists(IfExists::Replace)
+///     .with_inputs(["content/"]);
+/// assert_eq!(options.generated_at_text(), "2025-12-31T00:00:00Z");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ExportOptions {
     /// The date the date-dependent columns (current phase, active member) are computed at.
     pub at: NaiveDate,
@@ -196,9 +269,8 @@ pub struct ExportOptions {
     pub source_revision: Option<String>,
     /// Licence of the exported data (datapackage `licenses`, SQLite `meta`, JSON `meta`).
     pub licence: csv::Licence,
-    /// Replace an existing output (a regular file for `sqlite` and `xlsx`, a folder
-    /// holding only the format's names otherwise).
-    pub force: bool,
+    /// What to do with an existing output (refuse by default).
+    pub if_exists: IfExists,
     /// The paths the data was read from (content folder, budget file, impact file):
     /// the output may not be, contain or be inside any of them.
     pub inputs: Vec<PathBuf>,
@@ -208,6 +280,17 @@ pub struct ExportOptions {
     /// of the SQLite `meta` table and the XLSX `meta` sheet), so that a reader of the
     /// export knows how many files were dropped. `None` for the built-in dataset.
     pub import: Option<ImportSummary>,
+}
+
+macro_rules! setters {
+    ($($(#[$doc:meta])* $name:ident($field:ident: $ty:ty) = $value:expr;)*) => {$(
+        $(#[$doc])*
+        #[must_use]
+        pub fn $name(mut self, $field: $ty) -> Self {
+            self.$field = $value;
+            self
+        }
+    )*};
 }
 
 impl ExportOptions {
@@ -221,10 +304,35 @@ impl ExportOptions {
             source: source.into(),
             source_revision: None,
             licence: csv::Licence::default(),
-            force: false,
+            if_exists: IfExists::Refuse,
             inputs: Vec::new(),
             import: None,
         }
+    }
+
+    setters! {
+        /// Sets [`ExportOptions::generated_at`].
+        with_generated_at(generated_at: DateTime<Utc>) = generated_at;
+        /// Sets [`ExportOptions::licence`].
+        with_licence(licence: csv::Licence) = licence;
+        /// Sets [`ExportOptions::if_exists`].
+        with_if_exists(if_exists: IfExists) = if_exists;
+        /// Sets [`ExportOptions::import`].
+        with_import(import: Option<ImportSummary>) = import;
+    }
+
+    /// Sets [`ExportOptions::source_revision`].
+    #[must_use]
+    pub fn with_source_revision(mut self, revision: impl Into<String>) -> Self {
+        self.source_revision = Some(revision.into());
+        self
+    }
+
+    /// Sets [`ExportOptions::inputs`].
+    #[must_use]
+    pub fn with_inputs<P: Into<PathBuf>>(mut self, inputs: impl IntoIterator<Item = P>) -> Self {
+        self.inputs = inputs.into_iter().map(Into::into).collect();
+        self
     }
 
     /// `generated_at` as RFC 3339 UTC (`2025-12-31T00:00:00Z`).
@@ -290,9 +398,9 @@ impl ExportOptions {
 }
 
 /// What an export wrote.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[non_exhaustive]
-pub struct Report {
+pub struct ExportReport {
     /// The output path.
     pub path: PathBuf,
     /// Files written, relative to `path` for folder formats (empty for one-file formats).
@@ -314,8 +422,12 @@ pub use betagouv_output::Progress;
 /// # Errors
 ///
 /// [`Error::OutputExists`] and [`Error::Output`].
-pub fn check_output(format: Format, out: &Path, options: &ExportOptions) -> Result<()> {
-    Ok(output::output(format, out, options).check()?)
+pub fn check_output(
+    format: ExportFormat,
+    out: impl AsRef<Path>,
+    options: &ExportOptions,
+) -> Result<()> {
+    Ok(output::output(format, out.as_ref(), options).check()?)
 }
 
 /// Exports `dataset` as `format` to `out` (a folder for `api-json`, `json` and `csv`,
@@ -323,17 +435,18 @@ pub fn check_output(format: Format, out: &Path, options: &ExportOptions) -> Resu
 ///
 /// # Errors
 ///
-/// [`Error::OutputExists`] when `out` exists and `options.force` is not set;
+/// [`Error::OutputExists`] when `out` exists and `options.if_exists` is
+/// [`IfExists::Refuse`];
 /// [`Error::Output`] when the output policy refuses `out` (see [`check_output`]);
 /// [`Error::FeatureDisabled`] for a format whose feature is off; I/O and format
 /// errors while writing. On error nothing is left at `out` (an existing output is
 /// kept as it was).
 pub fn export(
     dataset: &Dataset<'_>,
-    format: Format,
-    out: &Path,
+    format: ExportFormat,
+    out: impl AsRef<Path>,
     options: &ExportOptions,
-) -> Result<Report> {
+) -> Result<ExportReport> {
     export_with_progress(dataset, format, out, options, &mut |_| {})
 }
 
@@ -344,17 +457,18 @@ pub fn export(
 /// As [`export`].
 pub fn export_with_progress(
     dataset: &Dataset<'_>,
-    format: Format,
-    out: &Path,
+    format: ExportFormat,
+    out: impl AsRef<Path>,
     options: &ExportOptions,
     progress: &mut dyn FnMut(Progress<'_>),
-) -> Result<Report> {
-    let mut report = Report {
+) -> Result<ExportReport> {
+    let out = out.as_ref();
+    let mut report = ExportReport {
         path: out.to_path_buf(),
-        ..Report::default()
+        ..ExportReport::default()
     };
     match format {
-        Format::ApiJson => {
+        ExportFormat::ApiJson => {
             let files = api::ApiFiles::build(dataset.portfolio);
             report.rows = files.counts();
             output::write_dir(format, out, options, |dir| {
@@ -363,7 +477,7 @@ pub fn export_with_progress(
                 Ok(())
             })?;
         }
-        Format::Json => {
+        ExportFormat::Json => {
             output::write_dir(format, out, options, |dir| {
                 report.files = json::write(dataset, options, dir)?;
                 progress(Progress {
@@ -375,7 +489,7 @@ pub fn export_with_progress(
             })?;
             report.rows = json::counts(dataset);
         }
-        Format::Csv => {
+        ExportFormat::Csv => {
             let (tables, diagnostics) = tables::build(dataset, options.at);
             report.diagnostics = diagnostics;
             report.rows = row_counts(&tables);
@@ -384,7 +498,7 @@ pub fn export_with_progress(
                 Ok(())
             })?;
         }
-        Format::Sqlite => {
+        ExportFormat::Sqlite => {
             #[cfg(feature = "sqlite")]
             {
                 let (tables, diagnostics) = tables::build(dataset, options.at);
@@ -396,11 +510,11 @@ pub fn export_with_progress(
             }
             #[cfg(not(feature = "sqlite"))]
             return Err(Error::FeatureDisabled {
-                format: "sqlite",
+                format,
                 feature: "sqlite",
             });
         }
-        Format::Xlsx => {
+        ExportFormat::Xlsx => {
             #[cfg(feature = "xlsx")]
             {
                 let (tables, diagnostics) = tables::build(dataset, options.at);
@@ -412,7 +526,7 @@ pub fn export_with_progress(
             }
             #[cfg(not(feature = "xlsx"))]
             return Err(Error::FeatureDisabled {
-                format: "xlsx",
+                format,
                 feature: "xlsx",
             });
         }
@@ -478,10 +592,71 @@ mod tests {
 
     #[test]
     fn formats_round_trip_their_names() {
-        for f in Format::ALL {
-            assert_eq!(f.name().parse::<Format>(), Ok(f));
+        for f in ExportFormat::ALL {
+            assert_eq!(f.name().parse::<ExportFormat>(), Ok(f));
+            assert_eq!(f.to_string().parse::<ExportFormat>(), Ok(f));
+            let json = serde_json::to_string(&f).unwrap();
+            assert_eq!(json, format!("\"{f}\""));
+            assert_eq!(serde_json::from_str::<ExportFormat>(&json).unwrap(), f);
         }
-        assert!("yaml".parse::<Format>().is_err());
+        assert_eq!(
+            "yaml".parse::<ExportFormat>(),
+            Err(UnknownFormat("yaml".into()))
+        );
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn a_parsed_format_displays_as_the_text_it_came_from(s in "[a-z-]{0,9}") {
+            if let Ok(f) = s.parse::<ExportFormat>() {
+                proptest::prop_assert_eq!(f.to_string(), s);
+            }
+        }
+    }
+
+    #[test]
+    fn options_and_reports_read_back_from_json() {
+        let o = ExportOptions::new(NaiveDate::from_ymd_opt(2025, 12, 31).unwrap(), "x")
+            .with_source_revision("abc")
+            .with_licence(csv::Licence::cc_by_nc_sa_4())
+            .with_if_exists(IfExists::Replace)
+            .with_inputs(["content", "budget.toml"])
+            .with_import(Some(ImportSummary {
+                files: 3,
+                records: 2,
+                dropped_files: 1,
+                errors: 1,
+                warnings: 0,
+            }));
+        let json = serde_json::to_string(&o).unwrap();
+        assert!(json.contains("\"if_exists\":\"replace\""), "{json}");
+        assert_eq!(serde_json::from_str::<ExportOptions>(&json).unwrap(), o);
+        let p = betagouv_portfolio::builtin::portfolio_2016();
+        let dir = tempfile::tempdir().unwrap();
+        let report = export(
+            &Dataset::new(&p),
+            ExportFormat::Csv,
+            dir.path().join("csv"),
+            &ExportOptions::new(betagouv_portfolio::builtin::as_of_2016(), "b"),
+        )
+        .unwrap();
+        assert!(!report.files.is_empty());
+        let json = serde_json::to_string(&report).unwrap();
+        assert_eq!(serde_json::from_str::<ExportReport>(&json).unwrap(), report);
+    }
+
+    #[test]
+    fn an_io_failure_keeps_its_cause_in_the_chain_only() {
+        use std::error::Error as _;
+        let e = Error::io("out/x.csv", std::io::Error::other("disk full"));
+        assert_eq!(e.to_string(), "out/x.csv: i/o failure");
+        assert_eq!(
+            e.source().map(ToString::to_string).as_deref(),
+            Some("disk full")
+        );
+        let refused: Error =
+            betagouv_output::Error::io("out", std::io::Error::other("boom")).into();
+        assert!(matches!(refused, Error::Output(_)));
     }
 
     #[test]

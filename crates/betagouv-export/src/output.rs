@@ -3,23 +3,23 @@
 //!
 //! Each folder format declares the names it writes beside its writer
 //! ([`crate::api::writes`], [`crate::json::writes`], [`crate::csv::writes`]); a
-//! folder output is replaced with `force` only when it holds nothing else.
+//! folder output is replaced with [`IfExists::Replace`](crate::IfExists::Replace) only when it holds nothing else.
 
 use std::path::Path;
 
 use betagouv_output::{FolderNames, Output, TempFile};
 
 use crate::error::{Error, Result};
-use crate::{ExportOptions, Format};
+use crate::{ExportFormat, ExportOptions};
 
 /// The names written by a folder format.
-fn names(format: Format) -> FolderNames {
+fn names(format: ExportFormat) -> FolderNames {
     match format {
-        Format::ApiJson => FolderNames {
+        ExportFormat::ApiJson => FolderNames {
             what: "an api-json export",
             accepts: crate::api::writes,
         },
-        Format::Json => FolderNames {
+        ExportFormat::Json => FolderNames {
             what: "a json export",
             accepts: crate::json::writes,
         },
@@ -30,14 +30,14 @@ fn names(format: Format) -> FolderNames {
     }
 }
 
-/// The output of `format` at `out`, with the options' inputs and `force`.
-pub(crate) fn output(format: Format, out: &Path, options: &ExportOptions) -> Output {
+/// The output of `format` at `out`, with the options' inputs and overwrite policy.
+pub(crate) fn output(format: ExportFormat, out: &Path, options: &ExportOptions) -> Output {
     let o = if format.is_folder() {
         Output::folder(out, names(format))
     } else {
         Output::file(out)
     };
-    o.force(options.force)
+    o.if_exists(options.if_exists)
         .inputs(options.inputs.iter().cloned())
 }
 
@@ -45,7 +45,7 @@ pub(crate) fn output(format: Format, out: &Path, options: &ExportOptions) -> Out
 /// same folder; it is renamed to `out` only when `write` succeeds.
 #[cfg_attr(not(any(feature = "sqlite", feature = "xlsx")), allow(dead_code))]
 pub(crate) fn write_file(
-    format: Format,
+    format: ExportFormat,
     out: &Path,
     options: &ExportOptions,
     write: impl FnOnce(&mut TempFile) -> Result<()>,
@@ -56,7 +56,7 @@ pub(crate) fn write_file(
 /// Writes the folder `out` through `write`, which receives a temporary folder in the
 /// same parent; it is renamed to `out` only when `write` succeeds.
 pub(crate) fn write_dir(
-    format: Format,
+    format: ExportFormat,
     out: &Path,
     options: &ExportOptions,
     write: impl FnOnce(&Path) -> Result<()>,
@@ -74,7 +74,7 @@ mod tests {
             chrono::NaiveDate::from_ymd_opt(2016, 12, 31).unwrap(),
             "test",
         );
-        o.force = force;
+        o.if_exists = crate::IfExists::replace_when(force);
         o
     }
 
@@ -87,10 +87,10 @@ mod tests {
                 fs::write(tmp.path(), text).map_err(|e| Error::io(tmp.path(), e))
             }
         };
-        write_file(Format::Sqlite, &out, &options(false), put("a")).unwrap();
-        let again = write_file(Format::Sqlite, &out, &options(false), put("b"));
+        write_file(ExportFormat::Sqlite, &out, &options(false), put("a")).unwrap();
+        let again = write_file(ExportFormat::Sqlite, &out, &options(false), put("b"));
         assert!(matches!(again, Err(Error::OutputExists { .. })));
-        write_file(Format::Sqlite, &out, &options(true), put("b")).unwrap();
+        write_file(ExportFormat::Sqlite, &out, &options(true), put("b")).unwrap();
         assert_eq!(fs::read_to_string(&out).unwrap(), "b");
         assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
     }
@@ -99,7 +99,7 @@ mod tests {
     fn failed_write_leaves_nothing() {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("d");
-        let r = write_dir(Format::Csv, &out, &options(false), |p| {
+        let r = write_dir(ExportFormat::Csv, &out, &options(false), |p| {
             fs::write(p.join("startup.csv"), "a").map_err(|e| Error::io(p, e))?;
             Err(Error::io(p, std::io::Error::other("boom")))
         });
@@ -114,20 +114,34 @@ mod tests {
         let put = |name: &'static str| {
             move |p: &Path| fs::write(p.join(name), name).map_err(|e| Error::io(p, e))
         };
-        write_dir(Format::Csv, &out, &options(false), put("startup.csv")).unwrap();
-        assert!(write_dir(Format::Csv, &out, &options(false), put("member.csv")).is_err());
-        write_dir(Format::Csv, &out, &options(true), put("member.csv")).unwrap();
+        write_dir(ExportFormat::Csv, &out, &options(false), put("startup.csv")).unwrap();
+        assert!(write_dir(ExportFormat::Csv, &out, &options(false), put("member.csv")).is_err());
+        write_dir(ExportFormat::Csv, &out, &options(true), put("member.csv")).unwrap();
         assert!(!out.join("startup.csv").exists() && out.join("member.csv").exists());
         assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
         // Not a csv export: refused, untouched.
         fs::write(out.join("thesis.odt"), "keep").unwrap();
-        let err = write_dir(Format::Csv, &out, &options(true), put("x.csv")).unwrap_err();
+        let err = write_dir(ExportFormat::Csv, &out, &options(true), put("x.csv")).unwrap_err();
         assert!(err.to_string().contains("thesis.odt"), "{err}");
         assert!(out.join("thesis.odt").exists() && out.join("member.csv").exists());
         // An api-json folder is not a json export.
         let api = dir.path().join("api");
-        write_dir(Format::ApiJson, &api, &options(false), put("startups.json")).unwrap();
-        assert!(write_dir(Format::Json, &api, &options(true), put("portfolio.json")).is_err());
+        write_dir(
+            ExportFormat::ApiJson,
+            &api,
+            &options(false),
+            put("startups.json"),
+        )
+        .unwrap();
+        assert!(
+            write_dir(
+                ExportFormat::Json,
+                &api,
+                &options(true),
+                put("portfolio.json")
+            )
+            .is_err()
+        );
         assert!(api.join("startups.json").exists());
     }
 
@@ -143,7 +157,7 @@ mod tests {
         };
         let dir = tempfile::tempdir().unwrap();
         let mut seen_tables = 0;
-        for format in [Format::ApiJson, Format::Json, Format::Csv] {
+        for format in [ExportFormat::ApiJson, ExportFormat::Json, ExportFormat::Csv] {
             for (n, dataset) in [crate::Dataset::new(&p), with_all].iter().enumerate() {
                 let out = dir.path().join(format!("{format}-{n}"));
                 let report = crate::export(dataset, format, &out, &options(false)).unwrap();
@@ -169,7 +183,7 @@ mod tests {
                         !(super::names(format).accepts)(rel, true),
                         "{format}: {rel:?}"
                     );
-                    for other in [Format::ApiJson, Format::Json, Format::Csv] {
+                    for other in [ExportFormat::ApiJson, ExportFormat::Json, ExportFormat::Csv] {
                         if other != format {
                             assert!(
                                 !(super::names(other).accepts)(rel, false),
@@ -178,7 +192,7 @@ mod tests {
                         }
                     }
                 }
-                if format == Format::Csv {
+                if format == ExportFormat::Csv {
                     seen_tables = seen_tables.max(names.len() - 1);
                 }
             }
@@ -193,10 +207,10 @@ mod tests {
         fs::write(&budget, "keep").unwrap();
         let mut o = options(true);
         o.inputs = vec![budget.clone(), dir.path().join("content")];
-        let err = write_file(Format::Sqlite, &budget, &o, |_| Ok(())).unwrap_err();
+        let err = write_file(ExportFormat::Sqlite, &budget, &o, |_| Ok(())).unwrap_err();
         assert!(matches!(err, Error::Output(_)), "{err}");
         let err = write_dir(
-            Format::Csv,
+            ExportFormat::Csv,
             &dir.path().join("content/../content"),
             &o,
             |_| Ok(()),

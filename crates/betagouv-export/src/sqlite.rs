@@ -159,10 +159,10 @@ fn sqlite_err(table: &str) -> impl Fn(rusqlite::Error) -> Error + '_ {
 pub fn write(
     tables: &[Table],
     options: &ExportOptions,
-    path: &Path,
+    path: impl AsRef<Path>,
     progress: &mut dyn FnMut(Progress<'_>),
 ) -> Result<()> {
-    let mut conn = Connection::open(path).map_err(sqlite_err("open"))?;
+    let mut conn = Connection::open(path.as_ref()).map_err(sqlite_err("open"))?;
     conn.execute_batch(&format!(
         "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA foreign_keys = ON; PRAGMA user_version = {};",
         crate::SCHEMA_VERSION

@@ -130,12 +130,12 @@ fn sheet(wb: &mut Workbook, t: &Table, formats: &Formats) -> std::result::Result
 pub fn write(
     tables: &[Table],
     options: &ExportOptions,
-    path: &Path,
+    path: impl AsRef<Path>,
     progress: &mut dyn FnMut(Progress<'_>),
 ) -> Result<()> {
     let total = tables.len() + 1;
     let mut wb = workbook(tables, options, progress)?;
-    wb.save(path).map_err(xerr("save"))?;
+    wb.save(path.as_ref()).map_err(xerr("save"))?;
     progress(Progress {
         done: total,
         total,

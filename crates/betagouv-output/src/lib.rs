@@ -242,14 +242,6 @@ impl Output {
         self
     }
 
-    /// Allows replacing an existing output of the right kind when `force` is set:
-    /// the command line's `--force`, the same as
-    /// [`if_exists`](Output::if_exists)`(`[`IfExists::replace_when`]`(force))`.
-    #[must_use]
-    pub fn force(self, force: bool) -> Self {
-        self.if_exists(IfExists::replace_when(force))
-    }
-
     /// Adds a path the command reads (file or folder): the output may not be, contain
     /// or be inside it.
     #[must_use]

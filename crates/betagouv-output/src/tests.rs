@@ -36,7 +36,10 @@ fn file_refused_then_replaced_with_force() {
     let again = Output::file(&out).write_bytes(b"b");
     assert!(matches!(again, Err(Error::Exists { .. })), "{again:?}");
     assert_eq!(std::fs::read(&out).unwrap(), b"a");
-    Output::file(&out).force(true).write_bytes(b"b").unwrap();
+    Output::file(&out)
+        .if_exists(IfExists::Replace)
+        .write_bytes(b"b")
+        .unwrap();
     assert_eq!(std::fs::read(&out).unwrap(), b"b");
     assert_eq!(entries(dir.path()), ["x.txt"]);
 }
@@ -68,7 +71,7 @@ fn writer_error_leaves_no_temporary() {
     // An existing output stays as it was.
     Output::file(&out).write_bytes(b"old").unwrap();
     let r: Result<()> = Output::file(&out)
-        .force(true)
+        .if_exists(IfExists::Replace)
         .write_file(|tmp| Err(Error::io(tmp.path(), std::io::Error::other("boom"))));
     assert!(r.is_err());
     assert_eq!(std::fs::read(&out).unwrap(), b"old");
@@ -110,7 +113,7 @@ fn folder_with_unexpected_entries_is_refused_and_untouched() {
     std::fs::create_dir(out.join("sub")).unwrap();
     std::fs::write(out.join("sub/notes"), "keep").unwrap();
     let err = Output::folder(&out, names_ab())
-        .force(true)
+        .if_exists(IfExists::Replace)
         .write_folder(put("b"))
         .unwrap_err();
     let msg = err.to_string();
@@ -146,14 +149,17 @@ fn folder_of_known_names_is_replaced_with_force() {
         o.write_folder(put("b")),
         Err(Error::Exists { .. })
     ));
-    o.clone().force(true).write_folder(put("b")).unwrap();
+    o.clone()
+        .if_exists(IfExists::Replace)
+        .write_folder(put("b"))
+        .unwrap();
     assert_eq!(entries(&out), ["b"]);
     assert_eq!(entries(dir.path()), ["d"]);
     // An empty folder is replaced too.
     let empty = dir.path().join("e");
     std::fs::create_dir(&empty).unwrap();
     Output::folder(&empty, names_ab())
-        .force(true)
+        .if_exists(IfExists::Replace)
         .write_folder(put("a"))
         .unwrap();
     assert_eq!(entries(&empty), ["a"]);
@@ -166,7 +172,7 @@ fn force_replaces_only_a_regular_file() {
     std::fs::create_dir(&folder).unwrap();
     std::fs::write(folder.join("keep"), "k").unwrap();
     let err = Output::file(&folder)
-        .force(true)
+        .if_exists(IfExists::Replace)
         .write_bytes(b"x")
         .unwrap_err();
     assert!(err.to_string().contains("it is a folder"), "{err}");
@@ -175,7 +181,7 @@ fn force_replaces_only_a_regular_file() {
     let file = dir.path().join("file");
     std::fs::write(&file, "k").unwrap();
     let err = Output::folder(&file, names_ab())
-        .force(true)
+        .if_exists(IfExists::Replace)
         .write_folder(put("a"))
         .unwrap_err();
     assert!(err.to_string().contains("it is a regular file"), "{err}");
@@ -184,7 +190,7 @@ fn force_replaces_only_a_regular_file() {
         let link = dir.path().join("link");
         std::os::unix::fs::symlink(dir.path().join("elsewhere"), &link).unwrap();
         let err = Output::file(&link)
-            .force(true)
+            .if_exists(IfExists::Replace)
             .write_bytes(b"x")
             .unwrap_err();
         assert!(err.to_string().contains("symbolic link"), "{err}");
@@ -198,7 +204,7 @@ fn force_replaces_only_a_regular_file() {
         let made = std::process::Command::new("mkfifo").arg(&fifo).status();
         if made.is_ok_and(|s| s.success()) {
             let err = Output::file(&fifo)
-                .force(true)
+                .if_exists(IfExists::Replace)
                 .write_bytes(b"x")
                 .unwrap_err();
             assert!(err.to_string().contains("special file"), "{err}");
@@ -234,7 +240,7 @@ fn outputs_overlapping_inputs_are_refused() {
     std::fs::write(&budget, "x").unwrap();
     let check = |out: PathBuf, force: bool| {
         Output::folder(&out, names_ab())
-            .force(force)
+            .if_exists(IfExists::replace_when(force))
             .inputs([&content, &budget])
             .check()
     };
@@ -257,7 +263,7 @@ fn outputs_overlapping_inputs_are_refused() {
         let link = dir.path().join("link");
         std::os::unix::fs::symlink(&budget, &link).unwrap();
         let err = Output::file(&link)
-            .force(true)
+            .if_exists(IfExists::Replace)
             .input(&budget)
             .write_bytes(b"x")
             .unwrap_err();
@@ -391,7 +397,7 @@ fn exchange_never_leaves_the_folder_missing() {
     for i in 0..200 {
         let name = if i % 2 == 0 { "b" } else { "a" };
         Output::folder(&out, names_ab())
-            .force(true)
+            .if_exists(IfExists::Replace)
             .write_folder(put(name))
             .unwrap();
     }

@@ -8,10 +8,8 @@ use criterion::{Criterion, criterion_group, criterion_main};
 
 fn bench(c: &mut Criterion) {
     let portfolio = builtin::portfolio_2016();
-    let inputs = Inputs {
-        published: builtin::published_2016(),
-        ..Inputs::new(&portfolio, "built-in 2016 dataset")
-    };
+    let inputs =
+        Inputs::new(&portfolio, "built-in 2016 dataset").with_published(builtin::published_2016());
     let options = ReportOptions::default();
     c.bench_function("report_2016_compute", |b| {
         b.iter(|| Report::compute(&inputs, &options))
@@ -35,14 +33,8 @@ fn bench_2025(c: &mut Criterion) {
     else {
         return;
     };
-    let inputs = Inputs {
-        diagnostics: &import.diagnostics,
-        ..Inputs::new(&import.portfolio, "2025-12-31")
-    };
-    let options = ReportOptions {
-        year: 2025,
-        ..ReportOptions::default()
-    };
+    let inputs = Inputs::new(&import.portfolio, "2025-12-31").with_diagnostics(&import.diagnostics);
+    let options = ReportOptions::default().with_year(2025);
     c.bench_function("report_2025_html", |b| {
         b.iter(|| {
             Report::compute(&inputs, &options)

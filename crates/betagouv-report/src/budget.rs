@@ -6,13 +6,13 @@
 //! does not parse budget files itself.
 //!
 //! ```
-//! use betagouv_report::budget::{BudgetData, Evidence, FundingKind, Resource};
+//! use betagouv_report::budget::{BudgetData, Evidence, FundingKind, ResourceRow};
 //! use rust_decimal::Decimal;
 //! let data = BudgetData {
 //!     source: "example".into(),
 //!     resources: vec![
-//!         Resource { funder: "Incubator".into(), kind: FundingKind::Own, amount: Decimal::new(40, 0), evidence: Evidence::Records },
-//!         Resource { funder: "Partner".into(), kind: FundingKind::Partner, amount: Decimal::new(60, 0), evidence: Evidence::Records },
+//!         ResourceRow { funder: "Incubator".into(), kind: FundingKind::Own, amount: Decimal::new(40, 0), evidence: Evidence::Records },
+//!         ResourceRow { funder: "Partner".into(), kind: FundingKind::Partner, amount: Decimal::new(60, 0), evidence: Evidence::Records },
 //!     ],
 //!     spending: vec![],
 //! };
@@ -30,6 +30,7 @@ use serde::{Deserialize, Serialize};
 /// Who brings a resource.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum FundingKind {
     /// The incubator's own credits.
     Own,
@@ -40,6 +41,7 @@ pub enum FundingKind {
 /// What a figure rests on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum Evidence {
     /// Records (agreements, orders, payments) that prove the amount.
     Records,
@@ -49,7 +51,7 @@ pub enum Evidence {
 
 /// One resource of the year.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Resource {
+pub struct ResourceRow {
     /// The funder's name.
     pub funder: String,
     /// Own credits or partner funds.
@@ -63,7 +65,7 @@ pub struct Resource {
 
 /// One spending line of the year.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Spending {
+pub struct SpendingRow {
     /// The start-up id (or an activity name when not a start-up).
     pub startup: String,
     /// The phase name as written, when known.
@@ -84,9 +86,9 @@ pub struct BudgetData {
     /// Where the data comes from (file name or "built-in").
     pub source: String,
     /// Resources.
-    pub resources: Vec<Resource>,
+    pub resources: Vec<ResourceRow>,
     /// Spending lines.
-    pub spending: Vec<Spending>,
+    pub spending: Vec<SpendingRow>,
 }
 
 impl BudgetData {
@@ -102,7 +104,7 @@ impl BudgetData {
 }
 
 /// A labelled amount.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AmountRow {
     /// Stable key (funder name, start-up id, stage key).
     pub key: String,
@@ -115,7 +117,7 @@ pub struct AmountRow {
 }
 
 /// The budget section of a report.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BudgetSection {
     /// Where the data comes from.
     pub source: String,
@@ -145,12 +147,17 @@ pub struct BudgetSection {
     pub by_stage: Vec<AmountRow>,
 }
 
-/// Options of [`section`].
-#[derive(Debug, Clone, Copy, Default)]
+/// Options of [`section`]: [`BudgetOptions::default`], then the `with_*` setters.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct BudgetOptions {
     /// How a spending line without a phase gets one: the start-up's phase at the date.
     pub phase_rule: PhaseRule,
 }
+
+with_setters!(BudgetOptions {
+    with_phase_rule(phase_rule: PhaseRule);
+});
 
 fn sorted(map: BTreeMap<String, (Option<FundingKind>, Decimal)>) -> Vec<AmountRow> {
     let mut v: Vec<AmountRow> = map
@@ -269,7 +276,7 @@ pub fn from_funding(
     };
     let mut resources = Vec::new();
     if !r.by_source.incubator.is_zero() {
-        resources.push(Resource {
+        resources.push(ResourceRow {
             funder: budget
                 .incubator
                 .clone()
@@ -285,7 +292,7 @@ pub fn from_funding(
             .iter()
             .find(|o| &o.id == key)
             .map_or_else(|| key.clone(), |o| o.name.clone());
-        resources.push(Resource {
+        resources.push(ResourceRow {
             funder,
             kind: FundingKind::Partner,
             amount: m.amount(),
@@ -295,7 +302,7 @@ pub fn from_funding(
     let spending = r
         .costs
         .iter()
-        .map(|c| Spending {
+        .map(|c| SpendingRow {
             startup: c.startup.as_ref().map_or_else(
                 || betagouv_funding::report::SHARED.to_owned(),
                 ToString::to_string,
@@ -317,8 +324,8 @@ mod tests {
     use super::*;
     use betagouv_portfolio::builtin;
 
-    fn res(funder: &str, kind: FundingKind, amount: i64) -> Resource {
-        Resource {
+    fn res(funder: &str, kind: FundingKind, amount: i64) -> ResourceRow {
+        ResourceRow {
             funder: funder.into(),
             kind,
             amount: Decimal::new(amount, 0),
@@ -354,13 +361,13 @@ mod tests {
             source: "t".into(),
             resources: vec![],
             spending: vec![
-                Spending {
+                SpendingRow {
                     startup: "retraite".into(),
                     phase: None,
                     stage: None,
                     amount: Decimal::new(10, 0),
                 },
-                Spending {
+                SpendingRow {
                     startup: "x".into(),
                     phase: Some("construction".into()),
                     stage: None,
@@ -384,7 +391,7 @@ mod tests {
         let data = BudgetData {
             source: "t".into(),
             resources: vec![],
-            spending: vec![Spending {
+            spending: vec![SpendingRow {
                 startup: "x".into(),
                 phase: Some("construction".into()),
                 stage: Some(Stage::TakenOver),

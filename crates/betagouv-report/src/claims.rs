@@ -24,7 +24,7 @@
 use betagouv_funding::claims::{ResourceFigures, ResourceProof};
 use betagouv_portfolio::builtin::{ClaimUnit, PublishedClaim};
 use rust_decimal::Decimal;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::budget::BudgetSection;
 use crate::impact::{EvaluationRow, ImpactSection, loose_id};
@@ -35,14 +35,15 @@ use crate::num;
 pub use betagouv_funding::claims::Verdict;
 
 /// One published figure, checked.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct ClaimCheck {
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClaimRow {
     /// The claim's key (`people`, `services`, `lbb_points`, ...).
     pub claim: String,
     /// The published wording, in the report's language.
     pub label: String,
-    /// `count`, `euros`, `points` or `percent` ([`ClaimUnit::key`]).
-    pub unit: &'static str,
+    /// The claim's unit (JSON: `count`, `euros`, `points` or `percent`, its
+    /// [`ClaimUnit::key`]).
+    pub unit: ClaimUnit,
     /// The value as published (`54`, `2084035`, `+2`).
     pub published: String,
     /// The computed value (machine format), when computable.
@@ -117,11 +118,11 @@ fn evaluation<'a>(impact: Option<&'a ImpactSection>, startup: &str) -> Option<&'
 }
 
 /// Checks every published claim against the facts.
-pub(crate) fn check(published: &[PublishedClaim], f: &Facts<'_>, lang: Lang) -> Vec<ClaimCheck> {
+pub(crate) fn check(published: &[PublishedClaim], f: &Facts<'_>, lang: Lang) -> Vec<ClaimRow> {
     published.iter().map(|c| check_one(c, f, lang)).collect()
 }
 
-fn check_one(c: &PublishedClaim, f: &Facts<'_>, lang: Lang) -> ClaimCheck {
+fn check_one(c: &PublishedClaim, f: &Facts<'_>, lang: Lang) -> ClaimRow {
     let (computed, verdict, note) = match (c.key, c.unit) {
         ("people" | "services" | "taken_over" | "in_handover" | "partners", _) => {
             count_outcome(c, f, lang)
@@ -138,14 +139,14 @@ fn check_one(c: &PublishedClaim, f: &Facts<'_>, lang: Lang) -> ClaimCheck {
             ),
         ),
     };
-    ClaimCheck {
+    ClaimRow {
         claim: c.key.to_owned(),
         label: match lang {
             Lang::Fr => c.label_fr,
             Lang::En => c.label_en,
         }
         .to_owned(),
-        unit: c.unit.key(),
+        unit: c.unit,
         published: c.value.to_owned(),
         computed,
         verdict,

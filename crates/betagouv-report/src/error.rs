@@ -1,21 +1,11 @@
 //! The crate's error type.
 
-/// What can go wrong when computing or writing a report.
+/// What can go wrong when computing or writing a report. (Parsing a format or a
+/// language name fails with [`ParseFormatError`](crate::ParseFormatError) or
+/// [`ParseLangError`](crate::ParseLangError).)
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
-    /// A language code other than `fr` or `en`.
-    #[error("unknown language {value:?}; expected fr or en")]
-    UnknownLanguage {
-        /// The code as given.
-        value: String,
-    },
-    /// An output format name other than `text`, `markdown`, `html` or `json`.
-    #[error("unknown format {value:?}; expected text, markdown, html or json")]
-    UnknownFormat {
-        /// The name as given.
-        value: String,
-    },
     /// A report year whose 31 December is not a valid date.
     #[error("year {year} is out of range")]
     YearOutOfRange {

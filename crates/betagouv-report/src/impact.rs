@@ -5,10 +5,10 @@
 //! the report shows (rates and differences in percent and percentage points).
 
 use betagouv_impact::{Bound, EvaluationDesign, Period};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// One cohort of an evaluation.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ArmRow {
     /// The cohort's label.
     pub label: String,
@@ -27,7 +27,7 @@ pub struct ArmRow {
 }
 
 /// One evaluation of a service, as the report shows it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct EvaluationRow {
     /// The start-up id in the impact file.
     pub startup: String,
@@ -71,7 +71,7 @@ pub struct EvaluationRow {
 }
 
 /// One usage KPI.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct KpiRow {
     /// The start-up id in the impact file.
     pub startup: String,
@@ -94,7 +94,7 @@ pub struct KpiRow {
 }
 
 /// The impact section of a report.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ImpactSection {
     /// Where the data comes from.
     pub source: String,
@@ -114,8 +114,10 @@ pub fn loose_id(id: &str) -> String {
         .collect()
 }
 
-/// Options of [`section`].
-#[derive(Debug, Clone, Copy, PartialEq)]
+/// Options of [`section`]: [`ImpactOptions::default`] (α 0.05, power 0.8), then the
+/// `with_*` setters.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ImpactOptions {
     /// Two-sided level of intervals and tests (0.05).
     pub alpha: f64,
@@ -131,6 +133,11 @@ impl Default for ImpactOptions {
         }
     }
 }
+
+with_setters!(ImpactOptions {
+    with_alpha(alpha: f64);
+    with_power(power: f64);
+});
 
 /// The impact section from an impact file read by `betagouv-impact`: every evaluation
 /// compared (Wilson intervals of each rate, Newcombe interval of the difference,

@@ -18,9 +18,11 @@ use betagouv_portfolio::Stage;
 use serde::{Deserialize, Serialize};
 
 use crate::claims::Verdict;
-use crate::error::Error;
 
-/// The language of a report. French by default.
+/// The language of a report. French by default. Its text form ([`Display`](fmt::Display),
+/// [`FromStr`], serde) is the ISO 639-1 code.
+// Exhaustive on purpose: a new language is a breaking change that must reach every
+// caller's own translated text (the compiler lists the matches to complete).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Lang {
@@ -32,6 +34,9 @@ pub enum Lang {
 }
 
 impl Lang {
+    /// Every language.
+    pub const ALL: [Lang; 2] = [Lang::Fr, Lang::En];
+
     /// The ISO 639-1 code (`fr`, `en`).
     #[must_use]
     pub fn code(self) -> &'static str {
@@ -113,13 +118,22 @@ impl fmt::Display for Lang {
     }
 }
 
+/// Error of [`Lang::from_str`]: the text is not a language code of the report.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown language {value:?}; expected fr or en")]
+#[non_exhaustive]
+pub struct ParseLangError {
+    /// The code as given.
+    pub value: String,
+}
+
 impl FromStr for Lang {
-    type Err = Error;
-    fn from_str(s: &str) -> Result<Self, Error> {
+    type Err = ParseLangError;
+    fn from_str(s: &str) -> Result<Self, ParseLangError> {
         match s {
             "fr" => Ok(Lang::Fr),
             "en" => Ok(Lang::En),
-            other => Err(Error::UnknownLanguage {
+            other => Err(ParseLangError {
                 value: other.to_owned(),
             }),
         }

@@ -17,10 +17,8 @@
 //! use betagouv_report::{Format, Inputs, Report, ReportOptions, RenderOptions, Verdict};
 //!
 //! let portfolio = builtin::portfolio_2016();
-//! let inputs = Inputs {
-//!     published: builtin::published_2016(),
-//!     ..Inputs::new(&portfolio, "built-in 2016 dataset")
-//! };
+//! let inputs = Inputs::new(&portfolio, "built-in 2016 dataset")
+//!     .with_published(builtin::published_2016());
 //! let report = Report::compute(&inputs, &ReportOptions::default())?;
 //! let services = report.claim("services").map(|c| (c.published.as_str(), c.computed.as_deref(), c.verdict));
 //! assert_eq!(services, Some(("33", Some("27"), Verdict::Differs)));
@@ -35,6 +33,23 @@
 // docs.rs builds with `--cfg docsrs` and shows which feature each gated item needs.
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+/// Chaining setters `with_<field>(mut self, v) -> Self`, one per listed field, each
+/// documented as setting that field.
+macro_rules! with_setters {
+    ($ty:ident$(<$lt:lifetime>)? { $($name:ident($field:ident: $fty:ty);)* }) => {
+        impl$(<$lt>)? $ty$(<$lt>)? {
+            $(
+                #[doc = concat!("Sets [`", stringify!($ty), "::", stringify!($field), "`].")]
+                #[must_use]
+                pub fn $name(mut self, $field: $fty) -> Self {
+                    self.$field = $field;
+                    self
+                }
+            )*
+        }
+    };
+}
+
 pub mod budget;
 pub mod claims;
 mod error;
@@ -44,11 +59,32 @@ pub mod model;
 pub mod num;
 pub mod render;
 
-pub use claims::{ClaimCheck, Verdict};
+pub use claims::{ClaimRow, Verdict};
 pub use error::{Error, Result};
-pub use lang::Lang;
+pub use lang::{Lang, ParseLangError};
 pub use model::{Inputs, KeyFigure, Quantity, Report, ReportOptions, Section};
-pub use render::{Format, RenderOptions, render};
+pub use render::{ColorMode, Format, ParseFormatError, RenderOptions, render};
+
+/// The `chrono` our signatures use ([`ReportOptions::as_of`], [`Report::as_of`]).
+pub use chrono;
+/// The `rust_decimal` our signatures use ([`Quantity`], [`budget::BudgetData`]).
+pub use rust_decimal;
+
+/// Version of the report's JSON contract: the `schema_version` key that opens
+/// `render(.., Format::Json, ..)` and [`Report::schema_version`]. A change to the JSON
+/// (a key renamed, removed or changing meaning) bumps it.
+///
+/// ```
+/// use betagouv_portfolio::builtin;
+/// use betagouv_report::{Format, Inputs, RenderOptions, Report, ReportOptions, SCHEMA_VERSION};
+///
+/// let portfolio = builtin::portfolio_2016();
+/// let report = Report::compute(&Inputs::new(&portfolio, "built-in"), &ReportOptions::default())?;
+/// let json = betagouv_report::render(&report, Format::Json, RenderOptions::default())?;
+/// assert!(json.starts_with(&format!("{{\n  \"schema_version\": {SCHEMA_VERSION},")));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub const SCHEMA_VERSION: u32 = 1;
 
 // The crate README's examples are doctests too.
 #[cfg(doctest)]

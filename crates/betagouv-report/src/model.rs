@@ -11,17 +11,18 @@ use betagouv_portfolio::{
 };
 use chrono::{Datelike, Months, NaiveDate};
 use rust_decimal::Decimal;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::budget::{self, BudgetData, BudgetOptions, BudgetSection};
-use crate::claims::{self, ClaimCheck};
+use crate::claims::{self, ClaimRow};
 use crate::error::{Error, Result};
 use crate::impact::ImpactSection;
 use crate::lang::Lang;
 
 /// A section that may not be computable from the data given.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "status", rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum Section<T> {
     /// Computed from the data.
     Computed(T),
@@ -45,8 +46,9 @@ impl<T> Section<T> {
 
 /// A quantity with its unit. JSON: `{"unit": "count", "value": 27}`; euros and percents
 /// are exact decimals written as strings.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "unit", content = "value", rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum Quantity {
     /// A count.
     Count(i64),
@@ -57,7 +59,7 @@ pub enum Quantity {
 }
 
 /// One part of a key figure's breakdown.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Part {
     /// Stable key as written in the records (`admin`, `independent`...).
     pub key: String,
@@ -68,11 +70,11 @@ pub struct Part {
 }
 
 /// One key figure ("tile").
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct KeyFigure {
     /// Stable key: `members`, `budget_total`, `budget_partners`, `partner_share`,
     /// `services`, `taken_over`, `in_handover`, `stopped`, `partners`.
-    pub key: &'static str,
+    pub key: String,
     /// Label in the report's language.
     pub label: String,
     /// The value at the report date; `None` when not computable.
@@ -88,7 +90,7 @@ pub struct KeyFigure {
 }
 
 /// A count by stage.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StageCount {
     /// The stage.
     pub stage: Stage,
@@ -99,7 +101,7 @@ pub struct StageCount {
 }
 
 /// A count by current phase name.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PhaseCount {
     /// The phase name as written.
     pub phase: String,
@@ -110,7 +112,7 @@ pub struct PhaseCount {
 }
 
 /// Services of one incubator by stage.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct IncubatorRow {
     /// The incubator id; `None` for services without one.
     pub id: Option<String>,
@@ -123,7 +125,7 @@ pub struct IncubatorRow {
 }
 
 /// One phase of a service on the timeline.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Span {
     /// Phase name as written.
     pub phase: String,
@@ -142,7 +144,7 @@ pub struct Span {
 }
 
 /// One service on the timeline.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TimelineRow {
     /// Start-up id.
     pub id: String,
@@ -155,7 +157,7 @@ pub struct TimelineRow {
 }
 
 /// One step of the funnel.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FunnelStep {
     /// The stage.
     pub stage: Stage,
@@ -166,7 +168,7 @@ pub struct FunnelStep {
 }
 
 /// The phase funnel.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Funnel {
     /// Incubating, in hand-over, taken over.
     pub steps: Vec<FunnelStep>,
@@ -177,7 +179,7 @@ pub struct Funnel {
 }
 
 /// A service that started during the report year.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Entry {
     /// Start-up id.
     pub id: String,
@@ -188,7 +190,7 @@ pub struct Entry {
 }
 
 /// The portfolio section.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PortfolioSection {
     /// Start-up records.
     pub records: usize,
@@ -207,7 +209,7 @@ pub struct PortfolioSection {
 }
 
 /// What the report was computed from.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Sources {
     /// The portfolio (e.g. "built-in 2016 dataset" or a folder).
     pub portfolio: String,
@@ -217,9 +219,17 @@ pub struct Sources {
     pub impact: Option<String>,
 }
 
-/// The whole report. Its JSON is the model other tools read.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// The whole report. Its JSON is the model other tools read: `schema_version` first
+/// ([`SCHEMA_VERSION`](crate::SCHEMA_VERSION)), then the fields below in order.
+/// It reads back with serde; reading back the statistics (`f64`) bit for bit needs
+/// `serde_json`'s `float_roundtrip` feature (without it, a value may differ in its
+/// last binary digit).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Report {
+    /// Version of the JSON contract ([`SCHEMA_VERSION`](crate::SCHEMA_VERSION) when
+    /// computed by this version of the crate).
+    pub schema_version: u32,
     /// The report's year.
     pub year: i32,
     /// Date of the figures.
@@ -241,13 +251,17 @@ pub struct Report {
     /// Impact.
     pub impact: Section<ImpactSection>,
     /// Check of the published figures.
-    pub claims: Vec<ClaimCheck>,
+    pub claims: Vec<ClaimRow>,
     /// Problems found in the records (validation plus the importer's).
     pub problems: ProblemCounts,
 }
 
-/// What a report is computed from.
+/// What a report is computed from: [`Inputs::new`], then the `with_*` setters.
+///
+/// Borrowed views of the caller's data, so neither serialised nor deserialised (its
+/// parts are).
 #[derive(Debug, Clone, Copy)]
+#[non_exhaustive]
 pub struct Inputs<'a> {
     /// The records.
     pub portfolio: &'a Portfolio,
@@ -278,8 +292,23 @@ impl<'a> Inputs<'a> {
     }
 }
 
-/// Options of [`Report::compute`].
-#[derive(Debug, Clone, PartialEq)]
+with_setters!(Inputs<'a> {
+    with_diagnostics(diagnostics: &'a [Diagnostic]);
+    with_published(published: &'a [PublishedClaim]);
+    with_budget(budget: Option<&'a BudgetData>);
+    with_impact(impact: Option<&'a ImpactSection>);
+});
+
+/// Options of [`Report::compute`]: [`ReportOptions::default`] (2016, French), then
+/// the `with_*` setters.
+///
+/// ```
+/// use betagouv_report::{Lang, ReportOptions};
+/// let options = ReportOptions::default().with_year(2025).with_lang(Lang::En);
+/// assert_eq!((options.year, options.as_of), (2025, None));
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ReportOptions {
     /// The report's year.
     pub year: i32,
@@ -309,6 +338,15 @@ impl Default for ReportOptions {
         }
     }
 }
+
+with_setters!(ReportOptions {
+    with_year(year: i32);
+    with_as_of(as_of: Option<NaiveDate>);
+    with_lang(lang: Lang);
+    with_snapshot(snapshot: SnapshotOptions);
+    with_budget_missing(budget_missing: Option<String>);
+    with_impact_missing(impact_missing: Option<String>);
+});
 
 /// The first day of a record date, exact or partial (`2015-01` → 2015-01-01).
 #[must_use]
@@ -420,6 +458,7 @@ impl Report {
         let portfolio = portfolio_section(p, as_of, year, lang, o, now);
 
         Ok(Report {
+            schema_version: crate::SCHEMA_VERSION,
             year,
             as_of,
             previous_as_of,
@@ -447,7 +486,7 @@ impl Report {
 
     /// The claim check with this key.
     #[must_use]
-    pub fn claim(&self, key: &str) -> Option<&ClaimCheck> {
+    pub fn claim(&self, key: &str) -> Option<&ClaimRow> {
         self.claims.iter().find(|c| c.claim == key)
     }
 }
@@ -513,7 +552,7 @@ fn services(c: &StageCounts) -> usize {
 /// A key figure without previous value nor breakdown.
 fn figure(key: &'static str, label: &str, value: Option<Quantity>, note: String) -> KeyFigure {
     KeyFigure {
-        key,
+        key: key.to_owned(),
         label: label.to_owned(),
         value,
         previous: None,

@@ -2,6 +2,7 @@
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
 
 use betagouv_funding::ledger::{Ledger, Transaction};
 use betagouv_portfolio::RecordKind;
@@ -11,8 +12,8 @@ use super::{Cell, Ctx, RAW, Row, Table, TableSpec, Target, col, references_id};
 
 /// One posting of the budget ledger, for the `budget_line` table: the same postings
 /// the hledger journal holds (see [`budget_lines`]).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct BudgetLine {
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BudgetRow {
     /// Stable id of the transaction (funding or spending event).
     pub transaction_id: String,
     /// Position of the posting in its transaction, from 1.
@@ -45,7 +46,7 @@ pub struct BudgetLine {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[must_use]
-pub fn budget_lines(ledger: &Ledger) -> Vec<BudgetLine> {
+pub fn budget_lines(ledger: &Ledger) -> Vec<BudgetRow> {
     let tag = |t: &Transaction, k: &str| {
         t.tags
             .iter()
@@ -55,7 +56,7 @@ pub fn budget_lines(ledger: &Ledger) -> Vec<BudgetLine> {
     let mut out = Vec::new();
     for t in ledger.sorted() {
         for (i, p) in t.postings.iter().enumerate() {
-            out.push(BudgetLine {
+            out.push(BudgetRow {
                 transaction_id: t.id.clone(),
                 seq: i + 1,
                 date: t.date,
@@ -72,8 +73,8 @@ pub fn budget_lines(ledger: &Ledger) -> Vec<BudgetLine> {
 
 /// The `budget_line` table: `lines` sorted by (transaction, seq), the first of a
 /// repeated key kept.
-pub(super) fn table(lines: &[BudgetLine], ctx: &mut Ctx<'_>) -> Table {
-    let mut sorted: Vec<&BudgetLine> = lines.iter().collect();
+pub(super) fn table(lines: &[BudgetRow], ctx: &mut Ctx<'_>) -> Table {
+    let mut sorted: Vec<&BudgetRow> = lines.iter().collect();
     sorted.sort_by(|a, b| (&a.transaction_id, a.seq).cmp(&(&b.transaction_id, b.seq)));
     sorted.dedup_by(|b, a| (&a.transaction_id, a.seq) == (&b.transaction_id, b.seq));
     BUDGET_LINE.table(
@@ -85,11 +86,11 @@ pub(super) fn table(lines: &[BudgetLine], ctx: &mut Ctx<'_>) -> Table {
 }
 
 /// The start-up a line is for.
-fn startup(l: &BudgetLine) -> Option<&str> {
+fn startup(l: &BudgetRow) -> Option<&str> {
     l.startup_id.as_deref()
 }
 
-const BUDGET_LINE: TableSpec<BudgetLine> = TableSpec {
+const BUDGET_LINE: TableSpec<BudgetRow> = TableSpec {
     name: "budget_line",
     title: "Budget lines",
     description: "One row per posting of the budget ledger (the postings of the hledger journal): funding and spending events, balanced per transaction.",

@@ -45,17 +45,19 @@ use std::fmt;
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
 
 use betagouv_portfolio::{Diagnostic, RecordDate, RecordKind, Severity, Vocabulary, rules};
 
 use crate::Dataset;
 
-pub use budget::{BudgetLine, budget_lines};
+pub use budget::{BudgetRow, budget_lines};
 pub use impact::ImpactMetric;
 pub(crate) use startup::{extra_bool, extra_str};
 
-/// The type of a column, as Table Schema names it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+/// The type of a column, as Table Schema names it (serde: the same names).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum FieldType {
     /// Text.
@@ -84,8 +86,9 @@ impl FieldType {
     }
 }
 
-/// A column.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A column. Serialised for readers of the schema; not deserialised, since the
+/// schema is the crate's own (`'static`) declaration, not an input.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Field {
     /// Column name: lowercase ASCII snake case.
     pub name: &'static str,
@@ -98,7 +101,8 @@ pub struct Field {
 }
 
 /// A foreign key: `fields` of this table reference `reference` of table `resource`.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Serialised only, like [`Field`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ForeignKey {
     /// Columns of this table.
     pub fields: &'static [&'static str],
@@ -108,8 +112,11 @@ pub struct ForeignKey {
     pub reference: &'static [&'static str],
 }
 
-/// A cell value.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A cell value. Serde: `"null"`, `{"text": ".."}`, `{"integer": 1}`,
+/// `{"number": "1.50"}` (exact decimal as a string), `{"bool": true}`,
+/// `{"date": "2016-12-31"}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum Cell {
     /// No value (an empty CSV cell, SQL NULL, an empty spreadsheet cell).
@@ -156,7 +163,8 @@ impl fmt::Display for Cell {
 }
 
 /// A table: its schema and its rows (one [`Cell`] per field, in field order).
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Serialised only, like [`Field`]: its rows are [`Cell`]s, which read back.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Table {
     /// Name (also the CSV file stem, the SQL table and the sheet name).
     pub name: &'static str,

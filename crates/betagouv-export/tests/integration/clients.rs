@@ -1,6 +1,8 @@
 //! Real clients read our exports: frictionless, sqlite3, python jsonschema.
 
-use betagouv_export::{Dataset, ExportOptions, Format, Progress, export, export_with_progress};
+use betagouv_export::{
+    Dataset, ExportFormat, ExportOptions, Progress, export, export_with_progress,
+};
 use betagouv_portfolio::builtin;
 
 use crate::common::{export_tmp, options_2025, run, snapshot_2025};
@@ -10,7 +12,7 @@ fn builtin_options() -> ExportOptions {
 }
 
 fn frictionless_valid(portfolio: &betagouv_portfolio::Portfolio, options: &ExportOptions) {
-    let (_tmp, out, _) = export_tmp(portfolio, Format::Csv, options);
+    let (_tmp, out, _) = export_tmp(portfolio, ExportFormat::Csv, options);
     let (ok, stdout, stderr) = run(
         "frictionless",
         &["validate", "--json", "datapackage.json"],
@@ -48,7 +50,11 @@ fn frictionless_catches_a_broken_foreign_key() {
     if !betagouv_tests::require_tool("frictionless", &["--version"]) {
         return;
     }
-    let (_tmp, out, _) = export_tmp(&builtin::portfolio_2016(), Format::Csv, &builtin_options());
+    let (_tmp, out, _) = export_tmp(
+        &builtin::portfolio_2016(),
+        ExportFormat::Csv,
+        &builtin_options(),
+    );
     let path = out.join("startup_phase.csv");
     let text = std::fs::read_to_string(&path).unwrap();
     let (header, rest) = text.split_once("\r\n").unwrap();
@@ -71,7 +77,7 @@ fn sqlite3_checks_pass_and_counts_match_the_import() {
     if !betagouv_tests::require_tool("sqlite3", &["--version"]) {
         return;
     }
-    let (_tmp, db, _) = export_tmp(p, Format::Sqlite, &options_2025());
+    let (_tmp, db, _) = export_tmp(p, ExportFormat::Sqlite, &options_2025());
     let db = db.to_str().unwrap();
     let q = |sql: &str| {
         let (ok, out, err) = run("sqlite3", &[db, sql], None);
@@ -130,8 +136,8 @@ fn sqlite_dump_is_reproducible() {
         return;
     }
     let p = builtin::portfolio_2016();
-    let (_a, db1, _) = export_tmp(&p, Format::Sqlite, &builtin_options());
-    let (_b, db2, _) = export_tmp(&p, Format::Sqlite, &builtin_options());
+    let (_a, db1, _) = export_tmp(&p, ExportFormat::Sqlite, &builtin_options());
+    let (_b, db2, _) = export_tmp(&p, ExportFormat::Sqlite, &builtin_options());
     let dump = |db: &std::path::Path| run("sqlite3", &[db.to_str().unwrap(), ".dump"], None).1;
     assert_eq!(dump(&db1), dump(&db2));
     assert!(
@@ -141,7 +147,7 @@ fn sqlite_dump_is_reproducible() {
 }
 
 fn jsonschema_valid(portfolio: &betagouv_portfolio::Portfolio, options: &ExportOptions) {
-    let (_tmp, out, _) = export_tmp(portfolio, Format::Json, options);
+    let (_tmp, out, _) = export_tmp(portfolio, ExportFormat::Json, options);
     let script = r#"
 import json, sys, jsonschema
 schema = json.load(open(sys.argv[1]))
@@ -182,7 +188,7 @@ fn json_export_of_2025_validates_against_its_schema() {
 #[test]
 fn json_export_of_builtin_validates_and_round_trips() {
     let p = builtin::portfolio_2016();
-    let (_tmp, out, _) = export_tmp(&p, Format::Json, &builtin_options());
+    let (_tmp, out, _) = export_tmp(&p, ExportFormat::Json, &builtin_options());
     let doc: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(out.join("portfolio.json")).unwrap())
             .unwrap();
@@ -197,7 +203,7 @@ fn json_export_of_builtin_validates_and_round_trips() {
 #[test]
 fn folder_outputs_are_byte_identical_across_runs() {
     let p = builtin::portfolio_2016();
-    for format in [Format::Csv, Format::Json, Format::ApiJson] {
+    for format in [ExportFormat::Csv, ExportFormat::Json, ExportFormat::ApiJson] {
         let (_a, o1, r1) = export_tmp(&p, format, &builtin_options());
         let (_b, o2, _) = export_tmp(&p, format, &builtin_options());
         for f in &r1.files {
@@ -217,17 +223,17 @@ fn existing_output_is_refused_then_replaced_with_force() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("csv");
     let mut options = builtin_options();
-    export(&Dataset::new(&p), Format::Csv, &out, &options).unwrap();
-    let err = export(&Dataset::new(&p), Format::Csv, &out, &options).unwrap_err();
+    export(&Dataset::new(&p), ExportFormat::Csv, &out, &options).unwrap();
+    let err = export(&Dataset::new(&p), ExportFormat::Csv, &out, &options).unwrap_err();
     assert!(
         matches!(err, betagouv_export::Error::OutputExists { .. }),
         "{err}"
     );
-    options.force = true;
+    options.if_exists = betagouv_export::IfExists::Replace;
     let mut steps = Vec::new();
     export_with_progress(
         &Dataset::new(&p),
-        Format::Csv,
+        ExportFormat::Csv,
         &out,
         &options,
         &mut |p: Progress<'_>| {
@@ -247,8 +253,8 @@ fn sqlite_without_its_feature_is_an_error() {
     let dir = tempfile::tempdir().unwrap();
     let err = export(
         &Dataset::new(&p),
-        Format::Sqlite,
-        &dir.path().join("x.db"),
+        ExportFormat::Sqlite,
+        dir.path().join("x.db"),
         &builtin_options(),
     )
     .unwrap_err();
@@ -276,7 +282,7 @@ fn the_2016_snapshot_passes_frictionless_and_sqlite3() {
     }
     #[cfg(feature = "sqlite")]
     if betagouv_tests::require_tool("sqlite3", &["--version"]) {
-        let (_tmp, db, report) = export_tmp(&import.portfolio, Format::Sqlite, &options);
+        let (_tmp, db, report) = export_tmp(&import.portfolio, ExportFormat::Sqlite, &options);
         let db = db.to_str().unwrap();
         assert_eq!(
             run("sqlite3", &[db, "PRAGMA integrity_check;"], None)

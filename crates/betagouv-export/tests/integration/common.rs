@@ -3,7 +3,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
-use betagouv_export::{Dataset, ExportOptions, Format, Report, export};
+use betagouv_export::{Dataset, ExportFormat, ExportOptions, ExportReport, export};
 use betagouv_portfolio::Portfolio;
 use chrono::NaiveDate;
 
@@ -41,13 +41,13 @@ pub(crate) fn options_2025() -> ExportOptions {
 /// (kept alive by the caller), the output path and the report.
 pub(crate) fn export_tmp(
     portfolio: &Portfolio,
-    format: Format,
+    format: ExportFormat,
     options: &ExportOptions,
-) -> (tempfile::TempDir, PathBuf, Report) {
+) -> (tempfile::TempDir, PathBuf, ExportReport) {
     let dir = tempfile::tempdir().unwrap();
     let name = match format {
-        Format::Sqlite => "out.db",
-        Format::Xlsx => "out.xlsx",
+        ExportFormat::Sqlite => "out.db",
+        ExportFormat::Xlsx => "out.xlsx",
         _ => "out",
     };
     let out = dir.path().join(name);

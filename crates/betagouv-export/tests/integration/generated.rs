@@ -2,7 +2,7 @@
 //! its text exactly.
 
 use betagouv_export::tables::{self, Cell};
-use betagouv_export::{Dataset, ExportOptions, Format};
+use betagouv_export::{Dataset, ExportFormat, ExportOptions};
 use betagouv_portfolio::{
     Event, Extra, Incubator, IncubatorId, Member, MemberId, Mission, Organisation, OrganisationId,
     Phase, Portfolio, RecordDate, Sponsor, Startup, StartupId, Vocabulary,
@@ -78,7 +78,7 @@ proptest! {
     fn csv_reads_back_cell_for_cell(p in portfolio()) {
         let options = ExportOptions::new(date(2016, 12, 31), "generated");
         let (tables, _) = tables::build(&Dataset::new(&p), options.at);
-        let (_tmp, out, _) = export_tmp(&p, Format::Csv, &options);
+        let (_tmp, out, _) = export_tmp(&p, ExportFormat::Csv, &options);
         for t in &tables {
             let mut rdr = csv::Reader::from_path(out.join(format!("{}.csv", t.name))).unwrap();
             let headers: Vec<String> = rdr.headers().unwrap().iter().map(str::to_owned).collect();
@@ -119,7 +119,7 @@ proptest! {
     #[test]
     fn sqlite_accepts_every_generated_portfolio(p in portfolio()) {
         let options = ExportOptions::new(date(2016, 12, 31), "generated");
-        let (_tmp, db, report) = export_tmp(&p, Format::Sqlite, &options);
+        let (_tmp, db, report) = export_tmp(&p, ExportFormat::Sqlite, &options);
         let conn = rusqlite_conn(&db);
         prop_assert_eq!(conn.0, "ok");
         prop_assert_eq!(conn.1, 0);

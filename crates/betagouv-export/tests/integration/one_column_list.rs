@@ -8,7 +8,9 @@ use std::path::Path;
 use serde_json::Value;
 
 use betagouv_export::tables::{self, Table};
-use betagouv_export::{Dataset, ExportOptions, Format, ImpactMetric, csv as export_csv, export};
+use betagouv_export::{
+    Dataset, ExportFormat, ExportOptions, ImpactMetric, csv as export_csv, export,
+};
 use betagouv_portfolio::builtin;
 
 /// What one format says of a table's columns: (name, Table Schema type, required).
@@ -34,11 +36,9 @@ fn with_every_table(run: impl FnOnce(&Dataset<'_>, &ExportOptions)) {
             source: None,
         })
         .collect();
-    let dataset = Dataset {
-        portfolio: &portfolio,
-        budget_lines: Some(&lines),
-        impact_metrics: Some(&metrics),
-    };
+    let dataset = Dataset::new(&portfolio)
+        .with_budget_lines(&lines)
+        .with_impact_metrics(&metrics);
     run(
         &dataset,
         &ExportOptions::new(builtin::as_of_2016(), "builtin:2016"),
@@ -101,7 +101,7 @@ fn schema_csv_sqlite_and_xlsx_write_the_same_columns() {
         assert_eq!(names_of_tables, export_csv::TABLES, "every table is built");
         let tmp = tempfile::tempdir().unwrap();
         let dir = tmp.path().join("csv");
-        export(dataset, Format::Csv, &dir, options).unwrap();
+        export(dataset, ExportFormat::Csv, &dir, options).unwrap();
         let schemas = schema_columns(&dir);
         assert_eq!(
             schemas.iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>(),
@@ -149,7 +149,7 @@ mod sqlite {
     use std::collections::BTreeMap;
     use std::path::Path;
 
-    use betagouv_export::{Dataset, ExportOptions, Format, export};
+    use betagouv_export::{Dataset, ExportFormat, ExportOptions, export};
 
     use super::Columns;
 
@@ -176,7 +176,7 @@ mod sqlite {
         decimals: &[(&str, &str)],
     ) -> BTreeMap<String, Columns> {
         let path = dir.join("out.db");
-        export(dataset, Format::Sqlite, &path, options).unwrap();
+        export(dataset, ExportFormat::Sqlite, &path, options).unwrap();
         let conn = rusqlite::Connection::open(&path).unwrap();
         let mut out = BTreeMap::new();
         for table in betagouv_export::csv::TABLES {
@@ -220,7 +220,7 @@ mod xlsx {
 
     use calamine::{Reader, Xlsx, open_workbook};
 
-    use betagouv_export::{Dataset, ExportOptions, Format, export};
+    use betagouv_export::{Dataset, ExportFormat, ExportOptions, export};
 
     /// Per sheet, its header row.
     pub(super) fn headers(
@@ -229,7 +229,7 @@ mod xlsx {
         dir: &Path,
     ) -> BTreeMap<String, Vec<String>> {
         let path = dir.join("out.xlsx");
-        export(dataset, Format::Xlsx, &path, options).unwrap();
+        export(dataset, ExportFormat::Xlsx, &path, options).unwrap();
         let mut book: Xlsx<_> = open_workbook(&path).unwrap();
         let mut out = BTreeMap::new();
         for table in betagouv_export::csv::TABLES {

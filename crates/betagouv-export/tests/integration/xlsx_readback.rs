@@ -6,7 +6,7 @@ use calamine::{Data, Reader, Xlsx, open_workbook};
 use serde_json::Value;
 
 use crate::common::{export_tmp, options_2025, snapshot_2025};
-use betagouv_export::{ExportOptions, Format};
+use betagouv_export::{ExportFormat, ExportOptions};
 use betagouv_portfolio::{Portfolio, builtin};
 
 /// The CSV text a workbook cell stands for, given the column's Table Schema type.
@@ -36,8 +36,8 @@ fn same(csv: &str, cell: &str, ty: &str) -> bool {
 }
 
 fn check(portfolio: &Portfolio, options: &ExportOptions) {
-    let (_a, csv_dir, report) = export_tmp(portfolio, Format::Csv, options);
-    let (_b, xlsx, _) = export_tmp(portfolio, Format::Xlsx, options);
+    let (_a, csv_dir, report) = export_tmp(portfolio, ExportFormat::Csv, options);
+    let (_b, xlsx, _) = export_tmp(portfolio, ExportFormat::Xlsx, options);
     let package: Value =
         serde_json::from_str(&std::fs::read_to_string(csv_dir.join("datapackage.json")).unwrap())
             .unwrap();

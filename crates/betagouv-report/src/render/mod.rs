@@ -12,11 +12,13 @@
 use std::fmt;
 use std::str::FromStr;
 
+use serde::{Deserialize, Serialize};
+
 use betagouv_impact::{Bound, Period};
 use betagouv_portfolio::Stage;
 
 use crate::budget::BudgetSection;
-use crate::claims::ClaimCheck;
+use crate::claims::ClaimRow;
 use crate::error::{Error, Result};
 use crate::impact::{ArmRow, EvaluationRow, ImpactSection, KpiRow};
 use crate::lang::Lang;
@@ -28,8 +30,20 @@ pub mod markdown;
 pub mod svg;
 pub mod text;
 
-/// An output format.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+/// An output format of the report. Its text form ([`Display`](fmt::Display),
+/// [`FromStr`], serde) is the command-line name: `text`, `markdown`, `html`, `json`
+/// ([`FromStr`] also reads `md`).
+///
+/// ```
+/// use betagouv_report::Format;
+/// assert_eq!("html".parse::<Format>()?, Format::Html);
+/// assert_eq!(Format::Markdown.to_string(), "markdown");
+/// assert!("pdf".parse::<Format>().is_err());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum Format {
     /// Plain text for a terminal.
     #[default]
@@ -43,6 +57,9 @@ pub enum Format {
 }
 
 impl Format {
+    /// Every format.
+    pub const ALL: [Format; 4] = [Format::Text, Format::Markdown, Format::Html, Format::Json];
+
     /// The name used on the command line.
     #[must_use]
     pub fn key(self) -> &'static str {
@@ -61,27 +78,60 @@ impl fmt::Display for Format {
     }
 }
 
+/// Error of [`Format::from_str`]: the text is not a report format name.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown format {value:?}; expected text, markdown, html or json")]
+#[non_exhaustive]
+pub struct ParseFormatError {
+    /// The name as given.
+    pub value: String,
+}
+
 impl FromStr for Format {
-    type Err = Error;
-    fn from_str(s: &str) -> Result<Self> {
+    type Err = ParseFormatError;
+    fn from_str(s: &str) -> std::result::Result<Self, ParseFormatError> {
         match s {
             "text" => Ok(Format::Text),
             "markdown" | "md" => Ok(Format::Markdown),
             "html" => Ok(Format::Html),
             "json" => Ok(Format::Json),
-            other => Err(Error::UnknownFormat {
+            other => Err(ParseFormatError {
                 value: other.to_owned(),
             }),
         }
     }
 }
 
-/// Knobs of [`render`].
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct RenderOptions {
-    /// ANSI colours in text output (the caller decides, e.g. when stdout is a terminal).
-    pub color: bool,
+/// Whether text output is coloured (the caller decides, e.g. when standard output is
+/// a terminal). Other formats ignore it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum ColorMode {
+    /// No escape sequences (the default).
+    #[default]
+    Plain,
+    /// ANSI colour escape sequences.
+    Ansi,
 }
+
+/// Knobs of [`render`]: [`RenderOptions::default`], then the `with_*` setters.
+///
+/// ```
+/// use betagouv_report::{ColorMode, RenderOptions};
+/// let options = RenderOptions::default().with_color(ColorMode::Ansi);
+/// assert_eq!(options.color, ColorMode::Ansi);
+/// ```
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct RenderOptions {
+    /// Colours in text output.
+    pub color: ColorMode,
+}
+
+with_setters!(RenderOptions {
+    with_color(color: ColorMode);
+});
 
 /// Renders `report` in `format`.
 ///
@@ -112,7 +162,9 @@ fn escape_data(doc: &str) -> String {
     out
 }
 
-/// The JSON of the whole report model (pretty, stable key order, trailing newline).
+/// The JSON of the whole report model (pretty, stable key order, trailing newline):
+/// `schema_version` ([`SCHEMA_VERSION`](crate::SCHEMA_VERSION)) first, then the
+/// fields of [`Report`] in order.
 ///
 /// # Errors
 /// [`Error::Json`] if serialisation fails (not expected).
@@ -631,8 +683,70 @@ pub(crate) fn kpi_views(i: &ImpactSection, lang: Lang) -> Vec<KpiView<'_>> {
 }
 
 /// A computed value for people, `–` when there is none.
-pub(crate) fn computed(c: &ClaimCheck) -> &str {
+pub(crate) fn computed(c: &ClaimRow) -> &str {
     c.computed.as_deref().unwrap_or("–")
+}
+
+#[cfg(test)]
+mod name_tests {
+    use super::*;
+
+    #[test]
+    fn formats_and_languages_round_trip_their_names() {
+        for f in Format::ALL {
+            assert_eq!(f.to_string().parse::<Format>(), Ok(f));
+            let json = serde_json::to_string(&f).expect("serialises");
+            assert_eq!(json, format!("\"{f}\""));
+            assert_eq!(serde_json::from_str::<Format>(&json).ok(), Some(f));
+        }
+        assert_eq!("md".parse::<Format>(), Ok(Format::Markdown));
+        let e = "pdf".parse::<Format>().expect_err("not a format");
+        assert_eq!(e.value, "pdf");
+        assert_eq!(
+            e.to_string(),
+            "unknown format \"pdf\"; expected text, markdown, html or json"
+        );
+        for l in Lang::ALL {
+            assert_eq!(l.to_string().parse::<Lang>(), Ok(l));
+            let json = serde_json::to_string(&l).expect("serialises");
+            assert_eq!(json, format!("\"{l}\""));
+            assert_eq!(serde_json::from_str::<Lang>(&json).ok(), Some(l));
+        }
+        let e = "de".parse::<Lang>().expect_err("not a language");
+        assert_eq!(e.to_string(), "unknown language \"de\"; expected fr or en");
+    }
+
+    #[test]
+    fn options_read_back_from_json() {
+        let r = RenderOptions::default().with_color(ColorMode::Ansi);
+        let json = serde_json::to_string(&r).expect("serialises");
+        assert_eq!(json, r#"{"color":"ansi"}"#);
+        assert_eq!(serde_json::from_str::<RenderOptions>(&json).ok(), Some(r));
+        let o = crate::ReportOptions::default()
+            .with_year(2025)
+            .with_as_of(chrono::NaiveDate::from_ymd_opt(2025, 6, 30))
+            .with_lang(Lang::En)
+            .with_budget_missing(Some("none".into()));
+        let json = serde_json::to_string(&o).expect("serialises");
+        assert_eq!(
+            serde_json::from_str::<crate::ReportOptions>(&json).ok(),
+            Some(o)
+        );
+        let i = crate::impact::ImpactOptions::default()
+            .with_alpha(0.1)
+            .with_power(0.9);
+        let json = serde_json::to_string(&i).expect("serialises");
+        assert_eq!(
+            serde_json::from_str::<crate::impact::ImpactOptions>(&json).ok(),
+            Some(i)
+        );
+        let b = crate::budget::BudgetOptions::default();
+        let json = serde_json::to_string(&b).expect("serialises");
+        assert_eq!(
+            serde_json::from_str::<crate::budget::BudgetOptions>(&json).ok(),
+            Some(b)
+        );
+    }
 }
 
 #[cfg(test)]
@@ -649,7 +763,7 @@ mod escape_tests {
         let inputs = Inputs::new(&p, "dir\u{1b}[2J");
         let r = Report::compute(&inputs, &ReportOptions::default()).expect("computes");
         for format in [Format::Markdown, Format::Html] {
-            let doc = render(&r, format, RenderOptions { color: false }).expect("renders");
+            let doc = render(&r, format, RenderOptions::default()).expect("renders");
             assert!(
                 !doc.chars().any(|c| c.is_control() && c != '\n'),
                 "{format:?}: a control character reached the document"

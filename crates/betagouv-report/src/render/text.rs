@@ -3,6 +3,7 @@
 
 use std::fmt::{Result as Written, Write};
 
+use super::ColorMode;
 use crate::budget::{AmountRow, BudgetSection};
 use crate::claims::Verdict;
 use crate::error::{Error, Result};
@@ -103,11 +104,12 @@ fn table(out: &mut String, header: &[&str], rows: &[Vec<String>]) -> std::fmt::R
     Ok(())
 }
 
-/// Renders the report as text; `color` adds ANSI colours.
+/// Renders the report as text; [`ColorMode::Ansi`] adds ANSI colours.
 ///
 /// # Errors
 /// [`Error::Fmt`] on a formatting failure (not expected with a `String`).
-pub fn render(r: &Report, color: bool) -> Result<String> {
+pub fn render(r: &Report, color: ColorMode) -> Result<String> {
+    let color = color == ColorMode::Ansi;
     write_sections(&Style { color }, r, 0).map_err(Error::Fmt)
 }
 
@@ -378,7 +380,7 @@ mod tests {
         }
         let inputs = Inputs::new(&p, "dir\u{1b}[2J");
         let r = Report::compute(&inputs, &ReportOptions::default()).expect("computes");
-        let text = render(&r, true).expect("renders");
+        let text = render(&r, ColorMode::Ansi).expect("renders");
         assert!(
             !text.contains("\u{1b}]0;"),
             "a data escape reached the text"

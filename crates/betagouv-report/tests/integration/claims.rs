@@ -78,10 +78,8 @@ fn every_published_claim_is_checked_in_json() {
 #[test]
 fn without_budget_or_impact_the_sections_say_why() {
     let d = crate::common::data();
-    let inputs = betagouv_report::Inputs {
-        published: betagouv_portfolio::builtin::published_2016(),
-        ..betagouv_report::Inputs::new(&d.portfolio, "t")
-    };
+    let inputs = betagouv_report::Inputs::new(&d.portfolio, "t")
+        .with_published(betagouv_portfolio::builtin::published_2016());
     let r = betagouv_report::Report::compute(&inputs, &Default::default()).expect("computes");
     for key in ["budget_total", "lbb_points", "lbb_relative"] {
         let c = r.claim(key).expect("checked");

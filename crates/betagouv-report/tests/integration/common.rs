@@ -35,15 +35,10 @@ pub(crate) fn data() -> Data {
 
 pub(crate) fn report_2016(lang: Lang) -> Report {
     let d = data();
-    let inputs = Inputs {
-        published: builtin::published_2016(),
-        budget: Some(&d.budget),
-        impact: Some(&d.impact),
-        ..Inputs::new(&d.portfolio, "built-in 2016 dataset")
-    };
-    let options = ReportOptions {
-        lang,
-        ..ReportOptions::default()
-    };
+    let inputs = Inputs::new(&d.portfolio, "built-in 2016 dataset")
+        .with_published(builtin::published_2016())
+        .with_budget(Some(&d.budget))
+        .with_impact(Some(&d.impact));
+    let options = ReportOptions::default().with_lang(lang);
     Report::compute(&inputs, &options).expect("2016 report computes")
 }

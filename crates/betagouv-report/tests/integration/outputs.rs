@@ -1,6 +1,6 @@
 //! What users see: text, Markdown, SVG and HTML of the 2016 report.
 
-use betagouv_report::{Format, Lang, RenderOptions, render};
+use betagouv_report::{ColorMode, Format, Lang, RenderOptions, render};
 
 use crate::common::report_2016;
 
@@ -11,9 +11,14 @@ fn out(format: Format, lang: Lang) -> String {
 #[test]
 fn text_has_no_colour_unless_asked() {
     let r = report_2016(Lang::Fr);
-    let plain = render(&r, Format::Text, RenderOptions { color: false }).expect("renders");
+    let plain = render(&r, Format::Text, RenderOptions::default()).expect("renders");
     assert!(!plain.contains('\u{1b}'));
-    let coloured = render(&r, Format::Text, RenderOptions { color: true }).expect("renders");
+    let coloured = render(
+        &r,
+        Format::Text,
+        RenderOptions::default().with_color(ColorMode::Ansi),
+    )
+    .expect("renders");
     assert!(coloured.contains("\u{1b}["));
 }
 
@@ -104,4 +109,34 @@ fn json_has_every_section() {
     assert_eq!(v["budget"]["partner_share_percent"], "55.27");
     assert_eq!(v["impact"]["status"], "computed");
     assert_eq!(v["key_figures"][0]["value"]["unit"], "count");
+}
+
+#[test]
+fn json_opens_with_the_schema_version() {
+    let r = report_2016(Lang::En);
+    assert_eq!(r.schema_version, betagouv_report::SCHEMA_VERSION);
+    let json = betagouv_report::render::json(&r).expect("json");
+    assert!(
+        json.starts_with(&format!(
+            "{{\n  \"schema_version\": {},\n  \"year\": 2016,",
+            betagouv_report::SCHEMA_VERSION
+        )),
+        "{}",
+        &json[..80]
+    );
+}
+
+#[test]
+fn the_report_reads_back_from_its_json() {
+    for lang in [Lang::Fr, Lang::En] {
+        let r = report_2016(lang);
+        let json = betagouv_report::render::json(&r).expect("json");
+        let back: betagouv_report::Report = serde_json::from_str(&json).expect("reads back");
+        assert_eq!(back, r);
+        assert_eq!(betagouv_report::render::json(&back).expect("json"), json);
+    }
+    let d = crate::common::data();
+    let json = serde_json::to_string(&d.budget).expect("json");
+    let back: betagouv_report::budget::BudgetData = serde_json::from_str(&json).expect("reads");
+    assert_eq!(back, d.budget);
 }

@@ -517,7 +517,7 @@ fn run_balances(args: &BalancesArgs) -> Result<ExitCode, BoxError> {
 fn run_journal(args: &JournalArgs) -> Result<ExitCode, BoxError> {
     let output = args.out.as_ref().map(|p| {
         betagouv_output::Output::file(p)
-            .force(args.force)
+            .if_exists(betagouv_output::IfExists::replace_when(args.force))
             .inputs(args.file.iter().cloned())
     });
     if let Some(o) = &output {
@@ -615,10 +615,10 @@ fn file_problem(path: &Path, e: &betagouv_funding::Error) -> Diagnostic {
 }
 
 fn run_bench(args: &BenchArgs) -> Result<ExitCode, BoxError> {
-    let journal = args
-        .out
-        .as_ref()
-        .map(|p| betagouv_output::Output::file(p).force(args.force));
+    let journal = args.out.as_ref().map(|p| {
+        betagouv_output::Output::file(p)
+            .if_exists(betagouv_output::IfExists::replace_when(args.force))
+    });
     if let Some(o) = &journal {
         o.check()?;
     }

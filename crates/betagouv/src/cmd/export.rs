@@ -2,11 +2,11 @@
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::str::FromStr;
 
 use betagouv_export::csv::Licence;
 use betagouv_export::{
-    BudgetLine, Dataset, ExportOptions, Format, ImpactMetric, Progress, Report, tables,
+    BudgetRow, Dataset, ExportFormat, ExportOptions, ExportReport, IfExists, ImpactMetric,
+    Progress, tables,
 };
 use betagouv_portfolio::Portfolio;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -32,14 +32,14 @@ pub(crate) enum FormatArg {
     Xlsx,
 }
 
-impl From<FormatArg> for Format {
+impl From<FormatArg> for ExportFormat {
     fn from(f: FormatArg) -> Self {
         match f {
-            FormatArg::ApiJson => Format::ApiJson,
-            FormatArg::Json => Format::Json,
-            FormatArg::Csv => Format::Csv,
-            FormatArg::Sqlite => Format::Sqlite,
-            FormatArg::Xlsx => Format::Xlsx,
+            FormatArg::ApiJson => ExportFormat::ApiJson,
+            FormatArg::Json => ExportFormat::Json,
+            FormatArg::Csv => ExportFormat::Csv,
+            FormatArg::Sqlite => ExportFormat::Sqlite,
+            FormatArg::Xlsx => ExportFormat::Xlsx,
         }
     }
 }
@@ -100,46 +100,34 @@ pub(crate) struct ExportArgs {
 /// The rows of the `impact_metric` table, from an impact file.
 fn impact_metrics(path: &Path) -> Result<Vec<ImpactMetric>, BoxError> {
     let file = super::input::read_impact(path)?;
-    let name = |v: serde_json::Result<serde_json::Value>| {
-        v.ok().and_then(|v| v.as_str().map(str::to_owned))
-    };
-    let mut out = Vec::new();
-    for s in &file.startup {
-        for k in &s.kpi {
-            // The shortest text that reads back as the same f64, as an exact decimal.
-            let value = rust_decimal::Decimal::from_str(&k.value.to_string())
-                .or_else(|_| rust_decimal::Decimal::from_scientific(&format!("{:e}", k.value)))
-                .map_err(|e| format!("{}: KPI {} of {}: {e}", path.display(), k.metric, s.id))?;
-            out.push(ImpactMetric {
-                startup_id: s.id.clone(),
-                metric: k.metric.clone(),
-                value,
-                period: k.period.and_then(|p| name(serde_json::to_value(p))),
-                bound: name(serde_json::to_value(k.bound)),
-                year: k.year,
-                source: Some(k.source.clone()),
-            });
-        }
-    }
-    Ok(out)
+    ImpactMetric::from_impact_file(&file).map_err(|e| {
+        format!(
+            "{}: KPI {} of {}: {}",
+            path.display(),
+            e.metric,
+            e.startup_id,
+            e.source
+        )
+        .into()
+    })
 }
 
 /// The rows of the `budget_line` table, from a budget file.
-fn budget_lines(path: &Path, portfolio: &Portfolio) -> Result<Vec<BudgetLine>, BoxError> {
+fn budget_lines(path: &Path, portfolio: &Portfolio) -> Result<Vec<BudgetRow>, BoxError> {
     let budget = betagouv_funding::file::read_budget(path)?;
     let (ledger, _) = betagouv_funding::post::to_ledger(&budget, Some(portfolio));
     Ok(tables::budget_lines(&ledger))
 }
 
 pub(crate) fn run(args: ExportArgs) -> Result<ExitCode, BoxError> {
-    let format = Format::from(args.format);
+    let format = ExportFormat::from(args.format);
     // Every path read is an input that the output may not touch; refuse a bad --out
     // before reading anything.
     let inputs = super::input::input_paths(&args.input, [&args.budget, &args.impact]);
     {
-        let mut early = ExportOptions::new(NaiveDate::MIN, "");
-        early.force = args.force;
-        early.inputs.clone_from(&inputs);
+        let early = ExportOptions::new(NaiveDate::MIN, "")
+            .with_if_exists(IfExists::replace_when(args.force))
+            .with_inputs(inputs.iter().cloned());
         betagouv_export::check_output(format, &args.out, &early)?;
     }
     let records = match args.input.records()? {
@@ -154,11 +142,9 @@ pub(crate) fn run(args: ExportArgs) -> Result<ExitCode, BoxError> {
         Some(path) => Some(impact_metrics(path)?),
         None => None,
     };
-    let dataset = Dataset {
-        portfolio: &records.portfolio,
-        budget_lines: budget_lines.as_deref(),
-        impact_metrics: metrics.as_deref(),
-    };
+    let mut dataset = Dataset::new(&records.portfolio);
+    dataset.budget_lines = budget_lines.as_deref();
+    dataset.impact_metrics = metrics.as_deref();
     let mut options = export_options(&args, &records, &dataset);
     options.inputs = inputs;
     let bar = super::progress::Bar::new(format.name());
@@ -199,7 +185,7 @@ fn export_options(args: &ExportArgs, records: &Records, dataset: &Dataset<'_>) -
         Some(LicenceArg::CcByNcSa) => Licence::cc_by_nc_sa_4(),
         None => default_licence,
     };
-    options.force = args.force;
+    options.if_exists = IfExists::replace_when(args.force);
     options.import = records.folder.as_ref().map(|f| f.summary);
     options.source_revision = Some(
         args.source_revision
@@ -210,7 +196,7 @@ fn export_options(args: &ExportArgs, records: &Records, dataset: &Dataset<'_>) -
 }
 
 /// What was written, on standard output.
-fn print_summary(format: Format, report: &Report) -> Result<(), BoxError> {
+fn print_summary(format: ExportFormat, report: &ExportReport) -> Result<(), BoxError> {
     outln!("wrote {format} to {}", report.path.display())?;
     for (name, n) in &report.rows {
         outln!("  {name}: {n}")?;
@@ -219,7 +205,7 @@ fn print_summary(format: Format, report: &Report) -> Result<(), BoxError> {
 }
 
 /// What was written, as the JSON contract of `export --json`, on standard output.
-fn print_json(format: Format, report: &Report) -> Result<(), BoxError> {
+fn print_json(format: ExportFormat, report: &ExportReport) -> Result<(), BoxError> {
     /// The JSON of `export --json`, keys in this order.
     #[derive(serde::Serialize)]
     struct ExportJson<'a> {
@@ -256,7 +242,7 @@ fn print_json(format: Format, report: &Report) -> Result<(), BoxError> {
 }
 
 /// The data problems met while exporting, counted by rule on standard error.
-fn print_problems(report: &Report) {
+fn print_problems(report: &ExportReport) {
     if !report.diagnostics.is_empty() {
         errln!(
             "note: {} data problems met while exporting, by rule (a dangling reference is a NULL key with the value in the *_raw column; a value its column cannot hold is an empty cell):",

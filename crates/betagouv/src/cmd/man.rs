@@ -46,7 +46,10 @@ pub(crate) fn run(args: &ManArgs) -> Result<ExitCode, BoxError> {
     }
     let outputs: Vec<_> = pages
         .iter()
-        .map(|p| betagouv_output::Output::file(dir.join(&p.name)).force(args.force))
+        .map(|p| {
+            betagouv_output::Output::file(dir.join(&p.name))
+                .if_exists(betagouv_output::IfExists::replace_when(args.force))
+        })
         .collect();
     for o in &outputs {
         o.check()?;

@@ -12,7 +12,7 @@ use betagouv_impact::ImpactFile;
 use betagouv_portfolio::{Portfolio, builtin};
 use betagouv_report::budget::BudgetData;
 use betagouv_report::impact::ImpactOptions;
-use betagouv_report::{Format, Inputs, Lang, RenderOptions, Report, ReportOptions};
+use betagouv_report::{ColorMode, Format, Inputs, Lang, RenderOptions, Report, ReportOptions};
 use chrono::{Datelike, NaiveDate};
 use clap::{Args, ValueEnum};
 
@@ -94,7 +94,7 @@ pub(crate) struct ReportArgs {
 fn report_output(args: &ReportArgs) -> Option<betagouv_output::Output> {
     args.out.as_ref().map(|path| {
         betagouv_output::Output::file(path)
-            .force(args.force)
+            .if_exists(betagouv_output::IfExists::replace_when(args.force))
             .inputs(super::input::input_paths(
                 &args.input,
                 [&args.budget, &args.impact],
@@ -163,23 +163,20 @@ pub(crate) fn run(args: ReportArgs) -> Result<ExitCode, BoxError> {
         }
         .to_owned(),
     };
-    let inputs = Inputs {
-        published: if builtin_year {
-            builtin::published_2016()
-        } else {
-            &[]
-        },
-        budget: budget.as_ref(),
-        impact: impact.as_ref(),
-        diagnostics: records.diagnostics(),
-        ..Inputs::new(&records.portfolio, &source)
+    let published = if builtin_year {
+        builtin::published_2016()
+    } else {
+        &[]
     };
-    let options = ReportOptions {
-        year,
-        as_of: args.at,
-        lang,
-        ..ReportOptions::default()
-    };
+    let inputs = Inputs::new(&records.portfolio, &source)
+        .with_published(published)
+        .with_budget(budget.as_ref())
+        .with_impact(impact.as_ref())
+        .with_diagnostics(records.diagnostics());
+    let options = ReportOptions::default()
+        .with_year(year)
+        .with_as_of(args.at)
+        .with_lang(lang);
     let report = Report::compute(&inputs, &options)?;
     write(&report, &args, output.as_ref())
 }
@@ -251,7 +248,12 @@ fn write(
         && format == Format::Text
         && std::io::stdout().is_terminal()
         && std::env::var_os("NO_COLOR").is_none();
-    let text = betagouv_report::render(report, format, RenderOptions { color })?;
+    let color = if color {
+        ColorMode::Ansi
+    } else {
+        ColorMode::Plain
+    };
+    let text = betagouv_report::render(report, format, RenderOptions::default().with_color(color))?;
     match output {
         Some(o) => o.write_bytes(text.as_bytes())?,
         None => out!("{text}")?,
