@@ -14,6 +14,7 @@ mod api_samples;
 mod clients;
 mod common;
 mod generated;
+mod journal;
 mod one_column_list;
 mod snapshots;
 #[cfg(feature = "xlsx")]
