@@ -1,13 +1,13 @@
-//! The commands shown in the workspace README exist with the flags it shows: each is
-//! run with `--help` appended, which clap answers only after it has accepted every
-//! argument before it (an unknown subcommand or flag, or a bad value, fails first).
+//! The commands shown in the READMEs (the binary's own, published with it, and the
+//! workspace's) exist with the flags they show: each is run with `--help` appended,
+//! which clap answers only after it has accepted every argument before it (an unknown
+//! subcommand or flag, or a bad value, fails first).
 
 use super::betagouv;
 
-/// The `betagouv ...` lines of the README's `sh` blocks, without comments or
-/// redirections, split into words.
-fn readme_commands() -> Vec<Vec<String>> {
-    let readme = include_str!("../../../../README.md");
+/// The `betagouv ...` lines of a README's `sh` blocks, without the program name,
+/// comments or redirections, split into words (the READMEs quote nothing).
+fn readme_commands(readme: &str) -> Vec<Vec<String>> {
     let mut out = Vec::new();
     let mut in_sh = false;
     for line in readme.lines() {
@@ -27,16 +27,31 @@ fn readme_commands() -> Vec<Vec<String>> {
 }
 
 #[test]
-fn every_command_of_the_workspace_readme_is_accepted() {
-    let commands = readme_commands();
-    assert!(
-        commands.len() >= 10,
-        "only {} commands found",
-        commands.len()
-    );
-    for args in commands {
-        betagouv().args(&args).arg("--help").assert().success();
+fn every_command_of_the_readmes_is_accepted() {
+    for (name, readme, at_least) in [
+        (
+            "crates/betagouv/README.md",
+            include_str!("../../README.md"),
+            5,
+        ),
+        ("README.md", include_str!("../../../../README.md"), 10),
+    ] {
+        let commands = readme_commands(readme);
+        assert!(
+            commands.len() >= at_least,
+            "{name}: only {} commands found",
+            commands.len()
+        );
+        for args in commands {
+            betagouv().args(&args).arg("--help").assert().success();
+        }
     }
+}
+
+#[test]
+fn the_readme_scan_drops_comments_and_redirections() {
+    let readme = "```sh\nbetagouv completions bash > f # c\ncargo run\n```\nbetagouv x\n";
+    assert_eq!(readme_commands(readme), [["completions", "bash"]]);
 }
 
 #[test]
