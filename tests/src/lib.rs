@@ -8,7 +8,7 @@
 #![allow(clippy::print_stderr)]
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // tests fail loudly
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// Whether external data and tools are required (`BETAGOUV_REQUIRE_EXTERNAL` set and not empty).
 #[must_use]
@@ -68,6 +68,56 @@ pub fn require_tool(name: &str, args: &[&str]) -> bool {
         eprintln!("note: skipped, the external tool `{name}` is not installed");
     }
     ok
+}
+
+/// The shared history bundle (`betagouv-history/content-history.bundle`) cloned into a
+/// bare repository of the system's temporary folder (the data is never copied into the
+/// project), or `None` when the shared data or `git` is missing (see [`shared_data`]
+/// and [`require_tool`]: then the test is skipped, or fails when external data is
+/// required). The clone is named after the bundle's size and reused by later runs
+/// and by the test processes running beside this one (each clones into a folder of
+/// its own and renames it into place; the first rename wins).
+///
+/// # Panics
+///
+/// When `git clone` fails on a bundle that is there.
+#[must_use]
+pub fn history_repo() -> Option<&'static Path> {
+    static CLONE: std::sync::OnceLock<Option<PathBuf>> = std::sync::OnceLock::new();
+    CLONE
+        .get_or_init(|| {
+            let bundle = shared_data("betagouv-history/content-history.bundle")?;
+            if !require_tool("git", &[]) {
+                return None;
+            }
+            let size = std::fs::metadata(&bundle).map(|m| m.len()).unwrap_or(0);
+            let dir = std::env::temp_dir().join(format!("betagouv-history-{size}.git"));
+            if dir.join("HEAD").is_file() {
+                return Some(dir);
+            }
+            let own = std::env::temp_dir().join(format!(
+                "betagouv-history-{size}-{}.git",
+                std::process::id()
+            ));
+            let _ = std::fs::remove_dir_all(&own);
+            let status = std::process::Command::new("git")
+                .args(["-c", "init.defaultBranch=main", "clone", "-q", "--bare"])
+                .arg(&bundle)
+                .arg(&own)
+                .status()
+                .map(|s| s.success());
+            assert!(
+                matches!(status, Ok(true)),
+                "git clone --bare {} failed",
+                bundle.display()
+            );
+            if std::fs::rename(&own, &dir).is_err() {
+                // Another process renamed its clone first: use that one.
+                let _ = std::fs::remove_dir_all(&own);
+            }
+            Some(dir)
+        })
+        .as_deref()
 }
 
 // The workspace README's Rust example is a doctest.

@@ -676,49 +676,67 @@ fn with_body(mut record: AnyRecord, body: &str) -> AnyRecord {
     record
 }
 
+impl FileRead {
+    /// A file that gave no record because it cannot be read: one `unreadable-file`
+    /// error located at `path` with `reason` (what failed and what to do).
+    #[must_use]
+    pub fn unreadable(path: &Path, reason: String) -> Self {
+        Self::error(path, rules::UNREADABLE_FILE, reason)
+    }
+
+    /// A file of `size` bytes, over the `limit` of [`ReadOptions::max_file_size`]: not
+    /// read, one `file-too-large` error located at `path`.
+    #[must_use]
+    pub fn too_large(path: &Path, size: u64, limit: u64) -> Self {
+        Self::error(
+            path,
+            rules::FILE_TOO_LARGE,
+            format!(
+                "the file has {size} bytes, over the {limit} byte limit; it is not read (raise the limit if it is a real record)"
+            ),
+        )
+    }
+
+    /// A file that gave no record because of `rule`: one error located at `path`
+    /// with `msg` (what failed and what to do), for readers of other sources than a
+    /// folder (a git object that is missing).
+    #[must_use]
+    pub fn error(path: &Path, rule: &str, msg: String) -> Self {
+        Self {
+            record: None,
+            source: SourceInfo::named(path),
+            diagnostics: vec![diag(Severity::Error, rule, path, 0, 0, msg)],
+        }
+    }
+}
+
 /// Reads one file from disk (size limit first, then [`read_bytes`]).
 #[must_use]
 pub fn read_file(kind: RecordKind, path: impl AsRef<Path>, options: &ReadOptions) -> FileRead {
     let path = path.as_ref();
-    let fail = |rule: &str, msg: String| FileRead {
-        record: None,
-        source: SourceInfo::named(path),
-        diagnostics: vec![diag(Severity::Error, rule, path, 0, 0, msg)],
-    };
     let file = match std::fs::File::open(path) {
         Ok(f) => f,
         Err(e) => {
-            return fail(
-                rules::UNREADABLE_FILE,
+            return FileRead::unreadable(
+                path,
                 format!("the file cannot be read ({e}); check its permissions"),
             );
         }
     };
     let len = file.metadata().map(|m| m.len()).unwrap_or(0);
-    let too_big = |n: u64| {
-        fail(
-            rules::FILE_TOO_LARGE,
-            format!(
-                "the file has {n} bytes, over the {} byte limit; it is not read (raise the limit if it is a real record)",
-                options.max_file_size
-            ),
-        )
-    };
-    if len > options.max_file_size {
-        return too_big(len);
+    let limit = options.max_file_size;
+    if len > limit {
+        return FileRead::too_large(path, len, limit);
     }
     let mut bytes = Vec::with_capacity(usize::try_from(len).unwrap_or(0));
-    if let Err(e) = file
-        .take(options.max_file_size.saturating_add(1))
-        .read_to_end(&mut bytes)
-    {
-        return fail(
-            rules::UNREADABLE_FILE,
+    if let Err(e) = file.take(limit.saturating_add(1)).read_to_end(&mut bytes) {
+        return FileRead::unreadable(
+            path,
             format!("the file cannot be read ({e}); check its permissions"),
         );
     }
-    if bytes.len() as u64 > options.max_file_size {
-        return too_big(bytes.len() as u64);
+    if bytes.len() as u64 > limit {
+        return FileRead::too_large(path, bytes.len() as u64, limit);
     }
     read_bytes(kind, path, &bytes, options)
 }
@@ -878,71 +896,124 @@ pub fn read_folder(root: impl AsRef<Path>, options: &ReadOptions) -> Result<Impo
         |(_, path)| path.file_name().and_then(|n| n.to_str()).unwrap_or(""),
         |(kind, path)| read_file(*kind, path, options),
     );
-    let mut portfolio = Portfolio::new(Vocabulary::V2026);
-    let mut files = Vec::with_capacity(jobs.len());
-    let mut recorded: Vec<Vocabulary> = Vec::new();
-    for ((kind, path), r) in jobs.into_iter().zip(results) {
-        diagnostics.extend(r.diagnostics);
-        let index = match r.record {
-            None => None,
-            Some(AnyRecord::Startup(s)) => {
-                if let Some(v) = r.source.vocabulary {
-                    recorded.push(v);
-                }
-                portfolio.startups.push(s);
-                Some(portfolio.startups.len() - 1)
-            }
-            Some(AnyRecord::Member(m)) => {
-                portfolio.members.push(m);
-                Some(portfolio.members.len() - 1)
-            }
-            Some(AnyRecord::Incubator(i)) => {
-                portfolio.incubators.push(i);
-                Some(portfolio.incubators.len() - 1)
-            }
-            Some(AnyRecord::Organisation(o)) => {
-                portfolio.organisations.push(o);
-                Some(portfolio.organisations.len() - 1)
-            }
-        };
-        files.push(FileReport {
-            path,
-            kind,
-            index,
-            source: r.source,
-        });
-    }
-    let (vocabulary, vocabulary_source) = if let Some(v) = options.vocabulary {
-        (v, VocabularySource::Option)
-    } else if let Some(first) = recorded.first().copied() {
-        let mut counts = std::collections::BTreeMap::new();
-        for v in &recorded {
-            *counts.entry(*v).or_insert(0usize) += 1;
-        }
-        let best = counts
-            .iter()
-            .max_by_key(|(_, n)| **n)
-            .map_or(first, |(v, _)| *v);
-        if counts.len() > 1 || recorded.len() < portfolio.startups.len() {
-            diagnostics.push(Diagnostic::new(
-                Severity::Warning,
-                rules::VOCABULARY_CONFLICT,
-                format!(
-                    "start-up files record different `vocabulary` values or some record none; using {best} (the most common)"
-                ),
-            ).at(root, 0, 0));
-        }
-        (best, VocabularySource::Recorded)
-    } else {
-        (portfolio.detect_vocabulary(), VocabularySource::Detected)
-    };
-    portfolio.vocabulary = vocabulary;
-    Ok(Import {
+    let reads = jobs
+        .into_iter()
+        .zip(results)
+        .map(|((kind, path), read)| (kind, path, read));
+    Ok(Import::assemble(
+        root,
         layout,
-        portfolio,
-        vocabulary_source,
-        files,
+        reads,
         diagnostics,
         skipped,
-    })
+        options,
+    ))
+}
+
+impl Import {
+    /// The import of files read one by one (by [`read_bytes`] or [`read_file`]), in
+    /// read order, as [`read_folder`] makes it: the records in that order, each file's
+    /// report, `diagnostics` (problems found while listing the folders) followed by
+    /// each file's, `skipped` entries, and the folder's vocabulary decided over the
+    /// start-up files (an option, else the `vocabulary` keys, else detected; a
+    /// `vocabulary-conflict` warning located at `root` when the keys disagree). A
+    /// reader of another source than a folder (a git tree) builds the same import
+    /// with it.
+    ///
+    /// ```
+    /// use betagouv_content::layout::{Layout, LayoutKind};
+    /// use betagouv_content::read::{Import, ReadOptions, read_bytes};
+    /// use betagouv_portfolio::RecordKind;
+    /// let options = ReadOptions::default();
+    /// let path = "content/_startups/a.md";
+    /// let read = read_bytes(RecordKind::Startup, path, b"---\ntitle: A\n---\n", &options);
+    /// let layout = Layout { kind: LayoutKind::Content, collections: Vec::new() };
+    /// let import = Import::assemble(
+    ///     "repo".as_ref(),
+    ///     layout,
+    ///     [(RecordKind::Startup, path.into(), read)],
+    ///     Vec::new(),
+    ///     Vec::new(),
+    ///     &options,
+    /// );
+    /// assert_eq!(import.portfolio.startups[0].name, "A");
+    /// assert_eq!(import.files[0].index, Some(0));
+    /// ```
+    #[must_use]
+    pub fn assemble(
+        root: &Path,
+        layout: Layout,
+        reads: impl IntoIterator<Item = (RecordKind, PathBuf, FileRead)>,
+        mut diagnostics: Vec<Diagnostic>,
+        skipped: Vec<PathBuf>,
+        options: &ReadOptions,
+    ) -> Self {
+        let mut portfolio = Portfolio::new(Vocabulary::V2026);
+        let mut files = Vec::new();
+        let mut recorded: Vec<Vocabulary> = Vec::new();
+        for (kind, path, r) in reads {
+            diagnostics.extend(r.diagnostics);
+            let index = match r.record {
+                None => None,
+                Some(AnyRecord::Startup(s)) => {
+                    if let Some(v) = r.source.vocabulary {
+                        recorded.push(v);
+                    }
+                    portfolio.startups.push(s);
+                    Some(portfolio.startups.len() - 1)
+                }
+                Some(AnyRecord::Member(m)) => {
+                    portfolio.members.push(m);
+                    Some(portfolio.members.len() - 1)
+                }
+                Some(AnyRecord::Incubator(i)) => {
+                    portfolio.incubators.push(i);
+                    Some(portfolio.incubators.len() - 1)
+                }
+                Some(AnyRecord::Organisation(o)) => {
+                    portfolio.organisations.push(o);
+                    Some(portfolio.organisations.len() - 1)
+                }
+            };
+            files.push(FileReport {
+                path,
+                kind,
+                index,
+                source: r.source,
+            });
+        }
+        let (vocabulary, vocabulary_source) = if let Some(v) = options.vocabulary {
+            (v, VocabularySource::Option)
+        } else if let Some(first) = recorded.first().copied() {
+            let mut counts = std::collections::BTreeMap::new();
+            for v in &recorded {
+                *counts.entry(*v).or_insert(0usize) += 1;
+            }
+            let best = counts
+                .iter()
+                .max_by_key(|(_, n)| **n)
+                .map_or(first, |(v, _)| *v);
+            if counts.len() > 1 || recorded.len() < portfolio.startups.len() {
+                diagnostics.push(Diagnostic::new(
+                    Severity::Warning,
+                    rules::VOCABULARY_CONFLICT,
+                    format!(
+                        "start-up files record different `vocabulary` values or some record none; using {best} (the most common)"
+                    ),
+                ).at(root, 0, 0));
+            }
+            (best, VocabularySource::Recorded)
+        } else {
+            (portfolio.detect_vocabulary(), VocabularySource::Detected)
+        };
+        portfolio.vocabulary = vocabulary;
+        Self {
+            layout,
+            portfolio,
+            vocabulary_source,
+            files,
+            diagnostics,
+            skipped,
+        }
+    }
 }

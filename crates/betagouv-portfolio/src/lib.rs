@@ -51,6 +51,7 @@ pub mod diagnostic;
 pub mod id;
 pub mod member;
 pub mod org;
+pub mod paris;
 pub mod phase;
 pub mod portfolio;
 pub mod rules;

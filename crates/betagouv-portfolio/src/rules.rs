@@ -70,6 +70,9 @@ crate::rule_list! {
     FILE_TOO_LARGE = "file-too-large", true, "the file is over the reader's size limit and is not read";
     FLAT_WRITTEN_AS_MISSIONS = "flat-written-as-missions", false, "a flat member is written back as a `missions` list";
     FRONT_MATTER_NOT_MAPPING = "front-matter-not-mapping", true, "the front matter is not a mapping of keys";
+    GIT_OBJECT_UNREADABLE = "git-object-unreadable", true, "a git object of a collection (file or folder) is missing or cannot be decoded (partial clone, damaged repository)";
+    GIT_SUBMODULE = "git-submodule", false, "a submodule in a collection folder of a git tree is not read";
+    GIT_SYMLINK = "git-symlink", true, "a symbolic link in a collection folder of a git tree is not followed";
     INCUBATORS_LIST = "incubators-list", false, "`incubators` is not a list of at least 2 existing incubators including `incubator`";
     INVALID_DATE = "invalid-date", false, "a date is not a date";
     INVALID_ID = "invalid-id", true, "the file name cannot be a record id";

@@ -142,6 +142,7 @@ fn options_read_back_as_they_were() {
         LayoutKind::Site2017,
         LayoutKind::Content,
         LayoutKind::Collection,
+        LayoutKind::Empty,
     ] {
         round_trip(&k);
     }

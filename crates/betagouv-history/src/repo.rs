@@ -1,0 +1,241 @@
+//! Opening a repository, naming commits, walking the first-parent chain.
+
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, FixedOffset, NaiveDate, TimeZone, Utc};
+
+use crate::commit::{CommitId, CommitInfo, Revision};
+use crate::error::{Error, Result};
+
+/// Bytes of decoded objects gitoxide keeps in memory between reads (trees of the
+/// collection folders are read again at every commit of a walk).
+const OBJECT_CACHE: usize = 64 * 1024 * 1024;
+
+/// A git repository, bare or not, read through its objects (loose or packed): no
+/// checkout, no `git` process, no network.
+///
+/// ```no_run
+/// use betagouv_history::{Repository, Revision};
+/// let repo = Repository::open("beta.gouv.fr")?;
+/// let commit = repo.revision(&Revision::KnownAt { date: "2017-04-20".parse()?, from: None })?;
+/// let import = repo.read_commit(&commit.id, &Default::default())?;
+/// println!("{} start-ups known at 2017-04-20", import.portfolio.startups.len());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub struct Repository {
+    pub(crate) git: gix::Repository,
+    path: PathBuf,
+}
+
+impl std::fmt::Debug for Repository {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Repository")
+            .field("path", &self.path)
+            .finish()
+    }
+}
+
+/// The first-parent chain of a commit, newest first.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Chain {
+    /// The commits, newest first.
+    pub commits: Vec<CommitInfo>,
+    /// Set when the walk stopped before a root commit: the repository is a shallow
+    /// clone (or misses a commit), and history before this commit, the oldest of
+    /// `commits`, is not known here.
+    pub truncated_at: Option<CommitId>,
+}
+
+impl Repository {
+    /// Opens the repository at `path` (its work tree, its `.git` folder, or a bare
+    /// repository).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Open`] when `path` is not a repository that can be opened.
+    pub fn open(path: impl AsRef<Path>) -> Result<Self> {
+        let path = path.as_ref();
+        let mut git = gix::open(path).map_err(|e| Error::Open {
+            path: path.to_owned(),
+            source: e.into(),
+        })?;
+        git.object_cache_size_if_unset(OBJECT_CACHE);
+        Ok(Self {
+            git,
+            path: path.to_owned(),
+        })
+    }
+
+    /// The path it was opened at.
+    #[must_use]
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Whether the repository is a shallow clone (its history stops before the root).
+    #[must_use]
+    pub fn is_shallow(&self) -> bool {
+        self.git.is_shallow().unwrap_or(false)
+    }
+
+    /// The commit `rev` names (`git rev-parse` syntax: full or abbreviated hash, ref,
+    /// `main~3`, `HEAD^2`...; a tag is followed to its commit).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Revision`] when `rev` names nothing, several objects, or an object that
+    /// is not a commit.
+    pub fn resolve(&self, rev: &str) -> Result<CommitInfo> {
+        let bad = |reason: String| Error::Revision {
+            rev: rev.to_owned(),
+            reason,
+        };
+        let id = self
+            .git
+            .rev_parse_single(rev)
+            .map_err(|e| bad(e.to_string()))?;
+        let object = id.object().map_err(|e| bad(e.to_string()))?;
+        let commit = object
+            .peel_to_commit()
+            .map_err(|e| bad(format!("not a commit ({e})")))?;
+        self.info_of(commit.id)
+    }
+
+    /// The commit of `revision`.
+    ///
+    /// # Errors
+    ///
+    /// As [`Repository::resolve`] and [`Repository::known_at`].
+    pub fn revision(&self, revision: &Revision) -> Result<CommitInfo> {
+        match revision {
+            Revision::Rev(rev) => self.resolve(rev),
+            Revision::KnownAt { date, from } => self.known_at(*date, from.as_deref()),
+        }
+    }
+
+    /// What the repository knew at the end of `date` (Europe/Paris): walking the
+    /// first-parent chain back from `from` (default `HEAD`), the first commit whose
+    /// committer time is before midnight ending `date` in Paris.
+    ///
+    /// - Only first parents are followed: the commits a merge brought in are known
+    ///   from the merge's own committer time, the moment they reached the branch.
+    /// - Committer times need not increase along the chain (clocks are wrong,
+    ///   rebases keep old dates): the walk stops at the first commit at or before the
+    ///   end of `date`, so an older commit dated later does not count, and a commit
+    ///   dated before the cutoff is taken even when a parent is dated after it.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::NothingKnownAt`] when every commit of the chain is later (or the
+    /// shallow history stops before one), and the errors of [`Repository::resolve`].
+    pub fn known_at(&self, date: NaiveDate, from: Option<&str>) -> Result<CommitInfo> {
+        let from_rev = from.unwrap_or("HEAD");
+        let start = self.resolve(from_rev)?;
+        let Some(end) = betagouv_portfolio::paris::end_of_day(date) else {
+            return Ok(start);
+        };
+        let mut oldest = None;
+        for info in self.walk(start.id) {
+            let info = info?;
+            if info.committed_at.with_timezone(&Utc) < end {
+                return Ok(info);
+            }
+            oldest = Some(format!("{} of {}", info.id.short(), info.committed_at));
+        }
+        Err(Error::NothingKnownAt {
+            date,
+            from: from_rev.to_owned(),
+            oldest,
+        })
+    }
+
+    /// The first-parent chain from `from`, newest first, to the root commit or to
+    /// where the repository's history stops (a shallow clone).
+    ///
+    /// # Errors
+    ///
+    /// A commit of the chain that cannot be read ([`Error::Object`]), except a
+    /// missing parent, which ends the chain with [`Chain::truncated_at`].
+    pub fn first_parent_chain(&self, from: &CommitId) -> Result<Chain> {
+        let mut commits = Vec::new();
+        let mut truncated_at = None;
+        let mut next = Some(*from);
+        while let Some(id) = next {
+            let info = match self.info_of(id.0) {
+                Ok(info) => info,
+                Err(e) if commits.is_empty() => return Err(e),
+                Err(_) => {
+                    truncated_at = commits.last().map(|c: &CommitInfo| c.id);
+                    break;
+                }
+            };
+            next = info.first_parent;
+            if next.is_some() && self.is_shallow_boundary(&info.id) {
+                truncated_at = Some(info.id);
+                next = None;
+            }
+            commits.push(info);
+        }
+        Ok(Chain {
+            commits,
+            truncated_at,
+        })
+    }
+
+    /// The first-parent chain from `from`, newest first, read lazily.
+    fn walk(&self, from: CommitId) -> impl Iterator<Item = Result<CommitInfo>> + '_ {
+        let mut next = Some(from);
+        std::iter::from_fn(move || {
+            let id = next.take()?;
+            let info = self.info_of(id.0);
+            if let Ok(i) = &info
+                && !self.is_shallow_boundary(&i.id)
+            {
+                next = i.first_parent;
+            }
+            Some(info)
+        })
+    }
+
+    fn is_shallow_boundary(&self, id: &CommitId) -> bool {
+        match self.git.shallow_commits() {
+            Ok(Some(list)) => list.contains(&id.0),
+            _ => false,
+        }
+    }
+
+    /// The info of commit `id`.
+    pub(crate) fn info_of(&self, id: gix::ObjectId) -> Result<CommitInfo> {
+        let commit = self
+            .git
+            .find_commit(id)
+            .map_err(|e| Error::object(id, "the commit", e))?;
+        let decoded = commit
+            .decode()
+            .map_err(|e| Error::object(id, "the commit", e))?;
+        let committer = decoded
+            .committer()
+            .map_err(|e| Error::object(id, "the committer", e))?;
+        let author = decoded
+            .author()
+            .map_err(|e| Error::object(id, "the author", e))?;
+        let committed_at = time_of(committer.time().ok()).ok_or_else(|| {
+            Error::object(id, "the committer date", "not a valid date".to_owned())
+        })?;
+        let authored_at = time_of(author.time().ok()).unwrap_or(committed_at);
+        let first_parent = decoded.parents().next().map(CommitId);
+        Ok(CommitInfo {
+            id: CommitId(id),
+            committed_at,
+            authored_at,
+            first_parent,
+        })
+    }
+}
+
+/// A git time as a date-time with its offset.
+fn time_of(t: Option<gix::date::Time>) -> Option<DateTime<FixedOffset>> {
+    let t = t?;
+    let offset = FixedOffset::east_opt(t.offset).or_else(|| FixedOffset::east_opt(0))?;
+    offset.timestamp_opt(t.seconds, 0).single()
+}

@@ -1,0 +1,4 @@
+//! Integration tests of betagouv-history (one test binary).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // tests fail loudly
+
+mod bundle;
