@@ -28,6 +28,7 @@
 
 pub mod commit;
 pub mod error;
+pub mod replay;
 mod repo;
 mod tree;
 
@@ -37,6 +38,7 @@ pub use betagouv_content;
 pub use betagouv_portfolio;
 pub use commit::{CommitId, CommitInfo, Revision};
 pub use error::{Error, Result};
+pub use replay::{Replay, Step};
 pub use repo::{Chain, Repository};
 
 // The crate README's examples are doctests too.

@@ -67,7 +67,9 @@ pub use diagnostic::{Diagnostic, ImportSummary, Location, ProblemCounts, RecordK
 pub use id::{IdError, IncubatorId, MemberId, OrganisationId, StartupId};
 pub use member::{Member, MemberShape, Mission};
 pub use org::{Incubator, Organisation};
-pub use phase::{ParseKeyError, Phase, PhaseField, PhaseRule, Stage, Vocabulary};
+pub use phase::{
+    ParseKeyError, Phase, PhaseField, PhaseRule, Stage, Vocabulary, VocabularyEvidence,
+};
 pub use portfolio::Portfolio;
 pub use snapshot::{Snapshot, SnapshotOptions};
 pub use startup::{Event, Links, Sponsor, Startup};

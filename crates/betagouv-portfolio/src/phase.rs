@@ -366,48 +366,109 @@ impl Vocabulary {
         I: IntoIterator<Item = (PhaseField, N)>,
         N: IntoIterator<Item = &'a str>,
     {
-        let (mut any_status, mut any_phases) = (false, false);
-        let (mut s_2020, mut s_accel, mut s_success) = (false, false, false);
-        let mut p_2026 = false;
+        let mut evidence = VocabularyEvidence::default();
         for (field, names) in records {
-            for name in names {
-                match field {
-                    PhaseField::Status => {
-                        any_status = true;
-                        match name {
-                            "alumni" | "transfert" => s_2020 = true,
-                            "acceleration" => s_accel = true,
-                            "success" => s_success = true,
-                            _ => {}
-                        }
+            evidence.add(&VocabularyEvidence::of_record(field, names));
+        }
+        evidence.vocabulary()
+    }
+}
+
+/// What [`Vocabulary::detect`] looks at, counted over start-ups, so that a caller
+/// keeping a portfolio up to date (a replay of a repository's history) can add and
+/// remove one start-up's evidence instead of detecting over all of them again.
+///
+/// ```
+/// use betagouv_portfolio::{PhaseField, Vocabulary, VocabularyEvidence};
+/// let a = VocabularyEvidence::of_record(PhaseField::Status, ["construction", "acceleration"]);
+/// let b = VocabularyEvidence::of_record(PhaseField::Status, ["success"]);
+/// let mut all = VocabularyEvidence::default();
+/// all.add(&a);
+/// assert_eq!(all.vocabulary(), Vocabulary::V2018);
+/// all.add(&b);
+/// assert_eq!(all.vocabulary(), Vocabulary::V2020);
+/// all.remove(&b);
+/// assert_eq!(all.vocabulary(), Vocabulary::detect([(PhaseField::Status, ["construction", "acceleration"])]));
+/// ```
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct VocabularyEvidence {
+    /// Start-ups counted for: any `status`, `alumni`/`transfert`, `acceleration`,
+    /// `success`, any `phases`, a 2026-only phase name.
+    counts: [usize; 6],
+}
+
+impl VocabularyEvidence {
+    const STATUS: usize = 0;
+    const S_2020: usize = 1;
+    const S_ACCEL: usize = 2;
+    const S_SUCCESS: usize = 3;
+    const PHASES: usize = 4;
+    const P_2026: usize = 5;
+
+    /// The evidence of one start-up whose phases came from `field` with `names`.
+    #[must_use]
+    pub fn of_record<'a>(field: PhaseField, names: impl IntoIterator<Item = &'a str>) -> Self {
+        let mut seen = [false; 6];
+        for name in names {
+            match field {
+                PhaseField::Status => {
+                    seen[Self::STATUS] = true;
+                    match name {
+                        "alumni" | "transfert" => seen[Self::S_2020] = true,
+                        "acceleration" => seen[Self::S_ACCEL] = true,
+                        "success" => seen[Self::S_SUCCESS] = true,
+                        _ => {}
                     }
-                    PhaseField::Phases => {
-                        any_phases = true;
-                        if matches!(
-                            name,
-                            "opere"
-                                | "transfere"
-                                | "abandon"
-                                | "abandon-investigation"
-                                | "perennisation"
-                                | "consolidation"
-                        ) {
-                            p_2026 = true;
-                        }
+                }
+                PhaseField::Phases => {
+                    seen[Self::PHASES] = true;
+                    if matches!(
+                        name,
+                        "opere"
+                            | "transfere"
+                            | "abandon"
+                            | "abandon-investigation"
+                            | "perennisation"
+                            | "consolidation"
+                    ) {
+                        seen[Self::P_2026] = true;
                     }
                 }
             }
         }
-        if any_phases {
-            if p_2026 {
+        Self {
+            counts: seen.map(usize::from),
+        }
+    }
+
+    /// Adds `other`'s start-ups.
+    pub fn add(&mut self, other: &Self) {
+        for (c, o) in self.counts.iter_mut().zip(other.counts) {
+            *c = c.saturating_add(o);
+        }
+    }
+
+    /// Removes `other`'s start-ups (added before).
+    pub fn remove(&mut self, other: &Self) {
+        for (c, o) in self.counts.iter_mut().zip(other.counts) {
+            *c = c.saturating_sub(o);
+        }
+    }
+
+    /// The vocabulary the evidence points to (the rules of [`Vocabulary::detect`]).
+    #[must_use]
+    pub fn vocabulary(&self) -> Vocabulary {
+        let any = |i: usize| self.counts.get(i).is_some_and(|c| *c > 0);
+        if any(Self::PHASES) {
+            if any(Self::P_2026) {
                 Vocabulary::V2026
             } else {
                 Vocabulary::V2020
             }
-        } else if any_status {
-            if s_2020 || (s_accel && s_success) {
+        } else if any(Self::STATUS) {
+            if any(Self::S_2020) || (any(Self::S_ACCEL) && any(Self::S_SUCCESS)) {
                 Vocabulary::V2020
-            } else if s_accel {
+            } else if any(Self::S_ACCEL) {
                 Vocabulary::V2018
             } else {
                 Vocabulary::V2016

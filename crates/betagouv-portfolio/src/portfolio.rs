@@ -230,6 +230,45 @@ impl Portfolio {
     }
 }
 
+/// The references of a record to records of other kinds that [`Portfolio::validate`]
+/// checks (one `dangling-*` warning per reference whose target is missing, when the
+/// portfolio holds records of the target's kind): a start-up's incubators and
+/// organisation sponsors, a member's start-ups (current, previous, and each mission's).
+/// For a caller that keeps the cross-record checks up to date record by record.
+///
+/// ```
+/// use betagouv_portfolio::{Member, MemberId, Portfolio, RecordKind, Startup, StartupId, Vocabulary};
+/// let mut m = Member::new(MemberId::new("m")?, "M");
+/// m.startups.push(StartupId::new("gone")?);
+/// assert_eq!(Portfolio::member_references(&m).collect::<Vec<_>>(), [(RecordKind::Startup, "gone")]);
+/// let s = Startup::new(StartupId::new("a")?, "A");
+/// assert_eq!(Portfolio::startup_references(&s).count(), 0);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+impl Portfolio {
+    /// The references of start-up `s` ([`Portfolio::validate`]'s `dangling-incubator`
+    /// and `dangling-sponsor`).
+    pub fn startup_references(s: &Startup) -> impl Iterator<Item = (RecordKind, &str)> {
+        let incubators = s
+            .incubator_ids()
+            .map(|i| (RecordKind::Incubator, i.as_str()));
+        let sponsors = s.sponsors.iter().filter_map(|sp| match sp {
+            Sponsor::Organisation { id } => Some((RecordKind::Organisation, id.as_str())),
+            _ => None,
+        });
+        incubators.chain(sponsors)
+    }
+
+    /// The references of member `m` ([`Portfolio::validate`]'s `dangling-startup`).
+    pub fn member_references(m: &Member) -> impl Iterator<Item = (RecordKind, &str)> {
+        m.missions
+            .iter()
+            .flat_map(|mission| mission.startups.iter())
+            .chain(m.startups.iter().chain(&m.previously))
+            .map(|id| (RecordKind::Startup, id.as_str()))
+    }
+}
+
 /// The record of `records` whose id (by `id_of`) is `id`.
 fn by_id<'a, T>(records: &'a [T], id: &str, id_of: impl Fn(&T) -> &str) -> Option<&'a T> {
     records.iter().find(|r| id_of(r) == id)

@@ -13,7 +13,7 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -21,8 +21,9 @@ use serde::{Deserialize, Serialize};
 use crate::date::month_ends;
 use crate::diagnostic::{Diagnostic, ProblemCounts};
 use crate::member::Member;
-use crate::phase::{PhaseRule, Stage};
+use crate::phase::{PhaseRule, Stage, Vocabulary};
 use crate::portfolio::Portfolio;
+use crate::startup::{Sponsor, Startup};
 
 /// Key used in `active_by_status` for an active member whose mission has no status.
 pub const NO_STATUS: &str = "unspecified";
@@ -160,28 +161,91 @@ impl Snapshot {
     /// of [`Portfolio::validate`]; add an importer's with [`Snapshot::add_problems`].
     #[must_use]
     pub fn compute(portfolio: &Portfolio, at: NaiveDate, options: &SnapshotOptions) -> Self {
-        let mut startups = StartupCounts {
-            total: portfolio.startups.len(),
-            ..StartupCounts::default()
-        };
-        for s in &portfolio.startups {
+        let mut s = Self::of_records(
+            portfolio.vocabulary,
+            &portfolio.startups,
+            &portfolio.members,
+            at,
+            options,
+        );
+        s.problems = ProblemCounts::count(&portfolio.validate());
+        s
+    }
+
+    /// The figures of [`Snapshot::compute`] from the start-ups and members alone,
+    /// whatever holds them, with no problem counted (`problems` zero: the caller sets
+    /// them, e.g. kept up to date record by record). Equal to `compute` on a portfolio
+    /// of these records and `vocabulary`, but for `problems`.
+    ///
+    /// ```
+    /// use betagouv_portfolio::{builtin, Snapshot, SnapshotOptions};
+    /// let p = builtin::portfolio_2016();
+    /// let at = betagouv_portfolio::builtin::as_of_2016();
+    /// let o = SnapshotOptions::default();
+    /// let mut s = Snapshot::of_records(p.vocabulary, &p.startups, &p.members, at, &o);
+    /// s.problems = Snapshot::compute(&p, at, &o).problems;
+    /// assert_eq!(s, Snapshot::compute(&p, at, &o));
+    /// ```
+    #[must_use]
+    pub fn of_records<'a, S, M>(
+        vocabulary: Vocabulary,
+        startups: S,
+        members: M,
+        at: NaiveDate,
+        options: &SnapshotOptions,
+    ) -> Self
+    where
+        S: IntoIterator<Item = &'a Startup>,
+        S::IntoIter: Clone,
+        M: IntoIterator<Item = &'a Member>,
+    {
+        let startups = startups.into_iter();
+        let mut s = Self::dated(vocabulary, startups.clone(), members, at, options);
+        let mut incubators = BTreeSet::new();
+        let mut sponsors = BTreeSet::new();
+        let mut owners = BTreeSet::new();
+        for st in startups {
+            incubators.extend(st.incubator_ids().map(|i| i.as_str()));
+            sponsors.extend(st.sponsors.iter().map(Sponsor::key));
+            owners.extend(st.owner.as_deref().filter(|o| !o.trim().is_empty()));
+        }
+        s.incubators = incubators.len();
+        s.sponsors = sponsors.len();
+        s.owners = owners.len();
+        s
+    }
+
+    /// The figures of [`Snapshot::of_records`] that depend on the date (start-ups by
+    /// stage and phase, active members), with `incubators`, `sponsors`, `owners` and
+    /// `problems` zero: for a caller that keeps those up to date itself.
+    #[must_use]
+    pub fn dated<'a>(
+        vocabulary: Vocabulary,
+        startups: impl IntoIterator<Item = &'a Startup>,
+        members: impl IntoIterator<Item = &'a Member>,
+        at: NaiveDate,
+        options: &SnapshotOptions,
+    ) -> Self {
+        let mut counts = StartupCounts::default();
+        for s in startups {
+            counts.total += 1;
             let phase = s.phase_at(at, options.phase_rule);
-            let stage = portfolio.stage_of_phase(phase);
-            startups.by_stage.add(stage);
+            let stage = phase.map_or(Stage::NotStarted, |p| vocabulary.stage_of(&p.name));
+            counts.by_stage.add(stage);
             if let Some(p) = phase {
-                *startups.by_phase.entry(p.name.clone()).or_default() += 1;
+                count_key(&mut counts.by_phase, &p.name);
             }
         }
-        startups.taken_over = startups.by_stage.taken_over;
-        startups.in_handover = startups.by_stage.in_handover;
+        counts.taken_over = counts.by_stage.taken_over;
+        counts.in_handover = counts.by_stage.in_handover;
         Self {
             as_of: at,
-            startups,
-            members: member_counts(&portfolio.members, at),
-            incubators: portfolio.referenced_incubators().len(),
-            sponsors: portfolio.referenced_sponsors().len(),
-            owners: portfolio.owners().len(),
-            problems: ProblemCounts::count(&portfolio.validate()),
+            startups: counts,
+            members: member_counts(members, at),
+            incubators: 0,
+            sponsors: 0,
+            owners: 0,
+            problems: ProblemCounts::default(),
         }
     }
 
@@ -193,13 +257,23 @@ impl Snapshot {
     }
 }
 
-fn member_counts(members: &[Member], at: NaiveDate) -> MemberCounts {
+/// Counts one more `key` (allocating the key only the first time).
+fn count_key(map: &mut BTreeMap<String, usize>, key: &str) {
+    match map.get_mut(key) {
+        Some(n) => *n += 1,
+        None => {
+            map.insert(key.to_owned(), 1);
+        }
+    }
+}
+
+fn member_counts<'a>(members: impl IntoIterator<Item = &'a Member>, at: NaiveDate) -> MemberCounts {
     let mut c = MemberCounts::default();
     for m in members {
         if let Some(mission) = m.mission_at(at) {
             c.active += 1;
             let status = mission.status.as_deref().unwrap_or(NO_STATUS);
-            *c.active_by_status.entry(status.to_owned()).or_default() += 1;
+            count_key(&mut c.active_by_status, status);
         }
     }
     c

@@ -167,3 +167,45 @@ fn the_2016_report_figures_are_those_known_at_2017_04_20() {
         info.id
     );
 }
+
+#[test]
+fn the_replay_of_the_first_eras_equals_full_reads_at_sampled_commits() {
+    let Some(path) = betagouv_tests::history_repo() else {
+        return;
+    };
+    let repo = Repository::open(path).unwrap();
+    let head = repo.resolve("HEAD").unwrap();
+    let mut chain = repo.first_parent_chain(&head.id).unwrap();
+    assert_eq!(chain.commits.len(), 14_615);
+    assert_eq!(chain.truncated_at, None);
+    chain.commits.reverse();
+    // Every era up to the move to `content/` (2018-11-22) and a few weeks after it: the
+    // whole history is the benchmark's (a debug build would take minutes).
+    let end: chrono::NaiveDate = "2018-12-31".parse().unwrap();
+    let sampled: Vec<&str> = POINTS.iter().map(|(c, _)| *c).collect();
+    let options = ReadOptions::default();
+    let mut replay = betagouv_history::Replay::new(&repo, &options);
+    let o = SnapshotOptions::default();
+    let mut checked = 0;
+    for (i, commit) in chain.commits.iter().enumerate() {
+        if commit.committed_date() > end {
+            break;
+        }
+        replay.advance(commit).unwrap();
+        // The reference commits, and every 100th.
+        if !sampled.contains(&commit.id.to_string().as_str()) && i % 100 != 0 {
+            continue;
+        }
+        let full = repo.read_commit(&commit.id, &options).unwrap();
+        let at = commit.committed_date();
+        let mut expected = Snapshot::compute(&full.portfolio, at, &o);
+        expected.add_problems(&full.diagnostics);
+        assert_eq!(replay.snapshot(at, &o), expected, "{}", commit.id);
+        assert_eq!(replay.summary(), full.summary(), "{}", commit.id);
+        assert_eq!(replay.import(), full, "{}", commit.id);
+        checked += 1;
+    }
+    assert!(checked >= 14, "{checked}");
+    // Each blob was read about once: far fewer reads than files over all commits.
+    assert!(replay.blobs_read() < 5_000, "{}", replay.blobs_read());
+}
