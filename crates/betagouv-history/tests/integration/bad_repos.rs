@@ -80,17 +80,18 @@ impl Repo {
         self.git(&["rev-parse", "HEAD"])
     }
 
+    /// Runs `git args` with `input` on its standard input; its output, trimmed.
+    fn git_input(&self, args: &[&str], input: &str) -> String {
+        let file = self.path().join(".git/test-input");
+        std::fs::write(&file, input).unwrap();
+        let out = run_git(self.path(), args, "2019-05-01T12:00:00+02:00", Some(&file));
+        std::fs::remove_file(file).unwrap();
+        out
+    }
+
     /// Writes `text` as a blob (not in the work tree); its id.
     fn blob(&self, text: &str) -> String {
-        let file = self.path().join(".blob");
-        std::fs::write(&file, text).unwrap();
-        let id = self.git(&[
-            OsStr::new("hash-object"),
-            OsStr::new("-w"),
-            file.as_os_str(),
-        ]);
-        std::fs::remove_file(file).unwrap();
-        id
+        self.git_input(&["hash-object", "-w", "--stdin"], text)
     }
 
     /// Adds index entry `mode,oid,path` (a path of any bytes).
@@ -135,7 +136,13 @@ impl Repo {
 
 /// Runs `git args` in `dir` with dates `date` and no user or system configuration.
 fn git_in<S: AsRef<OsStr>>(dir: &Path, args: &[S], date: &str) -> String {
-    let out = Command::new("git")
+    run_git(dir, args, date, None)
+}
+
+/// [`git_in`], with the file `input` on the standard input.
+fn run_git<S: AsRef<OsStr>>(dir: &Path, args: &[S], date: &str, input: Option<&Path>) -> String {
+    let mut command = Command::new("git");
+    command
         .arg("-C")
         .arg(dir)
         .args(["-c", "user.name=Test", "-c", "user.email=test@example.org"])
@@ -144,9 +151,11 @@ fn git_in<S: AsRef<OsStr>>(dir: &Path, args: &[S], date: &str) -> String {
         .env("GIT_CONFIG_NOSYSTEM", "1")
         .env("GIT_CONFIG_GLOBAL", "/dev/null")
         .env("GIT_AUTHOR_DATE", date)
-        .env("GIT_COMMITTER_DATE", date)
-        .output()
-        .unwrap();
+        .env("GIT_COMMITTER_DATE", date);
+    if let Some(input) = input {
+        command.stdin(std::fs::File::open(input).unwrap());
+    }
+    let out = command.output().unwrap();
     let shown: Vec<_> = args.iter().map(|a| a.as_ref().to_string_lossy()).collect();
     assert!(
         out.status.success(),
@@ -206,7 +215,7 @@ fn diagnostics(import: &Import) -> Vec<(Severity, String, PathBuf)> {
 }
 
 /// The ids of the start-ups of `import`.
-fn startups(import: &Import) -> Vec<String> {
+fn startups_of(import: &Import) -> Vec<String> {
     import
         .portfolio
         .startups
@@ -226,7 +235,7 @@ fn the_standard_tree_reads_without_a_problem() {
     let head = r.standard();
     let import = r.read(&head);
     assert_eq!(import.layout.kind, LayoutKind::Content);
-    assert_eq!(startups(&import), ["alpha", "beta", "gamma"]);
+    assert_eq!(startups_of(&import), ["alpha", "beta", "gamma"]);
     assert_eq!(import.portfolio.members.len(), 1);
     assert_eq!(import.portfolio.incubators.len(), 1);
     assert_eq!(diagnostics(&import), []);
@@ -288,7 +297,7 @@ fn a_shallow_clone_says_where_its_history_stops() {
     let import = repo
         .read_commit(&march.id, &ReadOptions::default())
         .unwrap();
-    assert_eq!(startups(&import), ["alpha", "beta", "gamma"]);
+    assert_eq!(startups_of(&import), ["alpha", "beta", "gamma"]);
     assert_eq!(diagnostics(&import), []);
     // Before it: nothing known, and the message says why.
     let msg = nothing_known_at(&repo, "2019-02-15", true);
@@ -319,7 +328,7 @@ fn a_missing_blob_is_an_error_of_its_file_the_rest_is_read() {
     let blob = r.oid("HEAD:content/_startups/beta.md");
     remove(&r.git_dir(), &blob);
     let import = r.read(&head);
-    assert_eq!(startups(&import), ["alpha", "gamma"]);
+    assert_eq!(startups_of(&import), ["alpha", "gamma"]);
     assert_eq!(import.portfolio.members.len(), 1);
     assert_eq!(import.files.len(), 5);
     let beta = at(&head, "content/_startups/beta.md");
@@ -332,19 +341,11 @@ fn a_missing_blob_is_an_error_of_its_file_the_rest_is_read() {
     assert!(msg.contains("fetch the missing objects"), "{msg}");
 }
 
-#[test]
-fn a_missing_collection_tree_is_an_error_of_its_folder_the_rest_is_read() {
-    let Some(r) = Repo::new() else { return };
-    let head = r.standard();
-    let tree = r.oid("HEAD:content/_authors");
-    remove(&r.git_dir(), &tree);
-    let import = r.read(&head);
-    assert_eq!(startups(&import), ["alpha", "beta", "gamma"]);
-    assert_eq!(import.portfolio.incubators.len(), 1);
-    assert!(import.portfolio.members.is_empty());
-    let folder = at(&head, "content/_authors");
+/// `import`'s only diagnostic is the `git-object-unreadable` error of `folder`,
+/// skipped.
+fn assert_folder_unreadable(import: &Import, folder: PathBuf) {
     assert_eq!(
-        diagnostics(&import),
+        diagnostics(import),
         [(
             Severity::Error,
             "git-object-unreadable".into(),
@@ -352,6 +353,19 @@ fn a_missing_collection_tree_is_an_error_of_its_folder_the_rest_is_read() {
         )]
     );
     assert_eq!(import.skipped, [folder]);
+}
+
+#[test]
+fn a_missing_collection_tree_is_an_error_of_its_folder_the_rest_is_read() {
+    let Some(r) = Repo::new() else { return };
+    let head = r.standard();
+    let tree = r.oid("HEAD:content/_authors");
+    remove(&r.git_dir(), &tree);
+    let import = r.read(&head);
+    assert_eq!(startups_of(&import), ["alpha", "beta", "gamma"]);
+    assert_eq!(import.portfolio.incubators.len(), 1);
+    assert!(import.portfolio.members.is_empty());
+    assert_folder_unreadable(&import, at(&head, "content/_authors"));
     assert!(import.diagnostics[0].message.contains(&tree));
 }
 
@@ -435,7 +449,7 @@ fn a_partial_clone_reports_every_missing_blob() {
     let import = repo
         .read_commit(&id(&head), &ReadOptions::default())
         .unwrap();
-    assert!(startups(&import).is_empty());
+    assert!(startups_of(&import).is_empty());
     assert_eq!(import.files.len(), 5);
     let rules: Vec<_> = diagnostics(&import)
         .into_iter()
@@ -460,7 +474,7 @@ fn a_corrupt_object_is_an_error_of_its_file_or_folder() {
     );
     overwrite(&r.git_dir(), &tree, b"\x78\x9c garbage after a zlib header");
     let import = r.read(&head);
-    assert_eq!(startups(&import), ["alpha", "gamma"]);
+    assert_eq!(startups_of(&import), ["alpha", "gamma"]);
     assert!(import.portfolio.members.is_empty());
     let mut got = diagnostics(&import);
     got.sort();
@@ -491,7 +505,7 @@ fn a_non_utf8_file_name_is_an_invalid_id_the_rest_is_read() {
     r.add_entry("100644", &blob, name);
     let head = r.commit_index("a file name in Latin-1", "2019-05-02T12:00:00+02:00");
     let import = r.read(&head);
-    assert_eq!(startups(&import), ["alpha", "beta", "gamma"]);
+    assert_eq!(startups_of(&import), ["alpha", "beta", "gamma"]);
     assert_eq!(import.files.len(), 6);
     let mut path = format!("{}:", &head[..12]).into_bytes();
     path.extend_from_slice(name);
@@ -513,7 +527,7 @@ fn symlinks_submodules_and_subfolders_are_reported_never_followed() {
     r.add_entry("160000", &first, b"content/_startups/sub");
     let head = r.commit_index("odd entries", "2019-05-02T12:00:00+02:00");
     let import = r.read(&head);
-    assert_eq!(startups(&import), ["alpha", "beta", "gamma"]);
+    assert_eq!(startups_of(&import), ["alpha", "beta", "gamma"]);
     assert_eq!(import.files.len(), 5);
     let mut got = diagnostics(&import);
     got.sort();
@@ -561,7 +575,7 @@ fn a_blob_over_the_size_limit_is_reported_from_its_header() {
         "the file has 200 bytes, over the 100 byte limit; it is not read (raise the limit if it is a real record)".to_owned(),
     )];
     assert_eq!(too_large(&import), expected);
-    assert_eq!(startups(&import), ["small"]);
+    assert_eq!(startups_of(&import), ["small"]);
     // Only the object's header is read: a loose object cut after its header still
     // gives the size, where reading the blob would fail.
     let blob = r.oid("HEAD:content/_startups/big.md");
@@ -597,7 +611,7 @@ fn commits_without_collection_folders_give_an_empty_portfolio() {
         assert_eq!(import.layout.kind, LayoutKind::Empty, "{commit}");
         assert!(import.layout.collections.is_empty(), "{commit}");
         assert!(import.files.is_empty(), "{commit}");
-        assert!(startups(&import).is_empty(), "{commit}");
+        assert!(startups_of(&import).is_empty(), "{commit}");
         assert!(import.portfolio.members.is_empty(), "{commit}");
         assert_eq!(diagnostics(&import), [], "{commit}");
     }
@@ -682,4 +696,75 @@ fn revisions_tags_ancestors_abbreviations_and_bad_names() {
         .known_at("2019-03-15".parse().unwrap(), Some("nope"))
         .unwrap_err();
     assert!(matches!(err, Error::Revision { .. }), "{err:?}");
+}
+
+/// Every third byte of the pack of a packed repository flipped in turn: each read gives an
+/// import (with `git-object-unreadable` diagnostics where an object broke) or an
+/// error, never a panic.
+#[test]
+fn a_damaged_pack_never_panics() {
+    let Some(r) = Repo::new() else { return };
+    let head = r.standard();
+    r.git(&["gc", "-q", "--prune=now"]);
+    let pack = std::fs::read_dir(r.git_dir().join("objects/pack"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.extension().is_some_and(|e| e == "pack"))
+        .unwrap();
+    let good = std::fs::read(&pack).unwrap();
+    let (mut diagnosed, mut failed) = (0, 0);
+    // After the 12-byte header, before the 20-byte checksum.
+    for offset in (12..good.len() - 20).step_by(3) {
+        let mut bad = good.clone();
+        bad[offset] ^= 0x5a;
+        std::fs::remove_file(&pack).unwrap();
+        std::fs::write(&pack, &bad).unwrap();
+        match Repository::open(r.path())
+            .map(|repo| repo.read_commit(&id(&head), &ReadOptions::default()))
+        {
+            Ok(Ok(import)) if !import.diagnostics.is_empty() => diagnosed += 1,
+            Ok(Ok(_)) => {}
+            _ => failed += 1,
+        }
+    }
+    assert!(diagnosed > 0 && failed > 0, "{diagnosed} {failed}");
+}
+
+/// Objects that inflate but do not decode (written with `git hash-object --literally`):
+/// a collection tree is an error of its folder, a commit an [`Error::Object`].
+#[test]
+fn malformed_objects_are_errors_of_their_folder_or_commit() {
+    let Some(r) = Repo::new() else { return };
+    r.standard();
+    let literally = |kind: &str, text: &str| {
+        r.git_input(
+            &["hash-object", "--literally", "-t", kind, "-w", "--stdin"],
+            text,
+        )
+    };
+    let mktree = |entries: &str| r.git_input(&["mktree", "--missing"], entries);
+    let bad_tree = literally("tree", "100644 no NUL after this name");
+    let startups = r.oid("HEAD:content/_startups");
+    let content = mktree(&format!(
+        "040000 tree {bad_tree}\t_authors\n040000 tree {startups}\t_startups\n"
+    ));
+    let root = mktree(&format!("040000 tree {content}\tcontent\n"));
+    let commit = r.git(&["commit-tree", &root, "-m", "a malformed tree"]);
+    let import = r.read(&commit);
+    assert_eq!(startups_of(&import), ["alpha", "beta", "gamma"]);
+    assert_folder_unreadable(&import, at(&commit, "content/_authors"));
+
+    let bad_commit = literally("commit", "tree not-an-id\nno author\n");
+    let err = r
+        .open()
+        .read_commit(&id(&bad_commit), &ReadOptions::default())
+        .unwrap_err();
+    assert!(matches!(err, Error::Object { .. }), "{err:?}");
+    assert!(
+        err.to_string()
+            .starts_with(&format!("commit {bad_commit}: ")),
+        "{err}"
+    );
+    let err = r.open().first_parent_chain(&id(&bad_commit)).unwrap_err();
+    assert!(matches!(err, Error::Object { .. }), "{err:?}");
 }
