@@ -768,3 +768,16 @@ fn malformed_objects_are_errors_of_their_folder_or_commit() {
     let err = r.open().first_parent_chain(&id(&bad_commit)).unwrap_err();
     assert!(matches!(err, Error::Object { .. }), "{err:?}");
 }
+
+#[test]
+fn a_folder_that_is_no_repository_is_an_open_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let err = Repository::open(dir.path()).unwrap_err();
+    assert!(matches!(err, Error::Open { .. }), "{err:?}");
+    let msg = err.to_string();
+    assert!(
+        msg.starts_with(&format!("{}: not a git repository", dir.path().display())),
+        "{msg}"
+    );
+    assert!(msg.contains("give the path of a repository"), "{msg}");
+}
