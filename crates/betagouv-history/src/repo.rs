@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, FixedOffset, NaiveDate, TimeZone, Utc};
 
 use crate::commit::{CommitId, CommitInfo, Revision};
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, causes};
 
 /// Bytes of decoded objects gitoxide keeps in memory between reads (trees of the
 /// collection folders are read again at every commit of a walk).
@@ -93,11 +93,11 @@ impl Repository {
         let id = self
             .git
             .rev_parse_single(rev)
-            .map_err(|e| bad(crate::error::causes(&e)))?;
-        let object = id.object().map_err(|e| bad(e.to_string()))?;
+            .map_err(|e| bad(causes(&e)))?;
+        let object = id.object().map_err(|e| bad(causes(&e)))?;
         let commit = object
             .peel_to_commit()
-            .map_err(|e| bad(format!("not a commit ({e})")))?;
+            .map_err(|e| bad(format!("not a commit ({})", causes(&e))))?;
         self.info_of(commit.id)
     }
 
