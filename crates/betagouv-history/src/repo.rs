@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, FixedOffset, NaiveDate, TimeZone, Utc};
 
 use crate::commit::{CommitId, CommitInfo, Revision};
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, causes};
 
 /// Bytes of decoded objects gitoxide keeps in memory between reads (trees of the
 /// collection folders are read again at every commit of a walk).
@@ -93,11 +93,11 @@ impl Repository {
         let id = self
             .git
             .rev_parse_single(rev)
-            .map_err(|e| bad(e.to_string()))?;
-        let object = id.object().map_err(|e| bad(e.to_string()))?;
+            .map_err(|e| bad(causes(&e)))?;
+        let object = id.object().map_err(|e| bad(causes(&e)))?;
         let commit = object
             .peel_to_commit()
-            .map_err(|e| bad(format!("not a commit ({e})")))?;
+            .map_err(|e| bad(format!("not a commit ({})", causes(&e))))?;
         self.info_of(commit.id)
     }
 
@@ -124,74 +124,96 @@ impl Repository {
     ///   end of `date`, so an older commit dated later does not count, and a commit
     ///   dated before the cutoff is taken even when a parent is dated after it.
     ///
+    /// - A shallow clone knows only the commits it has: a date before its oldest
+    ///   commit gives [`Error::NothingKnownAt`] with `shallow` set, whose message says
+    ///   where the history stops ("the repository is a shallow clone; its history
+    ///   stops at `<commit>` of `<date>`") and how to fetch the rest; a date within
+    ///   the commits it has is known as in the full repository.
+    ///
     /// # Errors
     ///
-    /// [`Error::NothingKnownAt`] when every commit of the chain is later (or the
-    /// shallow history stops before one), and the errors of [`Repository::resolve`].
+    /// - [`Error::NothingKnownAt`] when every commit of the chain is later than the
+    ///   end of `date`: the date is before the root commit (`shallow` false), or before
+    ///   where a shallow clone's history stops (`shallow` true).
+    /// - [`Error::Object`] when a commit of the chain is missing or cannot be decoded
+    ///   (a damaged repository), naming it and its child.
+    /// - The errors of [`Repository::resolve`] for `from`.
     pub fn known_at(&self, date: NaiveDate, from: Option<&str>) -> Result<CommitInfo> {
         let from_rev = from.unwrap_or("HEAD");
         let start = self.resolve(from_rev)?;
         let Some(end) = betagouv_portfolio::paris::end_of_day(date) else {
             return Ok(start);
         };
-        let mut oldest = None;
+        let mut oldest: Option<CommitInfo> = None;
         for info in self.walk(start.id) {
             let info = info?;
             if info.committed_at.with_timezone(&Utc) < end {
                 return Ok(info);
             }
-            oldest = Some(format!("{} of {}", info.id.short(), info.committed_at));
+            oldest = Some(info);
         }
         Err(Error::NothingKnownAt {
             date,
             from: from_rev.to_owned(),
-            oldest,
+            shallow: oldest
+                .as_ref()
+                .is_some_and(|o| o.first_parent.is_some() && self.is_shallow_boundary(&o.id)),
+            oldest: oldest.map(|o| format!("{} of {}", o.id.short(), o.committed_at)),
         })
     }
 
     /// The first-parent chain from `from`, newest first, to the root commit or to
-    /// where the repository's history stops (a shallow clone).
+    /// where the repository's history stops.
+    ///
+    /// - A shallow clone: the chain ends at the oldest commit the clone has (its
+    ///   parents are listed in `.git/shallow`), and [`Chain::truncated_at`] is that
+    ///   commit.
+    /// - A parent that is missing or cannot be decoded (a damaged repository) ends
+    ///   the chain the same way: `truncated_at` is its child, the oldest commit read.
+    /// - A complete history ends at a root commit: `truncated_at` is `None`.
     ///
     /// # Errors
     ///
-    /// A commit of the chain that cannot be read ([`Error::Object`]), except a
-    /// missing parent, which ends the chain with [`Chain::truncated_at`].
+    /// [`Error::Object`] naming `from` when `from` itself cannot be read.
     pub fn first_parent_chain(&self, from: &CommitId) -> Result<Chain> {
-        let mut commits = Vec::new();
-        let mut truncated_at = None;
-        let mut next = Some(*from);
-        while let Some(id) = next {
-            let info = match self.info_of(id.0) {
-                Ok(info) => info,
+        let mut commits: Vec<CommitInfo> = Vec::new();
+        for info in self.walk(*from) {
+            match info {
+                Ok(info) => commits.push(info),
                 Err(e) if commits.is_empty() => return Err(e),
-                Err(_) => {
-                    truncated_at = commits.last().map(|c: &CommitInfo| c.id);
-                    break;
-                }
-            };
-            next = info.first_parent;
-            if next.is_some() && self.is_shallow_boundary(&info.id) {
-                truncated_at = Some(info.id);
-                next = None;
+                Err(_) => break,
             }
-            commits.push(info);
         }
+        // The walk ends at a root commit, or before a parent it cannot read.
+        let truncated_at = commits
+            .last()
+            .filter(|c| c.first_parent.is_some())
+            .map(|c| c.id);
         Ok(Chain {
             commits,
             truncated_at,
         })
     }
 
-    /// The first-parent chain from `from`, newest first, read lazily.
+    /// The first-parent chain from `from`, newest first, read lazily, to the root
+    /// commit or to where a shallow clone's history stops. A parent that cannot be
+    /// read is an [`Error::Object`] naming it and its child, and ends the walk.
     fn walk(&self, from: CommitId) -> impl Iterator<Item = Result<CommitInfo>> + '_ {
-        let mut next = Some(from);
+        let mut next = Some((from, None::<CommitId>));
         std::iter::from_fn(move || {
-            let id = next.take()?;
-            let info = self.info_of(id.0);
+            let (id, child) = next.take()?;
+            let info = self.info_of(id.0).map_err(|e| match (e, child) {
+                (Error::Object { commit, source, .. }, Some(child)) => Error::Object {
+                    commit,
+                    what: format!("the first parent of commit {child}"),
+                    source,
+                },
+                (e, _) => e,
+            });
             if let Ok(i) = &info
                 && !self.is_shallow_boundary(&i.id)
             {
-                next = i.first_parent;
+                next = i.first_parent.map(|p| (p, Some(i.id)));
             }
             Some(info)
         })

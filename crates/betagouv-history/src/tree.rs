@@ -13,7 +13,7 @@ use gix::bstr::{BStr, BString, ByteSlice};
 use gix::objs::tree::EntryKind;
 
 use crate::commit::CommitId;
-use crate::error::{Error, Result};
+use crate::error::{Error, MISSING_OBJECTS, Result, causes};
 use crate::repo::Repository;
 
 /// One collection folder of a tree: its kind, path and tree object.
@@ -178,8 +178,9 @@ pub(crate) fn list_folder(
                     Severity::Error,
                     rules::GIT_OBJECT_UNREADABLE,
                     format!(
-                        "the folder's tree {} cannot be read ({e}); its files are not read (a partial or damaged clone: fetch the missing objects)",
-                        folder.tree
+                        "the folder's tree {} cannot be read ({}), so none of its files is read; {MISSING_OBJECTS}",
+                        folder.tree,
+                        causes(&*e)
                     ),
                 )
                 .at(&path, 0, 0),
@@ -235,12 +236,13 @@ pub(crate) fn read_blob(
     options: &ReadOptions,
 ) -> FileRead {
     let shown = located(commit, path);
-    let unreadable = |e: &dyn std::fmt::Display| {
+    let unreadable = |e: &dyn std::error::Error| {
         FileRead::error(
             &shown,
             rules::GIT_OBJECT_UNREADABLE,
             format!(
-                "its blob {oid} cannot be read ({e}); a partial or damaged clone: fetch the missing objects"
+                "the file's blob {oid} cannot be read ({}); {MISSING_OBJECTS}",
+                causes(e)
             ),
         )
     };
@@ -261,16 +263,33 @@ impl Repository {
     /// Reads the collections of commit `commit` into an [`Import`], as
     /// [`read_folder`](betagouv_content::read_folder) reads the same tree checked out:
     /// the same records, files and diagnostics, each located at `<short id>:<path>`
-    /// (`83370e47b81e:content/_startups/a.md`, as `git show` takes it). A commit with
-    /// no collection folder gives an empty import ([`LayoutKind::Empty`]). Differences
-    /// with a checkout: symbolic links are never followed (`git-symlink`), submodules
-    /// are reported (`git-submodule`), and objects missing from a partial or damaged
-    /// clone are errors of their file or folder (`git-object-unreadable`), the rest
-    /// still read.
+    /// (`83370e47b81e:content/_startups/a.md`, as `git show` takes it). Loose or
+    /// packed objects, bare or not: the same import.
+    ///
+    /// What a bad repository gives, the rest of the tree always read:
+    ///
+    /// - A blob that is missing (a partial clone, a damaged repository) or cannot be
+    ///   decoded (a corrupt object): one `git-object-unreadable` error of its file
+    ///   (`<short>:<path>`, the blob id in the message); the file is listed in
+    ///   [`Import::files`] with no record, as an unreadable file of a folder.
+    /// - The tree of a collection folder missing or corrupt: one
+    ///   `git-object-unreadable` error of the folder (`<short>:content/_authors`),
+    ///   none of its files read, the folder in [`Import::skipped`].
+    /// - A file name that is not UTF-8: the reader's `invalid-id` error, its
+    ///   location keeping the name's bytes on Unix.
+    /// - A symbolic link in a collection folder: a `git-symlink` error, never
+    ///   followed, the entry in [`Import::skipped`]; a submodule: a `git-submodule`
+    ///   warning; a sub-folder: a `subfolder-ignored` warning, as on disk.
+    /// - A blob over [`ReadOptions::max_file_size`]: a `file-too-large` error, its
+    ///   size taken from the object's header (the blob's content is not read).
+    /// - No collection folder (a commit before the first one, or after the last one
+    ///   was deleted): an empty import of layout [`LayoutKind::Empty`], no diagnostic.
     ///
     /// # Errors
     ///
-    /// [`Error::Object`] when the commit or its root tree cannot be read.
+    /// [`Error::Object`] naming the commit when the commit, its root tree or its
+    /// `content/` tree is missing or cannot be decoded (nothing tells which
+    /// collections it has).
     pub fn read_commit(&self, commit: &CommitId, options: &ReadOptions) -> Result<Import> {
         let root = root_tree(self, commit)?;
         let (kind, folders) = folders_of(self, commit, root)?;
@@ -304,5 +323,34 @@ impl Repository {
             listing.skipped,
             options,
         ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn commit() -> CommitId {
+        "83370e47b81eb9bd17a4521e778598f2e7ed0ac7".parse().unwrap()
+    }
+
+    #[test]
+    fn paths_are_located_at_the_short_commit_id() {
+        assert_eq!(root_of(&commit()), PathBuf::from("83370e47b81e:"));
+        assert_eq!(
+            located(&commit(), "content/_startups/a.md".into()),
+            PathBuf::from("83370e47b81e:content/_startups/a.md")
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn non_utf8_paths_keep_their_bytes() {
+        use std::os::unix::ffi::OsStrExt;
+        let path = located(&commit(), b"content/_startups/caf\xe9.md".as_bstr());
+        assert_eq!(
+            path.as_os_str().as_bytes(),
+            b"83370e47b81e:content/_startups/caf\xe9.md"
+        );
     }
 }
