@@ -27,6 +27,7 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 pub mod commit;
+mod dated;
 pub mod error;
 pub mod replay;
 mod repo;

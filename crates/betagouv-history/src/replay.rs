@@ -27,6 +27,7 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 use std::rc::Rc;
@@ -41,6 +42,7 @@ use gix::ObjectId;
 use gix::bstr::{BString, ByteSlice};
 
 use crate::commit::{CommitId, CommitInfo};
+use crate::dated::{self, Dated};
 use crate::error::Result;
 use crate::repo::Repository;
 use crate::tree::{self, Folder, Listing};
@@ -48,7 +50,11 @@ use crate::tree::{self, Folder, Listing};
 /// What one file contributes, computed once per blob (and path: the path gives the
 /// record id).
 #[derive(Debug)]
-struct Cached {
+pub(crate) struct Cached {
+    /// A number no other read of the replay has (the key of its dated counts).
+    pub(crate) serial: u64,
+    /// The days its dated contribution may change ([`dated::breakpoints`]).
+    pub(crate) breakpoints: Vec<chrono::NaiveDate>,
     /// The file read, its diagnostics located at `<short>:<path>` of the commit it was
     /// first read at (re-rooted when an import is built).
     read: FileRead,
@@ -69,16 +75,16 @@ struct Cached {
     keys: Vec<(Distinct, String)>,
 }
 
-/// The distinct counts of a snapshot.
+/// The distinct counts of a snapshot (the discriminant indexes `distinct_counts`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 enum Distinct {
-    Incubator,
-    Sponsor,
-    Owner,
+    Incubator = 0,
+    Sponsor = 1,
+    Owner = 2,
 }
 
 impl Cached {
-    fn new(read: FileRead, root: String) -> Self {
+    fn new(read: FileRead, root: String, serial: u64) -> Self {
         let import_counts = ProblemCounts::count(&read.diagnostics);
         let mut local = [ProblemCounts::default(); 4];
         let mut evidence = VocabularyEvidence::default();
@@ -112,7 +118,9 @@ impl Cached {
                 _ => {}
             }
         }
-        Self {
+        let mut c = Self {
+            serial,
+            breakpoints: Vec::new(),
             read,
             root,
             import_counts,
@@ -121,17 +129,19 @@ impl Cached {
             id,
             refs,
             keys,
-        }
+        };
+        c.breakpoints = dated::breakpoints(&c);
+        c
     }
 
-    fn startup(&self) -> Option<&Startup> {
+    pub(crate) fn startup(&self) -> Option<&Startup> {
         match &self.read.record {
             Some(AnyRecord::Startup(s)) => Some(s),
             _ => None,
         }
     }
 
-    fn member(&self) -> Option<&Member> {
+    pub(crate) fn member(&self) -> Option<&Member> {
         match &self.read.record {
             Some(AnyRecord::Member(m)) => Some(m),
             _ => None,
@@ -197,6 +207,13 @@ struct FolderState {
     root: String,
     /// The read of each file of `listing.files`, in the same order.
     lives: Vec<Rc<Cached>>,
+    /// The folder's tree object as decoded, and where each of its entries starts
+    /// (one more offset: the end), when its entries are exactly `listing.files`
+    /// (files only, in order); empty otherwise. The next tree of the folder is
+    /// compared with it byte by byte, so that only the entries between the common
+    /// prefix and suffix are parsed.
+    raw: Vec<u8>,
+    offsets: Vec<usize>,
 }
 
 /// Running counts over the live files.
@@ -225,6 +242,8 @@ struct Totals {
     failed: usize,
     /// Start-ups per distinct key (incubator, sponsor, owner).
     distinct: HashMap<(Distinct, String), usize>,
+    /// Distinct keys per kind (incubator, sponsor, owner).
+    distinct_counts: [usize; 3],
 }
 
 impl Totals {
@@ -256,16 +275,25 @@ impl Totals {
             self.reference(r, sign);
         }
         for k in &c.keys {
+            let slot = k.0 as usize;
             let n = self.distinct.entry(k.clone()).or_default();
-            *n = if sign { *n + 1 } else { n.saturating_sub(1) };
-            if *n == 0 {
-                self.distinct.remove(k);
+            if sign {
+                *n += 1;
+                if *n == 1 {
+                    self.distinct_counts[slot] += 1;
+                }
+            } else {
+                *n = n.saturating_sub(1);
+                if *n == 0 {
+                    self.distinct.remove(k);
+                    self.distinct_counts[slot] = self.distinct_counts[slot].saturating_sub(1);
+                }
             }
         }
     }
 
     fn distinct(&self, kind: Distinct) -> usize {
-        self.distinct.keys().filter(|(k, _)| *k == kind).count()
+        self.distinct_counts[kind as usize]
     }
 
     fn record_id(&mut self, key: &(RecordKind, String), sign: bool) {
@@ -348,6 +376,9 @@ pub struct Replay<'r> {
     totals: Totals,
     vocabulary: Vocabulary,
     blobs_read: usize,
+    /// The dated counts of the last snapshot, kept up to date (interior mutability:
+    /// a snapshot is a read of the replay).
+    dated: RefCell<Dated>,
 }
 
 impl std::fmt::Debug for Replay<'_> {
@@ -380,6 +411,7 @@ impl<'r> Replay<'r> {
             folders: Vec::new(),
             totals: Totals::default(),
             blobs_read: 0,
+            dated: RefCell::new(Dated::default()),
         }
     }
 
@@ -436,9 +468,17 @@ impl<'r> Replay<'r> {
             let previous = same.map(|i| old.swap_remove(i));
             match previous {
                 Some(state) if state.folder.tree == folder.tree => next.push(state),
-                previous => {
+                Some(state) => {
                     step.relisted = true;
-                    next.push(self.relist(commit, folder, previous, step));
+                    let state = match self.relist_blobs(commit, &folder, state, step) {
+                        Ok(done) => done,
+                        Err(state) => self.relist(commit, folder, Some(state), step),
+                    };
+                    next.push(state);
+                }
+                None => {
+                    step.relisted = true;
+                    next.push(self.relist(commit, folder, None, step));
                 }
             }
         }
@@ -454,9 +494,128 @@ impl<'r> Replay<'r> {
         let counts = ProblemCounts::count(&folder.listing.diagnostics);
         add_counts(&mut self.totals.listing, &counts, false);
         for ((_, path, _), cached) in folder.listing.files.into_iter().zip(folder.lives) {
-            self.totals.apply(&cached, false);
+            self.account(&cached, false);
             step.removed.push(path);
         }
+    }
+
+    /// The common case of [`Replay::relist`]: a folder holding only files (no
+    /// sub-folder, link or submodule, so no listing diagnostic) before and after.
+    /// The new tree is compared with the previous one byte by byte: the entries of
+    /// the common prefix and suffix are unchanged, and only those between them are
+    /// parsed and merged by name. `Err(previous)` when the case does not apply (the
+    /// caller lists the folder in full).
+    fn relist_blobs(
+        &mut self,
+        commit: &CommitId,
+        folder: &Folder,
+        previous: FolderState,
+        step: &mut Step,
+    ) -> std::result::Result<FolderState, FolderState> {
+        if !previous.listing.diagnostics.is_empty()
+            || !previous.listing.skipped.is_empty()
+            || previous.offsets.len() != previous.listing.files.len() + 1
+        {
+            return Err(previous);
+        }
+        let Ok(tree) = self.repo.git.find_tree(folder.tree) else {
+            return Err(previous);
+        };
+        let new = tree.detach().data;
+        let old = &previous.raw;
+        let Some(span) = changed_span(old, &new, &previous.offsets) else {
+            return Err(previous);
+        };
+        let hash = self.repo.git.object_hash();
+        let Some(middle) = span.parse(&new, hash, &previous.listing.files, folder) else {
+            return Err(previous);
+        };
+        let FolderState {
+            listing,
+            lives,
+            offsets,
+            root,
+            ..
+        } = previous;
+        let mut files = listing.files;
+        let mut lives = lives;
+        let mut offsets = offsets;
+        // The old entries of the span, with their reads, replaced by the new ones.
+        let removed_files: Vec<_> = files.splice(span.first..span.end, Vec::new()).collect();
+        let removed_lives: Vec<_> = lives.splice(span.first..span.end, Vec::new()).collect();
+        let mut old_span = removed_files.into_iter().zip(removed_lives).peekable();
+        let mut new_files = Vec::with_capacity(middle.len());
+        let mut new_lives = Vec::with_capacity(middle.len());
+        let mut new_offsets = Vec::with_capacity(middle.len());
+        for (name, oid, offset) in middle {
+            while let Some(((_, p, _), _)) = old_span.peek()
+                && p.get(folder.path.len() + 1..)
+                    .is_some_and(|n| n < name.as_slice())
+            {
+                if let Some(((_, p, _), cached)) = old_span.next() {
+                    self.account(&cached, false);
+                    step.removed.push(p);
+                }
+            }
+            let same_name = old_span.peek().is_some_and(|((_, p, _), _)| {
+                p.get(folder.path.len() + 1..) == Some(name.as_slice())
+            });
+            new_offsets.push(offset);
+            if same_name && let Some(((k, p, o), cached)) = old_span.next() {
+                if o == oid {
+                    new_files.push((k, p, o));
+                    new_lives.push(cached);
+                    continue;
+                }
+                self.account(&cached, false);
+                step.removed.push(p);
+            }
+            let mut path = BString::from(folder.path);
+            path.push(b'/');
+            path.extend_from_slice(&name);
+            let read = tree::read_blob(
+                self.repo,
+                commit,
+                folder.kind,
+                path.as_ref(),
+                oid,
+                &self.options,
+            );
+            self.blobs_read += 1;
+            let c = Rc::new(Cached::new(read, commit.short(), self.blobs_read as u64));
+            self.account(&c, true);
+            step.added.push(path.clone());
+            new_files.push((folder.kind, path, oid));
+            new_lives.push(c);
+        }
+        for ((_, p, _), cached) in old_span {
+            self.account(&cached, false);
+            step.removed.push(p);
+        }
+        files.splice(span.first..span.first, new_files);
+        lives.splice(span.first..span.first, new_lives);
+        // Offsets: the prefix's as they were, the span's parsed, the suffix's shifted
+        // by the change of length.
+        let tail: Vec<usize> = offsets
+            .get(span.end..)
+            .unwrap_or_default()
+            .iter()
+            .map(|o| (o + new.len()).saturating_sub(old.len()))
+            .collect();
+        offsets.truncate(span.first);
+        offsets.extend(new_offsets);
+        offsets.extend(tail);
+        Ok(FolderState {
+            folder: folder.clone(),
+            listing: Listing {
+                files,
+                ..Listing::default()
+            },
+            root,
+            lives,
+            raw: new,
+            offsets,
+        })
     }
 
     /// Lists `folder` again and updates the totals from its `previous` state: files
@@ -492,7 +651,7 @@ impl<'r> Replay<'r> {
                 && p < path
             {
                 if let Some(((_, p, _), cached)) = old.next() {
-                    self.totals.apply(&cached, false);
+                    self.account(&cached, false);
                     step.removed.push(p);
                 }
             }
@@ -503,7 +662,7 @@ impl<'r> Replay<'r> {
                     match taken {
                         Some((_, cached)) if same => Some(cached),
                         Some((_, cached)) => {
-                            self.totals.apply(&cached, false);
+                            self.account(&cached, false);
                             step.removed.push(path.clone());
                             None
                         }
@@ -524,8 +683,8 @@ impl<'r> Replay<'r> {
                         &self.options,
                     );
                     self.blobs_read += 1;
-                    let c = Rc::new(Cached::new(read, commit.short()));
-                    self.totals.apply(&c, true);
+                    let c = Rc::new(Cached::new(read, commit.short(), self.blobs_read as u64));
+                    self.account(&c, true);
                     step.added.push(path.clone());
                     c
                 }
@@ -533,14 +692,28 @@ impl<'r> Replay<'r> {
             lives.push(cached);
         }
         for ((_, p, _), cached) in old {
-            self.totals.apply(&cached, false);
+            self.account(&cached, false);
             step.removed.push(p);
         }
+        let (raw, offsets) = raw_of(self.repo, &folder, &listing);
         FolderState {
             folder,
             listing,
             root: commit.short(),
             lives,
+            raw,
+            offsets,
+        }
+    }
+
+    /// Counts (`sign`) or uncounts a live file's read.
+    fn account(&mut self, cached: &Rc<Cached>, sign: bool) {
+        self.totals.apply(cached, sign);
+        let dated = self.dated.get_mut();
+        if sign {
+            dated.insert(cached);
+        } else {
+            dated.remove(cached);
         }
     }
 
@@ -612,13 +785,24 @@ impl<'r> Replay<'r> {
     #[must_use]
     pub fn snapshot(&self, at: chrono::NaiveDate, options: &SnapshotOptions) -> Snapshot {
         let lives = || self.folders.iter().flat_map(|f| f.lives.iter());
-        let mut s = Snapshot::dated(
-            self.vocabulary,
-            lives().filter_map(|c| c.startup()),
-            lives().filter_map(|c| c.member()),
-            at,
-            options,
-        );
+        let mut s = match self.dated.try_borrow_mut() {
+            Ok(mut dated) => {
+                let (startups, members) =
+                    dated.at(at, options.phase_rule, self.vocabulary, lives());
+                let mut s = Snapshot::dated(self.vocabulary, [], [], at, options);
+                s.startups = startups;
+                s.members = members;
+                s
+            }
+            // Only when called from inside a snapshot (never): count without the cache.
+            Err(_) => Snapshot::dated(
+                self.vocabulary,
+                lives().filter_map(|c| c.startup()),
+                lives().filter_map(|c| c.member()),
+                at,
+                options,
+            ),
+        };
         s.incubators = self.totals.distinct(Distinct::Incubator);
         s.sponsors = self.totals.distinct(Distinct::Sponsor);
         s.owners = self.totals.distinct(Distinct::Owner);
@@ -705,6 +889,141 @@ impl<'r> Replay<'r> {
                 .map(|((kind, path, _), c)| (path.as_bstr(), *kind, &c.read))
         })
     }
+}
+
+/// The entries of a folder's new tree that differ from its old one: old entries
+/// `first..end` (by index) are replaced by the new tree's bytes `start..stop`.
+#[derive(Debug, Clone, Copy)]
+struct Span {
+    first: usize,
+    end: usize,
+    start: usize,
+    stop: usize,
+}
+
+/// The span of entries of `new` not in the byte-wise common prefix or suffix of `old`
+/// and `new`, with `offsets` the entry starts of `old` (and its end). `None` when the
+/// trees are the same bytes (nothing to do is not this function's case).
+fn changed_span(old: &[u8], new: &[u8], offsets: &[usize]) -> Option<Span> {
+    let prefix = old.iter().zip(new).take_while(|(a, b)| a == b).count();
+    let room = old.len().min(new.len()) - prefix;
+    let suffix = old
+        .iter()
+        .rev()
+        .zip(new.iter().rev())
+        .take(room)
+        .take_while(|(a, b)| a == b)
+        .count();
+    let entries = offsets.len().checked_sub(1)?;
+    // The first old entry not wholly in the prefix, and the first wholly in the suffix.
+    let first = offsets
+        .get(1..)?
+        .partition_point(|end| *end <= prefix)
+        .min(entries);
+    let suffix_start = old.len() - suffix;
+    let end = offsets
+        .get(..entries)?
+        .partition_point(|start| *start < suffix_start)
+        .max(first);
+    let start = *offsets.get(first)?;
+    let stop = (*offsets.get(end)? + new.len()).checked_sub(old.len())?;
+    (start <= stop).then_some(Span {
+        first,
+        end,
+        start,
+        stop,
+    })
+}
+
+impl Span {
+    /// The new tree's entries of the span: (name, blob id, offset), checked to be
+    /// files in strictly increasing name order between the unchanged neighbours, and
+    /// to end exactly where the common suffix starts; `None` otherwise.
+    fn parse(
+        &self,
+        new: &[u8],
+        hash: gix::hash::Kind,
+        old_files: &[(RecordKind, BString, ObjectId)],
+        folder: &Folder,
+    ) -> Option<Vec<(Vec<u8>, ObjectId, usize)>> {
+        let name_at =
+            |i: usize| -> Option<&[u8]> { old_files.get(i)?.1.get(folder.path.len() + 1..) };
+        let bytes = new.get(self.start..self.stop)?;
+        let mut out: Vec<(Vec<u8>, ObjectId, usize)> = Vec::new();
+        let mut offset = self.start;
+        let mut rest = bytes;
+        while !rest.is_empty() {
+            let (e, used) = next_entry(rest, hash)?;
+            if !e.mode.is_blob() {
+                return None;
+            }
+            let name = e.filename.as_bytes().to_vec();
+            let ordered = match out.last() {
+                Some((last, _, _)) => last.as_slice() < name.as_slice(),
+                None => {
+                    self.first == 0 || name_at(self.first - 1).is_some_and(|p| p < name.as_slice())
+                }
+            };
+            if !ordered {
+                return None;
+            }
+            out.push((name, e.oid.to_owned(), offset));
+            offset += used;
+            rest = rest.get(used..)?;
+        }
+        let before_suffix = match (out.last(), name_at(self.end)) {
+            (Some((last, _, _)), Some(next)) => last.as_slice() < next,
+            _ => true,
+        };
+        before_suffix.then_some(out)
+    }
+}
+
+/// The first entry of tree bytes `rest` (`<mode> <name>\0<id>`) and its length.
+fn next_entry(
+    rest: &[u8],
+    hash: gix::hash::Kind,
+) -> Option<(gix::objs::tree::EntryRef<'_>, usize)> {
+    let nul = rest.iter().position(|b| *b == 0)?;
+    let used = nul + 1 + hash.len_in_bytes();
+    let entry = gix::objs::TreeRefIter::from_bytes(rest.get(..used)?, hash)
+        .next()?
+        .ok()?;
+    Some((entry, used))
+}
+
+/// A folder's tree bytes and entry offsets, when `listing` is exactly its entries
+/// (files only, no listing diagnostic); empty otherwise.
+fn raw_of(repo: &Repository, folder: &Folder, listing: &Listing) -> (Vec<u8>, Vec<usize>) {
+    if !listing.diagnostics.is_empty() || !listing.skipped.is_empty() {
+        return (Vec::new(), Vec::new());
+    }
+    let Ok(tree) = repo.git.find_tree(folder.tree) else {
+        return (Vec::new(), Vec::new());
+    };
+    let data = tree.detach().data;
+    let hash = repo.git.object_hash();
+    let mut offsets = Vec::with_capacity(listing.files.len() + 1);
+    let mut rest: &[u8] = &data;
+    let prefix = folder.path.len() + 1;
+    for (_, path, oid) in &listing.files {
+        offsets.push(data.len() - rest.len());
+        match next_entry(rest, hash) {
+            Some((e, used))
+                if e.mode.is_blob()
+                    && path.get(prefix..) == Some(e.filename.as_bytes())
+                    && e.oid == oid.as_ref() =>
+            {
+                rest = rest.get(used..).unwrap_or_default();
+            }
+            _ => return (Vec::new(), Vec::new()),
+        }
+    }
+    if !rest.is_empty() {
+        return (Vec::new(), Vec::new());
+    }
+    offsets.push(data.len());
+    (data, offsets)
 }
 
 /// `d` with its location's `<from>:` root replaced by `<to>:`.

@@ -7,9 +7,10 @@ use chrono::{DateTime, FixedOffset, NaiveDate, TimeZone, Utc};
 use crate::commit::{CommitId, CommitInfo, Revision};
 use crate::error::{Error, Result, causes};
 
-/// Bytes of decoded objects gitoxide keeps in memory between reads (trees of the
-/// collection folders are read again at every commit of a walk).
-const OBJECT_CACHE: usize = 64 * 1024 * 1024;
+/// Bytes of delta bases gitoxide keeps decoded: a collection folder's tree is stored
+/// as a delta against another version of it, so a walk reading the folder's tree at
+/// every commit decodes each base once instead of once per delta.
+const PACK_CACHE: usize = 96 * 1024 * 1024;
 
 /// A git repository, bare or not, read through its objects (loose or packed): no
 /// checkout, no `git` process, no network.
@@ -25,6 +26,8 @@ const OBJECT_CACHE: usize = 64 * 1024 * 1024;
 pub struct Repository {
     pub(crate) git: gix::Repository,
     path: PathBuf,
+    /// The commits where a shallow clone's history stops (read once at opening).
+    shallow: Vec<gix::ObjectId>,
 }
 
 impl std::fmt::Debug for Repository {
@@ -59,10 +62,20 @@ impl Repository {
             path: path.to_owned(),
             source: e.into(),
         })?;
-        git.object_cache_size_if_unset(OBJECT_CACHE);
+        // No object cache: a walk reads each tree and blob once (a changed folder has
+        // a new tree), so caching whole objects only costs copies.
+        git.object_cache_size(0);
+        git.objects.set_pack_cache(|| {
+            Box::new(gix::odb::pack::cache::lru::MemoryCappedHashmap::new(PACK_CACHE))
+        });
+        let shallow = match git.shallow_commits() {
+            Ok(Some(list)) => list.iter().copied().collect(),
+            _ => Vec::new(),
+        };
         Ok(Self {
             git,
             path: path.to_owned(),
+            shallow,
         })
     }
 
@@ -220,10 +233,7 @@ impl Repository {
     }
 
     fn is_shallow_boundary(&self, id: &CommitId) -> bool {
-        match self.git.shallow_commits() {
-            Ok(Some(list)) => list.contains(&id.0),
-            _ => false,
-        }
+        self.shallow.contains(&id.0)
     }
 
     /// The info of commit `id`.

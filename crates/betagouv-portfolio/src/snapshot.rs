@@ -94,6 +94,22 @@ impl StageCounts {
         *self.slot(stage) += 1;
     }
 
+    /// Counts one start-up fewer at `stage` (never below zero): for a caller that
+    /// keeps counts up to date as start-ups come and go.
+    ///
+    /// ```
+    /// use betagouv_portfolio::{snapshot::StageCounts, Stage};
+    /// let mut c = StageCounts::default();
+    /// c.add(Stage::Stopped);
+    /// c.remove(Stage::Stopped);
+    /// c.remove(Stage::Stopped);
+    /// assert_eq!(c, StageCounts::default());
+    /// ```
+    pub fn remove(&mut self, stage: Stage) {
+        let n = self.slot(stage);
+        *n = n.saturating_sub(1);
+    }
+
     fn slot(&mut self, stage: Stage) -> &mut usize {
         match stage {
             Stage::Incubating => &mut self.incubating,

@@ -11,7 +11,7 @@ use betagouv_portfolio::{Snapshot, SnapshotOptions};
 use proptest::prelude::*;
 
 /// Paths across the eras' layouts, plus places that are not collections.
-const PATHS: [&str; 16] = [
+const PATHS: [&str; 20] = [
     "_startups/a.md",
     "_startup/a.md",
     "_startup/b.md",
@@ -26,6 +26,10 @@ const PATHS: [&str; 16] = [
     "content/_incubators/dinum.md",
     "content/_organisations/dinum.md",
     "content/_startups/sub/c.md",
+    "content/_startups/c.md",
+    "content/_startups/d.md",
+    "content/_startups/e.md",
+    "content/_startups/zz.md",
     "content/README.md",
     "img/a.md",
 ];
@@ -111,7 +115,8 @@ proptest! {
 
     #[test]
     fn the_replay_equals_a_full_read_at_every_commit(
-        commits in prop::collection::vec(prop::collection::vec(op(), 1..4), 1..10)
+        commits in prop::collection::vec(prop::collection::vec(op(), 1..4), 1..10),
+        days in prop::collection::vec(0u64..2_000, 1..4),
     ) {
         if !betagouv_tests::require_tool("git", &[]) {
             return Ok(());
@@ -133,6 +138,17 @@ proptest! {
             let mut expected = Snapshot::compute(&full.portfolio, at, &o);
             expected.add_problems(&full.diagnostics);
             prop_assert_eq!(replay.snapshot(at, &o), expected, "at {}", commit.id);
+            // Other as-of dates, moving back and forth (the dated counts are kept up
+            // to date as the date moves forward, rebuilt when it moves back), and
+            // another phase rule.
+            let start: chrono::NaiveDate = "2015-06-01".parse().unwrap();
+            for (i, d) in days.iter().enumerate() {
+                let at = start + chrono::Days::new(*d);
+                let o = if i % 2 == 0 { o } else { o.with_phase_rule(betagouv_portfolio::PhaseRule::LastListed) };
+                let mut expected = Snapshot::compute(&full.portfolio, at, &o);
+                expected.add_problems(&full.diagnostics);
+                prop_assert_eq!(replay.snapshot(at, &o), expected, "at {} as of {}", commit.id, at);
+            }
             prop_assert_eq!(replay.summary(), full.summary());
             prop_assert_eq!(replay.import(), full);
         }
