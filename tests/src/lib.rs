@@ -120,6 +120,36 @@ pub fn history_repo() -> Option<&'static Path> {
         .as_deref()
 }
 
+/// Unpacks the tree of `commit` of the repository `repo` into the folder `into` (`git
+/// archive` piped through `tar -x`, by way of a `tree.tar` file in `into`, removed
+/// after), as a checkout of the commit would hold it. The caller has checked `git`
+/// and `tar` with [`require_tool`] (or has a [`history_repo`]).
+///
+/// # Panics
+///
+/// When `git archive` or `tar` fails.
+pub fn unpack_commit(repo: &Path, commit: &str, into: &Path) {
+    let tar = into.join("tree.tar");
+    let ok = std::process::Command::new("git")
+        .arg("--git-dir")
+        .arg(repo)
+        .args(["archive", "--format=tar", "-o"])
+        .arg(&tar)
+        .arg(commit)
+        .status()
+        .is_ok_and(|s| s.success());
+    assert!(ok, "git archive {commit}");
+    let ok = std::process::Command::new("tar")
+        .arg("-xf")
+        .arg(&tar)
+        .arg("-C")
+        .arg(into)
+        .status()
+        .is_ok_and(|s| s.success());
+    assert!(ok, "tar -xf {}", tar.display());
+    std::fs::remove_file(&tar).unwrap();
+}
+
 // The workspace README's Rust example is a doctest.
 #[cfg(doctest)]
 #[doc = include_str!("../../README.md")]

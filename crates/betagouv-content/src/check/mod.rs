@@ -371,18 +371,51 @@ fn ours(out: &mut Out<'_>, folder: &Folder<'_>) {
 /// [`Error::UnknownRule`](crate::Error::UnknownRule) when `options.skip` names a rule
 /// id that is not in [`rules::ALL`]; those of [`read_folder`].
 pub fn check_folder(root: impl AsRef<Path>, options: &CheckOptions) -> Result<CheckReport> {
-    if let Some(rule) = options.skip.iter().find(|r| !rules::is_known(r)) {
-        return Err(crate::Error::UnknownRule { rule: rule.clone() });
-    }
+    known_skips(options)?;
     let import = read_folder(root, &options.read)?;
-    let rules = options.rules.unwrap_or_else(|| rule_set_of(&import));
-    let diagnostics = check_import(&import, rules, &options.skip);
+    check_read(&import, options)
+}
+
+/// Checks an import already read (a folder read earlier, a commit of a git
+/// repository read from its objects): [`check_folder`] without the read, so
+/// `options.read` is not used. The rule set is `options.rules`, or the one of the
+/// import's era ([`rule_set_of`]).
+///
+/// ```
+/// use betagouv_content::check::{CheckOptions, check_folder, check_read, rule_set_of};
+/// use betagouv_content::read::{ReadOptions, read_folder};
+/// let dir = tempfile::tempdir()?;
+/// std::fs::create_dir_all(dir.path().join("content/_startups"))?;
+/// std::fs::write(dir.path().join("content/_startups/a.md"), "---\ntitle: A\n---\n")?;
+/// let import = read_folder(dir.path(), &ReadOptions::default())?;
+/// let report = check_read(&import, &CheckOptions::default())?;
+/// assert_eq!(report.rules, rule_set_of(&import));
+/// assert_eq!(report, check_folder(dir.path(), &CheckOptions::default())?);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+///
+/// # Errors
+///
+/// [`Error::UnknownRule`](crate::Error::UnknownRule) when `options.skip` names a rule
+/// id that is not in [`rules::ALL`].
+pub fn check_read(import: &Import, options: &CheckOptions) -> Result<CheckReport> {
+    known_skips(options)?;
+    let rules = options.rules.unwrap_or_else(|| rule_set_of(import));
+    let diagnostics = check_import(import, rules, &options.skip);
     let counts = ProblemCounts::count(&diagnostics);
     Ok(CheckReport {
         rules,
         diagnostics,
         counts,
     })
+}
+
+/// `Err` naming the first rule id of `options.skip` that is not in [`rules::ALL`].
+fn known_skips(options: &CheckOptions) -> Result<()> {
+    match options.skip.iter().find(|r| !rules::is_known(r)) {
+        Some(rule) => Err(crate::Error::UnknownRule { rule: rule.clone() }),
+        None => Ok(()),
+    }
 }
 
 #[cfg(test)]

@@ -2,7 +2,6 @@
 //! what reading the same tree checked out gives.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use betagouv_content::read::{Import, ReadOptions, read_folder};
 use betagouv_history::{Repository, Revision};
@@ -53,27 +52,7 @@ const POINTS: [(&str, &[(&str, usize)]); 7] = [
 /// The tree of `commit` unpacked with `git archive` into a new temporary folder.
 fn unpack(repo: &Path, commit: &str) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
-    let tar = dir.path().join("tree.tar");
-    let ok = Command::new("git")
-        .arg("--git-dir")
-        .arg(repo)
-        .args(["archive", "--format=tar", "-o"])
-        .arg(&tar)
-        .arg(commit)
-        .status()
-        .unwrap()
-        .success();
-    assert!(ok, "git archive {commit}");
-    let ok = Command::new("tar")
-        .arg("-xf")
-        .arg(&tar)
-        .arg("-C")
-        .arg(dir.path())
-        .status()
-        .unwrap()
-        .success();
-    assert!(ok, "tar -xf");
-    std::fs::remove_file(&tar).unwrap();
+    betagouv_tests::unpack_commit(repo, commit, dir.path());
     dir
 }
 

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use betagouv_content::IfExists;
-use betagouv_content::check::{CheckOptions, CheckReport, check_folder};
+use betagouv_content::check::{CheckOptions, CheckReport, check_folder, check_read};
 use betagouv_content::rules;
 use betagouv_content::upgrade::{Upgrade, UpgradeOptions, upgrade_import};
 use betagouv_portfolio::diagnostic::escape_controls;
@@ -15,6 +15,7 @@ use clap::{Args, Subcommand};
 
 use super::BoxError;
 use super::contract::{self, DiagnosticRow, Layout};
+use super::input::GitCommit;
 use crate::out::{errln, outln};
 
 /// Content subcommands.
@@ -30,19 +31,22 @@ pub(crate) enum ContentCommand {
 #[derive(Debug, Args)]
 pub(crate) struct CheckArgs {
     /// The content folder (repository root, `content/`, or one collection folder).
-    #[arg(required_unless_present = "list_rules")]
+    #[arg(required_unless_present_any = ["list_rules", "git"], conflicts_with = "git")]
     dir: Option<PathBuf>,
+    /// The commit to check instead of a folder.
+    #[command(flatten)]
+    git: super::input::GitArgs,
     /// Do not report this rule (repeatable), e.g. `--skip member-file-name`.
     #[arg(long, value_name = "RULE")]
     skip: Vec<String>,
-    /// Print `{"schema_version", "errors", "warnings", "diagnostics": [...]}` as JSON
-    /// (with --list-rules, `{"schema_version", "rules": [{"id", "drops_file",
-    /// "description"}]}`).
+    /// Print `{"schema_version", "errors", "warnings", "diagnostics": [...]}` as JSON,
+    /// plus `"source": {"commit", "committed_at"}` with --git (with --list-rules,
+    /// `{"schema_version", "rules": [{"id", "drops_file", "description"}]}`).
     #[arg(long)]
     json: bool,
     /// List every rule (id, whether it drops the file, description) instead of checking
     /// a folder.
-    #[arg(long, conflicts_with_all = ["dir", "skip"])]
+    #[arg(long, conflicts_with_all = ["dir", "skip", "git"])]
     list_rules: bool,
 }
 
@@ -186,31 +190,48 @@ fn check(args: &CheckArgs) -> Result<ExitCode, BoxError> {
     if args.list_rules {
         return list_rules(args.json);
     }
-    let Some(dir) = &args.dir else {
-        // clap requires DIR without --list-rules; kept as a usage error all the same.
-        errln!("error: content check needs a DIR (or --list-rules)");
-        return Ok(ExitCode::from(2));
-    };
     if !known_skips(&args.skip) {
         return Ok(ExitCode::from(2));
     }
-    let bar = super::progress::Bar::new("reading");
-    let options = CheckOptions::default()
-        .with_read(super::progress::read_options(&bar))
-        .with_skip(args.skip.iter().cloned());
-    let report = check_folder(dir, &options);
-    bar.finish();
-    let report = report?;
-    if args.json {
-        print_json(&report)?;
+    let options = CheckOptions::default().with_skip(args.skip.iter().cloned());
+    let (report, commit) = if let Some((repo, commit)) = args.git.open()? {
+        (check_commit(&repo, &commit, &options)?, Some(commit))
+    } else if let Some(dir) = &args.dir {
+        let bar = super::progress::Bar::new("reading");
+        let report = check_folder(dir, &options.with_read(super::progress::read_options(&bar)));
+        bar.finish();
+        (report?, None)
     } else {
-        print_text(&report)?;
+        // clap requires DIR without --list-rules or --git; kept as a usage error all
+        // the same.
+        errln!("error: content check needs a DIR or --git REPO (or --list-rules)");
+        return Ok(ExitCode::from(2));
+    };
+    if args.json {
+        print_json(&report, commit.as_ref())?;
+    } else {
+        print_text(&report, commit.as_ref())?;
     }
     Ok(if report.counts.errors > 0 {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// The check of `commit` of `repo`: its collections read from the repository's
+/// objects (with a progress bar on a terminal), checked with the rules of their era.
+///
+/// # Errors
+///
+/// The commit or its root tree cannot be read; an unknown `--skip` rule.
+fn check_commit(
+    repo: &betagouv_history::Repository,
+    commit: &GitCommit,
+    options: &CheckOptions,
+) -> Result<CheckReport, BoxError> {
+    let import = super::input::read_commit(repo, commit)?;
+    Ok(check_read(&import, options)?)
 }
 
 /// Whether every `--skip` names a known rule; when not, says which and lists the
@@ -235,8 +256,9 @@ fn known_skips(skip: &[String]) -> bool {
     false
 }
 
-/// `{"schema_version", "errors", "warnings", "diagnostics": [...]}` on standard output.
-fn print_json(report: &CheckReport) -> Result<(), BoxError> {
+/// `{"schema_version", "errors", "warnings", "diagnostics": [...]}` on standard output,
+/// and `"source"` when `commit` was checked.
+fn print_json(report: &CheckReport, commit: Option<&GitCommit>) -> Result<(), BoxError> {
     /// The JSON of `content check --json`, keys in this order.
     #[derive(serde::Serialize)]
     struct CheckJson<'a> {
@@ -244,20 +266,24 @@ fn print_json(report: &CheckReport) -> Result<(), BoxError> {
         errors: usize,
         warnings: usize,
         diagnostics: Vec<DiagnosticRow<'a>>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        source: Option<super::input::SourceJson>,
     }
     let out = CheckJson {
         schema_version: contract::CONTENT_CHECK,
         errors: report.counts.errors,
         warnings: report.counts.warnings,
         diagnostics: contract::diagnostic_rows(&report.diagnostics),
+        source: commit.map(GitCommit::json),
     };
     contract::print(&out, Layout::Pretty)
 }
 
-/// One line per diagnostic (with the file's line under it on a terminal), then the
-/// counts.
-fn print_text(report: &CheckReport) -> Result<(), BoxError> {
-    let snippets = std::io::stdout().is_terminal();
+/// One line per diagnostic (with the file's line under it when a folder was checked
+/// and standard output is a terminal), then the counts, and the commit checked.
+fn print_text(report: &CheckReport, commit: Option<&GitCommit>) -> Result<(), BoxError> {
+    // A commit's files are not on disk (`<short id>:<path>`): no snippet.
+    let snippets = commit.is_none() && std::io::stdout().is_terminal();
     let mut cache: HashMap<PathBuf, Vec<String>> = HashMap::new();
     for d in &report.diagnostics {
         outln!("{d}")?;
@@ -271,6 +297,9 @@ fn print_text(report: &CheckReport) -> Result<(), BoxError> {
         report.counts.warnings,
         report.rules
     )?;
+    if let Some(commit) = commit {
+        outln!("{}", commit.source_line())?;
+    }
     Ok(())
 }
 

@@ -57,11 +57,12 @@ pub(crate) enum LicenceArg {
 
 #[derive(Debug, Args)]
 pub(crate) struct ExportArgs {
-    /// The content folder to read (built-in 2016 dataset when absent).
+    /// The content folder or commit to read (built-in 2016 dataset when absent).
     #[command(flatten)]
     input: super::input::ContentArgs,
     /// Date of the date-dependent columns (current phase, active member); 2016-12-31 on
-    /// the built-in dataset, today in Europe/Paris otherwise.
+    /// the built-in dataset, the --known-at date or the commit's own date (in
+    /// Europe/Paris) with --git, today in Europe/Paris with --content.
     #[arg(long, value_name = "YYYY-MM-DD")]
     at: Option<NaiveDate>,
     /// Budget file (TOML): adds the budget_line table.
@@ -84,8 +85,9 @@ pub(crate) struct ExportArgs {
     /// UTC by default, so that the same inputs give the same output.
     #[arg(long, value_name = "RFC3339")]
     generated_at: Option<DateTime<Utc>>,
-    /// Commit of the content written in the metadata; a digest of the data by default.
-    #[arg(long, value_name = "REV")]
+    /// Commit of the content written in the metadata; the commit read with --git, a
+    /// digest of the data otherwise by default.
+    #[arg(long, value_name = "REV", conflicts_with = "git")]
     source_revision: Option<String>,
     /// Licence of the exported data; cc-by-nc-sa-4.0 for a content folder, etalab-2.0
     /// for the built-in dataset by default.
@@ -174,7 +176,7 @@ fn export_options(args: &ExportArgs, records: &Records, dataset: &Dataset<'_>) -
             "builtin:2016 (betagouv-portfolio built-in dataset)".to_owned(),
             Licence::default(),
         ),
-        Some(folder) => (folder.dir.display().to_string(), Licence::cc_by_nc_sa_4()),
+        Some(folder) => (folder.name(), Licence::cc_by_nc_sa_4()),
     };
     let mut options = ExportOptions::new(records.at_or_default(args.at), source);
     if let Some(g) = args.generated_at {
@@ -187,11 +189,11 @@ fn export_options(args: &ExportArgs, records: &Records, dataset: &Dataset<'_>) -
     };
     options.if_exists = IfExists::replace_when(args.force);
     options.import = records.folder.as_ref().map(|f| f.summary);
-    options.source_revision = Some(
-        args.source_revision
-            .clone()
-            .unwrap_or_else(|| betagouv_export::input_digest(dataset)),
-    );
+    options.source_revision = Some(match (&args.source_revision, records.commit()) {
+        (Some(rev), _) => rev.clone(),
+        (None, Some(commit)) => commit.info.id.to_string(),
+        (None, None) => betagouv_export::input_digest(dataset),
+    });
     options
 }
 

@@ -45,11 +45,12 @@ pub(crate) enum Every {
 
 #[derive(Debug, Args)]
 pub(crate) struct SnapshotArgs {
-    /// The content folder to read instead of the built-in 2016 dataset.
+    /// The content folder or commit to read instead of the built-in 2016 dataset.
     #[command(flatten)]
     input: super::input::ContentArgs,
     /// Date of the snapshot (YYYY-MM-DD); 2016-12-31 on the built-in dataset, today in
-    /// Europe/Paris with --content.
+    /// Europe/Paris with --content, the --known-at date or the commit's own date (in
+    /// Europe/Paris) with --git.
     #[arg(long, value_name = "YYYY-MM-DD")]
     at: Option<NaiveDate>,
     /// Print the JSON contract instead of a table.
@@ -104,28 +105,43 @@ pub(crate) fn run(command: PortfolioCommand) -> Result<ExitCode, BoxError> {
         Err(code) => return Ok(code),
     };
     let at = records.at_or_default(args.at);
-    snapshot(&records.portfolio, at, &args, records.diagnostics())
+    snapshot(&records, at, &args)
 }
 
-/// Prints the snapshot of `portfolio` at `at`, adding `diagnostics` to its problems.
-pub(crate) fn snapshot(
-    portfolio: &Portfolio,
+/// The JSON of `portfolio snapshot --json`: the snapshot's keys, then `source` when
+/// the records were read from a commit.
+#[derive(Debug, serde::Serialize)]
+struct SnapshotJson<'a> {
+    #[serde(flatten)]
+    snapshot: &'a Snapshot,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    source: Option<super::input::SourceJson>,
+}
+
+/// Prints the snapshot of the records at `at`, adding the import's diagnostics to its
+/// problems.
+fn snapshot(
+    records: &super::input::Records,
     at: NaiveDate,
     args: &SnapshotArgs,
-    diagnostics: &[betagouv_portfolio::Diagnostic],
 ) -> Result<ExitCode, BoxError> {
+    let portfolio = &records.portfolio;
     let options = SnapshotOptions::default().with_phase_rule(args.rule);
     let series = args.series(at)?;
     let mut snap = Snapshot::compute(portfolio, at, &options);
-    snap.add_problems(diagnostics);
+    snap.add_problems(records.diagnostics());
     if args.json {
+        let body = SnapshotJson {
+            snapshot: &snap,
+            source: records.commit().map(super::input::GitCommit::json),
+        };
         contract::print(
-            &Versioned::new(contract::PORTFOLIO_SNAPSHOT, &snap),
+            &Versioned::new(contract::PORTFOLIO_SNAPSHOT, &body),
             Layout::Pretty,
         )?;
         return Ok(ExitCode::SUCCESS);
     }
-    print_snapshot(&snap, portfolio)?;
+    print_snapshot(&snap, portfolio, records.commit())?;
     if let Some((from, to)) = series {
         let mut t = table(["month end", "active start-ups", "active members"]);
         for p in monthly_series(portfolio, from, to, &options) {
@@ -147,13 +163,20 @@ fn table<const N: usize>(header: [&str; N]) -> Table {
     t
 }
 
-/// The snapshot's tables and counts.
-fn print_snapshot(snap: &Snapshot, portfolio: &Portfolio) -> Result<(), BoxError> {
+/// The snapshot's tables and counts, under the commit read, if any.
+fn print_snapshot(
+    snap: &Snapshot,
+    portfolio: &Portfolio,
+    commit: Option<&super::input::GitCommit>,
+) -> Result<(), BoxError> {
     outln!(
         "Portfolio at {} ({} vocabulary)",
         snap.as_of,
         portfolio.vocabulary
     )?;
+    if let Some(commit) = commit {
+        outln!("{}", commit.source_line())?;
+    }
     let mut t = table(["start-ups by stage", "count"]);
     for s in Stage::ALL {
         t.add_row([s.to_string(), snap.startups.by_stage.get(s).to_string()]);

@@ -54,13 +54,15 @@ pub(crate) enum LangArg {
 
 #[derive(Debug, Args)]
 pub(crate) struct ReportArgs {
-    /// Year of the report (default: 2016, the built-in dataset's year, or the year of --at).
+    /// Year of the report (default: 2016, the built-in dataset's year, or the year of --at,
+    /// or of the commit's date with --git).
     #[arg(long)]
     year: Option<i32>,
-    /// The content folder to read the portfolio from (needs --at).
+    /// The content folder (needs --at) or commit to read the portfolio from.
     #[command(flatten)]
     input: super::input::ContentArgs,
-    /// Date of the figures (YYYY-MM-DD); default 31 December of the year.
+    /// Date of the figures (YYYY-MM-DD); default 31 December of the year, or with
+    /// --git and no --year the --known-at date or the commit's own date.
     #[arg(long, value_name = "YYYY-MM-DD")]
     at: Option<NaiveDate>,
     /// Budget file (TOML, betagouv-funding format); default: the built-in 2016 budget
@@ -102,16 +104,14 @@ fn report_output(args: &ReportArgs) -> Option<betagouv_output::Output> {
     })
 }
 
-/// The year of the report: `--year`, or the year of `--at`, or 2016.
+/// The year of the report: `--year`, or the year of `at` (`--at`, or a commit's
+/// date), or 2016.
 ///
-/// `--at` must fall in `--year`: the report's titles name the year, its figures are
-/// those at `--at` (`--year 2015 --at 2016-12-31` would title 2016 figures as 2015).
-fn report_year(args: &ReportArgs) -> Result<i32, BoxError> {
-    let year = args
-        .year
-        .or_else(|| args.at.map(|d| d.year()))
-        .unwrap_or(2016);
-    match args.at {
+/// `at` must fall in `--year`: the report's titles name the year, its figures are
+/// those at `at` (`--year 2015 --at 2016-12-31` would title 2016 figures as 2015).
+fn report_year(args: &ReportArgs, at: Option<NaiveDate>) -> Result<i32, BoxError> {
+    let year = args.year.or_else(|| at.map(|d| d.year())).unwrap_or(2016);
+    match at {
         Some(at) if at.year() != year => Err(format!(
             "--at {at} is not in --year {year}: the report would title figures of {} as {year}; give an --at in {year}, or leave one of them out",
             at.year()
@@ -131,7 +131,7 @@ pub(crate) fn run(args: ReportArgs) -> Result<ExitCode, BoxError> {
         LangArg::Fr => Lang::Fr,
         LangArg::En => Lang::En,
     };
-    let year = report_year(&args)?;
+    report_year(&args, args.at)?;
     if args.input.content.is_some() && args.at.is_none() {
         return Err(
             "--content needs --at YYYY-MM-DD: the date of the figures (no hidden today)".into(),
@@ -141,6 +141,13 @@ pub(crate) fn run(args: ReportArgs) -> Result<ExitCode, BoxError> {
         Ok(records) => records,
         Err(code) => return Ok(code),
     };
+    // A commit dates its figures itself: without --at or --year, the --known-at date
+    // or the commit's own date.
+    let at = match records.commit() {
+        Some(_) if args.at.is_none() && args.year.is_none() => Some(records.at_or_default(None)),
+        _ => args.at,
+    };
+    let year = report_year(&args, at)?;
     // The built-in budget, impact data and published figures go with the built-in
     // dataset's year only.
     let builtin_year = year == 2016 && records.folder.is_none();
@@ -156,7 +163,7 @@ pub(crate) fn run(args: ReportArgs) -> Result<ExitCode, BoxError> {
         None => None,
     };
     let source = match &records.folder {
-        Some(folder) => folder.dir.display().to_string(),
+        Some(folder) => folder.name(),
         None => match lang {
             Lang::Fr => "jeu de données 2016 intégré (betagouv-portfolio)",
             Lang::En => "built-in 2016 dataset (betagouv-portfolio)",
@@ -175,7 +182,7 @@ pub(crate) fn run(args: ReportArgs) -> Result<ExitCode, BoxError> {
         .with_diagnostics(records.diagnostics());
     let options = ReportOptions::default()
         .with_year(year)
-        .with_as_of(args.at)
+        .with_as_of(at)
         .with_lang(lang);
     let report = Report::compute(&inputs, &options)?;
     write(&report, &args, output.as_ref())
