@@ -18,7 +18,7 @@ pub type GitError = Box<dyn std::error::Error + Send + Sync + 'static>;
 pub enum Error {
     /// The path is not a git repository (bare or not) that can be opened.
     #[error(
-        "{}: not a git repository that can be opened ({source}); give the path of a repository: its work tree, its `.git` folder or a bare repository",
+        "{}: not a git repository that can be opened; give the path of a repository: its work tree, its `.git` folder or a bare repository",
         path.display()
     )]
     Open {
@@ -53,7 +53,7 @@ pub enum Error {
         shallow: bool,
     },
     /// An object needed to go on (a commit, a root tree) is missing or unreadable.
-    #[error("commit {commit}: {what} cannot be read ({source}); {MISSING_OBJECTS}")]
+    #[error("commit {commit}: {what} cannot be read; {MISSING_OBJECTS}")]
     Object {
         /// The commit being read.
         commit: String,
@@ -193,7 +193,10 @@ mod tests {
         let e = Error::object("d2eae7be", "the root tree", "not found".to_owned());
         assert_eq!(
             e.to_string(),
-            format!("commit d2eae7be: the root tree cannot be read (not found); {MISSING_OBJECTS}")
+            format!("commit d2eae7be: the root tree cannot be read; {MISSING_OBJECTS}")
         );
+        // The cause is the source (the binary prints the chain), never repeated.
+        let source = std::error::Error::source(&e).map(ToString::to_string);
+        assert_eq!(source.as_deref(), Some("not found"));
     }
 }
