@@ -20,6 +20,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let o = SnapshotOptions::default();
     let mut total = 0;
     for (i, commit) in chain.iter().enumerate() {
+        if i % 64 == 0 {
+            replay.prefetch(chain.get(i..(i + 64).min(chain.len())).unwrap_or_default());
+        }
         replay.advance(commit)?;
         let s = replay.snapshot(commit.committed_date(), &o);
         total += s.startups.total;

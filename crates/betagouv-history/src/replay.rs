@@ -379,6 +379,12 @@ pub struct Replay<'r> {
     /// The dated counts of the last snapshot, kept up to date (interior mutability:
     /// a snapshot is a read of the replay).
     dated: RefCell<Dated>,
+    /// Collection trees decoded ahead by [`Replay::prefetch`], by id.
+    prefetched: HashMap<ObjectId, Vec<u8>>,
+    /// Buffers of trees no longer needed, reused for the next decodes (a tree of a
+    /// large folder is about 150 kB: growing a new buffer for each costs more than
+    /// decoding it).
+    spare: Vec<Vec<u8>>,
 }
 
 impl std::fmt::Debug for Replay<'_> {
@@ -412,6 +418,8 @@ impl<'r> Replay<'r> {
             totals: Totals::default(),
             blobs_read: 0,
             dated: RefCell::new(Dated::default()),
+            prefetched: HashMap::new(),
+            spare: Vec::new(),
         }
     }
 
@@ -432,6 +440,58 @@ impl<'r> Replay<'r> {
     #[must_use]
     pub fn vocabulary(&self) -> Vocabulary {
         self.vocabulary
+    }
+
+    /// Tree `id` decoded into a spare buffer; `None` when it cannot be read or is not
+    /// a tree (the general listing reports why).
+    fn decode_tree(&mut self, id: ObjectId) -> Option<Vec<u8>> {
+        use gix::objs::Find as _;
+        let mut buf = self.spare.pop().unwrap_or_default();
+        let ok = matches!(
+            self.repo.git.objects.try_find(&id, &mut buf),
+            Ok(Some(d)) if d.kind == gix::objs::Kind::Tree
+        );
+        if ok {
+            Some(buf)
+        } else {
+            self.spare.push(buf);
+            None
+        }
+    }
+
+    /// Decodes ahead the collection folder trees of `upcoming`, the next commits the
+    /// replay will [`advance`](Replay::advance) to (oldest first), so that the
+    /// advances find them decoded. A speed-up only, never needed for a result: packs
+    /// store older versions of a tree as deltas against newer ones, and decoding the
+    /// newest first lets each delta start from the version decoded just before
+    /// (gitoxide's delta-base cache), instead of resolving the whole chain again at
+    /// every commit. Blocks of about 64 commits work well; trees not used by the
+    /// next advances are dropped at the next prefetch. Objects that cannot be read
+    /// are left for the advance to report.
+    pub fn prefetch(&mut self, upcoming: &[CommitInfo]) {
+        let unused: Vec<Vec<u8>> = self.prefetched.drain().map(|(_, v)| v).collect();
+        self.spare.extend(unused);
+        let mut seen_roots = std::collections::HashSet::new();
+        for commit in upcoming.iter().rev() {
+            let Ok(root) = tree::root_tree(self.repo, &commit.id) else {
+                continue;
+            };
+            if !seen_roots.insert(root) || Some(root) == self.root_tree {
+                continue;
+            }
+            let Ok((_, folders)) = tree::folders_of(self.repo, &commit.id, root) else {
+                continue;
+            };
+            for f in folders {
+                let current = self.folders.iter().any(|s| s.folder.tree == f.tree);
+                if current || self.prefetched.contains_key(&f.tree) {
+                    continue;
+                }
+                if let Some(data) = self.decode_tree(f.tree) {
+                    self.prefetched.insert(f.tree, data);
+                }
+            }
+        }
     }
 
     /// Moves to `commit` (usually the next of a first-parent chain, oldest first, but
@@ -472,7 +532,7 @@ impl<'r> Replay<'r> {
                     step.relisted = true;
                     let state = match self.relist_blobs(commit, &folder, state, step) {
                         Ok(done) => done,
-                        Err(state) => self.relist(commit, folder, Some(state), step),
+                        Err(state) => self.relist(commit, folder, Some(*state), step),
                     };
                     next.push(state);
                 }
@@ -511,30 +571,35 @@ impl<'r> Replay<'r> {
         folder: &Folder,
         previous: FolderState,
         step: &mut Step,
-    ) -> std::result::Result<FolderState, FolderState> {
+    ) -> std::result::Result<FolderState, Box<FolderState>> {
         if !previous.listing.diagnostics.is_empty()
             || !previous.listing.skipped.is_empty()
             || previous.offsets.len() != previous.listing.files.len() + 1
         {
-            return Err(previous);
+            return Err(Box::new(previous));
         }
-        let Ok(tree) = self.repo.git.find_tree(folder.tree) else {
-            return Err(previous);
+        let new = match self.prefetched.remove(&folder.tree) {
+            Some(data) => data,
+            None => match self.decode_tree(folder.tree) {
+                Some(data) => data,
+                None => return Err(Box::new(previous)),
+            },
         };
-        let new = tree.detach().data;
         let old = &previous.raw;
         let Some(span) = changed_span(old, &new, &previous.offsets) else {
-            return Err(previous);
+            return Err(Box::new(previous));
         };
         let hash = self.repo.git.object_hash();
         let Some(middle) = span.parse(&new, hash, &previous.listing.files, folder) else {
-            return Err(previous);
+            return Err(Box::new(previous));
         };
+        let old_len = old.len();
         let FolderState {
             listing,
             lives,
             offsets,
             root,
+            raw: old_raw,
             ..
         } = previous;
         let mut files = listing.files;
@@ -600,11 +665,12 @@ impl<'r> Replay<'r> {
             .get(span.end..)
             .unwrap_or_default()
             .iter()
-            .map(|o| (o + new.len()).saturating_sub(old.len()))
+            .map(|o| (o + new.len()).saturating_sub(old_len))
             .collect();
         offsets.truncate(span.first);
         offsets.extend(new_offsets);
         offsets.extend(tail);
+        self.spare.push(old_raw);
         Ok(FolderState {
             folder: folder.clone(),
             listing: Listing {
@@ -905,15 +971,9 @@ struct Span {
 /// and `new`, with `offsets` the entry starts of `old` (and its end). `None` when the
 /// trees are the same bytes (nothing to do is not this function's case).
 fn changed_span(old: &[u8], new: &[u8], offsets: &[usize]) -> Option<Span> {
-    let prefix = old.iter().zip(new).take_while(|(a, b)| a == b).count();
+    let prefix = common_prefix(old, new);
     let room = old.len().min(new.len()) - prefix;
-    let suffix = old
-        .iter()
-        .rev()
-        .zip(new.iter().rev())
-        .take(room)
-        .take_while(|(a, b)| a == b)
-        .count();
+    let suffix = common_suffix(old, new).min(room);
     let entries = offsets.len().checked_sub(1)?;
     // The first old entry not wholly in the prefix, and the first wholly in the suffix.
     let first = offsets
@@ -933,6 +993,45 @@ fn changed_span(old: &[u8], new: &[u8], offsets: &[usize]) -> Option<Span> {
         start,
         stop,
     })
+}
+
+/// The length of the longest common prefix of `a` and `b`: compared by blocks
+/// (a slice comparison is a `memcmp`), then byte by byte in the first block that
+/// differs.
+fn common_prefix(a: &[u8], b: &[u8]) -> usize {
+    const BLOCK: usize = 256;
+    let n = a.len().min(b.len());
+    let mut i = 0;
+    while i + BLOCK <= n && a.get(i..i + BLOCK) == b.get(i..i + BLOCK) {
+        i += BLOCK;
+    }
+    i + a
+        .get(i..n)
+        .unwrap_or_default()
+        .iter()
+        .zip(b.get(i..n).unwrap_or_default())
+        .take_while(|(x, y)| x == y)
+        .count()
+}
+
+/// The length of the longest common suffix of `a` and `b` (as [`common_prefix`]).
+fn common_suffix(a: &[u8], b: &[u8]) -> usize {
+    const BLOCK: usize = 256;
+    let n = a.len().min(b.len());
+    let (ea, eb) = (a.len(), b.len());
+    let mut i = 0;
+    while i + BLOCK <= n && a.get(ea - i - BLOCK..ea - i) == b.get(eb - i - BLOCK..eb - i) {
+        i += BLOCK;
+    }
+    i + a
+        .get(..ea - i)
+        .unwrap_or_default()
+        .iter()
+        .rev()
+        .zip(b.get(..eb - i).unwrap_or_default().iter().rev())
+        .take(n - i)
+        .take_while(|(x, y)| x == y)
+        .count()
 }
 
 impl Span {
@@ -1050,5 +1149,40 @@ fn reroot_path(p: &std::path::Path, from: &str, to: &str) -> PathBuf {
             PathBuf::from(s)
         }
         _ => p.to_path_buf(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn naive_prefix(a: &[u8], b: &[u8]) -> usize {
+        a.iter().zip(b).take_while(|(x, y)| x == y).count()
+    }
+
+    fn naive_suffix(a: &[u8], b: &[u8]) -> usize {
+        a.iter()
+            .rev()
+            .zip(b.iter().rev())
+            .take_while(|(x, y)| x == y)
+            .count()
+    }
+
+    proptest! {
+        #[test]
+        fn block_comparisons_equal_byte_by_byte_ones(
+            common in prop::collection::vec(0u8..3, 0..900),
+            a in prop::collection::vec(0u8..3, 0..600),
+            b in prop::collection::vec(0u8..3, 0..600),
+            tail in prop::collection::vec(0u8..3, 0..900),
+        ) {
+            let x: Vec<u8> = common.iter().chain(&a).chain(&tail).copied().collect();
+            let y: Vec<u8> = common.iter().chain(&b).chain(&tail).copied().collect();
+            prop_assert_eq!(common_prefix(&x, &y), naive_prefix(&x, &y));
+            prop_assert_eq!(common_suffix(&x, &y), naive_suffix(&x, &y));
+            prop_assert_eq!(common_prefix(&x, &x), x.len());
+            prop_assert_eq!(common_suffix(&x, &x), x.len());
+        }
     }
 }

@@ -66,7 +66,9 @@ impl Repository {
         // a new tree), so caching whole objects only costs copies.
         git.object_cache_size(0);
         git.objects.set_pack_cache(|| {
-            Box::new(gix::odb::pack::cache::lru::MemoryCappedHashmap::new(PACK_CACHE))
+            Box::new(gix::odb::pack::cache::lru::MemoryCappedHashmap::new(
+                PACK_CACHE,
+            ))
         });
         let shallow = match git.shallow_commits() {
             Ok(Some(list)) => list.iter().copied().collect(),

@@ -117,6 +117,7 @@ proptest! {
     fn the_replay_equals_a_full_read_at_every_commit(
         commits in prop::collection::vec(prop::collection::vec(op(), 1..4), 1..10),
         days in prop::collection::vec(0u64..2_000, 1..4),
+        lookahead in 0usize..5,
     ) {
         if !betagouv_tests::require_tool("git", &[]) {
             return Ok(());
@@ -131,7 +132,11 @@ proptest! {
         let options = ReadOptions::default();
         let mut replay = Replay::new(&repo, &options);
         let o = SnapshotOptions::default();
-        for commit in &chain {
+        for (i, commit) in chain.iter().enumerate() {
+            // Decoding ahead (any lookahead, none with 0) changes nothing but speed.
+            if lookahead > 0 && i % lookahead == 0 {
+                replay.prefetch(&chain[i..(i + lookahead).min(chain.len())]);
+            }
             replay.advance(commit).unwrap();
             let full = repo.read_commit(&commit.id, &options).unwrap();
             let at = commit.committed_date();
