@@ -60,6 +60,17 @@ pub(crate) struct ReportArgs {
     /// The content folder to read the portfolio from (needs --at).
     #[command(flatten)]
     input: super::input::ContentArgs,
+    /// Read the portfolio from this git repository's HEAD (bare or not; no checkout),
+    /// and check each published figure also against the figure as known at the
+    /// publication date, with the intervals of knowledge over which the repository gave
+    /// the published figure (a walk of HEAD's first-parent chain).
+    #[arg(long, value_name = "REPO", conflicts_with = "content")]
+    git: Option<PathBuf>,
+    /// When the figures were published (YYYY-MM-DD; default: the built-in 2016
+    /// report's, 2017-04-26): the figure "as known at" this date, the end of the day in
+    /// Europe/Paris. Needs --git.
+    #[arg(long, value_name = "YYYY-MM-DD", requires = "git")]
+    published_at: Option<NaiveDate>,
     /// Date of the figures (YYYY-MM-DD); default 31 December of the year.
     #[arg(long, value_name = "YYYY-MM-DD")]
     at: Option<NaiveDate>,
@@ -97,7 +108,7 @@ fn report_output(args: &ReportArgs) -> Option<betagouv_output::Output> {
             .if_exists(betagouv_output::IfExists::replace_when(args.force))
             .inputs(super::input::input_paths(
                 &args.input,
-                [&args.budget, &args.impact],
+                [&args.budget, &args.impact, &args.git],
             ))
     })
 }
@@ -137,13 +148,22 @@ pub(crate) fn run(args: ReportArgs) -> Result<ExitCode, BoxError> {
             "--content needs --at YYYY-MM-DD: the date of the figures (no hidden today)".into(),
         );
     }
-    let records = match args.input.records()? {
-        Ok(records) => records,
-        Err(code) => return Ok(code),
+    if args.git.is_some() && args.input.content.is_some() {
+        return Err("--git and --content name two sources: give one".into());
+    }
+    let (records, git) = match &args.git {
+        Some(path) => match super::claims_history::records(path, &args.input.policy)? {
+            Ok(g) => (g.records, Some((g.repo, g.head))),
+            Err(code) => return Ok(code),
+        },
+        None => match args.input.records()? {
+            Ok(records) => (records, None),
+            Err(code) => return Ok(code),
+        },
     };
     // The built-in budget, impact data and published figures go with the built-in
-    // dataset's year only.
-    let builtin_year = year == 2016 && records.folder.is_none();
+    // dataset's year only, or the same year read from a repository.
+    let builtin_year = year == 2016 && args.input.content.is_none();
     let budget = budget_section(&args, &records.portfolio, year, lang, builtin_year)?;
     let impact_file = impact_file(&args, lang, builtin_year)?;
     let impact = match &impact_file {
@@ -155,9 +175,15 @@ pub(crate) fn run(args: ReportArgs) -> Result<ExitCode, BoxError> {
         )?),
         None => None,
     };
-    let source = match &records.folder {
-        Some(folder) => folder.dir.display().to_string(),
-        None => match lang {
+    let source = match (&records.folder, &git) {
+        (Some(folder), Some((_, head))) => format!(
+            "{} @ {} ({})",
+            folder.dir.display(),
+            head.id.short(),
+            head.committed_at
+        ),
+        (Some(folder), None) => folder.dir.display().to_string(),
+        (None, _) => match lang {
             Lang::Fr => "jeu de données 2016 intégré (betagouv-portfolio)",
             Lang::En => "built-in 2016 dataset (betagouv-portfolio)",
         }
@@ -168,8 +194,20 @@ pub(crate) fn run(args: ReportArgs) -> Result<ExitCode, BoxError> {
     } else {
         &[]
     };
+    let history = match &git {
+        Some((repo, head)) => Some(super::claims_history::compute(
+            repo,
+            head,
+            published,
+            args.published_at.unwrap_or_else(builtin::published_at_2016),
+            report_as_of(args.at, year)?,
+            lang,
+        )?),
+        None => None,
+    };
     let inputs = Inputs::new(&records.portfolio, &source)
         .with_published(published)
+        .with_history(history.as_ref())
         .with_budget(budget.as_ref())
         .with_impact(impact.as_ref())
         .with_diagnostics(records.diagnostics());
@@ -179,6 +217,15 @@ pub(crate) fn run(args: ReportArgs) -> Result<ExitCode, BoxError> {
         .with_lang(lang);
     let report = Report::compute(&inputs, &options)?;
     write(&report, &args, output.as_ref())
+}
+
+/// The report's date: `--at`, or 31 December of the year.
+fn report_as_of(at: Option<NaiveDate>, year: i32) -> Result<NaiveDate, BoxError> {
+    match at {
+        Some(at) => Ok(at),
+        None => NaiveDate::from_ymd_opt(year, 12, 31)
+            .ok_or_else(|| format!("--year {year} has no 31 December").into()),
+    }
 }
 
 /// The budget section's data: `--budget`, or the built-in 2016 budget in the built-in
