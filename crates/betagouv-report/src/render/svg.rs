@@ -568,7 +568,7 @@ impl Plot {
                 continue;
             };
             let at = d.and_utc().fixed_offset();
-            if at < first && !(year == end.year() && !labelled) {
+            if at < first && (labelled || year != end.year()) {
                 continue;
             }
             labelled = true;
