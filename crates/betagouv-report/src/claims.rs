@@ -3,7 +3,9 @@
 //!
 //! Rules:
 //! - counts (`people`, `services`, `taken_over`, `in_handover`, `partners`) are
-//!   compared exactly;
+//!   compared exactly; `services` counts every start-up record, as the published
+//!   reports did (the 2016 report's 33 counted two records whose first phase starts in
+//!   2017), and its note gives how many had started at the date;
 //! - points and percents of a service are compared at the published precision
 //!   (the number of decimals written: "+2" is compared with the computed value rounded
 //!   half away from zero to an integer);
@@ -59,6 +61,7 @@ pub struct ClaimRow {
 pub(crate) struct Facts<'a> {
     pub(crate) members: usize,
     pub(crate) services: usize,
+    pub(crate) services_started: usize,
     pub(crate) taken_over: usize,
     pub(crate) in_handover: usize,
     pub(crate) partners: usize,
@@ -176,8 +179,14 @@ fn count_outcome(c: &PublishedClaim, f: &Facts<'_>, lang: Lang) -> Outcome {
             f.services,
             fr_en(
                 lang,
-                format!("{} fiches start-up commencées à la date", f.services),
-                format!("{} start-up records started at the date", f.services),
+                format!(
+                    "{} fiches start-up, toutes comptées comme le rapport publié les comptait ; {} commencées à la date",
+                    f.services, f.services_started
+                ),
+                format!(
+                    "{} start-up records, all counted as the published report counted them; {} started at the date",
+                    f.services, f.services_started
+                ),
             ),
         ),
         "partners" => (

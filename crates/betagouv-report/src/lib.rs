@@ -53,6 +53,7 @@ macro_rules! with_setters {
 pub mod budget;
 pub mod claims;
 mod error;
+pub mod history;
 pub mod impact;
 pub mod lang;
 pub mod model;
@@ -74,6 +75,9 @@ pub use rust_decimal;
 /// `render(.., Format::Json, ..)` and [`Report::schema_version`]. A change to the JSON
 /// (a key renamed, removed or changing meaning) bumps it.
 ///
+/// Version 2 added `history` (the published figures against the repository's
+/// history, [`history::ClaimsHistory`], `null` without one).
+///
 /// ```
 /// use betagouv_portfolio::builtin;
 /// use betagouv_report::{Format, Inputs, RenderOptions, Report, ReportOptions, SCHEMA_VERSION};
@@ -84,7 +88,7 @@ pub use rust_decimal;
 /// assert!(json.starts_with(&format!("{{\n  \"schema_version\": {SCHEMA_VERSION},")));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 // The crate README's examples are doctests too.
 #[cfg(doctest)]

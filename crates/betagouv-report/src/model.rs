@@ -16,6 +16,7 @@ use serde::{Deserialize, Serialize};
 use crate::budget::{self, BudgetData, BudgetOptions, BudgetSection};
 use crate::claims::{self, ClaimRow};
 use crate::error::{Error, Result};
+use crate::history::ClaimsHistory;
 use crate::impact::ImpactSection;
 use crate::lang::Lang;
 
@@ -252,6 +253,10 @@ pub struct Report {
     pub impact: Section<ImpactSection>,
     /// Check of the published figures.
     pub claims: Vec<ClaimRow>,
+    /// The published figures against the repository's history (`None` when the records
+    /// do not come from a repository).
+    #[serde(default)]
+    pub history: Option<ClaimsHistory>,
     /// Problems found in the records (validation plus the importer's).
     pub problems: ProblemCounts,
 }
@@ -275,6 +280,8 @@ pub struct Inputs<'a> {
     pub budget: Option<&'a BudgetData>,
     /// The impact section, computed by the caller from an impact file, when there is one.
     pub impact: Option<&'a ImpactSection>,
+    /// The published figures against the repository's history, computed by the caller.
+    pub history: Option<&'a ClaimsHistory>,
 }
 
 impl<'a> Inputs<'a> {
@@ -288,6 +295,7 @@ impl<'a> Inputs<'a> {
             published: &[],
             budget: None,
             impact: None,
+            history: None,
         }
     }
 }
@@ -297,6 +305,7 @@ with_setters!(Inputs<'a> {
     with_published(published: &'a [PublishedClaim]);
     with_budget(budget: Option<&'a BudgetData>);
     with_impact(impact: Option<&'a ImpactSection>);
+    with_history(history: Option<&'a ClaimsHistory>);
 });
 
 /// Options of [`Report::compute`]: [`ReportOptions::default`] (2016, French), then
@@ -446,7 +455,8 @@ impl Report {
 
         let facts = claims::Facts {
             members: snap.members.active,
-            services: services(&now),
+            services: snap.startups.total,
+            services_started: services(&now),
             taken_over: now.taken_over,
             in_handover: now.in_handover,
             partners,
@@ -474,6 +484,7 @@ impl Report {
             budget,
             impact,
             claims,
+            history: inputs.history.cloned(),
             problems: snap.problems,
         })
     }

@@ -150,6 +150,20 @@ pub struct PublishedClaim {
     pub startup: Option<&'static str>,
 }
 
+/// The date the 2016 annual report was published: 2017-04-26, when the pull request
+/// that added it to the site was merged (corrected on 27 April). It was written from
+/// the content repository as it stood on 20 April 2017; read as known at either date,
+/// as of 2016-12-31, the repository gives its 33 services, 8 taken over and 3 in
+/// hand-over.
+///
+/// ```
+/// assert_eq!(betagouv_portfolio::builtin::published_at_2016().to_string(), "2017-04-26");
+/// ```
+#[must_use]
+pub fn published_at_2016() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2017, 4, 26).unwrap_or_default()
+}
+
 /// Every figure of the 2016 annual report that the records can be checked against.
 #[must_use]
 pub fn published_2016() -> &'static [PublishedClaim] {

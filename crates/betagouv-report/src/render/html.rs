@@ -13,16 +13,18 @@ use betagouv_portfolio::Stage;
 use crate::budget::BudgetSection;
 use crate::claims::Verdict;
 use crate::error::{Error, Result};
+use crate::history::{ClaimHistory, ClaimsHistory};
 use crate::impact::ImpactSection;
 use crate::lang::{Labels, Lang};
 use crate::model::{Report, Section};
 use crate::num;
 
-use super::svg::{self, Bar, ErrorPoint, Series, TimelineBar, esc};
+use super::svg::{self, Bar, ErrorPoint, KnownSteps, Series, TimelineBar, esc};
 use super::{
     CountRow, EvaluationView, STAGES_SHOWN, Sections, computed, date, entry_rows, evaluation_views,
-    figure_rows, funnel_rows, incubator_header, incubator_rows, kpi_views, money_rows,
-    partner_share, span_rows, stage_rows, title, write_sections,
+    figure_rows, funnel_rows, history_rows, history_source, incubator_header, incubator_rows,
+    known_at, kpi_views, money_rows, partner_share, short, span_rows, stage_rows, title,
+    write_sections,
 };
 
 /// Kept here for callers of `render::html::kpi_value`; it lives in [`super`].
@@ -254,7 +256,11 @@ impl Sections for Html {
                 esc(&c.note)
             )?;
         }
-        o.push_str("</tbody></table></section>\n");
+        o.push_str("</tbody></table>");
+        if let Some(h) = &r.history {
+            history(o, r, h)?;
+        }
+        o.push_str("</section>\n");
         Ok(())
     }
 
@@ -289,6 +295,125 @@ impl Sections for Html {
             esc(&date(r.as_of, r.lang))
         )
     }
+}
+
+/// The published figures against the history: the table, then a chart of each figure
+/// that differs today, as known over time against the published value.
+fn history(o: &mut String, r: &Report, h: &ClaimsHistory) -> Written {
+    let lang = r.lang;
+    let l = lang.labels();
+    write!(
+        o,
+        "<h3 id=\"historique\">{}</h3><p>{}</p><p>{}</p>",
+        esc(l.history),
+        esc(l.history_intro),
+        esc(&history_source(h, lang))
+    )?;
+    table_open(
+        o,
+        l.history,
+        &[
+            l.claim,
+            l.published,
+            l.at_publication,
+            l.verdict,
+            l.equal_intervals,
+        ],
+    )?;
+    for row in history_rows(h, lang) {
+        let v = row.claim.verdict_at_publication;
+        write!(
+            o,
+            "<tr><th scope=\"row\">{}</th><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"v-{}\"><span aria-hidden=\"true\">{} </span>{}</td><td>{}</td></tr>",
+            esc(&row.claim.label),
+            esc(&row.claim.published),
+            esc(&row.at_publication),
+            v.key(),
+            verdict_icon(v),
+            esc(lang.verdict(v)),
+            esc(&row.intervals)
+        )?;
+    }
+    o.push_str("</tbody></table>");
+    let differing = h.claims.iter().filter(|c| {
+        !c.series.is_empty()
+            && r.claim(&c.claim)
+                .is_some_and(|today| today.verdict == Verdict::Differs)
+    });
+    for c in differing {
+        history_chart(o, h, c, lang)?;
+    }
+    Ok(())
+}
+
+/// One figure as known over time against its published value, beside its data table
+/// (the change points).
+fn history_chart(o: &mut String, h: &ClaimsHistory, c: &ClaimHistory, lang: Lang) -> Written {
+    let l = lang.labels();
+    let Ok(published) = c.published.trim_start_matches('+').parse::<f64>() else {
+        return Ok(());
+    };
+    let Some(end) = h.last.as_ref().map(|p| p.known_at) else {
+        return Ok(());
+    };
+    let points: Vec<_> = c
+        .series
+        .iter()
+        .map(|p| (p.known_at, p.value as f64))
+        .collect();
+    let published_text = format!("{} : {}", l.published, c.published);
+    let publication = h
+        .publication_commit
+        .as_ref()
+        .and(c.at_publication.as_ref())
+        .map(|p| (p.known_at, l.at_publication));
+    let steps = KnownSteps {
+        points: &points,
+        end,
+        published,
+        published_text: &published_text,
+        publication,
+    };
+    let (label, published) = (&c.label, &c.published);
+    let last = c.series.last().map_or(0, |p| p.value);
+    let changes = c.series.len().saturating_sub(1);
+    let as_of = date(h.as_of, lang);
+    let from = known_at(points.first().map_or(end, |p| p.0), lang);
+    let to = known_at(end, lang);
+    let desc = match lang {
+        Lang::Fr => format!(
+            "{label} au {as_of} selon l'état des fiches, de {from} à {to} : {changes} changements, {last} aujourd'hui, {published} publié ; le tableau donne chaque changement."
+        ),
+        Lang::En => format!(
+            "{label} as of {as_of} by the state of the records, from {from} to {to}: {changes} changes, {last} now, {published} published; the table gives every change."
+        ),
+    };
+    let svg = svg::known_steps(
+        &format!("c-history-{}", c.claim),
+        &format!("{} — {}", l.history_chart, c.label),
+        &desc,
+        &steps,
+    );
+    let mut table = String::new();
+    table_open(&mut table, &c.label, &[l.known_at, l.commit, l.value])?;
+    for p in &c.series {
+        write!(
+            table,
+            "<tr><th scope=\"row\">{}</th><td><code>{}</code></td><td class=\"n\">{}</td></tr>",
+            esc(&known_at(p.known_at, lang)),
+            esc(short(&p.commit)),
+            p.value
+        )?;
+    }
+    table.push_str("</tbody></table>");
+    titled_figure(
+        o,
+        &format!("{} — {}", l.history_chart, c.label),
+        &desc,
+        &svg,
+        &table,
+        true,
+    )
 }
 
 fn table_open(o: &mut String, caption: &str, header: &[&str]) -> Written {

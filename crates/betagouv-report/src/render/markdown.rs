@@ -5,14 +5,15 @@ use std::fmt::{Result as Written, Write};
 
 use crate::budget::BudgetSection;
 use crate::error::{Error, Result};
+use crate::history::ClaimsHistory;
 use crate::impact::ImpactSection;
 use crate::lang::{Labels, Lang};
 use crate::model::{Report, Section};
 
 use super::{
     EvaluationView, Sections, computed, date, entry_rows, evaluation_views, figure_rows,
-    funnel_rows, incubator_header, incubator_rows, kpi_views, money_rows, partner_share,
-    previous_header, span_rows, stage_rows, title, write_sections,
+    funnel_rows, history_rows, history_source, incubator_header, incubator_rows, kpi_views,
+    money_rows, partner_share, previous_header, span_rows, stage_rows, title, write_sections,
 };
 
 /// The Markdown renderer.
@@ -175,7 +176,11 @@ impl Sections for Markdown {
             o,
             &[l.claim, l.published, l.computed, l.verdict, l.note],
             &rows,
-        )
+        )?;
+        match &r.history {
+            Some(h) => history(o, h, lang),
+            None => Ok(()),
+        }
     }
 
     /// The method and the problem counts.
@@ -185,6 +190,38 @@ impl Sections for Markdown {
         writeln!(o, "{}\n", l.method_text)?;
         writeln!(o, "{} : {}.", l.problems, super::problems(r))
     }
+}
+
+/// The published figures against the history.
+fn history(o: &mut String, h: &ClaimsHistory, lang: Lang) -> Written {
+    let l = lang.labels();
+    writeln!(o, "\n### {}\n", l.history)?;
+    writeln!(o, "{}\n", l.history_intro)?;
+    writeln!(o, "{}\n", history_source(h, lang))?;
+    let rows: Vec<Vec<String>> = history_rows(h, lang)
+        .into_iter()
+        .map(|row| {
+            let c = row.claim;
+            vec![
+                c.label.clone(),
+                c.published.clone(),
+                row.at_publication,
+                format!("**{}**", lang.verdict(c.verdict_at_publication)),
+                row.intervals,
+            ]
+        })
+        .collect();
+    table(
+        o,
+        &[
+            l.claim,
+            l.published,
+            l.at_publication,
+            l.verdict,
+            l.equal_intervals,
+        ],
+        &rows,
+    )
 }
 
 fn by_stage(o: &mut String, r: &Report) -> Written {

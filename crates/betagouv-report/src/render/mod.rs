@@ -20,6 +20,7 @@ use betagouv_portfolio::Stage;
 use crate::budget::BudgetSection;
 use crate::claims::ClaimRow;
 use crate::error::{Error, Result};
+use crate::history::{ClaimHistory, ClaimsHistory};
 use crate::impact::{ArmRow, EvaluationRow, ImpactSection, KpiRow};
 use crate::lang::Lang;
 use crate::model::{KeyFigure, Quantity, Report};
@@ -680,6 +681,89 @@ pub(crate) fn kpi_views(i: &ImpactSection, lang: Lang) -> Vec<KpiView<'_>> {
             source: &k.source,
         })
         .collect()
+}
+
+/// One published figure against the history, as the renderers show it.
+pub(crate) struct HistoryRow<'a> {
+    /// The claim's history.
+    pub(crate) claim: &'a ClaimHistory,
+    /// The figure as known at publication, with its commit and instant, or "–".
+    pub(crate) at_publication: String,
+    /// The equal intervals, or "never".
+    pub(crate) intervals: String,
+}
+
+/// An instant of knowledge in the report's language, at its own offset, to the minute.
+pub(crate) fn known_at(t: chrono::DateTime<chrono::FixedOffset>, lang: Lang) -> String {
+    match lang {
+        Lang::Fr => t.format("%d/%m/%Y %H:%M").to_string(),
+        Lang::En => t.format("%Y-%m-%d %H:%M").to_string(),
+    }
+}
+
+/// A commit's first 12 hexadecimal digits (as in diagnostic locations).
+pub(crate) fn short(commit: &str) -> &str {
+    commit.get(..12).unwrap_or(commit)
+}
+
+/// The rows of the history section, in the published order.
+pub(crate) fn history_rows(h: &ClaimsHistory, lang: Lang) -> Vec<HistoryRow<'_>> {
+    let l = lang.labels();
+    h.claims
+        .iter()
+        .map(|c| HistoryRow {
+            claim: c,
+            at_publication: c.at_publication.as_ref().map_or_else(
+                || "–".to_owned(),
+                |p| {
+                    format!(
+                        "{} ({}, {})",
+                        p.value,
+                        short(&p.commit),
+                        known_at(p.known_at, lang)
+                    )
+                },
+            ),
+            intervals: if c.equal.is_empty() {
+                l.never_equal.to_owned()
+            } else {
+                c.equal
+                    .iter()
+                    .map(|i| {
+                        format!(
+                            "{} → {} ({}…{})",
+                            known_at(i.from, lang),
+                            i.to.map_or_else(|| l.until_now.to_owned(), |t| known_at(t, lang)),
+                            short(&i.first_commit),
+                            short(&i.last_commit)
+                        )
+                    })
+                    .collect::<Vec<_>>()
+                    .join(match lang {
+                        Lang::Fr => " ; ",
+                        Lang::En => "; ",
+                    })
+            },
+        })
+        .collect()
+}
+
+/// What the history section says it read: the repository, the commits walked, the
+/// publication date and the date described.
+pub(crate) fn history_source(h: &ClaimsHistory, lang: Lang) -> String {
+    let last = h.last.as_ref().map_or_else(String::new, |p| {
+        format!(" ({}, {})", short(&p.commit), known_at(p.known_at, lang))
+    });
+    let (repository, commits) = (&h.repository, h.commits);
+    let (as_of, published_at) = (date(h.as_of, lang), date(h.published_at, lang));
+    match lang {
+        Lang::Fr => format!(
+            "{repository} : {commits} commits jusqu'au dernier{last} ; chiffres au {as_of}, publiés le {published_at}."
+        ),
+        Lang::En => format!(
+            "{repository}: {commits} commits up to the last{last}; figures as of {as_of}, published on {published_at}."
+        ),
+    }
 }
 
 /// A computed value for people, `–` when there is none.

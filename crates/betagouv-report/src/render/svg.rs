@@ -433,6 +433,191 @@ pub fn error_bars(id: &str, title: &str, desc: &str, points: &[ErrorPoint], unit
     out
 }
 
+/// A figure as known over time: one step line (each value holds until the next
+/// change), the published value as a dashed line labelled with its text, and a dotted
+/// vertical line at the publication (when given). Times are plotted by their instant;
+/// the axis is labelled by year.
+#[derive(Debug, Clone, PartialEq)]
+pub struct KnownSteps<'a> {
+    /// The change points, oldest first: instant and value.
+    pub points: &'a [(chrono::DateTime<chrono::FixedOffset>, f64)],
+    /// Where the last value's step ends (the last commit walked).
+    pub end: chrono::DateTime<chrono::FixedOffset>,
+    /// The published value.
+    pub published: f64,
+    /// Its label, written at the dashed line's end.
+    pub published_text: &'a str,
+    /// The publication instant, and its label.
+    pub publication: Option<(chrono::DateTime<chrono::FixedOffset>, &'a str)>,
+}
+
+/// The chart of a figure as known over time ([`KnownSteps`]).
+#[must_use]
+pub fn known_steps(id: &str, title: &str, desc: &str, k: &KnownSteps<'_>) -> String {
+    let mut out = String::new();
+    let Some(first) = k.points.first().map(|p| p.0) else {
+        open(&mut out, id, title, desc, CHART_W, 244.0);
+        out.push_str("</svg>");
+        return out;
+    };
+    let max = k
+        .points
+        .iter()
+        .map(|p| p.1)
+        .fold(k.published, f64::max)
+        .max(1.0);
+    let step = nice_step(max / 4.0);
+    let plot = Plot {
+        left: 60.0,
+        right: CHART_W - 150.0,
+        top: 24.0,
+        height: 180.0,
+        t0: first.timestamp() as f64,
+        span: (k.end.timestamp() as f64 - first.timestamp() as f64).max(1.0),
+        top_value: (max / step).ceil() * step,
+    };
+    open(
+        &mut out,
+        id,
+        title,
+        desc,
+        CHART_W,
+        plot.top + plot.height + 40.0,
+    );
+    plot.axes(&mut out, step, first, k.end);
+    // The published value, and the publication.
+    let yp = plot.y(k.published);
+    let _ = write!(
+        out,
+        "<line x1=\"{}\" y1=\"{yp}\" x2=\"{}\" y2=\"{yp}\" stroke=\"{RED_MARIANNE}\" stroke-width=\"2\" stroke-dasharray=\"6 4\"/><text x=\"{}\" y=\"{}\" fill=\"{TEXT}\" font-weight=\"bold\">{}</text>",
+        c(plot.left),
+        c(plot.right),
+        c(plot.right + 6.0),
+        c(plot.y(k.published) + 4.0),
+        esc(k.published_text),
+        yp = c(yp)
+    );
+    if let Some((at, label)) = k.publication {
+        let x = c(plot.x(at));
+        let _ = write!(
+            out,
+            "<line x1=\"{x}\" y1=\"{}\" x2=\"{x}\" y2=\"{}\" stroke=\"{TEXT_MUTED}\" stroke-width=\"1.5\" stroke-dasharray=\"2 3\"/><text x=\"{x}\" y=\"{}\" text-anchor=\"middle\" fill=\"{TEXT}\" font-size=\"11\">{}</text>",
+            c(plot.top - 4.0),
+            c(plot.top + plot.height),
+            c(plot.top - 8.0),
+            esc(label)
+        );
+    }
+    plot.steps(&mut out, k, yp);
+    out.push_str("</svg>");
+    out
+}
+
+/// The plotting area of [`known_steps`]: instants along x, values along y from zero.
+struct Plot {
+    left: f64,
+    right: f64,
+    top: f64,
+    height: f64,
+    /// The first instant (seconds) and the span to the last.
+    t0: f64,
+    span: f64,
+    /// The value at the top of the axis.
+    top_value: f64,
+}
+
+impl Plot {
+    fn x(&self, t: chrono::DateTime<chrono::FixedOffset>) -> f64 {
+        self.left
+            + ((t.timestamp() as f64 - self.t0) / self.span).clamp(0.0, 1.0)
+                * (self.right - self.left)
+    }
+
+    fn y(&self, v: f64) -> f64 {
+        self.top + self.height - v / self.top_value * self.height
+    }
+
+    /// Value ticks with grid lines every `step`, and the years below.
+    fn axes(
+        &self,
+        out: &mut String,
+        step: f64,
+        first: chrono::DateTime<chrono::FixedOffset>,
+        end: chrono::DateTime<chrono::FixedOffset>,
+    ) {
+        let mut t = 0.0;
+        while t <= self.top_value + step / 2.0 {
+            let _ = write!(
+                out,
+                "<line x1=\"{}\" y1=\"{y}\" x2=\"{}\" y2=\"{y}\" stroke=\"#929292\" stroke-width=\"0.5\"/><text x=\"{}\" y=\"{}\" text-anchor=\"end\" fill=\"{TEXT}\" font-size=\"11\">{}</text>",
+                c(self.left),
+                c(self.right),
+                c(self.left - 6.0),
+                c(self.y(t) + 4.0),
+                c(t),
+                y = c(self.y(t))
+            );
+            t += step;
+        }
+        // A year at its 1 January, when that falls on the axis; else the first year
+        // at the axis' start.
+        let mut labelled = false;
+        for year in first.year()..=end.year() {
+            let Some(d) = NaiveDate::from_ymd_opt(year, 1, 1).and_then(|d| d.and_hms_opt(0, 0, 0))
+            else {
+                continue;
+            };
+            let at = d.and_utc().fixed_offset();
+            if at < first && (labelled || year != end.year()) {
+                continue;
+            }
+            labelled = true;
+            let _ = write!(
+                out,
+                "<text x=\"{}\" y=\"{}\" text-anchor=\"middle\" fill=\"{TEXT}\" font-size=\"11\">{year}</text>",
+                c(self.x(at).max(self.left)),
+                c(self.top + self.height + 16.0)
+            );
+        }
+    }
+
+    /// The figure as known: a step line to `k.end`, its last value written at the
+    /// right (moved down when it would overlap the published value's label at `yp`).
+    fn steps(&self, out: &mut String, k: &KnownSteps<'_>, yp: f64) {
+        let mut d = String::new();
+        for (i, (at, v)) in k.points.iter().enumerate() {
+            let next = k.points.get(i + 1).map_or(k.end, |p| p.0);
+            let _ = write!(
+                d,
+                "{}{},{} L{},{} ",
+                if i == 0 { "M" } else { "L" },
+                c(self.x(*at)),
+                c(self.y(*v)),
+                c(self.x(next)),
+                c(self.y(*v))
+            );
+        }
+        let _ = write!(
+            out,
+            "<path d=\"{}\" fill=\"none\" stroke=\"{BLUE_FRANCE}\" stroke-width=\"2.5\"/>",
+            d.trim_end()
+        );
+        if let Some((_, v)) = k.points.last() {
+            let y = self.y(*v);
+            let shift = if (y - yp).abs() < 14.0 { 14.0 } else { 0.0 };
+            let _ = write!(
+                out,
+                "<circle cx=\"{}\" cy=\"{}\" r=\"4\" fill=\"{BLUE_FRANCE}\"/><text x=\"{}\" y=\"{}\" fill=\"{TEXT}\" font-weight=\"bold\">{}</text>",
+                c(self.x(k.end)),
+                c(y),
+                c(self.right + 6.0),
+                c(y + 4.0 + shift),
+                v
+            );
+        }
+    }
+}
+
 /// A round step (1, 2 or 5 times a power of ten) at least `raw`.
 fn nice_step(raw: f64) -> f64 {
     if raw <= 0.0 || !raw.is_finite() {
@@ -486,5 +671,13 @@ mod tests {
         let d = NaiveDate::from_ymd_opt(2016, 12, 31).unwrap_or_default();
         assert!(timeline("c", "t", "d", &[], &[], d).ends_with("</svg>"));
         assert!(error_bars("e", "t", "d", &[], " %").ends_with("</svg>"));
+        let k = KnownSteps {
+            points: &[],
+            end: chrono::DateTime::default(),
+            published: 3.0,
+            published_text: "3",
+            publication: None,
+        };
+        assert!(known_steps("k", "t", "d", &k).ends_with("</svg>"));
     }
 }

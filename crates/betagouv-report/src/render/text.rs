@@ -7,14 +7,15 @@ use super::ColorMode;
 use crate::budget::{AmountRow, BudgetSection};
 use crate::claims::Verdict;
 use crate::error::{Error, Result};
+use crate::history::ClaimsHistory;
 use crate::impact::ImpactSection;
 use crate::lang::{Labels, Lang};
 use crate::model::{Report, Section};
 
 use super::{
     EvaluationView, Sections, computed, date, entry_rows, evaluation_views, figure_rows,
-    funnel_rows, kpi_views, money_rows, partner_share, phase_rows, previous_header, stage_rows,
-    title, write_sections,
+    funnel_rows, history_rows, history_source, kpi_views, money_rows, partner_share, phase_rows,
+    previous_header, stage_rows, title, write_sections,
 };
 
 /// The text renderer; `color` adds ANSI colours.
@@ -33,6 +34,39 @@ impl Style {
     fn heading(&self, s: &str) -> String {
         self.paint("1;34", s)
     }
+    /// The published figures against the history: what was known at publication and
+    /// the equal intervals.
+    fn history(&self, o: &mut String, h: &ClaimsHistory, lang: Lang) -> Written {
+        let l = lang.labels();
+        writeln!(o, "{}", self.heading(l.history))?;
+        writeln!(o, "{}", esc(&history_source(h, lang)))?;
+        let rows: Vec<Vec<String>> = history_rows(h, lang)
+            .into_iter()
+            .map(|row| {
+                let c = row.claim;
+                vec![
+                    esc(&c.label),
+                    esc(&c.published),
+                    esc(&row.at_publication),
+                    self.verdict(
+                        c.verdict_at_publication,
+                        lang.verdict(c.verdict_at_publication),
+                    ),
+                ]
+            })
+            .collect();
+        table(
+            o,
+            &[l.claim, l.published, l.at_publication, l.verdict],
+            &rows,
+        )?;
+        writeln!(o, "  {}:", l.equal_intervals)?;
+        for row in history_rows(h, lang) {
+            writeln!(o, "  · {}: {}", esc(&row.claim.claim), esc(&row.intervals))?;
+        }
+        writeln!(o)
+    }
+
     fn verdict(&self, v: Verdict, label: &str) -> String {
         let code = match v {
             Verdict::Matches => "32",
@@ -222,7 +256,11 @@ impl Sections for Style {
         for c in &r.claims {
             writeln!(o, "  · {}: {}", esc(&c.claim), esc(&c.note))?;
         }
-        writeln!(o)
+        writeln!(o)?;
+        if let Some(h) = &r.history {
+            self.history(o, h, lang)?;
+        }
+        Ok(())
     }
 
     /// The problem counts (the method is in the HTML and Markdown reports).

@@ -8,7 +8,7 @@ use std::process::Command;
 use betagouv_report::{Format, Lang, RenderOptions, render};
 use betagouv_tests::require_tool;
 
-use crate::common::report_2016;
+use crate::common::report_2016_with_history;
 
 const FLAGS: &[&str] = &[
     "--headless",
@@ -88,7 +88,8 @@ fn html_report_renders_to_png_and_pdf() {
     }
     let dir = tempfile::tempdir().expect("temp dir");
     let html_path = dir.path().join("report.html");
-    let report = report_2016(Lang::Fr);
+    // With the history section, so that its charts pass the same checks.
+    let report = report_2016_with_history(Lang::Fr);
     let html = render(&report, Format::Html, RenderOptions::default()).expect("renders");
     std::fs::write(&html_path, html).expect("writes html");
 
@@ -151,6 +152,8 @@ fn html_report_renders_to_png_and_pdf() {
         "55,27 %",
         "Chiffres clés",
         "Vérification des chiffres publiés",
+        "Les chiffres publiés dans l'historique du dépôt",
+        "connu à la publication",
         "différent",
         "cohérent",
         "conforme",

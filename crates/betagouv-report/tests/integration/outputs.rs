@@ -140,3 +140,96 @@ fn the_report_reads_back_from_its_json() {
     let back: betagouv_report::budget::BudgetData = serde_json::from_str(&json).expect("reads");
     assert_eq!(back, d.budget);
 }
+
+fn with_history(format: Format, lang: Lang) -> String {
+    render(
+        &crate::common::report_2016_with_history(lang),
+        format,
+        RenderOptions::default(),
+    )
+    .expect("renders")
+}
+
+#[test]
+fn history_text_snapshot() {
+    let text = with_history(Format::Text, Lang::Fr);
+    let part = &text[text
+        .find("Les chiffres publiés dans")
+        .expect("history section")..];
+    insta::assert_snapshot!("history_text_fr", part);
+}
+
+#[test]
+fn history_markdown_snapshots() {
+    for (lang, name) in [
+        (Lang::Fr, "history_markdown_fr"),
+        (Lang::En, "history_markdown_en"),
+    ] {
+        let md = with_history(Format::Markdown, lang);
+        let heading = format!("\n### {}", lang.labels().history);
+        let part = &md[md.find(&heading).expect("history heading")..];
+        let part = &part[..part.find("\n## ").unwrap_or(part.len())];
+        insta::assert_snapshot!(name, part);
+    }
+}
+
+#[test]
+fn history_charts_for_the_claims_that_differ_today() {
+    let html = with_history(Format::Html, Lang::Fr);
+    // Today (built-in data): people 27, services 27, taken over 1, in hand-over 1
+    // all differ from the published figures, so each gets its chart.
+    for key in ["people", "services", "taken_over", "in_handover"] {
+        assert!(html.contains(&format!("id=\"c-history-{key}\"")), "{key}");
+    }
+    let svgs = html.matches("<svg ").count();
+    assert_eq!(html.matches("role=\"img\"").count(), svgs);
+    assert_eq!(html.matches("<desc id=").count(), svgs);
+    assert_eq!(html.matches("<figure>").count(), svgs);
+    assert!(!html.contains("<script") && !html.contains("href=\"http"));
+    // The second verdict beside the first, and the intervals in the table.
+    assert!(html.contains("connu à la publication"));
+    assert!(html.contains("20/04/2017 13:00 → 15/05/2017 11:24"));
+    assert!(html.contains("20/08/2026 11:22 → dernier commit lu"));
+    // Without a history, nothing of it.
+    let plain = out(Format::Html, Lang::Fr);
+    assert!(!plain.contains("c-history-") && !plain.contains("historique"));
+}
+
+#[test]
+fn history_svg_snapshot() {
+    let html = with_history(Format::Html, Lang::En);
+    let id = "c-history-services";
+    let start = html
+        .find(&format!(
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" id=\"{id}\""
+        ))
+        .expect("chart");
+    let end = start + html[start..].find("</svg>").expect("closed") + "</svg>".len();
+    let svg = html[start..end].replace("><", ">\n<");
+    // DSFR colours only: blue France line, red Marianne published value.
+    assert!(svg.contains("stroke=\"#000091\"") && svg.contains("stroke=\"#E1000F\""));
+    insta::assert_snapshot!("svg_c-history-services", svg);
+}
+
+#[test]
+fn history_json_reads_back() {
+    let r = crate::common::report_2016_with_history(Lang::En);
+    let json = betagouv_report::render::json(&r).expect("json");
+    let v: serde_json::Value = serde_json::from_str(&json).expect("valid");
+    assert_eq!(v["schema_version"], 2);
+    let h = &v["history"];
+    assert_eq!(h["published_at"], "2017-04-26");
+    assert_eq!(h["claims"][1]["claim"], "services");
+    assert_eq!(h["claims"][1]["verdict_at_publication"], "matches");
+    assert_eq!(h["claims"][1]["at_publication"]["value"], 33);
+    assert_eq!(h["claims"][1]["equal"].as_array().map(Vec::len), Some(2));
+    assert!(h["claims"][1]["equal"][1]["to"].is_null());
+    assert_eq!(h["claims"][2]["verdict_at_publication"], "differs");
+    assert_eq!(h["claims"][2]["equal"].as_array().map(Vec::len), Some(0));
+    let back: betagouv_report::Report = serde_json::from_str(&json).expect("reads back");
+    assert_eq!(back, r);
+    // Without a repository, `history` is null.
+    let plain = betagouv_report::render::json(&crate::common::report_2016(Lang::En)).expect("json");
+    let v: serde_json::Value = serde_json::from_str(&plain).expect("valid");
+    assert!(v["history"].is_null());
+}

@@ -5,6 +5,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 pub(crate) mod budget;
+pub(crate) mod claims_history;
 pub(crate) mod completions;
 pub(crate) mod content;
 pub(crate) mod contract;

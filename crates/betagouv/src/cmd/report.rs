@@ -61,6 +61,12 @@ pub(crate) struct ReportArgs {
     /// The content folder (needs --at) or commit to read the portfolio from.
     #[command(flatten)]
     input: super::input::ContentArgs,
+    /// When the figures were published (YYYY-MM-DD; default: the built-in 2016
+    /// report's, 2017-04-26). With --git, each published figure is also checked as
+    /// known at the end of this day (Europe/Paris), with the intervals of knowledge
+    /// over which the repository gave it (a walk of the commit's first-parent chain).
+    #[arg(long, value_name = "YYYY-MM-DD", requires = "git")]
+    published_at: Option<NaiveDate>,
     /// Date of the figures (YYYY-MM-DD); default 31 December of the year, or with
     /// --git and no --year the --known-at date or the commit's own date.
     #[arg(long, value_name = "YYYY-MM-DD")]
@@ -149,8 +155,8 @@ pub(crate) fn run(args: ReportArgs) -> Result<ExitCode, BoxError> {
     };
     let year = report_year(&args, at)?;
     // The built-in budget, impact data and published figures go with the built-in
-    // dataset's year only.
-    let builtin_year = year == 2016 && records.folder.is_none();
+    // dataset's year only, or the same year read from a repository.
+    let builtin_year = year == 2016 && args.input.content.is_none();
     let budget = budget_section(&args, &records.portfolio, year, lang, builtin_year)?;
     let impact_file = impact_file(&args, lang, builtin_year)?;
     let impact = match &impact_file {
@@ -175,8 +181,20 @@ pub(crate) fn run(args: ReportArgs) -> Result<ExitCode, BoxError> {
     } else {
         &[]
     };
+    let history = match records.commit() {
+        Some(commit) => Some(super::claims_history::compute(
+            &betagouv_history::Repository::open(&commit.repo)?,
+            &commit.info,
+            published,
+            args.published_at.unwrap_or_else(builtin::published_at_2016),
+            report_as_of(args.at, year)?,
+            lang,
+        )?),
+        None => None,
+    };
     let inputs = Inputs::new(&records.portfolio, &source)
         .with_published(published)
+        .with_history(history.as_ref())
         .with_budget(budget.as_ref())
         .with_impact(impact.as_ref())
         .with_diagnostics(records.diagnostics());
@@ -186,6 +204,15 @@ pub(crate) fn run(args: ReportArgs) -> Result<ExitCode, BoxError> {
         .with_lang(lang);
     let report = Report::compute(&inputs, &options)?;
     write(&report, &args, output.as_ref())
+}
+
+/// The report's date: `--at`, or 31 December of the year.
+fn report_as_of(at: Option<NaiveDate>, year: i32) -> Result<NaiveDate, BoxError> {
+    match at {
+        Some(at) => Ok(at),
+        None => NaiveDate::from_ymd_opt(year, 12, 31)
+            .ok_or_else(|| format!("--year {year} has no 31 December").into()),
+    }
 }
 
 /// The budget section's data: `--budget`, or the built-in 2016 budget in the built-in

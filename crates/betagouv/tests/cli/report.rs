@@ -276,3 +276,269 @@ fn at_outside_the_year_is_refused() {
         .expect("runs");
     assert_eq!(out.status.code(), Some(0), "{out:?}");
 }
+
+/// A bare repository built by `git fast-import`: one commit per state, each a list of
+/// `_startup/` files (name, status) at a Paris time.
+fn git_repo(dir: &std::path::Path, states: &[(&str, Vec<(String, &str)>)]) {
+    use std::io::Write;
+    use std::process::Stdio;
+    let ok = std::process::Command::new("git")
+        .args(["-c", "init.defaultBranch=main", "init", "-q", "--bare"])
+        .arg(dir)
+        .status()
+        .expect("git runs")
+        .success();
+    assert!(ok);
+    let mut stream = String::new();
+    for (time, files) in states {
+        let t = chrono::DateTime::parse_from_rfc3339(time)
+            .expect("a time")
+            .timestamp();
+        stream.push_str(&format!(
+            "commit refs/heads/main\ncommitter T <t@example.org> {t} +0200\ndata 2\nc\ndeleteall\n"
+        ));
+        for (name, status) in files {
+            let body = format!("---\ntitle: {name}\nstatus: {status}\nstart: 2016-01-01\n---\n");
+            stream.push_str(&format!(
+                "M 100644 inline _startup/{name}.md\ndata {}\n{body}\n",
+                body.len()
+            ));
+        }
+        stream.push('\n');
+    }
+    let mut child = std::process::Command::new("git")
+        .arg("--git-dir")
+        .arg(dir)
+        .args(["fast-import", "--quiet"])
+        .stdin(Stdio::piped())
+        .spawn()
+        .expect("git fast-import runs");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(stream.as_bytes())
+        .expect("writes");
+    assert!(child.wait().expect("waits").success());
+}
+
+/// `n` start-ups: `success` taken over, `passation` in hand-over, the rest building.
+fn startups(n: usize, taken_over: usize, in_handover: usize) -> Vec<(String, &'static str)> {
+    (0..n)
+        .map(|i| {
+            let status = if i < taken_over {
+                "success"
+            } else if i < taken_over + in_handover {
+                "passation"
+            } else {
+                "construction"
+            };
+            (format!("s{i:02}"), status)
+        })
+        .collect()
+}
+
+/// The 2016 claims against a small history: 30 services, then the published 33 / 8 / 3
+/// (2017-04-10), 31 (2017-05-01), 33 again (2017-06-01, HEAD).
+#[test]
+fn git_checks_the_claims_as_known_at_the_publication_date() {
+    if !betagouv_tests::require_tool("git", &[]) {
+        return;
+    }
+    let dir = tempfile::tempdir().expect("temp dir");
+    let repo = dir.path().join("h.git");
+    git_repo(
+        &repo,
+        &[
+            ("2017-01-10T12:00:00+02:00", startups(30, 1, 1)),
+            ("2017-04-10T12:00:00+02:00", startups(33, 8, 3)),
+            ("2017-05-01T12:00:00+02:00", startups(31, 8, 3)),
+            ("2017-06-01T12:00:00+02:00", startups(33, 8, 3)),
+        ],
+    );
+    let repo_s = repo.to_str().expect("utf-8");
+    let v: serde_json::Value = serde_json::from_str(&report(&[
+        "--git", repo_s, "--year", "2016", "--json", "--lang", "en",
+    ]))
+    .expect("json");
+    assert_eq!(v["schema_version"], 2);
+    let h = &v["history"];
+    assert_eq!(
+        (h["published_at"].as_str(), h["as_of"].as_str()),
+        (Some("2017-04-26"), Some("2016-12-31"))
+    );
+    assert_eq!(h["commits"], 4);
+    let claim = |key: &str| {
+        h["claims"]
+            .as_array()
+            .and_then(|a| a.iter().find(|c| c["claim"] == key))
+            .cloned()
+            .unwrap_or_default()
+    };
+    let services = claim("services");
+    assert_eq!(services["at_publication"]["value"], 33);
+    assert_eq!(services["verdict_at_publication"], "matches");
+    let equal = services["equal"].as_array().expect("intervals");
+    assert_eq!(equal.len(), 2, "{services}");
+    assert_eq!(equal[0]["from"], "2017-04-10T12:00:00+02:00");
+    assert_eq!(equal[0]["to"], "2017-05-01T12:00:00+02:00");
+    assert!(equal[1]["to"].is_null());
+    let series: Vec<i64> = services["series"]
+        .as_array()
+        .expect("series")
+        .iter()
+        .filter_map(|p| p["value"].as_i64())
+        .collect();
+    assert_eq!(series, [30, 33, 31, 33]);
+    assert_eq!(claim("taken_over")["verdict_at_publication"], "matches");
+    assert_eq!(
+        claim("in_handover")["equal"].as_array().map(Vec::len),
+        Some(1)
+    );
+    // No member file: people is 0, never the published 54.
+    assert_eq!(claim("people")["verdict_at_publication"], "differs");
+    assert_eq!(claim("people")["equal"].as_array().map(Vec::len), Some(0));
+    // The first verdict (today, HEAD) stays: services 33 matches, people differs.
+    let today = |key: &str| {
+        v["claims"]
+            .as_array()
+            .and_then(|a| a.iter().find(|c| c["claim"] == key))
+            .map(|c| c["verdict"].clone())
+    };
+    assert_eq!(today("services"), Some("matches".into()));
+    assert_eq!(today("people"), Some("differs".into()));
+    // Known before the first commit: nothing known, not computable.
+    let early: serde_json::Value = serde_json::from_str(&report(&[
+        "--git",
+        repo_s,
+        "--year",
+        "2016",
+        "--published-at",
+        "2016-06-01",
+        "--json",
+    ]))
+    .expect("json");
+    let s = &early["history"]["claims"][1];
+    assert!(s["at_publication"].is_null());
+    assert_eq!(s["verdict_at_publication"], "not_computable");
+    // HTML: a chart for each claim that differs today, none for the others.
+    let html = report(&["--git", repo_s, "--year", "2016", "--format", "html"]);
+    assert!(html.contains("id=\"c-history-people\""));
+    assert!(!html.contains("id=\"c-history-services\""));
+    let text = report(&["--git", repo_s, "--year", "2016", "--lang", "en"]);
+    assert!(text.contains("The published figures in the repository's history"));
+    assert!(text.contains("2017-04-10 12:00 → 2017-05-01 12:00"));
+}
+
+#[test]
+fn published_at_needs_git_and_git_excludes_content() {
+    let o = betagouv()
+        .args(["report", "--published-at", "2017-04-20"])
+        .output()
+        .expect("runs");
+    assert_eq!(o.status.code(), Some(2), "{o:?}");
+    let o = betagouv()
+        .args([
+            "report",
+            "--git",
+            ".",
+            "--content",
+            ".",
+            "--at",
+            "2016-12-31",
+        ])
+        .output()
+        .expect("runs");
+    assert_eq!(o.status.code(), Some(2), "{o:?}");
+}
+
+/// The shared history up to its last 2017 commit: the 2016 report's services, taken
+/// over and hand-over figures are those known at 2017-04-20 and at the publication
+/// (2017-04-26), as of 2016-12-31.
+#[test]
+fn git_reproduces_the_2016_figures_on_the_shared_history() {
+    let Some(shared) = betagouv_tests::history_repo() else {
+        return;
+    };
+    let dir = tempfile::tempdir().expect("temp dir");
+    let repo = dir.path().join("h.git");
+    let git = |args: &[&str]| {
+        let o = std::process::Command::new("git")
+            .args(args)
+            .output()
+            .expect("git runs");
+        assert!(o.status.success(), "{o:?}");
+        String::from_utf8(o.stdout).expect("utf-8")
+    };
+    let repo_s = repo.to_str().expect("utf-8");
+    git(&[
+        "clone",
+        "-q",
+        "--bare",
+        shared.to_str().expect("utf-8"),
+        repo_s,
+    ]);
+    // HEAD at the last commit of 2017 (a debug build walks 493 commits quickly).
+    let last_2017 = git(&[
+        "--git-dir",
+        repo_s,
+        "rev-list",
+        "-1",
+        "--first-parent",
+        "--before=2018-01-01T00:00:00+01:00",
+        "main",
+    ]);
+    git(&[
+        "--git-dir",
+        repo_s,
+        "update-ref",
+        "refs/heads/main",
+        last_2017.trim(),
+    ]);
+    for (published_at, commit) in [
+        ("2017-04-20", "02f4af2af73c02a467d6545b9d0ccdc2d9f74711"),
+        ("2017-04-26", "fba169cef074"),
+    ] {
+        let v: serde_json::Value = serde_json::from_str(&report(&[
+            "--git",
+            repo_s,
+            "--year",
+            "2016",
+            "--published-at",
+            published_at,
+            "--allow-errors",
+            "--json",
+        ]))
+        .expect("json");
+        let h = &v["history"];
+        assert!(
+            h["publication_commit"]
+                .as_str()
+                .is_some_and(|c| c.starts_with(commit)),
+            "{published_at}: {}",
+            h["publication_commit"]
+        );
+        for (key, value) in [("services", 33), ("taken_over", 8), ("in_handover", 3)] {
+            let c = h["claims"]
+                .as_array()
+                .and_then(|a| a.iter().find(|c| c["claim"] == key))
+                .expect("followed");
+            assert_eq!(
+                c["at_publication"]["value"], value,
+                "{key} at {published_at}"
+            );
+            assert_eq!(c["verdict_at_publication"], "matches", "{key}");
+            // The publication falls in one of the equal intervals.
+            let time = |v: &serde_json::Value| {
+                v.as_str()
+                    .map(|s| chrono::DateTime::parse_from_rfc3339(s).expect("a time"))
+            };
+            let at = time(&c["at_publication"]["known_at"]).expect("known at");
+            let inside = c["equal"].as_array().expect("intervals").iter().any(|i| {
+                time(&i["from"]).is_some_and(|from| from <= at)
+                    && time(&i["to"]).is_none_or(|to| at < to)
+            });
+            assert!(inside, "{key}: {c}");
+        }
+    }
+}
