@@ -3,3 +3,4 @@
 
 mod bundle;
 mod prop_replay;
+mod series;
