@@ -7,6 +7,7 @@ use serde_json::Value;
 mod budget;
 mod content;
 mod export;
+mod history;
 mod impact;
 mod manual;
 mod portfolio;
