@@ -19,9 +19,12 @@ const STARTUP_B: &str =
 const BROKEN: &str = "---\ntitle: [broken\n---\n";
 const MEMBER: &str = "---\nfullname: M One\nrole: Dev\nmissions:\n  - start: 2016-01-01\n    end: 2016-06-30\n    startups: [a]\n---\n";
 
-/// A repository at `dir` whose commits (oldest first) are `(unix time, files put,
-/// files deleted)`, built by one `git fast-import`.
-pub(crate) fn build(dir: &Path, commits: &[(i64, &[(&str, &str)], &[&str])]) {
+/// One commit: unix time, files put (path, content), files deleted.
+type Commit<'a> = (i64, &'a [(&'a str, &'a str)], &'a [&'a str]);
+
+/// A repository at `dir` whose commits (oldest first) are `commits`, built by one
+/// `git fast-import`.
+fn build(dir: &Path, commits: &[Commit<'_>]) {
     let ok = Command::new("git")
         .args(["-c", "init.defaultBranch=main", "init", "-q", "--bare"])
         .arg(dir)
