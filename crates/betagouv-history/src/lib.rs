@@ -31,6 +31,7 @@ mod dated;
 pub mod error;
 pub mod replay;
 mod repo;
+pub mod series;
 mod tree;
 
 /// The content crate, in the version our signatures use.
@@ -41,6 +42,7 @@ pub use commit::{CommitId, CommitInfo, Revision};
 pub use error::{Error, Result};
 pub use replay::{Replay, Step};
 pub use repo::{Chain, Repository};
+pub use series::{Every, KnownAt, Point, Series, SeriesOptions, View, series};
 
 // The crate README's examples are doctests too.
 #[cfg(doctest)]

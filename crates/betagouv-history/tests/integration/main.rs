@@ -4,3 +4,4 @@
 mod bad_repos;
 mod bundle;
 mod prop_replay;
+mod series;

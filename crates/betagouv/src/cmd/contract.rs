@@ -32,6 +32,8 @@ pub(crate) const BUDGET_BALANCES: u32 = 1;
 pub(crate) const BUDGET_CHECK: u32 = 1;
 /// `export --json`.
 pub(crate) const EXPORT: u32 = 1;
+/// `history --format json` (`--json`).
+pub(crate) const HISTORY: u32 = 1;
 
 /// A result of a library type with `schema_version` put before its own keys.
 #[derive(Debug, Serialize)]

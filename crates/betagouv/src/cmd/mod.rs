@@ -10,6 +10,7 @@ pub(crate) mod completions;
 pub(crate) mod content;
 pub(crate) mod contract;
 pub(crate) mod export;
+pub(crate) mod history;
 pub(crate) mod impact;
 pub(crate) mod input;
 pub(crate) mod man;
@@ -47,6 +48,9 @@ enum Command {
     Impact(impact::ImpactCommand),
     /// Open-data exports: API JSON, JSON + schema, CSV + datapackage, SQLite, XLSX.
     Export(export::ExportArgs),
+    /// The portfolio's figures over a git repository's history: every commit, day,
+    /// week, month or year, as known then (live), at one date, or as known now.
+    History(history::HistoryArgs),
     /// Shell completion script (bash, zsh, fish, elvish, powershell) on standard output.
     Completions(completions::CompletionsArgs),
     /// Manual pages (roff): the main page on standard output, or every page into a folder.
@@ -61,6 +65,7 @@ pub(crate) fn run(cli: Cli) -> Result<ExitCode, BoxError> {
         Command::Budget(c) => budget::run(c),
         Command::Impact(c) => impact::run(c),
         Command::Export(args) => export::run(args),
+        Command::History(args) => history::run(&args),
         Command::Completions(args) => completions::run(&args),
         Command::Man(args) => man::run(&args),
     }

@@ -8,6 +8,7 @@ mod budget;
 mod content;
 mod export;
 mod git;
+mod history;
 mod impact;
 mod manual;
 mod portfolio;
