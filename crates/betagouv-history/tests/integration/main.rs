@@ -1,5 +1,6 @@
 //! Integration tests of betagouv-history (one test binary).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // tests fail loudly
 
+mod blame;
 mod bundle;
 mod prop_replay;
