@@ -17,6 +17,8 @@ use super::BoxError;
 use super::contract::{self, DiagnosticRow, Layout};
 use crate::out::{errln, outln};
 
+mod blame;
+
 /// Content subcommands.
 #[derive(Debug, Subcommand)]
 pub(crate) enum ContentCommand {
@@ -30,8 +32,32 @@ pub(crate) enum ContentCommand {
 #[derive(Debug, Args)]
 pub(crate) struct CheckArgs {
     /// The content folder (repository root, `content/`, or one collection folder).
-    #[arg(required_unless_present = "list_rules")]
+    #[arg(required_unless_present_any = ["list_rules", "git"])]
     dir: Option<PathBuf>,
+    /// Read the content of a git repository (bare or not) at a commit instead of a
+    /// folder.
+    #[arg(long, value_name = "REPO", conflicts_with = "dir")]
+    git: Option<PathBuf>,
+    /// With --git: the commit to read (hash, ref, `main~3`...; default HEAD).
+    #[arg(
+        long,
+        value_name = "REV",
+        requires = "git",
+        conflicts_with = "known_at"
+    )]
+    rev: Option<String>,
+    /// With --git: the commit the repository stood at by the end of DATE
+    /// (Europe/Paris), on the first-parent chain of HEAD.
+    #[arg(long, value_name = "DATE", requires = "git")]
+    known_at: Option<chrono::NaiveDate>,
+    /// With --git: for each problem, the first commit of its current presence, and the
+    /// problems fixed in the range (identity: rule, record, field; see docs/history.md).
+    #[arg(long, requires = "git")]
+    blame: bool,
+    /// With --blame: where the range starts, a revision or a date (the commit known at
+    /// its end); default the first commit.
+    #[arg(long, value_name = "REV|DATE", requires = "blame")]
+    since: Option<String>,
     /// Do not report this rule (repeatable), e.g. `--skip member-file-name`.
     #[arg(long, value_name = "RULE")]
     skip: Vec<String>,
@@ -186,14 +212,17 @@ fn check(args: &CheckArgs) -> Result<ExitCode, BoxError> {
     if args.list_rules {
         return list_rules(args.json);
     }
-    let Some(dir) = &args.dir else {
-        // clap requires DIR without --list-rules; kept as a usage error all the same.
-        errln!("error: content check needs a DIR (or --list-rules)");
-        return Ok(ExitCode::from(2));
-    };
     if !known_skips(&args.skip) {
         return Ok(ExitCode::from(2));
     }
+    if let Some(repo) = &args.git {
+        return blame::check_git(repo, args);
+    }
+    let Some(dir) = &args.dir else {
+        // clap requires DIR without --list-rules or --git; a usage error all the same.
+        errln!("error: content check needs a DIR, --git REPO or --list-rules");
+        return Ok(ExitCode::from(2));
+    };
     let bar = super::progress::Bar::new("reading");
     let options = CheckOptions::default()
         .with_read(super::progress::read_options(&bar))
