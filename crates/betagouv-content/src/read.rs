@@ -579,7 +579,8 @@ fn parse_yaml<'y>(
                 dup.key,
                 dup.first_line + offset
             ),
-        ));
+        )
+        .on_field(dup.key.to_string()));
     }
     for (line, col) in &parsed.complex_keys {
         d.push(diag(
@@ -618,6 +619,7 @@ fn build_record(
         diags: std::mem::take(&mut out.diagnostics),
         quoted_dates: false,
         empty_keys: Vec::new(),
+        key: String::new(),
     };
     let record = match kind {
         RecordKind::Startup => StartupId::new(id.to_owned()).map(|id| {

@@ -35,6 +35,9 @@ pub(crate) struct Ctx<'a> {
     pub(crate) quoted_dates: bool,
     /// Top-level keys read by a modelled field as absent or empty, with their value.
     pub(crate) empty_keys: Vec<(String, betagouv_portfolio::Value)>,
+    /// The top-level key being read (empty before the first): the field of the
+    /// diagnostics pushed.
+    pub(crate) key: String,
 }
 
 impl Ctx<'_> {
@@ -47,11 +50,19 @@ impl Ctx<'_> {
         msg: String,
     ) {
         let line = if line == 0 { 0 } else { line + self.offset };
-        self.diags.push(
-            Diagnostic::new(severity, rule, msg)
-                .for_record(self.kind, self.id)
-                .at(self.file, line, col),
-        );
+        let mut d = Diagnostic::new(severity, rule, msg)
+            .for_record(self.kind, self.id)
+            .at(self.file, line, col);
+        if !self.key.is_empty() {
+            d = d.on_field(self.key.as_str());
+        }
+        self.diags.push(d);
+    }
+
+    /// Reads top-level key `key` from now on (the field of the next diagnostics).
+    fn enter_key(&mut self, key: &str) {
+        self.key.clear();
+        self.key.push_str(key);
     }
 
     /// Notes a top-level key a modelled field took as absent or empty (`''`, `null`, `[]`):
@@ -324,6 +335,7 @@ pub(crate) fn startup(ctx: &mut Ctx<'_>, id: StartupId, entries: &[Entry]) -> Re
     let mut start: Option<RecordDate> = None;
     let mut quoted = false;
     for e in entries {
+        ctx.enter_key(&e.key);
         let v = &e.value;
         let ok = match e.key.as_ref() {
             "title" => text(v).map(|t| s.name = t.unwrap_or_default()).is_some(),
@@ -640,6 +652,7 @@ pub(crate) fn member(ctx: &mut Ctx<'_>, id: MemberId, entries: &[Entry]) -> Read
     let mut inactive = Vec::new();
     let mut contracts: Vec<Mission> = Vec::new();
     for e in entries {
+        ctx.enter_key(&e.key);
         let v = &e.value;
         let ok = match e.key.as_ref() {
             "fullname" => text(v)
@@ -723,6 +736,7 @@ pub(crate) fn member(ctx: &mut Ctx<'_>, id: MemberId, entries: &[Entry]) -> Read
 pub(crate) fn incubator(ctx: &mut Ctx<'_>, id: IncubatorId, entries: &[Entry]) -> Incubator {
     let mut i = Incubator::new(id, "");
     for e in entries {
+        ctx.enter_key(&e.key);
         let v = &e.value;
         let ok = match e.key.as_ref() {
             "title" => text(v).map(|t| i.title = t.unwrap_or_default()).is_some(),
@@ -758,6 +772,7 @@ pub(crate) fn organisation(
 ) -> Organisation {
     let mut o = Organisation::new(id, "");
     for e in entries {
+        ctx.enter_key(&e.key);
         let v = &e.value;
         let ok = match e.key.as_ref() {
             "name" => text(v).map(|t| o.name = t.unwrap_or_default()).is_some(),

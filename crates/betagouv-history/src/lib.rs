@@ -26,6 +26,7 @@
 // docs.rs builds with `--cfg docsrs` and shows which feature each gated item needs.
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+pub mod blame;
 pub mod commit;
 mod dated;
 pub mod error;
@@ -38,6 +39,7 @@ mod tree;
 pub use betagouv_content;
 /// The portfolio crate, in the version our signatures use.
 pub use betagouv_portfolio;
+pub use blame::{Blame, BlamedProblem, FixedProblem, ProblemKey, Seen};
 pub use commit::{CommitId, CommitInfo, Revision};
 pub use error::{Error, Result};
 pub use replay::{Replay, Step};

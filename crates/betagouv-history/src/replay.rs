@@ -955,6 +955,35 @@ impl<'r> Replay<'r> {
                 .map(|((kind, path, _), c)| (path.as_bstr(), *kind, &c.read))
         })
     }
+
+    /// The live file at repository path `path`: its kind and read (as in
+    /// [`Replay::files`]).
+    #[must_use]
+    pub fn file(&self, path: &gix::bstr::BStr) -> Option<(RecordKind, &FileRead)> {
+        self.folders.iter().find_map(|f| {
+            let i = f
+                .listing
+                .files
+                .binary_search_by(|(_, p, _)| p.as_bstr().cmp(path))
+                .ok()?;
+            let (kind, _, _) = f.listing.files.get(i)?;
+            Some((*kind, &f.lives.get(i)?.read))
+        })
+    }
+
+    /// The diagnostics of the collection folders' listings (sub-folders, links,
+    /// unreadable trees), located at the commit each folder was last listed at.
+    pub fn folder_diagnostics(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.folders
+            .iter()
+            .flat_map(|f| f.listing.diagnostics.iter())
+    }
+
+    /// Whether the import of the current commit has the `vocabulary-conflict` warning.
+    #[must_use]
+    pub fn has_vocabulary_conflict(&self) -> bool {
+        self.vocabulary_conflict()
+    }
 }
 
 /// The entries of a folder's new tree that differ from its old one: old entries

@@ -115,6 +115,11 @@ pub struct Diagnostic {
     pub location: Option<Location>,
     /// What is wrong and what to do, for a person.
     pub message: String,
+    /// The record's field (top-level key of its file: `phases`, `missions`,
+    /// `incubator`...) the problem is about, when known. Absent from the JSON when
+    /// `None`, so that outputs of problems without a field are unchanged.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
 }
 
 impl Diagnostic {
@@ -127,7 +132,23 @@ impl Diagnostic {
             record: None,
             location: None,
             message: message.into(),
+            field: None,
         }
+    }
+
+    /// The same diagnostic, about the record's field `field` (a top-level key of its
+    /// file).
+    ///
+    /// ```
+    /// use betagouv_portfolio::{Diagnostic, Severity};
+    /// let d = Diagnostic::new(Severity::Error, "field-required", "field `title` is required")
+    ///     .on_field("title");
+    /// assert_eq!(d.field.as_deref(), Some("title"));
+    /// ```
+    #[must_use]
+    pub fn on_field(mut self, field: impl Into<String>) -> Self {
+        self.field = Some(field.into());
+        self
     }
 
     /// The same diagnostic, about record `id` of `kind`.

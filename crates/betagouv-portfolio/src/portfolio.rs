@@ -300,14 +300,19 @@ fn dangles(known: Option<&HashSet<&str>>, id: &str) -> bool {
     known.is_some_and(|k| !k.contains(id))
 }
 
-/// A pusher of problems about one record.
+/// A pusher of problems about one record: severity, rule, field (the record file's
+/// top-level key the problem is about), message.
 fn record_sink<'a>(
     out: &'a mut Vec<Diagnostic>,
     kind: RecordKind,
     id: &'a str,
-) -> impl FnMut(Severity, &str, String) + 'a {
-    move |severity, rule, message| {
-        out.push(Diagnostic::new(severity, rule, message).for_record(kind, id));
+) -> impl FnMut(Severity, &str, &str, String) + 'a {
+    move |severity, rule, field, message| {
+        out.push(
+            Diagnostic::new(severity, rule, message)
+                .for_record(kind, id)
+                .on_field(field),
+        );
     }
 }
 
@@ -340,7 +345,7 @@ fn startup_problems(
     s: &Startup,
     vocabulary: Vocabulary,
     known: &KnownIds<'_>,
-    push: &mut impl FnMut(Severity, &str, String),
+    push: &mut impl FnMut(Severity, &str, &str, String),
 ) {
     let fields = [
         ("contact", contact_format(s.contact.as_deref())),
@@ -352,6 +357,7 @@ fn startup_problems(
         push(
             Severity::Warning,
             rules::STARTUP_NO_PHASE,
+            phase_key(s.phase_field),
             "the start-up has no phase or status".into(),
         );
     }
@@ -364,6 +370,7 @@ fn startup_problems(
         date_problem(
             e.date.as_ref(),
             format_args!("event `{}` date", e.name),
+            "events",
             push,
         );
     }
@@ -372,6 +379,7 @@ fn startup_problems(
             push(
                 Severity::Warning,
                 rules::DANGLING_INCUBATOR,
+                "incubator",
                 format!("incubator `{i}` has no incubator record"),
             );
         }
@@ -383,6 +391,7 @@ fn startup_problems(
             push(
                 Severity::Warning,
                 rules::DANGLING_SPONSOR,
+                "sponsors",
                 format!("sponsor `/organisations/{id}` has no organisation record"),
             );
         }
@@ -395,12 +404,14 @@ fn phase_problems(
     field: PhaseField,
     vocabulary: Vocabulary,
     listed_before: bool,
-    push: &mut impl FnMut(Severity, &str, String),
+    push: &mut impl FnMut(Severity, &str, &str, String),
 ) {
+    let key = phase_key(field);
     if vocabulary.stage_of(&p.name) == Stage::Unknown {
         push(
             Severity::Warning,
             rules::UNKNOWN_PHASE,
+            key,
             format!(
                 "phase `{}` is not defined by the {vocabulary} vocabulary; counted as `unknown`",
                 p.name
@@ -411,16 +422,23 @@ fn phase_problems(
         push(
             Severity::Warning,
             rules::DUPLICATE_PHASE,
+            key,
             format!("phase `{}` is listed twice", p.name),
         );
     }
     for (what, d) in [("start", &p.start), ("end", &p.end)] {
-        date_problem(d.as_ref(), format_args!("phase `{}` {what}", p.name), push);
+        date_problem(
+            d.as_ref(),
+            format_args!("phase `{}` {what}", p.name),
+            key,
+            push,
+        );
     }
     if field == PhaseField::Status && p.start.is_none() {
         push(
             Severity::Warning,
             rules::STATUS_WITHOUT_START,
+            key,
             format!("status `{}` has no start date; counted as started", p.name),
         );
     }
@@ -429,12 +447,14 @@ fn phase_problems(
             push(
                 Severity::Error,
                 rules::PHASE_END_BEFORE_START,
+                key,
                 format!("phase `{}` ends on {b}, before it starts on {a}", p.name),
             );
         } else if a == b {
             push(
                 Severity::Warning,
                 rules::PHASE_END_EQUALS_START,
+                key,
                 format!("phase `{}` ends on the day it starts ({a})", p.name),
             );
         }
@@ -445,7 +465,7 @@ fn phase_problems(
 fn member_problems(
     m: &Member,
     known: &KnownIds<'_>,
-    push: &mut impl FnMut(Severity, &str, String),
+    push: &mut impl FnMut(Severity, &str, &str, String),
 ) {
     let fields = [
         ("fullname", required(&m.fullname)),
@@ -455,11 +475,13 @@ fn member_problems(
     for (i, mission) in m.missions.iter().enumerate() {
         mission_problems(i + 1, mission, known, push);
     }
-    for sid in m.startups.iter().chain(&m.previously) {
+    let listed = m.startups.iter().map(|s| ("startups", s));
+    for (key, sid) in listed.chain(m.previously.iter().map(|s| ("previously", s))) {
         if dangles(known.startups.as_ref(), sid.as_str()) {
             push(
                 Severity::Warning,
                 rules::DANGLING_STARTUP,
+                key,
                 format!("start-up `{sid}` has no record"),
             );
         }
@@ -471,17 +493,23 @@ fn mission_problems(
     n: usize,
     mission: &Mission,
     known: &KnownIds<'_>,
-    push: &mut impl FnMut(Severity, &str, String),
+    push: &mut impl FnMut(Severity, &str, &str, String),
 ) {
     if mission.start.is_none() {
         push(
             Severity::Warning,
             rules::MISSION_WITHOUT_START,
+            "missions",
             format!("mission {n} has no start date"),
         );
     }
     for (what, d) in [("start", &mission.start), ("end", &mission.end)] {
-        date_problem(d.as_ref(), format_args!("mission {n} {what}"), push);
+        date_problem(
+            d.as_ref(),
+            format_args!("mission {n} {what}"),
+            "missions",
+            push,
+        );
     }
     if let (Some(RecordDate::Exact(a)), Some(RecordDate::Exact(b))) = (&mission.start, &mission.end)
         && b < a
@@ -489,6 +517,7 @@ fn mission_problems(
         push(
             Severity::Error,
             rules::MISSION_END_BEFORE_START,
+            "missions",
             format!("mission {n} ends on {b}, before it starts on {a}"),
         );
     }
@@ -497,6 +526,7 @@ fn mission_problems(
             push(
                 Severity::Warning,
                 rules::DANGLING_STARTUP,
+                "missions",
                 format!("mission {n} names start-up `{sid}`, which has no record"),
             );
         }
@@ -507,13 +537,14 @@ fn mission_problems(
 /// `fields` gives each field's name and the rule it breaks, if any, sorted by name.
 fn field_rule_problems(
     fields: &[(&str, Option<&'static str>)],
-    push: &mut impl FnMut(Severity, &str, String),
+    push: &mut impl FnMut(Severity, &str, &str, String),
 ) {
     for (field, rule) in fields {
         if let Some(rule) = rule {
             push(
                 Severity::Error,
                 rule,
+                field,
                 format!("field `{field}` {}", rule_text(rule)),
             );
         }
@@ -553,20 +584,31 @@ fn duplicates<'a>(ids: impl Iterator<Item = &'a str>, kind: RecordKind, out: &mu
 fn date_problem(
     d: Option<&RecordDate>,
     what: std::fmt::Arguments<'_>,
-    push: &mut impl FnMut(Severity, &str, String),
+    field: &str,
+    push: &mut impl FnMut(Severity, &str, &str, String),
 ) {
     match d {
         Some(RecordDate::Partial(s)) => push(
             Severity::Warning,
             rules::PARTIAL_DATE,
+            field,
             format!("{what} `{s}` is a partial date; kept as written, never guessed"),
         ),
         Some(RecordDate::Invalid(s)) => push(
             Severity::Error,
             rules::INVALID_DATE,
+            field,
             format!("{what} `{s}` is not a date; write it as YYYY-MM-DD"),
         ),
         _ => {}
+    }
+}
+
+/// The file key of a start-up's phases: `phases` or (2017-2020) `status`.
+fn phase_key(field: PhaseField) -> &'static str {
+    match field {
+        PhaseField::Status => "status",
+        _ => "phases",
     }
 }
 

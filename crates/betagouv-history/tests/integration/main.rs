@@ -2,6 +2,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // tests fail loudly
 
 mod bad_repos;
+mod blame;
 mod bundle;
 mod prop_replay;
 mod series;

@@ -11,7 +11,7 @@ use betagouv_portfolio::{Snapshot, SnapshotOptions};
 use proptest::prelude::*;
 
 /// Paths across the eras' layouts, plus places that are not collections.
-const PATHS: [&str; 20] = [
+pub(crate) const PATHS: [&str; 20] = [
     "_startups/a.md",
     "_startup/a.md",
     "_startup/b.md",
@@ -35,7 +35,7 @@ const PATHS: [&str; 20] = [
 ];
 
 /// File contents: valid and broken records of every kind, with references.
-const CONTENTS: [&str; 12] = [
+pub(crate) const CONTENTS: [&str; 12] = [
     "---\ntitle: A\nmission: M\nincubator: dinum\nsponsors:\n  - /organisations/dinum\nphases:\n  - name: construction\n    start: 2016-01-01\n---\nBody\n",
     "---\ntitle: B\nmission: M\nincubator: gone\nphases:\n  - name: opere\n    start: 2015-01-01\n---\n",
     "---\ntitle: C\nmission: M\nstatus: success\nstart: 2016-02-01\nowner: DINUM\n---\n",
@@ -51,12 +51,12 @@ const CONTENTS: [&str; 12] = [
 ];
 
 #[derive(Debug, Clone)]
-enum Op {
+pub(crate) enum Op {
     Put(usize, usize),
     Delete(usize),
 }
 
-fn op() -> impl Strategy<Value = Op> {
+pub(crate) fn op() -> impl Strategy<Value = Op> {
     prop_oneof![
         3 => (0..PATHS.len(), 0..CONTENTS.len()).prop_map(|(p, c)| Op::Put(p, c)),
         1 => (0..PATHS.len()).prop_map(Op::Delete),
@@ -65,7 +65,7 @@ fn op() -> impl Strategy<Value = Op> {
 
 /// A repository at `dir` with one commit per op group (one day apart), built by one
 /// `git fast-import`.
-fn build(dir: &Path, commits: &[Vec<Op>]) {
+pub(crate) fn build(dir: &Path, commits: &[Vec<Op>]) {
     let ok = Command::new("git")
         .args(["-c", "init.defaultBranch=main", "init", "-q", "--bare"])
         .arg(dir)

@@ -18,6 +18,8 @@ use super::contract::{self, DiagnosticRow, Layout};
 use super::input::GitCommit;
 use crate::out::{errln, outln};
 
+mod blame;
+
 /// Content subcommands.
 #[derive(Debug, Subcommand)]
 pub(crate) enum ContentCommand {
@@ -36,6 +38,14 @@ pub(crate) struct CheckArgs {
     /// The commit to check instead of a folder.
     #[command(flatten)]
     git: super::input::GitArgs,
+    /// With --git: for each problem, the first commit of its current presence, and the
+    /// problems fixed in the range (identity: rule, record, field; see docs/history.md).
+    #[arg(long, requires = "git")]
+    blame: bool,
+    /// With --blame: where the range starts, a revision or a date (the commit known at
+    /// its end); default the first commit.
+    #[arg(long, value_name = "REV|DATE", requires = "blame")]
+    since: Option<String>,
     /// Do not report this rule (repeatable), e.g. `--skip member-file-name`.
     #[arg(long, value_name = "RULE")]
     skip: Vec<String>,
@@ -192,6 +202,9 @@ fn check(args: &CheckArgs) -> Result<ExitCode, BoxError> {
     }
     if !known_skips(&args.skip) {
         return Ok(ExitCode::from(2));
+    }
+    if args.blame {
+        return blame::blame_git(args);
     }
     let options = CheckOptions::default().with_skip(args.skip.iter().cloned());
     let (report, commit) = if let Some((repo, commit)) = args.git.open()? {

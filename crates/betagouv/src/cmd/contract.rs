@@ -22,6 +22,8 @@ pub(crate) const PORTFOLIO_SNAPSHOT: u32 = 1;
 pub(crate) const IMPACT: u32 = 1;
 /// `content check --json`.
 pub(crate) const CONTENT_CHECK: u32 = 1;
+/// `content check --git REPO --blame --json`.
+pub(crate) const CONTENT_BLAME: u32 = 1;
 /// `content check --list-rules --json`.
 pub(crate) const CONTENT_RULES: u32 = 1;
 /// `content upgrade --json`.

@@ -4,6 +4,7 @@
 
 use serde_json::Value;
 
+mod blame;
 mod budget;
 mod content;
 mod export;
