@@ -57,6 +57,9 @@ use crate::error::{Error, Result};
 use crate::replay::Replay;
 use crate::repo::Repository;
 
+/// Commits whose trees [`Replay::prefetch`] decodes ahead at once.
+const PREFETCH: usize = 64;
+
 /// The identity of a problem across commits (see the module documentation).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 pub struct ProblemKey {
@@ -237,6 +240,10 @@ pub fn blame_commits(
     let mut replay = Replay::new(repo, options);
     let mut tracker = Tracker::default();
     for (index, commit) in commits.iter().enumerate() {
+        if index % PREFETCH == 0 {
+            let next = commits.get(index..(index + PREFETCH).min(commits.len()));
+            replay.prefetch(next.unwrap_or_default());
+        }
         let step = replay.advance(commit)?;
         let vocabulary = replay.vocabulary();
         for path in &step.removed {

@@ -608,7 +608,54 @@ impl<'r> Replay<'r> {
         // The old entries of the span, with their reads, replaced by the new ones.
         let removed_files: Vec<_> = files.splice(span.first..span.end, Vec::new()).collect();
         let removed_lives: Vec<_> = lives.splice(span.first..span.end, Vec::new()).collect();
-        let mut old_span = removed_files.into_iter().zip(removed_lives).peekable();
+        let old_span = removed_files.into_iter().zip(removed_lives);
+        let (new_files, new_lives, new_offsets) =
+            self.merge_span(commit, folder, old_span, middle, step);
+        files.splice(span.first..span.first, new_files);
+        lives.splice(span.first..span.first, new_lives);
+        // Offsets: the prefix's as they were, the span's parsed, the suffix's shifted
+        // by the change of length.
+        let tail: Vec<usize> = offsets
+            .get(span.end..)
+            .unwrap_or_default()
+            .iter()
+            .map(|o| (o + new.len()).saturating_sub(old_len))
+            .collect();
+        offsets.truncate(span.first);
+        offsets.extend(new_offsets);
+        offsets.extend(tail);
+        self.spare.push(old_raw);
+        Ok(FolderState {
+            folder: folder.clone(),
+            listing: Listing {
+                files,
+                ..Listing::default()
+            },
+            root,
+            lives,
+            raw: new,
+            offsets,
+        })
+    }
+
+    /// Merges the old files of a changed span (`old_span`, with their reads) with the
+    /// new tree's entries of the span (`middle`: name, blob, offset), by name: a file
+    /// with the same name and blob keeps its read, the others are read or removed.
+    /// Gives the span's new files, reads and offsets.
+    #[allow(clippy::type_complexity)]
+    fn merge_span(
+        &mut self,
+        commit: &CommitId,
+        folder: &Folder,
+        old_span: impl Iterator<Item = ((RecordKind, BString, ObjectId), Rc<Cached>)>,
+        middle: Vec<(Vec<u8>, ObjectId, usize)>,
+        step: &mut Step,
+    ) -> (
+        Vec<(RecordKind, BString, ObjectId)>,
+        Vec<Rc<Cached>>,
+        Vec<usize>,
+    ) {
+        let mut old_span = old_span.peekable();
         let mut new_files = Vec::with_capacity(middle.len());
         let mut new_lives = Vec::with_capacity(middle.len());
         let mut new_offsets = Vec::with_capacity(middle.len());
@@ -657,31 +704,7 @@ impl<'r> Replay<'r> {
             self.account(&cached, false);
             step.removed.push(p);
         }
-        files.splice(span.first..span.first, new_files);
-        lives.splice(span.first..span.first, new_lives);
-        // Offsets: the prefix's as they were, the span's parsed, the suffix's shifted
-        // by the change of length.
-        let tail: Vec<usize> = offsets
-            .get(span.end..)
-            .unwrap_or_default()
-            .iter()
-            .map(|o| (o + new.len()).saturating_sub(old_len))
-            .collect();
-        offsets.truncate(span.first);
-        offsets.extend(new_offsets);
-        offsets.extend(tail);
-        self.spare.push(old_raw);
-        Ok(FolderState {
-            folder: folder.clone(),
-            listing: Listing {
-                files,
-                ..Listing::default()
-            },
-            root,
-            lives,
-            raw: new,
-            offsets,
-        })
+        (new_files, new_lives, new_offsets)
     }
 
     /// Lists `folder` again and updates the totals from its `previous` state: files

@@ -16,12 +16,12 @@ use super::BoxError;
 use crate::out::outln;
 
 /// `portfolio snapshot --json`.
-pub(crate) const PORTFOLIO_SNAPSHOT: u32 = 1;
+pub(crate) const PORTFOLIO_SNAPSHOT: u32 = 2;
 /// `impact compare|power|mde|encouragement|survival|cohort --json` (one version for
 /// the six).
 pub(crate) const IMPACT: u32 = 1;
 /// `content check --json`.
-pub(crate) const CONTENT_CHECK: u32 = 1;
+pub(crate) const CONTENT_CHECK: u32 = 2;
 /// `content check --git REPO --blame --json`.
 pub(crate) const CONTENT_BLAME: u32 = 1;
 /// `content check --list-rules --json`.

@@ -177,7 +177,7 @@ fn blame_text_since_a_date_and_a_revision() {
         .get_output()
         .stdout
         .clone();
-    let v = super::versioned(&out, 1);
+    let v = super::versioned(&out, 2);
     assert!(
         v["diagnostics"]
             .as_array()

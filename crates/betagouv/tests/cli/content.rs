@@ -25,7 +25,7 @@ fn check_json_and_exit_status() {
         .get_output()
         .stdout
         .clone();
-    let v = super::versioned(&out, 1);
+    let v = super::versioned(&out, 2);
     assert_eq!(v["errors"], 1);
     let d = &v["diagnostics"][0];
     assert_eq!(d["rule"], "duplicate-key");

@@ -117,7 +117,7 @@ fn rev_head_and_its_parents_give_their_own_records_and_dates() {
                 rev,
                 "--json",
             ],
-            1,
+            2,
         );
         assert_eq!(v["startups"]["total"], total, "{rev}");
         // Without --at, the commit's own date in Europe/Paris.
@@ -150,7 +150,7 @@ fn rev_head_and_its_parents_give_their_own_records_and_dates() {
             "2023-12-31",
             "--json",
         ],
-        1,
+        2,
     );
     assert_eq!(v["as_of"], "2023-12-31");
     assert_eq!(v["startups"]["by_stage"]["not_started"], 2);
@@ -175,7 +175,7 @@ fn known_at_takes_the_last_commit_of_the_paris_day() {
                 date,
                 "--json",
             ],
-            1,
+            2,
         );
         assert_eq!(v["startups"]["total"], total, "{date}");
         assert_eq!(v["as_of"], date, "the known-at date is the default as-of");
@@ -235,7 +235,7 @@ fn content_check_reads_the_commit() {
     let head = t.rev("HEAD");
     let out = run(&["content", "check", "--git", repo, "--json"]);
     assert_eq!(out.status.code(), Some(1), "errors left: {out:?}");
-    let v = super::versioned(&out.stdout, 1);
+    let v = super::versioned(&out.stdout, 2);
     assert_eq!(v["source"]["commit"], head.as_str());
     let files: Vec<&str> = v["diagnostics"]
         .as_array()
@@ -459,7 +459,7 @@ fn a_commit_gives_the_snapshot_of_its_unpacked_tree_in_every_era() {
                 source,
             ]
             .concat();
-            contract(&args, 1)
+            contract(&args, 2)
         };
         let mut git = snapshot(&["--git", path(repo), "--rev", &commit[..12]]);
         let folder = snapshot(&["--content", path(tree.path())]);
@@ -496,7 +496,7 @@ fn known_at_2017_04_20_gives_the_figures_of_the_2016_report() {
             "2016-12-31",
             "--json",
         ],
-        1,
+        2,
     );
     assert_eq!(v["startups"]["total"], 33);
     assert_eq!(v["startups"]["taken_over"], 8);
@@ -560,8 +560,8 @@ fn content_check_of_a_commit_is_the_check_of_its_unpacked_tree() {
         ]);
         let folder = run(&["content", "check", path(tree.path()), "--json"]);
         assert_eq!(git.status.code(), folder.status.code(), "{commit}");
-        let git = super::versioned(&git.stdout, 1);
-        let folder = super::versioned(&folder.stdout, 1);
+        let git = super::versioned(&git.stdout, 2);
+        let folder = super::versioned(&folder.stdout, 2);
         assert_eq!(git["errors"], folder["errors"], "{commit}");
         assert_eq!(git["warnings"], folder["warnings"], "{commit}");
         assert!(

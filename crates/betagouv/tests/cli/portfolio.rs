@@ -4,7 +4,7 @@ use super::{betagouv, contract, json, stdout};
 
 #[test]
 fn snapshot_json_contract_on_the_builtin_dataset() {
-    let v = contract(&["portfolio", "snapshot", "--json"], 1);
+    let v = contract(&["portfolio", "snapshot", "--json"], 2);
     assert_eq!(v["as_of"], "2016-12-31");
     let st = &v["startups"];
     assert_eq!(st["total"], 27);
