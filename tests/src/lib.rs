@@ -150,6 +150,33 @@ pub fn unpack_commit(repo: &Path, commit: &str, into: &Path) {
     std::fs::remove_file(&tar).unwrap();
 }
 
+/// Runs `git fast-import` on the bare repository `dir` with `stream` (the test
+/// repositories of the history tests are built this way: one process per history).
+///
+/// # Panics
+///
+/// When `git` cannot run or rejects the stream: the test fails.
+pub fn fast_import(dir: &Path, stream: &str) {
+    use std::io::Write as _;
+    let mut child = std::process::Command::new("git")
+        .arg("--git-dir")
+        .arg(dir)
+        .args(["fast-import", "--quiet"])
+        .stdin(std::process::Stdio::piped())
+        .spawn()
+        .expect("git fast-import runs");
+    child
+        .stdin
+        .take()
+        .expect("its standard input")
+        .write_all(stream.as_bytes())
+        .expect("the stream is written");
+    assert!(
+        child.wait().expect("git ends").success(),
+        "git fast-import failed"
+    );
+}
+
 // The workspace README's Rust example is a doctest.
 #[cfg(doctest)]
 #[doc = include_str!("../../README.md")]

@@ -1,9 +1,8 @@
 //! The incremental replay equals a full read at every commit of generated histories
 //! (files added, changed and deleted across the layouts of every era).
 
-use std::io::Write as _;
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::Command;
 
 use betagouv_content::read::ReadOptions;
 use betagouv_history::{Replay, Repository};
@@ -94,20 +93,7 @@ pub(crate) fn build(dir: &Path, commits: &[Vec<Op>]) {
         }
         stream.push('\n');
     }
-    let mut child = Command::new("git")
-        .arg("--git-dir")
-        .arg(dir)
-        .args(["fast-import", "--quiet"])
-        .stdin(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(stream.as_bytes())
-        .unwrap();
-    assert!(child.wait().unwrap().success());
+    betagouv_tests::fast_import(dir, &stream);
 }
 
 proptest! {

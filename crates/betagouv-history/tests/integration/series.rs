@@ -3,9 +3,8 @@
 //! small generated repositories (non-monotonic committer dates, empty periods) and
 //! on the shared bundle.
 
-use std::io::Write as _;
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::Command;
 
 use betagouv_content::read::ReadOptions;
 use betagouv_history::series::KnownAt;
@@ -48,20 +47,7 @@ fn build(dir: &Path, commits: &[Commit<'_>]) {
         }
         stream.push('\n');
     }
-    let mut child = Command::new("git")
-        .arg("--git-dir")
-        .arg(dir)
-        .args(["fast-import", "--quiet"])
-        .stdin(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(stream.as_bytes())
-        .unwrap();
-    assert!(child.wait().unwrap().success());
+    betagouv_tests::fast_import(dir, &stream);
 }
 
 /// Unix time of a UTC date-time.

@@ -1,8 +1,7 @@
 //! `betagouv content check --git REPO [--blame [--since REV|DATE]]`.
 
-use std::io::Write as _;
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::Command;
 
 use super::betagouv;
 
@@ -40,20 +39,7 @@ fn build(dir: &Path, commits: &[&[(&str, Option<&str>)]]) {
         }
         stream.push('\n');
     }
-    let mut child = Command::new("git")
-        .arg("--git-dir")
-        .arg(dir)
-        .args(["fast-import", "--quiet"])
-        .stdin(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(stream.as_bytes())
-        .unwrap();
-    assert!(child.wait().unwrap().success());
+    betagouv_tests::fast_import(dir, &stream);
 }
 
 /// The history: the start-up's problem appears at commit 2 and moves with the 2018

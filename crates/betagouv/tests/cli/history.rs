@@ -1,9 +1,8 @@
 //! `betagouv history --git REPO`: the JSON contract, the CSV header, the table, the
 //! output policy and the usage errors, on a small repository built by `git fast-import`.
 
-use std::io::Write as _;
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::Command;
 
 use super::betagouv;
 
@@ -35,20 +34,7 @@ fn repository(dir: &Path) -> bool {
             body.len()
         ));
     }
-    let mut child = Command::new("git")
-        .arg("--git-dir")
-        .arg(dir)
-        .args(["fast-import", "--quiet"])
-        .stdin(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(stream.as_bytes())
-        .unwrap();
-    assert!(child.wait().unwrap().success());
+    betagouv_tests::fast_import(dir, &stream);
     true
 }
 

@@ -280,8 +280,6 @@ fn at_outside_the_year_is_refused() {
 /// A bare repository built by `git fast-import`: one commit per state, each a list of
 /// `_startup/` files (name, status) at a Paris time.
 fn git_repo(dir: &std::path::Path, states: &[(&str, Vec<(String, &str)>)]) {
-    use std::io::Write;
-    use std::process::Stdio;
     let ok = std::process::Command::new("git")
         .args(["-c", "init.defaultBranch=main", "init", "-q", "--bare"])
         .arg(dir)
@@ -306,20 +304,7 @@ fn git_repo(dir: &std::path::Path, states: &[(&str, Vec<(String, &str)>)]) {
         }
         stream.push('\n');
     }
-    let mut child = std::process::Command::new("git")
-        .arg("--git-dir")
-        .arg(dir)
-        .args(["fast-import", "--quiet"])
-        .stdin(Stdio::piped())
-        .spawn()
-        .expect("git fast-import runs");
-    child
-        .stdin
-        .take()
-        .expect("stdin")
-        .write_all(stream.as_bytes())
-        .expect("writes");
-    assert!(child.wait().expect("waits").success());
+    betagouv_tests::fast_import(dir, &stream);
 }
 
 /// `n` start-ups: `success` taken over, `passation` in hand-over, the rest building.
