@@ -54,6 +54,7 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 pub mod api;
+pub mod api_v3;
 pub mod csv;
 mod error;
 pub mod journal;
