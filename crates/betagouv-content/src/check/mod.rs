@@ -19,6 +19,7 @@
 //! list (plus its id in [`crate::rules`] when the id is new).
 
 mod build2016;
+pub mod ci;
 mod common;
 mod current;
 mod schema2017;

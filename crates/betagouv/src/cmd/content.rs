@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use betagouv_content::IfExists;
-use betagouv_content::check::{CheckOptions, CheckReport, check_folder, check_read};
+use betagouv_content::check::{CheckOptions, CheckReport, check_folder, check_read, ci};
 use betagouv_content::rules;
 use betagouv_content::upgrade::{Upgrade, UpgradeOptions, upgrade_import};
 use betagouv_portfolio::diagnostic::escape_controls;
@@ -52,12 +52,38 @@ pub(crate) struct CheckArgs {
     /// Print `{"schema_version", "errors", "warnings", "diagnostics": [...]}` as JSON,
     /// plus `"source": {"commit", "committed_at"}` with --git (with --list-rules,
     /// `{"schema_version", "rules": [{"id", "drops_file", "description"}]}`).
-    #[arg(long)]
+    #[arg(long, conflicts_with = "format")]
     json: bool,
+    /// Output format: `text`; `json` (as --json); `github`, one GitHub Actions
+    /// annotation command per problem; `sarif`, a SARIF 2.1.0 log for code scanning.
+    /// `github` and `sarif` name files relative to DIR (run it on the repository root)
+    /// and give line and column only when known.
+    #[arg(long, value_enum, default_value = "text")]
+    format: CheckFormat,
+    /// Write the output to this file instead of standard output (never over an input
+    /// nor inside the checked folder; an existing file needs --force).
+    #[arg(long, value_name = "FILE")]
+    out: Option<PathBuf>,
+    /// Replace the --out file if it exists (a regular file that is not an input).
+    #[arg(long, requires = "out")]
+    force: bool,
     /// List every rule (id, whether it drops the file, description) instead of checking
     /// a folder.
     #[arg(long, conflicts_with_all = ["dir", "skip", "git"])]
     list_rules: bool,
+}
+
+/// `content check --format`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum CheckFormat {
+    /// One line per problem, then the counts.
+    Text,
+    /// The JSON contract (the same as --json).
+    Json,
+    /// GitHub Actions workflow commands (`::error file=...,line=...,col=...::message`).
+    Github,
+    /// A SARIF 2.1.0 log.
+    Sarif,
 }
 
 #[derive(Debug, Args)]
@@ -206,6 +232,15 @@ fn check(args: &CheckArgs) -> Result<ExitCode, BoxError> {
     if args.blame {
         return blame::blame_git(args);
     }
+    // Refuse a bad --out before reading anything.
+    let output = args.out.as_ref().map(|path| {
+        betagouv_output::Output::file(path)
+            .if_exists(betagouv_output::IfExists::replace_when(args.force))
+            .inputs(args.dir.iter().chain(args.git.git.iter()))
+    });
+    if let Some(o) = &output {
+        o.check()?;
+    }
     let options = CheckOptions::default().with_skip(args.skip.iter().cloned());
     let (report, commit) = if let Some((repo, commit)) = args.git.open()? {
         (check_commit(&repo, &commit, &options)?, Some(commit))
@@ -220,10 +255,22 @@ fn check(args: &CheckArgs) -> Result<ExitCode, BoxError> {
         errln!("error: content check needs a DIR or --git REPO (or --list-rules)");
         return Ok(ExitCode::from(2));
     };
-    if args.json {
-        print_json(&report, commit.as_ref())?;
+    let format = if args.json {
+        CheckFormat::Json
     } else {
-        print_text(&report, commit.as_ref())?;
+        args.format
+    };
+    let root = args.dir.clone().unwrap_or_default();
+    match (format, &output) {
+        (CheckFormat::Text, None) => print_text(&report, commit.as_ref())?,
+        (CheckFormat::Json, None) => print_json(&report, commit.as_ref())?,
+        _ => {
+            let text = render(&report, format, &root, commit.as_ref())?;
+            match &output {
+                Some(o) => o.write_bytes(text.as_bytes())?,
+                None => crate::out::out!("{text}")?,
+            }
+        }
     }
     Ok(if report.counts.errors > 0 {
         ExitCode::from(1)
@@ -269,27 +316,75 @@ fn known_skips(skip: &[String]) -> bool {
     false
 }
 
-/// `{"schema_version", "errors", "warnings", "diagnostics": [...]}` on standard output,
-/// and `"source"` when `commit` was checked.
-fn print_json(report: &CheckReport, commit: Option<&GitCommit>) -> Result<(), BoxError> {
-    /// The JSON of `content check --json`, keys in this order.
-    #[derive(serde::Serialize)]
-    struct CheckJson<'a> {
-        schema_version: u32,
-        errors: usize,
-        warnings: usize,
-        diagnostics: Vec<DiagnosticRow<'a>>,
-        #[serde(skip_serializing_if = "Option::is_none")]
-        source: Option<super::input::SourceJson>,
-    }
-    let out = CheckJson {
+/// The JSON of `content check --json`, keys in this order.
+#[derive(serde::Serialize)]
+struct CheckJson<'a> {
+    schema_version: u32,
+    errors: usize,
+    warnings: usize,
+    diagnostics: Vec<DiagnosticRow<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    source: Option<super::input::SourceJson>,
+}
+
+/// `{"schema_version", "errors", "warnings", "diagnostics": [...]}`, and `"source"`
+/// when `commit` was checked.
+fn check_json<'a>(report: &'a CheckReport, commit: Option<&GitCommit>) -> CheckJson<'a> {
+    CheckJson {
         schema_version: contract::CONTENT_CHECK,
         errors: report.counts.errors,
         warnings: report.counts.warnings,
         diagnostics: contract::diagnostic_rows(&report.diagnostics),
         source: commit.map(GitCommit::json),
-    };
-    contract::print(&out, Layout::Pretty)
+    }
+}
+
+/// [`check_json`] on standard output.
+fn print_json(report: &CheckReport, commit: Option<&GitCommit>) -> Result<(), BoxError> {
+    contract::print(&check_json(report, commit), Layout::Pretty)
+}
+
+/// `N errors, M warnings (RuleSet rules)`.
+fn counts_line(report: &CheckReport) -> String {
+    format!(
+        "{} errors, {} warnings ({:?} rules)",
+        report.counts.errors, report.counts.warnings, report.rules
+    )
+}
+
+/// The output of `report` in `format` as one text (for --out, or the CI formats):
+/// files named relative to `root` in the `github` and `sarif` formats.
+fn render(
+    report: &CheckReport,
+    format: CheckFormat,
+    root: &Path,
+    commit: Option<&GitCommit>,
+) -> Result<String, BoxError> {
+    Ok(match format {
+        CheckFormat::Github => ci::github_annotations(report, root),
+        CheckFormat::Sarif => {
+            let tool = ci::SarifTool::new("betagouv", env!("CARGO_PKG_VERSION"));
+            let mut text = serde_json::to_string_pretty(&ci::sarif(report, root, &tool))?;
+            text.push('\n');
+            text
+        }
+        CheckFormat::Json => {
+            let mut text = serde_json::to_string_pretty(&check_json(report, commit))?;
+            text.push('\n');
+            text
+        }
+        CheckFormat::Text => {
+            let mut text = String::new();
+            for d in &report.diagnostics {
+                text.push_str(&format!("{d}\n"));
+            }
+            text.push_str(&format!("{}\n", counts_line(report)));
+            if let Some(commit) = commit {
+                text.push_str(&format!("{}\n", commit.source_line()));
+            }
+            text
+        }
+    })
 }
 
 /// One line per diagnostic (with the file's line under it when a folder was checked
@@ -304,12 +399,7 @@ fn print_text(report: &CheckReport, commit: Option<&GitCommit>) -> Result<(), Bo
             snippet(d, &mut cache)?;
         }
     }
-    outln!(
-        "{} errors, {} warnings ({:?} rules)",
-        report.counts.errors,
-        report.counts.warnings,
-        report.rules
-    )?;
+    outln!("{}", counts_line(report))?;
     if let Some(commit) = commit {
         outln!("{}", commit.source_line())?;
     }

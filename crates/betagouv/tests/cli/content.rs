@@ -2,7 +2,8 @@
 
 use super::betagouv;
 
-fn fixture() -> tempfile::TempDir {
+/// A content folder with one start-up file holding a duplicate key (line 6, column 1).
+pub(super) fn fixture() -> tempfile::TempDir {
     let t = tempfile::tempdir().unwrap();
     let s = t.path().join("content/_startups");
     std::fs::create_dir_all(&s).unwrap();

@@ -7,6 +7,7 @@ use serde_json::Value;
 mod blame;
 mod budget;
 mod content;
+mod content_ci;
 mod export;
 mod git;
 mod history;
