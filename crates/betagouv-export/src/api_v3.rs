@@ -481,7 +481,7 @@ pub fn writes(relative: &Path, is_dir: bool) -> bool {
 mod tests {
     use super::*;
     use betagouv_portfolio::{
-        Extra, Incubator, IncubatorId, MemberId, Mission, Phase, StartupId, Vocabulary,
+        Incubator, IncubatorId, MemberId, Mission, Phase, StartupId, Vocabulary,
     };
     use proptest::prelude::*;
     use serde_json::json;

@@ -24,7 +24,7 @@ fn import_2025() -> Option<(std::path::PathBuf, Portfolio, EmptyKeys)> {
 /// The content folder `dir` read with its file reports, and its keys written empty.
 fn import(dir: &Path) -> (Portfolio, EmptyKeys) {
     let import =
-        betagouv_content::read::read_folder(&dir, &betagouv_content::read::ReadOptions::default())
+        betagouv_content::read::read_folder(dir, &betagouv_content::read::ReadOptions::default())
             .unwrap();
     let mut empty = EmptyKeys::new();
     for f in &import.files {
@@ -125,7 +125,7 @@ fn check_folder(
     empty: &EmptyKeys,
     at: chrono::NaiveDate,
 ) -> Figures {
-    let files = ApiV3Files::build_with_empty_keys(&portfolio, at, &empty);
+    let files = ApiV3Files::build_with_empty_keys(portfolio, at, empty);
     let sources: BTreeSet<String> = std::fs::read_dir(dir.join("content/_startups"))
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
