@@ -11,6 +11,7 @@
 )]
 
 mod api_samples;
+mod api_v3;
 mod clients;
 mod common;
 mod generated;
