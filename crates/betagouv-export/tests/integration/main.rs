@@ -11,6 +11,7 @@
 )]
 
 mod api_samples;
+mod api_versions;
 mod clients;
 mod common;
 mod generated;
