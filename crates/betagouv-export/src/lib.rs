@@ -479,26 +479,7 @@ pub fn export_with_progress(
     };
     match format {
         ExportFormat::ApiJson => {
-            let version = options.api_version;
-            let files = api::ApiFiles::build_version(dataset.portfolio, version, options.at);
-            let v3 = match files {
-                Some(_) => None,
-                None => Some(api_v3::ApiV3Files::build(dataset.portfolio, options.at)),
-            };
-            report.rows = match (&files, &v3) {
-                (Some(f), _) => f.counts(),
-                (None, Some(f)) => f.counts(),
-                (None, None) => BTreeMap::new(),
-            };
-            output::write_dir(format, out, options, |dir| {
-                report.files = match (&files, &v3) {
-                    (Some(f), _) => f.write(dir, progress)?,
-                    (None, Some(f)) => f.write(dir, progress)?,
-                    (None, None) => Vec::new(),
-                };
-                report.files.push(api::write_meta(dir, options)?);
-                Ok(())
-            })?;
+            export_api(dataset, out, options, progress, &mut report)?;
         }
         ExportFormat::Json => {
             output::write_dir(format, out, options, |dir| {
@@ -555,6 +536,24 @@ pub fn export_with_progress(
         }
     }
     Ok(report)
+}
+
+/// The `api-json` export: the v2 files of [`ExportOptions::api_version`] or the v3
+/// files, then `meta.json`.
+fn export_api(
+    dataset: &Dataset<'_>,
+    out: &Path,
+    options: &ExportOptions,
+    progress: &mut dyn FnMut(Progress<'_>),
+    report: &mut ExportReport,
+) -> Result<()> {
+    let files = api::Built::build(dataset.portfolio, options.api_version, options.at);
+    report.rows = files.counts();
+    output::write_dir(ExportFormat::ApiJson, out, options, |dir| {
+        report.files = files.write(dir, progress)?;
+        report.files.push(api::write_meta(dir, options)?);
+        Ok(())
+    })
 }
 
 /// FNV-1a (64 bits): a tiny, stable, non-cryptographic digest.
@@ -654,6 +653,15 @@ mod tests {
         let json = serde_json::to_string(&o).unwrap();
         assert!(json.contains("\"if_exists\":\"replace\""), "{json}");
         assert_eq!(serde_json::from_str::<ExportOptions>(&json).unwrap(), o);
+        // The API version reads back, and options written before it existed read as 2.7.
+        let v26 = o.clone().with_api_version(ApiVersion::V2_6);
+        let json = serde_json::to_string(&v26).unwrap();
+        assert!(json.contains("\"api_version\":\"2.6\""), "{json}");
+        assert_eq!(serde_json::from_str::<ExportOptions>(&json).unwrap(), v26);
+        let mut old: serde_json::Value = serde_json::from_str(&json).unwrap();
+        old.as_object_mut().unwrap().remove("api_version");
+        let old: ExportOptions = serde_json::from_value(old).unwrap();
+        assert_eq!(old.api_version, ApiVersion::V2_7);
         let p = betagouv_portfolio::builtin::portfolio_2016();
         let dir = tempfile::tempdir().unwrap();
         let report = export(
@@ -712,6 +720,7 @@ mod tests {
         assert_eq!(csv::datapackage(&tables, &o)["import"]["dropped_files"], 2);
         assert_eq!(json::meta(&o)["import"]["records"], 4066);
         assert_eq!(api::meta(&o)["import"]["files"], 4068);
+        assert_eq!(api::meta(&o)["api_version"], "2.7");
     }
 }
 

@@ -378,6 +378,44 @@ impl ApiFiles {
     }
 }
 
+/// The files of any version, as the export builds and writes them.
+pub(crate) enum Built {
+    /// v2.5, v2.6 or v2.7.
+    V2(ApiFiles),
+    /// v3.
+    V3(crate::api_v3::ApiV3Files),
+}
+
+impl Built {
+    /// The files of `version` for `portfolio` as of `as_of`.
+    pub(crate) fn build(portfolio: &Portfolio, version: ApiVersion, as_of: NaiveDate) -> Self {
+        match ApiFiles::build_version(portfolio, version, as_of) {
+            Some(files) => Self::V2(files),
+            None => Self::V3(crate::api_v3::ApiV3Files::build(portfolio, as_of)),
+        }
+    }
+
+    /// Records per file.
+    pub(crate) fn counts(&self) -> BTreeMap<String, usize> {
+        match self {
+            Self::V2(f) => f.counts(),
+            Self::V3(f) => f.counts(),
+        }
+    }
+
+    /// Writes the files into `dir`; returns their paths relative to `dir`.
+    pub(crate) fn write(
+        &self,
+        dir: &Path,
+        progress: &mut dyn FnMut(Progress<'_>),
+    ) -> Result<Vec<PathBuf>> {
+        match self {
+            Self::V2(f) => f.write(dir, progress),
+            Self::V3(f) => f.write(dir, progress),
+        }
+    }
+}
+
 /// The files of an API v2.5 folder, in write order: everything [`ApiFiles::write`]
 /// puts in it.
 pub const FILES: [&str; 5] = [
