@@ -4,8 +4,9 @@
 //! have. This crate writes a [`betagouv_portfolio::Portfolio`] (plus budget lines and
 //! impact figures when given, see [`Dataset`]) as:
 //!
-//! - [`ExportFormat::ApiJson`]: `startups.json`, `authors.json`, `incubators.json` and
-//!   `sponsors.json` in the shapes of the beta.gouv.fr public API v2.5 ([`api`]);
+//! - [`ExportFormat::ApiJson`]: the files of the beta.gouv.fr public API in the shapes of
+//!   version 2.5, 2.6, 2.7 (the default) or 3 ([`ExportOptions::api_version`], [`api`],
+//!   [`api_v3`]);
 //! - [`ExportFormat::Json`]: the complete model with its generated JSON Schema ([`json`]);
 //! - [`ExportFormat::Csv`]: one CSV file per table and a `datapackage.json` with a Table
 //!   Schema per resource, primary and foreign keys included ([`csv`], [`tables`]);
@@ -20,7 +21,7 @@
 //! `betagouv-output`: an output that is, contains or is inside one of
 //! [`ExportOptions::inputs`] is refused, and with [`IfExists::Replace`] a folder output replaces
 //! only a folder that holds nothing but the names its format writes
-//! ([`api::writes`], [`json::writes`], [`csv::writes`]). Problems of the data never stop an export:
+//! ([`ApiVersion::writes`], [`json::writes`], [`csv::writes`]). Problems of the data never stop an export:
 //! dangling references become NULL keys with the value kept in a `*_raw` column, and
 //! come back as diagnostics in the [`ExportReport`].
 //!
@@ -78,6 +79,7 @@ use serde::{Deserialize, Serialize};
 
 use betagouv_portfolio::{Diagnostic, ImportSummary, Portfolio};
 
+pub use api::ApiVersion;
 pub use error::{Error, ImpactValueError, Result};
 pub use tables::{BudgetRow, Cell, ImpactMetric, Table};
 
@@ -167,7 +169,7 @@ pub use betagouv_output::IfExists;
 #[serde(rename_all = "kebab-case")]
 #[non_exhaustive]
 pub enum ExportFormat {
-    /// The beta.gouv.fr public API v2.5 files (a folder).
+    /// The beta.gouv.fr public API files of [`ExportOptions::api_version`] (a folder).
     ApiJson,
     /// The complete model and its JSON Schema (a folder).
     Json,
@@ -281,6 +283,10 @@ pub struct ExportOptions {
     /// of the SQLite `meta` table and the XLSX `meta` sheet), so that a reader of the
     /// export knows how many files were dropped. `None` for the built-in dataset.
     pub import: Option<ImportSummary>,
+    /// The version of the public API an [`ExportFormat::ApiJson`] export is shaped
+    /// for (2.7 by default; recorded in its `meta.json`). Other formats ignore it.
+    #[serde(default)]
+    pub api_version: ApiVersion,
 }
 
 macro_rules! setters {
@@ -296,7 +302,7 @@ macro_rules! setters {
 
 impl ExportOptions {
     /// Options for data as of `at`, from `source`; generated at `at` 00:00 UTC, no
-    /// revision, Licence Ouverte 2.0, no overwrite.
+    /// revision, Licence Ouverte 2.0, no overwrite, API version 2.7.
     #[must_use]
     pub fn new(at: NaiveDate, source: impl Into<String>) -> Self {
         Self {
@@ -308,6 +314,7 @@ impl ExportOptions {
             if_exists: IfExists::Refuse,
             inputs: Vec::new(),
             import: None,
+            api_version: ApiVersion::default(),
         }
     }
 
@@ -320,6 +327,8 @@ impl ExportOptions {
         with_if_exists(if_exists: IfExists) = if_exists;
         /// Sets [`ExportOptions::import`].
         with_import(import: Option<ImportSummary>) = import;
+        /// Sets [`ExportOptions::api_version`].
+        with_api_version(api_version: ApiVersion) = api_version;
     }
 
     /// Sets [`ExportOptions::source_revision`].
@@ -470,13 +479,7 @@ pub fn export_with_progress(
     };
     match format {
         ExportFormat::ApiJson => {
-            let files = api::ApiFiles::build(dataset.portfolio);
-            report.rows = files.counts();
-            output::write_dir(format, out, options, |dir| {
-                report.files = files.write(dir, progress)?;
-                report.files.push(api::write_meta(dir, options)?);
-                Ok(())
-            })?;
+            export_api(dataset, out, options, progress, &mut report)?;
         }
         ExportFormat::Json => {
             output::write_dir(format, out, options, |dir| {
@@ -533,6 +536,24 @@ pub fn export_with_progress(
         }
     }
     Ok(report)
+}
+
+/// The `api-json` export: the v2 files of [`ExportOptions::api_version`] or the v3
+/// files, then `meta.json`.
+fn export_api(
+    dataset: &Dataset<'_>,
+    out: &Path,
+    options: &ExportOptions,
+    progress: &mut dyn FnMut(Progress<'_>),
+    report: &mut ExportReport,
+) -> Result<()> {
+    let files = api::Built::build(dataset.portfolio, options.api_version, options.at);
+    report.rows = files.counts();
+    output::write_dir(ExportFormat::ApiJson, out, options, |dir| {
+        report.files = files.write(dir, progress)?;
+        report.files.push(api::write_meta(dir, options)?);
+        Ok(())
+    })
 }
 
 /// FNV-1a (64 bits): a tiny, stable, non-cryptographic digest.
@@ -632,6 +653,15 @@ mod tests {
         let json = serde_json::to_string(&o).unwrap();
         assert!(json.contains("\"if_exists\":\"replace\""), "{json}");
         assert_eq!(serde_json::from_str::<ExportOptions>(&json).unwrap(), o);
+        // The API version reads back, and options written before it existed read as 2.7.
+        let v26 = o.clone().with_api_version(ApiVersion::V2_6);
+        let json = serde_json::to_string(&v26).unwrap();
+        assert!(json.contains("\"api_version\":\"2.6\""), "{json}");
+        assert_eq!(serde_json::from_str::<ExportOptions>(&json).unwrap(), v26);
+        let mut old: serde_json::Value = serde_json::from_str(&json).unwrap();
+        old.as_object_mut().unwrap().remove("api_version");
+        let old: ExportOptions = serde_json::from_value(old).unwrap();
+        assert_eq!(old.api_version, ApiVersion::V2_7);
         let p = betagouv_portfolio::builtin::portfolio_2016();
         let dir = tempfile::tempdir().unwrap();
         let report = export(
@@ -690,6 +720,7 @@ mod tests {
         assert_eq!(csv::datapackage(&tables, &o)["import"]["dropped_files"], 2);
         assert_eq!(json::meta(&o)["import"]["records"], 4066);
         assert_eq!(api::meta(&o)["import"]["files"], 4068);
+        assert_eq!(api::meta(&o)["api_version"], "2.7");
     }
 }
 

@@ -2,7 +2,7 @@
 //! input, never over unrelated data, never a partial output.
 //!
 //! Each folder format declares the names it writes beside its writer
-//! ([`crate::api::writes`], [`crate::json::writes`], [`crate::csv::writes`]); a
+//! ([`crate::ApiVersion::writes`], [`crate::json::writes`], [`crate::csv::writes`]); a
 //! folder output is replaced with [`IfExists::Replace`](crate::IfExists::Replace) only when it holds nothing else.
 
 use std::path::Path;
@@ -13,11 +13,11 @@ use crate::error::{Error, Result};
 use crate::{ExportFormat, ExportOptions};
 
 /// The names written by a folder format.
-fn names(format: ExportFormat) -> FolderNames {
+fn names(format: ExportFormat, options: &ExportOptions) -> FolderNames {
     match format {
         ExportFormat::ApiJson => FolderNames {
             what: "an api-json export",
-            accepts: crate::api::writes,
+            accepts: options.api_version.writes(),
         },
         ExportFormat::Json => FolderNames {
             what: "a json export",
@@ -33,7 +33,7 @@ fn names(format: ExportFormat) -> FolderNames {
 /// The output of `format` at `out`, with the options' inputs and overwrite policy.
 pub(crate) fn output(format: ExportFormat, out: &Path, options: &ExportOptions) -> Output {
     let o = if format.is_folder() {
-        Output::folder(out, names(format))
+        Output::folder(out, names(format, options))
     } else {
         Output::file(out)
     };
@@ -176,17 +176,17 @@ mod tests {
                 for name in &names {
                     let rel = Path::new(name);
                     assert!(
-                        (super::names(format).accepts)(rel, false),
+                        (super::names(format, &options(false)).accepts)(rel, false),
                         "{format}: {rel:?}"
                     );
                     assert!(
-                        !(super::names(format).accepts)(rel, true),
+                        !(super::names(format, &options(false)).accepts)(rel, true),
                         "{format}: {rel:?}"
                     );
                     for other in [ExportFormat::ApiJson, ExportFormat::Json, ExportFormat::Csv] {
                         if other != format {
                             assert!(
-                                !(super::names(other).accepts)(rel, false),
+                                !(super::names(other, &options(false)).accepts)(rel, false),
                                 "{other}: {rel:?}"
                             );
                         }

@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 use serde_json::Value;
 
 use crate::common::{export_tmp, options_2025, snapshot_2025};
-use betagouv_export::ExportFormat;
+use betagouv_export::{ApiVersion, ExportFormat};
 
 /// Incubator renamed between the two dates (`menj.md` became `MEN.md`, same
 /// incubator): the sample's `MEN` is compared with our `menj`.
@@ -167,7 +167,11 @@ fn api_json_matches_the_v2_5_samples_field_by_field() {
     let Some(samples) = betagouv_tests::shared_data("api-samples/v2.5") else {
         return;
     };
-    let (_tmp, out, _) = export_tmp(portfolio, ExportFormat::ApiJson, &options_2025());
+    let (_tmp, out, _) = export_tmp(
+        portfolio,
+        ExportFormat::ApiJson,
+        &options_2025().with_api_version(ApiVersion::V2_5),
+    );
     let content = content_dir.join("content");
     let renamed = |id: &str| {
         RENAMED
@@ -278,7 +282,11 @@ fn api_json_reproduces_the_v2_5_quirks() {
     let Some((_, portfolio)) = snapshot_2025() else {
         return;
     };
-    let (_tmp, out, _) = export_tmp(portfolio, ExportFormat::ApiJson, &options_2025());
+    let (_tmp, out, _) = export_tmp(
+        portfolio,
+        ExportFormat::ApiJson,
+        &options_2025().with_api_version(ApiVersion::V2_5),
+    );
     let ours = read(&out.join("startups.json"));
     fn no_null(v: &Value) -> bool {
         match v {

@@ -12,6 +12,7 @@
 
 mod api_samples;
 mod api_v3;
+mod api_versions;
 mod clients;
 mod common;
 mod generated;

@@ -5,8 +5,8 @@ use std::process::ExitCode;
 
 use betagouv_export::csv::Licence;
 use betagouv_export::{
-    BudgetRow, Dataset, ExportFormat, ExportOptions, ExportReport, IfExists, ImpactMetric,
-    Progress, tables,
+    ApiVersion, BudgetRow, Dataset, ExportFormat, ExportOptions, ExportReport, IfExists,
+    ImpactMetric, Progress, tables,
 };
 use betagouv_portfolio::Portfolio;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -20,7 +20,7 @@ use crate::out::{errln, outln};
 /// Export format, as named on the command line.
 #[derive(Debug, Clone, Copy, ValueEnum)]
 pub(crate) enum FormatArg {
-    /// beta.gouv.fr public API v2.5 files (a folder).
+    /// beta.gouv.fr public API files, version --api-version (a folder).
     ApiJson,
     /// The complete model and its JSON Schema (a folder).
     Json,
@@ -40,6 +40,34 @@ impl From<FormatArg> for ExportFormat {
             FormatArg::Csv => ExportFormat::Csv,
             FormatArg::Sqlite => ExportFormat::Sqlite,
             FormatArg::Xlsx => ExportFormat::Xlsx,
+        }
+    }
+}
+
+/// Version of the public API written by `--format api-json`.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub(crate) enum ApiVersionArg {
+    /// v2.5: startups.json, authors.json, incubators.json, sponsors.json, startups.csv.
+    #[value(name = "2.5")]
+    V25,
+    /// v2.6: v2.5's files with more fields, organisations.json, startups_details.json.
+    #[value(name = "2.6")]
+    V26,
+    /// v2.7: v2.6 with co-incubation (relationships.incubators) and bare included ids.
+    #[value(name = "2.7")]
+    V27,
+    /// v3: startups.json, authors.json and startups/<id>.json.
+    #[value(name = "3")]
+    V3,
+}
+
+impl From<ApiVersionArg> for ApiVersion {
+    fn from(v: ApiVersionArg) -> Self {
+        match v {
+            ApiVersionArg::V25 => ApiVersion::V2_5,
+            ApiVersionArg::V26 => ApiVersion::V2_6,
+            ApiVersionArg::V27 => ApiVersion::V2_7,
+            ApiVersionArg::V3 => ApiVersion::V3,
         }
     }
 }
@@ -74,6 +102,10 @@ pub(crate) struct ExportArgs {
     /// Output format.
     #[arg(long, value_enum)]
     format: FormatArg,
+    /// Version of the public API written by --format api-json, 2.7 by default
+    /// (recorded in the folder's meta.json); refused with the other formats.
+    #[arg(long, value_enum, value_name = "VERSION")]
+    api_version: Option<ApiVersionArg>,
     /// Output path: a folder for api-json, json and csv, a file for sqlite and xlsx.
     #[arg(long, value_name = "PATH")]
     out: PathBuf,
@@ -123,11 +155,19 @@ fn budget_lines(path: &Path, portfolio: &Portfolio) -> Result<Vec<BudgetRow>, Bo
 
 pub(crate) fn run(args: ExportArgs) -> Result<ExitCode, BoxError> {
     let format = ExportFormat::from(args.format);
+    if args.api_version.is_some() && format != ExportFormat::ApiJson {
+        return Err(format!(
+            "--api-version applies to --format api-json only, not to --format {format}"
+        )
+        .into());
+    }
+    let api_version = args.api_version.map(ApiVersion::from).unwrap_or_default();
     // Every path read is an input that the output may not touch; refuse a bad --out
     // before reading anything.
     let inputs = super::input::input_paths(&args.input, [&args.budget, &args.impact]);
     {
         let early = ExportOptions::new(NaiveDate::MIN, "")
+            .with_api_version(api_version)
             .with_if_exists(IfExists::replace_when(args.force))
             .with_inputs(inputs.iter().cloned());
         betagouv_export::check_output(format, &args.out, &early)?;
@@ -149,6 +189,7 @@ pub(crate) fn run(args: ExportArgs) -> Result<ExitCode, BoxError> {
     dataset.impact_metrics = metrics.as_deref();
     let mut options = export_options(&args, &records, &dataset);
     options.inputs = inputs;
+    options.api_version = api_version;
     let bar = super::progress::Bar::new(format.name());
     let report = betagouv_export::export_with_progress(
         &dataset,

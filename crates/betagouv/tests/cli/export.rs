@@ -606,3 +606,137 @@ fn export_json_contract() {
         }
     }
 }
+
+/// The names in `dir`, sorted.
+fn names_in(dir: &Path) -> Vec<String> {
+    let mut v: Vec<String> = std::fs::read_dir(dir)
+        .expect("list")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn api_json_writes_the_version_asked_2_7_by_default() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let read = |p: &Path| -> serde_json::Value {
+        serde_json::from_slice(&std::fs::read(p).expect("read")).expect("valid JSON")
+    };
+    let v27 = dir.path().join("v27");
+    let o = export(&[
+        "--format",
+        "api-json",
+        "--out",
+        v27.to_str().expect("utf-8"),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(read(&v27.join("meta.json"))["api_version"], "2.7");
+    assert_eq!(
+        names_in(&v27),
+        [
+            "authors.json",
+            "incubators.json",
+            "meta.json",
+            "organisations.json",
+            "sponsors.json",
+            "startups.csv",
+            "startups.json",
+            "startups_details.json"
+        ]
+    );
+    let startups = read(&v27.join("startups.json"));
+    // The built-in dataset has no incubator records: `included` is empty.
+    assert_eq!(startups["included"], serde_json::json!([]));
+    let rel = &startups["data"][0]["relationships"];
+    assert!(rel["incubators"]["data"].is_array(), "{rel}");
+    let csv = std::fs::read_to_string(v27.join("startups.csv")).expect("csv");
+    assert!(csv.starts_with("id;name;mission;start;status;incubator;stats;link;repository;accessibility;contact;incubators\n"));
+    assert_eq!(csv.lines().count(), 28, "header and 27 start-ups");
+
+    let v25 = dir.path().join("v25");
+    let o = export(&[
+        "--format",
+        "api-json",
+        "--api-version",
+        "2.5",
+        "--out",
+        v25.to_str().expect("utf-8"),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(read(&v25.join("meta.json"))["api_version"], "2.5");
+    assert_eq!(
+        names_in(&v25),
+        [
+            "authors.json",
+            "incubators.json",
+            "meta.json",
+            "sponsors.json",
+            "startups.csv",
+            "startups.json"
+        ]
+    );
+    let startups = read(&v25.join("startups.json"));
+    assert!(
+        startups["data"][0]["relationships"]
+            .get("incubators")
+            .is_none()
+    );
+    // A forced v2.5 export replaces a v2.5 folder, not a v2.7 one (organisations.json
+    // and startups_details.json are not v2.5 names).
+    let forced = |version: &str, out: &Path| {
+        export(&[
+            "--format",
+            "api-json",
+            "--api-version",
+            version,
+            "--force",
+            "--out",
+            out.to_str().expect("utf-8"),
+        ])
+    };
+    assert!(forced("2.5", &v25).status.success());
+    let o = forced("2.5", &v27);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("organisations.json"));
+    assert!(forced("2.6", &v27).status.success());
+    assert_eq!(read(&v27.join("meta.json"))["api_version"], "2.6");
+
+    let v3 = dir.path().join("v3");
+    let o = forced("3", &v3);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(read(&v3.join("meta.json"))["api_version"], "3");
+}
+
+#[test]
+fn api_version_is_refused_with_other_formats_and_unknown_versions() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = dir.path().join("csv");
+    let o = export(&[
+        "--format",
+        "csv",
+        "--api-version",
+        "2.6",
+        "--out",
+        out.to_str().expect("utf-8"),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&o.stderr)
+            .contains("--api-version applies to --format api-json only, not to --format csv"),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(!out.exists());
+    let o = export(&[
+        "--format",
+        "api-json",
+        "--api-version",
+        "2.4",
+        "--out",
+        out.to_str().expect("utf-8"),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("2.5") && err.contains("2.7"), "{err}");
+}
