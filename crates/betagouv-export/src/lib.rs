@@ -120,6 +120,10 @@ pub struct Dataset<'a> {
     pub budget_lines: Option<&'a [BudgetRow]>,
     /// Impact figures (the `impact_metric` table), when an impact file was given.
     pub impact_metrics: Option<&'a [ImpactMetric]>,
+    /// The start-up keys written empty (`''`, `null`, `[]`) in their files, by start-up
+    /// id, when the portfolio was read from content: API v3 writes them back as the site
+    /// does ([`api_v3::ApiV3Files::build_with_empty_keys`]).
+    pub empty_keys: Option<&'a api_v3::EmptyKeys>,
 }
 
 impl<'a> Dataset<'a> {
@@ -130,6 +134,7 @@ impl<'a> Dataset<'a> {
             portfolio,
             budget_lines: None,
             impact_metrics: None,
+            empty_keys: None,
         }
     }
 
@@ -144,6 +149,14 @@ impl<'a> Dataset<'a> {
     #[must_use]
     pub fn with_impact_metrics(mut self, metrics: &'a [ImpactMetric]) -> Self {
         self.impact_metrics = Some(metrics);
+        self
+    }
+
+    /// The same dataset with the start-up keys written empty in their files
+    /// ([`Dataset::empty_keys`]).
+    #[must_use]
+    pub fn with_empty_keys(mut self, empty_keys: &'a api_v3::EmptyKeys) -> Self {
+        self.empty_keys = Some(empty_keys);
         self
     }
 }
@@ -547,7 +560,7 @@ fn export_api(
     progress: &mut dyn FnMut(Progress<'_>),
     report: &mut ExportReport,
 ) -> Result<()> {
-    let files = api::Built::build(dataset.portfolio, options.api_version, options.at);
+    let files = api::Built::build(dataset, options.api_version, options.at);
     report.rows = files.counts();
     output::write_dir(ExportFormat::ApiJson, out, options, |dir| {
         report.files = files.write(dir, progress)?;

@@ -387,11 +387,22 @@ pub(crate) enum Built {
 }
 
 impl Built {
-    /// The files of `version` for `portfolio` as of `as_of`.
-    pub(crate) fn build(portfolio: &Portfolio, version: ApiVersion, as_of: NaiveDate) -> Self {
+    /// The files of `version` for `dataset` as of `as_of` (v3 writes the dataset's
+    /// empty keys back).
+    pub(crate) fn build(
+        dataset: &crate::Dataset<'_>,
+        version: ApiVersion,
+        as_of: NaiveDate,
+    ) -> Self {
+        let portfolio = dataset.portfolio;
         match ApiFiles::build_version(portfolio, version, as_of) {
             Some(files) => Self::V2(files),
-            None => Self::V3(crate::api_v3::ApiV3Files::build(portfolio, as_of)),
+            None => Self::V3(match dataset.empty_keys {
+                Some(empty) => {
+                    crate::api_v3::ApiV3Files::build_with_empty_keys(portfolio, as_of, empty)
+                }
+                None => crate::api_v3::ApiV3Files::build(portfolio, as_of),
+            }),
         }
     }
 

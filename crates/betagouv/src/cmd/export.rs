@@ -187,6 +187,7 @@ pub(crate) fn run(args: ExportArgs) -> Result<ExitCode, BoxError> {
     let mut dataset = Dataset::new(&records.portfolio);
     dataset.budget_lines = budget_lines.as_deref();
     dataset.impact_metrics = metrics.as_deref();
+    dataset.empty_keys = records.folder.as_ref().map(|f| &f.empty_keys);
     let mut options = export_options(&args, &records, &dataset);
     options.inputs = inputs;
     options.api_version = api_version;

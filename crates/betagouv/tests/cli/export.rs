@@ -740,3 +740,39 @@ fn api_version_is_refused_with_other_formats_and_unknown_versions() {
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(err.contains("2.5") && err.contains("2.7"), "{err}");
 }
+
+#[test]
+fn api_v3_from_content_writes_empty_keys_back_as_the_site_does() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let root = dir.path().join("repo");
+    let s = root.join("content/_startups");
+    std::fs::create_dir_all(&s).expect("mkdir");
+    std::fs::write(
+        s.join("a.md"),
+        "---\ntitle: A\nmission: m\nincubator: dinum\ncontact: a@b.fr\nlink: ''\nrepository: https://x.org/a\nphases:\n  - name: construction\n    start: 2024-01-01\n---\nBody\n",
+    )
+    .expect("write");
+    let out = dir.path().join("v3");
+    let o = run_export(&[
+        "--content".as_ref(),
+        root.as_os_str(),
+        "--format".as_ref(),
+        "api-json".as_ref(),
+        "--api-version".as_ref(),
+        "3".as_ref(),
+        "--at".as_ref(),
+        "2025-01-01".as_ref(),
+        "--out".as_ref(),
+        out.as_os_str(),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let v: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("startups/a.json")).expect("read"))
+            .expect("valid JSON");
+    assert_eq!(v["name"], "A");
+    // `link: ''` reads as absent in the model; the site writes it as "" in v3.
+    assert_eq!(v["link"], "");
+    assert_eq!(v["repository"], "https://x.org/a");
+    assert_eq!(v["incubators"], serde_json::json!(["dinum"]));
+    assert_eq!(v["content"].as_str().map(str::trim), Some("Body"));
+}
