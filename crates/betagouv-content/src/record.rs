@@ -177,6 +177,24 @@ fn text(n: &Node) -> Option<Option<String>> {
     text_ref(n).map(|t| t.map(str::to_owned))
 }
 
+/// [`text`], but `None` (a wrong type) for a plain scalar that YAML reads as a boolean
+/// or a number (`employer: true`, `title: 2048`): for the texts the repository's CI
+/// types as strings (a start-up's `title`, `mission`, `contact`; a member's
+/// `fullname`, `role`; a mission's `status`, `employer`).
+fn plain_text(n: &Node) -> Option<Option<String>> {
+    match &n.kind {
+        Kind::Scalar(s, Style::Plain)
+            if matches!(
+                crate::scalar::resolve_plain(s),
+                betagouv_portfolio::Value::Bool(_) | betagouv_portfolio::Value::Number(_)
+            ) =>
+        {
+            None
+        }
+        _ => text(n),
+    }
+}
+
 /// [`text`] without copying the text.
 fn text_ref<'n>(n: &'n Node<'_>) -> Option<Option<&'n str>> {
     match &n.kind {
@@ -338,11 +356,11 @@ pub(crate) fn startup(ctx: &mut Ctx<'_>, id: StartupId, entries: &[Entry]) -> Re
         ctx.enter_key(&e.key);
         let v = &e.value;
         let ok = match e.key.as_ref() {
-            "title" => text(v).map(|t| s.name = t.unwrap_or_default()).is_some(),
-            "mission" => text(v).map(|t| s.pitch = t.unwrap_or_default()).is_some(),
+            "title" => set_text(&mut s.name, plain_text(v)),
+            "mission" => set_text(&mut s.pitch, plain_text(v)),
             "incubator" => id_opt(v).map(|t| s.incubator = t).is_some(),
             "incubators" => list(v, id_item).map(|t| s.incubators = t).is_some(),
-            "sponsors" => list(v, sponsor).map(|t| s.sponsors = t).is_some(),
+            "sponsors" => sponsors(ctx, v).map(|t| s.sponsors = t).is_some(),
             "status" if has_status => text(v).map(|t| status = t).is_some(),
             "start" if has_status => date(v, &mut quoted).map(|t| start = t).is_some(),
             "phases" if has_phases => {
@@ -360,7 +378,7 @@ pub(crate) fn startup(ctx: &mut Ctx<'_>, id: StartupId, entries: &[Entry]) -> Re
             "stats_url" => text(v).map(|t| s.links.stats_url = t).is_some(),
             "budget_url" => text(v).map(|t| s.links.budget_url = t).is_some(),
             "impact_url" => text(v).map(|t| s.links.impact_url = t).is_some(),
-            "contact" => text(v).map(|t| s.contact = t).is_some(),
+            "contact" => plain_text(v).map(|t| s.contact = t).is_some(),
             "thematiques" => list(v, text_item).map(|t| s.themes = t).is_some(),
             "usertypes" => list(v, text_item).map(|t| s.user_types = t).is_some(),
             "techno" => list(v, text_item).map(|t| s.techno = t).is_some(),
@@ -468,6 +486,36 @@ fn expected(key: &str) -> &'static str {
     }
 }
 
+/// A text field read by `text` or [`plain_text`] into `field` (empty when absent);
+/// `false` when the value has the wrong type.
+fn set_text(field: &mut String, t: Option<Option<String>>) -> bool {
+    t.map(|t| *field = t.unwrap_or_default()).is_some()
+}
+
+/// The `sponsors` list `v`, with an `unknown-sponsor` warning (an error under today's
+/// rules) at each sponsor text written without its `/organisations/` prefix: read as
+/// the organisation of that id, but the repository's CI refuses it.
+fn sponsors(ctx: &mut Ctx<'_>, v: &Node) -> Option<Vec<Sponsor>> {
+    let items = match &v.kind {
+        Kind::Seq(items) => items.as_slice(),
+        _ => &[],
+    };
+    for item in items {
+        if let Some(Some(t)) = text_ref(item)
+            && !t.starts_with("/organisations/")
+        {
+            ctx.push(
+                Severity::Warning,
+                rules::UNKNOWN_SPONSOR,
+                item.line,
+                item.col,
+                format!("sponsor `{t}` must be written `/organisations/{t}`"),
+            );
+        }
+    }
+    list(v, sponsor)
+}
+
 fn sponsor(n: &Node) -> Option<Sponsor> {
     match &n.kind {
         Kind::Scalar(..) => {
@@ -565,8 +613,8 @@ fn mission(ctx: &mut Ctx<'_>, n: &Node, quoted: &mut bool) -> Option<Mission> {
         |e| match e.key.as_ref() {
             "start" => date(&e.value, quoted).map(|t| m.start = t).is_some(),
             "end" => date(&e.value, quoted).map(|t| m.end = t).is_some(),
-            "status" => text(&e.value).map(|t| m.status = t).is_some(),
-            "employer" => text(&e.value).map(|t| m.employer = t).is_some(),
+            "status" => plain_text(&e.value).map(|t| m.status = t).is_some(),
+            "employer" => plain_text(&e.value).map(|t| m.employer = t).is_some(),
             _ => list(&e.value, id_item).map(|t| m.startups = t).is_some(),
         },
     );
@@ -655,10 +703,10 @@ pub(crate) fn member(ctx: &mut Ctx<'_>, id: MemberId, entries: &[Entry]) -> Read
         ctx.enter_key(&e.key);
         let v = &e.value;
         let ok = match e.key.as_ref() {
-            "fullname" => text(v)
+            "fullname" => plain_text(v)
                 .map(|t| m.fullname = t.unwrap_or_default())
                 .is_some(),
-            "role" => text(v).map(|t| m.role = t.unwrap_or_default()).is_some(),
+            "role" => set_text(&mut m.role, plain_text(v)),
             "domaine" => text(v).map(|t| m.domaine = t).is_some(),
             "missions" => match &v.kind {
                 Kind::Seq(items) => {

@@ -78,6 +78,7 @@ crate::rule_list! {
     INVALID_ID = "invalid-id", true, "the file name cannot be a record id";
     INVALID_UTF8 = "invalid-utf8", true, "the file is not UTF-8 text";
     INVALID_VOCABULARY = "invalid-vocabulary", false, "the `vocabulary` key is not 2016, 2018, 2020 or 2026";
+    LEGACY_KEY = "legacy-key", false, "a key of an earlier schema (a start-up's `owner`, `status`, `start`, `end`; a member's flat `start`, `end`, `employer`, `contracts`) in a folder of today's schema";
     MEMBER_FILE_NAME = "member-file-name", false, "a member file is not named firstname.lastname.md";
     MISSING_FRONT_MATTER = "missing-front-matter", true, "the file has no front matter";
     MISSION_END_BEFORE_START = "mission-end-before-start", false, "a mission ends before it starts";
@@ -106,6 +107,7 @@ crate::rule_list! {
     TAB_IN_YAML = "tab-in-yaml", false, "a tab had to be read as a space";
     UNKNOWN_DOMAINE = "unknown-domaine", false, "`domaine` is not one of the eleven known values";
     UNKNOWN_EVENT_NAME = "unknown-event-name", false, "an event name is not one of the 2020 schema's";
+    UNKNOWN_KEY = "unknown-key", false, "a top-level key is not one of today's schema for its kind of record";
     UNKNOWN_PHASE = "unknown-phase", false, "a phase name is not in the folder's vocabulary";
     UNKNOWN_PHASE_NAME = "unknown-phase-name", false, "a phase name is not one of the 2020 schema's";
     UNKNOWN_SPONSOR = "unknown-sponsor", false, "a sponsor has no organisation file or is not written `/organisations/<id>`";
@@ -114,6 +116,7 @@ crate::rule_list! {
     UNREADABLE_FILE = "unreadable-file", true, "the file or entry cannot be read";
     UNTERMINATED_FRONT_MATTER = "unterminated-front-matter", true, "the front matter is never closed";
     UPGRADE_UNDATED = "upgrade-undated", false, "a `status` start-up without a full start date cannot be dated once upgraded";
+    URL_FORMAT = "url-format", false, "a URL field (`link`, `repository`, `stats_url`...) is not an http or https URL";
     VOCABULARY_CONFLICT = "vocabulary-conflict", false, "start-up files record different `vocabulary` values";
     YAML_LIMIT = "yaml-limit", true, "the front matter goes over a safety limit (depth, aliases)";
     YAML_SYNTAX = "yaml-syntax", true, "the front matter is not valid YAML";

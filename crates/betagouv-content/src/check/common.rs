@@ -45,10 +45,11 @@ pub fn member_file_name_ok(name: &str) -> bool {
     }
 }
 
-/// `member-file-name`, in every rule set: the name of each member `.md` file.
+/// `member-file-name`, in every rule set: the name of each file of the members'
+/// folder (the repository's CI lists them all, so a file without `.md` fails too).
 pub(super) fn member_file_names<'a>(out: &mut Out<'a>, import: &'a Import) {
     for f in &import.files {
-        if f.kind != RecordKind::Member || !f.source.has(SourceFlag::Markdown) {
+        if f.kind != RecordKind::Member {
             continue;
         }
         let name = f.path.file_name().and_then(|n| n.to_str()).unwrap_or("");

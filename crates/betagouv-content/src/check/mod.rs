@@ -4,13 +4,17 @@
 //! |---|---|---|
 //! | [`RuleSet::Build2016`] (the 2016 site build) | `_startup/` + `_author/` | `employer-required`, `start-required` (members); `field-required` (`owner`), `unknown-status` (start-ups); `member-file-name` |
 //! | [`RuleSet::Schema2017`] (schema files checked in the site's CI) | `_authors/`, or `content/` with `status` records | `field-required` (`fullname`, `role`, `status`, `start`, `contact`), `contact-format`, `employer-status`, `start-required`, `mission-start-required`, `mission-status`; `member-file-name` |
-//! | [`RuleSet::Schema2020`] (the same CI, 2020-07 to 2024) | `content/` with `phases` and inline `sponsors` mappings or start-up `owner` (2020-2022 keys) | `field-required` (`incubator`, `contact`), `contact-format`, `phases-required`, `unknown-phase-name`, `phase-start-required` (phases other than `alumni`/`success`), `phase-end-not-after-start`, `unknown-event-name`, `unknown-sponsor` (`/organisations/<id>` texts only), `missions-required`, `mission-start-required`, `mission-end-required`, `quoted-date`, `mission-status`, `mission-end-not-after-start`, `unknown-domaine`; `member-file-name` |
-//! | [`RuleSet::Current`] (today's CI checks) | `content/` with `phases` | `field-required` (`incubator`, `contact`), `missions-required`, `mission-start-required`, `mission-end-required`, `quoted-date`, `mission-end-not-after-start`, `unknown-startup`, `duplicate-reference`, `unknown-domaine`, `duplicate-competence`, `unknown-sponsor`, `incubators-list`, `phases-required`, `phase-start-required`, `duplicate-phase-name`, `phase-end-not-after-start`, `event-date-required`, `member-file-name` |
+//! | [`RuleSet::Schema2020`] (the same CI, 2020-07 to 2024) | `content/` with `phases`, where more than half of the start-ups have inline `sponsors` mappings or an `owner` (2020-2022 keys) | `field-required` (`incubator`, `contact`), `contact-format`, `phases-required`, `unknown-phase-name`, `phase-start-required` (phases other than `alumni`/`success`), `phase-end-not-after-start`, `unknown-event-name`, `unknown-sponsor` (`/organisations/<id>` texts only), `missions-required`, `mission-start-required`, `mission-end-required`, `quoted-date`, `mission-status`, `mission-end-not-after-start`, `unknown-domaine`; `member-file-name` |
+//! | [`RuleSet::Current`] (today's CI checks) | `content/` with `phases` | `field-required` (`incubator`, `contact`, `domaine`, each mission's `status`, phase and event names, `fast.promotion` and `fast.montant`), `missions-required`, `mission-start-required`, `mission-end-required`, `quoted-date`, `mission-end-not-after-start`, `unknown-startup`, `duplicate-reference`, `unknown-domaine`, `duplicate-competence`, `unknown-sponsor`, `incubators-list`, `phases-required` (also a start-up written with `status`), `phase-start-required`, `duplicate-phase-name`, `phase-end-not-after-start`, `event-date-required`, `member-file-name`; `partial-date` and `field-type` (on the keys the CI types) raised to errors; warnings: `mission-status`, `url-format`, `unknown-key`, `legacy-key` |
 //!
 //! Ours: every import diagnostic (with `duplicate-key` raised to an error, as the
 //! repository's CI does) and the portfolio's own validation
 //! ([`Portfolio::validate`](betagouv_portfolio::Portfolio::validate)), located at the
 //! record's file.
+//!
+//! References (`unknown-startup`, `unknown-sponsor`, `incubators-list`) resolve
+//! against the ids of the `.md` file names, as the repository's CI takes them: a file
+//! that failed to read is reported once, not once more by every record naming it.
 //!
 //! Each rule set is one file of this module (`build2016.rs`, `schema2017.rs`,
 //! `schema2020.rs`, `current.rs`) with its start-up and member rules as named
@@ -24,6 +28,7 @@ mod common;
 mod current;
 mod schema2017;
 mod schema2020;
+mod url;
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::Path;
@@ -38,7 +43,7 @@ pub use schema2020::{EVENT_NAMES_2020, PHASE_NAMES_2020};
 
 use crate::error::Result;
 use crate::layout::LayoutKind;
-use crate::read::{Import, ReadOptions, SourceFlag, SourceInfo, read_folder};
+use crate::read::{Import, ReadOptions, SourceFlag, SourceInfo, file_id, read_folder};
 use crate::rules;
 
 /// Which era's rules apply.
@@ -115,6 +120,13 @@ pub struct CheckReport {
 }
 
 /// The rule set of an imported folder's era.
+///
+/// A `content/` folder whose start-ups have `phases` is of the 2020-2024 schema
+/// ([`RuleSet::Schema2020`]) when more than half of them still carry a key that was
+/// dropped in 2022-03 (the free-text `owner` or an inline sponsor mapping), and of
+/// today's ([`RuleSet::Current`]) otherwise: one odd file never flips the whole folder
+/// (today's rules report it: `legacy-key`, `unknown-sponsor`). In the 2020-2022
+/// history nearly every start-up had an `owner`, and none has since 2022-03.
 #[must_use]
 pub fn rule_set_of(import: &Import) -> RuleSet {
     match import.layout.kind {
@@ -122,22 +134,17 @@ pub fn rule_set_of(import: &Import) -> RuleSet {
         LayoutKind::Site2017 => RuleSet::Schema2017,
         _ => {
             let p = &import.portfolio;
-            let phases = p
+            let with_phases = p
                 .startups
                 .iter()
-                .any(|s| s.phase_field == PhaseField::Phases);
-            let missions = p.members.iter().any(|m| m.shape == MemberShape::Missions);
-            // Inline sponsor mappings and the free-text `owner` were dropped in 2022-03:
-            // a `phases` folder with them is from the schema era.
-            let old_keys = p.startups.iter().any(|s| {
-                s.owner.is_some()
-                    || s.sponsors
-                        .iter()
-                        .any(|x| matches!(x, Sponsor::Inline { .. }))
+                .filter(|s| s.phase_field == PhaseField::Phases);
+            let (phases, old_keys) = with_phases.fold((0usize, 0usize), |(n, old), s| {
+                (n + 1, old + usize::from(has_2020_keys(s)))
             });
-            if phases && old_keys {
+            let missions = p.members.iter().any(|m| m.shape == MemberShape::Missions);
+            if phases > 0 && old_keys * 2 > phases {
                 RuleSet::Schema2020
-            } else if phases
+            } else if phases > 0
                 || (p.startups.is_empty() && missions && p.vocabulary >= Vocabulary::V2020)
             {
                 RuleSet::Current
@@ -146,6 +153,15 @@ pub fn rule_set_of(import: &Import) -> RuleSet {
             }
         }
     }
+}
+
+/// Whether start-up `s` has a key of the 2020-2022 schema: the free-text `owner` or an
+/// inline sponsor mapping (both dropped in 2022-03).
+fn has_2020_keys(s: &Startup) -> bool {
+    s.owner.is_some()
+        || s.sponsors
+            .iter()
+            .any(|x| matches!(x, Sponsor::Inline { .. }))
 }
 
 /// A start-up rule: reports the problems of one start-up through `out`.
@@ -176,11 +192,12 @@ struct Folder<'a> {
     import: &'a Import,
     /// The file and what the reader learnt of it, by record.
     files: HashMap<(RecordKind, &'a str), (&'a Path, &'a SourceInfo)>,
-    /// Start-ups read from a `.md` file (the only ones the repository's CI sees).
+    /// The ids of the start-up `.md` files, read or not (the only ones the
+    /// repository's CI sees).
     md_startups: HashSet<&'a str>,
-    /// Organisations read from a `.md` file.
+    /// The ids of the organisation `.md` files, read or not.
     md_orgs: HashSet<&'a str>,
-    /// Every incubator id.
+    /// Every incubator id: the records' and those of the `.md` files that failed.
     incubator_ids: HashSet<&'a str>,
 }
 
@@ -198,25 +215,31 @@ impl<'a> Folder<'a> {
         let mut files = HashMap::new();
         let mut md_startups = HashSet::new();
         let mut md_orgs = HashSet::new();
+        let mut incubator_ids: HashSet<&str> = p.incubators.iter().map(|i| i.id.as_str()).collect();
         for f in &import.files {
+            // Ids come from the `.md` file names, as the repository's CI takes them:
+            // a file that failed to read still names its record for the references.
+            if f.source.has(SourceFlag::Markdown)
+                && let Some(id) = file_id(&f.path)
+            {
+                match f.kind {
+                    RecordKind::Startup => md_startups.insert(id),
+                    RecordKind::Organisation => md_orgs.insert(id),
+                    RecordKind::Incubator => incubator_ids.insert(id),
+                    _ => false,
+                };
+            }
             let Some(id) = f.index.and_then(|i| id_of(f.kind, i)) else {
                 continue;
             };
             files.insert((f.kind, id), (f.path.as_path(), &f.source));
-            if f.source.has(SourceFlag::Markdown) {
-                match f.kind {
-                    RecordKind::Startup => md_startups.insert(id),
-                    RecordKind::Organisation => md_orgs.insert(id),
-                    _ => false,
-                };
-            }
         }
         Self {
             import,
             files,
             md_startups,
             md_orgs,
-            incubator_ids: p.incubators.iter().map(|i| i.id.as_str()).collect(),
+            incubator_ids,
         }
     }
 
@@ -284,11 +307,21 @@ impl<'a> Out<'a> {
 
     /// An error of rule `rule` on the record, at `line` (the whole file when `None`).
     fn error(&mut self, line: Option<usize>, rule: &str, msg: String) {
+        self.report(Severity::Error, line, rule, msg);
+    }
+
+    /// A warning of rule `rule` on the record, at `line` (the whole file when `None`).
+    fn warning(&mut self, line: Option<usize>, rule: &str, msg: String) {
+        self.report(Severity::Warning, line, rule, msg);
+    }
+
+    /// A problem of rule `rule` on the record, at `line` (the whole file when `None`).
+    fn report(&mut self, severity: Severity, line: Option<usize>, rule: &str, msg: String) {
         if self.skip.iter().any(|s| s == rule) {
             return;
         }
         self.diags.push(
-            Diagnostic::new(Severity::Error, rule, msg)
+            Diagnostic::new(severity, rule, msg)
                 .for_record(self.here.kind, self.here.id)
                 .at(
                     self.here.file,
@@ -313,7 +346,7 @@ pub fn check_import(import: &Import, rules: RuleSet, skip: &[String]) -> Vec<Dia
         skip,
         here: folder.locate(RecordKind::Startup, ""),
     };
-    ours(&mut out, &folder);
+    ours(&mut out, &folder, rules);
     common::member_file_names(&mut out, import);
     let set = rules.rules();
     let p = &import.portfolio;
@@ -340,15 +373,25 @@ pub fn check_import(import: &Import, rules: RuleSet, skip: &[String]) -> Vec<Dia
 }
 
 /// Ours: the import's diagnostics (duplicate keys as errors), then the portfolio's
-/// validation, located at the record's file.
-fn ours(out: &mut Out<'_>, folder: &Folder<'_>) {
+/// validation, located at the record's file. Under [`RuleSet::Current`] what the
+/// repository's CI rejects is an error too: a partial date (`2022`, `2022-07`), a
+/// sponsor without its `/organisations/` prefix, and a value of the wrong type for a
+/// key its schema declares ([`current::is_typed_key`]).
+fn ours(out: &mut Out<'_>, folder: &Folder<'_>, rules: RuleSet) {
     let skip = out.skip;
+    let current = rules == RuleSet::Current;
     for d in &folder.import.diagnostics {
         if skip.contains(&d.rule) {
             continue;
         }
         let mut d = d.clone();
-        if d.rule == rules::DUPLICATE_KEY {
+        let typed = || {
+            d.rule == rules::FIELD_TYPE
+                && matches!(&d.record, Some((kind, _)) if d.field.as_deref().is_some_and(|f| current::is_typed_key(*kind, f)))
+        };
+        let raised = d.rule == rules::DUPLICATE_KEY
+            || (current && (d.rule == rules::UNKNOWN_SPONSOR || typed()));
+        if raised {
             d.severity = Severity::Error;
         }
         out.diags.push(d);
@@ -360,6 +403,11 @@ fn ours(out: &mut Out<'_>, folder: &Folder<'_>) {
         if let Some((kind, id)) = &d.record {
             let (file, _) = folder.file_of(*kind, id);
             d = d.at(file, 0, 0);
+        }
+        if current && d.rule == rules::PARTIAL_DATE {
+            d.severity = Severity::Error;
+            d.message
+                .push_str(" (today's schema wants a full YYYY-MM-DD date)");
         }
         out.diags.push(d);
     }
@@ -446,7 +494,8 @@ mod tests {
 
     #[test]
     fn a_2021_phases_folder_gets_the_rules_of_its_era() {
-        // Inline sponsors (2020-10 to 2022-03): the 2020-2024 schema, not today's checks.
+        // Inline sponsors and `owner` (2020-10 to 2022-03) in most start-ups: the
+        // 2020-2024 schema, not today's checks.
         // An undated terminal phase, a repeated name, an event without date and a
         // dangling `previously` were accepted then; an unknown phase or event name, an
         // undated `construction`, a `dinsic` mission and a quoted date were not.
@@ -457,7 +506,7 @@ mod tests {
             ),
             (
                 "content/_startups/b.md",
-                "---\ntitle: B\nmission: m\nincubator: dinum\ncontact: b@b.fr\nphases:\n  - name: Construction\n  - name: success\n    start: 2021-01-01\n    end: 2020-01-01\nevents:\n  - name: fast\n    date: 2021-01-01\n---\n",
+                "---\ntitle: B\nmission: m\nincubator: dinum\ncontact: b@b.fr\nowner: DINSIC\nphases:\n  - name: Construction\n  - name: success\n    start: 2021-01-01\n    end: 2020-01-01\nevents:\n  - name: fast\n    date: 2021-01-01\n---\n",
             ),
             (
                 "content/_authors/a.b.md",

@@ -41,6 +41,39 @@ fn shared_2025_errors_are_the_documented_ones() {
     // The list in the crate README ("Real errors of the shared snapshots").
     let expected: Vec<String> = vec![];
     assert_eq!(errors(&r), expected, "{:#?}", r.diagnostics);
+    // Every problem, counted per rule: the two organisation files without `.md`, and
+    // the two start-up links whose slashes are HTML entities (`https:&#x2F;&#x2F;...`).
+    let mut per_rule = std::collections::BTreeMap::new();
+    for d in &r.diagnostics {
+        *per_rule.entry((d.severity, d.rule.as_str())).or_insert(0) += 1;
+    }
+    let per_rule: Vec<_> = per_rule.into_iter().collect();
+    assert_eq!(
+        per_rule,
+        [
+            ((Severity::Warning, "not-markdown"), 2),
+            ((Severity::Warning, "url-format"), 2),
+        ]
+    );
+    let urls: Vec<_> = r
+        .diagnostics
+        .iter()
+        .filter(|d| d.rule == "url-format")
+        .map(|d| {
+            let l = d.location.as_ref().unwrap();
+            (
+                l.file.file_name().unwrap().to_string_lossy().into_owned(),
+                l.line,
+            )
+        })
+        .collect();
+    assert_eq!(
+        urls,
+        [
+            ("anct-pni-36.md".to_owned(), 12),
+            ("anct-pni-44.md".to_owned(), 12)
+        ]
+    );
 }
 
 #[test]
@@ -68,6 +101,7 @@ fn current_rules_on_a_fixture() {
         [
             "duplicate-key Jean.Dupont",
             "duplicate-phase-name a",
+            "field-required Jean.Dupont",
             "member-file-name Jean.Dupont",
             "mission-end-required Jean.Dupont",
             "phase-end-not-after-start a",
@@ -85,5 +119,5 @@ fn current_rules_on_a_fixture() {
         dup.location.as_ref().map(|l| (l.line, l.column)),
         Some((4, 1))
     );
-    assert_eq!(r.counts.errors, 8);
+    assert_eq!(r.counts.errors, 9);
 }
