@@ -487,6 +487,14 @@ fn startup_text(
     e.text("incubator", s.incubator.as_ref().map(|i| i.as_str()));
     e.texts("incubators", s.incubators.iter().map(|i| i.as_str()));
     e.text("contact", s.contact.as_deref());
+    e.text(
+        "contact_dinum",
+        s.contact_dinum.as_ref().map(|m| m.as_str()),
+    );
+    e.text(
+        "contact_incubator",
+        s.contact_incubator.as_ref().map(|m| m.as_str()),
+    );
     e.text("link", s.links.site.as_deref());
     e.text("repository", s.links.repository.as_deref());
     if let Some(b) = s.links.stats {
