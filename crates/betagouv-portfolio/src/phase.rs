@@ -195,7 +195,7 @@ impl Stage {
 keyed_text_form!(Stage, "stage");
 
 /// Error of the [`FromStr`] of the keyed enums of this crate ([`Stage`], [`Vocabulary`],
-/// [`PhaseRule`], [`PhaseField`], [`Severity`](crate::Severity),
+/// [`PhaseRule`], [`ActiveRule`](crate::ActiveRule), [`PhaseField`], [`Severity`](crate::Severity),
 /// [`RecordKind`](crate::RecordKind)): the text is none of the keys.
 ///
 /// ```
