@@ -379,6 +379,8 @@ pub(crate) fn startup(ctx: &mut Ctx<'_>, id: StartupId, entries: &[Entry]) -> Re
             "budget_url" => text(v).map(|t| s.links.budget_url = t).is_some(),
             "impact_url" => text(v).map(|t| s.links.impact_url = t).is_some(),
             "contact" => plain_text(v).map(|t| s.contact = t).is_some(),
+            "contact_dinum" => id_opt(v).map(|t| s.contact_dinum = t).is_some(),
+            "contact_incubator" => id_opt(v).map(|t| s.contact_incubator = t).is_some(),
             "thematiques" => list(v, text_item).map(|t| s.themes = t).is_some(),
             "usertypes" => list(v, text_item).map(|t| s.user_types = t).is_some(),
             "techno" => list(v, text_item).map(|t| s.techno = t).is_some(),
@@ -474,6 +476,7 @@ fn flat_missions(m: &mut Member, flat: Option<Mission>, contracts: Vec<Mission>)
 fn expected(key: &str) -> &'static str {
     match key {
         "incubator" | "highlighted_startups" => "an id",
+        "contact_dinum" | "contact_incubator" => "a member id",
         "incubators" | "startups" | "previously" => "a list of ids",
         "sponsors" => "a list of `/organisations/<id>` texts or sponsor mappings",
         "start" | "end" => "a date",

@@ -259,6 +259,12 @@ impl Entries {
             self.put(k, date_value(d));
         }
     }
+    /// Each `(key, text)` of `pairs`, in order.
+    fn keyed_texts<'a>(&mut self, pairs: impl Iterator<Item = (&'a str, &'a str)>) {
+        for (k, v) in pairs {
+            self.text(k, Some(v));
+        }
+    }
     fn texts<'a>(&mut self, k: &str, v: impl ExactSizeIterator<Item = &'a str>) {
         if v.len() > 0 {
             self.put(
@@ -477,16 +483,16 @@ fn startup_text(
     diags: &mut Vec<Diagnostic>,
 ) -> String {
     let mut e = Entries::default();
-    let id = s.id.as_str();
     let who = Who {
         kind: RecordKind::Startup,
-        id,
+        id: s.id.as_str(),
     };
     e.put("title", Value::String(s.name.clone()));
     e.put("mission", Value::String(s.pitch.clone()));
     e.text("incubator", s.incubator.as_ref().map(|i| i.as_str()));
     e.texts("incubators", s.incubators.iter().map(|i| i.as_str()));
     e.text("contact", s.contact.as_deref());
+    e.keyed_texts(s.contact_members().map(|(k, m)| (k, m.as_str())));
     e.text("link", s.links.site.as_deref());
     e.text("repository", s.links.repository.as_deref());
     if let Some(b) = s.links.stats {
@@ -511,7 +517,7 @@ fn startup_text(
                     rules::STATUS_WRITTEN_AS_PHASES,
                     "a `status` start-up without exactly one phase (or with a phase end, comment or unknown key) is written with a `phases` list",
                 )
-                .for_record(RecordKind::Startup, id),
+                .for_record(RecordKind::Startup, who.id),
             );
         }
         if !s.phases.is_empty() {

@@ -27,8 +27,8 @@
 //!
 //! The walk is one [`Replay`]: a record's own problems are computed when its file is
 //! (re)read, the cross-record ones (`duplicate-id`, `dangling-incubator`,
-//! `dangling-sponsor`, `dangling-startup`) kept up to date from running indexes of ids
-//! and references; nothing is validated as a whole per commit.
+//! `dangling-sponsor`, `dangling-startup`, `dangling-contact`) kept up to date from
+//! running indexes of ids and references; nothing is validated as a whole per commit.
 //!
 //! ```no_run
 //! use betagouv_history::{Repository, blame};
@@ -446,13 +446,21 @@ fn references(record: &AnyRecord) -> (Option<RecordRef>, Vec<(RecordRef, Problem
         AnyRecord::Startup(s) => {
             let holder = (RecordKind::Startup, s.id.as_str().to_owned());
             let incubators = s.incubator_ids().count();
+            // The references end with the contacts, in `contact_members` order.
+            let mut contacts = s.contact_members().map(|(key, _)| key);
             let refs = Portfolio::startup_references(s)
                 .enumerate()
                 .map(|(i, r)| {
-                    let key = if i < incubators {
-                        dangling(&holder, rules::DANGLING_INCUBATOR, "incubator")
-                    } else {
-                        dangling(&holder, rules::DANGLING_SPONSOR, "sponsors")
+                    let key = match r.0 {
+                        _ if i < incubators => {
+                            dangling(&holder, rules::DANGLING_INCUBATOR, "incubator")
+                        }
+                        RecordKind::Member => dangling(
+                            &holder,
+                            rules::DANGLING_CONTACT,
+                            contacts.next().unwrap_or_default(),
+                        ),
+                        _ => dangling(&holder, rules::DANGLING_SPONSOR, "sponsors"),
                     };
                     (target(r), key)
                 })

@@ -5,15 +5,17 @@
 //! A record's contribution only changes on the days its exact dates are crossed
 //! (a phase or mission starts on `d`, or ends on `d` and so no longer counts on
 //! `d + 1`): each record is recomputed when the date passes the next of those days,
-//! found from a heap. A date moving backward, another phase rule or vocabulary
-//! rebuilds everything (rare: a commit dated before its parent).
+//! found from a heap (the active counts too: the site's rule on every phase does not
+//! depend on the date, its date filter changes on those same days). A date moving
+//! backward, another phase rule or vocabulary rebuilds everything (rare: a commit dated
+//! before its parent).
 
 use std::cmp::Reverse;
 use std::collections::{BTreeMap, BinaryHeap, HashMap};
 use std::rc::Rc;
 
 use betagouv_portfolio::snapshot::{MemberCounts, NO_STATUS, StartupCounts};
-use betagouv_portfolio::{PhaseRule, RecordDate, Stage, Vocabulary};
+use betagouv_portfolio::{Activity, PhaseRule, RecordDate, Stage, Vocabulary};
 use chrono::NaiveDate;
 
 use crate::replay::Cached;
@@ -21,8 +23,14 @@ use crate::replay::Cached;
 /// What one record counts for at the current date.
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Contribution {
-    Startup { stage: Stage, phase: Option<String> },
-    Member { status: Option<String> },
+    Startup {
+        stage: Stage,
+        phase: Option<String>,
+        activity: Activity,
+    },
+    Member {
+        status: Option<String>,
+    },
     Nothing,
 }
 
@@ -180,7 +188,12 @@ impl Dated {
 
     fn count(&mut self, c: &Contribution, sign: bool) {
         match c {
-            Contribution::Startup { stage, phase } => {
+            Contribution::Startup {
+                stage,
+                phase,
+                activity,
+            } => {
+                self.startups.active.count(activity, sign);
                 let by_stage = &mut self.startups.by_stage;
                 if sign {
                     self.startups.total += 1;
@@ -221,6 +234,7 @@ fn contribution(
         Contribution::Startup {
             stage: phase.map_or(Stage::NotStarted, |p| vocabulary.stage_of(&p.name)),
             phase: phase.map(|p| p.name.clone()),
+            activity: Activity::of(s, vocabulary, at, rule),
         }
     } else if let Some(m) = cached.member() {
         Contribution::Member {

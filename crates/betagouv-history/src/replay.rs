@@ -841,6 +841,7 @@ impl<'r> Replay<'r> {
             RecordKind::Incubator,
             RecordKind::Organisation,
             RecordKind::Startup,
+            RecordKind::Member,
         ] {
             let i = kind_index(k);
             if t.records[i] > 0 {

@@ -26,7 +26,8 @@
 //!
 //! Time travel rules (current phase, active member) and the site's historical
 //! rules ([`PhaseRule::LastListed`], [`PhaseRule::LatestStart`]) are documented
-//! on [`Startup::phase_at`] and [`Member::status_at`].
+//! on [`Startup::phase_at`] and [`Member::status_at`]; which start-ups are active,
+//! by our stage table or by the site's own list, on [`ActiveRule`].
 //!
 //! # Features
 //!
@@ -45,6 +46,7 @@ pub use chrono;
 #[cfg_attr(docsrs, doc(cfg(feature = "validate")))]
 pub use validator;
 
+pub mod active;
 pub mod builtin;
 pub mod date;
 pub mod diagnostic;
@@ -62,6 +64,7 @@ pub mod startup;
 pub mod validate;
 pub mod value;
 
+pub use active::{ActiveRule, Activity};
 pub use date::RecordDate;
 pub use diagnostic::{Diagnostic, ImportSummary, Location, ProblemCounts, RecordKind, Severity};
 pub use id::{IdError, IncubatorId, MemberId, OrganisationId, StartupId};
@@ -72,7 +75,7 @@ pub use phase::{
 };
 pub use portfolio::Portfolio;
 pub use snapshot::{Snapshot, SnapshotOptions};
-pub use startup::{Event, Links, Sponsor, Startup};
+pub use startup::{EVENT_NAMES, Event, Links, Sponsor, Startup};
 pub use value::{Extra, Value};
 
 // The crate README's examples are doctests too.

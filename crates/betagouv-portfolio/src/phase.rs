@@ -195,7 +195,7 @@ impl Stage {
 keyed_text_form!(Stage, "stage");
 
 /// Error of the [`FromStr`] of the keyed enums of this crate ([`Stage`], [`Vocabulary`],
-/// [`PhaseRule`], [`PhaseField`], [`Severity`](crate::Severity),
+/// [`PhaseRule`], [`ActiveRule`](crate::ActiveRule), [`PhaseField`], [`Severity`](crate::Severity),
 /// [`RecordKind`](crate::RecordKind)): the text is none of the keys.
 ///
 /// ```
@@ -263,7 +263,7 @@ pub enum Vocabulary {
     /// `status` then `phases` names from 2020-04 to 2026-05.
     #[serde(rename = "2020")]
     V2020,
-    /// `phases` names since 2026-05.
+    /// `phases` names since 2026-05-11 (the renaming, [`Vocabulary::since`]).
     #[serde(rename = "2026")]
     V2026,
 }
@@ -285,6 +285,98 @@ impl Vocabulary {
             Vocabulary::V2018 => "2018",
             Vocabulary::V2020 => "2020",
             Vocabulary::V2026 => "2026",
+        }
+    }
+
+    /// The day the site's repository started writing this vocabulary's names: the
+    /// `status` list of 2016-02-23, the 2018-06-13 list with `acceleration`, the
+    /// 2020-04-29 list with `success` and `alumni`, and the 2026-05-11 renaming
+    /// (every `phases` name rewritten in one commit; see the mapping in
+    /// docs/phases.md). Older names were never rewritten before 2026: a folder of
+    /// an earlier date keeps its own.
+    ///
+    /// ```
+    /// use betagouv_portfolio::Vocabulary;
+    /// assert_eq!(Vocabulary::V2026.since().to_string(), "2026-05-11");
+    /// ```
+    #[must_use]
+    pub fn since(self) -> chrono::NaiveDate {
+        let (y, m, d) = match self {
+            Vocabulary::V2016 => (2016, 2, 23),
+            Vocabulary::V2018 => (2018, 6, 13),
+            Vocabulary::V2020 => (2020, 4, 29),
+            Vocabulary::V2026 => (2026, 5, 11),
+        };
+        chrono::NaiveDate::from_ymd_opt(y, m, d).unwrap_or_default()
+    }
+
+    /// The vocabulary the site's repository wrote on `date`: the latest whose
+    /// [`since`](Vocabulary::since) is on or before it (the 2016 one before 2016-02-23).
+    /// A folder's own names decide its vocabulary ([`Vocabulary::detect`]); this is
+    /// the date's expectation, e.g. to check a detection or to label a commit.
+    ///
+    /// ```
+    /// use betagouv_portfolio::Vocabulary;
+    /// let d = |s: &str| s.parse::<chrono::NaiveDate>();
+    /// assert_eq!(Vocabulary::in_force_on(d("2026-05-10")?), Vocabulary::V2020);
+    /// assert_eq!(Vocabulary::in_force_on(d("2026-05-11")?), Vocabulary::V2026);
+    /// assert_eq!(Vocabulary::in_force_on(d("2015-12-18")?), Vocabulary::V2016);
+    /// # Ok::<(), chrono::ParseError>(())
+    /// ```
+    #[must_use]
+    pub fn in_force_on(date: chrono::NaiveDate) -> Vocabulary {
+        Vocabulary::ALL
+            .into_iter()
+            .rev()
+            .find(|v| v.since() <= date)
+            .unwrap_or(Vocabulary::V2016)
+    }
+
+    /// The names the site counts as an active product in this vocabulary
+    /// ([`ActiveRule::Site`](crate::ActiveRule::Site)). Since 2026-05 the site has its
+    /// own list: investigation, construction, acceleration, consolidation (called
+    /// `perennisation` until 2026-05-28, both listed) and `opere` (operated within the
+    /// network). It had none before; for the older vocabularies the list is the 2026
+    /// one read through the 2026 renaming, which is also our stage table's active set:
+    /// `transfer` (mostly renamed `consolidation`) is active, `success` (mostly
+    /// renamed `transfere`) and `alumni` are not.
+    ///
+    /// ```
+    /// use betagouv_portfolio::Vocabulary;
+    /// assert!(Vocabulary::V2026.site_active_names().contains(&"opere"));
+    /// assert!(!Vocabulary::V2020.site_active_names().contains(&"success"));
+    /// ```
+    #[must_use]
+    pub fn site_active_names(self) -> &'static [&'static str] {
+        match self {
+            Vocabulary::V2016 => &[
+                "investigation",
+                "construction",
+                "consolidation",
+                "passation",
+            ],
+            Vocabulary::V2018 => &[
+                "investigation",
+                "construction",
+                "acceleration",
+                "consolidation",
+            ],
+            Vocabulary::V2020 => &[
+                "investigation",
+                "construction",
+                "acceleration",
+                "consolidation",
+                "transfert",
+                "transfer",
+            ],
+            Vocabulary::V2026 => &[
+                "investigation",
+                "construction",
+                "acceleration",
+                "consolidation",
+                "perennisation",
+                "opere",
+            ],
         }
     }
 

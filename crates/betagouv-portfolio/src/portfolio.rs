@@ -172,8 +172,9 @@ impl Portfolio {
     /// vocabulary does not define); `duplicate-phase`; `partial-date`, `invalid-date`;
     /// `phase-end-before-start` (error), `phase-end-equals-start`; `status-without-start`;
     /// `mission-end-before-start` (error), `mission-without-start`;
-    /// `dangling-incubator`, `dangling-sponsor`, `dangling-startup` (warnings, and
-    /// only when the portfolio holds records of the referenced kind).
+    /// `dangling-incubator`, `dangling-sponsor`, `dangling-startup`, `dangling-contact`
+    /// (a start-up's `contact_dinum` or `contact_incubator` naming no member) (warnings,
+    /// and only when the portfolio holds records of the referenced kind).
     #[must_use]
     pub fn validate(&self) -> Vec<Diagnostic> {
         let mut out = Vec::new();
@@ -232,8 +233,9 @@ impl Portfolio {
 
 /// The references of a record to records of other kinds that [`Portfolio::validate`]
 /// checks (one `dangling-*` warning per reference whose target is missing, when the
-/// portfolio holds records of the target's kind): a start-up's incubators and
-/// organisation sponsors, a member's start-ups (current, previous, and each mission's).
+/// portfolio holds records of the target's kind): a start-up's incubators, organisation
+/// sponsors and contact members, a member's start-ups (current, previous, and each
+/// mission's).
 /// For a caller that keeps the cross-record checks up to date record by record.
 ///
 /// ```
@@ -246,8 +248,9 @@ impl Portfolio {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 impl Portfolio {
-    /// The references of start-up `s` ([`Portfolio::validate`]'s `dangling-incubator`
-    /// and `dangling-sponsor`).
+    /// The references of start-up `s` ([`Portfolio::validate`]'s `dangling-incubator`,
+    /// `dangling-sponsor` and `dangling-contact`), in that order: its incubators, its
+    /// organisation sponsors, its contacts ([`Startup::contact_members`]).
     pub fn startup_references(s: &Startup) -> impl Iterator<Item = (RecordKind, &str)> {
         let incubators = s
             .incubator_ids()
@@ -256,7 +259,10 @@ impl Portfolio {
             Sponsor::Organisation { id } => Some((RecordKind::Organisation, id.as_str())),
             _ => None,
         });
-        incubators.chain(sponsors)
+        let contacts = s
+            .contact_members()
+            .map(|(_, m)| (RecordKind::Member, m.as_str()));
+        incubators.chain(sponsors).chain(contacts)
     }
 
     /// The references of member `m` ([`Portfolio::validate`]'s `dangling-startup`).
@@ -278,6 +284,7 @@ fn by_id<'a, T>(records: &'a [T], id: &str, id_of: impl Fn(&T) -> &str) -> Optio
 /// of (then references to it are not checked: the folder may simply not include them).
 struct KnownIds<'a> {
     startups: Option<HashSet<&'a str>>,
+    members: Option<HashSet<&'a str>>,
     incubators: Option<HashSet<&'a str>>,
     organisations: Option<HashSet<&'a str>>,
 }
@@ -289,6 +296,7 @@ impl<'a> KnownIds<'a> {
         }
         Self {
             startups: ids(&p.startups, |s| s.id.as_str()),
+            members: ids(&p.members, |m| m.id.as_str()),
             incubators: ids(&p.incubators, |i| i.id.as_str()),
             organisations: ids(&p.organisations, |o| o.id.as_str()),
         }
@@ -393,6 +401,16 @@ fn startup_problems(
                 rules::DANGLING_SPONSOR,
                 "sponsors",
                 format!("sponsor `/organisations/{id}` has no organisation record"),
+            );
+        }
+    }
+    for (key, m) in s.contact_members() {
+        if dangles(known.members.as_ref(), m.as_str()) {
+            push(
+                Severity::Warning,
+                rules::DANGLING_CONTACT,
+                key,
+                format!("`{key}` names member `{m}`, which has no record"),
             );
         }
     }
@@ -621,7 +639,7 @@ fn rule_text(rule: &str) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::id::{IncubatorId, OrganisationId, StartupId};
+    use crate::id::{IncubatorId, MemberId, OrganisationId, StartupId};
 
     fn lines(p: &Portfolio) -> Vec<String> {
         p.validate()
@@ -699,5 +717,43 @@ mod tests {
             "O",
         ));
         assert_eq!(rules(&p), ["dangling-sponsor"]);
+    }
+
+    #[test]
+    fn contacts_resolve_to_members() {
+        let mut p = Portfolio::new(Vocabulary::V2026);
+        let mut s = Startup::new(StartupId::new("a").unwrap(), "A");
+        s.pitch = "pitch".into();
+        s.phases = vec![Phase::new("investigation", None)];
+        s.contact_dinum = Some(MemberId::new("ada.lovelace").unwrap());
+        s.contact_incubator = Some(MemberId::new("grace.hopper").unwrap());
+        p.startups.push(s);
+        // No member record at all: not checked.
+        assert!(p.validate().is_empty());
+        p.members
+            .push(Member::new(MemberId::new("ada.lovelace").unwrap(), "Ada"));
+        p.members[0].role = "Dev".into();
+        let got: Vec<_> = p
+            .validate()
+            .into_iter()
+            .map(|d| (d.rule, d.field, d.severity, d.message))
+            .collect();
+        assert_eq!(
+            got,
+            [(
+                "dangling-contact".to_owned(),
+                Some("contact_incubator".to_owned()),
+                Severity::Warning,
+                "`contact_incubator` names member `grace.hopper`, which has no record".to_owned()
+            )]
+        );
+        let refs: Vec<_> = Portfolio::startup_references(&p.startups[0]).collect();
+        assert_eq!(
+            refs,
+            [
+                (RecordKind::Member, "ada.lovelace"),
+                (RecordKind::Member, "grace.hopper")
+            ]
+        );
     }
 }

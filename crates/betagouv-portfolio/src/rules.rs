@@ -51,6 +51,7 @@ crate::rule_list! {
     COMPLEX_KEY = "complex-key", false, "a mapping key is not a text";
     CONTACT_FORMAT = "contact-format", false, "`contact` is not an e-mail address";
     CRLF = "crlf", false, "Windows (CRLF) line endings";
+    DANGLING_CONTACT = "dangling-contact", false, "a start-up's `contact_dinum` or `contact_incubator` names a member with no record";
     DANGLING_INCUBATOR = "dangling-incubator", false, "a start-up names an incubator with no record";
     DANGLING_SPONSOR = "dangling-sponsor", false, "a start-up names a sponsor organisation with no record";
     DANGLING_STARTUP = "dangling-startup", false, "a member names a start-up with no record";

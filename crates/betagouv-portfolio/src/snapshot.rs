@@ -18,6 +18,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+use crate::active::{ActiveRule, Activity};
 use crate::date::month_ends;
 use crate::diagnostic::{Diagnostic, ProblemCounts};
 use crate::member::Member;
@@ -40,6 +41,11 @@ pub const NO_STATUS: &str = "unspecified";
 pub struct SnapshotOptions {
     /// How the current phase is chosen (default: [`PhaseRule::AtDate`]).
     pub phase_rule: PhaseRule,
+    /// Which start-ups a series counts as active (default: [`ActiveRule::Stage`]); a
+    /// snapshot counts them under both ([`StartupCounts::active`]). Missing in older
+    /// JSON: read as the default.
+    #[serde(default)]
+    pub active_rule: ActiveRule,
 }
 
 impl SnapshotOptions {
@@ -47,6 +53,19 @@ impl SnapshotOptions {
     #[must_use]
     pub fn with_phase_rule(mut self, rule: PhaseRule) -> Self {
         self.phase_rule = rule;
+        self
+    }
+
+    /// The same options, a series counting active start-ups by `rule`.
+    ///
+    /// ```
+    /// use betagouv_portfolio::{ActiveRule, SnapshotOptions};
+    /// let o = SnapshotOptions::default().with_active_rule(ActiveRule::Site);
+    /// assert_eq!(o.active_rule, ActiveRule::Site);
+    /// ```
+    #[must_use]
+    pub fn with_active_rule(mut self, rule: ActiveRule) -> Self {
+        self.active_rule = rule;
         self
     }
 }
@@ -128,6 +147,69 @@ impl StageCounts {
     }
 }
 
+/// Active start-ups under each [`ActiveRule`]; every key is always present.
+///
+/// ```
+/// use betagouv_portfolio::{builtin, ActiveRule, Snapshot, SnapshotOptions};
+/// let p = builtin::portfolio_2016();
+/// let s = Snapshot::compute(&p, builtin::as_of_2016(), &SnapshotOptions::default());
+/// // Before 2026 the site's list and the stage table agree.
+/// assert_eq!((s.startups.active.stage, s.startups.active.site), (26, 26));
+/// assert_eq!(s.startups.active.get(ActiveRule::Site), 26);
+/// ```
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ActiveCounts {
+    /// Active by our stage table (incubating or in hand-over), the current phase chosen
+    /// by the snapshot's phase rule: `by_stage.incubating + by_stage.in_handover`.
+    pub stage: usize,
+    /// Active by the site's list ([`ActiveRule::Site`]), the current phase chosen by the
+    /// snapshot's phase rule (with [`PhaseRule::AtDate`], the phases started on or
+    /// before the date).
+    pub site: usize,
+    /// Active by the site's list with the site's own choice of phase, the greatest
+    /// start whatever the date ([`PhaseRule::LatestStart`]): the site's figure.
+    pub site_latest_start: usize,
+    /// Start-ups the date filter changes: active by the site's list on the phases
+    /// started on or before the date, and not on all phases, or the reverse.
+    pub site_date_filter_changes: usize,
+}
+
+impl ActiveCounts {
+    /// The count under `rule`.
+    #[must_use]
+    pub fn get(&self, rule: ActiveRule) -> usize {
+        match rule {
+            ActiveRule::Stage => self.stage,
+            ActiveRule::Site => self.site,
+        }
+    }
+
+    /// Counts one more start-up (`sign`), or one fewer (never below zero), of `activity`.
+    ///
+    /// ```
+    /// use betagouv_portfolio::{snapshot::ActiveCounts, Activity};
+    /// let mut c = ActiveCounts::default();
+    /// c.count(&Activity::default(), true);
+    /// assert_eq!(c, ActiveCounts::default());
+    /// ```
+    pub fn count(&mut self, activity: &Activity, sign: bool) {
+        let slots = [
+            (&mut self.stage, activity.stage),
+            (&mut self.site, activity.site),
+            (&mut self.site_latest_start, activity.site_latest_start),
+            (
+                &mut self.site_date_filter_changes,
+                activity.site_date_filter_changes,
+            ),
+        ];
+        for (n, yes) in slots {
+            if yes {
+                *n = if sign { *n + 1 } else { n.saturating_sub(1) };
+            }
+        }
+    }
+}
+
 /// Start-up counts of a snapshot.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StartupCounts {
@@ -141,6 +223,9 @@ pub struct StartupCounts {
     pub taken_over: usize,
     /// In hand-over at the date (same as `by_stage.in_handover`).
     pub in_handover: usize,
+    /// Active at the date under each rule. Missing in older JSON: read as zeros.
+    #[serde(default)]
+    pub active: ActiveCounts,
 }
 
 /// Member counts of a snapshot.
@@ -251,6 +336,8 @@ impl Snapshot {
             if let Some(p) = phase {
                 count_key(&mut counts.by_phase, &p.name);
             }
+            let activity = Activity::of(s, vocabulary, at, options.phase_rule);
+            counts.active.count(&activity, true);
         }
         counts.taken_over = counts.by_stage.taken_over;
         counts.in_handover = counts.by_stage.in_handover;
@@ -300,13 +387,15 @@ fn member_counts<'a>(members: impl IntoIterator<Item = &'a Member>, at: NaiveDat
 pub struct SeriesPoint {
     /// The month's last day, at which the counts are taken.
     pub date: NaiveDate,
-    /// Active start-ups (stage incubating or in hand-over).
+    /// Active start-ups under the options' [`ActiveRule`] (by default, stage
+    /// incubating or in hand-over).
     pub active_startups: usize,
     /// Active members.
     pub active_members: usize,
 }
 
-/// Active start-ups and members at the end of each month from `from` to `to` (inclusive).
+/// Active start-ups (under the options' [`ActiveRule`]) and members at the end of each
+/// month from `from` to `to` (inclusive).
 ///
 /// ```
 /// use betagouv_portfolio::{builtin, snapshot::{monthly_series, SnapshotOptions}};
@@ -331,7 +420,11 @@ pub fn monthly_series(
             active_startups: portfolio
                 .startups
                 .iter()
-                .filter(|s| portfolio.stage_at(s, date, options.phase_rule).is_active())
+                .filter(|s| {
+                    options
+                        .active_rule
+                        .is_active(s, portfolio.vocabulary, date, options.phase_rule)
+                })
                 .count(),
             active_members: portfolio
                 .members

@@ -18,7 +18,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::date::RecordDate;
-use crate::id::{IncubatorId, OrganisationId, StartupId};
+use crate::id::{IncubatorId, MemberId, OrganisationId, StartupId};
 use crate::phase::{Phase, PhaseField, PhaseRule, Stage, Vocabulary};
 use crate::value::Extra;
 
@@ -55,7 +55,28 @@ impl Sponsor {
     }
 }
 
-/// A dated event of a start-up (`national_impact`, `product_launch`, `fast`, ...).
+/// The event names the site knows, oldest first: the five of the 2020 schema
+/// (`product_launch`, `committee`, `other`, `national_impact`, `end`), then `fast`
+/// (a FAST fund grant, used since 2023 though never in a schema) and `eig` (a
+/// laureate of the EIG programme joined the team, 2025). Other names are kept as
+/// written; the site shows a badge for `fast`, `national_impact` and `eig`.
+///
+/// ```
+/// use betagouv_portfolio::{Event, EVENT_NAMES};
+/// assert!(EVENT_NAMES.contains(&"eig"));
+/// assert!(Event::new("eig", None).is_known());
+/// ```
+pub const EVENT_NAMES: [&str; 7] = [
+    "product_launch",
+    "committee",
+    "other",
+    "national_impact",
+    "end",
+    "fast",
+    "eig",
+];
+
+/// A dated event of a start-up (`national_impact`, `product_launch`, `fast`, `eig`, ...).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Event {
     /// The name as written.
@@ -88,6 +109,12 @@ impl Event {
             comment: None,
             extra: Extra::default(),
         }
+    }
+
+    /// Whether the name is one of [`EVENT_NAMES`] (compared exactly).
+    #[must_use]
+    pub fn is_known(&self) -> bool {
+        EVENT_NAMES.contains(&self.name.as_str())
     }
 }
 
@@ -133,9 +160,18 @@ pub struct Startup {
     pub links: Links,
     /// Contact e-mail (`contact`).
     pub contact: Option<String>,
+    /// The product's contact at the DINUM (`contact_dinum`, a member id), since
+    /// 2026-06. Missing in older JSON: read as none.
+    #[serde(default)]
+    pub contact_dinum: Option<MemberId>,
+    /// The product's contact at its incubator (`contact_incubator`, a member id),
+    /// since 2026-06. Missing in older JSON: read as none.
+    #[serde(default)]
+    pub contact_incubator: Option<MemberId>,
     /// Themes (`thematiques`).
     pub themes: Vec<String>,
-    /// User types (`usertypes`).
+    /// User types (`usertypes`) as written: mostly the site's list (`particulier`,
+    /// `etat`, `collectivite-territoriale`, ...), but free text is accepted too.
     pub user_types: Vec<String>,
     /// Technologies (`techno`).
     pub techno: Vec<String>,
@@ -165,6 +201,8 @@ impl Startup {
             end: None,
             links: Links::default(),
             contact: None,
+            contact_dinum: None,
+            contact_incubator: None,
             themes: Vec::new(),
             user_types: Vec::new(),
             techno: Vec::new(),
@@ -240,6 +278,26 @@ impl Startup {
             .iter()
             .filter_map(|p| p.start.as_ref().and_then(RecordDate::exact))
             .min()
+    }
+
+    /// The member ids the start-up names as contacts, with their key:
+    /// `contact_dinum`, then `contact_incubator`, when given.
+    ///
+    /// ```
+    /// use betagouv_portfolio::{MemberId, Startup, StartupId};
+    /// let mut s = Startup::new(StartupId::new("a")?, "A");
+    /// s.contact_incubator = Some(MemberId::new("ada.lovelace")?);
+    /// let c: Vec<_> = s.contact_members().map(|(k, m)| (k, m.as_str())).collect();
+    /// assert_eq!(c, [("contact_incubator", "ada.lovelace")]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn contact_members(&self) -> impl Iterator<Item = (&'static str, &MemberId)> {
+        let dinum = self.contact_dinum.iter().map(|m| ("contact_dinum", m));
+        let incubator = self
+            .contact_incubator
+            .iter()
+            .map(|m| ("contact_incubator", m));
+        dinum.chain(incubator)
     }
 
     /// The start-up's incubator ids: `incubators` when given, else `incubator`.

@@ -462,39 +462,47 @@ fn e4_2021() {
     );
 }
 
-/// E5 at 2026-08-20: the 2026 names, co-incubation, an unknown key, a file without `.md`.
+/// E5 at 2026-08-20: the 2026 names, co-incubation (with the hidden incubator `mtes`),
+/// contacts (one naming no member), the `eig` event, free-text user types, the
+/// `Support` and `Attributaire` domaines, an unknown key, a file without `.md`.
 #[test]
 fn e5_2026() {
+    // At 2026-08-20, phases started on or before the date (our rule):
     // xray-opere opere and yankee-transfere transfere -> 2 taken over; zulu perennisation
     // and charlie consolidation -> 2 in hand-over; alfa abandon-investigation and bravo
-    // abandon -> 2 stopped; echo construction -> incubating; delta-futur starts
-    // 2026-09-15 -> not started.
-    // Members: anne.martin admin, benoit.lambert service (2nd mission) -> 2; chloe ended.
-    // Incubators: xray [dinum, anct], charlie [dinum], echo mtes, others dinum/anct -> 3.
-    // Sponsors: dinum, anct, idfm -> 3. No owner.
+    // abandon -> 2 stopped; echo construction, foxtrot construction (acceleration
+    // planned 2026-10-01), hotel acceleration (abandon planned 2026-12-01) -> 3
+    // incubating; delta-futur starts 2026-09-15 -> not started. Total 10.
+    // Members: anne.martin admin, benoit.lambert service (2nd mission), david.roux admin
+    // (Support), emma.petit service (Attributaire) -> 4; chloe ended.
+    // Incubators: xray [dinum, anct], charlie [dinum], echo mtes, foxtrot [anct, mtes],
+    // others dinum/anct -> 3. Sponsors: dinum, anct, idfm -> 3. No owner.
     let import = run(&Expect {
         era: "e5-2026",
         at: "2026-08-20",
         layout: LayoutKind::Content,
         vocabulary: Vocabulary::V2026,
-        records: (8, 3, 3, 3),
-        by_stage: stages(1, 2, 2, 2, 1, 0),
+        records: (10, 5, 3, 3),
+        by_stage: stages(3, 2, 2, 2, 1, 0),
         by_phase: &[
             ("abandon", 1),
             ("abandon-investigation", 1),
+            ("acceleration", 1),
             ("consolidation", 1),
-            ("construction", 1),
+            ("construction", 2),
             ("opere", 1),
             ("perennisation", 1),
             ("transfere", 1),
         ],
-        active_by_status: &[("admin", 1), ("service", 1)],
+        active_by_status: &[("admin", 2), ("service", 2)],
         refs: (3, 3, 0),
         read: &["not-markdown idfm"],
         rules: RuleSet::Current,
+        // jules.absent, hotel-stop's `contact_incubator`, has no member file.
         check: &[
             "E incubators-list charlie-conso",
             "E unknown-sponsor yankee-transfere",
+            "W dangling-contact hotel-stop",
             "W not-markdown idfm",
         ],
     });
@@ -502,14 +510,76 @@ fn e5_2026() {
     let xray = p.startup("xray-opere").unwrap();
     assert_eq!(xray.incubators.len(), 2);
     assert_eq!(
-        xray.extra.get("contact_dinum").and_then(|v| v.as_str()),
+        xray.contact_dinum.as_ref().map(|m| m.as_str()),
         Some("anne.martin")
     );
-    // Since 2026-05 the site takes the latest start whatever the date: delta-futur counts.
+    assert!(xray.extra.is_empty());
+    let foxtrot = p.startup("foxtrot-eig").unwrap();
+    let contacts: Vec<_> = foxtrot
+        .contact_members()
+        .map(|(k, m)| (k, m.as_str()))
+        .collect();
+    assert_eq!(
+        contacts,
+        [
+            ("contact_dinum", "anne.martin"),
+            ("contact_incubator", "david.roux")
+        ]
+    );
+    assert_eq!(
+        foxtrot.user_types,
+        ["particulier", "Agents des préfectures"]
+    );
+    assert!(
+        foxtrot
+            .events
+            .iter()
+            .all(betagouv_portfolio::Event::is_known)
+    );
+    assert!(p.incubator("mtes").unwrap().hidden);
+    assert_eq!(p.startups_of_incubator("mtes").count(), 2);
+    let domaines: Vec<_> = p
+        .members
+        .iter()
+        .filter_map(|m| m.domaine.as_deref())
+        .collect();
+    assert!(domaines.contains(&"Support") && domaines.contains(&"Attributaire"));
+
+    // Active products at 2026-08-20, counted by hand.
+    // Stage rule (incubating + in hand-over): echo, foxtrot, hotel, zulu, charlie -> 5.
+    // Site rule on the phases started by the date: the same 5 plus xray (opere) -> 6.
+    // Site rule on every phase, as the site does: hotel's planned abandon makes it
+    // inactive, delta's planned investigation makes it active -> 6, and the date
+    // filter changes 2 products (delta, hotel).
+    let s = snapshot(p, "2026-08-20");
+    assert_eq!(active(&s), (5, 6, 6, 2));
+    assert_eq!(
+        s.startups.active.get(betagouv_portfolio::ActiveRule::Site),
+        6
+    );
+    // Since 2026-05 the site takes the latest start whatever the date: delta-futur counts
+    // (investigation), foxtrot is in acceleration and hotel stopped.
     let latest = Snapshot::compute(
         p,
         date("2026-08-20"),
         &SnapshotOptions::default().with_phase_rule(betagouv_portfolio::PhaseRule::LatestStart),
     );
-    assert_eq!(latest.startups.by_stage, stages(2, 2, 2, 2, 0, 0));
+    assert_eq!(latest.startups.by_stage, stages(3, 2, 2, 3, 0, 0));
+    assert_eq!(active(&latest), (5, 6, 6, 2));
+    // On 2026-12-01 every planned phase has started: the date filter changes nothing.
+    // Hotel has stopped, delta (investigation) and foxtrot (acceleration) are active:
+    // echo, foxtrot, delta, zulu, charlie -> 5; with xray -> 6.
+    assert_eq!(active(&snapshot(p, "2026-12-01")), (5, 6, 6, 0));
+}
+
+/// The active counts of `s`: stage rule, site rule, site rule whatever the date,
+/// products the date filter changes.
+fn active(s: &Snapshot) -> (usize, usize, usize, usize) {
+    let a = &s.startups.active;
+    (
+        a.stage,
+        a.site,
+        a.site_latest_start,
+        a.site_date_filter_changes,
+    )
 }

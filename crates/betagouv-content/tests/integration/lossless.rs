@@ -267,3 +267,94 @@ fn re_emit_2025_byte_for_byte() {
         assert!(same >= same_fixed);
     }
 }
+
+/// A 2026 start-up in the key order the members' application writes (contact and lists
+/// first), with every key of the 2026 schema: the contacts are modelled (not unknown
+/// keys), free-text user types and the `eig` event are read silently, and both writers
+/// keep everything; `write_import` re-emits the file byte for byte.
+#[test]
+fn the_2026_keys_are_modelled_and_round_trip() {
+    let file = "---\ncontact: equipe@example.org\nthematiques:\n  - Mobilité\nusertypes:\n  - particulier\n  - Élèves de seconde\ntitle: Mobi Test\nmission: Tester un service de mobilité\nincubator: dinum\nincubators:\n  - dinum\n  - anct\ncontact_dinum: ada.lovelace\ncontact_incubator: grace.hopper\nphases:\n  - name: investigation\n    start: 2026-01-05\n  - name: construction\n    start: 2026-06-01\nevents:\n  - name: eig\n    date: 2026-03-02\n    comment: Arrivée d'une intrapreneure EIG\nlink: https://mobi.example.org\nimpact_url: https://mobi.example.org/impact\n---\nLe service.\n";
+    let t = startup_folder("mobi-test.md", file);
+    let first = read(t.path());
+    assert!(first.diagnostics.is_empty(), "{:#?}", first.diagnostics);
+    let st = &first.portfolio.startups[0];
+    assert!(st.extra.is_empty(), "{:?}", st.extra);
+    let ids = |v: &[betagouv_portfolio::IncubatorId]| {
+        v.iter().map(|i| i.as_str().to_owned()).collect::<Vec<_>>()
+    };
+    assert_eq!(ids(&st.incubators), ["dinum", "anct"]);
+    assert_eq!(
+        st.contact_dinum.as_ref().map(|m| m.as_str()),
+        Some("ada.lovelace")
+    );
+    assert_eq!(
+        st.contact_incubator.as_ref().map(|m| m.as_str()),
+        Some("grace.hopper")
+    );
+    assert_eq!(st.user_types, ["particulier", "Élèves de seconde"]);
+    assert!(st.events[0].is_known());
+    assert_eq!(
+        st.links.impact_url.as_deref(),
+        Some("https://mobi.example.org/impact")
+    );
+    let options = WriteOptions::default().with_vocabulary_key(VocabularyKey::Omit);
+    let ordered = tempfile::tempdir().unwrap();
+    let w = write_import(&first, ordered.path(), &options).unwrap();
+    assert!(w.diagnostics.is_empty(), "{:#?}", w.diagnostics);
+    let rel = "content/_startups/mobi-test.md";
+    assert_eq!(
+        std::fs::read_to_string(ordered.path().join(rel)).unwrap(),
+        file
+    );
+    let fixed = tempfile::tempdir().unwrap();
+    write_portfolio(&first.portfolio, fixed.path(), &options).unwrap();
+    let text = std::fs::read_to_string(fixed.path().join(rel)).unwrap();
+    assert!(
+        text.starts_with("---\ntitle: Mobi Test\nmission: Tester un service de mobilité\nincubator: dinum\nincubators:\n  - dinum\n  - anct\ncontact: equipe@example.org\ncontact_dinum: ada.lovelace\ncontact_incubator: grace.hopper\nlink: https://mobi.example.org\nimpact_url: https://mobi.example.org/impact\nphases:\n"),
+        "{text}"
+    );
+    for out in [ordered.path(), fixed.path()] {
+        let again = read(out);
+        assert!(again.diagnostics.is_empty(), "{:#?}", again.diagnostics);
+        assert_eq!(again.portfolio, first.portfolio);
+    }
+}
+
+/// A contact that cannot be a member id (a list, an id with a `/`) is reported where it
+/// is written and kept as an unknown key, written back as it was.
+#[test]
+fn a_contact_that_is_not_an_id_is_kept_as_written() {
+    let file = "---\ntitle: T\nmission: M\ncontact_dinum:\n  - ada.lovelace\ncontact_incubator: a/b\nphases:\n  - name: investigation\n    start: 2026-01-05\n---\n";
+    let t = startup_folder("t.md", file);
+    let first = read(t.path());
+    let got: Vec<_> = first
+        .diagnostics
+        .iter()
+        .map(|d| {
+            let l = d.location.as_ref().unwrap();
+            (d.rule.as_str(), l.line, l.column)
+        })
+        .collect();
+    assert_eq!(got, [("field-type", 5, 3), ("field-type", 6, 20)]);
+    let st = &first.portfolio.startups[0];
+    assert_eq!((&st.contact_dinum, &st.contact_incubator), (&None, &None));
+    assert_eq!(
+        st.extra.keys().collect::<Vec<_>>(),
+        ["contact_dinum", "contact_incubator"]
+    );
+    let out = tempfile::tempdir().unwrap();
+    let options = WriteOptions::default().with_vocabulary_key(VocabularyKey::Omit);
+    write_import(&first, out.path(), &options).unwrap();
+    let text = std::fs::read_to_string(out.path().join("content/_startups/t.md")).unwrap();
+    assert_eq!(text, file);
+}
+
+/// A temporary content folder holding one start-up file, `name` with `text`.
+fn startup_folder(name: &str, text: &str) -> tempfile::TempDir {
+    let t = tempfile::tempdir().unwrap();
+    let dir = t.path().join("content/_startups");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join(name), text).unwrap();
+    t
+}

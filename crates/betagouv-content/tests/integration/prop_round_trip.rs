@@ -122,8 +122,9 @@ fn startup(i: usize) -> impl Strategy<Value = Startup> {
         ),
         (option::of(text()), vec("[a-z]{1,5}", 0..3), extra(), body()),
         (option::of(text()), option::of(text()), option::of(text())),
+        keys_2026(),
     )
-        .prop_map(move |(a, b, c, d, e)| {
+        .prop_map(move |(a, b, c, d, e, f)| {
             let (name, pitch, incubator, is_status, phases, status) = a;
             let mut s = Startup::new(StartupId::new(format!("s{i}")).unwrap(), name);
             s.pitch = pitch;
@@ -175,8 +176,41 @@ fn startup(i: usize) -> impl Strategy<Value = Startup> {
                     .collect();
             s.extra = d.2;
             s.body = d.3;
+            // The 2026 keys: co-incubation, impact page, free-text user types, contacts.
+            s.incubators =
+                f.0.into_iter()
+                    .map(|x| IncubatorId::new(x).unwrap())
+                    .collect();
+            (s.links.impact_url, s.user_types) = (f.1, f.2);
+            (s.contact_dinum, s.contact_incubator) = (f.3, f.4);
             s
         })
+}
+
+/// The 2026 keys of a start-up: `incubators`, `impact_url`, `usertypes` (free text),
+/// `contact_dinum`, `contact_incubator` (boxed: one more level of tuples in
+/// [`startup`]'s strategy overflows the test thread's stack in debug builds).
+#[allow(clippy::type_complexity)]
+fn keys_2026() -> BoxedStrategy<(
+    Vec<String>,
+    Option<String>,
+    Vec<String>,
+    Option<MemberId>,
+    Option<MemberId>,
+)> {
+    (
+        vec("[a-z]{1,5}", 0..3),
+        option::of(text()),
+        texts(),
+        option::of(member_id()),
+        option::of(member_id()),
+    )
+        .boxed()
+}
+
+/// A member id as a contact names it: any text that can be an id.
+fn member_id() -> impl Strategy<Value = MemberId> {
+    text().prop_filter_map("an id", |t| MemberId::new(t).ok())
 }
 
 fn member(i: usize) -> impl Strategy<Value = Member> {

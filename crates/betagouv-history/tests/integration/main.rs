@@ -5,4 +5,5 @@ mod bad_repos;
 mod blame;
 mod bundle;
 mod prop_replay;
+mod schema_2026;
 mod series;

@@ -33,8 +33,10 @@ pub(crate) const PATHS: [&str; 20] = [
     "img/a.md",
 ];
 
-/// File contents: valid and broken records of every kind, with references.
-pub(crate) const CONTENTS: [&str; 12] = [
+/// File contents: valid and broken records of every kind, with references (the last
+/// two: 2026 start-ups with contacts naming members that come and go, and phases after
+/// some as-of dates, which the site's rule counts whatever the date).
+pub(crate) const CONTENTS: [&str; 14] = [
     "---\ntitle: A\nmission: M\nincubator: dinum\nsponsors:\n  - /organisations/dinum\nphases:\n  - name: construction\n    start: 2016-01-01\n---\nBody\n",
     "---\ntitle: B\nmission: M\nincubator: gone\nphases:\n  - name: opere\n    start: 2015-01-01\n---\n",
     "---\ntitle: C\nmission: M\nstatus: success\nstart: 2016-02-01\nowner: DINUM\n---\n",
@@ -47,6 +49,8 @@ pub(crate) const CONTENTS: [&str; 12] = [
     "---\nname: DINUM\n---\n",
     "---\ntitle: E\nmission: M\nvocabulary: '2020'\nphases:\n  - name: alumni\n    start: 2017-01-01\n---\n",
     "---\ntitle: ''\nmission: M\nphases:\n  - name: construction\n    start: 2016-02\n  - name: construction\n    start: 2016-13-01\n---\n",
+    "---\ntitle: F\nmission: M\nincubator: dinum\ncontact_dinum: m1\ncontact_incubator: m2\nphases:\n  - name: construction\n    start: 2016-01-01\n  - name: abandon\n    start: 2017-06-01\n---\n",
+    "---\ntitle: G\nmission: M\ncontact_incubator: nobody\nphases:\n  - name: opere\n    start: 2016-03-01\n  - name: transfere\n    start: 2018-01-01\n---\n",
 ];
 
 #[derive(Debug, Clone)]

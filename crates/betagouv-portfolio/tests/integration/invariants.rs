@@ -3,8 +3,8 @@
 
 use betagouv_portfolio::snapshot::{Snapshot, SnapshotOptions, monthly_series};
 use betagouv_portfolio::{
-    Extra, IncubatorId, Member, MemberId, Mission, Phase, PhaseField, PhaseRule, Portfolio,
-    RecordDate, Startup, StartupId, Vocabulary,
+    ActiveRule, Extra, IncubatorId, Member, MemberId, Mission, Phase, PhaseField, PhaseRule,
+    Portfolio, RecordDate, Startup, StartupId, Vocabulary,
 };
 use chrono::NaiveDate;
 use proptest::prelude::*;
@@ -56,23 +56,30 @@ fn startup(i: usize) -> impl Strategy<Value = Startup> {
         prop::collection::vec(phase(), 0..5),
         any::<bool>(),
         incubation(),
+        (prop::option::of(0u8..15), prop::option::of(0u8..15)),
     )
-        .prop_map(move |(phases, status, (incubator, incubators))| {
-            let mut s = Startup::new(StartupId::new(format!("s{i}")).unwrap(), "S");
-            s.incubator = incubator;
-            s.incubators = incubators;
-            s.phase_field = if status {
-                PhaseField::Status
-            } else {
-                PhaseField::Phases
-            };
-            s.phases = if status {
-                phases.into_iter().take(1).collect()
-            } else {
-                phases
-            };
-            s
-        })
+        .prop_map(
+            move |(phases, status, (incubator, incubators), (dinum, inc))| {
+                let mut s = Startup::new(StartupId::new(format!("s{i}")).unwrap(), "S");
+                // Member ids m0 to m14: some name a member of the portfolio, some none.
+                let member = |n: u8| MemberId::new(format!("m{n}")).unwrap();
+                s.contact_dinum = dinum.map(member);
+                s.contact_incubator = inc.map(member);
+                s.incubator = incubator;
+                s.incubators = incubators;
+                s.phase_field = if status {
+                    PhaseField::Status
+                } else {
+                    PhaseField::Phases
+                };
+                s.phases = if status {
+                    phases.into_iter().take(1).collect()
+                } else {
+                    phases
+                };
+                s
+            },
+        )
 }
 
 fn mission() -> impl Strategy<Value = Mission> {
@@ -185,13 +192,43 @@ proptest! {
     }
 
     #[test]
-    fn series_agrees_with_snapshots(p in portfolio(), from in 0i64..2500, len in 0i64..400) {
-        let opts = SnapshotOptions::default();
+    fn series_agrees_with_snapshots(p in portfolio(), from in 0i64..2500, len in 0i64..400, site in any::<bool>()) {
+        let active = if site { ActiveRule::Site } else { ActiveRule::Stage };
+        let opts = SnapshotOptions::default().with_active_rule(active);
         let series = monthly_series(&p, day(from), day(from + len), &opts);
         for pt in series {
             let s = Snapshot::compute(&p, pt.date, &opts);
             prop_assert_eq!(pt.active_members, s.members.active);
-            prop_assert_eq!(pt.active_startups, s.startups.by_stage.incubating + s.startups.by_stage.in_handover);
+            prop_assert_eq!(pt.active_startups, s.startups.active.get(active));
+        }
+    }
+
+    #[test]
+    fn active_counts_restate_their_rules(p in portfolio(), at in 0i64..3000, rule in rule()) {
+        let d = day(at);
+        let s = Snapshot::compute(&p, d, &SnapshotOptions::default().with_phase_rule(rule));
+        let a = s.startups.active;
+        let by = s.startups.by_stage;
+        prop_assert_eq!(a.stage, by.incubating + by.in_handover);
+        let in_list = |st: &Startup, r: PhaseRule| {
+            st.phase_at(d, r).is_some_and(|ph| p.vocabulary.site_active_names().contains(&ph.name.as_str()))
+        };
+        let site = p.startups.iter().filter(|st| in_list(st, rule)).count();
+        prop_assert_eq!(a.site, site);
+        let latest = p.startups.iter().filter(|st| in_list(st, PhaseRule::LatestStart)).count();
+        prop_assert_eq!(a.site_latest_start, latest);
+        let changed = p
+            .startups
+            .iter()
+            .filter(|st| in_list(st, PhaseRule::AtDate) != in_list(st, PhaseRule::LatestStart))
+            .count();
+        prop_assert_eq!(a.site_date_filter_changes, changed);
+        // The date filter changes at least the difference it makes.
+        let at_date = Snapshot::compute(&p, d, &SnapshotOptions::default()).startups.active.site;
+        prop_assert!(at_date.abs_diff(latest) <= changed);
+        // Before 2026 the site's list is the stage table's active set.
+        if p.vocabulary != Vocabulary::V2026 {
+            prop_assert_eq!(a.site, a.stage);
         }
     }
 
@@ -203,7 +240,7 @@ proptest! {
     ) {
         let back: Portfolio = serde_json::from_str(&serde_json::to_string(&p).unwrap()).unwrap();
         prop_assert_eq!(&back, &p);
-        let opts = SnapshotOptions::default().with_phase_rule(rule);
+        let opts = SnapshotOptions::default().with_phase_rule(rule).with_active_rule(ActiveRule::Site);
         let back: SnapshotOptions = serde_json::from_value(serde_json::to_value(opts).unwrap()).unwrap();
         prop_assert_eq!(back, opts);
         let s = Snapshot::compute(&p, day(at), &opts);
@@ -245,5 +282,14 @@ proptest! {
     fn validation_never_panics_and_is_sorted(p in portfolio()) {
         let d = p.validate();
         prop_assert!(d.windows(2).all(|w| w[0].record <= w[1].record));
+        // One dangling-contact per contact naming no member, when there are members.
+        let members: Vec<&str> = p.members.iter().map(|m| m.id.as_str()).collect();
+        let dangling = p
+            .startups
+            .iter()
+            .flat_map(|s| s.contact_members())
+            .filter(|(_, m)| !members.is_empty() && !members.contains(&m.as_str()))
+            .count();
+        prop_assert_eq!(d.iter().filter(|x| x.rule == "dangling-contact").count(), dangling);
     }
 }

@@ -15,8 +15,8 @@ use serde::Serialize;
 use super::BoxError;
 use crate::out::outln;
 
-/// `portfolio snapshot --json`.
-pub(crate) const PORTFOLIO_SNAPSHOT: u32 = 2;
+/// `portfolio snapshot --json` (3: `startups.active`).
+pub(crate) const PORTFOLIO_SNAPSHOT: u32 = 3;
 /// `impact compare|power|mde|encouragement|survival|cohort --json` (one version for
 /// the six).
 pub(crate) const IMPACT: u32 = 1;
@@ -34,8 +34,8 @@ pub(crate) const BUDGET_BALANCES: u32 = 1;
 pub(crate) const BUDGET_CHECK: u32 = 1;
 /// `export --json`.
 pub(crate) const EXPORT: u32 = 1;
-/// `history --format json` (`--json`).
-pub(crate) const HISTORY: u32 = 1;
+/// `history --format json` (`--json`) (2: `points[].startups.active`).
+pub(crate) const HISTORY: u32 = 2;
 
 /// A result of a library type with `schema_version` put before its own keys.
 #[derive(Debug, Serialize)]

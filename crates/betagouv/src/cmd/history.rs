@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use betagouv_history::{Every, Point, Repository, Revision, Series, SeriesOptions, View};
+use betagouv_portfolio::ActiveRule;
 use chrono::NaiveDate;
 use clap::builder::{PossibleValuesParser, TypedValueParser};
 use clap::{Args, ValueEnum};
@@ -71,6 +72,10 @@ pub(crate) struct HistoryArgs {
     /// Output format.
     #[arg(long, value_enum, default_value = "table")]
     format: HistoryFormat,
+    /// Which start-ups the table's `active` column counts (the CSV and the JSON have
+    /// both counts).
+    #[arg(long, value_parser = super::portfolio::active_parser(), default_value_t = ActiveRule::Stage)]
+    active: ActiveRule,
     /// Print the JSON contract (the same as `--format json`).
     #[arg(long, conflicts_with = "format")]
     json: bool,
@@ -147,7 +152,7 @@ pub(crate) fn run(args: &HistoryArgs) -> Result<ExitCode, BoxError> {
         );
     }
     let text = match args.format() {
-        HistoryFormat::Table => table(&series),
+        HistoryFormat::Table => table(&series, args.active),
         HistoryFormat::Csv => csv(&series),
         HistoryFormat::Json => json(&series, &args.git)?,
     };
@@ -205,7 +210,7 @@ fn json(series: &Series, repo: &std::path::Path) -> Result<String, BoxError> {
 }
 
 /// The CSV header: one column per figure.
-pub(crate) const CSV_HEADER: &str = "known_at,commit,committed_at,as_of,startups_total,incubating,in_handover,taken_over,stopped,not_started,unknown,members_active,incubators,sponsors,owners,errors,warnings,dropped_files";
+pub(crate) const CSV_HEADER: &str = "known_at,commit,committed_at,as_of,startups_total,incubating,in_handover,taken_over,stopped,not_started,unknown,members_active,incubators,sponsors,owners,errors,warnings,dropped_files,active_stage,active_site,active_site_latest_start,site_date_filter_changes";
 
 /// One row per point (no field needs quoting: dates, hexadecimal ids and numbers).
 fn csv(series: &Series) -> String {
@@ -214,9 +219,10 @@ fn csv(series: &Series) -> String {
     out.push('\n');
     for p in &series.points {
         let s = &p.startups.by_stage;
+        let a = &p.startups.active;
         let _ = writeln!(
             out,
-            "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}",
+            "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}",
             p.known_at,
             p.commit,
             p.committed_at.to_rfc3339(),
@@ -234,16 +240,21 @@ fn csv(series: &Series) -> String {
             p.owners,
             p.problems.errors,
             p.problems.warnings,
-            p.dropped_files
+            p.dropped_files,
+            a.stage,
+            a.site,
+            a.site_latest_start,
+            a.site_date_filter_changes
         );
     }
     out
 }
 
 /// The text table: a title line and one row per point.
-fn table(series: &Series) -> String {
+fn table(series: &Series, active: ActiveRule) -> String {
     let mut t = Table::new();
     t.load_style(UTF8_FULL_CONDENSED);
+    let active_head = format!("active ({active})");
     t.set_header([
         "known at",
         "commit",
@@ -253,6 +264,7 @@ fn table(series: &Series) -> String {
         "in hand-over",
         "taken over",
         "stopped",
+        active_head.as_str(),
         "members",
         "errors",
         "warnings",
@@ -269,6 +281,7 @@ fn table(series: &Series) -> String {
             s.in_handover.to_string(),
             s.taken_over.to_string(),
             s.stopped.to_string(),
+            p.startups.active.get(active).to_string(),
             p.members_active.to_string(),
             p.problems.errors.to_string(),
             p.problems.warnings.to_string(),

@@ -4,7 +4,7 @@ use std::process::ExitCode;
 
 use betagouv_portfolio::diagnostic::escape_controls;
 use betagouv_portfolio::snapshot::{Snapshot, SnapshotOptions, monthly_series};
-use betagouv_portfolio::{PhaseRule, Portfolio, Stage};
+use betagouv_portfolio::{ActiveRule, PhaseRule, Portfolio, Stage};
 use chrono::{Months, NaiveDate};
 use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
 use clap::{Args, Subcommand, ValueEnum};
@@ -36,6 +36,19 @@ fn rule_parser() -> impl TypedValueParser<Value = PhaseRule> {
         .try_map(|s| s.parse::<PhaseRule>())
 }
 
+/// `--active`: an [`ActiveRule`] by its key, listed with a description in `--help`.
+pub(crate) fn active_parser() -> impl TypedValueParser<Value = ActiveRule> {
+    let help = |r: ActiveRule| match r {
+        ActiveRule::Stage => "Stage incubating or in hand-over (our stage table)",
+        ActiveRule::Site => {
+            "The site's list: investigation, construction, acceleration, consolidation, opere"
+        }
+        _ => "",
+    };
+    PossibleValuesParser::new(ActiveRule::ALL.map(|r| PossibleValue::new(r.key()).help(help(r))))
+        .try_map(|s| s.parse::<ActiveRule>())
+}
+
 /// Period of a series, as named on the command line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub(crate) enum Every {
@@ -59,6 +72,10 @@ pub(crate) struct SnapshotArgs {
     /// How the current phase is chosen.
     #[arg(long, value_parser = rule_parser(), default_value_t = PhaseRule::AtDate)]
     rule: PhaseRule,
+    /// Which start-ups are active in the printed count and the series (the JSON has
+    /// both counts).
+    #[arg(long, value_parser = active_parser(), default_value_t = ActiveRule::Stage)]
+    active: ActiveRule,
     /// Also print a series of active start-ups and members, one point per period
     /// (counted at the period's last day), from --from to --to.
     #[arg(long, value_enum, value_name = "PERIOD", conflicts_with = "json")]
@@ -126,7 +143,9 @@ fn snapshot(
     args: &SnapshotArgs,
 ) -> Result<ExitCode, BoxError> {
     let portfolio = &records.portfolio;
-    let options = SnapshotOptions::default().with_phase_rule(args.rule);
+    let options = SnapshotOptions::default()
+        .with_phase_rule(args.rule)
+        .with_active_rule(args.active);
     let series = args.series(at)?;
     let mut snap = Snapshot::compute(portfolio, at, &options);
     snap.add_problems(records.diagnostics());
@@ -141,9 +160,10 @@ fn snapshot(
         )?;
         return Ok(ExitCode::SUCCESS);
     }
-    print_snapshot(&snap, portfolio, records.commit())?;
+    print_snapshot(&snap, portfolio, records.commit(), args.active)?;
     if let Some((from, to)) = series {
-        let mut t = table(["month end", "active start-ups", "active members"]);
+        let head = format!("active start-ups ({})", args.active);
+        let mut t = table(["month end", head.as_str(), "active members"]);
         for p in monthly_series(portfolio, from, to, &options) {
             t.add_row([
                 p.date.to_string(),
@@ -154,6 +174,25 @@ fn snapshot(
         outln!("{t}")?;
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The count of active start-ups under `rule`; under the site's, also the site's own
+/// count (latest start whatever the date) and how many start-ups the date filter changes.
+fn print_active(snap: &Snapshot, rule: ActiveRule) -> Result<(), BoxError> {
+    let a = &snap.startups.active;
+    match rule {
+        ActiveRule::Site => outln!(
+            "active start-ups (site): {} (current phase in the site's list); {} with the site's own rule (latest start whatever the date): the date filter changes {}",
+            a.site,
+            a.site_latest_start,
+            a.site_date_filter_changes
+        )?,
+        _ => outln!(
+            "active start-ups (stage): {} (incubating or in hand-over)",
+            a.stage
+        )?,
+    }
+    Ok(())
 }
 
 fn table<const N: usize>(header: [&str; N]) -> Table {
@@ -168,6 +207,7 @@ fn print_snapshot(
     snap: &Snapshot,
     portfolio: &Portfolio,
     commit: Option<&super::input::GitCommit>,
+    active: ActiveRule,
 ) -> Result<(), BoxError> {
     outln!(
         "Portfolio at {} ({} vocabulary)",
@@ -183,6 +223,7 @@ fn print_snapshot(
     }
     t.add_row(["total".to_owned(), snap.startups.total.to_string()]);
     outln!("{t}")?;
+    print_active(snap, active)?;
     let mut t = table(["current phase (as written)", "count"]);
     // Phase and status names come from the files: escaped, so they cannot drive the terminal.
     for (k, v) in &snap.startups.by_phase {

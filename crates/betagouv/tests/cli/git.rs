@@ -117,7 +117,7 @@ fn rev_head_and_its_parents_give_their_own_records_and_dates() {
                 rev,
                 "--json",
             ],
-            2,
+            3,
         );
         assert_eq!(v["startups"]["total"], total, "{rev}");
         // Without --at, the commit's own date in Europe/Paris.
@@ -150,7 +150,7 @@ fn rev_head_and_its_parents_give_their_own_records_and_dates() {
             "2023-12-31",
             "--json",
         ],
-        2,
+        3,
     );
     assert_eq!(v["as_of"], "2023-12-31");
     assert_eq!(v["startups"]["by_stage"]["not_started"], 2);
@@ -175,7 +175,7 @@ fn known_at_takes_the_last_commit_of_the_paris_day() {
                 date,
                 "--json",
             ],
-            2,
+            3,
         );
         assert_eq!(v["startups"]["total"], total, "{date}");
         assert_eq!(v["as_of"], date, "the known-at date is the default as-of");
@@ -459,7 +459,7 @@ fn a_commit_gives_the_snapshot_of_its_unpacked_tree_in_every_era() {
                 source,
             ]
             .concat();
-            contract(&args, 2)
+            contract(&args, 3)
         };
         let mut git = snapshot(&["--git", path(repo), "--rev", &commit[..12]]);
         let folder = snapshot(&["--content", path(tree.path())]);
@@ -496,7 +496,7 @@ fn known_at_2017_04_20_gives_the_figures_of_the_2016_report() {
             "2016-12-31",
             "--json",
         ],
-        2,
+        3,
     );
     assert_eq!(v["startups"]["total"], 33);
     assert_eq!(v["startups"]["taken_over"], 8);

@@ -46,7 +46,7 @@ fn json_contract() {
         return;
     }
     let r = repo.to_str().unwrap();
-    let v = super::contract(&["history", "--git", r, "--json"], 1);
+    let v = super::contract(&["history", "--git", r, "--json"], 2);
     // (serde_json's map sorts keys; `contract` checked that schema_version is first.)
     let keys: Vec<_> = v.as_object().unwrap().keys().cloned().collect();
     assert_eq!(
@@ -93,6 +93,10 @@ fn json_contract() {
     assert_eq!(p["as_of"], "2016-03-31");
     assert_eq!(p["dropped_files"], 1);
     assert_eq!(p["startups"]["total"], 1);
+    assert_eq!(
+        p["startups"]["active"],
+        serde_json::json!({"stage": 1, "site": 1, "site_latest_start": 1, "site_date_filter_changes": 0})
+    );
     assert_eq!(points[4]["as_of"], "2016-05-06");
     assert_eq!(points[4]["startups"]["total"], 2);
     // The same with --format json; --at and the retrospective view.
@@ -140,14 +144,22 @@ fn csv_table_and_out() {
     let lines: Vec<_> = csv.lines().collect();
     assert_eq!(
         lines[0],
-        "known_at,commit,committed_at,as_of,startups_total,incubating,in_handover,taken_over,stopped,not_started,unknown,members_active,incubators,sponsors,owners,errors,warnings,dropped_files"
+        "known_at,commit,committed_at,as_of,startups_total,incubating,in_handover,taken_over,stopped,not_started,unknown,members_active,incubators,sponsors,owners,errors,warnings,dropped_files,active_stage,active_site,active_site_latest_start,site_date_filter_changes"
     );
     assert_eq!(lines.len(), 4);
     assert!(lines[1].starts_with("2016-01-05T"), "{}", lines[1]);
-    assert!(lines[2].ends_with(",1"), "{}", lines[2]);
+    // One file dropped; one active start-up by both rules, no date filter effect.
+    assert!(lines[2].ends_with(",1,1,1,1,0"), "{}", lines[2]);
     let table = super::stdout(&["history", "--git", r, "--every", "year"]);
     assert!(table.contains("every year, view live"), "{table}");
     assert!(table.contains("2016-05-06"), "{table}");
+    assert!(table.contains("active (stage)"), "{table}");
+    let site = super::stdout(&["history", "--git", r, "--every", "year", "--active", "site"]);
+    assert!(site.contains("active (site)"), "{site}");
+    betagouv()
+        .args(["history", "--git", r, "--active", "both"])
+        .assert()
+        .code(2);
     // --out: written once, refused after, replaced with --force; never in the repository.
     let out = dir.path().join("h.csv");
     let o = out.to_str().unwrap();

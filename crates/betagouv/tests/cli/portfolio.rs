@@ -4,7 +4,7 @@ use super::{betagouv, contract, json, stdout};
 
 #[test]
 fn snapshot_json_contract_on_the_builtin_dataset() {
-    let v = contract(&["portfolio", "snapshot", "--json"], 2);
+    let v = contract(&["portfolio", "snapshot", "--json"], 3);
     assert_eq!(v["as_of"], "2016-12-31");
     let st = &v["startups"];
     assert_eq!(st["total"], 27);
@@ -23,6 +23,11 @@ fn snapshot_json_contract_on_the_builtin_dataset() {
     assert_eq!(by_stage, [25, 1, 1, 0, 0, 0]);
     assert_eq!(st["taken_over"], 1);
     assert_eq!(st["in_handover"], 1);
+    // The 2016 figures: 26 active by both rules (they agree before 2026).
+    assert_eq!(
+        st["active"],
+        serde_json::json!({"stage": 26, "site": 26, "site_latest_start": 26, "site_date_filter_changes": 0})
+    );
     assert!(st["by_phase"].is_object());
     assert_eq!(v["members"]["active"], 27);
     assert!(v["members"]["active_by_status"].is_object());
@@ -189,5 +194,115 @@ fn the_older_series_spelling_is_hidden_and_still_ignored_with_json() {
     assert_eq!(
         json(&["portfolio", "snapshot", "--series", "--json"]),
         json(&["portfolio", "snapshot", "--json"])
+    );
+}
+
+/// The e5-2026 era fixture (invented), where the two rules differ (`opere`).
+fn fixture_2026() -> String {
+    format!(
+        "{}/../betagouv-content/tests/fixtures/eras/e5-2026",
+        env!("CARGO_MANIFEST_DIR")
+    )
+}
+
+/// The `active start-ups` line of a snapshot's text.
+fn active_line(text: &str) -> &str {
+    text.lines()
+        .find(|l| l.starts_with("active start-ups"))
+        .expect("an active start-ups line")
+}
+
+#[test]
+fn active_stage_and_site_on_the_2026_fixture() {
+    let dir = fixture_2026();
+    let base = [
+        "portfolio",
+        "snapshot",
+        "--content",
+        dir.as_str(),
+        "--at",
+        "2026-08-20",
+    ];
+    // Counted by hand in betagouv-content's eras test: 5 by the stage table, 6 by the
+    // site's list (xray-opere), 6 as the site counts, 2 changed by the date filter.
+    let stage = stdout(&base);
+    assert_eq!(
+        active_line(&stage),
+        "active start-ups (stage): 5 (incubating or in hand-over)"
+    );
+    let mut site_args = base.to_vec();
+    site_args.extend(["--active", "site"]);
+    let site = stdout(&site_args);
+    assert_eq!(
+        active_line(&site),
+        "active start-ups (site): 6 (current phase in the site's list); 6 with the site's own rule (latest start whatever the date): the date filter changes 2"
+    );
+    let mut json_args = base.to_vec();
+    json_args.push("--json");
+    let v = contract(&json_args, 3);
+    assert_eq!(
+        v["startups"]["active"],
+        serde_json::json!({"stage": 5, "site": 6, "site_latest_start": 6, "site_date_filter_changes": 2})
+    );
+    // The series counts by the chosen rule.
+    site_args.extend(["--every", "month", "--from", "2026-08-01"]);
+    let series = stdout(&site_args);
+    assert!(series.contains("active start-ups (site)"), "{series}");
+    let usage = usage_error(&["portfolio", "snapshot", "--active", "opere"]);
+    assert!(usage.contains("stage") && usage.contains("site"), "{usage}");
+}
+
+#[test]
+fn active_stage_and_site_on_the_2025_snapshot() {
+    let Some(dir) = betagouv_tests::shared_data("betagouv-content/2025-12-31") else {
+        return;
+    };
+    let dir = dir.to_str().unwrap();
+    let args = [
+        "portfolio",
+        "snapshot",
+        "--content",
+        dir,
+        "--at",
+        "2025-12-31",
+        "--json",
+    ];
+    let v = contract(&args, 3);
+    // The 2020 vocabulary: the two rules agree; 2 start-ups have a phase planned after
+    // the date that the site's own rule counts (244 active as the site counts).
+    assert_eq!(
+        v["startups"]["active"],
+        serde_json::json!({"stage": 246, "site": 246, "site_latest_start": 244, "site_date_filter_changes": 2})
+    );
+    let by = &v["startups"]["by_stage"];
+    assert_eq!(
+        by["incubating"].as_u64().unwrap() + by["in_handover"].as_u64().unwrap(),
+        246
+    );
+}
+
+#[test]
+fn active_stage_and_site_at_the_head_of_the_history() {
+    let Some(repo) = betagouv_tests::history_repo() else {
+        return;
+    };
+    let repo = repo.to_str().unwrap();
+    let base = ["portfolio", "snapshot", "--git", repo];
+    // HEAD, 2026-08-20: 231 by the stage table, 245 by the site's list (14 `opere`),
+    // 244 as the site counts; the date filter changes 3.
+    let v = contract(&[base.as_slice(), &["--json"]].concat(), 3);
+    assert_eq!(
+        v["startups"]["active"],
+        serde_json::json!({"stage": 231, "site": 245, "site_latest_start": 244, "site_date_filter_changes": 3})
+    );
+    let site = stdout(&[base.as_slice(), &["--active", "site"]].concat());
+    assert!(
+        active_line(&site).starts_with("active start-ups (site): 245 "),
+        "{site}"
+    );
+    let stage = stdout(&base);
+    assert!(
+        active_line(&stage).starts_with("active start-ups (stage): 231 "),
+        "{stage}"
     );
 }
