@@ -762,6 +762,7 @@ mod tests {
             portfolio: &p,
             budget_lines: Some(&budget),
             impact_metrics: Some(&impact),
+            empty_keys: None,
         };
         let doc = document(&dataset, &options);
         let schema = schema();

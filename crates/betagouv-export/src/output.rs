@@ -154,6 +154,7 @@ mod tests {
             portfolio: &p,
             budget_lines: Some(&[]),
             impact_metrics: Some(&[]),
+            empty_keys: None,
         };
         let dir = tempfile::tempdir().unwrap();
         let mut seen_tables = 0;

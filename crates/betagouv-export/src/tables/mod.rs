@@ -591,6 +591,7 @@ mod tests {
             portfolio: &p,
             budget_lines: Some(&lines),
             impact_metrics: Some(&metrics),
+            empty_keys: None,
         };
         build(&dataset, builtin::as_of_2016()).0
     }
