@@ -20,6 +20,7 @@ use crate::rules;
 use crate::split::{Decoded, Envelope, EnvelopeError, decode, split};
 use crate::yaml::{self, YamlError};
 
+pub use crate::position::{KeyPosition, Position, ValuePosition};
 pub use crate::yaml::YamlLimits;
 pub use betagouv_output::Progress;
 
@@ -182,11 +183,15 @@ pub enum SourceFlag {
 pub struct SourceInfo {
     /// Top-level keys in file order (duplicates once).
     pub keys: Vec<String>,
-    /// The file line of each of `keys`.
-    pub key_lines: Vec<usize>,
+    /// Where each of `keys` is written, and its value and the value's parts (list
+    /// items, mapping entries, to any depth): see [`SourceInfo::locate`].
+    pub key_positions: Vec<KeyPosition>,
     /// Facts about the file's form: its name ends in `.md`, a BOM was removed, CRLF
     /// endings were read as LF, some date was quoted ([`SourceInfo::has`]).
     pub flags: BTreeSet<SourceFlag>,
+    /// Where the first date written as a quoted text is (with
+    /// [`SourceFlag::QuotedDates`]).
+    pub quoted_date: Option<Position>,
     /// The `vocabulary` key, when the file has one (our extension).
     pub vocabulary: Option<Vocabulary>,
     /// The line of the file where the YAML starts (1-based).
@@ -279,8 +284,47 @@ impl SourceInfo {
     /// The file line of top-level key `key`, when present.
     #[must_use]
     pub fn line_of(&self, key: &str) -> Option<usize> {
+        self.key_position(key).map(|p| p.key.line)
+    }
+
+    /// Where top-level key `key` and its value are written, when present.
+    #[must_use]
+    pub fn key_position(&self, key: &str) -> Option<&KeyPosition> {
         let i = self.keys.iter().position(|k| k == key)?;
-        self.key_lines.get(i).copied()
+        self.key_positions.get(i)
+    }
+
+    /// Where the value at `path` is written: `path` is a top-level key, then list
+    /// indexes and mapping keys (`contact`, `phases[1].end`,
+    /// `missions[0].startups[2]`, as [`Diagnostic::path`](betagouv_portfolio::Diagnostic::path)
+    /// writes them). An index of `phases`, `events`, `missions` or `contracts`
+    /// counts the list's mapping items (the record's items). An empty or null value
+    /// is located at its key; a path that goes below what the file has, at the
+    /// deepest value written on the way (a phase without `start`: the phase).
+    /// `None` when the top-level key is missing (a problem of the whole file) or the
+    /// path cannot be read.
+    ///
+    /// ```
+    /// use betagouv_content::read::{ReadOptions, read_bytes};
+    /// use betagouv_content::read::Position;
+    /// use betagouv_portfolio::RecordKind;
+    /// let text = "---\ntitle: A\nphases:\n  - name: construction\n    start: 2020-01-01\n  - name: acceleration\n---\n";
+    /// let f = read_bytes(RecordKind::Startup, std::path::Path::new("a.md"), text.as_bytes(), &ReadOptions::default());
+    /// let at = |path: &str| f.source.locate(path).map(|p: Position| (p.line, p.column));
+    /// assert_eq!(at("phases[0].start"), Some((5, 12)));
+    /// assert_eq!(at("phases[1].start"), Some((6, 5)), "the phase without start");
+    /// assert_eq!(at("title"), Some((2, 8)));
+    /// assert_eq!(at("contact"), None, "a missing key: the file alone");
+    /// ```
+    #[must_use]
+    pub fn locate(&self, path: &str) -> Option<Position> {
+        let steps = crate::position::steps(path)?;
+        let (first, rest) = steps.split_first()?;
+        let crate::position::Step::Key(key) = *first else {
+            return None;
+        };
+        let top = self.key_position(key)?;
+        Some(crate::position::walk(top, key, rest))
     }
 }
 
@@ -597,7 +641,11 @@ fn parse_yaml<'y>(
         .iter()
         .map(|e| e.key.as_ref().to_owned())
         .collect();
-    out.source.key_lines = parsed.entries.iter().map(|e| e.line + offset).collect();
+    out.source.key_positions = parsed
+        .entries
+        .iter()
+        .map(|e| KeyPosition::of(e, offset))
+        .collect();
     Some(parsed)
 }
 
@@ -617,7 +665,7 @@ fn build_record(
         kind,
         id,
         diags: std::mem::take(&mut out.diagnostics),
-        quoted_dates: false,
+        quoted_dates: None,
         empty_keys: Vec::new(),
         key: String::new(),
     };
@@ -658,8 +706,12 @@ fn build_record(
             None
         }
     };
-    if ctx.quoted_dates {
+    if let Some((line, column)) = ctx.quoted_dates {
         out.source.flags.insert(SourceFlag::QuotedDates);
+        out.source.quoted_date = Some(Position {
+            line: line + offset,
+            column,
+        });
     }
     out.source.empty_keys = ctx.empty_keys;
     out.diagnostics = ctx.diags;
