@@ -52,7 +52,7 @@ pub use schema2020::{EVENT_NAMES_2020, PHASE_NAMES_2020};
 
 use crate::error::Result;
 use crate::layout::LayoutKind;
-use crate::read::{Import, Position, ReadOptions, SourceFlag, SourceInfo, read_folder};
+use crate::read::{Import, Position, Positions, ReadOptions, SourceFlag, SourceInfo, read_folder};
 use crate::rules;
 
 /// Which era's rules apply.
@@ -249,7 +249,7 @@ impl<'a> Folder<'a> {
     fn file_of(&self, kind: RecordKind, id: &str) -> (&'a Path, &'a SourceInfo) {
         static NO_SOURCE: SourceInfo = SourceInfo {
             keys: Vec::new(),
-            key_positions: Vec::new(),
+            positions: Positions::new(),
             quoted_date: None,
             flags: BTreeSet::new(),
             vocabulary: None,
