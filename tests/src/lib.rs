@@ -150,6 +150,25 @@ pub fn unpack_commit(repo: &Path, commit: &str, into: &Path) {
     std::fs::remove_file(&tar).unwrap();
 }
 
+/// Copies a directory tree (fixtures or a shared snapshot into a temporary folder:
+/// real data is never copied into the repository).
+///
+/// # Panics
+///
+/// When a file cannot be read or written: the test fails.
+pub fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_tree(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
 /// Runs `git fast-import` on the bare repository `dir` with `stream` (the test
 /// repositories of the history tests are built this way: one process per history).
 ///

@@ -23,7 +23,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         None => 0,
     };
     let run = || -> Result<_, Box<dyn std::error::Error>> {
-        let import = read_folder(std::path::Path::new(dir), &ReadOptions::default())?;
+        // BETAGOUV_NO_POSITIONS=1: read without the positions of keys and values.
+        let positions = std::env::var_os("BETAGOUV_NO_POSITIONS").is_none();
+        let options = ReadOptions::default().with_positions(positions);
+        let import = read_folder(std::path::Path::new(dir), &options)?;
         let snap = Snapshot::compute(&import.portfolio, at, &SnapshotOptions::default());
         Ok((import, snap))
     };

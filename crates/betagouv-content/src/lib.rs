@@ -55,6 +55,7 @@ pub mod error;
 mod fast;
 pub mod format;
 pub mod layout;
+mod position;
 pub mod read;
 pub mod record;
 pub mod rules;

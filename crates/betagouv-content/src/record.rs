@@ -23,6 +23,9 @@ use crate::yaml::{Entry, Kind, Node, Style};
 /// Key of our `vocabulary` extension (see the crate docs).
 pub const VOCABULARY_KEY: &str = "vocabulary";
 
+/// Where the first date written as a quoted text is (YAML line and column), if any.
+pub(crate) type Quoted = Option<(usize, usize)>;
+
 /// Collects located diagnostics for one file.
 pub(crate) struct Ctx<'a> {
     pub(crate) file: &'a Path,
@@ -31,8 +34,8 @@ pub(crate) struct Ctx<'a> {
     pub(crate) kind: RecordKind,
     pub(crate) id: &'a str,
     pub(crate) diags: Vec<Diagnostic>,
-    /// Whether a date field was written as a quoted string.
-    pub(crate) quoted_dates: bool,
+    /// Where the first date field written as a quoted string is (YAML line, column).
+    pub(crate) quoted_dates: Quoted,
     /// Top-level keys read by a modelled field as absent or empty, with their value.
     pub(crate) empty_keys: Vec<(String, betagouv_portfolio::Value)>,
     /// The top-level key being read (empty before the first): the field of the
@@ -203,7 +206,7 @@ fn text_ref<'n>(n: &'n Node<'_>) -> Option<Option<&'n str>> {
     }
 }
 
-fn date(n: &Node, quoted: &mut bool) -> Option<Option<RecordDate>> {
+fn date(n: &Node, quoted: &mut Quoted) -> Option<Option<RecordDate>> {
     match &n.kind {
         Kind::Scalar(s, style) => {
             if n.is_absent() {
@@ -211,7 +214,7 @@ fn date(n: &Node, quoted: &mut bool) -> Option<Option<RecordDate>> {
             }
             let d = RecordDate::parse(s);
             if *style != Style::Plain && d.exact().is_some() {
-                *quoted = true;
+                quoted.get_or_insert((n.line, n.col));
             }
             Some(Some(d))
         }
@@ -351,7 +354,7 @@ pub(crate) fn startup(ctx: &mut Ctx<'_>, id: StartupId, entries: &[Entry]) -> Re
             .any(|e| e.key == "status" && text(&e.value).flatten().is_some());
     let mut status: Option<String> = None;
     let mut start: Option<RecordDate> = None;
-    let mut quoted = false;
+    let mut quoted = None;
     for e in entries {
         ctx.enter_key(&e.key);
         let v = &e.value;
@@ -415,7 +418,7 @@ pub(crate) fn startup(ctx: &mut Ctx<'_>, id: StartupId, entries: &[Entry]) -> Re
             .into_iter()
             .collect();
     }
-    ctx.quoted_dates |= quoted;
+    ctx.quoted_dates = ctx.quoted_dates.or(quoted);
     s.extra = extra;
     Read {
         record: s,
@@ -443,8 +446,8 @@ fn read_items<T>(
     e: &Entry,
     items: &[Node],
     item_keys: &mut Vec<(String, Vec<Vec<String>>)>,
-    quoted: &mut bool,
-    read: impl Fn(&mut Ctx<'_>, &Node, &mut bool) -> Option<T>,
+    quoted: &mut Quoted,
+    read: impl Fn(&mut Ctx<'_>, &Node, &mut Quoted) -> Option<T>,
 ) -> Vec<T> {
     item_keys.push((e.key.as_ref().to_owned(), item_key_orders(items)));
     items.iter().filter_map(|i| read(ctx, i, quoted)).collect()
@@ -552,7 +555,7 @@ fn sponsor(n: &Node) -> Option<Sponsor> {
     }
 }
 
-fn phase(ctx: &mut Ctx<'_>, n: &Node, quoted: &mut bool) -> Option<Phase> {
+fn phase(ctx: &mut Ctx<'_>, n: &Node, quoted: &mut Quoted) -> Option<Phase> {
     let entries = mapping_item(ctx, n, "a phase")?;
     let mut p = Phase {
         name: String::new(),
@@ -581,7 +584,7 @@ fn phase(ctx: &mut Ctx<'_>, n: &Node, quoted: &mut bool) -> Option<Phase> {
     Some(p)
 }
 
-fn event(ctx: &mut Ctx<'_>, n: &Node, quoted: &mut bool) -> Option<Event> {
+fn event(ctx: &mut Ctx<'_>, n: &Node, quoted: &mut Quoted) -> Option<Event> {
     let entries = mapping_item(ctx, n, "an event")?;
     let mut ev = Event::new("", None);
     let mut extra = Extra::default();
@@ -603,7 +606,7 @@ fn event(ctx: &mut Ctx<'_>, n: &Node, quoted: &mut bool) -> Option<Event> {
     Some(ev)
 }
 
-fn mission(ctx: &mut Ctx<'_>, n: &Node, quoted: &mut bool) -> Option<Mission> {
+fn mission(ctx: &mut Ctx<'_>, n: &Node, quoted: &mut Quoted) -> Option<Mission> {
     let entries = mapping_item(ctx, n, "a mission")?;
     let mut m = Mission::new(None, None, None);
     let mut extra = Extra::default();
@@ -652,7 +655,7 @@ fn legacy_startups(n: &Node) -> Option<(Vec<StartupId>, Vec<StartupId>)> {
 
 /// One item of the 2017-03 member `contracts` list, `{start, end, employer}` with a flat
 /// `status/company` employer, as a mission.
-fn contract(ctx: &mut Ctx<'_>, n: &Node, quoted: &mut bool) -> Option<Mission> {
+fn contract(ctx: &mut Ctx<'_>, n: &Node, quoted: &mut Quoted) -> Option<Mission> {
     let entries = mapping_item(ctx, n, "a contract")?;
     let mut m = Mission::new(None, None, None);
     let mut extra = Extra::default();
@@ -696,7 +699,7 @@ pub(crate) fn member(ctx: &mut Ctx<'_>, id: MemberId, entries: &[Entry]) -> Read
     let mut extra = Extra::default();
     let mut item_keys = Vec::new();
     let has_missions = entries.iter().any(|e| e.key == "missions");
-    let mut quoted = false;
+    let mut quoted = None;
     let mut flat = Mission::new(None, None, None);
     let mut flat_any = false;
     let mut voc = None;
@@ -775,7 +778,7 @@ pub(crate) fn member(ctx: &mut Ctx<'_>, id: MemberId, entries: &[Entry]) -> Read
     if !has_missions {
         flat_missions(&mut m, flat_any.then_some(flat), contracts);
     }
-    ctx.quoted_dates |= quoted;
+    ctx.quoted_dates = ctx.quoted_dates.or(quoted);
     m.extra = extra;
     Read {
         record: m,

@@ -293,27 +293,14 @@ pub fn blame_commits(
 
 /// Every problem of an import with its identity, as `content check` reports its own
 /// (import diagnostics with `duplicate-key` as an error, then [`Portfolio::validate`]'s
-/// located at the record's file), sorted by location then rule.
+/// located in the record's file), sorted by location then rule.
 #[must_use]
 pub fn current_problems(import: &Import) -> Vec<(Diagnostic, ProblemKey)> {
-    let p = &import.portfolio;
-    let id_of = |kind: RecordKind, i: usize| -> Option<&str> {
-        match kind {
-            RecordKind::Startup => p.startups.get(i).map(|s| s.id.as_str()),
-            RecordKind::Member => p.members.get(i).map(|m| m.id.as_str()),
-            RecordKind::Incubator => p.incubators.get(i).map(|x| x.id.as_str()),
-            RecordKind::Organisation => p.organisations.get(i).map(|x| x.id.as_str()),
-            _ => None,
-        }
-    };
-    let mut kinds: HashMap<&Path, RecordKind> = HashMap::new();
-    let mut files: HashMap<(RecordKind, &str), &Path> = HashMap::new();
-    for f in &import.files {
-        kinds.insert(f.path.as_path(), f.kind);
-        if let Some(id) = f.index.and_then(|i| id_of(f.kind, i)) {
-            files.insert((f.kind, id), f.path.as_path());
-        }
-    }
+    let kinds: HashMap<&Path, RecordKind> = import
+        .files
+        .iter()
+        .map(|f| (f.path.as_path(), f.kind))
+        .collect();
     let mut out = Vec::new();
     for d in &import.diagnostics {
         let file = d.location.as_ref().and_then(|l| {
@@ -327,15 +314,12 @@ pub fn current_problems(import: &Import) -> Vec<(Diagnostic, ProblemKey)> {
         }
         out.push((d, key));
     }
-    for d in p.validate() {
+    for d in betagouv_content::check::located_validation(import) {
         let key = ProblemKey::of(&d, None);
-        let file = d
-            .record
-            .as_ref()
-            .and_then(|(k, id)| files.get(&(*k, id.as_str())).copied());
-        let d = match file {
-            Some(f) => d.at(f, 0, 0),
-            None => d.at("", 0, 0),
+        let d = if d.location.is_some() {
+            d
+        } else {
+            d.at("", 0, 0)
         };
         out.push((d, key));
     }

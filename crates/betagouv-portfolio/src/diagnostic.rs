@@ -92,14 +92,40 @@ impl RecordKind {
 keyed_text_form!(RecordKind, "record kind");
 
 /// A position in a file (1-based line and column; column counts characters).
+///
+/// A problem of the whole file (its name, a missing file, a missing required key)
+/// carries the file alone: `line` and `column` 0, which no output shows (the JSON
+/// leaves them out, the text form is `file: message`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct Location {
     /// The file.
     pub file: PathBuf,
-    /// Line, from 1; 0 when only the file is known.
+    /// Line, from 1; 0 when only the file is known (absent from the JSON).
+    #[serde(default, skip_serializing_if = "is_zero")]
     pub line: usize,
-    /// Column, from 1; 0 when only the file or line is known.
+    /// Column, from 1; 0 when only the file or line is known (absent from the JSON).
+    #[serde(default, skip_serializing_if = "is_zero")]
     pub column: usize,
+}
+
+impl Location {
+    /// The line, when known (never 0).
+    #[must_use]
+    pub fn line(&self) -> Option<usize> {
+        (self.line > 0).then_some(self.line)
+    }
+
+    /// The column, when the line and column are known (never 0).
+    #[must_use]
+    pub fn column(&self) -> Option<usize> {
+        (self.line > 0 && self.column > 0).then_some(self.column)
+    }
+}
+
+/// Whether a position is unknown (serde's `skip_serializing_if`).
+#[allow(clippy::trivially_copy_pass_by_ref)] // serde passes a reference
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 /// One problem.
@@ -120,6 +146,13 @@ pub struct Diagnostic {
     /// `None`, so that outputs of problems without a field are unchanged.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field: Option<String>,
+    /// Where below `field` the problem is, when it is inside a list or mapping: the
+    /// path from the top-level key, with list indexes from 0 in the record's lists
+    /// (`phases[1].end`: the end of the record's second phase;
+    /// `missions[0].startups[2]`). Absent from the JSON when `None`; a reader of the
+    /// record's file turns it into a line and column.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
 }
 
 impl Diagnostic {
@@ -133,7 +166,23 @@ impl Diagnostic {
             location: None,
             message: message.into(),
             field: None,
+            path: None,
         }
+    }
+
+    /// The same diagnostic, at `path` below its field (see [`Diagnostic::path`]).
+    ///
+    /// ```
+    /// use betagouv_portfolio::{Diagnostic, Severity};
+    /// let d = Diagnostic::new(Severity::Error, "invalid-date", "phase `construction` end `hier` is not a date")
+    ///     .on_field("phases")
+    ///     .on_path("phases[1].end");
+    /// assert_eq!(d.path.as_deref(), Some("phases[1].end"));
+    /// ```
+    #[must_use]
+    pub fn on_path(mut self, path: impl Into<String>) -> Self {
+        self.path = Some(path.into());
+        self
     }
 
     /// The same diagnostic, about the record's field `field` (a top-level key of its
@@ -204,10 +253,10 @@ impl fmt::Display for Diagnostic {
         write!(f, "{}[{}]", self.severity, escape_controls(&self.rule))?;
         if let Some(loc) = &self.location {
             write!(f, " {}", escape_controls(&loc.file.display().to_string()))?;
-            if loc.line > 0 {
-                write!(f, ":{}", loc.line)?;
-                if loc.column > 0 {
-                    write!(f, ":{}", loc.column)?;
+            if let Some(line) = loc.line() {
+                write!(f, ":{line}")?;
+                if let Some(column) = loc.column() {
+                    write!(f, ":{column}")?;
                 }
             }
         } else if let Some((kind, id)) = &self.record {
@@ -364,6 +413,38 @@ mod tests {
             proptest::prop_assert_eq!(k.to_string().parse::<RecordKind>(), Ok(k));
             proptest::prop_assert_eq!(serde_json::to_value(k).unwrap(), k.key());
         }
+    }
+
+    #[test]
+    fn a_file_level_location_has_no_line_in_json_or_text() {
+        let d = Diagnostic::new(Severity::Error, "member-file-name", "rename it").at(
+            "content/_authors/A.md",
+            0,
+            0,
+        );
+        let v = serde_json::to_value(&d).unwrap();
+        assert_eq!(
+            v["location"],
+            serde_json::json!({"file": "content/_authors/A.md"})
+        );
+        assert_eq!(
+            d.to_string(),
+            "error[member-file-name] content/_authors/A.md: rename it"
+        );
+        let back: Diagnostic = serde_json::from_value(v).unwrap();
+        assert_eq!(back, d);
+        let l = d.location.unwrap();
+        assert_eq!((l.line(), l.column()), (None, None));
+        let located = Diagnostic::new(Severity::Error, "r", "m")
+            .at("f.md", 3, 0)
+            .on_path("phases[0].end");
+        let v = serde_json::to_value(&located).unwrap();
+        assert_eq!(
+            v["location"],
+            serde_json::json!({"file": "f.md", "line": 3})
+        );
+        assert_eq!(v["path"], "phases[0].end");
+        assert_eq!(located.to_string(), "error[r] f.md:3: m");
     }
 
     #[test]

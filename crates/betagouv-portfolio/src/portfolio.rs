@@ -308,19 +308,42 @@ fn dangles(known: Option<&HashSet<&str>>, id: &str) -> bool {
     known.is_some_and(|k| !k.contains(id))
 }
 
-/// A pusher of problems about one record: severity, rule, field (the record file's
-/// top-level key the problem is about), message.
+/// Where in a record a problem is: the field (the record file's top-level key) and,
+/// when the problem is below it, the path ([`Diagnostic::path`]), formatted only
+/// when a problem is pushed.
+#[derive(Clone, Copy)]
+struct At<'f> {
+    field: &'f str,
+    path: Option<std::fmt::Arguments<'f>>,
+}
+
+/// At field `field` itself.
+fn at(field: &str) -> At<'_> {
+    At { field, path: None }
+}
+
+/// At `path` below field `field`.
+fn at_path<'f>(field: &'f str, path: std::fmt::Arguments<'f>) -> At<'f> {
+    At {
+        field,
+        path: Some(path),
+    }
+}
+
+/// A pusher of problems about one record: severity, rule, where ([`At`]), message.
 fn record_sink<'a>(
     out: &'a mut Vec<Diagnostic>,
     kind: RecordKind,
     id: &'a str,
-) -> impl FnMut(Severity, &str, &str, String) + 'a {
-    move |severity, rule, field, message| {
-        out.push(
-            Diagnostic::new(severity, rule, message)
-                .for_record(kind, id)
-                .on_field(field),
-        );
+) -> impl FnMut(Severity, &str, At<'_>, String) + 'a {
+    move |severity, rule, at, message| {
+        let mut d = Diagnostic::new(severity, rule, message)
+            .for_record(kind, id)
+            .on_field(at.field);
+        if let Some(path) = at.path {
+            d = d.on_path(path.to_string());
+        }
+        out.push(d);
     }
 }
 
@@ -353,7 +376,7 @@ fn startup_problems(
     s: &Startup,
     vocabulary: Vocabulary,
     known: &KnownIds<'_>,
-    push: &mut impl FnMut(Severity, &str, &str, String),
+    push: &mut impl FnMut(Severity, &str, At<'_>, String),
 ) {
     let fields = [
         ("contact", contact_format(s.contact.as_deref())),
@@ -365,41 +388,46 @@ fn startup_problems(
         push(
             Severity::Warning,
             rules::STARTUP_NO_PHASE,
-            phase_key(s.phase_field),
+            at(phase_key(s.phase_field)),
             "the start-up has no phase or status".into(),
         );
     }
     let mut seen = HashSet::new();
-    for p in &s.phases {
+    for (n, p) in s.phases.iter().enumerate() {
         let listed_before = !seen.insert(p.name.as_str());
-        phase_problems(p, s.phase_field, vocabulary, listed_before, push);
+        phase_problems(n, p, s.phase_field, vocabulary, listed_before, push);
     }
-    for e in &s.events {
+    for (n, e) in s.events.iter().enumerate() {
         date_problem(
             e.date.as_ref(),
             format_args!("event `{}` date", e.name),
-            "events",
+            at_path("events", format_args!("events[{n}].date")),
             push,
         );
     }
-    for i in s.incubator_ids() {
+    let listed = !s.incubators.is_empty();
+    for (n, i) in s.incubator_ids().enumerate() {
         if dangles(known.incubators.as_ref(), i.as_str()) {
+            let path = format_args!("incubators[{n}]");
             push(
                 Severity::Warning,
                 rules::DANGLING_INCUBATOR,
-                "incubator",
+                At {
+                    field: "incubator",
+                    path: listed.then_some(path),
+                },
                 format!("incubator `{i}` has no incubator record"),
             );
         }
     }
-    for sp in &s.sponsors {
+    for (n, sp) in s.sponsors.iter().enumerate() {
         if let Sponsor::Organisation { id } = sp
             && dangles(known.organisations.as_ref(), id.as_str())
         {
             push(
                 Severity::Warning,
                 rules::DANGLING_SPONSOR,
-                "sponsors",
+                at_path("sponsors", format_args!("sponsors[{n}]")),
                 format!("sponsor `/organisations/{id}` has no organisation record"),
             );
         }
@@ -409,27 +437,30 @@ fn startup_problems(
             push(
                 Severity::Warning,
                 rules::DANGLING_CONTACT,
-                key,
+                at(key),
                 format!("`{key}` names member `{m}`, which has no record"),
             );
         }
     }
 }
 
-/// Problems of one phase of a start-up (`listed_before`: its name was already listed).
+/// Problems of the `n`-th phase (from 0) of a start-up (`listed_before`: its name was
+/// already listed). Paths are `phases[n]...` whatever the field (a `status` start-up's
+/// one phase is `phases[0]`: its `status` and `start` keys).
 fn phase_problems(
+    n: usize,
     p: &Phase,
     field: PhaseField,
     vocabulary: Vocabulary,
     listed_before: bool,
-    push: &mut impl FnMut(Severity, &str, &str, String),
+    push: &mut impl FnMut(Severity, &str, At<'_>, String),
 ) {
     let key = phase_key(field);
     if vocabulary.stage_of(&p.name) == Stage::Unknown {
         push(
             Severity::Warning,
             rules::UNKNOWN_PHASE,
-            key,
+            at_path(key, format_args!("phases[{n}].name")),
             format!(
                 "phase `{}` is not defined by the {vocabulary} vocabulary; counted as `unknown`",
                 p.name
@@ -440,7 +471,7 @@ fn phase_problems(
         push(
             Severity::Warning,
             rules::DUPLICATE_PHASE,
-            key,
+            at_path(key, format_args!("phases[{n}].name")),
             format!("phase `{}` is listed twice", p.name),
         );
     }
@@ -448,7 +479,7 @@ fn phase_problems(
         date_problem(
             d.as_ref(),
             format_args!("phase `{}` {what}", p.name),
-            key,
+            at_path(key, format_args!("phases[{n}].{what}")),
             push,
         );
     }
@@ -456,7 +487,7 @@ fn phase_problems(
         push(
             Severity::Warning,
             rules::STATUS_WITHOUT_START,
-            key,
+            at_path(key, format_args!("phases[{n}].name")),
             format!("status `{}` has no start date; counted as started", p.name),
         );
     }
@@ -465,14 +496,14 @@ fn phase_problems(
             push(
                 Severity::Error,
                 rules::PHASE_END_BEFORE_START,
-                key,
+                at_path(key, format_args!("phases[{n}].end")),
                 format!("phase `{}` ends on {b}, before it starts on {a}", p.name),
             );
         } else if a == b {
             push(
                 Severity::Warning,
                 rules::PHASE_END_EQUALS_START,
-                key,
+                at_path(key, format_args!("phases[{n}].end")),
                 format!("phase `{}` ends on the day it starts ({a})", p.name),
             );
         }
@@ -483,7 +514,7 @@ fn phase_problems(
 fn member_problems(
     m: &Member,
     known: &KnownIds<'_>,
-    push: &mut impl FnMut(Severity, &str, &str, String),
+    push: &mut impl FnMut(Severity, &str, At<'_>, String),
 ) {
     let fields = [
         ("fullname", required(&m.fullname)),
@@ -491,33 +522,39 @@ fn member_problems(
     ];
     field_rule_problems(&fields, push);
     for (i, mission) in m.missions.iter().enumerate() {
-        mission_problems(i + 1, mission, known, push);
+        mission_problems(i, mission, known, push);
     }
-    let listed = m.startups.iter().map(|s| ("startups", s));
-    for (key, sid) in listed.chain(m.previously.iter().map(|s| ("previously", s))) {
+    let listed = m
+        .startups
+        .iter()
+        .enumerate()
+        .map(|(n, s)| ("startups", n, s));
+    let previously = m.previously.iter().enumerate();
+    for (key, n, sid) in listed.chain(previously.map(|(n, s)| ("previously", n, s))) {
         if dangles(known.startups.as_ref(), sid.as_str()) {
             push(
                 Severity::Warning,
                 rules::DANGLING_STARTUP,
-                key,
+                at_path(key, format_args!("{key}[{n}]")),
                 format!("start-up `{sid}` has no record"),
             );
         }
     }
 }
 
-/// Problems of the `n`-th mission (from 1) of a member.
+/// Problems of the `i`-th mission (from 0; "mission `i + 1`" in messages) of a member.
 fn mission_problems(
-    n: usize,
+    i: usize,
     mission: &Mission,
     known: &KnownIds<'_>,
-    push: &mut impl FnMut(Severity, &str, &str, String),
+    push: &mut impl FnMut(Severity, &str, At<'_>, String),
 ) {
+    let n = i + 1;
     if mission.start.is_none() {
         push(
             Severity::Warning,
             rules::MISSION_WITHOUT_START,
-            "missions",
+            at_path("missions", format_args!("missions[{i}].start")),
             format!("mission {n} has no start date"),
         );
     }
@@ -525,7 +562,7 @@ fn mission_problems(
         date_problem(
             d.as_ref(),
             format_args!("mission {n} {what}"),
-            "missions",
+            at_path("missions", format_args!("missions[{i}].{what}")),
             push,
         );
     }
@@ -535,16 +572,16 @@ fn mission_problems(
         push(
             Severity::Error,
             rules::MISSION_END_BEFORE_START,
-            "missions",
+            at_path("missions", format_args!("missions[{i}].end")),
             format!("mission {n} ends on {b}, before it starts on {a}"),
         );
     }
-    for sid in &mission.startups {
+    for (j, sid) in mission.startups.iter().enumerate() {
         if dangles(known.startups.as_ref(), sid.as_str()) {
             push(
                 Severity::Warning,
                 rules::DANGLING_STARTUP,
-                "missions",
+                at_path("missions", format_args!("missions[{i}].startups[{j}]")),
                 format!("mission {n} names start-up `{sid}`, which has no record"),
             );
         }
@@ -555,14 +592,14 @@ fn mission_problems(
 /// `fields` gives each field's name and the rule it breaks, if any, sorted by name.
 fn field_rule_problems(
     fields: &[(&str, Option<&'static str>)],
-    push: &mut impl FnMut(Severity, &str, &str, String),
+    push: &mut impl FnMut(Severity, &str, At<'_>, String),
 ) {
     for (field, rule) in fields {
         if let Some(rule) = rule {
             push(
                 Severity::Error,
                 rule,
-                field,
+                at(field),
                 format!("field `{field}` {}", rule_text(rule)),
             );
         }
@@ -602,8 +639,8 @@ fn duplicates<'a>(ids: impl Iterator<Item = &'a str>, kind: RecordKind, out: &mu
 fn date_problem(
     d: Option<&RecordDate>,
     what: std::fmt::Arguments<'_>,
-    field: &str,
-    push: &mut impl FnMut(Severity, &str, &str, String),
+    field: At<'_>,
+    push: &mut impl FnMut(Severity, &str, At<'_>, String),
 ) {
     match d {
         Some(RecordDate::Partial(s)) => push(

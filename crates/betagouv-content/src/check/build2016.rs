@@ -46,7 +46,7 @@ fn employer_required(out: &mut Out<'_>, _: &Folder<'_>, m: &Member) {
     let status = m.missions.first().and_then(|x| x.status.as_deref());
     if flat(m) && status.is_none() {
         out.error(
-            None,
+            out.line("employer"),
             rules::EMPLOYER_REQUIRED,
             "the member has no `employer`; add it (e.g. `independent/octo`)".into(),
         );

@@ -9,7 +9,7 @@ use betagouv_portfolio::{
 };
 
 use super::{Folder, Here, Out, exact};
-use crate::read::{Import, SourceFlag};
+use crate::read::{Import, Position, SourceFlag};
 use crate::rules;
 
 /// The eleven `domaine` values the site accepts for a member.
@@ -70,11 +70,12 @@ pub(super) fn member_file_names<'a>(out: &mut Out<'a>, import: &'a Import) {
     }
 }
 
-/// `field-required`: the record's key `key` is missing or empty unless `present`.
+/// `field-required`: the record's key `key` is missing or empty unless `present`
+/// (at the key when it is written empty, the whole file when it is missing).
 pub(super) fn require(out: &mut Out<'_>, key: &str, present: bool) {
     if !present {
         out.error(
-            None,
+            out.line(key),
             rules::FIELD_REQUIRED,
             format!("required key `{key}` is missing or empty; add it"),
         );
@@ -94,30 +95,36 @@ pub(super) fn contact_format(out: &mut Out<'_>, _: &Folder<'_>, s: &Startup) {
     }
 }
 
-/// `quoted-date` at `line`: a date of the record is written as a quoted text.
-fn quoted_date(out: &mut Out<'_>, line: Option<usize>) {
+/// `quoted-date`: a date of the record is written as a quoted text (located at the
+/// first one).
+fn quoted_date(out: &mut Out<'_>) {
     if out.source().has(SourceFlag::QuotedDates) {
         out.error(
-            line,
+            out.source().quoted_date,
             rules::QUOTED_DATE,
             "a date is written as a quoted text; write it as a plain YYYY-MM-DD date".into(),
         );
     }
 }
 
-/// `quoted-date` of a start-up (located at the file).
+/// `quoted-date` of a start-up.
 pub(super) fn startup_quoted_date(out: &mut Out<'_>, _: &Folder<'_>, _: &Startup) {
-    quoted_date(out, None);
+    quoted_date(out);
 }
 
-/// `unknown-sponsor` of one sponsor written `/organisations/<id>`: the organisation
-/// has a `.md` file.
-pub(super) fn sponsor_organisation(out: &mut Out<'_>, folder: &Folder<'_>, sponsor: &Sponsor) {
+/// `unknown-sponsor` of the `n`-th sponsor (from 0) when written `/organisations/<id>`:
+/// the organisation has a `.md` file.
+pub(super) fn sponsor_organisation(
+    out: &mut Out<'_>,
+    folder: &Folder<'_>,
+    n: usize,
+    sponsor: &Sponsor,
+) {
     if let Sponsor::Organisation { id: o } = sponsor
         && !folder.md_orgs.contains(o.as_str())
     {
         out.error(
-            out.line("sponsors"),
+            out.at(&format!("sponsors[{n}]")),
             rules::UNKNOWN_SPONSOR,
             format!("sponsor `/organisations/{o}` has no `{o}.md` organisation file"),
         );
@@ -132,7 +139,7 @@ pub(super) fn phases_required(out: &mut Out<'_>, _: &Folder<'_>, s: &Startup) {
     }
     let at = out.line("phases");
     let msg = match (s.extra.get("phases"), at) {
-        (Some(v), Some(line)) if !matches!(v, Value::Null | Value::Seq(_)) => {
+        (Some(v), Some(Position { line, .. })) if !matches!(v, Value::Null | Value::Seq(_)) => {
             format!(
                 "`phases` on line {line} is a {}, not a list of phases; write it as a list (`- name: ...` items)",
                 v.type_name()
@@ -140,7 +147,6 @@ pub(super) fn phases_required(out: &mut Out<'_>, _: &Folder<'_>, s: &Startup) {
         }
         _ => "the start-up has no `phases`; add at least one phase".to_owned(),
     };
-    let at = at.filter(|_| s.extra.get("phases").is_some());
     out.error(at, rules::PHASES_REQUIRED, msg);
 }
 
@@ -153,7 +159,7 @@ pub(super) fn flat(m: &Member) -> bool {
 pub(super) fn start_required(out: &mut Out<'_>, _: &Folder<'_>, m: &Member) {
     if flat(m) && m.missions.first().is_none_or(|x| x.start.is_none()) {
         out.error(
-            None,
+            out.line("start"),
             rules::START_REQUIRED,
             "the member has no `start` date; add it".into(),
         );
@@ -199,7 +205,7 @@ pub(super) fn mission_status(out: &mut Out<'_>, m: &Member, allowed: &[&str]) {
             && !allowed.contains(&st)
         {
             out.error(
-                out.line("missions"),
+                out.item("missions", n - 1, "status"),
                 rules::MISSION_STATUS,
                 format!("mission {n} status must be service, independent or admin, not `{st}`"),
             );
@@ -216,17 +222,16 @@ pub(super) fn numbered(missions: &[Mission]) -> impl Iterator<Item = (usize, &Mi
 pub(super) fn missions_required(out: &mut Out<'_>, _: &Folder<'_>, m: &Member) {
     if flat(m) {
         out.error(
-            None,
+            out.line("missions"),
             rules::MISSIONS_REQUIRED,
             "the member has no `missions` list; add one".into(),
         );
     }
 }
 
-/// `quoted-date` of a member (located at its `missions`).
+/// `quoted-date` of a member.
 pub(super) fn member_quoted_date(out: &mut Out<'_>, _: &Folder<'_>, _: &Member) {
-    let at = out.line("missions");
-    quoted_date(out, at);
+    quoted_date(out);
 }
 
 /// `mission-start-required`: each mission has a start.
@@ -234,7 +239,7 @@ fn mission_start_required(out: &mut Out<'_>, m: &Member) {
     for (n, x) in numbered(&m.missions) {
         if x.start.is_none() {
             out.error(
-                out.line("missions"),
+                out.item("missions", n - 1, "start"),
                 rules::MISSION_START_REQUIRED,
                 format!("mission {n} has no start date; add it"),
             );
@@ -249,7 +254,7 @@ pub(super) fn mission_dates_required(out: &mut Out<'_>, _: &Folder<'_>, m: &Memb
     for (n, x) in numbered(&m.missions) {
         if x.end.is_none() {
             out.error(
-                out.line("missions"),
+                out.item("missions", n - 1, "end"),
                 rules::MISSION_END_REQUIRED,
                 format!("mission {n} has no end date; add it"),
             );
@@ -272,8 +277,13 @@ pub(super) fn domaine(out: &mut Out<'_>, _: &Folder<'_>, m: &Member) {
 
 /// Whether `ids` names an id twice (`duplicate-*` rules).
 pub(super) fn has_duplicate<'a>(ids: impl IntoIterator<Item = &'a str>) -> bool {
+    first_repeat(ids).is_some()
+}
+
+/// The index (from 0) of the first id of `ids` named a second time.
+pub(super) fn first_repeat<'a>(ids: impl IntoIterator<Item = &'a str>) -> Option<usize> {
     let mut seen = HashSet::new();
-    ids.into_iter().any(|i| !seen.insert(i))
+    ids.into_iter().position(|i| !seen.insert(i))
 }
 
 /// `field-required`: `incubator` and `contact` (the `phases` era).
@@ -282,11 +292,14 @@ pub(super) fn incubator_and_contact_required(out: &mut Out<'_>, _: &Folder<'_>, 
     require(out, "contact", s.contact.is_some());
 }
 
-/// The phases with a full start and end date, with those dates.
-pub(super) fn phase_spans(s: &Startup) -> impl Iterator<Item = (&Phase, NaiveDate, NaiveDate)> {
-    s.phases.iter().filter_map(|ph| {
+/// The phases with a full start and end date, with their index (from 0) and those
+/// dates.
+pub(super) fn phase_spans(
+    s: &Startup,
+) -> impl Iterator<Item = (usize, &Phase, NaiveDate, NaiveDate)> {
+    s.phases.iter().enumerate().filter_map(|(n, ph)| {
         let (a, b) = (exact(ph.start.as_ref())?, exact(ph.end.as_ref())?);
-        Some((ph, a, b))
+        Some((n, ph, a, b))
     })
 }
 

@@ -5,7 +5,7 @@ use std::collections::HashSet;
 use betagouv_portfolio::{Member, PhaseField, RecordKind, Sponsor, Startup, Value};
 
 use super::common::{
-    domaine, has_duplicate, incubator_and_contact_required, member_quoted_date,
+    domaine, first_repeat, has_duplicate, incubator_and_contact_required, member_quoted_date,
     mission_dates_required, mission_spans, missions_required, numbered, phase_spans,
     phases_required, sponsor_organisation, startup_quoted_date,
 };
@@ -49,11 +49,11 @@ pub(super) const RULES: Rules = Rules {
 
 /// `unknown-sponsor`: every sponsor is written `/organisations/<id>` and has a file.
 fn sponsors(out: &mut Out<'_>, folder: &Folder<'_>, s: &Startup) {
-    for sp in &s.sponsors {
-        sponsor_organisation(out, folder, sp);
+    for (n, sp) in s.sponsors.iter().enumerate() {
+        sponsor_organisation(out, folder, n, sp);
         if let Sponsor::Inline { name, .. } = sp {
             out.error(
-                out.line("sponsors"),
+                out.at(&format!("sponsors[{n}]")),
                 rules::UNKNOWN_SPONSOR,
                 format!("sponsor `{name}` must be written `/organisations/<id>`"),
             );
@@ -94,10 +94,10 @@ fn incubators_list(out: &mut Out<'_>, folder: &Folder<'_>, s: &Startup) {
 
 /// `phase-start-required`: every phase has a start date.
 fn phase_start_required(out: &mut Out<'_>, _: &Folder<'_>, s: &Startup) {
-    for ph in &s.phases {
+    for (n, ph) in s.phases.iter().enumerate() {
         if ph.start.is_none() {
             out.error(
-                out.line("phases"),
+                out.item("phases", n, "start"),
                 rules::PHASE_START_REQUIRED,
                 format!("phase `{}` has no start date; add it", ph.name),
             );
@@ -108,10 +108,10 @@ fn phase_start_required(out: &mut Out<'_>, _: &Folder<'_>, s: &Startup) {
 /// `duplicate-phase-name`: a phase name is listed once.
 fn duplicate_phase_name(out: &mut Out<'_>, _: &Folder<'_>, s: &Startup) {
     let mut names = HashSet::new();
-    for ph in &s.phases {
+    for (n, ph) in s.phases.iter().enumerate() {
         if !names.insert(ph.name.as_str()) {
             out.error(
-                out.line("phases"),
+                out.item("phases", n, "name"),
                 rules::DUPLICATE_PHASE_NAME,
                 format!("phase `{}` is listed twice; keep one", ph.name),
             );
@@ -122,9 +122,9 @@ fn duplicate_phase_name(out: &mut Out<'_>, _: &Folder<'_>, s: &Startup) {
 /// `phase-end-not-after-start`: a phase does not end on the day it starts (an end
 /// before the start is the portfolio's `phase-end-before-start`).
 fn phase_end_after_start(out: &mut Out<'_>, _: &Folder<'_>, s: &Startup) {
-    for (ph, a, _) in phase_spans(s).filter(|(_, a, b)| a == b) {
+    for (n, ph, a, _) in phase_spans(s).filter(|(_, _, a, b)| a == b) {
         out.error(
-            out.line("phases"),
+            out.item("phases", n, "end"),
             rules::PHASE_END_NOT_AFTER_START,
             format!(
                 "phase `{}` ends on the day it starts ({a}); the end must be after the start",
@@ -136,10 +136,10 @@ fn phase_end_after_start(out: &mut Out<'_>, _: &Folder<'_>, s: &Startup) {
 
 /// `event-date-required`: every event has a date.
 fn event_date_required(out: &mut Out<'_>, _: &Folder<'_>, s: &Startup) {
-    for ev in &s.events {
+    for (n, ev) in s.events.iter().enumerate() {
         if ev.date.is_none() {
             out.error(
-                out.line("events"),
+                out.item("events", n, "date"),
                 rules::EVENT_DATE_REQUIRED,
                 format!("event `{}` has no date; add it", ev.name),
             );
@@ -151,7 +151,7 @@ fn event_date_required(out: &mut Out<'_>, _: &Folder<'_>, s: &Startup) {
 fn mission_end_after_start(out: &mut Out<'_>, _: &Folder<'_>, m: &Member) {
     for (n, a, _) in mission_spans(m).filter(|(_, a, b)| a == b) {
         out.error(
-            out.line("missions"),
+            out.item("missions", n - 1, "end"),
             rules::MISSION_END_NOT_AFTER_START,
             format!("mission {n} ends on the day it starts ({a}); the end must be after the start"),
         );
@@ -162,49 +162,49 @@ fn mission_end_after_start(out: &mut Out<'_>, _: &Folder<'_>, m: &Member) {
 /// `startups` and of `previously` are named once and have a `.md` file.
 fn startup_references(out: &mut Out<'_>, folder: &Folder<'_>, m: &Member) {
     for (n, x) in numbered(&m.missions) {
-        let at = out.line("missions");
         let what = format!("mission {n} `startups`");
+        let list = format!("missions[{}].startups", n - 1);
         references(
             out,
             folder,
-            at,
+            &list,
             &what,
             x.startups.iter().map(|s| s.as_str()),
         );
     }
-    let at = out.line("startups");
     references(
         out,
         folder,
-        at,
+        "startups",
         "`startups`",
         m.startups.iter().map(|s| s.as_str()),
     );
-    let at = out.line("previously");
     let previously = m.previously.iter().map(|s| s.as_str());
-    references(out, folder, at, "`previously`", previously);
+    references(out, folder, "previously", "`previously`", previously);
 }
 
-/// `duplicate-reference` and `unknown-startup` of one list of start-up ids.
+/// `duplicate-reference` and `unknown-startup` of one list of start-up ids, the
+/// record's list at path `list` (each problem located at its id).
 fn references<'a>(
     out: &mut Out<'_>,
     folder: &Folder<'_>,
-    line: Option<usize>,
+    list: &str,
     what: &str,
     ids: impl Iterator<Item = &'a str>,
 ) {
     let mut seen = HashSet::new();
-    for s in ids {
+    for (n, s) in ids.enumerate() {
+        let at = |out: &Out<'_>| out.at(&format!("{list}[{n}]"));
         if !seen.insert(s) {
             out.error(
-                line,
+                at(out),
                 rules::DUPLICATE_REFERENCE,
                 format!("{what} lists `{s}` twice; keep one"),
             );
         }
         if !folder.md_startups.contains(s) {
             out.error(
-                line,
+                at(out),
                 rules::UNKNOWN_STARTUP,
                 format!("{what} names `{s}`, which has no `{s}.md` start-up file"),
             );
@@ -214,9 +214,9 @@ fn references<'a>(
 
 /// `duplicate-competence`: `competences` lists each skill once.
 fn duplicate_competence(out: &mut Out<'_>, _: &Folder<'_>, m: &Member) {
-    if has_duplicate(m.competences.iter().map(String::as_str)) {
+    if let Some(n) = first_repeat(m.competences.iter().map(String::as_str)) {
         out.error(
-            out.line("competences"),
+            out.at(&format!("competences[{n}]")),
             rules::DUPLICATE_COMPETENCE,
             "`competences` lists a skill twice; keep one".into(),
         );

@@ -9,12 +9,27 @@
 //!
 //! Ours: every import diagnostic (with `duplicate-key` raised to an error, as the
 //! repository's CI does) and the portfolio's own validation
-//! ([`Portfolio::validate`](betagouv_portfolio::Portfolio::validate)), located at the
+//! ([`Portfolio::validate`](betagouv_portfolio::Portfolio::validate)), located in the
 //! record's file.
 //!
 //! References (`unknown-startup`, `unknown-sponsor`, `incubators-list`) resolve
 //! against the ids of the `.md` file names, as the repository's CI takes them: a file
 //! that failed to read is reported once, not once more by every record naming it.
+//!
+//! # Where problems are located
+//!
+//! Every problem inside a file carries its line and column: the offending value
+//! (`contact`'s value, a phase's `end`, the id in a `startups` list, the sponsor
+//! item), or its key when the value is written empty (`title: ''`). A missing field
+//! of a list item is located at the item (a phase without `start`: the phase's
+//! first key). A problem of the whole file carries the file alone, never a line 0:
+//! a file name (`member-file-name`, `invalid-id`), a missing top-level key
+//! (`field-required`, `missions-required`, `phases-required` when the key is not
+//! written), two records of one id (`duplicate-id`). The portfolio's validation
+//! names the field and path of each problem
+//! ([`Diagnostic::path`](betagouv_portfolio::Diagnostic::path), `phases[1].end`);
+//! the check turns it into a position in the record's file
+//! ([`SourceInfo::locate`](crate::read::SourceInfo::locate)).
 //!
 //! Each rule set is one file of this module (`build2016.rs`, `schema2017.rs`,
 //! `schema2020.rs`, `current.rs`) with its start-up and member rules as named
@@ -43,7 +58,9 @@ pub use schema2020::{EVENT_NAMES_2020, PHASE_NAMES_2020};
 
 use crate::error::Result;
 use crate::layout::LayoutKind;
-use crate::read::{Import, ReadOptions, SourceFlag, SourceInfo, file_id, read_folder};
+use crate::read::{
+    Import, Position, Positions, ReadOptions, SourceFlag, SourceInfo, file_id, read_folder,
+};
 use crate::rules;
 
 /// Which era's rules apply.
@@ -258,7 +275,8 @@ impl<'a> Folder<'a> {
     fn file_of(&self, kind: RecordKind, id: &str) -> (&'a Path, &'a SourceInfo) {
         static NO_SOURCE: SourceInfo = SourceInfo {
             keys: Vec::new(),
-            key_lines: Vec::new(),
+            positions: Positions::new(),
+            quoted_date: None,
             flags: BTreeSet::new(),
             vocabulary: None,
             yaml_line: 0,
@@ -295,9 +313,21 @@ impl<'a> Out<'a> {
         self.here = here;
     }
 
-    /// The file line of the record's top-level key `key`, when present.
-    fn line(&self, key: &str) -> Option<usize> {
-        self.here.source.line_of(key)
+    /// Where the value of the record's top-level key `key` is written (its key when
+    /// the value is empty), when the key is present.
+    fn line(&self, key: &str) -> Option<Position> {
+        self.at(key)
+    }
+
+    /// Where the value at `path` of the record is written (see [`locate`]).
+    fn at(&self, path: &str) -> Option<Position> {
+        locate(self.here.source, self.here.kind, path)
+    }
+
+    /// Where field `field` of the record's `n`-th item (from 0) of list `list` is
+    /// written, or the item when it has no such field.
+    fn item(&self, list: &str, n: usize, field: &str) -> Option<Position> {
+        self.at(&format!("{list}[{n}].{field}"))
     }
 
     /// What the reader learnt of the record's file.
@@ -305,30 +335,80 @@ impl<'a> Out<'a> {
         self.here.source
     }
 
-    /// An error of rule `rule` on the record, at `line` (the whole file when `None`).
-    fn error(&mut self, line: Option<usize>, rule: &str, msg: String) {
-        self.report(Severity::Error, line, rule, msg);
+    /// An error of rule `rule` on the record, at `at` (the whole file when `None`).
+    fn error(&mut self, at: Option<Position>, rule: &str, msg: String) {
+        self.report(Severity::Error, at, rule, msg);
     }
 
-    /// A warning of rule `rule` on the record, at `line` (the whole file when `None`).
-    fn warning(&mut self, line: Option<usize>, rule: &str, msg: String) {
-        self.report(Severity::Warning, line, rule, msg);
+    /// A warning of rule `rule` on the record, at `at` (the whole file when `None`).
+    fn warning(&mut self, at: Option<Position>, rule: &str, msg: String) {
+        self.report(Severity::Warning, at, rule, msg);
     }
 
-    /// A problem of rule `rule` on the record, at `line` (the whole file when `None`).
-    fn report(&mut self, severity: Severity, line: Option<usize>, rule: &str, msg: String) {
+    /// A problem of rule `rule` on the record, at `at` (the whole file when `None`).
+    fn report(&mut self, severity: Severity, at: Option<Position>, rule: &str, msg: String) {
         if self.skip.iter().any(|s| s == rule) {
             return;
         }
+        let (line, column) = at.map_or((0, 0), |p| (p.line, p.column));
         self.diags.push(
             Diagnostic::new(severity, rule, msg)
                 .for_record(self.here.kind, self.here.id)
-                .at(
-                    self.here.file,
-                    line.unwrap_or(0),
-                    usize::from(line.is_some()),
-                ),
+                .at(self.here.file, line, column),
         );
+    }
+}
+
+/// Where the value at `path` of a record of `kind` is written in its file ([`SourceInfo::locate`]),
+/// with the record's items that older files write elsewhere: the one phase of a
+/// `status` start-up (`phases[0]` is its `status`, `phases[0].start` its `start`),
+/// the mission of a flat member (`missions[0].start` is its `start`, `.status` and
+/// `.employer` its `employer`) and the missions of a 2017 `contracts` list.
+fn locate(source: &SourceInfo, kind: RecordKind, path: &str) -> Option<Position> {
+    if let Some(at) = older_item(source, kind, path) {
+        return at;
+    }
+    source.locate(path)
+}
+
+/// [`locate`] of the items that older files write elsewhere; `None` when `path` is
+/// not one of them.
+fn older_item(source: &SourceInfo, kind: RecordKind, path: &str) -> Option<Option<Position>> {
+    let has = |key: &str| source.key_position(key).is_some();
+    let (list, rest) = path.split_once('[')?;
+    let (n, field) = rest.split_once(']')?;
+    let field = field.strip_prefix('.').unwrap_or(field);
+    match (kind, list) {
+        (RecordKind::Startup, "phases") if !has("phases") && has("status") => {
+            let key = if field == "start" { "start" } else { "status" };
+            Some(source.locate(key).or_else(|| source.locate("status")))
+        }
+        (RecordKind::Member, "missions") if !has("missions") => {
+            let given = |k: &str| has(k) && source.empty_keys.iter().all(|(e, _)| e != k);
+            let flat = ["start", "end", "employer"].into_iter().find(|k| given(k));
+            let n: usize = n.parse().ok()?;
+            match (n, flat) {
+                (0, Some(first)) => {
+                    let key = match field {
+                        "start" | "end" if has(field) => field,
+                        "status" | "employer" if has("employer") => "employer",
+                        _ => first,
+                    };
+                    Some(source.locate(key))
+                }
+                _ if has("contracts") => {
+                    let n = n.saturating_sub(usize::from(flat.is_some()));
+                    let sub = if field.is_empty() {
+                        String::new()
+                    } else {
+                        format!(".{field}")
+                    };
+                    Some(source.locate(&format!("contracts[{n}]{sub}")))
+                }
+                _ => None,
+            }
+        }
+        _ => None,
     }
 }
 
@@ -373,7 +453,8 @@ pub fn check_import(import: &Import, rules: RuleSet, skip: &[String]) -> Vec<Dia
 }
 
 /// Ours: the import's diagnostics (duplicate keys as errors), then the portfolio's
-/// validation, located at the record's file. Under [`RuleSet::Current`] what the
+/// validation, located in the record's file at the diagnostic's path or field (the
+/// file alone when the file has no such key). Under [`RuleSet::Current`] what the
 /// repository's CI rejects is an error too: a partial date (`2022`, `2022-07`), a
 /// sponsor without its `/organisations/` prefix, and a value of the wrong type for a
 /// key its schema declares ([`current::is_typed_key`]).
@@ -396,13 +477,9 @@ fn ours(out: &mut Out<'_>, folder: &Folder<'_>, rules: RuleSet) {
         }
         out.diags.push(d);
     }
-    for mut d in folder.import.portfolio.validate() {
+    for mut d in validation_in(folder) {
         if skip.contains(&d.rule) {
             continue;
-        }
-        if let Some((kind, id)) = &d.record {
-            let (file, _) = folder.file_of(*kind, id);
-            d = d.at(file, 0, 0);
         }
         if current && d.rule == rules::PARTIAL_DATE {
             d.severity = Severity::Error;
@@ -411,6 +488,35 @@ fn ours(out: &mut Out<'_>, folder: &Folder<'_>, rules: RuleSet) {
         }
         out.diags.push(d);
     }
+}
+
+/// The portfolio's validation of an import
+/// ([`Portfolio::validate`](betagouv_portfolio::Portfolio::validate)), each problem of
+/// a record located in the record's file at its path or field (the file alone when
+/// the file has no such key; see the module docs): the validation part of what
+/// [`check_import`] reports.
+#[must_use]
+pub fn located_validation(import: &Import) -> Vec<Diagnostic> {
+    validation_in(&Folder::new(import))
+}
+
+/// [`located_validation`] of the folder's import.
+fn validation_in(folder: &Folder<'_>) -> Vec<Diagnostic> {
+    let mut out = folder.import.portfolio.validate();
+    for d in &mut out {
+        if let Some((kind, id)) = &d.record {
+            let (file, source) = folder.file_of(*kind, id);
+            let path = d.path.as_deref().or(d.field.as_deref());
+            let at = path.and_then(|p| locate(source, *kind, p));
+            let (line, column) = at.map_or((0, 0), |p| (p.line, p.column));
+            d.location = Some(betagouv_portfolio::Location {
+                file: file.to_path_buf(),
+                line,
+                column,
+            });
+        }
+    }
+    out
 }
 
 /// Reads and checks a folder.
@@ -533,6 +639,69 @@ mod tests {
         )]);
         assert_eq!(r.rules, RuleSet::Current);
         assert_eq!(rules(&r), ["phase-start-required"]);
+    }
+
+    /// `(rule, line, column)` of every error, sorted.
+    fn located(r: &CheckReport) -> Vec<(&str, usize, usize)> {
+        let mut v: Vec<_> = r
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .map(|d| {
+                let l = d.location.as_ref().unwrap();
+                (d.rule.as_str(), l.line, l.column)
+            })
+            .collect();
+        v.sort_unstable();
+        v
+    }
+
+    #[test]
+    fn errors_are_located_at_the_value_the_item_or_the_file() {
+        let r = check(&[
+            (
+                "content/_startups/a.md",
+                "---\ntitle: ''\nmission: m\ncontact: a@b.fr\nphases:\n  - name: construction\n    start: 2020-01-01\n    end: 2019-01-01\n  - name: acceleration\nevents:\n  - name: x\n    date: hier\n---\n",
+            ),
+            (
+                "content/_authors/a.b.md",
+                "---\nfullname: A\nrole: r\nmissions:\n  - start: 2020-01-01\n    end: 2020-01-01\n    startups: [a, zz]\n---\n",
+            ),
+        ]);
+        assert_eq!(r.rules, RuleSet::Current);
+        assert_eq!(
+            located(&r),
+            [
+                ("field-required", 0, 0), // no `incubator`: the file
+                ("field-required", 2, 1), // `title: ''`: its key
+                ("invalid-date", 12, 11), // the event's date
+                ("mission-end-not-after-start", 6, 10),
+                ("phase-end-before-start", 8, 10),
+                ("phase-start-required", 9, 5), // the phase without start
+                ("unknown-startup", 7, 19),
+            ]
+        );
+    }
+
+    #[test]
+    fn older_items_are_located_at_the_keys_that_hold_them() {
+        // A 2017 `status` start-up's phase is its `status` and `start`; a flat
+        // member's mission is its `start`, `end` and `employer`.
+        let r = check(&[
+            (
+                "content/_startups/a.md",
+                "---\ntitle: A\nmission: m\nowner: o\nincubator: i\ncontact: a@b.fr\nstatus: construction\nstart: 2017-13-01\n---\n",
+            ),
+            (
+                "content/_authors/a.b.md",
+                "---\nfullname: A\nrole: r\nstart: 2017-01-01\nend: 2016-01-01\nemployer: independent/x\n---\n",
+            ),
+        ]);
+        assert_eq!(r.rules, RuleSet::Schema2017);
+        assert_eq!(
+            located(&r),
+            [("invalid-date", 8, 8), ("mission-end-before-start", 5, 6)]
+        );
     }
 
     #[test]

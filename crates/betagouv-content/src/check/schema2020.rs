@@ -57,17 +57,17 @@ pub const EVENT_NAMES_2020: [&str; 5] = [
 /// `unknown-sponsor`: sponsors written `/organisations/<id>` have a file (inline
 /// sponsor mappings were accepted).
 fn sponsors(out: &mut Out<'_>, folder: &Folder<'_>, s: &Startup) {
-    for sp in &s.sponsors {
-        sponsor_organisation(out, folder, sp);
+    for (n, sp) in s.sponsors.iter().enumerate() {
+        sponsor_organisation(out, folder, n, sp);
     }
 }
 
 /// `unknown-phase-name`: each phase name is one of [`PHASE_NAMES_2020`].
 fn phase_names(out: &mut Out<'_>, _: &Folder<'_>, s: &Startup) {
-    for ph in &s.phases {
+    for (i, ph) in s.phases.iter().enumerate() {
         if PHASE_NAMES_2020.iter().all(|n| *n != ph.name) {
             out.error(
-                out.line("phases"),
+                out.item("phases", i, "name"),
                 rules::UNKNOWN_PHASE_NAME,
                 format!(
                     "phase `{}` is not one of {}",
@@ -81,11 +81,11 @@ fn phase_names(out: &mut Out<'_>, _: &Folder<'_>, s: &Startup) {
 
 /// `phase-start-required`: each phase but `alumni` and `success` has a full date.
 fn phase_start_required(out: &mut Out<'_>, _: &Folder<'_>, s: &Startup) {
-    for ph in &s.phases {
+    for (n, ph) in s.phases.iter().enumerate() {
         let terminal = matches!(ph.name.as_str(), "alumni" | "success");
         if !terminal && exact(ph.start.as_ref()).is_none() {
             out.error(
-                out.line("phases"),
+                out.item("phases", n, "start"),
                 rules::PHASE_START_REQUIRED,
                 format!("phase `{}` has no YYYY-MM-DD start date; add it", ph.name),
             );
@@ -95,9 +95,9 @@ fn phase_start_required(out: &mut Out<'_>, _: &Folder<'_>, s: &Startup) {
 
 /// `phase-end-not-after-start`: a phase ends after it starts.
 fn phase_end_after_start(out: &mut Out<'_>, _: &Folder<'_>, s: &Startup) {
-    for (ph, a, b) in phase_spans(s).filter(|(_, a, b)| b <= a) {
+    for (n, ph, a, b) in phase_spans(s).filter(|(_, _, a, b)| b <= a) {
         out.error(
-            out.line("phases"),
+            out.item("phases", n, "end"),
             rules::PHASE_END_NOT_AFTER_START,
             format!("phase `{}` ends on {b}, not after its start {a}", ph.name),
         );
@@ -106,10 +106,10 @@ fn phase_end_after_start(out: &mut Out<'_>, _: &Folder<'_>, s: &Startup) {
 
 /// `unknown-event-name`: each event name is one of [`EVENT_NAMES_2020`].
 fn event_names(out: &mut Out<'_>, _: &Folder<'_>, s: &Startup) {
-    for ev in &s.events {
+    for (n, ev) in s.events.iter().enumerate() {
         if !EVENT_NAMES_2020.contains(&ev.name.as_str()) {
             out.error(
-                out.line("events"),
+                out.item("events", n, "name"),
                 rules::UNKNOWN_EVENT_NAME,
                 format!(
                     "event `{}` is not one of {}",
@@ -130,7 +130,7 @@ fn mission_statuses(out: &mut Out<'_>, _: &Folder<'_>, m: &Member) {
 fn mission_end_after_start(out: &mut Out<'_>, _: &Folder<'_>, m: &Member) {
     for (n, a, b) in mission_spans(m).filter(|(_, a, b)| b <= a) {
         out.error(
-            out.line("missions"),
+            out.item("missions", n - 1, "end"),
             rules::MISSION_END_NOT_AFTER_START,
             format!("mission {n} ends on {b}, not after its start {a}"),
         );

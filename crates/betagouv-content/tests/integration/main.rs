@@ -6,6 +6,7 @@ mod check;
 mod docs;
 mod eras;
 mod lossless;
+mod mutants;
 mod prop_round_trip;
 mod real_data;
 mod round_trip;

@@ -20,20 +20,23 @@ pub(crate) const PORTFOLIO_SNAPSHOT: u32 = 3;
 /// `impact compare|power|mde|encouragement|survival|cohort --json` (one version for
 /// the six).
 pub(crate) const IMPACT: u32 = 1;
-/// `content check --json`.
-pub(crate) const CONTENT_CHECK: u32 = 2;
-/// `content check --git REPO --blame --json`.
-pub(crate) const CONTENT_BLAME: u32 = 1;
+/// `content check --json` (3: `line` and `column` are `null` when unknown).
+pub(crate) const CONTENT_CHECK: u32 = 3;
+/// `content check --git REPO --blame --json` (2: `line` and `column` are `null` when
+/// unknown).
+pub(crate) const CONTENT_BLAME: u32 = 2;
 /// `content check --list-rules --json`.
 pub(crate) const CONTENT_RULES: u32 = 1;
-/// `content upgrade --json`.
-pub(crate) const CONTENT_UPGRADE: u32 = 1;
+/// `content upgrade --json` (2: diagnostics' `line` and `column` are `null` when
+/// unknown).
+pub(crate) const CONTENT_UPGRADE: u32 = 2;
 /// `budget balances --json` (`--format json`).
 pub(crate) const BUDGET_BALANCES: u32 = 1;
-/// `budget check --json`.
-pub(crate) const BUDGET_CHECK: u32 = 1;
-/// `export --json`.
-pub(crate) const EXPORT: u32 = 1;
+/// `budget check --json` (2: diagnostics' `line` and `column` are `null` when
+/// unknown).
+pub(crate) const BUDGET_CHECK: u32 = 2;
+/// `export --json` (2: diagnostics' `line` and `column` are `null` when unknown).
+pub(crate) const EXPORT: u32 = 2;
 /// `history --format json` (`--json`) (2: `points[].startups.active`).
 pub(crate) const HISTORY: u32 = 2;
 
@@ -81,23 +84,32 @@ pub(crate) fn print(value: &impl Serialize, layout: Layout) -> Result<(), BoxErr
 }
 
 /// A diagnostic in a JSON output: `severity`, `rule`, `file`, `line`, `column`,
-/// `message` (an empty `file` and 0 for `line` and `column` when the problem has no
-/// location).
+/// `message`. `line` and `column` are `null` when unknown (a problem of the whole
+/// file: its name, a missing key; never 0); `file` is empty when the problem has no
+/// file.
 #[derive(Debug, Serialize)]
 pub(crate) struct DiagnosticRow<'a> {
     severity: Severity,
     rule: &'a str,
     file: String,
-    line: usize,
-    column: usize,
+    line: Option<usize>,
+    column: Option<usize>,
     message: &'a str,
+}
+
+/// The file, line and column of `d` as JSON rows give them: an empty file when it has
+/// none, `None` (`null`) for an unknown line or column.
+pub(crate) fn position(d: &Diagnostic) -> (String, Option<usize>, Option<usize>) {
+    d.location
+        .as_ref()
+        .map_or((String::new(), None, None), |l| {
+            (l.file.display().to_string(), l.line(), l.column())
+        })
 }
 
 impl<'a> From<&'a Diagnostic> for DiagnosticRow<'a> {
     fn from(d: &'a Diagnostic) -> Self {
-        let (file, line, column) = d.location.as_ref().map_or((String::new(), 0, 0), |l| {
-            (l.file.display().to_string(), l.line, l.column)
-        });
+        let (file, line, column) = position(d);
         Self {
             severity: d.severity,
             rule: &d.rule,
@@ -131,13 +143,28 @@ mod tests {
     }
 
     #[test]
-    fn a_diagnostic_without_location_has_an_empty_file_and_zero_position() {
+    fn a_diagnostic_without_location_has_an_empty_file_and_null_position() {
         let d = Diagnostic::new(Severity::Warning, "some-rule", "what is wrong");
         let v = serde_json::to_value(DiagnosticRow::from(&d)).unwrap();
         assert_eq!(
             v,
             serde_json::json!({"severity": "warning", "rule": "some-rule", "file": "",
-                "line": 0, "column": 0, "message": "what is wrong"})
+                "line": null, "column": null, "message": "what is wrong"})
+        );
+        // A problem of the whole file: the file alone, never a line 0.
+        let v = serde_json::to_value(DiagnosticRow::from(&d.clone().at("a.md", 0, 0))).unwrap();
+        assert_eq!(
+            (&v["file"], &v["line"], &v["column"]),
+            (
+                &"a.md".into(),
+                &serde_json::Value::Null,
+                &serde_json::Value::Null
+            )
+        );
+        let v = serde_json::to_value(DiagnosticRow::from(&d.at("a.md", 4, 0))).unwrap();
+        assert_eq!(
+            (&v["line"], &v["column"]),
+            (&4.into(), &serde_json::Value::Null)
         );
     }
 }

@@ -88,7 +88,7 @@ fn blame_json_gives_first_commits_and_fixes_across_the_folder_rename() {
         .get_output()
         .stdout
         .clone();
-    let v = super::versioned(&out, 1);
+    let v = super::versioned(&out, 2);
     assert_eq!(v["range"]["since"]["commit"], commit(t.path(), "main~4"));
     assert_eq!(v["range"]["until"]["commit"], commit(t.path(), "main"));
     assert_eq!(v["range"]["commits"], 5);
@@ -163,7 +163,7 @@ fn blame_text_since_a_date_and_a_revision() {
         .get_output()
         .stdout
         .clone();
-    let v = super::versioned(&out, 2);
+    let v = super::versioned(&out, 3);
     assert!(
         v["diagnostics"]
             .as_array()
@@ -216,7 +216,7 @@ fn blame_of_the_shared_history_since_a_2026_date() {
         .arg(repo)
         .output()
         .unwrap();
-    let v = super::versioned(&out.stdout, 1);
+    let v = super::versioned(&out.stdout, 2);
     assert!(v["range"]["commits"].as_u64().unwrap() > 5);
     let problems = v["problems"].as_array().unwrap();
     let since = &v["range"]["since"]["committed_at"];

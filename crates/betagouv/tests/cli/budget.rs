@@ -148,7 +148,7 @@ fn check_reports_located_errors_and_exits_1() {
     assert!(err.contains("bad.toml:3:10"), "{err}");
 }
 
-/// `budget check --json`: `{"schema_version": 1, "file", "errors", "warnings",
+/// `budget check --json`: `{"schema_version": 2, "file", "errors", "warnings",
 /// "diagnostics": [...]}`, the status as without --json; a file that is not a budget is
 /// one located `parse` error.
 #[test]
@@ -158,7 +158,7 @@ fn check_json_contract() {
     std::fs::write(&path, overpaid()).unwrap();
     let out = check(&path, true);
     assert_eq!(out.status.code(), Some(1));
-    let v = super::versioned(&out.stdout, 1);
+    let v = super::versioned(&out.stdout, 2);
     assert_eq!(v["file"], path.display().to_string());
     assert!(v["errors"].as_u64().unwrap() >= 1, "{v}");
     assert!(v["warnings"].is_u64());
@@ -175,7 +175,7 @@ fn check_json_contract() {
     std::fs::write(&path, NOT_A_BUDGET).unwrap();
     let out = check(&path, true);
     assert_eq!(out.status.code(), Some(1));
-    let v = super::versioned(&out.stdout, 1);
+    let v = super::versioned(&out.stdout, 2);
     assert_eq!(
         (v["errors"].as_u64(), v["warnings"].as_u64()),
         (Some(1), Some(0))
@@ -198,7 +198,7 @@ fn check_json_contract() {
     std::fs::write(&path, FILE).unwrap();
     let out = check(&path, true);
     assert!(out.status.success(), "{out:?}");
-    assert_eq!(super::versioned(&out.stdout, 1)["errors"], 0);
+    assert_eq!(super::versioned(&out.stdout, 2)["errors"], 0);
 }
 
 /// `budget balances --json` is `--format json`: the CSV's grid with the periods, a row

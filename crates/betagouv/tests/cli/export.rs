@@ -420,24 +420,10 @@ fn interrupted_export_leaves_no_temporary() {
     }
 }
 
-/// Copies a directory tree (the tests' fixtures into a temporary folder).
-fn copy_tree(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_tree(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
-}
-
 /// The 2026 fixture folder with one start-up file of invalid YAML.
 fn content_with_invalid_startup() -> tempfile::TempDir {
     let t = tempfile::tempdir().unwrap();
-    copy_tree(
+    betagouv_tests::copy_tree(
         Path::new(&manifest(
             "crates/betagouv-content/tests/fixtures/eras/e5-2026",
         )),
@@ -552,7 +538,7 @@ fn import_flags_without_content_are_refused() {
     assert!(!out.exists());
 }
 
-/// `export --json`: `{"schema_version": 1, "format", "out", "tables": [{"name",
+/// `export --json`: `{"schema_version": 2, "format", "out", "tables": [{"name",
 /// "rows"}], "files", "diagnostics"}`, the same tables and counts as the summary.
 #[test]
 fn export_json_contract() {
@@ -567,7 +553,7 @@ fn export_json_contract() {
             "--json",
         ]);
         assert!(o.status.success(), "{format}: {o:?}");
-        let v = super::versioned(&o.stdout, 1);
+        let v = super::versioned(&o.stdout, 2);
         assert_eq!(v["format"], format);
         assert_eq!(v["out"], out.display().to_string());
         let tables = v["tables"].as_array().expect("tables");

@@ -235,7 +235,7 @@ fn content_check_reads_the_commit() {
     let head = t.rev("HEAD");
     let out = run(&["content", "check", "--git", repo, "--json"]);
     assert_eq!(out.status.code(), Some(1), "errors left: {out:?}");
-    let v = super::versioned(&out.stdout, 2);
+    let v = super::versioned(&out.stdout, 3);
     assert_eq!(v["source"]["commit"], head.as_str());
     let files: Vec<&str> = v["diagnostics"]
         .as_array()
@@ -560,8 +560,8 @@ fn content_check_of_a_commit_is_the_check_of_its_unpacked_tree() {
         ]);
         let folder = run(&["content", "check", path(tree.path()), "--json"]);
         assert_eq!(git.status.code(), folder.status.code(), "{commit}");
-        let git = super::versioned(&git.stdout, 2);
-        let folder = super::versioned(&folder.stdout, 2);
+        let git = super::versioned(&git.stdout, 3);
+        let folder = super::versioned(&folder.stdout, 3);
         assert_eq!(git["errors"], folder["errors"], "{commit}");
         assert_eq!(git["warnings"], folder["warnings"], "{commit}");
         assert!(

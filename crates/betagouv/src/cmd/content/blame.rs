@@ -143,8 +143,8 @@ struct ProblemRow<'a> {
     record: Option<RecordRow<'a>>,
     field: Option<&'a str>,
     path: String,
-    line: usize,
-    column: usize,
+    line: Option<usize>,
+    column: Option<usize>,
     message: &'a str,
     first_seen: &'a Seen,
 }
@@ -164,9 +164,7 @@ fn print_json(b: &Blame, counts: ProblemCounts) -> Result<(), BoxError> {
         .iter()
         .map(|p| {
             let d = &p.diagnostic;
-            let (path, line, column) = d.location.as_ref().map_or((String::new(), 0, 0), |l| {
-                (l.file.display().to_string(), l.line, l.column)
-            });
+            let (path, line, column) = contract::position(d);
             ProblemRow {
                 rule: &d.rule,
                 severity: d.severity,
