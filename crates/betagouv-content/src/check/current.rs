@@ -529,14 +529,16 @@ fn domaine_required(out: &mut Out<'_>, _: &Folder<'_>, m: &Member) {
 /// site's three.
 fn mission_status_given(out: &mut Out<'_>, _: &Folder<'_>, m: &Member) {
     for (n, x) in numbered(&m.missions) {
+        // The mission's `status`, or the mission itself when it has none.
+        let at = out.item("missions", n - 1, "status");
         match x.status.as_deref() {
             None if x.extra.get("status").is_none() => out.error(
-                out.line("missions"),
+                at,
                 rules::FIELD_REQUIRED,
                 format!("mission {n} has no `status`; add it (service, independent or admin)"),
             ),
             Some(st) if !["service", "independent", "admin"].contains(&st) => out.warning(
-                out.line("missions"),
+                at,
                 rules::MISSION_STATUS,
                 format!("mission {n} status must be service, independent or admin, not `{st}`"),
             ),
@@ -619,9 +621,9 @@ mod tests {
     #[test]
     fn partial_dates_are_errors() {
         let phase = STARTUP.replace("start: 2020-01-01", "start: 2020");
-        expect(&phase, MEMBER, &[(Error, "partial-date", 0)]);
+        expect(&phase, MEMBER, &[(Error, "partial-date", 11)]);
         let mission = MEMBER.replace("start: 2020-01-01", "start: 2020-01");
-        expect(STARTUP, &mission, &[(Error, "partial-date", 0)]);
+        expect(STARTUP, &mission, &[(Error, "partial-date", 6)]);
     }
 
     #[test]
@@ -660,13 +662,13 @@ mod tests {
         expect(
             &title,
             MEMBER,
-            &[(Error, "field-required", 0), (Error, "field-type", 2)],
+            &[(Error, "field-required", 2), (Error, "field-type", 2)],
         );
         let role = MEMBER.replace("role: r", "role: true");
         expect(
             STARTUP,
             &role,
-            &[(Error, "field-required", 0), (Error, "field-type", 3)],
+            &[(Error, "field-required", 3), (Error, "field-type", 3)],
         );
         // Keys the CI types that the model keeps as written.
         for (key, bad) in [
@@ -704,9 +706,9 @@ mod tests {
     #[test]
     fn mission_statuses_out_of_the_list_are_warnings_missing_ones_errors() {
         let odd = MEMBER.replace("status: independent", "status: freelance");
-        expect(STARTUP, &odd, &[(Warning, "mission-status", 5)]);
+        expect(STARTUP, &odd, &[(Warning, "mission-status", 8)]);
         let none = MEMBER.replace("    status: independent\n", "");
-        expect(STARTUP, &none, &[(Error, "field-required", 5)]);
+        expect(STARTUP, &none, &[(Error, "field-required", 6)]);
         for ok in ["service", "admin"] {
             let m = MEMBER.replace("independent", ok);
             expect(STARTUP, &m, &[]);
@@ -740,14 +742,17 @@ mod tests {
         let m = MEMBER.replace("domaine: Produit\n", "");
         expect(STARTUP, &m, &[(Error, "field-required", 0)]);
         let fast = STARTUP.replace("link:", "fast:\n  promotion: 3\nlink:");
-        expect(&fast, MEMBER, &[(Error, "field-required", 6)]);
+        expect(&fast, MEMBER, &[(Error, "field-required", 7)]);
         let fast = STARTUP.replace("link:", "fast:\n  promotion: 3\n  montant: 10\nlink:");
         expect(&fast, MEMBER, &[]);
         let unnamed = STARTUP.replace("  - name: construction\n    start", "  - start");
         expect(
             &unnamed,
             MEMBER,
-            &[(Warning, "unknown-phase", 0), (Error, "field-required", 9)],
+            &[
+                (Error, "field-required", 10),
+                (Warning, "unknown-phase", 10),
+            ],
         );
     }
 

@@ -673,7 +673,9 @@ mod tests {
             located(&r),
             [
                 ("field-required", 0, 0), // no `incubator`: the file
+                ("field-required", 0, 0), // the member has no `domaine`: the file
                 ("field-required", 2, 1), // `title: ''`: its key
+                ("field-required", 5, 5), // the mission has no `status`: the mission
                 ("invalid-date", 12, 11), // the event's date
                 ("mission-end-not-after-start", 6, 10),
                 ("phase-end-before-start", 8, 10),
