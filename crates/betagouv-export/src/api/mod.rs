@@ -381,7 +381,7 @@ impl ApiFiles {
 /// The files of any version, as the export builds and writes them.
 pub(crate) enum Built {
     /// v2.5, v2.6 or v2.7.
-    V2(ApiFiles),
+    V2(Box<ApiFiles>),
     /// v3.
     V3(crate::api_v3::ApiV3Files),
 }
@@ -396,7 +396,7 @@ impl Built {
     ) -> Self {
         let portfolio = dataset.portfolio;
         match ApiFiles::build_version(portfolio, version, as_of) {
-            Some(files) => Self::V2(files),
+            Some(files) => Self::V2(Box::new(files)),
             None => Self::V3(match dataset.empty_keys {
                 Some(empty) => {
                     crate::api_v3::ApiV3Files::build_with_empty_keys(portfolio, as_of, empty)
