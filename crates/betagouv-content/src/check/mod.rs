@@ -449,7 +449,32 @@ pub fn check_import(import: &Import, rules: RuleSet, skip: &[String]) -> Vec<Dia
             .cmp(&b.location)
             .then_with(|| a.rule.cmp(&b.rule))
     });
+    one_error_per_fault(diags)
+}
+
+/// Drops a `field-type` error when a rule of its own reports an error of the same
+/// record at the same place (`phases: construction` is `phases-required` there, with
+/// the advice to write a list): one fault, one error. `diags` is sorted by location.
+fn one_error_per_fault(diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    let is_error = |d: &Diagnostic| d.severity == Severity::Error;
+    let covered = |d: &Diagnostic| {
+        diags.iter().any(|o| {
+            o.rule != rules::FIELD_TYPE
+                && is_error(o)
+                && o.record == d.record
+                && o.location == d.location
+                && d.location.as_ref().is_some_and(|l| l.line > 0)
+        })
+    };
+    let drop: Vec<bool> = diags
+        .iter()
+        .map(|d| d.rule == rules::FIELD_TYPE && is_error(d) && covered(d))
+        .collect();
     diags
+        .into_iter()
+        .zip(drop)
+        .filter_map(|(d, drop)| (!drop).then_some(d))
+        .collect()
 }
 
 /// Ours: the import's diagnostics (duplicate keys as errors), then the portfolio's
