@@ -253,19 +253,16 @@ fn phases_of_the_wrong_type_name_their_line() {
             .output()
             .unwrap();
         let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-        let d = v["diagnostics"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|d| d["rule"] == "field-type")
-            .unwrap_or_else(|| panic!("no field-type: {v}"));
-        assert_eq!(d["line"], line, "{d}");
-        let msg = d["message"].as_str().unwrap();
+        // One fault, one error: today's rules report `phases-required` at the value; the
+        // reader's `field-type` at the same place is not reported again.
+        assert_eq!(v["errors"], 1, "{v}");
         assert!(
-            msg.contains(&format!(
-                "should be a list of mappings, found a {found} at line {line}"
-            )),
-            "{msg}"
+            !v["diagnostics"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|d| d["rule"] == "field-type"),
+            "{v}"
         );
         let req = v["diagnostics"]
             .as_array()
@@ -273,7 +270,7 @@ fn phases_of_the_wrong_type_name_their_line() {
             .iter()
             .find(|d| d["rule"] == "phases-required")
             .unwrap_or_else(|| panic!("no phases-required: {v}"));
-        // At the value, as the field-type warning (the mapping starts below its key).
+        // At the value (the mapping starts below its key).
         assert_eq!(req["line"], line, "{req}");
         assert!(
             req["message"]
