@@ -56,7 +56,7 @@ pub(crate) enum ApiVersionArg {
     /// v2.7: v2.6 with co-incubation (relationships.incubators) and bare included ids.
     #[value(name = "2.7")]
     V27,
-    /// v3: startups.json, authors.json and startups/<id>.json.
+    /// v3: one `startups/<id>.json` per start-up, as the site writes it.
     #[value(name = "3")]
     V3,
 }
