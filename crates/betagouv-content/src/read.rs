@@ -343,6 +343,21 @@ impl SourceInfo {
 }
 
 impl Import {
+    /// The keys each start-up file wrote empty (`''`, `null`, `[]`), by start-up id
+    /// (from [`SourceInfo::empty_keys`]; start-ups without any are left out): what a
+    /// writer of the site's formats needs to write them back (API v3).
+    #[must_use]
+    pub fn startup_empty_keys(&self) -> std::collections::BTreeMap<String, Vec<(String, Value)>> {
+        self.files
+            .iter()
+            .filter(|f| f.kind == RecordKind::Startup && !f.source.empty_keys.is_empty())
+            .filter_map(|f| {
+                let s = self.portfolio.startups.get(f.index?)?;
+                Some((s.id.as_str().to_owned(), f.source.empty_keys.clone()))
+            })
+            .collect()
+    }
+
     /// Files that gave no record.
     pub fn failed_files(&self) -> impl Iterator<Item = &FileReport> {
         self.files.iter().filter(|f| f.index.is_none())

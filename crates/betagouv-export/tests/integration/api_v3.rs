@@ -10,7 +10,7 @@ use std::path::Path;
 use serde_json::Value;
 
 use betagouv_export::api_v3::{ApiV3Files, EmptyKeys, FRONT_MATTER_KEYS, STARTUPS_DIR};
-use betagouv_portfolio::{Member, MemberShape, Portfolio, RecordDate, RecordKind};
+use betagouv_portfolio::{Member, MemberShape, Portfolio, RecordDate};
 
 use crate::common::{SNAPSHOT_2025, date};
 
@@ -26,13 +26,7 @@ fn import(dir: &Path) -> (Portfolio, EmptyKeys) {
     let import =
         betagouv_content::read::read_folder(dir, &betagouv_content::read::ReadOptions::default())
             .unwrap();
-    let mut empty = EmptyKeys::new();
-    for f in &import.files {
-        if let (RecordKind::Startup, Some(i)) = (f.kind, f.index) {
-            let id = import.portfolio.startups[i].id.to_string();
-            empty.insert(id, f.source.empty_keys.clone());
-        }
-    }
+    let empty = import.startup_empty_keys();
     (import.portfolio, empty)
 }
 

@@ -244,25 +244,10 @@ impl Folder {
     }
 }
 
-/// The keys each start-up file wrote empty (`''`, `null`, `[]`), by start-up id.
-fn empty_startup_keys(import: &betagouv_content::Import) -> betagouv_export::api_v3::EmptyKeys {
-    import
-        .files
-        .iter()
-        .filter(|f| {
-            f.kind == betagouv_portfolio::RecordKind::Startup && !f.source.empty_keys.is_empty()
-        })
-        .filter_map(|f| {
-            let s = import.portfolio.startups.get(f.index?)?;
-            Some((s.id.as_str().to_owned(), f.source.empty_keys.clone()))
-        })
-        .collect()
-}
-
 impl Records {
     /// The records of `loaded`, read from `dir` (and `commit`).
     fn read(loaded: Loaded, dir: PathBuf, commit: Option<GitCommit>) -> Self {
-        let empty_keys = empty_startup_keys(&loaded.import);
+        let empty_keys = loaded.import.startup_empty_keys();
         Self {
             portfolio: loaded.import.portfolio,
             folder: Some(Folder {
