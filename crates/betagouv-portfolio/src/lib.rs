@@ -48,6 +48,7 @@ pub use validator;
 
 pub mod active;
 pub mod builtin;
+pub mod dashboard;
 pub mod date;
 pub mod diagnostic;
 pub mod id;
@@ -65,6 +66,7 @@ pub mod validate;
 pub mod value;
 
 pub use active::{ActiveRule, Activity};
+pub use dashboard::{Dashboard, DashboardOptions};
 pub use date::RecordDate;
 pub use diagnostic::{Diagnostic, ImportSummary, Location, ProblemCounts, RecordKind, Severity};
 pub use id::{IdError, IncubatorId, MemberId, OrganisationId, StartupId};
