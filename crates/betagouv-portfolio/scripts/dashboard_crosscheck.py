@@ -230,7 +230,7 @@ def missions(fm):
 
 def member_figures(members, at):
     f = {"total": len(members), "active": 0, "new_by_year": Counter(), "no_dated_mission": 0,
-         "active_by_domaine": Counter(), "active_by_competence": Counter(),
+         "starting_later": 0, "active_by_domaine": Counter(), "active_by_competence": Counter(),
          "active_by_status": Counter()}
     for _, fm in members:
         ms = missions(fm)
@@ -238,7 +238,9 @@ def member_figures(members, at):
         dated = [d for d in starts if d is not None]
         if not dated:
             f["no_dated_mission"] += 1
-        elif min(dated) <= at:
+        elif min(dated) > at:
+            f["starting_later"] += 1
+        else:
             f["new_by_year"][min(dated).year] += 1
         current = None
         for (start, end, status), d in zip(ms, starts):

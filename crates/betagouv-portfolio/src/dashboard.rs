@@ -150,6 +150,10 @@ pub struct MemberFigures {
     /// Members with no mission start written as an exact date (no mission, or only
     /// missing or partial starts): never counted in `new_by_year` nor active.
     pub no_dated_mission: usize,
+    /// Members whose earliest exact mission start is after the date (they arrive
+    /// later): `total` = the sum of `new_by_year` + `no_dated_mission` +
+    /// `starting_later`.
+    pub starting_later: usize,
     /// Active members by `domaine` ([`NO_DOMAINE`] when it has none).
     pub active_by_domaine: Counts,
     /// Active members by competence (a member counted under each of its competences).
@@ -375,18 +379,14 @@ impl Dashboard {
         let at = self.as_of;
         let f = &mut self.members;
         f.total += 1;
-        let starts = || {
-            m.missions
-                .iter()
-                .filter_map(|x| x.start.as_ref().and_then(RecordDate::exact))
-        };
-        match starts().min() {
+        let starts = m
+            .missions
+            .iter()
+            .filter_map(|x| x.start.as_ref().and_then(RecordDate::exact));
+        match starts.min() {
             None => f.no_dated_mission += 1,
-            Some(_) => {
-                if let Some(first) = starts().filter(|d| *d <= at).min() {
-                    *f.new_by_year.entry(first.year()).or_insert(0) += 1;
-                }
-            }
+            Some(first) if first > at => f.starting_later += 1,
+            Some(first) => *f.new_by_year.entry(first.year()).or_insert(0) += 1,
         }
         let Some(mission) = m.mission_at(at) else {
             return;

@@ -23,7 +23,7 @@ pub fn definitions(vocabulary: Vocabulary, options: &DashboardOptions) -> BTreeM
     let phase = phase_words(options.phase_rule);
     let active = active_words(vocabulary, options.active_rule);
     let active_products = format!("Among active products ({active})");
-    let rows: [(&str, String); 27] = [
+    let rows: [(&str, String); 28] = [
         ("as_of", "The date the figures describe (inclusive).".into()),
         ("active_rule", format!("The rule that makes a product active: {active}.")),
         ("products.total", "Start-up records read, whatever their phases.".into()),
@@ -45,6 +45,7 @@ pub fn definitions(vocabulary: Vocabulary, options: &DashboardOptions) -> BTreeM
         ("members.active", "Members with a mission covering the date: an exact start on or before it, and no end or an end on or after it.".into()),
         ("members.new_by_year", "Year of each member's earliest exact mission start on or before the date -> members (members who arrive after the date are not counted).".into()),
         ("members.no_dated_mission", "Members with no mission start written as an exact date (no mission, or missing or partial starts): never new, never active.".into()),
+        ("members.starting_later", "Members whose earliest exact mission start is after the date (they arrive later); members.total is the sum of members.new_by_year, members.no_dated_mission and members.starting_later.".into()),
         ("members.active_by_domaine", format!("Active members by `domaine` as written (`{NO_DOMAINE}` when none).")),
         ("members.active_by_competence", "Active members by competence as written, a member under each of its competences (members with none are not counted).".into()),
         ("members.active_by_status", format!("Active members by the status of their current mission (among the missions covering the date, the latest start), as written (`{NO_STATUS}` when none).")),

@@ -446,6 +446,7 @@ fn members_first_mission_without_start_and_active_figures() {
     let x = dash(&[], &all, "2025-12-31");
     let m = &x.members;
     assert_eq!((m.total, m.active, m.no_dated_mission), (6, 2, 2));
+    assert_eq!(m.starting_later, 1);
     assert_eq!(
         m.new_by_year,
         YearCounts::from([(2018, 1), (2019, 1), (2025, 1)])

@@ -186,7 +186,10 @@ proptest! {
         prop_assert_eq!(m.active, p.members.iter().filter(|mb| mb.is_active_at(at)).count());
         prop_assert_eq!(m.active_by_status.values().sum::<usize>(), m.active);
         prop_assert_eq!(m.active_by_domaine.values().sum::<usize>(), m.active);
-        prop_assert!(m.new_by_year.values().sum::<usize>() + m.no_dated_mission <= m.total);
+        prop_assert_eq!(
+            m.new_by_year.values().sum::<usize>() + m.no_dated_mission + m.starting_later,
+            m.total
+        );
         prop_assert!(m.active <= m.new_by_year.values().sum::<usize>());
         prop_assert!(m.new_by_year.keys().all(|y| *y <= chrono::Datelike::year(&at)));
     }
