@@ -165,7 +165,9 @@ def product_figures(products, at, active_names):
     f = {
         "total": len(products), "active": 0, "by_phase": Counter(), "no_phase_started": 0,
         "active_by_incubator": Counter(), "incubator_by_phase": {},
-        "launches_by_year": Counter(), "national_impact_by_year": Counter(),
+        "launches_by_year": Counter(), "launches_by_incubator": {},
+        "national_impact_by_year": Counter(), "stats_page_by_phase": {},
+        "dashlord_by_phase": {}, "accessibility_status_by_phase": {},
         "open_source_by_phase": {}, "stats_page": {"with": 0, "total": 0},
         "dashlord": {"with": 0, "total": 0}, "accessibility_status": Counter(),
         "by_thematique": Counter(), "thematique_by_phase": {}, "by_sponsor": Counter(),
@@ -176,10 +178,15 @@ def product_figures(products, at, active_names):
         launch = p.earliest_year([s for n, s in p.phases if n == "construction"], at)
         if launch is not None:
             f["launches_by_year"][launch] += 1
+            for i in p.incubators():
+                add(f["launches_by_incubator"], launch, i)
         impact = p.earliest_year([e.get("date") for e in (fm.get("events") or [])
                                   if isinstance(e, dict) and e.get("name") == "national_impact"], at)
         if impact is not None:
             f["national_impact_by_year"][impact] += 1
+        stats = text(fm.get("stats_url")) is not None or fm.get("stats") is True
+        dashlord = first_text(fm.get("dashlord_url")) is not None
+        status = first_text(fm.get("accessibility_status"))
         phase = p.current_phase(at)
         if phase is None:
             f["no_phase_started"] += 1
@@ -188,6 +195,11 @@ def product_figures(products, at, active_names):
             os_ = f["open_source_by_phase"].setdefault(phase, {"with_repository": 0, "total": 0})
             os_["total"] += 1
             os_["with_repository"] += text(fm.get("repository")) is not None
+            for key, yes in (("stats_page_by_phase", stats), ("dashlord_by_phase", dashlord)):
+                c = f[key].setdefault(phase, {"with": 0, "total": 0})
+                c["total"] += 1
+                c["with"] += yes
+            add(f["accessibility_status_by_phase"], phase, status or UNKNOWN)
             for i in p.incubators():
                 add(f["incubator_by_phase"], i, phase)
             for t in p.themes():
@@ -198,9 +210,6 @@ def product_figures(products, at, active_names):
         f["active_by_incubator"].update(p.incubators())
         f["by_thematique"].update(p.themes())
         f["by_sponsor"].update(p.sponsors())
-        stats = text(fm.get("stats_url")) is not None or fm.get("stats") is True
-        dashlord = first_text(fm.get("dashlord_url")) is not None
-        status = first_text(fm.get("accessibility_status"))
         for key, fix, yes in (("stats_page", "no_stats_page", stats),
                               ("dashlord", "no_dashlord", dashlord)):
             f[key]["total"] += 1
@@ -229,7 +238,8 @@ def missions(fm):
 
 
 def member_figures(members, at):
-    f = {"total": len(members), "active": 0, "new_by_year": Counter(), "no_dated_mission": 0,
+    f = {"total": len(members), "active": 0, "new_by_year": Counter(), "new_by_status": {},
+         "no_dated_mission": 0,
          "starting_later": 0, "active_by_domaine": Counter(), "active_by_competence": Counter(),
          "active_by_status": Counter()}
     for _, fm in members:
@@ -241,7 +251,11 @@ def member_figures(members, at):
         elif min(dated) > at:
             f["starting_later"] += 1
         else:
-            f["new_by_year"][min(dated).year] += 1
+            year = min(dated).year
+            f["new_by_year"][year] += 1
+            # The first mission: the earliest start, the last listed of those on that day.
+            first = [st for (_, _, st), d in zip(ms, starts) if d == min(dated)][-1]
+            add(f["new_by_status"], year, first if isinstance(first, str) else UNSPECIFIED)
         current = None
         for (start, end, status), d in zip(ms, starts):
             e = as_date(end)
@@ -280,9 +294,10 @@ def main(argv):
         "products": {k: f[k] for k in ("total", "active", "by_phase", "no_phase_started")},
     }
     for k in ("active_by_incubator", "incubator_by_phase", "launches_by_year",
-              "national_impact_by_year", "open_source_by_phase", "stats_page", "dashlord",
-              "accessibility_status", "by_thematique", "thematique_by_phase", "by_sponsor",
-              "to_fix"):
+              "launches_by_incubator", "national_impact_by_year", "open_source_by_phase",
+              "stats_page", "stats_page_by_phase", "dashlord", "dashlord_by_phase",
+              "accessibility_status", "accessibility_status_by_phase", "by_thematique",
+              "thematique_by_phase", "by_sponsor", "to_fix"):
         out[k] = f[k]
     out["members"] = member_figures(members, at)
     print(json.dumps(plain(out), ensure_ascii=False, indent=1, sort_keys=True))

@@ -197,6 +197,10 @@ fn co_incubated_products_count_under_each_incubator() {
     );
     assert_eq!(by_phase("dinum"), counts(&[("construction", 2)]));
     assert_eq!(x.incubator_by_phase.len(), 2);
+    // Launched in 2025 (the stopped one never was in construction; the orphan has no
+    // incubator).
+    let launches = BTreeMap::from([(2025, counts(&[("anct", 1), ("dinum", 2)]))]);
+    assert_eq!(x.launches_by_incubator, launches);
 }
 
 #[test]
@@ -246,6 +250,8 @@ fn stats_page_is_a_non_blank_stats_url_or_stats_true() {
         "2025-12-31",
     );
     assert_eq!(x.stats_page, Coverage { with: 3, total: 6 });
+    let by_phase = BTreeMap::from([("construction".to_owned(), Coverage { with: 3, total: 6 })]);
+    assert_eq!(x.stats_page_by_phase, by_phase);
     assert_eq!(
         ids(&x.to_fix.no_stats_page),
         ["blank-false", "empty", "nothing"]
@@ -273,6 +279,7 @@ fn dashlord_url_null_empty_or_list() {
         "2025-12-31",
     );
     assert_eq!(x.dashlord, Coverage { with: 2, total: 8 });
+    assert_eq!(x.dashlord_by_phase["construction"], x.dashlord);
     assert_eq!(
         ids(&x.to_fix.no_dashlord),
         [
@@ -315,6 +322,15 @@ fn accessibility_status_as_written_unknown_when_absent() {
             ("totalement conforme", 1),
             (UNKNOWN_STATUS, 3),
         ])
+    );
+    // By phase, every product with a phase started counts, the stopped one too.
+    assert_eq!(
+        x.accessibility_status_by_phase["abandon"],
+        counts(&[("non conforme", 1)])
+    );
+    assert_eq!(
+        x.accessibility_status_by_phase["construction"],
+        x.accessibility_status
     );
     assert_eq!(
         ids(&x.to_fix.no_accessibility_status),
@@ -447,6 +463,13 @@ fn members_first_mission_without_start_and_active_figures() {
     let m = &x.members;
     assert_eq!((m.total, m.active, m.no_dated_mission), (6, 2, 2));
     assert_eq!(m.starting_later, 1);
+    // The status of the first dated mission, not of the first listed one.
+    let by_status = BTreeMap::from([
+        (2018, counts(&[(NO_STATUS, 1)])),
+        (2019, counts(&[("service", 1)])),
+        (2025, counts(&[(NO_STATUS, 1)])),
+    ]);
+    assert_eq!(m.new_by_status, by_status);
     assert_eq!(
         m.new_by_year,
         YearCounts::from([(2018, 1), (2019, 1), (2025, 1)])
@@ -460,6 +483,22 @@ fn members_first_mission_without_start_and_active_figures() {
         counts(&[("Développement", 1), (NO_DOMAINE, 1)])
     );
     assert_eq!(m.active_by_competence, counts(&[("Rust", 1), ("SQL", 1)]));
+}
+
+#[test]
+fn the_first_mission_on_a_tie_is_the_later_listed() {
+    let m = member(
+        "tie",
+        vec![
+            mission("2020-01-01", "", Some("admin")),
+            mission("2020-01-01", "", Some("service")),
+            mission("2021-01-01", "", Some("independent")),
+        ],
+    );
+    let x = dash(&[], &[m], "2025-12-31");
+    let by_status = BTreeMap::from([(2020, counts(&[("service", 1)]))]);
+    assert_eq!(x.members.new_by_status, by_status);
+    assert_eq!(x.members.active_by_status, counts(&[("independent", 1)]));
 }
 
 #[test]

@@ -1,6 +1,6 @@
 //! Property tests of the dashboard: its figures add up, whatever the records.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use betagouv_portfolio::dashboard::{Dashboard, DashboardOptions, UNKNOWN_STATUS};
 use betagouv_portfolio::{
@@ -134,6 +134,11 @@ fn dashboard_portfolio() -> impl Strategy<Value = Portfolio> {
         })
 }
 
+/// Key -> the total `total` gives of its value, in key order.
+fn totals<V>(map: &BTreeMap<String, V>, total: impl Fn(&V) -> usize) -> Vec<(String, usize)> {
+    map.iter().map(|(k, v)| (k.clone(), total(v))).collect()
+}
+
 fn active_rule() -> impl Strategy<Value = ActiveRule> {
     prop_oneof![Just(ActiveRule::Site), Just(ActiveRule::Stage)]
 }
@@ -156,12 +161,15 @@ proptest! {
         let started = p.startups.iter().filter(|s| s.phase_at(at, phase_rule).is_some()).count();
         prop_assert_eq!(pr.by_phase.values().sum::<usize>(), started);
         prop_assert_eq!(started + pr.no_phase_started, pr.total);
-        // Open source: one entry per phase, totals equal to by_phase.
-        let os_totals: Vec<(&String, usize)> =
-            x.open_source_by_phase.iter().map(|(k, v)| (k, v.total)).collect();
-        let by_phase: Vec<(&String, usize)> = pr.by_phase.iter().map(|(k, v)| (k, *v)).collect();
-        prop_assert_eq!(os_totals, by_phase);
+        // Open source and the other figures by phase: the phases of by_phase, and
+        // its totals.
+        let by_phase = totals(&pr.by_phase, |n| *n);
+        prop_assert_eq!(totals(&x.open_source_by_phase, |v| v.total), by_phase.clone());
         prop_assert!(x.open_source_by_phase.values().all(|v| v.with_repository <= v.total));
+        prop_assert_eq!(totals(&x.stats_page_by_phase, |v| v.total), by_phase.clone());
+        prop_assert_eq!(totals(&x.dashlord_by_phase, |v| v.total), by_phase.clone());
+        let acc = totals(&x.accessibility_status_by_phase, |v| v.values().sum());
+        prop_assert_eq!(acc, by_phase);
         // Coverage figures are taken among the active products.
         let active_n = p.startups.iter()
             .filter(|s| active.is_active(s, p.vocabulary, at, phase_rule))
@@ -191,6 +199,12 @@ proptest! {
             m.total
         );
         prop_assert!(m.active <= m.new_by_year.values().sum::<usize>());
+        let by_status: Vec<(i32, usize)> =
+            m.new_by_status.iter().map(|(y, c)| (*y, c.values().sum())).collect();
+        let by_year: Vec<(i32, usize)> = m.new_by_year.iter().map(|(y, n)| (*y, *n)).collect();
+        prop_assert_eq!(by_status, by_year);
+        // Launches by incubator: each launched product under each of its incubators.
+        prop_assert!(x.launches_by_incubator.keys().all(|y| x.launches_by_year.contains_key(y)));
         prop_assert!(m.new_by_year.keys().all(|y| *y <= chrono::Datelike::year(&at)));
     }
 
