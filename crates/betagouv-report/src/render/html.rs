@@ -707,7 +707,8 @@ fn funnel(o: &mut String, r: &Report) -> Written {
 }
 
 /// Services per part of a long timeline: each part is a chart of its own with its own
-/// year axis (printed on about one A4 page), in a collapsible `<details>`.
+/// year axis (printed on about one A4 page), in a collapsible `<details>`. A table or a
+/// list longer than this is collapsible too.
 const TIMELINE_PART: usize = 40;
 
 /// The phases of every service: one chart (or one per [`TIMELINE_PART`] services, the
@@ -869,6 +870,16 @@ fn entries(o: &mut String, r: &Report) -> Written {
     if rows.is_empty() {
         return write!(o, "<p>{}</p>", esc(l.no_entries));
     }
+    // A long list is collapsible (printed open).
+    let long = rows.len() > TIMELINE_PART;
+    if long {
+        let n = num::count(rows.len(), r.lang);
+        let summary = match r.lang {
+            Lang::Fr => format!("{n} services entrés dans l'année"),
+            Lang::En => format!("{n} services that started during the year"),
+        };
+        write!(o, "<details><summary>{}</summary>", esc(&summary))?;
+    }
     o.push_str("<ul>");
     for (day, text, name) in rows {
         write!(
@@ -879,6 +890,9 @@ fn entries(o: &mut String, r: &Report) -> Written {
         )?;
     }
     o.push_str("</ul>");
+    if long {
+        o.push_str("</details>");
+    }
     Ok(())
 }
 

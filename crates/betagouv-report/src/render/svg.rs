@@ -368,16 +368,27 @@ pub fn timeline_between(
     open(&mut out, id, title, desc, CHART_W, h);
     let stages: Vec<Stage> = series.iter().map(|s| s.stage).collect();
     pattern_defs(&mut out, id, &stages);
+    // A grid line every year; a label every `every` years, so that labels (about 32
+    // units wide) never touch.
+    let years = f64::from((last_year - first_year).max(1));
+    let every = ((40.0 * years / plot_w).ceil() as i32).max(1);
     for y in first_year..=last_year {
         if let Some(d) = NaiveDate::from_ymd_opt(y, 1, 1) {
             let x = xd(d);
             let _ = write!(
                 out,
-                "<line x1=\"{x}\" y1=\"{}\" x2=\"{x}\" y2=\"{}\" stroke=\"#929292\" stroke-width=\"0.5\"/><text x=\"{x}\" y=\"14\" text-anchor=\"middle\" fill=\"{TEXT}\">{y}</text>",
+                "<line x1=\"{x}\" y1=\"{}\" x2=\"{x}\" y2=\"{}\" stroke=\"#929292\" stroke-width=\"0.5\"/>",
                 c(top - 4.0),
                 c(top + row_h * rows.len() as f64),
                 x = c(x)
             );
+            if (y - first_year) % every == 0 {
+                let _ = write!(
+                    out,
+                    "<text x=\"{}\" y=\"14\" text-anchor=\"middle\" fill=\"{TEXT}\">{y}</text>",
+                    c(x)
+                );
+            }
         }
     }
     for (i, r) in rows.iter().enumerate() {

@@ -236,5 +236,6 @@ fn report_2025_is_accessible() {
         assert!(part.contains("<rect"));
     }
     assert!(html.contains("<details><summary>Données du graphique : Frise"));
+    assert!(html.contains(" services entrés dans l&#39;année</summary><ul>"));
     assert_axe_clean(&path);
 }
