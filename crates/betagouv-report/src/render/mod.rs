@@ -507,6 +507,10 @@ pub(crate) struct SpanRow<'r> {
     pub(crate) service: &'r str,
     /// `phase (stage)`.
     pub(crate) phase: String,
+    /// The phase as the record writes it (a key of the content's vocabulary).
+    pub(crate) raw_phase: &'r str,
+    /// The stage's label in the report's language.
+    pub(crate) stage: &'static str,
     /// The start as written.
     pub(crate) start: &'r str,
     /// Whether the start is a partial date.
@@ -526,6 +530,8 @@ pub(crate) fn span_rows(r: &Report) -> Vec<SpanRow<'_>> {
             t.spans.iter().map(|s| SpanRow {
                 service: &t.name,
                 phase: format!("{} ({})", s.phase, lang.stage(s.stage)),
+                raw_phase: &s.phase,
+                stage: lang.stage(s.stage),
                 start: &s.start_as_written,
                 approximate: s.approximate,
                 end: if s.ongoing {

@@ -3,7 +3,10 @@
 //! Every chart is an `<svg role="img" aria-labelledby="…">` with a `<title>` and a
 //! `<desc>`; bars are labelled directly with their value, series also differ by a
 //! pattern, so colour is never the only signal. Colours are those of the State
-//! design system that reach 3:1 on white.
+//! design system that reach 3:1 on white. Charts are 720 units wide and their text is
+//! 12 units at least: the HTML page never draws them narrower than 720 px on screen
+//! (a scroll box takes over), so that chart text stays at 12 px or more; a label
+//! never runs beyond the chart's edge (cut with an ellipsis, or on two lines).
 //!
 //! ```
 //! use betagouv_report::render::svg::{hbar, Bar};
@@ -68,6 +71,27 @@ fn clip(s: &str, max: usize) -> String {
         t.push('…');
         t
     }
+}
+
+/// `s` escaped, on two lines (`<tspan>`s at `x`, the first a line up) when longer than
+/// `max` characters, each line cut to `max` with an ellipsis (the full text stays in the
+/// data table): a long label is never cut by the chart's edge.
+fn two_lines(s: &str, max: usize, x: f64) -> String {
+    if s.chars().count() <= max {
+        return esc(s);
+    }
+    let words: Vec<&str> = s.split(' ').collect();
+    let mut split = words.len();
+    while split > 1 && words[..split].join(" ").chars().count() > max {
+        split -= 1;
+    }
+    let (first, second) = (words[..split].join(" "), words[split..].join(" "));
+    format!(
+        "<tspan x=\"{x}\" dy=\"-7\">{}</tspan><tspan x=\"{x}\" dy=\"14\">{}</tspan>",
+        esc(&clip(&first, max)),
+        esc(&clip(&second, max)),
+        x = c(x)
+    )
 }
 
 /// Formats a coordinate with at most one decimal, deterministically.
@@ -183,9 +207,33 @@ fn pattern_defs(out: &mut String, id: &str, stages: &[Stage]) {
     out.push_str("</defs>");
 }
 
-fn legend(out: &mut String, id: &str, series: &[Series], y: f64) {
-    let mut x = LABEL_W;
+/// Where each legend item goes: (line, x). An item that would run beyond the chart's
+/// edge starts the next line.
+fn legend_places(series: &[Series]) -> Vec<(usize, f64)> {
+    let mut places = Vec::with_capacity(series.len());
+    let (mut line, mut x) = (0, LABEL_W);
     for s in series {
+        let w = 28.0 + 7.5 * s.name.chars().count() as f64;
+        if x > LABEL_W && x + w - 9.0 > CHART_W {
+            line += 1;
+            x = LABEL_W;
+        }
+        places.push((line, x));
+        x += w;
+    }
+    places
+}
+
+/// The height the legend adds beyond its first line.
+fn legend_extra(series: &[Series]) -> f64 {
+    legend_places(series)
+        .last()
+        .map_or(0.0, |(line, _)| 18.0 * *line as f64)
+}
+
+fn legend(out: &mut String, id: &str, series: &[Series], y: f64) {
+    for (s, (line, x)) in series.iter().zip(legend_places(series)) {
+        let y = y + 18.0 * line as f64;
         let _ = write!(
             out,
             "<rect x=\"{}\" y=\"{}\" width=\"14\" height=\"14\" fill=\"url(#{id}-p-{})\" stroke=\"{TEXT}\" stroke-width=\"0.5\"/><text x=\"{}\" y=\"{}\" fill=\"{TEXT}\">{}</text>",
@@ -196,7 +244,6 @@ fn legend(out: &mut String, id: &str, series: &[Series], y: f64) {
             c(y + 12.0),
             esc(&s.name)
         );
-        x += 28.0 + 7.5 * s.name.chars().count() as f64;
     }
 }
 
@@ -219,7 +266,7 @@ pub fn stacked_hbar(
     } else {
         0.0
     };
-    let h = ROW_H * rows.len() as f64 + 40.0;
+    let h = ROW_H * rows.len() as f64 + 40.0 + legend_extra(series);
     let mut out = String::new();
     open(&mut out, id, title, desc, CHART_W, h);
     let stages: Vec<Stage> = series.iter().map(|s| s.stage).collect();
@@ -261,7 +308,7 @@ pub fn stacked_hbar(
             total
         );
     }
-    legend(&mut out, id, series, h - 24.0);
+    legend(&mut out, id, series, h - 24.0 - legend_extra(series));
     out.push_str("</svg>");
     out
 }
@@ -277,7 +324,8 @@ pub struct TimelineBar {
     pub tail: String,
 }
 
-/// A Gantt chart of phases: one row per service, one segment per phase, a year axis.
+/// A Gantt chart of phases: one row per service, one segment per phase, a year axis
+/// from the year of the earliest start to the year after `to`.
 #[must_use]
 pub fn timeline(
     id: &str,
@@ -287,12 +335,26 @@ pub fn timeline(
     rows: &[TimelineBar],
     to: NaiveDate,
 ) -> String {
-    let row_h = 18.0;
     let from = rows
         .iter()
         .flat_map(|r| r.segments.iter().map(|s| s.0))
         .min()
         .unwrap_or(to);
+    timeline_between(id, title, desc, series, rows, (from, to))
+}
+
+/// [`timeline`] on a given axis, `from`'s year to the year after `to`: the charts of
+/// one long timeline cut into parts share one axis.
+#[must_use]
+pub fn timeline_between(
+    id: &str,
+    title: &str,
+    desc: &str,
+    series: &[Series],
+    rows: &[TimelineBar],
+    (from, to): (NaiveDate, NaiveDate),
+) -> String {
+    let row_h = 18.0;
     let first_year = from.year();
     let last_year = to.year() + 1;
     let x0 = NaiveDate::from_ymd_opt(first_year, 1, 1).unwrap_or(from);
@@ -301,21 +363,32 @@ pub fn timeline(
     let plot_w = CHART_W - LABEL_W - 110.0;
     let xd = |d: NaiveDate| LABEL_W + (d - x0).num_days() as f64 / days * plot_w;
     let top = 24.0;
-    let h = top + row_h * rows.len() as f64 + 40.0;
+    let h = top + row_h * rows.len() as f64 + 40.0 + legend_extra(series);
     let mut out = String::new();
     open(&mut out, id, title, desc, CHART_W, h);
     let stages: Vec<Stage> = series.iter().map(|s| s.stage).collect();
     pattern_defs(&mut out, id, &stages);
+    // A grid line every year; a label every `every` years, so that labels (about 32
+    // units wide) never touch.
+    let years = f64::from((last_year - first_year).max(1));
+    let every = ((40.0 * years / plot_w).ceil() as i32).max(1);
     for y in first_year..=last_year {
         if let Some(d) = NaiveDate::from_ymd_opt(y, 1, 1) {
             let x = xd(d);
             let _ = write!(
                 out,
-                "<line x1=\"{x}\" y1=\"{}\" x2=\"{x}\" y2=\"{}\" stroke=\"#929292\" stroke-width=\"0.5\"/><text x=\"{x}\" y=\"14\" text-anchor=\"middle\" fill=\"{TEXT}\">{y}</text>",
+                "<line x1=\"{x}\" y1=\"{}\" x2=\"{x}\" y2=\"{}\" stroke=\"#929292\" stroke-width=\"0.5\"/>",
                 c(top - 4.0),
                 c(top + row_h * rows.len() as f64),
                 x = c(x)
             );
+            if (y - first_year) % every == 0 {
+                let _ = write!(
+                    out,
+                    "<text x=\"{}\" y=\"14\" text-anchor=\"middle\" fill=\"{TEXT}\">{y}</text>",
+                    c(x)
+                );
+            }
         }
     }
     for (i, r) in rows.iter().enumerate() {
@@ -344,13 +417,13 @@ pub fn timeline(
         }
         let _ = write!(
             out,
-            "<text x=\"{}\" y=\"{}\" fill=\"{TEXT}\" font-size=\"11\">{}</text>",
+            "<text x=\"{}\" y=\"{}\" fill=\"{TEXT}\" font-size=\"12\">{}</text>",
             c(last_x + 4.0),
             c(y + 13.0),
             esc(&r.tail)
         );
     }
-    legend(&mut out, id, series, h - 24.0);
+    legend(&mut out, id, series, h - 24.0 - legend_extra(series));
     out.push_str("</svg>");
     out
 }
@@ -392,7 +465,7 @@ pub fn error_bars(id: &str, title: &str, desc: &str, points: &[ErrorPoint], unit
         let x = LABEL_W + t * scale;
         let _ = write!(
             out,
-            "<line x1=\"{x}\" y1=\"0\" x2=\"{x}\" y2=\"{}\" stroke=\"#929292\" stroke-width=\"0.5\"/><text x=\"{x}\" y=\"{}\" text-anchor=\"middle\" fill=\"{TEXT}\" font-size=\"11\">{}{}</text>",
+            "<line x1=\"{x}\" y1=\"0\" x2=\"{x}\" y2=\"{}\" stroke=\"#929292\" stroke-width=\"0.5\"/><text x=\"{x}\" y=\"{}\" text-anchor=\"middle\" fill=\"{TEXT}\" font-size=\"12\">{}{}</text>",
             c(axis_y),
             c(axis_y + 16.0),
             c(t),
@@ -413,7 +486,7 @@ pub fn error_bars(id: &str, title: &str, desc: &str, points: &[ErrorPoint], unit
             "<text x=\"{}\" y=\"{}\" text-anchor=\"end\" fill=\"{TEXT}\">{}</text><line x1=\"{}\" y1=\"{y}\" x2=\"{}\" y2=\"{y}\" stroke=\"{TEXT}\" stroke-width=\"2\"/><line x1=\"{xl}\" y1=\"{}\" x2=\"{xl}\" y2=\"{}\" stroke=\"{TEXT}\" stroke-width=\"2\"/><line x1=\"{xu}\" y1=\"{}\" x2=\"{xu}\" y2=\"{}\" stroke=\"{TEXT}\" stroke-width=\"2\"/><circle cx=\"{}\" cy=\"{y}\" r=\"5\" fill=\"{BLUE_FRANCE}\"/><text x=\"{}\" y=\"{}\" fill=\"{TEXT}\" font-weight=\"bold\">{}</text>",
             c(LABEL_W - 8.0),
             c(y + 4.0),
-            esc(&p.label),
+            two_lines(&p.label, 30, LABEL_W - 8.0),
             c(xl),
             c(xu),
             c(y - 6.0),
@@ -501,7 +574,7 @@ pub fn known_steps(id: &str, title: &str, desc: &str, k: &KnownSteps<'_>) -> Str
         let x = c(plot.x(at));
         let _ = write!(
             out,
-            "<line x1=\"{x}\" y1=\"{}\" x2=\"{x}\" y2=\"{}\" stroke=\"{TEXT_MUTED}\" stroke-width=\"1.5\" stroke-dasharray=\"2 3\"/><text x=\"{x}\" y=\"{}\" text-anchor=\"middle\" fill=\"{TEXT}\" font-size=\"11\">{}</text>",
+            "<line x1=\"{x}\" y1=\"{}\" x2=\"{x}\" y2=\"{}\" stroke=\"{TEXT_MUTED}\" stroke-width=\"1.5\" stroke-dasharray=\"2 3\"/><text x=\"{x}\" y=\"{}\" text-anchor=\"middle\" fill=\"{TEXT}\" font-size=\"12\">{}</text>",
             c(plot.top - 4.0),
             c(plot.top + plot.height),
             c(plot.top - 8.0),
@@ -549,7 +622,7 @@ impl Plot {
         while t <= self.top_value + step / 2.0 {
             let _ = write!(
                 out,
-                "<line x1=\"{}\" y1=\"{y}\" x2=\"{}\" y2=\"{y}\" stroke=\"#929292\" stroke-width=\"0.5\"/><text x=\"{}\" y=\"{}\" text-anchor=\"end\" fill=\"{TEXT}\" font-size=\"11\">{}</text>",
+                "<line x1=\"{}\" y1=\"{y}\" x2=\"{}\" y2=\"{y}\" stroke=\"#929292\" stroke-width=\"0.5\"/><text x=\"{}\" y=\"{}\" text-anchor=\"end\" fill=\"{TEXT}\" font-size=\"12\">{}</text>",
                 c(self.left),
                 c(self.right),
                 c(self.left - 6.0),
@@ -574,7 +647,7 @@ impl Plot {
             labelled = true;
             let _ = write!(
                 out,
-                "<text x=\"{}\" y=\"{}\" text-anchor=\"middle\" fill=\"{TEXT}\" font-size=\"11\">{year}</text>",
+                "<text x=\"{}\" y=\"{}\" text-anchor=\"middle\" fill=\"{TEXT}\" font-size=\"12\">{year}</text>",
                 c(self.x(at).max(self.left)),
                 c(self.top + self.height + 16.0)
             );
@@ -656,6 +729,30 @@ mod tests {
     fn long_labels_are_clipped() {
         assert_eq!(clip("abcdef", 4), "abc…");
         assert_eq!(clip("abc", 4), "abc");
+        assert_eq!(two_lines("a b", 4, 1.0), "a b");
+        assert_eq!(
+            two_lines("ab cd ef", 5, 1.0),
+            "<tspan x=\"1\" dy=\"-7\">ab cd</tspan><tspan x=\"1\" dy=\"14\">ef</tspan>"
+        );
+    }
+
+    #[test]
+    fn legends_wrap_inside_the_chart() {
+        let series: Vec<Series> = Stage::ALL
+            .iter()
+            .map(|s| Series {
+                name: "a long stage name".into(),
+                stage: *s,
+            })
+            .collect();
+        let places = legend_places(&series);
+        let width = 28.0 + 7.5 * 17.0 - 9.0;
+        assert!(
+            places.iter().all(|(_, x)| x + width <= CHART_W),
+            "{places:?}"
+        );
+        assert!(legend_extra(&series) >= 18.0);
+        assert_eq!(legend_extra(&series[..1]), 0.0);
     }
 
     #[test]

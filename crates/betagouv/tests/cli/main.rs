@@ -4,6 +4,7 @@
 
 use serde_json::Value;
 
+mod a11y;
 mod blame;
 mod budget;
 mod content;
