@@ -8,6 +8,7 @@ mod blame;
 mod budget;
 mod content;
 mod content_ci;
+mod dashboard;
 mod export;
 mod git;
 mod history;
