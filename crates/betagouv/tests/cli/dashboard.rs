@@ -9,6 +9,7 @@ use betagouv_portfolio::{ActiveRule, Dashboard, DashboardOptions, builtin};
 use chrono::NaiveDate;
 use serde_json::Value;
 
+use super::history::repository;
 use super::{betagouv, contract, stdout};
 
 /// The keys the issue lists, every one always present.
@@ -373,38 +374,6 @@ fn every_year_over_the_bundle_equals_single_reads_at_its_points() {
     // The figures move: more products known in 2026 than at the end of 2016.
     let total = |i: usize| ps[i]["dashboard"]["products"]["total"].as_u64().unwrap();
     assert!(total(11) > total(1));
-}
-
-/// A bare repository at `dir` (built by `git fast-import`): three commits in January,
-/// March and May 2016, the second with a file that gives no record. `false` without
-/// `git`.
-fn repository(dir: &Path) -> bool {
-    const STARTUP: &str =
-        "---\ntitle: A\nmission: M\nphases:\n  - name: construction\n    start: 2016-01-01\n---\n";
-    const BROKEN: &str = "---\ntitle: [broken\n---\n";
-    if !betagouv_tests::require_tool("git", &[]) {
-        return false;
-    }
-    let ok = std::process::Command::new("git")
-        .args(["-c", "init.defaultBranch=main", "init", "-q", "--bare"])
-        .arg(dir)
-        .status()
-        .unwrap()
-        .success();
-    assert!(ok);
-    let mut stream = String::new();
-    for (t, path, body) in [
-        (1_452_000_000, "_startup/a.md", STARTUP),
-        (1_457_000_000, "_startup/b.md", BROKEN),
-        (1_462_500_000, "_startup/b.md", STARTUP),
-    ] {
-        stream.push_str(&format!(
-            "commit refs/heads/main\ncommitter T <t@example.org> {t} +0100\ndata 2\nc\nM 100644 inline {path}\ndata {}\n{body}\n\n",
-            body.len()
-        ));
-    }
-    betagouv_tests::fast_import(dir, &stream);
-    true
 }
 
 #[test]
