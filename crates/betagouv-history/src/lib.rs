@@ -28,6 +28,7 @@
 
 pub mod blame;
 pub mod commit;
+pub mod dashboard;
 mod dated;
 pub mod error;
 pub mod replay;
@@ -41,6 +42,7 @@ pub use betagouv_content;
 pub use betagouv_portfolio;
 pub use blame::{Blame, BlamedProblem, FixedProblem, ProblemKey, Seen};
 pub use commit::{CommitId, CommitInfo, Revision};
+pub use dashboard::{DashboardPoint, DashboardSeries, dashboard_series};
 pub use error::{Error, Result};
 pub use replay::{Replay, Step};
 pub use repo::{Chain, Repository};

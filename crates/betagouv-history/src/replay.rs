@@ -34,6 +34,7 @@ use std::rc::Rc;
 
 use betagouv_content::layout::{Collection, Layout, LayoutKind};
 use betagouv_content::read::{AnyRecord, FileRead, Import, ReadOptions};
+use betagouv_portfolio::dashboard::{Dashboard, DashboardOptions};
 use betagouv_portfolio::{
     Diagnostic, ImportSummary, Member, Portfolio, ProblemCounts, RecordKind, Snapshot,
     SnapshotOptions, Startup, Vocabulary, VocabularyEvidence,
@@ -898,6 +899,20 @@ impl<'r> Replay<'r> {
         s.owners = self.totals.distinct(Distinct::Owner);
         s.problems = self.problem_counts();
         s
+    }
+
+    /// The dashboard at `at` of the current commit: equal to [`Dashboard::compute`] on
+    /// the commit's import (its records, whatever the folder they were read from).
+    #[must_use]
+    pub fn dashboard(&self, at: chrono::NaiveDate, options: &DashboardOptions) -> Dashboard {
+        let lives = || self.folders.iter().flat_map(|f| f.lives.iter());
+        Dashboard::of_records(
+            self.vocabulary,
+            lives().filter_map(|c| c.startup()),
+            lives().filter_map(|c| c.member()),
+            at,
+            options,
+        )
     }
 
     /// The import of the current commit, as [`Repository::read_commit`] gives it

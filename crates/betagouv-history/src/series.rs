@@ -379,11 +379,11 @@ pub struct Point {
 }
 
 impl Point {
-    fn new(known_at: KnownAt, commit: &CommitInfo, s: Snapshot, dropped_files: usize) -> Self {
+    fn new(head: &Head<'_>, s: Snapshot) -> Self {
         Self {
-            known_at,
-            commit: commit.id,
-            committed_at: commit.committed_at,
+            known_at: head.known_at,
+            commit: head.commit.id,
+            committed_at: head.commit.committed_at,
             as_of: s.as_of,
             startups: s.startups,
             members_active: s.members.active,
@@ -391,15 +391,18 @@ impl Point {
             sponsors: s.sponsors,
             owners: s.owners,
             problems: s.problems,
-            dropped_files,
+            dropped_files: head.dropped_files,
         }
     }
 }
 
-/// A series of points, oldest first.
+/// A series of points, oldest first: of snapshot figures ([`Point`], the default), or
+/// of other figures computed from the same walk (a
+/// [`DashboardPoint`](crate::dashboard::DashboardPoint) of
+/// [`dashboard_series`](crate::dashboard::dashboard_series)).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[non_exhaustive]
-pub struct Series {
+pub struct Series<P = Point> {
     /// The start revision's commit.
     pub start: CommitInfo,
     /// How often a point was taken.
@@ -414,7 +417,7 @@ pub struct Series {
     /// known here, and periods before it have no point.
     pub truncated_at: Option<CommitId>,
     /// The points.
-    pub points: Vec<Point>,
+    pub points: Vec<P>,
 }
 
 /// One planned point: the index of its commit in the chain (oldest first), its dates.
@@ -438,6 +441,45 @@ pub fn series(
     options: &SeriesOptions,
     mut progress: impl FnMut(usize, usize),
 ) -> Result<Series> {
+    series_of(
+        repo,
+        options,
+        &mut progress,
+        |replay, as_of| replay.snapshot(as_of, &options.snapshot),
+        |head, snapshot| Point::new(&head, snapshot),
+    )
+}
+
+/// What every point of a series has, whatever its figures: its two dates, the commit
+/// read, the files of that commit that gave no record.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Head<'a> {
+    /// When the records were known.
+    pub(crate) known_at: KnownAt,
+    /// The commit read.
+    pub(crate) commit: &'a CommitInfo,
+    /// The date the figures describe.
+    pub(crate) as_of: NaiveDate,
+    /// Files of the commit that gave no record.
+    pub(crate) dropped_files: usize,
+}
+
+/// The series of `options` over `repo` whose points are `point(head, figures)`, the
+/// figures computed by `figures(replay, as_of)` from the replay standing at the
+/// point's commit (one walk of the first-parent chain: see the [module](self)
+/// documentation). The figures of a point are reused by the next one when neither
+/// its commit's records nor its as-of date changed.
+///
+/// # Errors
+///
+/// As [`series`].
+pub(crate) fn series_of<F: Clone, P>(
+    repo: &Repository,
+    options: &SeriesOptions,
+    progress: &mut dyn FnMut(usize, usize),
+    figures: impl Fn(&Replay<'_>, NaiveDate) -> F,
+    point: impl Fn(Head<'_>, F) -> P,
+) -> Result<Series<P>> {
     let start = repo.revision(&options.start)?;
     let chain = repo.first_parent_chain(&start.id)?;
     let mut commits = chain.commits;
@@ -455,7 +497,10 @@ pub fn series(
         _ => KnownAt::Commit(start.committed_at),
     };
     let plans = plan(&commits, options.every, options.view, from, to, fixed);
-    let points = walk(repo, options, &commits, &plans, &mut progress)?;
+    let points = walk(repo, &options.read, &commits, &plans, progress, figures)?
+        .into_iter()
+        .map(|(head, f)| point(head, f))
+        .collect();
     Ok(Series {
         start,
         every: options.every,
@@ -470,34 +515,28 @@ pub fn series(
 /// Plans whose commits [`Replay::prefetch`] decodes ahead at once.
 const PREFETCH: usize = 64;
 
-/// Walks `commits` through the `plans`, one snapshot per plan.
-fn walk(
+/// Walks `commits` through the `plans` with one [`Replay`]: each point's head and
+/// figures (computed by `figures`, or the previous point's when neither the records
+/// nor the as-of date changed).
+fn walk<'c, F: Clone>(
     repo: &Repository,
-    options: &SeriesOptions,
-    commits: &[CommitInfo],
+    read: &ReadOptions,
+    commits: &'c [CommitInfo],
     plans: &[Plan],
-    progress: &mut impl FnMut(usize, usize),
-) -> Result<Vec<Point>> {
-    let mut replay = Replay::new(repo, &options.read);
+    progress: &mut dyn FnMut(usize, usize),
+    figures: impl Fn(&Replay<'_>, NaiveDate) -> F,
+) -> Result<Vec<(Head<'c>, F)>> {
+    let mut replay = Replay::new(repo, read);
     let mut at: Option<usize> = None;
-    // The last snapshot and dropped count, valid while the state does not change.
-    let mut last: Option<(Snapshot, usize)> = None;
+    // The last point, valid while the state does not change.
+    let mut last: Option<(Head<'c>, F)> = None;
     let mut points = Vec::with_capacity(plans.len());
     for (done, p) in plans.iter().enumerate() {
         let Some(commit) = commits.get(p.commit) else {
             continue;
         };
         if done % PREFETCH == 0 {
-            // The next plans' commits, decoded ahead newest first (a speed-up only).
-            let mut next: Vec<CommitInfo> = Vec::new();
-            for q in plans.iter().skip(done).take(PREFETCH) {
-                if let Some(c) = commits.get(q.commit)
-                    && next.last().is_none_or(|l| l.id != c.id)
-                {
-                    next.push(c.clone());
-                }
-            }
-            replay.prefetch(&next);
+            prefetch(&mut replay, commits, plans.get(done..).unwrap_or_default());
         }
         if at != Some(p.commit) {
             let step = replay.advance(commit)?;
@@ -506,18 +545,35 @@ fn walk(
                 last = None;
             }
         }
-        let (snapshot, dropped) = match last.take() {
-            Some((s, d)) if s.as_of == p.as_of => (s, d),
-            _ => (
-                replay.snapshot(p.as_of, &options.snapshot),
-                replay.summary().dropped_files,
-            ),
+        let (dropped_files, f) = match last.take() {
+            Some((h, f)) if h.as_of == p.as_of => (h.dropped_files, f),
+            _ => (replay.summary().dropped_files, figures(&replay, p.as_of)),
         };
-        points.push(Point::new(p.known_at, commit, snapshot.clone(), dropped));
-        last = Some((snapshot, dropped));
+        let head = Head {
+            known_at: p.known_at,
+            commit,
+            as_of: p.as_of,
+            dropped_files,
+        };
+        last = Some((head, f.clone()));
+        points.push((head, f));
         progress(done + 1, plans.len());
     }
     Ok(points)
+}
+
+/// Decodes ahead the commits of the next [`PREFETCH`] `plans`, newest first (a
+/// speed-up only).
+fn prefetch(replay: &mut Replay<'_>, commits: &[CommitInfo], plans: &[Plan]) {
+    let mut next: Vec<CommitInfo> = Vec::new();
+    for q in plans.iter().take(PREFETCH) {
+        if let Some(c) = commits.get(q.commit)
+            && next.last().is_none_or(|l| l.id != c.id)
+        {
+            next.push(c.clone());
+        }
+    }
+    replay.prefetch(&next);
 }
 
 /// The points of a series over `commits` (oldest first), before any read.

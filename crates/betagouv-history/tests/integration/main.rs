@@ -4,6 +4,7 @@
 mod bad_repos;
 mod blame;
 mod bundle;
+mod dashboard;
 mod prop_replay;
 mod schema_2026;
 mod series;

@@ -6,7 +6,7 @@ use std::process::Command;
 
 use betagouv_content::read::ReadOptions;
 use betagouv_history::{Replay, Repository};
-use betagouv_portfolio::{Snapshot, SnapshotOptions};
+use betagouv_portfolio::{ActiveRule, Dashboard, DashboardOptions, Snapshot, SnapshotOptions};
 use proptest::prelude::*;
 
 /// Paths across the eras' layouts, plus places that are not collections.
@@ -133,6 +133,8 @@ proptest! {
             let mut expected = Snapshot::compute(&full.portfolio, at, &o);
             expected.add_problems(&full.diagnostics);
             prop_assert_eq!(replay.snapshot(at, &o), expected, "at {}", commit.id);
+            let dash = DashboardOptions::default();
+            prop_assert_eq!(replay.dashboard(at, &dash), Dashboard::compute(&full.portfolio, at, &dash), "dashboard at {}", commit.id);
             // Other as-of dates, moving back and forth (the dated counts are kept up
             // to date as the date moves forward, rebuilt when it moves back), and
             // another phase rule.
@@ -143,6 +145,8 @@ proptest! {
                 let mut expected = Snapshot::compute(&full.portfolio, at, &o);
                 expected.add_problems(&full.diagnostics);
                 prop_assert_eq!(replay.snapshot(at, &o), expected, "at {} as of {}", commit.id, at);
+                let dash = if i % 2 == 0 { DashboardOptions::default() } else { DashboardOptions::default().with_active_rule(ActiveRule::Stage) };
+                prop_assert_eq!(replay.dashboard(at, &dash), Dashboard::compute(&full.portfolio, at, &dash), "dashboard at {} as of {}", commit.id, at);
             }
             prop_assert_eq!(replay.summary(), full.summary());
             prop_assert_eq!(replay.import(), full);

@@ -19,11 +19,11 @@ const BROKEN: &str = "---\ntitle: [broken\n---\n";
 const MEMBER: &str = "---\nfullname: M One\nrole: Dev\nmissions:\n  - start: 2016-01-01\n    end: 2016-06-30\n    startups: [a]\n---\n";
 
 /// One commit: unix time, files put (path, content), files deleted.
-type Commit<'a> = (i64, &'a [(&'a str, &'a str)], &'a [&'a str]);
+pub(crate) type Commit<'a> = (i64, &'a [(&'a str, &'a str)], &'a [&'a str]);
 
 /// A repository at `dir` whose commits (oldest first) are `commits`, built by one
 /// `git fast-import`.
-fn build(dir: &Path, commits: &[Commit<'_>]) {
+pub(crate) fn build(dir: &Path, commits: &[Commit<'_>]) {
     let ok = Command::new("git")
         .args(["-c", "init.defaultBranch=main", "init", "-q", "--bare"])
         .arg(dir)
@@ -51,13 +51,13 @@ fn build(dir: &Path, commits: &[Commit<'_>]) {
 }
 
 /// Unix time of a UTC date-time.
-fn t(s: &str) -> i64 {
+pub(crate) fn t(s: &str) -> i64 {
     s.parse::<chrono::DateTime<chrono::Utc>>()
         .unwrap()
         .timestamp()
 }
 
-fn d(s: &str) -> NaiveDate {
+pub(crate) fn d(s: &str) -> NaiveDate {
     s.parse().unwrap()
 }
 
@@ -83,7 +83,7 @@ fn assert_single_read(repo: &Repository, p: &Point) {
 
 /// The small history: a wrong clock (the third commit is dated before the second),
 /// empty days and months, a broken file, a move across eras.
-fn small(dir: &Path) {
+pub(crate) fn small(dir: &Path) {
     build(
         dir,
         &[

@@ -39,6 +39,13 @@ pub(crate) const BUDGET_CHECK: u32 = 2;
 pub(crate) const EXPORT: u32 = 2;
 /// `history --format json` (`--json`) (2: `points[].startups.active`).
 pub(crate) const HISTORY: u32 = 2;
+/// `dashboard --json` (`--format json`): the dashboard's keys, then `source` with
+/// `--git`.
+pub(crate) const DASHBOARD: u32 = 1;
+/// `dashboard --git REPO --every PERIOD --json`: `{"schema_version", "source",
+/// "every", "view", "at", "from", "to", "truncated_at", "points"}`, each point
+/// `{"known_at", "commit", "committed_at", "as_of", "dropped_files", "dashboard"}`.
+pub(crate) const DASHBOARD_SERIES: u32 = 1;
 
 /// A result of a library type with `schema_version` put before its own keys.
 #[derive(Debug, Serialize)]
@@ -81,6 +88,18 @@ pub(crate) fn print(value: &impl Serialize, layout: Layout) -> Result<(), BoxErr
     };
     outln!("{text}")?;
     Ok(())
+}
+
+/// `value` as indented JSON with a final newline (an output written to `--out` or
+/// standard output in one piece).
+///
+/// # Errors
+///
+/// A value that cannot be serialised.
+pub(crate) fn pretty(value: &impl Serialize) -> Result<String, BoxError> {
+    let mut text = serde_json::to_string_pretty(value)?;
+    text.push('\n');
+    Ok(text)
 }
 
 /// A diagnostic in a JSON output: `severity`, `rule`, `file`, `line`, `column`,

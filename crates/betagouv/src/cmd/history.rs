@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use betagouv_history::{Every, Point, Repository, Revision, Series, SeriesOptions, View};
+use betagouv_history::{Every, Repository, Revision, Series, SeriesOptions, View};
 use betagouv_portfolio::ActiveRule;
 use chrono::NaiveDate;
 use clap::builder::{PossibleValuesParser, TypedValueParser};
@@ -39,6 +39,11 @@ pub(crate) enum HistoryFormat {
     Csv,
 }
 
+/// `--every`: an [`Every`] by its text form (`commit`, `day`, `week`, `month`, `year`).
+pub(crate) fn every_parser() -> impl TypedValueParser<Value = Every> {
+    PossibleValuesParser::new(Every::ALL.map(Every::as_str)).try_map(|s| s.parse::<Every>())
+}
+
 #[derive(Debug, Args)]
 pub(crate) struct HistoryArgs {
     /// The git repository to read (bare or not).
@@ -52,8 +57,7 @@ pub(crate) struct HistoryArgs {
     #[arg(long, value_name = "YYYY-MM-DD")]
     known_at: Option<NaiveDate>,
     /// How often a point is taken (periods of the Paris calendar, ISO weeks).
-    #[arg(long, value_name = "PERIOD", default_value = "month",
-        value_parser = PossibleValuesParser::new(Every::ALL.map(Every::as_str)).try_map(|s| s.parse::<Every>()))]
+    #[arg(long, value_name = "PERIOD", default_value = "month", value_parser = every_parser())]
     every: Every,
     /// First date of the series (its period is the first); default: the date of the
     /// first commit.
@@ -154,7 +158,7 @@ pub(crate) fn run(args: &HistoryArgs) -> Result<ExitCode, BoxError> {
     let text = match args.format() {
         HistoryFormat::Table => table(&series, args.active),
         HistoryFormat::Csv => csv(&series),
-        HistoryFormat::Json => json(&series, &args.git)?,
+        HistoryFormat::Json => json(contract::HISTORY, &series, &args.git)?,
     };
     match &output {
         Some(o) => o.write_bytes(text.as_bytes())?,
@@ -163,9 +167,10 @@ pub(crate) fn run(args: &HistoryArgs) -> Result<ExitCode, BoxError> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// The JSON contract of `history --format json`, keys in this order.
+/// The JSON contract of a series (`history --format json`, `dashboard --every ...
+/// --json`), keys in this order.
 #[derive(Debug, Serialize)]
-struct HistoryJson<'a> {
+struct SeriesJson<'a, P> {
     schema_version: u32,
     source: Source<'a>,
     every: Every,
@@ -174,7 +179,7 @@ struct HistoryJson<'a> {
     from: NaiveDate,
     to: NaiveDate,
     truncated_at: Option<betagouv_history::CommitId>,
-    points: &'a [Point],
+    points: &'a [P],
 }
 
 /// Where a series was read: the repository as given and the start commit.
@@ -185,9 +190,15 @@ struct Source<'a> {
     committed_at: &'a chrono::DateTime<chrono::FixedOffset>,
 }
 
-fn json(series: &Series, repo: &std::path::Path) -> Result<String, BoxError> {
-    let body = HistoryJson {
-        schema_version: contract::HISTORY,
+/// The JSON of `series` read from `repo`, under the contract of version
+/// `schema_version`, with a final newline.
+pub(crate) fn json<P: Serialize>(
+    schema_version: u32,
+    series: &Series<P>,
+    repo: &std::path::Path,
+) -> Result<String, BoxError> {
+    let body = SeriesJson {
+        schema_version,
         source: Source {
             repository: repo.display().to_string(),
             commit: &series.start.id,
@@ -204,9 +215,7 @@ fn json(series: &Series, repo: &std::path::Path) -> Result<String, BoxError> {
         truncated_at: series.truncated_at,
         points: &series.points,
     };
-    let mut text = serde_json::to_string_pretty(&body)?;
-    text.push('\n');
-    Ok(text)
+    contract::pretty(&body)
 }
 
 /// The CSV header: one column per figure.

@@ -97,6 +97,7 @@ mod tests {
         for name in [
             "betagouv-report.1",
             "betagouv-portfolio-snapshot.1",
+            "betagouv-dashboard.1",
             "betagouv-budget-check.1",
             "betagouv-completions.1",
             "betagouv-man.1",

@@ -9,6 +9,7 @@ pub(crate) mod claims_history;
 pub(crate) mod completions;
 pub(crate) mod content;
 pub(crate) mod contract;
+pub(crate) mod dashboard;
 pub(crate) mod export;
 pub(crate) mod history;
 pub(crate) mod impact;
@@ -51,6 +52,10 @@ enum Command {
     /// The portfolio's figures over a git repository's history: every commit, day,
     /// week, month or year, as known then (live), at one date, or as known now.
     History(history::HistoryArgs),
+    /// The incubator's dashboard (products, launches, national impact, open source,
+    /// statistics pages, Dashlord, accessibility, themes, sponsors, members) at a
+    /// date, or over a git repository's history with --every.
+    Dashboard(dashboard::DashboardArgs),
     /// Shell completion script (bash, zsh, fish, elvish, powershell) on standard output.
     Completions(completions::CompletionsArgs),
     /// Manual pages (roff): the main page on standard output, or every page into a folder.
@@ -66,6 +71,7 @@ pub(crate) fn run(cli: Cli) -> Result<ExitCode, BoxError> {
         Command::Impact(c) => impact::run(c),
         Command::Export(args) => export::run(args),
         Command::History(args) => history::run(&args),
+        Command::Dashboard(args) => dashboard::run(&args),
         Command::Completions(args) => completions::run(&args),
         Command::Man(args) => man::run(&args),
     }

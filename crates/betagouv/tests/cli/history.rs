@@ -12,7 +12,7 @@ const BROKEN: &str = "---\ntitle: [broken\n---\n";
 
 /// A bare repository at `dir`: three commits in January, March and May 2016, the
 /// second with a file that gives no record.
-fn repository(dir: &Path) -> bool {
+pub(super) fn repository(dir: &Path) -> bool {
     if !betagouv_tests::require_tool("git", &[]) {
         return false;
     }

@@ -9,6 +9,7 @@ mod blame;
 mod budget;
 mod content;
 mod content_ci;
+mod dashboard;
 mod export;
 mod git;
 mod history;

@@ -5,8 +5,9 @@ use std::path::Path;
 use super::{betagouv, stdout};
 
 /// The visible commands, as the completion scripts and manual pages must name them.
-const COMMANDS: [&str; 9] = [
+const COMMANDS: [&str; 10] = [
     "report",
+    "dashboard",
     "portfolio",
     "content",
     "budget",
@@ -110,6 +111,7 @@ fn man_out_writes_a_page_per_visible_command() {
         "betagouv-budget-check.1",
         "betagouv-impact-compare.1",
         "betagouv-export.1",
+        "betagouv-dashboard.1",
         "betagouv-completions.1",
         "betagouv-man.1",
     ] {
