@@ -1,0 +1,489 @@
+//! The dashboard as named tables, and their CSV.
+
+use std::collections::BTreeMap;
+
+use betagouv_portfolio::dashboard::{Counts, Dashboard, YearCounts};
+use chrono::NaiveDate;
+
+use super::SeriesEntry;
+use super::words;
+use crate::error::{Error, Result};
+use crate::lang::Lang;
+use crate::num;
+
+/// The name (file stem) of every table of [`tables`], in order.
+pub const TABLE_NAMES: [&str; 19] = [
+    "key_figures",
+    "products_by_phase",
+    "active_by_incubator",
+    "incubator_by_phase",
+    "launches_by_year",
+    "national_impact_by_year",
+    "open_source_by_phase",
+    "stats_page",
+    "dashlord",
+    "accessibility_status",
+    "by_thematique",
+    "thematique_by_phase",
+    "by_sponsor",
+    "members_new_by_year",
+    "members_active_by_domaine",
+    "members_active_by_competence",
+    "members_active_by_status",
+    "to_fix",
+    "definitions",
+];
+
+/// A column: a stable key and its header in the table's language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Column {
+    /// The stable key (`as_of`, `phase`, `products`, ...).
+    pub key: &'static str,
+    /// The header, in the table's language.
+    pub label: &'static str,
+}
+
+/// One cell.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Cell {
+    /// A value of the records (a phase name, an incubator id, a year), as written.
+    Text(String),
+    /// A term of ours (a `to_fix` list, an active rule): its key in CSV, its label for
+    /// people.
+    Term(&'static str),
+    /// A count.
+    Count(usize),
+    /// A share `with / total` in percent: one decimal in CSV (`42.9`), empty when the
+    /// total is zero.
+    Share {
+        /// Those counted that have it.
+        with: usize,
+        /// All counted.
+        total: usize,
+    },
+    /// A date (`YYYY-MM-DD` in CSV).
+    Date(NaiveDate),
+    /// Nothing (an empty cell).
+    Empty,
+}
+
+impl Cell {
+    /// The cell in CSV: machine form (keys, plain numbers, ISO dates).
+    #[must_use]
+    pub fn machine(&self) -> String {
+        match self {
+            Cell::Text(s) => s.clone(),
+            Cell::Term(k) => (*k).to_owned(),
+            Cell::Count(n) => n.to_string(),
+            Cell::Share { with, total } => per_mille(*with, *total)
+                .map_or_else(String::new, |m| format!("{}.{}", m / 10, m % 10)),
+            Cell::Date(d) => d.format("%Y-%m-%d").to_string(),
+            Cell::Empty => String::new(),
+        }
+    }
+
+    /// The cell for people in `lang` (grouped numbers, `42,9 %`, translated terms).
+    #[must_use]
+    pub fn human(&self, lang: Lang) -> String {
+        match self {
+            Cell::Text(s) => s.clone(),
+            Cell::Term(k) => words::term(k, lang),
+            Cell::Count(n) => num::count(*n, lang),
+            Cell::Share { with, total } => share(*with, *total, lang),
+            Cell::Date(d) => crate::render::date(*d, lang),
+            Cell::Empty => String::new(),
+        }
+    }
+
+    /// The count, for a [`Cell::Count`].
+    #[must_use]
+    pub fn count(&self) -> Option<usize> {
+        match self {
+            Cell::Count(n) => Some(*n),
+            _ => None,
+        }
+    }
+}
+
+/// `with / total` in tenths of a percent, rounded half up; `None` when `total` is zero.
+pub(crate) fn per_mille(with: usize, total: usize) -> Option<u128> {
+    let (w, t) = (with as u128, total as u128);
+    (t > 0).then(|| (w * 1000 + t / 2) / t)
+}
+
+/// `with / total` as a percentage for people (`42,9 %`), `–` when `total` is zero.
+pub(crate) fn share(with: usize, total: usize, lang: Lang) -> String {
+    per_mille(with, total).map_or_else(
+        || "–".to_owned(),
+        |m| {
+            let mark = if lang == Lang::Fr { ',' } else { '.' };
+            num::percent(&format!("{}{mark}{}", m / 10, m % 10))
+        },
+    )
+}
+
+/// One figure of the dashboard as a table: one row per key, the as-of date first.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Table {
+    /// The stable name, the CSV file's stem (one of [`TABLE_NAMES`]).
+    pub name: &'static str,
+    /// The figure's title in the table's language.
+    pub title: &'static str,
+    /// The columns.
+    pub columns: Vec<Column>,
+    /// The rows, each as long as [`Table::columns`].
+    pub rows: Vec<Vec<Cell>>,
+}
+
+impl Table {
+    fn new(name: &'static str, lang: Lang, keys: &[&'static str]) -> Self {
+        Self {
+            name,
+            title: words::figure(name, lang),
+            columns: keys
+                .iter()
+                .map(|k| Column {
+                    key: k,
+                    label: words::column(k, lang),
+                })
+                .collect(),
+            rows: Vec::new(),
+        }
+    }
+
+    /// The CSV file name (`<name>.csv`).
+    #[must_use]
+    pub fn file_name(&self) -> String {
+        format!("{}.csv", self.name)
+    }
+
+    /// The index of the column `key`.
+    #[must_use]
+    pub fn column(&self, key: &str) -> Option<usize> {
+        self.columns.iter().position(|c| c.key == key)
+    }
+
+    /// The sum of the counts of column `key` (0 when there is no such column).
+    #[must_use]
+    pub fn sum(&self, key: &str) -> usize {
+        self.column(key).map_or(0, |i| {
+            self.rows
+                .iter()
+                .filter_map(|r| r.get(i).and_then(Cell::count))
+                .sum()
+        })
+    }
+
+    /// The table as CSV (RFC 4180: UTF-8, comma, quotes only where needed, CRLF line
+    /// ends, a header row in the table's language; the dialect of `betagouv-export`).
+    ///
+    /// # Errors
+    /// [`Error::Csv`] if the writer fails (it does not on in-memory output).
+    pub fn to_csv(&self) -> Result<String> {
+        let fail = |source| Error::Csv {
+            table: self.name.to_owned(),
+            source,
+        };
+        let mut w = csv::WriterBuilder::new()
+            .terminator(csv::Terminator::CRLF)
+            .quote_style(csv::QuoteStyle::Necessary)
+            .from_writer(Vec::new());
+        w.write_record(self.columns.iter().map(|c| c.label))
+            .map_err(fail)?;
+        for row in &self.rows {
+            w.write_record(row.iter().map(Cell::machine))
+                .map_err(fail)?;
+        }
+        let bytes = w.into_inner().map_err(|e| fail(e.into_error().into()))?;
+        Ok(String::from_utf8_lossy(&bytes).into_owned())
+    }
+}
+
+/// Rows of `(key, count)`, after the date.
+fn counts_rows<'a>(
+    at: NaiveDate,
+    counts: impl IntoIterator<Item = (String, &'a usize)>,
+) -> Vec<Vec<Cell>> {
+    counts
+        .into_iter()
+        .map(|(k, n)| vec![Cell::Date(at), Cell::Text(k), Cell::Count(*n)])
+        .collect()
+}
+
+fn counts(
+    name: &'static str,
+    lang: Lang,
+    at: NaiveDate,
+    keys: [&'static str; 2],
+    c: &Counts,
+) -> Table {
+    let mut t = Table::new(name, lang, &["as_of", keys[0], keys[1]]);
+    t.rows = counts_rows(at, c.iter().map(|(k, n)| (k.clone(), n)));
+    t
+}
+
+fn years(
+    name: &'static str,
+    lang: Lang,
+    at: NaiveDate,
+    count_key: &'static str,
+    c: &YearCounts,
+) -> Table {
+    let mut t = Table::new(name, lang, &["as_of", "year", count_key]);
+    t.rows = counts_rows(at, c.iter().map(|(y, n)| (y.to_string(), n)));
+    t
+}
+
+fn matrix(
+    name: &'static str,
+    lang: Lang,
+    at: NaiveDate,
+    first: &'static str,
+    m: &BTreeMap<String, Counts>,
+) -> Table {
+    let mut t = Table::new(name, lang, &["as_of", first, "phase", "products"]);
+    for (k, phases) in m {
+        for (phase, n) in phases {
+            t.rows.push(vec![
+                Cell::Date(at),
+                Cell::Text(k.clone()),
+                Cell::Text(phase.clone()),
+                Cell::Count(*n),
+            ]);
+        }
+    }
+    t
+}
+
+fn coverage(name: &'static str, lang: Lang, at: NaiveDate, with: usize, total: usize) -> Table {
+    let mut t = Table::new(name, lang, &["as_of", "with", "total", "share"]);
+    t.rows.push(vec![
+        Cell::Date(at),
+        Cell::Count(with),
+        Cell::Count(total),
+        Cell::Share { with, total },
+    ]);
+    t
+}
+
+fn key_figures(d: &Dashboard, lang: Lang) -> Table {
+    let mut t = Table::new(
+        "key_figures",
+        lang,
+        &[
+            "as_of",
+            "active_rule",
+            "products_total",
+            "products_active",
+            "members_active",
+        ],
+    );
+    t.rows.push(vec![
+        Cell::Date(d.as_of),
+        Cell::Term(words::rule_key(d.active_rule)),
+        Cell::Count(d.products.total),
+        Cell::Count(d.products.active),
+        Cell::Count(d.members.active),
+    ]);
+    t
+}
+
+fn open_source(d: &Dashboard, lang: Lang) -> Table {
+    let mut t = Table::new(
+        "open_source_by_phase",
+        lang,
+        &["as_of", "phase", "with_repository", "total", "share"],
+    );
+    for (phase, o) in &d.open_source_by_phase {
+        t.rows.push(vec![
+            Cell::Date(d.as_of),
+            Cell::Text(phase.clone()),
+            Cell::Count(o.with_repository),
+            Cell::Count(o.total),
+            Cell::Share {
+                with: o.with_repository,
+                total: o.total,
+            },
+        ]);
+    }
+    t
+}
+
+fn to_fix(d: &Dashboard, lang: Lang) -> Table {
+    let mut t = Table::new("to_fix", lang, &["as_of", "missing", "startup"]);
+    let lists = [
+        ("no_stats_page", &d.to_fix.no_stats_page),
+        ("no_dashlord", &d.to_fix.no_dashlord),
+        ("no_accessibility_status", &d.to_fix.no_accessibility_status),
+    ];
+    for (key, ids) in lists {
+        for id in ids {
+            t.rows.push(vec![
+                Cell::Date(d.as_of),
+                Cell::Term(key),
+                Cell::Text(id.to_string()),
+            ]);
+        }
+    }
+    t
+}
+
+fn definitions(d: &Dashboard, lang: Lang) -> Table {
+    let mut t = Table::new("definitions", lang, &["as_of", "figure", "definition"]);
+    for (key, text) in &d.definitions {
+        t.rows.push(vec![
+            Cell::Date(d.as_of),
+            Cell::Text(key.clone()),
+            Cell::Text(text.clone()),
+        ]);
+    }
+    t
+}
+
+/// Every figure of `d` as a table, in the order of [`TABLE_NAMES`], headers in `lang`.
+/// Every table is there, with no row when nothing counts. `definitions` holds the
+/// dashboard's own definitions (in English, as computed).
+#[must_use]
+pub fn tables(d: &Dashboard, lang: Lang) -> Vec<Table> {
+    let at = d.as_of;
+    let m = &d.members;
+    vec![
+        key_figures(d, lang),
+        counts(
+            "products_by_phase",
+            lang,
+            at,
+            ["phase", "products"],
+            &d.products.by_phase,
+        ),
+        counts(
+            "active_by_incubator",
+            lang,
+            at,
+            ["incubator", "products_active"],
+            &d.active_by_incubator,
+        ),
+        matrix(
+            "incubator_by_phase",
+            lang,
+            at,
+            "incubator",
+            &d.incubator_by_phase,
+        ),
+        years(
+            "launches_by_year",
+            lang,
+            at,
+            "products",
+            &d.launches_by_year,
+        ),
+        years(
+            "national_impact_by_year",
+            lang,
+            at,
+            "products",
+            &d.national_impact_by_year,
+        ),
+        open_source(d, lang),
+        coverage(
+            "stats_page",
+            lang,
+            at,
+            d.stats_page.with,
+            d.stats_page.total,
+        ),
+        coverage("dashlord", lang, at, d.dashlord.with, d.dashlord.total),
+        counts(
+            "accessibility_status",
+            lang,
+            at,
+            ["status", "products_active"],
+            &d.accessibility_status,
+        ),
+        counts(
+            "by_thematique",
+            lang,
+            at,
+            ["thematique", "products_active"],
+            &d.by_thematique,
+        ),
+        matrix(
+            "thematique_by_phase",
+            lang,
+            at,
+            "thematique",
+            &d.thematique_by_phase,
+        ),
+        counts(
+            "by_sponsor",
+            lang,
+            at,
+            ["sponsor", "products_active"],
+            &d.by_sponsor,
+        ),
+        years("members_new_by_year", lang, at, "members", &m.new_by_year),
+        counts(
+            "members_active_by_domaine",
+            lang,
+            at,
+            ["domaine", "members_active"],
+            &m.active_by_domaine,
+        ),
+        counts(
+            "members_active_by_competence",
+            lang,
+            at,
+            ["competence", "members_active"],
+            &m.active_by_competence,
+        ),
+        counts(
+            "members_active_by_status",
+            lang,
+            at,
+            ["status", "members_active"],
+            &m.active_by_status,
+        ),
+        to_fix(d, lang),
+        definitions(d, lang),
+    ]
+}
+
+/// Every figure of a series as a table, one per name of [`TABLE_NAMES`]: the rows of
+/// each point's [`tables`], oldest point first, with the point's `known_at`, `commit`
+/// and `dropped` columns after the date (long form: one row per point and key; a
+/// point where nothing counts has no row in that table but its `key_figures` row).
+#[must_use]
+pub fn series_tables(series: &[SeriesEntry<'_>], lang: Lang) -> Vec<Table> {
+    let point = ["known_at", "commit", "dropped"];
+    let mut out: Vec<Table> = tables(&Dashboard::empty(NaiveDate::MIN, Default::default()), lang)
+        .into_iter()
+        .map(|mut t| {
+            let keys: Vec<&'static str> = t.columns.iter().map(|c| c.key).collect();
+            let mut with_point = vec![keys[0]];
+            with_point.extend(point);
+            with_point.extend(&keys[1..]);
+            t = Table::new(t.name, lang, &with_point);
+            t
+        })
+        .collect();
+    for e in series {
+        let cells = [
+            e.known_at.clone().map_or(Cell::Empty, Cell::Text),
+            e.commit.clone().map_or(Cell::Empty, Cell::Text),
+            Cell::Count(e.dropped),
+        ];
+        for (t, one) in out.iter_mut().zip(tables(e.dashboard, lang)) {
+            for row in one.rows {
+                let mut r = Vec::with_capacity(row.len() + cells.len());
+                let mut it = row.into_iter();
+                r.extend(it.next());
+                r.extend(cells.iter().cloned());
+                r.extend(it);
+                t.rows.push(r);
+            }
+        }
+    }
+    out
+}

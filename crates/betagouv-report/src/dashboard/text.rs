@@ -1,0 +1,152 @@
+//! The dashboard for a terminal: plain text, columns aligned, no colour.
+
+use std::fmt::Write;
+
+use betagouv_portfolio::dashboard::Dashboard;
+
+use super::tables::{Cell, Table, share, tables};
+use super::words::{self, WORDS, tr};
+use super::{definitions, rule_line, title};
+use crate::lang::Lang;
+use crate::num;
+
+/// The dashboard `d` as plain text in `lang`: the title and active rule, the key figures,
+/// then every figure as an aligned table (under its title; "nothing to count" when
+/// empty), then the definitions. No colour, no escape sequence but those of the data
+/// (escape it before printing to a terminal).
+///
+/// ```
+/// use betagouv_portfolio::{ActiveRule, dashboard::Dashboard};
+/// use betagouv_report::{Lang, dashboard};
+/// let mut d = Dashboard::empty(chrono::NaiveDate::from_ymd_opt(2016, 12, 31).unwrap_or_default(), ActiveRule::Site);
+/// d.products.by_phase.insert("construction".into(), 12);
+/// let text = dashboard::text(&d, Lang::En);
+/// assert!(text.starts_with("The incubator's dashboard as of 2016-12-31\n"));
+/// assert!(text.contains("  construction        12\n"));
+/// ```
+#[must_use]
+pub fn text(d: &Dashboard, lang: Lang) -> String {
+    let mut o = String::with_capacity(8 * 1024);
+    let t = title(d, lang);
+    let _ = writeln!(
+        o,
+        "{t}\n{}\n{}\n",
+        "=".repeat(t.chars().count()),
+        rule_line(d, lang)
+    );
+    key_figures(&mut o, d, lang);
+    for table in tables(d, lang) {
+        if matches!(table.name, "key_figures" | "definitions") {
+            continue;
+        }
+        let _ = writeln!(o, "{}", table.title);
+        if table.rows.is_empty() {
+            let _ = writeln!(o, "  {}\n", tr(WORDS.nothing, lang));
+        } else {
+            aligned(&mut o, &table, lang);
+        }
+    }
+    let _ = writeln!(o, "{}", words::figure("definitions", lang));
+    for def in definitions(d, lang) {
+        let _ = writeln!(o, "  {} : {}", def.key, def.text);
+    }
+    if lang == Lang::En {
+        o = o.replace(" : ", ": ");
+    }
+    o
+}
+
+fn key_figures(o: &mut String, d: &Dashboard, lang: Lang) {
+    let rows = [
+        (
+            words::column("products_total", lang).to_owned(),
+            num::count(d.products.total, lang),
+        ),
+        (
+            words::column("products_active", lang).to_owned(),
+            num::count(d.products.active, lang),
+        ),
+        (
+            words::column("members_active", lang).to_owned(),
+            num::count(d.members.active, lang),
+        ),
+        coverage_row("stats_page", d.stats_page.with, d.stats_page.total, lang),
+        coverage_row("dashlord", d.dashlord.with, d.dashlord.total, lang),
+    ];
+    let width = rows.iter().map(|r| r.0.chars().count()).max().unwrap_or(0);
+    let _ = writeln!(o, "{}", words::figure("key_figures", lang));
+    for (label, value) in rows {
+        let pad = width - label.chars().count();
+        let _ = writeln!(o, "  {label}{}  {value}", " ".repeat(pad));
+    }
+    o.push('\n');
+}
+
+fn coverage_row(name: &'static str, with: usize, total: usize, lang: Lang) -> (String, String) {
+    (
+        words::figure(name, lang).to_owned(),
+        format!(
+            "{} / {} ({})",
+            num::count(with, lang),
+            num::count(total, lang),
+            share(with, total, lang)
+        ),
+    )
+}
+
+/// `table` without its date column: a header row, then the rows, numbers on the right.
+fn aligned(o: &mut String, table: &Table, lang: Lang) {
+    let cells: Vec<Vec<String>> = table
+        .rows
+        .iter()
+        .map(|r| r.iter().skip(1).map(|c| c.human(lang)).collect())
+        .collect();
+    let header: Vec<&str> = table.columns.iter().skip(1).map(|c| c.label).collect();
+    let right: Vec<bool> = table
+        .rows
+        .first()
+        .map(|r| {
+            r.iter()
+                .skip(1)
+                .map(|c| matches!(c, Cell::Count(_) | Cell::Share { .. }))
+                .collect()
+        })
+        .unwrap_or_default();
+    let widths: Vec<usize> = (0..header.len())
+        .map(|i| {
+            cells
+                .iter()
+                .filter_map(|r| r.get(i))
+                .map(|s| s.chars().count())
+                .chain([header.get(i).map_or(0, |h| h.chars().count())])
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    let line = |o: &mut String, row: &[&str]| {
+        let mut s = String::from(" ");
+        for (i, cell) in row.iter().enumerate() {
+            let pad = " ".repeat(
+                widths
+                    .get(i)
+                    .copied()
+                    .unwrap_or(0)
+                    .saturating_sub(cell.chars().count()),
+            );
+            if right.get(i).copied().unwrap_or(false) {
+                let _ = write!(s, " {pad}{cell}");
+            } else {
+                let _ = write!(s, " {cell}{pad}");
+            }
+            if i + 1 < row.len() {
+                s.push_str("  ");
+            }
+        }
+        let _ = writeln!(o, "{}", s.trim_end());
+    };
+    line(o, &header);
+    for r in &cells {
+        line(o, &r.iter().map(String::as_str).collect::<Vec<_>>());
+    }
+    o.push('\n');
+}
