@@ -361,7 +361,7 @@ impl Snapshot {
 }
 
 /// Counts one more `key` (allocating the key only the first time).
-fn count_key(map: &mut BTreeMap<String, usize>, key: &str) {
+pub(crate) fn count_key(map: &mut BTreeMap<String, usize>, key: &str) {
     match map.get_mut(key) {
         Some(n) => *n += 1,
         None => {
