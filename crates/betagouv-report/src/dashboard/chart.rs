@@ -337,9 +337,16 @@ pub(crate) fn lines(
     let every = n.div_ceil(6).max(1);
     for (i, l) in x_labels.iter().enumerate() {
         if i % every == 0 || i + 1 == n {
+            // The first and last labels stay within the plot (the last one clear of
+            // the line labels on its right).
+            let anchor = match i {
+                0 if n > 1 => "start",
+                _ if i + 1 == n && n > 1 => "end",
+                _ => "middle",
+            };
             let _ = write!(
                 out,
-                "<text x=\"{}\" y=\"{}\" text-anchor=\"middle\">{}</text>",
+                "<text x=\"{}\" y=\"{}\" text-anchor=\"{anchor}\">{}</text>",
                 c(x(i)),
                 c(top + height + 22.0),
                 esc(l)

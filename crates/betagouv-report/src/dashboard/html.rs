@@ -52,6 +52,7 @@ caption{text-align:left;font-weight:bold;padding:.25rem 0}
 th,td{border:1px solid #ccc;padding:.25rem .5rem;text-align:left;vertical-align:top}
 thead th{background:#F6F6F6}
 td.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
+tbody th{white-space:nowrap}
 .na-box{background:#F6F6F6;border-left:4px solid #666;padding:.5rem 1rem}
 details{margin:.5rem 0}
 summary{cursor:pointer;color:#000091;font-weight:bold}
@@ -270,31 +271,10 @@ fn ordered(t: &Table) -> Vec<&Vec<Cell>> {
     rows
 }
 
-/// A cell of the records or of ours, for people, with its `lang` when needed.
+/// A cell for people, with its `lang` when it is French data in an English page.
 fn cell_label(t: &Table, col: usize, cell: &Cell, lang: Lang) -> Label {
-    let key = t.columns.get(col).map_or("", |c| c.key);
-    match cell {
-        Cell::Text(s) if key == "status" && t.name == "members_active_by_status" => Label {
-            text: lang.member_status(s).to_owned(),
-            lang: "",
-        },
-        Cell::Text(s) if s == "unknown" => Label {
-            text: words::term(s, lang),
-            lang: "",
-        },
-        Cell::Text(s) if key == "year" => Label {
-            text: s.clone(),
-            lang: "",
-        },
-        Cell::Text(s) => Label {
-            text: s.clone(),
-            lang: data_lang(s, lang),
-        },
-        other => Label {
-            text: other.human(lang),
-            lang: "",
-        },
-    }
+    let (text, lang) = t.human(col, cell, lang);
+    Label { text, lang }
 }
 
 /// The description of a bar chart: how many bars, the longest, the sum.
@@ -568,11 +548,7 @@ fn coverage(o: &mut String, d: &Dashboard, lang: Lang) -> Written {
         .into_iter()
         .map(|(key, c)| Share {
             label: Label {
-                text: words::figure(key, lang)
-                    .split(" (")
-                    .next()
-                    .unwrap_or_default()
-                    .to_owned(),
+                text: words::short(key, lang).to_owned(),
                 lang: "",
             },
             with: c.with,
@@ -671,28 +647,49 @@ fn capitalised(s: &str) -> String {
         .map_or_else(String::new, |f| f.to_uppercase().chain(c).collect())
 }
 
-/// The definitions as a description list (English ones marked in a French page).
+/// The definitions as a description list (English ones marked in a French page); in
+/// French, the dashboard's own (English) definitions follow, collapsed.
 fn definitions_section(o: &mut String, d: &Dashboard, lang: Lang) -> Written {
     write!(
         o,
         "<section id=\"definitions\"><h2>{}</h2>",
         esc(words::figure("definitions", lang))
     )?;
+    let dl = |o: &mut String, defs: &[(&str, &str, bool)]| -> Written {
+        o.push_str("<dl>");
+        for (key, text, english) in defs {
+            write!(
+                o,
+                "<dt><code>{}</code></dt><dd{}>{}</dd>",
+                esc(key),
+                if *english { " lang=\"en\"" } else { "" },
+                esc(text)
+            )?;
+        }
+        o.push_str("</dl>");
+        Ok(())
+    };
     let defs = definitions(d, lang);
-    if defs.iter().any(|x| x.english) {
-        write!(o, "<p>{}</p>", esc(tr(WORDS.ours, lang)))?;
-    }
-    o.push_str("<dl>");
-    for def in defs {
+    let shown: Vec<(&str, &str, bool)> = defs
+        .iter()
+        .map(|x| (x.key.as_str(), x.text.as_str(), x.english))
+        .collect();
+    dl(o, &shown)?;
+    if lang == Lang::Fr && !d.definitions.is_empty() {
         write!(
             o,
-            "<dt><code>{}</code></dt><dd{}>{}</dd>",
-            esc(&def.key),
-            if def.english { " lang=\"en\"" } else { "" },
-            esc(&def.text)
+            "<details><summary>{}</summary><div lang=\"en\">",
+            esc(tr(WORDS.computed, lang))
         )?;
+        let theirs: Vec<(&str, &str, bool)> = d
+            .definitions
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str(), false))
+            .collect();
+        dl(o, &theirs)?;
+        o.push_str("</div></details>");
     }
-    o.push_str("</dl></section>\n");
+    o.push_str("</section>\n");
     Ok(())
 }
 

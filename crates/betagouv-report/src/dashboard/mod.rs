@@ -107,53 +107,42 @@ pub(crate) fn data_lang(value: &str, lang: Lang) -> &'static str {
 }
 
 /// One definition as shown: the figure's key, the text, and whether the text is in
-/// English while the page is French.
+/// English while the page is not.
 pub(crate) struct Definition {
     pub(crate) key: String,
     pub(crate) text: String,
     pub(crate) english: bool,
 }
 
-/// The definitions to show in `lang`. In English, the dashboard's own
-/// ([`Dashboard::definitions`], written with the figures) when it has any, else ours.
-/// In French, ours for every figure we have words for, then the dashboard's for the
-/// other keys, in English.
+/// The definitions to show in `lang`: in English, the dashboard's own
+/// ([`Dashboard::definitions`], written with the figures; they name the phases of the
+/// records' vocabulary) when it has any; else, and always in French, ours (then the
+/// dashboard's for a key we have no words for).
 pub(crate) fn definitions(d: &Dashboard, lang: Lang) -> Vec<Definition> {
-    let ours = |lang| {
-        words::DEFINITION_KEYS.iter().filter_map(move |k| {
-            words::definition(k, lang).map(|text| Definition {
-                key: (*k).to_owned(),
-                text: text.to_owned(),
-                english: false,
-            })
-        })
-    };
-    match lang {
-        Lang::En if !d.definitions.is_empty() => d
-            .definitions
+    let theirs = |keep: &dyn Fn(&str) -> bool| {
+        d.definitions
             .iter()
+            .filter(|(k, _)| keep(k))
             .map(|(k, v)| Definition {
                 key: k.clone(),
                 text: v.clone(),
-                english: false,
+                english: lang != Lang::En,
             })
-            .collect(),
-        Lang::En => ours(Lang::En).collect(),
-        Lang::Fr => {
-            let mut out: Vec<Definition> = ours(Lang::Fr).collect();
-            out.extend(
-                d.definitions
-                    .iter()
-                    .filter(|(k, _)| words::definition(k, Lang::Fr).is_none())
-                    .map(|(k, v)| Definition {
-                        key: k.clone(),
-                        text: v.clone(),
-                        english: true,
-                    }),
-            );
-            out
-        }
+            .collect::<Vec<_>>()
+    };
+    if lang == Lang::En && !d.definitions.is_empty() {
+        return theirs(&|_| true);
     }
+    let mut out: Vec<Definition> = words::DEFINITIONS
+        .iter()
+        .map(|(k, t)| Definition {
+            key: (*k).to_owned(),
+            text: words::tr(*t, lang).to_owned(),
+            english: false,
+        })
+        .collect();
+    out.extend(theirs(&|k| words::definition(k, lang).is_none()));
+    out
 }
 
 /// The page's title: `Tableau de bord de l'incubateur au 31/12/2016`.
@@ -176,3 +165,6 @@ pub(crate) fn rule_line(d: &Dashboard, lang: Lang) -> String {
         words::term(d.active_rule.key(), lang)
     )
 }
+
+#[cfg(test)]
+mod tests;

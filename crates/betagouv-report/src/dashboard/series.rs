@@ -118,22 +118,14 @@ fn figures(lang: Lang) -> Vec<Figure> {
                     (ours("products_active", lang), d.stats_page.total),
                     (
                         Label {
-                            text: words::figure("stats_page", lang)
-                                .split(" (")
-                                .next()
-                                .unwrap_or_default()
-                                .to_owned(),
+                            text: words::short("stats_page", lang).to_owned(),
                             lang: "",
                         },
                         d.stats_page.with,
                     ),
                     (
                         Label {
-                            text: words::figure("dashlord", lang)
-                                .split(" (")
-                                .next()
-                                .unwrap_or_default()
-                                .to_owned(),
+                            text: words::short("dashlord", lang).to_owned(),
                             lang: "",
                         },
                         d.dashlord.with,
@@ -335,8 +327,14 @@ fn figure(
         );
     }
     let all = keys.len();
-    if f.name != "key_figures" && f.name != "coverage" && f.name != "to_fix" {
-        keys.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.text.cmp(&b.0.text)));
+    match f.name {
+        "key_figures" | "coverage" | "to_fix" => {}
+        // The latest years, in order.
+        name if name.ends_with("_by_year") => {
+            keys.sort_by(|a, b| a.0.text.cmp(&b.0.text));
+            keys.drain(..keys.len().saturating_sub(MOST_LINES));
+        }
+        _ => keys.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.text.cmp(&b.0.text))),
     }
     keys.truncate(MOST_LINES);
     let lines: Vec<(Label, Vec<usize>)> = keys

@@ -153,6 +153,25 @@ impl Table {
         }
     }
 
+    /// Cell `cell` of column `col` for people in `lang`, and the ` lang="fr"` to write
+    /// on it when it is French data in an English page (else empty): member statuses
+    /// and `unknown` / `unspecified` translated, other values of the records as written.
+    #[must_use]
+    pub(crate) fn human(&self, col: usize, cell: &Cell, lang: Lang) -> (String, &'static str) {
+        let key = self.columns.get(col).map_or("", |c| c.key);
+        match cell {
+            Cell::Text(s) if key == "status" && self.name == "members_active_by_status" => {
+                (lang.member_status(s).to_owned(), "")
+            }
+            Cell::Text(s) if s == "unknown" || s == "unspecified" => (words::term(s, lang), ""),
+            Cell::Text(s) if matches!(key, "year" | "known_at" | "commit" | "startup") => {
+                (s.clone(), "")
+            }
+            Cell::Text(s) => (s.clone(), super::data_lang(s, lang)),
+            other => (other.human(lang), ""),
+        }
+    }
+
     /// The CSV file name (`<name>.csv`).
     #[must_use]
     pub fn file_name(&self) -> String {
@@ -277,7 +296,10 @@ fn key_figures(d: &Dashboard, lang: Lang) -> Table {
             "active_rule",
             "products_total",
             "products_active",
+            "products_no_phase_started",
+            "members_total",
             "members_active",
+            "members_no_dated_mission",
         ],
     );
     t.rows.push(vec![
@@ -285,7 +307,10 @@ fn key_figures(d: &Dashboard, lang: Lang) -> Table {
         Cell::Term(words::rule_key(d.active_rule)),
         Cell::Count(d.products.total),
         Cell::Count(d.products.active),
+        Cell::Count(d.products.no_phase_started),
+        Cell::Count(d.members.total),
         Cell::Count(d.members.active),
+        Cell::Count(d.members.no_dated_mission),
     ]);
     t
 }

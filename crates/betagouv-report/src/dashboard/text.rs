@@ -36,7 +36,7 @@ pub fn text(d: &Dashboard, lang: Lang) -> String {
     );
     key_figures(&mut o, d, lang);
     for table in tables(d, lang) {
-        if matches!(table.name, "key_figures" | "definitions") {
+        if matches!(table.name, "key_figures" | "definitions" | "to_fix") {
             continue;
         }
         let _ = writeln!(o, "{}", table.title);
@@ -46,6 +46,7 @@ pub fn text(d: &Dashboard, lang: Lang) -> String {
             aligned(&mut o, &table, lang);
         }
     }
+    to_fix(&mut o, d, lang);
     let _ = writeln!(o, "{}", words::figure("definitions", lang));
     for def in definitions(d, lang) {
         let _ = writeln!(o, "  {} : {}", def.key, def.text);
@@ -57,26 +58,21 @@ pub fn text(d: &Dashboard, lang: Lang) -> String {
 }
 
 fn key_figures(o: &mut String, d: &Dashboard, lang: Lang) {
+    let count = |key, n| (words::column(key, lang).to_owned(), num::count(n, lang));
     let rows = [
-        (
-            words::column("products_total", lang).to_owned(),
-            num::count(d.products.total, lang),
-        ),
-        (
-            words::column("products_active", lang).to_owned(),
-            num::count(d.products.active, lang),
-        ),
-        (
-            words::column("members_active", lang).to_owned(),
-            num::count(d.members.active, lang),
-        ),
+        count("products_total", d.products.total),
+        count("products_active", d.products.active),
+        count("products_no_phase_started", d.products.no_phase_started),
+        count("members_total", d.members.total),
+        count("members_active", d.members.active),
+        count("members_no_dated_mission", d.members.no_dated_mission),
         coverage_row("stats_page", d.stats_page.with, d.stats_page.total, lang),
         coverage_row("dashlord", d.dashlord.with, d.dashlord.total, lang),
     ];
     let width = rows.iter().map(|r| r.0.chars().count()).max().unwrap_or(0);
     let _ = writeln!(o, "{}", words::figure("key_figures", lang));
     for (label, value) in rows {
-        let pad = width - label.chars().count();
+        let pad = width.saturating_sub(label.chars().count());
         let _ = writeln!(o, "  {label}{}  {value}", " ".repeat(pad));
     }
     o.push('\n');
@@ -99,7 +95,13 @@ fn aligned(o: &mut String, table: &Table, lang: Lang) {
     let cells: Vec<Vec<String>> = table
         .rows
         .iter()
-        .map(|r| r.iter().skip(1).map(|c| c.human(lang)).collect())
+        .map(|r| {
+            r.iter()
+                .enumerate()
+                .skip(1)
+                .map(|(i, c)| table.human(i, c, lang).0)
+                .collect()
+        })
         .collect();
     let header: Vec<&str> = table.columns.iter().skip(1).map(|c| c.label).collect();
     let right: Vec<bool> = table
@@ -147,6 +149,32 @@ fn aligned(o: &mut String, table: &Table, lang: Lang) {
     line(o, &header);
     for r in &cells {
         line(o, &r.iter().map(String::as_str).collect::<Vec<_>>());
+    }
+    o.push('\n');
+}
+
+/// The lists to fix, each as one wrapped paragraph of ids.
+fn to_fix(o: &mut String, d: &Dashboard, lang: Lang) {
+    let _ = writeln!(o, "{}", words::figure("to_fix", lang));
+    let lists = [
+        ("no_stats_page", &d.to_fix.no_stats_page),
+        ("no_dashlord", &d.to_fix.no_dashlord),
+        ("no_accessibility_status", &d.to_fix.no_accessibility_status),
+    ];
+    for (key, ids) in lists {
+        let colon = if lang == Lang::Fr { " :" } else { ":" };
+        let _ = writeln!(o, "  {} ({}){colon}", words::term(key, lang), ids.len());
+        let mut line = String::from("   ");
+        for id in ids {
+            if line.len() > 3 && line.len() + id.as_str().len() > 86 {
+                let _ = writeln!(o, "{}", line.trim_end_matches(','));
+                line = String::from("   ");
+            }
+            let _ = write!(line, " {},", id.as_str());
+        }
+        if line.len() > 3 {
+            let _ = writeln!(o, "{}", line.trim_end_matches(','));
+        }
     }
     o.push('\n');
 }

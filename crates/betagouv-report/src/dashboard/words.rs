@@ -25,6 +25,15 @@ pub(crate) fn column(key: &'static str, lang: Lang) -> &'static str {
         "dropped" => ("fichiers écartés", "dropped files"),
         "active_rule" => ("règle d'activité", "active rule"),
         "products_total" => ("fiches produit", "product records"),
+        "products_no_phase_started" => (
+            "produits sans phase commencée",
+            "products with no phase started",
+        ),
+        "members_total" => ("fiches membre", "member records"),
+        "members_no_dated_mission" => (
+            "membres sans mission datée",
+            "members with no dated mission",
+        ),
         "products_active" => ("produits actifs", "active products"),
         "members_active" => ("membres actifs", "active members"),
         "phase" => ("phase", "phase"),
@@ -107,6 +116,15 @@ pub(crate) fn figure(name: &'static str, lang: Lang) -> &'static str {
     tr(t, lang)
 }
 
+/// The short label of a coverage figure (in charts).
+pub(crate) fn short(name: &str, lang: Lang) -> &'static str {
+    let t: Tr = match name {
+        "stats_page" => ("Page de statistiques", "Statistics page"),
+        _ => ("Dashlord", "Dashlord"),
+    };
+    tr(t, lang)
+}
+
 /// The label of a term of ours written as a key in the CSV files (a `to_fix` list, an
 /// active rule); the key itself when unknown.
 pub(crate) fn term(key: &str, lang: Lang) -> String {
@@ -120,6 +138,7 @@ pub(crate) fn term(key: &str, lang: Lang) -> String {
         ),
         "stage" => ("étape (notre table des étapes)", "stage (our stage table)"),
         "unknown" => ("inconnu", "unknown"),
+        "unspecified" => ("non précisé", "unspecified"),
         _ => return key.to_owned(),
     };
     tr(t, lang).to_owned()
@@ -130,96 +149,204 @@ pub(crate) fn rule_key(rule: ActiveRule) -> &'static str {
     rule.key()
 }
 
-/// Our definition of a figure, by the JSON key the dashboard's `definitions` use
-/// (`None` for a key we have no words for).
+/// Our definition of a figure, by the key the dashboard's `definitions` use (the JSON
+/// path, dotted); `None` for a key we have no words for. The dashboard's own (English)
+/// also name the phases of the records' vocabulary; ours describe the rule.
 pub(crate) fn definition(key: &str, lang: Lang) -> Option<&'static str> {
-    let t: Tr = match key {
-        "as_of" => (
-            "La date que décrivent les chiffres.",
-            "The date the figures describe.",
-        ),
-        "active" => (
-            "Un produit est actif quand sa phase en cours (la dernière par date de début parmi celles commencées à la date) est une phase active : selon le site, investigation, construction, accélération, consolidation ou opéré ; selon notre table des étapes, en incubation ou en passation.",
-            "A product is active when its current phase (the latest by start date among those started on or before the date) is an active one: for the site, investigation, construction, acceleration, consolidation or opere; for our stage table, incubating or in hand-over.",
-        ),
-        "products" => (
-            "Fiches produit lues ; produits actifs ; produits par phase en cours (les produits sans phase commencée sont laissés de côté).",
-            "Start-up files read; active products; products by current phase (products with no phase started yet are left out).",
-        ),
-        "active_by_incubator" => (
-            "Produits actifs par incubateur ; un produit co-incubé compte pour chacun de ses incubateurs.",
-            "Active products by incubator; a co-incubated product counts under each of its incubators.",
-        ),
-        "incubator_by_phase" => (
-            "Produits par incubateur et par phase en cours.",
-            "Products by incubator and current phase.",
-        ),
-        "launches_by_year" => (
-            "Produits par année de début de leur première phase de construction commencée à la date.",
-            "Products by the year their earliest construction phase started on or before the date.",
-        ),
-        "national_impact_by_year" => (
-            "Produits par année de leur premier événement d'impact national daté au plus tard à la date.",
-            "Products by the year of their earliest national impact event dated on or before the date.",
-        ),
-        "open_source_by_phase" => (
-            "Par phase en cours, les produits qui ont un dépôt de code renseigné parmi tous ceux de la phase.",
-            "By current phase, products with a non-empty repository among all those of the phase.",
-        ),
-        "stats_page" => (
-            "Produits actifs qui ont une page de statistiques publique (une URL stats_url renseignée, ou stats: true).",
-            "Active products with a public statistics page (a non-empty stats_url, or stats: true).",
-        ),
-        "dashlord" => (
-            "Produits actifs qui ont une URL Dashlord renseignée.",
-            "Active products with a non-empty Dashlord URL.",
-        ),
-        "accessibility_status" => (
-            "Produits actifs par statut d'accessibilité déclaré (inconnu quand il manque).",
-            "Active products by declared accessibility status (unknown when absent).",
-        ),
-        "by_thematique" => (
-            "Produits actifs par thématique ; un produit compte pour chacune de ses thématiques.",
-            "Active products by theme; a product counts under each of its themes.",
-        ),
-        "thematique_by_phase" => (
-            "Produits par thématique et par phase en cours.",
-            "Products by theme and current phase.",
-        ),
-        "by_sponsor" => (
-            "Produits actifs par sponsor ; un produit compte pour chacun de ses sponsors.",
-            "Active products by sponsor; a product counts under each of its sponsors.",
-        ),
-        "members" => (
-            "Membres actifs : une mission couvre la date ; nouveaux membres par année de début de leur première mission ; membres actifs par domaine, par compétence (un membre compte pour chacune) et par statut de leur mission en cours.",
-            "Active members: a mission covers the date; new members by the year their first mission started; active members by domain, by competence (a member counts under each) and by the status of their current mission.",
-        ),
-        "to_fix" => (
-            "Produits actifs sans page de statistiques, sans URL Dashlord, sans statut d'accessibilité.",
-            "Active products without a statistics page, without a Dashlord URL, without an accessibility status.",
-        ),
-        _ => return None,
-    };
-    Some(tr(t, lang))
+    DEFINITIONS
+        .iter()
+        .find(|(k, _)| *k == key)
+        .map(|(_, t)| tr(*t, lang))
 }
 
-/// The keys of our definitions, in the page's order.
-pub(crate) const DEFINITION_KEYS: [&str; 15] = [
-    "active",
-    "products",
-    "active_by_incubator",
-    "incubator_by_phase",
-    "launches_by_year",
-    "national_impact_by_year",
-    "open_source_by_phase",
-    "stats_page",
-    "dashlord",
-    "accessibility_status",
-    "by_thematique",
-    "thematique_by_phase",
-    "by_sponsor",
-    "members",
-    "to_fix",
+/// Our definitions, in the page's order.
+pub(crate) const DEFINITIONS: [(&str, Tr); 27] = [
+    (
+        "as_of",
+        (
+            "La date que décrivent les chiffres (incluse).",
+            "The date the figures describe (inclusive).",
+        ),
+    ),
+    (
+        "active_rule",
+        (
+            "La règle qui rend un produit actif : selon le site, sa phase en cours est l'une des phases actives du site (depuis 2026 : investigation, construction, accélération, consolidation, opéré) ; selon notre table des étapes, elle est en incubation ou en passation.",
+            "The rule that makes a product active: for the site, its current phase is one of the site's active phases (since 2026: investigation, construction, acceleration, consolidation, opere); for our stage table, it is incubating or in hand-over.",
+        ),
+    ),
+    (
+        "products.total",
+        (
+            "Fiches produit lues, quelles que soient leurs phases.",
+            "Start-up records read, whatever their phases.",
+        ),
+    ),
+    (
+        "products.active",
+        (
+            "Produits actifs à la date, selon la règle d'activité.",
+            "Products active at the date, by the active rule.",
+        ),
+    ),
+    (
+        "products.by_phase",
+        (
+            "Phase en cours, telle qu'écrite → produits ; la phase en cours est celle dont le début exact est le plus récent à la date. Les produits sans phase commencée sont laissés de côté.",
+            "Current phase, as written -> products; the current phase is the one with the latest exact start on or before the date. Products with no phase started are left out.",
+        ),
+    ),
+    (
+        "products.no_phase_started",
+        (
+            "Produits sans phase en cours : aucune phase, aucune datée, ou toutes commencent après la date.",
+            "Products with no current phase: no phase, none dated, or all starting after the date.",
+        ),
+    ),
+    (
+        "active_by_incubator",
+        (
+            "Incubateur → produits actifs ; un produit compte pour chacun de ses incubateurs (incubators, sinon incubator) : un produit co-incubé compte plusieurs fois.",
+            "Incubator -> active products; a product counts under each of its incubators (incubators, else incubator): a co-incubated product counts more than once.",
+        ),
+    ),
+    (
+        "incubator_by_phase",
+        (
+            "Incubateur → phase en cours → produits, pour tout produit qui a une phase commencée (actif ou non).",
+            "Incubator -> current phase -> products, every product with a phase started (active or not).",
+        ),
+    ),
+    (
+        "launches_by_year",
+        (
+            "Année → produits dont la première phase de construction commencée à la date (début exact) a commencé cette année-là.",
+            "Year -> products whose earliest construction phase with an exact start on or before the date started that year.",
+        ),
+    ),
+    (
+        "national_impact_by_year",
+        (
+            "Année → produits dont le premier événement national_impact daté au plus tard à la date tombe cette année-là.",
+            "Year -> products whose earliest national_impact event dated on or before the date falls in that year.",
+        ),
+    ),
+    (
+        "open_source_by_phase",
+        (
+            "Phase en cours → produits de la phase, et ceux qui ont un dépôt de code (repository) renseigné.",
+            "Current phase -> products of that phase, and those with a non-blank repository.",
+        ),
+    ),
+    (
+        "stats_page",
+        (
+            "Parmi les produits actifs, ceux qui ont une page de statistiques publique : stats_url renseigné ou stats: true.",
+            "Among active products, those with a public statistics page: a non-blank stats_url or stats: true.",
+        ),
+    ),
+    (
+        "dashlord",
+        (
+            "Parmi les produits actifs, ceux qui ont une URL Dashlord (dashlord_url) renseignée.",
+            "Among active products, those with a non-blank Dashlord URL (dashlord_url).",
+        ),
+    ),
+    (
+        "accessibility_status",
+        (
+            "Parmi les produits actifs, accessibility_status tel qu'écrit → produits ; unknown quand il manque.",
+            "Among active products, accessibility_status as written -> products; unknown when absent.",
+        ),
+    ),
+    (
+        "by_thematique",
+        (
+            "Parmi les produits actifs, thématique → produits, un produit pour chacune de ses thématiques.",
+            "Among active products, theme -> products, a product under each of its themes.",
+        ),
+    ),
+    (
+        "thematique_by_phase",
+        (
+            "Thématique → phase en cours → produits, pour tout produit qui a une phase commencée.",
+            "Theme -> current phase -> products, every product with a phase started.",
+        ),
+    ),
+    (
+        "by_sponsor",
+        (
+            "Parmi les produits actifs, sponsor → produits, un produit pour chacun de ses sponsors.",
+            "Among active products, sponsor -> products, a product under each of its sponsors.",
+        ),
+    ),
+    (
+        "members.total",
+        ("Fiches membre lues.", "Member records read."),
+    ),
+    (
+        "members.active",
+        (
+            "Membres dont une mission couvre la date : début exact au plus tard à la date, et pas de fin ou une fin à la date ou après.",
+            "Members with a mission covering the date: an exact start on or before it, and no end or an end on or after it.",
+        ),
+    ),
+    (
+        "members.new_by_year",
+        (
+            "Année du premier début de mission exact de chaque membre, au plus tard à la date → membres.",
+            "Year of each member's earliest exact mission start on or before the date -> members.",
+        ),
+    ),
+    (
+        "members.no_dated_mission",
+        (
+            "Membres sans début de mission écrit comme une date exacte : jamais nouveaux, jamais actifs.",
+            "Members with no mission start written as an exact date: never new, never active.",
+        ),
+    ),
+    (
+        "members.active_by_domaine",
+        (
+            "Membres actifs par domaine, tel qu'écrit.",
+            "Active members by domaine, as written.",
+        ),
+    ),
+    (
+        "members.active_by_competence",
+        (
+            "Membres actifs par compétence, un membre pour chacune de ses compétences.",
+            "Active members by competence, a member under each of its competences.",
+        ),
+    ),
+    (
+        "members.active_by_status",
+        (
+            "Membres actifs par statut de leur mission en cours.",
+            "Active members by the status of their current mission.",
+        ),
+    ),
+    (
+        "to_fix.no_stats_page",
+        (
+            "Identifiants des produits actifs sans page de statistiques.",
+            "Ids of the active products without a statistics page.",
+        ),
+    ),
+    (
+        "to_fix.no_dashlord",
+        (
+            "Identifiants des produits actifs sans URL Dashlord.",
+            "Ids of the active products without a Dashlord URL.",
+        ),
+    ),
+    (
+        "to_fix.no_accessibility_status",
+        (
+            "Identifiants des produits actifs sans statut d'accessibilité.",
+            "Ids of the active products without an accessibility status.",
+        ),
+    ),
 ];
 
 /// The other fixed texts of the pages.
@@ -241,7 +368,7 @@ pub(crate) struct Words {
     pub(crate) full_table: Tr,
     pub(crate) figures: Tr,
     pub(crate) nothing_ever: Tr,
-    pub(crate) ours: Tr,
+    pub(crate) computed: Tr,
     pub(crate) list: Tr,
     pub(crate) series_points: Tr,
     pub(crate) series_note: Tr,
@@ -292,8 +419,8 @@ pub(crate) const WORDS: Words = Words {
         "Chaque graphique montre au plus huit courbes, les plus hautes au dernier point ; les fichiers CSV de la série donnent toutes les valeurs.",
         "Each chart shows at most eight lines, the highest at the last point; the series' CSV files give every value.",
     ),
-    ours: (
-        "Définitions de cet outil ; celles calculées avec les chiffres sont en anglais.",
-        "This tool's definitions; those computed with the figures are in English.",
+    computed: (
+        "Les définitions écrites avec les chiffres, en anglais",
+        "The definitions written with the figures",
     ),
 };
