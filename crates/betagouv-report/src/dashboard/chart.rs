@@ -7,7 +7,7 @@
 
 use std::fmt::Write;
 
-use crate::render::svg::{BLUE_FRANCE, TEXT, TEXT_MUTED, esc};
+use crate::render::svg::{self, BLUE_FRANCE, TEXT, TEXT_MUTED, c, esc};
 
 /// The view box width.
 const W: f64 = 640.0;
@@ -51,23 +51,8 @@ pub(crate) struct Label {
     pub(crate) lang: &'static str,
 }
 
-fn c(x: f64) -> String {
-    let r = (x * 10.0).round() / 10.0;
-    if r.fract() == 0.0 {
-        format!("{r:.0}")
-    } else {
-        format!("{r:.1}")
-    }
-}
-
 fn clip(s: &str) -> String {
-    if s.chars().count() <= LABEL_CHARS {
-        s.to_owned()
-    } else {
-        let mut t: String = s.chars().take(LABEL_CHARS - 1).collect();
-        t.push('…');
-        t
-    }
+    svg::clip(s, LABEL_CHARS)
 }
 
 fn open(out: &mut String, id: &str, title: &str, desc: &str, h: f64) {

@@ -20,6 +20,7 @@ use super::{SeriesEntry, data_lang, definitions, rule_line, title};
 use crate::error::{Error, Result};
 use crate::lang::Lang;
 use crate::num;
+use crate::render::escape_data;
 use crate::render::svg::esc;
 
 const CSS: &str = r#"
@@ -32,12 +33,12 @@ header{border-top:4px solid #000091;border-bottom:1px solid #ddd;padding:1.5rem 
 h1{font-size:2rem;margin:.25rem 0;line-height:1.2}
 .meta{color:#3a3a3a;margin:0}
 nav{padding:.5rem 1rem;background:#F6F6F6}
-nav ol{margin:0;padding-left:1.5rem}
+nav ol{margin:0;padding-left:1.5rem;display:flex;flex-wrap:wrap;gap:0 2.5rem}
 nav a,main a{color:#000091}
 main{padding:0 1rem 2rem;max-width:76rem}
 h2{color:#000091;border-bottom:2px solid #000091;padding-bottom:.2rem;margin-top:2rem}
 h3{margin:1.75rem 0 .5rem}
-.tiles{list-style:none;padding:0;display:grid;grid-template-columns:repeat(auto-fill,minmax(13rem,1fr));gap:.75rem}
+.tiles{list-style:none;padding:0;display:grid;grid-template-columns:repeat(auto-fill,minmax(11.5rem,1fr));gap:.75rem}
 .tile{background:#F6F6F6;border-left:4px solid #000091;padding:.75rem}
 .tile .value{font-size:1.8rem;font-weight:bold;margin:0;color:#000091}
 .tile .label,.tile .note{margin:0}
@@ -61,7 +62,7 @@ dt{font-weight:bold;margin-top:.5rem}
 dd{margin-left:1rem}
 code{font-size:.9em}
 footer{border-top:1px solid #ddd;padding:1rem;color:#3a3a3a;font-size:.9rem}
-@media (max-width:40rem){.fig{flex-direction:column}.fig .data{order:-1}h1{font-size:1.5rem}}
+@media (max-width:40rem){.fig{flex-direction:column}.fig>*{flex:none;width:100%}.fig .data{order:-1}h1{font-size:1.5rem}}
 @page{size:A4;margin:12mm}
 @media print{
  body{font-size:10pt;-webkit-print-color-adjust:exact;print-color-adjust:exact}
@@ -96,14 +97,15 @@ const MOST_BARS: usize = 15;
 /// The dashboard `d` as one self-contained HTML page in `lang`: the title with the
 /// as-of date and the active rule, the key figures, each figure as a chart beside its
 /// data table, the coverage figures as percentages with their counts, the `to_fix`
-/// lists (collapsible) and the definitions.
+/// lists (collapsible) and the definitions. Control characters of the data are
+/// written escaped (`\u{1b}`), as in the report.
 ///
 /// # Errors
 /// [`Error::Fmt`] on a formatting failure (not expected with a `String`).
 pub fn html(d: &Dashboard, lang: Lang) -> Result<String> {
     let mut o = String::with_capacity(64 * 1024);
     one(&mut o, d, lang).map_err(Error::Fmt)?;
-    Ok(o)
+    Ok(escape_data(&o))
 }
 
 fn one(o: &mut String, d: &Dashboard, lang: Lang) -> Written {
@@ -258,13 +260,7 @@ fn ordered(t: &Table) -> Vec<&Vec<Cell>> {
         "year" => {}
         "phase" => rows.sort_by_key(|r| {
             let k = text(r);
-            (
-                PHASE_ORDER
-                    .iter()
-                    .position(|p| *p == k)
-                    .unwrap_or(PHASE_ORDER.len()),
-                k,
-            )
+            (phase_rank(&k), k)
         }),
         _ => rows.sort_by(|a, b| count(b).cmp(&count(a)).then_with(|| text(a).cmp(&text(b)))),
     }
@@ -275,6 +271,30 @@ fn ordered(t: &Table) -> Vec<&Vec<Cell>> {
 fn cell_label(t: &Table, col: usize, cell: &Cell, lang: Lang) -> Label {
     let (text, lang) = t.human(col, cell, lang);
     Label { text, lang }
+}
+
+/// The key (second cell) of row `r` for people.
+fn key_label(t: &Table, r: &[Cell], lang: Lang) -> Label {
+    r.get(1).map_or(
+        Label {
+            text: String::new(),
+            lang: "",
+        },
+        |c| cell_label(t, 1, c, lang),
+    )
+}
+
+/// Column headers of our own (by column key), closing the header row.
+pub(super) fn headers(o: &mut String, keys: &[&'static str], lang: Lang) -> Written {
+    for key in keys {
+        write!(
+            o,
+            "<th scope=\"col\">{}</th>",
+            esc(words::column(key, lang))
+        )?;
+    }
+    o.push_str("</tr></thead><tbody>");
+    Ok(())
 }
 
 /// The description of a bar chart: how many bars, the longest, the sum.
@@ -317,20 +337,14 @@ fn figure(o: &mut String, t: &Table, lang: Lang) -> Written {
         return matrix(o, t, &id, lang);
     }
     let rows = ordered(t);
-    let value_col = t.columns.len() - 1;
+    let value_col = t.columns.len().saturating_sub(1);
     let bars: Vec<Bar> = rows
         .iter()
         .take(MOST_BARS)
         .map(|r| {
             let value = r.get(value_col).and_then(Cell::count).unwrap_or(0);
             Bar {
-                label: r.get(1).map_or(
-                    Label {
-                        text: String::new(),
-                        lang: "",
-                    },
-                    |c| cell_label(t, 1, c, lang),
-                ),
+                label: key_label(t, r, lang),
                 value,
                 text: num::count(value, lang),
             }
@@ -356,13 +370,7 @@ fn open_source_chart(t: &Table, rows: &[&Vec<Cell>], id: &str, desc: &str, lang:
                 r.get(3).and_then(Cell::count).unwrap_or(0),
             );
             Share {
-                label: r.get(1).map_or(
-                    Label {
-                        text: String::new(),
-                        lang: "",
-                    },
-                    |c| cell_label(t, 1, c, lang),
-                ),
+                label: key_label(t, r, lang),
                 with,
                 total,
                 text: format!("{} ({with} / {total})", share(with, total, lang)),
@@ -436,44 +444,7 @@ pub(super) fn table_open(o: &mut String, id: &str, caption: &str, lang: Lang) ->
 
 /// A `*_by_phase` matrix: stacked bars (one segment per phase) beside a crosstab.
 fn matrix(o: &mut String, t: &Table, id: &str, lang: Lang) -> Written {
-    let mut phases: Vec<String> = t
-        .rows
-        .iter()
-        .filter_map(|r| match r.get(2) {
-            Some(Cell::Text(p)) => Some(p.clone()),
-            _ => None,
-        })
-        .collect();
-    phases.sort_by_key(|k| {
-        (
-            PHASE_ORDER
-                .iter()
-                .position(|p| p == k)
-                .unwrap_or(PHASE_ORDER.len()),
-            k.clone(),
-        )
-    });
-    phases.dedup();
-    let mut keys: Vec<(String, Vec<usize>)> = Vec::new();
-    for r in &t.rows {
-        let (Some(Cell::Text(k)), Some(Cell::Text(p)), Some(n)) =
-            (r.get(1), r.get(2), r.get(3).and_then(Cell::count))
-        else {
-            continue;
-        };
-        if keys.last().is_none_or(|(last, _)| last != k) {
-            keys.push((k.clone(), vec![0; phases.len()]));
-        }
-        if let (Some((_, v)), Some(i)) = (keys.last_mut(), phases.iter().position(|x| x == p)) {
-            v[i] += n;
-        }
-    }
-    keys.sort_by(|a, b| {
-        b.1.iter()
-            .sum::<usize>()
-            .cmp(&a.1.iter().sum())
-            .then_with(|| a.0.cmp(&b.0))
-    });
+    let (phases, keys) = crosstab(t);
     let label = |s: &str| Label {
         text: words::term(s, lang),
         lang: data_lang(s, lang),
@@ -485,41 +456,25 @@ fn matrix(o: &mut String, t: &Table, id: &str, lang: Lang) -> Written {
         .map(|(k, v)| (label(k), v.clone()))
         .collect();
     let total: usize = keys.iter().map(|(_, v)| v.iter().sum::<usize>()).sum();
+    let (shown, all, n) = (rows.len(), keys.len(), phases.len());
     let desc = match lang {
         Lang::Fr => format!(
-            "Barres empilées, une par valeur ({} sur {}), un segment à motif par phase ({} phases) ; {total} produits en tout. Le tableau croisé donne chaque nombre.",
-            rows.len(),
-            keys.len(),
-            phases.len()
+            "Barres empilées, une par valeur ({shown} sur {all}), un segment à motif par phase ({n} phases) ; {total} produits en tout. Le tableau croisé donne chaque nombre."
         ),
         Lang::En => format!(
-            "Stacked bars, one per value ({} of {}), one patterned segment per phase ({} phases); {total} products in all. The crosstab gives every count.",
-            rows.len(),
-            keys.len(),
-            phases.len()
+            "Stacked bars, one per value ({shown} of {all}), one patterned segment per phase ({n} phases); {total} products in all. The crosstab gives every count."
         ),
     };
     let svg = chart::stacked(&format!("c-{id}"), t.title, &desc, &series, &rows);
     let mut table = String::new();
-    table_open(
-        &mut table,
-        id,
-        &format!("{} : {}", tr(WORDS.data, lang), t.title),
-        lang,
-    )?;
-    write!(
-        table,
-        "<th scope=\"col\">{}</th>",
-        esc(t.columns.get(1).map_or("", |c| c.label))
-    )?;
+    let caption = format!("{} : {}", tr(WORDS.data, lang), t.title);
+    table_open(&mut table, id, &caption, lang)?;
+    let first = t.columns.get(1).map_or("", |c| c.label);
+    write!(table, "<th scope=\"col\">{}</th>", esc(first))?;
     for p in &series {
         write!(table, "<th scope=\"col\"{}>{}</th>", p.lang, esc(&p.text))?;
     }
-    write!(
-        table,
-        "<th scope=\"col\">{}</th></tr></thead><tbody>",
-        esc(words::column("total", lang))
-    )?;
+    headers(&mut table, &["total"], lang)?;
     for (k, v) in &keys {
         let l = label(k);
         write!(
@@ -537,12 +492,50 @@ fn matrix(o: &mut String, t: &Table, id: &str, lang: Lang) -> Written {
     pair(o, &svg, &table, keys.len(), lang)
 }
 
+/// A `*_by_phase` table as a crosstab: its phases (in [`PHASE_ORDER`]), and each key
+/// with its count per phase, largest total first.
+fn crosstab(t: &Table) -> (Vec<String>, Vec<(String, Vec<usize>)>) {
+    let mut phases: Vec<String> = t
+        .rows
+        .iter()
+        .filter_map(|r| match r.get(2) {
+            Some(Cell::Text(p)) => Some(p.clone()),
+            _ => None,
+        })
+        .collect();
+    phases.sort_by_key(|k| (phase_rank(k), k.clone()));
+    phases.dedup();
+    let mut keys: Vec<(String, Vec<usize>)> = Vec::new();
+    for r in &t.rows {
+        let (Some(Cell::Text(k)), Some(Cell::Text(p)), Some(n)) =
+            (r.get(1), r.get(2), r.get(3).and_then(Cell::count))
+        else {
+            continue;
+        };
+        if keys.last().is_none_or(|(last, _)| last != k) {
+            keys.push((k.clone(), vec![0; phases.len()]));
+        }
+        let i = phases.iter().position(|x| x == p);
+        if let Some(cell) = keys.last_mut().zip(i).and_then(|((_, v), i)| v.get_mut(i)) {
+            *cell += n;
+        }
+    }
+    let total = |v: &[usize]| v.iter().sum::<usize>();
+    keys.sort_by(|a, b| total(&b.1).cmp(&total(&a.1)).then_with(|| a.0.cmp(&b.0)));
+    (phases, keys)
+}
+
+/// The rank of a phase name in [`PHASE_ORDER`] (other names after).
+fn phase_rank(name: &str) -> usize {
+    PHASE_ORDER
+        .iter()
+        .position(|p| *p == name)
+        .unwrap_or(PHASE_ORDER.len())
+}
+
 /// The statistics page and Dashlord coverage: shares on a 0–100 % track, and a table.
 fn coverage(o: &mut String, d: &Dashboard, lang: Lang) -> Written {
-    let title = match lang {
-        Lang::Fr => "Page de statistiques et Dashlord (produits actifs)",
-        Lang::En => "Statistics page and Dashlord (active products)",
-    };
+    let title = tr(words::COVERAGE, lang);
     write!(o, "<h3 id=\"h-coverage\">{}</h3>", esc(title))?;
     let rows: Vec<Share> = [("stats_page", d.stats_page), ("dashlord", d.dashlord)]
         .into_iter()
@@ -579,14 +572,7 @@ fn coverage(o: &mut String, d: &Dashboard, lang: Lang) -> Written {
         &format!("{} : {title}", tr(WORDS.data, lang)),
         lang,
     )?;
-    for key in ["figure", "with", "total", "share"] {
-        write!(
-            table,
-            "<th scope=\"col\">{}</th>",
-            esc(words::column(key, lang))
-        )?;
-    }
-    table.push_str("</tr></thead><tbody>");
+    headers(&mut table, &["figure", "with", "total", "share"], lang)?;
     for r in &rows {
         write!(
             table,
@@ -702,5 +688,5 @@ fn definitions_section(o: &mut String, d: &Dashboard, lang: Lang) -> Written {
 pub fn series_html(series: &[SeriesEntry<'_>], lang: Lang) -> Result<String> {
     let mut o = String::with_capacity(128 * 1024);
     super::series::page(&mut o, series, lang).map_err(Error::Fmt)?;
-    Ok(o)
+    Ok(escape_data(&o))
 }

@@ -2,8 +2,8 @@
 //! [`Dashboard`] (computed by `betagouv-portfolio`) as named tables and CSV
 //! ([`tables`], [`Table::to_csv`]), as text for a terminal ([`text()`]) and as one
 //! self-contained HTML page with accessible charts ([`html()`]); a series of dashboards
-//! over time as tables ([`series_tables`]) and as a page of charts over time
-//! ([`series_html`]). French by default, English with [`Lang::En`].
+//! over time as tables ([`series_tables`]), as text ([`series_text`]) and as a page of
+//! charts over time ([`series_html`]). French by default, English with [`Lang::En`].
 //!
 //! Every figure is one [`Table`] with a stable file stem ([`Table::name`]:
 //! `products_by_phase`, `launches_by_year`, `to_fix`, ...; [`TABLE_NAMES`] lists them
@@ -45,7 +45,7 @@ mod words;
 
 pub use html::{html, series_html};
 pub use tables::{Cell, Column, TABLE_NAMES, Table, series_tables, tables};
-pub use text::text;
+pub use text::{series_text, text};
 
 /// One point of a dashboard series: the dashboard, and how its records were known.
 ///

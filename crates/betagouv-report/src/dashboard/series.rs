@@ -6,7 +6,8 @@ use betagouv_portfolio::dashboard::{Counts, Dashboard, YearCounts};
 
 use super::SeriesEntry;
 use super::chart::{self, Label};
-use super::html::{page_close, page_open, pair, table_open};
+use super::html::{headers, page_close, page_open, pair, table_open};
+use super::tables::TABLE_NAMES;
 use super::words::{self, WORDS, tr};
 use super::{data_lang, rule_line};
 use crate::lang::Lang;
@@ -19,29 +20,33 @@ const MOST_LINES: usize = 8;
 /// A figure's values at one point: a label for people, and the count.
 type Values = Vec<(Label, usize)>;
 
-/// A figure of the series page: its name (for ids), its title, its values at a point.
-struct Figure {
-    name: &'static str,
-    title: String,
-    values: Box<dyn Fn(&Dashboard) -> Values>,
+/// The figures of the page, in the order of [`TABLE_NAMES`]: the statistics page and
+/// Dashlord side by side (`coverage`); the `*_by_phase` matrices and the definitions
+/// are in the CSV files only.
+fn figure_names() -> impl Iterator<Item = &'static str> {
+    TABLE_NAMES.iter().filter_map(|name| match *name {
+        "incubator_by_phase" | "thematique_by_phase" | "definitions" | "dashlord" => None,
+        "stats_page" => Some("coverage"),
+        name => Some(name),
+    })
 }
 
-fn ours(key: &'static str, lang: Lang) -> Label {
+fn plain(text: impl Into<String>) -> Label {
     Label {
-        text: words::column(key, lang).to_owned(),
+        text: text.into(),
         lang: "",
     }
 }
 
+/// A value of the records (`unknown` and `unspecified` translated).
 fn data(key: &str, lang: Lang) -> Label {
-    Label {
-        text: words::term(key, lang),
-        lang: if key == "unknown" {
-            ""
-        } else {
-            data_lang(key, lang)
-        },
-    }
+    let text = words::term(key, lang);
+    let lang = if text == key {
+        data_lang(key, lang)
+    } else {
+        ""
+    };
+    Label { text, lang }
 }
 
 fn of_counts(c: &Counts, lang: Lang) -> Values {
@@ -49,143 +54,92 @@ fn of_counts(c: &Counts, lang: Lang) -> Values {
 }
 
 fn of_years(c: &YearCounts) -> Values {
-    c.iter()
-        .map(|(y, n)| {
-            (
-                Label {
-                    text: y.to_string(),
-                    lang: "",
-                },
-                *n,
-            )
-        })
+    c.iter().map(|(y, n)| (plain(y.to_string()), *n)).collect()
+}
+
+/// Labels of ours (column keys, terms) with their counts.
+fn of_ours(
+    pairs: &[(&'static str, usize)],
+    label: fn(&'static str, Lang) -> String,
+    lang: Lang,
+) -> Values {
+    pairs
+        .iter()
+        .map(|(k, n)| (plain(label(k, lang)), *n))
         .collect()
 }
 
-/// The figures of the page, in order (the `*_by_phase` matrices and the definitions
-/// are in the CSV files only).
-fn figures(lang: Lang) -> Vec<Figure> {
-    let title = |name| words::figure(name, lang).to_owned();
-    let counts = |name: &'static str, get: fn(&Dashboard) -> &Counts| Figure {
-        name,
-        title: title(name),
-        values: Box::new(move |d| of_counts(get(d), lang)),
-    };
-    let years = |name: &'static str, get: fn(&Dashboard) -> &YearCounts| Figure {
-        name,
-        title: title(name),
-        values: Box::new(move |d| of_years(get(d))),
-    };
-    let coverage_title = match lang {
-        Lang::Fr => "Page de statistiques et Dashlord (produits actifs)",
-        Lang::En => "Statistics page and Dashlord (active products)",
-    };
-    vec![
-        Figure {
-            name: "key_figures",
-            title: title("key_figures"),
-            values: Box::new(move |d| {
-                vec![
-                    (ours("products_total", lang), d.products.total),
-                    (ours("products_active", lang), d.products.active),
-                    (ours("members_active", lang), d.members.active),
-                ]
-            }),
-        },
-        counts("products_by_phase", |d| &d.products.by_phase),
-        counts("active_by_incubator", |d| &d.active_by_incubator),
-        years("launches_by_year", |d| &d.launches_by_year),
-        years("national_impact_by_year", |d| &d.national_impact_by_year),
-        Figure {
-            name: "open_source_by_phase",
-            title: format!(
-                "{} ({})",
-                title("open_source_by_phase"),
-                words::column("with_repository", lang)
-            ),
-            values: Box::new(move |d| {
-                d.open_source_by_phase
-                    .iter()
-                    .map(|(k, o)| (data(k, lang), o.with_repository))
-                    .collect()
-            }),
-        },
-        Figure {
-            name: "coverage",
-            title: coverage_title.to_owned(),
-            values: Box::new(move |d| {
-                vec![
-                    (ours("products_active", lang), d.stats_page.total),
-                    (
-                        Label {
-                            text: words::short("stats_page", lang).to_owned(),
-                            lang: "",
-                        },
-                        d.stats_page.with,
-                    ),
-                    (
-                        Label {
-                            text: words::short("dashlord", lang).to_owned(),
-                            lang: "",
-                        },
-                        d.dashlord.with,
-                    ),
-                ]
-            }),
-        },
-        counts("accessibility_status", |d| &d.accessibility_status),
-        counts("by_thematique", |d| &d.by_thematique),
-        counts("by_sponsor", |d| &d.by_sponsor),
-        years("members_new_by_year", |d| &d.members.new_by_year),
-        counts("members_active_by_domaine", |d| {
-            &d.members.active_by_domaine
-        }),
-        counts("members_active_by_competence", |d| {
-            &d.members.active_by_competence
-        }),
-        Figure {
-            name: "members_active_by_status",
-            title: title("members_active_by_status"),
-            values: Box::new(move |d| {
-                d.members
-                    .active_by_status
-                    .iter()
-                    .map(|(k, n)| {
-                        (
-                            Label {
-                                text: lang.member_status(k).to_owned(),
-                                lang: "",
-                            },
-                            *n,
-                        )
-                    })
-                    .collect()
-            }),
-        },
-        Figure {
-            name: "to_fix",
-            title: title("to_fix"),
-            values: Box::new(move |d| {
-                let t = &d.to_fix;
-                [
-                    ("no_stats_page", t.no_stats_page.len()),
-                    ("no_dashlord", t.no_dashlord.len()),
-                    ("no_accessibility_status", t.no_accessibility_status.len()),
-                ]
-                .into_iter()
-                .map(|(k, n)| {
-                    (
-                        Label {
-                            text: words::term(k, lang),
-                            lang: "",
-                        },
-                        n,
-                    )
-                })
-                .collect()
-            }),
-        },
-    ]
+/// The title of figure `name` of the page.
+fn figure_title(name: &'static str, lang: Lang) -> String {
+    match name {
+        "open_source_by_phase" => format!(
+            "{} ({})",
+            words::figure(name, lang),
+            words::column("with_repository", lang)
+        ),
+        "coverage" => words::tr(words::COVERAGE, lang).to_owned(),
+        _ => words::figure(name, lang).to_owned(),
+    }
+}
+
+/// The values of figure `name` in `d`.
+fn values(name: &str, d: &Dashboard, lang: Lang) -> Values {
+    let (m, t) = (&d.members, &d.to_fix);
+    let column = |k, lang| words::column(k, lang).to_owned();
+    let short = |k, lang| words::short(k, lang).to_owned();
+    match name {
+        "key_figures" => of_ours(
+            &[
+                ("products_total", d.products.total),
+                ("products_active", d.products.active),
+                ("members_active", m.active),
+            ],
+            column,
+            lang,
+        ),
+        "products_by_phase" => of_counts(&d.products.by_phase, lang),
+        "active_by_incubator" => of_counts(&d.active_by_incubator, lang),
+        "launches_by_year" => of_years(&d.launches_by_year),
+        "national_impact_by_year" => of_years(&d.national_impact_by_year),
+        "open_source_by_phase" => d
+            .open_source_by_phase
+            .iter()
+            .map(|(k, o)| (data(k, lang), o.with_repository))
+            .collect(),
+        "coverage" => {
+            let mut v = of_ours(&[("products_active", d.stats_page.total)], column, lang);
+            v.extend(of_ours(
+                &[
+                    ("stats_page", d.stats_page.with),
+                    ("dashlord", d.dashlord.with),
+                ],
+                short,
+                lang,
+            ));
+            v
+        }
+        "accessibility_status" => of_counts(&d.accessibility_status, lang),
+        "by_thematique" => of_counts(&d.by_thematique, lang),
+        "by_sponsor" => of_counts(&d.by_sponsor, lang),
+        "members_new_by_year" => of_years(&m.new_by_year),
+        "members_active_by_domaine" => of_counts(&m.active_by_domaine, lang),
+        "members_active_by_competence" => of_counts(&m.active_by_competence, lang),
+        "members_active_by_status" => m
+            .active_by_status
+            .iter()
+            .map(|(k, n)| (plain(lang.member_status(k)), *n))
+            .collect(),
+        "to_fix" => of_ours(
+            &[
+                ("no_stats_page", t.no_stats_page.len()),
+                ("no_dashlord", t.no_dashlord.len()),
+                ("no_accessibility_status", t.no_accessibility_status.len()),
+            ],
+            words::term,
+            lang,
+        ),
+        _ => Vec::new(),
+    }
 }
 
 /// Writes the series page.
@@ -210,7 +164,6 @@ pub(super) fn page(o: &mut String, series: &[SeriesEntry<'_>], lang: Lang) -> Wr
         });
         meta.push(rule_line(b.dashboard, lang));
     }
-    let figures = figures(lang);
     let mut sections: Vec<(&str, &str)> = vec![("points", tr(WORDS.series_points, lang))];
     sections.push(("figures", tr(WORDS.figures, lang)));
     page_open(o, lang, &t, &meta, &sections)?;
@@ -225,8 +178,8 @@ pub(super) fn page(o: &mut String, series: &[SeriesEntry<'_>], lang: Lang) -> Wr
         .iter()
         .map(|e| date(e.dashboard.as_of, lang))
         .collect();
-    for f in &figures {
-        figure(o, f, series, &x, lang)?;
+    for name in figure_names() {
+        figure(o, name, series, &x, lang)?;
     }
     o.push_str("</section>\n");
     let at = last.map_or_else(String::new, |e| date(e.dashboard.as_of, lang));
@@ -250,14 +203,11 @@ fn points(o: &mut String, series: &[SeriesEntry<'_>], lang: Lang) -> Written {
     }
     let mut table = String::new();
     table_open(&mut table, "points", tr(WORDS.series_points, lang), lang)?;
-    for key in ["as_of", "known_at", "commit", "dropped"] {
-        write!(
-            table,
-            "<th scope=\"col\">{}</th>",
-            esc(words::column(key, lang))
-        )?;
-    }
-    table.push_str("</tr></thead><tbody>");
+    headers(
+        &mut table,
+        &["as_of", "known_at", "commit", "dropped"],
+        lang,
+    )?;
     for e in series {
         let commit: String = e
             .commit
@@ -294,71 +244,33 @@ fn points(o: &mut String, series: &[SeriesEntry<'_>], lang: Lang) -> Written {
 /// table of those keys, one row per point.
 fn figure(
     o: &mut String,
-    f: &Figure,
+    name: &'static str,
     series: &[SeriesEntry<'_>],
     x: &[String],
     lang: Lang,
 ) -> Written {
-    let id = format!("s-{}", f.name.replace('_', "-"));
-    write!(o, "<h3 id=\"h-{id}\">{}</h3>", esc(&f.title))?;
-    let at: Vec<Values> = series.iter().map(|e| (f.values)(e.dashboard)).collect();
-    // Every key seen, ranked by its value at the last point, then by name.
-    let mut keys: Vec<(Label, usize)> = Vec::new();
-    for values in &at {
-        for (label, _) in values {
-            if !keys.iter().any(|(k, _)| k.text == label.text) {
-                keys.push((label.clone(), 0));
-            }
-        }
-    }
-    if let Some(last) = at.last() {
-        for (k, n) in &mut keys {
-            *n = last
-                .iter()
-                .find(|(l, _)| l.text == k.text)
-                .map_or(0, |(_, v)| *v);
-        }
-    }
-    if keys.is_empty() {
+    let id = format!("s-{}", name.replace('_', "-"));
+    let title = figure_title(name, lang);
+    write!(o, "<h3 id=\"h-{id}\">{}</h3>", esc(&title))?;
+    let at: Vec<Values> = series
+        .iter()
+        .map(|e| values(name, e.dashboard, lang))
+        .collect();
+    let (lines, all) = lines_of(name, &at);
+    if lines.is_empty() {
         return write!(
             o,
             "<p class=\"na-box\">{}</p>",
             esc(tr(WORDS.nothing_ever, lang))
         );
     }
-    let all = keys.len();
-    match f.name {
-        "key_figures" | "coverage" | "to_fix" => {}
-        // The latest years, in order.
-        name if name.ends_with("_by_year") => {
-            keys.sort_by(|a, b| a.0.text.cmp(&b.0.text));
-            keys.drain(..keys.len().saturating_sub(MOST_LINES));
-        }
-        _ => keys.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.text.cmp(&b.0.text))),
-    }
-    keys.truncate(MOST_LINES);
-    let lines: Vec<(Label, Vec<usize>)> = keys
-        .iter()
-        .map(|(k, _)| {
-            let v = at
-                .iter()
-                .map(|values| {
-                    values
-                        .iter()
-                        .find(|(l, _)| l.text == k.text)
-                        .map_or(0, |(_, n)| *n)
-                })
-                .collect();
-            (k.clone(), v)
-        })
-        .collect();
     let desc = lines_desc(&lines, all, x, lang);
-    let svg = chart::lines(&format!("c-{id}"), &f.title, &desc, x, &lines);
+    let svg = chart::lines(&format!("c-{id}"), &title, &desc, x, &lines);
     let mut table = String::new();
     table_open(
         &mut table,
         &id,
-        &format!("{} : {}", tr(WORDS.data, lang), f.title),
+        &format!("{} : {}", tr(WORDS.data, lang), title),
         lang,
     )?;
     write!(
@@ -383,6 +295,48 @@ fn figure(
     }
     table.push_str("</tbody></table></div>");
     pair(o, &svg, &table, x.len(), lang)
+}
+
+/// The lines to draw from a figure's values at each point, and how many keys there
+/// are in all: every key seen, those of our own in their order, the latest years in
+/// order, other keys by their value at the last point (then by name), at most
+/// [`MOST_LINES`]; a key missing at a point counts 0 there.
+fn lines_of(name: &str, at: &[Values]) -> (Vec<(Label, Vec<usize>)>, usize) {
+    let mut keys: Vec<(Label, usize)> = Vec::new();
+    for (label, _) in at.iter().flatten() {
+        if !keys.iter().any(|(k, _)| k.text == label.text) {
+            keys.push((label.clone(), 0));
+        }
+    }
+    let value = |values: &Values, k: &Label| {
+        values
+            .iter()
+            .find(|(l, _)| l.text == k.text)
+            .map_or(0, |(_, n)| *n)
+    };
+    if let Some(last) = at.last() {
+        for (k, n) in &mut keys {
+            *n = value(last, k);
+        }
+    }
+    let all = keys.len();
+    match name {
+        "key_figures" | "coverage" | "to_fix" => {}
+        name if name.ends_with("_by_year") => {
+            keys.sort_by(|a, b| a.0.text.cmp(&b.0.text));
+            keys.drain(..keys.len().saturating_sub(MOST_LINES));
+        }
+        _ => keys.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.text.cmp(&b.0.text))),
+    }
+    keys.truncate(MOST_LINES);
+    let lines = keys
+        .into_iter()
+        .map(|(k, _)| {
+            let v = at.iter().map(|values| value(values, &k)).collect();
+            (k, v)
+        })
+        .collect();
+    (lines, all)
 }
 
 /// What a line chart shows: its span, its lines, the highest at the last point.

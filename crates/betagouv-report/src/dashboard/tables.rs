@@ -235,10 +235,10 @@ fn counts(
     name: &'static str,
     lang: Lang,
     at: NaiveDate,
-    keys: [&'static str; 2],
+    [key, count]: [&'static str; 2],
     c: &Counts,
 ) -> Table {
-    let mut t = Table::new(name, lang, &["as_of", keys[0], keys[1]]);
+    let mut t = Table::new(name, lang, &["as_of", key, count]);
     t.rows = counts_rows(at, c.iter().map(|(k, n)| (k.clone(), n)));
     t
 }
@@ -373,105 +373,74 @@ fn definitions(d: &Dashboard, lang: Lang) -> Table {
 #[must_use]
 pub fn tables(d: &Dashboard, lang: Lang) -> Vec<Table> {
     let at = d.as_of;
-    let m = &d.members;
-    vec![
+    let (stats, dashlord) = (d.stats_page, d.dashlord);
+    let (incubators, themes) = (&d.incubator_by_phase, &d.thematique_by_phase);
+    let mut out = vec![
         key_figures(d, lang),
-        counts(
+        matrix("incubator_by_phase", lang, at, "incubator", incubators),
+        matrix("thematique_by_phase", lang, at, "thematique", themes),
+        open_source(d, lang),
+        coverage("stats_page", lang, at, stats.with, stats.total),
+        coverage("dashlord", lang, at, dashlord.with, dashlord.total),
+        to_fix(d, lang),
+        definitions(d, lang),
+    ];
+    out.extend(by_key(d).map(|(name, keys, c)| counts(name, lang, at, keys, c)));
+    out.extend(by_year(d).map(|(name, key, c)| years(name, lang, at, key, c)));
+    out.sort_by_key(|t| TABLE_NAMES.iter().position(|n| *n == t.name));
+    out
+}
+
+/// The figures counted by a key of the records: table name, column keys, counts.
+fn by_key(d: &Dashboard) -> [(&'static str, [&'static str; 2], &Counts); 8] {
+    let m = &d.members;
+    let (products, active, members) = ("products", "products_active", "members_active");
+    [
+        (
             "products_by_phase",
-            lang,
-            at,
-            ["phase", "products"],
+            ["phase", products],
             &d.products.by_phase,
         ),
-        counts(
+        (
             "active_by_incubator",
-            lang,
-            at,
-            ["incubator", "products_active"],
+            ["incubator", active],
             &d.active_by_incubator,
         ),
-        matrix(
-            "incubator_by_phase",
-            lang,
-            at,
-            "incubator",
-            &d.incubator_by_phase,
+        (
+            "accessibility_status",
+            ["status", active],
+            &d.accessibility_status,
         ),
-        years(
-            "launches_by_year",
-            lang,
-            at,
-            "products",
-            &d.launches_by_year,
+        ("by_thematique", ["thematique", active], &d.by_thematique),
+        ("by_sponsor", ["sponsor", active], &d.by_sponsor),
+        (
+            "members_active_by_domaine",
+            ["domaine", members],
+            &m.active_by_domaine,
         ),
-        years(
+        (
+            "members_active_by_competence",
+            ["competence", members],
+            &m.active_by_competence,
+        ),
+        (
+            "members_active_by_status",
+            ["status", members],
+            &m.active_by_status,
+        ),
+    ]
+}
+
+/// The figures counted by year: table name, count column key, counts.
+fn by_year(d: &Dashboard) -> [(&'static str, &'static str, &YearCounts); 3] {
+    [
+        ("launches_by_year", "products", &d.launches_by_year),
+        (
             "national_impact_by_year",
-            lang,
-            at,
             "products",
             &d.national_impact_by_year,
         ),
-        open_source(d, lang),
-        coverage(
-            "stats_page",
-            lang,
-            at,
-            d.stats_page.with,
-            d.stats_page.total,
-        ),
-        coverage("dashlord", lang, at, d.dashlord.with, d.dashlord.total),
-        counts(
-            "accessibility_status",
-            lang,
-            at,
-            ["status", "products_active"],
-            &d.accessibility_status,
-        ),
-        counts(
-            "by_thematique",
-            lang,
-            at,
-            ["thematique", "products_active"],
-            &d.by_thematique,
-        ),
-        matrix(
-            "thematique_by_phase",
-            lang,
-            at,
-            "thematique",
-            &d.thematique_by_phase,
-        ),
-        counts(
-            "by_sponsor",
-            lang,
-            at,
-            ["sponsor", "products_active"],
-            &d.by_sponsor,
-        ),
-        years("members_new_by_year", lang, at, "members", &m.new_by_year),
-        counts(
-            "members_active_by_domaine",
-            lang,
-            at,
-            ["domaine", "members_active"],
-            &m.active_by_domaine,
-        ),
-        counts(
-            "members_active_by_competence",
-            lang,
-            at,
-            ["competence", "members_active"],
-            &m.active_by_competence,
-        ),
-        counts(
-            "members_active_by_status",
-            lang,
-            at,
-            ["status", "members_active"],
-            &m.active_by_status,
-        ),
-        to_fix(d, lang),
-        definitions(d, lang),
+        ("members_new_by_year", "members", &d.members.new_by_year),
     ]
 }
 
@@ -486,9 +455,10 @@ pub fn series_tables(series: &[SeriesEntry<'_>], lang: Lang) -> Vec<Table> {
         .into_iter()
         .map(|mut t| {
             let keys: Vec<&'static str> = t.columns.iter().map(|c| c.key).collect();
-            let mut with_point = vec![keys[0]];
+            let (date, figure) = keys.split_at(keys.len().min(1));
+            let mut with_point = date.to_vec();
             with_point.extend(point);
-            with_point.extend(&keys[1..]);
+            with_point.extend(figure);
             t = Table::new(t.name, lang, &with_point);
             t
         })

@@ -3,8 +3,10 @@
 use std::fmt::Write;
 
 use betagouv_portfolio::dashboard::Dashboard;
+use betagouv_portfolio::diagnostic::escape_controls;
 
-use super::tables::{Cell, Table, share, tables};
+use super::SeriesEntry;
+use super::tables::{Cell, Table, series_tables, share, tables};
 use super::words::{self, WORDS, tr};
 use super::{definitions, rule_line, title};
 use crate::lang::Lang;
@@ -12,8 +14,8 @@ use crate::num;
 
 /// The dashboard `d` as plain text in `lang`: the title and active rule, the key figures,
 /// then every figure as an aligned table (under its title; "nothing to count" when
-/// empty), then the definitions. No colour, no escape sequence but those of the data
-/// (escape it before printing to a terminal).
+/// empty), then the definitions. No colour; control characters of the data are
+/// written escaped (`\u{1b}`), so the text is safe to print on a terminal.
 ///
 /// ```
 /// use betagouv_portfolio::{ActiveRule, dashboard::Dashboard};
@@ -22,7 +24,7 @@ use crate::num;
 /// d.products.by_phase.insert("construction".into(), 12);
 /// let text = dashboard::text(&d, Lang::En);
 /// assert!(text.starts_with("The incubator's dashboard as of 2016-12-31\n"));
-/// assert!(text.contains("  construction        12\n"));
+/// assert!(text.contains("Products by phase\n  phase          products\n  construction         12\n"));
 /// ```
 #[must_use]
 pub fn text(d: &Dashboard, lang: Lang) -> String {
@@ -39,17 +41,12 @@ pub fn text(d: &Dashboard, lang: Lang) -> String {
         if matches!(table.name, "key_figures" | "definitions" | "to_fix") {
             continue;
         }
-        let _ = writeln!(o, "{}", table.title);
-        if table.rows.is_empty() {
-            let _ = writeln!(o, "  {}\n", tr(WORDS.nothing, lang));
-        } else {
-            aligned(&mut o, &table, lang);
-        }
+        titled(&mut o, &table, 1, lang);
     }
     to_fix(&mut o, d, lang);
     let _ = writeln!(o, "{}", words::figure("definitions", lang));
     for def in definitions(d, lang) {
-        let _ = writeln!(o, "  {} : {}", def.key, def.text);
+        let _ = writeln!(o, "  {} : {}", def.key, escape_controls(&def.text));
     }
     if lang == Lang::En {
         o = o.replace(" : ", ": ");
@@ -90,26 +87,37 @@ fn coverage_row(name: &'static str, with: usize, total: usize, lang: Lang) -> (S
     )
 }
 
-/// `table` without its date column: a header row, then the rows, numbers on the right.
-fn aligned(o: &mut String, table: &Table, lang: Lang) {
+/// `table` under its title ([`aligned`]), or "nothing to count".
+fn titled(o: &mut String, table: &Table, from: usize, lang: Lang) {
+    let _ = writeln!(o, "{}", table.title);
+    if table.rows.is_empty() {
+        let _ = writeln!(o, "  {}\n", tr(WORDS.nothing, lang));
+    } else {
+        aligned(o, table, from, lang);
+    }
+}
+
+/// `table` from its column `from` (1: without the date): a header row, then the rows,
+/// numbers on the right.
+fn aligned(o: &mut String, table: &Table, from: usize, lang: Lang) {
     let cells: Vec<Vec<String>> = table
         .rows
         .iter()
         .map(|r| {
             r.iter()
                 .enumerate()
-                .skip(1)
-                .map(|(i, c)| table.human(i, c, lang).0)
+                .skip(from)
+                .map(|(i, c)| escape_controls(&table.human(i, c, lang).0).into_owned())
                 .collect()
         })
         .collect();
-    let header: Vec<&str> = table.columns.iter().skip(1).map(|c| c.label).collect();
+    let header: Vec<&str> = table.columns.iter().skip(from).map(|c| c.label).collect();
     let right: Vec<bool> = table
         .rows
         .first()
         .map(|r| {
             r.iter()
-                .skip(1)
+                .skip(from)
                 .map(|c| matches!(c, Cell::Count(_) | Cell::Share { .. }))
                 .collect()
         })
@@ -177,4 +185,30 @@ fn to_fix(o: &mut String, d: &Dashboard, lang: Lang) {
         }
     }
     o.push('\n');
+}
+
+/// A series of dashboards as plain text in `lang`: the key figures and the two coverage
+/// figures at each point, one row per point (with its known-at date, commit and files
+/// dropped); every other figure over time is in [`series_tables`](super::series_tables).
+///
+/// ```
+/// use betagouv_portfolio::{ActiveRule, dashboard::Dashboard};
+/// use betagouv_report::{Lang, dashboard::{self, SeriesEntry}};
+/// let d = Dashboard::empty(chrono::NaiveDate::from_ymd_opt(2016, 12, 31).unwrap_or_default(), ActiveRule::Site);
+/// let text = dashboard::series_text(&[SeriesEntry::new(&d)], Lang::En);
+/// assert!(text.starts_with("The incubator's dashboard over time\n"));
+/// assert!(text.contains("2016-12-31"));
+/// ```
+#[must_use]
+pub fn series_text(series: &[SeriesEntry<'_>], lang: Lang) -> String {
+    let mut o = String::with_capacity(4 * 1024);
+    let t = tr(WORDS.series_title, lang);
+    let _ = writeln!(o, "{t}\n{}\n", "=".repeat(t.chars().count()));
+    for table in series_tables(series, lang) {
+        if !matches!(table.name, "key_figures" | "stats_page" | "dashlord") {
+            continue;
+        }
+        titled(&mut o, &table, 0, lang);
+    }
+    o
 }

@@ -116,6 +116,12 @@ pub(crate) fn figure(name: &'static str, lang: Lang) -> &'static str {
     tr(t, lang)
 }
 
+/// The title of the two coverage figures side by side.
+pub(crate) const COVERAGE: Tr = (
+    "Page de statistiques et Dashlord (produits actifs)",
+    "Statistics page and Dashlord (active products)",
+);
+
 /// The short label of a coverage figure (in charts).
 pub(crate) fn short(name: &str, lang: Lang) -> &'static str {
     let t: Tr = match name {
