@@ -12,11 +12,11 @@ use crate::render::svg::{self, BLUE_FRANCE, TEXT, TEXT_MUTED, c, esc};
 /// The view box width.
 const W: f64 = 640.0;
 /// The label column of bar charts.
-const LABEL_W: f64 = 200.0;
+const LABEL_W: f64 = 210.0;
 /// A bar row.
 const ROW_H: f64 = 28.0;
 /// The longest label written in a chart (the table gives it whole).
-const LABEL_CHARS: usize = 26;
+const LABEL_CHARS: usize = 22;
 
 /// Series colours (State design system colours that reach 3:1 on white).
 const PALETTE: [&str; 8] = [
@@ -144,7 +144,7 @@ pub(crate) struct Share {
 
 /// Shares as bars on a 0–100 % track (the track outlined, the share filled).
 pub(crate) fn coverage(id: &str, title: &str, desc: &str, rows: &[Share]) -> String {
-    let track = W - LABEL_W - 150.0;
+    let track = W - LABEL_W - 190.0;
     let h = ROW_H * rows.len() as f64 + 8.0;
     let mut out = String::new();
     open(&mut out, id, title, desc, h);
@@ -288,7 +288,7 @@ pub(crate) fn lines(
     x_labels: &[String],
     series: &[(Label, Vec<usize>)],
 ) -> String {
-    let (left, right, top, height) = (56.0, W - 170.0, 16.0, 220.0);
+    let (left, right, top, height) = (56.0, W - 190.0, 16.0, 220.0);
     let max = series
         .iter()
         .flat_map(|(_, v)| v.iter().copied())
@@ -319,19 +319,20 @@ pub(crate) fn lines(
         );
         t += step;
     }
-    let every = n.div_ceil(6).max(1);
+    // Every `every`-th point is labelled, counted from the last, so that labels of
+    // about 8 px a character do not overlap.
+    let widest = x_labels
+        .iter()
+        .map(|l| l.chars().count())
+        .max()
+        .unwrap_or(0) as f64;
+    let spacing = (right - left) / (n.max(2) - 1) as f64;
+    let every = ((widest * 8.0 + 12.0) / spacing).ceil().max(1.0) as usize;
     for (i, l) in x_labels.iter().enumerate() {
-        if i % every == 0 || i + 1 == n {
-            // The first and last labels stay within the plot (the last one clear of
-            // the line labels on its right).
-            let anchor = match i {
-                0 if n > 1 => "start",
-                _ if i + 1 == n && n > 1 => "end",
-                _ => "middle",
-            };
+        if (n - 1 - i).is_multiple_of(every) {
             let _ = write!(
                 out,
-                "<text x=\"{}\" y=\"{}\" text-anchor=\"{anchor}\">{}</text>",
+                "<text x=\"{}\" y=\"{}\" text-anchor=\"middle\">{}</text>",
                 c(x(i)),
                 c(top + height + 22.0),
                 esc(l)
@@ -341,7 +342,7 @@ pub(crate) fn lines(
     for (s, (_, values)) in series.iter().enumerate() {
         line(&mut out, s, values, &x, &y);
     }
-    let lowest = end_labels(&mut out, series, &y, right);
+    let lowest = end_labels(&mut out, series, &y, right, top + height + 5.0);
     let mut svg = String::with_capacity(out.len() + 512);
     open(
         &mut svg,
@@ -402,6 +403,7 @@ fn end_labels(
     series: &[(Label, Vec<usize>)],
     y: &dyn Fn(usize) -> f64,
     right: f64,
+    bottom: f64,
 ) -> f64 {
     let mut ends: Vec<(usize, usize, f64)> = series
         .iter()
@@ -413,6 +415,11 @@ fn end_labels(
     for end in &mut ends {
         end.2 = end.2.max(floor);
         floor = end.2 + 17.0;
+    }
+    // Moved up when they would reach the axis labels below the plot.
+    let over = ends.last().map_or(0.0, |e| e.2 - bottom).max(0.0);
+    for end in &mut ends {
+        end.2 -= over;
     }
     let lowest = ends.last().map_or(0.0, |e| e.2);
     for (s, last, at) in ends {
@@ -426,7 +433,7 @@ fn end_labels(
             c(at),
             PALETTE[s % PALETTE.len()],
             label.lang,
-            esc(&clip(&label.text)),
+            esc(&svg::clip(&label.text, 16)),
             last
         );
     }

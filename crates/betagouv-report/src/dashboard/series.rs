@@ -3,6 +3,7 @@
 use std::fmt::{Result as Written, Write};
 
 use betagouv_portfolio::dashboard::{Counts, Dashboard, YearCounts};
+use chrono::Datelike;
 
 use super::SeriesEntry;
 use super::chart::{self, Label};
@@ -174,16 +175,31 @@ pub(super) fn page(o: &mut String, series: &[SeriesEntry<'_>], lang: Lang) -> Wr
         esc(tr(WORDS.figures, lang)),
         esc(tr(WORDS.series_note, lang))
     )?;
-    let x: Vec<String> = series
-        .iter()
-        .map(|e| date(e.dashboard.as_of, lang))
-        .collect();
+    let x = point_labels(series, lang);
     for name in figure_names() {
         figure(o, name, series, &x, lang)?;
     }
     o.push_str("</section>\n");
     let at = last.map_or_else(String::new, |e| date(e.dashboard.as_of, lang));
     page_close(o, lang, &at)
+}
+
+/// The label of each point in charts and their tables: the year when every point is a
+/// 31 December (a yearly series), else the date.
+fn point_labels(series: &[SeriesEntry<'_>], lang: Lang) -> Vec<String> {
+    let yearly = series
+        .iter()
+        .all(|e| (e.dashboard.as_of.month(), e.dashboard.as_of.day()) == (12, 31));
+    series
+        .iter()
+        .map(|e| {
+            if yearly {
+                e.dashboard.as_of.year().to_string()
+            } else {
+                date(e.dashboard.as_of, lang)
+            }
+        })
+        .collect()
 }
 
 /// The points: as of, known at, commit, files dropped.
