@@ -147,9 +147,16 @@ pub struct MemberFigures {
     pub active: usize,
     /// Year of each member's first mission start (on or before the date) -> members.
     pub new_by_year: YearCounts,
+    /// Year of each member's first mission start (as in `new_by_year`) -> the status
+    /// of that mission ([`NO_STATUS`] when it has none) -> members.
+    pub new_by_status: BTreeMap<i32, Counts>,
     /// Members with no mission start written as an exact date (no mission, or only
     /// missing or partial starts): never counted in `new_by_year` nor active.
     pub no_dated_mission: usize,
+    /// Members whose earliest exact mission start is after the date (they arrive
+    /// later): `total` = the sum of `new_by_year` + `no_dated_mission` +
+    /// `starting_later`.
+    pub starting_later: usize,
     /// Active members by `domaine` ([`NO_DOMAINE`] when it has none).
     pub active_by_domaine: Counts,
     /// Active members by competence (a member counted under each of its competences).
@@ -186,16 +193,29 @@ pub struct Dashboard {
     pub incubator_by_phase: BTreeMap<String, Counts>,
     /// Year -> products whose earliest `construction` phase started that year.
     pub launches_by_year: YearCounts,
+    /// Year -> incubator id -> products launched that year (as in `launches_by_year`),
+    /// a co-incubated product under each incubator: the statistics page's launches
+    /// by incubator.
+    pub launches_by_incubator: BTreeMap<i32, Counts>,
     /// Year -> products whose earliest `national_impact` event falls in that year.
     pub national_impact_by_year: YearCounts,
     /// Current phase -> products with a repository among the products of that phase.
     pub open_source_by_phase: BTreeMap<String, OpenSource>,
     /// Active products with a public statistics page.
     pub stats_page: Coverage,
+    /// Current phase -> products of that phase with a statistics page (every product
+    /// with a phase started, active or not): the statistics page's chart by phase.
+    pub stats_page_by_phase: BTreeMap<String, Coverage>,
     /// Active products with a Dashlord URL.
     pub dashlord: Coverage,
+    /// Current phase -> products of that phase with a Dashlord URL (every product
+    /// with a phase started).
+    pub dashlord_by_phase: BTreeMap<String, Coverage>,
     /// `accessibility_status` -> active products (`unknown` when absent).
     pub accessibility_status: Counts,
+    /// Current phase -> `accessibility_status` -> products (every product with a
+    /// phase started).
+    pub accessibility_status_by_phase: BTreeMap<String, Counts>,
     /// Theme (`thematiques`) -> active products.
     pub by_thematique: Counts,
     /// Theme -> current phase -> products (every product with a phase started).
@@ -221,11 +241,15 @@ impl Dashboard {
             active_by_incubator: Counts::new(),
             incubator_by_phase: BTreeMap::new(),
             launches_by_year: YearCounts::new(),
+            launches_by_incubator: BTreeMap::new(),
             national_impact_by_year: YearCounts::new(),
             open_source_by_phase: BTreeMap::new(),
             stats_page: Coverage::default(),
+            stats_page_by_phase: BTreeMap::new(),
             dashlord: Coverage::default(),
+            dashlord_by_phase: BTreeMap::new(),
             accessibility_status: Counts::new(),
+            accessibility_status_by_phase: BTreeMap::new(),
             by_thematique: Counts::new(),
             thematique_by_phase: BTreeMap::new(),
             by_sponsor: Counts::new(),
@@ -290,39 +314,20 @@ impl Dashboard {
     fn add_startup(&mut self, s: &Startup, vocabulary: Vocabulary, options: &DashboardOptions) {
         let at = self.as_of;
         self.products.total += 1;
+        let incubators: BTreeSet<&str> = s.incubator_ids().map(|i| i.as_str()).collect();
         if let Some(year) = launch_year(s, at) {
             *self.launches_by_year.entry(year).or_insert(0) += 1;
+            for i in &incubators {
+                count_key(self.launches_by_incubator.entry(year).or_default(), i);
+            }
         }
         if let Some(year) = national_impact_year(s, at) {
             *self.national_impact_by_year.entry(year).or_insert(0) += 1;
         }
-        let incubators: BTreeSet<&str> = s.incubator_ids().map(|i| i.as_str()).collect();
         let themes: BTreeSet<&str> = s.themes.iter().map(String::as_str).collect();
+        let quality = Quality::of(s);
         match s.phase_at(at, options.phase_rule) {
-            Some(phase) => {
-                let name = phase.name.as_str();
-                count_key(&mut self.products.by_phase, name);
-                let open = self
-                    .open_source_by_phase
-                    .entry(name.to_owned())
-                    .or_default();
-                open.total += 1;
-                if has_text(s.links.repository.as_deref()) {
-                    open.with_repository += 1;
-                }
-                for i in &incubators {
-                    count_key(
-                        self.incubator_by_phase.entry((*i).to_owned()).or_default(),
-                        name,
-                    );
-                }
-                for t in &themes {
-                    count_key(
-                        self.thematique_by_phase.entry((*t).to_owned()).or_default(),
-                        name,
-                    );
-                }
-            }
+            Some(phase) => self.count_phase(&phase.name, &incubators, &themes, &quality),
             None => self.products.no_phase_started += 1,
         }
         if !options
@@ -342,31 +347,68 @@ impl Dashboard {
         for k in sponsors {
             count_key(&mut self.by_sponsor, k);
         }
-        self.count_coverage(s);
+        self.count_active_quality(&s.id, &quality);
     }
 
-    /// Counts one active start-up in the coverage figures and the lists to fix.
-    fn count_coverage(&mut self, s: &Startup) {
-        let stats = has_stats_page(s);
-        let dashlord = extra_text(s, "dashlord_url").is_some();
-        let status = extra_text(s, "accessibility_status");
+    /// Counts one product whose current phase is `name` in the figures by phase.
+    fn count_phase(
+        &mut self,
+        name: &str,
+        incubators: &BTreeSet<&str>,
+        themes: &BTreeSet<&str>,
+        q: &Quality<'_>,
+    ) {
+        count_key(&mut self.products.by_phase, name);
+        let open = self
+            .open_source_by_phase
+            .entry(name.to_owned())
+            .or_default();
+        open.total += 1;
+        open.with_repository += usize::from(q.repository);
+        for (map, yes) in [
+            (&mut self.stats_page_by_phase, q.stats_page),
+            (&mut self.dashlord_by_phase, q.dashlord),
+        ] {
+            let c = map.entry(name.to_owned()).or_default();
+            c.total += 1;
+            c.with += usize::from(yes);
+        }
+        let by = &mut self.accessibility_status_by_phase;
+        count_key(by.entry(name.to_owned()).or_default(), q.status_key());
+        for i in incubators {
+            count_key(
+                self.incubator_by_phase.entry((*i).to_owned()).or_default(),
+                name,
+            );
+        }
+        for t in themes {
+            count_key(
+                self.thematique_by_phase.entry((*t).to_owned()).or_default(),
+                name,
+            );
+        }
+    }
+
+    /// Counts one active product in the coverage figures and the lists to fix.
+    fn count_active_quality(&mut self, id: &StartupId, q: &Quality<'_>) {
         for (yes, coverage, to_fix) in [
-            (stats, &mut self.stats_page, &mut self.to_fix.no_stats_page),
-            (dashlord, &mut self.dashlord, &mut self.to_fix.no_dashlord),
+            (
+                q.stats_page,
+                &mut self.stats_page,
+                &mut self.to_fix.no_stats_page,
+            ),
+            (q.dashlord, &mut self.dashlord, &mut self.to_fix.no_dashlord),
         ] {
             coverage.total += 1;
             if yes {
                 coverage.with += 1;
             } else {
-                to_fix.push(s.id.clone());
+                to_fix.push(id.clone());
             }
         }
-        count_key(
-            &mut self.accessibility_status,
-            status.unwrap_or(UNKNOWN_STATUS),
-        );
-        if status.is_none() {
-            self.to_fix.no_accessibility_status.push(s.id.clone());
+        count_key(&mut self.accessibility_status, q.status_key());
+        if q.accessibility_status.is_none() {
+            self.to_fix.no_accessibility_status.push(id.clone());
         }
     }
 
@@ -375,17 +417,13 @@ impl Dashboard {
         let at = self.as_of;
         let f = &mut self.members;
         f.total += 1;
-        let starts = || {
-            m.missions
-                .iter()
-                .filter_map(|x| x.start.as_ref().and_then(RecordDate::exact))
-        };
-        match starts().min() {
+        match first_mission(m) {
             None => f.no_dated_mission += 1,
-            Some(_) => {
-                if let Some(first) = starts().filter(|d| *d <= at).min() {
-                    *f.new_by_year.entry(first.year()).or_insert(0) += 1;
-                }
+            Some((first, _)) if first > at => f.starting_later += 1,
+            Some((first, status)) => {
+                *f.new_by_year.entry(first.year()).or_insert(0) += 1;
+                let by = f.new_by_status.entry(first.year()).or_default();
+                count_key(by, status.unwrap_or(NO_STATUS));
             }
         }
         let Some(mission) = m.mission_at(at) else {
@@ -410,6 +448,34 @@ impl Dashboard {
     }
 }
 
+/// What a product has of the quality standards.
+struct Quality<'a> {
+    /// A non-blank `repository`.
+    repository: bool,
+    /// A statistics page.
+    stats_page: bool,
+    /// A Dashlord URL.
+    dashlord: bool,
+    /// The accessibility status, when given.
+    accessibility_status: Option<&'a str>,
+}
+
+impl<'a> Quality<'a> {
+    fn of(s: &'a Startup) -> Self {
+        Self {
+            repository: has_text(s.links.repository.as_deref()),
+            stats_page: has_stats_page(s),
+            dashlord: extra_text(s, "dashlord_url").is_some(),
+            accessibility_status: extra_text(s, "accessibility_status"),
+        }
+    }
+
+    /// The key the product counts under in `accessibility_status`.
+    fn status_key(&self) -> &'a str {
+        self.accessibility_status.unwrap_or(UNKNOWN_STATUS)
+    }
+}
+
 /// Whether a text is there and not blank.
 fn has_text(t: Option<&str>) -> bool {
     t.is_some_and(|t| !t.trim().is_empty())
@@ -430,6 +496,21 @@ fn extra_text<'a>(s: &'a Startup, key: &str) -> Option<&'a str> {
         Value::Seq(items) => items.iter().find_map(text),
         v => text(v),
     }
+}
+
+/// The start and status of the member's first mission: the earliest exact start
+/// (ties: the later in the file, as for the current mission); `None` when no mission
+/// start is an exact date.
+fn first_mission(m: &Member) -> Option<(NaiveDate, Option<&str>)> {
+    let mut first: Option<(NaiveDate, Option<&str>)> = None;
+    for x in &m.missions {
+        if let Some(d) = x.start.as_ref().and_then(RecordDate::exact)
+            && first.is_none_or(|(f, _)| d <= f)
+        {
+            first = Some((d, x.status.as_deref()));
+        }
+    }
+    first
 }
 
 /// The year of the product's earliest `construction` phase with an exact start on

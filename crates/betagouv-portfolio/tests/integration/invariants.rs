@@ -9,7 +9,7 @@ use betagouv_portfolio::{
 use chrono::NaiveDate;
 use proptest::prelude::*;
 
-fn day(n: i64) -> NaiveDate {
+pub(crate) fn day(n: i64) -> NaiveDate {
     NaiveDate::from_ymd_opt(2015, 1, 1).unwrap() + chrono::Duration::days(n)
 }
 
@@ -99,7 +99,7 @@ fn mission() -> impl Strategy<Value = Mission> {
     })
 }
 
-fn portfolio() -> impl Strategy<Value = Portfolio> {
+pub(crate) fn portfolio() -> impl Strategy<Value = Portfolio> {
     let vocab = prop_oneof![
         Just(Vocabulary::V2016),
         Just(Vocabulary::V2018),
@@ -124,7 +124,7 @@ fn portfolio() -> impl Strategy<Value = Portfolio> {
     })
 }
 
-fn rule() -> impl Strategy<Value = PhaseRule> {
+pub(crate) fn rule() -> impl Strategy<Value = PhaseRule> {
     prop_oneof![
         Just(PhaseRule::AtDate),
         Just(PhaseRule::LastListed),
