@@ -30,6 +30,9 @@ const PALETTE: [&str; 8] = [
     "#3A3A3A",
 ];
 
+/// How many series a chart tells apart by colour.
+pub(crate) const PALETTE_SIZE: usize = PALETTE.len();
+
 /// White marks drawn over a series' colour, so colour is never the only signal.
 const MARKS: [&str; 6] = [
     "",

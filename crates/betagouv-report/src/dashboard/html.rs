@@ -13,10 +13,10 @@ use std::fmt::{Result as Written, Write};
 
 use betagouv_portfolio::dashboard::Dashboard;
 
-use super::chart::{self, Bar, Label, Share};
+use super::chart::{self, Bar, Label, PALETTE_SIZE, Share};
 use super::tables::{Cell, Table, share, tables};
 use super::words::{self, WORDS, tr};
-use super::{SeriesEntry, data_lang, definitions, rule_line, title};
+use super::{SeriesEntry, definitions, rule_line, title};
 use crate::error::{Error, Result};
 use crate::lang::Lang;
 use crate::num;
@@ -132,13 +132,21 @@ fn one(o: &mut String, d: &Dashboard, lang: Lang) -> Written {
                 "active_by_incubator",
                 "incubator_by_phase",
                 "launches_by_year",
+                "launches_by_incubator",
                 "national_impact_by_year",
             ],
         ),
         (
             "qualite",
             tr(WORDS.quality, lang),
-            &["coverage", "open_source_by_phase", "accessibility_status"],
+            &[
+                "coverage",
+                "stats_page_by_phase",
+                "dashlord_by_phase",
+                "open_source_by_phase",
+                "accessibility_status",
+                "accessibility_status_by_phase",
+            ],
         ),
         (
             "thematiques",
@@ -150,6 +158,7 @@ fn one(o: &mut String, d: &Dashboard, lang: Lang) -> Written {
             tr(WORDS.members, lang),
             &[
                 "members_new_by_year",
+                "members_new_by_status",
                 "members_active_by_domaine",
                 "members_active_by_competence",
                 "members_active_by_status",
@@ -333,7 +342,11 @@ fn figure(o: &mut String, t: &Table, lang: Lang) -> Written {
             esc(tr(WORDS.nothing, lang))
         );
     }
-    if t.columns.len() == 4 && t.column("phase") == Some(2) {
+    let two_keys = matches!(
+        (t.rows.first().map(Vec::as_slice), t.columns.len()),
+        (Some([_, Cell::Text(_), Cell::Text(_), Cell::Count(_)]), 4)
+    );
+    if two_keys {
         return matrix(o, t, &id, lang);
     }
     let rows = ordered(t);
@@ -351,7 +364,7 @@ fn figure(o: &mut String, t: &Table, lang: Lang) -> Written {
         })
         .collect();
     let desc = bars_desc(t, &bars, rows.len(), lang);
-    let svg = if t.name == "open_source_by_phase" {
+    let svg = if t.column("share").is_some() {
         open_source_chart(t, &rows, &id, &desc, lang)
     } else {
         chart::bars(&format!("c-{id}"), t.title, &desc, &bars)
@@ -442,30 +455,49 @@ pub(super) fn table_open(o: &mut String, id: &str, caption: &str, lang: Lang) ->
     )
 }
 
-/// A `*_by_phase` matrix: stacked bars (one segment per phase) beside a crosstab.
+/// A two-level figure (`key -> key -> count`, e.g. incubator x phase): stacked bars
+/// (one patterned segment per second key; the row totals as bars when there are more
+/// than eight) beside a crosstab.
 fn matrix(o: &mut String, t: &Table, id: &str, lang: Lang) -> Written {
-    let (phases, keys) = crosstab(t);
-    let label = |s: &str| Label {
-        text: words::term(s, lang),
-        lang: data_lang(s, lang),
-    };
-    let series: Vec<Label> = phases.iter().map(|p| label(p)).collect();
+    let (columns, keys) = crosstab(t);
+    let label = |col: usize, s: &str| cell_label(t, col, &Cell::Text(s.to_owned()), lang);
+    let series: Vec<Label> = columns.iter().map(|p| label(2, p)).collect();
     let rows: Vec<(Label, Vec<usize>)> = keys
         .iter()
         .take(MOST_BARS)
-        .map(|(k, v)| (label(k), v.clone()))
+        .map(|(k, v)| (label(1, k), v.clone()))
         .collect();
     let total: usize = keys.iter().map(|(_, v)| v.iter().sum::<usize>()).sum();
-    let (shown, all, n) = (rows.len(), keys.len(), phases.len());
-    let desc = match lang {
-        Lang::Fr => format!(
-            "Barres empilées, une par valeur ({shown} sur {all}), un segment à motif par phase ({n} phases) ; {total} produits en tout. Le tableau croisé donne chaque nombre."
+    let (shown, all, n) = (rows.len(), keys.len(), columns.len());
+    let by = t.columns.get(2).map_or("", |c| c.label);
+    let stacked = n <= PALETTE_SIZE;
+    let desc = match (lang, stacked) {
+        (Lang::Fr, true) => format!(
+            "Barres empilées, une par valeur ({shown} sur {all}), un segment à motif par {by} ({n} en tout) ; somme : {total}. Le tableau croisé donne chaque nombre."
         ),
-        Lang::En => format!(
-            "Stacked bars, one per value ({shown} of {all}), one patterned segment per phase ({n} phases); {total} products in all. The crosstab gives every count."
+        (Lang::Fr, false) => format!(
+            "Barres, une par valeur ({shown} sur {all}), de la somme sur les {n} valeurs de {by} ; somme : {total}. Le tableau croisé donne chaque nombre."
+        ),
+        (Lang::En, true) => format!(
+            "Stacked bars, one per value ({shown} of {all}), one patterned segment per {by} ({n} in all); sum: {total}. The crosstab gives every count."
+        ),
+        (Lang::En, false) => format!(
+            "Bars, one per value ({shown} of {all}), of the sum over the {n} values of {by}; sum: {total}. The crosstab gives every count."
         ),
     };
-    let svg = chart::stacked(&format!("c-{id}"), t.title, &desc, &series, &rows);
+    let svg = if stacked {
+        chart::stacked(&format!("c-{id}"), t.title, &desc, &series, &rows)
+    } else {
+        let bars: Vec<Bar> = rows
+            .into_iter()
+            .map(|(label, v)| {
+                let value = v.iter().sum();
+                let text = num::count(value, lang);
+                Bar { label, value, text }
+            })
+            .collect();
+        chart::bars(&format!("c-{id}"), t.title, &desc, &bars)
+    };
     let mut table = String::new();
     let caption = format!("{} : {}", tr(WORDS.data, lang), t.title);
     table_open(&mut table, id, &caption, lang)?;
@@ -476,7 +508,7 @@ fn matrix(o: &mut String, t: &Table, id: &str, lang: Lang) -> Written {
     }
     headers(&mut table, &["total"], lang)?;
     for (k, v) in &keys {
-        let l = label(k);
+        let l = label(1, k);
         write!(
             table,
             "<tr><th scope=\"row\"{}>{}</th>",
@@ -492,37 +524,40 @@ fn matrix(o: &mut String, t: &Table, id: &str, lang: Lang) -> Written {
     pair(o, &svg, &table, keys.len(), lang)
 }
 
-/// A `*_by_phase` table as a crosstab: its phases (in [`PHASE_ORDER`]), and each key
-/// with its count per phase, largest total first.
+/// A two-level table as a crosstab: its second keys (phases in [`PHASE_ORDER`], others
+/// in order), and each first key with its count per second key: years and phases in
+/// order, other keys largest total first.
 fn crosstab(t: &Table) -> (Vec<String>, Vec<(String, Vec<usize>)>) {
-    let mut phases: Vec<String> = t
-        .rows
-        .iter()
-        .filter_map(|r| match r.get(2) {
-            Some(Cell::Text(p)) => Some(p.clone()),
-            _ => None,
-        })
-        .collect();
-    phases.sort_by_key(|k| (phase_rank(k), k.clone()));
-    phases.dedup();
+    let text = |r: &Vec<Cell>, i: usize| match r.get(i) {
+        Some(Cell::Text(p)) => Some(p.clone()),
+        _ => None,
+    };
+    let mut columns: Vec<String> = t.rows.iter().filter_map(|r| text(r, 2)).collect();
+    columns.sort_by_key(|k| (phase_rank(k), k.clone()));
+    columns.dedup();
     let mut keys: Vec<(String, Vec<usize>)> = Vec::new();
     for r in &t.rows {
-        let (Some(Cell::Text(k)), Some(Cell::Text(p)), Some(n)) =
-            (r.get(1), r.get(2), r.get(3).and_then(Cell::count))
+        let (Some(k), Some(p), Some(n)) = (text(r, 1), text(r, 2), r.get(3).and_then(Cell::count))
         else {
             continue;
         };
-        if keys.last().is_none_or(|(last, _)| last != k) {
-            keys.push((k.clone(), vec![0; phases.len()]));
+        if keys.last().is_none_or(|(last, _)| *last != k) {
+            keys.push((k, vec![0; columns.len()]));
         }
-        let i = phases.iter().position(|x| x == p);
+        let i = columns.iter().position(|x| *x == p);
         if let Some(cell) = keys.last_mut().zip(i).and_then(|((_, v), i)| v.get_mut(i)) {
             *cell += n;
         }
     }
-    let total = |v: &[usize]| v.iter().sum::<usize>();
-    keys.sort_by(|a, b| total(&b.1).cmp(&total(&a.1)).then_with(|| a.0.cmp(&b.0)));
-    (phases, keys)
+    match t.columns.get(1).map_or("", |c| c.key) {
+        "year" => {}
+        "phase" => keys.sort_by_key(|(k, _)| (phase_rank(k), k.clone())),
+        _ => {
+            let total = |v: &[usize]| v.iter().sum::<usize>();
+            keys.sort_by(|a, b| total(&b.1).cmp(&total(&a.1)).then_with(|| a.0.cmp(&b.0)));
+        }
+    }
+    (columns, keys)
 }
 
 /// The rank of a phase name in [`PHASE_ORDER`] (other names after).

@@ -22,11 +22,20 @@ const MOST_LINES: usize = 8;
 type Values = Vec<(Label, usize)>;
 
 /// The figures of the page, in the order of [`TABLE_NAMES`]: the statistics page and
-/// Dashlord side by side (`coverage`); the `*_by_phase` matrices and the definitions
-/// are in the CSV files only.
+/// Dashlord side by side (`coverage`); the two-level figures (`incubator_by_phase`,
+/// `launches_by_incubator`, ...) and the definitions are in the CSV files only.
 fn figure_names() -> impl Iterator<Item = &'static str> {
     TABLE_NAMES.iter().filter_map(|name| match *name {
-        "incubator_by_phase" | "thematique_by_phase" | "definitions" | "dashlord" => None,
+        // Two-level figures, the definitions, and Dashlord (beside the statistics page).
+        "incubator_by_phase"
+        | "thematique_by_phase"
+        | "launches_by_incubator"
+        | "stats_page_by_phase"
+        | "dashlord_by_phase"
+        | "accessibility_status_by_phase"
+        | "members_new_by_status"
+        | "dashlord"
+        | "definitions" => None,
         "stats_page" => Some("coverage"),
         name => Some(name),
     })

@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use betagouv_portfolio::dashboard::{Counts, Dashboard, YearCounts};
+use betagouv_portfolio::dashboard::{Counts, Coverage, Dashboard, YearCounts};
 use chrono::NaiveDate;
 
 use super::SeriesEntry;
@@ -12,21 +12,26 @@ use crate::lang::Lang;
 use crate::num;
 
 /// The name (file stem) of every table of [`tables`], in order.
-pub const TABLE_NAMES: [&str; 19] = [
+pub const TABLE_NAMES: [&str; 24] = [
     "key_figures",
     "products_by_phase",
     "active_by_incubator",
     "incubator_by_phase",
     "launches_by_year",
+    "launches_by_incubator",
     "national_impact_by_year",
     "open_source_by_phase",
     "stats_page",
+    "stats_page_by_phase",
     "dashlord",
+    "dashlord_by_phase",
     "accessibility_status",
+    "accessibility_status_by_phase",
     "by_thematique",
     "thematique_by_phase",
     "by_sponsor",
     "members_new_by_year",
+    "members_new_by_status",
     "members_active_by_domaine",
     "members_active_by_competence",
     "members_active_by_status",
@@ -160,7 +165,7 @@ impl Table {
     pub(crate) fn human(&self, col: usize, cell: &Cell, lang: Lang) -> (String, &'static str) {
         let key = self.columns.get(col).map_or("", |c| c.key);
         match cell {
-            Cell::Text(s) if key == "status" && self.name == "members_active_by_status" => {
+            Cell::Text(s) if key == "status" && self.name.starts_with("members_") => {
                 (lang.member_status(s).to_owned(), "")
             }
             Cell::Text(s) if s == "unknown" || s == "unspecified" => (words::term(s, lang), ""),
@@ -255,25 +260,63 @@ fn years(
     t
 }
 
-fn matrix(
+/// A two-level figure (`key -> key -> count`), keyed by text or by year.
+fn matrix<K: ToString>(
     name: &'static str,
     lang: Lang,
     at: NaiveDate,
-    first: &'static str,
-    m: &BTreeMap<String, Counts>,
+    keys: [&'static str; 3],
+    m: &BTreeMap<K, Counts>,
 ) -> Table {
-    let mut t = Table::new(name, lang, &["as_of", first, "phase", "products"]);
-    for (k, phases) in m {
-        for (phase, n) in phases {
+    let mut t = Table::new(name, lang, &["as_of", keys[0], keys[1], keys[2]]);
+    for (k, inner) in m {
+        for (k2, n) in inner {
             t.rows.push(vec![
                 Cell::Date(at),
-                Cell::Text(k.clone()),
-                Cell::Text(phase.clone()),
+                Cell::Text(k.to_string()),
+                Cell::Text(k2.clone()),
                 Cell::Count(*n),
             ]);
         }
     }
     t
+}
+
+/// A share by phase (`phase -> with / total`); `with_key` names the `with` column.
+fn shares_by_phase<'a>(
+    name: &'static str,
+    lang: Lang,
+    at: NaiveDate,
+    with_key: &'static str,
+    m: impl IntoIterator<Item = (&'a String, usize, usize)>,
+) -> Table {
+    let mut t = Table::new(name, lang, &["as_of", "phase", with_key, "total", "share"]);
+    for (phase, with, total) in m {
+        t.rows.push(vec![
+            Cell::Date(at),
+            Cell::Text(phase.clone()),
+            Cell::Count(with),
+            Cell::Count(total),
+            Cell::Share { with, total },
+        ]);
+    }
+    t
+}
+
+/// A coverage by phase.
+fn coverage_by_phase(
+    name: &'static str,
+    lang: Lang,
+    at: NaiveDate,
+    m: &BTreeMap<String, Coverage>,
+) -> Table {
+    shares_by_phase(
+        name,
+        lang,
+        at,
+        "with",
+        m.iter().map(|(p, c)| (p, c.with, c.total)),
+    )
 }
 
 fn coverage(name: &'static str, lang: Lang, at: NaiveDate, with: usize, total: usize) -> Table {
@@ -300,6 +343,7 @@ fn key_figures(d: &Dashboard, lang: Lang) -> Table {
             "members_total",
             "members_active",
             "members_no_dated_mission",
+            "members_starting_later",
         ],
     );
     t.rows.push(vec![
@@ -311,29 +355,21 @@ fn key_figures(d: &Dashboard, lang: Lang) -> Table {
         Cell::Count(d.members.total),
         Cell::Count(d.members.active),
         Cell::Count(d.members.no_dated_mission),
+        Cell::Count(d.members.starting_later),
     ]);
     t
 }
 
 fn open_source(d: &Dashboard, lang: Lang) -> Table {
-    let mut t = Table::new(
+    let m = &d.open_source_by_phase;
+    let rows = m.iter().map(|(p, o)| (p, o.with_repository, o.total));
+    shares_by_phase(
         "open_source_by_phase",
         lang,
-        &["as_of", "phase", "with_repository", "total", "share"],
-    );
-    for (phase, o) in &d.open_source_by_phase {
-        t.rows.push(vec![
-            Cell::Date(d.as_of),
-            Cell::Text(phase.clone()),
-            Cell::Count(o.with_repository),
-            Cell::Count(o.total),
-            Cell::Share {
-                with: o.with_repository,
-                total: o.total,
-            },
-        ]);
-    }
-    t
+        d.as_of,
+        "with_repository",
+        rows,
+    )
 }
 
 fn to_fix(d: &Dashboard, lang: Lang) -> Table {
@@ -375,10 +411,46 @@ pub fn tables(d: &Dashboard, lang: Lang) -> Vec<Table> {
     let at = d.as_of;
     let (stats, dashlord) = (d.stats_page, d.dashlord);
     let (incubators, themes) = (&d.incubator_by_phase, &d.thematique_by_phase);
+    let (p, n) = ("phase", "products");
     let mut out = vec![
         key_figures(d, lang),
-        matrix("incubator_by_phase", lang, at, "incubator", incubators),
-        matrix("thematique_by_phase", lang, at, "thematique", themes),
+        matrix(
+            "incubator_by_phase",
+            lang,
+            at,
+            ["incubator", p, n],
+            incubators,
+        ),
+        matrix(
+            "thematique_by_phase",
+            lang,
+            at,
+            ["thematique", p, n],
+            themes,
+        ),
+        matrix(
+            "launches_by_incubator",
+            lang,
+            at,
+            ["year", "incubator", n],
+            &d.launches_by_incubator,
+        ),
+        matrix(
+            "accessibility_status_by_phase",
+            lang,
+            at,
+            [p, "status", n],
+            &d.accessibility_status_by_phase,
+        ),
+        matrix(
+            "members_new_by_status",
+            lang,
+            at,
+            ["year", "status", "members"],
+            &d.members.new_by_status,
+        ),
+        coverage_by_phase("stats_page_by_phase", lang, at, &d.stats_page_by_phase),
+        coverage_by_phase("dashlord_by_phase", lang, at, &d.dashlord_by_phase),
         open_source(d, lang),
         coverage("stats_page", lang, at, stats.with, stats.total),
         coverage("dashlord", lang, at, dashlord.with, dashlord.total),

@@ -75,6 +75,18 @@ fn fixture() -> Dashboard {
     d.members.active_by_domaine = counts(&[("Développement", 12), ("unspecified", 8)]);
     d.members.active_by_competence = counts(&[("Rust", 3), ("Gestion de projet", 5)]);
     d.members.active_by_status = counts(&[("admin", 6), ("independent", 14)]);
+    d.members.starting_later = 1;
+    d.members
+        .new_by_status
+        .insert(2025, counts(&[("admin", 4), ("independent", 8)]));
+    d.launches_by_incubator
+        .insert(2021, counts(&[("dinum", 2), ("sgmas", 1)]));
+    d.stats_page_by_phase
+        .insert("construction".into(), Coverage { with: 2, total: 4 });
+    d.dashlord_by_phase
+        .insert("construction".into(), Coverage { with: 3, total: 4 });
+    d.accessibility_status_by_phase
+        .insert("construction".into(), counts(&[("unknown", 4)]));
     d.to_fix.no_stats_page = ids(&["a", "b", "c", "d"]);
     d.to_fix.no_dashlord = ids(&["a", "b"]);
     d.to_fix.no_accessibility_status = ids(&["a", "b", "c", "e", "f"]);
@@ -221,7 +233,10 @@ fn csv_parses_back_with_the_same_cells() {
         "{themes}"
     );
     let key = table(&t, "key_figures").to_csv().unwrap();
-    assert!(key.ends_with("2025-12-31,site,12,7,1,30,20,2\r\n"), "{key}");
+    assert!(
+        key.ends_with("2025-12-31,site,12,7,1,30,20,2,1\r\n"),
+        "{key}"
+    );
     let fr = tables(&fixture(), Lang::Fr);
     let os = table(&fr, "open_source_by_phase").to_csv().unwrap();
     assert!(
@@ -535,4 +550,48 @@ fn control_characters_of_the_data_are_escaped() {
         assert!(out.contains("a\\u{1b}[31mb"));
     }
     assert!(text.contains("bell\\u{7}"));
+}
+
+#[test]
+fn the_breakdowns_have_tables_that_sum_to_them() {
+    let d = fixture();
+    let all = tables(&d, Lang::En);
+    let nested = |m: &BTreeMap<String, BTreeMap<String, usize>>| -> usize {
+        m.values().flat_map(|c| c.values()).sum()
+    };
+    let by_year = |m: &BTreeMap<i32, BTreeMap<String, usize>>| -> usize {
+        m.values().flat_map(|c| c.values()).sum()
+    };
+    let coverage = |m: &BTreeMap<String, Coverage>| -> (usize, usize) {
+        m.values()
+            .fold((0, 0), |(w, t), c| (w + c.with, t + c.total))
+    };
+    let launches = table(&all, "launches_by_incubator");
+    assert_eq!(launches.sum("products"), by_year(&d.launches_by_incubator));
+    assert_eq!(launches.rows[0][1], Cell::Text("2021".into()));
+    let status = table(&all, "members_new_by_status");
+    assert_eq!(status.sum("members"), by_year(&d.members.new_by_status));
+    let a11y = table(&all, "accessibility_status_by_phase");
+    assert_eq!(
+        a11y.sum("products"),
+        nested(&d.accessibility_status_by_phase)
+    );
+    for (name, m) in [
+        ("stats_page_by_phase", &d.stats_page_by_phase),
+        ("dashlord_by_phase", &d.dashlord_by_phase),
+    ] {
+        let t = table(&all, name);
+        assert_eq!((t.sum("with"), t.sum("total")), coverage(m), "{name}");
+    }
+    let html = html(&d, Lang::En).unwrap();
+    for caption in [
+        "Data: Launches by year and incubator",
+        "Data: Accessibility status by phase",
+        "Data: New members by year and status",
+        "Data: Public statistics page, by phase",
+    ] {
+        assert!(html.contains(caption), "{caption}");
+    }
+    // Member statuses translated in the crosstab's header.
+    assert!(html.contains("<th scope=\"col\">civil servants</th>"));
 }

@@ -34,6 +34,7 @@ pub(crate) fn column(key: &'static str, lang: Lang) -> &'static str {
             "membres sans mission datée",
             "members with no dated mission",
         ),
+        "members_starting_later" => ("membres arrivant après la date", "members arriving later"),
         "products_active" => ("produits actifs", "active products"),
         "members_active" => ("membres actifs", "active members"),
         "phase" => ("phase", "phase"),
@@ -71,6 +72,26 @@ pub(crate) fn figure(name: &'static str, lang: Lang) -> &'static str {
         "incubator_by_phase" => (
             "Produits par incubateur et par phase",
             "Products by incubator and phase",
+        ),
+        "launches_by_incubator" => (
+            "Lancements par année et par incubateur",
+            "Launches by year and incubator",
+        ),
+        "stats_page_by_phase" => (
+            "Page de statistiques publique, par phase",
+            "Public statistics page, by phase",
+        ),
+        "dashlord_by_phase" => (
+            "Suivi par Dashlord, par phase",
+            "Scanned by Dashlord, by phase",
+        ),
+        "accessibility_status_by_phase" => (
+            "Statut d'accessibilité par phase",
+            "Accessibility status by phase",
+        ),
+        "members_new_by_status" => (
+            "Nouveaux membres par année et par statut",
+            "New members by year and status",
         ),
         "launches_by_year" => (
             "Lancements par année (début de construction)",
@@ -166,7 +187,7 @@ pub(crate) fn definition(key: &str, lang: Lang) -> Option<&'static str> {
 }
 
 /// Our definitions, in the page's order.
-pub(crate) const DEFINITIONS: [(&str, Tr); 27] = [
+pub(crate) const DEFINITIONS: [(&str, Tr); 33] = [
     (
         "as_of",
         (
@@ -231,6 +252,13 @@ pub(crate) const DEFINITIONS: [(&str, Tr); 27] = [
         ),
     ),
     (
+        "launches_by_incubator",
+        (
+            "Année → incubateur → produits lancés cette année-là (comme pour launches_by_year), un produit pour chacun de ses incubateurs.",
+            "Year -> incubator -> products launched that year (as in launches_by_year), a product under each of its incubators.",
+        ),
+    ),
+    (
         "national_impact_by_year",
         (
             "Année → produits dont le premier événement national_impact daté au plus tard à la date tombe cette année-là.",
@@ -252,6 +280,13 @@ pub(crate) const DEFINITIONS: [(&str, Tr); 27] = [
         ),
     ),
     (
+        "stats_page_by_phase",
+        (
+            "Phase en cours → produits de la phase (actifs ou non), et ceux qui ont une page de statistiques (comme pour stats_page).",
+            "Current phase -> products of that phase (active or not), and those with a statistics page (as in stats_page).",
+        ),
+    ),
+    (
         "dashlord",
         (
             "Parmi les produits actifs, ceux qui ont une URL Dashlord (dashlord_url) renseignée.",
@@ -259,10 +294,24 @@ pub(crate) const DEFINITIONS: [(&str, Tr); 27] = [
         ),
     ),
     (
+        "dashlord_by_phase",
+        (
+            "Phase en cours → produits de la phase (actifs ou non), et ceux qui ont une URL Dashlord (comme pour dashlord).",
+            "Current phase -> products of that phase (active or not), and those with a Dashlord URL (as in dashlord).",
+        ),
+    ),
+    (
         "accessibility_status",
         (
             "Parmi les produits actifs, accessibility_status tel qu'écrit → produits ; unknown quand il manque.",
             "Among active products, accessibility_status as written -> products; unknown when absent.",
+        ),
+    ),
+    (
+        "accessibility_status_by_phase",
+        (
+            "Phase en cours → accessibility_status (unknown quand il manque) → produits, pour tout produit qui a une phase commencée.",
+            "Current phase -> accessibility_status (unknown when absent) -> products, every product with a phase started.",
         ),
     ),
     (
@@ -305,10 +354,24 @@ pub(crate) const DEFINITIONS: [(&str, Tr); 27] = [
         ),
     ),
     (
+        "members.new_by_status",
+        (
+            "Année de la première mission de chaque membre (comme pour members.new_by_year) → statut de cette mission → membres.",
+            "Year of each member's first mission (as in members.new_by_year) -> that mission's status -> members.",
+        ),
+    ),
+    (
         "members.no_dated_mission",
         (
             "Membres sans début de mission écrit comme une date exacte : jamais nouveaux, jamais actifs.",
             "Members with no mission start written as an exact date: never new, never active.",
+        ),
+    ),
+    (
+        "members.starting_later",
+        (
+            "Membres dont le premier début de mission exact est après la date (ils arrivent plus tard).",
+            "Members whose earliest exact mission start is after the date (they arrive later).",
         ),
     ),
     (
