@@ -27,6 +27,15 @@ pub enum Error {
     /// The report model could not be written as JSON.
     #[error("cannot write the report as JSON")]
     Json(#[source] serde_json::Error),
+    /// A dashboard table could not be written as CSV.
+    #[error("cannot write the table {table} as CSV")]
+    Csv {
+        /// The table's name (its file stem).
+        table: String,
+        /// The writer's error.
+        #[source]
+        source: csv::Error,
+    },
     /// Writing the output failed.
     #[error("cannot write the report")]
     Fmt(#[source] std::fmt::Error),

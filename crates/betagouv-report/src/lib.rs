@@ -52,6 +52,7 @@ macro_rules! with_setters {
 
 pub mod budget;
 pub mod claims;
+pub mod dashboard;
 mod error;
 pub mod history;
 pub mod impact;

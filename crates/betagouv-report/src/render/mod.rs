@@ -152,7 +152,7 @@ pub fn render(report: &Report, format: Format, options: RenderOptions) -> Result
 /// escaped (`\u{1b}`): the documents' own text has none, so only data read from files
 /// (names, phases, the source path) can hold one, and it must not drive the terminal
 /// the document is printed on.
-fn escape_data(doc: &str) -> String {
+pub(crate) fn escape_data(doc: &str) -> String {
     let mut out = String::with_capacity(doc.len());
     for (i, line) in doc.split('\n').enumerate() {
         if i > 0 {

@@ -63,7 +63,7 @@ pub fn esc(s: &str) -> String {
 }
 
 /// `s` cut to `max` characters with an ellipsis (the full text stays in the data table).
-fn clip(s: &str, max: usize) -> String {
+pub(crate) fn clip(s: &str, max: usize) -> String {
     if s.chars().count() <= max {
         s.to_owned()
     } else {
@@ -95,7 +95,7 @@ fn two_lines(s: &str, max: usize, x: f64) -> String {
 }
 
 /// Formats a coordinate with at most one decimal, deterministically.
-fn c(x: f64) -> String {
+pub(crate) fn c(x: f64) -> String {
     let r = (x * 10.0).round() / 10.0;
     if r.fract() == 0.0 {
         format!("{r:.0}")

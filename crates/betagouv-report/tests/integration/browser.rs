@@ -20,7 +20,7 @@ const FLAGS: &[&str] = &[
     "--no-first-run",
 ];
 
-fn chromium(dir: &Path, html: &Path, extra: &[String]) {
+pub(crate) fn chromium(dir: &Path, html: &Path, extra: &[String]) {
     let profile = dir.join(format!("profile-{}", extra.len()));
     let out = Command::new("chromium")
         .args(FLAGS)
@@ -32,14 +32,14 @@ fn chromium(dir: &Path, html: &Path, extra: &[String]) {
     assert!(out.status.success(), "chromium failed: {:?}", out);
 }
 
-fn tool(name: &str, args: &[&str]) -> Vec<u8> {
+pub(crate) fn tool(name: &str, args: &[&str]) -> Vec<u8> {
     let out = Command::new(name).args(args).output().expect("tool runs");
     assert!(out.status.success(), "{name} {args:?} failed: {out:?}");
     out.stdout
 }
 
 /// Width, height of a PNG (IHDR) after checking its signature.
-fn png_size(bytes: &[u8]) -> (u32, u32) {
+pub(crate) fn png_size(bytes: &[u8]) -> (u32, u32) {
     assert_eq!(&bytes[..8], b"\x89PNG\r\n\x1a\n", "PNG signature");
     assert_eq!(&bytes[12..16], b"IHDR");
     let be = |b: &[u8]| u32::from_be_bytes([b[0], b[1], b[2], b[3]]);

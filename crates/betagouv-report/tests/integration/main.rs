@@ -5,4 +5,5 @@
 mod browser;
 mod claims;
 mod common;
+mod dashboard;
 mod outputs;
