@@ -1,8 +1,9 @@
 //! The dashboard's SVG charts: bars, coverage bars, stacked bars and lines over time.
 //!
 //! Each is drawn at its own width (the `width` attribute is the view box's, the page
-//! lets it shrink), so its text is 14 px at full width; on narrow screens the page shows
-//! the data table first. Every chart has `role="img"`, a `<title>` and a `<desc>`;
+//! lets it shrink to 560 px, no less), so its text is 14 px at full width and 12 px at
+//! least; on narrow screens the page shows the data table first and the chart scrolls
+//! in its box. Every chart has `role="img"`, a `<title>` and a `<desc>`;
 //! series differ by pattern or dash as well as by colour, and are labelled directly.
 
 use std::fmt::Write;

@@ -44,8 +44,9 @@ h3{margin:1.75rem 0 .5rem}
 .tile .label,.tile .note{margin:0}
 .tile .note{color:#3a3a3a;font-size:.9rem}
 .fig{display:flex;flex-wrap:wrap;gap:1rem 2rem;align-items:flex-start}
-.chart{flex:0 1 40rem;min-width:0}
-.chart svg{max-width:100%;height:auto;display:block}
+.chart{flex:0 1 40rem;min-width:0;max-width:100%;overflow-x:auto}
+.chart:focus{outline:2px solid #0a76f6;outline-offset:2px}
+.chart svg{width:100%;min-width:560px;height:auto;display:block}
 .data{flex:1 1 18rem;min-width:0;max-width:100%;overflow-x:auto}
 .data:focus{outline:2px solid #0a76f6;outline-offset:2px}
 table{border-collapse:collapse;width:100%;font-size:.95rem}
@@ -70,7 +71,8 @@ footer{border-top:1px solid #ddd;padding:1rem;color:#3a3a3a;font-size:.9rem}
  details::details-content{content-visibility:visible;display:block}
  .fig,tr,.tile{break-inside:avoid}
  h2,h3{break-after:avoid}
- .data{overflow:visible}
+ .data,.chart{overflow:visible}
+ .chart svg{min-width:0}
 }
 "#;
 
@@ -393,10 +395,26 @@ fn open_source_chart(t: &Table, rows: &[&Vec<Cell>], id: &str, desc: &str, lang:
     chart::coverage(&format!("c-{id}"), t.title, desc, &shares)
 }
 
+/// The (escaped) text of the first `<title>` of `svg`, the chart's name.
+fn svg_title(svg: &str) -> &str {
+    svg.split_once("<title")
+        .and_then(|(_, rest)| rest.split_once('>'))
+        .and_then(|(_, rest)| rest.split_once("</title>"))
+        .map_or("", |(title, _)| title)
+}
+
 /// A chart beside its data table (in a named, focusable scroll box; in a `<details>`
 /// when longer than [`MOST_BARS`] rows).
+///
+/// On screen a chart is never drawn narrower than 560 px, so that its text (14 units of
+/// a 640-unit view box) stays at 12 px or more: on a narrow screen it scrolls in its
+/// box, named after the chart's title, which the keyboard reaches.
 pub(super) fn pair(o: &mut String, svg: &str, table: &str, rows: usize, lang: Lang) -> Written {
-    write!(o, "<div class=\"fig\"><div class=\"chart\">{svg}</div>")?;
+    write!(
+        o,
+        "<div class=\"fig\"><div class=\"chart\" role=\"region\" tabindex=\"0\" aria-label=\"{}\">{svg}</div>",
+        svg_title(svg)
+    )?;
     if rows > MOST_BARS {
         write!(
             o,

@@ -8,16 +8,16 @@
 //! first-parent chain with betagouv-history's incremental replay, as `history` does:
 //! the files a point's commit cannot give are counted in the point, never fatal.
 
-use std::fmt::Write as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use betagouv_history::{DashboardSeries, Every, Repository, SeriesOptions, View, dashboard_series};
 use betagouv_portfolio::diagnostic::escape_controls;
 use betagouv_portfolio::{ActiveRule, Dashboard, DashboardOptions};
+use betagouv_report::Lang;
+use betagouv_report::dashboard::{self, SeriesEntry};
 use chrono::NaiveDate;
 use clap::{Args, ValueEnum};
-use comfy_table::{Table, presets::UTF8_FULL_CONDENSED};
 use serde::Serialize;
 
 use super::BoxError;
@@ -30,11 +30,17 @@ use crate::out::{errln, out};
 /// Output format of `dashboard`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub(crate) enum DashboardFormat {
-    /// A short text summary.
+    /// Every figure as aligned text tables, for a terminal.
     Text,
     /// The JSON contract: the dashboard's keys (`schema_version` first), or with
     /// --every the series (`points[].dashboard`).
     Json,
+    /// One CSV file per figure in the --out folder (long form: the date first; with
+    /// --every, one row per point and key).
+    Csv,
+    /// One self-contained, accessible HTML page (inline SVG charts with their data
+    /// tables).
+    Html,
 }
 
 #[derive(Debug, Args)]
@@ -79,9 +85,9 @@ pub(crate) struct DashboardArgs {
     /// Language of the human-readable output (the JSON's definitions are in English).
     #[arg(long, value_enum, default_value = "fr")]
     lang: LangArg,
-    /// Write to this file instead of standard output (never over an input; an
-    /// existing file needs --force).
-    #[arg(long, value_name = "FILE")]
+    /// Write to this file (a folder with --format csv) instead of standard output
+    /// (never over an input; an existing output needs --force).
+    #[arg(long, value_name = "PATH")]
     out: Option<PathBuf>,
     /// Replace the --out file if it exists (a regular file that is not an input).
     #[arg(long, requires = "out")]
@@ -118,17 +124,27 @@ impl DashboardArgs {
 }
 
 pub(crate) fn run(args: &DashboardArgs) -> Result<ExitCode, BoxError> {
+    let format = args.format();
+    if format == DashboardFormat::Csv && args.out.is_none() {
+        return Err(
+            "--format csv writes one file per figure: give the folder with --out DIR".into(),
+        );
+    }
     // Refuse a bad --out, or a series without a history, before reading anything.
     let output = args.out.as_ref().map(|p| {
-        betagouv_output::Output::file(p)
-            .if_exists(betagouv_output::IfExists::replace_when(args.force))
+        let o = if format == DashboardFormat::Csv {
+            betagouv_output::Output::folder(p, CSV_FOLDER)
+        } else {
+            betagouv_output::Output::file(p)
+        };
+        o.if_exists(betagouv_output::IfExists::replace_when(args.force))
             .inputs(super::input::input_paths(&args.input, []))
     });
     if let Some(o) = &output {
         o.check()?;
     }
-    let text = match args.every {
-        Some(every) => series_text(args, every)?,
+    let rendered = match args.every {
+        Some(every) => series_rendered(args, every)?,
         None => {
             let records = match args.input.records()? {
                 Ok(records) => records,
@@ -136,33 +152,90 @@ pub(crate) fn run(args: &DashboardArgs) -> Result<ExitCode, BoxError> {
             };
             let at = records.at_or_default(args.at);
             let dashboard = Dashboard::compute(&records.portfolio, at, &args.options());
-            one_text(args, &records, &dashboard)?
+            one_rendered(args, &records, &dashboard)?
         }
     };
-    match &output {
-        Some(o) => o.write_bytes(text.as_bytes())?,
-        None => out!("{text}")?,
+    match (rendered, &output) {
+        (Rendered::Text(text), Some(o)) => o.write_bytes(text.as_bytes())?,
+        (Rendered::Text(text), None) => out!("{text}")?,
+        (Rendered::Tables(tables), Some(o)) => write_tables(o, &tables)?,
+        (Rendered::Tables(_), None) => return Err("--format csv needs --out DIR".into()),
     }
     Ok(ExitCode::SUCCESS)
 }
 
-/// The output of one dashboard in the format asked for.
-fn one_text(
+/// What the command writes: one text (text, JSON, HTML), or one CSV file per table.
+enum Rendered {
+    Text(String),
+    Tables(Vec<dashboard::Table>),
+}
+
+/// The entries a `dashboard --format csv` folder may hold (replaced with --force).
+const CSV_FOLDER: betagouv_output::FolderNames = betagouv_output::FolderNames {
+    what: "a dashboard csv output",
+    accepts: |relative, is_dir| {
+        !is_dir
+            && relative.parent() == Some(std::path::Path::new(""))
+            && relative
+                .to_str()
+                .and_then(|n| n.strip_suffix(".csv"))
+                .is_some_and(|stem| dashboard::TABLE_NAMES.contains(&stem))
+    },
+};
+
+/// Writes one CSV file per table into the --out folder (all or nothing).
+fn write_tables(o: &betagouv_output::Output, tables: &[dashboard::Table]) -> Result<(), BoxError> {
+    o.write_folder(|dir| -> Result<(), BoxError> {
+        for t in tables {
+            let path = dir.join(t.file_name());
+            std::fs::write(&path, t.to_csv()?)
+                .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        }
+        Ok(())
+    })?;
+    errln!("wrote {} CSV files to {}", tables.len(), o.path().display());
+    Ok(())
+}
+
+fn lang(l: LangArg) -> Lang {
+    match l {
+        LangArg::Fr => Lang::Fr,
+        LangArg::En => Lang::En,
+    }
+}
+
+/// One dashboard in the format asked for.
+fn one_rendered(
     args: &DashboardArgs,
     records: &Records,
     dashboard: &Dashboard,
-) -> Result<String, BoxError> {
-    // The renderings of betagouv-report are added here (text, csv, html).
-    match args.format() {
+) -> Result<Rendered, BoxError> {
+    let lang = lang(args.lang);
+    Ok(match args.format() {
         DashboardFormat::Json => {
             let body = DashboardJson {
                 dashboard,
                 source: records.commit().map(GitCommit::json),
             };
-            contract::pretty(&Versioned::new(contract::DASHBOARD, &body))
+            Rendered::Text(contract::pretty(&Versioned::new(
+                contract::DASHBOARD,
+                &body,
+            ))?)
         }
-        DashboardFormat::Text => Ok(summary(dashboard, records, args.lang)),
-    }
+        DashboardFormat::Text => {
+            let source = match (&records.folder, records.commit()) {
+                (_, Some(commit)) => commit.source_line(),
+                (Some(folder), None) => format!("source: {}", escape_controls(&folder.name())),
+                (None, None) => match lang {
+                    Lang::En => "source: built-in 2016 dataset".to_owned(),
+                    _ => "source : jeu de données 2016 intégré".to_owned(),
+                },
+            };
+            Rendered::Text(format!("{}\n{source}\n", dashboard::text(dashboard, lang)))
+        }
+        DashboardFormat::Csv => Rendered::Tables(dashboard::tables(dashboard, lang)),
+        DashboardFormat::Html => Rendered::Text(dashboard::html(dashboard, lang)?),
+    })
 }
 
 /// The JSON of `dashboard --json`: the dashboard's keys, then `source` when the
@@ -176,7 +249,7 @@ struct DashboardJson<'a> {
 }
 
 /// Computes the series of `--every` over `--git` and gives its output.
-fn series_text(args: &DashboardArgs, every: Every) -> Result<String, BoxError> {
+fn series_rendered(args: &DashboardArgs, every: Every) -> Result<Rendered, BoxError> {
     let Some(path) = &args.input.git.git else {
         return Err(format!(
             "--every {every} needs --git REPO: a series reads the states of a repository's history ({})",
@@ -221,139 +294,37 @@ fn series_text(args: &DashboardArgs, every: Every) -> Result<String, BoxError> {
             series.points.len()
         );
     }
-    // The renderings of betagouv-report are added here (text, csv, html).
-    match args.format() {
-        DashboardFormat::Json => super::history::json(contract::DASHBOARD_SERIES, &series, path),
-        DashboardFormat::Text => Ok(series_summary(&series, args.active, args.lang)),
-    }
+    let entries: Vec<SeriesEntry<'_>> = series
+        .points
+        .iter()
+        .map(|p| {
+            SeriesEntry::new(&p.dashboard)
+                .with_known_at(Some(p.known_at.to_string()))
+                .with_commit(Some(p.commit.to_string()))
+                .with_dropped(p.dropped_files)
+        })
+        .collect();
+    let lang = lang(args.lang);
+    Ok(match args.format() {
+        DashboardFormat::Json => Rendered::Text(super::history::json(
+            contract::DASHBOARD_SERIES,
+            &series,
+            path,
+        )?),
+        DashboardFormat::Text => Rendered::Text(format!(
+            "{}\n{}",
+            series_heading(&series, args.active),
+            dashboard::series_text(&entries, lang)
+        )),
+        DashboardFormat::Csv => Rendered::Tables(dashboard::series_tables(&entries, lang)),
+        DashboardFormat::Html => Rendered::Text(dashboard::series_html(&entries, lang)?),
+    })
 }
 
-/// The labels of the text summaries.
-struct Labels {
-    title: &'static str,
-    builtin: &'static str,
-    products: &'static str,
-    active: &'static str,
-    stats_page: &'static str,
-    dashlord: &'static str,
-    members: &'static str,
-    phase: &'static str,
-    count: &'static str,
-    to_fix: &'static str,
-}
-
-impl Labels {
-    fn of(lang: LangArg) -> Self {
-        match lang {
-            LangArg::Fr => Self {
-                title: "Tableau de bord au",
-                builtin: "source : jeu de données 2016 intégré",
-                products: "produits",
-                active: "actifs",
-                stats_page: "page de statistiques",
-                dashlord: "Dashlord",
-                members: "membres actifs",
-                phase: "phase",
-                count: "nombre",
-                to_fix: "à corriger (actifs sans page de statistiques / sans Dashlord / sans statut d'accessibilité)",
-            },
-            LangArg::En => Self {
-                title: "Dashboard at",
-                builtin: "source: built-in 2016 dataset",
-                products: "products",
-                active: "active",
-                stats_page: "statistics page",
-                dashlord: "Dashlord",
-                members: "active members",
-                phase: "phase",
-                count: "count",
-                to_fix: "to fix (active without a statistics page / without Dashlord / without an accessibility status)",
-            },
-        }
-    }
-}
-
-fn table<const N: usize>(header: [&str; N]) -> Table {
-    let mut t = Table::new();
-    t.load_style(UTF8_FULL_CONDENSED);
-    t.set_header(header);
-    t
-}
-
-/// A short text summary of one dashboard (the full rendering is betagouv-report's).
-fn summary(d: &Dashboard, records: &Records, lang: LangArg) -> String {
-    let l = Labels::of(lang);
-    let mut text = format!("{} {} (--active {})\n", l.title, d.as_of, d.active_rule);
-    let source = match (&records.folder, records.commit()) {
-        (_, Some(commit)) => commit.source_line(),
-        (Some(folder), None) => format!("source: {}", escape_controls(&folder.name())),
-        (None, None) => l.builtin.to_owned(),
-    };
-    let _ = writeln!(text, "{source}");
-    let _ = writeln!(
-        text,
-        "{}: {}, {}: {}",
-        l.products, d.products.total, l.active, d.products.active
-    );
-    let mut t = table([l.phase, l.count]);
-    // Phase names come from the files: escaped, so they cannot drive the terminal.
-    for (phase, n) in &d.products.by_phase {
-        t.add_row([escape_controls(phase).into_owned(), n.to_string()]);
-    }
-    let _ = writeln!(text, "{t}");
-    let _ = writeln!(
-        text,
-        "{}: {}/{}, {}: {}/{}, {}: {}",
-        l.stats_page,
-        d.stats_page.with,
-        d.stats_page.total,
-        l.dashlord,
-        d.dashlord.with,
-        d.dashlord.total,
-        l.members,
-        d.members.active
-    );
-    let _ = writeln!(
-        text,
-        "{}: {} / {} / {}",
-        l.to_fix,
-        d.to_fix.no_stats_page.len(),
-        d.to_fix.no_dashlord.len(),
-        d.to_fix.no_accessibility_status.len()
-    );
-    text
-}
-
-/// A short text table of a series, one row per point.
-fn series_summary(s: &DashboardSeries, active: ActiveRule, lang: LangArg) -> String {
-    let l = Labels::of(lang);
-    let mut t = table([
-        "known at",
-        "commit",
-        "as of",
-        l.products,
-        l.active,
-        l.stats_page,
-        l.dashlord,
-        l.members,
-        "dropped",
-    ]);
-    for p in &s.points {
-        let d = &p.dashboard;
-        t.add_row([
-            p.known_at.to_string(),
-            p.commit.short(),
-            p.as_of.to_string(),
-            d.products.total.to_string(),
-            d.products.active.to_string(),
-            format!("{}/{}", d.stats_page.with, d.stats_page.total),
-            format!("{}/{}", d.dashlord.with, d.dashlord.total),
-            d.members.active.to_string(),
-            p.dropped_files.to_string(),
-        ]);
-    }
+/// The first line of a series' text: where it starts, its periods and view.
+fn series_heading(s: &DashboardSeries, active: ActiveRule) -> String {
     format!(
-        "Dashboard from {} ({}), every {}, view {}, {} to {}, --active {active}: {} points\n{t}\n",
+        "Dashboard from {} ({}), every {}, view {}, {} to {}, --active {active}: {} points",
         s.start.id.short(),
         s.start.committed_at.to_rfc3339(),
         s.every,

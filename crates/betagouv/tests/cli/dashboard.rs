@@ -118,20 +118,155 @@ fn builtin_json_has_every_key_and_the_library_figures() {
 }
 
 #[test]
-fn the_text_summary_names_the_date_the_rule_and_the_source() {
+fn the_text_names_the_date_the_rule_and_the_source() {
     let fr = stdout(&["dashboard"]);
     assert!(
-        fr.starts_with("Tableau de bord au 2016-12-31 (--active site)"),
+        fr.starts_with("Tableau de bord de l'incubateur au 31/12/2016\n"),
         "{fr}"
     );
-    assert!(fr.contains("jeu de données 2016 intégré"), "{fr}");
-    assert!(fr.contains("produits: 27"), "{fr}");
+    assert!(fr.contains("Produits actifs selon la règle : site"), "{fr}");
+    assert!(fr.contains("  fiches produit "), "{fr}");
+    assert!(
+        fr.trim_end()
+            .ends_with("source : jeu de données 2016 intégré"),
+        "{fr}"
+    );
     let en = stdout(&["dashboard", "--lang", "en", "--active", "stage"]);
     assert!(
-        en.starts_with("Dashboard at 2016-12-31 (--active stage)"),
+        en.starts_with("The incubator's dashboard as of 2016-12-31\n"),
         "{en}"
     );
-    assert!(en.contains("products: 27"), "{en}");
+    assert!(en.contains("stage"), "{en}");
+    assert!(
+        en.trim_end().ends_with("source: built-in 2016 dataset"),
+        "{en}"
+    );
+}
+
+/// `--format csv --out DIR`: one file per figure, each parsing back to the figure it
+/// holds; the folder is written once (an existing one needs --force, and only a
+/// folder of such files is replaced).
+#[test]
+fn csv_writes_one_file_per_figure() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("csv");
+    betagouv()
+        .args(["dashboard", "--format", "csv", "--lang", "en", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    let mut names: Vec<String> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    names.sort();
+    let mut expected: Vec<String> = betagouv_report::dashboard::TABLE_NAMES
+        .iter()
+        .map(|n| format!("{n}.csv"))
+        .collect();
+    expected.sort();
+    assert_eq!(names, expected);
+    let d = Dashboard::compute(
+        &builtin::portfolio_2016(),
+        builtin::as_of_2016(),
+        &DashboardOptions::default(),
+    );
+    let mut rows = csv::Reader::from_path(out.join("products_by_phase.csv")).unwrap();
+    let header = rows.headers().unwrap().clone();
+    let count = header.iter().position(|h| h == "products").unwrap();
+    let phase = header.iter().position(|h| h == "phase").unwrap();
+    let mut read = std::collections::BTreeMap::new();
+    for r in rows.records() {
+        let r = r.unwrap();
+        assert_eq!(&r[0], "2016-12-31");
+        read.insert(r[phase].to_owned(), r[count].parse::<usize>().unwrap());
+    }
+    assert_eq!(read, d.products.by_phase);
+    // Written once; --force replaces a folder of dashboard files only.
+    let again = betagouv()
+        .args(["dashboard", "--format", "csv", "--out"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert_eq!(again.status.code(), Some(2), "{again:?}");
+    betagouv()
+        .args(["dashboard", "--format", "csv", "--force", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    std::fs::write(out.join("mine.txt"), "mine").unwrap();
+    let refused = betagouv()
+        .args(["dashboard", "--format", "csv", "--force", "--out"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert_eq!(refused.status.code(), Some(2), "{refused:?}");
+    assert_eq!(
+        std::fs::read_to_string(out.join("mine.txt")).unwrap(),
+        "mine"
+    );
+    // Without --out there is nowhere to put the files.
+    let err = usage_error(&["dashboard", "--format", "csv"]);
+    assert!(err.contains("--out DIR"), "{err}");
+}
+
+/// `dashboard --format html` written to `dir/name` with `args`: the page's path and text.
+fn dashboard_html(dir: &Path, name: &str, args: &[&str]) -> (std::path::PathBuf, String) {
+    let path = dir.join(name);
+    betagouv()
+        .args(["dashboard", "--format", "html", "--out"])
+        .arg(&path)
+        .args(args)
+        .assert()
+        .success();
+    let text = std::fs::read_to_string(&path).unwrap();
+    (path, text)
+}
+
+/// The HTML page of the built-in data in both languages: self-contained, in its
+/// language, and axe-core finds nothing at 1,280 and 320 px.
+#[test]
+fn the_html_page_is_accessible_in_both_languages() {
+    let dir = tempfile::tempdir().unwrap();
+    let (fr_path, fr) = dashboard_html(dir.path(), "fr.html", &[]);
+    let (en_path, en) = dashboard_html(dir.path(), "en.html", &["--lang", "en"]);
+    assert!(fr.starts_with("<!DOCTYPE html>"), "{}", &fr[..100]);
+    assert!(fr.contains("<html lang=\"fr\">") && en.contains("<html lang=\"en\">"));
+    for html in [&fr, &en] {
+        for external in ["src=\"http", "href=\"http", "url(http", "@import"] {
+            assert!(!html.contains(external), "no external request: {external}");
+        }
+        assert!(html.contains("<svg") && html.contains("<caption"));
+    }
+    super::a11y::assert_axe_clean(&fr_path);
+    super::a11y::assert_axe_clean(&en_path);
+}
+
+/// The page of the shared 2025 snapshot and of a yearly series over the history
+/// bundle: axe-core finds nothing at either width.
+#[test]
+fn the_2025_page_and_the_series_page_are_accessible() {
+    let dir = tempfile::tempdir().unwrap();
+    if let Some(content) = betagouv_tests::shared_data("betagouv-content/2025-12-31") {
+        let content = content.to_str().unwrap();
+        let (path, html) = dashboard_html(
+            dir.path(),
+            "2025.html",
+            &["--content", content, "--at", "2025-12-31"],
+        );
+        assert!(html.contains("<details"), "to-fix lists collapsible");
+        super::a11y::assert_axe_clean(&path);
+    }
+    if let Some(repo) = bundle() {
+        let r = repo.to_str().unwrap();
+        let (path, html) =
+            dashboard_html(dir.path(), "series.html", &["--git", r, "--every", "year"]);
+        assert!(
+            html.contains("<polyline") || html.contains("<path"),
+            "line charts"
+        );
+        super::a11y::assert_axe_clean(&path);
+    }
 }
 
 /// The e5-2026 era fixture (invented), where the two rules differ (`opere`).
@@ -463,6 +598,7 @@ fn a_point_with_a_dropped_file_counts_it_and_the_series_goes_on() {
     assert_eq!(points(&retro)[0]["commit"], v["source"]["commit"]);
     let table = stdout(&["dashboard", "--git", r, "--every", "year", "--lang", "en"]);
     assert!(table.contains("every year, view live"), "{table}");
+    // One row per point in the rendered table (the first point's date at least).
     assert!(table.contains("2016-05-06"), "{table}");
 }
 
