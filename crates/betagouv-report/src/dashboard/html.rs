@@ -366,7 +366,7 @@ fn figure(o: &mut String, t: &Table, lang: Lang) -> Written {
         })
         .collect();
     let desc = bars_desc(t, &bars, rows.len(), lang);
-    let svg = if t.column("share").is_some() {
+    let svg = if t.column("share_percent").is_some() {
         open_source_chart(t, &rows, &id, &desc, lang)
     } else {
         chart::bars(&format!("c-{id}"), t.title, &desc, &bars)
@@ -625,7 +625,11 @@ fn coverage(o: &mut String, d: &Dashboard, lang: Lang) -> Written {
         &format!("{} : {title}", tr(WORDS.data, lang)),
         lang,
     )?;
-    headers(&mut table, &["figure", "with", "total", "share"], lang)?;
+    headers(
+        &mut table,
+        &["figure", "with", "total", "share_percent"],
+        lang,
+    )?;
     for r in &rows {
         write!(
             table,

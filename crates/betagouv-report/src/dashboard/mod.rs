@@ -9,7 +9,8 @@
 //! `products_by_phase`, `launches_by_year`, `to_fix`, ...; [`TABLE_NAMES`] lists them
 //! in order), the same set at every date, empty tables included. Tables are in long
 //! form: the first column is the as-of date, then the figure's keys, then its counts,
-//! so that the files of several dates concatenate. A series adds the point's columns
+//! so that the files of several dates concatenate; a CSV header holds the columns'
+//! stable keys (`as_of`, `phase`, `products`, ...) whatever the language. A series adds the point's columns
 //! after the date (known at, commit, files dropped): one row per point and key.
 //!
 //! ```
@@ -23,7 +24,7 @@
 //! let tables = dashboard::tables(&d, Lang::En);
 //! let phases = tables.iter().find(|t| t.name == "products_by_phase");
 //! let csv = phases.map(|t| t.to_csv()).transpose()?;
-//! assert_eq!(csv.as_deref(), Some("as of,phase,products\r\n2016-12-31,construction,2\r\n"));
+//! assert_eq!(csv.as_deref(), Some("as_of,phase,products\r\n2016-12-31,construction,2\r\n"));
 //! let page = dashboard::html(&d, Lang::Fr)?;
 //! assert!(page.starts_with("<!DOCTYPE html>\n<html lang=\"fr\">"));
 //! # Ok::<(), Box<dyn std::error::Error>>(())

@@ -201,7 +201,10 @@ impl Table {
     }
 
     /// The table as CSV (RFC 4180: UTF-8, comma, quotes only where needed, CRLF line
-    /// ends, a header row in the table's language; the dialect of `betagouv-export`).
+    /// ends; the dialect of `betagouv-export`). The header row holds the columns' stable
+    /// keys (`as_of`, `phase`, `products`, ...), the same in every language, so that files
+    /// written in French and in English read and concatenate alike; the cells are machine
+    /// values (ISO dates, plain integers, shares in percent with a point).
     ///
     /// # Errors
     /// [`Error::Csv`] if the writer fails (it does not on in-memory output).
@@ -214,7 +217,7 @@ impl Table {
             .terminator(csv::Terminator::CRLF)
             .quote_style(csv::QuoteStyle::Necessary)
             .from_writer(Vec::new());
-        w.write_record(self.columns.iter().map(|c| c.label))
+        w.write_record(self.columns.iter().map(|c| c.key))
             .map_err(fail)?;
         for row in &self.rows {
             w.write_record(row.iter().map(Cell::machine))
@@ -290,7 +293,11 @@ fn shares_by_phase<'a>(
     with_key: &'static str,
     m: impl IntoIterator<Item = (&'a String, usize, usize)>,
 ) -> Table {
-    let mut t = Table::new(name, lang, &["as_of", "phase", with_key, "total", "share"]);
+    let mut t = Table::new(
+        name,
+        lang,
+        &["as_of", "phase", with_key, "total", "share_percent"],
+    );
     for (phase, with, total) in m {
         t.rows.push(vec![
             Cell::Date(at),
@@ -320,7 +327,7 @@ fn coverage_by_phase(
 }
 
 fn coverage(name: &'static str, lang: Lang, at: NaiveDate, with: usize, total: usize) -> Table {
-    let mut t = Table::new(name, lang, &["as_of", "with", "total", "share"]);
+    let mut t = Table::new(name, lang, &["as_of", "with", "total", "share_percent"]);
     t.rows.push(vec![
         Cell::Date(at),
         Cell::Count(with),

@@ -215,8 +215,8 @@ fn csv_parses_back_with_the_same_cells() {
             let text = t.to_csv().unwrap();
             assert!(text.ends_with("\r\n"), "{}", t.name);
             let (header, rows) = parse(&text);
-            let labels: Vec<&str> = t.columns.iter().map(|c| c.label).collect();
-            assert_eq!(header, labels, "{}", t.name);
+            let keys: Vec<&str> = t.columns.iter().map(|c| c.key).collect();
+            assert_eq!(header, keys, "{}", t.name);
             let cells: Vec<Vec<String>> = t
                 .rows
                 .iter()
@@ -229,7 +229,7 @@ fn csv_parses_back_with_the_same_cells() {
     let themes = table(&t, "by_thematique").to_csv().unwrap();
     assert!(themes.contains("\"Emploi, formation\""), "{themes}");
     assert!(
-        themes.starts_with("as of,theme,active products\r\n"),
+        themes.starts_with("as_of,thematique,products_active\r\n"),
         "{themes}"
     );
     let key = table(&t, "key_figures").to_csv().unwrap();
@@ -240,7 +240,7 @@ fn csv_parses_back_with_the_same_cells() {
     let fr = tables(&fixture(), Lang::Fr);
     let os = table(&fr, "open_source_by_phase").to_csv().unwrap();
     assert!(
-        os.starts_with("date des chiffres,phase,avec dépôt de code,total,part (%)\r\n"),
+        os.starts_with("as_of,phase,with_repository,total,share_percent\r\n"),
         "{os}"
     );
     assert!(
@@ -290,7 +290,7 @@ fn series_tables_are_the_points_tables_with_the_point_columns() {
     assert_eq!(phases.sum("products"), 11 + 11 + 2);
     let text = phases.to_csv().unwrap();
     assert!(
-        text.starts_with("as of,known at,commit,dropped files,phase,products\r\n"),
+        text.starts_with("as_of,known_at,commit,dropped,phase,products\r\n"),
         "{text}"
     );
     assert!(

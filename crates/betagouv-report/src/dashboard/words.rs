@@ -43,7 +43,7 @@ pub(crate) fn column(key: &'static str, lang: Lang) -> &'static str {
         "products" => ("produits", "products"),
         "with_repository" => ("avec dépôt de code", "with a repository"),
         "total" => ("total", "total"),
-        "share" => ("part (%)", "share (%)"),
+        "share_percent" => ("part (%)", "share (%)"),
         "with" => ("avec", "with"),
         "status" => ("statut", "status"),
         "thematique" => ("thématique", "theme"),

@@ -151,7 +151,7 @@ fn csv_writes_one_file_per_figure() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("csv");
     betagouv()
-        .args(["dashboard", "--format", "csv", "--lang", "en", "--out"])
+        .args(["dashboard", "--format", "csv", "--out"])
         .arg(&out)
         .assert()
         .success();
@@ -173,6 +173,11 @@ fn csv_writes_one_file_per_figure() {
     );
     let mut rows = csv::Reader::from_path(out.join("products_by_phase.csv")).unwrap();
     let header = rows.headers().unwrap().clone();
+    // Stable keys whatever the language (French here, the default).
+    assert_eq!(
+        header.iter().collect::<Vec<_>>(),
+        ["as_of", "phase", "products"]
+    );
     let count = header.iter().position(|h| h == "products").unwrap();
     let phase = header.iter().position(|h| h == "phase").unwrap();
     let mut read = std::collections::BTreeMap::new();
