@@ -11,7 +11,7 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use betagouv_history::{DashboardSeries, Every, Repository, SeriesOptions, View, dashboard_series};
+use betagouv_history::{DashboardSeries, Every, SeriesOptions, View, dashboard_series};
 use betagouv_portfolio::diagnostic::escape_controls;
 use betagouv_portfolio::{ActiveRule, Dashboard, DashboardOptions};
 use betagouv_report::Lang;
@@ -269,24 +269,9 @@ fn series_rendered(args: &DashboardArgs, every: Every) -> Result<Rendered, BoxEr
     {
         return Err(format!("--from {from} is after --to {to}").into());
     }
-    let repo = Repository::open(path)?;
-    let bar = super::progress::Bar::new("dashboard");
-    let series = dashboard_series(
-        &repo,
-        &args.series(every),
-        &args.options(),
-        |done, total| {
-            bar.update(done, total, "points");
-        },
-    );
-    bar.finish();
-    let series = series?;
-    if let Some(t) = series.truncated_at {
-        errln!(
-            "warning: the history of {} stops at commit {t} (shallow clone?): no point before it",
-            path.display()
-        );
-    }
+    let series = super::history::walk("dashboard", path, |repo, progress| {
+        dashboard_series(repo, &args.series(every), &args.options(), progress)
+    })?;
     let dropped = series.points.iter().filter(|p| p.dropped_files > 0).count();
     if dropped > 0 {
         errln!(

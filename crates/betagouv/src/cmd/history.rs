@@ -121,6 +121,30 @@ impl HistoryArgs {
     }
 }
 
+/// Opens the repository at `path` and walks a series over it with `walk`, showing
+/// `what` on the progress bar; warns on standard error when the history stops early
+/// (a shallow clone). Shared by `history` and `dashboard --every`.
+pub(super) fn walk<P>(
+    what: &'static str,
+    path: &std::path::Path,
+    walk: impl FnOnce(&Repository, &mut dyn FnMut(usize, usize)) -> betagouv_history::Result<Series<P>>,
+) -> Result<Series<P>, BoxError> {
+    let repo = Repository::open(path)?;
+    let bar = super::progress::Bar::new(what);
+    let series = walk(&repo, &mut |done, total| {
+        bar.update(done, total, "points");
+    });
+    bar.finish();
+    let series = series?;
+    if let Some(t) = series.truncated_at {
+        errln!(
+            "warning: the history of {} stops at commit {t} (shallow clone?): no point before it",
+            path.display()
+        );
+    }
+    Ok(series)
+}
+
 pub(crate) fn run(args: &HistoryArgs) -> Result<ExitCode, BoxError> {
     if let (Some(from), Some(to)) = (args.from, args.to)
         && from > to
@@ -135,19 +159,9 @@ pub(crate) fn run(args: &HistoryArgs) -> Result<ExitCode, BoxError> {
     if let Some(o) = &output {
         o.check()?;
     }
-    let repo = Repository::open(&args.git)?;
-    let bar = super::progress::Bar::new("history");
-    let series = betagouv_history::series(&repo, &args.options(), |done, total| {
-        bar.update(done, total, "points");
-    });
-    bar.finish();
-    let series = series?;
-    if let Some(t) = series.truncated_at {
-        errln!(
-            "warning: the history of {} stops at commit {t} (shallow clone?): no point before it",
-            args.git.display()
-        );
-    }
+    let series = walk("history", &args.git, |repo, progress| {
+        betagouv_history::series(repo, &args.options(), progress)
+    })?;
     let dropped = series.points.iter().filter(|p| p.dropped_files > 0).count();
     if dropped > 0 {
         errln!(
