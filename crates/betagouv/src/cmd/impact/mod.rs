@@ -4,18 +4,22 @@
 //! a contract (see docs/impact.md), `schema_version` first; without it, a short human
 //! summary.
 
-use std::fs::File;
-use std::io::BufReader;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+
+mod counts;
+mod parquet;
+mod pg;
+mod source;
+
+pub(crate) use source::RowsSource;
 
 use super::BoxError;
 use super::contract::{self, Layout, Versioned};
 use crate::out::outln;
 use betagouv_impact::{
-    Arms, Comparison, Counts, Design, EncouragementArm, Interval, PowerMethod,
-    aggregate_cohort_csv, compare, encouragement, mde, power, read_survival_csv, sample_size,
-    summarize_survival,
+    Arms, Comparison, Counts, Design, EncouragementArm, Interval, PowerMethod, compare,
+    encouragement, mde, power, sample_size, summarize_survival,
 };
 use clap::{Args, Subcommand};
 
@@ -118,8 +122,10 @@ pub(crate) struct EncouragementArgs {
 
 #[derive(Debug, Args)]
 pub(crate) struct SurvivalArgs {
-    /// CSV file with a header row.
-    file: PathBuf,
+    /// Where the rows are (a CSV or Parquet file, standard input, a PostgreSQL
+    /// table or query) or their counts (`--counts`).
+    #[command(flatten)]
+    source: RowsSource,
     /// Column holding the group (cohort) name.
     #[arg(long)]
     group_column: String,
@@ -142,8 +148,10 @@ pub(crate) struct SurvivalArgs {
 
 #[derive(Debug, Args)]
 pub(crate) struct CohortArgs {
-    /// CSV file with a header row, one row per person.
-    file: PathBuf,
+    /// Where the rows are (a CSV or Parquet file, standard input, a PostgreSQL
+    /// table or query) or their counts (`--counts`).
+    #[command(flatten)]
+    source: RowsSource,
     /// Column holding the cohort name.
     #[arg(long)]
     group_column: String,
@@ -184,14 +192,15 @@ fn run_compare(a: &CompareArgs) -> Result<(), BoxError> {
 }
 
 fn run_cohort(a: &CohortArgs) -> Result<(), BoxError> {
-    let file = open(&a.file)?;
-    let stats = aggregate_cohort_csv(file, &a.group_column, &a.outcome_column)
-        .map_err(|e| in_file(&a.file, e))?;
+    let Some(stats) = a.source.cohort_stats(&a.group_column, &a.outcome_column)? else {
+        // `--print-sql`: the query was printed, nothing was computed.
+        return Ok(());
+    };
     let arm = |name: &str, flag: &str| -> Result<Counts, BoxError> {
         let c = stats.get(name).ok_or_else(|| {
             format!(
                 "{}: no row has {:?} = {name:?} ({flag})",
-                a.file.display(),
+                a.source.name(),
                 a.group_column
             )
         })?;
@@ -287,9 +296,12 @@ fn run_encouragement(a: &EncouragementArgs) -> Result<(), BoxError> {
 }
 
 fn run_survival(a: &SurvivalArgs) -> Result<(), BoxError> {
-    let file = open(&a.file)?;
-    let groups = read_survival_csv(file, &a.group_column, &a.duration_column, &a.event_column)
-        .map_err(|e| in_file(&a.file, e))?;
+    let Some(groups) =
+        a.source
+            .survival_tables(&a.group_column, &a.duration_column, &a.event_column)?
+    else {
+        return Ok(());
+    };
     let summary = summarize_survival(&groups, &a.horizons, a.alpha).map_err(flag)?;
     if a.json {
         return print_json(&summary);
@@ -445,11 +457,6 @@ fn in_file(path: &Path, error: betagouv_impact::Error) -> BoxError {
         path: path.to_path_buf(),
         error,
     })
-}
-
-fn open(path: &Path) -> Result<BufReader<File>, BoxError> {
-    let f = File::open(path).map_err(|e| format!("cannot open {}: {e}", path.display()))?;
-    Ok(BufReader::with_capacity(1 << 16, f))
 }
 
 /// A library error about a parameter, prefixed with the option that gave it
