@@ -1,5 +1,6 @@
-//! Benchmarks: streaming a 10-million-row cohort CSV, and Kaplan-Meier on
-//! one million rows. The data are generated in a temporary directory at
+//! Benchmarks: a 10-million-row cohort CSV (streamed from a reader, and
+//! through the file reader: fast path over parallel ranges), a 10-million-row
+//! survival CSV, and Kaplan-Meier on one million rows. The data are generated in a temporary directory at
 //! bench time (never committed). Peers: scripts/run_peers.sh.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // tests fail loudly
 
@@ -7,7 +8,8 @@ use std::io::{BufWriter, Write};
 use std::path::PathBuf;
 
 use betagouv_impact::{
-    Counts, KaplanMeier, SurvivalTable, aggregate_cohort_csv, fisher_exact, logrank,
+    Counts, CsvOptions, KaplanMeier, SurvivalTable, aggregate_cohort_csv,
+    aggregate_cohort_csv_file, fisher_exact, logrank, read_survival_csv_file,
 };
 use criterion::{Criterion, criterion_group, criterion_main};
 
@@ -46,6 +48,23 @@ fn cohort_csv(rows: u64) -> PathBuf {
     path
 }
 
+/// `id,cohort,days,returned` beside `cohort.csv`.
+fn survival_csv(cohort: &std::path::Path, rows: u64) -> PathBuf {
+    let path = cohort.with_file_name("survival.csv");
+    let mut w = BufWriter::new(std::fs::File::create(&path).expect("create"));
+    let mut rng = Rng(7);
+    writeln!(w, "id,cohort,days,returned").expect("write");
+    for i in 0..rows {
+        let treated = rng.uniform() < 0.5;
+        let t = (-(1.0 - rng.uniform()).ln() * if treated { 150.0 } else { 170.0 }).ceil();
+        let c = (-(1.0 - rng.uniform()).ln() * 400.0).ceil().min(180.0);
+        let g = if treated { "encouraged" } else { "control" };
+        writeln!(w, "{i},{g},{},{}", t.min(c), u8::from(t <= c)).expect("write");
+    }
+    w.flush().expect("flush");
+    path
+}
+
 type Records = Vec<(f64, bool)>;
 
 fn survival_records(rows: usize) -> (Records, Records) {
@@ -69,6 +88,26 @@ fn bench(c: &mut Criterion) {
         b.iter(|| {
             let f = std::fs::File::open(&path).expect("open");
             aggregate_cohort_csv(f, "cohort", "returned").expect("aggregate")
+        });
+    });
+    g.bench_function("cohort_csv_10m_rows_file", |b| {
+        let f = std::fs::File::open(&path).expect("open");
+        b.iter(|| {
+            aggregate_cohort_csv_file(&f, "cohort", "returned", CsvOptions::default())
+                .expect("aggregate")
+        });
+    });
+    g.bench_function("cohort_csv_10m_rows_file_1_thread", |b| {
+        let f = std::fs::File::open(&path).expect("open");
+        let options = CsvOptions::default().with_threads(1);
+        b.iter(|| aggregate_cohort_csv_file(&f, "cohort", "returned", options).expect("aggregate"));
+    });
+    let surv = survival_csv(&path, 10_000_000);
+    g.bench_function("survival_csv_10m_rows_file", |b| {
+        let f = std::fs::File::open(&surv).expect("open");
+        b.iter(|| {
+            read_survival_csv_file(&f, "cohort", "days", "returned", CsvOptions::default())
+                .expect("read")
         });
     });
     let (a, bb) = survival_records(1_000_000);

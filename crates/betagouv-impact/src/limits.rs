@@ -21,7 +21,10 @@
 //! Size bounds: [`FISHER_MAX_N`] (Fisher's exact test), [`EXACT_CI_MAX_N`]
 //! (Clopper-Pearson and Jeffreys intervals), [`LOGRANK_MAX_GROUPS`] (log-rank
 //! test) and [`DEFAULT_MAX_RECORD_BYTES`] (CSV records, configurable through
-//! `CsvOptions` (feature `csv`)).
+//! `CsvOptions` (feature `csv`)). Memory of the CSV readers (feature `csv`):
+//! `DEFAULT_CSV_CHUNK_BYTES` per thread, at most `MAX_AUTO_THREADS` threads
+//! by default and `MAX_CSV_THREADS` when asked, and the per-group survival
+//! arrays bounded by `CSV_DENSE_TIMES` and `CSV_DENSE_GROUPS`.
 
 use crate::error::{Error, Result};
 
@@ -68,6 +71,35 @@ pub const LOGRANK_MAX_GROUPS: usize = 32;
 /// Default largest CSV record (header or row), in bytes including its line
 /// ending: 1 MiB.
 pub const DEFAULT_MAX_RECORD_BYTES: usize = 1 << 20;
+
+/// Size of each buffer of the CSV readers' fast path: 1 MiB, one per thread.
+/// A line longer than this (or a run of blank lines) is read by the csv
+/// crate's reader, with its own 64 KiB buffer. The readers' memory is this
+/// times the threads, plus the per-group counts (below), whatever the rows.
+#[cfg(feature = "csv")]
+pub const DEFAULT_CSV_CHUNK_BYTES: usize = 1 << 20;
+
+/// Threads of the parallel CSV file readers when `CsvOptions::threads` is 0
+/// (one per core, at most this many): at most 8 MiB of buffers.
+#[cfg(feature = "csv")]
+pub const MAX_AUTO_THREADS: usize = 8;
+
+/// Most threads of the parallel CSV file readers, whatever is asked.
+#[cfg(feature = "csv")]
+pub const MAX_CSV_THREADS: usize = 64;
+
+/// The survival readers count whole-number durations below this in an array
+/// per group (16 bytes per duration, at most 16 KiB per group), for the
+/// first [`CSV_DENSE_GROUPS`] groups of each thread; other durations and
+/// groups go to a map whose memory is proportional to the distinct
+/// (group, duration) pairs.
+#[cfg(feature = "csv")]
+pub const CSV_DENSE_TIMES: u64 = 1024;
+
+/// Groups per thread whose durations may be counted in an array (at most
+/// 1 MiB per thread).
+#[cfg(feature = "csv")]
+pub const CSV_DENSE_GROUPS: usize = 64;
 
 fn in_range(
     name: &'static str,

@@ -8,10 +8,9 @@
 
 use std::collections::BTreeMap;
 use std::fs::File;
-use std::io::BufReader;
 use std::path::{Path, PathBuf};
 
-use betagouv_impact::{CohortStats, SurvivalTable};
+use betagouv_impact::{CohortStats, CsvOptions, SurvivalTable};
 use clap::{Args, ValueEnum};
 
 use super::{BoxError, counts, in_file, parquet, pg};
@@ -167,7 +166,7 @@ pub(super) fn is_stdin(path: &Path) -> bool {
 }
 
 fn csv_cohort(
-    _source: &RowsSource,
+    source: &RowsSource,
     file: &Path,
     group: &str,
     outcome: &str,
@@ -177,11 +176,12 @@ fn csv_cohort(
         return betagouv_impact::aggregate_cohort_csv(stdin, group, outcome)
             .map_err(|e| in_file(Path::new("<stdin>"), e));
     }
-    betagouv_impact::aggregate_cohort_csv(open(file)?, group, outcome).map_err(|e| in_file(file, e))
+    betagouv_impact::aggregate_cohort_csv_file(&open(file)?, group, outcome, csv_options(source))
+        .map_err(|e| in_file(file, e))
 }
 
 fn csv_survival(
-    _source: &RowsSource,
+    source: &RowsSource,
     file: &Path,
     group: &str,
     duration: &str,
@@ -192,11 +192,16 @@ fn csv_survival(
         return betagouv_impact::read_survival_csv(stdin, group, duration, event)
             .map_err(|e| in_file(Path::new("<stdin>"), e));
     }
-    betagouv_impact::read_survival_csv(open(file)?, group, duration, event)
+    let options = csv_options(source);
+    betagouv_impact::read_survival_csv_file(&open(file)?, group, duration, event, options)
         .map_err(|e| in_file(file, e))
 }
 
-fn open(path: &Path) -> Result<BufReader<File>, BoxError> {
-    let f = File::open(path).map_err(|e| format!("cannot open {}: {e}", path.display()))?;
-    Ok(BufReader::with_capacity(1 << 16, f))
+/// The CSV readers' options: `--threads` workers over the file's ranges.
+fn csv_options(source: &RowsSource) -> CsvOptions {
+    CsvOptions::default().with_threads(source.threads)
+}
+
+fn open(path: &Path) -> Result<File, BoxError> {
+    File::open(path).map_err(|e| format!("cannot open {}: {e}", path.display()).into())
 }

@@ -1,17 +1,33 @@
 //! CSV input (feature `csv`): streaming readers of individual rows into the
 //! sufficient statistics of [`crate::cohort`] and [`crate::survival`], with a
 //! record size bound and a located error for every problem.
+//!
+//! Two readers count the same rows: a fast path for unquoted lines
+//! ([`fast`]) and the reference reader over the csv crate (here), which takes
+//! over at the first line the fast path does not handle, with the counts so
+//! far; [`file`] splits a file into line-aligned ranges counted in parallel.
 
-use std::collections::{BTreeMap, HashMap};
-use std::io::Read;
+mod count;
+#[cfg(test)]
+mod equal;
+mod fast;
+#[cfg(all(feature = "parallel", unix))]
+mod file;
 
-use crate::cohort::{CohortCounts, CohortStats};
+use std::collections::BTreeMap;
+use std::io::{Cursor, Read};
+
+use count::{CohortCounter, Counter, SurvivalCounter};
+use fast::{FastEnd, Layout};
+
+use crate::cohort::CohortStats;
 use crate::error::{Error, Result};
-use crate::limits::DEFAULT_MAX_RECORD_BYTES;
-use crate::survival::{SurvivalTable, TimeRow};
+use crate::limits::{DEFAULT_CSV_CHUNK_BYTES, DEFAULT_MAX_RECORD_BYTES};
+use crate::survival::SurvivalTable;
 
 /// Options of the CSV readers ([`aggregate_cohort_csv_with`],
-/// [`read_survival_csv_with`]).
+/// [`read_survival_csv_with`], [`aggregate_cohort_csv_file`],
+/// [`read_survival_csv_file`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 #[cfg_attr(docsrs, doc(cfg(feature = "csv")))]
@@ -19,14 +35,25 @@ pub struct CsvOptions {
     /// Largest record (the header or a row), in bytes including its line
     /// ending; default [`DEFAULT_MAX_RECORD_BYTES`] (1 MiB). A larger record
     /// is an [`Error::RecordTooLarge`] naming its line, and the reader's
-    /// memory stays below this limit plus 64 KiB whatever the input.
+    /// memory stays below this limit plus 64 KiB plus one buffer of
+    /// [`DEFAULT_CSV_CHUNK_BYTES`] (1 MiB) per thread whatever the input.
     pub max_record_bytes: usize,
+    /// Worker threads of the file readers ([`aggregate_cohort_csv_file`],
+    /// [`read_survival_csv_file`]) with the feature `parallel`: 0 (the
+    /// default) is one per core, at most [`crate::limits::MAX_AUTO_THREADS`];
+    /// at most [`crate::limits::MAX_CSV_THREADS`]. Readers of a
+    /// [`Read`] are sequential.
+    pub threads: usize,
+    /// Size of each buffer of the fast path (tests use tiny ones).
+    chunk_bytes: usize,
 }
 
 impl Default for CsvOptions {
     fn default() -> Self {
         Self {
             max_record_bytes: DEFAULT_MAX_RECORD_BYTES,
+            threads: 0,
+            chunk_bytes: DEFAULT_CSV_CHUNK_BYTES,
         }
     }
 }
@@ -36,6 +63,23 @@ impl CsvOptions {
     #[must_use]
     pub fn with_max_record_bytes(mut self, max_record_bytes: usize) -> Self {
         self.max_record_bytes = max_record_bytes;
+        self
+    }
+
+    /// These options with another number of worker threads (0 = one per core).
+    #[must_use]
+    pub fn with_threads(mut self, threads: usize) -> Self {
+        self.threads = threads;
+        self
+    }
+
+    /// These options with another buffer size of the fast path (at least 1
+    /// byte; a line longer than the buffer goes to the reference reader).
+    /// For tests, which split small files into many buffers and ranges.
+    #[doc(hidden)]
+    #[must_use]
+    pub fn with_chunk_bytes(mut self, chunk_bytes: usize) -> Self {
+        self.chunk_bytes = chunk_bytes.max(1);
         self
     }
 }
@@ -67,11 +111,30 @@ impl<R: Read> Read for Bounded<R> {
     }
 }
 
+/// A reader that keeps a copy of the bytes read through it (the header and
+/// the csv crate's read-ahead, at most one buffer more).
+struct Tee<R> {
+    inner: R,
+    seen: Vec<u8>,
+}
+
+impl<R: Read> Read for Tee<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.seen
+            .extend_from_slice(buf.get(..n).unwrap_or_default());
+        Ok(n)
+    }
+}
+
 /// A CSV reader with a record size bound, a located error for every problem
 /// and the numbers of the columns it reads.
 struct CsvSource<R> {
     rdr: csv::Reader<Bounded<R>>,
     limit: usize,
+    /// Line of the input where this reader started (1, or where the fast
+    /// path stopped).
+    base: u64,
     /// Line where the next record starts.
     line: u64,
     headers: csv::ByteRecord,
@@ -79,7 +142,14 @@ struct CsvSource<R> {
 }
 
 impl<R: Read> CsvSource<R> {
-    fn new(reader: R, options: CsvOptions) -> Result<Self> {
+    /// A reader of `reader`, which starts at line `base` of the input.
+    fn resume(
+        reader: R,
+        options: CsvOptions,
+        headers: csv::ByteRecord,
+        base: u64,
+        rows: u64,
+    ) -> Self {
         let limit = options.max_record_bytes;
         let bounded = Bounded {
             inner: reader,
@@ -93,17 +163,33 @@ impl<R: Read> CsvSource<R> {
             .flexible(true)
             .buffer_capacity(BUFFER_BYTES)
             .from_reader(bounded);
-        let mut source = Self {
+        Self {
             rdr,
             limit,
-            line: 1,
-            headers: csv::ByteRecord::new(),
-            rows: 0,
-        };
+            base,
+            line: base,
+            headers,
+            rows,
+        }
+    }
+
+    /// A reader of `reader` from its start, with its header read.
+    fn new(reader: R, options: CsvOptions) -> Result<Self> {
+        let mut source = Self::resume(reader, options, csv::ByteRecord::new(), 1, 0);
         let mut headers = csv::ByteRecord::new();
         source.next_record(&mut headers)?;
         source.headers = headers;
         Ok(source)
+    }
+
+    /// The line of the input of a line of this reader.
+    fn at(&self, line: u64) -> u64 {
+        (self.base + line).saturating_sub(1)
+    }
+
+    /// The line of the input where `record` starts.
+    fn line_of(&self, record: &csv::ByteRecord) -> u64 {
+        record.position().map_or(0, |p| self.at(p.line()))
     }
 
     /// Reads the next record; `false` at the end of the input.
@@ -129,12 +215,12 @@ impl<R: Read> CsvSource<R> {
             });
         }
         self.rdr.get_mut().record_start = end;
-        self.line = self.rdr.position().line();
+        self.line = self.at(self.rdr.position().line());
         if got && !self.headers.is_empty() {
             let (expected, found) = (self.headers.len(), record.len());
             if expected != found {
                 return Err(Error::Csv {
-                    line: record.position().map_or(line, csv::Position::line),
+                    line: record.position().map_or(line, |p| self.at(p.line())),
                     column: Some(expected.min(found) + 1),
                     reason: format!("expected {expected} fields as in the header, found {found}"),
                     source: None,
@@ -146,7 +232,7 @@ impl<R: Read> CsvSource<R> {
     }
 
     fn csv_error(&self, e: csv::Error) -> Error {
-        let line = e.position().map_or(self.line, csv::Position::line);
+        let line = e.position().map_or(self.line, |p| self.at(p.line()));
         let message = e.to_string();
         match e.into_kind() {
             csv::ErrorKind::Io(io) => Error::Csv {
@@ -185,8 +271,13 @@ impl<R: Read> CsvSource<R> {
         Ok(Column { name, index: first })
     }
 
-    /// The error for a CSV without any data row.
-    fn finish(&self) -> Result<()> {
+    /// Counts every remaining record into `counter`, then refuses a CSV
+    /// without any data row.
+    fn count_rest<C: Counter>(&mut self, counter: &mut C, columns: &[Column<'_>]) -> Result<()> {
+        let mut record = csv::ByteRecord::new();
+        while self.next_record(&mut record)? {
+            counter.reference(&record, self.line_of(&record), columns)?;
+        }
         if self.rows == 0 {
             return Err(Error::NoDataRows);
         }
@@ -194,13 +285,9 @@ impl<R: Read> CsvSource<R> {
     }
 }
 
-fn line_of(record: &csv::ByteRecord) -> u64 {
-    record.position().map_or(0, csv::Position::line)
-}
-
 /// A column the readers use: its name and 0-based index.
 #[derive(Clone, Copy)]
-struct Column<'a> {
+pub(super) struct Column<'a> {
     name: &'a str,
     index: usize,
 }
@@ -211,9 +298,9 @@ impl Column<'_> {
         record.get(self.index).unwrap_or_default()
     }
 
-    fn error(&self, record: &csv::ByteRecord, value: &[u8], problem: &'static str) -> Error {
+    fn error(&self, line: u64, value: &[u8], problem: &'static str) -> Error {
         Error::InvalidCell {
-            line: line_of(record),
+            line,
             column_number: self.index + 1,
             column: self.name.to_owned(),
             value: String::from_utf8_lossy(value).into_owned(),
@@ -221,45 +308,126 @@ impl Column<'_> {
         }
     }
 
-    fn flag(&self, record: &csv::ByteRecord) -> Result<bool> {
+    fn flag(&self, record: &csv::ByteRecord, line: u64) -> Result<bool> {
         let raw = self.get(record);
         match raw.trim_ascii() {
             b"1" => Ok(true),
             b"0" => Ok(false),
-            b"" => Err(self.error(record, raw, "missing value")),
-            _ => Err(self.error(record, raw, "expected 0 or 1")),
+            b"" => Err(self.error(line, raw, "missing value")),
+            _ => Err(self.error(line, raw, "expected 0 or 1")),
         }
     }
 
-    fn group<'r>(&self, record: &'r csv::ByteRecord) -> Result<&'r str> {
+    fn group<'r>(&self, record: &'r csv::ByteRecord, line: u64) -> Result<&'r str> {
         let raw = self.get(record);
         if raw.is_empty() {
-            return Err(self.error(record, raw, "missing value"));
+            return Err(self.error(line, raw, "missing value"));
         }
-        std::str::from_utf8(raw).map_err(|_| self.error(record, raw, "not valid UTF-8"))
+        std::str::from_utf8(raw).map_err(|_| self.error(line, raw, "not valid UTF-8"))
     }
 
-    fn duration(&self, record: &csv::ByteRecord) -> Result<f64> {
+    fn duration(&self, record: &csv::ByteRecord, line: u64) -> Result<f64> {
         let raw = self.get(record);
         let t = raw.trim_ascii();
         if t.is_empty() {
-            return Err(self.error(record, raw, "missing value"));
+            return Err(self.error(line, raw, "missing value"));
         }
         let t: f64 = std::str::from_utf8(t)
             .ok()
             .and_then(|s| s.parse().ok())
-            .ok_or_else(|| self.error(record, raw, "expected a number"))?;
+            .ok_or_else(|| self.error(line, raw, "expected a number"))?;
         if !(t.is_finite() && t >= 0.0) {
-            return Err(self.error(record, raw, "expected a finite number >= 0"));
+            return Err(self.error(line, raw, "expected a finite number >= 0"));
         }
         // -0 and 0 are one time.
         Ok(t + 0.0)
     }
 }
 
+/// The header of an input read by the reference reader, and where its data
+/// start.
+struct Header<'n> {
+    headers: csv::ByteRecord,
+    columns: Vec<Column<'n>>,
+    /// The fast path's layout; `None` when a column is wanted twice.
+    layout: Option<Layout>,
+    /// Line where the data start.
+    line: u64,
+}
+
+impl<'n> Header<'n> {
+    /// Reads the header of `reader` and finds the columns `names`; returns
+    /// the bytes the csv crate read beyond the header, which come first in
+    /// the data.
+    fn read<R: Read>(
+        reader: R,
+        names: &[&'n str],
+        options: CsvOptions,
+    ) -> Result<(Self, Tee<R>, usize)> {
+        let mut tee = Tee {
+            inner: reader,
+            seen: Vec::new(),
+        };
+        let src = CsvSource::new(&mut tee, options)?;
+        let columns = names
+            .iter()
+            .map(|n| src.column(n))
+            .collect::<Result<Vec<_>>>()?;
+        let wanted: Vec<usize> = columns.iter().map(|c| c.index).collect();
+        let header = Header {
+            layout: Layout::new(src.headers.len(), &wanted),
+            headers: src.headers.clone(),
+            columns,
+            line: src.line,
+        };
+        let end = usize::try_from(src.rdr.position().byte()).unwrap_or(usize::MAX);
+        drop(src);
+        Ok((header, tee, end))
+    }
+}
+
+/// Counts the rows of `reader` with the fast path, the reference reader
+/// taking over at the first line the fast path does not handle.
+fn count_read<C: Counter, R: Read>(reader: R, names: &[&str], options: CsvOptions) -> Result<C> {
+    let (header, tee, end) = Header::read(reader, names, options)?;
+    let Tee { inner, mut seen } = tee;
+    seen.drain(..end.min(seen.len()));
+    let data = Cursor::new(seen).chain(inner);
+    let mut counter = C::default();
+    let mut rows = 0u64;
+    let Some(layout) = &header.layout else {
+        let mut src = CsvSource::resume(data, options, header.headers, header.line, 0);
+        src.count_rest(&mut counter, &header.columns)?;
+        return Ok(counter);
+    };
+    let limit = options.max_record_bytes;
+    let ended = fast::fast_read(
+        data,
+        layout,
+        limit,
+        options.chunk_bytes,
+        &mut counter,
+        &mut rows,
+        header.line,
+    )?;
+    match ended {
+        FastEnd::Done if rows > 0 => Ok(counter),
+        FastEnd::Done => Err(Error::NoDataRows),
+        FastEnd::Stopped { rest, line } => {
+            let mut src = CsvSource::resume(rest, options, header.headers, line, rows);
+            src.count_rest(&mut counter, &header.columns)?;
+            Ok(counter)
+        }
+    }
+}
+
 /// Streams a CSV with a header row and aggregates the 0/1 column `outcome`
 /// per value of the column `group`. Memory does not grow with the rows.
 /// [`aggregate_cohort_csv_with`] with the default [`CsvOptions`].
+///
+/// Unquoted lines are counted by a fast path; the csv crate reads from the
+/// first quoted or otherwise unusual line on, so the result and the errors
+/// are those of the csv crate's reading of the whole input.
 ///
 /// # Errors
 /// [`Error::MissingColumn`] when a column is absent from the header,
@@ -292,48 +460,8 @@ pub fn aggregate_cohort_csv_with<R: Read>(
     outcome: &str,
     options: CsvOptions,
 ) -> Result<CohortStats> {
-    let mut src = CsvSource::new(reader, options)?;
-    let gc = src.column(group)?;
-    let yc = src.column(outcome)?;
-    // Few groups in practice: a small vector with a last-hit cache, backed by
-    // a hash index when groups are many.
-    let mut names: Vec<Vec<u8>> = Vec::new();
-    let mut counts: Vec<CohortCounts> = Vec::new();
-    let mut index: HashMap<Vec<u8>, usize> = HashMap::new();
-    let mut last = usize::MAX;
-    let mut record = csv::ByteRecord::new();
-    while src.next_record(&mut record)? {
-        let g = gc.get(&record);
-        let y = yc.flag(&record)?;
-        let slot = match names.get(last) {
-            Some(name) if name.as_slice() == g => last,
-            _ => {
-                if let Some(&i) = index.get(g) {
-                    i
-                } else {
-                    gc.group(&record)?;
-                    names.push(g.to_vec());
-                    counts.push(CohortCounts::default());
-                    index.insert(g.to_vec(), names.len() - 1);
-                    names.len() - 1
-                }
-            }
-        };
-        last = slot;
-        if let Some(c) = counts.get_mut(slot) {
-            c.merge(CohortCounts {
-                n: 1,
-                successes: u64::from(y),
-            });
-        }
-    }
-    src.finish()?;
-    let mut stats = CohortStats::default();
-    for (name, c) in names.iter().zip(counts) {
-        // Names were checked as UTF-8 when first seen.
-        stats.add_counts(&String::from_utf8_lossy(name), c);
-    }
-    Ok(stats)
+    count_read::<CohortCounter, R>(reader, &[group, outcome], options)
+        .map(CohortCounter::into_stats)
 }
 
 /// Streams a CSV of individual durations and aggregates a [`SurvivalTable`]
@@ -367,44 +495,67 @@ pub fn read_survival_csv_with<R: Read>(
     event: &str,
     options: CsvOptions,
 ) -> Result<BTreeMap<String, SurvivalTable>> {
-    let mut src = CsvSource::new(reader, options)?;
-    let gc = src.column(group)?;
-    let dc = src.column(duration)?;
-    let ec = src.column(event)?;
-    // Per group, (events, censorings) per time; the bits of a finite f64 >= 0
-    // sort as the number does.
-    let mut per_group: BTreeMap<String, BTreeMap<u64, (u64, u64)>> = BTreeMap::new();
-    let mut record = csv::ByteRecord::new();
-    while src.next_record(&mut record)? {
-        let e = ec.flag(&record)?;
-        let t = dc.duration(&record)?;
-        let name = gc.group(&record)?;
-        let times = match per_group.get_mut(name) {
-            Some(times) => times,
-            None => per_group.entry(name.to_owned()).or_default(),
-        };
-        let c = times.entry(t.to_bits()).or_insert((0, 0));
-        if e {
-            c.0 = c.0.saturating_add(1);
-        } else {
-            c.1 = c.1.saturating_add(1);
-        }
+    count_read::<SurvivalCounter, R>(reader, &[group, duration, event], options)
+        .map(SurvivalCounter::into_tables)
+}
+
+/// [`aggregate_cohort_csv_with`] over a file, counted by
+/// [`CsvOptions::threads`] workers over line-aligned ranges read with
+/// positioned reads (feature `parallel` on unix; sequential otherwise). When
+/// a worker meets a line the fast path does not handle, the whole file is
+/// read again by the sequential reader, so the result and the errors are
+/// those of [`aggregate_cohort_csv_with`] on the same bytes.
+///
+/// # Errors
+/// As [`aggregate_cohort_csv`].
+#[cfg_attr(docsrs, doc(cfg(feature = "csv")))]
+pub fn aggregate_cohort_csv_file(
+    file: &std::fs::File,
+    group: &str,
+    outcome: &str,
+    options: CsvOptions,
+) -> Result<CohortStats> {
+    count_file::<CohortCounter>(file, &[group, outcome], options).map(CohortCounter::into_stats)
+}
+
+/// [`read_survival_csv_with`] over a file, counted in parallel as
+/// [`aggregate_cohort_csv_file`] does.
+///
+/// # Errors
+/// As [`read_survival_csv`].
+#[cfg_attr(docsrs, doc(cfg(feature = "csv")))]
+pub fn read_survival_csv_file(
+    file: &std::fs::File,
+    group: &str,
+    duration: &str,
+    event: &str,
+    options: CsvOptions,
+) -> Result<BTreeMap<String, SurvivalTable>> {
+    count_file::<SurvivalCounter>(file, &[group, duration, event], options)
+        .map(SurvivalCounter::into_tables)
+}
+
+/// Counts a file: in parallel when built so, else sequentially from its start.
+fn count_file<C: Counter>(file: &std::fs::File, names: &[&str], options: CsvOptions) -> Result<C> {
+    #[cfg(all(feature = "parallel", unix))]
+    if let Some(counter) = file::count_parallel::<C>(file, names, options)? {
+        return Ok(counter);
     }
-    src.finish()?;
-    Ok(per_group
-        .into_iter()
-        .map(|(g, times)| {
-            let rows = times
-                .into_iter()
-                .map(|(bits, (events, censored))| TimeRow {
-                    time: f64::from_bits(bits),
-                    events,
-                    censored,
-                })
-                .collect();
-            (g, SurvivalTable::from_sorted_rows(rows))
-        })
-        .collect())
+    count_read::<C, _>(rewound(file)?, names, options)
+}
+
+/// The file read from its start.
+fn rewound(file: &std::fs::File) -> Result<&std::fs::File> {
+    use std::io::Seek;
+    let mut f = file;
+    f.seek(std::io::SeekFrom::Start(0))
+        .map_err(|e| Error::Csv {
+            line: 0,
+            column: None,
+            reason: "read error".to_owned(),
+            source: Some(e),
+        })?;
+    Ok(file)
 }
 
 #[cfg(test)]

@@ -1,0 +1,123 @@
+//! `betagouv impact cohort|survival FILE`: the CSV path (fast path, parallel
+//! ranges, fallback to the csv crate) gives the same JSON from a file with any
+//! `--threads`, and from standard input.
+
+use std::io::Write;
+
+use super::betagouv;
+
+/// A CSV file of `rows` rows `id,cohort,days,returned` in a temporary
+/// directory; `quote_at` puts a quoted group on that row.
+fn cohort_file(name: &str, rows: u64, quote_at: Option<u64>) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("betagouv-impact-csv-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let path = dir.join(name);
+    let mut text = String::from("id,cohort,days,returned\n");
+    for i in 0..rows {
+        let g = if i % 3 == 0 { "encouraged" } else { "control" };
+        let g = if quote_at == Some(i) {
+            format!("\"{g}\"")
+        } else {
+            g.to_owned()
+        };
+        let days = (i * 7919) % 200;
+        let y = u8::from(i % 5 < 2);
+        text.push_str(&format!("{i},{g},{days},{y}\n"));
+    }
+    std::fs::File::create(&path)
+        .and_then(|mut f| f.write_all(text.as_bytes()))
+        .expect("write");
+    path
+}
+
+const COHORT: [&str; 9] = [
+    "--group-column",
+    "cohort",
+    "--outcome-column",
+    "returned",
+    "--treated",
+    "encouraged",
+    "--control",
+    "control",
+    "--json",
+];
+
+const SURVIVAL: [&str; 9] = [
+    "--group-column",
+    "cohort",
+    "--duration-column",
+    "days",
+    "--event-column",
+    "returned",
+    "--at",
+    "30,150",
+    "--json",
+];
+
+/// Standard output of `impact COMMAND SOURCE ARGS EXTRA`, with `stdin` fed in.
+fn output(
+    command: &str,
+    source: &str,
+    args: &[&str],
+    extra: &[&str],
+    stdin: Option<Vec<u8>>,
+) -> Vec<u8> {
+    let mut cmd = betagouv();
+    cmd.args(["impact", command, source]).args(args).args(extra);
+    if let Some(bytes) = stdin {
+        cmd.write_stdin(bytes);
+    }
+    let out = cmd.output().expect("runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(!out.stdout.is_empty());
+    out.stdout
+}
+
+#[test]
+fn threads_and_stdin_give_identical_json() {
+    for (name, quote) in [("plain.csv", None), ("quoted.csv", Some(20_000))] {
+        let path = cohort_file(name, 30_000, quote);
+        let p = path.to_str().expect("utf-8 path");
+        let bytes = std::fs::read(&path).expect("read");
+        for (command, args) in [("cohort", COHORT), ("survival", SURVIVAL)] {
+            let one = output(command, p, &args, &["--threads", "1"], None);
+            let two = output(command, p, &args, &["--threads", "2"], None);
+            let auto = output(command, p, &args, &[], None);
+            let stdin = output(command, "-", &args, &[], Some(bytes.clone()));
+            assert_eq!(one, two, "{command} {name}");
+            assert_eq!(one, auto, "{command} {name}");
+            assert_eq!(one, stdin, "{command} {name}");
+        }
+        let v: serde_json::Value =
+            serde_json::from_slice(&output("cohort", p, &COHORT, &["--threads", "2"], None))
+                .expect("json");
+        assert_eq!(v["treated"]["n"].as_u64(), Some(10_000), "{name}");
+    }
+}
+
+#[test]
+fn errors_name_the_same_line_whatever_the_threads() {
+    let path = cohort_file("bad.csv", 20_000, None);
+    let mut text = std::fs::read_to_string(&path).expect("read");
+    text.push_str("20000,control,12,maybe\n");
+    std::fs::write(&path, &text).expect("write");
+    let p = path.to_str().expect("utf-8 path");
+    for threads in ["1", "2", "3"] {
+        let out = betagouv()
+            .args(["impact", "cohort", p])
+            .args(COHORT)
+            .args(["--threads", threads])
+            .output()
+            .expect("runs");
+        assert_eq!(out.status.code(), Some(2));
+        let e = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            e.contains("line 20002, column 4 (\"returned\"): expected 0 or 1"),
+            "{threads}: {e}"
+        );
+    }
+}
