@@ -133,6 +133,42 @@ impl<S: FastSink> Scanner<'_, S> {
     }
 }
 
+/// Bytes of a word holding `byte`: 0x80 in each such byte, 0 elsewhere
+/// (exact: no carry crosses bytes).
+fn bytes_equal(word: u64, byte: u8) -> u64 {
+    const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+    let x = word ^ (0x0101_0101_0101_0101 * u64::from(byte));
+    !(((x & LOW7).wrapping_add(LOW7)) | x | LOW7)
+}
+
+/// Calls `f(offset, is_newline)` at every `,` and `\n` of `text` in order,
+/// eight bytes at a time; stops and returns `false` when `f` does.
+fn delimiters(text: &[u8], mut f: impl FnMut(usize, bool) -> bool) -> bool {
+    let mut words = text.chunks_exact(8);
+    let mut base = 0usize;
+    for w in &mut words {
+        let mut bytes = [0u8; 8];
+        bytes.copy_from_slice(w);
+        let word = u64::from_le_bytes(bytes);
+        let newlines = bytes_equal(word, b'\n');
+        let mut all = bytes_equal(word, b',') | newlines;
+        while all != 0 {
+            let bit = all.trailing_zeros();
+            if !f(base + (bit / 8) as usize, (newlines >> bit) & 1 == 1) {
+                return false;
+            }
+            all &= all - 1;
+        }
+        base += 8;
+    }
+    for (i, &b) in words.remainder().iter().enumerate() {
+        if (b == b',' || b == b'\n') && !f(base + i, b == b'\n') {
+            return false;
+        }
+    }
+    true
+}
+
 /// Counts the records of `buf`, whose last line ends with `\n` unless `eof`.
 fn scan<S: FastSink>(
     buf: &[u8],
@@ -165,24 +201,26 @@ fn scan<S: FastSink>(
     };
     let mut spans = [(0usize, 0usize); MAX_WANTED];
     let (mut start, mut fields, mut field_start) = (0usize, 0usize, 0usize);
-    for p in memchr::memchr2_iter(b',', b'\n', text) {
-        if text.get(p) == Some(&b',') {
-            if let Some(&s) = layout.slot_of.get(fields)
+    let slot_of = &layout.slot_of;
+    let complete = delimiters(text, |p, newline| {
+        if newline {
+            if !sc.line_end(start, p, fields, field_start, &mut spans) {
+                return false;
+            }
+            start = p + 1;
+            fields = 0;
+        } else {
+            if let Some(&s) = slot_of.get(fields)
                 && let Some(span) = spans.get_mut(usize::from(s))
             {
                 *span = (field_start, p);
             }
             fields += 1;
-        } else {
-            if !sc.line_end(start, p, fields, field_start, &mut spans) {
-                return sc.stopped();
-            }
-            start = p + 1;
-            fields = 0;
         }
         field_start = p + 1;
-    }
-    if quoted {
+        true
+    });
+    if !complete || quoted {
         return sc.stopped();
     }
     if eof && start < region && !sc.line_end(start, region, fields, field_start, &mut spans) {
@@ -287,5 +325,36 @@ pub(super) fn fast_read<R: Read, S: FastSink>(
         }
         buf.copy_within(s.resume..filled, 0);
         filled -= s.resume;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn delimiters_are_found_in_order() {
+        let text = b"ab,c\n,,\n0123456789,abcdefghij\nxyz,\n,";
+        let mut seen = Vec::new();
+        assert!(delimiters(text, |p, nl| {
+            seen.push((p, nl));
+            true
+        }));
+        let want: Vec<(usize, bool)> = text
+            .iter()
+            .enumerate()
+            .filter(|(_, b)| **b == b',' || **b == b'\n')
+            .map(|(i, b)| (i, *b == b'\n'))
+            .collect();
+        assert_eq!(seen, want);
+        // Every byte value next to a delimiter: no false match.
+        let all: Vec<u8> = (0..=255u8).collect();
+        let mut n = 0;
+        delimiters(&all, |_, _| {
+            n += 1;
+            true
+        });
+        assert_eq!(n, 2);
+        assert!(!delimiters(text, |p, _| p < 5));
     }
 }
