@@ -11,6 +11,7 @@ Prints: rss_anon_peak_kib max_rss_kib
 import os
 import resource
 import subprocess
+import tempfile
 import sys
 import time
 
@@ -23,7 +24,8 @@ def main():
         args = args[2:]
     if args[0] == "--":
         args = args[1:]
-    p = subprocess.Popen(args, stdin=stdin, stdout=subprocess.DEVNULL)
+    out = tempfile.TemporaryFile()
+    p = subprocess.Popen(args, stdin=stdin, stdout=out)
     anon = 0
     status = f"/proc/{p.pid}/status"
     while p.poll() is None:
