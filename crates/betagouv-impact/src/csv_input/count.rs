@@ -20,7 +20,9 @@ pub(super) trait Counter: FastSink + Default + Send {
         line: u64,
         columns: &[Column<'_>],
     ) -> Result<()>;
-    /// Adds the counts of `other` (associative and commutative).
+    /// Adds the counts of `other` (associative and commutative); used by the
+    /// parallel file readers.
+    #[cfg_attr(not(all(feature = "parallel", unix)), allow(dead_code))]
     fn merge(&mut self, other: Self);
 }
 
@@ -82,7 +84,8 @@ impl Groups {
         }
     }
 
-    /// The name of slot `i` as bytes.
+    /// The name of slot `i` as bytes (merging counters).
+    #[cfg_attr(not(all(feature = "parallel", unix)), allow(dead_code))]
     fn bytes(&self, i: usize) -> &[u8] {
         self.names.get(i).map(|n| &**n).unwrap_or_default()
     }
