@@ -22,6 +22,14 @@
 //! (Clopper-Pearson and Jeffreys intervals), [`LOGRANK_MAX_GROUPS`] (log-rank
 //! test) and [`DEFAULT_MAX_RECORD_BYTES`] (CSV records, configurable through
 //! `CsvOptions` (feature `csv`)).
+//!
+//! Counts computed by a SQL engine ([`crate::sql`], feature `postgres`): the
+//! server reads the rows; the client holds the result of the counting query
+//! once (one row per group for a cohort, per group and distinct duration for
+//! survival) and the statistics built from it, so its memory is proportional
+//! to the groups (and distinct durations), never to the rows. The server's
+//! work is bounded by `PgOptions::statement_timeout` (default 300 s, the
+//! command line's `--statement-timeout`).
 
 use crate::error::{Error, Result};
 
