@@ -152,10 +152,8 @@ pub fn postgres_cohort_stats(
     let rows = collect(client, options, &sql, |r| {
         Ok(CohortCountsRow {
             group: r.try_get(0)?,
-            n: count(r, 1)?,
-            successes: count(r, 2)?,
-            null_outcome: count(r, 3)?,
-            invalid_outcome: count(r, 4)?,
+            outcome: r.try_get(1)?,
+            n: count(r, 2)?,
         })
     })?;
     cohort_stats_from_rows(rows, group, outcome, options.skip_null)
@@ -180,10 +178,8 @@ pub fn postgres_survival_tables(
         Ok(SurvivalCountsRow {
             group: r.try_get(0)?,
             time: r.try_get(1)?,
-            events: count(r, 2)?,
-            censored: count(r, 3)?,
-            null_event: count(r, 4)?,
-            invalid_event: count(r, 5)?,
+            event: r.try_get(2)?,
+            n: count(r, 3)?,
         })
     })?;
     survival_tables_from_rows(rows, group, duration, event, options.skip_null)

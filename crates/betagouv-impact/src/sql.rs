@@ -8,9 +8,11 @@
 //! or a user query run as a sub-query.
 //!
 //! The outcome (or event) column may be `boolean` or an integer type: it is
-//! compared as text (`"y"::text`), so `1`/`true` is a success, `0`/`false` a
-//! failure, `NULL` is counted apart, and anything else (`2`, `-1`, `'yes'`) is
-//! counted as invalid, never silently as a failure. The group is read as text
+//! converted to text once per row and classified by a simple `CASE`, so
+//! `1`/`true` is a success (class 1), `0`/`false` a failure (class 0), `NULL`
+//! is counted apart, and anything else (`2`, `-1`, `'yes'`, `1.0`) is counted
+//! as invalid (class -1), never silently as a failure. The server groups by
+//! group and class (and duration): at most four rows per group come back. The group is read as text
 //! (`"g"::text`: integer groups become `"1"`, `"2"`, ...), the duration as
 //! `float8` (integers, `numeric`, `real`, `double precision`; integers above
 //! 2^53 lose precision).
@@ -91,58 +93,51 @@ pub fn quote_ident(name: &str) -> String {
     format!("\"{}\"", name.replace('"', "\"\""))
 }
 
-/// The outcome (or event) column as 1, 0, -1 (invalid) or NULL.
+/// The outcome (or event) column as 1, 0, -1 (invalid) or NULL, its text
+/// computed once per row (a simple `CASE`).
 fn binary_case(column: &str) -> String {
     let c = quote_ident(column);
     format!(
-        "CASE WHEN {c} IS NULL THEN NULL \
-         WHEN {c}::text IN ('1', 'true') THEN 1 \
-         WHEN {c}::text IN ('0', 'false') THEN 0 ELSE -1 END"
+        "CASE WHEN {c} IS NULL THEN NULL ELSE CASE {c}::text \
+         WHEN '1' THEN 1 WHEN 'true' THEN 1 WHEN '0' THEN 0 WHEN 'false' THEN 0 \
+         ELSE -1 END END"
     )
 }
 
-/// The cohort counting query: one row per group (`NULL` for the rows whose
-/// group is null) with the columns `group` (text), `n` (rows whose outcome is
-/// 0/1 or false/true), `successes`, `null_outcome` and `invalid_outcome`
-/// (all `bigint`).
+/// The cohort counting query: one row per group and outcome class, with the
+/// columns `group` (text, `NULL` for the rows whose group is null), `outcome`
+/// (`1` for 1/true, `0` for 0/false, `-1` for any other value, `NULL` for
+/// null) and `n` (`bigint`). Each row's outcome is classified once; the
+/// result has at most four rows per group.
 #[must_use]
 pub fn cohort_counts_sql(source: &SqlSource, group: &str, outcome: &str) -> String {
     format!(
-        "SELECT g AS \"group\",\n       \
-         count(*) FILTER (WHERE y >= 0) AS n,\n       \
-         count(*) FILTER (WHERE y = 1) AS successes,\n       \
-         count(*) FILTER (WHERE y IS NULL) AS null_outcome,\n       \
-         count(*) FILTER (WHERE y < 0) AS invalid_outcome\n\
-         FROM (\n\
-         SELECT {}::text AS g,\n       {} AS y\n\
+        "SELECT {}::text AS \"group\",\n       \
+         {} AS outcome,\n       \
+         count(*) AS n\n\
          FROM {}\n\
-         ) AS counted\n\
-         GROUP BY g\n\
-         ORDER BY g",
+         GROUP BY 1, 2\n\
+         ORDER BY 1, 2",
         quote_ident(group),
         binary_case(outcome),
         source.from_item()
     )
 }
 
-/// The survival counting query: one row per group and duration (either `NULL`
-/// for the rows where it is null) with the columns `group` (text), `time`
-/// (`float8`), `events`, `censored`, `null_event` and `invalid_event` (all
-/// `bigint`).
+/// The survival counting query: one row per group, duration and event class,
+/// with the columns `group` (text), `time` (`float8`), `event` (`1`, `0`,
+/// `-1` for any other value, `NULL`) and `n` (`bigint`); a null group or
+/// duration is `NULL`.
 #[must_use]
 pub fn survival_counts_sql(source: &SqlSource, group: &str, duration: &str, event: &str) -> String {
     format!(
-        "SELECT g AS \"group\", t AS \"time\",\n       \
-         count(*) FILTER (WHERE e = 1) AS events,\n       \
-         count(*) FILTER (WHERE e = 0) AS censored,\n       \
-         count(*) FILTER (WHERE e IS NULL) AS null_event,\n       \
-         count(*) FILTER (WHERE e < 0) AS invalid_event\n\
-         FROM (\n\
-         SELECT {}::text AS g,\n       {}::float8 AS t,\n       {} AS e\n\
+        "SELECT {}::text AS \"group\",\n       \
+         {}::float8 AS \"time\",\n       \
+         {} AS event,\n       \
+         count(*) AS n\n\
          FROM {}\n\
-         ) AS counted\n\
-         GROUP BY g, t\n\
-         ORDER BY g, t",
+         GROUP BY 1, 2, 3\n\
+         ORDER BY 1, 2, 3",
         quote_ident(group),
         quote_ident(duration),
         binary_case(event),
@@ -155,14 +150,11 @@ pub fn survival_counts_sql(source: &SqlSource, group: &str, duration: &str, even
 pub struct CohortCountsRow {
     /// The group (`None`: the rows whose group is null).
     pub group: Option<String>,
-    /// Rows whose outcome is 0 or 1.
+    /// The outcome class: `Some(1)` success, `Some(0)` failure, any other
+    /// value invalid, `None` null.
+    pub outcome: Option<i32>,
+    /// How many rows.
     pub n: u64,
-    /// Rows whose outcome is 1.
-    pub successes: u64,
-    /// Rows whose outcome is null.
-    pub null_outcome: u64,
-    /// Rows whose outcome is neither null, 0 nor 1.
-    pub invalid_outcome: u64,
 }
 
 /// One row of [`survival_counts_sql`].
@@ -172,14 +164,11 @@ pub struct SurvivalCountsRow {
     pub group: Option<String>,
     /// The duration (`None`: the rows whose duration is null).
     pub time: Option<f64>,
-    /// Rows whose event is 1 (the event happened at `time`).
-    pub events: u64,
-    /// Rows whose event is 0 (censored at `time`).
-    pub censored: u64,
-    /// Rows whose event is null.
-    pub null_event: u64,
-    /// Rows whose event is neither null, 0 nor 1.
-    pub invalid_event: u64,
+    /// The event class: `Some(1)` the event happened at `time`, `Some(0)`
+    /// censored at `time`, any other value invalid, `None` null.
+    pub event: Option<i32>,
+    /// How many rows.
+    pub n: u64,
 }
 
 /// Rows left out because of a null, each counted once, under the first
@@ -269,20 +258,13 @@ pub fn cohort_stats_from_rows<I: IntoIterator<Item = CohortCountsRow>>(
     let mut skipped = SkippedNulls::default();
     let mut invalid = 0u64;
     for r in rows {
-        bump(&mut invalid, r.invalid_outcome);
-        match &r.group {
-            None => bump(&mut skipped.group, r.n.saturating_add(r.null_outcome)),
-            Some(g) => {
-                bump(&mut skipped.outcome, r.null_outcome);
-                if r.n > 0 {
-                    stats.add_counts(
-                        g,
-                        CohortCounts {
-                            n: r.n,
-                            successes: r.successes.min(r.n),
-                        },
-                    );
-                }
+        match (&r.group, r.outcome) {
+            (_, Some(y)) if y != 0 && y != 1 => bump(&mut invalid, r.n),
+            (None, _) => bump(&mut skipped.group, r.n),
+            (Some(_), None) => bump(&mut skipped.outcome, r.n),
+            (Some(g), Some(y)) => {
+                let successes = if y == 1 { r.n } else { 0 };
+                stats.add_counts(g, CohortCounts { n: r.n, successes });
             }
         }
     }
@@ -316,33 +298,39 @@ pub fn survival_tables_from_rows<I: IntoIterator<Item = SurvivalCountsRow>>(
     let mut skipped = SkippedNulls::default();
     let mut invalid = 0u64;
     for r in rows {
-        bump(&mut invalid, r.invalid_event);
-        let valid = r.events.saturating_add(r.censored);
-        let (Some(g), Some(t)) = (&r.group, r.time) else {
-            let all = valid.saturating_add(r.null_event);
-            if r.group.is_none() {
-                bump(&mut skipped.group, all);
-            } else {
-                bump(&mut skipped.duration, all);
+        let (g, t, e) = match (&r.group, r.time, r.event) {
+            (_, _, Some(e)) if e != 0 && e != 1 => {
+                bump(&mut invalid, r.n);
+                continue;
             }
-            continue;
+            (None, _, _) => {
+                bump(&mut skipped.group, r.n);
+                continue;
+            }
+            (Some(_), None, _) => {
+                bump(&mut skipped.duration, r.n);
+                continue;
+            }
+            (Some(g), Some(t), e) => (g, t, e),
         };
         if !(t.is_finite() && t >= 0.0) {
             return Err(Error::SqlInvalidDuration {
                 column: duration.to_owned(),
                 group: g.clone(),
                 value: t,
-                rows: valid.saturating_add(r.null_event),
+                rows: r.n,
             });
         }
-        bump(&mut skipped.outcome, r.null_event);
-        if valid > 0 {
-            let table = match tables.get_mut(g.as_str()) {
-                Some(t) => t,
-                None => tables.entry(g.clone()).or_default(),
-            };
-            table.add(t, r.events, r.censored)?;
-        }
+        let Some(e) = e else {
+            bump(&mut skipped.outcome, r.n);
+            continue;
+        };
+        let table = match tables.get_mut(g.as_str()) {
+            Some(t) => t,
+            None => tables.entry(g.clone()).or_default(),
+        };
+        let (events, censored) = if e == 1 { (r.n, 0) } else { (0, r.n) };
+        table.add(t, events, censored)?;
     }
     check_nulls(
         (event, invalid),
@@ -380,42 +368,36 @@ mod tests {
         let sql = cohort_counts_sql(&SqlSource::table("public.t"), "cohort", "returned");
         assert_eq!(
             sql,
-            "SELECT g AS \"group\",\n       count(*) FILTER (WHERE y >= 0) AS n,\n       \
-             count(*) FILTER (WHERE y = 1) AS successes,\n       \
-             count(*) FILTER (WHERE y IS NULL) AS null_outcome,\n       \
-             count(*) FILTER (WHERE y < 0) AS invalid_outcome\nFROM (\n\
-             SELECT \"cohort\"::text AS g,\n       \
-             CASE WHEN \"returned\" IS NULL THEN NULL WHEN \"returned\"::text IN ('1', 'true') THEN 1 \
-             WHEN \"returned\"::text IN ('0', 'false') THEN 0 ELSE -1 END AS y\n\
-             FROM \"public\".\"t\"\n) AS counted\nGROUP BY g\nORDER BY g"
+            "SELECT \"cohort\"::text AS \"group\",\n       \
+             CASE WHEN \"returned\" IS NULL THEN NULL ELSE CASE \"returned\"::text \
+             WHEN '1' THEN 1 WHEN 'true' THEN 1 WHEN '0' THEN 0 WHEN 'false' THEN 0 \
+             ELSE -1 END END AS outcome,\n       count(*) AS n\n\
+             FROM \"public\".\"t\"\nGROUP BY 1, 2\nORDER BY 1, 2"
         );
         let s = survival_counts_sql(&SqlSource::query("select 1;"), "g", "d", "e");
-        assert!(s.contains("\"d\"::float8 AS t") && s.contains("FROM (\nselect 1\n) AS rows\n"));
-        assert!(s.ends_with("GROUP BY g, t\nORDER BY g, t"));
+        assert!(
+            s.contains("\"d\"::float8 AS \"time\"") && s.contains("FROM (\nselect 1\n) AS rows\n")
+        );
+        assert!(s.ends_with("GROUP BY 1, 2, 3\nORDER BY 1, 2, 3"));
     }
 
-    fn crow(
-        group: Option<&str>,
-        n: u64,
-        successes: u64,
-        null: u64,
-        invalid: u64,
-    ) -> CohortCountsRow {
+    fn crow(group: Option<&str>, outcome: Option<i32>, n: u64) -> CohortCountsRow {
         CohortCountsRow {
             group: group.map(str::to_owned),
+            outcome,
             n,
-            successes,
-            null_outcome: null,
-            invalid_outcome: invalid,
         }
     }
 
     #[test]
     fn cohort_rows_nulls_and_invalid_values() {
         let rows = vec![
-            crow(Some("a"), 3, 1, 2, 0),
-            crow(None, 4, 0, 1, 0),
-            crow(Some("a"), 1, 1, 0, 0),
+            crow(Some("a"), Some(0), 2),
+            crow(Some("a"), Some(1), 1),
+            crow(Some("a"), None, 2),
+            crow(None, Some(0), 4),
+            crow(None, None, 1),
+            crow(Some("a"), Some(1), 1),
         ];
         let err = cohort_stats_from_rows(rows.clone(), "g", "y", false).unwrap_err();
         assert_eq!(err.to_string(), "5 rows have a null \"g\"");
@@ -424,40 +406,39 @@ mod tests {
         assert_eq!(stats.iter().count(), 1);
         assert_eq!((skipped.group, skipped.outcome, skipped.total()), (5, 2, 7));
         let err =
-            cohort_stats_from_rows(vec![crow(Some("a"), 1, 0, 0, 2)], "g", "y", true).unwrap_err();
+            cohort_stats_from_rows(vec![crow(Some("a"), Some(-1), 2)], "g", "y", true).unwrap_err();
         assert_eq!(
             err.to_string(),
             "2 rows have a value of \"y\" other than 0, 1, false or true"
         );
         let err =
-            cohort_stats_from_rows(vec![crow(Some("a"), 1, 0, 3, 0)], "g", "y", false).unwrap_err();
+            cohort_stats_from_rows(vec![crow(Some("a"), None, 3)], "g", "y", false).unwrap_err();
         assert_eq!(err.to_string(), "3 rows have a null \"y\"");
     }
 
     fn srow(
         group: Option<&str>,
         time: Option<f64>,
-        events: u64,
-        censored: u64,
-        null: u64,
+        event: Option<i32>,
+        n: u64,
     ) -> SurvivalCountsRow {
         SurvivalCountsRow {
             group: group.map(str::to_owned),
             time,
-            events,
-            censored,
-            null_event: null,
-            invalid_event: 0,
+            event,
+            n,
         }
     }
 
     #[test]
     fn survival_rows_build_tables() {
         let rows = vec![
-            srow(Some("b"), Some(3.0), 1, 0, 0),
-            srow(Some("a"), Some(2.0), 1, 1, 0),
-            srow(Some("a"), Some(1.0), 0, 2, 1),
-            srow(Some("a"), None, 1, 0, 0),
+            srow(Some("b"), Some(3.0), Some(1), 1),
+            srow(Some("a"), Some(2.0), Some(1), 1),
+            srow(Some("a"), Some(2.0), Some(0), 1),
+            srow(Some("a"), Some(1.0), Some(0), 2),
+            srow(Some("a"), Some(1.0), None, 1),
+            srow(Some("a"), None, Some(1), 1),
         ];
         let err = survival_tables_from_rows(rows.clone(), "g", "d", "e", false).unwrap_err();
         assert_eq!(err.to_string(), "1 rows have a null \"d\"");
@@ -474,22 +455,15 @@ mod tests {
         assert_eq!((a.n(), a.events(), a.rows().len()), (4, 1, 2));
         assert_eq!(tables["b"].n(), 1);
         for bad in [-1.0, f64::NAN, f64::INFINITY] {
-            let err = survival_tables_from_rows(
-                vec![srow(Some("a"), Some(bad), 1, 0, 0)],
-                "g",
-                "d",
-                "e",
-                true,
-            )
-            .unwrap_err();
+            let rows = vec![srow(Some("a"), Some(bad), Some(1), 1)];
+            let err = survival_tables_from_rows(rows, "g", "d", "e", true).unwrap_err();
             assert!(
                 matches!(err, Error::SqlInvalidDuration { rows: 1, .. }),
                 "{err}"
             );
         }
-        let mut invalid = srow(Some("a"), Some(1.0), 0, 0, 0);
-        invalid.invalid_event = 1;
-        let err = survival_tables_from_rows(vec![invalid], "g", "d", "e", true).unwrap_err();
+        let rows = vec![srow(Some("a"), Some(1.0), Some(-1), 1)];
+        let err = survival_tables_from_rows(rows, "g", "d", "e", true).unwrap_err();
         assert!(
             matches!(err, Error::SqlInvalidValues { rows: 1, .. }),
             "{err}"

@@ -186,7 +186,7 @@ fn queries_run_as_read_only_sub_queries() {
     }
     // Two statements: refused by the extended protocol (42601), whatever the parentheses.
     let two = format!(
-        "SELECT g, y_int FROM {s}.t) AS rows) AS counted GROUP BY g; DELETE FROM {s}.t; SELECT 1 FROM ((SELECT 1"
+        "SELECT g, y_int FROM {s}.t) AS rows GROUP BY 1, 2; DELETE FROM {s}.t; SELECT 1 FROM (SELECT 1"
     );
     let err = postgres_cohort_stats(&mut c, &SqlSource::query(&two), "g", "y_int", &options())
         .unwrap_err();
