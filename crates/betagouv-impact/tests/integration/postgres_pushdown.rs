@@ -60,7 +60,7 @@ fn rows(n: u64) -> Vec<(u64, u64, bool, u64)> {
             x ^= x << 13;
             x ^= x >> 7;
             x ^= x << 17;
-            (id, x % 3, (x >> 8) % 3 == 0, (x >> 16) % 40)
+            (id, x % 3, (x >> 8).is_multiple_of(3), (x >> 16) % 40)
         })
         .collect()
 }
