@@ -40,6 +40,7 @@ psql_() { psql "$conn" -X -q -v ON_ERROR_STOP=1 "$@"; }
 python3 "$here/gen_data.py" cohort "$tmp/cohort.csv" "$rows"
 python3 "$here/gen_data.py" survival "$tmp/surv.csv" "$surv_rows"
 psql_ <<SQL
+SET client_min_messages = warning;
 DROP TABLE IF EXISTS bench_cohort, bench_surv;
 CREATE TABLE bench_cohort (id bigint, cohort text, returned smallint, age integer);
 CREATE TABLE bench_surv (id bigint, cohort text, days float8, returned smallint);
