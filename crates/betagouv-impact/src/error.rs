@@ -145,6 +145,53 @@ pub enum Error {
         /// The parser's message.
         message: String,
     },
+    // --- Counts computed by a SQL engine (module `sql`, feature `postgres`) ---
+    /// Rows of a SQL source have a null in a column the counting reads (and
+    /// nulls are not skipped).
+    #[error("{rows} rows have a null {column:?}")]
+    SqlNullValues {
+        /// The column.
+        column: String,
+        /// How many rows (counted under the first null column, in the order
+        /// group, duration, outcome).
+        rows: u64,
+    },
+    /// Rows of a SQL source have an outcome (or event) other than 0, 1, false
+    /// or true.
+    #[error("{rows} rows have a value of {column:?} other than 0, 1, false or true")]
+    SqlInvalidValues {
+        /// The column.
+        column: String,
+        /// How many rows.
+        rows: u64,
+    },
+    /// Rows of a SQL source have a negative or non-finite duration.
+    #[error("{rows} rows of group {group:?} have {column:?} = {value}, not a finite number >= 0")]
+    SqlInvalidDuration {
+        /// The duration column.
+        column: String,
+        /// The group of those rows.
+        group: String,
+        /// The duration.
+        value: f64,
+        /// How many rows.
+        rows: u64,
+    },
+    /// The server refused or failed the counting query (or the transaction
+    /// around it); the server's message and SQLSTATE are kept.
+    #[cfg(feature = "postgres")]
+    #[error("PostgreSQL{}: {message}", sqlstate.as_ref().map_or_else(String::new, |c| format!(" (SQLSTATE {c})")))]
+    Postgres {
+        /// The server's message (with its detail and hint), or the client's
+        /// description of a connection or protocol failure.
+        message: String,
+        /// The five-character SQLSTATE of a server error (e.g. `25006` for a
+        /// write in a read-only transaction, `57014` for a statement timeout).
+        sqlstate: Option<String>,
+        /// The client's error.
+        #[source]
+        source: postgres::Error,
+    },
 }
 
 /// Why a text is not valid counts: the [`FromStr`](std::str::FromStr) error

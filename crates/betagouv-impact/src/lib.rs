@@ -17,6 +17,8 @@
 //! - [`SurvivalTable`], [`KaplanMeier`], [`logrank`]: return-to-work curves;
 //! - [`CohortStats`] (and, with the `csv` feature, `aggregate_cohort_csv`):
 //!   mergeable sufficient statistics;
+//! - [`sql`]: the counting queries of a SQL engine (shown by `--print-sql`) and
+//!   their rows as statistics; with the `postgres` feature, run in a server;
 //! - [`Rate`], [`growth_rate`]: usage KPIs;
 //! - [`ImpactFile`] (read from TOML with the `toml` feature: `ImpactFile::parse`,
 //!   `builtin_2016`): the impact file;
@@ -48,6 +50,7 @@
 //! | `csv` | the streaming CSV readers `aggregate_cohort_csv`, `read_survival_csv` (and `_with` forms taking `CsvOptions`, `_file` forms reading a file), a fast path for unquoted lines proven equal to the csv crate's reading |
 //! | `parallel` | the `_file` CSV readers count line-aligned ranges of the file in parallel (std threads, no dependency; unix) |
 //! | `toml` | `ImpactFile::parse`, `ImpactFile::parse_at` and `builtin_2016`, the TOML impact file |
+//! | `postgres` | `postgres_cohort_stats`, `postgres_survival_tables` and `PgOptions`: the counting queries of [`sql`] run in a PostgreSQL server (sync `postgres` client brought by the caller) |
 #![deny(missing_docs)]
 // docs.rs builds with `--cfg docsrs` and shows which feature each gated item needs.
 #![cfg_attr(docsrs, feature(doc_cfg))]
@@ -61,9 +64,12 @@ mod error;
 mod impact_file;
 mod kpi;
 pub mod limits;
+#[cfg(feature = "postgres")]
+mod pg;
 mod power;
 mod proportion;
 mod special;
+pub mod sql;
 mod survival;
 
 pub use cohort::{CohortCounts, CohortStats};
@@ -85,6 +91,8 @@ pub use impact_file::{
     Arm, BUILTIN_2016_TOML, Bound, Evaluation, EvaluationDesign, ImpactFile, Kpi, StartupImpact,
 };
 pub use kpi::{Period, Rate, compound_growth_rate, growth_rate, growth_rates};
+#[cfg(feature = "postgres")]
+pub use pg::{PgOptions, postgres_cohort_stats, postgres_survival_tables};
 pub use power::{Design, PowerMethod, SampleSize, mde, power, sample_size};
 pub use proportion::{Counts, Interval, ProportionCiMethod, ProportionCis, proportion_ci};
 pub use survival::{

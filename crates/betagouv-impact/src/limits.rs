@@ -25,6 +25,14 @@
 //! `DEFAULT_CSV_CHUNK_BYTES` per thread, at most `MAX_AUTO_THREADS` threads
 //! by default and `MAX_CSV_THREADS` when asked, and the per-group survival
 //! arrays bounded by `CSV_DENSE_TIMES` and `CSV_DENSE_GROUPS`.
+//!
+//! Counts computed by a SQL engine ([`crate::sql`], feature `postgres`): the
+//! server reads the rows; the client holds the result of the counting query
+//! once (one row per group for a cohort, per group and distinct duration for
+//! survival) and the statistics built from it, so its memory is proportional
+//! to the groups (and distinct durations), never to the rows. The server's
+//! work is bounded by `PgOptions::statement_timeout` (default 300 s, the
+//! command line's `--statement-timeout`).
 
 use crate::error::{Error, Result};
 

@@ -4,6 +4,9 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // tests fail loudly
 
 mod golden;
+// A real PostgreSQL server (BETAGOUV_TEST_POSTGRES), compared with the CSV reader.
+#[cfg(all(feature = "postgres", feature = "csv"))]
+mod postgres_pushdown;
 mod properties;
 mod robustness;
 mod serde_roundtrip;

@@ -15,6 +15,7 @@ mod git;
 mod history;
 mod impact;
 mod impact_csv;
+mod impact_postgres;
 mod manual;
 mod portfolio;
 mod readme;

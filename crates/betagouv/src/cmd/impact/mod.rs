@@ -10,6 +10,7 @@ use std::process::ExitCode;
 mod counts;
 mod parquet;
 mod pg;
+mod pgconn;
 mod source;
 
 pub(crate) use source::RowsSource;
