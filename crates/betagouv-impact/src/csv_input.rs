@@ -8,7 +8,7 @@ use std::io::Read;
 use crate::cohort::{CohortCounts, CohortStats};
 use crate::error::{Error, Result};
 use crate::limits::DEFAULT_MAX_RECORD_BYTES;
-use crate::survival::{SurvivalTable, TimeRow};
+use crate::survival::SurvivalTable;
 
 /// Options of the CSV readers ([`aggregate_cohort_csv_with`],
 /// [`read_survival_csv_with`]).
@@ -69,7 +69,7 @@ impl<R: Read> Read for Bounded<R> {
 
 /// A CSV reader with a record size bound, a located error for every problem
 /// and the numbers of the columns it reads.
-struct CsvSource<R> {
+pub(crate) struct CsvSource<R> {
     rdr: csv::Reader<Bounded<R>>,
     limit: usize,
     /// Line where the next record starts.
@@ -79,7 +79,7 @@ struct CsvSource<R> {
 }
 
 impl<R: Read> CsvSource<R> {
-    fn new(reader: R, options: CsvOptions) -> Result<Self> {
+    pub(crate) fn new(reader: R, options: CsvOptions) -> Result<Self> {
         let limit = options.max_record_bytes;
         let bounded = Bounded {
             inner: reader,
@@ -107,7 +107,7 @@ impl<R: Read> CsvSource<R> {
     }
 
     /// Reads the next record; `false` at the end of the input.
-    fn next_record(&mut self, record: &mut csv::ByteRecord) -> Result<bool> {
+    pub(crate) fn next_record(&mut self, record: &mut csv::ByteRecord) -> Result<bool> {
         let start = self.rdr.get_ref().record_start;
         let read = self.rdr.read_byte_record(record);
         let line = self.line;
@@ -165,7 +165,7 @@ impl<R: Read> CsvSource<R> {
     }
 
     /// The column named `name`, refusing a name given twice.
-    fn column<'n>(&self, name: &'n str) -> Result<Column<'n>> {
+    pub(crate) fn column<'n>(&self, name: &'n str) -> Result<Column<'n>> {
         let mut found = self
             .headers
             .iter()
@@ -186,7 +186,7 @@ impl<R: Read> CsvSource<R> {
     }
 
     /// The error for a CSV without any data row.
-    fn finish(&self) -> Result<()> {
+    pub(crate) fn finish(&self) -> Result<()> {
         if self.rows == 0 {
             return Err(Error::NoDataRows);
         }
@@ -200,18 +200,23 @@ fn line_of(record: &csv::ByteRecord) -> u64 {
 
 /// A column the readers use: its name and 0-based index.
 #[derive(Clone, Copy)]
-struct Column<'a> {
+pub(crate) struct Column<'a> {
     name: &'a str,
     index: usize,
 }
 
 impl Column<'_> {
-    fn get<'r>(&self, record: &'r csv::ByteRecord) -> &'r [u8] {
+    pub(crate) fn get<'r>(&self, record: &'r csv::ByteRecord) -> &'r [u8] {
         // Every record has as many fields as the header (checked on reading).
         record.get(self.index).unwrap_or_default()
     }
 
-    fn error(&self, record: &csv::ByteRecord, value: &[u8], problem: &'static str) -> Error {
+    pub(crate) fn error(
+        &self,
+        record: &csv::ByteRecord,
+        value: &[u8],
+        problem: &'static str,
+    ) -> Error {
         Error::InvalidCell {
             line: line_of(record),
             column_number: self.index + 1,
@@ -231,7 +236,7 @@ impl Column<'_> {
         }
     }
 
-    fn group<'r>(&self, record: &'r csv::ByteRecord) -> Result<&'r str> {
+    pub(crate) fn group<'r>(&self, record: &'r csv::ByteRecord) -> Result<&'r str> {
         let raw = self.get(record);
         if raw.is_empty() {
             return Err(self.error(record, raw, "missing value"));
@@ -239,7 +244,7 @@ impl Column<'_> {
         std::str::from_utf8(raw).map_err(|_| self.error(record, raw, "not valid UTF-8"))
     }
 
-    fn duration(&self, record: &csv::ByteRecord) -> Result<f64> {
+    pub(crate) fn duration(&self, record: &csv::ByteRecord) -> Result<f64> {
         let raw = self.get(record);
         let t = raw.trim_ascii();
         if t.is_empty() {
@@ -391,20 +396,7 @@ pub fn read_survival_csv_with<R: Read>(
         }
     }
     src.finish()?;
-    Ok(per_group
-        .into_iter()
-        .map(|(g, times)| {
-            let rows = times
-                .into_iter()
-                .map(|(bits, (events, censored))| TimeRow {
-                    time: f64::from_bits(bits),
-                    events,
-                    censored,
-                })
-                .collect();
-            (g, SurvivalTable::from_sorted_rows(rows))
-        })
-        .collect())
+    Ok(SurvivalTable::tables_from_bits(per_group))
 }
 
 #[cfg(test)]

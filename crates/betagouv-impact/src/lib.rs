@@ -16,7 +16,9 @@
 //! - [`encouragement`]: ITT, first stage and CACE;
 //! - [`SurvivalTable`], [`KaplanMeier`], [`logrank`]: return-to-work curves;
 //! - [`CohortStats`] (and, with the `csv` feature, `aggregate_cohort_csv`):
-//!   mergeable sufficient statistics;
+//!   mergeable sufficient statistics; [`cohort_stats_from_counts`] and
+//!   [`survival_tables_from_counts`] (with `csv`, `read_cohort_counts_csv` and
+//!   `read_survival_counts_csv`): the same from counts computed by any engine;
 //! - [`Rate`], [`growth_rate`]: usage KPIs;
 //! - [`ImpactFile`] (read from TOML with the `toml` feature: `ImpactFile::parse`,
 //!   `builtin_2016`): the impact file;
@@ -45,7 +47,7 @@
 //!
 //! | feature | adds |
 //! | --- | --- |
-//! | `csv` | the streaming CSV readers `aggregate_cohort_csv`, `read_survival_csv` (and `_with` forms taking `CsvOptions`) |
+//! | `csv` | the streaming CSV readers `aggregate_cohort_csv`, `read_survival_csv` (and `_with` forms taking `CsvOptions`); the readers of pre-aggregated counts `read_cohort_counts_csv`, `read_survival_counts_csv` |
 //! | `toml` | `ImpactFile::parse`, `ImpactFile::parse_at` and `builtin_2016`, the TOML impact file |
 #![deny(missing_docs)]
 // docs.rs builds with `--cfg docsrs` and shows which feature each gated item needs.
@@ -53,6 +55,7 @@
 
 mod cohort;
 mod compare;
+mod counts_input;
 #[cfg(feature = "csv")]
 mod csv_input;
 mod encouragement;
@@ -71,6 +74,12 @@ pub use compare::{
     FisherResult, OddsRatio, RiskRatio, TestResult, Tests, chi_square, compare, fisher_exact,
     z_pooled,
 };
+// Pre-aggregated counts from any engine (issue 16, `--counts`).
+pub use counts_input::{
+    CohortCountsRow, SurvivalCountsRow, cohort_stats_from_counts, survival_tables_from_counts,
+};
+#[cfg(feature = "csv")]
+pub use counts_input::{read_cohort_counts_csv, read_survival_counts_csv};
 #[cfg(feature = "csv")]
 pub use csv_input::{
     CsvOptions, aggregate_cohort_csv, aggregate_cohort_csv_with, read_survival_csv,

@@ -22,6 +22,13 @@
 //! (Clopper-Pearson and Jeffreys intervals), [`LOGRANK_MAX_GROUPS`] (log-rank
 //! test) and [`DEFAULT_MAX_RECORD_BYTES`] (CSV records, configurable through
 //! `CsvOptions` (feature `csv`)).
+//!
+//! Pre-aggregated counts (`cohort_stats_from_counts`, `survival_tables_from_counts`,
+//! `read_cohort_counts_csv`, `read_survival_counts_csv`): memory proportional to the
+//! distinct groups (and, for survival, distinct (group, time) pairs), never to the
+//! rows; a CSV record is bounded by [`DEFAULT_MAX_RECORD_BYTES`]; counts are summed
+//! with a check, so a total above `u64::MAX` is an error naming its row, not a
+//! wrap-around.
 
 use crate::error::{Error, Result};
 

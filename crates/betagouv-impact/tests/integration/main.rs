@@ -3,6 +3,8 @@
 //! properties, and the impact file.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // tests fail loudly
 
+#[cfg(feature = "csv")]
+mod associativity;
 mod golden;
 mod properties;
 mod robustness;
