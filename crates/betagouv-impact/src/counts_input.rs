@@ -19,10 +19,12 @@ use crate::survival::SurvivalTable;
 
 /// One row of cohort counts: `n` people of `group`, `successes` of whom had the
 /// outcome. When deserialized, a count may be a number or a string of digits
-/// (BigQuery's JSON export writes `INT64` as strings) and other fields are
-/// ignored; [`cohort_stats_from_counts`] checks the row (a non-empty group,
+/// (BigQuery's JSON export writes `INT64` as strings) and any other field is
+/// refused (a `month` column left in would otherwise be summed over);
+/// [`cohort_stats_from_counts`] checks the row (a non-empty group,
 /// `successes <= n`) and names it when it is invalid.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CohortCountsRow {
     /// The group (cohort) name, not empty.
     pub group: String,
@@ -40,6 +42,7 @@ pub struct CohortCountsRow {
 /// [`survival_tables_from_counts`] checks the row (a non-empty group, a finite
 /// time ≥ 0).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct SurvivalCountsRow {
     /// The group (cohort) name, not empty.
     pub group: String,
@@ -282,8 +285,28 @@ mod csv_counts {
     use super::{CohortAccumulator, SurvivalAccumulator};
     use crate::cohort::CohortStats;
     use crate::csv_input::{Column, CsvOptions, CsvSource};
-    use crate::error::Result;
+    use crate::error::{Error, Result};
     use crate::survival::SurvivalTable;
+
+    /// Refuses a column other than `expected`: a column left in the counting
+    /// query (a month, a region) would otherwise be summed over silently.
+    fn only<R: Read>(src: &CsvSource<R>, expected: &[&str]) -> Result<()> {
+        for (i, h) in src.headers.iter().enumerate() {
+            if !expected.iter().any(|e| e.as_bytes() == h) {
+                return Err(Error::Csv {
+                    line: 1,
+                    column: Some(i + 1),
+                    reason: format!(
+                        "unexpected column {:?}: a counts file has exactly the columns {} (one file per value of any other column)",
+                        String::from_utf8_lossy(h),
+                        expected.join(", ")
+                    ),
+                    source: None,
+                });
+            }
+        }
+        Ok(())
+    }
 
     /// A count cell: an integer in [0, u64::MAX].
     fn count(col: &Column<'_>, record: &csv::ByteRecord) -> Result<u64> {
@@ -299,7 +322,7 @@ mod csv_counts {
     }
 
     /// Reads a CSV of cohort counts with the columns `group`, `n` and
-    /// `successes` (in any order; other columns are ignored) and sums them per
+    /// `successes` (in any order, and no other) and sums them per
     /// group: a group on several rows (partial counts of several partitions)
     /// is summed. Memory is proportional to the groups.
     ///
@@ -323,6 +346,7 @@ mod csv_counts {
         let gc = src.column("group")?;
         let nc = src.column("n")?;
         let sc = src.column("successes")?;
+        only(&src, &["group", "n", "successes"])?;
         let mut acc = CohortAccumulator::default();
         let mut record = csv::ByteRecord::new();
         while src.next_record(&mut record)? {
@@ -339,7 +363,7 @@ mod csv_counts {
     }
 
     /// Reads a CSV of survival counts with the columns `group`, `time`,
-    /// `events` and `censored` (in any order; other columns are ignored) into
+    /// `events` and `censored` (in any order, and no other) into
     /// one [`SurvivalTable`] per group; a (group, time) on several rows is
     /// summed. Memory is proportional to the distinct (group, time) pairs.
     ///
@@ -361,6 +385,7 @@ mod csv_counts {
         let tc = src.column("time")?;
         let ec = src.column("events")?;
         let cc = src.column("censored")?;
+        only(&src, &["group", "time", "events", "censored"])?;
         let mut acc = SurvivalAccumulator::default();
         let mut record = csv::ByteRecord::new();
         while src.next_record(&mut record)? {
@@ -451,13 +476,13 @@ mod tests {
     #[test]
     fn json_rows_are_validated_when_read() {
         let ok: CohortCountsRow =
-            serde_json::from_str(r#"{"group":"a","n":"12","successes":3,"extra":true}"#)
-                .expect("valid");
+            serde_json::from_str(r#"{"group":"a","n":"12","successes":3}"#).expect("valid");
         assert_eq!(ok, cohort_row("a", 12, 3));
         for bad in [
             r#"{"group":"a","n":-1,"successes":0}"#,
             r#"{"group":"a","n":"x","successes":0}"#,
             r#"{"n":1,"successes":0}"#,
+            r#"{"group":"a","month":1,"n":1,"successes":0}"#,
         ] {
             assert!(
                 serde_json::from_str::<CohortCountsRow>(bad).is_err(),
@@ -490,6 +515,12 @@ mod tests {
             err(&format!("group,n,successes\na,{},0\na,1,0\n", u64::MAX)).as_deref(),
             Some(
                 "line 3, column 2 (\"n\"): the group's total exceeds 18446744073709551615 (value \"1\")"
+            )
+        );
+        assert_eq!(
+            err("group,month,n,successes\na,1,1,0\n").as_deref(),
+            Some(
+                "line 1, column 2: unexpected column \"month\": a counts file has exactly the columns group, n, successes (one file per value of any other column)"
             )
         );
         assert_eq!(

@@ -74,7 +74,7 @@ pub(crate) struct CsvSource<R> {
     limit: usize,
     /// Line where the next record starts.
     line: u64,
-    headers: csv::ByteRecord,
+    pub(crate) headers: csv::ByteRecord,
     rows: u64,
 }
 

@@ -123,11 +123,11 @@ fn cohort_counts_in_csv_json_and_json_lines_equal_the_rows() {
         "cohort,returned\nencouraged,1\ncontrol,0\nencouraged,0\ncontrol,1\nencouraged,1\ncontrol,0\nother,1\n",
     );
     let expected = cohort_json(&[s(&rows)]);
-    // Repeated groups (two partitions) are summed; columns in any order, others ignored.
+    // Repeated groups (two partitions) are summed; columns in any order.
     let csv = write(
         &dir,
         "counts.csv",
-        "successes,group,n,note\n1,encouraged,2,p1\n1,control,3,p1\n1,encouraged,1,p2\n1,other,1,\n",
+        "successes,group,n\n1,encouraged,2\n1,control,3\n1,encouraged,1\n1,other,1\n",
     );
     assert_eq!(cohort_json(&["--counts", s(&csv)]), expected);
     let json = write(
@@ -201,6 +201,26 @@ fn counts_errors_name_the_place() {
     );
     let missing = write(&dir, "missing.csv", "cohort,n,successes\ncontrol,3,0\n");
     assert!(cohort_fails(&missing).contains("missing column \"group\""));
+    // A column left in the query (a month) would be summed over: refused.
+    let month = write(
+        &dir,
+        "month.csv",
+        "group,month,n,successes\ncontrol,1,3,0\n",
+    );
+    assert!(
+        cohort_fails(&month).contains("month.csv: line 1, column 2: unexpected column \"month\""),
+        "month"
+    );
+    let month = write(
+        &dir,
+        "month.jsonl",
+        "{\"group\":\"a\",\"month\":1,\"n\":1,\"successes\":0}\n",
+    );
+    let e = cohort_fails(&month);
+    assert!(
+        e.contains("month.jsonl: line 1, column ") && e.contains("unknown field `month`"),
+        "{e}"
+    );
     let empty = write(&dir, "empty.csv", "group,n,successes\n");
     assert!(cohort_fails(&empty).contains("empty.csv: no data row after the header"));
     let json = write(
