@@ -45,7 +45,7 @@ cols["days"] = np.minimum(t, c).astype(np.int32)
 cols["returned"] = (t <= c).astype(np.int8)
 pc.write_csv(pa.table(cols), "rows.csv", pc.WriteOptions(quoting_style="none"))
 PY
-python3 -c "import duckdb; duckdb.sql(\"COPY (SELECT * FROM read_csv('rows.csv')) TO 'rows.parquet' (FORMAT parquet)\")"
+python3 -c "import duckdb; duckdb.sql('SET enable_progress_bar = false'); duckdb.sql(\"COPY (SELECT * FROM read_csv('rows.csv')) TO 'rows.parquet' (FORMAT parquet)\")"
 
 # `measure NAME CMD...`: wall time and max RSS of one run.
 measure() {
@@ -73,6 +73,7 @@ survival_sql() {
 duck_script() { # $1 = source, $2 = file prefix
   {
     echo "import duckdb"
+    echo "duckdb.sql('SET enable_progress_bar = false')"
     for m in $(seq -f '%02g' 1 "$months"); do
       echo "duckdb.sql(\"\"\"COPY ($(cohort_sql "m$m" "$1")) TO '$2-m$m.csv' (HEADER)\"\"\")"
     done
@@ -109,6 +110,7 @@ echo "group,n,successes" >merged-m01.csv; echo "group,time,events,censored" >mer
 for p in part-*; do
   { head -1 rows.csv; cat "$p"; } >"$p.csv"
   python3 -c "import duckdb
+duckdb.sql('SET enable_progress_bar = false')
 duckdb.sql(\"\"\"COPY ($(cohort_sql m01 "read_csv('$p.csv')")) TO '$p-m01.csv' (HEADER)\"\"\")
 duckdb.sql(\"\"\"COPY ($(survival_sql "read_csv('$p.csv')")) TO '$p-survival.csv' (HEADER)\"\"\")"
   tail -n +2 "$p-m01.csv" >>merged-m01.csv; tail -n +2 "$p-survival.csv" >>merged-survival.csv
