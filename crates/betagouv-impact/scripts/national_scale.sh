@@ -88,6 +88,8 @@ cohort_args=(--group-column cohort --treated encouraged --control control --json
 surv_args=(--group-column cohort --duration-column days --event-column returned --horizons 90,180,365,730 --json)
 measure "betagouv impact cohort rows.csv (one outcome, m01)" "$bin" impact cohort rows.csv --outcome-column m01 "${cohort_args[@]}"
 cp "$tmp/out" whole-m01.json
+head -n $(( $(wc -l <rows.csv) / 10 + 1 )) rows.csv >tenth.csv
+measure "the same on the first tenth of the rows (memory vs rows)" "$bin" impact cohort tenth.csv --outcome-column m01 "${cohort_args[@]}"
 measure "betagouv impact survival rows.csv" "$bin" impact survival rows.csv "${surv_args[@]}"
 cp "$tmp/out" whole-survival.json
 measure "duckdb: $months outcomes + survival counts from rows.csv" python3 duck_csv.py
