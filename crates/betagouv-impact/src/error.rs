@@ -133,6 +133,20 @@ pub enum Error {
         /// Which counts.
         what: &'static str,
     },
+    // Pre-aggregated counts (`cohort_stats_from_counts`, `survival_tables_from_counts`).
+    /// A row of pre-aggregated counts is invalid.
+    #[error("counts row {row} (group {group:?}): {problem}")]
+    CountsRow {
+        /// 1-based number of the row among those given.
+        row: u64,
+        /// The row's group.
+        group: String,
+        /// What is wrong (e.g. "successes exceed n").
+        problem: &'static str,
+    },
+    /// No row of pre-aggregated counts was given.
+    #[error("no counts row")]
+    NoCountsRows,
     /// The impact file could not be parsed.
     #[error("{}:{line}:{column}: {message}", path.as_ref().map_or_else(|| "<impact file>".to_owned(), |p| p.display().to_string()))]
     ImpactFile {

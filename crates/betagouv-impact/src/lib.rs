@@ -16,7 +16,9 @@
 //! - [`encouragement`]: ITT, first stage and CACE;
 //! - [`SurvivalTable`], [`KaplanMeier`], [`logrank`]: return-to-work curves;
 //! - [`CohortStats`] (and, with the `csv` feature, `aggregate_cohort_csv`):
-//!   mergeable sufficient statistics;
+//!   mergeable sufficient statistics; [`cohort_stats_from_counts`] and
+//!   [`survival_tables_from_counts`] (with `csv`, `read_cohort_counts_csv` and
+//!   `read_survival_counts_csv`): the same from counts computed by any engine;
 //! - [`sql`]: the counting queries of a SQL engine (shown by `--print-sql`) and
 //!   their rows as statistics; with the `postgres` feature, run in a server;
 //! - [`Rate`], [`growth_rate`]: usage KPIs;
@@ -47,7 +49,7 @@
 //!
 //! | feature | adds |
 //! | --- | --- |
-//! | `csv` | the streaming CSV readers `aggregate_cohort_csv`, `read_survival_csv` (and `_with` forms taking `CsvOptions`, `_file` forms reading a file), a fast path for unquoted lines proven equal to the csv crate's reading |
+//! | `csv` | the streaming CSV readers `aggregate_cohort_csv`, `read_survival_csv` (and `_with` forms taking `CsvOptions`, `_file` forms reading a file), a fast path for unquoted lines proven equal to the csv crate's reading; the readers of pre-aggregated counts `read_cohort_counts_csv`, `read_survival_counts_csv` |
 //! | `parallel` | the `_file` CSV readers count line-aligned ranges of the file in parallel (std threads, no dependency; unix) |
 //! | `toml` | `ImpactFile::parse`, `ImpactFile::parse_at` and `builtin_2016`, the TOML impact file |
 //! | `postgres` | `postgres_cohort_stats`, `postgres_survival_tables` and `PgOptions`: the counting queries of [`sql`] run in a PostgreSQL server (sync `postgres` client brought by the caller) |
@@ -57,6 +59,7 @@
 
 mod cohort;
 mod compare;
+mod counts_input;
 #[cfg(feature = "csv")]
 mod csv_input;
 mod encouragement;
@@ -78,6 +81,12 @@ pub use compare::{
     FisherResult, OddsRatio, RiskRatio, TestResult, Tests, chi_square, compare, fisher_exact,
     z_pooled,
 };
+// Pre-aggregated counts from any engine (issue 16, `--counts`).
+pub use counts_input::{
+    CohortCountsRow, SurvivalCountsRow, cohort_stats_from_counts, survival_tables_from_counts,
+};
+#[cfg(feature = "csv")]
+pub use counts_input::{read_cohort_counts_csv, read_survival_counts_csv};
 #[cfg(feature = "csv")]
 pub use csv_input::{
     CsvOptions, aggregate_cohort_csv, aggregate_cohort_csv_file, aggregate_cohort_csv_with,

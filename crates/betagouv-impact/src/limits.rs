@@ -33,6 +33,13 @@
 //! to the groups (and distinct durations), never to the rows. The server's
 //! work is bounded by `PgOptions::statement_timeout` (default 300 s, the
 //! command line's `--statement-timeout`).
+//!
+//! Pre-aggregated counts (`cohort_stats_from_counts`, `survival_tables_from_counts`,
+//! `read_cohort_counts_csv`, `read_survival_counts_csv`): memory proportional to the
+//! distinct groups (and, for survival, distinct (group, time) pairs), never to the
+//! rows; a CSV record is bounded by [`DEFAULT_MAX_RECORD_BYTES`]; counts are summed
+//! with a check, so a total above `u64::MAX` is an error naming its row, not a
+//! wrap-around.
 
 use crate::error::{Error, Result};
 

@@ -142,9 +142,29 @@ impl SurvivalTable {
     }
 
     /// A table from rows sorted by distinct valid times.
-    #[cfg(feature = "csv")]
     pub(crate) fn from_sorted_rows(rows: Vec<TimeRow>) -> Self {
         Self { rows }
+    }
+
+    /// Tables per group from `(events, censored)` counts keyed by the bits of
+    /// valid times (finite, ≥ 0, never -0: such bits sort as the times do).
+    pub(crate) fn tables_from_bits(
+        per_group: BTreeMap<String, BTreeMap<u64, (u64, u64)>>,
+    ) -> BTreeMap<String, Self> {
+        per_group
+            .into_iter()
+            .map(|(g, times)| {
+                let rows = times
+                    .into_iter()
+                    .map(|(bits, (events, censored))| TimeRow {
+                        time: f64::from_bits(bits),
+                        events,
+                        censored,
+                    })
+                    .collect();
+                (g, Self::from_sorted_rows(rows))
+            })
+            .collect()
     }
 
     /// Same as [`SurvivalTable::from_records`] for already validated records.

@@ -129,7 +129,7 @@ impl<R: Read> Read for Tee<R> {
 
 /// A CSV reader with a record size bound, a located error for every problem
 /// and the numbers of the columns it reads.
-struct CsvSource<R> {
+pub(crate) struct CsvSource<R> {
     rdr: csv::Reader<Bounded<R>>,
     limit: usize,
     /// Line of the input where this reader started (1, or where the fast
@@ -137,7 +137,7 @@ struct CsvSource<R> {
     base: u64,
     /// Line where the next record starts.
     line: u64,
-    headers: csv::ByteRecord,
+    pub(crate) headers: csv::ByteRecord,
     rows: u64,
 }
 
@@ -174,7 +174,7 @@ impl<R: Read> CsvSource<R> {
     }
 
     /// A reader of `reader` from its start, with its header read.
-    fn new(reader: R, options: CsvOptions) -> Result<Self> {
+    pub(crate) fn new(reader: R, options: CsvOptions) -> Result<Self> {
         let mut source = Self::resume(reader, options, csv::ByteRecord::new(), 1, 0);
         let mut headers = csv::ByteRecord::new();
         source.next_record(&mut headers)?;
@@ -188,12 +188,12 @@ impl<R: Read> CsvSource<R> {
     }
 
     /// The line of the input where `record` starts.
-    fn line_of(&self, record: &csv::ByteRecord) -> u64 {
+    pub(crate) fn line_of(&self, record: &csv::ByteRecord) -> u64 {
         record.position().map_or(0, |p| self.at(p.line()))
     }
 
     /// Reads the next record; `false` at the end of the input.
-    fn next_record(&mut self, record: &mut csv::ByteRecord) -> Result<bool> {
+    pub(crate) fn next_record(&mut self, record: &mut csv::ByteRecord) -> Result<bool> {
         let start = self.rdr.get_ref().record_start;
         let read = self.rdr.read_byte_record(record);
         let line = self.line;
@@ -251,7 +251,7 @@ impl<R: Read> CsvSource<R> {
     }
 
     /// The column named `name`, refusing a name given twice.
-    fn column<'n>(&self, name: &'n str) -> Result<Column<'n>> {
+    pub(crate) fn column<'n>(&self, name: &'n str) -> Result<Column<'n>> {
         let mut found = self
             .headers
             .iter()
@@ -278,6 +278,11 @@ impl<R: Read> CsvSource<R> {
         while self.next_record(&mut record)? {
             counter.reference(&record, self.line_of(&record), columns)?;
         }
+        self.finish()
+    }
+
+    /// The error for a CSV without any data row.
+    pub(crate) fn finish(&self) -> Result<()> {
         if self.rows == 0 {
             return Err(Error::NoDataRows);
         }
@@ -287,18 +292,18 @@ impl<R: Read> CsvSource<R> {
 
 /// A column the readers use: its name and 0-based index.
 #[derive(Clone, Copy)]
-pub(super) struct Column<'a> {
+pub(crate) struct Column<'a> {
     name: &'a str,
     index: usize,
 }
 
 impl Column<'_> {
-    fn get<'r>(&self, record: &'r csv::ByteRecord) -> &'r [u8] {
+    pub(crate) fn get<'r>(&self, record: &'r csv::ByteRecord) -> &'r [u8] {
         // Every record has as many fields as the header (checked on reading).
         record.get(self.index).unwrap_or_default()
     }
 
-    fn error(&self, line: u64, value: &[u8], problem: &'static str) -> Error {
+    pub(crate) fn error(&self, line: u64, value: &[u8], problem: &'static str) -> Error {
         Error::InvalidCell {
             line,
             column_number: self.index + 1,
@@ -318,7 +323,7 @@ impl Column<'_> {
         }
     }
 
-    fn group<'r>(&self, record: &'r csv::ByteRecord, line: u64) -> Result<&'r str> {
+    pub(crate) fn group<'r>(&self, record: &'r csv::ByteRecord, line: u64) -> Result<&'r str> {
         let raw = self.get(record);
         if raw.is_empty() {
             return Err(self.error(line, raw, "missing value"));
@@ -326,7 +331,7 @@ impl Column<'_> {
         std::str::from_utf8(raw).map_err(|_| self.error(line, raw, "not valid UTF-8"))
     }
 
-    fn duration(&self, record: &csv::ByteRecord, line: u64) -> Result<f64> {
+    pub(crate) fn duration(&self, record: &csv::ByteRecord, line: u64) -> Result<f64> {
         let raw = self.get(record);
         let t = raw.trim_ascii();
         if t.is_empty() {

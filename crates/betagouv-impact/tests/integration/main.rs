@@ -3,6 +3,8 @@
 //! properties, and the impact file.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // tests fail loudly
 
+#[cfg(feature = "csv")]
+mod associativity;
 mod golden;
 // A real PostgreSQL server (BETAGOUV_TEST_POSTGRES), compared with the CSV reader.
 #[cfg(all(feature = "postgres", feature = "csv"))]

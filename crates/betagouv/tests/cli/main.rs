@@ -14,6 +14,7 @@ mod export;
 mod git;
 mod history;
 mod impact;
+mod impact_counts;
 mod impact_csv;
 mod impact_postgres;
 mod manual;
