@@ -46,6 +46,7 @@
 //! | feature | adds |
 //! | --- | --- |
 //! | `csv` | the streaming CSV readers `aggregate_cohort_csv`, `read_survival_csv` (and `_with` forms taking `CsvOptions`) |
+//! | `parquet` | the Parquet readers `aggregate_cohort_parquet`, `read_survival_parquet` (`ParquetOptions`, `ParquetSummary`): column projection, row groups in parallel, string groups read as dictionaries |
 //! | `toml` | `ImpactFile::parse`, `ImpactFile::parse_at` and `builtin_2016`, the TOML impact file |
 #![deny(missing_docs)]
 // docs.rs builds with `--cfg docsrs` and shows which feature each gated item needs.
@@ -60,6 +61,8 @@ mod error;
 mod impact_file;
 mod kpi;
 pub mod limits;
+#[cfg(feature = "parquet")]
+mod parquet_input;
 mod power;
 mod proportion;
 mod special;
@@ -84,6 +87,10 @@ pub use impact_file::{
     Arm, BUILTIN_2016_TOML, Bound, Evaluation, EvaluationDesign, ImpactFile, Kpi, StartupImpact,
 };
 pub use kpi::{Period, Rate, compound_growth_rate, growth_rate, growth_rates};
+#[cfg(feature = "parquet")]
+pub use parquet_input::{
+    ParquetOptions, ParquetSummary, aggregate_cohort_parquet, read_survival_parquet,
+};
 pub use power::{Design, PowerMethod, SampleSize, mde, power, sample_size};
 pub use proportion::{Counts, Interval, ProportionCiMethod, ProportionCis, proportion_ci};
 pub use survival::{

@@ -4,6 +4,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // tests fail loudly
 
 mod golden;
+#[cfg(all(feature = "parquet", feature = "csv"))]
+mod parquet;
 mod properties;
 mod robustness;
 mod serde_roundtrip;

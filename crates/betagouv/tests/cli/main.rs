@@ -14,6 +14,7 @@ mod export;
 mod git;
 mod history;
 mod impact;
+mod impact_parquet;
 mod manual;
 mod portfolio;
 mod readme;
