@@ -48,8 +48,8 @@ pub enum Error {
         /// Which constraint failed (e.g. "users exceed n").
         detail: &'static str,
     },
-    /// A required column is missing from a CSV header.
-    #[error("missing column {column:?} in the CSV header")]
+    /// A required column is missing from a CSV header or a Parquet schema.
+    #[error("missing column {column:?} in the header")]
     MissingColumn {
         /// The column name asked for.
         column: String,
@@ -107,6 +107,43 @@ pub enum Error {
     /// A CSV has a header but no data row.
     #[error("no data row after the header (line 1)")]
     NoDataRows,
+    // Parquet input (feature `parquet`). The errors do not name the file: the
+    // caller, who gave the path, prefixes it (as for CSV).
+    /// The Parquet file could not be read: I/O error, corrupt or truncated
+    /// file, unsupported encoding. The parquet crate's error type is not part
+    /// of this API: its message is in `reason`.
+    #[error("{}{reason}", row_group.map_or_else(String::new, |g| format!("row group {g}: ")))]
+    Parquet {
+        /// 0-based index of the row group being read, when known.
+        row_group: Option<usize>,
+        /// What went wrong.
+        reason: String,
+    },
+    /// A Parquet column the computation reads has a type it cannot use.
+    #[error("column {column:?} has type {found}; expected {expected}")]
+    ColumnType {
+        /// The column name.
+        column: String,
+        /// Its type: Parquet physical type, logical type, and Arrow type
+        /// (e.g. `DOUBLE (no logical type) read as Float64`).
+        found: String,
+        /// What the column must hold (e.g. "boolean or integer 0/1").
+        expected: &'static str,
+    },
+    /// A Parquet value is null or invalid.
+    #[error("row group {row_group}, row {row}, column {column:?}: {problem} (value {value})")]
+    InvalidValue {
+        /// 0-based index of the row group.
+        row_group: usize,
+        /// 1-based row number in the file, counted over all row groups.
+        row: u64,
+        /// The column name.
+        column: String,
+        /// The value as text (`null` for a null).
+        value: String,
+        /// What is wrong (e.g. "null", "expected 0 or 1").
+        problem: &'static str,
+    },
     /// Count syntax (`SUCCESSES/N`, `N,USERS,SUCCESSES,SUCCESSES_AMONG_USERS`) not followed.
     #[error("{what}: expected {expected}, got {text:?}")]
     CountSyntax {

@@ -51,6 +51,7 @@
 //! | --- | --- |
 //! | `csv` | the streaming CSV readers `aggregate_cohort_csv`, `read_survival_csv` (and `_with` forms taking `CsvOptions`, `_file` forms reading a file), a fast path for unquoted lines proven equal to the csv crate's reading; the readers of pre-aggregated counts `read_cohort_counts_csv`, `read_survival_counts_csv` |
 //! | `parallel` | the `_file` CSV readers count line-aligned ranges of the file in parallel (std threads, no dependency; unix) |
+//! | `parquet` | the Parquet readers `aggregate_cohort_parquet`, `read_survival_parquet` (`ParquetOptions`, `ParquetSummary`): column projection, row groups in parallel, string groups read as dictionaries |
 //! | `toml` | `ImpactFile::parse`, `ImpactFile::parse_at` and `builtin_2016`, the TOML impact file |
 //! | `postgres` | `postgres_cohort_stats`, `postgres_survival_tables` and `PgOptions`: the counting queries of [`sql`] run in a PostgreSQL server (sync `postgres` client brought by the caller) |
 #![deny(missing_docs)]
@@ -69,6 +70,8 @@ mod kpi;
 pub mod limits;
 #[cfg(feature = "postgres")]
 mod pg;
+#[cfg(feature = "parquet")]
+mod parquet_input;
 mod power;
 mod proportion;
 mod special;
@@ -102,6 +105,10 @@ pub use impact_file::{
 pub use kpi::{Period, Rate, compound_growth_rate, growth_rate, growth_rates};
 #[cfg(feature = "postgres")]
 pub use pg::{PgOptions, postgres_cohort_stats, postgres_survival_tables};
+#[cfg(feature = "parquet")]
+pub use parquet_input::{
+    ParquetOptions, ParquetSummary, aggregate_cohort_parquet, read_survival_parquet,
+};
 pub use power::{Design, PowerMethod, SampleSize, mde, power, sample_size};
 pub use proportion::{Counts, Interval, ProportionCiMethod, ProportionCis, proportion_ci};
 pub use survival::{

@@ -40,6 +40,8 @@
 //! rows; a CSV record is bounded by [`DEFAULT_MAX_RECORD_BYTES`]; counts are summed
 //! with a check, so a total above `u64::MAX` is an error naming its row, not a
 //! wrap-around.
+//!
+//! Parquet readers (feature `parquet`): [`PARQUET_BATCH_ROWS`] and [`PARQUET_DENSE_TIMES`].
 
 use crate::error::{Error, Result};
 
@@ -115,6 +117,27 @@ pub const CSV_DENSE_TIMES: u64 = 1024;
 /// 1 MiB per thread).
 #[cfg(feature = "csv")]
 pub const CSV_DENSE_GROUPS: usize = 64;
+
+/// Rows a Parquet reader decodes at once per worker thread (default of
+/// `ParquetOptions::batch_rows`, feature `parquet`): 65,536.
+///
+/// Memory of a Parquet read, whatever the rows: per worker thread (at most
+/// `ParquetOptions::threads`, never more than the row groups), one batch of
+/// the columns read (`batch_rows` × 4 bytes of dictionary keys for a string
+/// group, × the width of the outcome, duration and event types, plus 13
+/// bytes of per-row buffers: under 2 MiB at the default), one decompressed
+/// page per column read and the dictionary page of each column (bounded by
+/// the writer: 1 MiB by default in pyarrow and the parquet crate), and the
+/// group names and counters; plus the file's footer (metadata), read once.
+/// A row group is streamed page by page, never loaded whole, so its size
+/// does not matter.
+pub const PARQUET_BATCH_ROWS: usize = 1 << 16;
+
+/// Integer durations below this bound are counted in a dense array per group
+/// by the Parquet survival reader (at most 16 bytes per time below the
+/// largest seen: 64 KiB per group and worker); other durations in a hash map
+/// (memory proportional to the distinct (group, duration) pairs).
+pub const PARQUET_DENSE_TIMES: usize = 4096;
 
 fn in_range(
     name: &'static str,

@@ -589,7 +589,7 @@ mod tests {
             err("g,y\n,1\n"),
             "line 2, column 1 (\"g\"): missing value (value \"\")"
         );
-        assert_eq!(err("g,z\na,1\n"), "missing column \"y\" in the CSV header");
+        assert_eq!(err("g,z\na,1\n"), "missing column \"y\" in the header");
         assert_eq!(
             err("g,y\na,1\nb\n"),
             "line 3, column 2: expected 2 fields as in the header, found 1"

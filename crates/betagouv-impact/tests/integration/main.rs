@@ -9,6 +9,8 @@ mod golden;
 // A real PostgreSQL server (BETAGOUV_TEST_POSTGRES), compared with the CSV reader.
 #[cfg(all(feature = "postgres", feature = "csv"))]
 mod postgres_pushdown;
+#[cfg(all(feature = "parquet", feature = "csv"))]
+mod parquet;
 mod properties;
 mod robustness;
 mod serde_roundtrip;
