@@ -68,10 +68,10 @@ mod error;
 mod impact_file;
 mod kpi;
 pub mod limits;
-#[cfg(feature = "postgres")]
-mod pg;
 #[cfg(feature = "parquet")]
 mod parquet_input;
+#[cfg(feature = "postgres")]
+mod pg;
 mod power;
 mod proportion;
 mod special;
@@ -103,12 +103,12 @@ pub use impact_file::{
     Arm, BUILTIN_2016_TOML, Bound, Evaluation, EvaluationDesign, ImpactFile, Kpi, StartupImpact,
 };
 pub use kpi::{Period, Rate, compound_growth_rate, growth_rate, growth_rates};
-#[cfg(feature = "postgres")]
-pub use pg::{PgOptions, postgres_cohort_stats, postgres_survival_tables};
 #[cfg(feature = "parquet")]
 pub use parquet_input::{
     ParquetOptions, ParquetSummary, aggregate_cohort_parquet, read_survival_parquet,
 };
+#[cfg(feature = "postgres")]
+pub use pg::{PgOptions, postgres_cohort_stats, postgres_survival_tables};
 pub use power::{Design, PowerMethod, SampleSize, mde, power, sample_size};
 pub use proportion::{Counts, Interval, ProportionCiMethod, ProportionCis, proportion_ci};
 pub use survival::{

@@ -7,10 +7,10 @@
 mod associativity;
 mod golden;
 // A real PostgreSQL server (BETAGOUV_TEST_POSTGRES), compared with the CSV reader.
-#[cfg(all(feature = "postgres", feature = "csv"))]
-mod postgres_pushdown;
 #[cfg(all(feature = "parquet", feature = "csv"))]
 mod parquet;
+#[cfg(all(feature = "postgres", feature = "csv"))]
+mod postgres_pushdown;
 mod properties;
 mod robustness;
 mod serde_roundtrip;
