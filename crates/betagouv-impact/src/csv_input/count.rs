@@ -31,8 +31,23 @@ pub(super) trait Counter: FastSink + Default + Send {
 #[derive(Debug, Default)]
 pub(super) struct Groups {
     names: Vec<Box<[u8]>>,
+    /// Per name, its [`short_key`]: most names are told apart (or found
+    /// equal) without a call to `memcmp`.
+    keys: Vec<u64>,
     index: HashMap<Box<[u8]>, usize>,
     last: usize,
+}
+
+/// The first 7 bytes of a name (zero-padded) and its length (capped at 255)
+/// in one word: two names with different keys differ; equal keys of names
+/// of at most 7 bytes mean equal names.
+#[inline]
+fn short_key(name: &[u8]) -> u64 {
+    let mut key = u64::from(u8::try_from(name.len()).unwrap_or(u8::MAX)) << 56;
+    for (i, &c) in name.iter().take(7).enumerate() {
+        key |= u64::from(c) << (8 * i);
+    }
+    key
 }
 
 /// Groups scanned before the hash index is asked.
@@ -40,12 +55,22 @@ const SCANNED_GROUPS: usize = 8;
 
 impl Groups {
     /// The slot of a known group.
+    #[inline(always)]
     fn find(&mut self, name: &[u8]) -> Option<usize> {
-        if self.names.get(self.last).is_some_and(|n| **n == *name) {
+        let key = short_key(name);
+        let same = |i: usize| {
+            self.keys.get(i) == Some(&key)
+                && (name.len() <= 7
+                    || self
+                        .names
+                        .get(i)
+                        .is_some_and(|n| n.get(7..) == name.get(7..)))
+        };
+        if same(self.last) {
             return Some(self.last);
         }
         let found = if self.names.len() <= SCANNED_GROUPS {
-            self.names.iter().position(|n| **n == *name)
+            (0..self.names.len()).find(|&i| same(i))
         } else {
             self.index.get(name).copied()
         };
@@ -59,6 +84,7 @@ impl Groups {
     fn insert(&mut self, name: &[u8]) -> usize {
         let i = self.names.len();
         self.names.push(name.into());
+        self.keys.push(short_key(name));
         self.index.insert(name.into(), i);
         self.last = i;
         i
@@ -66,6 +92,7 @@ impl Groups {
 
     /// The slot of a group, known or new; `None` for a new group that is
     /// empty or not UTF-8 (the fast path stops there).
+    #[inline]
     fn fast_slot(&mut self, name: &[u8]) -> Option<usize> {
         if let Some(i) = self.find(name) {
             return Some(i);
@@ -101,6 +128,7 @@ impl Groups {
 
 /// A 0/1 cell: the fast path's reading (`None` when the reference reader
 /// must say what is wrong).
+#[inline]
 fn fast_flag(raw: &[u8]) -> Option<bool> {
     match raw {
         b"1" => Some(true),
@@ -121,6 +149,7 @@ pub(super) struct CohortCounter {
 }
 
 impl CohortCounter {
+    #[inline]
     fn add(&mut self, slot: usize, y: bool) {
         if slot == self.counts.len() {
             self.counts.push(CohortCounts::default());
@@ -142,6 +171,7 @@ impl CohortCounter {
 }
 
 impl FastSink for CohortCounter {
+    #[inline]
     fn fast(&mut self, f: &Fields<'_>) -> bool {
         let Some(y) = fast_flag(f[1]) else {
             return false;
@@ -237,6 +267,7 @@ impl Times {
 
 /// A duration cell: the fast path's reading (`None` when the reference
 /// reader must say what is wrong).
+#[inline]
 fn fast_duration(raw: &[u8]) -> Option<f64> {
     let t = raw.trim_ascii();
     let digits = t.iter().take_while(|b| b.is_ascii_digit()).count();
@@ -296,6 +327,7 @@ fn one(event: bool) -> Tally {
 }
 
 impl FastSink for SurvivalCounter {
+    #[inline]
     fn fast(&mut self, f: &Fields<'_>) -> bool {
         let (Some(e), Some(t)) = (fast_flag(f[2]), fast_duration(f[1])) else {
             return false;

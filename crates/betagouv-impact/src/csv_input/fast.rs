@@ -80,6 +80,7 @@ struct Scanner<'a, S> {
 impl<S: FastSink> Scanner<'_, S> {
     /// Ends the line `[start, end)` whose fields were split at the commas,
     /// the last field starting at `field_start`; `false` to stop before it.
+    #[inline]
     fn line_end(
         &mut self,
         start: usize,

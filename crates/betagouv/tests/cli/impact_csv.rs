@@ -121,3 +121,27 @@ fn errors_name_the_same_line_whatever_the_threads() {
         );
     }
 }
+
+#[test]
+fn skip_null_is_refused_where_there_is_no_null() {
+    let path = cohort_file("skip.csv", 10, None);
+    let p = path.to_str().expect("utf-8 path");
+    let out = betagouv()
+        .args(["impact", "cohort", p, "--skip-null"])
+        .args(COHORT)
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    let e = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        e.contains("--skip-null applies to Parquet and --postgres: a CSV file has no nulls"),
+        "{e}"
+    );
+    // Without it, the same file is counted.
+    let out = betagouv()
+        .args(["impact", "cohort", p])
+        .args(COHORT)
+        .output()
+        .expect("runs");
+    assert!(out.status.success());
+}

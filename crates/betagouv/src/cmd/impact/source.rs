@@ -125,11 +125,15 @@ impl RowsSource {
             return pg::cohort(self, conninfo, group, outcome);
         }
         if let Some(path) = &self.counts {
+            self.no_nulls_in("--counts")?;
             return counts::cohort(path).map(Some);
         }
         let Some(file) = &self.file else {
             return Err("give a FILE, --postgres or --counts".into());
         };
+        if self.format(file) == InputFormat::Csv {
+            self.no_nulls_in("a CSV file")?;
+        }
         match self.format(file) {
             InputFormat::Parquet => parquet::cohort(self, file, group, outcome).map(Some),
             InputFormat::Csv => csv_cohort(self, file, group, outcome).map(Some),
@@ -148,15 +152,32 @@ impl RowsSource {
             return pg::survival(self, conninfo, group, duration, event);
         }
         if let Some(path) = &self.counts {
+            self.no_nulls_in("--counts")?;
             return counts::survival(path).map(Some);
         }
         let Some(file) = &self.file else {
             return Err("give a FILE, --postgres or --counts".into());
         };
+        if self.format(file) == InputFormat::Csv {
+            self.no_nulls_in("a CSV file")?;
+        }
         match self.format(file) {
             InputFormat::Parquet => parquet::survival(self, file, group, duration, event).map(Some),
             InputFormat::Csv => csv_survival(self, file, group, duration, event).map(Some),
         }
+    }
+}
+
+impl RowsSource {
+    /// `--skip-null` where there is no null to skip: refused rather than ignored.
+    fn no_nulls_in(&self, what: &str) -> Result<(), BoxError> {
+        if self.skip_null {
+            return Err(format!(
+                "--skip-null applies to Parquet and --postgres: {what} has no nulls (an empty cell is refused with its line)"
+            )
+            .into());
+        }
+        Ok(())
     }
 }
 
