@@ -527,7 +527,7 @@ mod tests {
         );
         assert_eq!(
             err("").as_deref(),
-            Some("missing column \"group\" in the CSV header")
+            Some("missing column \"group\" in the header")
         );
         let e = read_survival_counts_csv("group,time,events,censored\na,x,1,0\n".as_bytes())
             .err()

@@ -529,12 +529,7 @@ impl Groups {
         name: &str,
         out: &mut Vec<u32>,
     ) -> Result<()> {
-        let values = d.values();
-        if !self.dict.as_ref().is_some_and(|v| Arc::ptr_eq(v, values)) {
-            self.dict = Some(Arc::clone(values));
-            self.dict_slots.clear();
-            self.dict_slots.resize(values.len(), UNRESOLVED);
-        }
+        let values = self.use_dict(d);
         let keys = d.keys();
         let nulls = keys.nulls();
         for (i, &k) in keys.values().iter().enumerate() {
@@ -550,6 +545,34 @@ impl Groups {
             out.push(slot);
         }
         Ok(())
+    }
+
+    /// The values of `d`'s dictionary, whose slots are then the ones kept
+    /// (forgotten when the dictionary changes).
+    fn use_dict<'d>(&mut self, d: &'d DictionaryArray<Int32Type>) -> &'d ArrayRef {
+        let values = d.values();
+        if !self.dict.as_ref().is_some_and(|v| Arc::ptr_eq(v, values)) {
+            self.dict = Some(Arc::clone(values));
+            self.dict_slots.clear();
+            self.dict_slots.resize(values.len(), UNRESOLVED);
+        }
+        values
+    }
+
+    /// The slot of value `k` of the dictionary of `d` (switching to that
+    /// dictionary if it is new); `None` when the value is no valid group name.
+    fn key_slot(
+        &mut self,
+        d: &DictionaryArray<Int32Type>,
+        k: usize,
+        at: At,
+        name: &str,
+    ) -> Option<u32> {
+        let values = self.use_dict(d);
+        match self.dict_slots.get(k) {
+            Some(&s) if s != UNRESOLVED => Some(s),
+            _ => self.resolve(values.as_ref(), k, 0, at, name).ok(),
+        }
     }
 
     /// The slot of dictionary value `k`, first used at row `i` of the batch.
@@ -733,9 +756,111 @@ struct CohortSink {
     flags: Vec<u8>,
 }
 
+/// The counts `[outcome 0, outcome 1]` per dictionary key of a batch whose
+/// group is a dictionary and whose outcome an integer or boolean column,
+/// both without a null, every key in range and every outcome 0 or 1: one
+/// tight loop, no per-row slot. `None` otherwise (the per-row path then
+/// reads the batch, and names the row of any problem).
+fn dict_flag_counts(g: &ArrayRef, y: &ArrayRef) -> Option<Vec<[u64; 2]>> {
+    let d = g.as_any().downcast_ref::<DictionaryArray<Int32Type>>()?;
+    if d.keys().null_count() > 0 || y.null_count() > 0 || d.len() != y.len() {
+        return None;
+    }
+    let keys = d.keys().values();
+    let n = d.values().len();
+    if let Some(b) = y.as_any().downcast_ref::<BooleanArray>() {
+        return lane_counts(keys, b.values().iter().map(u8::from), n);
+    }
+    let any = y.as_any();
+    macro_rules! try_ints {
+        ($($t:ty),*) => {$(
+            if let Some(a) = any.downcast_ref::<PrimitiveArray<$t>>() {
+                // Any value but 0 and 1 becomes 2, which `lane_counts` refuses.
+                let flags = a.values().iter().map(|&v| match i128::from(v) {
+                    0 => 0u8,
+                    1 => 1,
+                    _ => 2,
+                });
+                return lane_counts(keys, flags, n);
+            }
+        )*};
+    }
+    try_ints!(
+        Int8Type, Int16Type, Int32Type, Int64Type, UInt8Type, UInt16Type, UInt32Type, UInt64Type
+    );
+    None
+}
+
+/// Counts `[flag 0, flag 1]` per key in `[0, n)`, in four interleaved lanes
+/// (rows `i`, `i + 4`, ... share one) so that consecutive rows of one key do
+/// not wait on each other's increment. `None` for a key out of range or a
+/// flag other than 0 or 1.
+fn lane_counts(keys: &[i32], flags: impl Iterator<Item = u8>, n: usize) -> Option<Vec<[u64; 2]>> {
+    const LANES: usize = 4;
+    let mut lanes = vec![[0u64; 2]; LANES * n.max(1)];
+    let mut bad = n == 0 && !keys.is_empty();
+    for (i, (&k, f)) in keys.iter().zip(flags).enumerate() {
+        let k = usize::try_from(k).unwrap_or(usize::MAX);
+        bad |= k >= n || f > 1;
+        let at = (i % LANES) * n + k.min(n.saturating_sub(1));
+        if let Some(c) = lanes.get_mut(at) {
+            c[usize::from(f == 1)] += 1;
+        }
+    }
+    if bad {
+        return None;
+    }
+    let mut acc = vec![[0u64; 2]; n];
+    for (j, c) in lanes.iter().enumerate() {
+        if let Some(a) = acc.get_mut(j % n.max(1)) {
+            a[0] += c[0];
+            a[1] += c[1];
+        }
+    }
+    Some(acc)
+}
+
+impl CohortSink {
+    /// Adds the counts per dictionary key of [`dict_flag_counts`] to the
+    /// groups' counts; `false` (nothing added) when a key used resolves to no
+    /// valid group name (the per-row path then names its row).
+    fn add_dict_counts(&mut self, g: &ArrayRef, acc: &[[u64; 2]], at: At) -> bool {
+        let Some(d) = g.as_any().downcast_ref::<DictionaryArray<Int32Type>>() else {
+            return false;
+        };
+        let mut slots = Vec::with_capacity(acc.len());
+        for (k, c) in acc.iter().enumerate() {
+            if c[0] + c[1] == 0 {
+                slots.push(NULL_SLOT);
+                continue;
+            }
+            match self.groups.key_slot(d, k, at, self.names.name(0)) {
+                Some(s) if s != NULL_SLOT => slots.push(s),
+                _ => return false,
+            }
+        }
+        let needed = self.groups.names.len();
+        if self.counts.len() < needed {
+            self.counts.resize(needed, CohortCounts::default());
+        }
+        for (&s, c) in slots.iter().zip(acc) {
+            if let Some(counts) = self.counts.get_mut(s as usize) {
+                counts.n += c[0] + c[1];
+                counts.successes += c[1];
+            }
+        }
+        true
+    }
+}
+
 impl Sink for CohortSink {
     fn batch(&mut self, batch: &RecordBatch, at: At) -> Result<u64> {
         let (g, y) = (self.names.col(batch, 0)?, self.names.col(batch, 1)?);
+        if let Some(acc) = dict_flag_counts(g, y)
+            && self.add_dict_counts(g, &acc, at)
+        {
+            return Ok(0);
+        }
         self.groups
             .fill(g, at, self.names.name(0), &mut self.slots)?;
         fill_flags(y, at, self.names.name(1), &mut self.flags)?;
