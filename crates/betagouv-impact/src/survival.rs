@@ -142,7 +142,6 @@ impl SurvivalTable {
     }
 
     /// A table from rows sorted by distinct valid times.
-    #[cfg(any(feature = "csv", feature = "parquet"))]
     pub(crate) fn from_sorted_rows(rows: Vec<TimeRow>) -> Self {
         Self { rows }
     }
