@@ -136,7 +136,9 @@ pub const PARQUET_BATCH_ROWS: usize = 1 << 16;
 /// Integer durations below this bound are counted in a dense array per group
 /// by the Parquet survival reader (at most 16 bytes per time below the
 /// largest seen: 64 KiB per group and worker); other durations in a hash map
-/// (memory proportional to the distinct (group, duration) pairs).
+/// (memory proportional to the distinct (group, duration) pairs). A batch
+/// whose group is a dictionary of at most 16 values is first counted per
+/// dictionary key in an array of the same kind (at most 1 MiB per worker).
 pub const PARQUET_DENSE_TIMES: usize = 4096;
 
 fn in_range(

@@ -621,16 +621,33 @@ fn fill_flags(col: &ArrayRef, at: At, name: &str, out: &mut Vec<u8>) -> Result<(
     where
         T::Native: Into<i128>,
     {
-        let nulls = a.nulls();
+        let bad =
+            |i: usize, v: T::Native| at.error(i, name, v.into().to_string(), "expected 0 or 1");
+        let Some(nulls) = a.nulls().filter(|n| n.null_count() > 0) else {
+            // No null: one loop without a branch per row (any value but 0
+            // and 1 becomes 2), then the first bad value, if any, located.
+            let start = out.len();
+            out.extend(a.values().iter().map(|&v| match v.into() {
+                0 => 0,
+                1 => 1,
+                _ => 2,
+            }));
+            if let Some(i) = out.get(start..).and_then(|f| f.iter().position(|&f| f > 1))
+                && let Some(&v) = a.values().get(i)
+            {
+                return Err(bad(i, v));
+            }
+            return Ok(());
+        };
         for (i, &v) in a.values().iter().enumerate() {
-            if nulls.is_some_and(|n| n.is_null(i)) {
+            if nulls.is_null(i) {
                 out.push(NULL_FLAG);
                 continue;
             }
             match v.into() {
                 0 => out.push(0),
                 1 => out.push(1),
-                v => return Err(at.error(i, name, v.to_string(), "expected 0 or 1")),
+                _ => return Err(bad(i, v)),
             }
         }
         Ok(())
@@ -656,7 +673,17 @@ fn fill_durations(col: &ArrayRef, at: At, name: &str, out: &mut Vec<f64>) -> Res
     macro_rules! nums {
         ($($t:ty),*) => {$(
             if let Some(a) = any.downcast_ref::<PrimitiveArray<$t>>() {
-                let nulls = a.nulls();
+                let nulls = a.nulls().filter(|n| n.null_count() > 0);
+                if nulls.is_none() {
+                    // No null: one loop, then the first bad value, if any.
+                    out.extend(a.values().iter().map(|&v| to_f64(v) + 0.0));
+                    if let Some(i) = out.iter().position(|t| !(t.is_finite() && *t >= 0.0))
+                        && let Some(v) = a.values().get(i)
+                    {
+                        return Err(at.error(i, name, v.to_string(), "expected a finite number >= 0"));
+                    }
+                    return Ok(());
+                }
                 for (i, &v) in a.values().iter().enumerate() {
                     if nulls.is_some_and(|n| n.is_null(i)) {
                         out.push(f64::NAN);
@@ -970,7 +997,7 @@ impl Times {
     fn add(&mut self, t: f64, event: u8) {
         let e = usize::from(event == 0);
         #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)] // t is integral in range
-        let c = if t < PARQUET_DENSE_TIMES as f64 && t.fract() == 0.0 {
+        let c = if t < PARQUET_DENSE_TIMES as f64 && (t as u64) as f64 == t {
             let k = t as usize;
             if self.dense.len() <= k {
                 self.dense.resize(k + 1, [0, 0]);
@@ -1015,6 +1042,141 @@ struct SurvivalSink {
     slots: Vec<u32>,
     durations: Vec<f64>,
     flags: Vec<u8>,
+    /// Per dictionary key and whole-number duration below
+    /// `PARQUET_DENSE_TIMES`, `[events, censored]` (see
+    /// [`SurvivalSink::add_per_key`]).
+    key_times: Vec<[u64; 2]>,
+    /// The other rows of that loop: (key, duration, event).
+    key_other: Vec<(usize, f64, u8)>,
+}
+
+/// Most dictionary keys counted per key and duration in one loop (at
+/// `PARQUET_DENSE_TIMES` counters of 16 bytes each: at most 1 MiB per
+/// worker).
+const PER_KEY_SURVIVAL_KEYS: usize = 16;
+
+/// Counts rows per dictionary key (of `n`) and duration: `[events,
+/// censored]` at `dense[key * PARQUET_DENSE_TIMES + duration]` for a whole
+/// duration below `PARQUET_DENSE_TIMES`, the other rows listed in `other`.
+/// `false` for a key out of range or an event other than 0 or 1. The
+/// durations are finite and >= 0 (`fill_durations`).
+fn count_per_key(
+    keys: &[i32],
+    durations: &[f64],
+    flags: &[u8],
+    n: usize,
+    dense: &mut Vec<[u64; 2]>,
+    other: &mut Vec<(usize, f64, u8)>,
+) -> bool {
+    let times = PARQUET_DENSE_TIMES;
+    dense.clear();
+    dense.resize(n * times, [0, 0]);
+    other.clear();
+    let mut bad = n == 0;
+    for ((&k, &t), &f) in keys.iter().zip(durations).zip(flags) {
+        let k = usize::try_from(k).unwrap_or(usize::MAX);
+        bad |= k >= n || f > 1;
+        let k = k.min(n.saturating_sub(1));
+        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+        let whole = t as u64;
+        #[allow(clippy::cast_precision_loss)]
+        if whole < times as u64 && whole as f64 == t {
+            #[allow(clippy::cast_possible_truncation)] // below 4096
+            if let Some(c) = dense.get_mut(k * times + whole as usize) {
+                c[usize::from(f == 0)] += 1;
+            }
+        } else {
+            other.push((k, t, f));
+        }
+    }
+    !bad
+}
+
+impl SurvivalSink {
+    /// A batch whose group is a dictionary of at most
+    /// [`PER_KEY_SURVIVAL_KEYS`] values and whose three columns have no
+    /// null, counted per dictionary key and duration in one loop, the keys
+    /// mapped to groups once. `Ok(false)` (nothing counted) for any other
+    /// batch, or a key out of range, an event other than 0 or 1, a key whose
+    /// value is no valid group name: the per-row path then reads the batch
+    /// and names the row of any problem.
+    fn add_per_key(&mut self, g: &ArrayRef, d: &ArrayRef, e: &ArrayRef, at: At) -> Result<bool> {
+        let Some(dict) = g.as_any().downcast_ref::<DictionaryArray<Int32Type>>() else {
+            return Ok(false);
+        };
+        let n = dict.values().len();
+        if dict.keys().null_count() > 0
+            || d.null_count() > 0
+            || e.null_count() > 0
+            || n == 0
+            || n > PER_KEY_SURVIVAL_KEYS
+        {
+            return Ok(false);
+        }
+        fill_durations(d, at, self.names.name(1), &mut self.durations)?;
+        fill_flags(e, at, self.names.name(2), &mut self.flags)?;
+        let keys = dict.keys().values();
+        if keys.len() != self.durations.len() || keys.len() != self.flags.len() {
+            return Ok(false);
+        }
+        if !count_per_key(
+            keys,
+            &self.durations,
+            &self.flags,
+            n,
+            &mut self.key_times,
+            &mut self.key_other,
+        ) {
+            return Ok(false);
+        }
+        let dense = PARQUET_DENSE_TIMES;
+        // Every key used maps to a group before anything is counted.
+        let mut slots = vec![NULL_SLOT; n];
+        for (k, slot) in slots.iter_mut().enumerate() {
+            let counts = self
+                .key_times
+                .get(k * dense..(k + 1) * dense)
+                .unwrap_or_default();
+            let used = counts.iter().any(|c| c[0] + c[1] > 0)
+                || self.key_other.iter().any(|&(o, _, _)| o == k);
+            if !used {
+                continue;
+            }
+            match self.groups.key_slot(dict, k, at, self.names.name(0)) {
+                Some(s) if s != NULL_SLOT => *slot = s,
+                _ => return Ok(false),
+            }
+        }
+        let needed = self.groups.names.len();
+        if self.times.len() < needed {
+            self.times.resize_with(needed, Times::default);
+        }
+        for (k, &slot) in slots.iter().enumerate() {
+            let Some(times) = self.times.get_mut(slot as usize) else {
+                continue;
+            };
+            let counts = self
+                .key_times
+                .get(k * dense..(k + 1) * dense)
+                .unwrap_or_default();
+            if let Some(last) = counts.iter().rposition(|c| c[0] + c[1] > 0) {
+                if times.dense.len() <= last {
+                    times.dense.resize(last + 1, [0, 0]);
+                }
+                for (mine, c) in times.dense.iter_mut().zip(counts) {
+                    mine[0] += c[0];
+                    mine[1] += c[1];
+                }
+            }
+        }
+        for &(k, t, f) in &self.key_other {
+            let slot = slots.get(k).copied().unwrap_or(NULL_SLOT);
+            if let Some(times) = self.times.get_mut(slot as usize) {
+                times.add(t, f);
+            }
+        }
+        Ok(true)
+    }
 }
 
 impl Sink for SurvivalSink {
@@ -1024,6 +1186,9 @@ impl Sink for SurvivalSink {
             self.names.col(batch, 1)?,
             self.names.col(batch, 2)?,
         );
+        if self.add_per_key(g, d, e, at)? {
+            return Ok(0);
+        }
         self.groups
             .fill(g, at, self.names.name(0), &mut self.slots)?;
         fill_durations(d, at, self.names.name(1), &mut self.durations)?;
@@ -1084,6 +1249,8 @@ pub fn read_survival_parquet(
         slots: Vec::new(),
         durations: Vec::new(),
         flags: Vec::new(),
+        key_times: Vec::new(),
+        key_other: Vec::new(),
     })?;
     let mut out: BTreeMap<String, SurvivalTable> = BTreeMap::new();
     for sink in sinks {

@@ -26,45 +26,102 @@ pub(super) trait Counter: FastSink + Default + Send {
     fn merge(&mut self, other: Self);
 }
 
-/// Group names in order of appearance, found by a last-hit cache, a short
-/// scan, then a hash index.
+/// Group names in order of appearance, found by a branch-free scan of their
+/// keys, or a last-hit cache, a short scan, then a hash index.
 #[derive(Debug, Default)]
 pub(super) struct Groups {
     names: Vec<Box<[u8]>>,
-    /// Per name, its [`short_key`]: most names are told apart (or found
-    /// equal) without a call to `memcmp`.
-    keys: Vec<u64>,
+    /// Per name, its [`Key`]: names of at most [`SHORT_NAME`] bytes are
+    /// told apart (or found equal) without a call to `memcmp`.
+    keys: Vec<Key>,
     index: HashMap<Box<[u8]>, usize>,
     last: usize,
 }
 
-/// The first 7 bytes of a name (zero-padded) and its length (capped at 255)
-/// in one word: two names with different keys differ; equal keys of names
-/// of at most 7 bytes mean equal names.
-#[inline]
-fn short_key(name: &[u8]) -> u64 {
-    let mut key = u64::from(u8::try_from(name.len()).unwrap_or(u8::MAX)) << 56;
-    for (i, &c) in name.iter().take(7).enumerate() {
-        key |= u64::from(c) << (8 * i);
+/// Longest name that its [`Key`] holds whole.
+const SHORT_NAME: usize = 16;
+
+/// The first [`SHORT_NAME`] bytes of a name (zero past its end) and its
+/// length: two names with different keys differ; equal keys of names of at
+/// most 16 bytes mean equal names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct Key {
+    lo: u64,
+    hi: u64,
+    len: usize,
+}
+
+/// The bytes of a word below byte `n`: all of them from 8, none at 0.
+#[inline(always)]
+fn below(n: usize) -> u64 {
+    let bits = 8 * n.min(8) as u32;
+    u64::MAX.checked_shr(64 - bits).unwrap_or(0)
+}
+
+/// The two little-endian words of 16 bytes.
+#[inline(always)]
+fn words(bytes: &[u8; 16]) -> (u64, u64) {
+    let (lo, hi) = bytes.split_at(8);
+    let word = |b: &[u8]| u64::from_le_bytes(b.first_chunk::<8>().copied().unwrap_or_default());
+    (word(lo), word(hi))
+}
+
+impl Key {
+    /// The key of a name of `len` bytes that `wide` starts with.
+    #[inline(always)]
+    fn from_wide(wide: &[u8; 16], len: usize) -> Self {
+        let (lo, hi) = words(wide);
+        Self {
+            lo: lo & below(len),
+            hi: hi & below(len.saturating_sub(8)),
+            len,
+        }
     }
-    key
+
+    fn of(name: &[u8]) -> Self {
+        let mut wide = [0u8; 16];
+        let n = name.len().min(SHORT_NAME);
+        if let (Some(to), Some(from)) = (wide.get_mut(..n), name.get(..n)) {
+            to.copy_from_slice(from);
+        }
+        Self::from_wide(&wide, name.len())
+    }
+
+    /// The key of field `i` of a record.
+    #[inline(always)]
+    fn of_field(f: &Fields<'_>, i: usize) -> Self {
+        let name = f.get(i);
+        match f.wide(i) {
+            Some(wide) => Self::from_wide(wide, name.len()),
+            None => Self::of(name),
+        }
+    }
 }
 
 /// Groups scanned before the hash index is asked.
 const SCANNED_GROUPS: usize = 8;
 
 impl Groups {
-    /// The slot of a known group.
+    /// The slot of a known group whose key is `key`.
     #[inline(always)]
-    fn find(&mut self, name: &[u8]) -> Option<usize> {
-        let key = short_key(name);
+    fn find(&mut self, name: &[u8], key: Key) -> Option<usize> {
+        if name.len() <= SHORT_NAME && self.keys.len() <= SCANNED_GROUPS {
+            // Keys of short names are the names: look at every key, without
+            // a branch on which one matches (groups interleave at random in
+            // most files).
+            let mut found = usize::MAX;
+            for (i, k) in self.keys.iter().enumerate() {
+                found = if *k == key { i } else { found };
+            }
+            return (found != usize::MAX).then_some(found);
+        }
         let same = |i: usize| {
             self.keys.get(i) == Some(&key)
-                && (name.len() <= 7
+                && (name.len() <= SHORT_NAME
                     || self
                         .names
                         .get(i)
-                        .is_some_and(|n| n.get(7..) == name.get(7..)))
+                        .is_some_and(|n| n.get(SHORT_NAME..) == name.get(SHORT_NAME..)))
         };
         if same(self.last) {
             return Some(self.last);
@@ -84,7 +141,7 @@ impl Groups {
     fn insert(&mut self, name: &[u8]) -> usize {
         let i = self.names.len();
         self.names.push(name.into());
-        self.keys.push(short_key(name));
+        self.keys.push(Key::of(name));
         self.index.insert(name.into(), i);
         self.last = i;
         i
@@ -93,8 +150,8 @@ impl Groups {
     /// The slot of a group, known or new; `None` for a new group that is
     /// empty or not UTF-8 (the fast path stops there).
     #[inline]
-    fn fast_slot(&mut self, name: &[u8]) -> Option<usize> {
-        if let Some(i) = self.find(name) {
+    fn fast_slot(&mut self, name: &[u8], key: Key) -> Option<usize> {
+        if let Some(i) = self.find(name, key) {
             return Some(i);
         }
         if name.is_empty() || std::str::from_utf8(name).is_err() {
@@ -105,7 +162,7 @@ impl Groups {
 
     /// The slot of a group, known or new (checked by the caller).
     fn slot(&mut self, name: &[u8]) -> usize {
-        match self.find(name) {
+        match self.find(name, Key::of(name)) {
             Some(i) => i,
             None => self.insert(name),
         }
@@ -130,6 +187,13 @@ impl Groups {
 /// must say what is wrong).
 #[inline]
 fn fast_flag(raw: &[u8]) -> Option<bool> {
+    if let [b] = raw {
+        // Without a branch on the value (0 and 1 come at random).
+        let d = b.wrapping_sub(b'0');
+        if d <= 1 {
+            return Some(d == 1);
+        }
+    }
     match raw {
         b"1" => Some(true),
         b"0" => Some(false),
@@ -173,10 +237,10 @@ impl CohortCounter {
 impl FastSink for CohortCounter {
     #[inline]
     fn fast(&mut self, f: &Fields<'_>) -> bool {
-        let Some(y) = fast_flag(f[1]) else {
+        let Some(y) = fast_flag(f.get(1)) else {
             return false;
         };
-        let Some(slot) = self.groups.fast_slot(f[0]) else {
+        let Some(slot) = self.groups.fast_slot(f.get(0), Key::of_field(f, 0)) else {
             return false;
         };
         self.add(slot, y);
@@ -188,7 +252,8 @@ impl Counter for CohortCounter {
     fn reference(&mut self, record: &csv::ByteRecord, line: u64, c: &[Column<'_>]) -> Result<()> {
         let (gc, yc) = (&c[0], &c[1]);
         let y = yc.flag(record, line)?;
-        let slot = match self.groups.find(gc.get(record)) {
+        let name = gc.get(record);
+        let slot = match self.groups.find(name, Key::of(name)) {
             Some(i) => i,
             None => self.groups.slot(gc.group(record, line)?.as_bytes()),
         };
@@ -230,9 +295,11 @@ fn tally(t: &mut Tally, n: Tally) {
 }
 
 impl Times {
-    fn add(&mut self, dense: bool, time: f64, n: Tally) {
-        if dense && time.fract() == 0.0 && time < DENSE_TIMES as f64 {
-            // A whole number below 1024: the cast is exact.
+    /// Counts at a whole-number duration.
+    #[inline(always)]
+    fn add_whole(&mut self, dense: bool, time: u64, n: Tally) {
+        if dense && time < DENSE_TIMES {
+            // Below 1024: the cast is exact.
             let i = time as usize;
             if i >= self.dense.len() {
                 self.dense.resize(i + 1, (0, 0));
@@ -240,6 +307,17 @@ impl Times {
             if let Some(t) = self.dense.get_mut(i) {
                 tally(t, n);
             }
+            return;
+        }
+        // At most 15 digits (see `Duration`): exact as an f64.
+        tally(self.sparse.entry((time as f64).to_bits()).or_default(), n);
+    }
+
+    /// Counts at a duration (finite, >= 0, not -0).
+    fn add(&mut self, dense: bool, time: f64, n: Tally) {
+        if (0.0..DENSE_TIMES as f64).contains(&time) && (time as u64) as f64 == time {
+            // A whole number below 1024: the array if `dense`, as above.
+            self.add_whole(dense, time as u64, n);
             return;
         }
         tally(self.sparse.entry(time.to_bits()).or_default(), n);
@@ -265,28 +343,102 @@ impl Times {
     }
 }
 
-/// A duration cell: the fast path's reading (`None` when the reference
-/// reader must say what is wrong).
-#[inline]
-fn fast_duration(raw: &[u8]) -> Option<f64> {
-    let t = raw.trim_ascii();
-    let digits = t.iter().take_while(|b| b.is_ascii_digit()).count();
-    if (1..=15).contains(&digits) {
-        let (int, tail) = t.split_at(digits);
-        // "150", "150." and "150.0" are the whole number 150.
-        let whole = match tail {
-            [] => true,
-            [b'.', zeros @ ..] => zeros.iter().all(|&b| b == b'0'),
-            _ => false,
-        };
-        if whole {
-            let v = int.iter().fold(0u64, |v, &d| v * 10 + u64::from(d - b'0'));
-            // At most 15 digits: exact as an f64.
-            return Some(v as f64);
+/// A duration as the fast path reads it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Duration {
+    /// A whole number of at most 15 digits (exact as an f64).
+    Whole(u64),
+    /// Any other finite duration >= 0 (never -0).
+    Real(f64),
+}
+
+impl Duration {
+    #[cfg(test)]
+    fn value(self) -> f64 {
+        match self {
+            Self::Whole(v) => v as f64,
+            Self::Real(v) => v,
         }
     }
+}
+
+/// Most digits of a [`Duration::Whole`].
+const WHOLE_DIGITS: usize = 15;
+
+/// `raw` as a whole number written with digits only, or with a `.` and
+/// zeros after them ("150", "150." and "150.0" are 150).
+#[inline(always)]
+fn whole(raw: &[u8]) -> Option<u64> {
+    let mut v = 0u64;
+    let mut digits = 0usize;
+    for &b in raw {
+        let d = b.wrapping_sub(b'0');
+        if d > 9 {
+            break;
+        }
+        v = v.wrapping_mul(10).wrapping_add(u64::from(d));
+        digits += 1;
+    }
+    if !(1..=WHOLE_DIGITS).contains(&digits) {
+        return None;
+    }
+    match raw.get(digits..)? {
+        [] => Some(v),
+        [b'.', zeros @ ..] if zeros.iter().all(|&b| b == b'0') => Some(v),
+        _ => None,
+    }
+}
+
+/// Each byte `'0'`.
+const ZEROS: u64 = 0x3030_3030_3030_3030;
+
+/// [`whole`] of a cell of `len <= 8` bytes held in `w` (little-endian, zero
+/// past the cell), eight bytes at once and without a branch on the digits.
+#[inline(always)]
+fn whole_word(w: u64, len: usize) -> Option<u64> {
+    let t = w ^ ZEROS;
+    // 0x80 in each byte that is not a digit (its `t` above 9), exact: no
+    // carry crosses bytes. The zero past the cell is not a digit.
+    let not_digit =
+        (((t & 0x7f7f_7f7f_7f7f_7f7f) + 0x7676_7676_7676_7676) | t) & 0x8080_8080_8080_8080;
+    let d = (not_digit.trailing_zeros() / 8) as usize;
+    if d == 0 || len > 8 {
+        return None;
+    }
+    // After the digits: nothing, or a `.` then zeros.
+    let tail = below(len) & !below(d);
+    let dot = (u64::from(b'.') << (8 * d.min(7))) & tail;
+    if w & tail != dot | (ZEROS & tail & !below(d + 1)) {
+        return None;
+    }
+    // The digits at the top of the word (leading zeros below), then summed
+    // in pairs, fours and eights.
+    let v = (t & below(d)) << (8 * (8 - d));
+    let v = ((v & 0x0f0f_0f0f_0f0f_0f0f).wrapping_mul(2561)) >> 8;
+    let v = ((v & 0x00ff_00ff_00ff_00ff).wrapping_mul(6_553_601)) >> 16;
+    Some(((v & 0x0000_ffff_0000_ffff).wrapping_mul(42_949_672_960_001)) >> 32)
+}
+
+/// A duration cell: the fast path's reading (`None` when the reference
+/// reader must say what is wrong). `wide`: the 16 bytes from the cell's
+/// start, when the buffer has them.
+#[inline(always)]
+fn fast_duration(raw: &[u8], wide: Option<&[u8; 16]>) -> Option<Duration> {
+    if raw.len() <= 8
+        && let Some(wide) = wide
+        && let Some(v) = whole_word(words(wide).0 & below(raw.len()), raw.len())
+    {
+        return Some(Duration::Whole(v));
+    }
+    if let Some(v) = whole(raw) {
+        return Some(Duration::Whole(v));
+    }
+    let t = raw.trim_ascii();
+    if let Some(v) = whole(t) {
+        return Some(Duration::Whole(v));
+    }
     let v: f64 = std::str::from_utf8(t).ok()?.parse().ok()?;
-    (v.is_finite() && v >= 0.0).then_some(v + 0.0)
+    (v.is_finite() && v >= 0.0).then_some(Duration::Real(v + 0.0))
 }
 
 /// Survival counts per group and duration.
@@ -297,6 +449,19 @@ pub(super) struct SurvivalCounter {
 }
 
 impl SurvivalCounter {
+    #[inline(always)]
+    fn add_duration(&mut self, slot: usize, time: Duration, n: Tally) {
+        if slot == self.times.len() {
+            self.times.push(Times::default());
+        }
+        if let Some(t) = self.times.get_mut(slot) {
+            match time {
+                Duration::Whole(v) => t.add_whole(slot < DENSE_GROUPS, v, n),
+                Duration::Real(v) => t.add(slot < DENSE_GROUPS, v, n),
+            }
+        }
+    }
+
     fn add(&mut self, slot: usize, time: f64, n: Tally) {
         if slot == self.times.len() {
             self.times.push(Times::default());
@@ -323,19 +488,19 @@ impl SurvivalCounter {
 }
 
 fn one(event: bool) -> Tally {
-    if event { (1, 0) } else { (0, 1) }
+    (u64::from(event), u64::from(!event))
 }
 
 impl FastSink for SurvivalCounter {
     #[inline]
     fn fast(&mut self, f: &Fields<'_>) -> bool {
-        let (Some(e), Some(t)) = (fast_flag(f[2]), fast_duration(f[1])) else {
+        let (Some(e), Some(t)) = (fast_flag(f.get(2)), fast_duration(f.get(1), f.wide(1))) else {
             return false;
         };
-        let Some(slot) = self.groups.fast_slot(f[0]) else {
+        let Some(slot) = self.groups.fast_slot(f.get(0), Key::of_field(f, 0)) else {
             return false;
         };
-        self.add(slot, t, one(e));
+        self.add_duration(slot, t, one(e));
         true
     }
 }
@@ -388,9 +553,65 @@ mod tests {
             (".", None),
             ("1,5", None),
         ] {
-            let got = fast_duration(raw.as_bytes());
+            let got = fast_duration(raw.as_bytes(), None).map(Duration::value);
+            let mut wide = [b'9'; 16];
+            if let Some(to) = wide.get_mut(..raw.len()) {
+                to.copy_from_slice(raw.as_bytes());
+            }
+            let swar = fast_duration(raw.as_bytes(), Some(&wide)).map(Duration::value);
+            assert_eq!(swar.map(f64::to_bits), got.map(f64::to_bits), "{raw:?}");
             assert_eq!(got.map(f64::to_bits), want.map(f64::to_bits), "{raw:?}");
         }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn whole_word_reads_as_whole(
+            cell in proptest::collection::vec(
+                proptest::sample::select(b"0123456789. 0a\x00-e".to_vec()), 0..=8),
+            after in proptest::sample::select(b"0123456789.,\n".to_vec()),
+        ) {
+            let mut w = [after; 8];
+            if let Some(to) = w.get_mut(..cell.len()) {
+                to.copy_from_slice(&cell);
+            }
+            let word = u64::from_le_bytes(w) & below(cell.len());
+            proptest::prop_assert_eq!(whole_word(word, cell.len()), whole(&cell));
+        }
+
+        #[test]
+        fn keys_are_names(
+            a in proptest::collection::vec(proptest::sample::select(b"ab\x00".to_vec()), 0..20),
+            b in proptest::collection::vec(proptest::sample::select(b"ab\x00".to_vec()), 0..20),
+            after in proptest::collection::vec(proptest::num::u8::ANY, 16),
+        ) {
+            let (ka, kb) = (Key::of(&a), Key::of(&b));
+            if a.len() <= SHORT_NAME {
+                proptest::prop_assert_eq!(ka == kb, a == b);
+            } else if ka != kb {
+                proptest::prop_assert_ne!(a.clone(), b.clone());
+            }
+            // The key read from a buffer ignores what follows the name.
+            let mut buf = a.clone();
+            buf.extend_from_slice(&after);
+            let wide = buf.first_chunk::<16>().copied().unwrap_or_default();
+            proptest::prop_assert_eq!(Key::from_wide(&wide, a.len()), ka);
+        }
+    }
+
+    #[test]
+    fn groups_are_found_by_key() {
+        let mut g = Groups::default();
+        let names: Vec<Vec<u8>> = (0..20)
+            .map(|i| format!("group-{i:02}-{}", "x".repeat(i)).into_bytes())
+            .collect();
+        for (i, n) in names.iter().enumerate() {
+            assert_eq!(g.slot(n), i);
+        }
+        for (i, n) in names.iter().enumerate().rev() {
+            assert_eq!(g.fast_slot(n, Key::of(n)), Some(i));
+        }
+        assert_eq!(g.fast_slot(b"", Key::of(b"")), None);
     }
 
     #[test]
