@@ -14,6 +14,7 @@ use crate::flows::Index;
 use crate::model::{Budget, FiscalYear, Overfunding, PaymentKind, RecordType};
 use crate::money::{Money, vat_rate_on};
 use crate::rules;
+use crate::terms::{AdvancePosition, PaymentTerms};
 
 struct Out<'a> {
     budget: &'a Budget,
@@ -61,6 +62,17 @@ fn sum(out: &mut Out<'_>, rt: RecordType, id: &str, items: &[Money]) -> Option<M
 /// Returns diagnostics sorted by location then message order of discovery.
 #[must_use]
 pub fn check(budget: &Budget, portfolio: Option<&Portfolio>) -> Vec<Diagnostic> {
+    check_with_terms(budget, portfolio, &PaymentTerms::default())
+}
+
+/// As [`check`], with the payment `terms` (advance cap and recovery, payment
+/// delay, late-payment interest) instead of their legal defaults.
+#[must_use]
+pub fn check_with_terms(
+    budget: &Budget,
+    portfolio: Option<&Portfolio>,
+    terms: &PaymentTerms,
+) -> Vec<Diagnostic> {
     let mut out = Out {
         budget,
         index: Index::new(budget),
@@ -71,6 +83,8 @@ pub fn check(budget: &Budget, portfolio: Option<&Portfolio>) -> Vec<Diagnostic> 
     references(&mut out, portfolio);
     credits(&mut out);
     orders(&mut out);
+    service_fait(&mut out, terms);
+    invoices(&mut out, terms);
     agreements(&mut out);
     out.diags
 }
@@ -535,7 +549,8 @@ fn payment_dates<'a>(out: &mut Out<'a>) -> PaidByOrder<'a> {
     paid
 }
 
-/// `delivery-exceeds-order` and `payment-exceeds-delivery` of each order.
+/// `delivery-exceeds-order`, and `payment-exceeds-delivery` of payments above an
+/// order's gross amount.
 fn order_consumption(out: &mut Out<'_>, delivered: &DeliveredByOrder<'_>, paid: &PaidByOrder<'_>) {
     let b = out.budget;
     for o in &b.orders {
@@ -546,9 +561,9 @@ fn order_consumption(out: &mut Out<'_>, delivered: &DeliveredByOrder<'_>, paid: 
         let Some(net) = sum(out, RecordType::Order, &o.id, &nets) else {
             continue;
         };
-        let Some(gross) = sum(out, RecordType::Order, &o.id, &grosses) else {
+        if sum(out, RecordType::Order, &o.id, &grosses).is_none() {
             continue;
-        };
+        }
         if net.amount() > t.net.amount() {
             out.error(
                 rules::DELIVERY_EXCEEDS_ORDER,
@@ -557,18 +572,12 @@ fn order_consumption(out: &mut Out<'_>, delivered: &DeliveredByOrder<'_>, paid: 
                 format!("service fait {net} (net) exceeds the order {} (net)", t.net),
             );
         }
-        let (pays, advance) = paid.get(o.id.as_str()).cloned().unwrap_or_default();
+        // Service fait is checked per delivery and at each payment's date by
+        // `service_fait`; here only the order's own amount.
+        let (pays, _) = paid.get(o.id.as_str()).cloned().unwrap_or_default();
         let Some(p) = sum(out, RecordType::Order, &o.id, &pays) else {
             continue;
         };
-        if p.amount() > gross.amount() && !advance {
-            out.error(
-                rules::PAYMENT_EXCEEDS_DELIVERY,
-                RecordType::Order,
-                &o.id,
-                format!("payments {p} exceed service fait {gross} (gross)"),
-            );
-        }
         if p.amount() > t.gross.amount() {
             out.error(
                 rules::PAYMENT_EXCEEDS_DELIVERY,
@@ -667,6 +676,317 @@ fn agreements(out: &mut Out<'_>) {
                     ),
                 );
             }
+        }
+    }
+}
+
+/// One payment's share on a delivery of an order, in the order payments are
+/// checked: by date, then as listed.
+struct Share<'a> {
+    on: chrono::NaiveDate,
+    rank: usize,
+    payment: &'a crate::model::Payment,
+    delivery: &'a crate::model::Delivery,
+    amount: Money,
+}
+
+/// Service fait at each payment's date, per order: `payment-exceeds-delivery`
+/// (settlements on a delivery above its TTC), `paid-exceeds-certified`
+/// (settlements up to a date above the service fait certified by then),
+/// `advance-cap` and `advance-not-recovered`. Located at the payment.
+fn service_fait(out: &mut Out<'_>, terms: &PaymentTerms) {
+    let b = out.budget;
+    let mut shares: BTreeMap<&str, Vec<Share<'_>>> = BTreeMap::new();
+    for (rank, p) in b.payments.iter().enumerate() {
+        let Ok(parts) = out.index.payment_parts(p) else {
+            continue;
+        };
+        for part in parts {
+            shares
+                .entry(part.order.id.as_str())
+                .or_default()
+                .push(Share {
+                    on: p.paid_on,
+                    rank,
+                    payment: p,
+                    delivery: part.delivery,
+                    amount: part.amount,
+                });
+        }
+    }
+    // Service fait per order (period end, TTC) and per delivery (TTC).
+    let mut certified: HashMap<&str, Vec<(chrono::NaiveDate, Money)>> = HashMap::new();
+    let mut ttc: HashMap<&str, Money> = HashMap::new();
+    for d in &b.deliveries {
+        if let Ok(Some((t, o))) = out.index.delivery_totals(d) {
+            certified
+                .entry(o.id.as_str())
+                .or_default()
+                .push((d.period_end, t.gross));
+            ttc.entry(d.id.as_str()).or_insert(t.gross);
+        }
+    }
+    for (order, mut list) in shares {
+        list.sort_by_key(|s| (s.on, s.rank));
+        let mut certs = certified.remove(order).unwrap_or_default();
+        certs.sort_by_key(|c| c.0);
+        if let Err(e) = order_service_fait(out, terms, order, &list, &certs, &ttc) {
+            out.overflow(RecordType::Order, order, &e);
+        }
+    }
+}
+
+/// The rules of [`service_fait`] on one order's `shares`, sorted by date.
+fn order_service_fait(
+    out: &mut Out<'_>,
+    terms: &PaymentTerms,
+    order: &str,
+    shares: &[Share<'_>],
+    certs: &[(chrono::NaiveDate, Money)],
+    ttc: &HashMap<&str, Money>,
+) -> crate::error::Result<()> {
+    let b = out.budget;
+    let Some(o) = out.index.order(order) else {
+        return Ok(());
+    };
+    let gross = o.totals(b.currency)?.gross;
+    let cap = Money::rounded(gross.amount().saturating_mul(terms.advance_cap), b.currency)?;
+    let threshold = gross.amount().saturating_mul(terms.recovery_threshold);
+    let percent = |x: Decimal| x.saturating_mul(Decimal::ONE_HUNDRED).normalize();
+    let zero = Money::zero(b.currency);
+    let (mut settled, mut advanced, mut cert) = (zero, zero, zero);
+    let mut next = 0;
+    let mut per_delivery: HashMap<&str, Money> = HashMap::new();
+    // (rule, payment, message), reported once per rule and payment.
+    let mut found: Vec<(&'static str, &str, String)> = Vec::new();
+    for s in shares {
+        while let Some((_, g)) = certs.get(next).filter(|c| c.0 <= s.on) {
+            cert = cert.checked_add(*g)?;
+            next += 1;
+        }
+        let pid = s.payment.id.as_str();
+        if s.payment.kind == PaymentKind::Advance {
+            advanced = advanced.checked_add(s.amount)?;
+            if advanced.amount() > cap.amount() {
+                let msg = format!(
+                    "advances on order {order} reach {advanced}, above the cap {cap} ({} % of its gross {gross})",
+                    percent(terms.advance_cap)
+                );
+                found.push((rules::ADVANCE_CAP, pid, msg));
+            }
+        } else {
+            settled = settled.checked_add(s.amount)?;
+            let on_delivery = per_delivery.entry(s.delivery.id.as_str()).or_insert(zero);
+            *on_delivery = on_delivery.checked_add(s.amount)?;
+            let done = ttc.get(s.delivery.id.as_str()).copied().unwrap_or(zero);
+            if on_delivery.amount() > done.amount() {
+                let msg = format!(
+                    "settlements on delivery {} reach {on_delivery}, above its service fait {done} (gross)",
+                    s.delivery.id
+                );
+                found.push((rules::PAYMENT_EXCEEDS_DELIVERY, pid, msg));
+            }
+            if settled.amount() > cert.amount() {
+                let msg = format!(
+                    "settlements on order {order} up to {} reach {settled}, above the service fait certified by then {cert} (gross)",
+                    s.on
+                );
+                found.push((rules::PAID_EXCEEDS_CERTIFIED, pid, msg));
+            }
+        }
+        let position = AdvancePosition::of(settled, advanced, cert)?;
+        if !position.outstanding.is_zero() && cert.amount() >= threshold {
+            let msg = format!(
+                "order {order}: service fait {cert} certified by {} is {} % or more of its gross {gross}, yet {} of its advances {advanced} is not recovered",
+                s.on,
+                percent(terms.recovery_threshold),
+                position.outstanding
+            );
+            found.push((rules::ADVANCE_NOT_RECOVERED, pid, msg));
+        }
+    }
+    let mut said: BTreeSet<(&str, &str)> = BTreeSet::new();
+    for (rule, pid, msg) in found {
+        if said.insert((rule, pid)) {
+            out.error(rule, RecordType::Payment, pid, msg);
+        }
+    }
+    Ok(())
+}
+
+/// Invoices: `duplicate-id` and `unknown-reference` of an invoice,
+/// `invoice-totals` (HT + VAT ≠ TTC), `invoice-vat-rate` (VAT not at the rate
+/// of the service day), `late-payment` (warning at the payment, with the
+/// interest and the flat fee) and `invoice-gap` (warning at an order whose
+/// invoices do not add up to its TTC).
+fn invoices(out: &mut Out<'_>, terms: &PaymentTerms) {
+    let b = out.budget;
+    let mut seen: BTreeSet<&str> = BTreeSet::new();
+    let mut by_order: BTreeMap<&str, Vec<Money>> = BTreeMap::new();
+    for p in &b.payments {
+        for inv in &p.invoices {
+            if !seen.insert(inv.id.as_str()) {
+                out.error(
+                    rules::DUPLICATE_ID,
+                    RecordType::Invoice,
+                    &inv.id,
+                    format!("appears twice (again in payment {})", p.id),
+                );
+            }
+            let named = inv
+                .delivery
+                .as_deref()
+                .map(|id| (id, out.index.delivery(id)));
+            if let Some((id, None)) = named {
+                out.error(
+                    rules::UNKNOWN_REFERENCE,
+                    RecordType::Invoice,
+                    &inv.id,
+                    format!("unknown delivery `{id}`"),
+                );
+            }
+            // The delivery it bills, else (none named, or an unknown one) the
+            // payment's first known delivery.
+            let delivery = named
+                .and_then(|(_, d)| d)
+                .or_else(|| p.deliveries.iter().find_map(|id| out.index.delivery(id)));
+            let order = delivery.and_then(|d| out.index.order(&d.order));
+            if let Some(o) = order {
+                by_order
+                    .entry(o.id.as_str())
+                    .or_default()
+                    .push(inv.amount_gross);
+            }
+            let service_on = inv.service_on.or(delivery.map(|d| d.period_end));
+            invoice_amounts(out, inv, order, service_on);
+            late_payment(out, terms, p, inv, service_on.unwrap_or(inv.received_on));
+        }
+    }
+    invoice_gaps(out, &by_order);
+}
+
+/// `invoice-totals` and `invoice-vat-rate` of one invoice.
+fn invoice_amounts(
+    out: &mut Out<'_>,
+    inv: &crate::model::Invoice,
+    order: Option<&crate::model::PurchaseOrder>,
+    service_on: Option<chrono::NaiveDate>,
+) {
+    match inv.amount_net.checked_add(inv.vat) {
+        Ok(sum) if sum.cents() == inv.amount_gross.cents() => {}
+        Ok(sum) => out.error(
+            rules::INVOICE_TOTALS,
+            RecordType::Invoice,
+            &inv.id,
+            format!(
+                "net {} + VAT {} = {sum}, not its gross {}",
+                inv.amount_net, inv.vat, inv.amount_gross
+            ),
+        ),
+        Err(e) => out.overflow(RecordType::Invoice, &inv.id, &e),
+    }
+    let (Some(on), Some(o)) = (service_on, order) else {
+        return;
+    };
+    let rate = if o.vat_rate.is_zero() {
+        Some(Decimal::ZERO)
+    } else {
+        vat_rate_on(on)
+    };
+    let Some(rate) = rate else {
+        return;
+    };
+    match inv.amount_net.mul_rounded(rate) {
+        Ok(vat) if vat.cents() == inv.vat.cents() => {}
+        Ok(vat) => out.error(
+            rules::INVOICE_VAT_RATE,
+            RecordType::Invoice,
+            &inv.id,
+            format!(
+                "VAT {} is not {vat}, the net {} at {} %, the rate in force on the service day {on}",
+                inv.vat,
+                inv.amount_net,
+                rate.saturating_mul(Decimal::ONE_HUNDRED).normalize()
+            ),
+        ),
+        Err(e) => out.overflow(RecordType::Invoice, &inv.id, &e),
+    }
+}
+
+/// `late-payment`: `payment` settles `inv` after the payment delay.
+fn late_payment(
+    out: &mut Out<'_>,
+    terms: &PaymentTerms,
+    payment: &crate::model::Payment,
+    inv: &crate::model::Invoice,
+    service_on: chrono::NaiveDate,
+) {
+    let days = terms.days_late(inv.received_on, service_on, payment.paid_on);
+    if days == 0 {
+        return;
+    }
+    let due = terms
+        .due_on(inv.received_on, service_on)
+        .map_or_else(String::new, |d| format!(" (due {d})"));
+    let interest = match terms.late_interest(inv.amount_gross, days) {
+        Ok(m) => m.to_string(),
+        Err(e) => {
+            out.overflow(RecordType::Payment, &payment.id, &e);
+            return;
+        }
+    };
+    let fee = Money::new(terms.flat_fee, out.budget.currency)
+        .map_or_else(|_| terms.flat_fee.to_string(), |m| m.to_string());
+    out.warning(
+        rules::LATE_PAYMENT,
+        RecordType::Payment,
+        &payment.id,
+        format!(
+            "pays invoice {} on {}, {days} days late{due}: interest {interest} at {} % a year on {}, and the flat fee {fee}",
+            inv.id,
+            payment.paid_on,
+            terms.interest_rate().saturating_mul(Decimal::ONE_HUNDRED).normalize(),
+            inv.amount_gross
+        ),
+    );
+}
+
+/// `invoice-gap`: the invoices of an order above its gross amount, or not
+/// equal to it once the order is closed or fully delivered.
+fn invoice_gaps(out: &mut Out<'_>, by_order: &BTreeMap<&str, Vec<Money>>) {
+    let b = out.budget;
+    let mut delivered: HashMap<&str, Vec<Money>> = HashMap::new();
+    for d in &b.deliveries {
+        delivered
+            .entry(d.order.as_str())
+            .or_default()
+            .push(d.amount_net);
+    }
+    for (order, grosses) in by_order {
+        let Some(o) = out.index.order(order) else {
+            continue;
+        };
+        let Ok(t) = o.totals(b.currency) else {
+            continue;
+        };
+        let Some(invoiced) = sum(out, RecordType::Order, order, grosses) else {
+            continue;
+        };
+        let nets = delivered.get(order).map_or(&[][..], Vec::as_slice);
+        let done = Money::sum(nets, b.currency).is_ok_and(|n| n.cents() == t.net.cents());
+        let gap = invoiced.cents().saturating_sub(t.gross.cents());
+        if gap > 0 || (gap != 0 && (done || o.closed_on.is_some())) {
+            let amount = Money::from_cents(gap, b.currency)
+                .map_or_else(|_| format!("{gap} cents"), |m| m.to_string());
+            out.warning(
+                rules::INVOICE_GAP,
+                RecordType::Order,
+                order,
+                format!(
+                    "invoices total {invoiced} (gross), the order {}: a gap of {amount}",
+                    t.gross
+                ),
+            );
         }
     }
 }

@@ -52,7 +52,7 @@ use toml::Spanned;
 use crate::error::{Error, Result};
 use crate::model::{
     Agreement, AgreementKind, Budget, BudgetLine, Category, Claim, ClaimUnit, Credits, Delivery,
-    FiscalYear, FrameworkContract, Organisation, OrganisationKind, Overfunding, Payment,
+    FiscalYear, FrameworkContract, Invoice, Organisation, OrganisationKind, Overfunding, Payment,
     PaymentKind, PoLine, PurchaseOrder, RecordType, Resource, Role, SourceKind, Title, Tranche,
 };
 use crate::money::{Currency, Money, vat_rate_on};
@@ -347,6 +347,23 @@ struct RawPayment {
     amount_gross: Amt,
     #[serde(default)]
     advance: bool,
+    #[serde(default)]
+    invoices: Vec<Spanned<RawInvoice>>,
+    /// Where each invoice starts (filled by the reader, not read from the file).
+    #[serde(skip)]
+    invoices_at: Vec<Pos>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawInvoice {
+    id: String,
+    received_on: Date,
+    delivery: Option<String>,
+    service_on: Option<Date>,
+    amount_net: Amt,
+    vat: Amt,
+    amount_gross: Amt,
 }
 
 #[derive(Deserialize)]
@@ -382,7 +399,7 @@ pub struct ReadBudgetOptions {
     pub max_file_size: u64,
     /// Most entries: records of every table plus the items of their lists
     /// (order lines, tranches, start-ups of an agreement, deliveries of a
-    /// payment). Default [`DEFAULT_MAX_ENTRIES`] (1,000,000).
+    /// payment, invoices of a payment). Default [`DEFAULT_MAX_ENTRIES`] (1,000,000).
     pub max_entries: usize,
 }
 
@@ -711,13 +728,20 @@ impl Reader<'_> {
         self.take(s, raw.contracts, "contract", |_| 0, |r| &mut r.contracts)?;
         self.take(s, raw.orders, "order", |o| o.lines.len(), |r| &mut r.orders)?;
         self.take(s, raw.deliveries, "delivery", |_| 0, |r| &mut r.deliveries)?;
-        self.take(
-            s,
-            raw.payments,
-            "payment",
-            |p| p.deliveries.len(),
-            |r| &mut r.payments,
-        )?;
+        // As `take`, each payment's invoices located after it (in file order).
+        for p in raw.payments.into_iter().flatten() {
+            let pos = self.cursor.locate(s + p.span().start);
+            let mut r = p.into_inner();
+            let cursor = &mut self.cursor;
+            r.invoices_at = r
+                .invoices
+                .iter()
+                .map(|i| cursor.locate(s + i.span().start))
+                .collect();
+            let items = r.deliveries.len().saturating_add(r.invoices.len());
+            self.count(pos, 1 + items, "payment")?;
+            self.raws.payments.push((pos, r));
+        }
         self.take(s, raw.claims, "claim", |_| 0, |r| &mut r.claims)?;
         Ok(())
     }
@@ -850,6 +874,11 @@ fn build(raws: Raws, path: &Path) -> Result<Budget> {
         |r| r.id.clone(),
         RawDelivery::record,
     );
+    for (_, r) in &raws.payments {
+        for (i, pos) in r.invoices.iter().zip(&r.invoices_at) {
+            at.note(T::Invoice, i.get_ref().id.clone(), *pos);
+        }
+    }
     b.payments = at.records(
         T::Payment,
         raws.payments,
@@ -1113,6 +1142,25 @@ impl RawPayment {
             } else {
                 PaymentKind::Settlement
             },
+            invoices: self
+                .invoices
+                .into_iter()
+                .map(|i| i.into_inner().record())
+                .collect(),
+        }
+    }
+}
+
+impl RawInvoice {
+    fn record(self) -> Invoice {
+        Invoice {
+            id: self.id,
+            received_on: self.received_on.0,
+            delivery: self.delivery,
+            service_on: self.service_on.map(|d| d.0),
+            amount_net: self.amount_net.0,
+            vat: self.vat.0,
+            amount_gross: self.amount_gross.0,
         }
     }
 }

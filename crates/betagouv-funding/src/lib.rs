@@ -70,6 +70,7 @@ pub mod rules;
 #[cfg(any(feature = "unstable", test))]
 #[cfg_attr(docsrs, doc(cfg(feature = "unstable")))]
 pub mod synthetic;
+pub mod terms;
 
 /// The `chrono` our signatures use (dates of records, [`model::FiscalYear`]).
 pub use chrono;

@@ -539,6 +539,32 @@ pub struct Payment {
     pub amount_gross: Money,
     /// A settlement of service fait, or an advance (allowed before service fait).
     pub kind: PaymentKind,
+    /// The invoices (demandes de paiement) it settles; none for a payment
+    /// recorded without them (no payment-delay check then).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub invoices: Vec<Invoice>,
+}
+
+/// An invoice (demande de paiement) a payment settles: its own amounts, the
+/// day it was received and the service it bills, which start the payment delay.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Invoice {
+    /// Stable id (the supplier's invoice number).
+    pub id: String,
+    /// Day the State received it (the payment delay runs from it).
+    pub received_on: NaiveDate,
+    /// The delivery (service fait) it bills; `None`: the payment's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delivery: Option<String>,
+    /// Day of the service billed; `None`: the end of the delivery's period.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub service_on: Option<NaiveDate>,
+    /// Amount excluding VAT (HT).
+    pub amount_net: Money,
+    /// VAT, at the rate in force on the service day.
+    pub vat: Money,
+    /// Amount including VAT (TTC): `amount_net + vat` exactly.
+    pub amount_gross: Money,
 }
 
 /// What a payment pays (the budget file's `advance = true` for an advance).
@@ -601,6 +627,8 @@ pub enum RecordType {
     Payment,
     /// A claim (id `key/year`).
     Claim,
+    /// An invoice settled by a payment.
+    Invoice,
 }
 
 impl RecordType {
@@ -619,6 +647,7 @@ impl RecordType {
             RecordType::Delivery => "delivery",
             RecordType::Payment => "payment",
             RecordType::Claim => "claim",
+            RecordType::Invoice => "invoice",
         }
     }
 }

@@ -1050,6 +1050,7 @@ mod tests {
             paid_on: NaiveDate::from_ymd_opt(2016, 6, 1).unwrap(),
             amount_gross: Money::zero(Currency::Eur),
             kind: crate::model::PaymentKind::Settlement,
+            invoices: Vec::new(),
         });
         let r = report(&b, None, &YearReportOptions::new(FiscalYear(2016)));
         assert_eq!(r.total.amount().to_string(), "2084035.00");

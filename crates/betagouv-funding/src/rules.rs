@@ -9,6 +9,8 @@
 //! ```
 
 betagouv_portfolio::rule_list! {
+    ADVANCE_CAP = "advance-cap", false, "the advances paid on an order exceed the cap (30 % of its gross amount by default, R2191-7)";
+    ADVANCE_NOT_RECOVERED = "advance-not-recovered", false, "the advances on an order are not recovered once its service fait reaches 80 % of its gross amount (R2191-19)";
     AE_EXCEEDED = "ae-exceeded", false, "the AE consumed by a line's orders in a year exceed its available AE";
     AGREEMENT_OVERCOMMITTED = "agreement-overcommitted", false, "the orders a partner agreement funds exceed its amount";
     AGREEMENT_OVERFUNDED = "agreement-overfunded", false, "the money received under a partner agreement exceeds its amount";
@@ -21,9 +23,14 @@ betagouv_portfolio::rule_list! {
     DELIVERY_EXCEEDS_ORDER = "delivery-exceeds-order", false, "the service fait of an order (net) exceeds the order (net)";
     DUPLICATE_ID = "duplicate-id", false, "two records of a kind have the same id";
     EMPTY_ORDER = "empty-order", false, "an order has no lines";
+    INVOICE_GAP = "invoice-gap", false, "the invoices of an order do not add up to its gross amount (a warning with the gap)";
+    INVOICE_TOTALS = "invoice-totals", false, "an invoice's net plus VAT is not its gross amount";
+    INVOICE_VAT_RATE = "invoice-vat-rate", false, "an invoice's VAT is not its net at the rate in force on the service day";
+    LATE_PAYMENT = "late-payment", false, "a payment later than the payment delay after its invoice (a warning with the interest and the flat fee, R2192-10 to D2192-35)";
     NO_CREDITS = "no-credits", false, "a line consumes AE or CP in a year with no credits recorded";
     ORDER_AFTER_DEADLINE = "order-after-deadline", false, "an order is issued after the engagement deadline of the agreement that funds it";
     OVERFLOW = "overflow", false, "amounts too large to be combined";
+    PAID_EXCEEDS_CERTIFIED = "paid-exceeds-certified", false, "the settlements on an order up to a payment's date exceed the service fait certified by then";
     PAYMENT_EXCEEDS_DELIVERY = "payment-exceeds-delivery", false, "payments exceed the service fait they pay";
     SOURCE_PARTNER = "source-partner", false, "an `incubator` resource names a partner (use `source = \"partners\"`)";
     UNKNOWN_REFERENCE = "unknown-reference", false, "a record names an id that no record has";

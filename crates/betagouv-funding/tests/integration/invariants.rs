@@ -85,7 +85,7 @@ proptest! {
         if !b.deliveries.is_empty() {
             for (i, (d, gross, on)) in payments.iter().enumerate() {
                 let d = d % b.deliveries.len();
-                b.payments.push(Payment { id: format!("p{i}"), deliveries: vec![format!("d{d}")], paid_on: day(*on), amount_gross: eur(*gross), kind: PaymentKind::Settlement });
+                b.payments.push(Payment { id: format!("p{i}"), deliveries: vec![format!("d{d}")], paid_on: day(*on), amount_gross: eur(*gross), kind: PaymentKind::Settlement, invoices: Vec::new() });
             }
         }
         let diags = check(&b, None);
@@ -95,10 +95,24 @@ proptest! {
             let t = o.totals(Currency::Eur).unwrap();
             let ds: Vec<&Delivery> = b.deliveries.iter().filter(|d| d.order == o.id).collect();
             let net: i64 = ds.iter().map(|d| d.amount_net.cents()).sum();
-            let gross: i64 = ds.iter().map(|d| d.amount_net.cents() + d.amount_net.mul_rounded(o.vat_rate).unwrap().cents()).sum();
             let paid: i64 = b.payments.iter().filter(|p| ds.iter().any(|d| p.deliveries[0] == d.id)).map(|p| p.amount_gross.cents()).sum();
             prop_assert_eq!(net > t.net.cents(), has("delivery-exceeds-order", &o.id));
-            prop_assert_eq!(paid > gross || paid > t.gross.cents(), has("payment-exceeds-delivery", &o.id));
+            prop_assert_eq!(paid > t.gross.cents(), has("payment-exceeds-delivery", &o.id));
+            // Service fait per delivery: the settlements on a delivery above its gross.
+            for d in &ds {
+                let d_gross = d.amount_net.cents() + d.amount_net.mul_rounded(o.vat_rate).unwrap().cents();
+                let d_paid: i64 = b.payments.iter().filter(|p| p.deliveries[0] == d.id).map(|p| p.amount_gross.cents()).sum();
+                let said = diags.iter().any(|x| x.rule == "payment-exceeds-delivery" && x.message.contains(&format!("delivery {} reach", d.id)));
+                prop_assert_eq!(d_paid > d_gross, said);
+            }
+            // Paid up to a date above the service fait certified by then.
+            let over = b.payments.iter().filter(|p| ds.iter().any(|d| p.deliveries[0] == d.id)).any(|p| {
+                let to_date: i64 = b.payments.iter().filter(|q| q.paid_on <= p.paid_on && ds.iter().any(|d| q.deliveries[0] == d.id)).map(|q| q.amount_gross.cents()).sum();
+                let certified: i64 = ds.iter().filter(|d| d.period_end <= p.paid_on).map(|d| d.amount_net.cents() + d.amount_net.mul_rounded(o.vat_rate).unwrap().cents()).sum();
+                to_date > certified
+            });
+            let said = diags.iter().any(|x| x.rule == "paid-exceeds-certified" && x.message.contains(&format!("order {} up to", o.id)));
+            prop_assert_eq!(over, said);
         }
         // Invariant 3: AE consumed ≤ AE available.
         let consumed: i64 = b.orders.iter().map(|o| o.totals(Currency::Eur).unwrap().gross.cents()).sum();

@@ -604,3 +604,47 @@ fn sums_past_the_money_range_are_refused_not_shown_wrong() {
     assert_eq!(out.status.code(), Some(1), "{out:?}");
     assert!(String::from_utf8_lossy(&out.stdout).contains("sums-out-of-range"));
 }
+
+const SERVICE_FAIT: &str = include_str!("../../../../tests/fixtures/budget/service-fait.toml");
+
+/// `budget check --json` on a payment 12 days late: a located warning with the
+/// interest and the flat fee, exit 0; an advance not recovered: an error, exit 1.
+#[test]
+fn check_locates_late_payments_and_unrecovered_advances() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("late.toml");
+    let late = SERVICE_FAIT.replace("paid_on = 2016-04-20\n", "paid_on = 2016-05-13\n");
+    std::fs::write(&path, late).unwrap();
+    let out = check(&path, true);
+    assert!(out.status.success(), "{out:?}");
+    let v = super::versioned(&out.stdout, 2);
+    assert_eq!(
+        (v["errors"].as_u64(), v["warnings"].as_u64()),
+        (Some(0), Some(1))
+    );
+    let d = &v["diagnostics"][0];
+    assert_eq!(
+        (d["rule"].as_str(), d["severity"].as_str()),
+        (Some("late-payment"), Some("warning"))
+    );
+    assert_eq!(
+        (d["line"].as_u64(), d["column"].as_u64()),
+        (Some(58), Some(1))
+    );
+    let message = d["message"].as_str().unwrap();
+    assert!(
+        message.contains("interest 15.78") && message.contains("flat fee 40.00"),
+        "{message}"
+    );
+
+    let unrecovered = SERVICE_FAIT.replace(
+        "period_end = 2016-03-31\namount_net = \"5000.00\"",
+        "period_end = 2016-03-31\namount_net = \"3000.00\"",
+    );
+    std::fs::write(&path, unrecovered).unwrap();
+    let out = check(&path, false);
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("error[advance-not-recovered]"), "{text}");
+    assert!(text.contains("late.toml:58:1"), "{text}");
+}
