@@ -84,7 +84,8 @@ fn advance_not_recovered() {
         ("advance-not-recovered".into(), Severity::Error, 58, 1)
     );
     assert!(
-        d.message.contains("2400.00 EUR of its advances 3000.00 EUR"),
+        d.message
+            .contains("2400.00 EUR of its advances 3000.00 EUR"),
         "{}",
         d.message
     );
