@@ -34,6 +34,7 @@ use crate::money::{Currency, Money};
 
 /// Where credits opened during the year come from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum OpeningSource<'a> {
     /// A dated [`crate::model::CreditMovement`] (its id).
     Movement(&'a str),
