@@ -9,9 +9,12 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use betagouv_portfolio::{Diagnostic, Portfolio, Severity, StartupId};
 use rust_decimal::Decimal;
 
+use crate::availability::{Openings, format_cents};
 use crate::error::Error;
 use crate::flows::Index;
-use crate::model::{Budget, FiscalYear, Overfunding, PaymentKind, RecordType};
+use crate::model::{
+    AgreementKind, Budget, FiscalYear, OrganisationKind, Overfunding, PaymentKind, RecordType,
+};
 use crate::money::{Money, vat_rate_on};
 use crate::rules;
 use crate::terms::{AdvancePosition, PaymentTerms};
@@ -81,11 +84,14 @@ pub fn check_with_terms(
     duplicates(&mut out);
     currencies(&mut out);
     references(&mut out, portfolio);
-    credits(&mut out);
+    // Credits opened during the year, and the orders of a délégation de gestion.
+    let openings = Openings::of(budget);
+    credits(&mut out, &openings);
     orders(&mut out);
     service_fait(&mut out, terms);
     invoices(&mut out, terms);
     agreements(&mut out);
+    partner_money(&mut out, &openings);
     out.diags
 }
 
@@ -318,13 +324,13 @@ fn unknown_startups(out: &mut Out<'_>, pf: &Portfolio) {
     }
 }
 
-fn credits(out: &mut Out<'_>) {
+fn credits(out: &mut Out<'_>, openings: &Openings<'_>) {
     let b = out.budget;
     // AE consumed per (line, year): gross of orders issued in the year.
     let mut ae: BTreeMap<(String, FiscalYear), Vec<Money>> = BTreeMap::new();
     let mut cp: BTreeMap<(String, FiscalYear), Vec<Money>> = BTreeMap::new();
     let mut overflows = Vec::new();
-    for o in &b.orders {
+    for o in b.orders.iter().filter(|o| !openings.is_delegated(&o.id)) {
         let Some(line) = &o.line else { continue };
         match o.totals(b.currency) {
             Ok(t) => ae
@@ -337,7 +343,7 @@ fn credits(out: &mut Out<'_>) {
     for p in &b.payments {
         match out.index.payment_parts(p) {
             Ok(parts) => {
-                for part in parts {
+                for part in parts.iter().filter(|x| !openings.is_delegated(&x.order.id)) {
                     if let Some(line) = &part.order.line {
                         cp.entry((line.clone(), FiscalYear::of(p.paid_on)))
                             .or_default()
@@ -369,9 +375,9 @@ fn credits(out: &mut Out<'_>) {
                 continue;
             };
             let avail = if kind == "AE" {
-                c.ae_available()
+                openings.ae_available(c)
             } else {
-                c.cp_available()
+                openings.cp_available(c)
             };
             match avail {
                 Ok(a) if total.amount() > a.amount() => {
@@ -989,4 +995,308 @@ fn invoice_gaps(out: &mut Out<'_>, by_order: &BTreeMap<&str, Vec<Money>>) {
             );
         }
     }
+}
+
+/// Partner money by kind and credits at the order's date: the records of the
+/// dated credit movements, `state-rebilling`, `unreceived-funds` and
+/// `ae-not-available`.
+fn partner_money(out: &mut Out<'_>, openings: &Openings<'_>) {
+    movement_records(out);
+    state_rebilling(out);
+    unreceived_funds(out);
+    ae_at_order_dates(out, openings);
+}
+
+/// `duplicate-id`, `unknown-reference` and `currency-mismatch` of the dated credit
+/// movements, and `unknown-reference` of an agreement's line.
+fn movement_records(out: &mut Out<'_>) {
+    let b = out.budget;
+    let lines: BTreeSet<&str> = b.lines.iter().map(|l| l.id.as_str()).collect();
+    let mut seen = BTreeSet::new();
+    for m in &b.credit_movements {
+        if !seen.insert(m.id.as_str()) {
+            out.error(
+                rules::DUPLICATE_ID,
+                RecordType::CreditMovement,
+                &m.id,
+                "the id is used twice; ids must be unique".into(),
+            );
+        }
+        if !lines.contains(m.line.as_str()) {
+            out.error(
+                rules::UNKNOWN_REFERENCE,
+                RecordType::CreditMovement,
+                &m.id,
+                format!("no line with id `{}`", m.line),
+            );
+        }
+        if m.ae.currency() != b.currency || m.cp.currency() != b.currency {
+            out.error(
+                rules::CURRENCY_MISMATCH,
+                RecordType::CreditMovement,
+                &m.id,
+                format!("amount not in {}", b.currency),
+            );
+        }
+    }
+    for a in &b.agreements {
+        if let Some(l) = &a.line
+            && !lines.contains(l.as_str())
+        {
+            out.error(
+                rules::UNKNOWN_REFERENCE,
+                RecordType::Agreement,
+                &a.id,
+                format!("no line with id `{l}`"),
+            );
+        }
+    }
+}
+
+/// `state-rebilling`: a refacturation to a State service (central administration
+/// or deconcentrated service). State operators are legal persons of their own: they
+/// may be billed.
+fn state_rebilling(out: &mut Out<'_>) {
+    let b = out.budget;
+    for a in &b.agreements {
+        if a.kind != AgreementKind::Rebilling {
+            continue;
+        }
+        let Some(org) = b.organisation(&a.partner) else {
+            continue;
+        };
+        let what = match org.kind {
+            OrganisationKind::CentralAdministration => "a central administration",
+            OrganisationKind::DeconcentratedService => "a deconcentrated State service",
+            _ => continue,
+        };
+        out.error(
+            rules::STATE_REBILLING,
+            RecordType::Agreement,
+            &a.id,
+            format!(
+                "rebilling {} ({what}) is refused: the State is one legal person and does not bill itself; use a délégation de gestion (kind `delegated-management`, décret 2004-1085), a transfert de crédits (`credit-transfer` or a `[[credit_movements]]` record, LOLF art. 12), or for a service rendered a rétablissement de crédits (LOLF art. 17 IV); a fonds de concours or an attribution de produits (`pooled-fund`, `attribution-of-proceeds`, LOLF art. 17 II and III) is money from another legal person, such as a State operator",
+                a.partner
+            ),
+        );
+    }
+}
+
+/// Uses of one agreement's money, each `(date, file order, record id, cents)`.
+type Uses<'a> = Vec<(chrono::NaiveDate, usize, &'a str, i128)>;
+
+/// The uses that go past what was received by their date, taken in date order
+/// (then file order); a use refused is not counted. Returns `(id, used before,
+/// received by then, amount)` of each refused use.
+fn past_receipts<'a>(
+    receipts: &[(chrono::NaiveDate, i128)],
+    mut uses: Uses<'a>,
+) -> Vec<(&'a str, i128, i128, i128)> {
+    uses.sort_by_key(|u| (u.0, u.1));
+    let mut used = 0i128;
+    let mut refused = Vec::new();
+    for (date, _, id, cents) in uses {
+        let received: i128 = receipts.iter().filter(|r| r.0 <= date).map(|r| r.1).sum();
+        if used + cents > received {
+            refused.push((id, used, received, cents));
+        } else {
+            used += cents;
+        }
+    }
+    refused
+}
+
+/// `unreceived-funds`: the orders (AE) and payments (CP) funded by a fonds de
+/// concours or an attribution de produits, in date order, beyond what it received
+/// by their date (LOLF art. 17 II: credits open only for money received).
+fn unreceived_funds(out: &mut Out<'_>) {
+    let b = out.budget;
+    let c = b.currency;
+    let mut orders: BTreeMap<&str, Uses<'_>> = BTreeMap::new();
+    let mut payments: BTreeMap<&str, Uses<'_>> = BTreeMap::new();
+    let receipt_kind: BTreeSet<&str> = b
+        .agreements
+        .iter()
+        .filter(|a| a.kind.opens_on_receipt())
+        .map(|a| a.id.as_str())
+        .collect();
+    for (i, o) in b.orders.iter().enumerate() {
+        let Some(a) = o.agreement.as_deref().filter(|a| receipt_kind.contains(a)) else {
+            continue;
+        };
+        if let Ok(t) = o.totals(c) {
+            let uses = orders.entry(a).or_default();
+            uses.push((o.issued_on, i, o.id.as_str(), i128::from(t.gross.cents())));
+        }
+    }
+    for (i, p) in b.payments.iter().enumerate() {
+        let Ok(parts) = out.index.payment_parts(p) else {
+            continue;
+        };
+        let mut by_agreement: BTreeMap<&str, i128> = BTreeMap::new();
+        for part in parts {
+            if let Some(a) = part
+                .order
+                .agreement
+                .as_deref()
+                .filter(|a| receipt_kind.contains(a))
+            {
+                *by_agreement.entry(a).or_default() += i128::from(part.amount.cents());
+            }
+        }
+        for (a, cents) in by_agreement {
+            payments
+                .entry(a)
+                .or_default()
+                .push((p.paid_on, i, p.id.as_str(), cents));
+        }
+    }
+    let mut found = Vec::new();
+    for a in b.agreements.iter().filter(|a| a.kind.opens_on_receipt()) {
+        let receipts: Vec<(chrono::NaiveDate, i128)> = a
+            .receipts()
+            .map(|(_, d, m)| (d, i128::from(m.cents())))
+            .collect();
+        for (rt, what, uses) in [
+            (RecordType::Order, "AE", orders.remove(a.id.as_str())),
+            (RecordType::Payment, "CP", payments.remove(a.id.as_str())),
+        ] {
+            for (id, used, received, cents) in past_receipts(&receipts, uses.unwrap_or_default()) {
+                found.push((rt, id, format!(
+                    "{what} {} funded by {} `{}` exceed what it received by then: {} received, {} already used",
+                    format_cents(cents, c),
+                    match a.kind {
+                        AgreementKind::AttributionOfProceeds => "attribution de produits",
+                        _ => "fonds de concours",
+                    },
+                    a.id,
+                    format_cents(received, c),
+                    format_cents(used, c),
+                )));
+            }
+        }
+    }
+    for (rt, id, msg) in found {
+        out.error(rules::UNRECEIVED_FUNDS, rt, id, msg);
+    }
+}
+
+/// `ae-not-available`: each order, in date order (then file order) on its line,
+/// against the AE available at its date: the credits of the year, plus the
+/// movements and partner money opened up to that date, minus the orders engaged
+/// before it (an order refused is not counted). Orders of a délégation de gestion
+/// are charged to the delegating programme and left out.
+fn ae_at_order_dates(out: &mut Out<'_>, openings: &Openings<'_>) {
+    let b = out.budget;
+    let c = b.currency;
+    let mut base: HashMap<(&str, FiscalYear), i128> = HashMap::new();
+    for cr in &b.credits {
+        if let Ok(a) = cr.ae_available() {
+            base.entry((cr.line.as_str(), cr.year))
+                .or_insert(i128::from(a.cents()));
+        }
+    }
+    let mut found = Vec::new();
+    for ((line, year), mut events) in ae_events(b, openings) {
+        let opened_in_year = openings.of_line(line).iter().any(|o| year.contains(o.date));
+        let Some(initial) = base
+            .get(&(line, year))
+            .copied()
+            .or(opened_in_year.then_some(0))
+        else {
+            continue; // `no-credits` says it
+        };
+        events.sort_by_key(|e| (e.date, e.rank, e.index));
+        let mut engaged = 0i128;
+        for e in events {
+            let available = initial + openings.ae_at(line, e.date);
+            let date = e.date;
+            if e.rank == AeEvent::MOVEMENT_OUT {
+                if engaged > available {
+                    found.push((RecordType::CreditMovement, e.id, format!(
+                        "takes {} of AE from line {line} on {date}, leaving {} open for {} already engaged",
+                        format_cents(e.cents, c),
+                        format_cents(available, c),
+                        format_cents(engaged, c),
+                    )));
+                }
+            } else if engaged + e.cents > available {
+                found.push((RecordType::Order, e.id, format!(
+                    "{} exceeds the AE available on line {line} on {date}: {} opened by then, {} engaged by earlier orders, {} left",
+                    format_cents(e.cents, c),
+                    format_cents(available, c),
+                    format_cents(engaged, c),
+                    format_cents(available - engaged, c),
+                )));
+            } else {
+                engaged += e.cents;
+            }
+        }
+    }
+    for (rt, id, msg) in found {
+        out.error(rules::AE_NOT_AVAILABLE, rt, id, msg);
+    }
+}
+
+/// What changes the AE left on a line: a movement out (before the orders of its
+/// day) or an order.
+struct AeEvent<'a> {
+    date: chrono::NaiveDate,
+    /// [`AeEvent::MOVEMENT_OUT`] or [`AeEvent::ORDER`]: the order of events on a day.
+    rank: u8,
+    /// Place in its table, for events of the same day and rank.
+    index: usize,
+    id: &'a str,
+    /// AE taken (movement) or engaged (order), in cents.
+    cents: i128,
+}
+
+impl AeEvent<'_> {
+    const MOVEMENT_OUT: u8 = 0;
+    const ORDER: u8 = 1;
+}
+
+/// The AE events of each line and year: its orders (those of a délégation de
+/// gestion aside) and its credit movements out.
+fn ae_events<'a>(
+    b: &'a Budget,
+    openings: &Openings<'_>,
+) -> BTreeMap<(&'a str, FiscalYear), Vec<AeEvent<'a>>> {
+    let mut groups: BTreeMap<(&str, FiscalYear), Vec<AeEvent<'_>>> = BTreeMap::new();
+    for (index, o) in b.orders.iter().enumerate() {
+        let (Some(line), Ok(t)) = (o.line.as_deref(), o.totals(b.currency)) else {
+            continue;
+        };
+        if openings.is_delegated(&o.id) {
+            continue;
+        }
+        let e = AeEvent {
+            date: o.issued_on,
+            rank: AeEvent::ORDER,
+            index,
+            id: o.id.as_str(),
+            cents: i128::from(t.gross.cents()),
+        };
+        groups
+            .entry((line, FiscalYear::of(e.date)))
+            .or_default()
+            .push(e);
+    }
+    for (index, m) in b.credit_movements.iter().enumerate() {
+        if m.direction != crate::model::Direction::Out {
+            continue;
+        }
+        let e = AeEvent {
+            date: m.date,
+            rank: AeEvent::MOVEMENT_OUT,
+            index,
+            id: m.id.as_str(),
+            cents: i128::from(m.ae.cents()),
+        };
+        groups
+            .entry((m.line.as_str(), FiscalYear::of(e.date)))
+            .or_default()
+            .push(e);
+    }
+    groups
 }

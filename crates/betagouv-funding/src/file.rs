@@ -51,9 +51,10 @@ use toml::Spanned;
 
 use crate::error::{Error, Result};
 use crate::model::{
-    Agreement, AgreementKind, Budget, BudgetLine, Category, Claim, ClaimUnit, Credits, Delivery,
-    FiscalYear, FrameworkContract, Invoice, Organisation, OrganisationKind, Overfunding, Payment,
-    PaymentKind, PoLine, PurchaseOrder, RecordType, Resource, Role, SourceKind, Title, Tranche,
+    Agreement, AgreementKind, Budget, BudgetLine, Category, Claim, ClaimUnit, CreditMovement,
+    Credits, Delivery, Direction, FiscalYear, FrameworkContract, Invoice, MovementKind,
+    Organisation, OrganisationKind, Overfunding, Payment, PaymentKind, PoLine, PurchaseOrder,
+    RecordType, Resource, Role, SourceKind, Title, Tranche,
 };
 use crate::money::{Currency, Money, vat_rate_on};
 
@@ -208,6 +209,7 @@ struct RawFile {
     deliveries: Option<Vec<Spanned<RawDelivery>>>,
     payments: Option<Vec<Spanned<RawPayment>>>,
     claims: Option<Vec<Spanned<RawClaim>>>,
+    credit_movements: Option<Vec<Spanned<RawMovement>>>,
 }
 
 #[derive(Deserialize)]
@@ -288,6 +290,7 @@ struct RawAgreement {
     tranches: Vec<RawTranche>,
     #[serde(default)]
     overfunding_allowed: bool,
+    line: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -364,6 +367,37 @@ struct RawInvoice {
     amount_net: Amt,
     vat: Amt,
     amount_gross: Amt,
+}
+
+/// An amount that is not negative (a credit movement's AE or CP).
+#[derive(Debug, Clone, Copy)]
+struct Unsigned(Money);
+
+impl<'de> Deserialize<'de> for Unsigned {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        let Amt(m) = Amt::deserialize(d)?;
+        if m.amount().is_sign_negative() && !m.is_zero() {
+            return Err(de::Error::custom(format!(
+                "{} is negative; write direction = \"out\" for credits taken from the line",
+                m.amount()
+            )));
+        }
+        Ok(Unsigned(m))
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawMovement {
+    id: String,
+    line: String,
+    date: Date,
+    kind: MovementKind,
+    #[serde(default)]
+    direction: Direction,
+    ae: Unsigned,
+    cp: Unsigned,
+    decree: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -496,10 +530,11 @@ struct Raws {
     deliveries: Vec<(Pos, RawDelivery)>,
     payments: Vec<(Pos, RawPayment)>,
     claims: Vec<(Pos, RawClaim)>,
+    credit_movements: Vec<(Pos, RawMovement)>,
 }
 
 /// Top-level tables of the format, in [`RawFile`] order.
-const SECTIONS: [&str; 10] = [
+const SECTIONS: [&str; 11] = [
     "organizations",
     "lines",
     "credits",
@@ -510,6 +545,7 @@ const SECTIONS: [&str; 10] = [
     "deliveries",
     "payments",
     "claims",
+    "credit_movements",
 ];
 
 /// Largest run of `[[section]]` elements handed to the TOML parser at once.
@@ -622,7 +658,7 @@ struct Reader<'a> {
     raws: Raws,
     entries: usize,
     /// Sections given as inline arrays in the root piece.
-    in_root: [bool; 10],
+    in_root: [bool; SECTIONS.len()],
 }
 
 impl Reader<'_> {
@@ -697,6 +733,7 @@ impl Reader<'_> {
                 raw.deliveries.is_some(),
                 raw.payments.is_some(),
                 raw.claims.is_some(),
+                raw.credit_movements.is_some(),
             ];
             self.in_root = defined;
         }
@@ -743,6 +780,13 @@ impl Reader<'_> {
             self.raws.payments.push((pos, r));
         }
         self.take(s, raw.claims, "claim", |_| 0, |r| &mut r.claims)?;
+        self.take(
+            s,
+            raw.credit_movements,
+            "credit_movement",
+            |_| 0,
+            |r| &mut r.credit_movements,
+        )?;
         Ok(())
     }
 }
@@ -807,7 +851,7 @@ fn parse(text: &str, path: &Path, options: &ReadBudgetOptions, cut: bool) -> Res
         cursor: Cursor::new(text),
         raws: Raws::default(),
         entries: 0,
-        in_root: [false; 10],
+        in_root: [false; SECTIONS.len()],
     };
     let whole = Piece {
         start: 0,
@@ -890,6 +934,12 @@ fn build(raws: Raws, path: &Path) -> Result<Budget> {
         raws.claims,
         |r| format!("{}/{}", r.key, r.year.0),
         RawClaim::record,
+    );
+    b.credit_movements = at.records(
+        T::CreditMovement,
+        raws.credit_movements,
+        |r| r.id.clone(),
+        RawMovement::record,
     );
     b.origins = at.origins;
     Ok(b)
@@ -1073,6 +1123,7 @@ impl RawAgreement {
             } else {
                 Overfunding::Refused
             },
+            line: self.line,
         }
     }
 }
@@ -1161,6 +1212,21 @@ impl RawInvoice {
             amount_net: self.amount_net.0,
             vat: self.vat.0,
             amount_gross: self.amount_gross.0,
+        }
+    }
+}
+
+impl RawMovement {
+    fn record(self) -> CreditMovement {
+        CreditMovement {
+            id: self.id,
+            line: self.line,
+            date: self.date.0,
+            kind: self.kind,
+            direction: self.direction,
+            ae: self.ae.0,
+            cp: self.cp.0,
+            decree: self.decree,
         }
     }
 }

@@ -12,6 +12,9 @@
 //!   orders (bons de commande), deliveries (service fait), payments, claims;
 //! - `file` (feature `toml`, on by default): the human-editable TOML budget
 //!   file, with located errors;
+//! - [`availability`]: credits opened during the year by date (transferts,
+//!   virements, fonds de concours received) and the orders of a délégation de
+//!   gestion, left out of the incubator's credits;
 //! - [`check`]: the domain invariants as [`betagouv_portfolio::Diagnostic`]s;
 //! - [`ledger`] and [`post`]: a double-entry ledger built from the budget;
 //! - [`report`]: resources by year and source, partner share, costs per
@@ -51,6 +54,7 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 pub mod allocation;
+pub mod availability;
 #[cfg(feature = "toml")]
 #[cfg_attr(docsrs, doc(cfg(feature = "toml")))]
 pub mod builtin;

@@ -229,11 +229,13 @@ pub struct Credits {
     pub ae_carried_over_in: Money,
     /// CP carried over from the previous year.
     pub cp_carried_over_in: Money,
-    /// Transfers in (AE and CP alike).
+    /// Transfers in (AE and CP alike, undated: the whole year; dated movements
+    /// with AE and CP apart are [`CreditMovement`]s).
     pub transfers_in: Money,
-    /// Transfers out (AE and CP alike).
+    /// Transfers out (AE and CP alike, undated: the whole year).
     pub transfers_out: Money,
-    /// Pooled funds attached (fonds de concours; AE and CP alike).
+    /// Pooled funds attached (fonds de concours; AE and CP alike, undated); the
+    /// tranches received under a fonds de concours agreement add to them.
     pub pooled_funds: Money,
 }
 
@@ -326,6 +328,43 @@ pub enum AgreementKind {
     CreditTransfer,
     /// Subvention.
     Grant,
+    /// Attribution de produits (LOLF art. 17 III): revenue from services a State
+    /// service regularly provides, paid back to it; same rules as a fonds de
+    /// concours: credits open only for money received.
+    AttributionOfProceeds,
+}
+
+impl AgreementKind {
+    /// Whether the partner's money, and the matching AE = CP, open on receipt
+    /// (tranche `received_on`), in the year received: a fonds de concours or an
+    /// attribution de produits (LOLF art. 17 II and III).
+    #[must_use]
+    pub fn opens_on_receipt(self) -> bool {
+        matches!(
+            self,
+            AgreementKind::PooledFund | AgreementKind::AttributionOfProceeds
+        )
+    }
+
+    /// Whether the agreement is income of the incubator at all: a délégation de
+    /// gestion is not (the delegating ministry keeps the credits on its programme).
+    #[must_use]
+    pub fn is_income(self) -> bool {
+        self != AgreementKind::DelegatedManagement
+    }
+
+    /// The kebab-case key, as in the budget file (`pooled-fund`...).
+    #[must_use]
+    pub fn key(self) -> &'static str {
+        match self {
+            AgreementKind::DelegatedManagement => "delegated-management",
+            AgreementKind::PooledFund => "pooled-fund",
+            AgreementKind::Rebilling => "rebilling",
+            AgreementKind::CreditTransfer => "credit-transfer",
+            AgreementKind::Grant => "grant",
+            AgreementKind::AttributionOfProceeds => "attribution-of-proceeds",
+        }
+    }
 }
 
 /// A tranche of an agreement.
@@ -374,6 +413,21 @@ pub struct Agreement {
     pub tranches: Vec<Tranche>,
     /// Whether receiving more than `amount` is allowed.
     pub overfunding: Overfunding,
+    /// The budget line its credits open on (a fonds de concours, an attribution
+    /// de produits or a transfert); `None`: the lines of the orders it funds.
+    #[serde(default)]
+    pub line: Option<String>,
+}
+
+impl Agreement {
+    /// The tranches received, in tranche order: (index from 0, date received,
+    /// amount received).
+    pub fn receipts(&self) -> impl Iterator<Item = (usize, NaiveDate, Money)> + '_ {
+        self.tranches
+            .iter()
+            .enumerate()
+            .filter_map(|(i, t)| t.received_on.map(|d| (i, d, t.received())))
+    }
 }
 
 /// Whether an agreement may receive more than its amount (the budget file's
@@ -389,6 +443,76 @@ pub enum Overfunding {
     Refused,
     /// Tranches may add up to more than the amount.
     Allowed,
+}
+
+/// A dated movement of credits on a budget line, by decree: AE and CP given
+/// apart, counted from its date in its year.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CreditMovement {
+    /// Stable id.
+    pub id: String,
+    /// Budget line id.
+    pub line: String,
+    /// Date of the decree: the credits count from it, in its fiscal year.
+    pub date: NaiveDate,
+    /// Transfert (another ministry) or virement (the same ministry).
+    pub kind: MovementKind,
+    /// Credits added to the line (`In`) or taken from it (`Out`).
+    pub direction: Direction,
+    /// AE moved (gross, not negative).
+    pub ae: Money,
+    /// CP moved (gross, not negative).
+    pub cp: Money,
+    /// Reference of the decree, if known.
+    pub decree: Option<String>,
+}
+
+impl CreditMovement {
+    /// AE added to the line: `ae`, negated for a movement out.
+    #[must_use]
+    pub fn ae_signed(&self) -> Money {
+        match self.direction {
+            Direction::In => self.ae,
+            Direction::Out => self.ae.negated(),
+        }
+    }
+
+    /// CP added to the line: `cp`, negated for a movement out.
+    #[must_use]
+    pub fn cp_signed(&self) -> Money {
+        match self.direction {
+            Direction::In => self.cp,
+            Direction::Out => self.cp.negated(),
+        }
+    }
+}
+
+/// Kind of a credit movement (LOLF art. 12).
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
+)]
+#[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
+pub enum MovementKind {
+    /// Transfert (art. 12 II): between programmes of different ministries.
+    #[default]
+    Transfer,
+    /// Virement (art. 12 I): between programmes of the same ministry.
+    Virement,
+}
+
+/// Whether a credit movement adds credits to its line or takes them.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
+)]
+#[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
+pub enum Direction {
+    /// Credits opened on the line.
+    #[default]
+    In,
+    /// Credits cancelled on the line (moved to another programme).
+    Out,
 }
 
 /// A framework contract (accord-cadre) and its holder.
@@ -629,6 +753,8 @@ pub enum RecordType {
     Claim,
     /// An invoice settled by a payment.
     Invoice,
+    /// A dated credit movement (transfert or virement).
+    CreditMovement,
 }
 
 impl RecordType {
@@ -648,6 +774,7 @@ impl RecordType {
             RecordType::Payment => "payment",
             RecordType::Claim => "claim",
             RecordType::Invoice => "invoice",
+            RecordType::CreditMovement => "credit_movement",
         }
     }
 }
@@ -682,6 +809,9 @@ pub struct Budget {
     pub payments: Vec<Payment>,
     /// Published claims.
     pub claims: Vec<Claim>,
+    /// Dated credit movements (transferts and virements).
+    #[serde(default)]
+    pub credit_movements: Vec<CreditMovement>,
     /// Where each record was read (filled by the file reader).
     #[serde(skip)]
     pub origins: BTreeMap<(RecordType, String), Location>,
@@ -732,6 +862,7 @@ impl Budget {
             .chain(self.deliveries.iter().map(|d| FiscalYear::of(d.period_end)))
             .chain(self.payments.iter().map(|p| FiscalYear::of(p.paid_on)))
             .chain(self.credits.iter().map(|c| c.year))
+            .chain(self.credit_movements.iter().map(|m| FiscalYear::of(m.date)))
             .chain(self.claims.iter().map(|c| c.year))
             .collect();
         y.sort_unstable();

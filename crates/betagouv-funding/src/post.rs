@@ -4,8 +4,10 @@
 //! |---|---|---|
 //! | own credits (resource) | `assets:treasury` | `income:own-budget:<line or "credits">` |
 //! | partner funds (resource) | `assets:treasury` | `income:partners:<partner or "unspecified">` |
-//! | agreement signed | `assets:receivables:<agreement>` | `income:partners:<partner>` |
-//! | tranche received | `assets:treasury` | `assets:receivables:<agreement>` (balance asserted) |
+//! | agreement signed (grant, rebilling, credit transfer) | `assets:receivables:<agreement>` | `income:partners:<partner>` |
+//! | tranche received (same kinds) | `assets:treasury` | `assets:receivables:<agreement>` (balance asserted) |
+//! | tranche received (fonds de concours, attribution de produits) | `assets:treasury` | `income:partners:<partner>` |
+//! | délégation de gestion signed | `assets:treasury` | `equity:delegated:<partner>` (not income) |
 //! | service fait | `expenses:startups:<startup>:<phase>:<category>` (net) and `…:vat` | `liabilities:suppliers:<supplier>` (gross) |
 //! | payment | `liabilities:suppliers:<supplier>` (balance asserted) | `assets:treasury` |
 //!
@@ -19,7 +21,7 @@ use betagouv_portfolio::{Diagnostic, Portfolio, Severity, StartupId};
 use crate::error::Result;
 use crate::flows::{Index, attribution};
 use crate::ledger::{Account, Ledger, Posting, Transaction};
-use crate::model::{Budget, SourceKind};
+use crate::model::{AgreementKind, Budget, SourceKind};
 use crate::money::{Currency, MAX_UNITS, Money};
 
 fn account(top: &str, ids: &[&str]) -> Result<Account> {
@@ -120,10 +122,14 @@ impl Books<'_> {
     }
 
     /// Each agreement: a receivable against partner income when signed, then each
-    /// tranche received into the treasury.
+    /// tranche received into the treasury; see [`Books::agreement_by_kind`] for
+    /// the kinds booked otherwise.
     fn agreements(&mut self) {
         let budget = self.budget;
         for a in &budget.agreements {
+            if self.agreement_by_kind(a) {
+                continue;
+            }
             let (Ok(recv), Ok(income)) = (
                 account("assets", &["receivables", &a.id]),
                 account("income", &["partners", &a.partner]),
@@ -145,10 +151,7 @@ impl Books<'_> {
                 .with(Posting::new(recv.clone(), a.amount))
                 .with(Posting::new(income, a.amount.negated())),
             );
-            for (i, tr) in a.tranches.iter().enumerate() {
-                let (Some(on), received) = (tr.received_on, tr.received()) else {
-                    continue;
-                };
+            for (i, on, received) in a.receipts() {
                 self.txs.push(
                     Transaction::new(
                         on,
@@ -164,6 +167,58 @@ impl Books<'_> {
                 );
             }
         }
+    }
+
+    /// A fonds de concours or an attribution de produits is income when received
+    /// (LOLF art. 17: credits open on receipt): each tranche received, treasury
+    /// against partner income, in its own year. A délégation de gestion is no
+    /// income: the delegating ministry keeps the credits on its programme; the
+    /// amount the incubator may spend for it is booked, when signed, against
+    /// `equity:delegated:<partner>`. Returns whether `a` was booked here.
+    fn agreement_by_kind(&mut self, a: &crate::model::Agreement) -> bool {
+        let budget = self.budget;
+        let source = if a.kind.opens_on_receipt() {
+            account("income", &["partners", &a.partner])
+        } else if a.kind == AgreementKind::DelegatedManagement {
+            account("equity", &["delegated", &a.partner])
+        } else {
+            return false;
+        };
+        let Ok(source) = source else {
+            self.skip(format!("agreement {}", a.id), &"invalid account");
+            return true;
+        };
+        let name = budget
+            .organisation(&a.partner)
+            .map_or(a.partner.as_str(), |o| o.name.as_str());
+        if a.kind == AgreementKind::DelegatedManagement {
+            self.txs.push(
+                Transaction::new(
+                    a.signed_on,
+                    format!("agr:{}", a.id),
+                    format!("Delegated management {} signed with {name}", a.id),
+                )
+                .tag("agreement", a.id.clone())
+                .tag("partner", a.partner.clone())
+                .with(Posting::new(self.cash.clone(), a.amount))
+                .with(Posting::new(source, a.amount.negated())),
+            );
+            return true;
+        }
+        for (i, on, received) in a.receipts() {
+            self.txs.push(
+                Transaction::new(
+                    on,
+                    format!("agr:{}:t{:03}", a.id, i + 1),
+                    format!("Tranche {} of {} received from {name}", i + 1, a.id),
+                )
+                .tag("agreement", a.id.clone())
+                .tag("partner", a.partner.clone())
+                .with(Posting::new(self.cash.clone(), received))
+                .with(Posting::new(source.clone(), received.negated())),
+            );
+        }
+        true
     }
 
     /// Service fait: the expense (net, and VAT) of the start-up's phase at the end

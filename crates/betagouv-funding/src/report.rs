@@ -16,12 +16,13 @@ use chrono::{Datelike, Months, NaiveDate};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+use crate::availability::{Openings, delegated_orders};
 use crate::check::check;
 use crate::claims::{self, ResourceFigures, ResourceProof};
 pub use crate::claims::{ClaimCheck, Verdict};
 use crate::flows::{CostStage, Index, PaymentPart, attribution};
 use crate::ledger::Ledger;
-use crate::model::{Budget, FiscalYear};
+use crate::model::{AgreementKind, Budget, FiscalYear};
 use crate::money::{Currency, Money, amount, round_cents, round_ratio};
 use crate::post::to_ledger;
 
@@ -261,6 +262,26 @@ pub struct AgreementUse {
     pub deadline: Option<NaiveDate>,
 }
 
+/// Orders of one délégation de gestion: charged to the delegating ministry's
+/// programme, reported apart from the incubator's own credits (and never in its
+/// resources). Amounts in the [`YearReport`]'s currency.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DelegatedUse {
+    /// Agreement id.
+    pub agreement: String,
+    /// The delegating partner's id.
+    pub partner: String,
+    /// Amount delegated (the agreement's amount).
+    #[serde(with = "amount")]
+    pub amount: Money,
+    /// Orders under it issued in the year (AE of the delegating programme).
+    #[serde(with = "amount")]
+    pub engaged: Money,
+    /// Payments of the year on those orders (CP of the delegating programme).
+    #[serde(with = "amount")]
+    pub paid: Money,
+}
+
 /// Burn rate and runway. Amounts in the [`YearReport`]'s currency.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Burn {
@@ -315,11 +336,15 @@ impl std::fmt::Display for SpendingEvidence {
 
 /// Version of the JSON contract of [`YearReport`] (its `schema_version` key).
 ///
+/// 3: `delegated`, the orders of each délégation de gestion apart from the
+/// incubator's credits; partner money of a fonds de concours or an attribution de
+/// produits counts in the year received; a délégation de gestion is no resource.
+///
 /// 2: claims carry a `verdict` (`matches`, `differs`, `consistent`,
 /// `not_computable`, as [`Verdict::key`]) instead of a `status` (`consistent`
 /// for equal, `differs`, `not-computable`). Outputs without `schema_version`
 /// are version 1.
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = 3;
 
 /// Everything [`report`] computes for one fiscal year. JSON keys are a contract
 /// (version [`SCHEMA_VERSION`]).
@@ -374,6 +399,10 @@ pub struct YearReport {
     pub evidence: SpendingEvidence,
     /// Published claims of the year checked against the records.
     pub claims: Vec<ClaimCheck>,
+    /// Orders under each délégation de gestion signed by the year's end, apart
+    /// from the incubator's credits (version 3).
+    #[serde(default)]
+    pub delegated: Vec<DelegatedUse>,
     /// Errors and warnings found by [`check`], and the one below.
     pub problems: betagouv_portfolio::ProblemCounts,
     /// The `sums-out-of-range` error of the ledger ([`crate::post::SUMS_OUT_OF_RANGE`])
@@ -449,8 +478,13 @@ impl YearReport {
                 &mut a.remaining,
             ]
         });
+        let delegated = self
+            .delegated
+            .iter_mut()
+            .flat_map(|d| [&mut d.amount, &mut d.engaged, &mut d.paid]);
         for m in all
             .into_iter()
+            .chain(delegated)
             .chain(maps)
             .chain(costs)
             .chain(credits)
@@ -594,6 +628,7 @@ pub fn report(
             SpendingEvidence::ResourcesOnly
         },
         claims: claims::check(budget, year, &figures),
+        delegated: delegated_uses(&acc, &index, span),
         problems: betagouv_portfolio::ProblemCounts::count(&booked.problems),
         sums_out_of_range: booked.sums_out_of_range,
     }
@@ -778,6 +813,8 @@ impl<'a> Engaged<'a> {
         paid: &Paid<'_>,
         delivered: &Delivered<'_>,
     ) -> Self {
+        // Orders of a délégation de gestion use the delegating programme's AE.
+        let delegated = delegated_orders(budget);
         let mut e = Engaged {
             in_year: acc.zero(),
             outstanding: acc.zero(),
@@ -791,7 +828,11 @@ impl<'a> Engaged<'a> {
             };
             if span.year.contains(o.issued_on) {
                 acc.add(&mut e.in_year, t.gross);
-                if let Some(l) = &o.line {
+                if let Some(l) = o
+                    .line
+                    .as_ref()
+                    .filter(|_| !delegated.contains(o.id.as_str()))
+                {
                     acc.add_key(&mut e.ae_by_line, l.as_str(), t.gross);
                 }
             }
@@ -829,12 +870,17 @@ fn credit_uses(
     ae_by_line: &BTreeMap<&str, Money>,
 ) -> Vec<CreditUse> {
     let budget = index.budget();
+    let delegated = delegated_orders(budget);
+    let openings = Openings::of(budget);
     let mut cp_by_line: BTreeMap<&str, Money> = BTreeMap::new();
     for p in budget.payments.iter().filter(|p| year.contains(p.paid_on)) {
         let Ok(parts) = index.payment_parts(p) else {
             continue;
         };
         for part in parts {
+            if delegated.contains(part.order.id.as_str()) {
+                continue;
+            }
             if let Some(l) = &part.order.line {
                 acc.add_key(&mut cp_by_line, l.as_str(), part.amount);
             }
@@ -845,8 +891,9 @@ fn credit_uses(
         .iter()
         .filter(|c| c.year == year)
         .map(|c| {
-            let ae_available = c.ae_available().unwrap_or(acc.zero());
-            let cp_available = c.cp_available().unwrap_or(acc.zero());
+            // Credits of the year plus those opened during it (movements, receipts).
+            let ae_available = openings.ae_available(c).unwrap_or(acc.zero());
+            let cp_available = openings.cp_available(c).unwrap_or(acc.zero());
             let ae_consumed = acc.get(ae_by_line, c.line.as_str());
             let cp_consumed = acc.get(&cp_by_line, c.line.as_str());
             CreditUse {
@@ -897,6 +944,65 @@ fn agreement_uses(
             }
         })
         .collect()
+}
+
+/// The orders of each délégation de gestion signed before the report's end:
+/// engaged and paid in the year.
+fn delegated_uses(acc: &Acc, index: &Index<'_>, span: Span) -> Vec<DelegatedUse> {
+    let budget = index.budget();
+    let mut uses: Vec<DelegatedUse> = Vec::new();
+    // The place in `uses` of each agreement id (the first agreement with the id).
+    let mut slot: BTreeMap<&str, usize> = BTreeMap::new();
+    for a in budget
+        .agreements
+        .iter()
+        .filter(|a| a.kind == AgreementKind::DelegatedManagement && a.signed_on < span.end)
+    {
+        if slot.contains_key(a.id.as_str()) {
+            continue;
+        }
+        slot.insert(a.id.as_str(), uses.len());
+        uses.push(DelegatedUse {
+            agreement: a.id.clone(),
+            partner: a.partner.clone(),
+            amount: a.amount,
+            engaged: acc.zero(),
+            paid: acc.zero(),
+        });
+    }
+    for o in budget
+        .orders
+        .iter()
+        .filter(|o| span.year.contains(o.issued_on))
+    {
+        let (Some(i), Ok(t)) = (
+            o.agreement.as_deref().and_then(|a| slot.get(a)),
+            o.totals(budget.currency),
+        ) else {
+            continue;
+        };
+        if let Some(u) = uses.get_mut(*i) {
+            acc.add(&mut u.engaged, t.gross);
+        }
+    }
+    for p in budget
+        .payments
+        .iter()
+        .filter(|p| span.year.contains(p.paid_on))
+    {
+        let Ok(parts) = index.payment_parts(p) else {
+            continue;
+        };
+        for part in parts {
+            let Some(i) = part.order.agreement.as_deref().and_then(|a| slot.get(a)) else {
+                continue;
+            };
+            if let Some(u) = uses.get_mut(*i) {
+                acc.add(&mut u.paid, part.amount);
+            }
+        }
+    }
+    uses
 }
 
 fn burn(
@@ -983,14 +1089,20 @@ mod tests {
         let resources: i64 = b
             .resources
             .iter()
-            .filter(|r| in_year(r.date))
-            .map(|r| r.amount.cents())
-            .chain(
-                b.agreements
+            .map(|r| (r.date, r.amount.cents()))
+            .chain(b.agreements.iter().flat_map(|a| {
+                // By kind: on receipt, none, or when signed.
+                let signed = (!a.kind.opens_on_receipt() && a.kind.is_income())
+                    .then_some((a.signed_on, a.amount.cents()));
+                let received = a
+                    .tranches
                     .iter()
-                    .filter(|a| in_year(a.signed_on))
-                    .map(|a| a.amount.cents()),
-            )
+                    .filter(|_| a.kind.opens_on_receipt())
+                    .filter_map(|t| t.received_on.map(|d| (d, t.received().cents())));
+                signed.into_iter().chain(received).collect::<Vec<_>>()
+            }))
+            .filter(|(d, _)| in_year(*d))
+            .map(|(_, c)| c)
             .sum();
         let engaged = b
             .orders

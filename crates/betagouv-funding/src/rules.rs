@@ -12,6 +12,7 @@ betagouv_portfolio::rule_list! {
     ADVANCE_CAP = "advance-cap", false, "the advances paid on an order exceed the cap (30 % of its gross amount by default, R2191-7)";
     ADVANCE_NOT_RECOVERED = "advance-not-recovered", false, "the advances on an order are not recovered once its service fait reaches 80 % of its gross amount (R2191-19)";
     AE_EXCEEDED = "ae-exceeded", false, "the AE consumed by a line's orders in a year exceed its available AE";
+    AE_NOT_AVAILABLE = "ae-not-available", false, "an order's gross amount exceeds the AE available on its line at its date (credits of the year, dated movements and partner money received up to that date, minus earlier orders), or a credit movement out takes AE already engaged";
     AGREEMENT_OVERCOMMITTED = "agreement-overcommitted", false, "the orders a partner agreement funds exceed its amount";
     AGREEMENT_OVERFUNDED = "agreement-overfunded", false, "the money received under a partner agreement exceeds its amount";
     CARRY_OVER_CAP = "carry-over-cap", false, "the CP carried over into a year exceed 3 % of the previous year's initial CP";
@@ -33,8 +34,10 @@ betagouv_portfolio::rule_list! {
     PAID_EXCEEDS_CERTIFIED = "paid-exceeds-certified", false, "the settlements on an order up to a payment's date exceed the service fait certified by then";
     PAYMENT_EXCEEDS_DELIVERY = "payment-exceeds-delivery", false, "payments exceed the service fait they pay";
     SOURCE_PARTNER = "source-partner", false, "an `incubator` resource names a partner (use `source = \"partners\"`)";
+    STATE_REBILLING = "state-rebilling", false, "a rebilling (refacturation) agreement with a State service: the State is one legal person; use a fonds de concours, an attribution de produits, a délégation de gestion or a transfert";
     UNKNOWN_REFERENCE = "unknown-reference", false, "a record names an id that no record has";
     UNKNOWN_STARTUP = "unknown-startup", false, "a cost names a start-up that is not in the portfolio (counted as unphased)";
+    UNRECEIVED_FUNDS = "unreceived-funds", false, "orders (AE) or payments (CP) funded by a fonds de concours or an attribution de produits exceed what it received by their date";
     VAT_RATE = "vat-rate", false, "an order line's VAT rate is neither 0 nor the standard rate on its date";
 }
 

@@ -328,10 +328,12 @@ fn write_credits_and_agreements(out: &mut String, body: &Body) {
         );
         for p in 0..PARTNERS {
             let amount = body.funded.get(&(p, y)).copied().unwrap_or(0) + 10_000_000;
-            let first = amount / 2;
+            // A fonds de concours opens credits on receipt: the first tranche,
+            // received on 1 January, covers every order it funds in the year.
+            let first = amount - 5_000_000;
             let _ = write!(
                 out,
-                "[[agreements]]\nid = \"conv-{p:02}-{y}\"\npartner = \"partner-{p:02}\"\nkind = \"pooled-fund\"\namount = \"{}\"\nsigned_on = {y}-01-02\nengagement_deadline = {y}-12-31\ntranches = [\n  {{ due_on = {y}-03-01, amount = \"{}\", received_on = {y}-03-15 }},\n  {{ due_on = {y}-09-01, amount = \"{}\" }},\n]\n\n",
+                "[[agreements]]\nid = \"conv-{p:02}-{y}\"\npartner = \"partner-{p:02}\"\nkind = \"pooled-fund\"\namount = \"{}\"\nsigned_on = {y}-01-02\nengagement_deadline = {y}-12-31\ntranches = [\n  {{ due_on = {y}-01-01, amount = \"{}\", received_on = {y}-01-01 }},\n  {{ due_on = {y}-09-01, amount = \"{}\" }},\n]\n\n",
                 money(amount),
                 money(first),
                 money(amount - first),

@@ -3,5 +3,6 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // tests fail loudly
 
 mod invariants;
+mod partner_money;
 mod reports;
 mod service_fait;

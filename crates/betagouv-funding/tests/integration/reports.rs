@@ -65,6 +65,8 @@ fn spending_report_and_breaches() {
     assert!(rules.contains(&"cp-exceeded"), "{rules:?}");
     assert!(rules.contains(&"agreement-overcommitted"), "{rules:?}");
     assert!(rules.contains(&"order-after-deadline"), "{rules:?}");
+    // A fonds de concours (the default kind): 12,000 engaged on it, 10,000 received.
+    assert!(rules.contains(&"unreceived-funds"), "{rules:?}");
     // Diagnostics point into the file.
     let d = diags
         .iter()

@@ -249,6 +249,7 @@ fn print_report(r: &YearReport) -> Result<(), BoxError> {
     outln!("Budget {} ({})", r.year, r.currency)?;
     print_resources(r)?;
     print_spending(r)?;
+    print_delegated(r)?;
     print_payments(r)?;
     print_claims(r)?;
     outln!(
@@ -309,6 +310,34 @@ fn print_spending(r: &YearReport) -> Result<(), BoxError> {
             ]
         )
     )?;
+    Ok(())
+}
+
+/// Orders under a délégation de gestion: charged to the delegating ministry's
+/// programme, shown apart from the incubator's resources and credits.
+fn print_delegated(r: &YearReport) -> Result<(), BoxError> {
+    if r.delegated.is_empty() {
+        return Ok(());
+    }
+    let mut t = Table::new();
+    t.load_style(UTF8_FULL_CONDENSED);
+    t.set_header([
+        "delegated management (not the incubator's)",
+        "partner",
+        "amount",
+        "engaged (AE)",
+        "paid (CP)",
+    ]);
+    for d in &r.delegated {
+        t.add_row([
+            d.agreement.clone(),
+            d.partner.clone(),
+            d.amount.amount().to_string(),
+            d.engaged.amount().to_string(),
+            d.paid.amount().to_string(),
+        ]);
+    }
+    outln!("{t}")?;
     Ok(())
 }
 

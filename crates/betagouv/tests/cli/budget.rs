@@ -15,7 +15,7 @@ fn report_json_contract_on_builtin_2016() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let v = super::versioned(&out.stdout, 2);
+    let v = super::versioned(&out.stdout, 3);
     assert_eq!(v["year"], 2016);
     assert_eq!(v["currency"], "EUR");
     assert_eq!(v["total"], "2084035.00");
@@ -90,26 +90,32 @@ fn report_journal_and_check_on_a_file() {
         String::from_utf8_lossy(&check.stdout)
     );
 
-    let journal = dir.path().join("export.journal");
+    let text = journal_checked_by_hledger(&path, &dir.path().join("export.journal"));
+    assert!(text.contains("expenses:startups:mes-aides:consolidation:development"));
+}
+
+/// `budget journal FILE --out JOURNAL`, checked by `hledger check -s ordereddates` when
+/// hledger is installed; the journal's text.
+fn journal_checked_by_hledger(path: &std::path::Path, journal: &std::path::Path) -> String {
     let out = betagouv()
         .args(["budget", "journal"])
-        .arg(&path)
+        .arg(path)
         .arg("--out")
-        .arg(&journal)
+        .arg(journal)
         .output()
         .unwrap();
     assert!(out.status.success());
-    let text = std::fs::read_to_string(&journal).unwrap();
-    assert!(text.contains("expenses:startups:mes-aides:consolidation:development"));
+    let text = std::fs::read_to_string(journal).unwrap();
     if betagouv_tests::require_tool("hledger", &["--version"]) {
         let st = Command::new("hledger")
             .arg("-f")
-            .arg(&journal)
+            .arg(journal)
             .args(["check", "-s", "ordereddates"])
             .status()
             .unwrap();
         assert!(st.success());
     }
+    text
 }
 
 /// `budget check FILE` (with `--json` when asked).
@@ -647,4 +653,63 @@ fn check_locates_late_payments_and_unrecovered_advances() {
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(text.contains("error[advance-not-recovered]"), "{text}");
     assert!(text.contains("late.toml:58:1"), "{text}");
+}
+
+const PARTNER_MONEY: &str = include_str!("../../../../tests/fixtures/budget/partner-money.toml");
+
+/// `budget report --year`: a fonds de concours signed in December 2016 and received in
+/// February 2017 is partner money of 2017; a délégation de gestion adds nothing to the
+/// resources and is shown apart.
+#[test]
+fn report_counts_partner_money_in_the_year_received() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("partner-money.toml");
+    std::fs::write(&path, PARTNER_MONEY).unwrap();
+    let json = |year: &str| {
+        let out = betagouv()
+            .args(["budget", "report", "--json", "--year", year])
+            .arg(&path)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        super::versioned(&out.stdout, 3)
+    };
+    let v = json("2016");
+    assert_eq!(v["by_source"]["partners"], "0.00");
+    assert_eq!(v["total"], "50000.00");
+    assert_eq!(v["delegated"], serde_json::json!([]));
+    let v = json("2017");
+    assert_eq!(v["by_source"]["partners"], "30000.00");
+    assert_eq!(v["by_partner"]["anct"], "30000.00");
+    assert_eq!(v["total"], "80000.00");
+    assert_eq!(v["partner_share"], "0.3750");
+    assert_eq!(v["delegated"][0]["agreement"], "dg-travail");
+    assert_eq!(v["delegated"][0]["engaged"], "6000.00");
+    assert_eq!(v["problems"]["errors"], 0);
+    let out = betagouv()
+        .args(["budget", "report", "--year", "2017"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains("delegated management") && text.contains("dg-travail"),
+        "{text}"
+    );
+    assert_eq!(check(&path, false).status.code(), Some(0));
+    // The journal books the fonds de concours when received and the délégation de
+    // gestion outside income; hledger accepts it.
+    let text = journal_checked_by_hledger(&path, &dir.path().join("partner-money.journal"));
+    assert!(
+        text.contains("account equity:delegated:min-travail\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("2017-02-10 * Tranche 1 of fdc-anct received"),
+        "{text}"
+    );
 }
