@@ -11,7 +11,7 @@ use rust_decimal::Decimal;
 
 use crate::error::Error;
 use crate::flows::Index;
-use crate::model::{Budget, FiscalYear, Overfunding, PaymentKind, RecordType};
+use crate::model::{Budget, Credits, FiscalYear, Overfunding, PaymentKind, RecordType, Title};
 use crate::money::{Money, vat_rate_on};
 use crate::rules;
 
@@ -72,6 +72,8 @@ pub fn check(budget: &Budget, portfolio: Option<&Portfolio>) -> Vec<Diagnostic> 
     credits(&mut out);
     orders(&mut out);
     agreements(&mut out);
+    year_change(&mut out);
+    order_life(&mut out);
     out.diags
 }
 
@@ -320,6 +322,14 @@ fn credits(out: &mut Out<'_>) {
             Err(e) => overflows.push((RecordType::Order, o.id.clone(), e)),
         }
     }
+    // Désengagement: an order closed in its own year gives its unused AE back.
+    for r in crate::year_change::releases(&out.index, None) {
+        if let (true, Some(line)) = (r.reopens_ae, &r.order.line) {
+            ae.entry((line.clone(), r.year))
+                .or_default()
+                .push(r.amount.negated());
+        }
+    }
     for p in &b.payments {
         match out.index.payment_parts(p) {
             Ok(parts) => {
@@ -375,24 +385,6 @@ fn credits(out: &mut Out<'_>) {
                 }
                 Ok(_) => {}
                 Err(e) => out.overflow(RecordType::Credits, &id, &e),
-            }
-        }
-    }
-    // Carry-over cap: CP carried in above 3 % of the previous year's initial CP.
-    for c in &b.credits {
-        if c.cp_carried_over_in.is_zero() {
-            continue;
-        }
-        let prev = c
-            .year
-            .0
-            .checked_sub(1)
-            .and_then(|y| by_line_year.get(&(c.line.as_str(), FiscalYear(y))).copied());
-        if let Some(p) = prev {
-            let cap = p.cp_initial.amount() * Decimal::new(3, 2);
-            if c.cp_carried_over_in.amount() > cap {
-                out.warning(rules::CARRY_OVER_CAP, RecordType::Credits, &format!("{}/{}", c.line, c.year),
-                    format!("CP carried over {} exceed 3 % of the previous initial CP ({}); a finance law can lift the cap", c.cp_carried_over_in, p.cp_initial));
             }
         }
     }
@@ -580,7 +572,8 @@ fn order_consumption(out: &mut Out<'_>, delivered: &DeliveredByOrder<'_>, paid: 
     }
 }
 
-/// `contract-ceiling`: the orders of a framework contract above its ceiling.
+/// `contract-ceiling`: the orders of a framework contract above its ceiling, both
+/// excluding VAT (HT), as ceilings are written in contracts.
 fn contract_ceilings(out: &mut Out<'_>) {
     let b = out.budget;
     let mut by_contract: HashMap<&str, Vec<Money>> = HashMap::new();
@@ -589,13 +582,13 @@ fn contract_ceilings(out: &mut Out<'_>) {
             by_contract
                 .entry(o.contract.as_str())
                 .or_default()
-                .push(t.gross);
+                .push(t.net);
         }
     }
     for c in &b.contracts {
         let Some(ceiling) = c.ceiling else { continue };
-        let grosses = by_contract.get(c.id.as_str()).cloned().unwrap_or_default();
-        let Some(total) = sum(out, RecordType::Contract, &c.id, &grosses) else {
+        let nets = by_contract.get(c.id.as_str()).cloned().unwrap_or_default();
+        let Some(total) = sum(out, RecordType::Contract, &c.id, &nets) else {
             continue;
         };
         if total.amount() > ceiling.amount() {
@@ -603,7 +596,7 @@ fn contract_ceilings(out: &mut Out<'_>) {
                 rules::CONTRACT_CEILING,
                 RecordType::Contract,
                 &c.id,
-                format!("orders {total} exceed the ceiling {ceiling}"),
+                format!("orders {total} (excl. VAT) exceed the ceiling {ceiling} (excl. VAT)"),
             );
         }
     }
@@ -667,6 +660,185 @@ fn agreements(out: &mut Out<'_>) {
                     ),
                 );
             }
+        }
+    }
+}
+
+/// The ids of the titre 2 (staff) budget lines.
+fn staff_lines(b: &Budget) -> BTreeSet<&str> {
+    b.lines
+        .iter()
+        .filter(|l| l.title == Title::Staff)
+        .map(|l| l.id.as_str())
+        .collect()
+}
+
+/// The year change (LOLF art. 15 II): `carry-over-staff-ae` (AE carried over onto a
+/// titre 2 line), `carry-over-exceeds-available` (AE or CP carried into a year above
+/// what the line had left at the end of the previous one, when that year's credits
+/// are recorded), and [`carry_over_caps`].
+fn year_change(out: &mut Out<'_>) {
+    let b = out.budget;
+    let consumed = crate::year_change::consumption(&out.index);
+    let staff = staff_lines(b);
+    let mut by_line_year: HashMap<(&str, FiscalYear), &Credits> = HashMap::new();
+    for c in &b.credits {
+        by_line_year.entry((c.line.as_str(), c.year)).or_insert(c);
+    }
+    for c in &b.credits {
+        let id = format!("{}/{}", c.line, c.year);
+        if staff.contains(c.line.as_str()) && !c.ae_carried_over_in.is_zero() {
+            out.error(
+                rules::CARRY_OVER_STAFF_AE,
+                RecordType::Credits,
+                &id,
+                format!(
+                    "AE carried over {} onto a titre 2 (staff) line; carried-over AE can never raise staff credits (LOLF art. 15 II)",
+                    c.ae_carried_over_in
+                ),
+            );
+        }
+        let Some(prev) = c
+            .year
+            .0
+            .checked_sub(1)
+            .and_then(|y| by_line_year.get(&(c.line.as_str(), FiscalYear(y))).copied())
+        else {
+            continue;
+        };
+        let end = match crate::year_change::year_end(
+            prev,
+            consumed.get(&(prev.line.as_str(), prev.year)).copied(),
+        ) {
+            Ok(end) => end,
+            Err(e) => {
+                out.overflow(RecordType::Credits, &id, &e);
+                continue;
+            }
+        };
+        for (kind, carried, left) in [
+            ("AE", c.ae_carried_over_in, end.ae_left),
+            ("CP", c.cp_carried_over_in, end.cp_left),
+        ] {
+            if carried.amount() > left.amount().max(Decimal::ZERO) {
+                out.error(
+                    rules::CARRY_OVER_EXCEEDS_AVAILABLE,
+                    RecordType::Credits,
+                    &id,
+                    format!(
+                        "{kind} carried over {carried} exceed what line {} had left at the end of {}: {left}",
+                        prev.line, prev.year
+                    ),
+                );
+            }
+        }
+    }
+    carry_over_caps(out);
+}
+
+/// CP carried into a year, summed per programme and titre group of the budget lines.
+struct CapGroup<'a> {
+    /// The first credits record of the year carrying CP in (where the warning goes).
+    first: &'a Credits,
+    carried: Vec<Money>,
+}
+
+/// `carry-over-cap`: per programme, the CP carried into a year on its titre 2 lines,
+/// and on its other lines together, above the cap rate of the previous year
+/// ([`crate::year_change::cp_carry_over_cap_rate`]) times the initial CP of the same
+/// lines in that year, plus the fonds de concours opened on them then (carried
+/// outside the cap, LOLF art. 15 III). A warning: a finance law can lift the cap.
+fn carry_over_caps(out: &mut Out<'_>) {
+    let b = out.budget;
+    let group_of: HashMap<&str, (&str, bool)> = b
+        .lines
+        .iter()
+        .map(|l| {
+            (
+                l.id.as_str(),
+                (l.programme.as_str(), l.title == Title::Staff),
+            )
+        })
+        .collect();
+    let mut carried: BTreeMap<(&str, bool, FiscalYear), CapGroup<'_>> = BTreeMap::new();
+    let mut base: BTreeMap<(&str, bool, FiscalYear), (Vec<Money>, Vec<Money>)> = BTreeMap::new();
+    for c in &b.credits {
+        let Some(&(programme, staff)) = group_of.get(c.line.as_str()) else {
+            continue;
+        };
+        let slot = base.entry((programme, staff, c.year)).or_default();
+        slot.0.push(c.cp_initial);
+        slot.1.push(c.pooled_funds);
+        if !c.cp_carried_over_in.is_zero() {
+            carried
+                .entry((programme, staff, c.year))
+                .or_insert_with(|| CapGroup {
+                    first: c,
+                    carried: Vec::new(),
+                })
+                .carried
+                .push(c.cp_carried_over_in);
+        }
+    }
+    for ((programme, staff, year), g) in carried {
+        let Some(prev) = year.0.checked_sub(1).map(FiscalYear) else {
+            continue;
+        };
+        let Some((initial, pooled)) = base.get(&(programme, staff, prev)) else {
+            continue;
+        };
+        let id = format!("{}/{}", g.first.line, g.first.year);
+        let (Some(total), Some(initial), Some(pooled)) = (
+            sum(out, RecordType::Credits, &id, &g.carried),
+            sum(out, RecordType::Credits, &id, initial),
+            sum(out, RecordType::Credits, &id, pooled),
+        ) else {
+            continue;
+        };
+        let rate = crate::year_change::cp_carry_over_cap_rate(prev);
+        let cap = initial.amount() * rate + pooled.amount();
+        if total.amount() > cap {
+            let titles = if staff {
+                "titre 2"
+            } else {
+                "titres other than 2"
+            };
+            out.warning(
+                rules::CARRY_OVER_CAP,
+                RecordType::Credits,
+                &id,
+                format!(
+                    "CP carried over into programme {programme} ({titles}) {total} exceed {} % of its {prev} initial CP {initial} plus its fonds de concours {pooled} (LOLF art. 15 II and III); a finance law can lift the cap",
+                    (rate * Decimal::ONE_HUNDRED).normalize()
+                ),
+            );
+        }
+    }
+}
+
+/// The order's life: `order-no-line` (an order consumes AE and CP on a budget line,
+/// so it must name one) and `order-staff-line` (an order on a framework contract
+/// buys services or supplies: never on a titre 2, staff, line).
+fn order_life(out: &mut Out<'_>) {
+    let b = out.budget;
+    let staff = staff_lines(b);
+    for o in &b.orders {
+        match &o.line {
+            None => out.error(
+                rules::ORDER_NO_LINE,
+                RecordType::Order,
+                &o.id,
+                "names no budget line (`line`): its AE and CP are charged to none".into(),
+            ),
+            Some(l) if staff.contains(l.as_str()) => out.error(
+                rules::ORDER_STAFF_LINE,
+                RecordType::Order,
+                &o.id,
+                format!(
+                    "is charged to line {l}, a titre 2 (staff) line; an order on a framework contract buys services or supplies (titre 3, 5 or 6)"
+                ),
+            ),
+            Some(_) => {}
         }
     }
 }

@@ -56,6 +56,7 @@ pub mod allocation;
 pub mod builtin;
 pub mod check;
 pub mod claims;
+pub mod commitments;
 pub mod error;
 #[cfg(feature = "toml")]
 #[cfg_attr(docsrs, doc(cfg(feature = "toml")))]
@@ -70,6 +71,7 @@ pub mod rules;
 #[cfg(any(feature = "unstable", test))]
 #[cfg_attr(docsrs, doc(cfg(feature = "unstable")))]
 pub mod synthetic;
+pub mod year_change;
 
 /// The `chrono` our signatures use (dates of records, [`model::FiscalYear`]).
 pub use chrono;

@@ -4,3 +4,4 @@
 
 mod invariants;
 mod reports;
+mod year_change;
