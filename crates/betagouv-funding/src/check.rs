@@ -736,6 +736,9 @@ fn year_change(out: &mut Out<'_>) {
     carry_over_caps(out);
 }
 
+/// A programme, whether its titre 2 (staff) lines or its other lines, and a year.
+type CapKey<'a> = (&'a str, bool, FiscalYear);
+
 /// CP carried into a year, summed per programme and titre group of the budget lines.
 struct CapGroup<'a> {
     /// The first credits record of the year carrying CP in (where the warning goes).
@@ -760,8 +763,8 @@ fn carry_over_caps(out: &mut Out<'_>) {
             )
         })
         .collect();
-    let mut carried: BTreeMap<(&str, bool, FiscalYear), CapGroup<'_>> = BTreeMap::new();
-    let mut base: BTreeMap<(&str, bool, FiscalYear), (Vec<Money>, Vec<Money>)> = BTreeMap::new();
+    let mut carried: BTreeMap<CapKey<'_>, CapGroup<'_>> = BTreeMap::new();
+    let mut base: BTreeMap<CapKey<'_>, (Vec<Money>, Vec<Money>)> = BTreeMap::new();
     for c in &b.credits {
         let Some(&(programme, staff)) = group_of.get(c.line.as_str()) else {
             continue;
