@@ -4,7 +4,7 @@
 //!
 //! Rules: the stable ids of [`crate::rules`], each with its description.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use betagouv_portfolio::{Diagnostic, Portfolio, Severity, StartupId};
 use rust_decimal::Decimal;
@@ -13,7 +13,8 @@ use crate::availability::{Openings, format_cents};
 use crate::error::Error;
 use crate::flows::Index;
 use crate::model::{
-    AgreementKind, Budget, FiscalYear, OrganisationKind, Overfunding, PaymentKind, RecordType,
+    AgreementKind, Budget, Credits, FiscalYear, OrganisationKind, Overfunding, PaymentKind,
+    RecordType, Title,
 };
 use crate::money::{Money, vat_rate_on};
 use crate::rules;
@@ -92,6 +93,8 @@ pub fn check_with_terms(
     invoices(&mut out, terms);
     agreements(&mut out);
     partner_money(&mut out, &openings);
+    year_change(&mut out);
+    order_life(&mut out);
     out.diags
 }
 
@@ -340,6 +343,14 @@ fn credits(out: &mut Out<'_>, openings: &Openings<'_>) {
             Err(e) => overflows.push((RecordType::Order, o.id.clone(), e)),
         }
     }
+    // Désengagement: an order closed in its own year gives its unused AE back.
+    for r in crate::year_change::releases(&out.index, None) {
+        if let (true, Some(line)) = (r.reopens_ae, &r.order.line) {
+            ae.entry((line.clone(), r.year))
+                .or_default()
+                .push(r.amount.negated());
+        }
+    }
     for p in &b.payments {
         match out.index.payment_parts(p) {
             Ok(parts) => {
@@ -395,24 +406,6 @@ fn credits(out: &mut Out<'_>, openings: &Openings<'_>) {
                 }
                 Ok(_) => {}
                 Err(e) => out.overflow(RecordType::Credits, &id, &e),
-            }
-        }
-    }
-    // Carry-over cap: CP carried in above 3 % of the previous year's initial CP.
-    for c in &b.credits {
-        if c.cp_carried_over_in.is_zero() {
-            continue;
-        }
-        let prev = c
-            .year
-            .0
-            .checked_sub(1)
-            .and_then(|y| by_line_year.get(&(c.line.as_str(), FiscalYear(y))).copied());
-        if let Some(p) = prev {
-            let cap = p.cp_initial.amount() * Decimal::new(3, 2);
-            if c.cp_carried_over_in.amount() > cap {
-                out.warning(rules::CARRY_OVER_CAP, RecordType::Credits, &format!("{}/{}", c.line, c.year),
-                    format!("CP carried over {} exceed 3 % of the previous initial CP ({}); a finance law can lift the cap", c.cp_carried_over_in, p.cp_initial));
             }
         }
     }
@@ -595,7 +588,8 @@ fn order_consumption(out: &mut Out<'_>, delivered: &DeliveredByOrder<'_>, paid: 
     }
 }
 
-/// `contract-ceiling`: the orders of a framework contract above its ceiling.
+/// `contract-ceiling`: the orders of a framework contract above its ceiling, both
+/// excluding VAT (HT), as ceilings are written in contracts.
 fn contract_ceilings(out: &mut Out<'_>) {
     let b = out.budget;
     let mut by_contract: HashMap<&str, Vec<Money>> = HashMap::new();
@@ -604,13 +598,13 @@ fn contract_ceilings(out: &mut Out<'_>) {
             by_contract
                 .entry(o.contract.as_str())
                 .or_default()
-                .push(t.gross);
+                .push(t.net);
         }
     }
     for c in &b.contracts {
         let Some(ceiling) = c.ceiling else { continue };
-        let grosses = by_contract.get(c.id.as_str()).cloned().unwrap_or_default();
-        let Some(total) = sum(out, RecordType::Contract, &c.id, &grosses) else {
+        let nets = by_contract.get(c.id.as_str()).cloned().unwrap_or_default();
+        let Some(total) = sum(out, RecordType::Contract, &c.id, &nets) else {
             continue;
         };
         if total.amount() > ceiling.amount() {
@@ -618,7 +612,7 @@ fn contract_ceilings(out: &mut Out<'_>) {
                 rules::CONTRACT_CEILING,
                 RecordType::Contract,
                 &c.id,
-                format!("orders {total} exceed the ceiling {ceiling}"),
+                format!("orders {total} (excl. VAT) exceed the ceiling {ceiling} (excl. VAT)"),
             );
         }
     }
@@ -1196,8 +1190,32 @@ fn ae_at_order_dates(out: &mut Out<'_>, openings: &Openings<'_>) {
                 .or_insert(i128::from(a.cents()));
         }
     }
+    let mut groups = ae_events(b, openings);
+    // Closing an order in the year it was issued gives its unused AE back
+    // (désengagement) from its closing date.
+    for (index, r) in crate::year_change::releases(&out.index, None)
+        .into_iter()
+        .enumerate()
+    {
+        let (Some(line), Some(closed)) = (r.order.line.as_deref(), r.order.closed_on) else {
+            continue;
+        };
+        if !r.reopens_ae || openings.is_delegated(&r.order.id) {
+            continue;
+        }
+        groups
+            .entry((line, FiscalYear::of(closed)))
+            .or_default()
+            .push(AeEvent {
+                date: closed,
+                rank: AeEvent::RELEASE,
+                index,
+                id: r.order.id.as_str(),
+                cents: i128::from(r.amount.cents()),
+            });
+    }
     let mut found = Vec::new();
-    for ((line, year), mut events) in ae_events(b, openings) {
+    for ((line, year), mut events) in groups {
         let opened_in_year = openings.of_line(line).iter().any(|o| year.contains(o.date));
         let Some(initial) = base
             .get(&(line, year))
@@ -1208,10 +1226,16 @@ fn ae_at_order_dates(out: &mut Out<'_>, openings: &Openings<'_>) {
         };
         events.sort_by_key(|e| (e.date, e.rank, e.index));
         let mut engaged = 0i128;
+        // Orders counted (a refused order engages nothing and releases nothing).
+        let mut accepted: HashSet<&str> = HashSet::new();
         for e in events {
             let available = initial + openings.ae_at(line, e.date);
             let date = e.date;
-            if e.rank == AeEvent::MOVEMENT_OUT {
+            if e.rank == AeEvent::RELEASE {
+                if accepted.contains(e.id) {
+                    engaged -= e.cents;
+                }
+            } else if e.rank == AeEvent::MOVEMENT_OUT {
                 if engaged > available {
                     found.push((RecordType::CreditMovement, e.id, format!(
                         "takes {} of AE from line {line} on {date}, leaving {} open for {} already engaged",
@@ -1230,6 +1254,7 @@ fn ae_at_order_dates(out: &mut Out<'_>, openings: &Openings<'_>) {
                 )));
             } else {
                 engaged += e.cents;
+                accepted.insert(e.id);
             }
         }
     }
@@ -1238,22 +1263,24 @@ fn ae_at_order_dates(out: &mut Out<'_>, openings: &Openings<'_>) {
     }
 }
 
-/// What changes the AE left on a line: a movement out (before the orders of its
-/// day) or an order.
+/// What changes the AE left on a line: the release of a closed order, a
+/// movement out (both before the orders of their day) or an order.
 struct AeEvent<'a> {
     date: chrono::NaiveDate,
-    /// [`AeEvent::MOVEMENT_OUT`] or [`AeEvent::ORDER`]: the order of events on a day.
+    /// [`AeEvent::RELEASE`], [`AeEvent::MOVEMENT_OUT`] or [`AeEvent::ORDER`]:
+    /// the order of events on a day.
     rank: u8,
     /// Place in its table, for events of the same day and rank.
     index: usize,
     id: &'a str,
-    /// AE taken (movement) or engaged (order), in cents.
+    /// AE released (closing), taken (movement) or engaged (order), in cents.
     cents: i128,
 }
 
 impl AeEvent<'_> {
-    const MOVEMENT_OUT: u8 = 0;
-    const ORDER: u8 = 1;
+    const RELEASE: u8 = 0;
+    const MOVEMENT_OUT: u8 = 1;
+    const ORDER: u8 = 2;
 }
 
 /// The AE events of each line and year: its orders (those of a délégation de
@@ -1299,4 +1326,186 @@ fn ae_events<'a>(
             .push(e);
     }
     groups
+}
+
+/// The ids of the titre 2 (staff) budget lines.
+fn staff_lines(b: &Budget) -> BTreeSet<&str> {
+    b.lines
+        .iter()
+        .filter(|l| l.title == Title::Staff)
+        .map(|l| l.id.as_str())
+        .collect()
+}
+
+/// The year change (LOLF art. 15 II): `carry-over-staff-ae` (AE carried over onto a
+/// titre 2 line), `carry-over-exceeds-available` (AE or CP carried into a year above
+/// what the line had left at the end of the previous one, when that year's credits
+/// are recorded), and [`carry_over_caps`].
+fn year_change(out: &mut Out<'_>) {
+    let b = out.budget;
+    let consumed = crate::year_change::consumption(&out.index);
+    let staff = staff_lines(b);
+    let mut by_line_year: HashMap<(&str, FiscalYear), &Credits> = HashMap::new();
+    for c in &b.credits {
+        by_line_year.entry((c.line.as_str(), c.year)).or_insert(c);
+    }
+    for c in &b.credits {
+        let id = format!("{}/{}", c.line, c.year);
+        if staff.contains(c.line.as_str()) && !c.ae_carried_over_in.is_zero() {
+            out.error(
+                rules::CARRY_OVER_STAFF_AE,
+                RecordType::Credits,
+                &id,
+                format!(
+                    "AE carried over {} onto a titre 2 (staff) line; carried-over AE can never raise staff credits (LOLF art. 15 II)",
+                    c.ae_carried_over_in
+                ),
+            );
+        }
+        let Some(prev) = c
+            .year
+            .0
+            .checked_sub(1)
+            .and_then(|y| by_line_year.get(&(c.line.as_str(), FiscalYear(y))).copied())
+        else {
+            continue;
+        };
+        let end = match crate::year_change::year_end(
+            prev,
+            consumed.get(&(prev.line.as_str(), prev.year)).copied(),
+        ) {
+            Ok(end) => end,
+            Err(e) => {
+                out.overflow(RecordType::Credits, &id, &e);
+                continue;
+            }
+        };
+        for (kind, carried, left) in [
+            ("AE", c.ae_carried_over_in, end.ae_left),
+            ("CP", c.cp_carried_over_in, end.cp_left),
+        ] {
+            if carried.amount() > left.amount().max(Decimal::ZERO) {
+                out.error(
+                    rules::CARRY_OVER_EXCEEDS_AVAILABLE,
+                    RecordType::Credits,
+                    &id,
+                    format!(
+                        "{kind} carried over {carried} exceed what line {} had left at the end of {}: {left}",
+                        prev.line, prev.year
+                    ),
+                );
+            }
+        }
+    }
+    carry_over_caps(out);
+}
+
+/// A programme, whether its titre 2 (staff) lines or its other lines, and a year.
+type CapKey<'a> = (&'a str, bool, FiscalYear);
+
+/// CP carried into a year, summed per programme and titre group of the budget lines.
+struct CapGroup<'a> {
+    /// The first credits record of the year carrying CP in (where the warning goes).
+    first: &'a Credits,
+    carried: Vec<Money>,
+}
+
+/// `carry-over-cap`: per programme, the CP carried into a year on its titre 2 lines,
+/// and on its other lines together, above the cap rate of the previous year
+/// ([`crate::year_change::cp_carry_over_cap_rate`]) times the initial CP of the same
+/// lines in that year, plus the fonds de concours opened on them then (carried
+/// outside the cap, LOLF art. 15 III). A warning: a finance law can lift the cap.
+fn carry_over_caps(out: &mut Out<'_>) {
+    let b = out.budget;
+    let group_of: HashMap<&str, (&str, bool)> = b
+        .lines
+        .iter()
+        .map(|l| {
+            (
+                l.id.as_str(),
+                (l.programme.as_str(), l.title == Title::Staff),
+            )
+        })
+        .collect();
+    let mut carried: BTreeMap<CapKey<'_>, CapGroup<'_>> = BTreeMap::new();
+    let mut base: BTreeMap<CapKey<'_>, (Vec<Money>, Vec<Money>)> = BTreeMap::new();
+    for c in &b.credits {
+        let Some(&(programme, staff)) = group_of.get(c.line.as_str()) else {
+            continue;
+        };
+        let slot = base.entry((programme, staff, c.year)).or_default();
+        slot.0.push(c.cp_initial);
+        slot.1.push(c.pooled_funds);
+        if !c.cp_carried_over_in.is_zero() {
+            carried
+                .entry((programme, staff, c.year))
+                .or_insert_with(|| CapGroup {
+                    first: c,
+                    carried: Vec::new(),
+                })
+                .carried
+                .push(c.cp_carried_over_in);
+        }
+    }
+    for ((programme, staff, year), g) in carried {
+        let Some(prev) = year.0.checked_sub(1).map(FiscalYear) else {
+            continue;
+        };
+        let Some((initial, pooled)) = base.get(&(programme, staff, prev)) else {
+            continue;
+        };
+        let id = format!("{}/{}", g.first.line, g.first.year);
+        let (Some(total), Some(initial), Some(pooled)) = (
+            sum(out, RecordType::Credits, &id, &g.carried),
+            sum(out, RecordType::Credits, &id, initial),
+            sum(out, RecordType::Credits, &id, pooled),
+        ) else {
+            continue;
+        };
+        let rate = crate::year_change::cp_carry_over_cap_rate(prev);
+        let cap = initial.amount() * rate + pooled.amount();
+        if total.amount() > cap {
+            let titles = if staff {
+                "titre 2"
+            } else {
+                "titres other than 2"
+            };
+            out.warning(
+                rules::CARRY_OVER_CAP,
+                RecordType::Credits,
+                &id,
+                format!(
+                    "CP carried over into programme {programme} ({titles}) {total} exceed {} % of its {prev} initial CP {initial} plus its fonds de concours {pooled} (LOLF art. 15 II and III); a finance law can lift the cap",
+                    (rate * Decimal::ONE_HUNDRED).normalize()
+                ),
+            );
+        }
+    }
+}
+
+/// The order's life: `order-no-line` (an order consumes AE and CP on a budget line,
+/// so it must name one) and `order-staff-line` (an order on a framework contract
+/// buys services or supplies: never on a titre 2, staff, line).
+fn order_life(out: &mut Out<'_>) {
+    let b = out.budget;
+    let staff = staff_lines(b);
+    for o in &b.orders {
+        match &o.line {
+            None => out.error(
+                rules::ORDER_NO_LINE,
+                RecordType::Order,
+                &o.id,
+                "names no budget line (`line`): its AE and CP are charged to none".into(),
+            ),
+            Some(l) if staff.contains(l.as_str()) => out.error(
+                rules::ORDER_STAFF_LINE,
+                RecordType::Order,
+                &o.id,
+                format!(
+                    "is charged to line {l}, a titre 2 (staff) line; an order on a framework contract buys services or supplies (titre 3, 5 or 6)"
+                ),
+            ),
+            Some(_) => {}
+        }
+    }
 }

@@ -60,6 +60,7 @@ pub mod availability;
 pub mod builtin;
 pub mod check;
 pub mod claims;
+pub mod commitments;
 pub mod error;
 #[cfg(feature = "toml")]
 #[cfg_attr(docsrs, doc(cfg(feature = "toml")))]
@@ -75,6 +76,7 @@ pub mod rules;
 #[cfg_attr(docsrs, doc(cfg(feature = "unstable")))]
 pub mod synthetic;
 pub mod terms;
+pub mod year_change;
 
 /// The `chrono` our signatures use (dates of records, [`model::FiscalYear`]).
 pub use chrono;

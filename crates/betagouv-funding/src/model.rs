@@ -526,7 +526,8 @@ pub struct FrameworkContract {
     pub start: NaiveDate,
     /// End.
     pub end: Option<NaiveDate>,
-    /// Ceiling (gross), if any.
+    /// Ceiling excluding VAT (HT), as contracts write it, if any; the orders are
+    /// compared with it by their net.
     pub ceiling: Option<Money>,
 }
 

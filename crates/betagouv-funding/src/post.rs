@@ -334,32 +334,45 @@ impl Books<'_> {
             budget,
             cash,
             txs,
-            mut diags,
+            diags,
         } = self;
-        if let Some(d) = sum_bound(&txs) {
-            diags.push(d);
-        }
-        let mut ledger = Ledger::new(budget.currency);
-        let used: std::collections::HashSet<&Account> = txs
-            .iter()
-            .flat_map(|t| t.postings.iter().map(|p| &p.account))
-            .collect();
-        for a in used {
-            ledger.declare(a.clone());
-        }
-        ledger.declare(cash);
-        for t in txs {
-            let id = t.id.clone();
-            if let Err(e) = ledger.push(t) {
-                diags.push(Diagnostic::new(
-                    Severity::Error,
-                    "not-booked",
-                    format!("transaction {id}: {e}"),
-                ));
-            }
-        }
-        (ledger, diags)
+        build_ledger(budget.currency, txs, Some(cash), diags)
     }
+}
+
+/// The ledger of `txs` (every account they use declared, and `also`), with
+/// `diags` followed by the sums bound and any transaction the ledger refuses.
+pub(crate) fn build_ledger(
+    currency: Currency,
+    txs: Vec<Transaction>,
+    also: Option<Account>,
+    mut diags: Vec<Diagnostic>,
+) -> (Ledger, Vec<Diagnostic>) {
+    if let Some(d) = sum_bound(&txs) {
+        diags.push(d);
+    }
+    let mut ledger = Ledger::new(currency);
+    let used: std::collections::HashSet<&Account> = txs
+        .iter()
+        .flat_map(|t| t.postings.iter().map(|p| &p.account))
+        .collect();
+    for a in used {
+        ledger.declare(a.clone());
+    }
+    if let Some(a) = also {
+        ledger.declare(a);
+    }
+    for t in txs {
+        let id = t.id.clone();
+        if let Err(e) = ledger.push(t) {
+            diags.push(Diagnostic::new(
+                Severity::Error,
+                "not-booked",
+                format!("transaction {id}: {e}"),
+            ));
+        }
+    }
+    (ledger, diags)
 }
 
 /// Sets each asserted posting's assertion to the running balance of its account,

@@ -101,7 +101,8 @@ pub struct Spending {
     /// Payments made in the year (CP consumed).
     #[serde(with = "amount")]
     pub paid: Money,
-    /// Orders of any year not yet paid at 31 December (restes à payer).
+    /// Orders of any year not yet paid at 31 December (restes à payer): open orders'
+    /// total − paid, never negative; closed orders count for nothing.
     #[serde(with = "amount")]
     pub outstanding: Money,
 }
@@ -228,11 +229,16 @@ pub struct OrderUse {
     /// Paid (gross).
     #[serde(with = "amount")]
     pub paid: Money,
-    /// Left to pay: total − paid.
+    /// Left to pay (restes à payer): total − paid − released, never negative; zero
+    /// once the order is closed.
     #[serde(with = "amount")]
     pub remaining: Money,
     /// Closed by the report's end.
     pub closed: bool,
+    /// AE released by closing the order by the report's end (désengagement: total −
+    /// paid, never negative); zero while it is open.
+    #[serde(with = "amount")]
+    pub released: Money,
 }
 
 /// Consumption of one agreement (all years up to the report's end).
@@ -338,7 +344,11 @@ impl std::fmt::Display for SpendingEvidence {
 ///
 /// 3: `delegated`, the orders of each délégation de gestion apart from the
 /// incubator's credits; partner money of a fonds de concours or an attribution de
-/// produits counts in the year received; a délégation de gestion is no resource.
+/// produits counts in the year received; a délégation de gestion is no resource;
+/// `orders[].released` (the AE released by closing the order); an order's
+/// `remaining` and `spending.outstanding` (restes à payer) count nothing for a
+/// closed order and are never negative; `credits[].ae_consumed` is net of the
+/// AE released by orders issued and closed in the year.
 ///
 /// 2: claims carry a `verdict` (`matches`, `differs`, `consistent`,
 /// `not_computable`, as [`Verdict::key`]) instead of a `status` (`consistent`
@@ -799,7 +809,8 @@ struct Engaged<'a> {
     in_year: Money,
     outstanding: Money,
     orders: Vec<OrderUse>,
-    /// AE engaged in the year per budget line.
+    /// AE engaged in the year per budget line, less what orders issued and closed
+    /// in the year released.
     ae_by_line: BTreeMap<&'a str, Money>,
     /// Engaged and paid per funding agreement, over the orders up to the end.
     by_agreement: BTreeMap<&'a str, (Money, Money)>,
@@ -837,7 +848,20 @@ impl<'a> Engaged<'a> {
                 }
             }
             let paid = acc.get(&paid.by_order, o.id.as_str());
-            let remaining = t.gross.checked_sub(paid).unwrap_or(acc.zero());
+            // Restes à payer = engaged − paid − released, never negative: a closed
+            // order released what it left unpaid (désengagement) and owes nothing.
+            let unused = crate::year_change::unused_ae(o, paid).unwrap_or(acc.zero());
+            let closed_on = o.closed_on.filter(|c| *c < span.end);
+            let (remaining, released) = match closed_on {
+                Some(_) => (acc.zero(), unused),
+                None => (unused, acc.zero()),
+            };
+            if let (Some(c), Some(l)) = (closed_on, &o.line)
+                && span.year.contains(c)
+                && FiscalYear::of(o.issued_on) == span.year
+            {
+                acc.add_key(&mut e.ae_by_line, l.as_str(), released.negated());
+            }
             acc.add(&mut e.outstanding, remaining);
             if let Some(a) = &o.agreement {
                 let slot = e
@@ -854,7 +878,8 @@ impl<'a> Engaged<'a> {
                 delivered: acc.get(&delivered.by_order, o.id.as_str()),
                 paid,
                 remaining,
-                closed: o.closed_on.is_some_and(|c| c < span.end),
+                closed: closed_on.is_some(),
+                released,
             });
         }
         e

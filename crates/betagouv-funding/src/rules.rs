@@ -15,7 +15,9 @@ betagouv_portfolio::rule_list! {
     AE_NOT_AVAILABLE = "ae-not-available", false, "an order's gross amount exceeds the AE available on its line at its date (credits of the year, dated movements and partner money received up to that date, minus earlier orders), or a credit movement out takes AE already engaged";
     AGREEMENT_OVERCOMMITTED = "agreement-overcommitted", false, "the orders a partner agreement funds exceed its amount";
     AGREEMENT_OVERFUNDED = "agreement-overfunded", false, "the money received under a partner agreement exceeds its amount";
-    CARRY_OVER_CAP = "carry-over-cap", false, "the CP carried over into a year exceed 3 % of the previous year's initial CP";
+    CARRY_OVER_CAP = "carry-over-cap", false, "the CP carried into a year, per programme and titre 2 or the other titres, exceed the cap rate (3 %) of the previous year's initial CP plus its fonds de concours (a finance law can lift the cap)";
+    CARRY_OVER_EXCEEDS_AVAILABLE = "carry-over-exceeds-available", false, "the AE or CP carried into a year exceed what the line had left (available minus consumed) at the end of the previous year";
+    CARRY_OVER_STAFF_AE = "carry-over-staff-ae", false, "AE are carried over onto a titre 2 (staff) line";
     CONTRACT_CEILING = "contract-ceiling", false, "the orders under a contract exceed its ceiling";
     CP_EXCEEDED = "cp-exceeded", false, "the CP consumed by a line's payments in a year exceed its available CP";
     CURRENCY_MISMATCH = "currency-mismatch", false, "an amount is not in the budget's currency";
@@ -30,6 +32,8 @@ betagouv_portfolio::rule_list! {
     LATE_PAYMENT = "late-payment", false, "a payment later than the payment delay after its invoice (a warning with the interest and the flat fee, R2192-10 to D2192-35)";
     NO_CREDITS = "no-credits", false, "a line consumes AE or CP in a year with no credits recorded";
     ORDER_AFTER_DEADLINE = "order-after-deadline", false, "an order is issued after the engagement deadline of the agreement that funds it";
+    ORDER_NO_LINE = "order-no-line", false, "an order names no budget line";
+    ORDER_STAFF_LINE = "order-staff-line", false, "an order (services or supplies) is charged to a titre 2 (staff) line";
     OVERFLOW = "overflow", false, "amounts too large to be combined";
     PAID_EXCEEDS_CERTIFIED = "paid-exceeds-certified", false, "the settlements on an order up to a payment's date exceed the service fait certified by then";
     PAYMENT_EXCEEDS_DELIVERY = "payment-exceeds-delivery", false, "payments exceed the service fait they pay";

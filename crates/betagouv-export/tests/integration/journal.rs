@@ -161,3 +161,36 @@ fn hledger_agrees_on_synthetic() {
     let ledger = betagouv_funding::synthetic::ledger(2_000, 7);
     check_with_hledger(&ledger, &[2014, 2015, 2016]);
 }
+
+/// The commitments journal (AE) of the fixture with an order closed unpaid in its
+/// year and AE carried over into 2017: hledger accepts it and agrees on the balances.
+#[test]
+fn hledger_accepts_the_commitments_journal_and_agrees() {
+    let text = format!(
+        "{FIXTURE}\n[[orders]]\nid = \"BC-2016-003\"\ncontract = \"ac-2015\"\nline = \"p129\"\nissued_on = 2016-06-01\nclosed_on = 2016-10-31\nlines = [{{ profile = \"developer\", days = \"2\", daily_rate_net = \"500.00\" }}]\n\n[[credits]]\nline = \"p129\"\nyear = 2017\nae_initial = \"100000.00\"\ncp_initial = \"100000.00\"\nae_carried_over_in = \"1000.00\"\n"
+    );
+    let budget = parse_budget(&text, Path::new("fixture.toml")).unwrap();
+    let diags = check::check(&budget, Some(&portfolio_2016()));
+    assert!(
+        diags
+            .iter()
+            .all(|d| d.severity != betagouv_portfolio::Severity::Error),
+        "{diags:?}"
+    );
+    let (ledger, problems) = betagouv_funding::commitments::to_commitments_ledger(&budget);
+    assert!(problems.is_empty(), "{problems:?}");
+    let journal = to_journal(&ledger);
+    assert!(
+        journal.contains("account assets:ae:p129:2016\n"),
+        "{journal}"
+    );
+    assert!(
+        journal.contains("2016-10-31 * Release of BC-2016-003 at closing\n"),
+        "{journal}"
+    );
+    assert!(
+        !journal.contains("treasury"),
+        "no cash in the commitments journal"
+    );
+    check_with_hledger(&ledger, &[2016, 2017]);
+}

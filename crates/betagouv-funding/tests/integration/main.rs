@@ -6,3 +6,4 @@ mod invariants;
 mod partner_money;
 mod reports;
 mod service_fait;
+mod year_change;

@@ -8,7 +8,7 @@ use std::time::Instant;
 use betagouv_funding::ledger::{Granularity, PeriodBalances};
 use betagouv_funding::model::{Budget, FiscalYear};
 use betagouv_funding::report::{YearReport, YearReportOptions, report};
-use betagouv_funding::{builtin, check, file, post, synthetic};
+use betagouv_funding::{builtin, check, commitments, file, post, synthetic};
 use betagouv_portfolio::{Diagnostic, ProblemCounts, Severity, builtin as portfolio_builtin};
 use clap::{Args, Subcommand, ValueEnum};
 use comfy_table::{Table, presets::UTF8_FULL_CONDENSED};
@@ -107,6 +107,10 @@ pub(crate) struct JournalArgs {
     /// Replace the --out file if it exists (a regular file that is not the input).
     #[arg(long, requires = "out")]
     force: bool,
+    /// Export the commitments journal instead (AE opened, engaged by orders, released
+    /// at closing, carried over; docs/budget.md).
+    #[arg(long)]
+    commitments: bool,
 }
 
 #[derive(Debug, Args)]
@@ -554,7 +558,11 @@ fn run_journal(args: &JournalArgs) -> Result<ExitCode, BoxError> {
     }
     let budget = load(args.file.as_deref())?;
     let portfolio = portfolio_builtin::portfolio_2016();
-    let (ledger, problems) = post::to_ledger(&budget, Some(&portfolio));
+    let (ledger, problems) = if args.commitments {
+        commitments::to_commitments_ledger(&budget)
+    } else {
+        post::to_ledger(&budget, Some(&portfolio))
+    };
     print_diagnostics(&problems);
     let text = betagouv_export::journal::to_journal(&ledger);
     match &output {

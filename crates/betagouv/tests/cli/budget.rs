@@ -106,6 +106,13 @@ fn journal_checked_by_hledger(path: &std::path::Path, journal: &std::path::Path)
         .unwrap();
     assert!(out.status.success());
     let text = std::fs::read_to_string(journal).unwrap();
+    hledger_checks(journal);
+    text
+}
+
+/// `hledger -f JOURNAL check -s ordereddates` passes (skipped, with a note, without
+/// hledger unless BETAGOUV_REQUIRE_EXTERNAL is set).
+fn hledger_checks(journal: &std::path::Path) {
     if betagouv_tests::require_tool("hledger", &["--version"]) {
         let st = Command::new("hledger")
             .arg("-f")
@@ -115,7 +122,6 @@ fn journal_checked_by_hledger(path: &std::path::Path, journal: &std::path::Path)
             .unwrap();
         assert!(st.success());
     }
-    text
 }
 
 /// `budget check FILE` (with `--json` when asked).
@@ -712,4 +718,73 @@ fn report_counts_partner_money_in_the_year_received() {
         text.contains("2017-02-10 * Tranche 1 of fdc-anct received"),
         "{text}"
     );
+}
+
+// ---- The year change, the order's life (issue 17): located rules and the commitments journal.
+
+/// `text` written as `name` in a new temporary folder.
+fn year_fixture(name: &str, text: &str) -> (tempfile::TempDir, std::path::PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(name);
+    std::fs::write(&path, text).unwrap();
+    (dir, path)
+}
+
+/// `budget check --json` on a file that breaks exactly `order-no-line`: the rule, the
+/// file, line 7 and column 1 of the order, status 1.
+#[test]
+fn check_locates_an_order_without_a_line() {
+    let (dir, path) = year_fixture(
+        "no-line.toml",
+        include_str!("../../../../tests/fixtures/budget/year/order-no-line.toml"),
+    );
+    let out = check(&path, true);
+    drop(dir);
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    let v = super::versioned(&out.stdout, 2);
+    assert_eq!(
+        (v["errors"].as_u64(), v["warnings"].as_u64()),
+        (Some(1), Some(0))
+    );
+    let d = &v["diagnostics"][0];
+    assert_eq!(d["rule"], "order-no-line");
+    assert_eq!(
+        (d["line"].as_u64(), d["column"].as_u64()),
+        (Some(7), Some(1))
+    );
+    assert!(d["file"].as_str().unwrap().ends_with("no-line.toml"));
+}
+
+/// `budget journal --commitments`: the AE journal (opened, engaged, released at
+/// closing), no cash in it, accepted by hledger.
+#[test]
+fn journal_commitments_writes_the_ae_journal() {
+    let (dir, path) = year_fixture(
+        "release.toml",
+        include_str!("../../../../tests/fixtures/budget/year/release.toml"),
+    );
+    let journal = dir.path().join("ae.journal");
+    let out = betagouv()
+        .args(["budget", "journal", "--commitments"])
+        .arg(&path)
+        .arg("--out")
+        .arg(&journal)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let text = std::fs::read_to_string(&journal).unwrap();
+    assert!(
+        text.contains("2016-01-01 * AE opened p129 2016\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("2016-06-30 * Release of BC-1 at closing\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("    expenses:commitments:p129:mes-aides  -4800.00 EUR\n"),
+        "{text}"
+    );
+    assert!(!text.contains("treasury"), "{text}");
+    hledger_checks(&journal);
 }
