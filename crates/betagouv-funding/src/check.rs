@@ -1208,7 +1208,12 @@ fn ae_at_order_dates(out: &mut Out<'_>, openings: &Openings<'_>) {
             .or_default()
             .push(AeEvent {
                 date: closed,
-                rank: AeEvent::RELEASE,
+                // An order closed the day it was issued is released after it is counted.
+                rank: if closed == r.order.issued_on {
+                    AeEvent::RELEASE_AFTER_ORDERS
+                } else {
+                    AeEvent::RELEASE
+                },
                 index,
                 id: r.order.id.as_str(),
                 cents: i128::from(r.amount.cents()),
@@ -1231,7 +1236,7 @@ fn ae_at_order_dates(out: &mut Out<'_>, openings: &Openings<'_>) {
         for e in events {
             let available = initial + openings.ae_at(line, e.date);
             let date = e.date;
-            if e.rank == AeEvent::RELEASE {
+            if e.rank == AeEvent::RELEASE || e.rank == AeEvent::RELEASE_AFTER_ORDERS {
                 if accepted.contains(e.id) {
                     engaged -= e.cents;
                 }
@@ -1281,6 +1286,7 @@ impl AeEvent<'_> {
     const RELEASE: u8 = 0;
     const MOVEMENT_OUT: u8 = 1;
     const ORDER: u8 = 2;
+    const RELEASE_AFTER_ORDERS: u8 = 3;
 }
 
 /// The AE events of each line and year: its orders (those of a délégation de

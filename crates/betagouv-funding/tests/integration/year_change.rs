@@ -117,6 +117,15 @@ fn closing_releases_ae_in_its_own_year_only() {
     let mut rules: Vec<&str> = diags.iter().map(|d| d.rule.as_ref()).collect();
     rules.sort_unstable();
     assert_eq!(rules, ["ae-exceeded", "ae-not-available"], "{diags:#?}");
+    // Closed the day it was issued: its AE are released once it is counted, and
+    // BC-2 fits (its delivery, after the closing, is the only breach).
+    let same_day = std::fs::read_to_string(&path)
+        .unwrap()
+        .replace("closed_on = 2016-06-30", "closed_on = 2016-02-01");
+    let same_day = parse_budget(&same_day, Path::new("b.toml")).unwrap();
+    let diags = check(&same_day, None);
+    let rules: Vec<&str> = diags.iter().map(|d| d.rule.as_ref()).collect();
+    assert_eq!(rules, ["delivery-after-close"], "{diags:#?}");
     // Still an open order at the end of 2016: it counts in the restes à payer.
     let r = report(&late, None, &YearReportOptions::new(FiscalYear(2016)));
     assert_eq!(r.spending.outstanding.cents(), 480_000 + 600_000);
