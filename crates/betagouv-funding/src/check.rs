@@ -1191,34 +1191,7 @@ fn ae_at_order_dates(out: &mut Out<'_>, openings: &Openings<'_>) {
         }
     }
     let mut groups = ae_events(b, openings);
-    // Closing an order in the year it was issued gives its unused AE back
-    // (désengagement) from its closing date.
-    for (index, r) in crate::year_change::releases(&out.index, None)
-        .into_iter()
-        .enumerate()
-    {
-        let (Some(line), Some(closed)) = (r.order.line.as_deref(), r.order.closed_on) else {
-            continue;
-        };
-        if !r.reopens_ae || openings.is_delegated(&r.order.id) {
-            continue;
-        }
-        groups
-            .entry((line, FiscalYear::of(closed)))
-            .or_default()
-            .push(AeEvent {
-                date: closed,
-                // An order closed the day it was issued is released after it is counted.
-                rank: if closed == r.order.issued_on {
-                    AeEvent::RELEASE_AFTER_ORDERS
-                } else {
-                    AeEvent::RELEASE
-                },
-                index,
-                id: r.order.id.as_str(),
-                cents: i128::from(r.amount.cents()),
-            });
-    }
+    release_events(out, openings, &mut groups);
     let mut found = Vec::new();
     for ((line, year), mut events) in groups {
         let opened_in_year = openings.of_line(line).iter().any(|o| year.contains(o.date));
@@ -1265,6 +1238,42 @@ fn ae_at_order_dates(out: &mut Out<'_>, openings: &Openings<'_>) {
     }
     for (rt, id, msg) in found {
         out.error(rules::AE_NOT_AVAILABLE, rt, id, msg);
+    }
+}
+
+/// Adds to `groups` the release of every order closed in the year it was
+/// issued: closing gives its unused AE back (désengagement) from its closing
+/// date.
+fn release_events<'a>(
+    out: &Out<'a>,
+    openings: &Openings<'_>,
+    groups: &mut BTreeMap<(&'a str, FiscalYear), Vec<AeEvent<'a>>>,
+) {
+    for (index, r) in crate::year_change::releases(&out.index, None)
+        .into_iter()
+        .enumerate()
+    {
+        let (Some(line), Some(closed)) = (r.order.line.as_deref(), r.order.closed_on) else {
+            continue;
+        };
+        if !r.reopens_ae || openings.is_delegated(&r.order.id) {
+            continue;
+        }
+        groups
+            .entry((line, FiscalYear::of(closed)))
+            .or_default()
+            .push(AeEvent {
+                date: closed,
+                // An order closed the day it was issued is released after it is counted.
+                rank: if closed == r.order.issued_on {
+                    AeEvent::RELEASE_AFTER_ORDERS
+                } else {
+                    AeEvent::RELEASE
+                },
+                index,
+                id: r.order.id.as_str(),
+                cents: i128::from(r.amount.cents()),
+            });
     }
 }
 
