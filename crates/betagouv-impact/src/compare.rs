@@ -203,6 +203,31 @@ pub struct Comparison {
     pub tests: Tests,
 }
 
+impl Comparison {
+    /// The interval of the relative lift `p_t/p_c − 1`: Katz's log interval of the risk
+    /// ratio minus 1 (statsmodels `confint_proportions_2indep(compare="ratio",
+    /// method="log")`), at the level of the comparison; `None` where Katz's interval is
+    /// (an arm without success). It is not symmetric around the lift: the log scale
+    /// stretches the upper side.
+    ///
+    /// ```
+    /// use betagouv_impact::{Arms, Counts, compare};
+    /// let treated: Counts = "22100/100000".parse()?;
+    /// let control: Counts = "20000/100000".parse()?;
+    /// let ci = compare(Arms { treated, control }, 0.05)?.relative_lift_ci().ok_or("defined")?;
+    /// // +10.5 %, 95 % CI [+8.6 %, +12.4 %]: it contains the published "+12 %".
+    /// assert!((ci.lower - 0.0864).abs() < 1e-4 && (ci.upper - 0.1239).abs() < 1e-4);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub fn relative_lift_ci(&self) -> Option<Interval> {
+        self.risk_ratio.ci_katz.map(|ci| Interval {
+            lower: ci.lower - 1.0,
+            upper: ci.upper - 1.0,
+        })
+    }
+}
+
 /// Compares two cohorts at level `1 − alpha`.
 ///
 /// # Errors
@@ -261,7 +286,12 @@ pub fn compare(arms: Arms<Counts>, alpha: f64) -> Result<Comparison> {
 
 /// The three intervals of the difference of proportions: Wald, Newcombe (hybrid
 /// Wilson score) and Agresti-Caffo (one success and one failure added to each arm).
-fn difference_cis(treated: Counts, control: Counts, alpha: f64, z: f64) -> DifferenceCis {
+pub(crate) fn difference_cis(
+    treated: Counts,
+    control: Counts,
+    alpha: f64,
+    z: f64,
+) -> DifferenceCis {
     let (pt, pc) = (treated.proportion(), control.proportion());
     let (nt, nc) = (treated.n() as f64, control.n() as f64);
     let (xt, xc) = (treated.successes() as f64, control.successes() as f64);

@@ -40,6 +40,12 @@ pub enum Error {
         /// The value given.
         value: f64,
     },
+    /// A group named as the reference of a comparison is not among the groups.
+    #[error("no group is named {group:?}")]
+    UnknownGroup {
+        /// The name given.
+        group: String,
+    },
     /// Inconsistent counts in an encouragement design arm.
     #[error("{what}: {detail}")]
     InconsistentCounts {

@@ -10,11 +10,19 @@
 //! Main entry points:
 //! - [`Counts`] and [`proportion_ci`]: one proportion (Wilson, Clopper-Pearson,
 //!   Agresti-Coull, Jeffreys, Wald);
-//! - [`compare`] of [`Arms`]: two cohorts ([`Comparison`]: difference, lift, risk and
-//!   odds ratios, Cohen's h, z / chi-square / Fisher tests);
+//! - [`compare`] of [`Arms`]: two cohorts ([`Comparison`]: difference, lift and its
+//!   interval, risk and odds ratios, Cohen's h, z / chi-square / Fisher tests);
+//!   [`boschloo_exact`]: Boschloo's unconditional exact test; [`choose_test`]: the one
+//!   test a report shows ([`ChosenTest`]: pooled z, or exact under an expected count of
+//!   5, and whether it agrees with the interval);
+//! - [`adjust_p_values`]: Holm and Benjamini-Hochberg adjustments of several tests of one
+//!   evaluation;
 //! - [`power`], [`sample_size`], [`mde`]: planning;
 //! - [`encouragement`]: ITT, first stage and CACE;
 //! - [`SurvivalTable`], [`KaplanMeier`], [`logrank`]: return-to-work curves;
+//!   [`survival_at_horizons`]: the share returned by a horizon with its interval, the
+//!   difference between groups there, the restricted mean survival time and the
+//!   log-rank test's direction;
 //! - [`CohortStats`] (and, with the `csv` feature, `aggregate_cohort_csv`):
 //!   mergeable sufficient statistics; [`cohort_stats_from_counts`] and
 //!   [`survival_tables_from_counts`] (with `csv`, `read_cohort_counts_csv` and
@@ -58,6 +66,7 @@
 // docs.rs builds with `--cfg docsrs` and shows which feature each gated item needs.
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+mod choice;
 mod cohort;
 mod compare;
 mod counts_input;
@@ -65,9 +74,12 @@ mod counts_input;
 mod csv_input;
 mod encouragement;
 mod error;
+mod exact;
+mod horizon;
 mod impact_file;
 mod kpi;
 pub mod limits;
+mod multiplicity;
 #[cfg(feature = "parquet")]
 mod parquet_input;
 #[cfg(feature = "postgres")]
@@ -78,6 +90,9 @@ mod special;
 pub mod sql;
 mod survival;
 
+pub use choice::{
+    ChosenTest, MIN_EXPECTED_COUNT, TestKind, TestReason, choose_test, min_expected_count,
+};
 pub use cohort::{CohortCounts, CohortStats};
 pub use compare::{
     ArmSummary, Arms, Comparison, Continuity, Difference, DifferenceCis, FISHER_NOT_COMPUTED,
@@ -97,12 +112,17 @@ pub use csv_input::{
 };
 pub use encouragement::{Encouragement, EncouragementArm, Estimate, FirstStage, encouragement};
 pub use error::{Error, ParseCountsError, ParseIntervalError, Result};
+pub use exact::{BoschlooResult, boschloo_exact};
+pub use horizon::{
+    AdjustedTest, AtHorizon, Contrast, HorizonDifference, HorizonSummary, survival_at_horizons,
+};
 #[cfg(feature = "toml")]
 pub use impact_file::builtin_2016;
 pub use impact_file::{
     Arm, BUILTIN_2016_TOML, Bound, Evaluation, EvaluationDesign, ImpactFile, Kpi, StartupImpact,
 };
 pub use kpi::{Period, Rate, compound_growth_rate, growth_rate, growth_rates};
+pub use multiplicity::{Adjusted, Adjustment, adjust_family, adjust_p_values};
 #[cfg(feature = "parquet")]
 pub use parquet_input::{
     ParquetOptions, ParquetSummary, aggregate_cohort_parquet, read_survival_parquet,
@@ -112,8 +132,8 @@ pub use pg::{PgOptions, postgres_cohort_stats, postgres_survival_tables};
 pub use power::{Design, PowerMethod, SampleSize, mde, power, sample_size};
 pub use proportion::{Counts, Interval, ProportionCiMethod, ProportionCis, proportion_ci};
 pub use survival::{
-    AtPoint, GroupSurvival, KaplanMeier, LOGRANK_NOT_COMPUTED, SurvivalSummary, SurvivalTable,
-    TimeRow, logrank, summarize_survival,
+    AtPoint, GroupSurvival, KaplanMeier, LOGRANK_NOT_COMPUTED, ObservedExpected, SurvivalSummary,
+    SurvivalTable, TimeRow, logrank, logrank_observed_expected, summarize_survival,
 };
 
 /// The crate's name, as published.

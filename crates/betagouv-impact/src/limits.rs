@@ -18,7 +18,8 @@
 //! | survival horizon `at` | finite, ≥ 0 | a time |
 //! | KPI `value` | finite, in [0, 1e15] | a count; exact as an f64 integer and as a decimal |
 //!
-//! Size bounds: [`FISHER_MAX_N`] (Fisher's exact test), [`EXACT_CI_MAX_N`]
+//! Size bounds: [`FISHER_MAX_N`] (Fisher's exact test), [`BOSCHLOO_MAX_N`] (Boschloo's
+//! exact test), [`EXACT_CI_MAX_N`]
 //! (Clopper-Pearson and Jeffreys intervals), [`LOGRANK_MAX_GROUPS`] (log-rank
 //! test) and [`DEFAULT_MAX_RECORD_BYTES`] (CSV records, configurable through
 //! `CsvOptions` (feature `csv`)). Memory of the CSV readers (feature `csv`):
@@ -71,6 +72,13 @@ pub const KPI_VALUE_MAX: f64 = 1e15;
 /// the comparison reports it as not computed; the chi-square test,
 /// asymptotically equivalent at such sizes, remains.
 pub const FISHER_MAX_N: u64 = 1_000_000_000;
+
+/// Boschloo's exact test is computed only when the two arms total at most this many
+/// people: it sums the `(n_t + 1)·(n_c + 1)` tables once (about 6e6 at the bound) and
+/// searches the maximum over the nuisance rate on `O(√N)` grid points of `O(N)` terms
+/// each. Above it, the test a report shows for small expected counts is Fisher's
+/// ([`FISHER_MAX_N`]).
+pub const BOSCHLOO_MAX_N: u64 = 5_000;
 
 /// The Clopper-Pearson and Jeffreys intervals (beta quantiles) are computed
 /// only for samples of at most this size: the incomplete beta function's

@@ -467,6 +467,85 @@ impl KaplanMeier {
         .finite())
     }
 
+    /// The restricted mean survival time up to `t`, `∫_0^t S(u) du` (the mean time
+    /// still searching within the horizon; `t − rmst` is the mean time lost before
+    /// returning to work), as lifelines `restricted_mean_survival_time(kmf, t)`. In
+    /// `[0, t]`.
+    ///
+    /// # Errors
+    /// [`Error::InvalidParameter`] (`at`) unless `t` is finite and ≥ 0.
+    ///
+    /// ```
+    /// use betagouv_impact::{KaplanMeier, SurvivalTable};
+    /// let t = SurvivalTable::from_records([(10.0, true), (20.0, false), (30.0, true), (40.0, true)])?;
+    /// let km = KaplanMeier::fit(&t);
+    /// // 10 days at S = 1, 20 at 0.75, 5 at 0.375.
+    /// assert_eq!(km.rmst(35.0)?, 10.0 + 15.0 + 1.875);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn rmst(&self, t: f64) -> Result<f64> {
+        check_time("at", t)?;
+        Ok(self.pieces(t).map(|(a, b, s)| s * (b - a)).sum())
+    }
+
+    /// The pieces `[a, b)` of `[0, t)` on which `S` is constant, with its value.
+    fn pieces(&self, t: f64) -> impl Iterator<Item = (f64, f64, f64)> + '_ {
+        let steps = self.index_at(t).map_or(0, |i| i + 1);
+        let starts = std::iter::once((0.0, 1.0)).chain(self.steps().take(steps));
+        let ends = self.times[..steps]
+            .iter()
+            .copied()
+            .chain(std::iter::once(t));
+        starts
+            .zip(ends)
+            .map(move |((a, s), b)| (a.min(t), b.min(t), s))
+            .filter(|(a, b, _)| b > a)
+    }
+
+    /// The variance of the restricted survival time `min(T, t)` under the fitted curve,
+    /// `2∫_0^t u·S(u) du − rmst(t)²`: what lifelines returns as the variance of
+    /// `restricted_mean_survival_time(kmf, t, return_variance=True)`. It describes the
+    /// spread of the times, not the uncertainty of [`KaplanMeier::rmst`] (for that, see
+    /// [`KaplanMeier::rmst_variance`]).
+    ///
+    /// # Errors
+    /// As [`KaplanMeier::rmst`].
+    pub fn restricted_time_variance(&self, t: f64) -> Result<f64> {
+        let mean = self.rmst(t)?;
+        let second: f64 = self.pieces(t).map(|(a, b, s)| s * (b * b - a * a)).sum();
+        Ok((second - mean * mean).max(0.0))
+    }
+
+    /// The variance of the estimator [`KaplanMeier::rmst`] (Greenwood's form, as R
+    /// `survival`'s `print(fit, rmean = t)` and Klein & Moeschberger §4.5):
+    /// `Σ_{t_j ≤ t} A_j²·d_j/(n_j(n_j − d_j))`, `A_j = ∫_{t_j}^t S(u) du`. `None` when a
+    /// term is infinite (the curve reached 0 before `t` with counts that saturated).
+    ///
+    /// # Errors
+    /// As [`KaplanMeier::rmst`].
+    pub fn rmst_variance(&self, t: f64) -> Result<Option<f64>> {
+        let total = self.rmst(t)?;
+        let Some(last) = self.index_at(t) else {
+            return Ok(Some(0.0));
+        };
+        let (mut before, mut variance) = (0.0, 0.0);
+        let (mut previous_time, mut previous_s, mut previous_g) = (0.0, 1.0, 0.0);
+        for j in 0..=last {
+            before += previous_s * (self.times[j] - previous_time);
+            let after = (total - before).max(0.0);
+            let increment = self.greenwood[j] - previous_g;
+            if after > 0.0 {
+                if !increment.is_finite() {
+                    return Ok(None);
+                }
+                variance += after * after * increment;
+            }
+            (previous_time, previous_s, previous_g) =
+                (self.times[j], self.survival[j], self.greenwood[j]);
+        }
+        Ok(variance.is_finite().then_some(variance))
+    }
+
     /// Median time: the smallest event time with `S(t) ≤ 0.5`; `None` when
     /// the curve never reaches 0.5.
     #[must_use]
@@ -498,6 +577,48 @@ pub fn logrank(tables: &[&SurvivalTable]) -> Option<TestResult> {
     }
     let (u, v) = scores_and_covariance(tables);
     quadratic_form(&u, &v)
+}
+
+/// Observed and expected events of one group under equal curves (log-rank).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct ObservedExpected {
+    /// Events observed in the group.
+    pub observed: f64,
+    /// Events expected if every group had the pooled curve: `Σ n_gj·d_j/n_j`.
+    pub expected: f64,
+}
+
+impl ObservedExpected {
+    /// Whether the group had more events than expected (returns to work sooner than
+    /// under equal curves).
+    #[must_use]
+    pub fn more_than_expected(&self) -> bool {
+        self.observed > self.expected
+    }
+}
+
+/// The direction of the log-rank test: each group's observed and expected events, in the
+/// order given (R `survdiff`'s `obs` and `exp`). `None` with fewer than two groups or more
+/// than [`LOGRANK_MAX_GROUPS`].
+#[must_use]
+pub fn logrank_observed_expected(tables: &[&SurvivalTable]) -> Option<Vec<ObservedExpected>> {
+    if !(2..=LOGRANK_MAX_GROUPS).contains(&tables.len()) {
+        return None;
+    }
+    let (u, _) = scores_and_covariance(tables);
+    Some(
+        tables
+            .iter()
+            .zip(u)
+            .map(|(t, u)| {
+                let observed = t.events() as f64;
+                ObservedExpected {
+                    observed,
+                    expected: observed - u,
+                }
+            })
+            .collect(),
+    )
 }
 
 /// The log-rank scores `U` (observed minus expected events of each group) and their

@@ -14,12 +14,19 @@
 //!   resources: `matches` when they rest on records and are equal, `consistent` when
 //!   the budget only restates published figures and they add up (own credits +
 //!   partner funds = total), `differs` otherwise;
-//! - anything else, or a figure whose data is missing, is `not_computable` with why.
+//! - anything else, or a figure whose data is missing, is `not_computable` with why;
+//! - beside that arithmetic verdict, a service's effect (points or percent) gets a
+//!   statistical one ([`IntervalCheck`]): whether the published figure lies in the 95 %
+//!   interval of the computed effect (Newcombe's for points, Katz's for a relative
+//!   figure). The 2016 report's "+12 %" differs from the computed +10.5 % but lies in
+//!   its interval [+8.6 %, +12.4 %]: the cohorts cannot tell them apart.
 //!
 //! [`Verdict`] is the workspace's one verdict type, `betagouv-funding`'s; the unit
 //! is [`ClaimUnit`], next to [`PublishedClaim`] in `betagouv-portfolio`.
 //!
-//! JSON: `{"claim", "label", "unit", "published", "computed", "verdict", "note"}`;
+//! JSON: `{"claim", "label", "unit", "published", "computed", "verdict", "note",
+//! "statistical"}` (`statistical`: `{"lower", "upper", "verdict"}` with `inside` or
+//! `outside`, or `null`);
 //! `published` is the figure as published, `computed` the computed figure in machine
 //! format (decimal point) or `null`.
 
@@ -54,6 +61,34 @@ pub struct ClaimRow {
     pub verdict: Verdict,
     /// What was computed and how, or why it could not be.
     pub note: String,
+    /// For a service's effect (points or percent): whether the published figure lies in
+    /// the confidence interval of the computed one, a statistical verdict beside the
+    /// arithmetic one; `None` for other claims or when the interval is undefined.
+    pub statistical: Option<IntervalCheck>,
+}
+
+/// Whether a published effect lies in the confidence interval of the effect computed from
+/// the cohorts (Newcombe's interval for points, Katz's for a relative figure).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IntervalCheck {
+    /// Lower bound of the interval, in the claim's unit (machine format, two decimals).
+    pub lower: String,
+    /// Upper bound.
+    pub upper: String,
+    /// The verdict.
+    pub verdict: IntervalVerdict,
+}
+
+/// Whether a published figure lies in an interval.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum IntervalVerdict {
+    /// Inside (bounds included): the data cannot tell the published figure from the
+    /// computed one.
+    Inside,
+    /// Outside: the data contradict the published figure at the interval's level.
+    Outside,
 }
 
 /// The computed figures the claims are checked against.
@@ -142,6 +177,10 @@ fn check_one(c: &PublishedClaim, f: &Facts<'_>, lang: Lang) -> ClaimRow {
             ),
         ),
     };
+    let statistical = match c.unit {
+        ClaimUnit::Points | ClaimUnit::Percent => interval_check(c, f.impact),
+        _ => None,
+    };
     ClaimRow {
         claim: c.key.to_owned(),
         label: match lang {
@@ -154,7 +193,29 @@ fn check_one(c: &PublishedClaim, f: &Facts<'_>, lang: Lang) -> ClaimRow {
         computed,
         verdict,
         note,
+        statistical,
     }
+}
+
+/// The published effect against the interval of the computed one.
+fn interval_check(c: &PublishedClaim, impact: Option<&ImpactSection>) -> Option<IntervalCheck> {
+    let e = evaluation(impact, c.startup.unwrap_or_default())?;
+    let (lower, upper) = if c.unit == ClaimUnit::Points {
+        (e.ci_lower_points, e.ci_upper_points)
+    } else {
+        (e.relative_ci_lower_percent?, e.relative_ci_upper_percent?)
+    };
+    let published = c.value.parse::<f64>().ok().filter(|p| p.is_finite())?;
+    let verdict = if (lower..=upper).contains(&published) {
+        IntervalVerdict::Inside
+    } else {
+        IntervalVerdict::Outside
+    };
+    Some(IntervalCheck {
+        lower: format!("{lower:.2}"),
+        upper: format!("{upper:.2}"),
+        verdict,
+    })
 }
 
 /// A count of the portfolio at the date (`people`, `services`, `taken_over`,

@@ -4,7 +4,7 @@
 //! The statistics come from `betagouv-impact`; this module only holds the figures
 //! the report shows (rates and differences in percent and percentage points).
 
-use betagouv_impact::{Bound, EvaluationDesign, Period};
+use betagouv_impact::{Bound, EvaluationDesign, Period, TestKind, TestReason};
 use serde::{Deserialize, Serialize};
 
 /// One cohort of an evaluation.
@@ -59,8 +59,27 @@ pub struct EvaluationRow {
     pub confidence: f64,
     /// Relative lift over the control rate, in percent; `None` when the control rate is 0.
     pub relative_percent: Option<f64>,
-    /// Two-sided p-value of the pooled z test; `None` when undefined.
+    /// Lower bound of the relative lift's interval (Katz's log interval of the risk ratio,
+    /// minus 1), in percent; `None` when an arm has no success.
+    pub relative_ci_lower_percent: Option<f64>,
+    /// Upper bound, in percent.
+    pub relative_ci_upper_percent: Option<f64>,
+    /// The test whose p-value is shown (JSON: `pooled_z`, `boschloo`, `fisher_exact`):
+    /// the pooled z-test when every expected count is at least 5, else an exact test
+    /// (`betagouv_impact::choose_test`).
+    pub test: TestKind,
+    /// Why that test (JSON: `large_expected_counts`, `small_expected_count`, ...).
+    pub test_reason: TestReason,
+    /// The smallest expected count of the 2×2 table under no difference.
+    pub min_expected_count: f64,
+    /// Two-sided p-value of `test`; `None` when undefined.
     pub p_value: Option<f64>,
+    /// Whether the p-value and the difference's interval agree (p under α exactly when the
+    /// interval excludes 0); `None` without a p-value.
+    pub test_agrees_with_interval: Option<bool>,
+    /// The p-value adjusted for the other evaluations of the same service, when it has
+    /// several (outcomes, horizons or arms of one evaluation); `None` otherwise.
+    pub adjusted: Option<AdjustedP>,
     /// The smallest difference the cohort sizes detect with the given power, in points;
     /// `None` when not reachable.
     pub mde_points: Option<f64>,
@@ -68,6 +87,17 @@ pub struct EvaluationRow {
     pub mde_relative_percent: Option<f64>,
     /// Power used for the minimum detectable effect (0.8).
     pub power: f64,
+}
+
+/// A p-value adjusted for the family of a service's evaluations.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct AdjustedP {
+    /// How many tests the family holds (the service's evaluations with a p-value).
+    pub family_size: usize,
+    /// Holm's adjusted p-value (family-wise error rate).
+    pub holm: f64,
+    /// Benjamini-Hochberg's adjusted p-value (false discovery rate).
+    pub benjamini_hochberg: f64,
 }
 
 /// One usage KPI.
@@ -140,9 +170,10 @@ with_setters!(ImpactOptions {
 });
 
 /// The impact section from an impact file read by `betagouv-impact`: every evaluation
-/// compared (Wilson intervals of each rate, Newcombe interval of the difference,
-/// pooled z test, minimum detectable effect by the pooled normal power formula), and
-/// every KPI. Service names come from `portfolio` when an id matches loosely.
+/// compared (Wilson intervals of each rate, Newcombe interval of the difference, Katz
+/// interval of the relative lift, the test `choose_test` picks for the counts, minimum
+/// detectable effect by the pooled normal power formula), the p-values of a service with
+/// several evaluations adjusted (Holm, Benjamini-Hochberg), and every KPI. Service names come from `portfolio` when an id matches loosely.
 ///
 /// # Errors
 /// [`crate::Error::Impact`] when an evaluation cannot be compared (invalid counts or
@@ -175,9 +206,11 @@ pub fn section(
     let mut kpis = Vec::new();
     for s in &file.startup {
         let startup_name = name(&s.id).or_else(|| s.name.clone());
+        let first = evaluations.len();
         for e in &s.evaluation {
             evaluations.push(evaluation_row(&s.id, startup_name.clone(), e, options)?);
         }
+        adjust_family(&mut evaluations[first..])?;
         for k in &s.kpi {
             kpis.push(KpiRow {
                 startup: s.id.clone(),
@@ -197,6 +230,26 @@ pub fn section(
         evaluations,
         kpis,
     })
+}
+
+/// The Holm and Benjamini-Hochberg adjustments of the p-values of one service's
+/// evaluations, when there are at least two.
+fn adjust_family(rows: &mut [EvaluationRow]) -> crate::Result<()> {
+    let p: Vec<f64> = rows.iter().filter_map(|r| r.p_value).collect();
+    if p.len() < 2 {
+        return Ok(());
+    }
+    let adjusted = betagouv_impact::adjust_family(&p).map_err(crate::Error::Impact)?;
+    let pairs = adjusted.holm.into_iter().zip(adjusted.benjamini_hochberg);
+    let with_p = rows.iter_mut().filter(|r| r.p_value.is_some());
+    for (row, (holm, benjamini_hochberg)) in with_p.zip(pairs) {
+        row.adjusted = Some(AdjustedP {
+            family_size: p.len(),
+            holm,
+            benjamini_hochberg,
+        });
+    }
+    Ok(())
 }
 
 /// One cohort's rate and Wilson interval, in percent.
@@ -220,8 +273,11 @@ fn evaluation_row(
     e: &betagouv_impact::Evaluation,
     options: ImpactOptions,
 ) -> crate::Result<EvaluationRow> {
-    use betagouv_impact::{Design, PowerMethod, mde};
+    use betagouv_impact::{Design, PowerMethod, choose_test, mde};
     let c = e.compare(options.alpha).map_err(crate::Error::Impact)?;
+    let arms = e.arms().map_err(crate::Error::Impact)?;
+    let test = choose_test(arms, options.alpha).map_err(crate::Error::Impact)?;
+    let relative_ci = c.relative_lift_ci();
     let n_t = c.treated.n as f64;
     let design = Design::new(c.control.proportion)
         .with_ratio(c.control.n as f64 / n_t.max(1.0))
@@ -250,7 +306,14 @@ fn evaluation_row(
         ci_upper_points: c.difference.ci.newcombe.upper * 100.0,
         confidence: 1.0 - options.alpha,
         relative_percent: c.relative_lift.map(|x| x * 100.0),
-        p_value: c.tests.z_pooled.map(|t| t.p_value),
+        relative_ci_lower_percent: relative_ci.map(|ci| ci.lower * 100.0),
+        relative_ci_upper_percent: relative_ci.map(|ci| ci.upper * 100.0),
+        test: test.test,
+        test_reason: test.reason,
+        min_expected_count: test.min_expected_count,
+        p_value: test.p_value,
+        test_agrees_with_interval: test.agrees_with_interval,
+        adjusted: None,
         mde_points,
         mde_relative_percent,
         power: options.power,

@@ -14,6 +14,7 @@
 use std::fmt;
 use std::str::FromStr;
 
+use betagouv_impact::{EvaluationDesign, TestKind, TestReason};
 use betagouv_portfolio::Stage;
 use serde::{Deserialize, Serialize};
 
@@ -93,6 +94,75 @@ impl Lang {
             Verdict::Differs => l.verdict_differs,
             Verdict::Consistent => l.verdict_consistent,
             Verdict::NotComputable => l.verdict_not_computable,
+        }
+    }
+
+    /// The label of an evaluation design.
+    #[must_use]
+    pub fn design(self, design: EvaluationDesign) -> &'static str {
+        let l = self.labels();
+        match design {
+            EvaluationDesign::Randomized => l.design_randomized,
+            EvaluationDesign::Encouragement => l.design_encouragement,
+            // Observational, and a design added later until it has its own label: no
+            // causal wording.
+            _ => l.design_observational,
+        }
+    }
+
+    /// The name of a test and why it was chosen.
+    ///
+    /// ```
+    /// use betagouv_impact::{TestKind, TestReason};
+    /// use betagouv_report::Lang;
+    /// let (name, why) = Lang::En.test(TestKind::Boschloo, TestReason::SmallExpectedCount);
+    /// assert_eq!(name, "two-sided Boschloo exact test");
+    /// assert_eq!(why, "an expected count is under 5");
+    /// ```
+    #[must_use]
+    pub fn test(self, test: TestKind, reason: TestReason) -> (&'static str, &'static str) {
+        let l = self.labels();
+        let name = match test {
+            TestKind::Boschloo => l.test_boschloo,
+            TestKind::FisherExact => l.test_fisher,
+            _ => l.test_pooled_z,
+        };
+        let why = match reason {
+            TestReason::SmallExpectedCount => l.reason_small_count,
+            TestReason::SmallExpectedCountLargeArms => l.reason_small_count_large_arms,
+            TestReason::SmallExpectedCountBeyondExactTests => l.reason_beyond_exact_tests,
+            _ => l.reason_large_counts,
+        };
+        (name, why)
+    }
+
+    /// The minimum detectable effect's label with its power and two-sided level
+    /// (`effet minimal détectable (puissance 80 %, risque 5 % bilatéral)`).
+    ///
+    /// ```
+    /// use betagouv_report::Lang;
+    /// assert_eq!(
+    ///     Lang::En.mde_label(0.8, 0.05),
+    ///     "minimum detectable effect (80 % power, 5 % two-sided level)"
+    /// );
+    /// ```
+    #[must_use]
+    pub fn mde_label(self, power: f64, alpha: f64) -> String {
+        let l = self.labels();
+        let percent = |x: f64| {
+            let text = crate::num::fixed(x * 100.0, 2, self);
+            let decimal = if self == Lang::Fr { ',' } else { '.' };
+            let trimmed = if text.contains(decimal) {
+                text.trim_end_matches('0').trim_end_matches(decimal)
+            } else {
+                &text
+            };
+            format!("{trimmed} %")
+        };
+        let (power, alpha) = (percent(power), percent(alpha));
+        match self {
+            Lang::Fr => format!("{} (puissance {power}, risque {alpha} bilatéral)", l.mde),
+            Lang::En => format!("{} ({power} power, {alpha} two-sided level)", l.mde),
         }
     }
 
@@ -199,6 +269,25 @@ pub struct Labels {
     pub relative: &'static str,
     pub p_value: &'static str,
     pub mde: &'static str,
+    pub design: &'static str,
+    pub design_randomized: &'static str,
+    pub design_encouragement: &'static str,
+    pub design_observational: &'static str,
+    pub observational_caveat: &'static str,
+    pub test: &'static str,
+    pub test_pooled_z: &'static str,
+    pub test_boschloo: &'static str,
+    pub test_fisher: &'static str,
+    pub reason_large_counts: &'static str,
+    pub reason_small_count: &'static str,
+    pub reason_small_count_large_arms: &'static str,
+    pub reason_beyond_exact_tests: &'static str,
+    pub test_disagrees: &'static str,
+    pub adjusted_p: &'static str,
+    pub adjusted_family: &'static str,
+    pub statistical_verdict: &'static str,
+    pub inside_interval: &'static str,
+    pub outside_interval: &'static str,
     pub kpis: &'static str,
     pub metric: &'static str,
     pub value: &'static str,
@@ -318,7 +407,26 @@ pub static FR: Labels = Labels {
     interval: "intervalle de confiance à 95 %",
     relative: "écart relatif au taux de la cohorte témoin",
     p_value: "valeur p",
-    mde: "effet minimal détectable (puissance 80 %)",
+    mde: "effet minimal détectable",
+    design: "plan d'évaluation",
+    design_randomized: "assignation tirée au sort",
+    design_encouragement: "incitation tirée au sort",
+    design_observational: "comparaison observationnelle (cohortes non tirées au sort)",
+    observational_caveat: "Comparaison observationnelle : l'écart entre les cohortes n'est pas un effet du service, elles peuvent différer par ailleurs.",
+    test: "test",
+    test_pooled_z: "test z à variance poolée, bilatéral",
+    test_boschloo: "test exact de Boschloo, bilatéral",
+    test_fisher: "test exact de Fisher, bilatéral",
+    reason_large_counts: "tous les effectifs attendus sont d'au moins 5",
+    reason_small_count: "un effectif attendu est inférieur à 5",
+    reason_small_count_large_arms: "un effectif attendu est inférieur à 5 ; cohortes trop grandes pour le test de Boschloo",
+    reason_beyond_exact_tests: "un effectif attendu est inférieur à 5 ; cohortes trop grandes pour un test exact",
+    test_disagrees: "le test et l'intervalle de confiance ne concluent pas de même : écart à lire avec prudence",
+    adjusted_p: "valeur p ajustée (Holm ; Benjamini-Hochberg)",
+    adjusted_family: "évaluations du service",
+    statistical_verdict: "verdict statistique",
+    inside_interval: "dans l'IC 95 %",
+    outside_interval: "hors de l'IC 95 %",
     kpis: "Indicateurs d'usage",
     metric: "indicateur",
     value: "valeur",
@@ -345,7 +453,7 @@ pub static FR: Labels = Labels {
     verdict_consistent: "cohérent",
     verdict_not_computable: "non calculable",
     method: "Méthode et données",
-    method_text: "Les chiffres sont calculés à partir des fiches des start-ups et des membres à la date du rapport ; l'étape d'un service est celle de sa phase en cours dans le vocabulaire de l'époque. Les intervalles de confiance d'un écart de taux sont ceux de Newcombe (scores de Wilson), le test est le test z à variance poolée, bilatéral.",
+    method_text: "Les chiffres sont calculés à partir des fiches des start-ups et des membres à la date du rapport ; l'étape d'un service est celle de sa phase en cours dans le vocabulaire de l'époque. Les intervalles de confiance d'un écart de taux sont ceux de Newcombe (scores de Wilson), ceux d'un écart relatif ceux de Katz (logarithme du rapport des taux). Le test est bilatéral : le test z à variance poolée quand tous les effectifs attendus sont d'au moins 5, sinon le test exact de Boschloo (celui de Fisher pour de très grandes cohortes). Les valeurs p de plusieurs évaluations d'un même service sont aussi ajustées (Holm, Benjamini-Hochberg).",
     data_table: "Données du graphique",
     service: "service",
     stage: "étape",
@@ -438,7 +546,26 @@ pub static EN: Labels = Labels {
     interval: "95 % confidence interval",
     relative: "relative to the control cohort's rate",
     p_value: "p-value",
-    mde: "minimum detectable effect (80 % power)",
+    mde: "minimum detectable effect",
+    design: "design",
+    design_randomized: "randomised assignment",
+    design_encouragement: "randomised encouragement",
+    design_observational: "observational comparison (cohorts not randomised)",
+    observational_caveat: "Observational comparison: the difference between the cohorts is not an effect of the service, they may differ in other ways.",
+    test: "test",
+    test_pooled_z: "two-sided pooled z-test",
+    test_boschloo: "two-sided Boschloo exact test",
+    test_fisher: "two-sided Fisher exact test",
+    reason_large_counts: "every expected count is at least 5",
+    reason_small_count: "an expected count is under 5",
+    reason_small_count_large_arms: "an expected count is under 5; cohorts too large for Boschloo's test",
+    reason_beyond_exact_tests: "an expected count is under 5; cohorts too large for an exact test",
+    test_disagrees: "the test and the confidence interval disagree: read the difference with caution",
+    adjusted_p: "adjusted p-value (Holm; Benjamini-Hochberg)",
+    adjusted_family: "evaluations of the service",
+    statistical_verdict: "statistical verdict",
+    inside_interval: "inside the 95 % CI",
+    outside_interval: "outside the 95 % CI",
     kpis: "Usage KPIs",
     metric: "metric",
     value: "value",
@@ -465,7 +592,7 @@ pub static EN: Labels = Labels {
     verdict_consistent: "consistent",
     verdict_not_computable: "not computable",
     method: "Method and data",
-    method_text: "Figures are computed from the start-up and member records at the report date; a service's stage is that of its current phase in the vocabulary of its era. Intervals of a difference of rates are Newcombe's (Wilson scores); the test is the two-sided pooled z test.",
+    method_text: "Figures are computed from the start-up and member records at the report date; a service's stage is that of its current phase in the vocabulary of its era. Intervals of a difference of rates are Newcombe's (Wilson scores), those of a relative difference Katz's (log of the risk ratio). The test is two-sided: the pooled z-test when every expected count is at least 5, else Boschloo's exact test (Fisher's for very large cohorts). The p-values of several evaluations of one service are also adjusted (Holm, Benjamini-Hochberg).",
     data_table: "Chart data",
     service: "service",
     stage: "stage",

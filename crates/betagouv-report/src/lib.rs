@@ -77,7 +77,13 @@ pub use rust_decimal;
 /// (a key renamed, removed or changing meaning) bumps it.
 ///
 /// Version 2 added `history` (the published figures against the repository's
-/// history, [`history::ClaimsHistory`], `null` without one).
+/// history, [`history::ClaimsHistory`], `null` without one). Version 3 (issue 18): an
+/// evaluation's `p_value` is that of the test `test` names (an exact test under an
+/// expected count of 5, no longer always the pooled z-test), with `test_reason`,
+/// `min_expected_count`, `test_agrees_with_interval`, the relative lift's interval
+/// (`relative_ci_lower_percent`, `relative_ci_upper_percent`) and `adjusted` (Holm and
+/// Benjamini-Hochberg over a service's evaluations); a claim has `statistical` (the
+/// published effect against the computed one's interval).
 ///
 /// ```
 /// use betagouv_portfolio::builtin;
@@ -89,7 +95,7 @@ pub use rust_decimal;
 /// assert!(json.starts_with(&format!("{{\n  \"schema_version\": {SCHEMA_VERSION},")));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = 3;
 
 // The crate README's examples are doctests too.
 #[cfg(doctest)]

@@ -12,17 +12,17 @@ use betagouv_impact::{
 use serde_json::{Value, json};
 
 /// Relative tolerances: closed forms, tail probabilities, tail probabilities at n >= 1e6.
-const CLOSED: f64 = 1e-9;
-const TAIL: f64 = 1e-8;
+pub(crate) const CLOSED: f64 = 1e-9;
+pub(crate) const TAIL: f64 = 1e-8;
 const TAIL_LARGE: f64 = 1e-6;
 
-fn load(text: &str) -> Vec<Value> {
+pub(crate) fn load(text: &str) -> Vec<Value> {
     let v: Value = serde_json::from_str(text).expect("golden JSON parses");
     v["cases"].as_array().expect("cases").clone()
 }
 
 #[track_caller]
-fn check(path: &str, got: &Value, want: &Value, tail: f64, worst: &mut [f64; 2]) {
+pub(crate) fn check(path: &str, got: &Value, want: &Value, tail: f64, worst: &mut [f64; 2]) {
     match (got, want) {
         (Value::Object(g), Value::Object(w)) => {
             let gk: Vec<_> = g.keys().collect();
@@ -61,11 +61,11 @@ fn check(path: &str, got: &Value, want: &Value, tail: f64, worst: &mut [f64; 2])
     }
 }
 
-fn u(v: &Value) -> u64 {
+pub(crate) fn u(v: &Value) -> u64 {
     v.as_u64().expect("integer")
 }
 
-fn f(v: &Value) -> f64 {
+pub(crate) fn f(v: &Value) -> f64 {
     v.as_f64().expect("number")
 }
 

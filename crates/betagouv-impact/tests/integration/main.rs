@@ -12,5 +12,8 @@ mod parquet;
 #[cfg(all(feature = "postgres", feature = "csv"))]
 mod postgres_pushdown;
 mod properties;
+// Issue 18: exact tests, the reported test, multiplicity, survival at horizons
+// (scripts/golden_reporting.py), and their properties.
+mod reporting;
 mod robustness;
 mod serde_roundtrip;

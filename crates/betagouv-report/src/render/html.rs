@@ -27,10 +27,10 @@ use crate::num;
 
 use super::svg::{self, Bar, ErrorPoint, KnownSteps, Series, TimelineBar, esc};
 use super::{
-    CountRow, EvaluationView, STAGES_SHOWN, Sections, computed, date, entry_rows, evaluation_views,
-    figure_rows, funnel_rows, history_rows, history_source, incubator_header, incubator_rows,
-    known_at, kpi_views, money_rows, partner_share, short, span_rows, stage_rows, title,
-    write_sections,
+    CountRow, EvaluationView, STAGES_SHOWN, Sections, claim_columns, computed, date, entry_rows,
+    evaluation_views, figure_rows, funnel_rows, history_rows, history_source, incubator_header,
+    incubator_rows, known_at, kpi_views, money_rows, partner_share, short, span_rows, stage_rows,
+    statistical, title, write_sections,
 };
 
 /// Kept here for callers of `render::html::kpi_value`; it lives in [`super`].
@@ -304,21 +304,18 @@ impl Sections for Html {
 fn claims_table(o: &mut String, r: &Report) -> Written {
     let lang = r.lang;
     let l = lang.labels();
-    table_open(
-        o,
-        l.claims,
-        &[l.claim, l.published, l.computed, l.verdict, l.note],
-    )?;
+    table_open(o, l.claims, &claim_columns(l))?;
     for c in &r.claims {
         write!(
             o,
-            "<tr><th scope=\"row\">{}</th><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"v-{}\"><span aria-hidden=\"true\">{} </span>{}</td><td>{}</td></tr>",
+            "<tr><th scope=\"row\">{}</th><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"v-{}\"><span aria-hidden=\"true\">{} </span>{}</td><td>{}</td><td>{}</td></tr>",
             esc(&c.label),
             esc(&c.published),
             esc(computed(c)),
             c.verdict.key(),
             verdict_icon(c.verdict),
             esc(lang.verdict(c.verdict)),
+            esc(&statistical(c, lang)),
             esc(&c.note)
         )?;
     }
@@ -1005,18 +1002,40 @@ fn evaluation(o: &mut String, n: usize, e: &EvaluationView<'_>, lang: Lang) -> W
         )?;
     }
     table_close(&mut tb);
+    evaluation_terms(&mut tb, e, lang)?;
+    figure(o, &title, l.evaluation_desc, &chart, &tb, false)?;
+    o.push_str("</div>");
+    Ok(())
+}
+
+/// An evaluation's figures as a description list: design, difference, relative lift,
+/// test, p-values, minimum detectable effect, source and note.
+fn evaluation_terms(tb: &mut String, e: &EvaluationView<'_>, lang: Lang) -> Written {
+    let l = lang.labels();
     tb.push_str("<dl>");
     let (lower, upper) = &e.ci;
     let difference = format!("{} ({} : [{lower} ; {upper}])", e.difference, l.interval);
+    let relative = e.relative_with_ci(l, " : ");
+    let design = match e.caveat {
+        Some(caveat) => format!("{}. {caveat}", e.design),
+        None => e.design.to_owned(),
+    };
+    let p_value = match e.disagreement {
+        Some(d) => format!("{} ({d})", e.p_value),
+        None => e.p_value.clone(),
+    };
     let mde = e.mde.as_ref().map(|m| format!("{m}{}", e.mde_relative));
     // The note of an impact file is in English (its format has no French field); a
     // source is a title as written.
     let source_lang = data_lang(&e.row.source, lang, false);
     for (term, value, text_lang) in [
+        (l.design, Some(&design), lang),
         (l.difference, Some(&difference), lang),
-        (l.relative, e.relative.as_ref(), lang),
-        (l.p_value, Some(&e.p_value), lang),
-        (l.mde, mde.as_ref(), lang),
+        (l.relative, relative.as_ref(), lang),
+        (l.test, Some(&e.test), lang),
+        (l.p_value, Some(&p_value), lang),
+        (l.adjusted_p, e.adjusted.as_ref(), lang),
+        (e.mde_label.as_str(), mde.as_ref(), lang),
         (l.source, Some(&e.row.source), source_lang),
         (l.note, e.row.note.as_ref(), Lang::En),
     ] {
@@ -1030,8 +1049,6 @@ fn evaluation(o: &mut String, n: usize, e: &EvaluationView<'_>, lang: Lang) -> W
         }
     }
     tb.push_str("</dl>");
-    figure(o, &title, l.evaluation_desc, &chart, &tb, false)?;
-    o.push_str("</div>");
     Ok(())
 }
 

@@ -11,9 +11,10 @@ use crate::lang::{Labels, Lang};
 use crate::model::{Report, Section};
 
 use super::{
-    EvaluationView, Sections, computed, date, entry_rows, evaluation_views, figure_rows,
-    funnel_rows, history_rows, history_source, incubator_header, incubator_rows, kpi_views,
-    money_rows, partner_share, previous_header, span_rows, stage_rows, title, write_sections,
+    EvaluationView, Sections, claim_columns, computed, date, entry_rows, evaluation_views,
+    figure_rows, funnel_rows, history_rows, history_source, incubator_header, incubator_rows,
+    kpi_views, money_rows, partner_share, previous_header, span_rows, stage_rows, statistical,
+    title, write_sections,
 };
 
 /// The Markdown renderer.
@@ -168,15 +169,12 @@ impl Sections for Markdown {
                     c.published.clone(),
                     computed(c).to_owned(),
                     format!("**{}**", lang.verdict(c.verdict)),
+                    statistical(c, lang),
                     c.note.clone(),
                 ]
             })
             .collect();
-        table(
-            o,
-            &[l.claim, l.published, l.computed, l.verdict, l.note],
-            &rows,
-        )?;
+        table(o, &claim_columns(l), &rows)?;
         match &r.history {
             Some(h) => history(o, h, lang),
             None => Ok(()),
@@ -311,18 +309,29 @@ fn evaluation(o: &mut String, e: &EvaluationView<'_>, l: &Labels) -> Written {
         .map(|a| vec![a.label.to_owned(), a.n.clone(), a.rate.clone()])
         .collect();
     table(o, &[l.cohort, l.cohort_size, l.rate], &rows)?;
+    writeln!(o, "- {} : {}", l.design, e.design)?;
+    if let Some(caveat) = e.caveat {
+        writeln!(o, "- **{caveat}**")?;
+    }
     let (lower, upper) = &e.ci;
     writeln!(
         o,
         "- {} : **{}** ({} : [{lower} ; {upper}])",
         l.difference, e.difference, l.interval
     )?;
-    if let Some(relative) = &e.relative {
+    if let Some(relative) = e.relative_with_ci(l, " : ") {
         writeln!(o, "- {} : {relative}", l.relative)?;
     }
+    writeln!(o, "- {} : {}", l.test, e.test)?;
     writeln!(o, "- {} : {}", l.p_value, e.p_value)?;
+    if let Some(adjusted) = &e.adjusted {
+        writeln!(o, "- {} : {adjusted}", l.adjusted_p)?;
+    }
+    if let Some(disagreement) = e.disagreement {
+        writeln!(o, "- {disagreement}")?;
+    }
     if let Some(mde) = &e.mde {
-        writeln!(o, "- {} : {mde}", l.mde)?;
+        writeln!(o, "- {} : {mde}", e.mde_label)?;
     }
     writeln!(o, "- {} : {}\n", l.source, e.row.source)
 }

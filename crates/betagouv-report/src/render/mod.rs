@@ -613,12 +613,54 @@ pub(crate) struct EvaluationView<'r> {
     pub(crate) ci: (String, String),
     /// The relative lift (`+10,5 %`).
     pub(crate) relative: Option<String>,
+    /// Its interval's bounds (`+8,6 %`, `+12,4 %`).
+    pub(crate) relative_ci: Option<(String, String)>,
+    /// The design (`incitation tirée au sort`).
+    pub(crate) design: &'static str,
+    /// For an observational design: the difference is not an effect.
+    pub(crate) caveat: Option<&'static str>,
+    /// The test and why (`test exact de Boschloo, bilatéral (un effectif attendu est
+    /// inférieur à 5)`).
+    pub(crate) test: String,
+    /// When the test and the interval disagree: say so.
+    pub(crate) disagreement: Option<&'static str>,
     /// The p-value.
     pub(crate) p_value: String,
+    /// The adjusted p-values of a service with several evaluations
+    /// (`0,0123 ; 0,0100 (2 évaluations du service)`).
+    pub(crate) adjusted: Option<String>,
+    /// The minimum detectable effect's label, with its power and level.
+    pub(crate) mde_label: String,
     /// The minimum detectable effect (`1,23 points`).
     pub(crate) mde: Option<String>,
     /// The same relative to the control rate (` (+7,0 %)`), or empty.
     pub(crate) mde_relative: String,
+}
+
+impl EvaluationView<'_> {
+    /// The relative lift with its interval (`+10,5 % (intervalle de confiance à 95 % :
+    /// [+8,6 % ; +12,4 %])`), `colon` between the label and the bounds (`: ` in text,
+    /// ` : ` in French typography).
+    pub(crate) fn relative_with_ci(&self, l: &crate::lang::Labels, colon: &str) -> Option<String> {
+        let relative = self.relative.as_ref()?;
+        Some(match &self.relative_ci {
+            Some((lo, hi)) => format!("{relative} ({}{colon}[{lo} ; {hi}])", l.interval),
+            None => relative.clone(),
+        })
+    }
+}
+
+/// The claims table's columns: claim, published, computed, verdict, statistical verdict,
+/// note (the text renderer leaves the note for a list under the table).
+pub(crate) fn claim_columns(l: &crate::lang::Labels) -> [&'static str; 6] {
+    [
+        l.claim,
+        l.published,
+        l.computed,
+        l.verdict,
+        l.statistical_verdict,
+        l.note,
+    ]
 }
 
 fn arm_view(a: &ArmRow, lang: Lang) -> ArmView<'_> {
@@ -636,32 +678,54 @@ fn arm_view(a: &ArmRow, lang: Lang) -> ArmView<'_> {
 
 /// Every evaluation of the impact section.
 pub(crate) fn evaluation_views(i: &ImpactSection, lang: Lang) -> Vec<EvaluationView<'_>> {
-    let l = lang.labels();
     i.evaluations
         .iter()
-        .map(|e| EvaluationView {
-            row: e,
-            name: e.startup_name.as_deref().unwrap_or(&e.startup),
-            outcome: lang.pick(&e.outcome, e.outcome_fr.as_deref()),
-            arms: [arm_view(&e.treated, lang), arm_view(&e.control, lang)],
-            difference: format!("{} {}", num::signed(e.difference_points, 1, lang), l.points),
-            ci: (
-                num::fixed(e.ci_lower_points, 2, lang),
-                num::fixed(e.ci_upper_points, 2, lang),
-            ),
-            relative: e
-                .relative_percent
-                .map(|x| format!("{} %", num::signed(x, 1, lang))),
-            p_value: p_value(e.p_value, lang),
-            mde: e
-                .mde_points
-                .map(|m| format!("{} {}", num::fixed(m, 2, lang), l.points)),
-            mde_relative: e
-                .mde_relative_percent
-                .map(|x| format!(" ({} %)", num::signed(x, 1, lang)))
-                .unwrap_or_default(),
-        })
+        .map(|e| evaluation_view(e, lang))
         .collect()
+}
+
+fn evaluation_view(e: &EvaluationRow, lang: Lang) -> EvaluationView<'_> {
+    let l = lang.labels();
+    let signed_percent = |x: f64| format!("{} %", num::signed(x, 1, lang));
+    let (test, why) = lang.test(e.test, e.test_reason);
+    EvaluationView {
+        row: e,
+        name: e.startup_name.as_deref().unwrap_or(&e.startup),
+        outcome: lang.pick(&e.outcome, e.outcome_fr.as_deref()),
+        arms: [arm_view(&e.treated, lang), arm_view(&e.control, lang)],
+        difference: format!("{} {}", num::signed(e.difference_points, 1, lang), l.points),
+        ci: (
+            num::fixed(e.ci_lower_points, 2, lang),
+            num::fixed(e.ci_upper_points, 2, lang),
+        ),
+        relative: e.relative_percent.map(signed_percent),
+        relative_ci: e
+            .relative_ci_lower_percent
+            .zip(e.relative_ci_upper_percent)
+            .map(|(lo, hi)| (signed_percent(lo), signed_percent(hi))),
+        design: lang.design(e.design),
+        caveat: (lang.design(e.design) == l.design_observational).then_some(l.observational_caveat),
+        test: format!("{test} ({why})"),
+        disagreement: (e.test_agrees_with_interval == Some(false)).then_some(l.test_disagrees),
+        p_value: p_value(e.p_value, lang),
+        adjusted: e.adjusted.map(|a| {
+            format!(
+                "{} ; {} ({} {})",
+                p_value(Some(a.holm), lang),
+                p_value(Some(a.benjamini_hochberg), lang),
+                a.family_size,
+                l.adjusted_family
+            )
+        }),
+        mde_label: lang.mde_label(e.power, 1.0 - e.confidence),
+        mde: e
+            .mde_points
+            .map(|m| format!("{} {}", num::fixed(m, 2, lang), l.points)),
+        mde_relative: e
+            .mde_relative_percent
+            .map(|x| format!(" ({} %)", num::signed(x, 1, lang)))
+            .unwrap_or_default(),
+    }
 }
 
 /// One usage KPI as people read it.
@@ -775,6 +839,28 @@ pub(crate) fn history_source(h: &ClaimsHistory, lang: Lang) -> String {
 /// A computed value for people, `–` when there is none.
 pub(crate) fn computed(c: &ClaimRow) -> &str {
     c.computed.as_deref().unwrap_or("–")
+}
+
+/// A claim's statistical verdict for people (`dans l'IC 95 % [+8,6 % ; +12,4 %]`), or "–".
+pub(crate) fn statistical(c: &ClaimRow, lang: Lang) -> String {
+    let Some(s) = &c.statistical else {
+        return "–".to_owned();
+    };
+    let l = lang.labels();
+    let verdict = match s.verdict {
+        crate::claims::IntervalVerdict::Outside => l.outside_interval,
+        crate::claims::IntervalVerdict::Inside => l.inside_interval,
+    };
+    // Points with two decimals, as the difference's interval; a relative figure as the
+    // lift's interval (`+8,6 %`).
+    let bound = |b: &str| match (b.parse::<f64>(), c.unit) {
+        (Ok(x), betagouv_portfolio::builtin::ClaimUnit::Percent) => {
+            format!("{} %", num::signed(x, 1, lang))
+        }
+        (Ok(x), _) => num::fixed(x, 2, lang),
+        (Err(_), _) => b.to_owned(),
+    };
+    format!("{verdict} [{} ; {}]", bound(&s.lower), bound(&s.upper))
 }
 
 #[cfg(test)]

@@ -13,9 +13,9 @@ use crate::lang::{Labels, Lang};
 use crate::model::{Report, Section};
 
 use super::{
-    EvaluationView, Sections, computed, date, entry_rows, evaluation_views, figure_rows,
-    funnel_rows, history_rows, history_source, kpi_views, money_rows, partner_share, phase_rows,
-    previous_header, stage_rows, title, write_sections,
+    EvaluationView, Sections, claim_columns, computed, date, entry_rows, evaluation_views,
+    figure_rows, funnel_rows, history_rows, history_source, kpi_views, money_rows, partner_share,
+    phase_rows, previous_header, stage_rows, statistical, title, write_sections,
 };
 
 /// The text renderer; `color` adds ANSI colours.
@@ -249,10 +249,11 @@ impl Sections for Style {
                     esc(&c.published),
                     esc(computed(c)),
                     self.verdict(c.verdict, lang.verdict(c.verdict)),
+                    statistical(c, lang),
                 ]
             })
             .collect();
-        table(o, &[l.claim, l.published, l.computed, l.verdict], &rows)?;
+        table(o, &claim_columns(l)[..5], &rows)?;
         for c in &r.claims {
             writeln!(o, "  · {}: {}", esc(&c.claim), esc(&c.note))?;
         }
@@ -367,18 +368,29 @@ fn evaluation(o: &mut String, e: &EvaluationView<'_>, l: &Labels) -> Written {
         l.cohort_size,
         control.n,
     )?;
+    writeln!(o, "    {}: {}", l.design, e.design)?;
+    if let Some(caveat) = e.caveat {
+        writeln!(o, "    {caveat}")?;
+    }
     let (lower, upper) = &e.ci;
     writeln!(
         o,
         "    {}: {} ({}: [{lower} ; {upper}])",
         l.difference, e.difference, l.interval,
     )?;
-    if let Some(relative) = &e.relative {
+    if let Some(relative) = e.relative_with_ci(l, ": ") {
         writeln!(o, "    {}: {relative}", l.relative)?;
     }
+    writeln!(o, "    {}: {}", l.test, e.test)?;
     writeln!(o, "    {}: {}", l.p_value, e.p_value)?;
+    if let Some(adjusted) = &e.adjusted {
+        writeln!(o, "    {}: {adjusted}", l.adjusted_p)?;
+    }
+    if let Some(disagreement) = e.disagreement {
+        writeln!(o, "    {disagreement}")?;
+    }
     if let Some(mde) = &e.mde {
-        writeln!(o, "    {}: {mde}{}", l.mde, e.mde_relative)?;
+        writeln!(o, "    {}: {mde}{}", e.mde_label, e.mde_relative)?;
     }
     Ok(())
 }

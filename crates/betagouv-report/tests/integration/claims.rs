@@ -1,5 +1,6 @@
 //! The claims check on the built-in 2016 dataset at 2016-12-31 (issue 7's table).
 
+use betagouv_report::claims::IntervalVerdict;
 use betagouv_report::{Lang, Verdict};
 
 use crate::common::report_2016;
@@ -90,4 +91,31 @@ fn without_budget_or_impact_the_sections_say_why() {
         assert!(!c.note.is_empty());
     }
     assert!(r.budget.computed().is_none() && r.impact.computed().is_none());
+}
+
+#[test]
+fn la_bonne_boite_relative_is_inside_the_interval() {
+    // "+12 %" differs from the computed +10.5 % but lies in its 95 % interval
+    // [+8.6 %, +12.4 %]: the statistical verdict beside the arithmetic one.
+    let r = report_2016(Lang::En);
+    for (key, lower, upper) in [
+        ("lbb_relative", "8.64", "12.39"),
+        ("lbb_points", "1.74", "2.46"),
+    ] {
+        let c = r.claim(key).expect("checked");
+        let s = c.statistical.as_ref().expect("an interval");
+        assert_eq!(
+            (s.lower.as_str(), s.upper.as_str(), s.verdict),
+            (lower, upper, IntervalVerdict::Inside),
+            "{key}"
+        );
+    }
+    assert!(r.claim("people").is_some_and(|c| c.statistical.is_none()));
+    let json = betagouv_report::render::json(&r).expect("json");
+    let v: serde_json::Value = serde_json::from_str(&json).expect("valid");
+    let relative = v["claims"]
+        .as_array()
+        .and_then(|a| a.iter().find(|c| c["claim"] == "lbb_relative"))
+        .expect("the claim");
+    assert_eq!(relative["statistical"]["verdict"], "inside");
 }

@@ -6,4 +6,5 @@ mod browser;
 mod claims;
 mod common;
 mod dashboard;
+mod evaluations;
 mod outputs;

@@ -216,7 +216,7 @@ fn history_json_reads_back() {
     let r = crate::common::report_2016_with_history(Lang::En);
     let json = betagouv_report::render::json(&r).expect("json");
     let v: serde_json::Value = serde_json::from_str(&json).expect("valid");
-    assert_eq!(v["schema_version"], 2);
+    assert_eq!(v["schema_version"], 3);
     let h = &v["history"];
     assert_eq!(h["published_at"], "2017-04-26");
     assert_eq!(h["claims"][1]["claim"], "services");

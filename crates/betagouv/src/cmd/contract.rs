@@ -18,8 +18,8 @@ use crate::out::outln;
 /// `portfolio snapshot --json` (3: `startups.active`).
 pub(crate) const PORTFOLIO_SNAPSHOT: u32 = 3;
 /// `impact compare|power|mde|encouragement|survival|cohort --json` (one version for
-/// the six).
-pub(crate) const IMPACT: u32 = 1;
+/// the six; 2: `impact survival` adds `horizons`).
+pub(crate) const IMPACT: u32 = 2;
 /// `content check --json` (3: `line` and `column` are `null` when unknown).
 pub(crate) const CONTENT_CHECK: u32 = 3;
 /// `content check --git REPO --blame --json` (2: `line` and `column` are `null` when

@@ -6,12 +6,12 @@ use serde_json::Value;
 
 use super::{betagouv, json};
 
-/// The one-line JSON contract of an impact command (schema version 1).
+/// The one-line JSON contract of an impact command (schema version 2).
 fn run(args: &[&str]) -> Value {
     let out = super::stdout_bytes(args);
     let text = String::from_utf8_lossy(&out);
     assert_eq!(text.lines().count(), 1, "one line: {text}");
-    super::versioned(&out, 1)
+    super::versioned(&out, 2)
 }
 
 fn fails(args: &[&str]) -> String {
@@ -512,4 +512,65 @@ fn survival_horizons_and_the_older_at_spelling_agree() {
     let help = String::from_utf8_lossy(&help.stdout);
     assert!(help.contains("--horizons <T1,T2,...>"), "{help}");
     assert!(!help.contains("--at"), "{help}");
+}
+
+#[test]
+fn compare_reports_the_test_the_counts_call_for() {
+    // The pilot: 12/12 users against 7/10 non-users. The pooled z-test gives
+    // 0.0412 beside a Newcombe interval containing 0; the reported test is Boschloo's.
+    let out = betagouv()
+        .args([
+            "impact",
+            "compare",
+            "--treated",
+            "12/12",
+            "--control",
+            "7/10",
+        ])
+        .output()
+        .expect("runs");
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("reported test: Boschloo exact test (an expected count is under 5; smallest expected count 1.36): p = 0.0628"),
+        "{text}"
+    );
+    assert!(
+        text.contains("(Katz 95 % CI [-4.79 %, +114.35 %])"),
+        "{text}"
+    );
+}
+
+#[test]
+fn survival_reports_horizons_against_the_control_group() {
+    let path = temp_csv(
+        "surv-horizons.csv",
+        "g,days,e\ncontrol,10,1\ncontrol,20,0\ncontrol,30,1\ncontrol,45,1\ncontrol,60,0\nenc,5,1\nenc,15,1\nenc,40,0\nenc,8,1\nenc,25,1\n",
+    );
+    let p = path.to_str().expect("utf-8 path");
+    let mut args = survival_args(p);
+    args.extend(["--horizons", "10,30", "--control", "control", "--json"]);
+    let v = run(&args);
+    let h = &v["horizons"];
+    assert_eq!(h["reference"], "control");
+    assert_eq!(h["differences"].as_array().map(Vec::len), Some(2));
+    let d = &h["differences"][1];
+    assert_eq!(
+        (d["group"].as_str(), d["t"].as_f64()),
+        (Some("enc"), Some(30.0))
+    );
+    // enc: S(30) = 0.2, control: S(30) = 0.8 × 2/3; RMST 16.6 against 26.
+    let returned = d["returned"]["estimate"].as_f64().expect("number");
+    assert!((returned - (0.8 - (1.0 - 0.8 * 2.0 / 3.0))).abs() < 1e-12);
+    assert!((d["rmst"]["estimate"].as_f64().expect("number") + 9.4).abs() < 1e-9);
+    let test = &d["returned"]["test"];
+    assert!(test["p_holm"].as_f64() >= test["p_value"].as_f64());
+    let oe = &h["logrank_observed_expected"];
+    assert!(oe["enc"]["observed"].as_f64() > oe["enc"]["expected"].as_f64());
+    // The keys before `horizons` are unchanged.
+    assert!(v["groups"]["enc"]["at"][1]["ci"].is_array());
+    let mut args = survival_args(p);
+    args.extend(["--control", "nope"]);
+    let e = fails(&args);
+    assert!(e.contains("--control: no group is named \"nope\""), "{e}");
 }

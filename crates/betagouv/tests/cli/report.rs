@@ -346,7 +346,7 @@ fn git_checks_the_claims_as_known_at_the_publication_date() {
         "--git", repo_s, "--year", "2016", "--json", "--lang", "en",
     ]))
     .expect("json");
-    assert_eq!(v["schema_version"], 2);
+    assert_eq!(v["schema_version"], 3);
     let h = &v["history"];
     assert_eq!(
         (h["published_at"].as_str(), h["as_of"].as_str()),

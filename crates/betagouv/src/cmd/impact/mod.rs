@@ -19,8 +19,9 @@ use super::BoxError;
 use super::contract::{self, Layout, Versioned};
 use crate::out::outln;
 use betagouv_impact::{
-    Arms, Comparison, Counts, Design, EncouragementArm, Interval, PowerMethod, compare,
-    encouragement, mde, power, sample_size, summarize_survival,
+    Arms, Comparison, Counts, Design, EncouragementArm, HorizonSummary, Interval, PowerMethod,
+    SurvivalSummary, choose_test, compare, encouragement, mde, power, sample_size,
+    summarize_survival, survival_at_horizons,
 };
 use clap::{Args, Subcommand};
 
@@ -139,6 +140,10 @@ pub(crate) struct SurvivalArgs {
     /// Horizons at which to report the curves, in the duration's unit, e.g. 30,90,150.
     #[arg(long, alias = "at", value_delimiter = ',', value_name = "T1,T2,...")]
     horizons: Vec<f64>,
+    /// Group name of the control arm, the reference of the differences at the
+    /// horizons (default: the first group in name order).
+    #[arg(long)]
+    control: Option<String>,
     /// Two-sided level.
     #[arg(long, default_value_t = 0.05)]
     alpha: f64,
@@ -304,9 +309,43 @@ fn run_survival(a: &SurvivalArgs) -> Result<(), BoxError> {
         return Ok(());
     };
     let summary = summarize_survival(&groups, &a.horizons, a.alpha).map_err(flag)?;
+    // The reference of the differences: `--control`, else the first group by name.
+    let reference = a
+        .control
+        .as_deref()
+        .or(groups.keys().next().map(String::as_str));
+    let horizons = reference
+        .map(|r| survival_at_horizons(&groups, r, &a.horizons, a.alpha))
+        .transpose()
+        .map_err(flag)?;
     if a.json {
-        return print_json(&summary);
+        /// The JSON of `impact survival --json`: the summary's keys, then `horizons`.
+        #[derive(serde::Serialize)]
+        struct SurvivalJson<'a> {
+            #[serde(flatten)]
+            summary: &'a SurvivalSummary,
+            horizons: Option<&'a HorizonSummary>,
+        }
+        return print_json(&SurvivalJson {
+            summary: &summary,
+            horizons: horizons.as_ref(),
+        });
     }
+    print_survival(&summary, horizons.as_ref())
+}
+
+/// The human summary of `impact survival`: each curve at the horizons, the log-rank
+/// test and its direction, then the differences with the reference group.
+fn print_survival(
+    summary: &SurvivalSummary,
+    horizons: Option<&HorizonSummary>,
+) -> Result<(), BoxError> {
+    let interval = |ci: Option<Interval>, scale: f64, dp: usize| {
+        ci.map_or_else(
+            || "undefined".to_owned(),
+            |c| format!("[{:.dp$}, {:.dp$}]", scale * c.lower, scale * c.upper),
+        )
+    };
     for (name, g) in &summary.groups {
         let median = g
             .median
@@ -316,15 +355,23 @@ fn run_survival(a: &SurvivalArgs) -> Result<(), BoxError> {
             g.n,
             g.events
         )?;
-        for p in &g.at {
-            let ci = p.ci.map_or_else(
-                || "undefined".to_owned(),
-                |c| format!("[{:.4}, {:.4}]", c.lower, c.upper),
-            );
+        let at = horizons.and_then(|h| h.groups.get(name));
+        for (i, p) in g.at.iter().enumerate() {
+            let extra = at
+                .and_then(|points| points.get(i))
+                .map_or_else(String::new, |h| {
+                    format!(
+                        " (CI {} %), restricted mean time searching by t = {:.2} (SE {})",
+                        interval(h.returned_ci, 100.0, 2),
+                        h.rmst,
+                        opt(h.rmst_se, |se| format!("{se:.2}"))
+                    )
+                });
             outln!(
-                "  t = {}: S = {:.4} (CI {ci}), returned by t = {:.2} %",
+                "  t = {}: S = {:.4} (CI {}), returned by t = {:.2} %{extra}",
                 p.t,
                 p.survival,
+                interval(p.ci, 1.0, 4),
                 100.0 * p.cumulative_incidence
             )?;
         }
@@ -334,7 +381,84 @@ fn run_survival(a: &SurvivalArgs) -> Result<(), BoxError> {
         (None, Some(why)) => outln!("log-rank: not computed ({why})")?,
         (None, None) => outln!("log-rank: undefined")?,
     }
+    match horizons {
+        Some(h) => print_horizons(h),
+        None => Ok(()),
+    }
+}
+
+/// The log-rank test's direction and the differences with the reference at each horizon.
+fn print_horizons(h: &HorizonSummary) -> Result<(), BoxError> {
+    if let Some(oe) = &h.logrank_observed_expected {
+        let groups: Vec<String> = oe
+            .iter()
+            .map(|(name, x)| {
+                let more = if x.more_than_expected() {
+                    "more"
+                } else {
+                    "fewer"
+                };
+                format!(
+                    "{name} {more} ({:.1} observed, {:.1} expected)",
+                    x.observed, x.expected
+                )
+            })
+            .collect();
+        outln!(
+            "  returns to work against equal curves: {}",
+            groups.join("; ")
+        )?;
+    }
+    if h.differences.is_empty() {
+        return Ok(());
+    }
+    outln!(
+        "differences with {} (z-tests; p adjusted over the horizons and groups: Holm, Benjamini-Hochberg):",
+        h.reference
+    )?;
+    let test = |t: Option<betagouv_impact::AdjustedTest>| {
+        t.map_or_else(
+            || "no test".to_owned(),
+            |t| {
+                format!(
+                    "p = {} (Holm {}, BH {})",
+                    p_text(t.p_value),
+                    p_text(t.p_holm),
+                    p_text(t.p_benjamini_hochberg)
+                )
+            },
+        )
+    };
+    for d in &h.differences {
+        outln!(
+            "  {} at t = {}: returned {:+.2} pts (CI {}), {}; restricted mean {:+.2} (CI {}), {}",
+            d.group,
+            d.t,
+            100.0 * d.returned.estimate,
+            opt_interval(d.returned.ci, 100.0),
+            test(d.returned.test),
+            d.rmst.estimate,
+            opt_interval(d.rmst.ci, 1.0),
+            test(d.rmst.test)
+        )?;
+    }
     Ok(())
+}
+
+/// A p-value for people: four decimals, or scientific notation below 1e-4.
+fn p_text(p: f64) -> String {
+    if p < 1e-4 {
+        format!("{p:.3e}")
+    } else {
+        format!("{p:.4}")
+    }
+}
+
+fn opt_interval(ci: Option<Interval>, scale: f64) -> String {
+    ci.map_or_else(
+        || "undefined".to_owned(),
+        |c| format!("[{:+.2}, {:+.2}]", scale * c.lower, scale * c.upper),
+    )
 }
 
 /// A figure by power method, keys in this order (as the JSON contract had them).
@@ -470,6 +594,7 @@ fn flag(e: betagouv_impact::Error) -> BoxError {
             Some("horizons/--at".to_owned())
         }
         betagouv_impact::Error::InvalidParameter { name, .. } => Some(name.replace('_', "-")),
+        betagouv_impact::Error::UnknownGroup { .. } => Some("control".to_owned()),
         _ => None,
     };
     match option {
@@ -510,8 +635,15 @@ fn print_comparison(c: &Comparison, alpha: f64, json_out: bool) -> Result<(), Bo
         )?;
     }
     let d = c.difference.estimate;
+    let lift_ci = c.relative_lift_ci().map_or_else(String::new, |ci| {
+        format!(
+            " (Katz {level} % CI [{:+.2} %, {:+.2} %])",
+            100.0 * ci.lower,
+            100.0 * ci.upper
+        )
+    });
     outln!(
-        "difference: {:+.3} pts (Newcombe {level} % CI {}), i.e. {} relative to the control rate of {}",
+        "difference: {:+.3} pts (Newcombe {level} % CI {}), i.e. {}{lift_ci} relative to the control rate of {}",
         100.0 * d,
         pts(c.difference.ci.newcombe),
         opt(c.relative_lift, |l| format!("{:+.2} %", 100.0 * l)),
@@ -541,6 +673,26 @@ fn print_comparison(c: &Comparison, alpha: f64, json_out: bool) -> Result<(), Bo
             "Fisher exact: not computed ({})",
             why.unwrap_or("undefined")
         )?,
+    }
+    print_reported_test(c, alpha)
+}
+
+/// The one test a report shows for these counts, and why (`choose_test`).
+fn print_reported_test(c: &Comparison, alpha: f64) -> Result<(), BoxError> {
+    let arms = Arms {
+        treated: Counts::new("treated", c.treated.successes, c.treated.n)?,
+        control: Counts::new("control", c.control.successes, c.control.n)?,
+    };
+    let t = choose_test(arms, alpha).map_err(flag)?;
+    outln!(
+        "reported test: {} ({}; smallest expected count {:.2}): p = {}",
+        t.test.name(),
+        t.reason.description(),
+        t.min_expected_count,
+        opt(t.p_value, p_text)
+    )?;
+    if t.agrees_with_interval == Some(false) {
+        outln!("  the test and the Newcombe interval disagree: read the difference with caution")?;
     }
     Ok(())
 }
