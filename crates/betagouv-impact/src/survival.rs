@@ -485,7 +485,9 @@ impl KaplanMeier {
     /// ```
     pub fn rmst(&self, t: f64) -> Result<f64> {
         check_time("at", t)?;
-        Ok(self.pieces(t).map(|(a, b, s)| s * (b - a)).sum())
+        // At most t, also when rounding of the pieces' sum would pass it.
+        let area: f64 = self.pieces(t).map(|(a, b, s)| s * (b - a)).sum();
+        Ok(area.min(t))
     }
 
     /// The pieces `[a, b)` of `[0, t)` on which `S` is constant, with its value.
@@ -508,12 +510,15 @@ impl KaplanMeier {
     /// spread of the times, not the uncertainty of [`KaplanMeier::rmst`] (for that, see
     /// [`KaplanMeier::rmst_variance`]).
     ///
+    /// `None` when it overflows (horizons beyond about 1e154).
+    ///
     /// # Errors
     /// As [`KaplanMeier::rmst`].
-    pub fn restricted_time_variance(&self, t: f64) -> Result<f64> {
+    pub fn restricted_time_variance(&self, t: f64) -> Result<Option<f64>> {
         let mean = self.rmst(t)?;
         let second: f64 = self.pieces(t).map(|(a, b, s)| s * (b * b - a * a)).sum();
-        Ok((second - mean * mean).max(0.0))
+        let variance = second - mean * mean;
+        Ok(variance.is_finite().then_some(variance.max(0.0)))
     }
 
     /// The variance of the estimator [`KaplanMeier::rmst`] (Greenwood's form, as R

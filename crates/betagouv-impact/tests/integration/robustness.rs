@@ -7,10 +7,11 @@ use std::collections::BTreeMap;
 
 use betagouv_impact::limits::{ALPHA_MAX, ALPHA_MIN, PROBABILITY_MAX, PROBABILITY_MIN};
 use betagouv_impact::{
-    Arms, Continuity, Counts, Design, EncouragementArm, Error, KaplanMeier, PowerMethod,
-    ProportionCiMethod, ProportionCis, SurvivalTable, chi_square, compare, compound_growth_rate,
-    encouragement, fisher_exact, growth_rate, logrank, mde, power, proportion_ci, sample_size,
-    summarize_survival, z_pooled,
+    Adjustment, Arms, Continuity, Counts, Design, EncouragementArm, Error, KaplanMeier,
+    PowerMethod, ProportionCiMethod, ProportionCis, SurvivalTable, adjust_p_values, boschloo_exact,
+    chi_square, choose_test, compare, compound_growth_rate, encouragement, fisher_exact,
+    growth_rate, logrank, logrank_observed_expected, mde, power, proportion_ci, sample_size,
+    summarize_survival, survival_at_horizons, z_pooled,
 };
 use proptest::prelude::*;
 
@@ -109,7 +110,14 @@ proptest! {
         finite(&z_pooled(arms))?;
         finite(&chi_square(arms, Continuity::Yates))?;
         finite(&fisher_exact(arms))?;
+        finite(&boschloo_exact(arms))?;
+        let chosen = choose_test(arms, alpha);
+        check(&chosen)?;
+        if let Ok(t) = chosen {
+            prop_assert!(t.p_value.is_none_or(|p| (0.0..=1.0).contains(&p)));
+        }
         if let Ok(r) = compare(arms, alpha) {
+            finite(&r.relative_lift_ci())?;
             let total = t.n().saturating_add(c.n());
             prop_assert_eq!(r.tests.fisher_exact.is_some(), total <= betagouv_impact::limits::FISHER_MAX_N);
         }
@@ -169,6 +177,9 @@ proptest! {
                     check(&km.survival_at(x))?;
                     check(&km.variance_at(x))?;
                     check(&km.ci_at(x, alpha))?;
+                    check(&km.rmst(x))?;
+                    check(&km.rmst_variance(x))?;
+                    check(&km.restricted_time_variance(x))?;
                 }
                 finite(&km.median())?;
                 groups.insert(format!("g{g}"), t);
@@ -176,7 +187,18 @@ proptest! {
         }
         let tables: Vec<&SurvivalTable> = groups.values().collect();
         finite(&logrank(&tables))?;
+        finite(&logrank_observed_expected(&tables))?;
         check(&summarize_survival(&groups, &at, alpha))?;
+        check(&survival_at_horizons(&groups, "g0", &at, alpha))?;
+    }
+
+    #[test]
+    fn multiplicity_never_panics(p in prop::collection::vec(float(), 0..12)) {
+        for m in [Adjustment::Holm, Adjustment::BenjaminiHochberg] {
+            let r = adjust_p_values(&p, m);
+            check(&r)?;
+            prop_assert_eq!(r.is_ok(), p.iter().all(|x| (0.0..=1.0).contains(x)));
+        }
     }
 
     #[test]
