@@ -1430,6 +1430,11 @@ struct CapGroup<'a> {
 /// ([`crate::year_change::cp_carry_over_cap_rate`]) times the initial CP of the same
 /// lines in that year, plus the fonds de concours opened on them then (carried
 /// outside the cap, LOLF art. 15 III). A warning: a finance law can lift the cap.
+///
+/// `carry-over-staff-cp`: from [`crate::year_change::STAFF_CP_CARRY_OVER_BANNED_FROM`]
+/// on, titre 2 CP carried into a year above the fonds de concours opened on the
+/// programme's titre 2 lines the year before: an error, since no finance law can
+/// lift a ban of the organic law.
 fn carry_over_caps(out: &mut Out<'_>) {
     let b = out.budget;
     let group_of: HashMap<&str, (&str, bool)> = b
@@ -1477,6 +1482,22 @@ fn carry_over_caps(out: &mut Out<'_>) {
         ) else {
             continue;
         };
+        if staff && crate::year_change::staff_cp_carry_over_banned(year) {
+            // Since the organic law 2021-1836, titre 2 CP carry over only as far as
+            // they come from fonds de concours (LOLF art. 15 II 1° and III).
+            if total.amount() > pooled.amount() {
+                out.error(
+                    rules::CARRY_OVER_STAFF_CP,
+                    RecordType::Credits,
+                    &id,
+                    format!(
+                        "CP carried over into programme {programme} (titre 2) {total} exceed its {prev} fonds de concours on titre 2 {pooled}: from {} on, titre 2 CP carry over only as far as they were opened by fonds de concours (LOLF art. 15 II 1° and III, as amended by the organic law 2021-1836)",
+                        crate::year_change::STAFF_CP_CARRY_OVER_BANNED_FROM.0
+                    ),
+                );
+            }
+            continue;
+        }
         let rate = crate::year_change::cp_carry_over_cap_rate(prev);
         let cap = initial.amount() * rate + pooled.amount();
         if total.amount() > cap {

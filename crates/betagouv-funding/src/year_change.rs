@@ -15,9 +15,14 @@
 //!   them (LOLF art. 15 II: only credits *available* at the end of the year carry over).
 //! - **The CP cap** (LOLF art. 15 II): [`cp_carry_over_cap_rate`]. The rate is a dated
 //!   table, [`CP_CARRY_OVER_CAP_RATES`]: 3 % for every year from 2006 (the LOLF's
-//!   first budget year). A raise to 5 % for budgets from 2023 by the organic law
-//!   2021-1836 could not be confirmed in the sources, so the table holds 3 % only;
-//!   a later rate is one more row.
+//!   first budget year). The organic law 2021-1836 left it at 3 % (the Senate's
+//!   report on the finance bill for 2025 still gives 3 % of the initial credits); a
+//!   later rate is one more row.
+//! - **Titre 2 CP** (LOLF art. 15 II 1°): up to the carry-overs into 2022, titre 2 CP
+//!   carried over are capped at 3 % of the titre 2 initial CP, apart from the other
+//!   titres; since the organic law 2021-1836, staff credits carry over only as far
+//!   as they were opened by fonds de concours ([`staff_cp_carry_over_banned`], from
+//!   [`STAFF_CP_CARRY_OVER_BANNED_FROM`]).
 //!
 //! ```
 //! use betagouv_funding::model::FiscalYear;
@@ -38,6 +43,27 @@ use crate::money::Money;
 /// The rate of the CP carry-over cap of LOLF art. 15 II, by the first fiscal year
 /// (the year the credits are carried *out of*) it applies to, in percent; sorted.
 pub const CP_CARRY_OVER_CAP_RATES: &[(FiscalYear, u32)] = &[(FiscalYear(2006), 3)];
+
+/// The first year *into* which titre 2 (staff) CP can no longer be carried over,
+/// except those opened by fonds de concours: LOLF art. 15 II 1° as rewritten by the
+/// organic law 2021-1836 of 28 December 2021 (its version of the article is dated
+/// 26 September 2022), so the carry-overs of 2022 credits into 2023 are the first
+/// under it.
+pub const STAFF_CP_CARRY_OVER_BANNED_FROM: FiscalYear = FiscalYear(2023);
+
+/// Whether titre 2 CP carried *into* `year` are banned, fonds de concours apart
+/// ([`STAFF_CP_CARRY_OVER_BANNED_FROM`]); before, they are capped like the others.
+///
+/// ```
+/// use betagouv_funding::model::FiscalYear;
+/// use betagouv_funding::year_change::staff_cp_carry_over_banned;
+/// assert!(!staff_cp_carry_over_banned(FiscalYear(2022)));
+/// assert!(staff_cp_carry_over_banned(FiscalYear(2023)));
+/// ```
+#[must_use]
+pub fn staff_cp_carry_over_banned(year: FiscalYear) -> bool {
+    year >= STAFF_CP_CARRY_OVER_BANNED_FROM
+}
 
 /// The cap rate on the CP carried out of `year` (`0.03` for 3 %): the last row of
 /// [`CP_CARRY_OVER_CAP_RATES`] at or before `year`, the first row before the table.

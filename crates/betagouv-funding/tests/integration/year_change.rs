@@ -73,6 +73,41 @@ fn carry_over_cap_fixture_and_what_the_cap_leaves_out() {
 }
 
 #[test]
+fn carry_over_staff_cp_fixture_from_2023_fonds_de_concours_apart() {
+    breaks_exactly("carry-over-staff-cp", Severity::Error, 14);
+    let text = std::fs::read_to_string(fixture("carry-over-staff-cp")).unwrap();
+    let d = &check(&parse_budget(&text, Path::new("b.toml")).unwrap(), None)[0];
+    assert!(
+        d.message.contains("programme 129 (titre 2) 250.00")
+            && d.message.contains("fonds de concours on titre 2 200.00"),
+        "{}",
+        d.message
+    );
+    // Up to the fonds de concours of 2022, the carry-over is allowed.
+    let within = text.replace(
+        "cp_carried_over_in = \"250.00\"",
+        "cp_carried_over_in = \"200.00\"",
+    );
+    assert!(check(&parse_budget(&within, Path::new("b.toml")).unwrap(), None).is_empty());
+    // Into 2022 (from 2021), titre 2 CP were still capped at 3 % (300.00 + 200.00):
+    // 250.00 passes, 500.01 is the cap's warning, not the ban's error.
+    let before = text
+        .replace("year = 2022", "year = 2021")
+        .replace("year = 2023", "year = 2022");
+    assert!(check(&parse_budget(&before, Path::new("b.toml")).unwrap(), None).is_empty());
+    let over = before.replace(
+        "cp_carried_over_in = \"250.00\"",
+        "cp_carried_over_in = \"500.01\"",
+    );
+    let diags = check(&parse_budget(&over, Path::new("b.toml")).unwrap(), None);
+    assert_eq!(diags.len(), 1, "{diags:#?}");
+    assert_eq!(
+        (diags[0].rule.as_str(), diags[0].severity),
+        ("carry-over-cap", Severity::Warning)
+    );
+}
+
+#[test]
 fn order_no_line_fixture() {
     breaks_exactly("order-no-line", Severity::Error, 7);
 }
