@@ -661,6 +661,39 @@ fn check_locates_late_payments_and_unrecovered_advances() {
     assert!(text.contains("late.toml:58:1"), "{text}");
 }
 
+/// The payment terms from the command line: the ECB rate raises the interest of a
+/// payment 12 days late (6,000.00 × (4.5 + 8) % × 12 / 365 = 24.66), a longer delay
+/// makes it on time, a rate outside 0 to 100 % is refused (exit 2).
+#[test]
+fn check_takes_the_payment_terms_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("late.toml");
+    let late = SERVICE_FAIT.replace("paid_on = 2016-04-20\n", "paid_on = 2016-05-13\n");
+    std::fs::write(&path, late).unwrap();
+    let run = |flags: &[&str]| {
+        betagouv()
+            .args(["budget", "check"])
+            .args(flags)
+            .arg(&path)
+            .output()
+            .unwrap()
+    };
+    let out = run(&["--ecb-rate", "4.5"]);
+    assert!(out.status.success(), "{out:?}");
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains("warning[late-payment]") && text.contains("interest 24.66"),
+        "{text}"
+    );
+    let out = run(&["--payment-delay", "60"]);
+    assert!(out.status.success(), "{out:?}");
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("0 errors, 0 warnings"), "{text}");
+    let out = run(&["--ecb-rate", "120"]);
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("outside 0 to 100 %"));
+}
+
 const PARTNER_MONEY: &str = include_str!("../../../../tests/fixtures/budget/partner-money.toml");
 
 /// `budget report --year`: a fonds de concours signed in December 2016 and received in
