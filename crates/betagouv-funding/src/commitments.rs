@@ -373,4 +373,43 @@ amount_gross = "1200.00"
             ]
         );
     }
+
+    #[test]
+    fn credits_opened_during_the_year_are_booked_on_their_date() {
+        let text = format!(
+            "{FILE}\n[[organizations]]\nid = \"op\"\nname = \"Operator\"\nkind = \"state-operator\"\n\n[[agreements]]\nid = \"fdc\"\npartner = \"op\"\nline = \"p129\"\namount = \"2000.00\"\nsigned_on = 2016-01-10\ntranches = [{{ due_on = 2016-04-01, amount = \"2000.00\", received_on = 2016-04-05 }}]\n\n[[credit_movements]]\nid = \"vir-out\"\nline = \"p129\"\ndate = 2016-05-02\nkind = \"virement\"\ndirection = \"out\"\nae = \"150.00\"\ncp = \"0.00\"\n"
+        );
+        let b = parse_budget(&text, Path::new("b.toml")).unwrap();
+        let (ledger, problems) = to_commitments_ledger(&b);
+        assert!(problems.is_empty(), "{problems:?}");
+        let bal = ledger.balances(None, None);
+        let get = |a: &str| {
+            bal.iter()
+                .find(|(k, _)| k.as_str() == a)
+                .map_or(0, |(_, m)| m.cents())
+        };
+        // 7800.00 as before, + 2000.00 received − 150.00 moved out.
+        assert_eq!(get("assets:ae:p129:2016"), 965_000);
+        assert_eq!(get("equity:ae-opened:p129"), -1_685_000);
+        assert_eq!(bal.values().map(Money::cents).sum::<i64>(), 0);
+        let descs: Vec<(String, &str)> = ledger
+            .sorted()
+            .iter()
+            .map(|t| (t.date.to_string(), t.description.as_str()))
+            .filter(|(_, d)| d.contains(" by "))
+            .collect();
+        assert_eq!(
+            descs,
+            [
+                (
+                    "2016-04-05".to_owned(),
+                    "AE opened p129 by tranche 1 received under fdc"
+                ),
+                (
+                    "2016-05-02".to_owned(),
+                    "AE cancelled p129 by movement vir-out"
+                ),
+            ]
+        );
+    }
 }
