@@ -343,24 +343,31 @@ paid_on = 2016-03-10
 amount_gross = "1200.00"
 "#;
 
-    #[test]
-    fn commitments_releases_and_carry_overs_conserve_ae() {
-        let b = parse_budget(FILE, Path::new("b.toml")).unwrap();
+    /// The commitments ledger of the budget file `text`, booked without problems and
+    /// balanced, and the balance of an account by name (cents, 0 when absent).
+    fn booked(text: &str) -> (Ledger, impl Fn(&str) -> i64) {
+        let b = parse_budget(text, Path::new("b.toml")).unwrap();
         let (ledger, problems) = to_commitments_ledger(&b);
         assert!(problems.is_empty(), "{problems:?}");
         let bal = ledger.balances(None, None);
-        let get = |a: &str| {
+        assert_eq!(bal.values().map(Money::cents).sum::<i64>(), 0);
+        let get = move |a: &str| {
             bal.iter()
                 .find(|(k, _)| k.as_str() == a)
                 .map_or(0, |(_, m)| m.cents())
         };
+        (ledger, get)
+    }
+
+    #[test]
+    fn commitments_releases_and_carry_overs_conserve_ae() {
+        let (ledger, get) = booked(FILE);
         // 10000 opened − 3000 engaged + 1800 released − 1000 carried out.
         assert_eq!(get("assets:ae:p129:2016"), 780_000);
         assert_eq!(get("assets:ae:p129:2017"), 600_000);
         // What the order still commits is what was paid.
         assert_eq!(get("expenses:commitments:p129:mes-aides"), 120_000);
         assert_eq!(get("equity:ae-opened:p129"), -1_500_000);
-        assert_eq!(bal.values().map(Money::cents).sum::<i64>(), 0);
         let ids: Vec<&str> = ledger.sorted().iter().map(|t| t.id.as_str()).collect();
         assert_eq!(
             ids,
@@ -379,19 +386,10 @@ amount_gross = "1200.00"
         let text = format!(
             "{FILE}\n[[organizations]]\nid = \"op\"\nname = \"Operator\"\nkind = \"state-operator\"\n\n[[agreements]]\nid = \"fdc\"\npartner = \"op\"\nline = \"p129\"\namount = \"2000.00\"\nsigned_on = 2016-01-10\ntranches = [{{ due_on = 2016-04-01, amount = \"2000.00\", received_on = 2016-04-05 }}]\n\n[[credit_movements]]\nid = \"vir-out\"\nline = \"p129\"\ndate = 2016-05-02\nkind = \"virement\"\ndirection = \"out\"\nae = \"150.00\"\ncp = \"0.00\"\n"
         );
-        let b = parse_budget(&text, Path::new("b.toml")).unwrap();
-        let (ledger, problems) = to_commitments_ledger(&b);
-        assert!(problems.is_empty(), "{problems:?}");
-        let bal = ledger.balances(None, None);
-        let get = |a: &str| {
-            bal.iter()
-                .find(|(k, _)| k.as_str() == a)
-                .map_or(0, |(_, m)| m.cents())
-        };
+        let (ledger, get) = booked(&text);
         // 7800.00 as before, + 2000.00 received − 150.00 moved out.
         assert_eq!(get("assets:ae:p129:2016"), 965_000);
         assert_eq!(get("equity:ae-opened:p129"), -1_685_000);
-        assert_eq!(bal.values().map(Money::cents).sum::<i64>(), 0);
         let descs: Vec<(String, &str)> = ledger
             .sorted()
             .iter()
