@@ -21,6 +21,7 @@ betagouv_portfolio::rule_list! {
     CARRY_OVER_STAFF_CP = "carry-over-staff-cp", false, "from 2023, CP are carried over onto titre 2 (staff) lines beyond the fonds de concours opened on them the year before (LOLF art. 15 II 1°, organic law 2021-1836)";
     CONTRACT_CEILING = "contract-ceiling", false, "the orders under a contract exceed its ceiling";
     CP_EXCEEDED = "cp-exceeded", false, "the CP consumed by a line's payments in a year exceed its available CP";
+    CP_NOT_AVAILABLE = "cp-not-available", false, "a payment's share on a line exceeds the CP available on that line at its date (credits of the year, dated movements and partner money received up to that date, minus earlier payments of the year), or a credit movement out takes CP already paid";
     CURRENCY_MISMATCH = "currency-mismatch", false, "an amount is not in the budget's currency";
     DATE_ORDER = "date-order", false, "dates out of order (an order outside its contract's dates, a delivery or payment before what it follows)";
     DELIVERY_AFTER_CLOSE = "delivery-after-close", false, "a service fait period ends after its order was closed";
@@ -44,6 +45,7 @@ betagouv_portfolio::rule_list! {
     UNKNOWN_STARTUP = "unknown-startup", false, "a cost names a start-up that is not in the portfolio (counted as unphased)";
     UNRECEIVED_FUNDS = "unreceived-funds", false, "orders (AE) or payments (CP) funded by a fonds de concours or an attribution de produits exceed what it received by their date";
     VAT_RATE = "vat-rate", false, "an order line's VAT rate is neither 0 nor the standard rate on its date";
+    VIREMENT_CAP = "virement-cap", false, "the AE or CP moved by the virements of a year exceed 2 % of those the finance law of the year opened on the programme, or on its titre 2 (LOLF art. 12 I)";
 }
 
 #[cfg(test)]

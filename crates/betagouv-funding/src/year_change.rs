@@ -8,9 +8,10 @@
 //!   that year's available AE on the order's line; closed in a later year, the order
 //!   leaves the restes à payer but the AE of the year it was issued in are not
 //!   reopened (the unused AE of a past year can only come back through a carry-over).
-//! - **End of year.** Per budget line and year: AE left = AE available − AE consumed
-//!   (orders issued in the year, less the same-year releases); CP left = CP available
-//!   − CP paid in the year. The AE and CP carried over into the next year
+//! - **End of year.** Per budget line and year: AE left = AE available (the credits of
+//!   the year plus those opened during it: dated movements, partner money received) −
+//!   AE consumed (orders issued in the year, less the same-year releases); CP left = CP
+//!   available − CP paid in the year. The AE and CP carried over into the next year
 //!   ([`Credits::ae_carried_over_in`], [`Credits::cp_carried_over_in`]) cannot exceed
 //!   them (LOLF art. 15 II: only credits *available* at the end of the year carry over).
 //! - **The CP cap** (LOLF art. 15 II): [`cp_carry_over_cap_rate`]. The rate is a dated
@@ -35,6 +36,7 @@ use std::collections::BTreeMap;
 
 use rust_decimal::Decimal;
 
+use crate::availability::Openings;
 use crate::error::Result;
 use crate::flows::Index;
 use crate::model::{Credits, FiscalYear, PurchaseOrder};
@@ -201,18 +203,24 @@ pub fn consumption<'a>(index: &Index<'a>) -> BTreeMap<(&'a str, FiscalYear), (Mo
 }
 
 /// What `credits` leave at the end of their year, given the consumption of their
-/// line and year (`(AE, CP)`, zero when absent).
+/// line and year (`(AE, CP)`, zero when absent): the AE and CP available over the
+/// year ([`Openings::ae_available`]: the credits record plus the credits opened during
+/// the year, dated movements and partner money received) minus what was consumed.
 ///
 /// # Errors
 /// Overflow.
-pub fn year_end(credits: &Credits, consumed: Option<(Money, Money)>) -> Result<YearEnd> {
+pub fn year_end(
+    credits: &Credits,
+    consumed: Option<(Money, Money)>,
+    openings: &Openings<'_>,
+) -> Result<YearEnd> {
     let (ae, cp) = consumed.unwrap_or((
         Money::zero(credits.ae_initial.currency()),
         Money::zero(credits.cp_initial.currency()),
     ));
     Ok(YearEnd {
-        ae_left: credits.ae_available()?.checked_sub(ae)?,
-        cp_left: credits.cp_available()?.checked_sub(cp)?,
+        ae_left: openings.ae_available(credits)?.checked_sub(ae)?,
+        cp_left: openings.cp_available(credits)?.checked_sub(cp)?,
     })
 }
 

@@ -29,7 +29,7 @@ const STATE_REBILLING: &str =
 
 /// The one diagnostic of `text` read as `file`: its rule, file, line and column.
 #[track_caller]
-fn only_diagnostic(text: &str, file: &str) -> (String, String, usize, usize, String) {
+pub(crate) fn only_diagnostic(text: &str, file: &str) -> (String, String, usize, usize, String) {
     let b = parse_budget(text, Path::new(file)).unwrap();
     let diags = check(&b, None);
     assert_eq!(diags.len(), 1, "{diags:#?}");

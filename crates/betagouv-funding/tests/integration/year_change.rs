@@ -4,6 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
+use betagouv_funding::availability::Openings;
 use betagouv_funding::check::check;
 use betagouv_funding::commitments::to_commitments_ledger;
 use betagouv_funding::file::{parse_budget, read_budget};
@@ -305,8 +306,9 @@ proptest! {
         prop_assert_eq!(get("expenses:commitments:l:shared"), engaged - released);
         // Available AE and CP never negative without an error.
         let used = consumption(&index);
+        let openings = Openings::of(&b);
         for c in &b.credits {
-            let end = year_end(c, used.get(&("l", c.year)).copied()).unwrap();
+            let end = year_end(c, used.get(&("l", c.year)).copied(), &openings).unwrap();
             let out = if c.year == FiscalYear(2016) { carried } else { (0, 0) };
             if end.ae_left.cents() < 0 || end.ae_left.cents() < out.0 {
                 prop_assert!(has("ae-exceeded") || has("carry-over-exceeds-available"), "{:?}", diags);
