@@ -543,6 +543,19 @@ fn payment_dates<'a>(out: &mut Out<'a>) -> PaidByOrder<'a> {
                     ),
                 );
             }
+            // Closing an order releases what it left unpaid (désengagement): nothing
+            // can be paid on it afterwards, the AE are gone.
+            if let Some(closed) = part.order.closed_on.filter(|c| p.paid_on > *c) {
+                out.error(
+                    rules::DATE_ORDER,
+                    RecordType::Payment,
+                    &p.id,
+                    format!(
+                        "paid {} after order {} was closed {}: closing an order releases its unpaid AE, so close it after its last payment",
+                        p.paid_on, part.order.id, closed
+                    ),
+                );
+            }
         }
     }
     paid

@@ -17,7 +17,8 @@
 //! year (negative when overspent: `ae-exceeded`), and that of
 //! `expenses:commitments:…` is what the orders still commit: paid plus restes à payer.
 //! Zero movements are not booked; an order with no budget line cannot be booked
-//! (`order-no-line`) and is skipped with a diagnostic.
+//! (`order-no-line`) and is skipped with a diagnostic. The orders of a délégation de
+//! gestion are not in this journal: they engage the delegating programme's AE.
 //!
 //! ```
 //! use betagouv_funding::commitments::to_commitments_ledger;
@@ -115,7 +116,14 @@ pub fn to_commitments_ledger(budget: &Budget) -> (Ledger, Vec<Diagnostic>) {
             Err(e) => skip(format!("credits opened on {} on {}", o.line, o.date), &e),
         }
     }
-    for o in &budget.orders {
+    // Orders of a délégation de gestion engage the delegating programme's AE, not the
+    // incubator's lines: not in this journal.
+    let delegated = crate::availability::delegated_orders(budget);
+    for o in budget
+        .orders
+        .iter()
+        .filter(|o| !delegated.contains(o.id.as_str()))
+    {
         let Some(line) = &o.line else {
             skip(format!("order {}", o.id), &"no budget line");
             continue;
@@ -125,7 +133,10 @@ pub fn to_commitments_ledger(budget: &Budget) -> (Ledger, Vec<Diagnostic>) {
             Err(e) => skip(format!("order {}", o.id), &e),
         }
     }
-    for r in releases(&Index::new(budget), None) {
+    for r in releases(&Index::new(budget), None)
+        .into_iter()
+        .filter(|r| !delegated.contains(r.order.id.as_str()))
+    {
         match release_tx(&r) {
             Ok(t) => txs.extend(t),
             Err(e) => skip(format!("order {}", r.order.id), &e),

@@ -23,7 +23,7 @@ betagouv_portfolio::rule_list! {
     CP_EXCEEDED = "cp-exceeded", false, "the CP consumed by a line's payments in a year exceed its available CP";
     CP_NOT_AVAILABLE = "cp-not-available", false, "a payment's share on a line exceeds the CP available on that line at its date (credits of the year, dated movements and partner money received up to that date, minus earlier payments of the year), or a credit movement out takes CP already paid";
     CURRENCY_MISMATCH = "currency-mismatch", false, "an amount is not in the budget's currency";
-    DATE_ORDER = "date-order", false, "dates out of order (an order outside its contract's dates, a delivery or payment before what it follows)";
+    DATE_ORDER = "date-order", false, "dates out of order (an order outside its contract's dates, a delivery or payment before what it follows, a payment after its order was closed)";
     DELIVERY_AFTER_CLOSE = "delivery-after-close", false, "a service fait period ends after its order was closed";
     DELIVERY_EXCEEDS_ORDER = "delivery-exceeds-order", false, "the service fait of an order (net) exceeds the order (net)";
     DUPLICATE_ID = "duplicate-id", false, "two records of a kind have the same id";

@@ -100,13 +100,27 @@ pub fn unused_ae(order: &PurchaseOrder, paid: Money) -> Result<Money> {
 /// Payments that cannot be split are left out (the checks report them).
 #[must_use]
 pub fn paid_by_order<'a>(index: &Index<'a>) -> BTreeMap<&'a str, Money> {
+    paid_where(index, |_, _| true)
+}
+
+/// What was paid on each closed order up to its closing date (a payment after it is
+/// a `date-order` error and releases nothing more).
+fn paid_by_closing<'a>(index: &Index<'a>) -> BTreeMap<&'a str, Money> {
+    paid_where(index, |paid_on, o| o.closed_on.is_some_and(|c| paid_on <= c))
+}
+
+/// The payment shares per order id that `keep` (payment date, order) keeps.
+fn paid_where<'a>(
+    index: &Index<'a>,
+    keep: impl Fn(chrono::NaiveDate, &PurchaseOrder) -> bool,
+) -> BTreeMap<&'a str, Money> {
     let b = index.budget();
     let mut paid: BTreeMap<&'a str, Money> = BTreeMap::new();
     for p in &b.payments {
         let Ok(parts) = index.payment_parts(p) else {
             continue;
         };
-        for part in parts {
+        for part in parts.into_iter().filter(|x| keep(p.paid_on, x.order)) {
             let slot = paid
                 .entry(part.order.id.as_str())
                 .or_insert_with(|| Money::zero(b.currency));
@@ -137,7 +151,7 @@ pub struct Release<'a> {
 #[must_use]
 pub fn releases<'a>(index: &Index<'a>, end: Option<chrono::NaiveDate>) -> Vec<Release<'a>> {
     let b = index.budget();
-    let paid = paid_by_order(index);
+    let paid = paid_by_closing(index);
     b.orders
         .iter()
         .filter_map(|o| {
@@ -172,6 +186,8 @@ pub struct YearEnd {
 pub fn consumption<'a>(index: &Index<'a>) -> BTreeMap<(&'a str, FiscalYear), (Money, Money)> {
     let b = index.budget();
     let zero = Money::zero(b.currency);
+    // Orders of a délégation de gestion consume the delegating programme's credits.
+    let delegated = crate::availability::delegated_orders(b);
     let mut map: BTreeMap<(&'a str, FiscalYear), (Money, Money)> = BTreeMap::new();
     let mut add = |line: &'a str, year, ae: Money, cp: Money| {
         let slot = map.entry((line, year)).or_insert((zero, zero));
@@ -179,12 +195,15 @@ pub fn consumption<'a>(index: &Index<'a>) -> BTreeMap<(&'a str, FiscalYear), (Mo
             *slot = (a, c);
         }
     };
-    for o in &b.orders {
+    for o in b.orders.iter().filter(|o| !delegated.contains(o.id.as_str())) {
         if let (Some(l), Ok(t)) = (&o.line, o.totals(b.currency)) {
             add(l.as_str(), FiscalYear::of(o.issued_on), t.gross, zero);
         }
     }
-    for r in releases(index, None).into_iter().filter(|r| r.reopens_ae) {
+    for r in releases(index, None)
+        .into_iter()
+        .filter(|r| r.reopens_ae && !delegated.contains(r.order.id.as_str()))
+    {
         if let Some(l) = &r.order.line {
             add(l.as_str(), r.year, r.amount.negated(), zero);
         }
@@ -193,7 +212,10 @@ pub fn consumption<'a>(index: &Index<'a>) -> BTreeMap<(&'a str, FiscalYear), (Mo
         let Ok(parts) = index.payment_parts(p) else {
             continue;
         };
-        for part in parts {
+        for part in parts
+            .into_iter()
+            .filter(|x| !delegated.contains(x.order.id.as_str()))
+        {
             if let Some(l) = &part.order.line {
                 add(l.as_str(), FiscalYear::of(p.paid_on), zero, part.amount);
             }

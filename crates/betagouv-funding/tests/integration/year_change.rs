@@ -154,14 +154,29 @@ fn closing_releases_ae_in_its_own_year_only() {
     rules.sort_unstable();
     assert_eq!(rules, ["ae-exceeded", "ae-not-available"], "{diags:#?}");
     // Closed the day it was issued: its AE are released once it is counted, and
-    // BC-2 fits (its delivery, after the closing, is the only breach).
+    // BC-2 fits (its delivery, after the closing, and the payment of that delivery,
+    // after the closing too, are the only breaches).
     let same_day = std::fs::read_to_string(&path)
         .unwrap()
         .replace("closed_on = 2016-06-30", "closed_on = 2016-02-01");
     let same_day = parse_budget(&same_day, Path::new("b.toml")).unwrap();
     let diags = check(&same_day, None);
-    let rules: Vec<&str> = diags.iter().map(|d| d.rule.as_ref()).collect();
-    assert_eq!(rules, ["delivery-after-close"], "{diags:#?}");
+    let mut rules: Vec<&str> = diags.iter().map(|d| d.rule.as_ref()).collect();
+    rules.sort_unstable();
+    assert_eq!(rules, ["date-order", "delivery-after-close"], "{diags:#?}");
+    let paid_after = diags.iter().find(|d| d.rule == "date-order").unwrap();
+    assert!(
+        paid_after
+            .message
+            .contains("paid 2016-03-10 after order BC-1 was closed 2016-02-01"),
+        "{}",
+        paid_after.message
+    );
+    // Closed before its payment, the order releases its whole gross: what is paid
+    // after the closing does not lower the release (6000.00, not 4800.00).
+    let r = report(&same_day, None, &YearReportOptions::new(FiscalYear(2016)));
+    let p129 = r.credits.iter().find(|c| c.line == "p129").unwrap();
+    assert_eq!(p129.ae_consumed.cents(), 600_000, "{p129:?}");
     // Still an open order at the end of 2016: it counts in the restes à payer.
     let r = report(&late, None, &YearReportOptions::new(FiscalYear(2016)));
     assert_eq!(r.spending.outstanding.cents(), 480_000 + 600_000);
