@@ -30,7 +30,7 @@ use std::collections::{BTreeMap, BTreeSet, HashSet};
 use chrono::NaiveDate;
 
 use crate::error::{Error, Result};
-use crate::model::{AgreementKind, Budget, Credits, FiscalYear};
+use crate::model::{AgreementKind, Budget, Credits, FiscalYear, PurchaseOrder};
 use crate::money::{Currency, Money};
 
 /// Where credits opened during the year come from.
@@ -250,6 +250,14 @@ pub fn delegated_orders(budget: &Budget) -> HashSet<&str> {
         })
         .map(|o| o.id.as_str())
         .collect()
+}
+
+/// The délégation de gestion (agreement id) the order `o` is charged to, when it is
+/// one of `delegated` ([`delegated_orders`]).
+pub(crate) fn delegation<'o>(delegated: &HashSet<&str>, o: &'o PurchaseOrder) -> Option<&'o str> {
+    o.agreement
+        .as_deref()
+        .filter(|_| delegated.contains(o.id.as_str()))
 }
 
 /// `m + cents`, within the range of [`Money`].

@@ -367,7 +367,7 @@ fn print_spending(r: &YearReport) -> Result<(), BoxError> {
 }
 
 /// Orders under a délégation de gestion: charged to the delegating ministry's
-/// programme, shown apart from the incubator's resources and credits.
+/// programme, shown apart from the incubator's resources, credits and spending.
 fn print_delegated(r: &YearReport) -> Result<(), BoxError> {
     if r.delegated.is_empty() {
         return Ok(());
@@ -379,7 +379,10 @@ fn print_delegated(r: &YearReport) -> Result<(), BoxError> {
         "partner",
         "amount",
         "engaged (AE)",
+        "service fait",
         "paid (CP)",
+        "outstanding",
+        "orders",
     ]);
     for d in &r.delegated {
         t.add_row([
@@ -387,7 +390,10 @@ fn print_delegated(r: &YearReport) -> Result<(), BoxError> {
             d.partner.clone(),
             d.amount.amount().to_string(),
             d.engaged.amount().to_string(),
+            d.delivered.amount().to_string(),
             d.paid.amount().to_string(),
+            d.remaining.amount().to_string(),
+            d.orders.join(", "),
         ]);
     }
     outln!("{t}")?;
