@@ -243,7 +243,7 @@ pub struct OrderUse {
     /// Closed by the report's end.
     pub closed: bool,
     /// AE released by closing the order by the report's end (désengagement: total −
-    /// paid, never negative); zero while it is open.
+    /// what was paid up to the closing, never negative); zero while it is open.
     #[serde(with = "amount")]
     pub released: Money,
 }
@@ -736,6 +736,10 @@ struct Paid<'a> {
     dates: Vec<(NaiveDate, Money)>,
     /// Paid in the year per délégation de gestion (agreement id).
     delegated: BTreeMap<&'a str, Money>,
+    /// AE released per order closed by the report's end: its gross minus what was
+    /// paid up to its closing ([`crate::year_change::releases`], the one source of
+    /// releases for the checks, the year-end figures and the journals).
+    released: BTreeMap<&'a str, Money>,
 }
 
 impl<'a> Paid<'a> {
@@ -749,6 +753,10 @@ impl<'a> Paid<'a> {
             by_order: BTreeMap::new(),
             dates: Vec::new(),
             delegated: BTreeMap::new(),
+            released: crate::year_change::releases(index, Some(scope.end))
+                .into_iter()
+                .map(|r| (r.order.id.as_str(), r.amount))
+                .collect(),
         };
         for p in &index.budget().payments {
             let Ok(parts) = index.payment_parts(p) else {
@@ -981,12 +989,13 @@ fn order_use(
     paid: &Paid<'_>,
     delivered: &Delivered<'_>,
 ) -> OrderUse {
+    let released = paid.released.get(o.id.as_str()).copied();
     let paid = acc.get(&paid.by_order, o.id.as_str());
-    let unused = crate::year_change::unused_ae(o, paid).unwrap_or(acc.zero());
     let closed = o.closed_on.is_some_and(|c| c < scope.end);
     let (remaining, released) = if closed {
-        (acc.zero(), unused)
+        (acc.zero(), released.unwrap_or(acc.zero()))
     } else {
+        let unused = crate::year_change::unused_ae(o, paid).unwrap_or(acc.zero());
         (unused, acc.zero())
     };
     OrderUse {

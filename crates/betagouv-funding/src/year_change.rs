@@ -106,7 +106,9 @@ pub fn paid_by_order<'a>(index: &Index<'a>) -> BTreeMap<&'a str, Money> {
 /// What was paid on each closed order up to its closing date (a payment after it is
 /// a `date-order` error and releases nothing more).
 fn paid_by_closing<'a>(index: &Index<'a>) -> BTreeMap<&'a str, Money> {
-    paid_where(index, |paid_on, o| o.closed_on.is_some_and(|c| paid_on <= c))
+    paid_where(index, |paid_on, o| {
+        o.closed_on.is_some_and(|c| paid_on <= c)
+    })
 }
 
 /// The payment shares per order id that `keep` (payment date, order) keeps.
@@ -195,7 +197,11 @@ pub fn consumption<'a>(index: &Index<'a>) -> BTreeMap<(&'a str, FiscalYear), (Mo
             *slot = (a, c);
         }
     };
-    for o in b.orders.iter().filter(|o| !delegated.contains(o.id.as_str())) {
+    for o in b
+        .orders
+        .iter()
+        .filter(|o| !delegated.contains(o.id.as_str()))
+    {
         if let (Some(l), Ok(t)) = (&o.line, o.totals(b.currency)) {
             add(l.as_str(), FiscalYear::of(o.issued_on), t.gross, zero);
         }
