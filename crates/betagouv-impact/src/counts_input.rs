@@ -363,6 +363,80 @@ mod csv_counts {
         Ok(acc.finish())
     }
 
+    /// Reads a CSV of counts by `outer` (stratum or cluster) and group: the
+    /// columns `OUTER`, `group`, `n`, `successes` (in any order, and no
+    /// other), summed per (outer, group).
+    fn read_nested_counts_csv<R: Read>(
+        reader: R,
+        outer: &'static str,
+    ) -> Result<BTreeMap<String, CohortStats>> {
+        let mut src = CsvSource::new(reader, CsvOptions::default())?;
+        let oc = src.column(outer)?;
+        let gc = src.column("group")?;
+        let nc = src.column("n")?;
+        let sc = src.column("successes")?;
+        only(&src, &[outer, "group", "n", "successes"])?;
+        let mut accs: BTreeMap<String, CohortAccumulator> = BTreeMap::new();
+        let mut record = csv::ByteRecord::new();
+        while src.next_record(&mut record)? {
+            let line = src.line_of(&record);
+            let key = oc.group(&record, line)?;
+            let group = gc.group(&record, line)?;
+            let n = count(&nc, &record, line)?;
+            let successes = count(&sc, &record, line)?;
+            let acc = match accs.get_mut(key) {
+                Some(a) => a,
+                None => accs.entry(key.to_owned()).or_default(),
+            };
+            if let Some(problem) = acc.add(group, n, successes) {
+                let col = if successes > n { &sc } else { &nc };
+                return Err(col.error(line, col.get(&record), problem));
+            }
+        }
+        src.finish()?;
+        Ok(accs.into_iter().map(|(k, a)| (k, a.finish())).collect())
+    }
+
+    /// Reads a CSV of counts per stratum of a blocked randomisation: the
+    /// columns `stratum`, `group`, `n`, `successes` (in any order, and no
+    /// other), summed per stratum and group; the statistics of each stratum
+    /// by its name. [`crate::strata_arms`] turns them into the input of
+    /// [`crate::stratified`].
+    ///
+    /// ```
+    /// let csv = "stratum,group,n,successes\nparis,a,100,30\nparis,b,100,20\nlyon,a,40,12\nlyon,b,40,5\n";
+    /// let strata = betagouv_impact::read_stratum_counts_csv(csv.as_bytes())?;
+    /// assert_eq!(strata.get("lyon").and_then(|s| s.get("a")).map(|c| c.successes), Some(12));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
+    /// # Errors
+    /// As [`read_cohort_counts_csv`], with the `stratum` column too.
+    #[cfg_attr(docsrs, doc(cfg(feature = "csv")))]
+    pub fn read_stratum_counts_csv<R: Read>(reader: R) -> Result<BTreeMap<String, CohortStats>> {
+        read_nested_counts_csv(reader, "stratum")
+    }
+
+    /// Reads a CSV of counts per cluster of a cluster randomisation: the
+    /// columns `cluster`, `group`, `n`, `successes` (in any order, and no
+    /// other), summed per cluster and group; the statistics of each cluster
+    /// by its name. [`crate::cluster_arms`] turns them into the input of
+    /// [`crate::cluster_difference`].
+    ///
+    /// ```
+    /// let csv = "cluster,group,n,successes\nagency-1,a,40,12\nagency-2,b,45,8\n";
+    /// let clusters = betagouv_impact::read_cluster_counts_csv(csv.as_bytes())?;
+    /// assert_eq!(clusters.len(), 2);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
+    /// # Errors
+    /// As [`read_cohort_counts_csv`], with the `cluster` column too.
+    #[cfg_attr(docsrs, doc(cfg(feature = "csv")))]
+    pub fn read_cluster_counts_csv<R: Read>(reader: R) -> Result<BTreeMap<String, CohortStats>> {
+        read_nested_counts_csv(reader, "cluster")
+    }
+
     /// Reads a CSV of survival counts with the columns `group`, `time`,
     /// `events` and `censored` (in any order, and no other) into
     /// one [`SurvivalTable`] per group; a (group, time) on several rows is
@@ -405,7 +479,10 @@ mod csv_counts {
 }
 
 #[cfg(feature = "csv")]
-pub use csv_counts::{read_cohort_counts_csv, read_survival_counts_csv};
+pub use csv_counts::{
+    read_cluster_counts_csv, read_cohort_counts_csv, read_stratum_counts_csv,
+    read_survival_counts_csv,
+};
 
 #[cfg(test)]
 mod tests {
