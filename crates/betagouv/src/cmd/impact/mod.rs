@@ -385,11 +385,11 @@ fn run_encouragement(a: &EncouragementArgs) -> Result<(), BoxError> {
     )?;
     if let Some(c) = e.compliers {
         outln!(
-            "Compliers' mean outcome: {} with the service, {} without (CI {} and {})",
+            "Compliers' mean outcome: {} with the service (CI {}), {} without (CI {})",
             pct(c.with_service.estimate),
+            percents(c.with_service.ci),
             pct(c.without_service.estimate),
-            pts(c.with_service.ci),
-            pts(c.without_service.ci)
+            percents(c.without_service.ci)
         )?;
         outln!(
             "Relative CACE (over the compliers' mean without the service): {}",
@@ -606,6 +606,10 @@ fn flag(e: betagouv_impact::Error) -> BoxError {
 
 fn pct(x: f64) -> String {
     format!("{:.2} %", 100.0 * x)
+}
+
+fn percents(ci: Interval) -> String {
+    format!("[{}, {}]", pct(ci.lower), pct(ci.upper))
 }
 
 fn pts(ci: Interval) -> String {
