@@ -57,6 +57,42 @@ pub struct SurvivalCountsRow {
     pub censored: u64,
 }
 
+/// One row of counts of a blocked randomisation: `n` people of `group` in
+/// `stratum`, `successes` of whom had the outcome. Deserialized as
+/// [`CohortCountsRow`]; [`stratum_stats_from_counts`] checks it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StratumCountsRow {
+    /// The stratum, not empty.
+    pub stratum: String,
+    /// The group (arm) name, not empty.
+    pub group: String,
+    /// People of the group in the stratum (in this partition).
+    #[serde(deserialize_with = "count")]
+    pub n: u64,
+    /// People with the outcome, at most `n`.
+    #[serde(deserialize_with = "count")]
+    pub successes: u64,
+}
+
+/// One row of counts of a cluster randomisation: `n` people of `cluster`
+/// (assigned to `group`), `successes` of whom had the outcome. Deserialized as
+/// [`CohortCountsRow`]; [`cluster_stats_from_counts`] checks it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClusterCountsRow {
+    /// The cluster (e.g. an agency), not empty.
+    pub cluster: String,
+    /// The group (arm) the cluster was assigned to, not empty.
+    pub group: String,
+    /// People of the cluster (in this partition).
+    #[serde(deserialize_with = "count")]
+    pub n: u64,
+    /// People with the outcome, at most `n`.
+    #[serde(deserialize_with = "count")]
+    pub successes: u64,
+}
+
 /// A count as JSON gives it: an integer, or a string of digits.
 fn count<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<u64, D::Error> {
     struct V;
@@ -240,6 +276,72 @@ where
         return Err(Error::NoCountsRows);
     }
     Ok(acc.finish())
+}
+
+/// Counts by an outer key (stratum, cluster) and group, summed.
+fn nested_from_counts<I>(rows: I, empty: &'static str) -> Result<BTreeMap<String, CohortStats>>
+where
+    I: IntoIterator<Item = (String, String, u64, u64)>,
+{
+    let mut accs: BTreeMap<String, CohortAccumulator> = BTreeMap::new();
+    let mut seen = 0usize;
+    for (i, (key, group, n, successes)) in rows.into_iter().enumerate() {
+        seen += 1;
+        if key.is_empty() {
+            return Err(row_error(i, &group, empty));
+        }
+        if let Some(p) = accs.entry(key).or_default().add(&group, n, successes) {
+            return Err(row_error(i, &group, p));
+        }
+    }
+    if seen == 0 {
+        return Err(Error::NoCountsRows);
+    }
+    Ok(accs.into_iter().map(|(k, a)| (k, a.finish())).collect())
+}
+
+/// The statistics of each stratum from counts rows (a stratum and group on
+/// several rows is summed), the input of [`crate::strata_arms`].
+///
+/// ```
+/// use betagouv_impact::{StratumCountsRow, stratum_stats_from_counts};
+/// let row = |s: &str, g: &str, n, successes| StratumCountsRow {
+///     stratum: s.into(), group: g.into(), n, successes,
+/// };
+/// let strata = stratum_stats_from_counts([row("paris", "a", 100, 30), row("paris", "b", 100, 20)])?;
+/// assert_eq!(strata.get("paris").and_then(|s| s.get("b")).map(|c| c.successes), Some(20));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+///
+/// # Errors
+/// As [`cohort_stats_from_counts`], and [`Error::CountsRow`] for an empty
+/// stratum.
+pub fn stratum_stats_from_counts<I>(rows: I) -> Result<BTreeMap<String, CohortStats>>
+where
+    I: IntoIterator<Item = StratumCountsRow>,
+{
+    nested_from_counts(
+        rows.into_iter()
+            .map(|r| (r.stratum, r.group, r.n, r.successes)),
+        "the stratum is empty",
+    )
+}
+
+/// The statistics of each cluster from counts rows (a cluster and group on
+/// several rows is summed), the input of [`crate::cluster_arms`].
+///
+/// # Errors
+/// As [`cohort_stats_from_counts`], and [`Error::CountsRow`] for an empty
+/// cluster.
+pub fn cluster_stats_from_counts<I>(rows: I) -> Result<BTreeMap<String, CohortStats>>
+where
+    I: IntoIterator<Item = ClusterCountsRow>,
+{
+    nested_from_counts(
+        rows.into_iter()
+            .map(|r| (r.cluster, r.group, r.n, r.successes)),
+        "the cluster is empty",
+    )
 }
 
 /// Survival tables per group from counts rows; a (group, time) given on several
@@ -613,5 +715,39 @@ mod tests {
             e.as_deref(),
             Some("line 2, column 2 (\"time\"): expected a number (value \"x\")")
         );
+    }
+
+    #[test]
+    fn nested_counts_are_summed_and_checked() {
+        let row = |s: &str, g: &str, n, successes| StratumCountsRow {
+            stratum: s.to_owned(),
+            group: g.to_owned(),
+            n,
+            successes,
+        };
+        let strata =
+            stratum_stats_from_counts([row("x", "a", 10, 3), row("x", "a", 5, 1)]).expect("ok");
+        let a = strata.get("x").and_then(|s| s.get("a"));
+        assert_eq!(a.map(|c| (c.n, c.successes)), Some((15, 4)));
+        let err = |rows: Vec<StratumCountsRow>| {
+            stratum_stats_from_counts(rows).err().map(|e| e.to_string())
+        };
+        assert_eq!(
+            err(vec![row("x", "a", 1, 0), row("", "a", 1, 0)]).as_deref(),
+            Some("counts row 2 (group \"a\"): the stratum is empty")
+        );
+        assert_eq!(
+            err(vec![row("x", "a", 1, 2)]).as_deref(),
+            Some("counts row 1 (group \"a\"): successes exceed n")
+        );
+        assert_eq!(err(vec![]).as_deref(), Some("no counts row"));
+        let cluster = ClusterCountsRow {
+            cluster: "ag1".to_owned(),
+            group: "b".to_owned(),
+            n: 4,
+            successes: 1,
+        };
+        let clusters = cluster_stats_from_counts([cluster]).expect("ok");
+        assert!(clusters.get("ag1").and_then(|c| c.get("b")).is_some());
     }
 }

@@ -101,7 +101,9 @@ pub use compare::{
 };
 // Pre-aggregated counts from any engine (issue 16, `--counts`).
 pub use counts_input::{
-    CohortCountsRow, SurvivalCountsRow, cohort_stats_from_counts, survival_tables_from_counts,
+    ClusterCountsRow, CohortCountsRow, StratumCountsRow, SurvivalCountsRow,
+    cluster_stats_from_counts, cohort_stats_from_counts, stratum_stats_from_counts,
+    survival_tables_from_counts,
 };
 #[cfg(feature = "csv")]
 pub use counts_input::{

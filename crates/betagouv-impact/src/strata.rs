@@ -188,7 +188,8 @@ pub fn strata_arms(
 ///
 /// # Errors
 /// [`Error::InvalidAlpha`] unless `alpha` is in [1e-10, 0.5];
-/// [`Error::NoCountsRows`] when there is no stratum.
+/// [`Error::NoCountsRows`] when there is no stratum; [`Error::CountOverflow`]
+/// when the people of all strata exceed `u64::MAX`.
 ///
 /// ```
 /// use betagouv_impact::{Arms, Counts, stratified};

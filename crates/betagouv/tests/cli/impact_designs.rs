@@ -197,6 +197,19 @@ fn strata_clusters_and_adjust_from_files() {
         "{err}"
     );
 
+    // The same counts as JSON lines.
+    let jsonl = temp_file(
+        "strata.jsonl",
+        "{\"stratum\":\"paris\",\"group\":\"a\",\"n\":100,\"successes\":30}\n\
+         {\"stratum\":\"paris\",\"group\":\"b\",\"n\":100,\"successes\":20}\n\
+         {\"stratum\":\"lyon\",\"group\":\"a\",\"n\":40,\"successes\":12}\n\
+         {\"stratum\":\"lyon\",\"group\":\"b\",\"n\":\"40\",\"successes\":5}\n",
+    );
+    assert_eq!(
+        json(&counts_args("strata", jsonl.to_str().expect("utf-8"), true)),
+        v
+    );
+
     let clusters = temp_file(
         "clusters.csv",
         "cluster,group,n,successes\nag1,a,40,12\nag2,a,50,20\nag3,a,30,9\nag4,b,45,8\nag5,b,40,10\nag6,b,35,6\n",

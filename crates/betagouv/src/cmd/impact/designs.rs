@@ -8,8 +8,7 @@ use std::path::{Path, PathBuf};
 
 use betagouv_impact::{
     Arms, CovariateColumns, cluster_arms, cluster_difference, lin_adjusted,
-    read_cluster_counts_csv, read_covariate_rows_csv, read_stratum_counts_csv, strata_arms,
-    stratified,
+    read_covariate_rows_csv, strata_arms, stratified,
 };
 use clap::Args;
 
@@ -20,10 +19,11 @@ use crate::out::outln;
 /// per cluster, and the two arms' group names.
 #[derive(Debug, Args)]
 pub(crate) struct DesignCountsArgs {
-    /// CSV of counts with the columns stratum (`strata`) or cluster (`clusters`), group,
-    /// n, successes; rows of one stratum or cluster and group are summed, and a cluster
-    /// is in one group.
-    #[arg(long, value_name = "FILE.csv")]
+    /// Counts with the columns stratum (`strata`) or cluster (`clusters`), group, n,
+    /// successes: CSV, or JSON (`.json` an array of rows, `.jsonl`/`.ndjson` one row per
+    /// line); rows of one stratum or cluster and group are summed, and a cluster is in
+    /// one group.
+    #[arg(long, value_name = "FILE.csv|FILE.json")]
     counts: PathBuf,
     #[command(flatten)]
     arms: ArmsAndLevel,
@@ -79,7 +79,7 @@ fn problem(path: &Path, e: betagouv_impact::Error) -> BoxError {
 
 pub(super) fn run_strata(a: &DesignCountsArgs) -> Result<(), BoxError> {
     let path = &a.counts;
-    let by_stratum = read_stratum_counts_csv(open(path)?).map_err(|e| in_file(path, e))?;
+    let by_stratum = super::counts::strata(path)?;
     let strata =
         strata_arms(&by_stratum, &a.arms.treated, &a.arms.control).map_err(|e| in_file(path, e))?;
     let s = stratified(&strata, a.arms.alpha).map_err(flag)?;
@@ -118,7 +118,7 @@ pub(super) fn run_strata(a: &DesignCountsArgs) -> Result<(), BoxError> {
 
 pub(super) fn run_clusters(a: &DesignCountsArgs) -> Result<(), BoxError> {
     let path = &a.counts;
-    let by_cluster = read_cluster_counts_csv(open(path)?).map_err(|e| in_file(path, e))?;
+    let by_cluster = super::counts::clusters(path)?;
     let arms = cluster_arms(&by_cluster, &a.arms.treated, &a.arms.control)
         .map_err(|e| in_file(path, e))?;
     let d = cluster_difference(
