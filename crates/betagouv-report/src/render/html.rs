@@ -1005,6 +1005,16 @@ fn evaluation(o: &mut String, n: usize, e: &EvaluationView<'_>, lang: Lang) -> W
         )?;
     }
     table_close(&mut tb);
+    terms(&mut tb, e, lang)?;
+    figure(o, &title, l.evaluation_desc, &chart, &tb, false)?;
+    o.push_str("</div>");
+    Ok(())
+}
+
+/// The description list under an evaluation's table: the difference (or ITT effect),
+/// relative lift, p-value, MDE, source, note and the encouragement diagnostics.
+fn terms(tb: &mut String, e: &EvaluationView<'_>, lang: Lang) -> Written {
+    let l = lang.labels();
     tb.push_str("<dl>");
     let (lower, upper) = &e.ci;
     let difference = format!("{} ({} : [{lower} ; {upper}])", e.difference, l.interval);
@@ -1013,7 +1023,7 @@ fn evaluation(o: &mut String, n: usize, e: &EvaluationView<'_>, lang: Lang) -> W
     // source is a title as written.
     let source_lang = data_lang(&e.row.source, lang, false);
     for (term, value, text_lang) in [
-        (l.difference, Some(&difference), lang),
+        (e.difference_label, Some(&difference), lang),
         (l.relative, e.relative.as_ref(), lang),
         (l.p_value, Some(&e.p_value), lang),
         (l.mde, mde.as_ref(), lang),
@@ -1029,9 +1039,10 @@ fn evaluation(o: &mut String, n: usize, e: &EvaluationView<'_>, lang: Lang) -> W
             )?;
         }
     }
+    for (term, value) in &e.diagnostics {
+        write!(tb, "<dt>{}</dt><dd>{}</dd>", esc(term), esc(value))?;
+    }
     tb.push_str("</dl>");
-    figure(o, &title, l.evaluation_desc, &chart, &tb, false)?;
-    o.push_str("</div>");
     Ok(())
 }
 

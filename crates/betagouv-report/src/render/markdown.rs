@@ -315,7 +315,7 @@ fn evaluation(o: &mut String, e: &EvaluationView<'_>, l: &Labels) -> Written {
     writeln!(
         o,
         "- {} : **{}** ({} : [{lower} ; {upper}])",
-        l.difference, e.difference, l.interval
+        e.difference_label, e.difference, l.interval
     )?;
     if let Some(relative) = &e.relative {
         writeln!(o, "- {} : {relative}", l.relative)?;
@@ -323,6 +323,9 @@ fn evaluation(o: &mut String, e: &EvaluationView<'_>, l: &Labels) -> Written {
     writeln!(o, "- {} : {}", l.p_value, e.p_value)?;
     if let Some(mde) = &e.mde {
         writeln!(o, "- {} : {mde}", l.mde)?;
+    }
+    for (label, value) in &e.diagnostics {
+        writeln!(o, "- {label} : {value}")?;
     }
     writeln!(o, "- {} : {}\n", l.source, e.row.source)
 }

@@ -371,7 +371,7 @@ fn evaluation(o: &mut String, e: &EvaluationView<'_>, l: &Labels) -> Written {
     writeln!(
         o,
         "    {}: {} ({}: [{lower} ; {upper}])",
-        l.difference, e.difference, l.interval,
+        e.difference_label, e.difference, l.interval,
     )?;
     if let Some(relative) = &e.relative {
         writeln!(o, "    {}: {relative}", l.relative)?;
@@ -379,6 +379,9 @@ fn evaluation(o: &mut String, e: &EvaluationView<'_>, l: &Labels) -> Written {
     writeln!(o, "    {}: {}", l.p_value, e.p_value)?;
     if let Some(mde) = &e.mde {
         writeln!(o, "    {}: {mde}{}", l.mde, e.mde_relative)?;
+    }
+    for (label, value) in &e.diagnostics {
+        writeln!(o, "    {label}: {value}")?;
     }
     Ok(())
 }

@@ -6,12 +6,12 @@ use serde_json::Value;
 
 use super::{betagouv, json};
 
-/// The one-line JSON contract of an impact command (schema version 1).
+/// The one-line JSON contract of an impact command (schema version 2).
 fn run(args: &[&str]) -> Value {
     let out = super::stdout_bytes(args);
     let text = String::from_utf8_lossy(&out);
     assert_eq!(text.lines().count(), 1, "one line: {text}");
-    super::versioned(&out, 1)
+    super::versioned(&out, 2)
 }
 
 fn fails(args: &[&str]) -> String {

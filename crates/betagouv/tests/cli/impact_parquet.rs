@@ -88,7 +88,7 @@ fn survival_args(path: &str) -> Vec<&str> {
 }
 
 fn json(args: &[&str]) -> Value {
-    super::contract(args, 1)
+    super::contract(args, 2)
 }
 
 #[test]
