@@ -19,6 +19,7 @@
 //! let o = Openings::of(&b);
 //! let day = betagouv_funding::chrono::NaiveDate::from_ymd_opt(2016, 3, 1).ok_or("date")?;
 //! assert_eq!(o.ae_at("p129", day), 0);
+//! assert_eq!(o.cp_at("p129", day), 0);
 //! assert_eq!(o.year_totals("p129", FiscalYear(2016)), (0, 0));
 //! assert_eq!(format_cents(-5, b.currency), "-0.05 EUR");
 //! # Ok::<(), Box<dyn std::error::Error>>(())
@@ -29,7 +30,7 @@ use std::collections::{BTreeMap, BTreeSet, HashSet};
 use chrono::NaiveDate;
 
 use crate::error::{Error, Result};
-use crate::model::{AgreementKind, Budget, Credits, FiscalYear};
+use crate::model::{AgreementKind, Budget, Credits, FiscalYear, PurchaseOrder};
 use crate::money::{Currency, Money};
 
 /// Where credits opened during the year come from.
@@ -129,6 +130,11 @@ impl<'a> Openings<'a> {
         self.delegated.contains(id)
     }
 
+    /// Every opening, line by line (sorted by line id), each line's by date.
+    pub fn iter(&self) -> impl Iterator<Item = &Opening<'a>> + '_ {
+        self.by_line.values().flatten()
+    }
+
     /// The openings of `line`, by date.
     #[must_use]
     pub fn of_line(&self, line: &str) -> &[Opening<'a>] {
@@ -138,12 +144,21 @@ impl<'a> Openings<'a> {
     /// AE opened on `line` in the fiscal year of `date`, up to `date` included.
     #[must_use]
     pub fn ae_at(&self, line: &str, date: NaiveDate) -> i128 {
+        self.up_to(line, date).map(|o| o.ae).sum()
+    }
+
+    /// CP opened on `line` in the fiscal year of `date`, up to `date` included.
+    #[must_use]
+    pub fn cp_at(&self, line: &str, date: NaiveDate) -> i128 {
+        self.up_to(line, date).map(|o| o.cp).sum()
+    }
+
+    /// The openings of `line` in the fiscal year of `date`, up to `date` included.
+    fn up_to(&self, line: &str, date: NaiveDate) -> impl Iterator<Item = &Opening<'a>> + '_ {
         let year = FiscalYear::of(date);
         self.of_line(line)
             .iter()
-            .filter(|o| o.date <= date && FiscalYear::of(o.date) == year)
-            .map(|o| o.ae)
-            .sum()
+            .filter(move |o| o.date <= date && FiscalYear::of(o.date) == year)
     }
 
     /// The AE available on the line and year of `credits` over the whole year: its
@@ -175,6 +190,13 @@ impl<'a> Openings<'a> {
             .fold((0, 0), |(ae, cp), o| (ae + o.ae, cp + o.cp))
     }
 }
+
+/// The cap on virements (LOLF art. 12 I), in percent: the credits moved by the
+/// virements of a year, cumulated, cannot exceed this share of the credits opened by
+/// the finance law of the year on each programme concerned, nor of those opened on its
+/// titre 2 (staff). Only a finance law can go beyond it. Transferts (art. 12 II) have
+/// no such cap.
+pub const VIREMENT_CAP_PERCENT: u32 = 2;
 
 /// The lines each agreement's credits open on: its `line`, else the lines of the
 /// orders it funds (orders of a délégation de gestion excepted: it opens nothing).
@@ -228,6 +250,14 @@ pub fn delegated_orders(budget: &Budget) -> HashSet<&str> {
         })
         .map(|o| o.id.as_str())
         .collect()
+}
+
+/// The délégation de gestion (agreement id) the order `o` is charged to, when it is
+/// one of `delegated` ([`delegated_orders`]).
+pub(crate) fn delegation<'o>(delegated: &HashSet<&str>, o: &'o PurchaseOrder) -> Option<&'o str> {
+    o.agreement
+        .as_deref()
+        .filter(|_| delegated.contains(o.id.as_str()))
 }
 
 /// `m + cents`, within the range of [`Money`].

@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use betagouv_portfolio::{Diagnostic, Portfolio, Severity, StartupId};
 use rust_decimal::Decimal;
 
-use crate::availability::{Openings, format_cents};
+use crate::availability::{Openings, VIREMENT_CAP_PERCENT, format_cents};
 use crate::error::Error;
 use crate::flows::Index;
 use crate::model::{
@@ -93,7 +93,7 @@ pub fn check_with_terms(
     invoices(&mut out, terms);
     agreements(&mut out);
     partner_money(&mut out, &openings);
-    year_change(&mut out);
+    year_change(&mut out, &openings);
     order_life(&mut out);
     out.diags
 }
@@ -540,6 +540,19 @@ fn payment_dates<'a>(out: &mut Out<'a>) -> PaidByOrder<'a> {
                     format!(
                         "paid {} before the end of delivery {} ({})",
                         p.paid_on, part.delivery.id, part.delivery.period_end
+                    ),
+                );
+            }
+            // Closing an order releases what it left unpaid (désengagement): nothing
+            // can be paid on it afterwards, the AE are gone.
+            if let Some(closed) = part.order.closed_on.filter(|c| p.paid_on > *c) {
+                out.error(
+                    rules::DATE_ORDER,
+                    RecordType::Payment,
+                    &p.id,
+                    format!(
+                        "paid {} after order {} was closed {}: closing an order releases its unpaid AE, so close it after its last payment",
+                        p.paid_on, part.order.id, closed
                     ),
                 );
             }
@@ -991,14 +1004,16 @@ fn invoice_gaps(out: &mut Out<'_>, by_order: &BTreeMap<&str, Vec<Money>>) {
     }
 }
 
-/// Partner money by kind and credits at the order's date: the records of the
-/// dated credit movements, `state-rebilling`, `unreceived-funds` and
-/// `ae-not-available`.
+/// Partner money by kind and credits at the date they are used: the records of
+/// the dated credit movements, `virement-cap`, `state-rebilling`,
+/// `unreceived-funds`, `ae-not-available` and `cp-not-available`.
 fn partner_money(out: &mut Out<'_>, openings: &Openings<'_>) {
     movement_records(out);
+    virement_caps(out);
     state_rebilling(out);
     unreceived_funds(out);
     ae_at_order_dates(out, openings);
+    cp_at_payment_dates(out, openings);
 }
 
 /// `duplicate-id`, `unknown-reference` and `currency-mismatch` of the dated credit
@@ -1045,6 +1060,100 @@ fn movement_records(out: &mut Out<'_>) {
             );
         }
     }
+}
+
+/// A programme and a year, and whether the scope is the programme's titre 2 (staff)
+/// lines alone (`true`) or all its lines.
+type VirementScope<'a> = (&'a str, FiscalYear, bool);
+
+/// `virement-cap` (LOLF art. 12 I): per programme and year, the AE and the CP moved by
+/// its virements (in and out alike, cumulated in date order, then file order) above
+/// [`VIREMENT_CAP_PERCENT`] of the AE or CP opened on it by the finance law of the
+/// year (the initial credits of its lines); and the same on its titre 2 lines alone,
+/// against their own initial credits. Reported at the virement that takes the
+/// cumulated amount above the cap, and at every later one of the year. A programme with no credits recorded for the year
+/// is not judged; transferts are not capped.
+fn virement_caps(out: &mut Out<'_>) {
+    let b = out.budget;
+    let group_of = programme_groups(b);
+    // Initial AE and CP per scope, in cents.
+    let mut base: HashMap<VirementScope<'_>, (i128, i128)> = HashMap::new();
+    for c in &b.credits {
+        let Some(&(programme, staff)) = group_of.get(c.line.as_str()) else {
+            continue;
+        };
+        let add = (
+            i128::from(c.ae_initial.cents()),
+            i128::from(c.cp_initial.cents()),
+        );
+        for scope in [(programme, c.year, false), (programme, c.year, true)] {
+            let slot = base.entry(scope).or_default();
+            if staff || !scope.2 {
+                *slot = (slot.0 + add.0, slot.1 + add.1);
+            }
+        }
+    }
+    let mut virements: Vec<(usize, &crate::model::CreditMovement)> = b
+        .credit_movements
+        .iter()
+        .enumerate()
+        .filter(|(_, m)| m.kind == crate::model::MovementKind::Virement)
+        .collect();
+    virements.sort_by_key(|(i, m)| (m.date, *i));
+    let mut moved: HashMap<VirementScope<'_>, (i128, i128)> = HashMap::new();
+    let mut found = Vec::new();
+    for (_, m) in virements {
+        let Some(&(programme, staff)) = group_of.get(m.line.as_str()) else {
+            continue; // `unknown-reference` says it
+        };
+        let year = FiscalYear::of(m.date);
+        let mut over = Vec::new();
+        for scope in [(programme, year, false), (programme, year, true)] {
+            let Some(&initial) = base.get(&scope).filter(|_| staff || !scope.2) else {
+                continue;
+            };
+            let slot = moved.entry(scope).or_default();
+            *slot = (
+                slot.0 + i128::from(m.ae.cents()),
+                slot.1 + i128::from(m.cp.cents()),
+            );
+            over.extend(over_virement_cap(scope, *slot, initial, b.currency));
+        }
+        if !over.is_empty() {
+            found.push((m.id.as_str(), over.join("; ")));
+        }
+    }
+    for (id, msg) in found {
+        out.error(
+            rules::VIREMENT_CAP,
+            RecordType::CreditMovement,
+            id,
+            format!("{msg} (LOLF art. 12 I); only a finance law can go beyond the cap"),
+        );
+    }
+}
+
+/// What the virements of a `scope`, cumulated (`moved`: AE, CP in cents), take above
+/// the cap on its `initial` credits (AE, CP in cents), one phrase per kind of credit.
+fn over_virement_cap(
+    (programme, year, staff): VirementScope<'_>,
+    moved: (i128, i128),
+    initial: (i128, i128),
+    c: crate::money::Currency,
+) -> Vec<String> {
+    let pct = i128::from(VIREMENT_CAP_PERCENT);
+    let titre = if staff { " (titre 2)" } else { "" };
+    [("AE", moved.0, initial.0), ("CP", moved.1, initial.1)]
+        .into_iter()
+        .filter(|(_, used, init)| used.saturating_mul(100) > init.saturating_mul(pct))
+        .map(|(name, used, init)| {
+            format!(
+                "{name} moved by virements on programme {programme}{titre} in {year} reach {}, above {pct} % of its {name} opened by the finance law of the year ({})",
+                format_cents(used, c),
+                format_cents(init, c),
+            )
+        })
+        .collect()
 }
 
 /// `state-rebilling`: a refacturation to a State service (central administration
@@ -1178,22 +1287,106 @@ fn unreceived_funds(out: &mut Out<'_>) {
 /// `ae-not-available`: each order, in date order (then file order) on its line,
 /// against the AE available at its date: the credits of the year, plus the
 /// movements and partner money opened up to that date, minus the orders engaged
-/// before it (an order refused is not counted). Orders of a délégation de gestion
-/// are charged to the delegating programme and left out.
+/// before it (an order refused is not counted) plus the AE released by the orders
+/// closed before it. Orders of a délégation de gestion are charged to the
+/// delegating programme and left out.
 fn ae_at_order_dates(out: &mut Out<'_>, openings: &Openings<'_>) {
     let b = out.budget;
-    let c = b.currency;
+    let mut groups = movement_out_events(b, Credit::Ae);
+    order_events(b, openings, &mut groups);
+    release_events(out, openings, &mut groups);
+    for (rt, id, msg) in walk_groups(b, openings, Credit::Ae, groups) {
+        out.error(rules::AE_NOT_AVAILABLE, rt, id, msg);
+    }
+}
+
+/// `cp-not-available`: each payment's share on a line, in date order (then file
+/// order), against the CP available on the line at its date: the credits of the
+/// year, plus the movements and partner money opened up to that date (a movement
+/// out of a day is taken before that day's payments), minus the payments of the
+/// year made before it (a payment refused is not counted). Payments on orders of a
+/// délégation de gestion use the delegating programme's CP and are left out.
+fn cp_at_payment_dates(out: &mut Out<'_>, openings: &Openings<'_>) {
+    let b = out.budget;
+    let mut groups = movement_out_events(b, Credit::Cp);
+    payment_events(out, openings, &mut groups);
+    for (rt, id, msg) in walk_groups(b, openings, Credit::Cp, groups) {
+        out.error(rules::CP_NOT_AVAILABLE, rt, id, msg);
+    }
+}
+
+/// Which credits a walk over a line's dated events counts.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Credit {
+    /// Autorisations d'engagement, used by orders.
+    Ae,
+    /// Crédits de paiement, used by payments.
+    Cp,
+}
+
+impl Credit {
+    fn name(self) -> &'static str {
+        match self {
+            Credit::Ae => "AE",
+            Credit::Cp => "CP",
+        }
+    }
+
+    /// What a use does to the credits, and what the uses are.
+    fn verb_and_uses(self) -> (&'static str, &'static str) {
+        match self {
+            Credit::Ae => ("engaged", "orders"),
+            Credit::Cp => ("paid", "payments"),
+        }
+    }
+
+    /// The record type of a use.
+    fn user(self) -> RecordType {
+        match self {
+            Credit::Ae => RecordType::Order,
+            Credit::Cp => RecordType::Payment,
+        }
+    }
+
+    /// The credits of a credits record (undated: the whole year).
+    fn of_year(self, c: &Credits) -> crate::error::Result<Money> {
+        match self {
+            Credit::Ae => c.ae_available(),
+            Credit::Cp => c.cp_available(),
+        }
+    }
+
+    /// The credits opened on `line` in the year of `date` up to `date`.
+    fn opened(self, openings: &Openings<'_>, line: &str, date: chrono::NaiveDate) -> i128 {
+        match self {
+            Credit::Ae => openings.ae_at(line, date),
+            Credit::Cp => openings.cp_at(line, date),
+        }
+    }
+}
+
+/// A refused use or movement out: record type, id, message.
+type Refusal<'a> = (RecordType, &'a str, String);
+
+/// Walks the events of each line and year against the credits available then:
+/// the year's credits record (the first one), or nothing when the line has none
+/// but credits opened during the year; a line and year with neither is left to
+/// `no-credits`.
+fn walk_groups<'a>(
+    b: &Budget,
+    openings: &Openings<'_>,
+    credit: Credit,
+    groups: BTreeMap<(&'a str, FiscalYear), Vec<CreditEvent<'a>>>,
+) -> Vec<Refusal<'a>> {
     let mut base: HashMap<(&str, FiscalYear), i128> = HashMap::new();
     for cr in &b.credits {
-        if let Ok(a) = cr.ae_available() {
+        if let Ok(a) = credit.of_year(cr) {
             base.entry((cr.line.as_str(), cr.year))
                 .or_insert(i128::from(a.cents()));
         }
     }
-    let mut groups = ae_events(b, openings);
-    release_events(out, openings, &mut groups);
     let mut found = Vec::new();
-    for ((line, year), mut events) in groups {
+    for ((line, year), events) in groups {
         let opened_in_year = openings.of_line(line).iter().any(|o| year.contains(o.date));
         let Some(initial) = base
             .get(&(line, year))
@@ -1202,42 +1395,73 @@ fn ae_at_order_dates(out: &mut Out<'_>, openings: &Openings<'_>) {
         else {
             continue; // `no-credits` says it
         };
+        let walk = Walk {
+            credit,
+            line,
+            initial,
+            currency: b.currency,
+        };
+        found.extend(walk.run(openings, events));
+    }
+    found
+}
+
+/// One line and year's walk: the credits counted, and those of the year.
+struct Walk<'w> {
+    credit: Credit,
+    line: &'w str,
+    /// The year's credits record, in cents.
+    initial: i128,
+    currency: crate::money::Currency,
+}
+
+impl Walk<'_> {
+    /// The events in date order, then rank, then file order: a use that goes past
+    /// what is available by its date is refused (and not counted), a movement out
+    /// that leaves less than what is already used is reported, a release gives back
+    /// what an accepted use left unused.
+    fn run<'a>(
+        &self,
+        openings: &Openings<'_>,
+        mut events: Vec<CreditEvent<'a>>,
+    ) -> Vec<Refusal<'a>> {
         events.sort_by_key(|e| (e.date, e.rank, e.index));
-        let mut engaged = 0i128;
-        // Orders counted (a refused order engages nothing and releases nothing).
+        let (name, line, c) = (self.credit.name(), self.line, self.currency);
+        let (verb, uses) = self.credit.verb_and_uses();
+        let mut used = 0i128;
+        // Uses counted (a refused use engages nothing and releases nothing).
         let mut accepted: HashSet<&str> = HashSet::new();
+        let mut found = Vec::new();
         for e in events {
-            let available = initial + openings.ae_at(line, e.date);
+            let available = self.initial + self.credit.opened(openings, line, e.date);
             let date = e.date;
-            if e.rank == AeEvent::RELEASE || e.rank == AeEvent::RELEASE_AFTER_ORDERS {
+            if e.rank == CreditEvent::RELEASE || e.rank == CreditEvent::RELEASE_AFTER_USES {
                 if accepted.contains(e.id) {
-                    engaged -= e.cents;
+                    used -= e.cents;
                 }
-            } else if e.rank == AeEvent::MOVEMENT_OUT {
-                if engaged > available {
+            } else if e.rank == CreditEvent::MOVEMENT_OUT {
+                if used > available {
                     found.push((RecordType::CreditMovement, e.id, format!(
-                        "takes {} of AE from line {line} on {date}, leaving {} open for {} already engaged",
+                        "takes {} of {name} from line {line} on {date}, leaving {} open for {} already {verb}",
                         format_cents(e.cents, c),
                         format_cents(available, c),
-                        format_cents(engaged, c),
+                        format_cents(used, c),
                     )));
                 }
-            } else if engaged + e.cents > available {
-                found.push((RecordType::Order, e.id, format!(
-                    "{} exceeds the AE available on line {line} on {date}: {} opened by then, {} engaged by earlier orders, {} left",
+            } else if used + e.cents > available {
+                found.push((self.credit.user(), e.id, format!(
+                    "{} exceeds the {name} available on line {line} on {date}: {} opened by then, {} {verb} by earlier {uses}, {} left",
                     format_cents(e.cents, c),
                     format_cents(available, c),
-                    format_cents(engaged, c),
-                    format_cents(available - engaged, c),
+                    format_cents(used, c),
+                    format_cents(available - used, c),
                 )));
             } else {
-                engaged += e.cents;
+                used += e.cents;
                 accepted.insert(e.id);
             }
         }
-    }
-    for (rt, id, msg) in found {
-        out.error(rules::AE_NOT_AVAILABLE, rt, id, msg);
+        found
     }
 }
 
@@ -1247,7 +1471,7 @@ fn ae_at_order_dates(out: &mut Out<'_>, openings: &Openings<'_>) {
 fn release_events<'a>(
     out: &Out<'a>,
     openings: &Openings<'_>,
-    groups: &mut BTreeMap<(&'a str, FiscalYear), Vec<AeEvent<'a>>>,
+    groups: &mut BTreeMap<(&'a str, FiscalYear), Vec<CreditEvent<'a>>>,
 ) {
     for (index, r) in crate::year_change::releases(&out.index, None)
         .into_iter()
@@ -1262,13 +1486,13 @@ fn release_events<'a>(
         groups
             .entry((line, FiscalYear::of(closed)))
             .or_default()
-            .push(AeEvent {
+            .push(CreditEvent {
                 date: closed,
                 // An order closed the day it was issued is released after it is counted.
                 rank: if closed == r.order.issued_on {
-                    AeEvent::RELEASE_AFTER_ORDERS
+                    CreditEvent::RELEASE_AFTER_USES
                 } else {
-                    AeEvent::RELEASE
+                    CreditEvent::RELEASE
                 },
                 index,
                 id: r.order.id.as_str(),
@@ -1277,34 +1501,65 @@ fn release_events<'a>(
     }
 }
 
-/// What changes the AE left on a line: the release of a closed order, a
-/// movement out (both before the orders of their day) or an order.
-struct AeEvent<'a> {
+/// What changes the AE or CP left on a line: the release of a closed order, a
+/// movement out (both before the uses of their day), or a use (an order, a
+/// payment's share on the line).
+struct CreditEvent<'a> {
     date: chrono::NaiveDate,
-    /// [`AeEvent::RELEASE`], [`AeEvent::MOVEMENT_OUT`] or [`AeEvent::ORDER`]:
-    /// the order of events on a day.
+    /// [`CreditEvent::RELEASE`], [`CreditEvent::MOVEMENT_OUT`],
+    /// [`CreditEvent::USE`] or [`CreditEvent::RELEASE_AFTER_USES`]: the order of
+    /// events on a day.
     rank: u8,
     /// Place in its table, for events of the same day and rank.
     index: usize,
     id: &'a str,
-    /// AE released (closing), taken (movement) or engaged (order), in cents.
+    /// Credits released (closing), taken (movement) or used, in cents.
     cents: i128,
 }
 
-impl AeEvent<'_> {
+impl CreditEvent<'_> {
     const RELEASE: u8 = 0;
     const MOVEMENT_OUT: u8 = 1;
-    const ORDER: u8 = 2;
-    const RELEASE_AFTER_ORDERS: u8 = 3;
+    const USE: u8 = 2;
+    const RELEASE_AFTER_USES: u8 = 3;
 }
 
-/// The AE events of each line and year: its orders (those of a délégation de
-/// gestion aside) and its credit movements out.
-fn ae_events<'a>(
+/// The credit movements out of each line and year, with their AE or CP.
+fn movement_out_events(
+    b: &Budget,
+    credit: Credit,
+) -> BTreeMap<(&str, FiscalYear), Vec<CreditEvent<'_>>> {
+    let mut groups: BTreeMap<(&str, FiscalYear), Vec<CreditEvent<'_>>> = BTreeMap::new();
+    for (index, m) in b.credit_movements.iter().enumerate() {
+        if m.direction != crate::model::Direction::Out {
+            continue;
+        }
+        let moved = match credit {
+            Credit::Ae => m.ae,
+            Credit::Cp => m.cp,
+        };
+        let e = CreditEvent {
+            date: m.date,
+            rank: CreditEvent::MOVEMENT_OUT,
+            index,
+            id: m.id.as_str(),
+            cents: i128::from(moved.cents()),
+        };
+        groups
+            .entry((m.line.as_str(), FiscalYear::of(e.date)))
+            .or_default()
+            .push(e);
+    }
+    groups
+}
+
+/// Adds to `groups` the orders of each line and year (those of a délégation de
+/// gestion aside), for their gross.
+fn order_events<'a>(
     b: &'a Budget,
     openings: &Openings<'_>,
-) -> BTreeMap<(&'a str, FiscalYear), Vec<AeEvent<'a>>> {
-    let mut groups: BTreeMap<(&str, FiscalYear), Vec<AeEvent<'_>>> = BTreeMap::new();
+    groups: &mut BTreeMap<(&'a str, FiscalYear), Vec<CreditEvent<'a>>>,
+) {
     for (index, o) in b.orders.iter().enumerate() {
         let (Some(line), Ok(t)) = (o.line.as_deref(), o.totals(b.currency)) else {
             continue;
@@ -1312,9 +1567,9 @@ fn ae_events<'a>(
         if openings.is_delegated(&o.id) {
             continue;
         }
-        let e = AeEvent {
+        let e = CreditEvent {
             date: o.issued_on,
-            rank: AeEvent::ORDER,
+            rank: CreditEvent::USE,
             index,
             id: o.id.as_str(),
             cents: i128::from(t.gross.cents()),
@@ -1324,23 +1579,39 @@ fn ae_events<'a>(
             .or_default()
             .push(e);
     }
-    for (index, m) in b.credit_movements.iter().enumerate() {
-        if m.direction != crate::model::Direction::Out {
+}
+
+/// Adds to `groups` each payment's share on each line (its parts on the orders of
+/// the line summed; those on orders of a délégation de gestion aside). Payments
+/// that cannot be split are left out (`overflow` says it).
+fn payment_events<'a>(
+    out: &Out<'a>,
+    openings: &Openings<'_>,
+    groups: &mut BTreeMap<(&'a str, FiscalYear), Vec<CreditEvent<'a>>>,
+) {
+    for (index, p) in out.budget.payments.iter().enumerate() {
+        let Ok(parts) = out.index.payment_parts(p) else {
             continue;
-        }
-        let e = AeEvent {
-            date: m.date,
-            rank: AeEvent::MOVEMENT_OUT,
-            index,
-            id: m.id.as_str(),
-            cents: i128::from(m.ae.cents()),
         };
-        groups
-            .entry((m.line.as_str(), FiscalYear::of(e.date)))
-            .or_default()
-            .push(e);
+        let mut by_line: BTreeMap<&'a str, i128> = BTreeMap::new();
+        for part in parts.iter().filter(|x| !openings.is_delegated(&x.order.id)) {
+            if let Some(line) = part.order.line.as_deref() {
+                *by_line.entry(line).or_default() += i128::from(part.amount.cents());
+            }
+        }
+        for (line, cents) in by_line {
+            groups
+                .entry((line, FiscalYear::of(p.paid_on)))
+                .or_default()
+                .push(CreditEvent {
+                    date: p.paid_on,
+                    rank: CreditEvent::USE,
+                    index,
+                    id: p.id.as_str(),
+                    cents,
+                });
+        }
     }
-    groups
 }
 
 /// The ids of the titre 2 (staff) budget lines.
@@ -1354,9 +1625,9 @@ fn staff_lines(b: &Budget) -> BTreeSet<&str> {
 
 /// The year change (LOLF art. 15 II): `carry-over-staff-ae` (AE carried over onto a
 /// titre 2 line), `carry-over-exceeds-available` (AE or CP carried into a year above
-/// what the line had left at the end of the previous one, when that year's credits
-/// are recorded), and [`carry_over_caps`].
-fn year_change(out: &mut Out<'_>) {
+/// what the line had left at the end of the previous one, its credits opened during
+/// the year counted, when that year's credits are recorded), and [`carry_over_caps`].
+fn year_change(out: &mut Out<'_>, openings: &Openings<'_>) {
     let b = out.budget;
     let consumed = crate::year_change::consumption(&out.index);
     let staff = staff_lines(b);
@@ -1388,6 +1659,7 @@ fn year_change(out: &mut Out<'_>) {
         let end = match crate::year_change::year_end(
             prev,
             consumed.get(&(prev.line.as_str(), prev.year)).copied(),
+            openings,
         ) {
             Ok(end) => end,
             Err(e) => {
@@ -1415,6 +1687,19 @@ fn year_change(out: &mut Out<'_>) {
     carry_over_caps(out);
 }
 
+/// Each line's programme, and whether it is a titre 2 (staff) line.
+fn programme_groups(b: &Budget) -> HashMap<&str, (&str, bool)> {
+    b.lines
+        .iter()
+        .map(|l| {
+            (
+                l.id.as_str(),
+                (l.programme.as_str(), l.title == Title::Staff),
+            )
+        })
+        .collect()
+}
+
 /// A programme, whether its titre 2 (staff) lines or its other lines, and a year.
 type CapKey<'a> = (&'a str, bool, FiscalYear);
 
@@ -1430,18 +1715,14 @@ struct CapGroup<'a> {
 /// ([`crate::year_change::cp_carry_over_cap_rate`]) times the initial CP of the same
 /// lines in that year, plus the fonds de concours opened on them then (carried
 /// outside the cap, LOLF art. 15 III). A warning: a finance law can lift the cap.
+///
+/// `carry-over-staff-cp`: from [`crate::year_change::STAFF_CP_CARRY_OVER_BANNED_FROM`]
+/// on, titre 2 CP carried into a year above the fonds de concours opened on the
+/// programme's titre 2 lines the year before: an error, since no finance law can
+/// lift a ban of the organic law.
 fn carry_over_caps(out: &mut Out<'_>) {
     let b = out.budget;
-    let group_of: HashMap<&str, (&str, bool)> = b
-        .lines
-        .iter()
-        .map(|l| {
-            (
-                l.id.as_str(),
-                (l.programme.as_str(), l.title == Title::Staff),
-            )
-        })
-        .collect();
+    let group_of = programme_groups(b);
     let mut carried: BTreeMap<CapKey<'_>, CapGroup<'_>> = BTreeMap::new();
     let mut base: BTreeMap<CapKey<'_>, (Vec<Money>, Vec<Money>)> = BTreeMap::new();
     for c in &b.credits {
@@ -1477,6 +1758,22 @@ fn carry_over_caps(out: &mut Out<'_>) {
         ) else {
             continue;
         };
+        if staff && crate::year_change::staff_cp_carry_over_banned(year) {
+            // Since the organic law 2021-1836, titre 2 CP carry over only as far as
+            // they come from fonds de concours (LOLF art. 15 II 1° and III).
+            if total.amount() > pooled.amount() {
+                out.error(
+                    rules::CARRY_OVER_STAFF_CP,
+                    RecordType::Credits,
+                    &id,
+                    format!(
+                        "CP carried over into programme {programme} (titre 2) {total} exceed its {prev} fonds de concours on titre 2 {pooled}: from {} on, titre 2 CP carry over only as far as they were opened by fonds de concours (LOLF art. 15 II 1° and III, as amended by the organic law 2021-1836)",
+                        crate::year_change::STAFF_CP_CARRY_OVER_BANNED_FROM.0
+                    ),
+                );
+            }
+            continue;
+        }
         let rate = crate::year_change::cp_carry_over_cap_rate(prev);
         let cap = initial.amount() * rate + pooled.amount();
         if total.amount() > cap {

@@ -7,6 +7,8 @@
 //! | event | date | debit | credit |
 //! |---|---|---|---|
 //! | AE opened (initial + transfers in − out + fonds de concours) | 1 January | `assets:ae:<line>:<year>` | `equity:ae-opened:<line>` |
+//! | AE opened during the year (dated credit movement in, fonds de concours or attribution de produits received, credit-transfer agreement) | its date | `assets:ae:<line>:<year>` | `equity:ae-opened:<line>` |
+//! | AE cancelled during the year (dated credit movement out) | its date | `equity:ae-opened:<line>` | `assets:ae:<line>:<year>` |
 //! | AE carried over from N | 1 January N+1 | `assets:ae:<line>:<N+1>` | `assets:ae:<line>:<N>` (`equity:ae-carried-over:<line>` when N has no credits recorded) |
 //! | engagement (order issued, gross) | issue date | `expenses:commitments:<line>:<startup or shared>` | `assets:ae:<line>:<year issued>` |
 //! | désengagement (order closed, unused AE) | closing date | `assets:ae:<line>:<year issued>` when closed in that year, else `equity:ae-cancelled:<line>` | `expenses:commitments:<line>:<startup or shared>` |
@@ -15,7 +17,8 @@
 //! year (negative when overspent: `ae-exceeded`), and that of
 //! `expenses:commitments:…` is what the orders still commit: paid plus restes à payer.
 //! Zero movements are not booked; an order with no budget line cannot be booked
-//! (`order-no-line`) and is skipped with a diagnostic.
+//! (`order-no-line`) and is skipped with a diagnostic. The orders of a délégation de
+//! gestion are not in this journal: they engage the delegating programme's AE.
 //!
 //! ```
 //! use betagouv_funding::commitments::to_commitments_ledger;
@@ -46,7 +49,8 @@ use std::collections::BTreeSet;
 use betagouv_portfolio::{Diagnostic, Severity};
 use chrono::NaiveDate;
 
-use crate::error::Result;
+use crate::availability::{Opening, OpeningSource, Openings};
+use crate::error::{Error, Result};
 use crate::flows::Index;
 use crate::ledger::{Account, Ledger, Posting, Transaction};
 use crate::model::{Budget, FiscalYear, PurchaseOrder};
@@ -106,7 +110,20 @@ pub fn to_commitments_ledger(budget: &Budget) -> (Ledger, Vec<Diagnostic>) {
             Err(e) => skip(what, &e),
         }
     }
-    for o in &budget.orders {
+    for o in Openings::of(budget).iter() {
+        match opening_tx(o, budget.currency) {
+            Ok(t) => txs.extend(t),
+            Err(e) => skip(format!("credits opened on {} on {}", o.line, o.date), &e),
+        }
+    }
+    // Orders of a délégation de gestion engage the delegating programme's AE, not the
+    // incubator's lines: not in this journal.
+    let delegated = crate::availability::delegated_orders(budget);
+    for o in budget
+        .orders
+        .iter()
+        .filter(|o| !delegated.contains(o.id.as_str()))
+    {
         let Some(line) = &o.line else {
             skip(format!("order {}", o.id), &"no budget line");
             continue;
@@ -116,7 +133,10 @@ pub fn to_commitments_ledger(budget: &Budget) -> (Ledger, Vec<Diagnostic>) {
             Err(e) => skip(format!("order {}", o.id), &e),
         }
     }
-    for r in releases(&Index::new(budget), None) {
+    for r in releases(&Index::new(budget), None)
+        .into_iter()
+        .filter(|r| !delegated.contains(r.order.id.as_str()))
+    {
         match release_tx(&r) {
             Ok(t) => txs.extend(t),
             Err(e) => skip(format!("order {}", r.order.id), &e),
@@ -124,6 +144,53 @@ pub fn to_commitments_ledger(budget: &Budget) -> (Ledger, Vec<Diagnostic>) {
     }
     txs.sort_by(|a, b| (a.date, &a.id).cmp(&(b.date, &b.id)));
     crate::post::build_ledger(budget.currency, txs, None, diags)
+}
+
+/// The AE opened (or, negative, cancelled) on a line during the year by a dated
+/// opening: a credit movement, a tranche received under a fonds de concours or an
+/// attribution de produits, a credit-transfer agreement (none for zero AE).
+///
+/// # Errors
+/// Overflow, or an account name the line id cannot make.
+fn opening_tx(o: &Opening<'_>, currency: Currency) -> Result<Option<Transaction>> {
+    if o.ae == 0 {
+        return Ok(None);
+    }
+    let cents =
+        i64::try_from(o.ae.unsigned_abs()).map_err(|_| Error::Overflow("AE opened in a year"))?;
+    let amount = Money::from_cents(cents, currency)?;
+    let (key, value, what) = match o.source {
+        OpeningSource::Movement(id) => ("movement", id.to_owned(), format!("movement {id}")),
+        OpeningSource::Receipt(a, i) => (
+            "agreement",
+            a.to_owned(),
+            format!("tranche {} received under {a}", i + 1),
+        ),
+        OpeningSource::CreditTransfer(a) => ("agreement", a.to_owned(), format!("transfert {a}")),
+    };
+    let year = ae(o.line, FiscalYear::of(o.date))?;
+    let opened = account("equity", &["ae-opened", o.line])?;
+    let (verb, debit, credit) = if o.ae > 0 {
+        ("opened", year, opened)
+    } else {
+        ("cancelled", opened, year)
+    };
+    let id = match o.source {
+        OpeningSource::Receipt(a, i) => format!("ae-open:{}:{a}:{i}", o.line),
+        _ => format!("ae-open:{}:{value}", o.line),
+    };
+    Ok(Some(
+        movement(
+            o.date,
+            id,
+            format!("AE {verb} {} by {what}", o.line),
+            debit,
+            credit,
+            amount,
+        )
+        .tag("line", o.line.to_owned())
+        .tag(key, value),
+    ))
 }
 
 /// The engagement of an order on `line` (none for a zero gross).
@@ -287,24 +354,31 @@ paid_on = 2016-03-10
 amount_gross = "1200.00"
 "#;
 
-    #[test]
-    fn commitments_releases_and_carry_overs_conserve_ae() {
-        let b = parse_budget(FILE, Path::new("b.toml")).unwrap();
+    /// The commitments ledger of the budget file `text`, booked without problems and
+    /// balanced, and the balance of an account by name (cents, 0 when absent).
+    fn booked(text: &str) -> (Ledger, impl Fn(&str) -> i64) {
+        let b = parse_budget(text, Path::new("b.toml")).unwrap();
         let (ledger, problems) = to_commitments_ledger(&b);
         assert!(problems.is_empty(), "{problems:?}");
         let bal = ledger.balances(None, None);
-        let get = |a: &str| {
+        assert_eq!(bal.values().map(Money::cents).sum::<i64>(), 0);
+        let get = move |a: &str| {
             bal.iter()
                 .find(|(k, _)| k.as_str() == a)
                 .map_or(0, |(_, m)| m.cents())
         };
+        (ledger, get)
+    }
+
+    #[test]
+    fn commitments_releases_and_carry_overs_conserve_ae() {
+        let (ledger, get) = booked(FILE);
         // 10000 opened − 3000 engaged + 1800 released − 1000 carried out.
         assert_eq!(get("assets:ae:p129:2016"), 780_000);
         assert_eq!(get("assets:ae:p129:2017"), 600_000);
         // What the order still commits is what was paid.
         assert_eq!(get("expenses:commitments:p129:mes-aides"), 120_000);
         assert_eq!(get("equity:ae-opened:p129"), -1_500_000);
-        assert_eq!(bal.values().map(Money::cents).sum::<i64>(), 0);
         let ids: Vec<&str> = ledger.sorted().iter().map(|t| t.id.as_str()).collect();
         assert_eq!(
             ids,
@@ -314,6 +388,36 @@ amount_gross = "1200.00"
                 "ae-release:BC-1",
                 "ae-carry:p129/2017",
                 "ae-open:p129/2017"
+            ]
+        );
+    }
+
+    #[test]
+    fn credits_opened_during_the_year_are_booked_on_their_date() {
+        let text = format!(
+            "{FILE}\n[[organizations]]\nid = \"op\"\nname = \"Operator\"\nkind = \"state-operator\"\n\n[[agreements]]\nid = \"fdc\"\npartner = \"op\"\nline = \"p129\"\namount = \"2000.00\"\nsigned_on = 2016-01-10\ntranches = [{{ due_on = 2016-04-01, amount = \"2000.00\", received_on = 2016-04-05 }}]\n\n[[credit_movements]]\nid = \"vir-out\"\nline = \"p129\"\ndate = 2016-05-02\nkind = \"virement\"\ndirection = \"out\"\nae = \"150.00\"\ncp = \"0.00\"\n"
+        );
+        let (ledger, get) = booked(&text);
+        // 7800.00 as before, + 2000.00 received − 150.00 moved out.
+        assert_eq!(get("assets:ae:p129:2016"), 965_000);
+        assert_eq!(get("equity:ae-opened:p129"), -1_685_000);
+        let descs: Vec<(String, &str)> = ledger
+            .sorted()
+            .iter()
+            .map(|t| (t.date.to_string(), t.description.as_str()))
+            .filter(|(_, d)| d.contains(" by "))
+            .collect();
+        assert_eq!(
+            descs,
+            [
+                (
+                    "2016-04-05".to_owned(),
+                    "AE opened p129 by tranche 1 received under fdc"
+                ),
+                (
+                    "2016-05-02".to_owned(),
+                    "AE cancelled p129 by movement vir-out"
+                ),
             ]
         );
     }

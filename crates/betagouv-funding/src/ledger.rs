@@ -7,17 +7,17 @@
 //! use chrono::NaiveDate;
 //!
 //! let mut ledger = Ledger::new(Currency::Eur);
-//! let cash = Account::new("assets:treasury")?;
+//! let cp = Account::new("assets:cp:incubator")?;
 //! let own = Account::from_segments("income", &["own-budget", "p129"])?;
-//! ledger.declare(cash.clone());
+//! ledger.declare(cp.clone());
 //! ledger.declare(own.clone());
 //! let day = NaiveDate::from_ymd_opt(2016, 12, 31).ok_or("date")?;
 //! let amount = Money::parse("932115.00", Currency::Eur)?;
 //! ledger.push(Transaction::new(day, "res-2016-own", "Own credits 2016")
-//!     .with(Posting::new(cash.clone(), amount))
+//!     .with(Posting::new(cp.clone(), amount))
 //!     .with(Posting::new(own.clone(), amount.negated())))?;
 //! let balances = ledger.balances(None, None);
-//! assert_eq!(balances.get(&cash).map(|m| m.cents()), Some(93_211_500));
+//! assert_eq!(balances.get(&cp).map(|m| m.cents()), Some(93_211_500));
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 

@@ -86,7 +86,8 @@ pub use rust_decimal;
 pub use error::{Error, Result};
 pub use money::{Currency, Money, ParseMoneyError};
 
-// The crate README's examples are doctests too.
-#[cfg(doctest)]
+// The crate README's examples are doctests too (they read the built-in budget, a
+// budget file: the `toml` feature).
+#[cfg(all(doctest, feature = "toml"))]
 #[doc = include_str!("../README.md")]
 struct ReadmeDoctests;

@@ -1,39 +1,76 @@
 //! From a [`Budget`] to a double-entry [`Ledger`] (one balanced transaction per event).
 //!
+//! A State service holds no cash: what its resources open, and its payments consume,
+//! are payment credits (CP). The payments journal books them on CP accounts:
+//! `assets:cp:incubator` for the incubator's own programme, and one
+//! `assets:cp:delegated:<agreement>` per délégation de gestion, whose orders are
+//! charged to the delegating ministry's programme.
+//!
 //! | event | debit | credit |
 //! |---|---|---|
-//! | own credits (resource) | `assets:treasury` | `income:own-budget:<line or "credits">` |
-//! | partner funds (resource) | `assets:treasury` | `income:partners:<partner or "unspecified">` |
+//! | own credits (resource) | `assets:cp:incubator` | `income:own-budget:<line or "credits">` |
+//! | partner funds (resource) | `assets:cp:incubator` | `income:partners:<partner or "unspecified">` |
 //! | agreement signed (grant, rebilling, credit transfer) | `assets:receivables:<agreement>` | `income:partners:<partner>` |
-//! | tranche received (same kinds) | `assets:treasury` | `assets:receivables:<agreement>` (balance asserted) |
-//! | tranche received (fonds de concours, attribution de produits) | `assets:treasury` | `income:partners:<partner>` |
-//! | délégation de gestion signed | `assets:treasury` | `equity:delegated:<partner>` (not income) |
+//! | tranche received (same kinds) | `assets:cp:incubator` | `assets:receivables:<agreement>` (balance asserted) |
+//! | tranche received (fonds de concours, attribution de produits) | `assets:cp:incubator` | `income:partners:<partner>` |
+//! | délégation de gestion signed | `assets:cp:delegated:<agreement>` | `equity:delegated:<partner>` (not income) |
 //! | service fait | `expenses:startups:<startup>:<phase>:<category>` (net) and `…:vat` | `liabilities:suppliers:<supplier>` (gross) |
-//! | payment | `liabilities:suppliers:<supplier>` (balance asserted) | `assets:treasury` |
+//! | service fait, order of a délégation de gestion | `expenses:delegated:<agreement>:<startup>:<category>` (net) and `…:vat` | `liabilities:suppliers:<supplier>` (gross) |
+//! | payment | `liabilities:suppliers:<supplier>` (balance asserted) | `assets:cp:incubator`, or `assets:cp:delegated:<agreement>` for the share on a délégation de gestion's orders |
 //!
 //! Ids become segments through [`crate::ledger::account_segment`]; an order
-//! with no start-up is booked under `expenses:startups:shared`.
+//! with no start-up is booked under `shared` in place of the start-up.
+//!
+//! ```
+//! # #[cfg(feature = "toml")] {
+//! use betagouv_funding::{builtin, post};
+//! let (ledger, _) = post::to_ledger(&builtin::builtin_2016()?, None);
+//! let cp = post::incubator_cp()?;
+//! assert_eq!(cp.as_str(), post::INCUBATOR_CP);
+//! assert_eq!(ledger.balances(None, None)[&cp].amount().to_string(), "2084035.00");
+//! assert_eq!(post::delegated_cp("dg-1")?.as_str(), "assets:cp:delegated:dg-1");
+//! # }
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use betagouv_portfolio::{Diagnostic, Portfolio, Severity, StartupId};
 
+use crate::availability::{delegated_orders, delegation};
 use crate::error::Result;
-use crate::flows::{Index, attribution};
+use crate::flows::{Index, PaymentPart, attribution};
 use crate::ledger::{Account, Ledger, Posting, Transaction};
-use crate::model::{AgreementKind, Budget, SourceKind};
+use crate::model::{AgreementKind, Budget, PurchaseOrder, SourceKind};
 use crate::money::{Currency, MAX_UNITS, Money};
 
 fn account(top: &str, ids: &[&str]) -> Result<Account> {
     Account::from_segments(top, ids)
 }
 
-/// Treasury account.
+/// The name of [`incubator_cp`]'s account.
+pub const INCUBATOR_CP: &str = "assets:cp:incubator";
+
+/// The payment credits (CP) of the incubator's own programme: opened by its
+/// resources and the partner money it receives, consumed by the payments of its
+/// orders. A State service has no treasury of its own: this account stands for
+/// CP, not cash.
 ///
 /// # Errors
 /// Never in practice (the name is constant).
-pub fn treasury() -> Result<Account> {
-    Account::new("assets:treasury")
+pub fn incubator_cp() -> Result<Account> {
+    Account::new(INCUBATOR_CP)
+}
+
+/// The payment credits (CP) that the délégation de gestion `agreement` lets the
+/// incubator use on the delegating ministry's programme:
+/// `assets:cp:delegated:<agreement>`, the agreement id made a segment by
+/// [`crate::ledger::account_segment`].
+///
+/// # Errors
+/// Never in practice (any id maps to a valid segment).
+pub fn delegated_cp(agreement: &str) -> Result<Account> {
+    account("assets", &["cp", "delegated", agreement])
 }
 
 /// Builds the money ledger of `budget`. Records that cannot be booked (unknown
@@ -45,12 +82,13 @@ pub fn treasury() -> Result<Account> {
 /// export order (date, then transaction id).
 #[must_use]
 pub fn to_ledger(budget: &Budget, portfolio: Option<&Portfolio>) -> (Ledger, Vec<Diagnostic>) {
-    let Ok(cash) = treasury() else {
+    let Ok(cp) = incubator_cp() else {
         return (Ledger::new(budget.currency), Vec::new());
     };
     let mut books = Books {
         budget,
-        cash,
+        cp,
+        delegated: delegated_orders(budget),
         txs: Vec::new(),
         diags: Vec::new(),
     };
@@ -70,13 +108,45 @@ pub fn to_ledger(budget: &Budget, portfolio: Option<&Portfolio>) -> (Ledger, Vec
 /// The transactions booked so far and the records that could not be.
 struct Books<'a> {
     budget: &'a Budget,
-    /// The treasury account.
-    cash: Account,
+    /// The incubator's CP account ([`incubator_cp`]).
+    cp: Account,
+    /// The orders of a délégation de gestion ([`delegated_orders`]).
+    delegated: HashSet<&'a str>,
     txs: Vec<Transaction>,
     diags: Vec<Diagnostic>,
 }
 
 impl Books<'_> {
+    /// The CP account the payments of `o` consume: that of its délégation de
+    /// gestion, else the incubator's.
+    fn cp_of(&self, o: &PurchaseOrder) -> Result<Account> {
+        match delegation(&self.delegated, o) {
+            Some(a) => delegated_cp(a),
+            None => Ok(self.cp.clone()),
+        }
+    }
+
+    /// The expense accounts (net, VAT) of the service fait of `o` in `phase`: the
+    /// start-up's, or under the délégation de gestion the order is charged to
+    /// (without phase: the delegating programme's expense, reported apart).
+    fn expense_accounts(&self, o: &PurchaseOrder, phase: &str) -> Result<(Account, Account)> {
+        let startup = o
+            .startup
+            .as_ref()
+            .map_or(crate::report::SHARED, StartupId::as_str);
+        let category = o.category.key();
+        Ok(match delegation(&self.delegated, o) {
+            Some(a) => (
+                account("expenses", &["delegated", a, startup, category])?,
+                account("expenses", &["delegated", a, startup, "vat"])?,
+            ),
+            None => (
+                account("expenses", &["startups", startup, phase, category])?,
+                account("expenses", &["startups", startup, phase, "vat"])?,
+            ),
+        })
+    }
+
     /// A record not booked, and why.
     fn skip(&mut self, what: String, e: &dyn std::fmt::Display) {
         self.diags.push(Diagnostic::new(
@@ -86,7 +156,7 @@ impl Books<'_> {
         ));
     }
 
-    /// Own credits and partner funds: treasury against income.
+    /// Own credits and partner funds: the incubator's CP against income.
     fn resources(&mut self) {
         for r in &self.budget.resources {
             let income = match r.source {
@@ -112,7 +182,7 @@ impl Books<'_> {
             };
             let mut t = Transaction::new(r.date, format!("res:{}", r.id), desc)
                 .tag("resource", r.id.clone())
-                .with(Posting::new(self.cash.clone(), r.amount))
+                .with(Posting::new(self.cp.clone(), r.amount))
                 .with(Posting::new(income, r.amount.negated()));
             if let Some(p) = &r.partner {
                 t = t.tag("partner", p.clone());
@@ -122,7 +192,7 @@ impl Books<'_> {
     }
 
     /// Each agreement: a receivable against partner income when signed, then each
-    /// tranche received into the treasury; see [`Books::agreement_by_kind`] for
+    /// tranche received into the incubator's CP; see [`Books::agreement_by_kind`] for
     /// the kinds booked otherwise.
     fn agreements(&mut self) {
         let budget = self.budget;
@@ -159,7 +229,7 @@ impl Books<'_> {
                         format!("Tranche {} of {} received", i + 1, a.id),
                     )
                     .tag("agreement", a.id.clone())
-                    .with(Posting::new(self.cash.clone(), received))
+                    .with(Posting::new(self.cp.clone(), received))
                     .with(
                         Posting::new(recv.clone(), received.negated())
                             .asserting(Money::zero(budget.currency)),
@@ -170,11 +240,12 @@ impl Books<'_> {
     }
 
     /// A fonds de concours or an attribution de produits is income when received
-    /// (LOLF art. 17: credits open on receipt): each tranche received, treasury
-    /// against partner income, in its own year. A délégation de gestion is no
-    /// income: the delegating ministry keeps the credits on its programme; the
-    /// amount the incubator may spend for it is booked, when signed, against
-    /// `equity:delegated:<partner>`. Returns whether `a` was booked here.
+    /// (LOLF art. 17: credits open on receipt): each tranche received, the
+    /// incubator's CP against partner income, in its own year. A délégation de
+    /// gestion is no income: the delegating ministry keeps the credits on its
+    /// programme; the amount the incubator may spend for it is booked, when signed,
+    /// on its own CP account ([`delegated_cp`]) against `equity:delegated:<partner>`.
+    /// Returns whether `a` was booked here.
     fn agreement_by_kind(&mut self, a: &crate::model::Agreement) -> bool {
         let budget = self.budget;
         let source = if a.kind.opens_on_receipt() {
@@ -184,7 +255,7 @@ impl Books<'_> {
         } else {
             return false;
         };
-        let Ok(source) = source else {
+        let (Ok(source), Ok(delegated)) = (source, delegated_cp(&a.id)) else {
             self.skip(format!("agreement {}", a.id), &"invalid account");
             return true;
         };
@@ -200,7 +271,7 @@ impl Books<'_> {
                 )
                 .tag("agreement", a.id.clone())
                 .tag("partner", a.partner.clone())
-                .with(Posting::new(self.cash.clone(), a.amount))
+                .with(Posting::new(delegated, a.amount))
                 .with(Posting::new(source, a.amount.negated())),
             );
             return true;
@@ -214,7 +285,7 @@ impl Books<'_> {
                 )
                 .tag("agreement", a.id.clone())
                 .tag("partner", a.partner.clone())
-                .with(Posting::new(self.cash.clone(), received))
+                .with(Posting::new(self.cp.clone(), received))
                 .with(Posting::new(source.clone(), received.negated())),
             );
         }
@@ -222,7 +293,8 @@ impl Books<'_> {
     }
 
     /// Service fait: the expense (net, and VAT) of the start-up's phase at the end
-    /// of the period against the supplier (gross).
+    /// of the period (or of the délégation de gestion the order is charged to)
+    /// against the supplier (gross).
     fn deliveries(&mut self, index: &Index<'_>, portfolio: Option<&Portfolio>) {
         for d in &self.budget.deliveries {
             let (t, o) = match index.delivery_totals(d) {
@@ -240,16 +312,11 @@ impl Books<'_> {
                 }
             };
             let (phase, _) = attribution(portfolio, o.startup.as_ref(), d.period_end);
-            let startup = o
-                .startup
-                .as_ref()
-                .map_or(crate::report::SHARED, StartupId::as_str);
             let accounts = (
-                account("expenses", &["startups", startup, &phase, o.category.key()]),
-                account("expenses", &["startups", startup, &phase, "vat"]),
+                self.expense_accounts(o, &phase),
                 account("liabilities", &["suppliers", &o.supplier]),
             );
-            let (Ok(exp), Ok(vat), Ok(sup)) = accounts else {
+            let (Ok((exp, vat)), Ok(sup)) = accounts else {
                 self.skip(format!("delivery {}", d.id), &"invalid account");
                 continue;
             };
@@ -265,6 +332,9 @@ impl Books<'_> {
             if let Some(s) = &o.startup {
                 tx = tx.tag("startup", s.as_str());
             }
+            if let Some(a) = delegation(&self.delegated, o) {
+                tx = tx.tag("agreement", a);
+            }
             if !t.vat.is_zero() {
                 tx = tx.with(Posting::new(vat, t.vat));
             }
@@ -273,9 +343,8 @@ impl Books<'_> {
     }
 
     /// Payments: each supplier paid (its share of the payment over the deliveries
-    /// paid) against the treasury.
+    /// paid) against the CP those deliveries' orders consume ([`Books::cp_of`]).
     fn payments(&mut self, index: &Index<'_>) {
-        let currency = self.budget.currency;
         for p in &self.budget.payments {
             let parts = match index.payment_parts(p) {
                 Ok(parts) if !parts.is_empty() => parts,
@@ -288,13 +357,6 @@ impl Books<'_> {
                     continue;
                 }
             };
-            let mut by_supplier: BTreeMap<&str, Vec<Money>> = BTreeMap::new();
-            for part in &parts {
-                by_supplier
-                    .entry(part.order.supplier.as_str())
-                    .or_default()
-                    .push(part.amount);
-            }
             let mut tx = Transaction::new(
                 p.paid_on,
                 format!("pay:{}", p.id),
@@ -306,25 +368,43 @@ impl Books<'_> {
             for po in pos {
                 tx = tx.tag("po", po.to_owned());
             }
-            let mut ok = true;
-            for (s, amounts) in by_supplier {
-                match (
-                    account("liabilities", &["suppliers", s]),
-                    Money::sum(&amounts, currency),
-                ) {
-                    (Ok(a), Ok(m)) => {
-                        tx = tx.with(Posting::new(a, m).asserting(Money::zero(currency)));
-                    }
-                    _ => ok = false,
+            match self.payment_postings(&parts) {
+                Some(postings) => {
+                    tx.postings.extend(postings);
+                    self.txs.push(tx);
                 }
-            }
-            if ok {
-                self.txs
-                    .push(tx.with(Posting::new(self.cash.clone(), p.amount_gross.negated())));
-            } else {
-                self.skip(format!("payment {}", p.id), &"invalid account or overflow");
+                None => self.skip(format!("payment {}", p.id), &"invalid account or overflow"),
             }
         }
+    }
+
+    /// The postings of a payment split in `parts`: each supplier paid (its balance
+    /// asserted) against the CP each share consumes ([`Books::cp_of`]); `None` on an
+    /// invalid account or an overflow. The shares add up to the payment (largest
+    /// remainder), so the transaction balances.
+    fn payment_postings(&self, parts: &[PaymentPart<'_>]) -> Option<Vec<Posting>> {
+        let currency = self.budget.currency;
+        let mut by_supplier: BTreeMap<&str, Vec<Money>> = BTreeMap::new();
+        let mut by_cp: BTreeMap<Account, Vec<Money>> = BTreeMap::new();
+        for part in parts {
+            by_supplier
+                .entry(part.order.supplier.as_str())
+                .or_default()
+                .push(part.amount);
+            let cp = self.cp_of(part.order).ok()?;
+            by_cp.entry(cp).or_default().push(part.amount);
+        }
+        let mut out = Vec::with_capacity(by_supplier.len() + by_cp.len());
+        for (s, amounts) in by_supplier {
+            let a = account("liabilities", &["suppliers", s]).ok()?;
+            let m = Money::sum(&amounts, currency).ok()?;
+            out.push(Posting::new(a, m).asserting(Money::zero(currency)));
+        }
+        for (cp, amounts) in by_cp {
+            let m = Money::sum(&amounts, currency).ok()?;
+            out.push(Posting::new(cp, m.negated()));
+        }
+        Some(out)
     }
 
     /// The ledger of the transactions (every account they use declared), with the
@@ -332,11 +412,12 @@ impl Books<'_> {
     fn into_ledger(self) -> (Ledger, Vec<Diagnostic>) {
         let Books {
             budget,
-            cash,
+            cp,
             txs,
             diags,
+            ..
         } = self;
-        build_ledger(budget.currency, txs, Some(cash), diags)
+        build_ledger(budget.currency, txs, Some(cp), diags)
     }
 }
 
@@ -424,6 +505,104 @@ fn sum_bound(txs: &[Transaction]) -> Option<Diagnostic> {
     })
 }
 
+/// A budget of 2017 with an own order (`BC-OWN`, 12,000.00 gross, half delivered and
+/// paid) and two orders of the délégation de gestion `dg-1` (50,000.00):
+/// `BC-DG1` (12,000.00, half delivered and paid, with `BC-OWN`'s share, by one
+/// payment) and `BC-DG2` (3,000.00, no start-up, 1,200.00 delivered and paid,
+/// closed on 30 June). Unit tests of this module and of the report.
+#[cfg(all(test, feature = "toml"))]
+pub(crate) const DELEGATED_BUDGET: &str = r#"
+currency = "EUR"
+incubator = "x"
+
+[[lines]]
+id = "p352"
+programme = "352"
+
+[[credits]]
+line = "p352"
+year = 2017
+ae_initial = "100000.00"
+cp_initial = "100000.00"
+
+[[resources]]
+id = "own"
+date = 2017-01-02
+source = "incubator"
+line = "p352"
+amount = "100000.00"
+
+[[agreements]]
+id = "dg-1"
+partner = "min-travail"
+kind = "delegated-management"
+amount = "50000.00"
+signed_on = 2017-01-10
+
+[[contracts]]
+id = "ac"
+holder = "holder"
+start = 2015-01-01
+
+[[orders]]
+id = "BC-OWN"
+contract = "ac"
+startup = "mes-aides"
+line = "p352"
+issued_on = 2017-02-01
+lines = [{ profile = "dev", days = 20, daily_rate_net = "500.00" }]
+
+[[orders]]
+id = "BC-DG1"
+contract = "ac"
+startup = "mes-aides"
+agreement = "dg-1"
+issued_on = 2017-02-01
+lines = [{ profile = "dev", days = 20, daily_rate_net = "500.00" }]
+
+[[orders]]
+id = "BC-DG2"
+contract = "ac"
+agreement = "dg-1"
+category = "design"
+issued_on = 2017-03-01
+closed_on = 2017-06-30
+lines = [{ profile = "design", days = 5, daily_rate_net = "500.00" }]
+
+[[deliveries]]
+id = "SF-OWN"
+order = "BC-OWN"
+period_start = 2017-02-01
+period_end = 2017-02-28
+amount_net = "5000.00"
+
+[[deliveries]]
+id = "SF-DG1"
+order = "BC-DG1"
+period_start = 2017-02-01
+period_end = 2017-03-31
+amount_net = "5000.00"
+
+[[deliveries]]
+id = "SF-DG2"
+order = "BC-DG2"
+period_start = 2017-03-01
+period_end = 2017-03-31
+amount_net = "1000.00"
+
+[[payments]]
+id = "PAY-1"
+deliveries = ["SF-OWN", "SF-DG1"]
+paid_on = 2017-04-10
+amount_gross = "12000.00"
+
+[[payments]]
+id = "PAY-2"
+deliveries = ["SF-DG2"]
+paid_on = 2017-04-20
+amount_gross = "1200.00"
+"#;
+
 #[cfg(test)]
 #[cfg(feature = "toml")] // they read budget files
 mod tests {
@@ -433,6 +612,117 @@ mod tests {
     use crate::file::parse_budget;
     use crate::model::FiscalYear;
     use crate::report::{YearReportOptions, report};
+
+    /// The balance of `account` in `ledger`, as text (`None` when never used).
+    fn balance(ledger: &Ledger, account: &str) -> Option<String> {
+        ledger
+            .balances(None, None)
+            .iter()
+            .find(|(a, _)| a.as_str() == account)
+            .map(|(_, m)| m.amount().to_string())
+    }
+
+    #[test]
+    fn resources_open_the_incubators_cp_and_payments_consume_it() {
+        let b = crate::builtin::builtin_2016().unwrap();
+        let (ledger, problems) = to_ledger(&b, None);
+        assert!(problems.is_empty(), "{problems:?}");
+        assert_eq!(
+            balance(&ledger, INCUBATOR_CP).as_deref(),
+            Some("2084035.00")
+        );
+        assert!(ledger.accounts().any(|a| a.as_str() == INCUBATOR_CP));
+        assert!(ledger.accounts().all(|a| !a.as_str().contains("treasury")));
+        assert_eq!(
+            delegated_cp("dg 1:a").unwrap().as_str(),
+            "assets:cp:delegated:dg-1-a"
+        );
+    }
+
+    #[test]
+    fn a_delegation_is_booked_on_its_own_cp_and_expense_accounts() {
+        let b = parse_budget(DELEGATED_BUDGET, Path::new("dg.toml")).unwrap();
+        let (ledger, problems) = to_ledger(&b, None);
+        assert!(problems.is_empty(), "{problems:?}");
+        let get = |a: &str| balance(&ledger, a);
+        // Signed: its CP against the delegating partner's equity, no income.
+        assert_eq!(
+            get("equity:delegated:min-travail").as_deref(),
+            Some("-50000.00")
+        );
+        // 50,000.00 − 6,000.00 (its share of PAY-1) − 1,200.00 (PAY-2).
+        assert_eq!(get("assets:cp:delegated:dg-1").as_deref(), Some("42800.00"));
+        // 100,000.00 of own credits − 6,000.00 (BC-OWN's share of PAY-1).
+        assert_eq!(get(INCUBATOR_CP).as_deref(), Some("94000.00"));
+        assert_eq!(
+            get("expenses:delegated:dg-1:mes-aides:development").as_deref(),
+            Some("5000.00")
+        );
+        assert_eq!(
+            get("expenses:delegated:dg-1:mes-aides:vat").as_deref(),
+            Some("1000.00")
+        );
+        assert_eq!(
+            get("expenses:delegated:dg-1:shared:design").as_deref(),
+            Some("1000.00")
+        );
+        assert_eq!(
+            get("expenses:delegated:dg-1:shared:vat").as_deref(),
+            Some("200.00")
+        );
+        // The incubator's expenses are its own order's only.
+        let own: Vec<String> = ledger
+            .balances(None, None)
+            .into_iter()
+            .filter(|(a, _)| a.as_str().starts_with("expenses:startups:"))
+            .map(|(a, m)| format!("{a} {}", m.amount()))
+            .collect();
+        assert_eq!(
+            own,
+            [
+                "expenses:startups:mes-aides:unphased:development 5000.00",
+                "expenses:startups:mes-aides:unphased:vat 1000.00"
+            ]
+        );
+        let sf = ledger
+            .transactions()
+            .iter()
+            .find(|t| t.id == "del:SF-DG2")
+            .unwrap();
+        assert!(
+            sf.tags.iter().any(|(k, v)| k == "agreement" && v == "dg-1"),
+            "{sf:?}"
+        );
+        // One payment of both orders: each share against its own CP, the supplier
+        // settled once (balance asserted).
+        let pay = ledger
+            .transactions()
+            .iter()
+            .find(|t| t.id == "pay:PAY-1")
+            .unwrap();
+        let postings: Vec<(&str, String, bool)> = pay
+            .postings
+            .iter()
+            .map(|p| {
+                (
+                    p.account.as_str(),
+                    p.amount.amount().to_string(),
+                    p.assertion.is_some(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            postings,
+            [
+                ("liabilities:suppliers:holder", "12000.00".to_owned(), true),
+                ("assets:cp:delegated:dg-1", "-6000.00".to_owned(), false),
+                (INCUBATOR_CP, "-6000.00".to_owned(), false),
+            ]
+        );
+        assert!(ledger.accounts().all(|a| !a.as_str().contains("treasury")));
+        let total: i64 = ledger.balances(None, None).values().map(Money::cents).sum();
+        assert_eq!(total, 0);
+    }
 
     fn budget(amounts: &[&str]) -> Budget {
         let mut text = String::from("currency = \"EUR\"\nincubator = \"x\"\n");

@@ -7,8 +7,13 @@
 //! the ledger, so the exported journal gives the same totals); costs come from
 //! payments (gross, by payment date) attributed to the phase at the end of the
 //! delivery period they pay.
+//!
+//! The orders of a délégation de gestion are charged to the delegating ministry's
+//! programme: every spending figure of the incubator (`spending`, `by_startup`,
+//! `by_stage`, `by_phase`, `shared`, `costs`, `burn`, `orders`, `credits`) leaves
+//! them out, and [`YearReport::delegated`] reports them apart.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 
 use betagouv_portfolio::Portfolio;
 use betagouv_portfolio::StartupId;
@@ -16,13 +21,13 @@ use chrono::{Datelike, Months, NaiveDate};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use crate::availability::{Openings, delegated_orders};
+use crate::availability::{Openings, delegated_orders, delegation};
 use crate::check::check;
 use crate::claims::{self, ResourceFigures, ResourceProof};
 pub use crate::claims::{ClaimCheck, Verdict};
 use crate::flows::{CostStage, Index, PaymentPart, attribution};
 use crate::ledger::Ledger;
-use crate::model::{AgreementKind, Budget, FiscalYear};
+use crate::model::{AgreementKind, Budget, FiscalYear, PurchaseOrder};
 use crate::money::{Currency, Money, amount, round_cents, round_ratio};
 use crate::post::to_ledger;
 
@@ -89,7 +94,9 @@ pub struct BySource {
     pub partners: Money,
 }
 
-/// Spending of the year (gross). Amounts in the [`YearReport`]'s currency.
+/// Spending of the year (gross) on the incubator's own orders: the orders of a
+/// délégation de gestion are in [`YearReport::delegated`] instead. Amounts in the
+/// [`YearReport`]'s currency.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Spending {
     /// Orders issued in the year (AE engaged).
@@ -236,7 +243,7 @@ pub struct OrderUse {
     /// Closed by the report's end.
     pub closed: bool,
     /// AE released by closing the order by the report's end (désengagement: total −
-    /// paid, never negative); zero while it is open.
+    /// what was paid up to the closing, never negative); zero while it is open.
     #[serde(with = "amount")]
     pub released: Money,
 }
@@ -269,8 +276,8 @@ pub struct AgreementUse {
 }
 
 /// Orders of one délégation de gestion: charged to the delegating ministry's
-/// programme, reported apart from the incubator's own credits (and never in its
-/// resources). Amounts in the [`YearReport`]'s currency.
+/// programme, reported apart from the incubator's own credits and spending (and
+/// never in its resources). Amounts in the [`YearReport`]'s currency.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DelegatedUse {
     /// Agreement id.
@@ -283,9 +290,18 @@ pub struct DelegatedUse {
     /// Orders under it issued in the year (AE of the delegating programme).
     #[serde(with = "amount")]
     pub engaged: Money,
+    /// Service fait of the year on those orders (gross, period ending in the year).
+    #[serde(with = "amount")]
+    pub delivered: Money,
     /// Payments of the year on those orders (CP of the delegating programme).
     #[serde(with = "amount")]
     pub paid: Money,
+    /// Restes à payer at the year's end on its orders of any year: as
+    /// [`OrderUse::remaining`] (total − paid, never negative; zero once closed).
+    #[serde(with = "amount")]
+    pub remaining: Money,
+    /// Ids of its orders issued by the year's end, in the budget's order.
+    pub orders: Vec<String>,
 }
 
 /// Burn rate and runway. Amounts in the [`YearReport`]'s currency.
@@ -343,8 +359,11 @@ impl std::fmt::Display for SpendingEvidence {
 /// Version of the JSON contract of [`YearReport`] (its `schema_version` key).
 ///
 /// 3: `delegated`, the orders of each délégation de gestion apart from the
-/// incubator's credits; partner money of a fonds de concours or an attribution de
-/// produits counts in the year received; a délégation de gestion is no resource;
+/// incubator's credits and spending (`amount`, `engaged`, `delivered`, `paid`,
+/// `remaining`, `orders`): they are left out of `spending`, `by_startup`,
+/// `by_stage`, `by_phase`, `shared`, `costs`, `burn` and `orders`; partner money
+/// of a fonds de concours or an attribution de produits counts in the year
+/// received; a délégation de gestion is no resource;
 /// `orders[].released` (the AE released by closing the order); an order's
 /// `remaining` and `spending.outstanding` (restes à payer) count nothing for a
 /// closed order and are never negative; `credits[].ae_consumed` is net of the
@@ -380,7 +399,8 @@ pub struct YearReport {
     pub by_partner: BTreeMap<String, Money>,
     /// Partners / total, 4 decimals; `None` when the total is zero.
     pub partner_share: Option<Decimal>,
-    /// Gross payments of the year by start-up.
+    /// Gross payments of the year by start-up (like every spending figure below,
+    /// the orders of a délégation de gestion excepted: see `delegated`).
     #[serde(with = "amount_map")]
     pub by_startup: BTreeMap<StartupId, Money>,
     /// Gross payments of the year by stage at the delivery date: every
@@ -399,7 +419,8 @@ pub struct YearReport {
     pub spending: Spending,
     /// AE/CP per budget line.
     pub credits: Vec<CreditUse>,
-    /// Orders.
+    /// The incubator's orders issued by the year's end (those of a délégation de
+    /// gestion are in `delegated`).
     pub orders: Vec<OrderUse>,
     /// Agreements.
     pub agreements: Vec<AgreementUse>,
@@ -409,8 +430,8 @@ pub struct YearReport {
     pub evidence: SpendingEvidence,
     /// Published claims of the year checked against the records.
     pub claims: Vec<ClaimCheck>,
-    /// Orders under each délégation de gestion signed by the year's end, apart
-    /// from the incubator's credits (version 3).
+    /// Orders under each délégation de gestion signed by the year's end (or with
+    /// orders by then), apart from the incubator's credits and spending (version 3).
     #[serde(default)]
     pub delegated: Vec<DelegatedUse>,
     /// Errors and warnings found by [`check`], and the one below.
@@ -488,10 +509,15 @@ impl YearReport {
                 &mut a.remaining,
             ]
         });
-        let delegated = self
-            .delegated
-            .iter_mut()
-            .flat_map(|d| [&mut d.amount, &mut d.engaged, &mut d.paid]);
+        let delegated = self.delegated.iter_mut().flat_map(|d| {
+            [
+                &mut d.amount,
+                &mut d.engaged,
+                &mut d.delivered,
+                &mut d.paid,
+                &mut d.remaining,
+            ]
+        });
         for m in all
             .into_iter()
             .chain(delegated)
@@ -584,21 +610,25 @@ pub fn report(
     };
     let year = options.year;
     let index = Index::new(budget);
+    // Orders of a délégation de gestion: the delegating programme's, reported apart.
+    let delegated = delegated_orders(budget);
     let booked = Booked::of(budget, portfolio, year);
     let mut total = booked.own;
     acc.add(&mut total, booked.partners);
-    let span = Span {
+    let scope = Scope {
         year,
         // End of the year (exclusive), for the consumption "up to the report's end";
         // an unsupported year has no days: nothing is before its end.
         end: year.end_exclusive().unwrap_or(NaiveDate::MIN),
+        delegated: &delegated,
     };
-    let paid = Paid::of(&acc, &index, portfolio, span);
-    let delivered = Delivered::of(&acc, &index, portfolio, span);
-    let engaged = Engaged::of(&acc, budget, span, &paid, &delivered);
-    let credits = credit_uses(&acc, &index, year, &engaged.ae_by_line);
-    let agreements = agreement_uses(&acc, budget, span.end, &engaged.by_agreement);
+    let paid = Paid::of(&acc, &index, portfolio, scope);
+    let delivered = Delivered::of(&acc, &index, portfolio, scope);
+    let engaged = Engaged::of(&acc, budget, scope, (&paid, &delivered));
+    let credits = credit_uses(&acc, &index, scope, &engaged.ae_by_line);
+    let agreements = agreement_uses(&acc, budget, scope.end, &engaged.by_agreement);
     let burn = burn(&acc, options, total, &paid.dates);
+    let apart = delegated_uses(&acc, budget, scope, (&paid, &delivered, &engaged));
     let figures = ResourceFigures {
         own: booked.own.amount(),
         partners: booked.partners.amount(),
@@ -638,18 +668,28 @@ pub fn report(
             SpendingEvidence::ResourcesOnly
         },
         claims: claims::check(budget, year, &figures),
-        delegated: delegated_uses(&acc, &index, span),
+        delegated: apart,
         problems: betagouv_portfolio::ProblemCounts::count(&booked.problems),
         sums_out_of_range: booked.sums_out_of_range,
     }
 }
 
-/// The year and the end of what counts "up to the report's end".
+/// What the figures of the incubator count: the year, the end of what counts "up
+/// to the report's end", and the orders they leave out (a délégation de gestion's).
 #[derive(Debug, Clone, Copy)]
-struct Span {
+struct Scope<'s> {
     year: FiscalYear,
     /// The day after the year (exclusive end).
     end: NaiveDate,
+    /// The orders of a délégation de gestion ([`delegated_orders`]), reported apart.
+    delegated: &'s HashSet<&'s str>,
+}
+
+impl Scope<'_> {
+    /// The délégation de gestion `o` is charged to, if any.
+    fn delegation<'o>(&self, o: &'o PurchaseOrder) -> Option<&'o str> {
+        delegation(self.delegated, o)
+    }
 }
 
 /// The resources of the year from the ledger, and the problems of the budget.
@@ -689,14 +729,21 @@ struct Paid<'a> {
     by_stage: BTreeMap<CostStage, Money>,
     by_phase: BTreeMap<String, Money>,
     shared: Money,
-    /// Paid per order up to the report's end.
+    /// Paid per order up to the report's end (délégation de gestion included).
     by_order: BTreeMap<&'a str, Money>,
-    /// Every payment share up to the report's end, with its date (burn rate).
+    /// Every payment share on the incubator's orders up to the report's end, with
+    /// its date (burn rate).
     dates: Vec<(NaiveDate, Money)>,
+    /// Paid in the year per délégation de gestion (agreement id).
+    delegated: BTreeMap<&'a str, Money>,
+    /// AE released per order closed by the report's end: its gross minus what was
+    /// paid up to its closing ([`crate::year_change::releases`], the one source of
+    /// releases for the checks, the year-end figures and the journals).
+    released: BTreeMap<&'a str, Money>,
 }
 
 impl<'a> Paid<'a> {
-    fn of(acc: &Acc, index: &Index<'a>, portfolio: Option<&Portfolio>, span: Span) -> Self {
+    fn of(acc: &Acc, index: &Index<'a>, portfolio: Option<&Portfolio>, scope: Scope<'_>) -> Self {
         let mut paid = Paid {
             in_year: acc.zero(),
             by_startup: BTreeMap::new(),
@@ -705,18 +752,29 @@ impl<'a> Paid<'a> {
             shared: acc.zero(),
             by_order: BTreeMap::new(),
             dates: Vec::new(),
+            delegated: BTreeMap::new(),
+            released: crate::year_change::releases(index, Some(scope.end))
+                .into_iter()
+                .map(|r| (r.order.id.as_str(), r.amount))
+                .collect(),
         };
         for p in &index.budget().payments {
             let Ok(parts) = index.payment_parts(p) else {
                 continue;
             };
             for part in parts {
-                if p.paid_on < span.end {
+                let dg = scope.delegation(part.order);
+                if p.paid_on < scope.end {
                     acc.add_key(&mut paid.by_order, part.order.id.as_str(), part.amount);
-                    paid.dates.push((p.paid_on, part.amount));
+                    if dg.is_none() {
+                        paid.dates.push((p.paid_on, part.amount));
+                    }
                 }
-                if span.year.contains(p.paid_on) {
-                    paid.attribute(acc, portfolio, &part);
+                if scope.year.contains(p.paid_on) {
+                    match dg {
+                        Some(a) => acc.add_key(&mut paid.delegated, a, part.amount),
+                        None => paid.attribute(acc, portfolio, &part),
+                    }
                 }
             }
         }
@@ -737,16 +795,19 @@ impl<'a> Paid<'a> {
     }
 }
 
-/// Service fait: that of the year by start-up, phase and category, and that up to
-/// the report's end by order.
+/// Service fait: that of the year on the incubator's orders by start-up, phase and
+/// category, that of the year per délégation de gestion, and that up to the
+/// report's end by order.
 struct Delivered<'a> {
     in_year: Money,
     costs: Vec<CostLine>,
     by_order: BTreeMap<&'a str, Money>,
+    /// Service fait of the year per délégation de gestion (agreement id).
+    delegated: BTreeMap<&'a str, Money>,
 }
 
 impl<'a> Delivered<'a> {
-    fn of(acc: &Acc, index: &Index<'a>, portfolio: Option<&Portfolio>, span: Span) -> Self {
+    fn of(acc: &Acc, index: &Index<'a>, portfolio: Option<&Portfolio>, scope: Scope<'_>) -> Self {
         // Keyed by the start-up's JSON name (`shared` for none), as the lines are sorted.
         #[allow(clippy::type_complexity)]
         let mut costs: BTreeMap<
@@ -755,14 +816,19 @@ impl<'a> Delivered<'a> {
         > = BTreeMap::new();
         let mut in_year = acc.zero();
         let mut by_order = BTreeMap::new();
+        let mut by_delegation = BTreeMap::new();
         for d in &index.budget().deliveries {
             let Ok(Some((t, o))) = index.delivery_totals(d) else {
                 continue;
             };
-            if d.period_end < span.end {
+            if d.period_end < scope.end {
                 acc.add_key(&mut by_order, o.id.as_str(), t.gross);
             }
-            if !span.year.contains(d.period_end) {
+            if !scope.year.contains(d.period_end) {
+                continue;
+            }
+            if let Some(a) = scope.delegation(o) {
+                acc.add_key(&mut by_delegation, a, t.gross);
                 continue;
             }
             acc.add(&mut in_year, t.gross);
@@ -799,12 +865,14 @@ impl<'a> Delivered<'a> {
             in_year,
             costs,
             by_order,
+            delegated: by_delegation,
         }
     }
 }
 
 /// Orders issued up to the report's end: AE engaged in the year, per-order
-/// consumption, outstanding, and what they engage per line and agreement.
+/// consumption, outstanding, and what they engage per line and agreement; the
+/// orders of a délégation de gestion apart.
 struct Engaged<'a> {
     in_year: Money,
     outstanding: Money,
@@ -814,75 +882,131 @@ struct Engaged<'a> {
     ae_by_line: BTreeMap<&'a str, Money>,
     /// Engaged and paid per funding agreement, over the orders up to the end.
     by_agreement: BTreeMap<&'a str, (Money, Money)>,
+    /// The orders of each délégation de gestion (agreement id).
+    delegated: BTreeMap<&'a str, DelegatedOrders>,
+}
+
+/// The orders of one délégation de gestion up to the report's end.
+struct DelegatedOrders {
+    /// Issued in the year (gross).
+    engaged: Money,
+    /// Restes à payer at the report's end.
+    remaining: Money,
+    /// Their ids.
+    ids: Vec<String>,
 }
 
 impl<'a> Engaged<'a> {
     fn of(
         acc: &Acc,
         budget: &'a Budget,
-        span: Span,
-        paid: &Paid<'_>,
-        delivered: &Delivered<'_>,
+        scope: Scope<'_>,
+        (paid, delivered): (&Paid<'_>, &Delivered<'_>),
     ) -> Self {
-        // Orders of a délégation de gestion use the delegating programme's AE.
-        let delegated = delegated_orders(budget);
         let mut e = Engaged {
             in_year: acc.zero(),
             outstanding: acc.zero(),
             orders: Vec::new(),
             ae_by_line: BTreeMap::new(),
             by_agreement: BTreeMap::new(),
+            delegated: BTreeMap::new(),
         };
-        for o in budget.orders.iter().filter(|o| o.issued_on < span.end) {
+        for o in budget.orders.iter().filter(|o| o.issued_on < scope.end) {
             let Ok(t) = o.totals(budget.currency) else {
                 continue;
             };
-            if span.year.contains(o.issued_on) {
-                acc.add(&mut e.in_year, t.gross);
-                if let Some(l) = o
-                    .line
-                    .as_ref()
-                    .filter(|_| !delegated.contains(o.id.as_str()))
-                {
-                    acc.add_key(&mut e.ae_by_line, l.as_str(), t.gross);
-                }
-            }
-            let paid = acc.get(&paid.by_order, o.id.as_str());
-            // Restes à payer = engaged − paid − released, never negative: a closed
-            // order released what it left unpaid (désengagement) and owes nothing.
-            let unused = crate::year_change::unused_ae(o, paid).unwrap_or(acc.zero());
-            let closed_on = o.closed_on.filter(|c| *c < span.end);
-            let (remaining, released) = match closed_on {
-                Some(_) => (acc.zero(), unused),
-                None => (unused, acc.zero()),
-            };
-            if let (Some(c), Some(l)) = (closed_on, &o.line)
-                && span.year.contains(c)
-                && FiscalYear::of(o.issued_on) == span.year
-            {
-                acc.add_key(&mut e.ae_by_line, l.as_str(), released.negated());
-            }
-            acc.add(&mut e.outstanding, remaining);
+            let u = order_use(acc, o, t.gross, scope, paid, delivered);
             if let Some(a) = &o.agreement {
                 let slot = e
                     .by_agreement
                     .entry(a.as_str())
                     .or_insert_with(|| (acc.zero(), acc.zero()));
-                acc.add(&mut slot.0, t.gross);
-                acc.add(&mut slot.1, paid);
+                acc.add(&mut slot.0, u.total);
+                acc.add(&mut slot.1, u.paid);
             }
-            e.orders.push(OrderUse {
-                id: o.id.clone(),
-                startup: o.startup.clone(),
-                total: t.gross,
-                delivered: acc.get(&delivered.by_order, o.id.as_str()),
-                paid,
-                remaining,
-                closed: closed_on.is_some(),
-                released,
-            });
+            // Orders of a délégation de gestion use the delegating programme's AE.
+            match scope.delegation(o) {
+                Some(a) => e.add_delegated(acc, a, o, scope, &u),
+                None => e.add_own(acc, o, scope, u),
+            }
         }
         e
+    }
+
+    /// An order of the incubator: its AE, restes à payer and consumption.
+    fn add_own(&mut self, acc: &Acc, o: &'a PurchaseOrder, scope: Scope<'_>, u: OrderUse) {
+        if scope.year.contains(o.issued_on) {
+            acc.add(&mut self.in_year, u.total);
+            if let Some(l) = &o.line {
+                acc.add_key(&mut self.ae_by_line, l.as_str(), u.total);
+            }
+        }
+        // AE released by closing in the year an order of the year come back to its line.
+        if let (Some(c), Some(l)) = (o.closed_on, &o.line)
+            && u.closed
+            && scope.year.contains(c)
+            && FiscalYear::of(o.issued_on) == scope.year
+        {
+            acc.add_key(&mut self.ae_by_line, l.as_str(), u.released.negated());
+        }
+        acc.add(&mut self.outstanding, u.remaining);
+        self.orders.push(u);
+    }
+
+    /// An order of the délégation de gestion `agreement`.
+    fn add_delegated(
+        &mut self,
+        acc: &Acc,
+        agreement: &'a str,
+        o: &PurchaseOrder,
+        scope: Scope<'_>,
+        u: &OrderUse,
+    ) {
+        let d = self
+            .delegated
+            .entry(agreement)
+            .or_insert_with(|| DelegatedOrders {
+                engaged: acc.zero(),
+                remaining: acc.zero(),
+                ids: Vec::new(),
+            });
+        if scope.year.contains(o.issued_on) {
+            acc.add(&mut d.engaged, u.total);
+        }
+        acc.add(&mut d.remaining, u.remaining);
+        d.ids.push(o.id.clone());
+    }
+}
+
+/// The consumption of order `o` (gross `total`) up to the report's end. Restes à
+/// payer = engaged − paid − released, never negative: a closed order released what
+/// it left unpaid (désengagement) and owes nothing.
+fn order_use(
+    acc: &Acc,
+    o: &PurchaseOrder,
+    total: Money,
+    scope: Scope<'_>,
+    paid: &Paid<'_>,
+    delivered: &Delivered<'_>,
+) -> OrderUse {
+    let released = paid.released.get(o.id.as_str()).copied();
+    let paid = acc.get(&paid.by_order, o.id.as_str());
+    let closed = o.closed_on.is_some_and(|c| c < scope.end);
+    let (remaining, released) = if closed {
+        (acc.zero(), released.unwrap_or(acc.zero()))
+    } else {
+        let unused = crate::year_change::unused_ae(o, paid).unwrap_or(acc.zero());
+        (unused, acc.zero())
+    };
+    OrderUse {
+        id: o.id.clone(),
+        startup: o.startup.clone(),
+        total,
+        delivered: acc.get(&delivered.by_order, o.id.as_str()),
+        paid,
+        remaining,
+        closed,
+        released,
     }
 }
 
@@ -891,11 +1015,11 @@ impl<'a> Engaged<'a> {
 fn credit_uses(
     acc: &Acc,
     index: &Index<'_>,
-    year: FiscalYear,
+    scope: Scope<'_>,
     ae_by_line: &BTreeMap<&str, Money>,
 ) -> Vec<CreditUse> {
+    let year = scope.year;
     let budget = index.budget();
-    let delegated = delegated_orders(budget);
     let openings = Openings::of(budget);
     let mut cp_by_line: BTreeMap<&str, Money> = BTreeMap::new();
     for p in budget.payments.iter().filter(|p| year.contains(p.paid_on)) {
@@ -903,7 +1027,7 @@ fn credit_uses(
             continue;
         };
         for part in parts {
-            if delegated.contains(part.order.id.as_str()) {
+            if scope.delegation(part.order).is_some() {
                 continue;
             }
             if let Some(l) = &part.order.line {
@@ -971,63 +1095,37 @@ fn agreement_uses(
         .collect()
 }
 
-/// The orders of each délégation de gestion signed before the report's end:
-/// engaged and paid in the year.
-fn delegated_uses(acc: &Acc, index: &Index<'_>, span: Span) -> Vec<DelegatedUse> {
-    let budget = index.budget();
-    let mut uses: Vec<DelegatedUse> = Vec::new();
-    // The place in `uses` of each agreement id (the first agreement with the id).
-    let mut slot: BTreeMap<&str, usize> = BTreeMap::new();
-    for a in budget
+/// The orders of each délégation de gestion signed before the report's end (or
+/// with orders by then): engaged, delivered and paid in the year, restes à payer at
+/// its end. One entry per agreement id (the first agreement with the id).
+fn delegated_uses(
+    acc: &Acc,
+    budget: &Budget,
+    scope: Scope<'_>,
+    (paid, delivered, engaged): (&Paid<'_>, &Delivered<'_>, &Engaged<'_>),
+) -> Vec<DelegatedUse> {
+    let mut seen: HashSet<&str> = HashSet::new();
+    budget
         .agreements
         .iter()
-        .filter(|a| a.kind == AgreementKind::DelegatedManagement && a.signed_on < span.end)
-    {
-        if slot.contains_key(a.id.as_str()) {
-            continue;
-        }
-        slot.insert(a.id.as_str(), uses.len());
-        uses.push(DelegatedUse {
-            agreement: a.id.clone(),
-            partner: a.partner.clone(),
-            amount: a.amount,
-            engaged: acc.zero(),
-            paid: acc.zero(),
-        });
-    }
-    for o in budget
-        .orders
-        .iter()
-        .filter(|o| span.year.contains(o.issued_on))
-    {
-        let (Some(i), Ok(t)) = (
-            o.agreement.as_deref().and_then(|a| slot.get(a)),
-            o.totals(budget.currency),
-        ) else {
-            continue;
-        };
-        if let Some(u) = uses.get_mut(*i) {
-            acc.add(&mut u.engaged, t.gross);
-        }
-    }
-    for p in budget
-        .payments
-        .iter()
-        .filter(|p| span.year.contains(p.paid_on))
-    {
-        let Ok(parts) = index.payment_parts(p) else {
-            continue;
-        };
-        for part in parts {
-            let Some(i) = part.order.agreement.as_deref().and_then(|a| slot.get(a)) else {
-                continue;
-            };
-            if let Some(u) = uses.get_mut(*i) {
-                acc.add(&mut u.paid, part.amount);
+        .filter(|a| a.kind == AgreementKind::DelegatedManagement)
+        .filter(|a| a.signed_on < scope.end || engaged.delegated.contains_key(a.id.as_str()))
+        .filter(|a| seen.insert(a.id.as_str()))
+        .map(|a| {
+            let id = a.id.as_str();
+            let orders = engaged.delegated.get(id);
+            DelegatedUse {
+                agreement: a.id.clone(),
+                partner: a.partner.clone(),
+                amount: a.amount,
+                engaged: orders.map_or(acc.zero(), |d| d.engaged),
+                delivered: acc.get(&delivered.delegated, id),
+                paid: acc.get(&paid.delegated, id),
+                remaining: orders.map_or(acc.zero(), |d| d.remaining),
+                orders: orders.map(|d| d.ids.clone()).unwrap_or_default(),
             }
-        }
-    }
-    uses
+        })
+        .collect()
 }
 
 fn burn(
@@ -1107,8 +1205,10 @@ mod tests {
     }
 
     /// Year totals computed straight from the records, in cents:
-    /// (resources and agreements signed, engaged, delivered, paid).
+    /// (resources and agreements signed, engaged, delivered, paid). The synthetic
+    /// budget has no délégation de gestion, whose orders the spending would leave out.
     fn expected(b: &Budget, year: i32) -> (i64, i64, i64, i64) {
+        assert!(delegated_orders(b).is_empty());
         let supported = FiscalYear(year).is_supported();
         let in_year = |d: NaiveDate| supported && d.year() == year;
         let resources: i64 = b
@@ -1285,6 +1385,80 @@ mod tests {
             serde_json::from_str::<YearReportOptions>(&json).unwrap(),
             options
         );
+    }
+
+    /// `m` as text.
+    fn text(m: Money) -> String {
+        m.amount().to_string()
+    }
+
+    #[test]
+    fn delegated_orders_are_reported_apart_from_the_incubators_spending() {
+        let b = crate::file::parse_budget(crate::post::DELEGATED_BUDGET, "dg.toml").unwrap();
+        let options = YearReportOptions::new(FiscalYear(2017))
+            .with_as_of(NaiveDate::from_ymd_opt(2017, 4, 30))
+            .with_burn_months(1);
+        let r = report(&b, None, &options);
+        // The incubator's: BC-OWN only (12,000.00 engaged, 6,000.00 delivered and paid).
+        let s = &r.spending;
+        assert_eq!(
+            [s.engaged, s.delivered, s.paid, s.outstanding].map(text),
+            ["12000.00", "6000.00", "6000.00", "6000.00"]
+        );
+        let by_startup: Vec<(&str, String)> = r
+            .by_startup
+            .iter()
+            .map(|(k, m)| (k.as_str(), text(*m)))
+            .collect();
+        assert_eq!(by_startup, [("mes-aides", "6000.00".to_owned())]);
+        // BC-DG2 names no start-up, but is not the incubator's shared cost.
+        assert_eq!(text(r.shared), "0.00");
+        let by_stage: i64 = r.by_stage.values().map(Money::cents).sum();
+        assert_eq!(by_stage, 600_000);
+        assert_eq!(text(r.by_phase["unphased"]), "6000.00");
+        let costs: Vec<(String, String)> = r
+            .costs
+            .iter()
+            .map(|c| (c.category.clone(), text(c.gross)))
+            .collect();
+        assert_eq!(costs, [("development".to_owned(), "6000.00".to_owned())]);
+        let ids: Vec<&str> = r.orders.iter().map(|o| o.id.as_str()).collect();
+        assert_eq!(ids, ["BC-OWN"]);
+        // April's burn: BC-OWN's 6,000.00, not the 7,200.00 of the delegation.
+        assert_eq!(text(r.burn.monthly), "6000.00");
+        assert_eq!(text(r.burn.available), "94000.00");
+        assert_eq!(r.credits.len(), 1);
+        assert_eq!(
+            [r.credits[0].ae_consumed, r.credits[0].cp_consumed].map(text),
+            ["12000.00", "6000.00"]
+        );
+        // The delegation: both orders; BC-DG2 closed owes nothing.
+        assert_eq!(r.delegated.len(), 1);
+        let d = &r.delegated[0];
+        assert_eq!(
+            (d.agreement.as_str(), d.partner.as_str()),
+            ("dg-1", "min-travail")
+        );
+        assert_eq!(
+            [d.amount, d.engaged, d.delivered, d.paid, d.remaining].map(text),
+            ["50000.00", "15000.00", "7200.00", "7200.00", "6000.00"]
+        );
+        assert_eq!(d.orders, ["BC-DG1", "BC-DG2"]);
+        // No resource from it; the agreement's consumption still counts its orders.
+        assert_eq!(text(r.total), "100000.00");
+        let a = r.agreements.iter().find(|a| a.id == "dg-1").unwrap();
+        assert_eq!([a.engaged, a.paid].map(text), ["15000.00", "7200.00"]);
+        // Round trip, every amount in the report's currency.
+        let back: YearReport = serde_json::from_str(&serde_json::to_string(&r).unwrap()).unwrap();
+        assert_eq!(back, r);
+        // The year after: nothing engaged or paid, BC-DG1 still owes 6,000.00.
+        let r = report(&b, None, &YearReportOptions::new(FiscalYear(2018)));
+        let d = &r.delegated[0];
+        assert_eq!(
+            [d.engaged, d.delivered, d.paid, d.remaining].map(text),
+            ["0.00", "0.00", "0.00", "6000.00"]
+        );
+        assert_eq!(text(r.spending.outstanding), "6000.00");
     }
 
     proptest! {

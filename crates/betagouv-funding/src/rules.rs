@@ -15,13 +15,15 @@ betagouv_portfolio::rule_list! {
     AE_NOT_AVAILABLE = "ae-not-available", false, "an order's gross amount exceeds the AE available on its line at its date (credits of the year, dated movements and partner money received up to that date, minus earlier orders), or a credit movement out takes AE already engaged";
     AGREEMENT_OVERCOMMITTED = "agreement-overcommitted", false, "the orders a partner agreement funds exceed its amount";
     AGREEMENT_OVERFUNDED = "agreement-overfunded", false, "the money received under a partner agreement exceeds its amount";
-    CARRY_OVER_CAP = "carry-over-cap", false, "the CP carried into a year, per programme and titre 2 or the other titres, exceed the cap rate (3 %) of the previous year's initial CP plus its fonds de concours (a finance law can lift the cap)";
+    CARRY_OVER_CAP = "carry-over-cap", false, "the CP carried into a year, per programme and titre 2 or the other titres, exceed the cap rate (3 %) of the previous year's initial CP plus its fonds de concours (a finance law can lift the cap; titre 2 carry-overs into 2023 on are `carry-over-staff-cp`'s)";
     CARRY_OVER_EXCEEDS_AVAILABLE = "carry-over-exceeds-available", false, "the AE or CP carried into a year exceed what the line had left (available minus consumed) at the end of the previous year";
     CARRY_OVER_STAFF_AE = "carry-over-staff-ae", false, "AE are carried over onto a titre 2 (staff) line";
+    CARRY_OVER_STAFF_CP = "carry-over-staff-cp", false, "from 2023, CP are carried over onto titre 2 (staff) lines beyond the fonds de concours opened on them the year before (LOLF art. 15 II 1°, organic law 2021-1836)";
     CONTRACT_CEILING = "contract-ceiling", false, "the orders under a contract exceed its ceiling";
     CP_EXCEEDED = "cp-exceeded", false, "the CP consumed by a line's payments in a year exceed its available CP";
+    CP_NOT_AVAILABLE = "cp-not-available", false, "a payment's share on a line exceeds the CP available on that line at its date (credits of the year, dated movements and partner money received up to that date, minus earlier payments of the year), or a credit movement out takes CP already paid";
     CURRENCY_MISMATCH = "currency-mismatch", false, "an amount is not in the budget's currency";
-    DATE_ORDER = "date-order", false, "dates out of order (an order outside its contract's dates, a delivery or payment before what it follows)";
+    DATE_ORDER = "date-order", false, "dates out of order (an order outside its contract's dates, a delivery or payment before what it follows, a payment after its order was closed)";
     DELIVERY_AFTER_CLOSE = "delivery-after-close", false, "a service fait period ends after its order was closed";
     DELIVERY_EXCEEDS_ORDER = "delivery-exceeds-order", false, "the service fait of an order (net) exceeds the order (net)";
     DUPLICATE_ID = "duplicate-id", false, "two records of a kind have the same id";
@@ -43,6 +45,7 @@ betagouv_portfolio::rule_list! {
     UNKNOWN_STARTUP = "unknown-startup", false, "a cost names a start-up that is not in the portfolio (counted as unphased)";
     UNRECEIVED_FUNDS = "unreceived-funds", false, "orders (AE) or payments (CP) funded by a fonds de concours or an attribution de produits exceed what it received by their date";
     VAT_RATE = "vat-rate", false, "an order line's VAT rate is neither 0 nor the standard rate on its date";
+    VIREMENT_CAP = "virement-cap", false, "the AE or CP moved by the virements of a year exceed 2 % of those the finance law of the year opened on the programme, or on its titre 2 (LOLF art. 12 I)";
 }
 
 #[cfg(test)]

@@ -8,16 +8,22 @@
 //!   that year's available AE on the order's line; closed in a later year, the order
 //!   leaves the restes à payer but the AE of the year it was issued in are not
 //!   reopened (the unused AE of a past year can only come back through a carry-over).
-//! - **End of year.** Per budget line and year: AE left = AE available − AE consumed
-//!   (orders issued in the year, less the same-year releases); CP left = CP available
-//!   − CP paid in the year. The AE and CP carried over into the next year
+//! - **End of year.** Per budget line and year: AE left = AE available (the credits of
+//!   the year plus those opened during it: dated movements, partner money received) −
+//!   AE consumed (orders issued in the year, less the same-year releases); CP left = CP
+//!   available − CP paid in the year. The AE and CP carried over into the next year
 //!   ([`Credits::ae_carried_over_in`], [`Credits::cp_carried_over_in`]) cannot exceed
 //!   them (LOLF art. 15 II: only credits *available* at the end of the year carry over).
 //! - **The CP cap** (LOLF art. 15 II): [`cp_carry_over_cap_rate`]. The rate is a dated
 //!   table, [`CP_CARRY_OVER_CAP_RATES`]: 3 % for every year from 2006 (the LOLF's
-//!   first budget year). A raise to 5 % for budgets from 2023 by the organic law
-//!   2021-1836 could not be confirmed in the sources, so the table holds 3 % only;
-//!   a later rate is one more row.
+//!   first budget year). The organic law 2021-1836 left it at 3 % (the Senate's
+//!   report on the finance bill for 2025 still gives 3 % of the initial credits); a
+//!   later rate is one more row.
+//! - **Titre 2 CP** (LOLF art. 15 II 1°): up to the carry-overs into 2022, titre 2 CP
+//!   carried over are capped at 3 % of the titre 2 initial CP, apart from the other
+//!   titres; since the organic law 2021-1836, staff credits carry over only as far
+//!   as they were opened by fonds de concours ([`staff_cp_carry_over_banned`], from
+//!   [`STAFF_CP_CARRY_OVER_BANNED_FROM`]).
 //!
 //! ```
 //! use betagouv_funding::model::FiscalYear;
@@ -30,6 +36,7 @@ use std::collections::BTreeMap;
 
 use rust_decimal::Decimal;
 
+use crate::availability::Openings;
 use crate::error::Result;
 use crate::flows::Index;
 use crate::model::{Credits, FiscalYear, PurchaseOrder};
@@ -38,6 +45,27 @@ use crate::money::Money;
 /// The rate of the CP carry-over cap of LOLF art. 15 II, by the first fiscal year
 /// (the year the credits are carried *out of*) it applies to, in percent; sorted.
 pub const CP_CARRY_OVER_CAP_RATES: &[(FiscalYear, u32)] = &[(FiscalYear(2006), 3)];
+
+/// The first year *into* which titre 2 (staff) CP can no longer be carried over,
+/// except those opened by fonds de concours: LOLF art. 15 II 1° as rewritten by the
+/// organic law 2021-1836 of 28 December 2021 (its version of the article is dated
+/// 26 September 2022), so the carry-overs of 2022 credits into 2023 are the first
+/// under it.
+pub const STAFF_CP_CARRY_OVER_BANNED_FROM: FiscalYear = FiscalYear(2023);
+
+/// Whether titre 2 CP carried *into* `year` are banned, fonds de concours apart
+/// ([`STAFF_CP_CARRY_OVER_BANNED_FROM`]); before, they are capped like the others.
+///
+/// ```
+/// use betagouv_funding::model::FiscalYear;
+/// use betagouv_funding::year_change::staff_cp_carry_over_banned;
+/// assert!(!staff_cp_carry_over_banned(FiscalYear(2022)));
+/// assert!(staff_cp_carry_over_banned(FiscalYear(2023)));
+/// ```
+#[must_use]
+pub fn staff_cp_carry_over_banned(year: FiscalYear) -> bool {
+    year >= STAFF_CP_CARRY_OVER_BANNED_FROM
+}
 
 /// The cap rate on the CP carried out of `year` (`0.03` for 3 %): the last row of
 /// [`CP_CARRY_OVER_CAP_RATES`] at or before `year`, the first row before the table.
@@ -72,13 +100,29 @@ pub fn unused_ae(order: &PurchaseOrder, paid: Money) -> Result<Money> {
 /// Payments that cannot be split are left out (the checks report them).
 #[must_use]
 pub fn paid_by_order<'a>(index: &Index<'a>) -> BTreeMap<&'a str, Money> {
+    paid_where(index, |_, _| true)
+}
+
+/// What was paid on each closed order up to its closing date (a payment after it is
+/// a `date-order` error and releases nothing more).
+fn paid_by_closing<'a>(index: &Index<'a>) -> BTreeMap<&'a str, Money> {
+    paid_where(index, |paid_on, o| {
+        o.closed_on.is_some_and(|c| paid_on <= c)
+    })
+}
+
+/// The payment shares per order id that `keep` (payment date, order) keeps.
+fn paid_where<'a>(
+    index: &Index<'a>,
+    keep: impl Fn(chrono::NaiveDate, &PurchaseOrder) -> bool,
+) -> BTreeMap<&'a str, Money> {
     let b = index.budget();
     let mut paid: BTreeMap<&'a str, Money> = BTreeMap::new();
     for p in &b.payments {
         let Ok(parts) = index.payment_parts(p) else {
             continue;
         };
-        for part in parts {
+        for part in parts.into_iter().filter(|x| keep(p.paid_on, x.order)) {
             let slot = paid
                 .entry(part.order.id.as_str())
                 .or_insert_with(|| Money::zero(b.currency));
@@ -109,7 +153,7 @@ pub struct Release<'a> {
 #[must_use]
 pub fn releases<'a>(index: &Index<'a>, end: Option<chrono::NaiveDate>) -> Vec<Release<'a>> {
     let b = index.budget();
-    let paid = paid_by_order(index);
+    let paid = paid_by_closing(index);
     b.orders
         .iter()
         .filter_map(|o| {
@@ -144,6 +188,8 @@ pub struct YearEnd {
 pub fn consumption<'a>(index: &Index<'a>) -> BTreeMap<(&'a str, FiscalYear), (Money, Money)> {
     let b = index.budget();
     let zero = Money::zero(b.currency);
+    // Orders of a délégation de gestion consume the delegating programme's credits.
+    let delegated = crate::availability::delegated_orders(b);
     let mut map: BTreeMap<(&'a str, FiscalYear), (Money, Money)> = BTreeMap::new();
     let mut add = |line: &'a str, year, ae: Money, cp: Money| {
         let slot = map.entry((line, year)).or_insert((zero, zero));
@@ -151,12 +197,19 @@ pub fn consumption<'a>(index: &Index<'a>) -> BTreeMap<(&'a str, FiscalYear), (Mo
             *slot = (a, c);
         }
     };
-    for o in &b.orders {
+    for o in b
+        .orders
+        .iter()
+        .filter(|o| !delegated.contains(o.id.as_str()))
+    {
         if let (Some(l), Ok(t)) = (&o.line, o.totals(b.currency)) {
             add(l.as_str(), FiscalYear::of(o.issued_on), t.gross, zero);
         }
     }
-    for r in releases(index, None).into_iter().filter(|r| r.reopens_ae) {
+    for r in releases(index, None)
+        .into_iter()
+        .filter(|r| r.reopens_ae && !delegated.contains(r.order.id.as_str()))
+    {
         if let Some(l) = &r.order.line {
             add(l.as_str(), r.year, r.amount.negated(), zero);
         }
@@ -165,7 +218,10 @@ pub fn consumption<'a>(index: &Index<'a>) -> BTreeMap<(&'a str, FiscalYear), (Mo
         let Ok(parts) = index.payment_parts(p) else {
             continue;
         };
-        for part in parts {
+        for part in parts
+            .into_iter()
+            .filter(|x| !delegated.contains(x.order.id.as_str()))
+        {
             if let Some(l) = &part.order.line {
                 add(l.as_str(), FiscalYear::of(p.paid_on), zero, part.amount);
             }
@@ -175,18 +231,24 @@ pub fn consumption<'a>(index: &Index<'a>) -> BTreeMap<(&'a str, FiscalYear), (Mo
 }
 
 /// What `credits` leave at the end of their year, given the consumption of their
-/// line and year (`(AE, CP)`, zero when absent).
+/// line and year (`(AE, CP)`, zero when absent): the AE and CP available over the
+/// year ([`Openings::ae_available`]: the credits record plus the credits opened during
+/// the year, dated movements and partner money received) minus what was consumed.
 ///
 /// # Errors
 /// Overflow.
-pub fn year_end(credits: &Credits, consumed: Option<(Money, Money)>) -> Result<YearEnd> {
+pub fn year_end(
+    credits: &Credits,
+    consumed: Option<(Money, Money)>,
+    openings: &Openings<'_>,
+) -> Result<YearEnd> {
     let (ae, cp) = consumed.unwrap_or((
         Money::zero(credits.ae_initial.currency()),
         Money::zero(credits.cp_initial.currency()),
     ));
     Ok(YearEnd {
-        ae_left: credits.ae_available()?.checked_sub(ae)?,
-        cp_left: credits.cp_available()?.checked_sub(cp)?,
+        ae_left: openings.ae_available(credits)?.checked_sub(ae)?,
+        cp_left: openings.cp_available(credits)?.checked_sub(cp)?,
     })
 }
 

@@ -57,6 +57,42 @@ pub struct SurvivalCountsRow {
     pub censored: u64,
 }
 
+/// One row of counts of a blocked randomisation: `n` people of `group` in
+/// `stratum`, `successes` of whom had the outcome. Deserialized as
+/// [`CohortCountsRow`]; [`stratum_stats_from_counts`] checks it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StratumCountsRow {
+    /// The stratum, not empty.
+    pub stratum: String,
+    /// The group (arm) name, not empty.
+    pub group: String,
+    /// People of the group in the stratum (in this partition).
+    #[serde(deserialize_with = "count")]
+    pub n: u64,
+    /// People with the outcome, at most `n`.
+    #[serde(deserialize_with = "count")]
+    pub successes: u64,
+}
+
+/// One row of counts of a cluster randomisation: `n` people of `cluster`
+/// (assigned to `group`), `successes` of whom had the outcome. Deserialized as
+/// [`CohortCountsRow`]; [`cluster_stats_from_counts`] checks it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClusterCountsRow {
+    /// The cluster (e.g. an agency), not empty.
+    pub cluster: String,
+    /// The group (arm) the cluster was assigned to, not empty.
+    pub group: String,
+    /// People of the cluster (in this partition).
+    #[serde(deserialize_with = "count")]
+    pub n: u64,
+    /// People with the outcome, at most `n`.
+    #[serde(deserialize_with = "count")]
+    pub successes: u64,
+}
+
 /// A count as JSON gives it: an integer, or a string of digits.
 fn count<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<u64, D::Error> {
     struct V;
@@ -242,6 +278,72 @@ where
     Ok(acc.finish())
 }
 
+/// Counts by an outer key (stratum, cluster) and group, summed.
+fn nested_from_counts<I>(rows: I, empty: &'static str) -> Result<BTreeMap<String, CohortStats>>
+where
+    I: IntoIterator<Item = (String, String, u64, u64)>,
+{
+    let mut accs: BTreeMap<String, CohortAccumulator> = BTreeMap::new();
+    let mut seen = 0usize;
+    for (i, (key, group, n, successes)) in rows.into_iter().enumerate() {
+        seen += 1;
+        if key.is_empty() {
+            return Err(row_error(i, &group, empty));
+        }
+        if let Some(p) = accs.entry(key).or_default().add(&group, n, successes) {
+            return Err(row_error(i, &group, p));
+        }
+    }
+    if seen == 0 {
+        return Err(Error::NoCountsRows);
+    }
+    Ok(accs.into_iter().map(|(k, a)| (k, a.finish())).collect())
+}
+
+/// The statistics of each stratum from counts rows (a stratum and group on
+/// several rows is summed), the input of [`crate::strata_arms`].
+///
+/// ```
+/// use betagouv_impact::{StratumCountsRow, stratum_stats_from_counts};
+/// let row = |s: &str, g: &str, n, successes| StratumCountsRow {
+///     stratum: s.into(), group: g.into(), n, successes,
+/// };
+/// let strata = stratum_stats_from_counts([row("paris", "a", 100, 30), row("paris", "b", 100, 20)])?;
+/// assert_eq!(strata.get("paris").and_then(|s| s.get("b")).map(|c| c.successes), Some(20));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+///
+/// # Errors
+/// As [`cohort_stats_from_counts`], and [`Error::CountsRow`] for an empty
+/// stratum.
+pub fn stratum_stats_from_counts<I>(rows: I) -> Result<BTreeMap<String, CohortStats>>
+where
+    I: IntoIterator<Item = StratumCountsRow>,
+{
+    nested_from_counts(
+        rows.into_iter()
+            .map(|r| (r.stratum, r.group, r.n, r.successes)),
+        "the stratum is empty",
+    )
+}
+
+/// The statistics of each cluster from counts rows (a cluster and group on
+/// several rows is summed), the input of [`crate::cluster_arms`].
+///
+/// # Errors
+/// As [`cohort_stats_from_counts`], and [`Error::CountsRow`] for an empty
+/// cluster.
+pub fn cluster_stats_from_counts<I>(rows: I) -> Result<BTreeMap<String, CohortStats>>
+where
+    I: IntoIterator<Item = ClusterCountsRow>,
+{
+    nested_from_counts(
+        rows.into_iter()
+            .map(|r| (r.cluster, r.group, r.n, r.successes)),
+        "the cluster is empty",
+    )
+}
+
 /// Survival tables per group from counts rows; a (group, time) given on several
 /// rows is summed, and a row with no event and no censoring adds nothing (its
 /// group still appears, with an empty table if it has no other row).
@@ -363,6 +465,80 @@ mod csv_counts {
         Ok(acc.finish())
     }
 
+    /// Reads a CSV of counts by `outer` (stratum or cluster) and group: the
+    /// columns `OUTER`, `group`, `n`, `successes` (in any order, and no
+    /// other), summed per (outer, group).
+    fn read_nested_counts_csv<R: Read>(
+        reader: R,
+        outer: &'static str,
+    ) -> Result<BTreeMap<String, CohortStats>> {
+        let mut src = CsvSource::new(reader, CsvOptions::default())?;
+        let oc = src.column(outer)?;
+        let gc = src.column("group")?;
+        let nc = src.column("n")?;
+        let sc = src.column("successes")?;
+        only(&src, &[outer, "group", "n", "successes"])?;
+        let mut accs: BTreeMap<String, CohortAccumulator> = BTreeMap::new();
+        let mut record = csv::ByteRecord::new();
+        while src.next_record(&mut record)? {
+            let line = src.line_of(&record);
+            let key = oc.group(&record, line)?;
+            let group = gc.group(&record, line)?;
+            let n = count(&nc, &record, line)?;
+            let successes = count(&sc, &record, line)?;
+            let acc = match accs.get_mut(key) {
+                Some(a) => a,
+                None => accs.entry(key.to_owned()).or_default(),
+            };
+            if let Some(problem) = acc.add(group, n, successes) {
+                let col = if successes > n { &sc } else { &nc };
+                return Err(col.error(line, col.get(&record), problem));
+            }
+        }
+        src.finish()?;
+        Ok(accs.into_iter().map(|(k, a)| (k, a.finish())).collect())
+    }
+
+    /// Reads a CSV of counts per stratum of a blocked randomisation: the
+    /// columns `stratum`, `group`, `n`, `successes` (in any order, and no
+    /// other), summed per stratum and group; the statistics of each stratum
+    /// by its name. [`crate::strata_arms`] turns them into the input of
+    /// [`crate::stratified`].
+    ///
+    /// ```
+    /// let csv = "stratum,group,n,successes\nparis,a,100,30\nparis,b,100,20\nlyon,a,40,12\nlyon,b,40,5\n";
+    /// let strata = betagouv_impact::read_stratum_counts_csv(csv.as_bytes())?;
+    /// assert_eq!(strata.get("lyon").and_then(|s| s.get("a")).map(|c| c.successes), Some(12));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
+    /// # Errors
+    /// As [`read_cohort_counts_csv`], with the `stratum` column too.
+    #[cfg_attr(docsrs, doc(cfg(feature = "csv")))]
+    pub fn read_stratum_counts_csv<R: Read>(reader: R) -> Result<BTreeMap<String, CohortStats>> {
+        read_nested_counts_csv(reader, "stratum")
+    }
+
+    /// Reads a CSV of counts per cluster of a cluster randomisation: the
+    /// columns `cluster`, `group`, `n`, `successes` (in any order, and no
+    /// other), summed per cluster and group; the statistics of each cluster
+    /// by its name. [`crate::cluster_arms`] turns them into the input of
+    /// [`crate::cluster_difference`].
+    ///
+    /// ```
+    /// let csv = "cluster,group,n,successes\nagency-1,a,40,12\nagency-2,b,45,8\n";
+    /// let clusters = betagouv_impact::read_cluster_counts_csv(csv.as_bytes())?;
+    /// assert_eq!(clusters.len(), 2);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
+    /// # Errors
+    /// As [`read_cohort_counts_csv`], with the `cluster` column too.
+    #[cfg_attr(docsrs, doc(cfg(feature = "csv")))]
+    pub fn read_cluster_counts_csv<R: Read>(reader: R) -> Result<BTreeMap<String, CohortStats>> {
+        read_nested_counts_csv(reader, "cluster")
+    }
+
     /// Reads a CSV of survival counts with the columns `group`, `time`,
     /// `events` and `censored` (in any order, and no other) into
     /// one [`SurvivalTable`] per group; a (group, time) on several rows is
@@ -405,7 +581,10 @@ mod csv_counts {
 }
 
 #[cfg(feature = "csv")]
-pub use csv_counts::{read_cohort_counts_csv, read_survival_counts_csv};
+pub use csv_counts::{
+    read_cluster_counts_csv, read_cohort_counts_csv, read_stratum_counts_csv,
+    read_survival_counts_csv,
+};
 
 #[cfg(test)]
 mod tests {
@@ -536,5 +715,39 @@ mod tests {
             e.as_deref(),
             Some("line 2, column 2 (\"time\"): expected a number (value \"x\")")
         );
+    }
+
+    #[test]
+    fn nested_counts_are_summed_and_checked() {
+        let row = |s: &str, g: &str, n, successes| StratumCountsRow {
+            stratum: s.to_owned(),
+            group: g.to_owned(),
+            n,
+            successes,
+        };
+        let strata =
+            stratum_stats_from_counts([row("x", "a", 10, 3), row("x", "a", 5, 1)]).expect("ok");
+        let a = strata.get("x").and_then(|s| s.get("a"));
+        assert_eq!(a.map(|c| (c.n, c.successes)), Some((15, 4)));
+        let err = |rows: Vec<StratumCountsRow>| {
+            stratum_stats_from_counts(rows).err().map(|e| e.to_string())
+        };
+        assert_eq!(
+            err(vec![row("x", "a", 1, 0), row("", "a", 1, 0)]).as_deref(),
+            Some("counts row 2 (group \"a\"): the stratum is empty")
+        );
+        assert_eq!(
+            err(vec![row("x", "a", 1, 2)]).as_deref(),
+            Some("counts row 1 (group \"a\"): successes exceed n")
+        );
+        assert_eq!(err(vec![]).as_deref(), Some("no counts row"));
+        let cluster = ClusterCountsRow {
+            cluster: "ag1".to_owned(),
+            group: "b".to_owned(),
+            n: 4,
+            successes: 1,
+        };
+        let clusters = cluster_stats_from_counts([cluster]).expect("ok");
+        assert!(clusters.get("ag1").and_then(|c| c.get("b")).is_some());
     }
 }

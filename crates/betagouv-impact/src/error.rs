@@ -187,9 +187,29 @@ pub enum Error {
         /// What is wrong (e.g. "successes exceed n").
         problem: &'static str,
     },
+    /// A stratum or a cluster whose counts do not fit its design: a stratum
+    /// without one of the two arms, a cluster in both arms.
+    #[error("{kind} {name:?}: {problem}")]
+    DesignCounts {
+        /// `stratum` or `cluster`.
+        kind: &'static str,
+        /// Its name.
+        name: String,
+        /// What is wrong (e.g. "no row of the treated group").
+        problem: &'static str,
+    },
     /// No row of pre-aggregated counts was given.
     #[error("no counts row")]
     NoCountsRows,
+    /// The columns of a regression design are collinear, or a row's leverage
+    /// is 1 ([`crate::lin_adjusted`]).
+    #[error("singular design: {detail}")]
+    SingularDesign {
+        /// What is singular (e.g. "x is collinear with the columns before
+        /// it", naming the column where the factorisation stopped: a
+        /// covariate, `the arm`, `arm × NAME`; or "row 3 has leverage 1").
+        detail: String,
+    },
     /// The impact file could not be parsed.
     #[error("{}:{line}:{column}: {message}", path.as_ref().map_or_else(|| "<impact file>".to_owned(), |p| p.display().to_string()))]
     ImpactFile {

@@ -10,6 +10,7 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use crate::compare::{Arms, Comparison, compare};
+use crate::encouragement::EncouragementArm;
 use crate::error::{Error, Result};
 use crate::kpi::{Period, Rate};
 use crate::limits::check_kpi_value;
@@ -96,7 +97,7 @@ impl TryFrom<RawArm> for Arm {
         Counts::new(what, r.successes, r.n)?;
         match (r.users, r.successes_among_users) {
             (Some(u), Some(s)) => {
-                crate::encouragement::EncouragementArm::new(what, r.n, u, r.successes, s)?;
+                EncouragementArm::new(what, r.n, u, r.successes, s)?;
             }
             (Some(u), None) if u > r.n => {
                 return Err(Error::InconsistentCounts {
@@ -171,6 +172,29 @@ impl Evaluation {
     /// [`Error::InvalidAlpha`] unless `0 < alpha < 1`.
     pub fn compare(&self, alpha: f64) -> Result<Comparison> {
         compare(self.arms()?, alpha)
+    }
+
+    /// The arms as an encouragement design's ([`crate::encouragement`]), when
+    /// both give their users and their users' successes; `None` otherwise.
+    ///
+    /// # Errors
+    /// Never for an evaluation read from a file (validated on reading).
+    pub fn encouragement_arms(&self) -> Result<Option<Arms<EncouragementArm>>> {
+        let arm = |a: &Arm, what: &str| -> Result<Option<EncouragementArm>> {
+            match (a.users, a.successes_among_users) {
+                (Some(u), Some(s)) => EncouragementArm::new(what, a.n, u, a.successes, s).map(Some),
+                _ => Ok(None),
+            }
+        };
+        Ok(
+            match (
+                arm(&self.treated, "treated")?,
+                arm(&self.control, "control")?,
+            ) {
+                (Some(treated), Some(control)) => Some(Arms { treated, control }),
+                _ => None,
+            },
+        )
     }
 
     /// The validated counts of the two arms.

@@ -17,8 +17,19 @@
 //!   5, and whether it agrees with the interval);
 //! - [`adjust_p_values`]: Holm and Benjamini-Hochberg adjustments of several tests of one
 //!   evaluation;
-//! - [`power`], [`sample_size`], [`mde`]: planning;
-//! - [`encouragement`]: ITT, first stage and CACE;
+//! - [`power`], [`sample_size`], [`mde`]: planning, for individual or cluster
+//!   randomisation ([`Design::with_clusters`]: the design effect);
+//! - [`cluster_difference`]: two cluster-randomised arms from per-cluster
+//!   counts, with CR1 and CR2 cluster-robust standard errors;
+//! - [`stratified`]: blocked randomisation, per-stratum 2×2 counts merged by the
+//!   Cochran-Mantel-Haenszel test, the pooled odds ratio and the
+//!   stratum-weighted difference;
+//! - [`lin_adjusted`] of [`CovariateRows`]: Lin's covariate-adjusted difference
+//!   on individual rows, with HC2 standard errors;
+//! - [`encouragement`]: the ITT effect of the encouragement, the first stage
+//!   and its F (weak below 10), the CACE with its Wald interval and its
+//!   Anderson-Rubin [`ConfidenceSet`], the compliers' mean outcomes;
+//!   [`mde_users`]: the minimum detectable effect on the users;
 //! - [`SurvivalTable`], [`KaplanMeier`], [`logrank`]: return-to-work curves;
 //!   [`survival_at_horizons`]: the share returned by a horizon with its interval, the
 //!   difference between groups there, the restricted mean survival time and the
@@ -67,6 +78,7 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod choice;
+mod cluster;
 mod cohort;
 mod compare;
 mod counts_input;
@@ -79,6 +91,7 @@ mod horizon;
 mod impact_file;
 mod kpi;
 pub mod limits;
+mod lin;
 mod multiplicity;
 #[cfg(feature = "parquet")]
 mod parquet_input;
@@ -88,11 +101,13 @@ mod power;
 mod proportion;
 mod special;
 pub mod sql;
+mod strata;
 mod survival;
 
 pub use choice::{
     ChosenTest, MIN_EXPECTED_COUNT, TestKind, TestReason, choose_test, min_expected_count,
 };
+pub use cluster::{ClusterDifference, cluster_arms, cluster_difference};
 pub use cohort::{CohortCounts, CohortStats};
 pub use compare::{
     ArmSummary, Arms, Comparison, Continuity, Difference, DifferenceCis, FISHER_NOT_COMPUTED,
@@ -101,16 +116,24 @@ pub use compare::{
 };
 // Pre-aggregated counts from any engine (issue 16, `--counts`).
 pub use counts_input::{
-    CohortCountsRow, SurvivalCountsRow, cohort_stats_from_counts, survival_tables_from_counts,
+    ClusterCountsRow, CohortCountsRow, StratumCountsRow, SurvivalCountsRow,
+    cluster_stats_from_counts, cohort_stats_from_counts, stratum_stats_from_counts,
+    survival_tables_from_counts,
 };
 #[cfg(feature = "csv")]
-pub use counts_input::{read_cohort_counts_csv, read_survival_counts_csv};
+pub use counts_input::{
+    read_cluster_counts_csv, read_cohort_counts_csv, read_stratum_counts_csv,
+    read_survival_counts_csv,
+};
 #[cfg(feature = "csv")]
 pub use csv_input::{
     CsvOptions, aggregate_cohort_csv, aggregate_cohort_csv_file, aggregate_cohort_csv_with,
     read_survival_csv, read_survival_csv_file, read_survival_csv_with,
 };
-pub use encouragement::{Encouragement, EncouragementArm, Estimate, FirstStage, encouragement};
+pub use encouragement::{
+    Compliers, ConfidenceSet, Encouragement, EncouragementArm, Estimate, FirstStage,
+    WEAK_FIRST_STAGE_F, encouragement, mde_users,
+};
 pub use error::{Error, ParseCountsError, ParseIntervalError, Result};
 pub use exact::{BoschlooResult, boschloo_exact};
 pub use horizon::{
@@ -122,6 +145,9 @@ pub use impact_file::{
     Arm, BUILTIN_2016_TOML, Bound, Evaluation, EvaluationDesign, ImpactFile, Kpi, StartupImpact,
 };
 pub use kpi::{Period, Rate, compound_growth_rate, growth_rate, growth_rates};
+#[cfg(feature = "csv")]
+pub use lin::{CovariateColumns, read_covariate_rows_csv};
+pub use lin::{CovariateRows, LIN_MAX_COVARIATES, LinAdjusted, lin_adjusted};
 pub use multiplicity::{Adjusted, Adjustment, adjust_family, adjust_p_values};
 #[cfg(feature = "parquet")]
 pub use parquet_input::{
@@ -131,6 +157,7 @@ pub use parquet_input::{
 pub use pg::{PgOptions, postgres_cohort_stats, postgres_survival_tables};
 pub use power::{Design, PowerMethod, SampleSize, mde, power, sample_size};
 pub use proportion::{Counts, Interval, ProportionCiMethod, ProportionCis, proportion_ci};
+pub use strata::{PooledOddsRatio, Stratified, WeightedDifference, strata_arms, stratified};
 pub use survival::{
     AtPoint, GroupSurvival, KaplanMeier, LOGRANK_NOT_COMPUTED, ObservedExpected, SurvivalSummary,
     SurvivalTable, TimeRow, logrank, logrank_observed_expected, summarize_survival,

@@ -15,6 +15,9 @@
 //! | `power` | [1e-10, 1 − 1e-10] | as the rates (its complement is a normal tail) |
 //! | `ratio` (`n_c / n_t`) | [1e-6, 1e6] | allocations beyond a million to one are input errors |
 //! | `n_per_arm` | [1, 1e15] | the sample-size search stops at 1e15 too |
+//! | `icc` (intra-cluster correlation) | [0, 1] | a correlation; negative values (possible in samples) are not a planning input |
+//! | `cluster_size` (mean people per cluster) | [1, 1e15] | as `n_per_arm` |
+//! | `first_stage` (expected take-up difference) | [1e-10, 1] | a difference of two rates, positive for the MDE on users |
 //! | survival horizon `at` | finite, ≥ 0 | a time |
 //! | KPI `value` | finite, in [0, 1e15] | a count; exact as an f64 integer and as a decimal |
 //!
@@ -206,6 +209,22 @@ pub(crate) fn check_ratio(ratio: f64) -> Result<f64> {
 /// Checks a planned arm size.
 pub(crate) fn check_n_per_arm(n: f64) -> Result<f64> {
     in_range("n_per_arm", "in [1, 1e15]", n, N_PER_ARM_MIN, N_PER_ARM_MAX)
+}
+
+/// Checks an expected first stage (a take-up difference) of an encouragement
+/// design.
+pub(crate) fn check_first_stage(fs: f64) -> Result<f64> {
+    in_range("first_stage", "in [1e-10, 1]", fs, PROBABILITY_MIN, 1.0)
+}
+
+/// Checks an intra-cluster correlation.
+pub(crate) fn check_icc(icc: f64) -> Result<f64> {
+    in_range("icc", "in [0, 1]", icc, 0.0, 1.0)
+}
+
+/// Checks a mean cluster size.
+pub(crate) fn check_cluster_size(m: f64) -> Result<f64> {
+    in_range("cluster_size", "in [1, 1e15]", m, 1.0, N_PER_ARM_MAX)
 }
 
 /// Checks a time (a duration or a horizon), named `name`.

@@ -4,12 +4,19 @@
 //! Conventions: `ratio` is `k = n_c / n_t` (control size over treated size),
 //! sizes `n` are the treated arm's. Both tails of the two-sided test are
 //! counted (R's `power.prop.test(strict = TRUE)`).
+//!
+//! Cluster randomisation (whole agencies assigned to an arm): a design with
+//! an intra-cluster correlation `ρ` and a mean cluster size `m` has the
+//! design effect `1 + (m − 1)·ρ` (Donner & Klar 2000); power and MDE use
+//! the effective size `n / (1 + (m − 1)·ρ)`, and the sample size is the
+//! individual one times the design effect. Sizes stay counts of people.
 
 use serde::{Deserialize, Serialize};
 
 use crate::error::Result;
 use crate::limits::{
-    N_PER_ARM_MAX, check_alpha, check_n_per_arm, check_power, check_rate, check_ratio,
+    N_PER_ARM_MAX, check_alpha, check_cluster_size, check_icc, check_n_per_arm, check_power,
+    check_rate, check_ratio,
 };
 use crate::special::{norm_cdf, norm_sf, z_crit};
 
@@ -48,6 +55,20 @@ pub struct Design {
     pub ratio: f64,
     /// Two-sided level, in [1e-10, 0.5].
     pub alpha: f64,
+    /// Intra-cluster correlation `ρ` of the outcome, in [0, 1]; 0 (the
+    /// default) for individual randomisation.
+    #[serde(default)]
+    pub icc: f64,
+    /// Mean cluster size `m` (people per randomised cluster), in [1, 1e15];
+    /// 1 (the default) for individual randomisation. With unequal cluster
+    /// sizes the design effect is larger (Eldridge, Ashby & Kerry 2006:
+    /// `1 + ((cv² + 1)·m − 1)·ρ`): pass a larger `m` to allow for it.
+    #[serde(default = "one")]
+    pub cluster_size: f64,
+}
+
+fn one() -> f64 {
+    1.0
 }
 
 impl Design {
@@ -59,7 +80,51 @@ impl Design {
             control_rate,
             ratio: 1.0,
             alpha: 0.05,
+            icc: 0.0,
+            cluster_size: 1.0,
         }
+    }
+
+    /// This design randomised by clusters of mean size `cluster_size` with
+    /// an intra-cluster correlation `icc`.
+    ///
+    /// ```
+    /// use betagouv_impact::{Design, PowerMethod, power};
+    /// // Agencies of 50 job seekers, ρ = 0.02: design effect 1.98.
+    /// let d = Design::new(0.20).with_clusters(0.02, 50.0);
+    /// assert!((d.design_effect() - 1.98).abs() < 1e-12);
+    /// let clustered = power(&d, 0.221, 5000.0, PowerMethod::NormalPooled)?;
+    /// let individual = power(&Design::new(0.20), 0.221, 5000.0 / 1.98, PowerMethod::NormalPooled)?;
+    /// assert!((clustered - individual).abs() < 1e-15);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub fn with_clusters(mut self, icc: f64, cluster_size: f64) -> Self {
+        self.icc = icc;
+        self.cluster_size = cluster_size;
+        self
+    }
+
+    /// The design effect `1 + (m − 1)·ρ`: how many people a cluster design
+    /// needs for the precision of one individually randomised person (1 for
+    /// individual randomisation, at least 1 whenever `ρ ≥ 0`).
+    #[must_use]
+    pub fn design_effect(&self) -> f64 {
+        1.0 + (self.cluster_size - 1.0) * self.icc
+    }
+
+    /// The number of clusters holding `n` people: `ceil(n / m)`.
+    #[must_use]
+    pub fn clusters(&self, n: u64) -> u64 {
+        // A count of at most 1e15 over m >= 1: the cast back is exact enough
+        // and saturates rather than wraps.
+        (n as f64 / self.cluster_size.max(1.0)).ceil() as u64
+    }
+
+    /// The size of an individually randomised arm with the precision of
+    /// `n` people in this design.
+    fn effective(&self, n: f64) -> f64 {
+        n / self.design_effect()
     }
 
     /// This design with another control rate.
@@ -87,12 +152,15 @@ impl Design {
         check_alpha(self.alpha)?;
         check_rate("control_rate", self.control_rate)?;
         check_ratio(self.ratio)?;
+        check_icc(self.icc)?;
+        check_cluster_size(self.cluster_size)?;
         Ok(())
     }
 }
 
 fn power_unchecked(design: &Design, treated_rate: f64, n_t: f64, method: PowerMethod) -> f64 {
     let (pc, pt, k) = (design.control_rate, treated_rate, design.ratio);
+    let n_t = design.effective(n_t);
     let z = z_crit(design.alpha);
     match method {
         PowerMethod::NormalPooled => {
@@ -181,7 +249,7 @@ pub fn sample_size(
             let h = 2.0 * pt.sqrt().asin() - 2.0 * pc.sqrt().asin();
             ((za + zb) / h).powi(2) * (1.0 + k) / k
         }
-    };
+    } * design.design_effect();
     const MAX_N: f64 = N_PER_ARM_MAX;
     if !start.is_finite() || start > MAX_N {
         return Ok(None);
@@ -307,7 +375,7 @@ pub fn mde(
                 }
             }
             let x = 0.5 * (lo + hi);
-            let n_eff = n_t * design.ratio / (1.0 + design.ratio);
+            let n_eff = design.effective(n_t) * design.ratio / (1.0 + design.ratio);
             let h = x / n_eff.sqrt();
             let angle = pc.sqrt().asin() + h / 2.0;
             if angle >= std::f64::consts::FRAC_PI_2 {
@@ -326,6 +394,8 @@ mod tests {
         control_rate: 0.20,
         ratio: 1.0,
         alpha: 0.05,
+        icc: 0.0,
+        cluster_size: 1.0,
     };
 
     #[test]
@@ -384,5 +454,36 @@ mod tests {
             sample_size(&wide, 0.200_01, 0.99, PowerMethod::NormalPooled).expect("ok"),
             None
         );
+    }
+
+    #[test]
+    fn clusters_inflate_sizes_by_the_design_effect() {
+        let c = D.with_clusters(0.05, 21.0);
+        assert!((c.design_effect() - 2.0).abs() < 1e-15);
+        for method in [PowerMethod::NormalPooled, PowerMethod::Arcsine] {
+            let p = power(&c, 0.25, 2000.0, method).expect("ok");
+            let q = power(&D, 0.25, 1000.0, method).expect("ok");
+            assert!((p - q).abs() < 1e-15);
+            let s = sample_size(&c, 0.25, 0.8, method)
+                .expect("ok")
+                .expect("some");
+            let n = s.n_treated as f64;
+            assert!(power(&c, 0.25, n, method).expect("ok") >= 0.8);
+            assert!(power(&c, 0.25, n - 1.0, method).expect("ok") < 0.8);
+            let m = mde(&c, 2000.0, 0.8, method).expect("ok").expect("some");
+            let m1 = mde(&D, 1000.0, 0.8, method).expect("ok").expect("some");
+            assert!((m - m1).abs() < 1e-12);
+        }
+        assert_eq!(c.clusters(2000), 96);
+        assert!(
+            power(
+                &D.with_clusters(-0.1, 10.0),
+                0.25,
+                10.0,
+                PowerMethod::Arcsine
+            )
+            .is_err()
+        );
+        assert!(power(&D.with_clusters(0.1, 0.5), 0.25, 10.0, PowerMethod::Arcsine).is_err());
     }
 }

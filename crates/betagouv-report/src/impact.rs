@@ -4,7 +4,7 @@
 //! The statistics come from `betagouv-impact`; this module only holds the figures
 //! the report shows (rates and differences in percent and percentage points).
 
-use betagouv_impact::{Bound, EvaluationDesign, Period, TestKind, TestReason};
+use betagouv_impact::{Bound, ConfidenceSet, EvaluationDesign, Period, TestKind, TestReason};
 use serde::{Deserialize, Serialize};
 
 /// One cohort of an evaluation.
@@ -87,6 +87,38 @@ pub struct EvaluationRow {
     pub mde_relative_percent: Option<f64>,
     /// Power used for the minimum detectable effect (0.8).
     pub power: f64,
+    /// The diagnostics of an encouragement design whose arms give their users (and
+    /// their users' successes); absent otherwise. The difference above is then the
+    /// ITT effect of the encouragement.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub encouragement: Option<EncouragementRow>,
+}
+
+/// The diagnostics of an encouragement design, as the report shows them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EncouragementRow {
+    /// The first stage (extra take-up caused by the encouragement), in points.
+    pub first_stage_points: f64,
+    /// The first-stage F; `None` when take-up is 0 or 1 in each arm.
+    pub first_stage_f: Option<f64>,
+    /// Whether the first stage is weak (F below 10): the CACE's Wald interval is
+    /// then unreliable.
+    pub weak_first_stage: bool,
+    /// The CACE (effect on compliers), in points; `None` when the first stage is 0.
+    pub cace_points: Option<f64>,
+    /// The Anderson-Rubin confidence set of the CACE, as fractions (kept as the
+    /// enum: an interval, two half-lines or the whole line).
+    pub anderson_rubin: ConfidenceSet,
+    /// The compliers' mean outcome with the service, in percent.
+    pub compliers_with_percent: Option<f64>,
+    /// The compliers' mean outcome without the service, in percent.
+    pub compliers_without_percent: Option<f64>,
+    /// The CACE relative to the compliers' mean without the service, in percent.
+    pub relative_cace_percent: Option<f64>,
+    /// The minimum detectable effect on the users (the ITT's over the first
+    /// stage), in points; `None` when not reachable or the first stage is not
+    /// positive.
+    pub mde_users_points: Option<f64>,
 }
 
 /// A p-value adjusted for the family of a service's evaluations.
@@ -317,12 +349,99 @@ fn evaluation_row(
         mde_points,
         mde_relative_percent,
         power: options.power,
+        encouragement: encouragement_row(e, options, mde_points)?,
     })
+}
+
+/// The encouragement diagnostics of an evaluation whose arms give their users.
+fn encouragement_row(
+    e: &betagouv_impact::Evaluation,
+    options: ImpactOptions,
+    mde_points: Option<f64>,
+) -> crate::Result<Option<EncouragementRow>> {
+    let Some(arms) = e.encouragement_arms().map_err(crate::Error::Impact)? else {
+        return Ok(None);
+    };
+    if e.design != EvaluationDesign::Encouragement {
+        return Ok(None);
+    }
+    let enc = betagouv_impact::encouragement(arms, options.alpha).map_err(crate::Error::Impact)?;
+    let fs = enc.first_stage;
+    Ok(Some(EncouragementRow {
+        first_stage_points: fs.estimate * 100.0,
+        first_stage_f: fs.f_statistic,
+        weak_first_stage: fs.weak,
+        cace_points: enc.cace.map(|c| c.estimate * 100.0),
+        anderson_rubin: enc.anderson_rubin,
+        compliers_with_percent: enc.compliers.map(|c| c.with_service.estimate * 100.0),
+        compliers_without_percent: enc.compliers.map(|c| c.without_service.estimate * 100.0),
+        relative_cace_percent: enc
+            .compliers
+            .and_then(|c| c.relative_cace)
+            .map(|r| r * 100.0),
+        mde_users_points: mde_points
+            .filter(|_| fs.estimate > 0.0)
+            .map(|m| m / fs.estimate),
+    }))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    const WEAK: &str = r#"
+[[startup]]
+id = "service"
+
+[[startup.evaluation]]
+id = "pilot"
+design = "encouragement"
+outcome = "returned to work"
+source = "test"
+treated = { n = 5000, successes = 1080, users = 300, successes_among_users = 90 }
+control = { n = 5000, successes = 1000, users = 250, successes_among_users = 50 }
+"#;
+
+    #[test]
+    fn weak_encouragement_is_shown_with_its_diagnostics() {
+        let file = betagouv_impact::ImpactFile::parse(WEAK).expect("valid file");
+        let s = section(&file, None, "test", ImpactOptions::default()).expect("section");
+        let d = s.evaluations[0]
+            .encouragement
+            .as_ref()
+            .expect("diagnostics");
+        assert!(d.weak_first_stage);
+        assert!(d.first_stage_f.is_some_and(|f| (f - 4.8123).abs() < 1e-4));
+        assert!(d.cace_points.is_some_and(|c| (c - 160.0).abs() < 1e-9));
+        assert!(matches!(d.anderson_rubin, ConfidenceSet::Interval { .. }));
+        assert_eq!(d.relative_cace_percent, None);
+        let mde = s.evaluations[0].mde_points.expect("reachable");
+        // A first stage of 1 point: the MDE on users is 100 times the ITT's.
+        assert!(
+            d.mde_users_points
+                .is_some_and(|u| (u - mde * 100.0).abs() < 1e-6 * u)
+        );
+        for (lang, itt, warning) in [
+            (
+                crate::Lang::Fr,
+                "effet de l'incitation (intention de traiter, ITT)",
+                "attention",
+            ),
+            (
+                crate::Lang::En,
+                "ITT effect of the encouragement (intention to treat)",
+                "warning",
+            ),
+        ] {
+            let views = crate::render::evaluation_views(&s, lang);
+            assert_eq!(views[0].difference_label, itt);
+            assert!(views[0].diagnostics.iter().any(|(k, _)| *k == warning));
+        }
+        // Without users, no diagnostics; the label is still the ITT's.
+        let plain = betagouv_impact::builtin_2016();
+        let s = section(&plain, None, "test", ImpactOptions::default()).expect("section");
+        assert!(s.evaluations[0].encouragement.is_none());
+    }
 
     #[test]
     fn loose_ids() {

@@ -82,8 +82,11 @@ pub use rust_decimal;
 /// expected count of 5, no longer always the pooled z-test), with `test_reason`,
 /// `min_expected_count`, `test_agrees_with_interval`, the relative lift's interval
 /// (`relative_ci_lower_percent`, `relative_ci_upper_percent`) and `adjusted` (Holm and
-/// Benjamini-Hochberg over a service's evaluations); a claim has `statistical` (the
-/// published effect against the computed one's interval).
+/// Benjamini-Hochberg over a service's evaluations) and, for an encouragement design
+/// whose arms give their users, `encouragement` (the first stage and its F, the CACE
+/// with its Anderson-Rubin set, the compliers' means, the MDE on users:
+/// [`impact::EncouragementRow`]); a claim has `statistical` (the published effect
+/// against the computed one's interval).
 ///
 /// ```
 /// use betagouv_portfolio::builtin;

@@ -22,7 +22,7 @@ pub struct BudgetRow {
     pub date: NaiveDate,
     /// Description of the transaction.
     pub description: String,
-    /// Account (`income:…`, `expenses:startups:<slug>:…`, `assets:…`).
+    /// Account (`income:…`, `expenses:startups:<slug>:…`, `expenses:delegated:<agreement>:…`, `assets:cp:…`, `equity:…`).
     pub account: String,
     /// The start-up the transaction is for (its `startup` tag), when any.
     pub startup_id: Option<String>,
@@ -121,7 +121,7 @@ const BUDGET_LINE: TableSpec<BudgetRow> = TableSpec {
         col(
             "account",
             S,
-            "account (income:..., expenses:startups:<slug>:..., assets:...)",
+            "account (income:..., expenses:startups:<slug>:..., expenses:delegated:<agreement>:..., assets:cp:..., equity:...)",
             |r, _| Cell::Text(r.item.account.clone()),
         ),
         col(

@@ -6,8 +6,8 @@ use betagouv_funding::allocation::allocate;
 use betagouv_funding::check::check;
 use betagouv_funding::file::parse_budget;
 use betagouv_funding::model::{
-    Budget, Credits, Delivery, FiscalYear, FrameworkContract, Payment, PaymentKind, PoLine,
-    PurchaseOrder,
+    Agreement, AgreementKind, Budget, Credits, Delivery, FiscalYear, FrameworkContract,
+    Overfunding, Payment, PaymentKind, PoLine, PurchaseOrder,
 };
 use betagouv_funding::money::{Currency, Money};
 use betagouv_funding::post::to_ledger;
@@ -62,8 +62,18 @@ proptest! {
         deliveries in prop::collection::vec((0usize..6, 1i64..3_000_000, 0u32..90), 0..10),
         payments in prop::collection::vec((0usize..10, 1i64..4_000_000, 0u32..200), 0..10),
         ae in 0i64..50_000_000,
+        delegated in prop::option::of(0i64..50_000_000),
     ) {
         let mut b = Budget::new();
+        // With a délégation de gestion, the odd orders are charged to it.
+        if let Some(amount) = delegated {
+            b.agreements.push(Agreement {
+                id: "dg".into(), partner: "min".into(), kind: AgreementKind::DelegatedManagement, startups: vec![],
+                amount: eur(amount), signed_on: day(0), engagement_deadline: None, tranches: vec![],
+                overfunding: Overfunding::Refused, line: None,
+            });
+        }
+        let is_dg = |i: usize| delegated.is_some() && i % 2 == 1;
         b.contracts.push(FrameworkContract { id: "ac".into(), holder: "h".into(), start: day(0), end: None, ceiling: None });
         b.credits.push(Credits {
             line: "l".into(), year: FiscalYear(2016), ae_initial: eur(ae), cp_initial: eur(ae),
@@ -72,7 +82,7 @@ proptest! {
         for (i, (days, rate, on)) in orders.iter().enumerate() {
             b.orders.push(PurchaseOrder {
                 id: format!("o{i}"), contract: "ac".into(), supplier: format!("s{}", i % 2), startup: Some("mes-aides".parse().unwrap()),
-                line: Some("l".into()), agreement: None, issued_on: day(*on),
+                line: Some("l".into()), agreement: is_dg(i).then(|| "dg".into()), issued_on: day(*on),
                 lines: vec![PoLine { profile: "dev".into(), days: Decimal::from(*days), daily_rate_net: eur(*rate) }],
                 vat_rate: Decimal::new(20, 2), category: Default::default(), closed_on: None,
             });
@@ -114,22 +124,34 @@ proptest! {
             let said = diags.iter().any(|x| x.rule == "paid-exceeds-certified" && x.message.contains(&format!("order {} up to", o.id)));
             prop_assert_eq!(over, said);
         }
-        // Invariant 3: AE consumed ≤ AE available.
-        let consumed: i64 = b.orders.iter().map(|o| o.totals(Currency::Eur).unwrap().gross.cents()).sum();
+        // Invariant 3: AE consumed ≤ AE available (the délégation de gestion's orders
+        // use the delegating programme's AE).
+        let consumed: i64 = b.orders.iter().filter(|o| o.agreement.is_none()).map(|o| o.totals(Currency::Eur).unwrap().gross.cents()).sum();
         prop_assert_eq!(consumed > ae, diags.iter().any(|d| d.rule == "ae-exceeded"));
-        // The ledger: every transaction balances, nothing created or lost.
+        // The ledger: every transaction balances, nothing created or lost. No cash:
+        // payments consume CP, the incubator's or the délégation de gestion's, by order.
         let (ledger, problems) = to_ledger(&b, None);
         prop_assert!(problems.is_empty(), "{:?}", problems);
         let all = ledger.balances(None, None);
         prop_assert_eq!(all.values().map(|m| i128::from(m.cents())).sum::<i128>(), 0);
-        let expenses: i64 = all.iter().filter(|(a, _)| a.top() == "expenses").map(|(_, m)| m.cents()).sum();
-        let delivered: i64 = b.deliveries.iter().map(|d| {
+        let sum = |prefix: &str| -> i64 { all.iter().filter(|(a, _)| a.as_str().starts_with(prefix)).map(|(_, m)| m.cents()).sum() };
+        let gross = |d: &Delivery| {
             let o = b.order(&d.order).unwrap();
             d.amount_net.cents() + d.amount_net.mul_rounded(o.vat_rate).unwrap().cents()
-        }).sum();
-        prop_assert_eq!(expenses, delivered);
-        let paid: i64 = b.payments.iter().map(|p| p.amount_gross.cents()).sum();
-        prop_assert_eq!(all.iter().find(|(a, _)| a.as_str() == "assets:treasury").map_or(0, |(_, m)| m.cents()), -paid);
+        };
+        let of_dg = |d: &Delivery| b.order(&d.order).unwrap().agreement.is_some();
+        let delivered_own: i64 = b.deliveries.iter().filter(|d| !of_dg(d)).map(gross).sum();
+        let delivered_dg: i64 = b.deliveries.iter().filter(|d| of_dg(d)).map(gross).sum();
+        prop_assert_eq!(sum("expenses:startups:"), delivered_own);
+        prop_assert_eq!(sum("expenses:delegated:dg:"), delivered_dg);
+        prop_assert_eq!(sum("expenses:"), delivered_own + delivered_dg);
+        // Each payment (one delivery here) consumes the CP of its delivery's order.
+        let paid_of = |dg: bool| -> i64 { b.payments.iter().filter(|p| of_dg(b.delivery(&p.deliveries[0]).unwrap()) == dg).map(|p| p.amount_gross.cents()).sum() };
+        prop_assert_eq!(sum("assets:cp:incubator"), -paid_of(false));
+        prop_assert_eq!(sum("assets:cp:delegated:dg"), delegated.unwrap_or(0) - paid_of(true));
+        prop_assert_eq!(sum("equity:delegated:min"), -delegated.unwrap_or(0));
+        prop_assert_eq!(sum("assets:cp:"), delegated.unwrap_or(0) - paid_of(false) - paid_of(true));
+        prop_assert!(all.keys().all(|a| !a.as_str().contains("treasury")));
         // Monthly balances add up to the totals.
         let mut by_account = std::collections::BTreeMap::new();
         for ((a, _), m) in ledger.balances_by_month() {

@@ -29,7 +29,7 @@ const STATE_REBILLING: &str =
 
 /// The one diagnostic of `text` read as `file`: its rule, file, line and column.
 #[track_caller]
-fn only_diagnostic(text: &str, file: &str) -> (String, String, usize, usize, String) {
+pub(crate) fn only_diagnostic(text: &str, file: &str) -> (String, String, usize, usize, String) {
     let b = parse_budget(text, Path::new(file)).unwrap();
     let diags = check(&b, None);
     assert_eq!(diags.len(), 1, "{diags:#?}");
@@ -145,13 +145,33 @@ fn delegated_management_is_no_resource_and_is_reported_apart() {
         (d.agreement.as_str(), d.partner.as_str()),
         ("dg-travail", "min-travail")
     );
-    assert_eq!(d.amount.amount().to_string(), "20000.00");
-    assert_eq!(d.engaged.amount().to_string(), "6000.00");
-    assert_eq!(d.paid.amount().to_string(), "6000.00");
-    // Engaged by the incubator, but not on its credits: p352 carries only BC-FDC.
-    assert_eq!(r.spending.engaged.amount().to_string(), "18000.00");
+    let figures = |m: [&Money; 5]| m.map(|m| m.amount().to_string());
+    assert_eq!(
+        figures([&d.amount, &d.engaged, &d.delivered, &d.paid, &d.remaining]),
+        ["20000.00", "6000.00", "6000.00", "6000.00", "0.00"]
+    );
+    assert_eq!(d.orders, ["BC-DG"]);
+    // Charged to the delegating programme: the incubator's spending is BC-FDC only
+    // (12,000.00 engaged, delivered and paid), without the 6,000.00 of BC-DG.
+    let s = &r.spending;
+    assert_eq!(
+        figures([&s.engaged, &s.delivered, &s.paid, &s.outstanding, &r.shared]),
+        ["12000.00", "12000.00", "12000.00", "0.00", "12000.00"]
+    );
+    assert!(r.by_startup.is_empty());
+    let by_stage: i64 = r.by_stage.values().map(Money::cents).sum();
+    let by_phase: i64 = r.by_phase.values().map(Money::cents).sum();
+    assert_eq!((by_stage, by_phase), (1_200_000, 1_200_000));
+    assert_eq!(r.costs.len(), 1);
+    assert_eq!(r.costs[0].gross.amount().to_string(), "12000.00");
+    let orders: Vec<&str> = r.orders.iter().map(|o| o.id.as_str()).collect();
+    assert_eq!(orders, ["BC-FDC"]);
+    // The agreement's own consumption still counts its order.
+    let dg = r.agreements.iter().find(|a| a.id == "dg-travail").unwrap();
+    assert_eq!(dg.engaged.amount().to_string(), "6000.00");
     let p352 = r.credits.iter().find(|c| c.line == "p352").unwrap();
     assert_eq!(p352.ae_consumed.amount().to_string(), "12000.00");
+    assert!(r.credits.iter().all(|c| c.line != "p102"));
     // Without the délégation de gestion, the resources are the same.
     let mut without = b.clone();
     without
@@ -160,7 +180,8 @@ fn delegated_management_is_no_resource_and_is_reported_apart() {
     let r2 = report(&without, None, &YearReportOptions::new(FiscalYear(2017)));
     assert_eq!(r2.total, r.total);
     assert_eq!(r2.by_source, r.by_source);
-    // The ledger books it outside income, and the journal still balances.
+    // The ledger books it outside income, on its own CP account, and the journal
+    // still balances.
     let (ledger, problems) = to_ledger(&b, None);
     assert!(problems.is_empty(), "{problems:?}");
     let all = ledger.balances(None, None);
@@ -168,10 +189,51 @@ fn delegated_management_is_no_resource_and_is_reported_apart() {
     assert_eq!(equity.len(), 1);
     assert_eq!(equity[0].0.as_str(), "equity:delegated:min-travail");
     assert_eq!(equity[0].1.amount().to_string(), "-20000.00");
+    let balance = |a: &str| {
+        all.iter()
+            .find(|(k, _)| k.as_str() == a)
+            .map(|(_, m)| m.amount().to_string())
+    };
+    // 20,000.00 delegated − 6,000.00 paid; 100,000.00 own + 30,000.00 received − 12,000.00.
+    assert_eq!(
+        balance("assets:cp:delegated:dg-travail").as_deref(),
+        Some("14000.00")
+    );
+    assert_eq!(balance("assets:cp:incubator").as_deref(), Some("118000.00"));
+    assert_eq!(
+        balance("expenses:delegated:dg-travail:shared:development").as_deref(),
+        Some("5000.00")
+    );
+    assert_eq!(
+        balance("expenses:delegated:dg-travail:shared:vat").as_deref(),
+        Some("1000.00")
+    );
+    let startups: i64 = all
+        .iter()
+        .filter(|(a, _)| a.as_str().starts_with("expenses:startups:"))
+        .map(|(_, m)| m.cents())
+        .sum();
+    assert_eq!(
+        startups, 1_200_000,
+        "the incubator's expenses are BC-FDC's only"
+    );
+    assert!(all.keys().all(|a| !a.as_str().contains("treasury")));
     // JSON: the block is in the contract (version 3) and reads back.
     let v = serde_json::to_value(&r).unwrap();
     assert_eq!(v["schema_version"], 3);
-    assert_eq!(v["delegated"][0]["engaged"], "6000.00");
+    assert_eq!(
+        v["delegated"][0],
+        serde_json::json!({
+            "agreement": "dg-travail",
+            "partner": "min-travail",
+            "amount": "20000.00",
+            "engaged": "6000.00",
+            "delivered": "6000.00",
+            "paid": "6000.00",
+            "remaining": "0.00",
+            "orders": ["BC-DG"]
+        })
+    );
     let back: betagouv_funding::report::YearReport = serde_json::from_value(v).unwrap();
     assert_eq!(back, r);
 }

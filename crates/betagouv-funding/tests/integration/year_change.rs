@@ -4,6 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
+use betagouv_funding::availability::Openings;
 use betagouv_funding::check::check;
 use betagouv_funding::commitments::to_commitments_ledger;
 use betagouv_funding::file::{parse_budget, read_budget};
@@ -73,6 +74,41 @@ fn carry_over_cap_fixture_and_what_the_cap_leaves_out() {
 }
 
 #[test]
+fn carry_over_staff_cp_fixture_from_2023_fonds_de_concours_apart() {
+    breaks_exactly("carry-over-staff-cp", Severity::Error, 14);
+    let text = std::fs::read_to_string(fixture("carry-over-staff-cp")).unwrap();
+    let d = &check(&parse_budget(&text, Path::new("b.toml")).unwrap(), None)[0];
+    assert!(
+        d.message.contains("programme 129 (titre 2) 250.00")
+            && d.message.contains("fonds de concours on titre 2 200.00"),
+        "{}",
+        d.message
+    );
+    // Up to the fonds de concours of 2022, the carry-over is allowed.
+    let within = text.replace(
+        "cp_carried_over_in = \"250.00\"",
+        "cp_carried_over_in = \"200.00\"",
+    );
+    assert!(check(&parse_budget(&within, Path::new("b.toml")).unwrap(), None).is_empty());
+    // Into 2022 (from 2021), titre 2 CP were still capped at 3 % (300.00 + 200.00):
+    // 250.00 passes, 500.01 is the cap's warning, not the ban's error.
+    let before = text
+        .replace("year = 2022", "year = 2021")
+        .replace("year = 2023", "year = 2022");
+    assert!(check(&parse_budget(&before, Path::new("b.toml")).unwrap(), None).is_empty());
+    let over = before.replace(
+        "cp_carried_over_in = \"250.00\"",
+        "cp_carried_over_in = \"500.01\"",
+    );
+    let diags = check(&parse_budget(&over, Path::new("b.toml")).unwrap(), None);
+    assert_eq!(diags.len(), 1, "{diags:#?}");
+    assert_eq!(
+        (diags[0].rule.as_str(), diags[0].severity),
+        ("carry-over-cap", Severity::Warning)
+    );
+}
+
+#[test]
 fn order_no_line_fixture() {
     breaks_exactly("order-no-line", Severity::Error, 7);
 }
@@ -118,14 +154,29 @@ fn closing_releases_ae_in_its_own_year_only() {
     rules.sort_unstable();
     assert_eq!(rules, ["ae-exceeded", "ae-not-available"], "{diags:#?}");
     // Closed the day it was issued: its AE are released once it is counted, and
-    // BC-2 fits (its delivery, after the closing, is the only breach).
+    // BC-2 fits (its delivery, after the closing, and the payment of that delivery,
+    // after the closing too, are the only breaches).
     let same_day = std::fs::read_to_string(&path)
         .unwrap()
         .replace("closed_on = 2016-06-30", "closed_on = 2016-02-01");
     let same_day = parse_budget(&same_day, Path::new("b.toml")).unwrap();
     let diags = check(&same_day, None);
-    let rules: Vec<&str> = diags.iter().map(|d| d.rule.as_ref()).collect();
-    assert_eq!(rules, ["delivery-after-close"], "{diags:#?}");
+    let mut rules: Vec<&str> = diags.iter().map(|d| d.rule.as_ref()).collect();
+    rules.sort_unstable();
+    assert_eq!(rules, ["date-order", "delivery-after-close"], "{diags:#?}");
+    let paid_after = diags.iter().find(|d| d.rule == "date-order").unwrap();
+    assert!(
+        paid_after
+            .message
+            .contains("paid 2016-03-10 after order BC-1 was closed 2016-02-01"),
+        "{}",
+        paid_after.message
+    );
+    // Closed before its payment, the order releases its whole gross: what is paid
+    // after the closing does not lower the release (6000.00, not 4800.00).
+    let r = report(&same_day, None, &YearReportOptions::new(FiscalYear(2016)));
+    let p129 = r.credits.iter().find(|c| c.line == "p129").unwrap();
+    assert_eq!(p129.ae_consumed.cents(), 600_000, "{p129:?}");
     // Still an open order at the end of 2016: it counts in the restes à payer.
     let r = report(&late, None, &YearReportOptions::new(FiscalYear(2016)));
     assert_eq!(r.spending.outstanding.cents(), 480_000 + 600_000);
@@ -270,8 +321,9 @@ proptest! {
         prop_assert_eq!(get("expenses:commitments:l:shared"), engaged - released);
         // Available AE and CP never negative without an error.
         let used = consumption(&index);
+        let openings = Openings::of(&b);
         for c in &b.credits {
-            let end = year_end(c, used.get(&("l", c.year)).copied()).unwrap();
+            let end = year_end(c, used.get(&("l", c.year)).copied(), &openings).unwrap();
             let out = if c.year == FiscalYear(2016) { carried } else { (0, 0) };
             if end.ae_left.cents() < 0 || end.ae_left.cents() < out.0 {
                 prop_assert!(has("ae-exceeded") || has("carry-over-exceeds-available"), "{:?}", diags);
@@ -282,13 +334,19 @@ proptest! {
             // The journal's AE account of the year is what is left after the carry-over out.
             prop_assert_eq!(get(&format!("assets:ae:l:{}", c.year)), end.ae_left.cents() - out.0);
         }
+        // A payment after its order's closing (paid 20 days after the issue) is a
+        // `date-order` error: the closing released what was unpaid then.
+        let paid_after_closing = orders
+            .iter()
+            .any(|(_, _, close, paid)| *paid > 0 && close.is_some_and(|c| c < 20));
+        prop_assert_eq!(has("date-order"), paid_after_closing, "{:?}", diags);
         // Restes à payer = engaged − paid − released, never negative.
         for year in [2016, 2017] {
             let r = report(&b, None, &YearReportOptions::new(FiscalYear(year)));
             let mut outstanding = 0;
             for o in &r.orders {
                 prop_assert!(o.remaining.cents() >= 0 && o.released.cents() >= 0);
-                if o.paid.cents() <= o.total.cents() {
+                if o.paid.cents() <= o.total.cents() && !paid_after_closing {
                     prop_assert_eq!(o.total.cents() - o.paid.cents() - o.released.cents(), o.remaining.cents());
                 }
                 outstanding += o.remaining.cents();

@@ -331,6 +331,20 @@ impl Column<'_> {
         std::str::from_utf8(raw).map_err(|_| self.error(line, raw, "not valid UTF-8"))
     }
 
+    /// A finite number, of any sign.
+    pub(crate) fn number(&self, record: &csv::ByteRecord, line: u64) -> Result<f64> {
+        let raw = self.get(record);
+        let t = raw.trim_ascii();
+        if t.is_empty() {
+            return Err(self.error(line, raw, "missing value"));
+        }
+        std::str::from_utf8(t)
+            .ok()
+            .and_then(|s| s.parse::<f64>().ok())
+            .filter(|v| v.is_finite())
+            .ok_or_else(|| self.error(line, raw, "expected a finite number"))
+    }
+
     pub(crate) fn duration(&self, record: &csv::ByteRecord, line: u64) -> Result<f64> {
         let raw = self.get(record);
         let t = raw.trim_ascii();

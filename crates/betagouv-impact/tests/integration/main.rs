@@ -5,7 +5,9 @@
 
 #[cfg(feature = "csv")]
 mod associativity;
+mod designs;
 mod golden;
+mod golden_designs;
 // A real PostgreSQL server (BETAGOUV_TEST_POSTGRES), compared with the CSV reader.
 #[cfg(all(feature = "parquet", feature = "csv"))]
 mod parquet;

@@ -10,8 +10,8 @@ use betagouv_impact::{
     Adjustment, Arms, Continuity, Counts, Design, EncouragementArm, Error, KaplanMeier,
     PowerMethod, ProportionCiMethod, ProportionCis, SurvivalTable, adjust_p_values, boschloo_exact,
     chi_square, choose_test, compare, compound_growth_rate, encouragement, fisher_exact,
-    growth_rate, logrank, logrank_observed_expected, mde, power, proportion_ci, sample_size,
-    summarize_survival, survival_at_horizons, z_pooled,
+    growth_rate, logrank, logrank_observed_expected, mde, mde_users, power, proportion_ci,
+    sample_size, summarize_survival, survival_at_horizons, z_pooled,
 };
 use proptest::prelude::*;
 
@@ -126,10 +126,16 @@ proptest! {
     #[test]
     fn planning_never_panics(
         control_rate in float(), treated_rate in float(), ratio in float(), alpha in float(),
-        n in float(), target in float(),
+        n in float(), target in float(), icc in float(), size in float(), fs in float(),
     ) {
-        let d = Design::new(control_rate).with_ratio(ratio).with_alpha(alpha);
-        for m in [PowerMethod::NormalPooled, PowerMethod::Arcsine] {
+        let plain = Design::new(control_rate).with_ratio(ratio).with_alpha(alpha);
+        for (d, m) in [
+            (plain, PowerMethod::NormalPooled),
+            (plain, PowerMethod::Arcsine),
+            (plain.with_clusters(icc, size), PowerMethod::NormalPooled),
+            (plain.with_clusters(icc, size), PowerMethod::Arcsine),
+        ] {
+            check(&mde_users(&d, n, target, m, fs))?;
             let p = power(&d, treated_rate, n, m);
             check(&p)?;
             if let Ok(p) = p {

@@ -1008,8 +1008,9 @@ fn evaluation(o: &mut String, n: usize, e: &EvaluationView<'_>, lang: Lang) -> W
     Ok(())
 }
 
-/// An evaluation's figures as a description list: design, difference, relative lift,
-/// test, p-values, minimum detectable effect, source and note.
+/// An evaluation's figures as a description list: design, difference (or ITT effect),
+/// relative lift, test, p-values, minimum detectable effect, source, note and the
+/// encouragement diagnostics.
 fn evaluation_terms(tb: &mut String, e: &EvaluationView<'_>, lang: Lang) -> Written {
     let l = lang.labels();
     tb.push_str("<dl>");
@@ -1030,7 +1031,7 @@ fn evaluation_terms(tb: &mut String, e: &EvaluationView<'_>, lang: Lang) -> Writ
     let source_lang = data_lang(&e.row.source, lang, false);
     for (term, value, text_lang) in [
         (l.design, Some(&design), lang),
-        (l.difference, Some(&difference), lang),
+        (e.difference_label, Some(&difference), lang),
         (l.relative, relative.as_ref(), lang),
         (l.test, Some(&e.test), lang),
         (l.p_value, Some(&p_value), lang),
@@ -1047,6 +1048,9 @@ fn evaluation_terms(tb: &mut String, e: &EvaluationView<'_>, lang: Lang) -> Writ
                 in_lang(value, text_lang, lang)
             )?;
         }
+    }
+    for (term, value) in &e.diagnostics {
+        write!(tb, "<dt>{}</dt><dd>{}</dd>", esc(term), esc(value))?;
     }
     tb.push_str("</dl>");
     Ok(())

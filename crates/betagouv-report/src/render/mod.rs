@@ -607,6 +607,9 @@ pub(crate) struct EvaluationView<'r> {
     pub(crate) outcome: &'r str,
     /// Treated, then control.
     pub(crate) arms: [ArmView<'r>; 2],
+    /// What the difference is: the ITT effect of the encouragement for an
+    /// encouragement design, the difference otherwise.
+    pub(crate) difference_label: &'static str,
     /// The difference (`+2,1 points`).
     pub(crate) difference: String,
     /// Its interval's bounds, in points.
@@ -635,6 +638,69 @@ pub(crate) struct EvaluationView<'r> {
     pub(crate) mde: Option<String>,
     /// The same relative to the control rate (` (+7,0 %)`), or empty.
     pub(crate) mde_relative: String,
+    /// The encouragement diagnostics, as (label, value) lines (none for other designs).
+    pub(crate) diagnostics: Vec<(&'static str, String)>,
+}
+
+/// A confidence set of the CACE in points, in the report's language.
+fn confidence_set(set: betagouv_impact::ConfidenceSet, lang: Lang) -> String {
+    use betagouv_impact::ConfidenceSet as S;
+    let p = |x: f64| num::signed(x * 100.0, 2, lang);
+    let pts = lang.labels().points;
+    match (set, lang) {
+        (S::Interval { lower, upper }, _) => format!("[{} ; {}] {pts}", p(lower), p(upper)),
+        (S::TwoHalfLines { below, above }, Lang::Fr) => {
+            format!("]−∞ ; {}] ∪ [{} ; +∞[ {pts}", p(below), p(above))
+        }
+        (S::TwoHalfLines { below, above }, Lang::En) => {
+            format!("(−∞ ; {}] ∪ [{} ; +∞) {pts}", p(below), p(above))
+        }
+        (S::AtLeast { lower }, _) => format!("≥ {} {pts}", p(lower)),
+        (S::AtMost { upper }, _) => format!("≤ {} {pts}", p(upper)),
+        (S::WholeLine, _) => lang.labels().every_value.to_owned(),
+        _ => "∅".to_owned(),
+    }
+}
+
+/// The encouragement diagnostics of an evaluation, as (label, value) lines.
+fn diagnostics(e: &EvaluationRow, lang: Lang) -> Vec<(&'static str, String)> {
+    let l = lang.labels();
+    let Some(d) = &e.encouragement else {
+        return Vec::new();
+    };
+    let points = |x: f64| format!("{} {}", num::signed(x, 2, lang), l.points);
+    let percent = |x: f64| format!("{} %", num::fixed(x, 1, lang));
+    let f = d
+        .first_stage_f
+        .map(|f| format!(" (F = {})", num::fixed(f, 2, lang)))
+        .unwrap_or_default();
+    let mut out = vec![(
+        l.first_stage,
+        format!("{}{f}", points(d.first_stage_points)),
+    )];
+    if d.weak_first_stage {
+        out.push((l.warning, l.weak_first_stage.to_owned()));
+    }
+    let optional = [
+        (l.cace, d.cace_points.map(points)),
+        (
+            l.anderson_rubin,
+            Some(confidence_set(d.anderson_rubin, lang)),
+        ),
+        (l.compliers_with, d.compliers_with_percent.map(percent)),
+        (
+            l.compliers_without,
+            d.compliers_without_percent.map(percent),
+        ),
+        (
+            l.relative_cace,
+            d.relative_cace_percent
+                .map(|x| format!("{} %", num::signed(x, 1, lang))),
+        ),
+        (l.mde_users, d.mde_users_points.map(points)),
+    ];
+    out.extend(optional.into_iter().filter_map(|(k, v)| v.map(|v| (k, v))));
+    out
 }
 
 impl EvaluationView<'_> {
@@ -693,6 +759,11 @@ fn evaluation_view(e: &EvaluationRow, lang: Lang) -> EvaluationView<'_> {
         name: e.startup_name.as_deref().unwrap_or(&e.startup),
         outcome: lang.pick(&e.outcome, e.outcome_fr.as_deref()),
         arms: [arm_view(&e.treated, lang), arm_view(&e.control, lang)],
+        difference_label: if e.design == betagouv_impact::EvaluationDesign::Encouragement {
+            l.itt_difference
+        } else {
+            l.difference
+        },
         difference: format!("{} {}", num::signed(e.difference_points, 1, lang), l.points),
         ci: (
             num::fixed(e.ci_lower_points, 2, lang),
@@ -725,6 +796,7 @@ fn evaluation_view(e: &EvaluationRow, lang: Lang) -> EvaluationView<'_> {
             .mde_relative_percent
             .map(|x| format!(" ({} %)", num::signed(x, 1, lang)))
             .unwrap_or_default(),
+        diagnostics: diagnostics(e, lang),
     }
 }
 

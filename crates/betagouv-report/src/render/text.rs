@@ -376,7 +376,7 @@ fn evaluation(o: &mut String, e: &EvaluationView<'_>, l: &Labels) -> Written {
     writeln!(
         o,
         "    {}: {} ({}: [{lower} ; {upper}])",
-        l.difference, e.difference, l.interval,
+        e.difference_label, e.difference, l.interval,
     )?;
     if let Some(relative) = e.relative_with_ci(l, ": ") {
         writeln!(o, "    {}: {relative}", l.relative)?;
@@ -391,6 +391,9 @@ fn evaluation(o: &mut String, e: &EvaluationView<'_>, l: &Labels) -> Written {
     }
     if let Some(mde) = &e.mde {
         writeln!(o, "    {}: {mde}{}", e.mde_label, e.mde_relative)?;
+    }
+    for (label, value) in &e.diagnostics {
+        writeln!(o, "    {label}: {value}")?;
     }
     Ok(())
 }

@@ -121,6 +121,55 @@ pub(crate) struct CheckArgs {
     /// as JSON instead of one line per problem.
     #[arg(long)]
     json: bool,
+    #[command(flatten)]
+    terms: TermsArgs,
+}
+
+/// The payment terms the checks apply (docs/budget.md, "Service fait, advances and
+/// invoices"); each defaults to its legal value.
+#[derive(Debug, Args)]
+pub(crate) struct TermsArgs {
+    /// ECB main refinancing rate, in percent, in force on the first day of the
+    /// half-year the late-payment interest starts in (interest = this + 8 points,
+    /// R2192-31). Default 0 (its value from 16 March 2016 to 26 July 2022).
+    #[arg(long, value_name = "PERCENT", value_parser = parse_percent)]
+    ecb_rate: Option<rust_decimal::Decimal>,
+    /// Largest share of an order's gross amount paid as advances, in percent
+    /// (R2191-7 and R2191-8). Default 30.
+    #[arg(long, value_name = "PERCENT", value_parser = parse_percent)]
+    advance_cap: Option<rust_decimal::Decimal>,
+    /// Days the State has to pay an invoice (R2192-10). Default 30.
+    #[arg(long, value_name = "DAYS")]
+    payment_delay: Option<u32>,
+}
+
+impl TermsArgs {
+    /// The legal terms with the values given on the command line.
+    fn terms(&self) -> betagouv_funding::terms::PaymentTerms {
+        let mut t = betagouv_funding::terms::PaymentTerms::default();
+        if let Some(r) = self.ecb_rate {
+            t = t.with_ecb_rate(r);
+        }
+        if let Some(c) = self.advance_cap {
+            t = t.with_advance_cap(c);
+        }
+        if let Some(d) = self.payment_delay {
+            t = t.with_payment_delay_days(d);
+        }
+        t
+    }
+}
+
+/// A percentage from 0 to 100 (`4.5` or `4.5%`) as a fraction (`0.045`).
+fn parse_percent(s: &str) -> Result<rust_decimal::Decimal, String> {
+    let digits = s.trim().trim_end_matches('%').trim_end();
+    let pct: rust_decimal::Decimal = digits
+        .parse()
+        .map_err(|_| format!("`{s}` is not a percentage (write 4.5 for 4.5 %)"))?;
+    if pct < rust_decimal::Decimal::ZERO || pct > rust_decimal::Decimal::ONE_HUNDRED {
+        return Err(format!("{s} is outside 0 to 100 %"));
+    }
+    Ok(pct / rust_decimal::Decimal::ONE_HUNDRED)
 }
 
 #[derive(Debug, Args)]
@@ -318,7 +367,7 @@ fn print_spending(r: &YearReport) -> Result<(), BoxError> {
 }
 
 /// Orders under a délégation de gestion: charged to the delegating ministry's
-/// programme, shown apart from the incubator's resources and credits.
+/// programme, shown apart from the incubator's resources, credits and spending.
 fn print_delegated(r: &YearReport) -> Result<(), BoxError> {
     if r.delegated.is_empty() {
         return Ok(());
@@ -330,7 +379,10 @@ fn print_delegated(r: &YearReport) -> Result<(), BoxError> {
         "partner",
         "amount",
         "engaged (AE)",
+        "service fait",
         "paid (CP)",
+        "outstanding",
+        "orders",
     ]);
     for d in &r.delegated {
         t.add_row([
@@ -338,7 +390,10 @@ fn print_delegated(r: &YearReport) -> Result<(), BoxError> {
             d.partner.clone(),
             d.amount.amount().to_string(),
             d.engaged.amount().to_string(),
+            d.delivered.amount().to_string(),
             d.paid.amount().to_string(),
+            d.remaining.amount().to_string(),
+            d.orders.join(", "),
         ]);
     }
     outln!("{t}")?;
@@ -577,7 +632,7 @@ fn run_check(args: &CheckArgs) -> Result<ExitCode, BoxError> {
     let diags = match file::read_budget(path) {
         Ok(budget) => {
             let portfolio = portfolio_builtin::portfolio_2016();
-            let mut diags = check::check(&budget, Some(&portfolio));
+            let mut diags = check::check_with_terms(&budget, Some(&portfolio), &args.terms.terms());
             diags.extend(post::to_ledger(&budget, Some(&portfolio)).1);
             diags
         }

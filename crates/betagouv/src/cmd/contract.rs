@@ -17,8 +17,10 @@ use crate::out::outln;
 
 /// `portfolio snapshot --json` (3: `startups.active`).
 pub(crate) const PORTFOLIO_SNAPSHOT: u32 = 3;
-/// `impact compare|power|mde|encouragement|survival|cohort --json` (one version for
-/// the six; 2: `impact survival` adds `horizons`).
+/// `impact compare|power|mde|encouragement|survival|cohort|strata|clusters|adjust --json`
+/// (one version for the nine; 2: `survival` adds `horizons`, `encouragement` adds the
+/// first stage's F and weakness, `anderson_rubin` and `compliers`, `mde` adds `mde_users`
+/// with `--first-stage`).
 pub(crate) const IMPACT: u32 = 2;
 /// `content check --json` (3: `line` and `column` are `null` when unknown).
 pub(crate) const CONTENT_CHECK: u32 = 3;

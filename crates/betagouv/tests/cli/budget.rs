@@ -229,7 +229,7 @@ fn balances_json_contract() {
             "every": "month",
             "periods": ["2016-12"],
             "rows": [
-                {"account": "assets:treasury", "amounts": ["2084035.00"]},
+                {"account": "assets:cp:incubator", "amounts": ["2084035.00"]},
                 {"account": "income:own-budget:credits", "amounts": ["-932115.00"]},
                 {"account": "income:partners:unspecified", "amounts": ["-1151920.00"]}
             ],
@@ -499,7 +499,7 @@ fn balances_of_the_builtin_budget() {
     assert_eq!(
         text,
         "\"account\",\"2016-12\"\n\
-         \"assets:treasury\",\"2084035.00\"\n\
+         \"assets:cp:incubator\",\"2084035.00\"\n\
          \"income:own-budget:credits\",\"-932115.00\"\n\
          \"income:partners:unspecified\",\"-1151920.00\"\n\
          \"total\",\"0.00\"\n"
@@ -549,7 +549,7 @@ fn balances_match_hledger_on_the_exported_journal() {
         ]
     );
     assert_eq!(
-        rows["assets:treasury"]
+        rows["assets:cp:incubator"]
             .iter()
             .sum::<rust_decimal::Decimal>()
             .to_string(),
@@ -661,6 +661,39 @@ fn check_locates_late_payments_and_unrecovered_advances() {
     assert!(text.contains("late.toml:58:1"), "{text}");
 }
 
+/// The payment terms from the command line: the ECB rate raises the interest of a
+/// payment 12 days late (6,000.00 × (4.5 + 8) % × 12 / 365 = 24.66), a longer delay
+/// makes it on time, a rate outside 0 to 100 % is refused (exit 2).
+#[test]
+fn check_takes_the_payment_terms_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("late.toml");
+    let late = SERVICE_FAIT.replace("paid_on = 2016-04-20\n", "paid_on = 2016-05-13\n");
+    std::fs::write(&path, late).unwrap();
+    let run = |flags: &[&str]| {
+        betagouv()
+            .args(["budget", "check"])
+            .args(flags)
+            .arg(&path)
+            .output()
+            .unwrap()
+    };
+    let out = run(&["--ecb-rate", "4.5"]);
+    assert!(out.status.success(), "{out:?}");
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains("warning[late-payment]") && text.contains("interest 24.66"),
+        "{text}"
+    );
+    let out = run(&["--payment-delay", "60"]);
+    assert!(out.status.success(), "{out:?}");
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("0 errors, 0 warnings"), "{text}");
+    let out = run(&["--ecb-rate", "120"]);
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("outside 0 to 100 %"));
+}
+
 const PARTNER_MONEY: &str = include_str!("../../../../tests/fixtures/budget/partner-money.toml");
 
 /// `budget report --year`: a fonds de concours signed in December 2016 and received in
@@ -694,7 +727,19 @@ fn report_counts_partner_money_in_the_year_received() {
     assert_eq!(v["total"], "80000.00");
     assert_eq!(v["partner_share"], "0.3750");
     assert_eq!(v["delegated"][0]["agreement"], "dg-travail");
-    assert_eq!(v["delegated"][0]["engaged"], "6000.00");
+    for (key, amount) in [
+        ("engaged", "6000.00"),
+        ("delivered", "6000.00"),
+        ("paid", "6000.00"),
+        ("remaining", "0.00"),
+    ] {
+        assert_eq!(v["delegated"][0][key], amount, "{key}");
+    }
+    assert_eq!(v["delegated"][0]["orders"], serde_json::json!(["BC-DG"]));
+    // The incubator's spending leaves the délégation de gestion's 6,000.00 out.
+    assert_eq!(v["spending"]["engaged"], "12000.00");
+    assert_eq!(v["spending"]["paid"], "12000.00");
+    assert_eq!(v["orders"].as_array().map(Vec::len), Some(1));
     assert_eq!(v["problems"]["errors"], 0);
     let out = betagouv()
         .args(["budget", "report", "--year", "2017"])
@@ -706,6 +751,15 @@ fn report_counts_partner_money_in_the_year_received() {
         text.contains("delegated management") && text.contains("dg-travail"),
         "{text}"
     );
+    assert!(
+        text.contains("outstanding") && text.contains("BC-DG"),
+        "{text}"
+    );
+    let engaged = text
+        .lines()
+        .find(|l| l.contains("engaged (AE)") && !l.contains("delegated"))
+        .unwrap_or_default();
+    assert!(engaged.contains("12000.00"), "{text}");
     assert_eq!(check(&path, false).status.code(), Some(0));
     // The journal books the fonds de concours when received and the délégation de
     // gestion outside income; hledger accepts it.
@@ -714,6 +768,15 @@ fn report_counts_partner_money_in_the_year_received() {
         text.contains("account equity:delegated:min-travail\n"),
         "{text}"
     );
+    // No cash: CP accounts, the délégation de gestion's apart with its expenses.
+    for account in [
+        "assets:cp:incubator",
+        "assets:cp:delegated:dg-travail",
+        "expenses:delegated:dg-travail:shared:development",
+    ] {
+        assert!(text.contains(&format!("account {account}\n")), "{text}");
+    }
+    assert!(!text.contains("treasury"), "{text}");
     assert!(
         text.contains("2017-02-10 * Tranche 1 of fdc-anct received"),
         "{text}"

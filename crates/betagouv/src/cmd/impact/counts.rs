@@ -12,7 +12,8 @@ use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
 
 use betagouv_impact::{
-    CohortCountsRow, CohortStats, SurvivalCountsRow, cohort_stats_from_counts,
+    ClusterCountsRow, CohortCountsRow, CohortStats, StratumCountsRow, SurvivalCountsRow,
+    cluster_stats_from_counts, cohort_stats_from_counts, stratum_stats_from_counts,
     survival_tables_from_counts,
 };
 use serde::de::DeserializeOwned;
@@ -38,6 +39,41 @@ pub(super) fn survival(path: &Path) -> Result<SurvivalTables, BoxError> {
         return Ok(tables);
     }
     betagouv_impact::read_survival_counts_csv(reader).map_err(|e| in_file(path, e))
+}
+
+/// Counts per stratum (`impact strata --counts`), CSV or JSON.
+pub(super) fn strata(path: &Path) -> Result<BTreeMap<String, CohortStats>, BoxError> {
+    nested::<StratumCountsRow>(
+        path,
+        stratum_stats_from_counts,
+        betagouv_impact::read_stratum_counts_csv,
+    )
+}
+
+/// Counts per cluster (`impact clusters --counts`), CSV or JSON.
+pub(super) fn clusters(path: &Path) -> Result<BTreeMap<String, CohortStats>, BoxError> {
+    nested::<ClusterCountsRow>(
+        path,
+        cluster_stats_from_counts,
+        betagouv_impact::read_cluster_counts_csv,
+    )
+}
+
+type Nested = BTreeMap<String, CohortStats>;
+
+/// Counts by stratum or cluster and group: JSON rows of type `R`, or CSV.
+fn nested<R: DeserializeOwned>(
+    path: &Path,
+    from_rows: fn(Vec<R>) -> betagouv_impact::Result<Nested>,
+    from_csv: fn(BufReader<File>) -> betagouv_impact::Result<Nested>,
+) -> Result<Nested, BoxError> {
+    let reader = open(path)?;
+    let stats = if is_json(path) {
+        from_rows(json_rows(path, reader)?)
+    } else {
+        from_csv(reader)
+    };
+    stats.map_err(|e| in_file(path, e))
 }
 
 fn open(path: &Path) -> Result<BufReader<File>, BoxError> {

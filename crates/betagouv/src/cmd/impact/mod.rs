@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 mod counts;
+mod designs;
 mod parquet;
 mod pg;
 mod pgconn;
@@ -20,7 +21,7 @@ use super::contract::{self, Layout, Versioned};
 use crate::out::outln;
 use betagouv_impact::{
     Arms, Comparison, Counts, Design, EncouragementArm, HorizonSummary, Interval, PowerMethod,
-    SurvivalSummary, choose_test, compare, encouragement, mde, power, sample_size,
+    SurvivalSummary, choose_test, compare, encouragement, mde, mde_users, power, sample_size,
     summarize_survival, survival_at_horizons,
 };
 use clap::{Args, Subcommand};
@@ -34,8 +35,18 @@ pub(crate) enum ImpactCommand {
     Power(PowerArgs),
     /// Minimum detectable increase of the proportion.
     Mde(MdeArgs),
-    /// Encouragement design: ITT, first stage and CACE (complier effect).
+    /// Encouragement design: the ITT effect of the encouragement, the first stage and its F,
+    /// the CACE (complier effect) with its Anderson-Rubin set, the compliers' means.
     Encouragement(EncouragementArgs),
+    /// Blocked (stratified) randomisation from counts per stratum: CMH test, pooled odds
+    /// ratio, stratum-weighted difference.
+    Strata(designs::DesignCountsArgs),
+    /// Cluster randomisation from counts per cluster: the difference with cluster-robust
+    /// (CR1, CR2) standard errors.
+    Clusters(designs::DesignCountsArgs),
+    /// Covariate adjustment (Lin 2013) of individual rows: the adjusted difference with
+    /// its HC2 standard error.
+    Adjust(designs::AdjustArgs),
     /// Kaplan-Meier curves per group from a CSV of durations, and the log-rank test.
     Survival(SurvivalArgs),
     /// Stream individual rows of a CSV into two cohorts, then compare them.
@@ -79,9 +90,29 @@ pub(crate) struct PowerArgs {
     /// Two-sided level.
     #[arg(long, default_value_t = 0.05)]
     alpha: f64,
+    #[command(flatten)]
+    clusters: ClusterDesign,
     /// Print the JSON contract.
     #[arg(long)]
     json: bool,
+}
+
+/// Cluster randomisation in planning: the design effect 1 + (m − 1)·ICC.
+#[derive(Debug, Args)]
+struct ClusterDesign {
+    /// Intra-cluster correlation of the outcome, for a design randomising clusters
+    /// (agencies): sizes are divided by the design effect 1 + (m − 1)·ICC.
+    #[arg(long, default_value_t = 0.0)]
+    icc: f64,
+    /// Mean cluster size m (people per randomised cluster).
+    #[arg(long, default_value_t = 1.0)]
+    cluster_size: f64,
+}
+
+impl ClusterDesign {
+    fn apply(&self, design: Design) -> Design {
+        design.with_clusters(self.icc, self.cluster_size)
+    }
 }
 
 #[derive(Debug, Args)]
@@ -101,6 +132,13 @@ pub(crate) struct MdeArgs {
     /// Two-sided level.
     #[arg(long, default_value_t = 0.05)]
     alpha: f64,
+    #[command(flatten)]
+    clusters: ClusterDesign,
+    /// Expected first stage of an encouragement design (the take-up difference the
+    /// encouragement causes, a fraction): also print the MDE on the users (the ITT's
+    /// MDE over the first stage).
+    #[arg(long)]
+    first_stage: Option<f64>,
     /// Print the JSON contract.
     #[arg(long)]
     json: bool,
@@ -185,6 +223,9 @@ pub(crate) fn run(command: ImpactCommand) -> Result<ExitCode, BoxError> {
         ImpactCommand::Power(a) => run_power(&a)?,
         ImpactCommand::Mde(a) => run_mde(&a)?,
         ImpactCommand::Encouragement(a) => run_encouragement(&a)?,
+        ImpactCommand::Strata(a) => designs::run_strata(&a)?,
+        ImpactCommand::Clusters(a) => designs::run_clusters(&a)?,
+        ImpactCommand::Adjust(a) => designs::run_adjust(&a)?,
         ImpactCommand::Survival(a) => run_survival(&a)?,
     }
     Ok(ExitCode::SUCCESS)
@@ -227,22 +268,37 @@ where
 }
 
 fn run_mde(a: &MdeArgs) -> Result<(), BoxError> {
-    let design = Design::new(a.control_rate)
-        .with_ratio(a.ratio)
-        .with_alpha(a.alpha);
+    let design = a.clusters.apply(
+        Design::new(a.control_rate)
+            .with_ratio(a.ratio)
+            .with_alpha(a.alpha),
+    );
     let n = mde(&design, a.n_per_arm, a.power, PowerMethod::NormalPooled).map_err(flag)?;
     let s = mde(&design, a.n_per_arm, a.power, PowerMethod::Arcsine).map_err(flag)?;
+    let users = match a.first_stage {
+        Some(fs) => Some(ByMethod {
+            arcsine: mde_users(&design, a.n_per_arm, a.power, PowerMethod::Arcsine, fs)
+                .map_err(flag)?,
+            normal_pooled: mde_users(&design, a.n_per_arm, a.power, PowerMethod::NormalPooled, fs)
+                .map_err(flag)?,
+        }),
+        None => None,
+    };
     if a.json {
         /// The JSON of `impact mde --json` (after `schema_version`).
         #[derive(serde::Serialize)]
         struct MdeJson {
             mde: ByMethod<Option<f64>>,
+            /// With `--first-stage`: the MDE on the users.
+            #[serde(skip_serializing_if = "Option::is_none")]
+            mde_users: Option<ByMethod<Option<f64>>>,
         }
         let body = MdeJson {
             mde: ByMethod {
                 arcsine: s,
                 normal_pooled: n,
             },
+            mde_users: users,
         };
         return print_json(&body);
     }
@@ -259,15 +315,37 @@ fn run_mde(a: &MdeArgs) -> Result<(), BoxError> {
         )
     };
     outln!(
-        "Minimum detectable increase over {:.2} % with n = {} treated (ratio {}), power {}, alpha {}:",
+        "Minimum detectable increase over {:.2} % with n = {} treated (ratio {}), power {}, two-sided level {}:",
         100.0 * a.control_rate,
         a.n_per_arm,
         a.ratio,
         a.power,
         a.alpha
     )?;
+    print_design_effect(&design)?;
     outln!("  normal (pooled H0 variance): {}", show(n))?;
     outln!("  arcsine (Cohen's h):         {}", show(s))?;
+    if let (Some(u), Some(fs)) = (users, a.first_stage) {
+        outln!(
+            "On the users (compliers), the ITT's MDE over a first stage of {:.2} pts:",
+            100.0 * fs
+        )?;
+        outln!("  normal (pooled H0 variance): {}", show(u.normal_pooled))?;
+        outln!("  arcsine (Cohen's h):         {}", show(u.arcsine))?;
+    }
+    Ok(())
+}
+
+/// The design effect line of a cluster design (nothing for individual randomisation).
+fn print_design_effect(design: &Design) -> Result<(), BoxError> {
+    if design.icc != 0.0 && design.cluster_size != 1.0 {
+        outln!(
+            "  cluster randomisation: ICC {}, mean cluster size {}, design effect {:.4} (sizes are people)",
+            design.icc,
+            design.cluster_size,
+            design.design_effect()
+        )?;
+    }
     Ok(())
 }
 
@@ -279,26 +357,71 @@ fn run_encouragement(a: &EncouragementArgs) -> Result<(), BoxError> {
         return print_json(&e);
     }
     outln!(
-        "ITT (encouragement effect): {:+.3} pts, SE {:.3}, CI {}",
+        "ITT effect (of the encouragement, not of the service): {:+.3} pts, SE {:.3}, CI {}",
         100.0 * e.itt.estimate,
         100.0 * e.itt.se,
         pts(e.itt.ci)
     )?;
+    let fs = e.first_stage;
     outln!(
-        "First stage (extra take-up): {:+.3} pts, SE {:.3}",
-        100.0 * e.first_stage.estimate,
-        100.0 * e.first_stage.se
+        "First stage (extra take-up): {:+.3} pts, SE {:.3}, F = {}",
+        100.0 * fs.estimate,
+        100.0 * fs.se,
+        opt(fs.f_statistic, |f| format!("{f:.2}"))
     )?;
+    if fs.weak {
+        outln!(
+            "WARNING: weak first stage (F below {}): the CACE's Wald interval is unreliable; read the Anderson-Rubin set, and test for an effect on the ITT",
+            betagouv_impact::WEAK_FIRST_STAGE_F
+        )?;
+    }
     match e.cace {
         Some(c) => outln!(
-            "CACE (effect on compliers): {:+.3} pts, SE {:.3}, CI {}",
+            "CACE (effect on compliers): {:+.3} pts, SE {:.3}, Wald CI {}",
             100.0 * c.estimate,
             100.0 * c.se,
             pts(c.ci)
         )?,
         None => outln!("CACE: undefined (the first stage is 0)")?,
     }
+    outln!(
+        "Anderson-Rubin set of the CACE: {}",
+        ar_set(e.anderson_rubin)
+    )?;
+    if let Some(c) = e.compliers {
+        outln!(
+            "Compliers' mean outcome: {} with the service (CI {}), {} without (CI {})",
+            pct(c.with_service.estimate),
+            percents(c.with_service.ci),
+            pct(c.without_service.estimate),
+            percents(c.without_service.ci)
+        )?;
+        outln!(
+            "Relative CACE (over the compliers' mean without the service): {}",
+            opt(c.relative_cace, |r| format!("{:+.2} %", 100.0 * r))
+        )?;
+    }
     Ok(())
+}
+
+/// A confidence set in points: `[a, b]`, `(-inf, a] U [b, +inf)`, ...
+fn ar_set(set: betagouv_impact::ConfidenceSet) -> String {
+    use betagouv_impact::ConfidenceSet as S;
+    let p = |x: f64| format!("{:+.3}", 100.0 * x);
+    match set {
+        S::Interval { lower, upper } => format!("[{}, {}] pts", p(lower), p(upper)),
+        S::TwoHalfLines { below, above } => {
+            format!(
+                "(-inf, {}] U [{}, +inf) pts (unbounded)",
+                p(below),
+                p(above)
+            )
+        }
+        S::AtLeast { lower } => format!("[{}, +inf) pts (unbounded)", p(lower)),
+        S::AtMost { upper } => format!("(-inf, {}] pts (unbounded)", p(upper)),
+        S::WholeLine => "every value (the data do not restrict the CACE)".to_owned(),
+        _ => "empty".to_owned(),
+    }
 }
 
 fn run_survival(a: &SurvivalArgs) -> Result<(), BoxError> {
@@ -483,9 +606,11 @@ enum PowerJson {
 }
 
 fn run_power(a: &PowerArgs) -> Result<(), BoxError> {
-    let design = Design::new(a.control_rate)
-        .with_ratio(a.ratio)
-        .with_alpha(a.alpha);
+    let design = a.clusters.apply(
+        Design::new(a.control_rate)
+            .with_ratio(a.ratio)
+            .with_alpha(a.alpha),
+    );
     let v = if let Some(n) = a.n_per_arm {
         let normal = power(&design, a.treated_rate, n, PowerMethod::NormalPooled).map_err(flag)?;
         let arcsine = power(&design, a.treated_rate, n, PowerMethod::Arcsine).map_err(flag)?;
@@ -515,7 +640,8 @@ fn run_power(a: &PowerArgs) -> Result<(), BoxError> {
     if a.json {
         print_json(&v)
     } else {
-        print_power_text(&v)
+        print_power_text(&v)?;
+        print_design_effect(&design)
     }
 }
 
@@ -605,6 +731,10 @@ fn flag(e: betagouv_impact::Error) -> BoxError {
 
 fn pct(x: f64) -> String {
     format!("{:.2} %", 100.0 * x)
+}
+
+fn percents(ci: Interval) -> String {
+    format!("[{}, {}]", pct(ci.lower), pct(ci.upper))
 }
 
 fn pts(ci: Interval) -> String {
