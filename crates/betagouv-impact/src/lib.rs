@@ -113,7 +113,8 @@ pub use counts_input::{
 #[cfg(feature = "csv")]
 pub use csv_input::{
     CsvOptions, aggregate_cohort_csv, aggregate_cohort_csv_file, aggregate_cohort_csv_with,
-    read_survival_csv, read_survival_csv_file, read_survival_csv_with,
+    aggregate_strata_csv, aggregate_strata_csv_file, read_survival_csv, read_survival_csv_file,
+    read_survival_csv_with,
 };
 pub use encouragement::{
     Compliers, ConfidenceSet, Encouragement, EncouragementArm, Estimate, FirstStage,
@@ -131,10 +132,11 @@ pub use lin::{CovariateColumns, read_covariate_rows_csv};
 pub use lin::{CovariateRows, LIN_MAX_COVARIATES, LinAdjusted, lin_adjusted};
 #[cfg(feature = "parquet")]
 pub use parquet_input::{
-    ParquetOptions, ParquetSummary, aggregate_cohort_parquet, read_survival_parquet,
+    ParquetOptions, ParquetSummary, aggregate_cohort_parquet, aggregate_strata_parquet,
+    read_survival_parquet,
 };
 #[cfg(feature = "postgres")]
-pub use pg::{PgOptions, postgres_cohort_stats, postgres_survival_tables};
+pub use pg::{PgOptions, postgres_cohort_stats, postgres_stratum_stats, postgres_survival_tables};
 pub use power::{Design, PowerMethod, SampleSize, mde, power, sample_size};
 pub use proportion::{Counts, Interval, ProportionCiMethod, ProportionCis, proportion_ci};
 pub use strata::{PooledOddsRatio, Stratified, WeightedDifference, strata_arms, stratified};

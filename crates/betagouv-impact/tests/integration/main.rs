@@ -16,3 +16,5 @@ mod postgres_pushdown;
 mod properties;
 mod robustness;
 mod serde_roundtrip;
+#[cfg(feature = "csv")]
+mod strata_rows;
