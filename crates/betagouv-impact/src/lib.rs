@@ -23,7 +23,10 @@
 //!   counts, with CR1 and CR2 cluster-robust standard errors;
 //! - [`stratified`]: blocked randomisation, per-stratum 2×2 counts merged by the
 //!   Cochran-Mantel-Haenszel test, the pooled odds ratio and the
-//!   stratum-weighted difference;
+//!   stratum-weighted difference; the counts per stratum (or cluster) come from
+//!   counts rows ([`stratum_stats_from_counts`]) or from individual rows
+//!   (`aggregate_strata_csv`, `aggregate_strata_parquet`, `postgres_stratum_stats`
+//!   with their features);
 //! - [`lin_adjusted`] of [`CovariateRows`]: Lin's covariate-adjusted difference
 //!   on individual rows, with HC2 standard errors;
 //! - [`encouragement`]: the ITT effect of the encouragement, the first stage
@@ -68,11 +71,11 @@
 //!
 //! | feature | adds |
 //! | --- | --- |
-//! | `csv` | the streaming CSV readers `aggregate_cohort_csv`, `read_survival_csv` (and `_with` forms taking `CsvOptions`, `_file` forms reading a file), a fast path for unquoted lines proven equal to the csv crate's reading; the readers of pre-aggregated counts `read_cohort_counts_csv`, `read_survival_counts_csv` |
+//! | `csv` | the streaming CSV readers `aggregate_cohort_csv`, `read_survival_csv` (and `_with` forms taking `CsvOptions`, `_file` forms reading a file), `aggregate_strata_csv` (`_file`: per stratum or cluster and group), a fast path for unquoted lines proven equal to the csv crate's reading; the readers of pre-aggregated counts `read_cohort_counts_csv`, `read_survival_counts_csv` |
 //! | `parallel` | the `_file` CSV readers count line-aligned ranges of the file in parallel (std threads, no dependency; unix) |
-//! | `parquet` | the Parquet readers `aggregate_cohort_parquet`, `read_survival_parquet` (`ParquetOptions`, `ParquetSummary`): column projection, row groups in parallel, string groups read as dictionaries |
+//! | `parquet` | the Parquet readers `aggregate_cohort_parquet`, `aggregate_strata_parquet`, `read_survival_parquet` (`ParquetOptions`, `ParquetSummary`): column projection, row groups in parallel, string groups read as dictionaries |
 //! | `toml` | `ImpactFile::parse`, `ImpactFile::parse_at` and `builtin_2016`, the TOML impact file |
-//! | `postgres` | `postgres_cohort_stats`, `postgres_survival_tables` and `PgOptions`: the counting queries of [`sql`] run in a PostgreSQL server (sync `postgres` client brought by the caller) |
+//! | `postgres` | `postgres_cohort_stats`, `postgres_stratum_stats`, `postgres_survival_tables` and `PgOptions`: the counting queries of [`sql`] run in a PostgreSQL server (sync `postgres` client brought by the caller) |
 #![deny(missing_docs)]
 // docs.rs builds with `--cfg docsrs` and shows which feature each gated item needs.
 #![cfg_attr(docsrs, feature(doc_cfg))]
@@ -128,7 +131,8 @@ pub use counts_input::{
 #[cfg(feature = "csv")]
 pub use csv_input::{
     CsvOptions, aggregate_cohort_csv, aggregate_cohort_csv_file, aggregate_cohort_csv_with,
-    read_survival_csv, read_survival_csv_file, read_survival_csv_with,
+    aggregate_strata_csv, aggregate_strata_csv_file, read_survival_csv, read_survival_csv_file,
+    read_survival_csv_with,
 };
 pub use encouragement::{
     Compliers, ConfidenceSet, Encouragement, EncouragementArm, Estimate, FirstStage,
@@ -151,10 +155,11 @@ pub use lin::{CovariateRows, LIN_MAX_COVARIATES, LinAdjusted, lin_adjusted};
 pub use multiplicity::{Adjusted, Adjustment, adjust_family, adjust_p_values};
 #[cfg(feature = "parquet")]
 pub use parquet_input::{
-    ParquetOptions, ParquetSummary, aggregate_cohort_parquet, read_survival_parquet,
+    ParquetOptions, ParquetSummary, aggregate_cohort_parquet, aggregate_strata_parquet,
+    read_survival_parquet,
 };
 #[cfg(feature = "postgres")]
-pub use pg::{PgOptions, postgres_cohort_stats, postgres_survival_tables};
+pub use pg::{PgOptions, postgres_cohort_stats, postgres_stratum_stats, postgres_survival_tables};
 pub use power::{Design, PowerMethod, SampleSize, mde, power, sample_size};
 pub use proportion::{Counts, Interval, ProportionCiMethod, ProportionCis, proportion_ci};
 pub use strata::{PooledOddsRatio, Stratified, WeightedDifference, strata_arms, stratified};

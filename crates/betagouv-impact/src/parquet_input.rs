@@ -985,6 +985,100 @@ pub fn aggregate_cohort_parquet(
     Ok((stats, summary))
 }
 
+/// Counts per stratum (or cluster) and group: the per-row path of
+/// [`CohortSink`] with a second [`Groups`] for the strata.
+struct StrataSink {
+    names: Names,
+    strata: Groups,
+    groups: Groups,
+    /// Per (stratum slot, group slot) met, its counts: memory grows with the
+    /// pairs, not with strata × groups.
+    counts: HashMap<(u32, u32), CohortCounts>,
+    stratum_slots: Vec<u32>,
+    slots: Vec<u32>,
+    flags: Vec<u8>,
+}
+
+impl StrataSink {
+    fn new(names: Names) -> Self {
+        Self {
+            names,
+            strata: Groups::default(),
+            groups: Groups::default(),
+            counts: HashMap::new(),
+            stratum_slots: Vec::new(),
+            slots: Vec::new(),
+            flags: Vec::new(),
+        }
+    }
+}
+
+impl Sink for StrataSink {
+    fn batch(&mut self, batch: &RecordBatch, at: At) -> Result<u64> {
+        let s = self.names.col(batch, 0)?;
+        let (g, y) = (self.names.col(batch, 1)?, self.names.col(batch, 2)?);
+        self.strata
+            .fill(s, at, self.names.name(0), &mut self.stratum_slots)?;
+        self.groups
+            .fill(g, at, self.names.name(1), &mut self.slots)?;
+        fill_flags(y, at, self.names.name(2), &mut self.flags)?;
+        let mut skipped = 0u64;
+        for i in 0..self.flags.len() {
+            let k = self.stratum_slots.get(i).copied().unwrap_or(NULL_SLOT);
+            let g = self.slots.get(i).copied().unwrap_or(NULL_SLOT);
+            let f = self.flags.get(i).copied().unwrap_or(NULL_FLAG);
+            let null = [k == NULL_SLOT, g == NULL_SLOT, f == NULL_FLAG];
+            if let Some(column) = null.iter().position(|&n| n) {
+                self.names.on_null(at, i, column)?;
+                skipped += 1;
+                continue;
+            }
+            let c = self.counts.entry((k, g)).or_default();
+            c.n += 1;
+            c.successes += u64::from(f);
+        }
+        Ok(skipped)
+    }
+}
+
+/// Reads the Parquet file at `path` and aggregates the 0/1 column `outcome`
+/// per value of the column `stratum` and, within it, of the column `group`
+/// (the counts of a blocked randomisation, or of a cluster randomisation with
+/// the cluster's column as `stratum`), reading only these three columns, as
+/// [`aggregate_cohort_parquet`] reads its two. A stratum may be a string or an
+/// integer column, as a group.
+///
+/// # Errors
+/// As [`aggregate_cohort_parquet`], for the stratum column as for the group
+/// column.
+#[cfg_attr(docsrs, doc(cfg(feature = "parquet")))]
+pub fn aggregate_strata_parquet(
+    path: &Path,
+    stratum: &str,
+    group: &str,
+    outcome: &str,
+    options: &ParquetOptions,
+) -> Result<(BTreeMap<String, CohortStats>, ParquetSummary)> {
+    let columns = [
+        (stratum, Role::Group),
+        (group, Role::Group),
+        (outcome, Role::Flag),
+    ];
+    let (sinks, summary) = run(path, &columns, options, |index| {
+        StrataSink::new(names(&[stratum, group, outcome], index, options))
+    })?;
+    let mut strata: BTreeMap<String, CohortStats> = BTreeMap::new();
+    for sink in sinks {
+        let name =
+            |names: &[String], slot: u32| names.get(slot as usize).cloned().unwrap_or_default();
+        for ((k, g), c) in sink.counts {
+            let stratum = strata.entry(name(&sink.strata.names, k)).or_default();
+            stratum.add_counts(&name(&sink.groups.names, g), c);
+        }
+    }
+    Ok((strata, summary))
+}
+
 /// Events and censorings per time of one group: dense for small integer
 /// times, hashed otherwise.
 #[derive(Default)]

@@ -20,8 +20,9 @@ use postgres::{Client, Row, Transaction};
 use crate::cohort::CohortStats;
 use crate::error::{Error, Result};
 use crate::sql::{
-    CohortCountsRow, SkippedNulls, SqlSource, SurvivalCountsRow, cohort_counts_sql,
-    cohort_stats_from_rows, survival_counts_sql, survival_tables_from_rows,
+    CohortCountsRow, SkippedNulls, SqlSource, StratumCountsRow, SurvivalCountsRow,
+    cohort_counts_sql, cohort_stats_from_rows, stratum_counts_sql, stratum_stats_from_rows,
+    survival_counts_sql, survival_tables_from_rows,
 };
 use crate::survival::SurvivalTable;
 
@@ -157,6 +158,34 @@ pub fn postgres_cohort_stats(
         })
     })?;
     cohort_stats_from_rows(rows, group, outcome, options.skip_null)
+}
+
+/// Per stratum (or cluster) and group, the counts of `source` computed by the
+/// server ([`stratum_counts_sql`]): the input of [`crate::strata_arms`] or, with
+/// the cluster's column as `stratum`, of [`crate::cluster_arms`]; with the rows
+/// skipped for a null.
+///
+/// # Errors
+/// As [`postgres_cohort_stats`], and the errors of [`stratum_stats_from_rows`]
+/// (a null stratum).
+pub fn postgres_stratum_stats(
+    client: &mut Client,
+    source: &SqlSource,
+    stratum: &str,
+    group: &str,
+    outcome: &str,
+    options: &PgOptions,
+) -> Result<(BTreeMap<String, CohortStats>, SkippedNulls)> {
+    let sql = stratum_counts_sql(source, stratum, group, outcome);
+    let rows = collect(client, options, &sql, |r| {
+        Ok(StratumCountsRow {
+            stratum: r.try_get(0)?,
+            group: r.try_get(1)?,
+            outcome: r.try_get(2)?,
+            n: count(r, 3)?,
+        })
+    })?;
+    stratum_stats_from_rows(rows, stratum, group, outcome, options.skip_null)
 }
 
 /// Per group, the survival table of `source` computed by the server

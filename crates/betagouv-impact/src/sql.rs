@@ -1,7 +1,8 @@
 //! The counting queries of a SQL engine holding individual rows, and the
 //! interpretation of their result as sufficient statistics.
 //!
-//! [`cohort_counts_sql`] and [`survival_counts_sql`] give the exact text the
+//! [`cohort_counts_sql`], [`stratum_counts_sql`] and [`survival_counts_sql`]
+//! give the exact text the
 //! `postgres` feature sends (and the command line's `--print-sql` prints), so
 //! that it can also be read, audited or run elsewhere. The rows come from a
 //! [`SqlSource`]: a table (each part of `schema.name` quoted as an identifier)
@@ -17,8 +18,10 @@
 //! `float8` (integers, `numeric`, `real`, `double precision`; integers above
 //! 2^53 lose precision).
 //!
-//! [`cohort_stats_from_rows`] and [`survival_tables_from_rows`] turn the rows
-//! of those queries into [`CohortStats`] and [`SurvivalTable`]s: null values
+//! [`cohort_stats_from_rows`], [`stratum_stats_from_rows`] and
+//! [`survival_tables_from_rows`] turn the rows of those queries into
+//! [`CohortStats`] (per stratum or cluster for the second) and
+//! [`SurvivalTable`]s: null values
 //! are an error naming the column and how many rows, or are skipped and
 //! counted in [`SkippedNulls`]; invalid values are always an error.
 
@@ -111,14 +114,39 @@ fn binary_case(column: &str) -> String {
 /// result has at most four rows per group.
 #[must_use]
 pub fn cohort_counts_sql(source: &SqlSource, group: &str, outcome: &str) -> String {
+    outcome_counts_sql(source, &[("group", group)], outcome)
+}
+
+/// The counting query of a blocked (or cluster) randomisation: one row per
+/// stratum (or cluster), group and outcome class, with the columns `stratum`
+/// (text, `NULL` for the rows whose stratum is null), then those of
+/// [`cohort_counts_sql`].
+#[must_use]
+pub fn stratum_counts_sql(source: &SqlSource, stratum: &str, group: &str, outcome: &str) -> String {
+    outcome_counts_sql(source, &[("stratum", stratum), ("group", group)], outcome)
+}
+
+/// The counts of `outcome`'s classes per value of the `keys` (each read as
+/// text under its alias).
+fn outcome_counts_sql(source: &SqlSource, keys: &[(&str, &str)], outcome: &str) -> String {
+    let mut select = String::new();
+    for (alias, column) in keys {
+        select.push_str(&format!(
+            "{}::text AS {},\n       ",
+            quote_ident(column),
+            quote_ident(alias)
+        ));
+    }
+    let columns = (1..=keys.len() + 1)
+        .map(|i| i.to_string())
+        .collect::<Vec<_>>()
+        .join(", ");
     format!(
-        "SELECT {}::text AS \"group\",\n       \
-         {} AS outcome,\n       \
+        "SELECT {select}{} AS outcome,\n       \
          count(*) AS n\n\
          FROM {}\n\
-         GROUP BY 1, 2\n\
-         ORDER BY 1, 2",
-        quote_ident(group),
+         GROUP BY {columns}\n\
+         ORDER BY {columns}",
         binary_case(outcome),
         source.from_item()
     )
@@ -157,6 +185,20 @@ pub struct CohortCountsRow {
     pub n: u64,
 }
 
+/// One row of [`stratum_counts_sql`].
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct StratumCountsRow {
+    /// The stratum or cluster (`None`: the rows whose stratum is null).
+    pub stratum: Option<String>,
+    /// The group (`None`: the rows whose group is null).
+    pub group: Option<String>,
+    /// The outcome class: `Some(1)` success, `Some(0)` failure, any other
+    /// value invalid, `None` null.
+    pub outcome: Option<i32>,
+    /// How many rows.
+    pub n: u64,
+}
+
 /// One row of [`survival_counts_sql`].
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SurvivalCountsRow {
@@ -172,9 +214,12 @@ pub struct SurvivalCountsRow {
 }
 
 /// Rows left out because of a null, each counted once, under the first
-/// column found null in the order group, duration, outcome (or event).
+/// column found null in the order stratum, group, duration, outcome (or
+/// event).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct SkippedNulls {
+    /// Rows whose stratum (or cluster) is null (strata and clusters).
+    pub stratum: u64,
     /// Rows whose group is null.
     pub group: u64,
     /// Rows whose duration is null (survival).
@@ -187,20 +232,19 @@ impl SkippedNulls {
     /// All the rows skipped.
     #[must_use]
     pub fn total(&self) -> u64 {
-        self.group
+        self.stratum
+            .saturating_add(self.group)
             .saturating_add(self.duration)
             .saturating_add(self.outcome)
     }
 
     /// The first null column of the rows skipped and how many rows, in the
-    /// order group, duration, outcome; `None` when nothing was skipped.
-    fn first<'c>(
-        &self,
-        group: &'c str,
-        duration: &'c str,
-        outcome: &'c str,
-    ) -> Option<(&'c str, u64)> {
+    /// order stratum, group, duration, outcome; `None` when nothing was
+    /// skipped. `columns` names them in that order.
+    fn first<'c>(&self, columns: [&'c str; 4]) -> Option<(&'c str, u64)> {
+        let [stratum, group, duration, outcome] = columns;
         [
+            (stratum, self.stratum),
             (group, self.group),
             (duration, self.duration),
             (outcome, self.outcome),
@@ -220,7 +264,7 @@ fn check_nulls(
     invalid: (&str, u64),
     skipped: &SkippedNulls,
     skip_null: bool,
-    columns: (&str, &str, &str),
+    columns: [&str; 4],
 ) -> Result<()> {
     if invalid.1 > 0 {
         return Err(Error::SqlInvalidValues {
@@ -231,7 +275,7 @@ fn check_nulls(
     if skip_null {
         return Ok(());
     }
-    match skipped.first(columns.0, columns.1, columns.2) {
+    match skipped.first(columns) {
         Some((column, rows)) => Err(Error::SqlNullValues {
             column: column.to_owned(),
             rows,
@@ -254,16 +298,47 @@ pub fn cohort_stats_from_rows<I: IntoIterator<Item = CohortCountsRow>>(
     outcome: &str,
     skip_null: bool,
 ) -> Result<(CohortStats, SkippedNulls)> {
-    let mut stats = CohortStats::default();
+    // One stratum, named "": the counting of the strata, not repeated here.
+    let rows = rows.into_iter().map(|r| StratumCountsRow {
+        stratum: Some(String::new()),
+        group: r.group,
+        outcome: r.outcome,
+        n: r.n,
+    });
+    let (mut strata, skipped) = stratum_stats_from_rows(rows, "", group, outcome, skip_null)?;
+    Ok((strata.remove("").unwrap_or_default(), skipped))
+}
+
+/// Per stratum (or cluster), the [`CohortStats`] from the rows of
+/// [`stratum_counts_sql`] (in any order; several rows of one stratum and group
+/// add up): the input of [`crate::strata_arms`] or [`crate::cluster_arms`].
+/// `stratum`, `group` and `outcome` name the columns in errors.
+///
+/// # Errors
+/// As [`cohort_stats_from_rows`], and [`Error::SqlNullValues`] when some
+/// stratum is null and `skip_null` is false.
+pub fn stratum_stats_from_rows<I: IntoIterator<Item = StratumCountsRow>>(
+    rows: I,
+    stratum: &str,
+    group: &str,
+    outcome: &str,
+    skip_null: bool,
+) -> Result<(BTreeMap<String, CohortStats>, SkippedNulls)> {
+    let mut strata: BTreeMap<String, CohortStats> = BTreeMap::new();
     let mut skipped = SkippedNulls::default();
     let mut invalid = 0u64;
     for r in rows {
-        match (&r.group, r.outcome) {
-            (_, Some(y)) if y != 0 && y != 1 => bump(&mut invalid, r.n),
-            (None, _) => bump(&mut skipped.group, r.n),
-            (Some(_), None) => bump(&mut skipped.outcome, r.n),
-            (Some(g), Some(y)) => {
+        match (&r.stratum, &r.group, r.outcome) {
+            (_, _, Some(y)) if y != 0 && y != 1 => bump(&mut invalid, r.n),
+            (None, _, _) => bump(&mut skipped.stratum, r.n),
+            (Some(_), None, _) => bump(&mut skipped.group, r.n),
+            (Some(_), Some(_), None) => bump(&mut skipped.outcome, r.n),
+            (Some(k), Some(g), Some(y)) => {
                 let successes = if y == 1 { r.n } else { 0 };
+                let stats = match strata.get_mut(k.as_str()) {
+                    Some(s) => s,
+                    None => strata.entry(k.clone()).or_default(),
+                };
                 stats.add_counts(g, CohortCounts { n: r.n, successes });
             }
         }
@@ -272,9 +347,9 @@ pub fn cohort_stats_from_rows<I: IntoIterator<Item = CohortCountsRow>>(
         (outcome, invalid),
         &skipped,
         skip_null,
-        (group, "", outcome),
+        [stratum, group, "", outcome],
     )?;
-    Ok((stats, skipped))
+    Ok((strata, skipped))
 }
 
 /// Per group, the [`SurvivalTable`] from the rows of [`survival_counts_sql`]
@@ -336,7 +411,7 @@ pub fn survival_tables_from_rows<I: IntoIterator<Item = SurvivalCountsRow>>(
         (event, invalid),
         &skipped,
         skip_null,
-        (group, duration, event),
+        ["", group, duration, event],
     )?;
     Ok((tables, skipped))
 }
@@ -446,6 +521,7 @@ mod tests {
         assert_eq!(
             skipped,
             SkippedNulls {
+                stratum: 0,
                 group: 0,
                 duration: 1,
                 outcome: 1
@@ -464,6 +540,59 @@ mod tests {
         }
         let rows = vec![srow(Some("a"), Some(1.0), Some(-1), 1)];
         let err = survival_tables_from_rows(rows, "g", "d", "e", true).unwrap_err();
+        assert!(
+            matches!(err, Error::SqlInvalidValues { rows: 1, .. }),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn stratum_sql_and_rows() {
+        let sql = stratum_counts_sql(&SqlSource::table("t"), "agency", "arm", "y");
+        assert_eq!(
+            sql,
+            "SELECT \"agency\"::text AS \"stratum\",\n       \
+             \"arm\"::text AS \"group\",\n       \
+             CASE WHEN \"y\" IS NULL THEN NULL ELSE CASE \"y\"::text \
+             WHEN '1' THEN 1 WHEN 'true' THEN 1 WHEN '0' THEN 0 WHEN 'false' THEN 0 \
+             ELSE -1 END END AS outcome,\n       count(*) AS n\n\
+             FROM \"t\"\nGROUP BY 1, 2, 3\nORDER BY 1, 2, 3"
+        );
+        let row = |k: Option<&str>, g: Option<&str>, y: Option<i32>, n| StratumCountsRow {
+            stratum: k.map(str::to_owned),
+            group: g.map(str::to_owned),
+            outcome: y,
+            n,
+        };
+        let rows = vec![
+            row(Some("x"), Some("a"), Some(1), 3),
+            row(Some("x"), Some("a"), Some(0), 2),
+            row(Some("y"), Some("a"), Some(1), 1),
+            row(None, Some("a"), Some(1), 4),
+            row(Some("x"), None, Some(1), 5),
+            row(Some("x"), Some("a"), Some(1), 1),
+        ];
+        let err = stratum_stats_from_rows(rows.clone(), "k", "g", "y", false).unwrap_err();
+        assert_eq!(err.to_string(), "4 rows have a null \"k\"");
+        let (strata, skipped) = stratum_stats_from_rows(rows, "k", "g", "y", true).unwrap();
+        assert_eq!((skipped.stratum, skipped.group, skipped.total()), (4, 5, 9));
+        assert_eq!(
+            strata["x"].get("a"),
+            Some(CohortCounts { n: 6, successes: 4 })
+        );
+        assert_eq!(
+            strata["y"].get("a"),
+            Some(CohortCounts { n: 1, successes: 1 })
+        );
+        assert_eq!(strata.len(), 2);
+        let err = stratum_stats_from_rows(
+            vec![row(Some("x"), Some("a"), Some(2), 1)],
+            "k",
+            "g",
+            "y",
+            true,
+        )
+        .unwrap_err();
         assert!(
             matches!(err, Error::SqlInvalidValues { rows: 1, .. }),
             "{err}"

@@ -234,23 +234,30 @@ impl CohortCounter {
     }
 }
 
-impl FastSink for CohortCounter {
+impl CohortCounter {
+    /// The fast path's counting of a record whose group is field `g` and
+    /// outcome field `g + 1`.
     #[inline]
-    fn fast(&mut self, f: &Fields<'_>) -> bool {
-        let Some(y) = fast_flag(f.get(1)) else {
+    fn fast_at(&mut self, f: &Fields<'_>, g: usize) -> bool {
+        let Some(y) = fast_flag(f.get(g + 1)) else {
             return false;
         };
-        let Some(slot) = self.groups.fast_slot(f.get(0), Key::of_field(f, 0)) else {
+        let Some(slot) = self.groups.fast_slot(f.get(g), Key::of_field(f, g)) else {
             return false;
         };
         self.add(slot, y);
         true
     }
-}
 
-impl Counter for CohortCounter {
-    fn reference(&mut self, record: &csv::ByteRecord, line: u64, c: &[Column<'_>]) -> Result<()> {
-        let (gc, yc) = (&c[0], &c[1]);
+    /// The reference reader's counting of a record, its group in column `gc`
+    /// and outcome in `yc`.
+    fn reference_at(
+        &mut self,
+        record: &csv::ByteRecord,
+        line: u64,
+        gc: &Column<'_>,
+        yc: &Column<'_>,
+    ) -> Result<()> {
         let y = yc.flag(record, line)?;
         let name = gc.get(record);
         let slot = match self.groups.find(name, Key::of(name)) {
@@ -260,6 +267,20 @@ impl Counter for CohortCounter {
         self.add(slot, y);
         Ok(())
     }
+}
+
+impl FastSink for CohortCounter {
+    #[inline]
+    fn fast(&mut self, f: &Fields<'_>) -> bool {
+        self.fast_at(f, 0)
+    }
+}
+
+impl Counter for CohortCounter {
+    fn reference(&mut self, record: &csv::ByteRecord, line: u64, c: &[Column<'_>]) -> Result<()> {
+        let (gc, yc) = (&c[0], &c[1]);
+        self.reference_at(record, line, gc, yc)
+    }
 
     fn merge(&mut self, other: Self) {
         for (i, c) in other.counts.into_iter().enumerate() {
@@ -268,6 +289,73 @@ impl Counter for CohortCounter {
                 self.counts.push(CohortCounts::default());
             }
             if let Some(mine) = self.counts.get_mut(slot) {
+                mine.merge(c);
+            }
+        }
+    }
+}
+
+/// Cohort counts per stratum (or cluster) and group: the strata's names
+/// found as the groups' are, and one [`CohortCounter`] per stratum.
+#[derive(Debug, Default)]
+pub(super) struct StrataCounter {
+    strata: Groups,
+    counters: Vec<CohortCounter>,
+}
+
+impl StrataCounter {
+    /// The counter of stratum `slot`, made when the slot is new.
+    fn counter(&mut self, slot: usize) -> Option<&mut CohortCounter> {
+        if slot == self.counters.len() {
+            self.counters.push(CohortCounter::default());
+        }
+        self.counters.get_mut(slot)
+    }
+
+    /// The counts per stratum; a stratum met only on a record the fast path
+    /// handed over (and the reference reader refused) has no count and is left
+    /// out.
+    pub(super) fn into_strata(self) -> BTreeMap<String, CohortStats> {
+        let mut out = BTreeMap::new();
+        for (i, c) in self.counters.into_iter().enumerate() {
+            let stats = c.into_stats();
+            if stats.iter().next().is_some() {
+                out.insert(self.strata.name(i), stats);
+            }
+        }
+        out
+    }
+}
+
+impl FastSink for StrataCounter {
+    #[inline]
+    fn fast(&mut self, f: &Fields<'_>) -> bool {
+        let Some(slot) = self.strata.fast_slot(f.get(0), Key::of_field(f, 0)) else {
+            return false;
+        };
+        self.counter(slot).is_some_and(|c| c.fast_at(f, 1))
+    }
+}
+
+impl Counter for StrataCounter {
+    fn reference(&mut self, record: &csv::ByteRecord, line: u64, c: &[Column<'_>]) -> Result<()> {
+        // The readers pass the three columns named (stratum, group, outcome).
+        let (sc, gc, yc) = (&c[0], &c[1], &c[2]);
+        let name = sc.get(record);
+        let slot = match self.strata.find(name, Key::of(name)) {
+            Some(i) => i,
+            None => self.strata.slot(sc.group(record, line)?.as_bytes()),
+        };
+        match self.counter(slot) {
+            Some(counter) => counter.reference_at(record, line, gc, yc),
+            None => Ok(()),
+        }
+    }
+
+    fn merge(&mut self, other: Self) {
+        for (i, c) in other.counters.into_iter().enumerate() {
+            let slot = self.strata.slot(other.strata.bytes(i));
+            if let Some(mine) = self.counter(slot) {
                 mine.merge(c);
             }
         }

@@ -57,12 +57,17 @@ fn check_all(bytes: &[u8], limit: usize) {
     let survival = |r: Result<SurvivalCounter>| shown(r.map(SurvivalCounter::into_tables));
     let want_c = cohort(reference(bytes, &["g", "y"], base));
     let want_s = survival(reference(bytes, &["g", "d", "y"], base));
+    let strata = |r: Result<StrataCounter>| shown(r.map(StrataCounter::into_strata));
+    // The duration column as the stratum: any text, some of it refused.
+    let want_k = strata(reference(bytes, &["d", "g", "y"], base));
     for chunk in [1, 5, 16, 64, 1 << 20] {
         let o = base.with_chunk_bytes(chunk);
         let got = shown(aggregate_cohort_csv_with(bytes, "g", "y", o));
         assert_eq!(got, want_c, "cohort, chunk {chunk}");
         let got = shown(read_survival_csv_with(bytes, "g", "d", "y", o));
         assert_eq!(got, want_s, "survival, chunk {chunk}");
+        let got = strata(count_read::<StrataCounter, _>(bytes, &["d", "g", "y"], o));
+        assert_eq!(got, want_k, "strata, chunk {chunk}");
     }
     let file = TempCsv::new(bytes);
     for (threads, chunk) in [(1, 1 << 20), (2, 8), (3, 16), (5, 4), (2, 1 << 20)] {
@@ -74,6 +79,8 @@ fn check_all(bytes: &[u8], limit: usize) {
             got, want_s,
             "survival file, {threads} threads, chunk {chunk}"
         );
+        let got = shown(aggregate_strata_csv_file(&file.1, "d", "g", "y", o));
+        assert_eq!(got, want_k, "strata file, {threads} threads, chunk {chunk}");
     }
 }
 

@@ -17,7 +17,7 @@ mod file;
 use std::collections::BTreeMap;
 use std::io::{Cursor, Read};
 
-use count::{CohortCounter, Counter, SurvivalCounter};
+use count::{CohortCounter, Counter, StrataCounter, SurvivalCounter};
 use fast::{FastEnd, Layout};
 
 use crate::cohort::CohortStats;
@@ -483,6 +483,54 @@ pub fn aggregate_cohort_csv_with<R: Read>(
         .map(CohortCounter::into_stats)
 }
 
+/// Streams a CSV of individual rows and aggregates the 0/1 column `outcome`
+/// per value of the column `stratum` and, within it, of the column `group`:
+/// the counts of a blocked randomisation (the input of
+/// [`crate::strata_arms`]) or, with the cluster's column as `stratum`, of a
+/// cluster randomisation (the input of [`crate::cluster_arms`]). The rows are
+/// read as [`aggregate_cohort_csv`] reads them (fast path, same errors); memory
+/// grows with the (stratum, group) pairs, not with the rows.
+///
+/// # Errors
+/// As [`aggregate_cohort_csv`], and [`Error::InvalidCell`] for a missing or
+/// non-UTF-8 stratum.
+///
+/// ```
+/// let csv = "agency,arm,returned\nlyon,t,1\nlyon,c,0\nnice,t,0\nlyon,t,0\n";
+/// let strata = betagouv_impact::aggregate_strata_csv(csv.as_bytes(), "agency", "arm", "returned")?;
+/// let lyon_t = strata.get("lyon").and_then(|s| s.get("t"));
+/// assert_eq!(lyon_t.map(|c| (c.successes, c.n)), Some((1, 2)));
+/// assert_eq!(strata.len(), 2);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[cfg_attr(docsrs, doc(cfg(feature = "csv")))]
+pub fn aggregate_strata_csv<R: Read>(
+    reader: R,
+    stratum: &str,
+    group: &str,
+    outcome: &str,
+) -> Result<BTreeMap<String, CohortStats>> {
+    count_read::<StrataCounter, R>(reader, &[stratum, group, outcome], CsvOptions::default())
+        .map(StrataCounter::into_strata)
+}
+
+/// [`aggregate_strata_csv`] over a file with explicit [`CsvOptions`], counted
+/// in parallel as [`aggregate_cohort_csv_file`] does.
+///
+/// # Errors
+/// As [`aggregate_strata_csv`], with the record limit of `options`.
+#[cfg_attr(docsrs, doc(cfg(feature = "csv")))]
+pub fn aggregate_strata_csv_file(
+    file: &std::fs::File,
+    stratum: &str,
+    group: &str,
+    outcome: &str,
+    options: CsvOptions,
+) -> Result<BTreeMap<String, CohortStats>> {
+    count_file::<StrataCounter>(file, &[stratum, group, outcome], options)
+        .map(StrataCounter::into_strata)
+}
+
 /// Streams a CSV of individual durations and aggregates a [`SurvivalTable`]
 /// per group. `event` is 1 (returned to work) or 0 (censored); `duration`
 /// a finite number ≥ 0. Memory is proportional to the distinct
@@ -750,5 +798,46 @@ mod tests {
             v,
             [("a".into(), 2, 2), ("b".into(), 2, 1), ("c".into(), 1, 0)]
         );
+    }
+
+    #[test]
+    fn strata_count_per_stratum_and_group() {
+        let csv = "s,g,y\nx,a,1\ny,a,0\nx,b,0\nx,a,0\ny,b,1\n";
+        let strata = aggregate_strata_csv(csv.as_bytes(), "s", "g", "y").expect("ok");
+        let v: Vec<_> = strata
+            .iter()
+            .flat_map(|(s, st)| {
+                st.iter()
+                    .map(move |(g, c)| (s.clone(), g.to_owned(), c.n, c.successes))
+            })
+            .collect();
+        assert_eq!(
+            v,
+            [
+                ("x".into(), "a".into(), 2, 1),
+                ("x".into(), "b".into(), 1, 0),
+                ("y".into(), "a".into(), 1, 0),
+                ("y".into(), "b".into(), 1, 1),
+            ]
+        );
+        let e = aggregate_strata_csv("s,g,y\nx,a,1\n,a,0\n".as_bytes(), "s", "g", "y").err();
+        assert_eq!(
+            e.map(|e| e.to_string()).as_deref(),
+            Some("line 3, column 1 (\"s\"): missing value (value \"\")")
+        );
+        let e = aggregate_strata_csv("s,g,y\nx,a,2\n".as_bytes(), "s", "g", "y").err();
+        assert!(
+            matches!(
+                e,
+                Some(Error::InvalidCell {
+                    line: 2,
+                    column_number: 3,
+                    ..
+                })
+            ),
+            "{e:?}"
+        );
+        let e = aggregate_strata_csv("s,g,y\nx,a,1\n".as_bytes(), "t", "g", "y").err();
+        assert!(matches!(e, Some(Error::MissingColumn { .. })));
     }
 }

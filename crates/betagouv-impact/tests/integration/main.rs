@@ -19,3 +19,5 @@ mod properties;
 mod reporting;
 mod robustness;
 mod serde_roundtrip;
+#[cfg(feature = "csv")]
+mod strata_rows;

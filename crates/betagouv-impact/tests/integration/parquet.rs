@@ -13,7 +13,8 @@ use arrow_array::{
 };
 use betagouv_impact::{
     CohortStats, Error, ParquetOptions, SurvivalTable, aggregate_cohort_csv,
-    aggregate_cohort_parquet, read_survival_csv, read_survival_parquet,
+    aggregate_cohort_parquet, aggregate_strata_csv, aggregate_strata_parquet, read_survival_csv,
+    read_survival_parquet,
 };
 use parquet::arrow::ArrowWriter;
 use parquet::basic::{Compression, GzipLevel, ZstdLevel};
@@ -395,11 +396,99 @@ proptest! {
     }
 }
 
+/// Rows of (stratum, group, outcome) as CSV and as Parquet (an integer stratum
+/// column, a string group, an integer outcome).
+fn strata_both(
+    d: &Path,
+    rows: &[(u8, u8, bool)],
+    group_rows: usize,
+    dict: bool,
+) -> (String, PathBuf) {
+    let mut csv = String::from("k,g,y\n");
+    for (k, g, y) in rows {
+        csv.push_str(&format!("{k},g{g},{}\n", u8::from(*y)));
+    }
+    let k: ArrayRef = Arc::new(Int32Array::from_iter_values(
+        rows.iter().map(|r| i32::from(r.0)),
+    ));
+    let names: Vec<String> = rows.iter().map(|r| format!("g{}", r.1)).collect();
+    let g: ArrayRef = Arc::new(StringArray::from_iter_values(names));
+    let y: ArrayRef = Arc::new(Int8Array::from_iter_values(
+        rows.iter().map(|r| i8::from(r.2)),
+    ));
+    let p = d.join(format!("strata-{}-{group_rows}.parquet", rows.len()));
+    write(
+        &p,
+        vec![("k", k), ("g", g), ("y", y)],
+        props(group_rows, Compression::SNAPPY, dict),
+    );
+    (csv, p)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(24))]
+
+    /// The Parquet and CSV readers of strata give identical counts.
+    #[test]
+    fn parquet_strata_equal_csv(
+        rows in prop::collection::vec((0u8..8, 0u8..3, any::<bool>()), 1..300),
+        group_rows in 1usize..100,
+        dict in any::<bool>(),
+        threads in 0usize..4,
+    ) {
+        let d = dir("prop-strata");
+        let (csv, p) = strata_both(&d, &rows, group_rows, dict);
+        let o = opts().with_threads(threads).with_batch_rows(group_rows / 2 + 1);
+        let want = aggregate_strata_csv(csv.as_bytes(), "k", "g", "y").unwrap();
+        let (got, summary) = aggregate_strata_parquet(&p, "k", "g", "y", &o).unwrap();
+        prop_assert_eq!(got, want);
+        prop_assert_eq!(summary.rows, rows.len() as u64);
+    }
+}
+
+#[test]
+fn strata_nulls_are_located_or_skipped() {
+    let d = dir("strata-nulls");
+    let p = d.join("n.parquet");
+    write(
+        &p,
+        vec![
+            ("k", strings(&[Some("x"), None, Some("x"), Some("y")])),
+            ("g", strings(&[Some("a"), Some("a"), None, Some("b")])),
+            ("y", Arc::new(Int8Array::from(vec![1, 0, 1, 0])) as ArrayRef),
+        ],
+        props(10, Compression::UNCOMPRESSED, true),
+    );
+    let e = aggregate_strata_parquet(&p, "k", "g", "y", &opts()).unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "row group 0, row 2, column \"k\": null (value null)"
+    );
+    let (s, summary) =
+        aggregate_strata_parquet(&p, "k", "g", "y", &opts().with_skip_null(true)).unwrap();
+    assert_eq!((summary.rows, summary.skipped_null_rows), (2, 2));
+    assert_eq!(s["x"].get("a").map(|c| (c.n, c.successes)), Some((1, 1)));
+    assert_eq!(s["y"].get("b").map(|c| (c.n, c.successes)), Some((1, 0)));
+    assert_eq!(s.len(), 2);
+}
+
 const ROWS_CSV: &str = "cohort,returned,days,flag\nencouraged,1,3.0,true\ncontrol,0,10.0,false\nencouraged,0,0.0,true\ncontrol,1,2.0,\nencouraged,1,3.0,false\n";
 
 /// [`ROWS_CSV`] written to Parquet by a Python script (`sys.argv[1]` the CSV,
 /// `sys.argv[2]` the Parquet file); `None` (skipped with a note) when python3
 /// or the module is missing, unless `BETAGOUV_REQUIRE_EXTERNAL` is set. Checks
+/// Runs a Python `script` with the arguments `csv` and `parquet`; fails on its
+/// failure, with its standard error.
+fn python(script: &str, csv: &Path, parquet: &Path) {
+    let out = std::process::Command::new("python3")
+        .args(["-c", script])
+        .args([csv, parquet])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+}
+
 /// that the cohort and survival statistics equal the CSV readers' ones.
 fn written_by(module: &str, script: &str) -> Option<PathBuf> {
     if !betagouv_tests::require_tool("python3", &["-c", &format!("import {module}")]) {
@@ -408,13 +497,7 @@ fn written_by(module: &str, script: &str) -> Option<PathBuf> {
     let d = dir(module);
     let (csv, p) = (d.join("rows.csv"), d.join("rows.parquet"));
     std::fs::write(&csv, ROWS_CSV).unwrap();
-    let out = std::process::Command::new("python3")
-        .args(["-c", script])
-        .args([&csv, &p])
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(out.status.success(), "{stderr}");
+    python(script, &csv, &p);
     let want = aggregate_cohort_csv(ROWS_CSV.as_bytes(), "cohort", "returned").unwrap();
     let got = aggregate_cohort_parquet(&p, "cohort", "returned", &opts()).unwrap();
     assert_eq!(got.0, want);
@@ -458,4 +541,31 @@ fn polars_zstd_files_read_as_csv() {
         df.write_parquet(sys.argv[2], compression='zstd', row_group_size=2)\n";
     let p = written_by("polars", script);
     assert!(p.is_none_or(|p| p.exists()));
+}
+
+#[test]
+fn pyarrow_strata_read_as_csv() {
+    if !betagouv_tests::require_tool("python3", &["-c", "import pyarrow"]) {
+        return;
+    }
+    const STRATA_CSV: &str =
+        "agency,arm,returned\nlyon,t,1\nlyon,c,0\nnice,t,0\nlyon,t,0\nnice,c,1\nnice,t,1\n";
+    let d = dir("pyarrow-strata");
+    let (csv, p) = (d.join("rows.csv"), d.join("rows.parquet"));
+    std::fs::write(&csv, STRATA_CSV).unwrap();
+    // Agencies as a dictionary column, as pyarrow writes categorical data.
+    let script = "import sys, pyarrow as pa, pyarrow.csv as c, pyarrow.parquet as pq\n\
+        t = c.read_csv(sys.argv[1])\n\
+        t = t.set_column(0, 'agency', t.column('agency').dictionary_encode())\n\
+        pq.write_table(t, sys.argv[2], row_group_size=4)\n";
+    python(script, &csv, &p);
+    let want = aggregate_strata_csv(STRATA_CSV.as_bytes(), "agency", "arm", "returned").unwrap();
+    let (got, summary) =
+        aggregate_strata_parquet(&p, "agency", "arm", "returned", &opts()).unwrap();
+    assert_eq!(got, want);
+    assert_eq!((summary.rows, summary.row_groups), (6, 2));
+    assert_eq!(
+        got["nice"].get("t").map(|c| (c.n, c.successes)),
+        Some((2, 1))
+    );
 }

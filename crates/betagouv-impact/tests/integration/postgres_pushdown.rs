@@ -13,8 +13,8 @@ use std::time::Duration;
 
 use betagouv_impact::sql::{SkippedNulls, SqlSource};
 use betagouv_impact::{
-    CohortStats, Error, PgOptions, SurvivalTable, aggregate_cohort_csv, postgres_cohort_stats,
-    postgres_survival_tables, read_survival_csv,
+    CohortStats, Error, PgOptions, SurvivalTable, aggregate_cohort_csv, aggregate_strata_csv,
+    postgres_cohort_stats, postgres_stratum_stats, postgres_survival_tables, read_survival_csv,
 };
 use postgres::{Client, NoTls};
 use proptest::prelude::*;
@@ -162,6 +162,50 @@ fn table_counts_equal_the_csv_reader() {
     drop_schema(&mut c, &s);
 }
 
+/// Strata (or clusters) counted by the server equal the CSV reader's: integer
+/// and text strata, a table and a query, nulls refused or skipped.
+#[test]
+fn strata_counts_equal_the_csv_reader() {
+    let Some(mut c) = client() else { return };
+    let s = schema(&mut c, "strata");
+    let rows = rows(400);
+    load(&mut c, &format!("{s}.t"), &rows);
+    let mut text = "k,g,y\n".to_owned();
+    for (id, g, y, _) in &rows {
+        text.push_str(&format!(
+            "{},{},{}\n",
+            id % 5,
+            GROUPS[*g as usize],
+            u8::from(*y)
+        ));
+    }
+    let expected = aggregate_strata_csv(text.as_bytes(), "k", "g", "y").unwrap();
+    let q = SqlSource::query(&format!("SELECT id % 5 AS k, g, y_bool AS y FROM {s}.t"));
+    let (strata, skipped) = postgres_stratum_stats(&mut c, &q, "k", "g", "y", &options()).unwrap();
+    assert_eq!(strata, expected);
+    assert_eq!(skipped, SkippedNulls::default());
+    // The group column as the stratum (each a stratum of one group): the cohort counts.
+    let t = SqlSource::table(&format!("{s}.t"));
+    let (by_g, _) = postgres_stratum_stats(&mut c, &t, "g", "g", "y_int", &options()).unwrap();
+    let cohort = csv_cohort(&rows, false);
+    for (g, stats) in &by_g {
+        assert_eq!(stats.get(g), cohort.get(g));
+        assert_eq!(stats.iter().count(), 1);
+    }
+    c.batch_execute(&format!(
+        "INSERT INTO {s}.t (id, g, y_int) VALUES (NULL, 'control', 1), (NULL, 'control', 0)"
+    ))
+    .unwrap();
+    let q = SqlSource::query(&format!("SELECT id % 5 AS k, g, y_int FROM {s}.t"));
+    let err = postgres_stratum_stats(&mut c, &q, "k", "g", "y_int", &options()).unwrap_err();
+    assert_eq!(err.to_string(), "2 rows have a null \"k\"");
+    let skip = PgOptions::new(Duration::from_secs(60), true);
+    let (strata, skipped) = postgres_stratum_stats(&mut c, &q, "k", "g", "y_int", &skip).unwrap();
+    assert_eq!((skipped.stratum, skipped.total()), (2, 2));
+    assert_eq!(strata, expected);
+    drop_schema(&mut c, &s);
+}
+
 fn sqlstate(err: &Error) -> String {
     match err {
         Error::Postgres { sqlstate, .. } => sqlstate.clone().unwrap_or_default(),
@@ -255,6 +299,7 @@ fn nulls_are_refused_or_skipped_and_invalid_values_refused() {
     assert_eq!(
         skipped,
         SkippedNulls {
+            stratum: 0,
             group: 1,
             duration: 1,
             outcome: 1

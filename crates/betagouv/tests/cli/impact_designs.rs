@@ -16,7 +16,7 @@ fn text(args: &[&str]) -> String {
 }
 
 /// The standard error of a run that must fail with status 2.
-fn fails(args: &[&str]) -> String {
+pub(super) fn fails(args: &[&str]) -> String {
     let out = betagouv().args(args).output().expect("runs");
     assert_eq!(out.status.code(), Some(2));
     String::from_utf8_lossy(&out.stderr).into_owned()

@@ -114,7 +114,7 @@ fn connection_errors_name_the_server_never_the_password() {
 
 /// The test server's connection string, or `None` (skipped).
 #[allow(clippy::print_stderr)] // the skip note of the workspace's convention
-fn server() -> Option<String> {
+pub(super) fn server() -> Option<String> {
     let conninfo = std::env::var("BETAGOUV_TEST_POSTGRES").unwrap_or_default();
     if conninfo.is_empty() {
         assert!(

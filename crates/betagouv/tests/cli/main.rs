@@ -16,6 +16,7 @@ mod history;
 mod impact;
 mod impact_counts;
 mod impact_csv;
+mod impact_design_rows;
 mod impact_designs;
 mod impact_parquet;
 mod impact_postgres;

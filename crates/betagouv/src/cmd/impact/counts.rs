@@ -18,7 +18,7 @@ use betagouv_impact::{
 };
 use serde::de::DeserializeOwned;
 
-use super::source::SurvivalTables;
+use super::source::{Nested, SurvivalTables};
 use super::{BoxError, in_file};
 
 pub(super) fn cohort(path: &Path) -> Result<CohortStats, BoxError> {
@@ -42,7 +42,7 @@ pub(super) fn survival(path: &Path) -> Result<SurvivalTables, BoxError> {
 }
 
 /// Counts per stratum (`impact strata --counts`), CSV or JSON.
-pub(super) fn strata(path: &Path) -> Result<BTreeMap<String, CohortStats>, BoxError> {
+pub(super) fn strata(path: &Path) -> Result<Nested, BoxError> {
     nested::<StratumCountsRow>(
         path,
         stratum_stats_from_counts,
@@ -51,15 +51,13 @@ pub(super) fn strata(path: &Path) -> Result<BTreeMap<String, CohortStats>, BoxEr
 }
 
 /// Counts per cluster (`impact clusters --counts`), CSV or JSON.
-pub(super) fn clusters(path: &Path) -> Result<BTreeMap<String, CohortStats>, BoxError> {
+pub(super) fn clusters(path: &Path) -> Result<Nested, BoxError> {
     nested::<ClusterCountsRow>(
         path,
         cluster_stats_from_counts,
         betagouv_impact::read_cluster_counts_csv,
     )
 }
-
-type Nested = BTreeMap<String, CohortStats>;
 
 /// Counts by stratum or cluster and group: JSON rows of type `R`, or CSV.
 fn nested<R: DeserializeOwned>(

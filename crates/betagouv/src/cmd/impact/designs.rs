@@ -1,5 +1,6 @@
 //! `impact strata`, `impact clusters`, `impact adjust`: the evaluation designs of
-//! blocked and cluster randomisation (from counts) and covariate adjustment (from
+//! blocked and cluster randomisation (from individual rows, counted where they are
+//! as for `impact cohort`, or from counts) and covariate adjustment (from
 //! individual rows).
 
 use std::fs::File;
@@ -12,21 +13,94 @@ use betagouv_impact::{
 };
 use clap::Args;
 
-use super::{BoxError, flag, in_file, opt, pct, print_json, pts};
+use super::source::Nested;
+use super::{BoxError, RowsSource, flag, in_file, opt, pct, print_json, pts};
 use crate::out::outln;
 
-/// The arguments of `impact strata` and `impact clusters`: counts per stratum or
-/// per cluster, and the two arms' group names.
+/// The arguments of `impact strata`: the rows (or their counts per stratum) and the
+/// stratum's column.
 #[derive(Debug, Args)]
-pub(crate) struct DesignCountsArgs {
-    /// Counts with the columns stratum (`strata`) or cluster (`clusters`), group, n,
-    /// successes: CSV, or JSON (`.json` an array of rows, `.jsonl`/`.ndjson` one row per
-    /// line); rows of one stratum or cluster and group are summed, and a cluster is in
-    /// one group.
-    #[arg(long, value_name = "FILE.csv|FILE.json")]
-    counts: PathBuf,
+pub(crate) struct StrataArgs {
+    /// Column holding each row's stratum (block of the randomisation), e.g. the
+    /// agency; not with `--counts` (its rows name the stratum).
+    #[arg(
+        long,
+        alias = "stratum",
+        value_name = "COLUMN",
+        required_unless_present = "counts",
+        conflicts_with = "counts"
+    )]
+    stratum_column: Option<String>,
+    #[command(flatten)]
+    rows: DesignRows,
+}
+
+/// The arguments of `impact clusters`: the rows (or their counts per cluster) and
+/// the cluster's column.
+#[derive(Debug, Args)]
+pub(crate) struct ClustersArgs {
+    /// Column holding each row's cluster (the unit randomised whole), e.g. the
+    /// agency; not with `--counts` (its rows name the cluster).
+    #[arg(
+        long,
+        alias = "cluster",
+        value_name = "COLUMN",
+        required_unless_present = "counts",
+        conflicts_with = "counts"
+    )]
+    cluster_column: Option<String>,
+    #[command(flatten)]
+    rows: DesignRows,
+}
+
+/// Where the rows of a design are, their group and outcome columns, the arms.
+#[derive(Debug, Args)]
+pub(crate) struct DesignRows {
+    /// Where the rows are (a CSV or Parquet file, standard input, a PostgreSQL
+    /// table or query) or their counts per stratum or cluster (`--counts`: CSV or
+    /// JSON, rows of one key and group summed).
+    #[command(flatten)]
+    source: RowsSource,
+    /// Column holding the group (arm) name; not with `--counts`.
+    #[arg(
+        long,
+        value_name = "COLUMN",
+        required_unless_present = "counts",
+        conflicts_with = "counts"
+    )]
+    group_column: Option<String>,
+    /// Column holding the 0/1 outcome; not with `--counts`.
+    #[arg(
+        long,
+        value_name = "COLUMN",
+        required_unless_present = "counts",
+        conflicts_with = "counts"
+    )]
+    outcome_column: Option<String>,
     #[command(flatten)]
     arms: ArmsAndLevel,
+}
+
+impl DesignRows {
+    /// The counts per `key` column (stratum or cluster) and group; `None` when
+    /// `--print-sql` printed the query instead.
+    fn counts(
+        &self,
+        key: Option<&str>,
+        from_counts: fn(&Path) -> Result<Nested, BoxError>,
+    ) -> Result<Option<Nested>, BoxError> {
+        let columns = match (key, &self.group_column, &self.outcome_column) {
+            (Some(k), Some(g), Some(y)) => [k, g.as_str(), y.as_str()],
+            // Only `--counts` goes without the columns (clap checks it).
+            _ => ["", "", ""],
+        };
+        self.source.stratum_stats(columns, from_counts)
+    }
+
+    /// What error messages call the source (a path, `<stdin>`, the table).
+    fn name(&self) -> PathBuf {
+        PathBuf::from(self.source.name())
+    }
 }
 
 /// The two arms' names in the group column, the level and the output of the design
@@ -77,13 +151,17 @@ fn problem(path: &Path, e: betagouv_impact::Error) -> BoxError {
     }
 }
 
-pub(super) fn run_strata(a: &DesignCountsArgs) -> Result<(), BoxError> {
-    let path = &a.counts;
-    let by_stratum = super::counts::strata(path)?;
+pub(super) fn run_strata(a: &StrataArgs) -> Result<(), BoxError> {
+    let r = &a.rows;
+    let Some(by_stratum) = r.counts(a.stratum_column.as_deref(), super::counts::strata)? else {
+        // `--print-sql`: the query was printed, nothing was computed.
+        return Ok(());
+    };
+    let (path, arms) = (r.name(), &r.arms);
     let strata =
-        strata_arms(&by_stratum, &a.arms.treated, &a.arms.control).map_err(|e| in_file(path, e))?;
-    let s = stratified(&strata, a.arms.alpha).map_err(flag)?;
-    if a.arms.json {
+        strata_arms(&by_stratum, &arms.treated, &arms.control).map_err(|e| in_file(&path, e))?;
+    let s = stratified(&strata, arms.alpha).map_err(flag)?;
+    if arms.json {
         return print_json(&s);
     }
     outln!("{} strata, {} people", s.strata, s.n)?;
@@ -116,20 +194,23 @@ pub(super) fn run_strata(a: &DesignCountsArgs) -> Result<(), BoxError> {
     Ok(())
 }
 
-pub(super) fn run_clusters(a: &DesignCountsArgs) -> Result<(), BoxError> {
-    let path = &a.counts;
-    let by_cluster = super::counts::clusters(path)?;
-    let arms = cluster_arms(&by_cluster, &a.arms.treated, &a.arms.control)
-        .map_err(|e| in_file(path, e))?;
+pub(super) fn run_clusters(a: &ClustersArgs) -> Result<(), BoxError> {
+    let r = &a.rows;
+    let Some(by_cluster) = r.counts(a.cluster_column.as_deref(), super::counts::clusters)? else {
+        return Ok(());
+    };
+    let (path, arms) = (r.name(), &r.arms);
+    let split =
+        cluster_arms(&by_cluster, &arms.treated, &arms.control).map_err(|e| in_file(&path, e))?;
     let d = cluster_difference(
         Arms {
-            treated: &arms.treated,
-            control: &arms.control,
+            treated: &split.treated,
+            control: &split.control,
         },
-        a.arms.alpha,
+        arms.alpha,
     )
-    .map_err(|e| problem(path, e))?;
-    if a.arms.json {
+    .map_err(|e| problem(&path, e))?;
+    if arms.json {
         return print_json(&d);
     }
     outln!(

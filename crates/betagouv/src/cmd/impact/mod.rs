@@ -38,12 +38,12 @@ pub(crate) enum ImpactCommand {
     /// Encouragement design: the ITT effect of the encouragement, the first stage and its F,
     /// the CACE (complier effect) with its Anderson-Rubin set, the compliers' means.
     Encouragement(EncouragementArgs),
-    /// Blocked (stratified) randomisation from counts per stratum: CMH test, pooled odds
-    /// ratio, stratum-weighted difference.
-    Strata(designs::DesignCountsArgs),
-    /// Cluster randomisation from counts per cluster: the difference with cluster-robust
-    /// (CR1, CR2) standard errors.
-    Clusters(designs::DesignCountsArgs),
+    /// Blocked (stratified) randomisation from individual rows (CSV, Parquet, PostgreSQL)
+    /// or counts per stratum: CMH test, pooled odds ratio, stratum-weighted difference.
+    Strata(designs::StrataArgs),
+    /// Cluster randomisation from individual rows (CSV, Parquet, PostgreSQL) or counts per
+    /// cluster: the difference with cluster-robust (CR1, CR2) standard errors.
+    Clusters(designs::ClustersArgs),
     /// Covariate adjustment (Lin 2013) of individual rows: the adjusted difference with
     /// its HC2 standard error.
     Adjust(designs::AdjustArgs),

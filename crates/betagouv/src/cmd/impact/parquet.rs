@@ -7,7 +7,7 @@ use std::path::Path;
 
 use betagouv_impact::{CohortStats, ParquetOptions, ParquetSummary};
 
-use super::source::{RowsSource, SurvivalTables, is_stdin};
+use super::source::{Nested, RowsSource, SurvivalTables, is_stdin};
 use super::{BoxError, in_file};
 use crate::out::errln;
 
@@ -64,4 +64,19 @@ pub(super) fn survival(
             .map_err(|e| in_file(file, e))?;
     report(file, &summary);
     Ok(tables)
+}
+
+/// `impact strata|clusters FILE.parquet`: counts per stratum (or cluster) and group.
+pub(super) fn strata(
+    source: &RowsSource,
+    file: &Path,
+    [stratum, group, outcome]: [&str; 3],
+) -> Result<Nested, BoxError> {
+    not_stdin(file)?;
+    let options = options(source);
+    let (strata, summary) =
+        betagouv_impact::aggregate_strata_parquet(file, stratum, group, outcome, &options)
+            .map_err(|e| in_file(file, e))?;
+    report(file, &summary);
+    Ok(strata)
 }

@@ -8,14 +8,18 @@
 
 use std::time::Duration;
 
-use betagouv_impact::sql::{SkippedNulls, SqlSource, cohort_counts_sql, survival_counts_sql};
-use betagouv_impact::{CohortStats, PgOptions, postgres_cohort_stats, postgres_survival_tables};
+use betagouv_impact::sql::{
+    SkippedNulls, SqlSource, cohort_counts_sql, stratum_counts_sql, survival_counts_sql,
+};
+use betagouv_impact::{
+    CohortStats, PgOptions, postgres_cohort_stats, postgres_stratum_stats, postgres_survival_tables,
+};
 use postgres::config::Host;
 use postgres::{Client, Config, NoTls};
 
 use super::BoxError;
 use super::pgconn::{PgEnv, resolve};
-use super::source::{RowsSource, SurvivalTables};
+use super::source::{Nested, RowsSource, SurvivalTables};
 use crate::out::{errln, outln};
 
 /// `--table` or `--query`.
@@ -81,7 +85,7 @@ fn options(source: &RowsSource) -> PgOptions {
 }
 
 /// Tells how many rows were skipped for a null, on standard error.
-fn note_skipped(skipped: &SkippedNulls, columns: [(&str, u64); 3]) {
+fn note_skipped(skipped: &SkippedNulls, columns: &[(&str, u64)]) {
     if skipped.total() == 0 {
         return;
     }
@@ -114,7 +118,7 @@ pub(super) fn cohort(
             .map_err(|e| format!("{}: {e}", source.name()))?;
     note_skipped(
         &skipped,
-        [(group, skipped.group), (outcome, skipped.outcome), ("", 0)],
+        &[(group, skipped.group), (outcome, skipped.outcome)],
     );
     Ok(Some(stats))
 }
@@ -146,11 +150,46 @@ pub(super) fn survival(
     .map_err(|e| format!("{}: {e}", source.name()))?;
     note_skipped(
         &skipped,
-        [
+        &[
             (group, skipped.group),
             (duration, skipped.duration),
             (event, skipped.outcome),
         ],
     );
     Ok(Some(tables))
+}
+
+/// `impact strata|clusters --postgres`: counts per stratum (or cluster) and group.
+pub(super) fn strata(
+    source: &RowsSource,
+    conninfo: &str,
+    [stratum, group, outcome]: [&str; 3],
+) -> Result<Option<Nested>, BoxError> {
+    let sql_source = sql_source(source)?;
+    if source.print_sql {
+        outln!(
+            "{}",
+            stratum_counts_sql(&sql_source, stratum, group, outcome)
+        )?;
+        return Ok(None);
+    }
+    let mut client = connect(conninfo)?;
+    let (strata, skipped) = postgres_stratum_stats(
+        &mut client,
+        &sql_source,
+        stratum,
+        group,
+        outcome,
+        &options(source),
+    )
+    .map_err(|e| format!("{}: {e}", source.name()))?;
+    note_skipped(
+        &skipped,
+        &[
+            (stratum, skipped.stratum),
+            (group, skipped.group),
+            (outcome, skipped.outcome),
+        ],
+    );
+    Ok(Some(strata))
 }

@@ -1,9 +1,11 @@
-//! Where `impact cohort` and `impact survival` find their rows: a CSV file (or
+//! Where `impact cohort`, `impact survival`, `impact strata` and `impact clusters`
+//! find their rows: a CSV file (or
 //! standard input), a Parquet file, a PostgreSQL table or query (the counting runs
 //! in the server), or counts computed elsewhere (`--counts`).
 //!
 //! Every source ends in the same mergeable sufficient statistics
-//! ([`CohortStats`], one [`SurvivalTable`] per group), so the statistics printed
+//! ([`CohortStats`], per stratum or cluster for the designs; one [`SurvivalTable`]
+//! per group), so the statistics printed
 //! do not depend on where the counting ran.
 
 use std::collections::BTreeMap;
@@ -15,8 +17,8 @@ use clap::{Args, ValueEnum};
 
 use super::{BoxError, counts, in_file, parquet, pg};
 
-/// The input of `impact cohort` / `impact survival`: exactly one of a file of
-/// rows (`FILE`, `-` for standard input), `--postgres` or `--counts`.
+/// The input of `impact cohort|survival|strata|clusters`: exactly one of a file
+/// of rows (`FILE`, `-` for standard input), `--postgres` or `--counts`.
 #[derive(Debug, Args)]
 #[command(group(
     clap::ArgGroup::new("rows")
@@ -30,7 +32,8 @@ pub(crate) struct RowsSource {
     /// Format of FILE, whatever its extension.
     #[arg(long, value_enum, value_name = "FORMAT", requires = "file")]
     pub(super) input_format: Option<InputFormat>,
-    /// Skip rows whose group, outcome, duration or event is null (Parquet, PostgreSQL)
+    /// Skip rows whose stratum, cluster, group, outcome, duration or event is null
+    /// (Parquet, PostgreSQL)
     /// and say how many were skipped; without it a null is an error naming its row.
     #[arg(long)]
     pub(super) skip_null: bool,
@@ -66,7 +69,9 @@ pub(crate) struct RowsSource {
     )]
     pub(super) statement_timeout: u64,
     /// Pre-aggregated counts computed by any engine (CSV or JSON by extension):
-    /// `group,n,successes` for `cohort`, `group,time,events,censored` for `survival`.
+    /// `group,n,successes` for `cohort`, `group,time,events,censored` for `survival`,
+    /// `stratum,group,n,successes` for `strata`, `cluster,group,n,successes` for
+    /// `clusters` (rows of one key are summed).
     #[arg(long, value_name = "FILE")]
     pub(super) counts: Option<PathBuf>,
 }
@@ -82,6 +87,9 @@ pub(crate) enum InputFormat {
 
 /// Per group, its survival table.
 pub(super) type SurvivalTables = BTreeMap<String, SurvivalTable>;
+
+/// Per stratum (or cluster), the counts of its groups.
+pub(super) type Nested = BTreeMap<String, CohortStats>;
 
 impl RowsSource {
     /// What the error messages call this source (a path, `<stdin>`, the table).
@@ -169,6 +177,35 @@ impl RowsSource {
 }
 
 impl RowsSource {
+    /// The counts per stratum (or cluster) and group of this source: `--counts`
+    /// read by `from_counts`, or the rows' `columns` (stratum or cluster, group,
+    /// outcome) counted; `None` when `--print-sql` printed the query instead.
+    pub(super) fn stratum_stats(
+        &self,
+        columns: [&str; 3],
+        from_counts: fn(&Path) -> Result<Nested, BoxError>,
+    ) -> Result<Option<Nested>, BoxError> {
+        if let Some(path) = &self.counts {
+            self.no_nulls_in("--counts")?;
+            return from_counts(path).map(Some);
+        }
+        if let Some(conninfo) = &self.postgres {
+            return pg::strata(self, conninfo, columns);
+        }
+        let Some(file) = &self.file else {
+            return Err("give a FILE, --postgres or --counts".into());
+        };
+        match self.format(file) {
+            InputFormat::Parquet => parquet::strata(self, file, columns).map(Some),
+            InputFormat::Csv => {
+                self.no_nulls_in("a CSV file")?;
+                csv_strata(self, file, columns).map(Some)
+            }
+        }
+    }
+}
+
+impl RowsSource {
     /// `--skip-null` where there is no null to skip: refused rather than ignored.
     fn no_nulls_in(&self, what: &str) -> Result<(), BoxError> {
         if self.skip_null {
@@ -215,6 +252,21 @@ fn csv_survival(
     }
     let options = csv_options(source);
     betagouv_impact::read_survival_csv_file(&open(file)?, group, duration, event, options)
+        .map_err(|e| in_file(file, e))
+}
+
+fn csv_strata(
+    source: &RowsSource,
+    file: &Path,
+    [stratum, group, outcome]: [&str; 3],
+) -> Result<Nested, BoxError> {
+    if is_stdin(file) {
+        let stdin = std::io::stdin().lock();
+        return betagouv_impact::aggregate_strata_csv(stdin, stratum, group, outcome)
+            .map_err(|e| in_file(Path::new("<stdin>"), e));
+    }
+    let options = csv_options(source);
+    betagouv_impact::aggregate_strata_csv_file(&open(file)?, stratum, group, outcome, options)
         .map_err(|e| in_file(file, e))
 }
 
