@@ -276,9 +276,19 @@ impl FastSink for CohortCounter {
     }
 }
 
+/// The error for a reader that passed `got` columns to a counter that reads `want`
+/// (the readers always pass them all: this is a guard, not a path of the data).
+fn columns_missing(got: usize, want: usize) -> crate::error::Error {
+    crate::error::Error::MissingColumn {
+        column: format!("{want} columns expected by the counter, {got} given"),
+    }
+}
+
 impl Counter for CohortCounter {
     fn reference(&mut self, record: &csv::ByteRecord, line: u64, c: &[Column<'_>]) -> Result<()> {
-        let (gc, yc) = (&c[0], &c[1]);
+        let [gc, yc, ..] = c else {
+            return Err(columns_missing(c.len(), 2));
+        };
         self.reference_at(record, line, gc, yc)
     }
 
@@ -340,7 +350,9 @@ impl FastSink for StrataCounter {
 impl Counter for StrataCounter {
     fn reference(&mut self, record: &csv::ByteRecord, line: u64, c: &[Column<'_>]) -> Result<()> {
         // The readers pass the three columns named (stratum, group, outcome).
-        let (sc, gc, yc) = (&c[0], &c[1], &c[2]);
+        let [sc, gc, yc, ..] = c else {
+            return Err(columns_missing(c.len(), 3));
+        };
         let name = sc.get(record);
         let slot = match self.strata.find(name, Key::of(name)) {
             Some(i) => i,
@@ -595,7 +607,9 @@ impl FastSink for SurvivalCounter {
 
 impl Counter for SurvivalCounter {
     fn reference(&mut self, record: &csv::ByteRecord, line: u64, c: &[Column<'_>]) -> Result<()> {
-        let (gc, dc, ec) = (&c[0], &c[1], &c[2]);
+        let [gc, dc, ec, ..] = c else {
+            return Err(columns_missing(c.len(), 3));
+        };
         let e = ec.flag(record, line)?;
         let t = dc.duration(record, line)?;
         let slot = self.groups.slot(gc.group(record, line)?.as_bytes());
