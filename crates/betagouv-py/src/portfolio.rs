@@ -333,7 +333,7 @@ impl NativePortfolio {
     /// The import's counts: `files`, `records`, `dropped_files`, `errors`,
     /// `warnings` (all 0 for the built-in dataset).
     fn summary<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        let s = self.summary.clone().unwrap_or_default();
+        let s = self.summary.unwrap_or_default();
         let dict = PyDict::new(py);
         dict.set_item("files", s.files)?;
         dict.set_item("records", s.records)?;

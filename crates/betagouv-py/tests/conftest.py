@@ -40,7 +40,7 @@ def shared_data() -> Path:
 @pytest.fixture(scope="session")
 def content_2025(shared_data: Path) -> Path:
     """The 2025 snapshot of the content repository."""
-    path = shared_data / "betagouv-content" / "2025"
+    path = shared_data / "betagouv-content" / "2025-12-31"
     if not path.is_dir():
         _missing(f"{path} is missing")
     return path
@@ -49,7 +49,7 @@ def content_2025(shared_data: Path) -> Path:
 @pytest.fixture(scope="session")
 def content_2016(shared_data: Path) -> Path:
     """The 2016 snapshot of the content repository."""
-    path = shared_data / "betagouv-content" / "2016"
+    path = shared_data / "betagouv-content" / "2016-12-31"
     if not path.is_dir():
         _missing(f"{path} is missing")
     return path
@@ -101,3 +101,33 @@ def as_rows(value: Any) -> List[dict]:
     if isinstance(value, list):
         return value
     return value.to_dict(orient="records")
+
+
+@pytest.fixture(scope="session")
+def history_repo(shared_data: Path) -> Path:
+    """The shared history bundle cloned into a bare repository of the system's
+    temporary folder (named as the Rust tests name it, so either reuses the other's
+    clone); never inside the project."""
+    import shutil
+    import tempfile
+
+    bundle = shared_data / "betagouv-history" / "content-history.bundle"
+    if not bundle.is_file():
+        _missing(f"{bundle} is missing")
+    if shutil.which("git") is None:
+        _missing("git is not installed")
+    tmp = Path(tempfile.gettempdir())
+    target = tmp / f"betagouv-history-{bundle.stat().st_size}.git"
+    if (target / "HEAD").is_file():
+        return target
+    own = tmp / f"betagouv-history-{bundle.stat().st_size}-{os.getpid()}.git"
+    shutil.rmtree(own, ignore_errors=True)
+    subprocess.run(
+        ["git", "-c", "init.defaultBranch=main", "clone", "-q", "--bare", str(bundle), str(own)],
+        check=True,
+    )
+    try:
+        own.rename(target)
+    except OSError:  # another process renamed its clone first
+        shutil.rmtree(own, ignore_errors=True)
+    return target

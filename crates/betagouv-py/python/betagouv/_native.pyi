@@ -2,12 +2,14 @@
 # package's Python modules, which wrap these functions; checked against the built
 # module by `python -m mypy.stubtest betagouv._native` in .ci/run.
 import datetime
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Optional, final
 
 __version__: str
+__all__: List[str]
 
 # --- portfolio (src/portfolio.rs) ---
 
+@final
 class Portfolio:
     @property
     def at(self) -> datetime.date: ...
