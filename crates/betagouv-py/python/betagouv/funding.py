@@ -119,6 +119,12 @@ def _text(value: Any, what: str) -> str:
     )
 
 
+def _whole(value: Any, what: str) -> None:
+    """Refuses anything but an ``int`` (a ``bool`` included) for ``what``."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"{what} must be an int, not {type(value).__name__}")
+
+
 def _dec(text: str) -> decimal.Decimal:
     return decimal.Decimal(text)
 
@@ -231,8 +237,10 @@ def budget_report(path: Optional[PathLike] = None, year: Optional[int] = None) -
     and ``column``; so does a year with no record. The GIL is released while the file
     is read and the report computed.
     """
-    if year is not None and (isinstance(year, bool) or not isinstance(year, int)):
-        raise TypeError(f"year must be an int, not {type(year).__name__}")
+    if year is not None:
+        _whole(year, "year")
+        if not -(2**31) <= year < 2**31:
+            raise FundingError(f"year {year} is outside the supported years 1900 to 9999")
     data = _native.budget_report(_path(path), year)
     return to_result(_amount_maps(data), "BudgetReport", _leaf)
 
@@ -245,7 +253,8 @@ def budget_check(
 ) -> List[Dict[str, Any]]:
     """The problems of a budget file as ``betagouv budget check FILE --json`` lists
     them: dicts with ``severity``, ``rule``, ``file``, ``line``, ``column`` (``None``
-    when unknown) and ``message``; an empty list when the budget is clean.
+    when unknown; the command line writes an unknown file as ``""``) and ``message``,
+    in the command line's order; an empty list when the budget is clean.
 
     A file that is not TOML or not a budget's shape is one problem, as on the command
     line: rule ``parse`` (or ``limit`` over a size limit), at its line and column. A
@@ -254,6 +263,10 @@ def budget_check(
     line's options, in percent (``ecb_rate="4.5"`` for 4.5 %, ``advance_cap=30``) and
     days (``payment_delay=30``); each defaults to its legal value.
     """
+    if payment_delay is not None:
+        _whole(payment_delay, "payment_delay")
+        if not 0 <= payment_delay < 2**32:
+            raise FundingError(f"payment_delay {payment_delay} is not a number of days")
     return _native.budget_check(
         _path(path),
         None if ecb_rate is None else _text(ecb_rate, "ecb_rate"),
