@@ -11,6 +11,7 @@ import subprocess
 import threading
 import time
 from decimal import Decimal
+from fractions import Fraction
 from pathlib import Path
 from typing import Any, Callable, Dict, List, Tuple
 
@@ -87,7 +88,19 @@ def test_a_float_is_refused_and_the_message_says_why(value: float) -> None:
         funding.vat_totals([value], "0.20")  # type: ignore[list-item]  # refused at run time too
 
 
-@pytest.mark.parametrize("value", [True, None, [1], object()])
+def test_numpy_integers_are_ints_and_numpy_floats_are_floats() -> None:
+    np = pytest.importorskip("numpy")
+    weights = np.array([1, 1, 2], dtype=np.int64)
+    parts = funding.allocate(np.int32(10), weights)
+    assert parts == [Decimal("2.50"), Decimal("2.50"), Decimal("5.00")]
+    for value in (np.float64(1.0), np.float32(0.5)):
+        with pytest.raises(TypeError, match="is a float"):
+            funding.money(value)
+        with pytest.raises(TypeError, match="weight 0 is a float"):
+            funding.allocate("1.00", [value])
+
+
+@pytest.mark.parametrize("value", [True, None, [1], object(), Fraction(1, 3)])
 def test_other_types_are_refused(value: Any) -> None:
     with pytest.raises(TypeError):
         funding.money(value)

@@ -1,12 +1,13 @@
 """Exact money and budgets (betagouv-funding).
 
 Money is :class:`decimal.Decimal` both ways, never ``float``. Every function that takes
-an amount accepts a ``Decimal``, an ``int`` or a ``str`` (``"1151920.00"``); a
-``float`` raises :class:`TypeError` (a binary float cannot hold most cents exactly:
-``0.1 + 0.2 != 0.3``). An amount with a non-zero third decimal, or beyond ±10^15,
-raises :class:`~betagouv.errors.FundingError` (trailing zeros are fine:
-``Decimal("1.500")`` is 1.50). Every amount returned is a ``Decimal`` with exactly 2
-decimals; rates and shares are ``Decimal`` with the decimals the report gives them.
+an amount accepts a ``Decimal``, an ``int`` (numpy's integers too) or a ``str``
+(``"1151920.00"``); a ``float`` (numpy's too) raises :class:`TypeError` (a binary float
+cannot hold most cents exactly: ``0.1 + 0.2 != 0.3``). An amount with a non-zero third
+decimal, or beyond ±10^15, raises :class:`~betagouv.errors.FundingError` (trailing zeros
+are fine: ``Decimal("1.500")`` is 1.50). Every amount returned is a ``Decimal`` with
+exactly 2 decimals; rates and shares are ``Decimal`` with the decimals the report gives
+them.
 
 >>> from decimal import Decimal
 >>> from betagouv import funding
@@ -25,6 +26,7 @@ Where the JSON writes a figure as decimal text, the result holds a ``Decimal`` (
 from __future__ import annotations
 
 import decimal
+import numbers
 from decimal import Decimal  # noqa: F401  (the doctests' name)
 import os
 from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple, Union
@@ -104,16 +106,17 @@ def _text(value: Any, what: str) -> str:
     """``value`` (``Decimal``, ``int`` or ``str``) as decimal text, without exponent."""
     if isinstance(value, bool):
         raise TypeError(f"{what} is a bool ({value!r}); pass a decimal.Decimal, an int or a str")
-    if isinstance(value, float):
-        raise TypeError(_FLOAT_MESSAGE.format(what=what, value=value, text=repr(value)[:24]))
     if isinstance(value, decimal.Decimal):
         if not value.is_finite():
             raise FundingError(f"{what} is {value}, not a finite amount")
         return format(value, "f")
-    if isinstance(value, int):
-        return str(value)
     if isinstance(value, str):
         return value
+    if isinstance(value, numbers.Integral):  # int, and numpy's integers from a DataFrame
+        return str(int(value))
+    if isinstance(value, numbers.Real) and not isinstance(value, numbers.Rational):
+        # float, numpy.float64, numpy.float32...
+        raise TypeError(_FLOAT_MESSAGE.format(what=what, value=value, text=repr(value)[:24]))
     raise TypeError(
         f"{what} is a {type(value).__name__}; pass a decimal.Decimal, an int or a str"
     )
