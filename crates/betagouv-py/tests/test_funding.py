@@ -20,6 +20,7 @@ import pytest
 import betagouv
 from betagouv import funding
 from betagouv.errors import BetagouvError, FundingError
+from conftest import as_rows
 
 WORKSPACE = Path(__file__).resolve().parents[3]
 
@@ -624,3 +625,18 @@ def test_reading_and_checking_a_budget_releases_the_gil(tmp_path: Path, cli: Pat
             break
     else:
         pytest.fail(f"this thread stood still during the calls: {pauses}")
+
+
+def test_the_balances_table_with_and_without_pandas(pandas_state: bool) -> None:
+    path = FIXTURES / "journal.toml"
+    b = funding.budget_balances(path, every="quarter")
+    rows = as_rows(funding.balances_table(path, every="quarter"))
+    assert type(funding.balances_table(path)).__name__ == ("DataFrame" if pandas_state else "list")
+    assert [r["account"] for r in rows] == [row.account for row in b.rows]
+    assert list(rows[0]) == ["account", *b.periods]
+    for r, row in zip(rows, b.rows):
+        assert [r[p] for p in b.periods] == list(row.amounts)
+        assert all(isinstance(r[p], Decimal) for p in b.periods)
+    assert funding.balances_table(path, as_frame=False) == as_rows(
+        funding.balances_table(path, as_frame=None)
+    )

@@ -34,6 +34,7 @@ from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple, Union
 from . import _native
 from ._dates import to_date
 from ._result import Result, to_result
+from ._tables import table
 from .errors import FundingError
 
 __all__ = [
@@ -48,6 +49,7 @@ __all__ = [
     "budget_report",
     "budget_check",
     "budget_balances",
+    "balances_table",
 ]
 
 #: What an amount may be given as: never ``float``.
@@ -299,3 +301,21 @@ def budget_balances(path: Optional[PathLike] = None, every: str = "month") -> Re
 
     return to_result(data, "BudgetBalances", leaf)
 
+
+def balances_table(
+    path: Optional[PathLike] = None, every: str = "month", as_frame: Optional[bool] = None
+) -> Any:
+    """:func:`budget_balances` as a table: one row per account with a movement, the
+    column ``account`` then one column per period (``2016-01``...), amounts
+    ``Decimal``; a pandas DataFrame when pandas is installed (``as_frame=None``), a list
+    of dicts otherwise or with ``as_frame=False``. The ``total`` row of the command
+    line is left out: it is ``budget_balances(...).total``.
+
+    >>> balances_table(every="year", as_frame=False)[0]["account"]
+    'assets:cp:incubator'
+    """
+    b = budget_balances(path, every)
+    columns: Dict[str, List[Any]] = {"account": [row.account for row in b.rows]}
+    for i, period in enumerate(b.periods):
+        columns[period] = [row.amounts[i] for row in b.rows]
+    return table(columns, as_frame)
