@@ -640,3 +640,14 @@ def test_the_balances_table_with_and_without_pandas(pandas_state: bool) -> None:
     assert funding.balances_table(path, as_frame=False) == as_rows(
         funding.balances_table(path, as_frame=None)
     )
+
+
+def test_every_public_function_has_a_docstring_and_type_hints() -> None:
+    import inspect
+
+    for name in funding.__all__:
+        obj = getattr(funding, name)
+        if inspect.isfunction(obj):
+            assert obj.__doc__ and len(obj.__doc__) > 40, name
+            assert "return" in obj.__annotations__, name
+    assert {"allocate", "budget_report", "budget_check", "money"} <= set(funding.__all__)
