@@ -2,10 +2,29 @@
 # package's Python modules, which wrap these functions; checked against the built
 # module by `python -m mypy.stubtest betagouv._native` in .ci/run.
 import datetime
-from typing import Any, Dict, List, Optional, final
+from typing import Any, Dict, List, Optional, Tuple, final
 
 __version__: str
-__all__: List[str]
+# The module's names, as PyO3 lists them (in registration order).
+__all__ = [
+    "__version__",
+    # portfolio
+    "Portfolio",
+    "read_content",
+    "read_git",
+    "builtin_2016",
+    "today",
+    # impact
+    # funding
+    "money_text",
+    "round_cents",
+    "allocate",
+    "vat_rate",
+    "vat_totals",
+    "budget_report",
+    "budget_check",
+    "budget_balances",
+]
 
 # --- portfolio (src/portfolio.rs) ---
 
@@ -46,4 +65,18 @@ def today() -> datetime.date: ...
 
 # --- funding (src/funding.rs) ---
 
-
+# Amounts cross as decimal text ("1151920.00"); betagouv.funding converts to and from
+# decimal.Decimal and refuses floats.
+def money_text(amount: str, currency: str = "EUR") -> str: ...
+def round_cents(amount: str) -> str: ...
+def allocate(total: str, weights: List[str], currency: str = "EUR") -> List[str]: ...
+def vat_rate(date: datetime.date) -> Optional[str]: ...
+def vat_totals(nets: List[str], rate: str, currency: str = "EUR") -> Tuple[str, str, str]: ...
+def budget_report(path: Optional[str] = None, year: Optional[int] = None) -> Dict[str, Any]: ...
+def budget_check(
+    path: Optional[str] = None,
+    ecb_rate: Optional[str] = None,
+    advance_cap: Optional[str] = None,
+    payment_delay: Optional[int] = None,
+) -> List[Dict[str, Any]]: ...
+def budget_balances(path: Optional[str] = None, every: str = "month") -> Dict[str, Any]: ...
