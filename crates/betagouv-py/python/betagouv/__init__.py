@@ -58,7 +58,7 @@ class Portfolio:
 
     __slots__ = ("_native",)
 
-    def __init__(self, native: Any) -> None:
+    def __init__(self, native: _native.Portfolio) -> None:
         self._native = native
 
     @property

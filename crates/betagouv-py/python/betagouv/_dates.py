@@ -24,5 +24,6 @@ def to_date(value: Any, name: str = "at") -> Optional[_dt.date]:
             raise ValueError(f"{name}: {value!r} is not a YYYY-MM-DD date") from None
     to_pydatetime = getattr(value, "to_pydatetime", None)
     if callable(to_pydatetime):
-        return to_pydatetime().date()
+        date: _dt.date = to_pydatetime().date()
+        return date
     raise TypeError(f"{name}: expected a date or a YYYY-MM-DD text, got {type(value).__name__}")

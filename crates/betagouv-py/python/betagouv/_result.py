@@ -102,7 +102,8 @@ class Result(Mapping[str, Any]):
 
     def __eq__(self, other: object) -> bool:
         if isinstance(other, Result):
-            return self._kind == other._kind and self._data == other._data
+            same: bool = self._kind == other._kind and self._data == other._data
+            return same
         return NotImplemented
 
     def __hash__(self) -> int:
@@ -111,7 +112,8 @@ class Result(Mapping[str, Any]):
     @property
     def kind(self) -> str:
         """The result's kind (``Comparison``, ``Power``, ``BudgetReport``...)."""
-        return self._kind
+        kind: str = object.__getattribute__(self, "_kind")
+        return kind
 
     def to_dict(self) -> Dict[str, Any]:
         """The result as plain data: dicts, lists, ``(lower, upper)`` tuples for
