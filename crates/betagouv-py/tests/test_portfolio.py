@@ -282,3 +282,17 @@ def test_portfolio_repr_and_attributes(p2025, content_2025):
     assert p2025.path == str(content_2025)
     assert isinstance(betagouv.today(), dt.date)
     assert betagouv.__version__ == "0.1.0"
+
+
+def test_the_cli_runs_with_python_devnull(cli):
+    """`subprocess.DEVNULL` is /dev/null opened read-write: the command line takes it as
+    a place to discard output (it used to refuse it as a closed stream)."""
+    import subprocess
+
+    done = subprocess.run(
+        [str(cli), "portfolio", "snapshot", "--json"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        check=False,
+    )
+    assert done.returncode == 0

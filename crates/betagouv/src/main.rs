@@ -3,7 +3,7 @@
 //! Exit codes: 0 success (also when the reader of standard output goes away, as in
 //! `betagouv ... | head`); 1 the job ran and found errors (e.g. `content check` with
 //! errors left); 2 bad usage, input that could not be processed, or an output that
-//! could not be written (a full disk, a closed standard output, an output refused by
+//! could not be written (a full disk, an output refused by
 //! the output policy of betagouv-output); 130 interrupted by Ctrl-C or SIGTERM (the
 //! temporaries of outputs being written are removed first, so that every output is
 //! left as it was or complete).
@@ -20,11 +20,6 @@ use clap::Parser;
 use crate::out::{StdoutError, errln};
 
 fn main() -> ExitCode {
-    if let Err(stream) = out::check_standard_streams() {
-        // Standard error may be the closed one: this line is best effort.
-        errln!("error: {stream} is closed");
-        return ExitCode::from(2);
-    }
     // Ctrl-C, SIGTERM, SIGHUP: remove the temporaries of outputs being written, then
     // exit 130. A failure to install the handler only loses that clean-up.
     let _ = ctrlc::set_handler(|| {

@@ -14,10 +14,14 @@
 //! characters, so that a file name holding terminal escape codes cannot drive the
 //! terminal.
 //!
-//! A closed standard output or standard error (`>&-`, `2>&-`) is refused at start-up
-//! by [`check_standard_streams`]: the operating system would otherwise hand the
-//! descriptor to the next file the command opens, and text meant for the terminal
-//! would land in that file.
+//! A standard output or standard error that is `/dev/null` is written to like any
+//! other: output asked for with `> /dev/null`, Python's `subprocess.DEVNULL` or
+//! systemd's `StandardOutput=null` is discarded, as the caller asked. A stream closed
+//! at start-up (`>&-`) ends the same way: the Rust runtime reopens a closed standard
+//! descriptor on `/dev/null` before `main`, so no file the command opens can take its
+//! number. The two cannot be told apart (both are `/dev/null` opened read-write), and
+//! refusing both, as versions before issue 19 did, broke the common case to catch the
+//! rare one.
 
 use std::fmt;
 use std::io::{self, Write};
@@ -84,49 +88,6 @@ pub(crate) fn escape_controls(text: &str) -> String {
         }
     }
     out
-}
-
-/// Refuses to run with a closed standard output or standard error.
-///
-/// The Rust runtime reopens a descriptor that was closed at start-up on `/dev/null`
-/// (read-write), so that nothing else takes its number; a shell's `> /dev/null` opens
-/// it write-only. A standard stream that is `/dev/null` opened read-write is therefore
-/// taken as closed: the user asked for output and would silently get none.
-///
-/// # Errors
-///
-/// The name of the closed stream.
-#[cfg(unix)]
-pub(crate) fn check_standard_streams() -> Result<(), &'static str> {
-    use std::os::fd::AsFd;
-    use std::os::unix::fs::MetadataExt;
-
-    let Ok(null) = std::fs::metadata("/dev/null") else {
-        return Ok(());
-    };
-    let closed = |fd: std::os::fd::BorrowedFd<'_>| {
-        let Ok(stat) = rustix::fs::fstat(fd) else {
-            return true;
-        };
-        let Ok(flags) = rustix::fs::fcntl_getfl(fd) else {
-            return true;
-        };
-        let is_null = stat.st_rdev == null.rdev() && (stat.st_mode & 0o170_000) == 0o020_000;
-        is_null && flags.contains(rustix::fs::OFlags::RDWR)
-    };
-    if closed(io::stdout().as_fd()) {
-        return Err("standard output");
-    }
-    if closed(io::stderr().as_fd()) {
-        return Err("standard error");
-    }
-    Ok(())
-}
-
-/// Refuses to run with a closed standard output or standard error (Unix only).
-#[cfg(not(unix))]
-pub(crate) fn check_standard_streams() -> Result<(), &'static str> {
-    Ok(())
 }
 
 /// `println!` that returns `Result<(), StdoutError>` instead of panicking.

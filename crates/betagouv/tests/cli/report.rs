@@ -151,22 +151,34 @@ fn full_device_exits_2_naming_standard_output() {
     );
 }
 
-/// A closed standard output (`>&-`) is refused at start-up with status 2.
+/// Standard output or standard error on `/dev/null` opened read-write (Python's
+/// `subprocess.DEVNULL`, systemd's `StandardOutput=null`), or closed (`>&-`, which the
+/// Rust runtime reopens on `/dev/null`): the command runs and its output is discarded,
+/// as with `> /dev/null`.
 #[cfg(unix)]
 #[test]
-fn closed_standard_output_exits_2() {
+fn null_or_closed_standard_streams_run_and_discard_the_output() {
     let bin = assert_cmd::cargo::cargo_bin("betagouv");
-    let out = std::process::Command::new("sh")
-        .arg("-c")
-        .arg("exec \"$0\" report >&-")
-        .arg(bin)
-        .output()
-        .expect("runs sh");
-    assert_eq!(out.status.code(), Some(2), "{out:?}");
-    assert!(
-        String::from_utf8_lossy(&out.stderr).contains("standard output is closed"),
-        "{out:?}"
-    );
+    for redirect in [
+        "1<>/dev/null",
+        "2<>/dev/null",
+        "1<>/dev/null 2<>/dev/null",
+        ">&-",
+        "2>&-",
+    ] {
+        let out = std::process::Command::new("sh")
+            .arg("-c")
+            .arg(format!("exec \"$0\" portfolio snapshot --json {redirect}"))
+            .arg(&bin)
+            .output()
+            .expect("runs sh");
+        assert_eq!(out.status.code(), Some(0), "{redirect}: {out:?}");
+        if redirect.starts_with('1') || redirect.starts_with(">&") {
+            assert!(out.stdout.is_empty(), "{redirect}: {out:?}");
+        } else {
+            assert!(out.stdout.starts_with(b"{"), "{redirect}: {out:?}");
+        }
+    }
 }
 
 // ---- Output policy (issue 10, class 3): `report --out`.
