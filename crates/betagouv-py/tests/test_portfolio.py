@@ -154,20 +154,19 @@ def test_2025_diagnostics_are_located(p2025):
     assert len(as_rows(frame)) == len(diags)
 
 
-def test_the_gil_is_released_while_a_folder_is_read(content_2025):
-    """While another thread reads the folder, this thread keeps running: the longest
-    pause between its steps is far shorter than the read."""
+def _longest_pause_during(job) -> "tuple[float, float]":
+    """Runs `job` in a thread; returns the longest pause of this thread's loop meanwhile
+    and the job's duration."""
     done = threading.Event()
     took = []
 
-    def read():
+    def run():
         t = time.perf_counter()
-        for _ in range(3):
-            betagouv.read_content(content_2025)
+        job()
         took.append(time.perf_counter() - t)
         done.set()
 
-    worker = threading.Thread(target=read)
+    worker = threading.Thread(target=run)
     last = time.perf_counter()
     longest = 0.0
     worker.start()
@@ -177,9 +176,22 @@ def test_the_gil_is_released_while_a_folder_is_read(content_2025):
         last = now
         time.sleep(0.001)
     worker.join()
-    read_time = took[0] / 3
-    # With the GIL held, the main thread would stand still for a whole read.
-    assert longest < read_time * 0.5, (longest, read_time)
+    return longest, took[0]
+
+
+def test_the_gil_is_released_while_a_folder_is_read(content_2025):
+    """While another thread reads the folder, this thread keeps running: the longest
+    pause between its steps is far shorter than one read. With the GIL held it would
+    stand still for a whole read, on every attempt; a busy machine may stall one
+    attempt, so three are allowed."""
+    results = []
+    for _ in range(3):
+        longest, took = _longest_pause_during(lambda: betagouv.read_content(content_2025))
+        results.append((longest, took))
+        if longest < took * 0.5:
+            break
+    else:
+        pytest.fail(f"the main thread stood still during the reads: {results}")
 
 
 # --- git -------------------------------------------------------------------------
