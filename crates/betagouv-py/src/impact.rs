@@ -467,7 +467,7 @@ impl Columns<'_> {
     fn rows(&self) -> Result<usize, Failure> {
         let n = self.group.1.len();
         let same = self.numbers.iter().all(|(_, c)| c.len() == n);
-        if n % 8 != 0 || !same {
+        if !n.is_multiple_of(8) || !same {
             return Err(Failure::Message(
                 "the columns must be of 8-byte values, all of the same length".to_owned(),
             ));
