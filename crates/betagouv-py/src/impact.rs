@@ -1,29 +1,34 @@
 //! `betagouv.impact`'s native functions (see python/betagouv/impact.py): the
-//! computations of `betagouv impact compare|power|mde|encouragement|survival|cohort`,
-//! returning the same dicts as the command line's `--json` (`schema_version` first).
+//! computations of `betagouv impact compare|power|mde|encouragement|survival|cohort`
+//! (and of `strata|clusters|adjust` in [`designs`]), returning the same dicts as the
+//! command line's `--json` (`schema_version` first).
 //!
-//! Rows come either from a CSV file (read as the command line reads it) or as columns:
-//! a group code per row (an index into a list of group names, negative for a missing
-//! group) and numbers (`float64`), each column one `bytes` object of little-endian
-//! 8-byte values. The Python side makes them from a pandas DataFrame without turning
-//! its rows into Python objects (`numpy` arrays' `tobytes()`), or from any iterable of
-//! rows (`array.array`). Every read and every count runs with the GIL released.
+//! Rows come either from a CSV file (read as the command line reads it) or as columns
+//! ([`rows`]): key columns (group, stratum, cluster) as codes into a list of names and
+//! numeric columns as `float64`, each column one `bytes` object. The Python side makes
+//! them from a pandas DataFrame without turning its rows into Python objects (`numpy`
+//! arrays' `tobytes()`), or from any iterable of rows (`array.array`). Every read and
+//! every count runs with the GIL released.
 
 use std::collections::BTreeMap;
 use std::fs::File;
 use std::path::{Path, PathBuf};
 
 use betagouv_impact::{
-    Arms, CohortCounts, CohortStats, Counts, CsvOptions, Design, EncouragementArm, HorizonSummary,
-    PowerMethod, ProportionCis, SurvivalSummary, SurvivalTable, adjust_family, compare,
-    encouragement, mde, mde_users, power, sample_size, summarize_survival, survival_at_horizons,
+    Arms, CohortStats, Counts, CsvOptions, Design, EncouragementArm, HorizonSummary, PowerMethod,
+    ProportionCis, SurvivalSummary, SurvivalTable, adjust_family, compare, encouragement, mde,
+    mde_users, power, sample_size, summarize_survival, survival_at_horizons,
 };
 use pyo3::prelude::*;
-use pyo3::types::PyBytes;
 use serde::Serialize;
 
 use crate::convert::to_py;
 use crate::errors::{Kind, Location, error};
+
+mod designs;
+mod rows;
+
+use rows::{Columns, KeyInput, NumberInput};
 
 /// The impact commands' JSON contract version (`schema_version` of their `--json`).
 pub(crate) const IMPACT_SCHEMA: u32 = 2;
@@ -36,10 +41,9 @@ pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(impact_encouragement, m)?)?;
     m.add_function(wrap_pyfunction!(impact_survival_csv, m)?)?;
     m.add_function(wrap_pyfunction!(impact_survival_columns, m)?)?;
-    m.add_function(wrap_pyfunction!(impact_cohort_csv, m)?)?;
-    m.add_function(wrap_pyfunction!(impact_cohort_columns, m)?)?;
     m.add_function(wrap_pyfunction!(impact_proportion_ci, m)?)?;
     m.add_function(wrap_pyfunction!(impact_adjust_p_values, m)?)?;
+    designs::register(m)?;
     Ok(())
 }
 
@@ -52,7 +56,10 @@ struct Versioned<'a, T: Serialize> {
 }
 
 /// `body` as the dict of the command line's `--json`.
-fn versioned<'py, T: Serialize>(py: Python<'py>, body: &T) -> PyResult<Bound<'py, PyAny>> {
+pub(crate) fn versioned<'py, T: Serialize>(
+    py: Python<'py>,
+    body: &T,
+) -> PyResult<Bound<'py, PyAny>> {
     to_py(
         py,
         &Versioned {
@@ -64,7 +71,7 @@ fn versioned<'py, T: Serialize>(py: Python<'py>, body: &T) -> PyResult<Bound<'py
 
 /// Why a computation failed, made while the GIL is released and raised after.
 #[derive(Debug)]
-enum Failure {
+pub(crate) enum Failure {
     /// An error of betagouv-impact.
     Impact(betagouv_impact::Error),
     /// The file could not be opened.
@@ -122,15 +129,23 @@ fn parameter(e: &betagouv_impact::Error) -> Option<&'static str> {
 
 /// `failure` as an `ImpactError`, prefixed with the file it is about (as the command
 /// line prints it) or the parameter, with the line and column of a CSV error.
-fn raise(py: Python<'_>, failure: Failure, file: Option<&Path>) -> PyErr {
+pub(crate) fn raise(py: Python<'_>, failure: Failure, file: Option<&Path>) -> PyErr {
     let (text, line, column) = match &failure {
+        // A parameter's error names the parameter, not the file (as the command
+        // line names its option).
+        Failure::Impact(e) if parameter(e).is_some() => {
+            let p = parameter(e).unwrap_or_default();
+            return error(
+                py,
+                Kind::Impact,
+                format!("{p}: {e}"),
+                &Location::default(),
+                None,
+            );
+        }
         Failure::Impact(e) => {
             let (line, column) = position(e);
-            let text = match (file, parameter(e)) {
-                (None, Some(p)) => format!("{p}: {e}"),
-                _ => e.to_string(),
-            };
-            (text, line, column)
+            (e.to_string(), line, column)
         }
         Failure::Open(e) => (format!("cannot open: {e}"), 0, 0),
         Failure::Row {
@@ -361,13 +376,13 @@ fn impact_encouragement<'py>(
 }
 
 /// The CSV readers' options: `threads` workers over the file's ranges.
-fn csv_options(threads: usize) -> CsvOptions {
+pub(crate) fn csv_options(threads: usize) -> CsvOptions {
     CsvOptions::default().with_threads(threads)
 }
 
 /// Refuses a Parquet file (by its extension, as the command line tells them apart):
 /// the package reads CSV only.
-fn csv_only(path: &Path) -> Result<(), Failure> {
+pub(crate) fn csv_only(path: &Path) -> Result<(), Failure> {
     let parquet = path
         .extension()
         .and_then(|e| e.to_str())
@@ -448,182 +463,27 @@ fn impact_survival_csv<'py>(
     survival_dict(py, &groups, &horizons, control, alpha, Some(&path))
 }
 
-/// A column of 8-byte little-endian values, as the Python side packs it.
-fn words(bytes: &[u8]) -> impl Iterator<Item = [u8; 8]> + '_ {
-    bytes
-        .chunks_exact(8)
-        .map(|c| <[u8; 8]>::try_from(c).unwrap_or_default())
-}
-
-/// Columns of rows: group codes and names, and numeric columns, each with its name.
-struct Columns<'a> {
-    names: &'a [String],
-    group: (&'a str, &'a [u8]),
-    numbers: Vec<(&'a str, &'a [u8])>,
-}
-
-impl Columns<'_> {
-    /// The number of rows, once every column is checked to have it.
-    fn rows(&self) -> Result<usize, Failure> {
-        let n = self.group.1.len();
-        let same = self.numbers.iter().all(|(_, c)| c.len() == n);
-        if !n.is_multiple_of(8) || !same {
-            return Err(Failure::Message(
-                "the columns must be of 8-byte values, all of the same length".to_owned(),
-            ));
-        }
-        Ok(n / 8)
-    }
-
-    /// The group index of each row, checked: `None` for a missing group is an error.
-    fn groups(&self) -> impl Iterator<Item = Result<usize, Failure>> + '_ {
-        words(self.group.1).enumerate().map(|(i, w)| {
-            let code = i64::from_le_bytes(w);
-            usize::try_from(code)
-                .ok()
-                .filter(|&c| self.names.get(c).is_some_and(|n| !n.is_empty()))
-                .ok_or_else(|| Failure::Row {
-                    row: i + 1,
-                    column: self.group.0.to_owned(),
-                    value: String::new(),
-                    problem: "missing value",
-                })
-        })
-    }
-
-    /// The values of the numeric column `k`.
-    fn numbers(&self, k: usize) -> impl Iterator<Item = f64> + '_ {
-        let bytes = self.numbers.get(k).map_or(&[][..], |(_, c)| c);
-        words(bytes).map(f64::from_le_bytes)
-    }
-
-    /// The name of the numeric column `k`.
-    fn name(&self, k: usize) -> &str {
-        self.numbers.get(k).map_or("", |(n, _)| n)
-    }
-}
-
-/// A 0/1 flag of row `row` (1-based) of column `column`.
-fn flag(v: f64, row: usize, column: &str) -> Result<bool, Failure> {
-    let problem = match v {
-        1.0 => return Ok(true),
-        0.0 => return Ok(false),
-        v if v.is_nan() => "missing value",
-        _ => "expected 0 or 1",
-    };
-    Err(Failure::Row {
-        row,
-        column: column.to_owned(),
-        value: number_text(v),
-        problem,
-    })
-}
-
-/// A number as an error message shows it (`nan` for a missing value).
-fn number_text(v: f64) -> String {
-    if v.is_nan() {
-        "nan".to_owned()
-    } else {
-        v.to_string()
-    }
-}
-
-/// The survival tables of columns (group, duration, event).
-fn survival_tables(c: &Columns<'_>) -> Result<BTreeMap<String, SurvivalTable>, Failure> {
-    c.rows()?;
-    let mut records: Vec<Vec<(f64, bool)>> = vec![Vec::new(); c.names.len()];
-    let rows = c.groups().zip(c.numbers(0)).zip(c.numbers(1));
-    for (i, ((g, t), e)) in rows.enumerate() {
-        let g = g?;
-        if !(t.is_finite() && t >= 0.0) {
-            let problem = if t.is_nan() {
-                "missing value"
-            } else {
-                "expected a finite number >= 0"
-            };
-            return Err(Failure::Row {
-                row: i + 1,
-                column: c.name(0).to_owned(),
-                value: number_text(t),
-                problem,
-            });
-        }
-        let e = flag(e, i + 1, c.name(1))?;
-        if let Some(r) = records.get_mut(g) {
-            r.push((t, e));
-        }
-    }
-    let mut out: BTreeMap<String, SurvivalTable> = BTreeMap::new();
-    for (name, r) in c.names.iter().zip(records) {
-        if r.is_empty() {
-            continue;
-        }
-        let table = SurvivalTable::from_records(r)?;
-        match out.get_mut(name) {
-            Some(t) => t.merge(&table),
-            None => {
-                out.insert(name.clone(), table);
-            }
-        }
-    }
-    Ok(out)
-}
-
-/// The cohort counts of columns (group, outcome).
-fn cohort_stats(c: &Columns<'_>) -> Result<CohortStats, Failure> {
-    c.rows()?;
-    let mut counts = vec![CohortCounts::default(); c.names.len()];
-    for (i, (g, y)) in c.groups().zip(c.numbers(0)).enumerate() {
-        let g = g?;
-        let y = flag(y, i + 1, c.name(0))?;
-        if let Some(k) = counts.get_mut(g) {
-            k.merge(CohortCounts {
-                n: 1,
-                successes: u64::from(y),
-            });
-        }
-    }
-    let mut stats = CohortStats::default();
-    for (name, k) in c.names.iter().zip(counts) {
-        if k.n > 0 {
-            stats.add_counts(name, k);
-        }
-    }
-    Ok(stats)
-}
-
-/// `impact survival` of columns (see the module's documentation).
+/// `impact survival` of columns (see [`rows`]): the group; the duration and the event.
 #[pyfunction]
-#[pyo3(signature = (names, groups, durations, events, columns, horizons, control=None, alpha=0.05))]
-#[allow(clippy::too_many_arguments)]
+#[pyo3(signature = (keys, numbers, horizons, control=None, alpha=0.05))]
 fn impact_survival_columns<'py>(
     py: Python<'py>,
-    names: Vec<String>,
-    groups: Bound<'py, PyBytes>,
-    durations: Bound<'py, PyBytes>,
-    events: Bound<'py, PyBytes>,
-    columns: (String, String, String),
+    keys: Vec<KeyInput<'py>>,
+    numbers: Vec<NumberInput<'py>>,
     horizons: Vec<f64>,
     control: Option<&str>,
     alpha: f64,
 ) -> PyResult<Bound<'py, PyAny>> {
-    let c = Columns {
-        names: &names,
-        group: (&columns.0, groups.as_bytes()),
-        numbers: vec![
-            (columns.1.as_str(), durations.as_bytes()),
-            (columns.2.as_str(), events.as_bytes()),
-        ],
-    };
+    let c = Columns::of(&keys, &numbers);
     let tables = py
-        .detach(|| survival_tables(&c))
+        .detach(|| rows::survival_tables(&c))
         .map_err(|f| raise(py, f, None))?;
     survival_dict(py, &tables, &horizons, control, alpha, None)
 }
 
 /// The comparison of the groups `treated` and `control` of `stats`, read from
 /// `source` (a file, or `None` for columns), by column `group_column`.
-fn cohort_dict<'py>(
+pub(crate) fn cohort_dict<'py>(
     py: Python<'py>,
     stats: &CohortStats,
     group_column: &str,
@@ -644,66 +504,6 @@ fn cohort_dict<'py>(
     };
     let c = py.detach(run).map_err(|f| raise(py, f, file))?;
     versioned(py, &c)
-}
-
-/// `impact cohort FILE.csv`: rows counted into two cohorts, then compared.
-#[pyfunction]
-#[pyo3(signature = (path, group_column, outcome_column, treated, control, alpha=0.05, threads=0))]
-#[allow(clippy::too_many_arguments)]
-fn impact_cohort_csv<'py>(
-    py: Python<'py>,
-    path: PathBuf,
-    group_column: &str,
-    outcome_column: &str,
-    treated: &str,
-    control: &str,
-    alpha: f64,
-    threads: usize,
-) -> PyResult<Bound<'py, PyAny>> {
-    let read = || -> Result<_, Failure> {
-        csv_only(&path)?;
-        let file = File::open(&path).map_err(Failure::Open)?;
-        Ok(betagouv_impact::aggregate_cohort_csv_file(
-            &file,
-            group_column,
-            outcome_column,
-            csv_options(threads),
-        )?)
-    };
-    let stats = py.detach(read).map_err(|f| raise(py, f, Some(&path)))?;
-    cohort_dict(
-        py,
-        &stats,
-        group_column,
-        (treated, control),
-        alpha,
-        Some(&path),
-    )
-}
-
-/// `impact cohort` of columns (see the module's documentation).
-#[pyfunction]
-#[pyo3(signature = (names, groups, outcomes, columns, treated, control, alpha=0.05))]
-#[allow(clippy::too_many_arguments)]
-fn impact_cohort_columns<'py>(
-    py: Python<'py>,
-    names: Vec<String>,
-    groups: Bound<'py, PyBytes>,
-    outcomes: Bound<'py, PyBytes>,
-    columns: (String, String),
-    treated: &str,
-    control: &str,
-    alpha: f64,
-) -> PyResult<Bound<'py, PyAny>> {
-    let c = Columns {
-        names: &names,
-        group: (&columns.0, groups.as_bytes()),
-        numbers: vec![(columns.1.as_str(), outcomes.as_bytes())],
-    };
-    let stats = py
-        .detach(|| cohort_stats(&c))
-        .map_err(|f| raise(py, f, None))?;
-    cohort_dict(py, &stats, &columns.0, (treated, control), alpha, None)
 }
 
 /// The five intervals of one proportion (as each arm of `impact compare --json`).
@@ -732,67 +532,6 @@ fn impact_adjust_p_values<'py>(py: Python<'py>, p_values: Vec<f64>) -> PyResult<
 mod tests {
     use super::*;
 
-    fn bytes_of<T: Copy>(values: &[T], f: impl Fn(T) -> [u8; 8]) -> Vec<u8> {
-        values.iter().flat_map(|&v| f(v)).collect()
-    }
-
-    #[test]
-    fn columns_count_into_cohorts_and_refuse_bad_values_with_their_row() {
-        let names = vec!["a".to_owned(), "b".to_owned()];
-        let g = bytes_of(&[0i64, 1, 0, 1, 1], i64::to_le_bytes);
-        let y = bytes_of(&[1.0f64, 0.0, 0.0, 1.0, 1.0], f64::to_le_bytes);
-        let c = Columns {
-            names: &names,
-            group: ("g", &g),
-            numbers: vec![("y", &y)],
-        };
-        let stats = cohort_stats(&c).unwrap();
-        assert_eq!(stats.get("a"), Some(CohortCounts { n: 2, successes: 1 }));
-        assert_eq!(stats.get("b"), Some(CohortCounts { n: 3, successes: 2 }));
-
-        let bad = bytes_of(&[1.0f64, 0.0, 2.0, 1.0, 1.0], f64::to_le_bytes);
-        let c = Columns {
-            numbers: vec![("y", &bad)],
-            ..c
-        };
-        match cohort_stats(&c) {
-            Err(Failure::Row {
-                row: 3, problem, ..
-            }) => assert_eq!(problem, "expected 0 or 1"),
-            other => panic!("{other:?}"),
-        }
-        let missing = bytes_of(&[0i64, -1, 0, 1, 1], i64::to_le_bytes);
-        let c = Columns {
-            group: ("g", &missing),
-            numbers: vec![("y", &y)],
-            ..c
-        };
-        assert!(matches!(cohort_stats(&c), Err(Failure::Row { row: 2, .. })));
-    }
-
-    #[test]
-    fn columns_make_the_same_survival_tables_as_records() {
-        let names = vec!["x".to_owned(), "x".to_owned(), "y".to_owned()];
-        let g = bytes_of(&[0i64, 2, 1, 0], i64::to_le_bytes);
-        let t = bytes_of(&[3.0f64, 1.0, 3.0, 2.5], f64::to_le_bytes);
-        let e = bytes_of(&[1.0f64, 0.0, 0.0, 1.0], f64::to_le_bytes);
-        let c = Columns {
-            names: &names,
-            group: ("g", &g),
-            numbers: vec![("t", &t), ("e", &e)],
-        };
-        let tables = survival_tables(&c).unwrap();
-        let x = SurvivalTable::from_records([(3.0, true), (3.0, false), (2.5, true)]).unwrap();
-        assert_eq!(tables.get("x"), Some(&x));
-        assert_eq!(tables.get("y").map(SurvivalTable::n), Some(1));
-        let short = bytes_of(&[1.0f64], f64::to_le_bytes);
-        let c = Columns {
-            numbers: vec![("t", &short), ("e", &e)],
-            ..c
-        };
-        assert!(matches!(survival_tables(&c), Err(Failure::Message(_))));
-    }
-
     #[test]
     fn csv_errors_keep_their_line_and_column() {
         let e = betagouv_impact::Error::InvalidCell {
@@ -806,5 +545,11 @@ mod tests {
         assert_eq!(position(&betagouv_impact::Error::NoDataRows), (1, 0));
         let alpha = betagouv_impact::Error::InvalidAlpha { alpha: 2.0 };
         assert_eq!(parameter(&alpha), Some("alpha"));
+        let at = betagouv_impact::Error::InvalidParameter {
+            name: "at",
+            expected: "finite",
+            value: -1.0,
+        };
+        assert_eq!(parameter(&at), Some("horizons"));
     }
 }

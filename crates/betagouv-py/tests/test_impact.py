@@ -173,6 +173,23 @@ def test_power_and_sizes_match_the_golden_values_of_statsmodels() -> None:
         close(got, case["expected"], f"power {case}")
 
 
+def test_cluster_planning_matches_statsmodels_at_the_effective_size() -> None:
+    # cluster.json's "power" cases (scripts/golden_designs.py: statsmodels at the
+    # effective size n / (1 + (m - 1) ICC)), checked for the crate by golden_designs.rs.
+    cases = json.loads((GOLDEN / "cluster.json").read_text())["cases"]["power"]
+    assert len(cases) >= 3
+    for case in cases:
+        common = dict(ratio=case["ratio"], alpha=case["alpha"], icc=case["icc"], cluster_size=case["cluster_size"])
+        rates = (case["control_rate"], case["treated_rate"])
+        got = {
+            "power": impact.power(*rates, n_per_arm=case["n_per_arm"], **common).power.to_dict(),
+            "n_per_arm": impact.power(*rates, power=case["target_power"], **common).n_per_arm.to_dict(),
+            "mde": impact.mde(case["control_rate"], case["n_per_arm"], case["target_power"], **common).mde.to_dict(),
+        }
+        want = {k: v for k, v in case["expected"].items() if k != "design_effect"}
+        close(got, want, f"cluster power {case}")
+
+
 @pytest.mark.parametrize(
     "kwargs, flags",
     [
@@ -284,6 +301,14 @@ def all_results() -> List[Result]:
         impact.encouragement("1000,100,250,30", "1000,100,200,25"),
         impact.proportion_ci("0/1"),
         impact.adjust_p_values([0.5, 0.01]),
+        impact.survival(
+            [("g", "t", "e"), ("a", 1, 1), ("a", 4, 0), ("b", 2, 1), ("b", 3, 1)], "g", "t", "e",
+            horizons=[0, 2, 10],
+        ),
+        impact.cohort([("g", "y"), ("a", 1), ("b", 0)], "g", "y", "a", "b"),
+        impact.strata([("s", "g", "y"), ("1", "a", 1), ("1", "b", 0)], "s", "g", "y", "a", "b"),
+        impact.clusters([("k", "g", "y"), ("1", "a", 1), ("2", "b", 0), ("3", "b", 1)], "k", "g", "y", "a", "b"),
+        impact.adjust([("g", "y"), ("a", 1), ("a", 0), ("b", 0), ("b", 1)], "g", "y", [], "a", "b"),
     ]
 
 
@@ -302,6 +327,8 @@ def test_results_are_frozen_and_print_as_tables() -> None:
         no_nan(r.to_dict())
     c = impact.compare("22100/100000", "20000/100000")
     assert '<th scope="row">difference.ci.newcombe</th>' in c._repr_html_()
+    s = all_results()[7]
+    assert '<th scope="row">groups.a.at[1].survival</th>' in s._repr_html_()
     assert "relative_lift=0.105" in repr(c)
 
 

@@ -44,6 +44,9 @@ from typing import Tuple, Union
 
 IMPACT_SCHEMA: int
 
+_Keys = List[Tuple[str, List[str], bytes]]
+_Numbers = List[Tuple[str, bytes]]
+
 def impact_compare(
     treated: Union[str, Tuple[int, int]], control: Union[str, Tuple[int, int]], alpha: float = 0.05
 ) -> Dict[str, Any]: ...
@@ -83,35 +86,26 @@ def impact_survival_csv(
     threads: int = 0,
 ) -> Dict[str, Any]: ...
 def impact_survival_columns(
-    names: List[str],
-    groups: bytes,
-    durations: bytes,
-    events: bytes,
-    columns: Tuple[str, str, str],
+    keys: _Keys,
+    numbers: _Numbers,
     horizons: List[float],
     control: Optional[str] = None,
     alpha: float = 0.05,
 ) -> Dict[str, Any]: ...
-def impact_cohort_csv(
+def impact_proportion_ci(counts: Union[str, Tuple[int, int]], alpha: float = 0.05) -> Dict[str, Any]: ...
+def impact_adjust_p_values(p_values: List[float]) -> Dict[str, Any]: ...
+def impact_arms_csv(
+    command: str,
     path: str,
-    group_column: str,
-    outcome_column: str,
+    columns: List[str],
     treated: str,
     control: str,
     alpha: float = 0.05,
     threads: int = 0,
 ) -> Dict[str, Any]: ...
-def impact_cohort_columns(
-    names: List[str],
-    groups: bytes,
-    outcomes: bytes,
-    columns: Tuple[str, str],
-    treated: str,
-    control: str,
-    alpha: float = 0.05,
+def impact_arms_columns(
+    command: str, keys: _Keys, numbers: _Numbers, treated: str, control: str, alpha: float = 0.05
 ) -> Dict[str, Any]: ...
-def impact_proportion_ci(counts: Union[str, Tuple[int, int]], alpha: float = 0.05) -> Dict[str, Any]: ...
-def impact_adjust_p_values(p_values: List[float]) -> Dict[str, Any]: ...
 
 
 

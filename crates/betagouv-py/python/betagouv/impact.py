@@ -40,6 +40,9 @@ __all__ = [
     "encouragement",
     "survival",
     "cohort",
+    "strata",
+    "clusters",
+    "adjust",
     "proportion_ci",
     "adjust_p_values",
     "SCHEMA_VERSION",
@@ -266,10 +269,6 @@ def _missing_column(name: str) -> ImpactError:
     return ImpactError(f"missing column {name!r} in the columns given")
 
 
-def _float_bytes(values: Any) -> bytes:
-    return array("d", values).tobytes() if _LITTLE else _swap(array("d", values))
-
-
 def _code_bytes(codes: List[int]) -> bytes:
     return array("q", codes).tobytes() if _LITTLE else _swap(array("q", codes))
 
@@ -339,89 +338,89 @@ class _Coder:
         self.codes.append(code)
 
 
+Keys = List[Tuple[str, List[str], bytes]]
+Numbers = List[Tuple[str, bytes]]
+
+
 def _from_cells(
-    cells: Iterable[Sequence[Any]], columns: Sequence[str], flags: Sequence[bool]
-) -> Tuple[List[str], bytes, List[bytes]]:
-    """Rows of cells (group first, then the numeric columns) as codes and bytes."""
-    coder = _Coder()
-    numbers: List["array[float]"] = [array("d") for _ in columns[1:]]
+    cells: Iterable[Sequence[Any]], keys: Sequence[str], numbers: Sequence[Tuple[str, bool]]
+) -> Tuple[Keys, Numbers]:
+    """Rows of cells (the key columns, then the numeric columns) as the native
+    module's columns."""
+    coders = [_Coder() for _ in keys]
+    values: List["array[float]"] = [array("d") for _ in numbers]
+    nk = len(keys)
     for row, cells_of_row in enumerate(cells, start=1):
-        coder.add(cells_of_row[0])
-        for k, col in enumerate(numbers):
-            col.append(_number(cells_of_row[k + 1], row, columns[k + 1], flags[k]))
-    packed = [c.tobytes() if _LITTLE else _swap(c) for c in numbers]
-    return coder.names, _code_bytes(coder.codes), packed
+        for k, coder in enumerate(coders):
+            coder.add(cells_of_row[k])
+        for k, col in enumerate(values):
+            name, flag = numbers[k]
+            col.append(_number(cells_of_row[nk + k], row, name, flag))
+    packed_keys = [(name, c.names, _code_bytes(c.codes)) for name, c in zip(keys, coders)]
+    packed = [(name, c.tobytes() if _LITTLE else _swap(c)) for (name, _), c in zip(numbers, values)]
+    return packed_keys, packed
 
 
 def _frame_columns(
-    frame: Any, columns: Sequence[str], flags: Sequence[bool]
-) -> Tuple[List[str], bytes, List[bytes]]:
-    """A DataFrame's columns as codes and bytes, column by column (numpy)."""
+    frame: Any, keys: Sequence[str], numbers: Sequence[Tuple[str, bool]]
+) -> Tuple[Keys, Numbers]:
+    """A DataFrame's columns as the native module's columns, column by column (numpy
+    and pandas, never row by row)."""
     import numpy as np
     import pandas as pd
 
-    for name in columns:
+    for name in [*keys, *(n for n, _ in numbers)]:
         if name not in frame.columns:
             raise _missing_column(name)
-    codes, uniques = pd.factorize(frame[columns[0]], sort=False)
-    names = [str(u) for u in uniques]
+    packed_keys = []
+    for name in keys:
+        codes, uniques = pd.factorize(frame[name], sort=False)
+        packed_keys.append(
+            (name, [str(u) for u in uniques], np.ascontiguousarray(codes, dtype="<i8").tobytes())
+        )
     packed = []
-    for k, name in enumerate(columns[1:]):
+    for name, flag in numbers:
         series = frame[name]
         try:
             values = series.to_numpy(dtype="float64", na_value=np.nan)
         except (TypeError, ValueError):
             # Text cells: read one by one, so that the bad one is named with its row.
             values = np.array(
-                [_number(v, i + 1, name, flags[k]) for i, v in enumerate(series.tolist())],
+                [_number(v, i + 1, name, flag) for i, v in enumerate(series.tolist())],
                 dtype="float64",
             )
-        packed.append(np.ascontiguousarray(values, dtype="<f8").tobytes())
-    return names, np.ascontiguousarray(codes, dtype="<i8").tobytes(), packed
+        packed.append((name, np.ascontiguousarray(values, dtype="<f8").tobytes()))
+    return packed_keys, packed
 
 
-def _mapping_columns(
-    data: Mapping[str, Any], columns: Sequence[str], flags: Sequence[bool]
-) -> Tuple[List[str], bytes, List[bytes]]:
-    for name in columns:
-        if name not in data:
-            raise _missing_column(name)
-    return _from_cells(zip(*(data[c] for c in columns)), columns, flags)
-
-
-def _row_columns(
-    rows: Iterable[Any], columns: Sequence[str], flags: Sequence[bool]
-) -> Tuple[List[str], bytes, List[bytes]]:
-    """Rows (dicts, named tuples, or tuples after a header row) as codes and bytes."""
+def _row_cells(rows: Iterable[Any], columns: Sequence[str]) -> Iterable[Sequence[Any]]:
+    """The cells of ``columns`` in each row: dicts, named tuples, or tuples after a
+    header row."""
     iterator = iter(rows)
     first = next(iterator, None)
     if first is None:
-        raise ImpactError("no data row")
-
-    def cells() -> Iterable[Sequence[Any]]:
-        if isinstance(first, Mapping):
-            for row, r in enumerate(_chain(first, iterator), start=1):
-                try:
-                    yield [r[c] for c in columns]
-                except KeyError as e:
-                    raise ImpactError(f"row {row}: missing column {e.args[0]!r}") from None
-            return
-        fields = getattr(first, "_fields", None)
-        if fields is not None:
-            rest: Iterable[Any] = _chain(first, iterator)
-            header = list(fields)
-        else:
-            rest = iterator
-            header = [str(h) for h in first]
-        positions = []
-        for name in columns:
-            if name not in header:
-                raise _missing_column(name)
-            positions.append(header.index(name))
-        for r in rest:
-            yield [r[p] for p in positions]
-
-    return _from_cells(cells(), columns, flags)
+        return
+    if isinstance(first, Mapping):
+        for row, r in enumerate(_chain(first, iterator), start=1):
+            try:
+                yield [r[c] for c in columns]
+            except KeyError as e:
+                raise ImpactError(f"row {row}: missing column {e.args[0]!r}") from None
+        return
+    fields = getattr(first, "_fields", None)
+    if fields is not None:
+        rest: Iterable[Any] = _chain(first, iterator)
+        header = list(fields)
+    else:
+        rest = iterator
+        header = [str(h) for h in first]
+    positions = []
+    for name in columns:
+        if name not in header:
+            raise _missing_column(name)
+        positions.append(header.index(name))
+    for r in rest:
+        yield [r[p] for p in positions]
 
 
 def _chain(first: Any, rest: Iterable[Any]) -> Iterable[Any]:
@@ -430,14 +429,23 @@ def _chain(first: Any, rest: Iterable[Any]) -> Iterable[Any]:
 
 
 def _columns(
-    data: Any, columns: Sequence[str], flags: Sequence[bool]
-) -> Tuple[List[str], bytes, List[bytes]]:
-    """Group names, group codes and numeric columns of ``data``."""
+    data: Any, keys: Sequence[str], numbers: Sequence[Tuple[str, bool]]
+) -> Tuple[Keys, Numbers]:
+    """The key columns (names and codes) and numeric columns (``(name, is_flag)``) of
+    ``data``: a DataFrame, a dict of columns, or an iterable of rows."""
+    names = [*keys, *(n for n, _ in numbers)]
     if _is_frame(data):
-        return _frame_columns(data, columns, flags)
-    if isinstance(data, Mapping):
-        return _mapping_columns(data, columns, flags)
-    return _row_columns(data, columns, flags)
+        out = _frame_columns(data, keys, numbers)
+    elif isinstance(data, Mapping):
+        for name in names:
+            if name not in data:
+                raise _missing_column(name)
+        out = _from_cells(zip(*(data[c] for c in names)), keys, numbers)
+    else:
+        out = _from_cells(_row_cells(data, names), keys, numbers)
+    if not out[0][0][2]:
+        raise ImpactError("no data row")
+    return out
 
 
 def survival(
@@ -474,11 +482,8 @@ def survival(
             threads,
         )
     else:
-        cols = (group_column, duration_column, event_column)
-        names, codes, (durations, events) = _columns(data, cols, (False, True))
-        out = _native.impact_survival_columns(
-            names, codes, durations, events, cols, times, control, alpha
-        )
+        keys, numbers = _columns(data, [group_column], [(duration_column, False), (event_column, True)])
+        out = _native.impact_survival_columns(keys, numbers, times, control, alpha)
     return _result(out, "Survival")
 
 
@@ -504,11 +509,106 @@ def cohort(
     """
     treated, control = str(treated), str(control)
     if _is_path(data):
-        out = _native.impact_cohort_csv(
-            os.fspath(data), group_column, outcome_column, treated, control, alpha, threads
+        out = _native.impact_arms_csv(
+            "cohort", os.fspath(data), [group_column, outcome_column], treated, control, alpha, threads
         )
     else:
-        cols = (group_column, outcome_column)
-        names, codes, (outcomes,) = _columns(data, cols, (True,))
-        out = _native.impact_cohort_columns(names, codes, outcomes, cols, treated, control, alpha)
+        keys, numbers = _columns(data, [group_column], [(outcome_column, True)])
+        out = _native.impact_arms_columns("cohort", keys, numbers, treated, control, alpha)
     return _result(out, "Cohort")
+
+
+def _design(
+    design: str,
+    data: Any,
+    key_column: str,
+    group_column: str,
+    outcome_column: str,
+    treated: Any,
+    control: Any,
+    alpha: float,
+    threads: int,
+) -> Dict[str, Any]:
+    treated, control = str(treated), str(control)
+    if _is_path(data):
+        columns = [key_column, group_column, outcome_column]
+        return _native.impact_arms_csv(design, os.fspath(data), columns, treated, control, alpha, threads)
+    keys, numbers = _columns(data, [key_column, group_column], [(outcome_column, True)])
+    return _native.impact_arms_columns(design, keys, numbers, treated, control, alpha)
+
+
+def strata(
+    data: Any,
+    stratum_column: str,
+    group_column: str,
+    outcome_column: str,
+    treated: Any,
+    control: Any,
+    alpha: float = 0.05,
+    threads: int = 0,
+) -> Result:
+    """Blocked (stratified) randomisation (``betagouv impact strata``): the rows
+    counted per stratum and group, then the Cochran-Mantel-Haenszel test, the
+    Mantel-Haenszel pooled odds ratio and the stratum-weighted difference. Every
+    stratum must hold both arms. ``data`` as for :func:`cohort`. Returns a
+    ``Strata``.
+
+    >>> rows = [("agency", "g", "y")] + [("A", "t", 1), ("A", "c", 0)] * 5 + [("B", "t", 1), ("B", "c", 1), ("B", "c", 0)] * 4
+    >>> strata(rows, "agency", "g", "y", treated="t", control="c").strata
+    2
+    """
+    out = _design(
+        "strata", data, stratum_column, group_column, outcome_column, treated, control, alpha, threads
+    )
+    return _result(out, "Strata")
+
+
+def clusters(
+    data: Any,
+    cluster_column: str,
+    group_column: str,
+    outcome_column: str,
+    treated: Any,
+    control: Any,
+    alpha: float = 0.05,
+    threads: int = 0,
+) -> Result:
+    """Cluster randomisation (``betagouv impact clusters``): the rows counted per
+    cluster and group, then the difference between the arms with cluster-robust (CR1,
+    CR2) standard errors. A cluster belongs to one arm. ``data`` as for
+    :func:`cohort`. Returns a ``Clusters``.
+    """
+    out = _design(
+        "clusters", data, cluster_column, group_column, outcome_column, treated, control, alpha, threads
+    )
+    return _result(out, "Clusters")
+
+
+def adjust(
+    data: Any,
+    group_column: str,
+    outcome_column: str,
+    covariates: Sequence[str],
+    treated: Any,
+    control: Any,
+    alpha: float = 0.05,
+) -> Result:
+    """Covariate adjustment (``betagouv impact adjust``, Lin 2013): the difference of
+    the arms' mean outcomes adjusted for ``covariates`` (numeric columns; a category
+    as 0/1 columns), with its HC2 standard error and interval, and the unadjusted
+    difference. Rows of other groups are left out. ``data`` as for :func:`cohort`.
+    Returns a ``LinAdjusted``.
+    """
+    treated, control = str(treated), str(control)
+    if isinstance(covariates, str):
+        covariates = [c for c in covariates.split(",") if c]
+    covs = list(covariates)
+    if _is_path(data):
+        columns = [group_column, outcome_column, *covs]
+        out = _native.impact_arms_csv("adjust", os.fspath(data), columns, treated, control, alpha)
+    else:
+        keys, numbers = _columns(
+            data, [group_column], [(outcome_column, False), *((c, False) for c in covs)]
+        )
+        out = _native.impact_arms_columns("adjust", keys, numbers, treated, control, alpha)
+    return _result(out, "LinAdjusted")
