@@ -15,11 +15,12 @@ and ``column`` when known.
 >>> c.difference.ci.newcombe.lower > 0.017
 True
 
-:func:`survival` and :func:`cohort` read their rows from a CSV file (as the command
-line reads it), a pandas DataFrame (its columns are handed over whole, never row by
-row), a dict of columns, or any iterable of rows: dicts, named tuples, or tuples
-after a header row (as :func:`csv.reader` gives them). The counting and the
-statistics run with the GIL released.
+:func:`survival`, :func:`cohort`, :func:`strata`, :func:`clusters` and :func:`adjust`
+read their rows from a CSV file (as the command line reads it), a pandas DataFrame
+(its columns are handed over whole, never row by row), a dict of columns, or any
+iterable of rows: dicts, named tuples, or tuples after a header row (as
+:func:`csv.reader` gives them). A bad value is named with its row (1-based position)
+and column. The counting and the statistics run with the GIL released.
 """
 
 from __future__ import annotations

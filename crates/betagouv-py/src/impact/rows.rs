@@ -170,16 +170,23 @@ fn duration(v: f64) -> Result<f64, &'static str> {
 /// The survival tables of columns (group; duration, event).
 pub(super) fn survival_tables(c: &Columns<'_>) -> Result<BTreeMap<String, SurvivalTable>, Failure> {
     c.rows(1, 2)?;
-    let mut records: HashMap<usize, Vec<(f64, bool)>> = HashMap::new();
+    let groups = c.keys.first().map_or(0, |k| k.names.len());
+    let mut records: Vec<Vec<(f64, bool)>> = vec![Vec::new(); groups];
     let rows = c.key(0).zip(c.numbers(0)).zip(c.numbers(1));
     for (i, ((g, t), e)) in rows.enumerate() {
         let g = g?;
         let t = c.checked(0, i, t, duration)?;
         let e = c.checked(1, i, e, flag)? == 1.0;
-        records.entry(g).or_default().push((t, e));
+        if let Some(r) = records.get_mut(g) {
+            r.push((t, e));
+        }
     }
     let mut out: BTreeMap<String, SurvivalTable> = BTreeMap::new();
-    for (code, r) in records {
+    for (code, r) in records
+        .into_iter()
+        .enumerate()
+        .filter(|(_, r)| !r.is_empty())
+    {
         // Two codes may have one name (1 and "1" are both the group "1").
         let table = SurvivalTable::from_records(r)?;
         match out.get_mut(c.key_name(0, code)) {
@@ -192,10 +199,25 @@ pub(super) fn survival_tables(c: &Columns<'_>) -> Result<BTreeMap<String, Surviv
     Ok(out)
 }
 
-/// Counts per code of the first key and, with two keys, of the second (0 else).
+/// Most cells of the dense table of counts per pair of codes (beyond: a hash map).
+const DENSE_CELLS: usize = 1 << 20;
+
+/// Counts per code of the first key and, with two keys, of the second (0 else):
+/// in a dense table when the pairs of codes are few, in a hash map otherwise.
 fn counts(c: &Columns<'_>, keys: usize) -> Result<HashMap<(usize, usize), CohortCounts>, Failure> {
     c.rows(keys, 1)?;
-    let mut out: HashMap<(usize, usize), CohortCounts> = HashMap::new();
+    let width = if keys == 2 {
+        c.keys.get(1).map_or(0, |k| k.names.len())
+    } else {
+        1
+    };
+    let cells = c
+        .keys
+        .first()
+        .map_or(0, |k| k.names.len())
+        .saturating_mul(width);
+    let mut dense = vec![CohortCounts::default(); if cells <= DENSE_CELLS { cells } else { 0 }];
+    let mut sparse: HashMap<(usize, usize), CohortCounts> = HashMap::new();
     let second: Box<dyn Iterator<Item = Result<usize, Failure>>> = if keys == 2 {
         Box::new(c.key(1))
     } else {
@@ -203,13 +225,18 @@ fn counts(c: &Columns<'_>, keys: usize) -> Result<HashMap<(usize, usize), Cohort
     };
     for (i, ((k, g), y)) in c.key(0).zip(second).zip(c.numbers(0)).enumerate() {
         let (k, g) = (k?, g?);
-        let y = c.checked(0, i, y, flag)? == 1.0;
-        out.entry((k, g)).or_default().merge(CohortCounts {
+        let one = CohortCounts {
             n: 1,
-            successes: u64::from(y),
-        });
+            successes: u64::from(c.checked(0, i, y, flag)? == 1.0),
+        };
+        match dense.get_mut(k * width + g) {
+            Some(cell) => cell.merge(one),
+            None => sparse.entry((k, g)).or_default().merge(one),
+        }
     }
-    Ok(out)
+    let used = dense.into_iter().enumerate().filter(|(_, n)| n.n > 0);
+    sparse.extend(used.map(|(i, n)| ((i / width.max(1), i % width.max(1)), n)));
+    Ok(sparse)
 }
 
 /// The cohort counts of columns (group; outcome).
@@ -344,6 +371,31 @@ mod tests {
             numbers: vec![("t", &short), ("e", &e)],
         };
         assert!(matches!(survival_tables(&c), Err(Failure::Message(_))));
+    }
+
+    #[test]
+    fn many_strata_are_counted_in_a_hash_map_with_the_same_counts() {
+        // 2,000 strata x 600 groups: more cells than the dense table takes.
+        let strata: Vec<String> = (0..2000).map(|i| format!("s{i}")).collect();
+        let groups: Vec<String> = (0..600).map(|i| format!("g{i}")).collect();
+        assert!(strata.len() * groups.len() > DENSE_CELLS);
+        let s = bytes_of(&[1999i64, 0, 1999, 5], i64::to_le_bytes);
+        let g = bytes_of(&[599i64, 0, 599, 3], i64::to_le_bytes);
+        let y = bytes_of(&[1.0f64, 0.0, 0.0, 1.0], f64::to_le_bytes);
+        let c = Columns {
+            keys: vec![key("s", &strata, &s), key("g", &groups, &g)],
+            numbers: vec![("y", &y)],
+        };
+        let nested = nested_stats(&c).unwrap();
+        assert_eq!(nested.len(), 3);
+        assert_eq!(
+            nested.get("s1999").and_then(|x| x.get("g599")),
+            Some(CohortCounts { n: 2, successes: 1 })
+        );
+        assert_eq!(
+            nested.get("s5").and_then(|x| x.get("g3")),
+            Some(CohortCounts { n: 1, successes: 1 })
+        );
     }
 
     #[test]
