@@ -11,11 +11,10 @@
 //! every count runs with the GIL released.
 
 use std::collections::BTreeMap;
-use std::fs::File;
 use std::path::{Path, PathBuf};
 
 use betagouv_impact::{
-    Arms, CohortStats, Counts, CsvOptions, Design, EncouragementArm, HorizonSummary, PowerMethod,
+    Arms, CohortStats, Counts, Design, EncouragementArm, HorizonSummary, PowerMethod,
     ProportionCis, SurvivalSummary, SurvivalTable, adjust_family, compare, encouragement, mde,
     mde_users, power, sample_size, summarize_survival, survival_at_horizons,
 };
@@ -25,6 +24,7 @@ use serde::Serialize;
 use crate::convert::to_py;
 use crate::errors::{Kind, Location, error};
 
+mod csv;
 mod designs;
 mod rows;
 
@@ -375,26 +375,6 @@ fn impact_encouragement<'py>(
     versioned(py, &e)
 }
 
-/// The CSV readers' options: `threads` workers over the file's ranges.
-pub(crate) fn csv_options(threads: usize) -> CsvOptions {
-    CsvOptions::default().with_threads(threads)
-}
-
-/// Refuses a Parquet file (by its extension, as the command line tells them apart):
-/// the package reads CSV only.
-pub(crate) fn csv_only(path: &Path) -> Result<(), Failure> {
-    let parquet = path
-        .extension()
-        .and_then(|e| e.to_str())
-        .is_some_and(|e| e.eq_ignore_ascii_case("parquet") || e.eq_ignore_ascii_case("parq"));
-    if parquet {
-        return Err(Failure::Message(
-            "Parquet files are not read by the Python package: read it with pandas.read_parquet and pass the DataFrame".to_owned(),
-        ));
-    }
-    Ok(())
-}
-
 /// The JSON of `impact survival --json`: the summary's keys, then `horizons`.
 #[derive(Serialize)]
 struct SurvivalJson<'a> {
@@ -447,18 +427,8 @@ fn impact_survival_csv<'py>(
     alpha: f64,
     threads: usize,
 ) -> PyResult<Bound<'py, PyAny>> {
-    let read = || -> Result<_, Failure> {
-        csv_only(&path)?;
-        let file = File::open(&path).map_err(Failure::Open)?;
-        let options = csv_options(threads);
-        Ok(betagouv_impact::read_survival_csv_file(
-            &file,
-            group_column,
-            duration_column,
-            event_column,
-            options,
-        )?)
-    };
+    let columns = [group_column, duration_column, event_column];
+    let read = || csv::survival(&path, columns, threads);
     let groups = py.detach(read).map_err(|f| raise(py, f, Some(&path)))?;
     survival_dict(py, &groups, &horizons, control, alpha, Some(&path))
 }

@@ -335,3 +335,55 @@ def test_survival_json_output_has_no_nan(tmp_path: Path) -> None:
     assert got.groups.a.at[0].ci is None
     assert got.groups.b.median is None
     json.dumps(as_json(got.to_dict()), allow_nan=False)
+
+
+# --- streams and the GIL -------------------------------------------------------------
+
+GIL_SCRIPT = r"""
+import os, sys, tempfile, threading
+from betagouv import impact
+
+fifo = os.path.join(tempfile.mkdtemp(), "rows.csv")
+os.mkfifo(fifo)
+fd = os.open(fifo, os.O_RDWR)  # a writer is there: the reader's open does not block
+out = {}
+
+def work():
+    out["result"] = impact.{call}
+
+worker = threading.Thread(target=work)
+worker.start()
+# The worker is (or soon will be) blocked reading the pipe inside the native module.
+# This thread can write the rows only if that read released the GIL; otherwise the
+# process hangs, and the parent's timeout fails the test.
+worker.join(0.2)
+os.write(fd, {rows!r})
+os.close(fd)
+worker.join()
+print(out["result"].to_dict()["{key}"])
+"""
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "mkfifo"), reason="named pipes are POSIX")
+@pytest.mark.parametrize(
+    "call, rows, key, want",
+    [
+        ('cohort(fifo, "g", "y", "a", "b")', b"g,y\na,1\na,0\nb,0\n", "treated", "'n': 2"),
+        ('survival(fifo, "g", "t", "e", horizons=[1])', b"g,t,e\na,1,1\nb,2,0\n", "groups", "'n': 1"),
+        ('strata(fifo, "s", "g", "y", "a", "b")', b"s,g,y\n1,a,1\n1,b,0\n", "strata", "1"),
+        ('adjust(fifo, "g", "y", [], "a", "b")', b"g,y\na,1\na,0\nb,0\nb,1\n", "n_treated", "2"),
+    ],
+)
+def test_a_named_pipe_is_read_with_the_gil_released(call: str, rows: bytes, key: str, want: str) -> None:
+    import subprocess
+    import sys
+
+    script = GIL_SCRIPT.replace("{call}", call).replace("{rows!r}", repr(rows)).replace("{key}", key)
+    try:
+        done = subprocess.run(
+            [sys.executable, "-c", script], capture_output=True, text=True, timeout=30, check=False
+        )
+    except subprocess.TimeoutExpired:
+        pytest.fail("the native read held the GIL: the writing thread never ran")
+    assert done.returncode == 0, done.stderr
+    assert want in done.stdout

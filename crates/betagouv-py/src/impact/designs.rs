@@ -3,19 +3,16 @@
 //! covariate adjustment, with the keys of the command line's `--json`.
 
 use std::collections::BTreeMap;
-use std::fs::File;
-use std::io::BufReader;
 use std::path::{Path, PathBuf};
 
 use betagouv_impact::{
-    Arms, CohortStats, CovariateColumns, aggregate_cohort_csv_file, aggregate_strata_csv_file,
-    cluster_arms, cluster_difference, lin_adjusted, read_covariate_rows_csv, strata_arms,
-    stratified,
+    Arms, CohortStats, CovariateColumns, cluster_arms, cluster_difference, lin_adjusted,
+    strata_arms, stratified,
 };
 use pyo3::prelude::*;
 
 use super::rows::{self, Columns, KeyInput, NumberInput};
-use super::{Failure, cohort_dict, csv_only, csv_options, raise, versioned};
+use super::{Failure, cohort_dict, csv, raise, versioned};
 
 pub(super) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(impact_arms_csv, m)?)?;
@@ -79,12 +76,6 @@ fn design_dict<'py>(
     }
 }
 
-/// A CSV file opened, refused if it is Parquet.
-fn open_csv(path: &Path) -> Result<File, Failure> {
-    csv_only(path)?;
-    File::open(path).map_err(Failure::Open)
-}
-
 /// `impact cohort|strata|clusters|adjust FILE.csv`: `command`'s columns (the group
 /// and the outcome; the stratum or cluster first for `strata` and `clusters`; the
 /// covariates last for `adjust`) read as the command line reads them, then its
@@ -107,11 +98,7 @@ fn impact_arms_csv<'py>(
     let fail = |f| raise(py, f, file);
     match (command, cols.as_slice()) {
         ("cohort", &[group, outcome]) => {
-            let read = || -> Result<_, Failure> {
-                let options = csv_options(threads);
-                let f = open_csv(&path)?;
-                Ok(aggregate_cohort_csv_file(&f, group, outcome, options)?)
-            };
+            let read = || csv::cohort(&path, group, outcome, threads);
             let stats = py.detach(read).map_err(fail)?;
             cohort_dict(py, &stats, group, arms, alpha, file)
         }
@@ -124,8 +111,7 @@ fn impact_arms_csv<'py>(
                     outcome,
                     covariates,
                 };
-                let f = BufReader::with_capacity(1 << 16, open_csv(&path)?);
-                let rows = read_covariate_rows_csv(f, columns)?;
+                let rows = csv::covariates(&path, columns)?;
                 Ok(lin_adjusted(&rows, alpha)?)
             };
             let r = py.detach(read).map_err(fail)?;
@@ -133,11 +119,7 @@ fn impact_arms_csv<'py>(
         }
         (design, &[key, group, outcome]) => {
             let d = Randomised::of(design).map_err(fail)?;
-            let read = || -> Result<_, Failure> {
-                let options = csv_options(threads);
-                let f = open_csv(&path)?;
-                Ok(aggregate_strata_csv_file(&f, key, group, outcome, options)?)
-            };
+            let read = || csv::strata(&path, [key, group, outcome], threads);
             let nested = py.detach(read).map_err(fail)?;
             design_dict(py, d, &nested, arms, alpha, file)
         }
