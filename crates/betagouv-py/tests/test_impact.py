@@ -4,8 +4,10 @@ betagouv-impact; results frozen, printable, without NaN; parameter errors.
 
 The golden values are read from crates/betagouv-impact/tests/golden/*.json, where
 crates/betagouv-impact/scripts/golden.py (compare.json: statsmodels and scipy;
-power.json: statsmodels; encouragement.json: linearmodels' IV2SLS) and
-scripts/golden_reporting.py (multiplicity.json: statsmodels multipletests) wrote them;
+power.json: statsmodels; encouragement.json: linearmodels' IV2SLS),
+scripts/golden_designs.py (iv.json: linearmodels; cluster.json "power": statsmodels at
+the effective size) and scripts/golden_reporting.py (multiplicity.json: statsmodels
+multipletests) wrote them;
 crates/betagouv-impact/tests/integration/golden.rs checks the Rust crate against the
 same files with the same tolerances (1e-9 relative on closed forms, 1e-8 on p-values,
 1e-6 on p-values at n >= 1e6).
@@ -249,6 +251,20 @@ def test_encouragement_matches_the_golden_values_of_linearmodels() -> None:
         assert got.kind == "Encouragement"
         close(got.to_dict(), case["expected"], f"encouragement {case['treated']}")
         no_nan(got.to_dict())
+
+
+def test_encouragement_diagnostics_match_the_golden_values_of_linearmodels() -> None:
+    # iv.json (scripts/golden_designs.py: linearmodels IV2SLS, its first-stage F and
+    # Anderson-Rubin set), checked for the crate by golden_designs.rs.
+    cases = golden("iv")
+    assert len(cases) >= 8
+    kinds = set()
+    for case in cases:
+        got = impact.encouragement(tuple(case["treated"]), tuple(case["control"]), alpha=case["alpha"])
+        close(got.to_dict(), case["expected"], f"iv {case['treated']} {case['control']}")
+        assert list(got.to_dict())[1:] == list(case["expected"])
+        kinds.add(got.anderson_rubin["kind"])  # .kind is the Result's own kind
+    assert len(kinds) >= 2  # bounded and unbounded Anderson-Rubin sets
 
 
 @pytest.mark.parametrize(

@@ -157,6 +157,21 @@ def test_cohort_is_the_same_from_every_input_and_equals_the_command_line(
         no_nan(got.to_dict())
 
 
+def test_a_large_file_read_in_parallel_ranges_gives_the_sequential_result(tmp_path: Path) -> None:
+    # Above the readers' 1 MiB chunk, threads > 1 split the file into ranges.
+    rng = random.Random(7)
+    rows = [(rng.choice("abc"), rng.randint(0, 400), int(rng.random() < 0.6)) for _ in range(200_000)]
+    path = tmp_path / "big.csv"
+    path.write_text("cohort,days,returned\n" + "".join(f"{g},{t},{e}\n" for g, t, e in rows))
+    assert path.stat().st_size > 1 << 20  # more than one chunk of the readers
+    one = impact.survival(path, *HEADER3, horizons=[30, 365], threads=1)
+    assert impact.survival(path, *HEADER3, horizons=[30, 365], threads=4) == one
+    assert impact.survival([HEADER3, *rows], *HEADER3, horizons=[30, 365]) == one
+    c1 = impact.cohort(path, "cohort", "returned", "a", "b", threads=1)
+    assert impact.cohort(path, "cohort", "returned", "a", "b", threads=3) == c1
+    assert c1.treated.n == sum(1 for g, _, _ in rows if g == "a")
+
+
 def test_cohort_equals_compare_of_its_counts() -> None:
     rows = cohort_rows()
     got = impact.cohort([("g", "y"), *rows], "g", "y", "encouraged", "control", alpha=0.1)
