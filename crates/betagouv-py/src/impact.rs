@@ -33,6 +33,7 @@ use rows::{Columns, KeyInput, NumberInput};
 /// The impact commands' JSON contract version (`schema_version` of their `--json`).
 pub(crate) const IMPACT_SCHEMA: u32 = 2;
 
+/// Adds the impact functions (`impact_*`) and `IMPACT_SCHEMA` to the native module.
 pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("IMPACT_SCHEMA", IMPACT_SCHEMA)?;
     m.add_function(wrap_pyfunction!(impact_compare, m)?)?;

@@ -293,8 +293,8 @@ def test_unknown_arms_are_errors(tmp_path: Path) -> None:
         ([("a", 1, 1), ("a", None, 0)], 'row 2, column "days": missing value'),
         ([("a", 1, 1), (None, 1, 0)], 'row 2, column "cohort": missing value'),
         ([("a", 1, 1), ("", 1, 0)], 'row 2, column "cohort": missing value'),
-        ([("a", "x", 1)], "row 1, column 'days': expected a finite number"),
-        ([("a", "1", "1.0")], "row 1, column 'returned': expected 0 or 1"),
+        ([("a", "x", 1)], 'row 1, column "days": expected a finite number'),
+        ([("a", "1", "1.0")], 'row 1, column "returned": expected 0 or 1'),
     ],
 )
 def test_bad_values_of_rows_are_named_with_their_row(rows: Rows, message: str, pandas_state: bool) -> None:
@@ -310,9 +310,9 @@ def test_dataframe_bad_values_and_missing_columns() -> None:
     with pytest.raises(ImpactError, match='row 3, column "cohort": missing value'):
         impact.survival(frame, *HEADER3)
     frame = pd.DataFrame({"cohort": ["a", "b"], "days": ["1", "soon"], "returned": [1, 0]})
-    with pytest.raises(ImpactError, match="row 2, column 'days': expected a finite number"):
+    with pytest.raises(ImpactError, match='row 2, column "days": expected a finite number'):
         impact.survival(frame, *HEADER3)
-    with pytest.raises(ImpactError, match="missing column 'event'"):
+    with pytest.raises(ImpactError, match='missing column "event"'):
         impact.survival(frame, "cohort", "days", "event")
     nullable = pd.DataFrame(
         {"cohort": ["a", "b"], "days": [1.0, 2.0], "returned": pd.array([1, None], dtype="Int64")}
@@ -322,13 +322,13 @@ def test_dataframe_bad_values_and_missing_columns() -> None:
 
 
 def test_rows_errors_for_missing_columns_and_empty_input() -> None:
-    with pytest.raises(ImpactError, match="missing column 'days'"):
+    with pytest.raises(ImpactError, match='missing column "days"'):
         impact.survival([("cohort", "d", "returned"), ("a", 1, 1)], *HEADER3)
-    with pytest.raises(ImpactError, match="row 2: missing column 'days'"):
+    with pytest.raises(ImpactError, match='row 2: missing column "days"'):
         impact.survival([{"cohort": "a", "days": 1, "returned": 1}, {"cohort": "a"}], *HEADER3)
     with pytest.raises(ImpactError, match="no data row"):
         impact.survival([], *HEADER3)
-    with pytest.raises(ImpactError, match="missing column 'y'"):
+    with pytest.raises(ImpactError, match='missing column "y"'):
         impact.cohort({"g": ["a"]}, "g", "y", "a", "b")
 
 

@@ -267,7 +267,12 @@ def _is_frame(data: Any) -> bool:
 
 
 def _missing_column(name: str) -> ImpactError:
-    return ImpactError(f"missing column {name!r} in the columns given")
+    return ImpactError(f'missing column "{name}" in the columns given')
+
+
+def _bad_cell(row: int, column: str, problem: str, value: Any) -> ImpactError:
+    """The error of a bad value, worded as the native module's (and the CSV reader's)."""
+    return ImpactError(f'row {row}, column "{column}": {problem} (value {value!r})')
 
 
 def _code_bytes(codes: List[int]) -> bytes:
@@ -297,20 +302,18 @@ def _number(value: Any, row: int, column: str, flag: bool) -> float:
         if flag:
             if text in ("0", "1"):
                 return float(text)
-            raise ImpactError(f"row {row}, column {column!r}: expected 0 or 1 (value {value!r})")
+            raise _bad_cell(row, column, "expected 0 or 1", value)
         try:
             number = float(text)
         except ValueError:
             number = math.nan
         if math.isfinite(number):
             return number
-        raise ImpactError(f"row {row}, column {column!r}: expected a finite number (value {value!r})")
+        raise _bad_cell(row, column, "expected a finite number", value)
     try:
         return float(value)
     except (TypeError, ValueError):
-        raise ImpactError(
-            f"row {row}, column {column!r}: expected a number (value {value!r})"
-        ) from None
+        raise _bad_cell(row, column, "expected a number", value) from None
 
 
 def _group_name(value: Any) -> Optional[str]:
@@ -406,7 +409,7 @@ def _row_cells(rows: Iterable[Any], columns: Sequence[str]) -> Iterable[Sequence
             try:
                 yield [r[c] for c in columns]
             except KeyError as e:
-                raise ImpactError(f"row {row}: missing column {e.args[0]!r}") from None
+                raise ImpactError(f'row {row}: missing column "{e.args[0]}"') from None
         return
     fields = getattr(first, "_fields", None)
     if fields is not None:

@@ -14,6 +14,7 @@ use pyo3::prelude::*;
 use super::rows::{self, Columns, KeyInput, NumberInput};
 use super::{Failure, cohort_dict, csv, raise, versioned};
 
+/// Adds `impact_arms_csv` and `impact_arms_columns` to the native module.
 pub(super) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(impact_arms_csv, m)?)?;
     m.add_function(wrap_pyfunction!(impact_arms_columns, m)?)?;
