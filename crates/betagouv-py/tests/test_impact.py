@@ -360,7 +360,7 @@ def test_results_are_frozen_and_print_as_tables() -> None:
         (lambda: impact.compare("12", "3/4"), "treated: expected SUCCESSES/N"),
         (lambda: impact.compare("a/b", "3/4"), "treated: SUCCESSES must be an integer"),
         (lambda: impact.compare((-1, 4), "3/4"), "treated successes must be >= 0"),
-        (lambda: impact.compare((1.0, 4), "3/4"), "must be an integer"),
+        (lambda: impact.compare((1.0, 4), "3/4"), "must be an integer"),  # type: ignore[arg-type]
         (lambda: impact.compare((True, 4), "3/4"), "must be an integer"),
         (lambda: impact.compare({"n": 4}, "3/4"), "treated: missing successes"),
         (lambda: impact.compare((1, 2, 3), "3/4"), "expected 'SUCCESSES/N'"),

@@ -274,10 +274,10 @@ def test_file_errors_name_the_file(tmp_path: Path) -> None:
 
 
 def test_unknown_arms_are_errors(tmp_path: Path) -> None:
-    rows = [("g", "y"), ("a", 1), ("b", 0)]
+    rows: List[Tuple[Any, ...]] = [("g", "y"), ("a", 1), ("b", 0)]
     with pytest.raises(ImpactError, match=r"no row has \"g\" = \"c\" \(control\)"):
         impact.cohort(rows, "g", "y", "a", "c")
-    path = write_csv(tmp_path / "r.csv", rows[0], rows[1:])
+    path = write_csv(tmp_path / "r.csv", ("g", "y"), rows[1:])
     with pytest.raises(ImpactError) as e:
         impact.cohort(path, "g", "y", "z", "a")
     assert "(treated)" in str(e.value) and e.value.file == str(path)

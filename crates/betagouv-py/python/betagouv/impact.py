@@ -72,6 +72,9 @@ INTERVAL_KEYS = frozenset(
 
 CountsLike = Union[str, Tuple[int, int], Sequence[int], Mapping[str, int]]
 PathLike = Union[str, "os.PathLike[str]"]
+#: Rows: a CSV path, a pandas DataFrame, a dict of columns, or an iterable of rows
+#: (dicts, named tuples, or tuples after a header row).
+RowsLike = Union[str, "os.PathLike[str]", Mapping[str, Sequence[Any]], Iterable[Any]]
 
 
 def _intervals(value: Any, key: str = "") -> Any:
@@ -255,10 +258,6 @@ def adjust_p_values(p_values: Iterable[float]) -> Result:
 
 
 # --- rows: a path, a DataFrame, a dict of columns, an iterable of rows ---------------
-
-
-def _is_path(data: Any) -> bool:
-    return isinstance(data, (str, os.PathLike))
 
 
 def _is_frame(data: Any) -> bool:
@@ -453,7 +452,7 @@ def _columns(
 
 
 def survival(
-    data: Any,
+    data: RowsLike,
     group_column: str,
     duration_column: str,
     event_column: str,
@@ -474,7 +473,7 @@ def survival(
     reading a CSV file (0: one per core). Returns a ``Survival``.
     """
     times = [float(t) for t in horizons]
-    if _is_path(data):
+    if isinstance(data, (str, os.PathLike)):
         out = _native.impact_survival_csv(
             os.fspath(data),
             group_column,
@@ -492,7 +491,7 @@ def survival(
 
 
 def cohort(
-    data: Any,
+    data: RowsLike,
     group_column: str,
     outcome_column: str,
     treated: Any,
@@ -512,7 +511,7 @@ def cohort(
     0.5
     """
     treated, control = str(treated), str(control)
-    if _is_path(data):
+    if isinstance(data, (str, os.PathLike)):
         out = _native.impact_arms_csv(
             "cohort", os.fspath(data), [group_column, outcome_column], treated, control, alpha, threads
         )
@@ -524,7 +523,7 @@ def cohort(
 
 def _design(
     design: str,
-    data: Any,
+    data: RowsLike,
     key_column: str,
     group_column: str,
     outcome_column: str,
@@ -534,7 +533,7 @@ def _design(
     threads: int,
 ) -> Dict[str, Any]:
     treated, control = str(treated), str(control)
-    if _is_path(data):
+    if isinstance(data, (str, os.PathLike)):
         columns = [key_column, group_column, outcome_column]
         return _native.impact_arms_csv(design, os.fspath(data), columns, treated, control, alpha, threads)
     keys, numbers = _columns(data, [key_column, group_column], [(outcome_column, True)])
@@ -542,7 +541,7 @@ def _design(
 
 
 def strata(
-    data: Any,
+    data: RowsLike,
     stratum_column: str,
     group_column: str,
     outcome_column: str,
@@ -568,7 +567,7 @@ def strata(
 
 
 def clusters(
-    data: Any,
+    data: RowsLike,
     cluster_column: str,
     group_column: str,
     outcome_column: str,
@@ -589,7 +588,7 @@ def clusters(
 
 
 def adjust(
-    data: Any,
+    data: RowsLike,
     group_column: str,
     outcome_column: str,
     covariates: Sequence[str],
@@ -607,7 +606,7 @@ def adjust(
     if isinstance(covariates, str):
         covariates = [c for c in covariates.split(",") if c]
     covs = list(covariates)
-    if _is_path(data):
+    if isinstance(data, (str, os.PathLike)):
         columns = [group_column, outcome_column, *covs]
         out = _native.impact_arms_csv("adjust", os.fspath(data), columns, treated, control, alpha)
     else:
