@@ -471,6 +471,12 @@ def survival(
     (see the module). The event is 1 (returned to work) or 0 (censored); durations
     are finite and >= 0, in any unit (the horizons' unit). ``threads``: workers
     reading a CSV file (0: one per core). Returns a ``Survival``.
+
+    >>> rows = [{"cohort": "a", "days": 10, "returned": 1}, {"cohort": "a", "days": 40, "returned": 0},
+    ...         {"cohort": "b", "days": 20, "returned": 1}, {"cohort": "b", "days": 30, "returned": 1}]
+    >>> s = survival(rows, "cohort", "days", "returned", horizons=[25])
+    >>> s.groups.a.at[0].survival, s.groups.b.median, s.horizons.reference
+    (0.5, 20.0, 'a')
     """
     times = [float(t) for t in horizons]
     if isinstance(data, (str, os.PathLike)):
@@ -580,6 +586,13 @@ def clusters(
     cluster and group, then the difference between the arms with cluster-robust (CR1,
     CR2) standard errors. A cluster belongs to one arm. ``data`` as for
     :func:`cohort`. Returns a ``Clusters``.
+
+    >>> columns = {"agency": ["A", "A", "B", "B", "C", "C", "D", "D"],
+    ...            "arm": ["t", "t", "t", "t", "c", "c", "c", "c"],
+    ...            "y": [1, 1, 1, 0, 0, 1, 0, 0]}
+    >>> d = clusters(columns, "agency", "arm", "y", treated="t", control="c")
+    >>> d.clusters.treated, d.cr1.estimate
+    (2, 0.5)
     """
     out = _design(
         "clusters", data, cluster_column, group_column, outcome_column, treated, control, alpha, threads
@@ -601,6 +614,12 @@ def adjust(
     as 0/1 columns), with its HC2 standard error and interval, and the unadjusted
     difference. Rows of other groups are left out. ``data`` as for :func:`cohort`.
     Returns a ``LinAdjusted``.
+
+    >>> rows = [("cohort", "returned", "age"), ("a", 1, 30), ("a", 0, 52), ("a", 1, 41),
+    ...         ("b", 0, 35), ("b", 1, 28), ("b", 0, 60)]
+    >>> r = adjust(rows, "cohort", "returned", ["age"], treated="a", control="b")
+    >>> r.n_treated, round(r.unadjusted, 6)
+    (3, 0.333333)
     """
     treated, control = str(treated), str(control)
     if isinstance(covariates, str):
