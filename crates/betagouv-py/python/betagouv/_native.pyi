@@ -61,6 +61,73 @@ def today() -> datetime.date: ...
 
 # --- impact (src/impact.rs) ---
 
+from typing import Tuple, Union
+
+IMPACT_SCHEMA: int
+
+_Keys = List[Tuple[str, List[str], bytes]]
+_Numbers = List[Tuple[str, bytes]]
+
+def impact_compare(
+    treated: Union[str, Tuple[int, int]], control: Union[str, Tuple[int, int]], alpha: float = 0.05
+) -> Dict[str, Any]: ...
+def impact_power(
+    control_rate: float,
+    treated_rate: float,
+    n_per_arm: Optional[float] = None,
+    power: Optional[float] = None,
+    ratio: float = 1.0,
+    alpha: float = 0.05,
+    icc: float = 0.0,
+    cluster_size: float = 1.0,
+) -> Dict[str, Any]: ...
+def impact_mde(
+    control_rate: float,
+    n_per_arm: float,
+    power: float,
+    ratio: float = 1.0,
+    alpha: float = 0.05,
+    icc: float = 0.0,
+    cluster_size: float = 1.0,
+    first_stage: Optional[float] = None,
+) -> Dict[str, Any]: ...
+def impact_encouragement(
+    treated: Union[str, Tuple[int, int, int, int]],
+    control: Union[str, Tuple[int, int, int, int]],
+    alpha: float = 0.05,
+) -> Dict[str, Any]: ...
+def impact_survival_csv(
+    path: str,
+    group_column: str,
+    duration_column: str,
+    event_column: str,
+    horizons: List[float],
+    control: Optional[str] = None,
+    alpha: float = 0.05,
+    threads: int = 0,
+) -> Dict[str, Any]: ...
+def impact_survival_columns(
+    keys: _Keys,
+    numbers: _Numbers,
+    horizons: List[float],
+    control: Optional[str] = None,
+    alpha: float = 0.05,
+) -> Dict[str, Any]: ...
+def impact_proportion_ci(counts: Union[str, Tuple[int, int]], alpha: float = 0.05) -> Dict[str, Any]: ...
+def impact_adjust_p_values(p_values: List[float]) -> Dict[str, Any]: ...
+def impact_arms_csv(
+    command: str,
+    path: str,
+    columns: List[str],
+    treated: str,
+    control: str,
+    alpha: float = 0.05,
+    threads: int = 0,
+) -> Dict[str, Any]: ...
+def impact_arms_columns(
+    command: str, keys: _Keys, numbers: _Numbers, treated: str, control: str, alpha: float = 0.05
+) -> Dict[str, Any]: ...
+
 
 
 # --- funding (src/funding.rs) ---
