@@ -364,7 +364,7 @@ def decimal_rule_holds(result: Any, cli: Any, where: str = "") -> None:
 
 def test_the_builtin_2016_report_has_the_annual_report_figures() -> None:
     r = funding.budget_report()
-    assert r.kind == "BudgetReport"
+    assert r.result_kind == "BudgetReport"
     assert (r.schema_version, r.year, r.currency) == (3, 2016, "EUR")
     assert r.total == Decimal("2084035.00") and str(r.total) == "2084035.00"
     assert r.by_source.partners == Decimal("1151920.00")
@@ -563,7 +563,7 @@ def test_balances_equal_the_cli_json(path: Any, every: str, run_cli: Callable[..
     args = ["budget", "balances"] + ([str(path)] if path else []) + ["--every", every, "--json"]
     cli = run_cli(*args)
     b = funding.budget_balances(path, every=every)
-    assert b.kind == "BudgetBalances"
+    assert b.result_kind == "BudgetBalances"
     same_figures(b.to_dict(), cli)
     for i, total in enumerate(b.total):
         assert total == sum((row.amounts[i] for row in b.rows), Decimal(0))

@@ -90,7 +90,7 @@ def test_la_bonne_boite_is_plus_2_1_points_and_10_5_percent() -> None:
     # The motivating example of the impact-statistics note and of betagouv-impact's
     # lib.rs doctest: 22.1 % against 20.0 %, +2.1 points, +10.5 % (not +12 %).
     c = impact.compare("22100/100000", "20000/100000")
-    assert c.kind == "Comparison"
+    assert c.result_kind == "Comparison"
     assert c.schema_version == impact.SCHEMA_VERSION == 2
     assert c.difference.estimate == pytest.approx(0.021, abs=1e-12)
     assert c.relative_lift == pytest.approx(0.105, abs=1e-12)
@@ -165,7 +165,7 @@ def test_power_and_sizes_match_the_golden_values_of_statsmodels() -> None:
         p = impact.power(case["control_rate"], case["treated_rate"], n_per_arm=case["n_per_arm"], **common)
         s = impact.power(case["control_rate"], case["treated_rate"], power=case["target_power"], **common)
         m = impact.mde(case["control_rate"], case["n_per_arm"], case["target_power"], **common)
-        assert (p.kind, s.kind, m.kind) == ("Power", "Power", "Mde")
+        assert (p.result_kind, s.result_kind, m.result_kind) == ("Power", "Power", "Mde")
         got = {
             "power": p.power.to_dict(),
             "n_per_arm": s.n_per_arm.to_dict(),
@@ -248,7 +248,7 @@ def test_cluster_randomisation_needs_more_people() -> None:
 def test_encouragement_matches_the_golden_values_of_linearmodels() -> None:
     for case in golden("encouragement"):
         got = impact.encouragement(tuple(case["treated"]), tuple(case["control"]), alpha=case["alpha"])
-        assert got.kind == "Encouragement"
+        assert got.result_kind == "Encouragement"
         close(got.to_dict(), case["expected"], f"encouragement {case['treated']}")
         no_nan(got.to_dict())
 
@@ -263,7 +263,7 @@ def test_encouragement_diagnostics_match_the_golden_values_of_linearmodels() -> 
         got = impact.encouragement(tuple(case["treated"]), tuple(case["control"]), alpha=case["alpha"])
         close(got.to_dict(), case["expected"], f"iv {case['treated']} {case['control']}")
         assert list(got.to_dict())[1:] == list(case["expected"])
-        kinds.add(got.anderson_rubin["kind"])  # .kind is the Result's own kind
+        kinds.add(got.anderson_rubin.kind)
     assert len(kinds) >= 2  # bounded and unbounded Anderson-Rubin sets
 
 
@@ -333,12 +333,12 @@ def test_results_are_frozen_and_print_as_tables() -> None:
         with pytest.raises(AttributeError):
             r.schema_version = 3  # type: ignore[misc]
         with pytest.raises(AttributeError):
-            del r.kind  # type: ignore[misc]
+            del r.result_kind  # type: ignore[misc]
         with pytest.raises(TypeError):
             r["x"] = 1  # type: ignore[index]
         html = r._repr_html_()
         assert html.startswith('<table class="betagouv-result">')
-        assert f"<caption>{r.kind}</caption>" in html
+        assert f"<caption>{r.result_kind}</caption>" in html
         assert "<th scope=\"row\">" in html
         no_nan(r.to_dict())
     c = impact.compare("22100/100000", "20000/100000")

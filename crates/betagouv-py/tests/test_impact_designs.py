@@ -86,7 +86,7 @@ def test_strata_matches_the_golden_values_of_statsmodels() -> None:
         for k, (xt, nt, xc, nc) in enumerate(case["strata"]):
             rows += expand(f"s{k}", "t", xt, nt) + expand(f"s{k}", "c", xc, nc)
         got = impact.strata([HEADER, *rows], *HEADER, treated="t", control="c", alpha=case["alpha"])
-        assert got.kind == "Strata"
+        assert got.result_kind == "Strata"
         close(got.to_dict(), case["expected"], f"strata {case['strata']}")
         no_nan(got.to_dict())
 
@@ -101,7 +101,7 @@ def test_clusters_match_the_golden_values_of_statsmodels() -> None:
             for k, (x, n) in enumerate(case[arm]):
                 rows += expand(f"{arm}{k}", arm, x, n)
         got = impact.clusters([HEADER, *rows], *HEADER, treated="treated", control="control", alpha=case["alpha"])
-        assert got.kind == "Clusters"
+        assert got.result_kind == "Clusters"
         close(got.to_dict(), case["expected"], f"clusters {case['treated']}")
 
 
@@ -131,7 +131,7 @@ def test_designs_are_the_same_from_every_input_and_equal_the_command_line(
     function = getattr(impact, design)
     for name, data in inputs.items():
         got = function(data, *HEADER, treated="t", control="c", alpha=0.1)
-        assert got.kind == design.capitalize()
+        assert got.result_kind == design.capitalize()
         assert as_json(got.to_dict()) == want, name
         no_nan(got.to_dict())
     assert count(want)
@@ -162,7 +162,7 @@ def test_adjust_matches_the_golden_values_of_statsmodels_hc2() -> None:
         header = ("arm", "y", *names)
         rows = [("t" if r[1] == 1 else "c", r[0], *r[2:]) for r in case["rows"]]
         got = impact.adjust([header, *rows], "arm", "y", names, treated="t", control="c", alpha=case["alpha"])
-        assert got.kind == "LinAdjusted"
+        assert got.result_kind == "LinAdjusted"
         close(got.to_dict(), case["expected"], f"lin {names}")
 
 

@@ -99,7 +99,7 @@ def test_survival_is_the_same_from_every_input_and_equals_the_command_line(
     )
     for name, data in forms.items():
         got = impact.survival(data, "cohort", "days", "returned", horizons=horizons, control="control")
-        assert got.kind == "Survival", name
+        assert got.result_kind == "Survival", name
         assert as_json(got.to_dict()) == want, name
         no_nan(got.to_dict())
     assert ("DataFrame" in forms) == pandas_state
@@ -151,7 +151,7 @@ def test_cohort_is_the_same_from_every_input_and_equals_the_command_line(
     counts = collections.Counter(g for g, _ in rows)
     for name, data in forms.items():
         got = impact.cohort(data, "cohort", "found_job", treated="encouraged", control="control")
-        assert got.kind == "Cohort", name
+        assert got.result_kind == "Cohort", name
         assert as_json(got.to_dict()) == want, name
         assert got.treated.n == counts["encouraged"] and got.control.n == counts["control"]
         no_nan(got.to_dict())

@@ -2,7 +2,7 @@
 # package's Python modules, which wrap these functions; checked against the built
 # module by `python -m mypy.stubtest betagouv._native` in .ci/run.
 import datetime
-from typing import Any, Dict, List, Optional, Tuple, final
+from typing import Any, Dict, List, Optional, Tuple, Union, final
 
 __version__: str
 # The module's names, as PyO3 lists them (in registration order).
@@ -15,6 +15,17 @@ __all__ = [
     "builtin_2016",
     "today",
     # impact
+    "IMPACT_SCHEMA",
+    "impact_compare",
+    "impact_power",
+    "impact_mde",
+    "impact_encouragement",
+    "impact_survival_csv",
+    "impact_survival_columns",
+    "impact_proportion_ci",
+    "impact_adjust_p_values",
+    "impact_arms_csv",
+    "impact_arms_columns",
     # funding
     "money_text",
     "round_cents",
@@ -61,7 +72,6 @@ def today() -> datetime.date: ...
 
 # --- impact (src/impact.rs) ---
 
-from typing import Tuple, Union
 
 IMPACT_SCHEMA: int
 

@@ -1,5 +1,9 @@
 """Results as frozen, dataclass-like objects.
 
+Every key is an attribute, except where a key is named like one of the methods
+(``keys``, ``items``, ``values``, ``get``, ``to_dict``, ``result_kind``): ``result[key]``
+always works. The tests check that no key of the command line's contracts is named so.
+
 A :class:`Result` holds the keys of a JSON contract of the command line as attributes
 (``result.difference.estimate``), nested objects as nested results, lists as tuples and
 intervals (a ``{"lower", "upper"}`` pair) as ``(lower, upper)`` tuples. Undefined values
@@ -110,8 +114,9 @@ class Result(Mapping[str, Any]):
         return hash((self._kind, tuple(self._data)))
 
     @property
-    def kind(self) -> str:
-        """The result's kind (``Comparison``, ``Power``, ``BudgetReport``...)."""
+    def result_kind(self) -> str:
+        """The result's kind (``Comparison``, ``Power``, ``BudgetReport``...). Named so
+        that it cannot hide a key: results have keys named ``kind``."""
         kind: str = object.__getattribute__(self, "_kind")
         return kind
 
@@ -143,7 +148,7 @@ def _plain_value(v: Any) -> Any:
 
 def _short(v: Any) -> str:
     if isinstance(v, Result):
-        return f"{v.kind if v.kind != 'Result' else ''}(…)"
+        return f"{v.result_kind if v.result_kind != 'Result' else ''}(…)"
     if isinstance(v, tuple) and len(v) > 4:
         return f"({len(v)} items)"
     if isinstance(v, float):

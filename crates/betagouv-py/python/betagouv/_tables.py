@@ -29,7 +29,7 @@ def table(columns: Dict[str, List[Any]], as_frame: "bool | None" = None) -> Any:
     if as_frame is None:
         as_frame = has_pandas()
     if as_frame:
-        import pandas as pd  # type: ignore[import-untyped,unused-ignore]
+        import pandas as pd
 
         return pd.DataFrame(columns, columns=list(columns))
     return rows(columns)
