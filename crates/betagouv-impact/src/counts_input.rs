@@ -452,7 +452,7 @@ mod csv_counts {
         let mut acc = CohortAccumulator::default();
         let mut record = csv::ByteRecord::new();
         while src.next_record(&mut record)? {
-            let line = src.line_of(&record);
+            let line = src.record_line();
             let group = gc.group(&record, line)?;
             let n = count(&nc, &record, line)?;
             let successes = count(&sc, &record, line)?;
@@ -481,7 +481,7 @@ mod csv_counts {
         let mut accs: BTreeMap<String, CohortAccumulator> = BTreeMap::new();
         let mut record = csv::ByteRecord::new();
         while src.next_record(&mut record)? {
-            let line = src.line_of(&record);
+            let line = src.record_line();
             let key = oc.group(&record, line)?;
             let group = gc.group(&record, line)?;
             let n = count(&nc, &record, line)?;
@@ -566,7 +566,7 @@ mod csv_counts {
         let mut acc = SurvivalAccumulator::default();
         let mut record = csv::ByteRecord::new();
         while src.next_record(&mut record)? {
-            let line = src.line_of(&record);
+            let line = src.record_line();
             let group = gc.group(&record, line)?;
             let time = tc.duration(&record, line)?;
             let events = count(&ec, &record, line)?;
@@ -714,6 +714,29 @@ mod tests {
         assert_eq!(
             e.as_deref(),
             Some("line 2, column 2 (\"time\"): expected a number (value \"x\")")
+        );
+        // After blank lines and `\r\n` endings, the line of the record's
+        // first byte.
+        assert_eq!(
+            err("group,n,successes\r\na,1,0\r\n\r\nb,2,x\r\n").as_deref(),
+            Some("line 4, column 3 (\"successes\"): expected an integer >= 0 (value \"x\")")
+        );
+        let shown = |e: Option<crate::Error>| e.map(|e| e.to_string());
+        let e = read_stratum_counts_csv("stratum,group,n,successes\n\n\nx,,1,0\n".as_bytes());
+        assert_eq!(
+            shown(e.err()).as_deref(),
+            Some("line 4, column 2 (\"group\"): missing value (value \"\")")
+        );
+        let e =
+            read_cluster_counts_csv("cluster,group,n,successes\r\nc,a,1,0\r\nc,a,2\r\n".as_bytes());
+        assert_eq!(
+            shown(e.err()).as_deref(),
+            Some("line 3, column 4: expected 4 fields as in the header, found 3")
+        );
+        let e = read_survival_counts_csv("group,time,events,censored\n\r\n\na,-1,1,0\n".as_bytes());
+        assert_eq!(
+            shown(e.err()).as_deref(),
+            Some("line 4, column 2 (\"time\"): expected a finite number >= 0 (value \"-1\")")
         );
     }
 

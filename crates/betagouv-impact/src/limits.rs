@@ -102,7 +102,7 @@ pub const DEFAULT_MAX_RECORD_BYTES: usize = 1 << 20;
 
 /// Size of each buffer of the CSV readers' fast path: 1 MiB, one per thread.
 /// A line longer than this (or a run of blank lines) is read by the csv
-/// crate's reader, with its own 64 KiB buffer. The readers' memory is this
+/// crate's reader, with its own 64 KiB buffer (and a copy of it). The readers' memory is this
 /// times the threads, plus the per-group counts (below), whatever the rows.
 #[cfg(feature = "csv")]
 pub const DEFAULT_CSV_CHUNK_BYTES: usize = 1 << 20;

@@ -191,7 +191,7 @@ pub fn read_covariate_rows_csv<R: std::io::Read>(
     let mut record = csv::ByteRecord::new();
     let mut x = Vec::with_capacity(xcs.len());
     while src.next_record(&mut record)? {
-        let line = src.line_of(&record);
+        let line = src.record_line();
         let group = gc.group(&record, line)?;
         let treated = if group == columns.treated {
             true
@@ -450,7 +450,7 @@ pub fn lin_adjusted(rows: &CovariateRows, alpha: f64) -> Result<LinAdjusted> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     #[test]
@@ -498,5 +498,27 @@ mod tests {
         ));
         let names = (0..33).map(|i| format!("x{i}")).collect();
         assert!(CovariateRows::new(names).is_err());
+    }
+
+    /// The columns `g` (arms `t` and `c`), `y` and `x` (tests of the CSV
+    /// readers).
+    #[cfg(feature = "csv")]
+    pub(crate) const TEST_COLUMNS: CovariateColumns<'static> = CovariateColumns {
+        group: "g",
+        treated: "t",
+        control: "c",
+        outcome: "y",
+        covariates: &["x"],
+    };
+
+    #[cfg(feature = "csv")]
+    #[test]
+    fn csv_errors_name_the_records_line() {
+        let csv = "g,y,x\r\nt,1,2\r\n\r\n\"c\nd\",0,1\r\n\nc,1,nan\r\n";
+        let e = read_covariate_rows_csv(csv.as_bytes(), TEST_COLUMNS).err();
+        assert_eq!(
+            e.map(|e| e.to_string()).as_deref(),
+            Some("line 7, column 3 (\"x\"): expected a finite number (value \"nan\")")
+        );
     }
 }

@@ -9,7 +9,11 @@ use proptest::prelude::*;
 use super::*;
 
 /// The reference reader alone over the whole input.
-fn reference<C: Counter>(bytes: &[u8], names: &[&str], options: CsvOptions) -> Result<C> {
+pub(super) fn reference<C: Counter>(
+    bytes: &[u8],
+    names: &[&str],
+    options: CsvOptions,
+) -> Result<C> {
     let mut src = CsvSource::new(bytes, options)?;
     let columns = names
         .iter()
@@ -25,10 +29,10 @@ fn shown<T: std::fmt::Debug>(r: Result<T>) -> std::result::Result<T, String> {
 }
 
 /// A temporary file holding `bytes`, removed on drop.
-struct TempCsv(std::path::PathBuf, std::fs::File);
+pub(super) struct TempCsv(std::path::PathBuf, pub(super) std::fs::File);
 
 impl TempCsv {
-    fn new(bytes: &[u8]) -> Self {
+    pub(super) fn new(bytes: &[u8]) -> Self {
         use std::sync::atomic::{AtomicUsize, Ordering};
         static N: AtomicUsize = AtomicUsize::new(0);
         let path = std::env::temp_dir().join(format!(
@@ -96,6 +100,7 @@ fn group() -> impl Strategy<Value = Vec<u8>> {
         1 => Just(vec![0xff, b'z']),
         1 => Just(b" a".to_vec()),
         1 => Just(b"a\rb".to_vec()),
+        1 => Just(b"\xef\xbb\xbfa".to_vec()),
     ]
 }
 
@@ -120,15 +125,15 @@ fn duration() -> impl Strategy<Value = String> {
 
 fn ending() -> impl Strategy<Value = &'static str> {
     prop_oneof![12 => Just("\n"), 4 => Just("\r\n"), 1 => Just("\r"), 1 => Just("\n\n"),
-        1 => Just("\r\n\r\n"), 1 => Just("\n\r\n")]
+        1 => Just("\r\n\r\n"), 1 => Just("\n\r\n"), 1 => Just("\r\n\n\n\r\n"),
+        1 => Just("\n\r\r\n")]
 }
 
-/// A row `id,g,d,y` (or ragged), with its line ending.
-fn row() -> impl Strategy<Value = Vec<u8>> {
+/// A row `id,g,d,y` (or ragged), with its line ending: the group, then the
+/// rest from the `,` after it.
+fn row() -> impl Strategy<Value = (Vec<u8>, Vec<u8>)> {
     (group(), duration(), flag(), ending(), 0u8..30).prop_map(|(g, d, y, end, shape)| {
-        let mut r = b"7,".to_vec();
-        r.extend_from_slice(&g);
-        r.push(b',');
+        let mut r = vec![b','];
         r.extend_from_slice(d.as_bytes());
         match shape {
             0 => {}
@@ -139,22 +144,33 @@ fn row() -> impl Strategy<Value = Vec<u8>> {
             }
         }
         r.extend_from_slice(end.as_bytes());
-        r
+        (g, r)
     })
 }
 
 fn file() -> impl Strategy<Value = Vec<u8>> {
     (
-        prop_oneof![4 => Just(""), 1 => Just("\u{feff}")],
-        prop_oneof![4 => Just("id,g,d,y"), 1 => Just("\"id\",g,d,y"), 1 => Just("id,g,d,y,g")],
+        prop_oneof![4 => Just(""), 1 => Just("\u{feff}"), 1 => Just("\n\r\n"),
+            1 => Just("\u{feff}\r\n")],
+        prop_oneof![4 => Just("id,g,d,y"), 1 => Just("\"id\",g,d,y"), 1 => Just("id,g,d,y,g"),
+            // The group first: a line may start with a read field.
+            2 => Just("g,id,d,y")],
         ending(),
         prop::collection::vec(row(), 0..40),
         any::<bool>(),
     )
-        .prop_map(|(bom, header, end, rows, cut)| {
-            let mut f = format!("{bom}{header}{end}").into_bytes();
-            for r in rows {
-                f.extend(r);
+        .prop_map(|(lead, header, end, rows, cut)| {
+            let mut f = format!("{lead}{header}{end}").into_bytes();
+            let group_first = header.starts_with('g');
+            for (g, rest) in rows {
+                if group_first {
+                    f.extend(g);
+                    f.extend_from_slice(b",7");
+                } else {
+                    f.extend_from_slice(b"7,");
+                    f.extend(g);
+                }
+                f.extend(rest);
             }
             if cut {
                 // A last line without its line ending.
@@ -206,6 +222,12 @@ fn each_fallback_trigger_gives_the_reference_answer() {
         b"id,g,d,y\n\n\n",
         b"id,g,d,y\n1,a,1\r\r\n",
         b"id,g,d,y\n1,aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa,1,1\n",
+        b"id,g,d,y\r\n1,a,1,1\r\n\r\n\n2,b,2,x\r\n",
+        b"\n\nid,g,d,y\n1,a,1,1\n\n\n2,\"b\nc\",-2,0\n",
+        b"id,g,d,y\n1,a,1,1\n\n\n\n\n\n\n\n\n\n\n\n2,b,2,x\n",
+        b"g,id,d,y\n\xef\xbb\xbfb,1,1,\"1\"\n",
+        b"g,id,d,y\na,1,1,1\n\xef\xbb\xbfb,1,1,\"1\"\n",
+        b"g,id,d,y\r\na,1,1,1\r\n\xef\xbb\xbfb,1,1,\"1\"\r\n",
     ];
     for &case in cases {
         check_all(case, 24);

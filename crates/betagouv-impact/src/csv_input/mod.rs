@@ -13,6 +13,8 @@ mod equal;
 mod fast;
 #[cfg(all(feature = "parallel", unix))]
 mod file;
+#[cfg(test)]
+mod lines;
 
 use std::collections::BTreeMap;
 use std::io::{Cursor, Read};
@@ -35,7 +37,7 @@ pub struct CsvOptions {
     /// Largest record (the header or a row), in bytes including its line
     /// ending; default [`DEFAULT_MAX_RECORD_BYTES`] (1 MiB). A larger record
     /// is an [`Error::RecordTooLarge`] naming its line, and the reader's
-    /// memory stays below this limit plus 64 KiB plus one buffer of
+    /// memory stays below this limit plus 128 KiB plus one buffer of
     /// [`DEFAULT_CSV_CHUNK_BYTES`] (1 MiB) per thread whatever the input.
     pub max_record_bytes: usize,
     /// Worker threads of the file readers ([`aggregate_cohort_csv_file`],
@@ -93,10 +95,13 @@ const BUFFER_BYTES: usize = 1 << 16;
 /// are that record's. `record_start` is updated after every record.
 struct Bounded<R> {
     inner: R,
+    /// A `\n` to hand before the input.
+    prefix: bool,
     handed: u64,
     record_start: u64,
     limit: u64,
     exceeded: bool,
+    lines: Lines,
 }
 
 impl<R: Read> Read for Bounded<R> {
@@ -105,9 +110,105 @@ impl<R: Read> Read for Bounded<R> {
             self.exceeded = true;
             return Err(std::io::Error::other("CSV record too large"));
         }
-        let n = self.inner.read(buf)?;
+        let n = match buf.first_mut() {
+            Some(b) if self.prefix => {
+                *b = b'\n';
+                self.prefix = false;
+                1
+            }
+            _ => self.inner.read(buf)?,
+        };
+        self.lines
+            .handed(buf.get(..n).unwrap_or_default(), self.handed == 0);
         self.handed = self.handed.saturating_add(n as u64);
         Ok(n)
+    }
+}
+
+/// The UTF-8 byte order mark, which the csv crate skips at the start of its
+/// first read.
+const BOM: &[u8] = b"\xef\xbb\xbf";
+
+/// The line where each record starts, counted as a text editor counts lines
+/// (one more after every `\n`). The csv crate's own count stops where its
+/// reading of a record began, before the blank lines it skips (and the `\n`
+/// of a `\r\n`, read with the next record): this counts from the bytes it is
+/// handed instead. It asks for more input only once it consumed all it was
+/// given, so the bytes it has not consumed yet are the end of the last read.
+#[derive(Default)]
+struct Lines {
+    /// A copy of the bytes of the last read (at most [`BUFFER_BYTES`]).
+    last: Vec<u8>,
+    /// `\n` bytes handed in all.
+    newlines: u64,
+    /// Line (1-based, in this reader's input) of the first byte after the
+    /// last record and the blank lines after it, as far as they were handed.
+    next: u64,
+    /// The blank lines after the last record may go on in the next read.
+    open: bool,
+}
+
+/// The `\n` bytes of `bytes`.
+fn newlines(bytes: &[u8]) -> u64 {
+    memchr::memchr_iter(b'\n', bytes).count() as u64
+}
+
+/// The `\n` bytes of the run of `\r` and `\n` (blank lines, which the csv
+/// crate skips before a record) that `bytes` starts with, and whether the
+/// run ends within `bytes`.
+fn blank_run(bytes: &[u8]) -> (u64, bool) {
+    let end = bytes.iter().position(|b| *b != b'\r' && *b != b'\n');
+    let run = bytes.get(..end.unwrap_or(bytes.len())).unwrap_or_default();
+    (newlines(run), end.is_some())
+}
+
+impl Lines {
+    /// Before the first record: line 1, blank lines to skip.
+    fn new() -> Self {
+        Self {
+            next: 1,
+            open: true,
+            ..Self::default()
+        }
+    }
+
+    /// Notes the bytes of a read (`first`: the reader's first read).
+    fn handed(&mut self, bytes: &[u8], first: bool) {
+        if bytes.is_empty() {
+            return;
+        }
+        if self.open {
+            // The csv crate drops a byte order mark at the start of its
+            // first read (of at least 3 bytes), then skips blank lines.
+            let skip = if first && bytes.starts_with(BOM) {
+                3
+            } else {
+                0
+            };
+            let (n, ended) = blank_run(bytes.get(skip..).unwrap_or_default());
+            self.next += n;
+            self.open = !ended;
+        }
+        self.newlines += newlines(bytes);
+        self.last.clear();
+        self.last.extend_from_slice(bytes);
+    }
+
+    /// A record ended with `unread` bytes handed but not consumed; `line` is
+    /// the csv crate's line there (the fallback, were they not the end of
+    /// the last read).
+    fn record_ended(&mut self, unread: u64, line: u64) {
+        let from = usize::try_from(unread)
+            .ok()
+            .and_then(|u| self.last.len().checked_sub(u));
+        let Some(rest) = from.and_then(|f| self.last.get(f..)) else {
+            self.next = line;
+            self.open = false;
+            return;
+        };
+        let (n, ended) = blank_run(rest);
+        self.next = (1 + self.newlines + n).saturating_sub(newlines(rest));
+        self.open = !ended;
     }
 }
 
@@ -135,15 +236,39 @@ pub(crate) struct CsvSource<R> {
     /// Line of the input where this reader started (1, or where the fast
     /// path stopped).
     base: u64,
-    /// Line where the next record starts.
+    /// Line of the input of the byte after the last record read (the line
+    /// the fast path resumes at).
     line: u64,
+    /// Line of the input where the last record read starts (its first
+    /// byte, after the blank lines before it).
+    record_line: u64,
     pub(crate) headers: csv::ByteRecord,
     rows: u64,
 }
 
 impl<R: Read> CsvSource<R> {
-    /// A reader of `reader`, which starts at line `base` of the input.
+    /// A reader of `reader`, the input from a record's end on, which starts
+    /// at line `base` of the input.
     fn resume(
+        reader: R,
+        options: CsvOptions,
+        headers: csv::ByteRecord,
+        base: u64,
+        rows: u64,
+    ) -> Self {
+        let mut source = Self::open(reader, options, headers, base, rows);
+        // The csv crate drops a byte order mark at the start of its input,
+        // which here would be the start of a record: a blank line first, in
+        // neither the record's bytes nor the input's lines, keeps it.
+        let bounded = source.rdr.get_mut();
+        bounded.prefix = true;
+        bounded.record_start = 1;
+        source.base = base.saturating_sub(1);
+        source
+    }
+
+    /// A reader of `reader`, which starts at line `base` of the input.
+    fn open(
         reader: R,
         options: CsvOptions,
         headers: csv::ByteRecord,
@@ -153,10 +278,12 @@ impl<R: Read> CsvSource<R> {
         let limit = options.max_record_bytes;
         let bounded = Bounded {
             inner: reader,
+            prefix: false,
             handed: 0,
             record_start: 0,
             limit: limit as u64,
             exceeded: false,
+            lines: Lines::new(),
         };
         let rdr = csv::ReaderBuilder::new()
             .has_headers(false)
@@ -168,6 +295,7 @@ impl<R: Read> CsvSource<R> {
             limit,
             base,
             line: base,
+            record_line: base,
             headers,
             rows,
         }
@@ -175,7 +303,7 @@ impl<R: Read> CsvSource<R> {
 
     /// A reader of `reader` from its start, with its header read.
     pub(crate) fn new(reader: R, options: CsvOptions) -> Result<Self> {
-        let mut source = Self::resume(reader, options, csv::ByteRecord::new(), 1, 0);
+        let mut source = Self::open(reader, options, csv::ByteRecord::new(), 1, 0);
         let mut headers = csv::ByteRecord::new();
         source.next_record(&mut headers)?;
         source.headers = headers;
@@ -187,16 +315,18 @@ impl<R: Read> CsvSource<R> {
         (self.base + line).saturating_sub(1)
     }
 
-    /// The line of the input where `record` starts.
-    pub(crate) fn line_of(&self, record: &csv::ByteRecord) -> u64 {
-        record.position().map_or(0, |p| self.at(p.line()))
+    /// The line of the input where the last record read starts.
+    pub(crate) fn record_line(&self) -> u64 {
+        self.record_line
     }
 
     /// Reads the next record; `false` at the end of the input.
     pub(crate) fn next_record(&mut self, record: &mut csv::ByteRecord) -> Result<bool> {
         let start = self.rdr.get_ref().record_start;
         let read = self.rdr.read_byte_record(record);
-        let line = self.line;
+        // The blank lines before the record were read with it.
+        self.record_line = self.at(self.rdr.get_ref().lines.next);
+        let line = self.record_line;
         let got = match read {
             Ok(got) => got,
             Err(_) if self.rdr.get_ref().exceeded => {
@@ -214,13 +344,17 @@ impl<R: Read> CsvSource<R> {
                 limit: self.limit,
             });
         }
-        self.rdr.get_mut().record_start = end;
-        self.line = self.at(self.rdr.position().line());
+        let csv_line = self.rdr.position().line();
+        let bounded = self.rdr.get_mut();
+        bounded.record_start = end;
+        let unread = bounded.handed.saturating_sub(end);
+        bounded.lines.record_ended(unread, csv_line);
+        self.line = self.at(csv_line);
         if got && !self.headers.is_empty() {
             let (expected, found) = (self.headers.len(), record.len());
             if expected != found {
                 return Err(Error::Csv {
-                    line: record.position().map_or(line, |p| self.at(p.line())),
+                    line,
                     column: Some(expected.min(found) + 1),
                     reason: format!("expected {expected} fields as in the header, found {found}"),
                     source: None,
@@ -232,7 +366,7 @@ impl<R: Read> CsvSource<R> {
     }
 
     fn csv_error(&self, e: csv::Error) -> Error {
-        let line = e.position().map_or(self.line, |p| self.at(p.line()));
+        let line = self.record_line;
         let message = e.to_string();
         match e.into_kind() {
             csv::ErrorKind::Io(io) => Error::Csv {
@@ -276,7 +410,7 @@ impl<R: Read> CsvSource<R> {
     fn count_rest<C: Counter>(&mut self, counter: &mut C, columns: &[Column<'_>]) -> Result<()> {
         let mut record = csv::ByteRecord::new();
         while self.next_record(&mut record)? {
-            counter.reference(&record, self.line_of(&record), columns)?;
+            counter.reference(&record, self.record_line, columns)?;
         }
         self.finish()
     }
@@ -665,6 +799,68 @@ mod tests {
             err("g,y\n\"a\nb\",1\nc\n"),
             "line 4, column 2: expected 2 fields as in the header, found 1"
         );
+    }
+
+    #[test]
+    fn lines_count_blank_lines_and_crlf() {
+        let cell =
+            |line: u64| format!("line {line}, column 2 (\"y\"): expected 0 or 1 (value \"x\")");
+        // The line of the record's first byte, as a text editor counts it.
+        assert_eq!(err("g,y\na,1\n\na,x\n"), cell(4));
+        assert_eq!(err("g,y\r\na,1\r\na,x\r\n"), cell(3));
+        assert_eq!(err("g,y\r\na,1\r\n\r\n\na,x\r\n"), cell(5));
+        assert_eq!(err("\n\ng,y\na,x\n"), cell(4));
+        assert_eq!(err("\u{feff}\r\ng,y\r\n\r\na,x"), cell(4));
+        // A lone `\r` ends a record, not a line.
+        assert_eq!(err("g,y\na,1\ra,x\n"), cell(2));
+        // Quoted newlines: the line where the record starts.
+        assert_eq!(err("g,y\n\"a\n\nb\",1\n\n\"c\r\nd\",x\n"), cell(6));
+        assert_eq!(
+            err("g,y\r\na,1\r\n\r\nb\r\n"),
+            "line 4, column 2: expected 2 fields as in the header, found 1"
+        );
+        let options = CsvOptions::default().with_max_record_bytes(16);
+        let long = format!("g,y\r\na,1\r\n\r\n{},1\r\n", "x".repeat(20));
+        let e = aggregate_cohort_csv_with(long.as_bytes(), "g", "y", options).err();
+        assert!(
+            matches!(e, Some(Error::RecordTooLarge { line: 4, .. })),
+            "{e:?}"
+        );
+        let e = read_survival_csv("g,d,e\r\n\r\na,-2,0\r\n".as_bytes(), "g", "d", "e");
+        assert_eq!(
+            e.err().map(|e| e.to_string()).as_deref(),
+            Some("line 3, column 2 (\"d\"): expected a finite number >= 0 (value \"-2\")")
+        );
+        let e = aggregate_strata_csv("s,g,y\n\n\nx,a,2\n".as_bytes(), "s", "g", "y");
+        assert_eq!(
+            e.err().map(|e| e.to_string()).as_deref(),
+            Some("line 4, column 3 (\"y\"): expected 0 or 1 (value \"2\")")
+        );
+    }
+
+    #[test]
+    fn lines_fall_back_to_the_csv_crates_line() {
+        let mut lines = Lines::new();
+        lines.handed(b"\n\nab\ncd\n", true);
+        assert_eq!((lines.next, lines.open), (3, false));
+        // 3 bytes unread (`cd\n`): the next record starts on line 4.
+        lines.record_ended(3, 9);
+        assert_eq!((lines.next, lines.open), (4, false));
+        // Blank lines to the end of the read go on in the next one.
+        lines.record_ended(1, 9);
+        assert_eq!((lines.next, lines.open), (5, true));
+        lines.handed(b"\r\n\nx", false);
+        assert_eq!((lines.next, lines.open), (7, false));
+        // More unread bytes than the last read holds: the csv crate's line.
+        lines.record_ended(10, 9);
+        assert_eq!((lines.next, lines.open), (9, false));
+        // A byte order mark is skipped in the first read only.
+        let mut lines = Lines::new();
+        lines.handed(b"\xef\xbb\xbf\n\na", true);
+        assert_eq!(lines.next, 3);
+        let mut lines = Lines::new();
+        lines.handed(b"\xef\xbb\xbf\n\na", false);
+        assert_eq!(lines.next, 1);
     }
 
     #[test]

@@ -123,6 +123,47 @@ fn errors_name_the_same_line_whatever_the_threads() {
 }
 
 #[test]
+fn errors_after_blank_lines_and_crlf_name_the_records_line() {
+    let dir = std::env::temp_dir().join(format!("betagouv-impact-csv-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    // `printf 'g,y\na,1\n\na,x\n'`: the bad value is on line 4.
+    for (name, text, line) in [
+        ("blank.csv", "g,y\na,1\n\na,x\n", 4),
+        ("crlf.csv", "g,y\r\na,1\r\na,x\r\n", 3),
+        ("crlf_blank.csv", "g,y\r\na,1\r\n\r\n\r\na,x\r\n", 5),
+        ("quoted.csv", "g,y\n\"a\n\nb\",1\n\n\"a\",x\n", 6),
+    ] {
+        let path = dir.join(name);
+        std::fs::write(&path, text).expect("write");
+        let p = path.to_str().expect("utf-8 path");
+        let args = [
+            "--group-column",
+            "g",
+            "--outcome-column",
+            "y",
+            "--treated",
+            "a",
+            "--control",
+            "b",
+        ];
+        let want = format!("line {line}, column 2 (\"y\"): expected 0 or 1 (value \"x\")");
+        for (source, threads, stdin) in [(p, "1", None), (p, "2", None), ("-", "1", Some(text))] {
+            let mut cmd = betagouv();
+            cmd.args(["impact", "cohort", source])
+                .args(args)
+                .args(["--threads", threads]);
+            if let Some(t) = stdin {
+                cmd.write_stdin(t);
+            }
+            let out = cmd.output().expect("runs");
+            assert_eq!(out.status.code(), Some(2), "{name}");
+            let e = String::from_utf8_lossy(&out.stderr);
+            assert!(e.contains(&want), "{name} {source} {threads}: {e}");
+        }
+    }
+}
+
+#[test]
 fn skip_null_is_refused_where_there_is_no_null() {
     let path = cohort_file("skip.csv", 10, None);
     let p = path.to_str().expect("utf-8 path");
