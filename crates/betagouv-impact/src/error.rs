@@ -78,9 +78,10 @@ pub enum Error {
     /// field number when known and the reason) or an I/O error (reason
     /// "read error", the I/O error as the [`source`](std::error::Error::source)).
     /// The CSV parser's own error type is not part of this API.
-    #[error("line {line}{}: {reason}", column.map_or_else(String::new, |c| format!(", column {c}")))]
+    #[error("{}{reason}", csv_at(*line, *column))]
     Csv {
-        /// 1-based line where the record starts (0 when unknown).
+        /// 1-based line where the record starts (0 when unknown: an I/O
+        /// error before any record, shown without a line).
         line: u64,
         /// 1-based field number where the problem is, when known.
         column: Option<usize>,
@@ -365,5 +366,39 @@ fn shown(v: f64) -> String {
         v.to_string()
     } else {
         format!("{v:e}")
+    }
+}
+
+/// Where a CSV error is, as its message starts: `line 3, column 2: `,
+/// `line 3: `; nothing for line 0 (unknown), never a `line 0`.
+fn csv_at(line: u64, column: Option<usize>) -> String {
+    match (line, column) {
+        (0, None) => String::new(),
+        (0, Some(c)) => format!("column {c}: "),
+        (l, None) => format!("line {l}: "),
+        (l, Some(c)) => format!("line {l}, column {c}: "),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn csv(line: u64, column: Option<usize>) -> String {
+        Error::Csv {
+            line,
+            column,
+            reason: "read error".to_owned(),
+            source: None,
+        }
+        .to_string()
+    }
+
+    #[test]
+    fn a_csv_error_without_a_line_names_none() {
+        assert_eq!(csv(3, Some(2)), "line 3, column 2: read error");
+        assert_eq!(csv(3, None), "line 3: read error");
+        assert_eq!(csv(0, None), "read error");
+        assert_eq!(csv(0, Some(2)), "column 2: read error");
     }
 }
