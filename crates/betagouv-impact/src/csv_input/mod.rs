@@ -6,6 +6,8 @@
 //! ([`fast`]) and the reference reader over the csv crate (here), which takes
 //! over at the first line the fast path does not handle, with the counts so
 //! far; [`file`] splits a file into line-aligned ranges counted in parallel.
+//! A file that is not a regular file (a pipe, a device) cannot seek: it is
+//! read once, sequentially (the tests in `stream`).
 
 mod count;
 #[cfg(test)]
@@ -15,6 +17,9 @@ mod fast;
 mod file;
 #[cfg(test)]
 mod lines;
+#[cfg(test)]
+#[cfg(unix)]
+mod stream;
 
 use std::collections::BTreeMap;
 use std::io::{Cursor, Read};
@@ -649,7 +654,9 @@ pub fn aggregate_strata_csv<R: Read>(
 }
 
 /// [`aggregate_strata_csv`] over a file with explicit [`CsvOptions`], counted
-/// in parallel as [`aggregate_cohort_csv_file`] does.
+/// in parallel as [`aggregate_cohort_csv_file`] does; a file that is not a
+/// regular file (a named pipe, a character device) is read once,
+/// sequentially, as there.
 ///
 /// # Errors
 /// As [`aggregate_strata_csv`], with the record limit of `options`.
@@ -707,6 +714,13 @@ pub fn read_survival_csv_with<R: Read>(
 /// read again by the sequential reader, so the result and the errors are
 /// those of [`aggregate_cohort_csv_with`] on the same bytes.
 ///
+/// A `file` that is not a regular file (by the opened file's metadata: a
+/// named pipe such as `/dev/stdin` on a pipe or a shell's `<(zcat
+/// rows.csv.gz)`, a character device), which cannot be read at positions,
+/// is read once, sequentially, from where it is (its start, for a stream
+/// just opened), as [`aggregate_cohort_csv_with`] over a buffered reader of
+/// it: the same result and the same errors, whatever the threads.
+///
 /// # Errors
 /// As [`aggregate_cohort_csv`].
 #[cfg_attr(docsrs, doc(cfg(feature = "csv")))]
@@ -720,7 +734,8 @@ pub fn aggregate_cohort_csv_file(
 }
 
 /// [`read_survival_csv_with`] over a file, counted in parallel as
-/// [`aggregate_cohort_csv_file`] does.
+/// [`aggregate_cohort_csv_file`] does; a file that is not a regular file (a
+/// named pipe, a character device) is read once, sequentially, as there.
 ///
 /// # Errors
 /// As [`read_survival_csv`].
@@ -736,13 +751,27 @@ pub fn read_survival_csv_file(
         .map(SurvivalCounter::into_tables)
 }
 
-/// Counts a file: in parallel when built so, else sequentially from its start.
+/// Counts a file: in parallel when built so, else sequentially from its
+/// start; a file that is not a regular file (a named pipe, a character
+/// device, a shell's `<(...)`), which cannot seek, sequentially from where
+/// it is, once.
 fn count_file<C: Counter>(file: &std::fs::File, names: &[&str], options: CsvOptions) -> Result<C> {
+    if !is_regular(file) {
+        let stream = std::io::BufReader::with_capacity(BUFFER_BYTES, file);
+        return count_read::<C, _>(stream, names, options);
+    }
     #[cfg(all(feature = "parallel", unix))]
     if let Some(counter) = file::count_parallel::<C>(file, names, options)? {
         return Ok(counter);
     }
     count_read::<C, _>(rewound(file)?, names, options)
+}
+
+/// Whether the opened `file` is a regular file, which can be read at any
+/// position (its metadata, not its path's, which may have changed since).
+/// Unknown is not regular: a stream reader reads anything that can be read.
+fn is_regular(file: &std::fs::File) -> bool {
+    file.metadata().is_ok_and(|m| m.is_file())
 }
 
 /// The file read from its start.

@@ -1,6 +1,6 @@
 //! `betagouv impact cohort|survival FILE`: the CSV path (fast path, parallel
 //! ranges, fallback to the csv crate) gives the same JSON from a file with any
-//! `--threads`, and from standard input.
+//! `--threads`, from standard input and from a named pipe.
 
 use std::io::Write;
 
@@ -185,4 +185,68 @@ fn skip_null_is_refused_where_there_is_no_null() {
         .output()
         .expect("runs");
     assert!(out.status.success());
+}
+
+/// Runs `script` with `sh -c`, `$1` the `betagouv` binary and `$2`, `$3`, ...
+/// `args`.
+#[cfg(unix)]
+fn sh(script: &str, args: &[&str]) -> std::process::Output {
+    let bin = assert_cmd::cargo::cargo_bin("betagouv");
+    std::process::Command::new("sh")
+        .args(["-c", script, "sh"])
+        .arg(bin)
+        .args(args)
+        .output()
+        .expect("sh runs")
+}
+
+/// `impact cohort` of a named pipe (`mkfifo` and a background `printf`, as a
+/// shell's `<(...)` gives) and of a pipe opened as `/dev/stdin`: read once
+/// from the start, the JSON and the errors of the same rows in a file.
+#[cfg(unix)]
+#[test]
+fn a_named_pipe_or_dev_stdin_is_read_as_the_file() {
+    let dir = std::env::temp_dir().join(format!("betagouv-impact-csv-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let fifo = dir.join("pipe.csv");
+    let fifo = fifo.to_str().expect("utf-8 path");
+    let cohort = "--group-column g --outcome-column y --treated a --control b";
+    // `$2` the printf format, `$3` the threads, `$4` the pipe; the writer is
+    // ended should the command exit without opening the pipe.
+    let named = format!(
+        "rm -f \"$4\" && mkfifo \"$4\" || exit 9
+        printf \"$2\" > \"$4\" &
+        \"$1\" impact cohort \"$4\" {cohort} --threads \"$3\"; s=$?
+        kill $! 2>/dev/null; wait; rm -f \"$4\"; exit $s"
+    );
+    let stdin =
+        format!("printf \"$2\" | \"$1\" impact cohort /dev/stdin {cohort} --threads \"$3\"");
+    let rows = "g,y\\na,1\\nb,0\\na,0\\n\\nb,1\\na,1\\n";
+    let bad = "g,y\\na,1\\n\\na,x\\n";
+    let file = dir.join("piped.csv");
+    std::fs::write(&file, "g,y\na,1\nb,0\na,0\n\nb,1\na,1\n").expect("write");
+    let f = file.to_str().expect("utf-8 path");
+    let want = output(
+        "cohort",
+        f,
+        &cohort.split(' ').collect::<Vec<_>>(),
+        &[],
+        None,
+    );
+    for threads in ["1", "2"] {
+        for script in [&named, &stdin] {
+            let out = sh(script, &[rows, threads, fifo]);
+            let e = String::from_utf8_lossy(&out.stderr);
+            assert!(out.status.success(), "{script}: {e}");
+            assert_eq!(out.stdout, want, "{script} {threads}");
+            let out = sh(script, &[bad, threads, fifo]);
+            let e = String::from_utf8_lossy(&out.stderr);
+            assert_eq!(out.status.code(), Some(2), "{script}: {e}");
+            assert!(
+                e.contains("line 4, column 2 (\"y\"): expected 0 or 1 (value \"x\")"),
+                "{script} {threads}: {e}"
+            );
+            assert!(!e.contains("line 0") && !e.contains("seek"), "{e}");
+        }
+    }
 }
