@@ -1,7 +1,6 @@
-//! CSV files read as the command line reads them: a regular file in parallel
-//! line-aligned ranges (`threads` workers), a stream (a named pipe, a device, a
-//! shell's `<(zcat rows.csv.gz)`) once from its start, since it cannot be read at
-//! positions; Parquet refused.
+//! CSV files read as the command line reads them, by betagouv-impact's `_file` readers:
+//! a regular file in parallel line-aligned ranges (`threads` workers), a stream (a named
+//! pipe, a device, a shell's `<(zcat rows.csv.gz)`) once from its start; Parquet refused.
 
 use std::collections::BTreeMap;
 use std::fs::File;
@@ -10,25 +9,18 @@ use std::path::Path;
 
 use betagouv_impact::{
     CohortStats, CovariateColumns, CovariateRows, CsvOptions, SurvivalTable,
-    aggregate_cohort_csv_file, aggregate_cohort_csv_with, aggregate_strata_csv,
-    aggregate_strata_csv_file, read_covariate_rows_csv, read_survival_csv_file,
-    read_survival_csv_with,
+    aggregate_cohort_csv_file, aggregate_strata_csv_file, read_covariate_rows_csv,
+    read_survival_csv_file,
 };
 
 use super::Failure;
 
-/// The buffer of a stream's reader.
-const STREAM_BUFFER: usize = 1 << 16;
-
-/// A CSV input: a regular file, or a stream read once.
-enum Input {
-    File(File),
-    Stream(BufReader<File>),
-}
+/// The buffer of the covariate rows' reader.
+const BUFFER: usize = 1 << 16;
 
 /// Opens `path`, refusing a Parquet file (by its extension, as the command line tells
 /// them apart): the package reads CSV only.
-fn open(path: &Path) -> Result<Input, Failure> {
+fn open(path: &Path) -> Result<File, Failure> {
     let parquet = path
         .extension()
         .and_then(|e| e.to_str())
@@ -38,13 +30,7 @@ fn open(path: &Path) -> Result<Input, Failure> {
             "Parquet files are not read by the Python package: read it with pandas.read_parquet and pass the DataFrame".to_owned(),
         ));
     }
-    let file = File::open(path).map_err(Failure::Open)?;
-    let regular = file.metadata().is_ok_and(|m| m.is_file());
-    Ok(if regular {
-        Input::File(file)
-    } else {
-        Input::Stream(BufReader::with_capacity(STREAM_BUFFER, file))
-    })
+    File::open(path).map_err(Failure::Open)
 }
 
 /// The CSV readers' options: `threads` workers over the file's ranges.
@@ -59,11 +45,13 @@ pub(super) fn cohort(
     outcome: &str,
     threads: usize,
 ) -> Result<CohortStats, Failure> {
-    let o = options(threads);
-    Ok(match open(path)? {
-        Input::File(f) => aggregate_cohort_csv_file(&f, group, outcome, o)?,
-        Input::Stream(r) => aggregate_cohort_csv_with(r, group, outcome, o)?,
-    })
+    let f = open(path)?;
+    Ok(aggregate_cohort_csv_file(
+        &f,
+        group,
+        outcome,
+        options(threads),
+    )?)
 }
 
 /// The survival tables of `path`'s columns (group, duration, event).
@@ -72,11 +60,14 @@ pub(super) fn survival(
     [group, duration, event]: [&str; 3],
     threads: usize,
 ) -> Result<BTreeMap<String, SurvivalTable>, Failure> {
-    let o = options(threads);
-    Ok(match open(path)? {
-        Input::File(f) => read_survival_csv_file(&f, group, duration, event, o)?,
-        Input::Stream(r) => read_survival_csv_with(r, group, duration, event, o)?,
-    })
+    let f = open(path)?;
+    Ok(read_survival_csv_file(
+        &f,
+        group,
+        duration,
+        event,
+        options(threads),
+    )?)
 }
 
 /// The counts per stratum (or cluster) and group of `path`'s columns (key, group,
@@ -86,10 +77,14 @@ pub(super) fn strata(
     [key, group, outcome]: [&str; 3],
     threads: usize,
 ) -> Result<BTreeMap<String, CohortStats>, Failure> {
-    Ok(match open(path)? {
-        Input::File(f) => aggregate_strata_csv_file(&f, key, group, outcome, options(threads))?,
-        Input::Stream(r) => aggregate_strata_csv(r, key, group, outcome)?,
-    })
+    let f = open(path)?;
+    Ok(aggregate_strata_csv_file(
+        &f,
+        key,
+        group,
+        outcome,
+        options(threads),
+    )?)
 }
 
 /// The rows of `columns`' arms in `path` (read sequentially, as the command line does).
@@ -97,10 +92,7 @@ pub(super) fn covariates(
     path: &Path,
     columns: CovariateColumns<'_>,
 ) -> Result<CovariateRows, Failure> {
-    let reader = match open(path)? {
-        Input::File(f) => BufReader::with_capacity(STREAM_BUFFER, f),
-        Input::Stream(r) => r,
-    };
+    let reader = BufReader::with_capacity(BUFFER, open(path)?);
     Ok(read_covariate_rows_csv(reader, columns)?)
 }
 
