@@ -169,6 +169,21 @@ pub fn copy_tree(from: &Path, to: &Path) {
     }
 }
 
+/// The names of the entries of `dir`, sorted (to assert what a writer left in a folder).
+///
+/// # Panics
+///
+/// When the folder cannot be read: the test fails.
+#[must_use]
+pub fn entries(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
 /// Runs `git fast-import` on the bare repository `dir` with `stream` (the test
 /// repositories of the history tests are built this way: one process per history).
 ///

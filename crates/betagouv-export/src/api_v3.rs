@@ -399,19 +399,26 @@ impl ApiV3Files {
     /// Writes `startups/<id>.json` into `dir` (two-space indented JSON, final newline),
     /// in id order, and returns their paths relative to `dir`. `dir` is the export's
     /// temporary folder: a file that exists already is an error, never replaced (two
-    /// ids that differ only by case on a case-insensitive file system).
+    /// ids that differ only by case on a case-insensitive file system). `dir` must
+    /// exist: it is never created, so that a temporary folder removed by an interrupt
+    /// makes the writer fail instead of coming back.
     ///
     /// # Errors
     ///
-    /// I/O and JSON errors; an id that is not a plain file name on this system (e.g. a
-    /// drive prefix `C:` on Windows) is an I/O error of kind `InvalidInput`.
+    /// I/O and JSON errors (also when `dir` is missing); an id that is not a plain file
+    /// name on this system (e.g. a drive prefix `C:` on Windows) is an I/O error of kind
+    /// `InvalidInput`.
     pub fn write(
         &self,
         dir: impl AsRef<Path>,
         progress: &mut dyn FnMut(Progress<'_>),
     ) -> Result<Vec<PathBuf>> {
         let folder = dir.as_ref().join(STARTUPS_DIR);
-        std::fs::create_dir_all(&folder).map_err(|e| Error::io(&folder, e))?;
+        match std::fs::create_dir(&folder) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && folder.is_dir() => {}
+            Err(e) => return Err(Error::io(&folder, e)),
+        }
         let total = self.details.len();
         let mut files = Vec::with_capacity(total);
         for (id, startup) in &self.details {
@@ -783,6 +790,11 @@ mod tests {
         // Writing again into the same folder replaces nothing.
         let again = files.write(dir.path(), &mut |_| {});
         assert!(matches!(again, Err(Error::Io { .. })));
+        // A folder that is gone (a temporary removed by an interrupt) is not created.
+        let gone = dir.path().join("gone");
+        let err = files.write(&gone, &mut |_| {}).unwrap_err();
+        assert!(matches!(err, Error::Io { .. }), "{err}");
+        assert!(!gone.exists());
         for rel in &paths {
             assert!(writes(rel, false), "{}", rel.display());
         }

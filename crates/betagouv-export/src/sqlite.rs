@@ -28,7 +28,7 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 use rusqlite::types::{ToSqlOutput, ValueRef};
-use rusqlite::{Connection, ToSql};
+use rusqlite::{Connection, OpenFlags, ToSql};
 
 use crate::error::{Error, Result};
 use crate::tables::{Cell, FieldType, Table};
@@ -149,20 +149,55 @@ fn sqlite_err(table: &str) -> impl Fn(rusqlite::Error) -> Error + '_ {
     }
 }
 
-/// Writes `tables` into a new database at `path` (which must not hold a database yet:
-/// an empty file is fine).
+/// Opens the existing file at `path` as a database, never creating it: the file is an
+/// output's temporary, which an interrupt
+/// ([`remove_temporaries`](betagouv_output::remove_temporaries)) may remove at any
+/// time; a removed temporary then makes the open fail instead of coming back. A
+/// relative path is read as a path, never as a `file:` URI.
+fn open_existing(path: &Path) -> Result<Connection> {
+    let path = if path.is_relative() {
+        Path::new(".").join(path)
+    } else {
+        path.to_path_buf()
+    };
+    // No SQLITE_OPEN_CREATE, no SQLITE_OPEN_URI.
+    let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    Connection::open_with_flags(path, flags).map_err(sqlite_err("open"))
+}
+
+/// Writes `tables` into the empty file at `path`, which must exist (it is never
+/// created: write into the temporary of
+/// [`Output::write_file`](betagouv_output::Output::write_file), or create the file
+/// first). Nothing else is created beside it: the journal is off.
+///
+/// ```
+/// use betagouv_export::{sqlite, tables, Dataset, ExportOptions};
+/// use betagouv_portfolio::builtin;
+///
+/// let p = builtin::portfolio_2016();
+/// let (tables, _) = tables::build(&Dataset::new(&p), builtin::as_of_2016());
+/// let options = ExportOptions::new(builtin::as_of_2016(), "builtin:2016");
+/// let dir = tempfile::tempdir()?;
+/// let path = dir.path().join("startups.db");
+/// // A missing file is an error, and is not created.
+/// assert!(sqlite::write(&tables, &options, &path, &mut |_| {}).is_err());
+/// assert!(!path.exists());
+/// std::fs::File::create_new(&path)?;
+/// sqlite::write(&tables, &options, &path, &mut |_| {})?;
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 ///
 /// # Errors
 ///
-/// [`Error::Sqlite`] when SQLite fails, e.g. a row breaks a key (which
-/// [`crate::tables::build`] never produces).
+/// [`Error::Sqlite`] when SQLite fails, e.g. `path` is missing or a row breaks a key
+/// (which [`crate::tables::build`] never produces).
 pub fn write(
     tables: &[Table],
     options: &ExportOptions,
     path: impl AsRef<Path>,
     progress: &mut dyn FnMut(Progress<'_>),
 ) -> Result<()> {
-    let mut conn = Connection::open(path.as_ref()).map_err(sqlite_err("open"))?;
+    let mut conn = open_existing(path.as_ref())?;
     conn.execute_batch(&format!(
         "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA foreign_keys = ON; PRAGMA user_version = {};",
         crate::SCHEMA_VERSION
@@ -221,13 +256,26 @@ mod tests {
     use crate::Dataset;
     use betagouv_portfolio::builtin;
 
-    #[test]
-    fn builtin_dataset_passes_sqlite_checks() {
+    /// The built-in 2016 tables, the export options and an empty file `out.db` in a
+    /// new temporary folder.
+    fn fixture() -> (
+        Vec<Table>,
+        ExportOptions,
+        tempfile::TempDir,
+        std::path::PathBuf,
+    ) {
         let p = builtin::portfolio_2016();
         let (tables, _) = crate::tables::build(&Dataset::new(&p), builtin::as_of_2016());
+        let options = ExportOptions::new(builtin::as_of_2016(), "builtin:2016");
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("out.db");
-        let options = ExportOptions::new(builtin::as_of_2016(), "builtin:2016");
+        std::fs::File::create_new(&path).unwrap();
+        (tables, options, dir, path)
+    }
+
+    #[test]
+    fn builtin_dataset_passes_sqlite_checks() {
+        let (tables, options, _dir, path) = fixture();
         write(&tables, &options, &path, &mut |_| {}).unwrap();
         let conn = Connection::open(&path).unwrap();
         let ok: String = conn
@@ -248,6 +296,51 @@ mod tests {
             .query_row("PRAGMA user_version", [], |r| r.get(0))
             .unwrap();
         assert_eq!(v, i64::from(crate::SCHEMA_VERSION));
+    }
+
+    /// An interrupt removed the temporary before SQLite opened it: the open fails and
+    /// nothing comes back at its path.
+    #[test]
+    fn a_removed_file_is_not_created_again() {
+        let (tables, options, dir, path) = fixture();
+        std::fs::remove_file(&path).unwrap();
+        let err = write(&tables, &options, &path, &mut |_| {}).unwrap_err();
+        assert!(
+            matches!(&err, Error::Sqlite { table, .. } if table == "open"),
+            "{err}"
+        );
+        assert!(
+            betagouv_tests::entries(dir.path()).is_empty(),
+            "{:?}",
+            betagouv_tests::entries(dir.path())
+        );
+    }
+
+    /// The database is the only file in its folder while it is written (no
+    /// `-journal`, `-wal` or `-shm`) and after.
+    #[test]
+    fn no_side_file_appears() {
+        let (tables, options, dir, path) = fixture();
+        let mut calls = 0;
+        write(&tables, &options, &path, &mut |_| {
+            calls += 1;
+            assert_eq!(betagouv_tests::entries(dir.path()), ["out.db"]);
+        })
+        .unwrap();
+        assert_eq!(calls, tables.len() + 1);
+        assert_eq!(betagouv_tests::entries(dir.path()), ["out.db"]);
+    }
+
+    /// A relative path starting with `file:` is a path, not a URI naming another file.
+    #[cfg(unix)]
+    #[test]
+    fn a_relative_path_is_never_a_uri() {
+        let (tables, options, _dir, other) = fixture();
+        // As a URI it would name `other`; as a path it is under a missing `file:` folder.
+        let uri = format!("file:{}", other.display());
+        assert!(Path::new(&uri).is_relative());
+        assert!(write(&tables, &options, &uri, &mut |_| {}).is_err());
+        assert_eq!(std::fs::metadata(&other).unwrap().len(), 0);
     }
 
     #[test]

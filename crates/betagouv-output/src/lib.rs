@@ -142,6 +142,11 @@ pub struct Output {
 
 /// The temporary file of [`Output::write_file`]: write to it (it implements
 /// [`Write`]), or let a library write at [`TempFile::path`].
+///
+/// A library given the path must open the existing file there without creating it
+/// (e.g. SQLite without `SQLITE_OPEN_CREATE`): an interrupt
+/// ([`remove_temporaries`]) may remove the temporary at any time, and a writer that
+/// created it again would leave it behind.
 #[derive(Debug)]
 pub struct TempFile {
     file: File,
@@ -150,7 +155,8 @@ pub struct TempFile {
 }
 
 impl TempFile {
-    /// The temporary's path (in the output's folder).
+    /// The temporary's path (in the output's folder): an existing file, to open
+    /// without creating it (see [`TempFile`]).
     #[must_use]
     pub fn path(&self) -> &Path {
         &self.temp.path
@@ -431,6 +437,11 @@ impl Output {
     /// files are synced and which is renamed into place when `write` succeeds
     /// (the old folder, if any and allowed, is moved aside then removed), and
     /// removed otherwise.
+    ///
+    /// `write` creates entries inside the folder it is given, never the folder
+    /// itself (no `create_dir_all` of a path through it): when an interrupt
+    /// ([`remove_temporaries`]) removed the folder, creating an entry then fails
+    /// instead of bringing the folder back.
     ///
     /// # Errors
     ///

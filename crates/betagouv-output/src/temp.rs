@@ -55,7 +55,9 @@ fn remove_path(path: &Path, dir: bool) -> std::io::Result<()> {
 /// command, or complete. Returns how many temporaries were removed.
 ///
 /// A replacement of a folder output is never cut in the middle: it holds the same
-/// lock as this function between its two renames.
+/// lock as this function between its two renames. A temporary folder is renamed
+/// aside (`….removing`) before it is removed, so that a writer still creating
+/// entries in it by path fails instead of making the removal fail.
 ///
 /// ```
 /// assert_eq!(betagouv_output::remove_temporaries(), 0);
@@ -64,18 +66,27 @@ pub fn remove_temporaries() -> usize {
     let mut reg = registry();
     reg.closed = true;
     let live = std::mem::take(&mut reg.live);
-    let mut removed = 0;
-    for (path, dir) in live.values() {
-        // A folder being filled by another thread may gain an entry while it is
-        // removed: try again a few times.
-        for _ in 0..3 {
-            if remove_path(path, *dir).is_ok() {
-                removed += 1;
-                break;
-            }
-        }
-    }
-    removed
+    live.values()
+        .filter(|(path, dir)| remove_interrupted(path, *dir))
+        .count()
+}
+
+/// Removes a live temporary for [`remove_temporaries`]; whether it is gone.
+///
+/// A folder is first renamed aside (`NAME.removing`, in the same folder): a writer
+/// still creating entries in it by path then fails, the path being gone, instead of
+/// adding entries while the folder is removed, which made the removal fail. An entry
+/// whose creation had already begun may still land in it: try again a few times.
+fn remove_interrupted(path: &Path, dir: bool) -> bool {
+    let mut aside = path.as_os_str().to_owned();
+    aside.push(".removing");
+    let aside = PathBuf::from(aside);
+    let path = if dir && std::fs::rename(path, &aside).is_ok() {
+        aside.as_path()
+    } else {
+        path
+    };
+    (0..3).any(|_| remove_path(path, dir).is_ok())
 }
 
 /// Paths of the temporaries alive now (for tests and diagnostics).
