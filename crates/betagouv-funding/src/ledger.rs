@@ -444,6 +444,65 @@ impl PeriodBalances {
             Some(p)
         })
     }
+
+    /// The table of `hledger bal -M` as a grid: every period from the first to the
+    /// last ([`PeriodBalances::periods`]), a row of cents per account (0 where it did
+    /// not move) and the total per period.
+    #[must_use]
+    pub fn grid(&self) -> BalanceGrid {
+        let periods: Vec<_> = self.periods().collect();
+        let mut totals = vec![0i128; periods.len()];
+        let rows = self
+            .rows
+            .iter()
+            .map(|(account, movements)| {
+                let cells = periods
+                    .iter()
+                    .zip(totals.iter_mut())
+                    .map(|(p, total)| {
+                        let c = movements.get(p).copied().unwrap_or(0);
+                        *total += c;
+                        c
+                    })
+                    .collect();
+                (account.clone(), cells)
+            })
+            .collect();
+        BalanceGrid {
+            periods,
+            rows,
+            totals,
+        }
+    }
+}
+
+/// [`PeriodBalances`] as a grid ([`PeriodBalances::grid`]): the columns of hledger's
+/// table, a row per account, the totals row. Amounts in cents (`i128`: sums cannot
+/// overflow); [`cents_text`] writes one as hledger does.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct BalanceGrid {
+    /// Every period from the first transaction's to the last one's.
+    pub periods: Vec<BalancePeriod>,
+    /// Each account with a movement, sorted by name, and its movement per period.
+    pub rows: Vec<(Account, Vec<i128>)>,
+    /// The movements of all accounts per period.
+    pub totals: Vec<i128>,
+}
+
+/// An amount in cents as `-123.45` (two decimals, no currency), as hledger's CSV and
+/// the balances JSON write it.
+///
+/// ```
+/// use betagouv_funding::ledger::cents_text;
+/// assert_eq!(cents_text(208_403_500), "2084035.00");
+/// assert_eq!(cents_text(-5), "-0.05");
+/// ```
+#[must_use]
+pub fn cents_text(cents: i128) -> String {
+    let sign = if cents < 0 { "-" } else { "" };
+    let abs = cents.unsigned_abs();
+    format!("{sign}{}.{:02}", abs / 100, abs % 100)
 }
 
 /// Accounts and transactions in one currency.
@@ -674,6 +733,14 @@ impl Ledger {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn cents_are_written_with_two_decimals_and_a_sign() {
+        assert_eq!(cents_text(0), "0.00");
+        assert_eq!(cents_text(-5), "-0.05");
+        assert_eq!(cents_text(208_403_500), "2084035.00");
+        assert_eq!(cents_text(i128::MIN).chars().next(), Some('-'));
+    }
 
     fn eur(s: &str) -> Money {
         Money::parse(s, Currency::Eur).unwrap()

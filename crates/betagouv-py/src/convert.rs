@@ -22,6 +22,40 @@ pub(crate) fn to_py<'py, T: Serialize + ?Sized>(
     json_to_py(py, &json)
 }
 
+/// A result with its contract's `schema_version` first, then its own keys, then the
+/// `source` of a commit when there is one: the shape of every JSON output of the
+/// command line.
+#[derive(Debug, Serialize)]
+struct Versioned<'a, T: Serialize, S: Serialize> {
+    schema_version: u32,
+    #[serde(flatten)]
+    body: &'a T,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    source: Option<S>,
+}
+
+/// `body` under the contract of version `schema_version` (and `source`), as Python
+/// data (see [`to_py`]).
+///
+/// # Errors
+///
+/// As [`to_py`].
+pub(crate) fn to_py_versioned<'py, T: Serialize, S: Serialize>(
+    py: Python<'py>,
+    schema_version: u32,
+    body: &T,
+    source: Option<S>,
+) -> PyResult<Bound<'py, PyAny>> {
+    to_py(
+        py,
+        &Versioned {
+            schema_version,
+            body,
+            source,
+        },
+    )
+}
+
 /// A JSON value as Python data (see [`to_py`]).
 ///
 /// # Errors

@@ -9,7 +9,7 @@
 
 use std::path::{Path, PathBuf};
 
-use betagouv_funding::ledger::{Granularity, PeriodBalances};
+use betagouv_funding::ledger::{Granularity, PeriodBalances, cents_text};
 use betagouv_funding::model::{Budget, FiscalYear};
 use betagouv_funding::money::{self, Currency, Money, Totals};
 use betagouv_funding::report::{YearReport, YearReportOptions};
@@ -316,13 +316,6 @@ fn budget_check<'py>(
     Ok(list)
 }
 
-/// `-123.45` from cents.
-fn cents_text(cents: i128) -> String {
-    let sign = if cents < 0 { "-" } else { "" };
-    let abs = cents.unsigned_abs();
-    format!("{sign}{}.{:02}", abs / 100, abs % 100)
-}
-
 /// The JSON of `budget balances --json`, keys in its order.
 #[derive(Debug, Serialize)]
 struct Balances {
@@ -343,30 +336,20 @@ struct BalanceRow {
 impl Balances {
     /// The movements of `b` per period, every period from the first to the last.
     fn of(b: &PeriodBalances, every: &str) -> Self {
-        let periods: Vec<_> = b.periods().collect();
-        let mut totals = vec![0i128; periods.len()];
-        let rows = b
-            .rows
-            .iter()
-            .map(|(account, movements)| {
-                let cells = periods.iter().zip(totals.iter_mut()).map(|(p, total)| {
-                    let c = movements.get(p).copied().unwrap_or(0);
-                    *total += c;
-                    cents_text(c)
-                });
-                let amounts = cells.collect();
-                BalanceRow {
-                    account: account.to_string(),
-                    amounts,
-                }
-            })
-            .collect();
+        let g = b.grid();
         Self {
             schema_version: BUDGET_BALANCES,
             every: every.to_owned(),
-            periods: periods.iter().map(ToString::to_string).collect(),
-            rows,
-            total: totals.into_iter().map(cents_text).collect(),
+            periods: g.periods.iter().map(ToString::to_string).collect(),
+            rows: g
+                .rows
+                .iter()
+                .map(|(account, cells)| BalanceRow {
+                    account: account.to_string(),
+                    amounts: cells.iter().copied().map(cents_text).collect(),
+                })
+                .collect(),
+            total: g.totals.into_iter().map(cents_text).collect(),
         }
     }
 }
@@ -403,14 +386,6 @@ fn budget_balances<'py>(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn cents_are_written_with_two_decimals_and_a_sign() {
-        assert_eq!(cents_text(0), "0.00");
-        assert_eq!(cents_text(-5), "-0.05");
-        assert_eq!(cents_text(208_403_500), "2084035.00");
-        assert_eq!(cents_text(i128::MIN).chars().next(), Some('-'));
-    }
 
     #[test]
     fn a_broken_file_is_one_located_parse_problem() {

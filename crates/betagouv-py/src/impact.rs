@@ -21,7 +21,7 @@ use betagouv_impact::{
 use pyo3::prelude::*;
 use serde::Serialize;
 
-use crate::convert::to_py;
+use crate::convert::{to_py, to_py_versioned};
 use crate::errors::{Kind, Location, error};
 
 mod csv;
@@ -48,26 +48,12 @@ pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     Ok(())
 }
 
-/// A result with the contract's `schema_version` first, then its own keys.
-#[derive(Debug, Serialize)]
-struct Versioned<'a, T: Serialize> {
-    schema_version: u32,
-    #[serde(flatten)]
-    body: &'a T,
-}
-
 /// `body` as the dict of the command line's `--json`.
 pub(crate) fn versioned<'py, T: Serialize>(
     py: Python<'py>,
     body: &T,
 ) -> PyResult<Bound<'py, PyAny>> {
-    to_py(
-        py,
-        &Versioned {
-            schema_version: IMPACT_SCHEMA,
-            body,
-        },
-    )
+    to_py_versioned(py, IMPACT_SCHEMA, body, None::<()>)
 }
 
 /// Why a computation failed, made while the GIL is released and raised after.

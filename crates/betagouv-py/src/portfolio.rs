@@ -17,7 +17,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList};
 use serde::Serialize;
 
-use crate::convert::to_py;
+use crate::convert::{to_py, to_py_versioned};
 use crate::errors::{Kind, Location, error};
 
 /// `portfolio snapshot --json`'s version (the command line's contract 3).
@@ -58,17 +58,6 @@ impl Commit {
             known_at: self.known_at,
         }
     }
-}
-
-/// A result with the contract's `schema_version` first, then its own keys and the
-/// `source` of a commit (as `portfolio snapshot --json` and `dashboard --json`).
-#[derive(Debug, Serialize)]
-struct Versioned<'a, T: Serialize> {
-    schema_version: u32,
-    #[serde(flatten)]
-    body: &'a T,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    source: Option<SourceJson>,
 }
 
 /// The records of a content folder, a commit or the built-in 2016 dataset, with the
@@ -371,13 +360,11 @@ impl NativePortfolio {
             snap.add_problems(&self.diagnostics);
             snap
         });
-        to_py(
+        to_py_versioned(
             py,
-            &Versioned {
-                schema_version: PORTFOLIO_SNAPSHOT,
-                body: &snap,
-                source: self.commit.as_ref().map(Commit::json),
-            },
+            PORTFOLIO_SNAPSHOT,
+            &snap,
+            self.commit.as_ref().map(Commit::json),
         )
     }
 
@@ -392,13 +379,11 @@ impl NativePortfolio {
         let options = DashboardOptions::default().with_active_rule(active_rule(active)?);
         let at = at.unwrap_or(self.at);
         let dashboard = py.detach(|| Dashboard::compute(&self.portfolio, at, &options));
-        to_py(
+        to_py_versioned(
             py,
-            &Versioned {
-                schema_version: DASHBOARD,
-                body: &dashboard,
-                source: self.commit.as_ref().map(Commit::json),
-            },
+            DASHBOARD,
+            &dashboard,
+            self.commit.as_ref().map(Commit::json),
         )
     }
 

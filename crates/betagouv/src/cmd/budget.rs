@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 
-use betagouv_funding::ledger::{Granularity, PeriodBalances};
+use betagouv_funding::ledger::{Granularity, PeriodBalances, cents_text};
 use betagouv_funding::model::{Budget, FiscalYear};
 use betagouv_funding::report::{YearReport, YearReportOptions, report};
 use betagouv_funding::{builtin, check, commitments, file, post, synthetic};
@@ -455,13 +455,6 @@ fn print_claims(r: &YearReport) -> Result<(), BoxError> {
     Ok(())
 }
 
-/// `-123.45` from cents.
-fn cents_text(cents: i128) -> String {
-    let sign = if cents < 0 { "-" } else { "" };
-    let abs = cents.unsigned_abs();
-    format!("{sign}{}.{:02}", abs / 100, abs % 100)
-}
-
 /// A CSV field, always quoted (as hledger writes them).
 fn csv_field(out: &mut String, text: &str) {
     out.push('"');
@@ -479,22 +472,15 @@ struct Grid {
 
 impl Grid {
     fn new(b: &PeriodBalances) -> Self {
-        let periods: Vec<_> = b.periods().collect();
-        let mut totals = vec![0i128; periods.len()];
-        let mut rows = Vec::with_capacity(b.rows.len());
-        for (account, row) in &b.rows {
-            let mut cells = Vec::with_capacity(periods.len());
-            for (p, total) in periods.iter().zip(totals.iter_mut()) {
-                let c = row.get(p).copied().unwrap_or(0);
-                *total += c;
-                cells.push(c);
-            }
-            rows.push((account.to_string(), cells));
-        }
+        let g = b.grid();
         Self {
-            periods: periods.iter().map(ToString::to_string).collect(),
-            rows,
-            totals,
+            periods: g.periods.iter().map(ToString::to_string).collect(),
+            rows: g
+                .rows
+                .into_iter()
+                .map(|(account, cells)| (account.to_string(), cells))
+                .collect(),
+            totals: g.totals,
         }
     }
 }
